@@ -1,0 +1,111 @@
+package vn.datafloor.server.audit;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Puts security-relevant events on the ledger. The ledger is public forever, so personal details
+ * (names, client addresses) go in only as salted SHA-256 commitments; their salts and clear values
+ * stay in the control database, shown only to the subject and to auditors. Deleting a salt erases
+ * the detail without breaking the tree.
+ */
+@Service
+public class AuditLog {
+
+    private final LedgerService ledger;
+    private final JdbcClient jdbc;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final JsonMapper json;
+
+    public AuditLog(LedgerService ledger, JdbcClient jdbc, Clock clock, SecureRandom random, JsonMapper json) {
+        this.ledger = ledger;
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.random = random;
+        this.json = json;
+    }
+
+    /** Records the event durably on the ledger and indexes it for search; returns its ledger index. */
+    public long record(AuditEvent event) {
+        Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Map<String, Object> entry = new TreeMap<>();
+        entry.put("v", 1);
+        entry.put("type", event.type().name());
+        entry.put("at", at.toString());
+        entry.put("outcome", event.outcome().name());
+        if (event.orgId() != null) {
+            entry.put("org", event.orgId());
+        }
+        if (event.actorUserId() != null) {
+            entry.put("actor", event.actorUserId());
+        }
+        if (event.actorName() != null) {
+            entry.put("actorName", commit(event.actorName(), event.actorUserId(), at));
+        }
+        if (event.clientAddress() != null) {
+            entry.put("client", commit(event.clientAddress(), event.actorUserId(), at));
+        }
+        if (!event.details().isEmpty()) {
+            entry.put("details", new TreeMap<>(event.details()));
+        }
+        byte[] bytes = json.writeValueAsString(entry).getBytes(StandardCharsets.UTF_8);
+        long index = ledger.append(bytes);
+        index(index, event, at);
+        return index;
+    }
+
+    /**
+     * Writes the salt and clear value before the entry that commits to them, so an acknowledged
+     * entry never points at a commitment nobody can open.
+     */
+    private String commit(String clearValue, Long subjectUserId, Instant at) {
+        byte[] salt = new byte[16];
+        random.nextBytes(salt);
+        String saltHex = HexFormat.of().formatHex(salt);
+        String commitment = commitment(saltHex, clearValue);
+        jdbc.sql("insert into ledger_commitment(commitment, salt, clear_value, subject_user_id, created_at) values (?,?,?,?,?)")
+                .params(commitment, saltHex, clearValue, subjectUserId, Timestamp.from(at))
+                .update();
+        return "sha256:" + commitment;
+    }
+
+    /** SHA-256(salt hex ‖ 0x00 ‖ value UTF-8), hex; anyone holding salt and value can check it. */
+    public static String commitment(String saltHex, String clearValue) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(saltHex.getBytes(StandardCharsets.US_ASCII));
+            sha.update((byte) 0);
+            sha.update(clearValue.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void index(long index, AuditEvent event, Instant at) {
+        jdbc.sql("""
+                insert into audit_event(ledger_index, event_type, occurred_at, actor_user_id, org_id, outcome, summary)
+                values (?,?,?,?,?,?,?)""")
+                .params(index, event.type().name(), Timestamp.from(at), event.actorUserId(), event.orgId(),
+                        event.outcome().name(), truncate(event.summary()))
+                .update();
+    }
+
+    private static String truncate(String summary) {
+        String text = summary == null ? "" : summary;
+        return text.length() <= 500 ? text : text.substring(0, 500);
+    }
+}

@@ -1,0 +1,106 @@
+package vn.datafloor.server.audit;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import vn.datafloor.ledger.MerkleProofs;
+import vn.datafloor.ledger.SignedCheckpoint;
+
+/** Searches the audit index and checks each hit against the ledger's latest signed checkpoint. */
+@Service
+public class AuditQueries {
+
+    private final JdbcClient jdbc;
+    private final LedgerService ledger;
+
+    public AuditQueries(JdbcClient jdbc, LedgerService ledger) {
+        this.jdbc = jdbc;
+        this.ledger = ledger;
+    }
+
+    /** Newest first. Any filter may be null. */
+    public List<AuditRecord> search(String type, Instant from, Instant to, Long orgId, Long actorUserId, int limit, int offset) {
+        StringBuilder sql = new StringBuilder(
+                "select ledger_index, event_type, occurred_at, actor_user_id, org_id, outcome, summary from audit_event where 1=1");
+        List<Object> params = new ArrayList<>();
+        if (type != null && !type.isBlank()) {
+            sql.append(" and event_type = ?");
+            params.add(type);
+        }
+        if (from != null) {
+            sql.append(" and occurred_at >= ?");
+            params.add(Timestamp.from(from));
+        }
+        if (to != null) {
+            sql.append(" and occurred_at < ?");
+            params.add(Timestamp.from(to));
+        }
+        if (orgId != null) {
+            sql.append(" and org_id = ?");
+            params.add(orgId);
+        }
+        if (actorUserId != null) {
+            sql.append(" and actor_user_id = ?");
+            params.add(actorUserId);
+        }
+        sql.append(" order by ledger_index desc limit ? offset ?");
+        params.add(Math.max(1, Math.min(limit, 500)));
+        params.add(Math.max(0, offset));
+        return jdbc.sql(sql.toString()).params(params).query((rs, n) -> new AuditRecord(
+                rs.getLong(1), rs.getString(2), rs.getTimestamp(3).toInstant(),
+                (Long) rs.getObject(4, Long.class), (Long) rs.getObject(5, Long.class),
+                rs.getString(6), rs.getString(7))).list();
+    }
+
+    /** Counts of events per type, for the dashboard chart. */
+    public List<TypeCount> countsByType(Instant since) {
+        return jdbc.sql("select event_type, count(*) from audit_event where occurred_at >= ? group by event_type order by 2 desc")
+                .param(Timestamp.from(since))
+                .query((rs, n) -> new TypeCount(rs.getString(1), rs.getLong(2))).list();
+    }
+
+    public record TypeCount(String type, long count) {}
+
+    /** Verifies that entry {@code index} is in the tree the latest signed checkpoint commits to. */
+    public ProofStatus proofStatus(long index) {
+        Optional<SignedCheckpoint> latest = ledger.latestCheckpoint();
+        if (latest.isEmpty() || index >= latest.get().checkpoint().size()) {
+            return ProofStatus.PENDING;
+        }
+        long size = latest.get().checkpoint().size();
+        byte[] leafHash = MerkleProofs.leafHash(ledger.entry(index));
+        boolean ok = MerkleProofs.verifyInclusion(index, size, leafHash, ledger.inclusionProof(index, size),
+                latest.get().checkpoint().rootHash());
+        return ok ? ProofStatus.VERIFIED : ProofStatus.FAILED;
+    }
+
+    public String entryText(long index) {
+        return new String(ledger.entry(index), StandardCharsets.UTF_8);
+    }
+
+    /** The clear values behind commitments in an entry, for auditors; erased ones are absent. */
+    public List<OpenedCommitment> openCommitments(long index) {
+        String text = entryText(index);
+        List<OpenedCommitment> opened = new ArrayList<>();
+        int at = 0;
+        while ((at = text.indexOf("sha256:", at)) >= 0) {
+            String commitment = text.substring(at + 7, Math.min(text.length(), at + 7 + 64));
+            jdbc.sql("select salt, clear_value from ledger_commitment where commitment = ?").param(commitment)
+                    .query((rs, n) -> new OpenedCommitment(commitment, rs.getString(1), rs.getString(2)))
+                    .optional().ifPresent(opened::add);
+            at += 7;
+        }
+        return opened;
+    }
+
+    public record OpenedCommitment(String commitment, String salt, String clearValue) {}
+
+    long indexedUpTo() {
+        return jdbc.sql("select coalesce(max(ledger_index) + 1, 0) from audit_event").query(Long.class).single();
+    }
+}

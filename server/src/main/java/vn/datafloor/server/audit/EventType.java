@@ -1,0 +1,25 @@
+package vn.datafloor.server.audit;
+
+/** Kinds of security-relevant events recorded on the ledger. */
+public enum EventType {
+    LOGIN_SUCCEEDED,
+    LOGIN_FAILED,
+    ACCOUNT_LOCKED,
+    LOGOUT,
+    PASSWORD_CHANGED,
+    API_KEY_CREATED,
+    API_KEY_REVOKED,
+    API_KEY_REJECTED,
+    USER_CREATED,
+    USER_ROLES_CHANGED,
+    USER_DISABLED,
+    USER_ENABLED,
+    ORGANISATION_CREATED,
+    ORGANISATION_VERIFIED,
+    ORGANISATION_DISABLED,
+    ORGANISATION_ENABLED,
+    ACCESS_DENIED,
+    CHECKPOINT_PUBLISHED,
+    LEDGER_VERIFIED,
+    PLATFORM_STARTED
+}

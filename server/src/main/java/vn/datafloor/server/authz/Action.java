@@ -1,0 +1,79 @@
+package vn.datafloor.server.authz;
+
+import static vn.datafloor.server.authz.Role.ANALYST;
+import static vn.datafloor.server.authz.Role.AUDITOR;
+import static vn.datafloor.server.authz.Role.DATA_STEWARD;
+import static vn.datafloor.server.authz.Role.OPERATOR_ADMIN;
+import static vn.datafloor.server.authz.Role.ORG_ADMIN;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Everything a request can ask to do, with who may do it. This table is the policy: the decision
+ * point reads it, nothing else decides.
+ *
+ * <ul>
+ *   <li>{@code roles}: who may perform the action at all (empty with {@code anyone}: no login needed);
+ *   <li>{@code crossTenantRoles}: who may perform it on another organisation's objects;
+ *   <li>{@code scope}: what an API key must carry to perform it (null: API keys may not).
+ * </ul>
+ */
+public enum Action {
+    /** Public pages and the public ledger: anyone, signed in or not. */
+    VIEW_PUBLIC(true, Set.of(), Set.of(), "public"),
+    /** One's own account: profile, password, language. */
+    VIEW_OWN_ACCOUNT(false, EnumSet.allOf(Role.class), Set.of(), null),
+    VIEW_DASHBOARD(false, EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD, ANALYST, AUDITOR), Set.of(), null),
+    LIST_ORGANISATIONS(false, EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD, ANALYST, AUDITOR),
+            EnumSet.of(OPERATOR_ADMIN, AUDITOR), "organisations:read"),
+    MANAGE_ORGANISATIONS(false, EnumSet.of(OPERATOR_ADMIN), EnumSet.of(OPERATOR_ADMIN), "organisations:write"),
+    LIST_USERS(false, EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, AUDITOR), EnumSet.of(OPERATOR_ADMIN, AUDITOR), "users:read"),
+    MANAGE_USERS(false, EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN), EnumSet.of(OPERATOR_ADMIN), "users:write"),
+    MANAGE_API_KEYS(false, EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD, ANALYST, AUDITOR),
+            EnumSet.of(OPERATOR_ADMIN), "apikeys:write"),
+    VIEW_AUDIT(false, EnumSet.of(OPERATOR_ADMIN, AUDITOR), EnumSet.of(OPERATOR_ADMIN, AUDITOR), "audit:read"),
+    PUBLISH_CHECKPOINT(false, EnumSet.of(OPERATOR_ADMIN), Set.of(), "ledger:write"),
+    VIEW_METRICS(false, EnumSet.of(OPERATOR_ADMIN), Set.of(), "metrics:read");
+
+    private final boolean anyone;
+    private final Set<Role> roles;
+    private final Set<Role> crossTenantRoles;
+    private final String scope;
+
+    Action(boolean anyone, Set<Role> roles, Set<Role> crossTenantRoles, String scope) {
+        this.anyone = anyone;
+        this.roles = roles;
+        this.crossTenantRoles = crossTenantRoles;
+        this.scope = scope;
+    }
+
+    public boolean anyone() {
+        return anyone;
+    }
+
+    public Set<Role> roles() {
+        return roles;
+    }
+
+    public Set<Role> crossTenantRoles() {
+        return crossTenantRoles;
+    }
+
+    /** The API-key scope this action needs, or null when API keys may not perform it. */
+    public String scope() {
+        return scope;
+    }
+
+    /** Scopes a user may put on an API key. */
+    public static Set<String> grantableScopes() {
+        Set<String> scopes = new java.util.TreeSet<>();
+        for (Action action : values()) {
+            if (action.scope != null && !action.anyone) {
+                scopes.add(action.scope);
+            }
+        }
+        return scopes;
+    }
+
+}

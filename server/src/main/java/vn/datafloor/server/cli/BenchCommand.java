@@ -1,0 +1,43 @@
+package vn.datafloor.server.cli;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Runs a benchmark from {@code bench/} in its own JVM (heap capped at 2 GB, as the targets assume).
+ * Each prints the project's figure, a baseline from the same run and the ratio; the last line is
+ * {@code BENCH <name> project=… baseline=… ratio=… target=… PASS|FAIL}.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Run a benchmark: ledger.", "Example: ./datafloor bench ledger"})
+class BenchCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", description = "Benchmark name: ledger.")
+    String name;
+
+    @Parameters(index = "1..*", arity = "0..*", description = "Options passed to the benchmark.")
+    List<String> options = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        Path home = Path.of(System.getenv().getOrDefault("DATAFLOOR_HOME", ".")).toAbsolutePath().normalize();
+        Path classes = home.resolve("bench/target/classes");
+        Path lib = home.resolve("bench/target/lib");
+        if (!Files.isDirectory(classes) || !Files.isDirectory(lib)) {
+            System.err.println("Benchmarks are not built under " + home + ". Run ./datafloor bench " + name
+                    + " from the repository root (it builds them), or ./mvnw -q package -DskipTests.");
+            return 2;
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx2g", "-cp",
+                classes + File.pathSeparator + lib + File.separator + "*", "vn.datafloor.bench.BenchMain", name));
+        command.addAll(options);
+        return new ProcessBuilder(command).inheritIO().start().waitFor();
+    }
+}

@@ -1,0 +1,99 @@
+package vn.datafloor.server.platform;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.validation.BindException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.ModelAndView;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+import vn.datafloor.server.authz.NotPermittedException;
+
+/**
+ * Every failure becomes a clear answer: problem+json for API callers, an error page for people.
+ * Never a stack trace; unexpected errors are logged with a reference the person can quote.
+ */
+@ControllerAdvice
+class ErrorAdvice {
+
+    private static final Logger log = LoggerFactory.getLogger(ErrorAdvice.class);
+
+    private final ProblemResponses problems;
+
+    ErrorAdvice(ProblemResponses problems) {
+        this.problems = problems;
+    }
+
+    @ExceptionHandler(ProblemException.class)
+    Object problem(ProblemException e, HttpServletRequest request, HttpServletResponse response, Locale locale) {
+        return respond(e.status(), e.messageKey(), e.messageArgs(), request, response, locale);
+    }
+
+    @ExceptionHandler(NotPermittedException.class)
+    Object notPermitted(NotPermittedException e, HttpServletRequest request, HttpServletResponse response, Locale locale) {
+        return switch (e.decision()) {
+            case UNAUTHENTICATED -> wantsJsonOrRedirect(request, response, locale);
+            case HIDDEN -> respond(HttpStatus.NOT_FOUND, "error.notFound", new Object[0], request, response, locale);
+            default -> respond(HttpStatus.FORBIDDEN, "error.forbidden", new Object[0], request, response, locale);
+        };
+    }
+
+    private Object wantsJsonOrRedirect(HttpServletRequest request, HttpServletResponse response, Locale locale) {
+        if (ProblemResponses.wantsJson(request)) {
+            return respond(HttpStatus.UNAUTHORIZED, "error.unauthenticated", new Object[0], request, response, locale);
+        }
+        return new ModelAndView("redirect:/login");
+    }
+
+    @ExceptionHandler({MissingServletRequestParameterException.class, MethodArgumentTypeMismatchException.class,
+            HttpMessageNotReadableException.class, BindException.class, IllegalArgumentException.class})
+    Object badInput(Exception e, HttpServletRequest request, HttpServletResponse response, Locale locale) {
+        return respond(HttpStatus.BAD_REQUEST, "error.badRequest", new Object[0], request, response, locale);
+    }
+
+    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+    Object wrongMethod(Exception e, HttpServletRequest request, HttpServletResponse response, Locale locale) {
+        return respond(HttpStatus.METHOD_NOT_ALLOWED, "error.methodNotAllowed", new Object[0], request, response, locale);
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    Object wrongMediaType(Exception e, HttpServletRequest request, HttpServletResponse response, Locale locale) {
+        return respond(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "error.mediaType", new Object[0], request, response, locale);
+    }
+
+    @ExceptionHandler(NoResourceFoundException.class)
+    Object noResource(Exception e, HttpServletRequest request, HttpServletResponse response, Locale locale) {
+        return respond(HttpStatus.NOT_FOUND, "error.notFound", new Object[0], request, response, locale);
+    }
+
+    @ExceptionHandler(Exception.class)
+    Object unexpected(Exception e, HttpServletRequest request, HttpServletResponse response, Locale locale) {
+        String reference = Long.toHexString(System.nanoTime());
+        log.error("Unexpected error, reference {}", reference, e);
+        return respond(HttpStatus.INTERNAL_SERVER_ERROR, "error.unexpected", new Object[] {reference}, request, response, locale);
+    }
+
+    private Object respond(HttpStatus status, String key, Object[] args, HttpServletRequest request,
+            HttpServletResponse response, Locale locale) {
+        ProblemDetail problem = problems.problem(status, key, args, locale, request);
+        if (ProblemResponses.wantsJson(request)) {
+            return problems.entity(problem);
+        }
+        response.setStatus(status.value());
+        ModelAndView page = new ModelAndView("error");
+        page.setStatus(status);
+        page.addObject("status", status.value());
+        page.addObject("message", problem.getDetail());
+        return page;
+    }
+}

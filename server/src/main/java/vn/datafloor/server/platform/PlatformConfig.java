@@ -1,0 +1,48 @@
+package vn.datafloor.server.platform;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Locale;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.servlet.LocaleResolver;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.servlet.i18n.CookieLocaleResolver;
+import org.springframework.web.servlet.i18n.LocaleChangeInterceptor;
+
+/** Time, randomness and language: the things every capability shares. */
+@Configuration(proxyBeanMethods = false)
+public class PlatformConfig implements WebMvcConfigurer {
+
+    public static final Locale VIETNAMESE = Locale.forLanguageTag("vi");
+
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    SecureRandom secureRandom() {
+        return new SecureRandom();
+    }
+
+    /** Vietnamese unless the person chose English with ?lang=en (remembered in a cookie). */
+    @Bean
+    LocaleResolver localeResolver() {
+        CookieLocaleResolver resolver = new CookieLocaleResolver("datafloor-lang");
+        resolver.setDefaultLocale(VIETNAMESE);
+        return resolver;
+    }
+
+    @Override
+    public void addInterceptors(InterceptorRegistry registry) {
+        LocaleChangeInterceptor change = new LocaleChangeInterceptor();
+        change.setParamName("lang");
+        change.setIgnoreInvalidLocale(true);
+        registry.addInterceptor(change);
+    }
+}

@@ -1,0 +1,63 @@
+package vn.datafloor.server.ui;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import vn.datafloor.server.audit.AuditQueries;
+import vn.datafloor.server.audit.LedgerService;
+import vn.datafloor.server.authz.AccessPolicy;
+import vn.datafloor.server.authz.Action;
+import vn.datafloor.server.authz.Actor;
+import vn.datafloor.server.authz.Permit;
+import vn.datafloor.server.identity.OrganisationService;
+import vn.datafloor.server.identity.UserService;
+
+/** The first screen after sign-in: the platform at a glance. */
+@Controller
+class DashboardPage {
+
+    private final OrganisationService organisations;
+    private final UserService users;
+    private final LedgerService ledger;
+    private final AuditQueries audit;
+    private final AccessPolicy policy;
+    private final Clock clock;
+
+    DashboardPage(OrganisationService organisations, UserService users, LedgerService ledger, AuditQueries audit,
+            AccessPolicy policy, Clock clock) {
+        this.organisations = organisations;
+        this.users = users;
+        this.ledger = ledger;
+        this.audit = audit;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    @GetMapping("/")
+    @Permit(Action.VIEW_PUBLIC)
+    String home() {
+        return AccessPolicy.currentActor().isPresent() ? "redirect:/dashboard" : "redirect:/login";
+    }
+
+    @GetMapping("/dashboard")
+    @Permit(Action.VIEW_DASHBOARD)
+    String dashboard(Actor actor, Model model) {
+        model.addAttribute("organisationCount", organisations.visibleTo(actor).size());
+        model.addAttribute("ledgerSize", ledger.size());
+        model.addAttribute("checkpoint", ledger.latestCheckpoint().map(c -> c.checkpoint()).orElse(null));
+        if (policy.decide(actor, Action.LIST_USERS).allowed()) {
+            model.addAttribute("userCount", users.list(actor, null).size());
+        }
+        if (policy.decide(actor, Action.VIEW_AUDIT).allowed()) {
+            List<AuditQueries.TypeCount> counts = audit.countsByType(clock.instant().minus(Duration.ofDays(7)));
+            long max = counts.stream().mapToLong(AuditQueries.TypeCount::count).max().orElse(1);
+            model.addAttribute("eventCounts", counts);
+            model.addAttribute("eventMax", Math.max(1, max));
+            model.addAttribute("recentEvents", audit.search(null, null, null, null, null, 8, 0));
+        }
+        return "dashboard";
+    }
+}
