@@ -52,7 +52,7 @@ public class AuthorizationInterceptor implements HandlerInterceptor {
         }
         String type = method.getBeanType().getName();
         // Framework handlers we cannot annotate: the OpenAPI description and the error page are public.
-        if (type.startsWith("org.springdoc.") || type.equals("org.springframework.boot.webmvc.error.BasicErrorController")) {
+        if (type.startsWith("org.springdoc.") || type.endsWith(".BasicErrorController")) {
             return Action.VIEW_PUBLIC;
         }
         return null;

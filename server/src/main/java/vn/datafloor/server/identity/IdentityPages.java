@@ -91,14 +91,16 @@ class IdentityPages {
     @Permit(Action.LIST_USERS)
     String users(Actor actor, @RequestParam(required = false) Long org, Model model) {
         List<UserAccount> list = users.list(actor, org);
-        Map<Long, String> orgNames = organisations.visibleTo(actor).stream()
-                .collect(Collectors.toMap(Organisation::id, Organisation::name));
+        // A caller who may list users but not organisations (an API key with users:read) sees ids only.
+        List<Organisation> visibleOrgs = policy.decide(actor, Action.LIST_ORGANISATIONS).allowed()
+                ? organisations.visibleTo(actor) : List.of();
+        Map<Long, String> orgNames = visibleOrgs.stream().collect(Collectors.toMap(Organisation::id, Organisation::name));
         model.addAttribute("users", list);
         model.addAttribute("orgNames", orgNames);
         model.addAttribute("selectedOrg", org);
         boolean canManage = policy.decide(actor, Action.MANAGE_USERS).allowed();
         model.addAttribute("canManage", canManage);
-        model.addAttribute("manageableOrgs", organisations.visibleTo(actor).stream()
+        model.addAttribute("manageableOrgs", visibleOrgs.stream()
                 .filter(o -> policy.decide(actor, Action.MANAGE_USERS, o.id()).allowed()).toList());
         model.addAttribute("grantableRoles", grantableRoles(actor));
         model.addAttribute("me", actor.userId());

@@ -51,7 +51,7 @@ class SecurityConfig {
     /** Pages and endpoints anyone may reach; everything else needs a signed-in caller. */
     static final String[] PUBLIC_PATHS = {
         "/", "/login", "/error", "/ledger/**", "/css/**", "/js/**", "/img/**", "/webjars/**", "/favicon.ico",
-        "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", "/actuator/health", "/actuator/health/**"
+        "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html", "/swagger-ui/**", "/actuator/health", "/actuator/health/**"
     };
 
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
@@ -95,6 +95,12 @@ class SecurityConfig {
 
         // Bearer-token calls carry no ambient credentials, so cross-site request forgery cannot reach them.
         http.csrf(csrf -> csrf.ignoringRequestMatchers(bearer));
+
+        // Remember the page someone wanted before sign-in, but never create a session for API calls.
+        org.springframework.security.web.savedrequest.HttpSessionRequestCache cache =
+                new org.springframework.security.web.savedrequest.HttpSessionRequestCache();
+        cache.setRequestMatcher(request -> !ProblemResponses.wantsJson(request) && "GET".equals(request.getMethod()));
+        http.requestCache(requestCache -> requestCache.requestCache(cache));
 
         http.headers(headers -> headers
                 .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))

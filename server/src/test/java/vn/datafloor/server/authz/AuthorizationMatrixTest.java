@@ -1,0 +1,344 @@
+package vn.datafloor.server.authz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.request;
+import static vn.datafloor.server.authz.Role.ANALYST;
+import static vn.datafloor.server.authz.Role.AUDITOR;
+import static vn.datafloor.server.authz.Role.CITIZEN;
+import static vn.datafloor.server.authz.Role.DATA_STEWARD;
+import static vn.datafloor.server.authz.Role.OPERATOR_ADMIN;
+import static vn.datafloor.server.authz.Role.ORG_ADMIN;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.mock.web.MockHttpSession;
+import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
+import vn.datafloor.server.PlatformTest;
+import vn.datafloor.server.identity.ApiKeyService;
+import vn.datafloor.server.identity.OrganisationService;
+import vn.datafloor.server.identity.UserAccount;
+import vn.datafloor.server.identity.UserService;
+
+/**
+ * Every endpoint the application exposes (read from the handler mappings, so a new endpoint cannot
+ * be forgotten) × every kind of caller × own or another organisation's object, against an expected
+ * table written here independently of the policy. An endpoint missing from the table fails the test.
+ *
+ * <p>Requests that are allowed carry a deliberately unreadable body or miss their parameters, so
+ * they stop at input validation (400) instead of changing the demo world under the other cases.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AuthorizationMatrixTest extends PlatformTest {
+
+    private static final Set<Role> STAFF = EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD, ANALYST, AUDITOR);
+
+    /** Who may call an endpoint; {@code tenantScoped}: on another organisation's object only {@code cross} may. */
+    record Rule(boolean anyone, Set<Role> roles, Set<Role> cross, boolean tenantScoped, String apiScope) {}
+
+    static Rule anyone() {
+        return new Rule(true, Set.of(), Set.of(), false, null);
+    }
+
+    static Rule roles(Set<Role> roles, String apiScope) {
+        return new Rule(false, roles, Set.of(), false, apiScope);
+    }
+
+    static Rule tenant(Set<Role> roles, Set<Role> cross, String apiScope) {
+        return new Rule(false, roles, cross, true, apiScope);
+    }
+
+    static final Map<String, Rule> EXPECTED = new LinkedHashMap<>();
+
+    static {
+        Set<Role> everyone = EnumSet.allOf(Role.class);
+        Set<Role> operator = EnumSet.of(OPERATOR_ADMIN);
+        Set<Role> seesAll = EnumSet.of(OPERATOR_ADMIN, AUDITOR);
+        Set<Role> userAdmins = EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN);
+        Set<Role> userReaders = EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, AUDITOR);
+        // public
+        for (String path : List.of("/", "/login", "/ledger/checkpoint", "/ledger/public-key", "/ledger/proof/inclusion",
+                "/ledger/proof/consistency", "/ledger/entries/{index}", "/v3/api-docs", "/v3/api-docs.yaml",
+                "/v3/api-docs/swagger-config", "/swagger-ui.html", "/error")) {
+            EXPECTED.put("GET " + path, anyone());
+        }
+        // own account
+        EXPECTED.put("GET /account", roles(everyone, null));
+        EXPECTED.put("POST /account/password", roles(everyone, null));
+        EXPECTED.put("GET /api/me", roles(everyone, null));
+        EXPECTED.put("POST /api/me/password", roles(everyone, null));
+        // dashboard
+        EXPECTED.put("GET /dashboard", roles(STAFF, null));
+        // organisations
+        EXPECTED.put("GET /organisations", roles(STAFF, "organisations:read"));
+        EXPECTED.put("GET /api/organisations", roles(STAFF, "organisations:read"));
+        EXPECTED.put("GET /api/organisations/{id}", tenant(STAFF, seesAll, "organisations:read"));
+        EXPECTED.put("POST /organisations", roles(operator, "organisations:write"));
+        EXPECTED.put("POST /api/organisations", roles(operator, "organisations:write"));
+        EXPECTED.put("POST /organisations/{id}/verification", roles(operator, "organisations:write"));
+        EXPECTED.put("POST /organisations/{id}/status", roles(operator, "organisations:write"));
+        EXPECTED.put("POST /api/organisations/{id}/verification", roles(operator, "organisations:write"));
+        EXPECTED.put("POST /api/organisations/{id}/status", roles(operator, "organisations:write"));
+        // users
+        EXPECTED.put("GET /users", roles(userReaders, "users:read"));
+        EXPECTED.put("GET /api/users", roles(userReaders, "users:read"));
+        EXPECTED.put("GET /api/users/{id}", tenant(userReaders, seesAll, "users:read"));
+        EXPECTED.put("GET /api/organisations/{id}/users", tenant(userReaders, seesAll, "users:read"));
+        EXPECTED.put("POST /users", roles(userAdmins, "users:write"));
+        EXPECTED.put("POST /users/{id}/roles", tenant(userAdmins, operator, "users:write"));
+        EXPECTED.put("POST /users/{id}/status", roles(userAdmins, "users:write"));
+        EXPECTED.put("POST /api/organisations/{id}/users", roles(userAdmins, "users:write"));
+        EXPECTED.put("PUT /api/users/{id}/roles", roles(userAdmins, "users:write"));
+        EXPECTED.put("POST /api/users/{id}/status", roles(userAdmins, "users:write"));
+        // API keys: everyone on staff manages their own; the operator anyone's
+        EXPECTED.put("GET /api-keys", roles(STAFF, "apikeys:write"));
+        EXPECTED.put("POST /api-keys", roles(STAFF, "apikeys:write"));
+        EXPECTED.put("GET /api/api-keys", roles(STAFF, "apikeys:write"));
+        EXPECTED.put("POST /api/api-keys", roles(STAFF, "apikeys:write"));
+        EXPECTED.put("POST /api-keys/{id}/revoke", tenant(STAFF, operator, "apikeys:write"));
+        EXPECTED.put("DELETE /api/api-keys/{id}", tenant(STAFF, operator, "apikeys:write"));
+        // audit and ledger operations
+        EXPECTED.put("GET /audit", roles(seesAll, "audit:read"));
+        EXPECTED.put("GET /audit/events/{index}", roles(seesAll, "audit:read"));
+        EXPECTED.put("POST /audit/verify", roles(seesAll, "audit:read"));
+        EXPECTED.put("POST /audit/checkpoint", roles(operator, "ledger:write"));
+        EXPECTED.put("GET /api/audit/events", roles(seesAll, "audit:read"));
+        EXPECTED.put("GET /api/audit/events/{index}", roles(seesAll, "audit:read"));
+        EXPECTED.put("POST /api/ledger/checkpoints", roles(operator, "ledger:write"));
+        EXPECTED.put("POST /api/ledger/verify", roles(seesAll, "audit:read"));
+        // actuator
+        EXPECTED.put("GET /actuator", roles(operator, "metrics:read"));
+        EXPECTED.put("GET /actuator/health", anyone());
+        EXPECTED.put("GET /actuator/health/**", anyone());
+        EXPECTED.put("GET /actuator/info", roles(operator, "metrics:read"));
+        EXPECTED.put("GET /actuator/prometheus", roles(operator, "metrics:read"));
+    }
+
+    /** A caller: nobody, a signed-in person with one role, or an API key. */
+    record Persona(String name, Role role, Long orgId, MockHttpSession session, String token, Set<String> scopes) {
+        boolean anonymous() {
+            return role == null;
+        }
+    }
+
+    @Autowired
+    ApplicationContext context;
+
+    @Autowired
+    UserService users;
+
+    @Autowired
+    OrganisationService organisations;
+
+    @Autowired
+    ApiKeyService apiKeys;
+
+    final List<Persona> personas = new ArrayList<>();
+    long healthOrg;
+    long saoMaiOrg;
+    long operatorOrg;
+    final Map<Long, Long> sameOrgUser = new LinkedHashMap<>();
+    long otherOrgUser;
+    final Map<String, String> ownKeyOf = new LinkedHashMap<>();
+    String otherOrgKey;
+
+    @BeforeAll
+    void setUp() throws Exception {
+        UserAccount admin = users.findByUsername("admin").orElseThrow();
+        operatorOrg = admin.orgId();
+        healthOrg = users.findByUsername("yte.admin").orElseThrow().orgId();
+        saoMaiOrg = users.findByUsername("saomai.admin").orElseThrow().orgId();
+        users.bootstrapStaff(healthOrg, "yte.phantich", "Đặng Thu Trang", null, EnumSet.of(ANALYST), "Phan-tich-matrix-2026");
+        users.bootstrapStaff(healthOrg, "yte.matrix", "Người dùng mục tiêu", null, EnumSet.of(ANALYST), "Matrix-target-2026");
+        users.bootstrapStaff(operatorOrg, "vanhanh.matrix", "Người dùng mục tiêu", null, EnumSet.of(AUDITOR), "Matrix-target-2026");
+        sameOrgUser.put(healthOrg, users.findByUsername("yte.matrix").orElseThrow().id());
+        sameOrgUser.put(operatorOrg, users.findByUsername("vanhanh.matrix").orElseThrow().id());
+        otherOrgUser = users.findByUsername("saomai.phantich").orElseThrow().id();
+
+        personas.add(new Persona("anonymous", null, null, null, null, Set.of()));
+        addSessionPersona("admin", OPERATOR_ADMIN, operatorOrg, DemoPasswords.DEMO);
+        addSessionPersona("kiemtoan", AUDITOR, operatorOrg, DemoPasswords.DEMO);
+        addSessionPersona("yte.admin", ORG_ADMIN, healthOrg, DemoPasswords.DEMO);
+        addSessionPersona("yte.dulieu", DATA_STEWARD, healthOrg, DemoPasswords.DEMO);
+        addSessionPersona("yte.phantich", ANALYST, healthOrg, "Phan-tich-matrix-2026");
+        addSessionPersona("001085012345", CITIZEN, null, DemoPasswords.DEMO);
+        // An organisation admin's machine client that may only read users.
+        Actor healthAdmin = actorOf("yte.admin");
+        String token = apiKeys.create(healthAdmin, "matrix", Set.of("users:read"), Duration.ofDays(1)).token();
+        personas.add(new Persona("api-key(ORG_ADMIN, users:read)", ORG_ADMIN, healthOrg, null, token, Set.of("users:read")));
+
+        for (String username : List.of("admin", "kiemtoan", "yte.admin", "yte.dulieu", "yte.phantich")) {
+            ownKeyOf.put(username, apiKeys.create(actorOf(username), "own", Set.of("organisations:read"), Duration.ofDays(1)).key().id());
+        }
+        otherOrgKey = apiKeys.create(actorOf("saomai.admin"), "other", Set.of("organisations:read"), Duration.ofDays(1)).key().id();
+    }
+
+    private Actor actorOf(String username) {
+        UserAccount u = users.findByUsername(username).orElseThrow();
+        return new Actor(u.id(), u.username(), u.orgId(), u.roles(), null, Set.of());
+    }
+
+    private void addSessionPersona(String username, Role role, Long orgId, String password) throws Exception {
+        personas.add(new Persona(username, role, orgId, login(username, password), null, Set.of()));
+    }
+
+    /** Every (method, pattern) pair the application serves, from all request-mapping handler mappings. */
+    private Set<String> exposedEndpoints() {
+        Set<String> endpoints = new TreeSet<>();
+        for (RequestMappingInfoHandlerMapping mapping : context.getBeansOfType(RequestMappingInfoHandlerMapping.class).values()) {
+            for (RequestMappingInfo info : mapping.getHandlerMethods().keySet()) {
+                Set<String> patterns = info.getPatternValues();
+                Set<String> methods = info.getMethodsCondition().getMethods().isEmpty() ? Set.of("GET")
+                        : info.getMethodsCondition().getMethods().stream().map(Enum::name).collect(java.util.stream.Collectors.toSet());
+                for (String pattern : patterns) {
+                    for (String method : methods) {
+                        endpoints.add(method + " " + pattern);
+                    }
+                }
+            }
+        }
+        return endpoints;
+    }
+
+    @Test
+    void everyExposedEndpointIsInTheExpectedTable() {
+        Set<String> unknown = new TreeSet<>(exposedEndpoints());
+        unknown.removeAll(EXPECTED.keySet());
+        assertThat(unknown).as("endpoints with no expected authorization: add them to EXPECTED").isEmpty();
+    }
+
+    @Test
+    void everyEndpointAllowsAndDeniesExactlyAsExpected() throws Exception {
+        List<String> failures = new ArrayList<>();
+        int checked = 0;
+        for (String endpoint : exposedEndpoints()) {
+            Rule rule = EXPECTED.get(endpoint);
+            if (rule == null) {
+                continue; // reported by the other test
+            }
+            String method = endpoint.substring(0, endpoint.indexOf(' '));
+            String pattern = endpoint.substring(endpoint.indexOf(' ') + 1);
+            for (Persona persona : personas) {
+                for (boolean ownTarget : targetsFor(pattern)) {
+                    String url = concrete(pattern, persona, ownTarget);
+                    Expectation expected = expect(rule, persona, ownTarget, pattern);
+                    MvcResult result = mvc.perform(build(method, url, persona)).andReturn();
+                    checked++;
+                    String problem = expected.check(result, api(pattern));
+                    if (problem != null) {
+                        failures.add(endpoint + " as " + persona.name() + (ownTarget ? " (own)" : " (other org)") + " → "
+                                + result.getResponse().getStatus() + ": " + problem);
+                    }
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(300);
+        assertThat(failures).as("authorization matrix violations").isEmpty();
+    }
+
+    enum Expectation {
+        /** Allowed, and the answer may be a redirect anywhere (the home page sends visitors to sign in). */
+        ALLOW,
+        ALLOW_NOT_REDIRECTED, UNAUTHENTICATED, FORBIDDEN, HIDDEN;
+
+        String check(MvcResult result, boolean api) throws Exception {
+            int status = result.getResponse().getStatus();
+            String location = result.getResponse().getRedirectedUrl();
+            String type = result.getResponse().getContentType();
+            boolean problemJson = type != null && type.startsWith("application/problem+json");
+            return switch (this) {
+                case ALLOW -> status == 401 || status == 403 || status == 404 ? "expected to be allowed" : null;
+                case ALLOW_NOT_REDIRECTED -> status == 401 || status == 403 || status == 404 || (location != null && location.contains("/login"))
+                        ? "expected to be allowed" : null;
+                case UNAUTHENTICATED -> api
+                        ? (status == 401 && problemJson ? null : "expected 401 problem+json")
+                        : (status == 302 && location != null && location.endsWith("/login") ? null : "expected redirect to /login");
+                case FORBIDDEN -> status == 403 && (!api || problemJson) ? null : "expected 403" + (api ? " problem+json" : "");
+                case HIDDEN -> status == 404 && (!api || problemJson) ? null : "expected 404" + (api ? " problem+json" : "");
+            };
+        }
+    }
+
+    private Expectation expect(Rule rule, Persona persona, boolean ownTarget, String pattern) {
+        if (rule.anyone()) {
+            return pattern.equals("/") ? Expectation.ALLOW : Expectation.ALLOW_NOT_REDIRECTED;
+        }
+        if (persona.anonymous()) {
+            return Expectation.UNAUTHENTICATED;
+        }
+        if (!rule.roles().contains(persona.role())) {
+            return Expectation.FORBIDDEN;
+        }
+        if (persona.token() != null && (rule.apiScope() == null || !persona.scopes().contains(rule.apiScope()))) {
+            return Expectation.FORBIDDEN;
+        }
+        if (rule.tenantScoped() && !ownTarget && !rule.cross().contains(persona.role())) {
+            return Expectation.HIDDEN;
+        }
+        return Expectation.ALLOW_NOT_REDIRECTED;
+    }
+
+    private static boolean api(String pattern) {
+        return pattern.startsWith("/api/") || pattern.startsWith("/ledger/") || pattern.startsWith("/actuator");
+    }
+
+    private static List<Boolean> targetsFor(String pattern) {
+        return pattern.contains("{id}") ? List.of(true, false) : List.of(true);
+    }
+
+    private String concrete(String pattern, Persona persona, boolean own) {
+        Long org = persona.orgId() == null ? healthOrg : persona.orgId();
+        String id;
+        if (pattern.contains("api-keys/{id}")) {
+            id = own && ownKeyOf.containsKey(persona.name()) ? ownKeyOf.get(persona.name()) : own ? ownKeyOf.get("yte.admin") : otherOrgKey;
+        } else if (pattern.contains("/users/{id}")) {
+            id = Long.toString(own ? sameOrgUser.getOrDefault(org, sameOrgUser.get(healthOrg)) : otherOrgUser);
+        } else {
+            id = Long.toString(own ? org : saoMaiOrg);
+        }
+        return pattern.replace("{id}", id).replace("{index}", "0").replace("/**", "/liveness")
+                .replace("/ledger/proof/inclusion", "/ledger/proof/inclusion?index=0&size=1")
+                .replace("/ledger/proof/consistency", "/ledger/proof/consistency?from=1&to=1");
+    }
+
+    private MockHttpServletRequestBuilder build(String method, String url, Persona persona) {
+        MockHttpServletRequestBuilder builder = request(HttpMethod.valueOf(method), url);
+        if (!"GET".equals(method)) {
+            // Unreadable on purpose: an allowed request stops at input validation and changes nothing.
+            builder.contentType(MediaType.APPLICATION_JSON).content("\"matrix\"");
+        }
+        if (api(url)) {
+            builder.accept(MediaType.APPLICATION_JSON);
+        }
+        if (persona.session() != null) {
+            builder.session(persona.session());
+        }
+        if (persona.token() != null) {
+            builder.header("Authorization", "Bearer " + persona.token());
+        } else {
+            builder.with(csrf());
+        }
+        return builder;
+    }
+
+    /** The demo password, named here so the matrix reads clearly. */
+    static final class DemoPasswords {
+        static final String DEMO = vn.datafloor.server.demo.DemoData.PASSWORD;
+    }
+}
