@@ -30,11 +30,20 @@ public class PlatformConfig implements WebMvcConfigurer {
         return new SecureRandom();
     }
 
-    /** Vietnamese unless the person chose English with ?lang=en (remembered in a cookie). */
+    /**
+     * Vietnamese unless the person chose English with ?lang=en (remembered in a cookie). API clients,
+     * which keep no cookies, may ask for English with Accept-Language.
+     */
     @Bean
     LocaleResolver localeResolver() {
         CookieLocaleResolver resolver = new CookieLocaleResolver("datafloor-lang");
-        resolver.setDefaultLocale(VIETNAMESE);
+        resolver.setDefaultLocaleFunction(request -> {
+            String accept = request.getHeader("Accept-Language");
+            if (accept != null && ProblemResponses.wantsJson(request) && "en".equals(request.getLocale().getLanguage())) {
+                return Locale.ENGLISH;
+            }
+            return VIETNAMESE;
+        });
         return resolver;
     }
 

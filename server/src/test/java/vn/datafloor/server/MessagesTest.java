@@ -1,0 +1,79 @@
+package vn.datafloor.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import vn.datafloor.server.audit.EventType;
+import vn.datafloor.server.authz.Role;
+import vn.datafloor.server.identity.OrganisationKind;
+
+/** Every string the UI shows exists in Vietnamese and in English. */
+class MessagesTest {
+
+    private static Properties load(String name) throws IOException {
+        Properties properties = new Properties();
+        try (InputStream in = MessagesTest.class.getResourceAsStream("/" + name)) {
+            properties.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+        }
+        return properties;
+    }
+
+    @Test
+    void vietnameseAndEnglishHaveTheSameKeys() throws IOException {
+        assertThat(load("messages_en.properties").stringPropertyNames())
+                .containsExactlyInAnyOrderElementsOf(load("messages.properties").stringPropertyNames());
+    }
+
+    @Test
+    void everyKeyATemplateUsesIsTranslated() throws IOException {
+        Set<String> keys = load("messages.properties").stringPropertyNames();
+        Pattern literal = Pattern.compile("#\\{([a-zA-Z][a-zA-Z0-9.]*)");
+        Set<String> missing = new TreeSet<>();
+        try (Stream<Path> files = Files.walk(Path.of("src/main/resources/templates"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".html")).toList()) {
+                Matcher m = literal.matcher(Files.readString(file));
+                while (m.find()) {
+                    if (!keys.contains(m.group(1))) {
+                        missing.add(file.getFileName() + ": " + m.group(1));
+                    }
+                }
+            }
+        }
+        assertThat(missing).isEmpty();
+    }
+
+    @Test
+    void everyEnumShownByNameHasALabel() throws IOException {
+        Set<String> keys = load("messages.properties").stringPropertyNames();
+        for (EventType type : EventType.values()) {
+            assertThat(keys).contains("event." + type);
+        }
+        for (Role role : Role.values()) {
+            assertThat(keys).contains("role." + role);
+        }
+        for (OrganisationKind kind : OrganisationKind.values()) {
+            assertThat(keys).contains("org.kind." + kind);
+        }
+    }
+
+    @Test
+    void vietnameseTextIsNfcNormalised() throws IOException {
+        Properties vietnamese = load("messages.properties");
+        for (String key : vietnamese.stringPropertyNames()) {
+            String value = vietnamese.getProperty(key);
+            assertThat(java.text.Normalizer.isNormalized(value, java.text.Normalizer.Form.NFC)).as(key).isTrue();
+        }
+    }
+}
