@@ -53,7 +53,7 @@ class IdentityBootstrap {
     @Order(0)
     void onReady() {
         audit.record(new AuditEvent(EventType.PLATFORM_STARTED, null, null, null, AuditEvent.Outcome.SUCCESS, null,
-                "platform started", Map.of("version", String.valueOf(getClass().getPackage().getImplementationVersion()))));
+                "platform started", Map.of()));
         if (store.countUsers() > 0) {
             return;
         }

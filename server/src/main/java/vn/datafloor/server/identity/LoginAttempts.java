@@ -96,6 +96,17 @@ public class LoginAttempts {
                 "login (" + method + ")", Map.of("method", method)));
     }
 
+    /** Forgets addresses whose failures are all older than a minute, so the map cannot grow without bound. */
+    @org.springframework.scheduling.annotation.Scheduled(fixedDelay = 60_000)
+    void forgetOldFailures() {
+        failuresByAddress.entrySet().removeIf(entry -> {
+            synchronized (entry.getValue()) {
+                prune(entry.getValue());
+                return entry.getValue().isEmpty();
+            }
+        });
+    }
+
     private void prune(Deque<Instant> failures) {
         Instant horizon = clock.instant().minus(Duration.ofMinutes(1));
         while (!failures.isEmpty() && failures.peekFirst().isBefore(horizon)) {
