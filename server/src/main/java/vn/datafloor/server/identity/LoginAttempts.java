@@ -60,7 +60,8 @@ public class LoginAttempts {
         }
     }
 
-    void failed(String attemptedUsername, String address, AuthenticationException reason) {
+    /** Records a failure; true when this failure locked the account. */
+    boolean failed(String attemptedUsername, String address, AuthenticationException reason) {
         Deque<Instant> failures = failuresByAddress.computeIfAbsent(address == null ? "?" : address, a -> new ArrayDeque<>());
         synchronized (failures) {
             prune(failures);
@@ -73,7 +74,7 @@ public class LoginAttempts {
             // The attempted name is not recorded: it is often a mistyped password or someone else's name.
             audit.record(new AuditEvent(EventType.LOGIN_FAILED, null, null, null, AuditEvent.Outcome.FAILURE, address,
                     "login failed: unknown account", Map.of("reason", why)));
-            return;
+            return false;
         }
         UserAccount account = user.get();
         audit.record(new AuditEvent(EventType.LOGIN_FAILED, account.id(), account.username(), account.orgId(),
@@ -86,8 +87,10 @@ public class LoginAttempts {
                 audit.record(new AuditEvent(EventType.ACCOUNT_LOCKED, account.id(), account.username(), account.orgId(),
                         AuditEvent.Outcome.FAILURE, address, "account locked after " + count + " failed logins",
                         Map.of("until", until.toString(), "failures", Integer.toString(count))));
+                return true;
             }
         }
+        return false;
     }
 
     void succeeded(long userId, String username, Long orgId, String address, String method) {

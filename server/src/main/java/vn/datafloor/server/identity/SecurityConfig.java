@@ -76,8 +76,8 @@ class SecurityConfig {
                 .loginPage("/login")
                 .successHandler(loginSucceeded(attempts))
                 .failureHandler((request, response, exception) -> {
-                    attempts.failed(request.getParameter("username"), request.getRemoteAddr(), exception);
-                    response.sendRedirect(request.getContextPath() + "/login?" + failureCode(exception));
+                    boolean lockedNow = attempts.failed(request.getParameter("username"), request.getRemoteAddr(), exception);
+                    response.sendRedirect(request.getContextPath() + "/login?" + (lockedNow ? "locked" : failureCode(exception)));
                 })
                 .permitAll());
         http.authenticationProvider(throttled(accounts, passwords, attempts));

@@ -65,7 +65,8 @@ class LoginSecurityTest extends PlatformTest {
         for (int i = 0; i < 4; i++) {
             assertThat(attempt("khoa.thu", "wrong-password-" + i)).isEqualTo("/login?error");
         }
-        assertThat(attempt("khoa.thu", "wrong-password-5")).isEqualTo("/login?error");
+        // The failure that locks the account says so at once.
+        assertThat(attempt("khoa.thu", "wrong-password-5")).isEqualTo("/login?locked");
         // Locked now: the right password is refused, and says so.
         assertThat(attempt("khoa.thu", "Khoa-thu-mat-khau-1")).isEqualTo("/login?locked");
         List<AuditRecord> locks = audit.search("ACCOUNT_LOCKED", null, null, null,
