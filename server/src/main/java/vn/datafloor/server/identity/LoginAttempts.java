@@ -69,7 +69,11 @@ public class LoginAttempts {
         }
         var user = attemptedUsername == null ? java.util.Optional.<UserAccount>empty()
                 : store.userByUsername(attemptedUsername.strip());
-        String why = reason.getClass().getSimpleName();
+        String why = reason instanceof ThrottledException ? "too many failures from this address"
+                : reason instanceof org.springframework.security.authentication.LockedException ? "account locked"
+                : reason instanceof org.springframework.security.authentication.DisabledException ? "account or organisation disabled"
+                : reason instanceof org.springframework.security.authentication.BadCredentialsException ? "wrong password"
+                : reason.getClass().getSimpleName();
         if (user.isEmpty()) {
             // The attempted name is not recorded: it is often a mistyped password or someone else's name.
             audit.record(new AuditEvent(EventType.LOGIN_FAILED, null, null, null, AuditEvent.Outcome.FAILURE, address,
