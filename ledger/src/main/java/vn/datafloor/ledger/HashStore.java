@@ -3,6 +3,7 @@ package vn.datafloor.ledger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,10 +26,15 @@ final class HashStore implements PerfectHashes, AutoCloseable {
 
     static final int CACHE_LEVEL = 6;
     private static final int HASH = MerkleProofs.HASH_SIZE;
+    /** Completed 2 MiB stretches of the lower levels are memory-mapped so proofs avoid a syscall per hash. */
+    private static final int SEGMENT_SHIFT = 16;
+    private static final long SEGMENT_BYTES = (long) HASH << SEGMENT_SHIFT;
 
     private final Path dir;
     private volatile FileChannel[] files = new FileChannel[0];
     private volatile MemLevel[] mem = new MemLevel[0];
+    // Per level below CACHE_LEVEL: read-only maps of whole segments already written; only ever grows.
+    private volatile MappedByteBuffer[][] maps = new MappedByteBuffer[CACHE_LEVEL][0];
     private final ThreadLocal<ByteBuffer> readBuf = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(HASH));
 
     // Writer-thread state.
@@ -71,6 +77,7 @@ final class HashStore implements PerfectHashes, AutoCloseable {
                 }
                 FileChannel ch = s.channel(k);
                 ch.truncate(nodes * HASH);
+                s.mapCompleted(k, nodes);
                 if (k >= CACHE_LEVEL) {
                     MemLevel m = s.memLevel(k);
                     ByteBuffer all = ByteBuffer.allocate((int) (nodes * HASH));
@@ -141,11 +148,32 @@ final class HashStore implements PerfectHashes, AutoCloseable {
                 for (int off = 0; off < p.size; off += HASH) {
                     m.add(p.bytes, off);
                 }
+            } else {
+                mapCompleted(k, (count >>> k));
             }
             p.size = 0;
         }
         flushedCount = count;
         pendingBytes = 0;
+    }
+
+    /** Maps every whole segment of level k's first {@code nodes} hashes that is not mapped yet. */
+    private void mapCompleted(int level, long nodes) throws IOException {
+        if (level >= CACHE_LEVEL) {
+            return;
+        }
+        MappedByteBuffer[] have = maps[level];
+        long full = nodes >>> SEGMENT_SHIFT;
+        if (full <= have.length) {
+            return;
+        }
+        MappedByteBuffer[] grown = Arrays.copyOf(have, (int) full);
+        for (int i = have.length; i < full; i++) {
+            grown[i] = channel(level).map(FileChannel.MapMode.READ_ONLY, i * SEGMENT_BYTES, SEGMENT_BYTES);
+        }
+        MappedByteBuffer[][] all = maps.clone();
+        all[level] = grown;
+        maps = all;
     }
 
     void force() throws IOException {
@@ -160,6 +188,14 @@ final class HashStore implements PerfectHashes, AutoCloseable {
     public byte[] perfect(int level, long index) {
         if (level >= CACHE_LEVEL) {
             return mem[level].get(index);
+        }
+        MappedByteBuffer[] segs = maps[level];
+        long seg = index >>> SEGMENT_SHIFT;
+        if (seg < segs.length) {
+            byte[] out = new byte[HASH];
+            // Absolute get: no shared position, so concurrent readers need no lock.
+            segs[(int) seg].get((int) ((index & ((1 << SEGMENT_SHIFT) - 1)) * HASH), out);
+            return out;
         }
         ByteBuffer b = readBuf.get();
         b.clear();

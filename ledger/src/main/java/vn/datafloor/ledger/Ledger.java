@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -24,16 +25,17 @@ import java.util.zip.CRC32C;
  * Append-only, tamper-evident log whose entries are the leaves of an RFC 9162 Merkle tree.
  *
  * <p>Durability: {@link #append} returns only after the entry is in {@code entries.dat} and that
- * file has been forced to stable storage. Appends are funnelled to one writer thread that takes
- * whatever is queued, writes it, and forces once for the whole group (group commit), so concurrent
- * appenders share the cost of an fsync.
+ * file has been forced to stable storage. Appends go through a three-stage pipeline: a writer thread
+ * takes whatever is queued and writes it (records and derived hashes); sync threads force the file,
+ * each force covering every group written before it started (group commit), with a few forces in
+ * flight at once because the kernel merges concurrent fsyncs; an ack thread wakes the appenders.
  *
  * <p>Everything else on disk ({@code entries.idx}, {@code level-KK.hash}) is derived from
  * {@code entries.dat}; it is forced only before a checkpoint is published, and on open it is
  * trusted up to the latest checkpoint and rebuilt from {@code entries.dat} beyond it.
  *
- * <p>Readers never take a lock: the writer publishes the tree size through a volatile field only
- * after every byte below that size is written, and never rewrites those bytes.
+ * <p>Readers never take a lock: the tree size is published through a volatile field only after
+ * every byte below that size is written (and forced), and those bytes are never rewritten.
  */
 public final class Ledger implements AutoCloseable {
 
@@ -46,6 +48,9 @@ public final class Ledger implements AutoCloseable {
     private static final int DATA_BUFFER = 1 << 20;
     private static final int DERIVED_FLUSH_BYTES = 8 << 20;
     private static final Request STOP = new Request(List.of(), null);
+    private static final List<Written> ACK_STOP = new ArrayList<>();
+    /** Forces in flight at once: the kernel merges concurrent fsyncs, so several overlap well. */
+    private static final int SYNCERS = 4;
 
     private final Path dir;
     private final FileChannel lockChannel;
@@ -64,6 +69,14 @@ public final class Ledger implements AutoCloseable {
     private final Object publishLock = new Object();
     private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
+    private final Object syncLock = new Object();
+    private final ArrayDeque<Written> unsynced = new ArrayDeque<>(); // guarded by syncLock
+    private long writtenEnd;    // guarded by syncLock: end of the last group the writer finished
+    private long syncStarted;   // guarded by syncLock: highest writtenEnd a force has been started for
+    private boolean writerDone; // guarded by syncLock
+    private final List<Thread> syncers = new ArrayList<>();
+    private final LinkedBlockingQueue<List<Written>> toAck = new LinkedBlockingQueue<>();
+    private final Thread acker;
 
     // Writer-thread state.
     private long dataEnd;
@@ -73,6 +86,10 @@ public final class Ledger implements AutoCloseable {
     private final MessageDigest md = MerkleProofs.newSha256();
 
     private record Request(List<byte[]> entries, CompletableFuture<Long> done) {
+    }
+
+    /** A group written to the page cache, waiting for the force that makes it durable. */
+    private record Written(long endCount, List<Request> requests, long[] firsts) {
     }
 
     private Ledger(Path dir, FileChannel lockChannel, FileLock lock, FileChannel entries, FileChannel index,
@@ -89,6 +106,13 @@ public final class Ledger implements AutoCloseable {
         this.idxFlushed = size;
         this.writer = new Thread(this::writeLoop, "ledger-writer " + dir.getFileName());
         this.writer.setDaemon(true);
+        for (int i = 0; i < SYNCERS; i++) {
+            Thread t = new Thread(this::syncLoop, "ledger-sync-" + i + " " + dir.getFileName());
+            t.setDaemon(true);
+            syncers.add(t);
+        }
+        this.acker = new Thread(this::ackLoop, "ledger-ack " + dir.getFileName());
+        this.acker.setDaemon(true);
     }
 
     /**
@@ -148,6 +172,8 @@ public final class Ledger implements AutoCloseable {
                         + " does not match the latest published checkpoint; run LedgerVerifier");
             }
             ledger.writer.start();
+            ledger.syncers.forEach(Thread::start);
+            ledger.acker.start();
             return ledger;
         } catch (IOException | RuntimeException e) {
             for (int i = opened.size() - 1; i >= 0; i--) {
@@ -184,6 +210,8 @@ public final class Ledger implements AutoCloseable {
         flushDerived();
         dataEnd = reader.offset();
         size = n;
+        writtenEnd = n;
+        syncStarted = n;
         return n;
     }
 
@@ -237,41 +265,132 @@ public final class Ledger implements AutoCloseable {
     }
 
     private void writeLoop() {
-        List<Request> batch = new ArrayList<>();
         boolean stop = false;
-        while (!stop) {
-            batch.clear();
-            try {
-                Request first = queue.take();
-                if (first == STOP) {
-                    break;
-                }
-                batch.add(first);
-                int count = first.entries.size();
-                for (Request r; count < MAX_BATCH_ENTRIES && (r = queue.poll()) != null; ) {
-                    if (r == STOP) {
-                        stop = true;
+        try {
+            while (!stop) {
+                List<Request> batch = new ArrayList<>();
+                try {
+                    Request first = queue.take();
+                    if (first == STOP) {
                         break;
                     }
-                    batch.add(r);
-                    count += r.entries.size();
+                    batch.add(first);
+                    int count = first.entries.size();
+                    for (Request r; count < MAX_BATCH_ENTRIES && (r = queue.poll()) != null; ) {
+                        if (r == STOP) {
+                            stop = true;
+                            break;
+                        }
+                        batch.add(r);
+                        count += r.entries.size();
+                    }
+                    if (failure != null) {
+                        throw failure;
+                    }
+                    Written w = writeBatch(batch);
+                    synchronized (syncLock) {
+                        unsynced.add(w);
+                        writtenEnd = w.endCount;
+                        syncLock.notify();
+                    }
+                } catch (InterruptedException e) {
+                    // Only close() stops the writer; an interrupt from elsewhere is not a reason to drop appends.
+                    continue;
+                } catch (Throwable t) {
+                    // After a failed write we cannot know what reached the disk, so stop accepting
+                    // appends; reopening recovers from what is actually there.
+                    fail(t, batch);
+                    return;
                 }
-                writeBatch(batch);
-            } catch (InterruptedException e) {
-                // Only close() stops the writer; an interrupt from elsewhere is not a reason to drop appends.
-                continue;
-            } catch (Throwable t) {
-                // After a failed write or force we cannot know what reached the disk, so stop accepting
-                // appends; reopening recovers from what is actually there.
-                failure = t;
-                for (Request r : batch) {
-                    r.done.completeExceptionally(t);
-                }
-                failPending(t);
-                return;
+            }
+            failPending(new IOException("ledger closed"));
+        } finally {
+            synchronized (syncLock) {
+                writerDone = true;
+                syncLock.notifyAll();
             }
         }
-        failPending(new IOException("ledger closed"));
+    }
+
+    /**
+     * Second pipeline stage. A force makes durable everything written before it was called, so a
+     * syncer snapshots how far the writer has got, forces, and then acknowledges every group up to
+     * that point, even groups another (slower) force was started for. Several syncers overlap their
+     * forces; the published size only ever grows.
+     */
+    private void syncLoop() {
+        while (true) {
+            long target;
+            synchronized (syncLock) {
+                while (writtenEnd == syncStarted && !writerDone) {
+                    try {
+                        syncLock.wait();
+                    } catch (InterruptedException e) {
+                        // Only close() stops the syncers.
+                    }
+                }
+                if (writtenEnd == syncStarted) {
+                    return;
+                }
+                target = writtenEnd;
+                syncStarted = target;
+            }
+            try {
+                if (failure != null) {
+                    throw failure;
+                }
+                entries.force(false);
+                synchronized (syncLock) {
+                    groupCommits++;
+                    if (target > size) {
+                        size = target;
+                        List<Written> durable = new ArrayList<>();
+                        while (!unsynced.isEmpty() && unsynced.peek().endCount <= target) {
+                            durable.add(unsynced.poll());
+                        }
+                        // Waking dozens of appenders takes longer than it sounds; another thread does it.
+                        toAck.add(durable);
+                    }
+                }
+            } catch (Throwable t) {
+                synchronized (syncLock) {
+                    List<Request> failed = new ArrayList<>();
+                    for (Written w; (w = unsynced.poll()) != null; ) {
+                        failed.addAll(w.requests);
+                    }
+                    fail(t, failed);
+                }
+            }
+        }
+    }
+
+    private void ackLoop() {
+        while (true) {
+            List<Written> group;
+            try {
+                group = toAck.take();
+            } catch (InterruptedException e) {
+                continue;
+            }
+            if (group == ACK_STOP) {
+                return;
+            }
+            for (Written w : group) {
+                for (int i = 0; i < w.requests.size(); i++) {
+                    w.requests.get(i).done.complete(w.firsts[i]);
+                }
+            }
+        }
+    }
+
+    private void fail(Throwable t, List<Request> requests) {
+        if (failure == null) {
+            failure = t;
+        }
+        for (Request r : requests) {
+            r.done.completeExceptionally(t);
+        }
+        failPending(t);
     }
 
     private void failPending(Throwable t) {
@@ -285,7 +404,12 @@ public final class Ledger implements AutoCloseable {
         }
     }
 
-    private void writeBatch(List<Request> batch) throws IOException {
+    /**
+     * Writes one group's records and all its derived data (none of it visible until the syncer
+     * publishes the size after the force; derived data past the published size is rebuilt on
+     * recovery, so writing it before the force is harmless).
+     */
+    private Written writeBatch(List<Request> batch) throws IOException {
         long n = hashes.count();
         long[] firsts = new long[batch.size()];
         long pos = dataEnd;
@@ -312,20 +436,13 @@ public final class Ledger implements AutoCloseable {
                 n++;
             }
             if (hashes.pendingBytes() >= DERIVED_FLUSH_BYTES) {
-                // Derived bytes past the published size are invisible to readers and rebuilt on recovery,
-                // so writing them before the force is harmless and bounds memory for huge batches.
                 flushDerived();
             }
         }
         pos += drain(dataBuf, pos);
-        entries.force(false);
-        groupCommits++;
         flushDerived();
         dataEnd = pos;
-        size = n;
-        for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).done.complete(firsts[i]);
-        }
+        return new Written(n, batch, firsts);
     }
 
     private long drain(ByteBuffer buf, long pos) throws IOException {
@@ -517,11 +634,20 @@ public final class Ledger implements AutoCloseable {
             queue.add(STOP);
         }
         boolean interrupted = false;
-        while (writer.isAlive()) {
-            try {
-                writer.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
+        List<Thread> threads = new ArrayList<>();
+        threads.add(writer);
+        threads.addAll(syncers);
+        threads.add(acker);
+        for (Thread t : threads) {
+            if (t == acker) {
+                toAck.add(ACK_STOP);
+            }
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
         }
         try (lockChannel; checkpoints; entries; index; hashes) {

@@ -221,4 +221,30 @@ class LedgerTest {
             assertThat(l.size()).isEqualTo(150);
         }
     }
+
+    @Test
+    void proofsStayCorrectPastTheMemoryMappedSegments() throws IOException {
+        // 140k leaves: level 0 spans two whole 2^16-hash mapped segments plus a tail read with pread.
+        List<byte[]> leaves = Reference.leaves(140_000);
+        byte[] root = Reference.mth(leaves);
+        for (int round = 0; round < 2; round++) {
+            try (Ledger l = Ledger.open(dir)) {
+                if (round == 0) {
+                    for (int i = 0; i < leaves.size(); i += 10_000) {
+                        l.appendAll(leaves.subList(i, Math.min(leaves.size(), i + 10_000)));
+                    }
+                }
+                long n = l.size();
+                assertThat(l.rootHash(n)).isEqualTo(root);
+                assertThat(l.rootHash(131_072)).isEqualTo(Reference.mth(leaves.subList(0, 131_072)));
+                java.util.Random rnd = new java.util.Random(round);
+                for (int k = 0; k < 2000; k++) {
+                    long i = rnd.nextInt((int) n);
+                    long size = i + 1 + rnd.nextInt((int) (n - i));
+                    assertThat(MerkleProofs.verifyInclusion(i, size, MerkleProofs.leafHash(leaves.get((int) i)),
+                            l.inclusionProof(i, size), l.rootHash(size))).as("%d in %d", i, size).isTrue();
+                }
+            }
+        }
+    }
 }
