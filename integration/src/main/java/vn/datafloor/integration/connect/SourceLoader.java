@@ -1,0 +1,539 @@
+package vn.datafloor.integration.connect;
+
+import static vn.datafloor.integration.lake.DuckDbConnections.identifier;
+import static vn.datafloor.integration.lake.DuckDbConnections.literal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+import org.dhatim.fastexcel.reader.Cell;
+import org.dhatim.fastexcel.reader.ReadableWorkbook;
+import org.dhatim.fastexcel.reader.Row;
+import org.dhatim.fastexcel.reader.Sheet;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import vn.datafloor.integration.pipeline.PipelineSpec.SourceSpec;
+
+/**
+ * Reads a source into the run's DuckDB. Files are read by DuckDB itself (CSV, JSON Lines, Parquet);
+ * what DuckDB cannot read without an extension (xlsx, legacy encodings, databases, HTTP APIs) is
+ * streamed into it by Java, never held in memory whole.
+ */
+public final class SourceLoader {
+
+    private static final Pattern SAFE_COLUMN = Pattern.compile("[\\p{L}\\p{N}_ .-]{1,100}");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** Resolves a stored credential's name to its secret, for jdbc passwords and http tokens. */
+    public interface Credentials {
+        String secret(String name);
+    }
+
+    private final Connection duck;
+    private final Path inputDirectory;
+    private final Path workDirectory;
+    private final Credentials credentials;
+    private final BooleanSupplier cancelled;
+
+    public SourceLoader(Connection duck, Path inputDirectory, Path workDirectory, Credentials credentials,
+            BooleanSupplier cancelled) {
+        this.duck = duck;
+        this.inputDirectory = inputDirectory.toAbsolutePath().normalize();
+        this.workDirectory = workDirectory;
+        this.credentials = credentials;
+        this.cancelled = cancelled;
+    }
+
+    /** Loads the source; {@code lastWatermark} is where the previous incremental jdbc run stopped. */
+    public LoadedSource load(SourceSpec source, String lastWatermark) {
+        try {
+            return switch (source.type()) {
+                case "csv" -> csv(file(source.path()), source);
+                case "jsonl" -> jsonLines(file(source.path()), fingerprint(file(source.path())), List.of());
+                case "parquet" -> parquet(file(source.path()));
+                case "xlsx" -> xlsx(file(source.path()), source);
+                case "jdbc" -> jdbc(source, lastWatermark);
+                case "http" -> http(source);
+                default -> throw new SourceException("Unknown source type " + source.type());
+            };
+        } catch (SQLException e) {
+            throw new SourceException("The source could not be read: " + firstLine(e.getMessage()), e);
+        } catch (IOException e) {
+            throw new SourceException("The source could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** A file inside the run's input directory; paths that climb out of it are refused. */
+    Path file(String relative) {
+        Path path = inputDirectory.resolve(relative).normalize();
+        if (!path.startsWith(inputDirectory)) {
+            throw new SourceException("The path " + relative + " leaves the input directory; give a path inside it");
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new SourceException("No file at " + relative + " (looked in " + inputDirectory + ")");
+        }
+        return path;
+    }
+
+    // --- CSV
+
+    private LoadedSource csv(Path path, SourceSpec source) throws SQLException, IOException {
+        String fingerprint = fingerprint(path);
+        String encoding = source.encoding() == null ? "auto" : source.encoding().toLowerCase(Locale.ROOT);
+        List<String> warnings = new ArrayList<>();
+        String usedEncoding = "utf-8";
+        Path readable = path;
+        if (!"utf-8".equals(encoding) || startsWithBom(path)) {
+            if (!"auto".equals(encoding) || startsWithBom(path)) {
+                TextEncodings.Decoded decoded = TextEncodings.toUtf8(path, workDirectory.resolve("source.utf8.csv"), encoding);
+                readable = decoded.utf8File();
+                usedEncoding = decoded.encoding();
+                if (decoded.hadBom()) {
+                    warnings.add("The file starts with a byte-order mark; it was removed");
+                }
+                warnMixed(decoded, warnings);
+            }
+        }
+        readCsv(readable, source);
+        if ("auto".equals(encoding) && readable == path && countRejects("error_type IN ('INVALID UNICODE', 'INVALID ENCODING')") > 0) {
+            // Not UTF-8 after all: decode line by line, Windows-1258 where UTF-8 fails, and read again.
+            TextEncodings.Decoded decoded = TextEncodings.toUtf8(path, workDirectory.resolve("source.utf8.csv"), "auto");
+            usedEncoding = decoded.encoding();
+            warnMixed(decoded, warnings);
+            readable = decoded.utf8File();
+            readCsv(readable, source);
+        }
+        try (Statement statement = duck.createStatement()) {
+            statement.execute("""
+                    CREATE OR REPLACE TABLE source_rejects AS
+                    SELECT line, string_agg(DISTINCT error_type || ': ' || error_message, '; ') AS reason, any_value(csv_line) AS raw
+                    FROM reject_errors GROUP BY line""");
+        }
+        return summary(fingerprint, usedEncoding, warnings, null);
+    }
+
+    private static void warnMixed(TextEncodings.Decoded decoded, List<String> warnings) {
+        if (decoded.fallbackLines() > 0 && decoded.fallbackLines() < decoded.nonAsciiLines()) {
+            warnings.add(decoded.fallbackLines() + " of " + decoded.lines()
+                    + " lines were not UTF-8 and were read as Windows-1258: check them");
+        }
+    }
+
+    private void readCsv(Path path, SourceSpec source) throws SQLException, IOException {
+        String delimiter = source.delimiter() == null ? "," : source.delimiter();
+        if (delimiter.length() != 1 && !"\\t".equals(delimiter)) {
+            throw new SourceException("The delimiter must be one character (or \\t)");
+        }
+        char delim = "\\t".equals(delimiter) ? '\t' : delimiter.charAt(0);
+        List<String> header = CsvHeader.read(path, delim);
+        StringBuilder columns = new StringBuilder("{");
+        for (int i = 0; i < header.size(); i++) {
+            requireSafeColumn(header.get(i));
+            columns.append(i == 0 ? "" : ", ").append(literal(header.get(i))).append(": 'VARCHAR'");
+        }
+        columns.append('}');
+        try (Statement statement = duck.createStatement()) {
+            statement.execute("DROP TABLE IF EXISTS reject_errors");
+            statement.execute("DROP TABLE IF EXISTS reject_scans");
+            // The dialect is given, not sniffed: a sniffer gives up on exactly the broken files agencies send.
+            statement.execute("CREATE OR REPLACE TABLE source_rows AS SELECT * FROM read_csv(" + literal(path.toString())
+                    + ", header = true, auto_detect = false, columns = " + columns + ", delim = " + literal(String.valueOf(delim))
+                    + ", quote = '\"', escape = '\"', store_rejects = true, strict_mode = true, max_line_size = 10000000,"
+                    + " null_padding = false)");
+        }
+        requireSafeColumns();
+    }
+
+    private long countRejects(String condition) throws SQLException {
+        try (Statement statement = duck.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT count(*) FROM reject_errors WHERE " + condition)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static boolean startsWithBom(Path path) throws IOException {
+        try (InputStream in = Files.newInputStream(path)) {
+            byte[] head = in.readNBytes(3);
+            return head.length == 3 && (head[0] & 0xFF) == 0xEF && (head[1] & 0xFF) == 0xBB && (head[2] & 0xFF) == 0xBF;
+        }
+    }
+
+    // --- JSON Lines
+
+    private LoadedSource jsonLines(Path path, String fingerprint, List<String> warnings) throws SQLException {
+        try (Statement statement = duck.createStatement()) {
+            // Each line on its own: a malformed line is quarantined, not fatal.
+            statement.execute("CREATE OR REPLACE TABLE json_lines AS SELECT row_number() OVER () AS line, column0 AS text FROM read_csv("
+                    + literal(path.toString()) + ", header = false, columns = {'column0': 'VARCHAR'}, delim = '\u0001',"
+                    + " quote = '', escape = '', strict_mode = false, max_line_size = 10000000)");
+            statement.execute("""
+                    CREATE OR REPLACE TABLE json_valid_lines AS
+                    SELECT line, text FROM json_lines
+                    WHERE text IS NOT NULL AND trim(text) <> ''
+                      AND CASE WHEN json_valid(text) THEN json_type(text) = 'OBJECT' ELSE false END""");
+            statement.execute("""
+                    CREATE OR REPLACE TABLE source_rejects AS
+                    SELECT line, 'not a JSON object' AS reason, text AS raw FROM json_lines
+                    WHERE text IS NOT NULL AND trim(text) <> ''
+                      AND NOT CASE WHEN json_valid(text) THEN json_type(text) = 'OBJECT' ELSE false END""");
+            Set<String> keys = new LinkedHashSet<>();
+            try (ResultSet rs = statement.executeQuery(
+                    "SELECT DISTINCT unnest(json_keys(text::JSON)) FROM (SELECT text FROM json_valid_lines LIMIT 50000)")) {
+                while (rs.next()) {
+                    keys.add(rs.getString(1));
+                }
+            }
+            if (keys.isEmpty()) {
+                statement.execute("CREATE OR REPLACE TABLE source_rows AS SELECT NULL::VARCHAR AS empty WHERE false");
+            } else {
+                StringBuilder select = new StringBuilder("CREATE OR REPLACE TABLE source_rows AS SELECT ");
+                int i = 0;
+                for (String key : keys) {
+                    requireSafeColumn(key);
+                    select.append(i++ == 0 ? "" : ", ").append("json_extract_string(text, ")
+                            .append(literal("$.\"" + key.replace("\"", "") + "\"")).append(") AS ").append(identifier(key));
+                }
+                statement.execute(select.append(" FROM json_valid_lines ORDER BY line").toString());
+            }
+        }
+        return summary(fingerprint, "utf-8", warnings, null);
+    }
+
+    // --- Parquet
+
+    private LoadedSource parquet(Path path) throws SQLException, IOException {
+        String fingerprint = fingerprint(path);
+        try (Statement statement = duck.createStatement()) {
+            statement.execute("CREATE OR REPLACE TABLE source_raw AS SELECT * FROM read_parquet(" + literal(path.toString()) + ")");
+            statement.execute("CREATE OR REPLACE TABLE source_rows AS SELECT " + allAsVarchar("source_raw") + " FROM source_raw");
+            statement.execute("DROP TABLE source_raw");
+            statement.execute("CREATE OR REPLACE TABLE source_rejects (line BIGINT, reason VARCHAR, raw VARCHAR)");
+        }
+        requireSafeColumns();
+        return summary(fingerprint, "parquet", List.of(), null);
+    }
+
+    // --- Excel
+
+    private LoadedSource xlsx(Path path, SourceSpec source) throws SQLException, IOException {
+        String fingerprint = fingerprint(path);
+        Path csv = workDirectory.resolve("source.xlsx.csv");
+        try (InputStream in = Files.newInputStream(path); ReadableWorkbook workbook = new ReadableWorkbook(in);
+                OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(csv), 1 << 16)) {
+            Sheet sheet = source.sheet() == null ? workbook.getFirstSheet()
+                    : workbook.findSheet(source.sheet()).orElseThrow(() -> new SourceException(
+                            "No sheet named " + source.sheet() + " in " + source.path()));
+            try (var rows = sheet.openStream()) {
+                Iterator<Row> iterator = rows.iterator();
+                int width = -1;
+                while (iterator.hasNext()) {
+                    Row row = iterator.next();
+                    if (width < 0) {
+                        width = row.getCellCount();
+                    }
+                    StringBuilder line = new StringBuilder();
+                    for (int c = 0; c < width; c++) {
+                        Cell cell = c < row.getCellCount() ? row.getCell(c) : null;
+                        String text = cell == null ? "" : cell.getText();
+                        line.append(c == 0 ? "" : ",").append('"').append(text.replace("\"", "\"\"")).append('"');
+                    }
+                    out.write(line.append('\n').toString().getBytes(StandardCharsets.UTF_8));
+                    if (cancelled.getAsBoolean()) {
+                        throw new SourceException("Cancelled");
+                    }
+                }
+            }
+        } catch (UncheckedIOException | IllegalStateException e) {
+            throw new SourceException("Not a readable .xlsx workbook: " + e.getMessage(), e);
+        } catch (IOException e) {
+            if (e.getClass().getName().contains("ExcelReaderException") || e.getMessage() == null
+                    || !Files.exists(path)) {
+                throw new SourceException("Not a readable .xlsx workbook: " + e.getMessage(), e);
+            }
+            throw new SourceException("Not a readable .xlsx workbook (" + e.getMessage() + ")", e);
+        }
+        readCsv(csv, new SourceSpec(null, "csv", null, "utf-8", ",", null, null, null, null, null, null, null, null, null, null, null));
+        try (Statement statement = duck.createStatement()) {
+            statement.execute("""
+                    CREATE OR REPLACE TABLE source_rejects AS
+                    SELECT line, string_agg(DISTINCT error_type || ': ' || error_message, '; ') AS reason, any_value(csv_line) AS raw
+                    FROM reject_errors GROUP BY line""");
+        }
+        return summary(fingerprint, "xlsx", List.of(), null);
+    }
+
+    // --- JDBC
+
+    private LoadedSource jdbc(SourceSpec source, String lastWatermark) throws SQLException {
+        String sql;
+        if (source.query() != null) {
+            sql = source.query();
+        } else {
+            if (!source.table().matches("[A-Za-z_][A-Za-z0-9_.]{0,127}")) {
+                throw new SourceException("The table name " + source.table() + " is not a plain identifier");
+            }
+            sql = "SELECT * FROM " + source.table();
+        }
+        if (source.watermark() != null) {
+            if (!source.watermark().matches("[A-Za-z_][A-Za-z0-9_]{0,63}")) {
+                throw new SourceException("The watermark column must be a plain column name");
+            }
+            sql = "SELECT * FROM (" + sql + ") AS src" + (lastWatermark == null ? "" : " WHERE " + source.watermark() + " > ?")
+                    + " ORDER BY " + source.watermark();
+        }
+        Properties properties = new Properties();
+        if (source.user() != null) {
+            properties.setProperty("user", source.user());
+        }
+        if (source.credential() != null) {
+            properties.setProperty("password", credentials.secret(source.credential()));
+        }
+        int timeout = source.timeoutSeconds() == null ? 60 : source.timeoutSeconds();
+        DriverManager.setLoginTimeout(timeout);
+        MessageDigest digest = sha256();
+        String watermark = lastWatermark;
+        try (Connection external = DriverManager.getConnection(source.url(), properties);
+                PreparedStatement query = external.prepareStatement(sql)) {
+            query.setQueryTimeout(timeout);
+            query.setFetchSize(10_000);
+            if (source.watermark() != null && lastWatermark != null) {
+                query.setString(1, lastWatermark);
+            }
+            try (ResultSet rs = query.executeQuery()) {
+                ResultSetMetaData meta = rs.getMetaData();
+                List<String> columns = new ArrayList<>();
+                for (int c = 1; c <= meta.getColumnCount(); c++) {
+                    String name = meta.getColumnLabel(c).toLowerCase(Locale.ROOT);
+                    requireSafeColumn(name);
+                    columns.add(name);
+                }
+                createVarcharTable("source_rows", columns);
+                int watermarkColumn = source.watermark() == null ? -1 : columns.indexOf(source.watermark().toLowerCase(Locale.ROOT)) + 1;
+                if (source.watermark() != null && watermarkColumn == 0) {
+                    throw new SourceException("The watermark column " + source.watermark() + " is not in the result");
+                }
+                try (DuckDBAppender appender = ((DuckDBConnection) duck).createAppender(DuckDBConnection.DEFAULT_SCHEMA, "source_rows")) {
+                    long n = 0;
+                    while (rs.next()) {
+                        appender.beginRow();
+                        for (int c = 1; c <= columns.size(); c++) {
+                            String value = rs.getString(c);
+                            appender.append(value);
+                            if (value != null) {
+                                digest.update(value.getBytes(StandardCharsets.UTF_8));
+                            }
+                            digest.update((byte) 0x1F);
+                        }
+                        appender.endRow();
+                        if (watermarkColumn > 0) {
+                            watermark = rs.getString(watermarkColumn);
+                        }
+                        if (++n % 10_000 == 0 && cancelled.getAsBoolean()) {
+                            throw new SourceException("Cancelled");
+                        }
+                    }
+                }
+            }
+        } catch (SQLTimeoutException e) {
+            throw new SourceException("The database did not answer within " + timeout + " s; try again later or raise timeout_seconds", e);
+        } catch (SQLException e) {
+            if (e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("timeout")) {
+                throw new SourceException("The database did not answer within " + timeout + " s; try again later or raise timeout_seconds", e);
+            }
+            throw new SourceException("The database could not be read: " + firstLine(e.getMessage()), e);
+        }
+        try (Statement statement = duck.createStatement()) {
+            statement.execute("CREATE OR REPLACE TABLE source_rejects (line BIGINT, reason VARCHAR, raw VARCHAR)");
+        }
+        return summary(HexFormat.of().formatHex(digest.digest()), "jdbc", List.of(), watermark);
+    }
+
+    // --- HTTP JSON API
+
+    private LoadedSource http(SourceSpec source) throws IOException, SQLException {
+        int timeout = source.timeoutSeconds() == null ? 30 : source.timeoutSeconds();
+        int maxPages = source.maxPages() == null ? 10_000 : source.maxPages();
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(timeout))
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        Path lines = workDirectory.resolve("source.http.jsonl");
+        MessageDigest digest = sha256();
+        try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(lines), 1 << 16)) {
+            for (int page = 1; page <= maxPages; page++) {
+                if (cancelled.getAsBoolean()) {
+                    throw new SourceException("Cancelled");
+                }
+                String url = source.url();
+                if (source.pageParameter() != null) {
+                    url += (url.contains("?") ? "&" : "?") + source.pageParameter() + "=" + page;
+                }
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(timeout))
+                        .header("Accept", "application/json");
+                if (source.credential() != null) {
+                    request.header("Authorization", "Bearer " + credentials.secret(source.credential()));
+                }
+                HttpResponse<byte[]> response;
+                try {
+                    response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+                } catch (HttpTimeoutException e) {
+                    throw new SourceException("The API did not answer page " + page + " within " + timeout + " s", e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SourceException("Interrupted while reading the API", e);
+                } catch (IOException e) {
+                    throw new SourceException("The API connection failed at page " + page + ": " + e.getMessage()
+                            + "; nothing was published, run again when it is back", e);
+                }
+                if (response.statusCode() / 100 != 2) {
+                    throw new SourceException("The API answered HTTP " + response.statusCode() + " for page " + page);
+                }
+                digest.update(response.body());
+                JsonNode body;
+                try {
+                    body = JSON.readTree(response.body());
+                } catch (RuntimeException e) {
+                    throw new SourceException("The API's page " + page + " is not JSON", e);
+                }
+                JsonNode items = source.itemsField() == null ? body : body.get(source.itemsField());
+                if (items == null || !items.isArray()) {
+                    throw new SourceException("Page " + page + " has no array" + (source.itemsField() == null ? ""
+                            : " in field " + source.itemsField()));
+                }
+                if (items.isEmpty()) {
+                    break;
+                }
+                for (JsonNode item : items) {
+                    out.write(JSON.writeValueAsBytes(item));
+                    out.write('\n');
+                }
+                if (source.pageParameter() == null) {
+                    break;
+                }
+            }
+        }
+        return jsonLines(lines, HexFormat.of().formatHex(digest.digest()), List.of());
+    }
+
+    // --- shared
+
+    private void createVarcharTable(String table, List<String> columns) throws SQLException {
+        StringBuilder ddl = new StringBuilder("CREATE OR REPLACE TABLE " + table + " (");
+        for (int i = 0; i < columns.size(); i++) {
+            ddl.append(i == 0 ? "" : ", ").append(identifier(columns.get(i))).append(" VARCHAR");
+        }
+        try (Statement statement = duck.createStatement()) {
+            statement.execute(ddl.append(")").toString());
+        }
+    }
+
+    private String allAsVarchar(String table) throws SQLException {
+        List<String> columns = columns(table);
+        StringBuilder select = new StringBuilder();
+        for (int i = 0; i < columns.size(); i++) {
+            select.append(i == 0 ? "" : ", ").append("CAST(").append(identifier(columns.get(i))).append(" AS VARCHAR) AS ")
+                    .append(identifier(columns.get(i)));
+        }
+        return select.toString();
+    }
+
+    private List<String> columns(String table) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        try (Statement statement = duck.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT column_name FROM information_schema.columns WHERE table_name = "
+                        + literal(table) + " ORDER BY ordinal_position")) {
+            while (rs.next()) {
+                columns.add(rs.getString(1));
+            }
+        }
+        return columns;
+    }
+
+    private void requireSafeColumns() throws SQLException {
+        for (String column : columns("source_rows")) {
+            requireSafeColumn(column);
+        }
+    }
+
+    private static void requireSafeColumn(String name) {
+        if (!SAFE_COLUMN.matcher(name).matches()) {
+            throw new SourceException("The source has a column named \"" + name.substring(0, Math.min(40, name.length()))
+                    + "\": column names must be letters, digits, spaces, '_', '.' or '-'");
+        }
+    }
+
+    private LoadedSource summary(String fingerprint, String encoding, List<String> warnings, String watermark)
+            throws SQLException {
+        long rows;
+        long rejected;
+        try (Statement statement = duck.createStatement()) {
+            try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM source_rows")) {
+                rs.next();
+                rows = rs.getLong(1);
+            }
+            try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM source_rejects")) {
+                rs.next();
+                rejected = rs.getLong(1);
+            }
+        }
+        return new LoadedSource(rows, rejected, columns("source_rows"), fingerprint, encoding, List.copyOf(warnings), watermark);
+    }
+
+    static String fingerprint(Path file) throws IOException {
+        MessageDigest digest = sha256();
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+}

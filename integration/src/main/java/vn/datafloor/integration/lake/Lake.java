@@ -1,0 +1,201 @@
+package vn.datafloor.integration.lake;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Datasets as immutable versions of Parquet files under one root ({@code data/lake}):
+ * {@code <dataset>/v<N>/part-*.parquet} and {@code manifest.json}. A version is written in a
+ * staging directory, its manifest last, then renamed into place in one atomic step; a crash at any
+ * point leaves either the whole version or nothing visible, and stale staging is swept on open.
+ */
+public final class Lake {
+
+    private static final Pattern VERSION_DIR = Pattern.compile("v(\\d+)");
+    private static final Pattern DATASET_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
+    static final String MANIFEST = "manifest.json";
+    static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    private final Path root;
+
+    private Lake(Path root) {
+        this.root = root;
+    }
+
+    /** Opens (creating) the lake and removes what crashed runs left in staging. */
+    public static Lake open(Path root) {
+        try {
+            Files.createDirectories(root);
+            Lake lake = new Lake(root.toAbsolutePath().normalize());
+            lake.sweepStaging();
+            return lake;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot open the lake at " + root, e);
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public static boolean validName(String dataset) {
+        return dataset != null && DATASET_NAME.matcher(dataset).matches();
+    }
+
+    /** A fresh, private directory to write a new version's files into. */
+    public Path stage(String dataset) {
+        requireName(dataset);
+        try {
+            Path staging = root.resolve(dataset).resolve(".staging-" + UUID.randomUUID());
+            Files.createDirectories(staging);
+            return staging;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Makes a staged directory the next version. {@code manifest} is completed with the version
+     * number and written last; everything is forced to disk before the rename that publishes it.
+     */
+    public DatasetVersion publish(Path staging, Manifest manifest) {
+        String dataset = manifest.dataset();
+        requireName(dataset);
+        Path datasetDir = root.resolve(dataset);
+        try (FileChannel lockChannel = FileChannel.open(datasetDir.resolve(".lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock ignored = lockChannel.lock()) {
+            int next = versions(dataset).stream().mapToInt(DatasetVersion::version).max().orElse(0) + 1;
+            Manifest complete = new Manifest(dataset, next, manifest.createdAt(), manifest.rowCount(), manifest.columns(),
+                    manifest.files(), manifest.inputFingerprint(), manifest.specFingerprint(), manifest.runId(),
+                    manifest.lineage(), manifest.diff());
+            try (Stream<Path> files = Files.list(staging)) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    force(file);
+                }
+            }
+            Path manifestFile = staging.resolve(MANIFEST);
+            Files.write(manifestFile, JSON.writeValueAsBytes(complete));
+            force(manifestFile);
+            forceDirectory(staging);
+            Path target = datasetDir.resolve("v" + next);
+            try {
+                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("The lake's file system cannot rename atomically; versions could be seen half-written", e);
+            }
+            forceDirectory(datasetDir);
+            return new DatasetVersion(dataset, next, target, complete);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not publish a version of " + dataset, e);
+        }
+    }
+
+    /** Throws away a staged directory (a failed or cancelled run). */
+    public void discard(Path staging) {
+        deleteRecursively(staging);
+    }
+
+    public List<String> datasets() {
+        try (Stream<Path> children = Files.list(root)) {
+            return children.filter(Files::isDirectory).map(p -> p.getFileName().toString()).filter(Lake::validName)
+                    .filter(name -> !versions(name).isEmpty()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Published versions, oldest first. */
+    public List<DatasetVersion> versions(String dataset) {
+        requireName(dataset);
+        Path datasetDir = root.resolve(dataset);
+        if (!Files.isDirectory(datasetDir)) {
+            return List.of();
+        }
+        List<DatasetVersion> versions = new ArrayList<>();
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(datasetDir)) {
+            for (Path child : children) {
+                Matcher m = VERSION_DIR.matcher(child.getFileName().toString());
+                Path manifest = child.resolve(MANIFEST);
+                if (m.matches() && Files.isRegularFile(manifest)) {
+                    versions.add(new DatasetVersion(dataset, Integer.parseInt(m.group(1)), child,
+                            JSON.readValue(manifest.toFile(), Manifest.class)));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        versions.sort(Comparator.comparingInt(DatasetVersion::version));
+        return versions;
+    }
+
+    public Optional<DatasetVersion> latest(String dataset) {
+        List<DatasetVersion> versions = versions(dataset);
+        return versions.isEmpty() ? Optional.empty() : Optional.of(versions.get(versions.size() - 1));
+    }
+
+    public Optional<DatasetVersion> version(String dataset, int version) {
+        return versions(dataset).stream().filter(v -> v.version() == version).findFirst();
+    }
+
+    private void sweepStaging() throws IOException {
+        try (Stream<Path> datasets = Files.list(root)) {
+            for (Path dataset : datasets.filter(Files::isDirectory).toList()) {
+                try (Stream<Path> children = Files.list(dataset)) {
+                    children.filter(c -> c.getFileName().toString().startsWith(".staging-")).forEach(Lake::deleteRecursively);
+                }
+            }
+        }
+    }
+
+    private static void requireName(String dataset) {
+        if (!validName(dataset)) {
+            throw new IllegalArgumentException("Dataset names are 1-100 of a-z, 0-9, '.', '_', '-': " + dataset);
+        }
+    }
+
+    static void force(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+    }
+
+    static void forceDirectory(Path directory) {
+        // Linux makes a rename durable only when the directory itself is forced; elsewhere this may be refused.
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException ignored) {
+            // not supported on this platform: nothing more can be done
+        }
+    }
+
+    static void deleteRecursively(Path path) {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

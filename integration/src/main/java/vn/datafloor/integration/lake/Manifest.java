@@ -1,0 +1,31 @@
+package vn.datafloor.integration.lake;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a dataset version holds. Written last, into the version's directory, before the directory
+ * is renamed into place: a version without a manifest does not exist.
+ *
+ * @param inputFingerprint SHA-256 of the input read; with {@code specFingerprint} it makes re-runs idempotent
+ * @param lineage where the rows came from: source, pipeline, run
+ */
+public record Manifest(
+        String dataset,
+        int version,
+        Instant createdAt,
+        long rowCount,
+        List<Column> columns,
+        List<String> files,
+        String inputFingerprint,
+        String specFingerprint,
+        String runId,
+        Map<String, String> lineage,
+        Diff diff) {
+
+    public record Column(String name, String type) {}
+
+    /** Compared with the previous version by key: rows only here, only there, and changed. */
+    public record Diff(Integer previousVersion, long added, long removed, long changed) {}
+}

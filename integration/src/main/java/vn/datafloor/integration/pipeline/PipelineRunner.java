@@ -1,0 +1,467 @@
+package vn.datafloor.integration.pipeline;
+
+import static vn.datafloor.integration.lake.DuckDbConnections.identifier;
+import static vn.datafloor.integration.lake.DuckDbConnections.literal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Period;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import vn.datafloor.integration.connect.LoadedSource;
+import vn.datafloor.integration.connect.SourceException;
+import vn.datafloor.integration.connect.SourceLoader;
+import vn.datafloor.integration.lake.DatasetVersion;
+import vn.datafloor.integration.lake.DuckDbConnections;
+import vn.datafloor.integration.lake.Lake;
+import vn.datafloor.integration.lake.Manifest;
+import vn.datafloor.integration.pipeline.PipelineSpec.Dimension;
+import vn.datafloor.integration.pipeline.PipelineSpec.QualityRule;
+import vn.datafloor.integration.pipeline.PipelineSpec.Severity;
+
+/**
+ * Runs a pipeline as a handful of relational statements in DuckDB (the same plan would run on
+ * Spark): load the source, map its columns, standardize, evaluate every quality rule as a column,
+ * then write the passing rows as a new dataset version and the failing ones to quarantine. Nothing
+ * here loops over rows in Java.
+ */
+public final class PipelineRunner {
+
+    private static final ZoneId VIETNAM = ZoneId.of("Asia/Ho_Chi_Minh");
+    private static final int EXAMPLES_PER_RULE = 5;
+
+    private final Lake lake;
+    private final Path workRoot;
+    private final String memoryLimit;
+    private final int threads;
+    private final SqlLibrary library;
+
+    public PipelineRunner(Lake lake, Path workRoot, String memoryLimit, int threads, SqlLibrary library) {
+        this.lake = lake;
+        this.workRoot = workRoot;
+        this.memoryLimit = memoryLimit;
+        this.threads = threads;
+        this.library = library;
+        SqlExpressions.allowFunctions(library.functions());
+    }
+
+    /** Everything a run needs besides the spec. */
+    public record RunRequest(String runId, Path inputDirectory, String lastWatermark, SourceLoader.Credentials credentials,
+            SourceResolver sources, Map<String, String> lineage, Instant now) {}
+
+    /** Turns {@code source: {ref: name}} into the registered source's full description. */
+    public interface SourceResolver {
+        PipelineSpec.SourceSpec resolve(String ref);
+
+        SourceResolver NONE = ref -> {
+            throw new PipelineException("source.ref " + ref + ": no registered sources here; describe the source inline");
+        };
+    }
+
+    /**
+     * Runs the pipeline. Throws {@link PipelineException} (with a message saying what to fix),
+     * {@link SourceException} or {@link RunControl.RunCancelledException}; in every failure case
+     * nothing is published.
+     */
+    public RunResult run(PipelineSpec spec, RunRequest request, RunControl control) {
+        if (spec.source().ref() != null) {
+            spec = new PipelineSpec(spec.name(), spec.description(), request.sources().resolve(spec.source().ref()),
+                    spec.dataset(), spec.schema(), spec.mapping(), spec.standardize(), spec.quality(), spec.key(), spec.schedule());
+        }
+        Path work = workRoot.resolve("run-" + request.runId());
+        Path staging = null;
+        try {
+            Files.createDirectories(work);
+            try (Connection duck = DuckDbConnections.open(work.resolve("spill"), memoryLimit, threads)) {
+                library.install(duck);
+                control.progress("reading", 5);
+                control.log("INFO", "Reading " + spec.source().type() + " source");
+                SourceLoader loader = new SourceLoader(duck, request.inputDirectory(), work, request.credentials(),
+                        control::cancelled);
+                LoadedSource source = loader.load(spec.source(), request.lastWatermark());
+                control.log("INFO", "Read " + source.rows() + " rows (" + source.encoding() + "), " + source.rejected()
+                        + " unreadable records");
+                source.warnings().forEach(w -> control.log("WARN", w));
+                control.checkCancelled();
+
+                String specFingerprint = sha256(canonical(spec));
+                Optional<DatasetVersion> previous = lake.latest(spec.dataset());
+                if (previous.isPresent() && source.fingerprint().equals(previous.get().manifest().inputFingerprint())
+                        && specFingerprint.equals(previous.get().manifest().specFingerprint())) {
+                    control.log("INFO", "Input and spec unchanged since version " + previous.get().version() + ": kept it");
+                    control.progress("done", 100);
+                    Manifest m = previous.get().manifest();
+                    return new RunResult(previous.get(), true, source.rows() + source.rejected(), m.rowCount(),
+                            source.rows() + source.rejected() - m.rowCount(), null, null, source.watermark(),
+                            source.encoding(), source.warnings());
+                }
+
+                control.progress("mapping", 20);
+                List<String> targetColumns = map(duck, spec, source.columns(), control);
+                control.checkCancelled();
+                control.progress("standardizing", 35);
+                targetColumns = standardize(duck, spec, targetColumns, control);
+                control.checkCancelled();
+                control.progress("checking quality", 55);
+                check(duck, spec, control);
+                control.checkCancelled();
+
+                control.progress("measuring", 70);
+                QualityReport report = report(duck, spec, targetColumns, source);
+                if (report.rowsIn() != report.rowsPublished() + report.rowsQuarantined()) {
+                    throw new PipelineException("Row accounting failed: " + report.rowsIn() + " in, " + report.rowsPublished()
+                            + " published, " + report.rowsQuarantined() + " quarantined; nothing was published");
+                }
+                control.progress("writing", 80);
+                staging = lake.stage(spec.dataset());
+                execute(duck, control, "COPY (SELECT " + columnList(targetColumns) + " FROM checked WHERE NOT _rejected) TO "
+                        + literal(staging.resolve("part-0.parquet").toString()) + " (FORMAT parquet, COMPRESSION zstd)");
+                Path quarantine = writeQuarantine(duck, spec, request, targetColumns, report, control);
+                control.checkCancelled();
+
+                control.progress("publishing", 92);
+                Manifest.Diff diff = diff(duck, spec, targetColumns, previous);
+                Map<String, String> lineage = new LinkedHashMap<>(request.lineage());
+                lineage.put("run", request.runId());
+                lineage.put("pipeline", spec.name());
+                lineage.put("source", describe(spec.source()));
+                Files.writeString(staging.resolve("quality.json"), QualityReports.toJson(report), StandardCharsets.UTF_8);
+                Manifest manifest = new Manifest(spec.dataset(), 0, request.now(), report.rowsPublished(),
+                        columnTypes(duck, targetColumns), List.of("part-0.parquet"), source.fingerprint(),
+                        specFingerprint, request.runId(), lineage, diff);
+                control.checkCancelled();
+                DatasetVersion version = lake.publish(staging, manifest);
+                staging = null;
+                control.log("INFO", "Published " + spec.dataset() + " version " + version.version() + ": "
+                        + report.rowsPublished() + " rows, " + report.rowsQuarantined() + " quarantined");
+                control.progress("done", 100);
+                return new RunResult(version, false, report.rowsIn(), report.rowsPublished(), report.rowsQuarantined(), report,
+                        quarantine, source.watermark(), source.encoding(), source.warnings());
+            }
+        } catch (SQLException e) {
+            if (control.cancelled()) {
+                throw new RunControl.RunCancelledException();
+            }
+            throw new PipelineException("The pipeline failed: " + firstLine(e.getMessage()), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (staging != null) {
+                lake.discard(staging);
+            }
+            deleteQuietly(work);
+        }
+    }
+
+    /** Target columns from source columns; an expression naming a missing column is reported with the spec key. */
+    private List<String> map(Connection duck, PipelineSpec spec, List<String> sourceColumns, RunControl control)
+            throws SQLException {
+        StringBuilder select = new StringBuilder("SELECT rowid + 1 AS _row");
+        for (Map.Entry<String, String> mapping : spec.mapping().entrySet()) {
+            String expression = expression(mapping.getValue(), sourceColumns);
+            probe(duck, "source_rows", expression, "mapping." + mapping.getKey(), sourceColumns);
+            select.append(", ").append(expression).append(" AS ").append(identifier(mapping.getKey()));
+        }
+        execute(duck, control, "CREATE OR REPLACE TABLE mapped AS " + select + " FROM source_rows");
+        return new ArrayList<>(spec.mapping().keySet());
+    }
+
+    private List<String> standardize(Connection duck, PipelineSpec spec, List<String> mapped, RunControl control)
+            throws SQLException {
+        if (spec.standardize().isEmpty()) {
+            execute(duck, control, "CREATE OR REPLACE VIEW standardized AS SELECT * FROM mapped");
+            return mapped;
+        }
+        List<String> columns = new ArrayList<>(mapped);
+        List<String> replaced = new ArrayList<>();
+        List<String> added = new ArrayList<>();
+        for (Map.Entry<String, String> entry : spec.standardize().entrySet()) {
+            probe(duck, "mapped", entry.getValue(), "standardize." + entry.getKey(), mapped);
+            String clause = entry.getValue() + " AS " + identifier(entry.getKey());
+            if (mapped.contains(entry.getKey())) {
+                replaced.add(clause);
+            } else {
+                added.add(clause);
+                columns.add(entry.getKey());
+            }
+        }
+        String select = "SELECT *" + (replaced.isEmpty() ? "" : " REPLACE (" + String.join(", ", replaced) + ")")
+                + (added.isEmpty() ? "" : ", " + String.join(", ", added));
+        // Materialised once: the quality rules, the outputs and the diff all read it.
+        execute(duck, control, "CREATE OR REPLACE TABLE standardized AS " + select + " FROM mapped");
+        return columns;
+    }
+
+    private void check(Connection duck, PipelineSpec spec, RunControl control) throws SQLException {
+        StringBuilder select = new StringBuilder("SELECT *");
+        List<String> rejecting = new ArrayList<>();
+        LocalDate today = LocalDate.now(VIETNAM);
+        for (int i = 0; i < spec.quality().size(); i++) {
+            QualityRule rule = spec.quality().get(i);
+            String failure = switch (rule.dimension()) {
+                case COMPLETENESS -> String.join(" OR ", rule.columns().stream()
+                        .map(c -> "(" + identifier(c) + " IS NULL OR trim(CAST(" + identifier(c) + " AS VARCHAR)) = '')").toList());
+                case VALIDITY, CONSISTENCY -> "coalesce(NOT (" + rule.check() + "), false)";
+                case UNIQUENESS -> "(" + String.join(" AND ", rule.columns().stream().map(c -> identifier(c) + " IS NOT NULL").toList())
+                        + " AND row_number() OVER (PARTITION BY " + columnList(rule.columns()) + " ORDER BY _row) > 1)";
+                case TIMELINESS -> "coalesce(TRY_CAST(" + identifier(rule.columns().get(0)) + " AS DATE) < DATE "
+                        + literal(today.minus(Period.parse(rule.maxAge())).toString()) + ", false)";
+            };
+            if (rule.check() != null) {
+                probe(duck, "standardized", rule.check(), "quality[" + (i + 1) + "].check", columnsOf(duck, "standardized"));
+            }
+            for (String column : rule.columns()) {
+                if (!columnsOf(duck, "standardized").contains(column)) {
+                    throw new PipelineException("quality[" + (i + 1) + "] names column " + column
+                            + ", which the mapping does not produce; known columns: " + columnsOf(duck, "standardized"));
+                }
+            }
+            select.append(", ").append(failure).append(" AS _fail_").append(i);
+            if (rule.severity() == Severity.REJECT) {
+                rejecting.add("_fail_" + i);
+            }
+        }
+        execute(duck, control, "CREATE OR REPLACE TABLE checked_raw AS " + select + " FROM standardized");
+        execute(duck, control, "CREATE OR REPLACE TABLE checked AS SELECT *, " + (rejecting.isEmpty() ? "false"
+                : String.join(" OR ", rejecting)) + " AS _rejected FROM checked_raw");
+        execute(duck, control, "DROP TABLE checked_raw");
+    }
+
+    private QualityReport report(Connection duck, PipelineSpec spec, List<String> columns, LoadedSource source)
+            throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT count(*), count(*) FILTER (WHERE NOT _rejected)");
+        for (int i = 0; i < spec.quality().size(); i++) {
+            sql.append(", count(*) FILTER (WHERE _fail_").append(i).append(")");
+        }
+        long total;
+        long published;
+        long[] failed = new long[spec.quality().size()];
+        try (Statement statement = duck.createStatement(); ResultSet rs = statement.executeQuery(sql + " FROM checked")) {
+            rs.next();
+            total = rs.getLong(1);
+            published = rs.getLong(2);
+            for (int i = 0; i < failed.length; i++) {
+                failed[i] = rs.getLong(3 + i);
+            }
+        }
+        List<QualityReport.RuleResult> rules = new ArrayList<>();
+        Map<Dimension, List<Double>> byDimension = new EnumMap<>(Dimension.class);
+        for (int i = 0; i < spec.quality().size(); i++) {
+            QualityRule rule = spec.quality().get(i);
+            List<String> shown = new ArrayList<>(List.of("_row"));
+            shown.addAll(rule.columns().isEmpty() ? referenced(rule.check(), columns) : rule.columns());
+            List<Map<String, String>> examples = new ArrayList<>();
+            if (failed[i] > 0) {
+                try (Statement statement = duck.createStatement(); ResultSet rs = statement.executeQuery("SELECT "
+                        + columnList(shown) + " FROM checked WHERE _fail_" + i + " ORDER BY _row LIMIT " + EXAMPLES_PER_RULE)) {
+                    while (rs.next()) {
+                        Map<String, String> example = new LinkedHashMap<>();
+                        example.put("row", rs.getString(1));
+                        for (int c = 1; c < shown.size(); c++) {
+                            example.put(shown.get(c), Masking.mask(rs.getString(c + 1)));
+                        }
+                        examples.add(example);
+                    }
+                }
+            }
+            rules.add(new QualityReport.RuleResult(rule.name(), rule.dimension(), rule.severity(), total, failed[i], examples));
+            byDimension.computeIfAbsent(rule.dimension(), d -> new ArrayList<>())
+                    .add(total == 0 ? 100.0 : 100.0 * (total - failed[i]) / total);
+        }
+        Map<Dimension, Double> scores = new EnumMap<>(Dimension.class);
+        byDimension.forEach((d, values) -> scores.put(d, round(values.stream().mapToDouble(Double::doubleValue).average().orElse(100))));
+        double overall = round(scores.values().stream().mapToDouble(Double::doubleValue).average().orElse(100));
+        long rowsIn = total + source.rejected();
+        return new QualityReport(rowsIn, published, rowsIn - published, source.rejected(), scores, overall, rules);
+    }
+
+    private Path writeQuarantine(Connection duck, PipelineSpec spec, RunRequest request, List<String> columns,
+            QualityReport report, RunControl control) throws SQLException, IOException {
+        if (report.rowsQuarantined() == 0) {
+            return null;
+        }
+        List<String> reasons = new ArrayList<>();
+        for (int i = 0; i < spec.quality().size(); i++) {
+            if (spec.quality().get(i).severity() == Severity.REJECT) {
+                reasons.add("CASE WHEN _fail_" + i + " THEN " + literal(spec.quality().get(i).name()) + " END");
+            }
+        }
+        String reasonExpr = reasons.isEmpty() ? "NULL" : "concat_ws('; ', " + String.join(", ", reasons) + ")";
+        Path directory = lake.root().resolve("_quarantine").resolve(spec.dataset());
+        Files.createDirectories(directory);
+        Path file = directory.resolve(request.runId() + ".parquet");
+        Path partial = directory.resolve("." + request.runId() + "." + UUID.randomUUID() + ".tmp");
+        String rows = "SELECT _row AS source_record, " + reasonExpr + " AS reason, NULL::VARCHAR AS raw, "
+                + columnList(columns) + " FROM checked WHERE _rejected";
+        StringBuilder unreadable = new StringBuilder("SELECT line AS source_record, 'unreadable: ' || reason AS reason, raw");
+        for (String column : columns) {
+            unreadable.append(", NULL AS ").append(identifier(column));
+        }
+        unreadable.append(" FROM source_rejects");
+        execute(duck, control, "COPY (" + rows + " UNION ALL BY NAME " + unreadable + ") TO " + literal(partial.toString())
+                + " (FORMAT parquet, COMPRESSION zstd)");
+        Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
+        return file;
+    }
+
+    private Manifest.Diff diff(Connection duck, PipelineSpec spec, List<String> columns, Optional<DatasetVersion> previous)
+            throws SQLException {
+        if (previous.isEmpty()) {
+            return null;
+        }
+        Set<String> previousColumns = new LinkedHashSet<>();
+        previous.get().manifest().columns().forEach(c -> previousColumns.add(c.name()));
+        if (spec.key().isEmpty() || !previousColumns.containsAll(spec.key()) || !previousColumns.containsAll(columns)) {
+            return new Manifest.Diff(previous.get().version(), -1, -1, -1);
+        }
+        String keys = columnList(spec.key());
+        String current = "(SELECT " + columnList(columns) + " FROM checked WHERE NOT _rejected)";
+        String before = "(SELECT " + columnList(columns) + " FROM " + previous.get().readExpression() + ")";
+        String sql = "WITH cur AS " + current + ", prev AS " + before + " SELECT "
+                + "(SELECT count(*) FROM cur ANTI JOIN prev USING (" + keys + ")), "
+                + "(SELECT count(*) FROM prev ANTI JOIN cur USING (" + keys + ")), "
+                + "(SELECT count(*) FROM cur JOIN prev USING (" + keys + ") WHERE hash(" + prefixed("cur", columns)
+                + ") <> hash(" + prefixed("prev", columns) + "))";
+        try (Statement statement = duck.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return new Manifest.Diff(previous.get().version(), rs.getLong(1), rs.getLong(2), rs.getLong(3));
+        }
+    }
+
+    // --- helpers
+
+    /** A bare source column name may contain spaces or capitals: quote it; anything else is an expression. */
+    private static String expression(String text, List<String> sourceColumns) {
+        return sourceColumns.contains(text) ? identifier(text) : text;
+    }
+
+    /** Binds the expression against the relation without reading it, to report mistakes by spec key. */
+    private static void probe(Connection duck, String relation, String expression, String field, List<String> known) {
+        try (Statement statement = duck.createStatement()) {
+            statement.executeQuery("SELECT " + expression + " FROM " + relation + " LIMIT 0").close();
+        } catch (SQLException e) {
+            String message = firstLine(e.getMessage());
+            if (message.contains("not found") || message.contains("does not have a column")) {
+                throw new PipelineException(field + " refers to a column that does not exist (" + message.replaceAll(
+                        "^[A-Za-z ]+Error: ", "") + "); available columns: " + known);
+            }
+            throw new PipelineException(field + " is not a valid expression: " + message.replaceAll("^[A-Za-z ]+Error: ", ""));
+        }
+    }
+
+    private static List<String> referenced(String check, List<String> columns) {
+        List<String> found = new ArrayList<>();
+        if (check != null) {
+            for (String column : columns) {
+                if (check.matches("(?s).*\\b" + java.util.regex.Pattern.quote(column) + "\\b.*")) {
+                    found.add(column);
+                }
+            }
+        }
+        return found;
+    }
+
+    private static List<String> columnsOf(Connection duck, String relation) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        try (Statement statement = duck.createStatement(); ResultSet rs = statement.executeQuery("DESCRIBE " + relation)) {
+            while (rs.next()) {
+                columns.add(rs.getString(1));
+            }
+        }
+        return columns;
+    }
+
+    private static List<Manifest.Column> columnTypes(Connection duck, List<String> columns) throws SQLException {
+        Map<String, String> types = new LinkedHashMap<>();
+        try (Statement statement = duck.createStatement(); ResultSet rs = statement.executeQuery("DESCRIBE checked")) {
+            while (rs.next()) {
+                types.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return columns.stream().map(c -> new Manifest.Column(c, types.getOrDefault(c, "VARCHAR"))).toList();
+    }
+
+    private static void execute(Connection duck, RunControl control, String sql) throws SQLException {
+        control.checkCancelled();
+        try (Statement statement = duck.createStatement()) {
+            control.running(statement);
+            statement.execute(sql);
+        } finally {
+            control.running(null);
+        }
+    }
+
+    private static String columnList(List<String> columns) {
+        return String.join(", ", columns.stream().map(c -> identifier(c)).toList());
+    }
+
+    private static String prefixed(String alias, List<String> columns) {
+        return String.join(", ", columns.stream().map(c -> alias + "." + identifier(c)).toList());
+    }
+
+    private static String describe(PipelineSpec.SourceSpec source) {
+        return source.type() + ":" + (source.path() != null ? source.path()
+                : source.table() != null ? source.table() : source.url() != null ? source.url().replaceAll("//[^@/]*@", "//") : "query");
+    }
+
+    /** The spec's meaning, independent of YAML layout, for recognising an unchanged pipeline. */
+    private static String canonical(PipelineSpec spec) {
+        return String.valueOf(spec.source()) + '|' + spec.dataset() + '|' + spec.mapping() + '|' + spec.standardize() + '|'
+                + spec.quality() + '|' + spec.key();
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 10) / 10.0;
+    }
+
+    static String firstLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    private static void deleteQuietly(Path directory) {
+        try (var walk = Files.walk(directory)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // temporary files; the next start's sweep removes leftovers
+                }
+            });
+        } catch (IOException ignored) {
+            // nothing to delete
+        }
+    }
+}

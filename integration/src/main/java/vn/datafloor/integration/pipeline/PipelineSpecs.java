@@ -1,0 +1,387 @@
+package vn.datafloor.integration.pipeline;
+
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import vn.datafloor.integration.lake.Lake;
+import vn.datafloor.integration.pipeline.PipelineSpec.Dimension;
+import vn.datafloor.integration.pipeline.PipelineSpec.QualityRule;
+import vn.datafloor.integration.pipeline.PipelineSpec.Severity;
+import vn.datafloor.integration.pipeline.PipelineSpec.SourceSpec;
+
+/**
+ * Reads pipeline specs from YAML and says precisely what is wrong, line by line, so an editor can
+ * show each problem where it is. Reading never runs anything: expressions are only checked here.
+ */
+public final class PipelineSpecs {
+
+    /** The spec, when it could be read, and every problem found. */
+    public record Parsed(PipelineSpec spec, List<SpecProblem> problems) {
+        public boolean ok() {
+            return spec != null && problems.isEmpty();
+        }
+    }
+
+    static final Set<String> SOURCE_TYPES = Set.of("csv", "jsonl", "parquet", "xlsx", "jdbc", "http");
+    private static final Set<String> TOP_LEVEL = Set.of("pipeline", "description", "source", "target", "mapping",
+            "standardize", "quality", "key", "schedule");
+    private static final Pattern COLUMN = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    private static final int MAX_SPEC_CHARS = 200_000;
+
+    private PipelineSpecs() {}
+
+    public static Parsed parse(String yamlText) {
+        List<SpecProblem> problems = new ArrayList<>();
+        if (yamlText == null || yamlText.isBlank()) {
+            problems.add(new SpecProblem(0, null, "The spec is empty"));
+            return new Parsed(null, problems);
+        }
+        if (yamlText.length() > MAX_SPEC_CHARS) {
+            problems.add(new SpecProblem(0, null, "The spec is larger than " + MAX_SPEC_CHARS + " characters"));
+            return new Parsed(null, problems);
+        }
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        options.setMaxAliasesForCollections(10);
+        options.setNestingDepthLimit(20);
+        options.setCodePointLimit(MAX_SPEC_CHARS * 2);
+        Node root;
+        try {
+            root = new Yaml(new SafeConstructor(options)).compose(new StringReader(yamlText));
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+            problems.add(new SpecProblem(line, null, "Not valid YAML: " + e.getProblem()));
+            return new Parsed(null, problems);
+        } catch (RuntimeException e) {
+            problems.add(new SpecProblem(0, null, "Not valid YAML: " + e.getMessage()));
+            return new Parsed(null, problems);
+        }
+        if (!(root instanceof MappingNode top)) {
+            problems.add(new SpecProblem(1, null, "The spec must be a mapping of keys such as pipeline, source, target"));
+            return new Parsed(null, problems);
+        }
+        Reader reader = new Reader(problems);
+        Map<String, NodeTuple> fields = reader.fields(top, "", TOP_LEVEL);
+
+        String name = reader.requiredText(fields, "pipeline", top);
+        if (name != null && !Lake.validName(name)) {
+            problems.add(reader.at(fields.get("pipeline").getValueNode(), "pipeline",
+                    "Use 1-100 of a-z, 0-9, '.', '_', '-' (e.g. health-patients)"));
+        }
+        String description = reader.optionalText(fields, "description");
+        SourceSpec source = reader.source(fields.get("source"), top);
+        String dataset = null;
+        String schema = null;
+        NodeTuple target = fields.get("target");
+        if (target == null) {
+            problems.add(new SpecProblem(line(top), "target", "Missing: say which dataset receives the rows (target: {dataset: …})"));
+        } else if (target.getValueNode() instanceof MappingNode targetNode) {
+            Map<String, NodeTuple> targetFields = reader.fields(targetNode, "target.", Set.of("dataset", "schema"));
+            dataset = reader.requiredText(targetFields, "target.dataset", targetNode, "dataset");
+            if (dataset != null && !Lake.validName(dataset)) {
+                problems.add(reader.at(targetFields.get("dataset").getValueNode(), "target.dataset",
+                        "Use 1-100 of a-z, 0-9, '.', '_', '-' (e.g. health.people)"));
+            }
+            schema = reader.optionalText(targetFields, "schema");
+        } else {
+            problems.add(reader.at(target.getValueNode(), "target", "Expected a mapping with dataset and schema"));
+        }
+        Map<String, String> mapping = reader.expressions(fields.get("mapping"), "mapping", true);
+        Map<String, String> standardize = reader.expressions(fields.get("standardize"), "standardize", false);
+        List<QualityRule> quality = reader.rules(fields.get("quality"));
+        List<String> key = reader.texts(fields.get("key"), "key");
+        String schedule = reader.optionalText(fields, "schedule");
+        if (schedule != null && schedule.trim().split("\\s+").length != 6) {
+            problems.add(reader.at(fields.get("schedule").getValueNode(), "schedule",
+                    "A cron expression has six fields: second minute hour day month weekday (e.g. \"0 0 2 * * *\")"));
+        }
+        for (String column : key) {
+            if (!mapping.containsKey(column) && !standardize.containsKey(column)) {
+                problems.add(reader.at(fields.get("key").getValueNode(), "key", "Unknown column " + column
+                        + ": key columns must be mapped"));
+            }
+        }
+        PipelineSpec spec = new PipelineSpec(name, description, source, dataset, schema, mapping, standardize, quality,
+                key, schedule);
+        return new Parsed(spec, problems);
+    }
+
+    static int line(Node node) {
+        return node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
+    }
+
+    /** Walks the node tree, collecting problems instead of stopping at the first. */
+    private static final class Reader {
+        private final List<SpecProblem> problems;
+
+        Reader(List<SpecProblem> problems) {
+            this.problems = problems;
+        }
+
+        SpecProblem at(Node node, String field, String message) {
+            return new SpecProblem(line(node), field, message);
+        }
+
+        Map<String, NodeTuple> fields(MappingNode node, String prefix, Set<String> allowed) {
+            Map<String, NodeTuple> fields = new LinkedHashMap<>();
+            for (NodeTuple tuple : node.getValue()) {
+                if (!(tuple.getKeyNode() instanceof ScalarNode key)) {
+                    problems.add(at(tuple.getKeyNode(), prefix, "Keys must be plain words"));
+                    continue;
+                }
+                if (!allowed.contains(key.getValue())) {
+                    problems.add(at(key, prefix + key.getValue(), "Unknown key; expected one of " + new java.util.TreeSet<>(allowed)));
+                    continue;
+                }
+                fields.put(key.getValue(), tuple);
+            }
+            return fields;
+        }
+
+        String requiredText(Map<String, NodeTuple> fields, String field, Node parent) {
+            return requiredText(fields, field, parent, field);
+        }
+
+        String requiredText(Map<String, NodeTuple> fields, String field, Node parent, String key) {
+            NodeTuple tuple = fields.get(key);
+            if (tuple == null) {
+                problems.add(new SpecProblem(line(parent), field, "Missing"));
+                return null;
+            }
+            return text(tuple.getValueNode(), field);
+        }
+
+        String optionalText(Map<String, NodeTuple> fields, String key) {
+            NodeTuple tuple = fields.get(key);
+            return tuple == null ? null : text(tuple.getValueNode(), key);
+        }
+
+        String text(Node node, String field) {
+            if (node instanceof ScalarNode scalar && !scalar.getValue().isBlank()) {
+                return scalar.getValue().strip();
+            }
+            problems.add(at(node, field, "Expected a text value"));
+            return null;
+        }
+
+        Integer number(Map<String, NodeTuple> fields, String key, String field) {
+            String value = optionalText(fields, key);
+            if (value == null) {
+                return null;
+            }
+            try {
+                return Integer.valueOf(value);
+            } catch (NumberFormatException e) {
+                problems.add(at(fields.get(key).getValueNode(), field, "Expected a whole number"));
+                return null;
+            }
+        }
+
+        List<String> texts(NodeTuple tuple, String field) {
+            if (tuple == null) {
+                return List.of();
+            }
+            List<String> values = new ArrayList<>();
+            if (tuple.getValueNode() instanceof SequenceNode sequence) {
+                for (Node item : sequence.getValue()) {
+                    String value = text(item, field);
+                    if (value != null) {
+                        values.add(value);
+                    }
+                }
+            } else {
+                String value = text(tuple.getValueNode(), field);
+                if (value != null) {
+                    values.add(value);
+                }
+            }
+            return values;
+        }
+
+        SourceSpec source(NodeTuple tuple, Node top) {
+            if (tuple == null) {
+                problems.add(new SpecProblem(line(top), "source", "Missing: say where the rows come from (source: {type: csv, path: …})"));
+                return null;
+            }
+            if (!(tuple.getValueNode() instanceof MappingNode node)) {
+                problems.add(at(tuple.getValueNode(), "source", "Expected a mapping with type and path, url or table"));
+                return null;
+            }
+            Map<String, NodeTuple> f = fields(node, "source.", Set.of("ref", "type", "path", "encoding", "delimiter", "sheet",
+                    "url", "user", "credential", "table", "query", "watermark", "page_parameter", "items_field",
+                    "max_pages", "timeout_seconds"));
+            String ref = optionalText(f, "ref");
+            if (ref != null) {
+                if (f.size() > 1) {
+                    problems.add(new SpecProblem(line(node), "source", "With ref, the registered source supplies everything else"));
+                }
+                return new SourceSpec(ref, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+            }
+            String type = requiredText(f, "source.type", node, "type");
+            if (type != null) {
+                type = type.toLowerCase(Locale.ROOT);
+                if (!SOURCE_TYPES.contains(type)) {
+                    problems.add(at(f.get("type").getValueNode(), "source.type", "Unknown source type; use one of "
+                            + new java.util.TreeSet<>(SOURCE_TYPES)));
+                }
+            }
+            SourceSpec spec = new SourceSpec(null, type, optionalText(f, "path"), optionalText(f, "encoding"),
+                    optionalText(f, "delimiter"), optionalText(f, "sheet"), optionalText(f, "url"), optionalText(f, "user"),
+                    optionalText(f, "credential"), optionalText(f, "table"), optionalText(f, "query"),
+                    optionalText(f, "watermark"), optionalText(f, "page_parameter"), optionalText(f, "items_field"),
+                    number(f, "max_pages", "source.max_pages"), number(f, "timeout_seconds", "source.timeout_seconds"));
+            if (type != null) {
+                switch (type) {
+                    case "csv", "jsonl", "parquet", "xlsx" -> {
+                        if (spec.path() == null) {
+                            problems.add(new SpecProblem(line(node), "source.path", "A " + type + " source needs a path"));
+                        }
+                    }
+                    case "jdbc" -> {
+                        if (spec.url() == null) {
+                            problems.add(new SpecProblem(line(node), "source.url", "A jdbc source needs a url"));
+                        }
+                        if ((spec.table() == null) == (spec.query() == null)) {
+                            problems.add(new SpecProblem(line(node), "source.table", "Give either table or query"));
+                        }
+                    }
+                    case "http" -> {
+                        if (spec.url() == null || !(spec.url().startsWith("http://") || spec.url().startsWith("https://"))) {
+                            problems.add(new SpecProblem(line(node), "source.url", "An http source needs an http(s) url"));
+                        }
+                    }
+                    default -> { }
+                }
+            }
+            if (spec.encoding() != null && !Set.of("auto", "utf-8", "windows-1258").contains(spec.encoding().toLowerCase(Locale.ROOT))) {
+                problems.add(at(f.get("encoding").getValueNode(), "source.encoding", "Use auto, utf-8 or windows-1258"));
+            }
+            return spec;
+        }
+
+        Map<String, String> expressions(NodeTuple tuple, String field, boolean required) {
+            Map<String, String> expressions = new LinkedHashMap<>();
+            if (tuple == null) {
+                if (required) {
+                    problems.add(new SpecProblem(0, field, "Missing: map at least one target column to a source column"));
+                }
+                return expressions;
+            }
+            if (!(tuple.getValueNode() instanceof MappingNode node)) {
+                problems.add(at(tuple.getValueNode(), field, "Expected target_column: expression pairs"));
+                return expressions;
+            }
+            for (NodeTuple entry : node.getValue()) {
+                String column = entry.getKeyNode() instanceof ScalarNode k ? k.getValue() : null;
+                if (column == null || !COLUMN.matcher(column).matches()) {
+                    problems.add(at(entry.getKeyNode(), field, "Column names are lower-case letters, digits and _: " + column));
+                    continue;
+                }
+                String expression = text(entry.getValueNode(), field + "." + column);
+                if (expression != null) {
+                    List<String> unsafe = SqlExpressions.problems(expression);
+                    for (String problem : unsafe) {
+                        problems.add(at(entry.getValueNode(), field + "." + column, problem));
+                    }
+                    expressions.put(column, expression);
+                }
+            }
+            return expressions;
+        }
+
+        List<QualityRule> rules(NodeTuple tuple) {
+            List<QualityRule> rules = new ArrayList<>();
+            if (tuple == null) {
+                return rules;
+            }
+            if (!(tuple.getValueNode() instanceof SequenceNode sequence)) {
+                problems.add(at(tuple.getValueNode(), "quality", "Expected a list of rules"));
+                return rules;
+            }
+            int n = 0;
+            for (Node item : sequence.getValue()) {
+                n++;
+                String field = "quality[" + n + "]";
+                if (!(item instanceof MappingNode node)) {
+                    problems.add(at(item, field, "Expected a rule: {rule: completeness, columns: [...], severity: reject}"));
+                    continue;
+                }
+                Map<String, NodeTuple> f = fields(node, field + ".", Set.of("name", "rule", "severity", "columns", "column",
+                        "check", "max_age"));
+                String ruleText = requiredText(f, field + ".rule", node, "rule");
+                Dimension dimension = null;
+                if (ruleText != null) {
+                    try {
+                        dimension = Dimension.valueOf(ruleText.toUpperCase(Locale.ROOT));
+                    } catch (IllegalArgumentException e) {
+                        problems.add(at(f.get("rule").getValueNode(), field + ".rule",
+                                "Unknown rule; use completeness, validity, uniqueness, consistency or timeliness"));
+                    }
+                }
+                Severity severity = Severity.WARN;
+                String severityText = optionalText(f, "severity");
+                if (severityText != null) {
+                    try {
+                        severity = Severity.valueOf(severityText.toUpperCase(Locale.ROOT));
+                    } catch (IllegalArgumentException e) {
+                        problems.add(at(f.get("severity").getValueNode(), field + ".severity", "Use reject or warn"));
+                    }
+                }
+                List<String> columns = new ArrayList<>(texts(f.get("columns"), field + ".columns"));
+                columns.addAll(texts(f.get("column"), field + ".column"));
+                String check = optionalText(f, "check");
+                if (check != null) {
+                    for (String problem : SqlExpressions.problems(check)) {
+                        problems.add(at(f.get("check").getValueNode(), field + ".check", problem));
+                    }
+                }
+                String maxAge = optionalText(f, "max_age");
+                if (dimension != null) {
+                    switch (dimension) {
+                        case COMPLETENESS, UNIQUENESS -> {
+                            if (columns.isEmpty()) {
+                                problems.add(new SpecProblem(line(node), field, "Name the columns this rule checks"));
+                            }
+                        }
+                        case VALIDITY, CONSISTENCY -> {
+                            if (check == null) {
+                                problems.add(new SpecProblem(line(node), field, "Give the condition rows must meet (check: …)"));
+                            }
+                        }
+                        case TIMELINESS -> {
+                            if (columns.size() != 1 || maxAge == null) {
+                                problems.add(new SpecProblem(line(node), field, "Give one date column and max_age (e.g. P365D)"));
+                            } else {
+                                try {
+                                    java.time.Period.parse(maxAge);
+                                } catch (java.time.format.DateTimeParseException e) {
+                                    problems.add(at(f.get("max_age").getValueNode(), field + ".max_age",
+                                            "Use an ISO period such as P30D or P1Y"));
+                                }
+                            }
+                        }
+                        default -> { }
+                    }
+                }
+                String name = optionalText(f, "name");
+                rules.add(new QualityRule(name != null ? name : (ruleText == null ? "rule" : ruleText.toLowerCase(Locale.ROOT))
+                        + (name != null ? "" : "_" + n), dimension, severity, columns, check, maxAge));
+            }
+            return rules;
+        }
+    }
+}

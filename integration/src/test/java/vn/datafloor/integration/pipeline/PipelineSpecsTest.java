@@ -1,0 +1,102 @@
+package vn.datafloor.integration.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import vn.datafloor.integration.pipeline.PipelineSpec.Dimension;
+import vn.datafloor.integration.pipeline.PipelineSpec.Severity;
+
+class PipelineSpecsTest {
+
+    static final String GOOD = """
+            pipeline: health-patients
+            description: Sở Y tế patients
+            source:
+              type: csv
+              path: health/patients.csv
+              encoding: auto
+            target:
+              dataset: health.people
+              schema: person
+            mapping:
+              record_id: record_id
+              full_name: ho_ten
+              birth_date: ngay_sinh
+            standardize:
+              full_name: upper(full_name)
+            quality:
+              - rule: completeness
+                columns: [full_name, birth_date]
+                severity: reject
+              - rule: uniqueness
+                columns: [record_id]
+                severity: reject
+              - rule: validity
+                check: "length(full_name) > 3"
+            key: [record_id]
+            schedule: "0 0 2 * * *"
+            """;
+
+    @Test
+    void aGoodSpecReadsCompletely() {
+        PipelineSpecs.Parsed parsed = PipelineSpecs.parse(GOOD);
+        assertThat(parsed.problems()).isEmpty();
+        PipelineSpec spec = parsed.spec();
+        assertThat(spec.name()).isEqualTo("health-patients");
+        assertThat(spec.source().type()).isEqualTo("csv");
+        assertThat(spec.dataset()).isEqualTo("health.people");
+        assertThat(spec.mapping()).containsEntry("full_name", "ho_ten").hasSize(3);
+        assertThat(spec.quality()).hasSize(3);
+        assertThat(spec.quality().get(0).dimension()).isEqualTo(Dimension.COMPLETENESS);
+        assertThat(spec.quality().get(0).severity()).isEqualTo(Severity.REJECT);
+        assertThat(spec.quality().get(2).severity()).isEqualTo(Severity.WARN);
+        assertThat(spec.key()).containsExactly("record_id");
+    }
+
+    @Test
+    void problemsAreReportedWithTheirLines() {
+        String bad = """
+                pipeline: Bad Name
+                source:
+                  type: ftp
+                target:
+                  dataset: ok
+                mapping:
+                  full_name: ho_ten; DROP TABLE x
+                  Bad-Column: a
+                quality:
+                  - rule: sameness
+                  - rule: completeness
+                colour: blue
+                """;
+        var problems = PipelineSpecs.parse(bad).problems();
+        assertThat(problems).anySatisfy(p -> assertThat(p.line()).isEqualTo(1)).anySatisfy(p -> {
+            assertThat(p.field()).isEqualTo("source.type");
+            assertThat(p.line()).isEqualTo(3);
+        });
+        assertThat(problems).anySatisfy(p -> {
+            assertThat(p.field()).isEqualTo("mapping.full_name");
+            assertThat(p.line()).isEqualTo(7);
+            assertThat(p.message()).contains(";");
+        });
+        assertThat(problems).anySatisfy(p -> assertThat(p.line()).isEqualTo(8));
+        assertThat(problems).anySatisfy(p -> assertThat(p.message()).contains("Unknown rule"));
+        assertThat(problems).anySatisfy(p -> assertThat(p.message()).contains("Name the columns"));
+        assertThat(problems).anySatisfy(p -> {
+            assertThat(p.field()).isEqualTo("colour");
+            assertThat(p.line()).isEqualTo(12);
+        });
+    }
+
+    @Test
+    void brokenYamlAndHostileYamlAreRefusedCleanly() {
+        assertThat(PipelineSpecs.parse("pipeline: [unclosed").problems()).first()
+                .satisfies(p -> assertThat(p.message()).startsWith("Not valid YAML"));
+        assertThat(PipelineSpecs.parse("").problems()).isNotEmpty();
+        String laughs = "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b]\n"
+                + "d: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n";
+        assertThat(PipelineSpecs.parse(laughs).problems()).isNotEmpty();
+        assertThat(PipelineSpecs.parse("x".repeat(300_000)).problems()).first()
+                .satisfies(p -> assertThat(p.message()).contains("larger"));
+    }
+}
