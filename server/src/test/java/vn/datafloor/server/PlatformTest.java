@@ -27,7 +27,7 @@ import vn.datafloor.server.demo.DemoData;
  * The whole application on the embedded default (H2 file database, real ledger) in a fresh data
  * directory, with the demo world loaded. Subclasses share one application context.
  */
-@SpringBootTest(properties = {"datafloor.demo=true", "datafloor.ledger.checkpoint-interval=PT1H",
+@SpringBootTest(properties = {"datafloor.demo=true", "datafloor.demo.people=1500", "datafloor.integration.max-upload-bytes=2097152", "datafloor.ledger.checkpoint-interval=PT1H",
         "datafloor.login.ip-max-failures-per-minute=1000"})
 @AutoConfigureMockMvc
 @Import(PlatformTest.TestClock.class)

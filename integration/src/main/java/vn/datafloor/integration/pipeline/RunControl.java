@@ -55,7 +55,7 @@ public final class RunControl {
         listener.progress(stage, percent);
     }
 
-    void log(String level, String message) {
+    public void log(String level, String message) {
         listener.log(level, message);
     }
 

@@ -34,7 +34,14 @@ public enum Action {
             EnumSet.of(OPERATOR_ADMIN), "apikeys:write"),
     VIEW_AUDIT(false, EnumSet.of(OPERATOR_ADMIN, AUDITOR), EnumSet.of(OPERATOR_ADMIN, AUDITOR), "audit:read"),
     PUBLISH_CHECKPOINT(false, EnumSet.of(OPERATOR_ADMIN), Set.of(), "ledger:write"),
-    VIEW_METRICS(false, EnumSet.of(OPERATOR_ADMIN), Set.of(), "metrics:read");
+    VIEW_METRICS(false, EnumSet.of(OPERATOR_ADMIN), Set.of(), "metrics:read"),
+    /** Sources, pipelines, runs, quality reports and datasets (not the quarantined rows). */
+    VIEW_INTEGRATION(false, EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD, ANALYST, AUDITOR),
+            EnumSet.of(OPERATOR_ADMIN, AUDITOR), "pipelines:read"),
+    /** Registering sources and credentials, editing and running pipelines. */
+    MANAGE_INTEGRATION(false, EnumSet.of(ORG_ADMIN, DATA_STEWARD), Set.of(), "pipelines:write"),
+    /** Quarantined rows hold personal data in clear: the organisation's stewards only. */
+    VIEW_QUARANTINE(false, EnumSet.of(ORG_ADMIN, DATA_STEWARD), Set.of(), "quarantine:read");
 
     private final boolean anyone;
     private final Set<Role> roles;

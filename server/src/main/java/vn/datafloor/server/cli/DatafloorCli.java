@@ -17,8 +17,8 @@ import vn.datafloor.server.demo.DemoData;
 /** The {@code datafloor} command line: one entry point for the server, the ledger tools and benchmarks. */
 @Command(name = "datafloor", mixinStandardHelpOptions = true, version = "Datafloor 0.1.0",
         description = "Open national data platform and data exchange.",
-        subcommands = {DatafloorCli.Demo.class, DatafloorCli.Serve.class, LedgerCommands.class, BenchCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {DatafloorCli.Demo.class, DatafloorCli.Serve.class, IngestCommand.class, LedgerCommands.class, BenchCommand.class,
+                SynthCommand.class, CommandLine.HelpCommand.class})
 public class DatafloorCli implements Runnable {
 
     @CommandLine.Spec
@@ -71,8 +71,13 @@ public class DatafloorCli implements Runnable {
         @CommandLine.Mixin
         ServerOptions server = new ServerOptions();
 
+        @Option(names = "--people", defaultValue = "50000",
+                description = "Size of the synthetic population the demo generates (default: ${DEFAULT-VALUE}).")
+        long people;
+
         @Override
         public Integer call() {
+            server.springArguments.add("--datafloor.demo.people=" + people);
             ConfigurableApplicationContext context = server.start(true);
             String port = context.getEnvironment().getProperty("local.server.port", String.valueOf(server.port));
             PrintWriter out = new PrintWriter(System.out, true);

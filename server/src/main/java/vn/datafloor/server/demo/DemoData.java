@@ -37,6 +37,11 @@ public class DemoData implements ApplicationRunner {
             new DemoLogin("saomai.admin", "ORG_ADMIN", "Công ty Cổ phần Dữ liệu Sao Mai"),
             new DemoLogin("saomai.phantich", "ANALYST", "Công ty Cổ phần Dữ liệu Sao Mai"),
             new DemoLogin("vien.phantich", "ANALYST", "Viện Nghiên cứu Kinh tế số"),
+            new DemoLogin("hotich.dulieu", "DATA_STEWARD", "Sở Tư pháp Hà Nội"),
+            new DemoLogin("thue.dulieu", "DATA_STEWARD", "Cục Thuế tỉnh Bắc Ninh"),
+            new DemoLogin("bhxh.dulieu", "DATA_STEWARD", "Bảo hiểm xã hội Việt Nam"),
+            new DemoLogin("dkkd.dulieu", "DATA_STEWARD", "Sở Kế hoạch và Đầu tư Bắc Ninh"),
+            new DemoLogin("qltt.dulieu", "DATA_STEWARD", "Cục Quản lý thị trường"),
             new DemoLogin("001085012345", "CITIZEN", "—"));
 
     private final OrganisationService organisations;

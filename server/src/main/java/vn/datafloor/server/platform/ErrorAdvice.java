@@ -36,7 +36,11 @@ class ErrorAdvice {
 
     @ExceptionHandler(ProblemException.class)
     Object problem(ProblemException e, HttpServletRequest request, HttpServletResponse response, Locale locale) {
-        return respond(e.status(), e.messageKey(), e.messageArgs(), request, response, locale);
+        Object answer = respond(e.status(), e.messageKey(), e.messageArgs(), request, response, locale);
+        if (answer instanceof org.springframework.http.ResponseEntity<?> entity && entity.getBody() instanceof ProblemDetail problem) {
+            e.extensions().forEach(problem::setProperty);
+        }
+        return answer;
     }
 
     @ExceptionHandler(NotPermittedException.class)
@@ -69,6 +73,17 @@ class ErrorAdvice {
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
     Object wrongMediaType(Exception e, HttpServletRequest request, HttpServletResponse response, Locale locale) {
         return respond(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "error.mediaType", new Object[0], request, response, locale);
+    }
+
+    @ExceptionHandler(org.springframework.web.multipart.MaxUploadSizeExceededException.class)
+    Object tooLarge(Exception e, HttpServletRequest request, HttpServletResponse response, Locale locale) {
+        return respond(HttpStatus.PAYLOAD_TOO_LARGE, "error.tooLarge", new Object[0], request, response, locale);
+    }
+
+    @ExceptionHandler({org.springframework.web.multipart.support.MissingServletRequestPartException.class,
+            org.springframework.web.multipart.MultipartException.class})
+    Object badMultipart(Exception e, HttpServletRequest request, HttpServletResponse response, Locale locale) {
+        return respond(HttpStatus.BAD_REQUEST, "error.badRequest", new Object[0], request, response, locale);
     }
 
     @ExceptionHandler(NoResourceFoundException.class)

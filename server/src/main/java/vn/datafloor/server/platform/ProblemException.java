@@ -42,4 +42,9 @@ public class ProblemException extends RuntimeException {
     public Object[] messageArgs() {
         return messageArgs.clone();
     }
+
+    /** Extra members of the problem details (RFC 9457 §3.2), e.g. every problem of a spec with its line. */
+    public java.util.Map<String, Object> extensions() {
+        return java.util.Map.of();
+    }
 }

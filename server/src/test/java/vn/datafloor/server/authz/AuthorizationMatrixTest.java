@@ -122,6 +122,29 @@ class AuthorizationMatrixTest extends PlatformTest {
         EXPECTED.put("GET /api/audit/events/{index}", roles(seesAll, "audit:read"));
         EXPECTED.put("POST /api/ledger/checkpoints", roles(operator, "ledger:write"));
         EXPECTED.put("POST /api/ledger/verify", roles(seesAll, "audit:read"));
+        // integration: sources, pipelines, runs, datasets
+        Set<Role> managers = EnumSet.of(ORG_ADMIN, DATA_STEWARD);
+        String read = "pipelines:read";
+        String write = "pipelines:write";
+        for (String path : List.of("/integration/sources", "/integration/pipelines", "/integration/datasets", "/api/sources",
+                "/api/pipelines", "/api/runs", "/api/datasets")) {
+            EXPECTED.put("GET " + path, roles(STAFF, read));
+        }
+        for (String path : List.of("/api/sources/{id}", "/api/pipelines/{id}", "/api/runs/{id}", "/api/runs/{id}/log",
+                "/api/datasets/{name}", "/integration/pipelines/{id}", "/integration/runs/{id}", "/integration/runs/{id}/status")) {
+            EXPECTED.put("GET " + path, tenant(STAFF, seesAll, read));
+        }
+        for (String endpoint : List.of("POST /api/sources", "POST /api/sources/{id}/file", "POST /api/pipelines",
+                "POST /api/pipelines/validation", "POST /integration/sources", "POST /integration/sources/{id}/file",
+                "GET /integration/pipelines/new", "POST /integration/pipelines", "POST /integration/pipelines/validation")) {
+            EXPECTED.put(endpoint, roles(managers, write));
+        }
+        for (String endpoint : List.of("POST /api/pipelines/{id}/runs", "POST /api/runs/{id}/cancellation",
+                "POST /integration/pipelines/{id}/runs", "POST /integration/runs/{id}/cancellation")) {
+            EXPECTED.put(endpoint, tenant(managers, Set.of(), write));
+        }
+        EXPECTED.put("GET /api/runs/{id}/quarantine", tenant(managers, Set.of(), "quarantine:read"));
+        EXPECTED.put("GET /integration/runs/{id}/quarantine", tenant(managers, Set.of(), "quarantine:read"));
         // actuator
         EXPECTED.put("GET /actuator", roles(operator, "metrics:read"));
         EXPECTED.put("GET /actuator/health", anyone());
@@ -148,6 +171,15 @@ class AuthorizationMatrixTest extends PlatformTest {
 
     @Autowired
     ApiKeyService apiKeys;
+
+    @Autowired
+    vn.datafloor.server.integration.SourceService sources;
+
+    @Autowired
+    vn.datafloor.server.integration.PipelineService pipelines;
+
+    @Autowired
+    vn.datafloor.server.integration.RunService runs;
 
     final List<Persona> personas = new ArrayList<>();
     long healthOrg;
@@ -187,6 +219,9 @@ class AuthorizationMatrixTest extends PlatformTest {
             ownKeyOf.put(username, apiKeys.create(actorOf(username), "own", Set.of("organisations:read"), Duration.ofDays(1)).key().id());
         }
         otherOrgKey = apiKeys.create(actorOf("saomai.admin"), "other", Set.of("organisations:read"), Duration.ofDays(1)).key().id();
+        integration.put(healthOrg, integrationObjects(healthOrg, "yte"));
+        integration.put(operatorOrg, integrationObjects(operatorOrg, "vanhanh"));
+        integration.put(saoMaiOrg, integrationObjects(saoMaiOrg, "saomai"));
     }
 
     private Actor actorOf(String username) {
@@ -299,27 +334,59 @@ class AuthorizationMatrixTest extends PlatformTest {
     }
 
     private static List<Boolean> targetsFor(String pattern) {
-        return pattern.contains("{id}") ? List.of(true, false) : List.of(true);
+        return pattern.contains("{id}") || pattern.contains("{name}") ? List.of(true, false) : List.of(true);
     }
 
     private String concrete(String pattern, Persona persona, boolean own) {
         Long org = persona.orgId() == null ? healthOrg : persona.orgId();
+        IntegrationObjects objects = integration.get(own ? org : saoMaiOrg);
         String id;
-        if (pattern.contains("api-keys/{id}")) {
+        if (pattern.contains("/sources/{id}")) {
+            id = Long.toString(objects.sourceId());
+        } else if (pattern.contains("/pipelines/{id}")) {
+            id = Long.toString(objects.pipelineId());
+        } else if (pattern.contains("/runs/{id}")) {
+            id = objects.runId();
+        } else if (pattern.contains("api-keys/{id}")) {
             id = own && ownKeyOf.containsKey(persona.name()) ? ownKeyOf.get(persona.name()) : own ? ownKeyOf.get("yte.admin") : otherOrgKey;
         } else if (pattern.contains("/users/{id}")) {
             id = Long.toString(own ? sameOrgUser.getOrDefault(org, sameOrgUser.get(healthOrg)) : otherOrgUser);
         } else {
             id = Long.toString(own ? org : saoMaiOrg);
         }
-        return pattern.replace("{id}", id).replace("{index}", "0").replace("/**", "/liveness")
+        return pattern.replace("{id}", id).replace("{name}", objects.dataset()).replace("{index}", "0").replace("/**", "/liveness")
                 .replace("/ledger/proof/inclusion", "/ledger/proof/inclusion?index=0&size=1")
                 .replace("/ledger/proof/consistency", "/ledger/proof/consistency?from=1&to=1");
     }
 
+    /** A source, pipeline, finished run and dataset of one organisation. */
+    record IntegrationObjects(long sourceId, long pipelineId, String runId, String dataset) {}
+
+    final Map<Long, IntegrationObjects> integration = new LinkedHashMap<>();
+
+    private IntegrationObjects integrationObjects(long orgId, String prefix) throws Exception {
+        var source = sources.registerAsSystem(orgId, prefix + ".matrix", "csv", Map.of("encoding", "utf-8"), null);
+        sources.uploadAsSystem(source.id(), "people.csv", new java.io.ByteArrayInputStream(
+                "record_id,ho_ten\n1,Nguyễn Văn An\n2,\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        var pipeline = pipelines.saveAsSystem(orgId, """
+                pipeline: %s-matrix
+                source: {ref: %s.matrix}
+                target: {dataset: %s.matrix}
+                mapping: {record_id: record_id, full_name: ho_ten}
+                quality:
+                  - {rule: completeness, columns: [full_name], severity: reject}
+                key: [record_id]
+                """.formatted(prefix, prefix, prefix));
+        var run = runs.runAndWait(pipeline.id(), "DEMO");
+        assertThat(run.status()).as(run.error()).isEqualTo("SUCCEEDED");
+        return new IntegrationObjects(source.id(), pipeline.id(), run.id(), prefix + ".matrix");
+    }
+
     private MockHttpServletRequestBuilder build(String method, String url, Persona persona) {
         MockHttpServletRequestBuilder builder = request(HttpMethod.valueOf(method), url);
-        if (!"GET".equals(method)) {
+        if (url.endsWith("/file")) {
+            builder.contentType(MediaType.MULTIPART_FORM_DATA); // no file part: an allowed request stops at 400
+        } else if (!"GET".equals(method)) {
             // Unreadable on purpose: an allowed request stops at input validation and changes nothing.
             builder.contentType(MediaType.APPLICATION_JSON).content("\"matrix\"");
         }

@@ -1,0 +1,44 @@
+-- Vietnamese personal names. Canonical form: NFC, Đ (U+0110) never Ð (U+00D0), Title Case per word,
+-- single spaces, and the traditional tone placement in open syllables oa/oe/uy ("Hòa", "Khỏe",
+-- "Thủy"), the placement used by most civil registers and by keyboard software's default.
+
+-- Moves a tone mark from the second to the first vowel of a word-final oa/oe/uy ("hoà" -> "hòa").
+-- Only word-final: with a final consonant or glide both conventions agree ("hoàng", "ngoài").
+-- "qu" is one consonant, so "quý" keeps its mark on y.
+CREATE OR REPLACE MACRO std__tone_traditional(w) AS
+    CASE
+        WHEN w[-2:] IN ('oà', 'oá', 'oả', 'oã', 'oạ', 'oè', 'oé', 'oẻ', 'oẽ', 'oẹ')
+            OR (w[-2:] IN ('uỳ', 'uý', 'uỷ', 'uỹ', 'uỵ') AND w[-3:-3] <> 'q')
+        THEN w[:-3] || (MAP {
+            'oà': 'òa', 'oá': 'óa', 'oả': 'ỏa', 'oã': 'õa', 'oạ': 'ọa',
+            'oè': 'òe', 'oé': 'óe', 'oẻ': 'ỏe', 'oẽ': 'õe', 'oẹ': 'ọe',
+            'uỳ': 'ùy', 'uý': 'úy', 'uỷ': 'ủy', 'uỹ': 'ũy', 'uỵ': 'ụy'})[w[-2:]]
+        ELSE w
+    END;
+
+-- The words of a name, lower case, NFC, Ð read as Đ; anything that is not a letter, combining mark
+-- or apostrophe (digits, punctuation, hyphens, odd spaces) separates words.
+CREATE OR REPLACE MACRO std__name_words(s) AS
+    string_split(trim(regexp_replace(
+        lower(translate(nfc_normalize(s), 'Ðð', 'Đđ')),
+        '[^\p{L}\p{M}'']+', ' ', 'g')), ' ');
+
+CREATE OR REPLACE MACRO std_person_name(s) AS
+    nullif(array_to_string(list_transform(list_transform(std__name_words(s), w -> std__tone_traditional(w)),
+        w -> upper(w[1]) || w[2:]), ' '), '');
+
+-- Matching key: same words, folded (no marks, đ -> d), so "Nguyễn Thị Hoà", "NGUYEN THI HOA" and
+-- "Nguyễn Thị Hòa" share one key.
+CREATE OR REPLACE MACRO std_name_key(s) AS
+    nullif(trim(regexp_replace(
+        lower(strip_accents(translate(nfc_normalize(s), 'ĐđÐð', 'DdDd'))),
+        '[^a-z'']+', ' ', 'g')), '');
+
+-- Surname = first word, given name = last word, middle = the words between (may be several or
+-- none). A one-word name is taken as a given name. Compound surnames (Tôn Nữ, Âu Dương) are not
+-- recognised: their second word lands in middle.
+CREATE OR REPLACE MACRO std_name_parts(s) AS
+    list_transform([string_split(std_person_name(s), ' ')], w -> {
+        'surname': CASE WHEN len(w) > 1 THEN w[1] END,
+        'middle': nullif(array_to_string(w[2:-2], ' '), ''),
+        'given': w[-1]})[1];

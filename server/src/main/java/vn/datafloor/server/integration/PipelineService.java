@@ -1,0 +1,131 @@
+package vn.datafloor.server.integration;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import vn.datafloor.integration.pipeline.PipelineSpec;
+import vn.datafloor.integration.pipeline.PipelineSpecs;
+import vn.datafloor.integration.pipeline.SpecProblem;
+import vn.datafloor.server.audit.AuditEvent;
+import vn.datafloor.server.audit.AuditLog;
+import vn.datafloor.server.audit.EventType;
+import vn.datafloor.server.authz.AccessPolicy;
+import vn.datafloor.server.authz.Action;
+import vn.datafloor.server.authz.Actor;
+import vn.datafloor.server.platform.ClientAddress;
+import vn.datafloor.server.platform.ProblemException;
+
+/** Pipelines: their YAML specs, checked before they are saved, and who owns which dataset. */
+@Service
+public class PipelineService {
+
+    private final IntegrationStore store;
+    private final SourceService sources;
+    private final AccessPolicy policy;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    PipelineService(IntegrationStore store, SourceService sources, AccessPolicy policy, AuditLog audit, Clock clock) {
+        this.store = store;
+        this.sources = sources;
+        this.policy = policy;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    public record Pipeline(long id, long orgId, String name, String spec, String dataset, String schedule, boolean enabled,
+            String lastWatermark, Instant updatedAt) {}
+
+    /** Thrown when a spec has problems; carries them all, with line numbers, for the editor. */
+    public static final class InvalidSpecException extends ProblemException {
+        private final transient List<SpecProblem> problems;
+
+        InvalidSpecException(List<SpecProblem> problems) {
+            super(org.springframework.http.HttpStatus.UNPROCESSABLE_CONTENT, "pipeline.invalid",
+                    "The pipeline spec has " + problems.size() + " problem(s): " + problems, problems.size());
+            this.problems = List.copyOf(problems);
+        }
+
+        public List<SpecProblem> problems() {
+            return problems;
+        }
+
+        @Override
+        public Map<String, Object> extensions() {
+            return Map.of("problems", problems.stream().map(p -> Map.of("line", p.line(), "field", String.valueOf(p.field()),
+                    "message", p.message(), "text", p.toString())).toList());
+        }
+    }
+
+    public List<Pipeline> visibleTo(Actor actor) {
+        policy.require(actor, Action.VIEW_INTEGRATION);
+        Long org = policy.seesAllTenants(actor, Action.VIEW_INTEGRATION) ? null : actor.orgId();
+        return store.pipelines(org).stream().map(PipelineService::view).toList();
+    }
+
+    public Pipeline get(Actor actor, long id) {
+        IntegrationStore.PipelineRow row = store.pipeline(id).orElseThrow(() -> ProblemException.notFound("No pipeline " + id));
+        policy.require(actor, Action.VIEW_INTEGRATION, row.orgId());
+        return view(row);
+    }
+
+    /** Every problem with a spec for this organisation: YAML, expressions, unknown sources, datasets of others. */
+    public List<SpecProblem> check(long orgId, String yaml) {
+        PipelineSpecs.Parsed parsed = PipelineSpecs.parse(yaml);
+        List<SpecProblem> problems = new ArrayList<>(parsed.problems());
+        PipelineSpec spec = parsed.spec();
+        if (spec != null) {
+            if (spec.source() != null && spec.source().ref() != null && !sources.exists(orgId, spec.source().ref())) {
+                problems.add(new SpecProblem(0, "source.ref", "Your organisation has no source named " + spec.source().ref()
+                        + ": register it on the Sources page"));
+            }
+            if (spec.dataset() != null) {
+                store.datasetOwner(spec.dataset()).filter(owner -> owner != orgId).ifPresent(owner -> problems.add(
+                        new SpecProblem(0, "target.dataset", "Dataset " + spec.dataset() + " belongs to another organisation")));
+            }
+            if (spec.source() != null && spec.source().ref() == null && spec.source().credential() != null) {
+                problems.add(new SpecProblem(0, "source.credential",
+                        "Secrets come from registered sources: register the source with its secret and use source: {ref: …}"));
+            }
+        }
+        return problems;
+    }
+
+    @Transactional
+    public Pipeline save(Actor actor, String yaml) {
+        policy.require(actor, Action.MANAGE_INTEGRATION);
+        return save(actor.orgId(), actor.userId(), actor.username(), yaml);
+    }
+
+    /** Saves for an organisation without a signed-in actor: the demo only. */
+    @Transactional
+    public Pipeline saveAsSystem(long orgId, String yaml) {
+        return save(orgId, null, null, yaml);
+    }
+
+    private Pipeline save(long orgId, Long userId, String username, String yaml) {
+        List<SpecProblem> problems = check(orgId, yaml);
+        if (!problems.isEmpty()) {
+            throw new InvalidSpecException(problems);
+        }
+        PipelineSpec spec = PipelineSpecs.parse(yaml).spec();
+        Instant now = clock.instant();
+        long id = store.pipeline(orgId, spec.name()).map(existing -> {
+            store.updatePipeline(existing.id(), yaml, spec.dataset(), spec.schedule(), now);
+            return existing.id();
+        }).orElseGet(() -> store.insertPipeline(orgId, spec.name(), yaml, spec.dataset(), spec.schedule(), now));
+        audit.record(new AuditEvent(EventType.PIPELINE_SAVED, userId, username, orgId, AuditEvent.Outcome.SUCCESS,
+                ClientAddress.current(), "pipeline " + id + " saved → " + spec.dataset(),
+                Map.of("pipeline", Long.toString(id), "dataset", spec.dataset())));
+        return view(store.pipeline(id).orElseThrow());
+    }
+
+    private static Pipeline view(IntegrationStore.PipelineRow row) {
+        return new Pipeline(row.id(), row.orgId(), row.name(), row.spec(), row.dataset(), row.schedule(), row.enabled(),
+                row.lastWatermark(), row.updatedAt());
+    }
+}

@@ -1,0 +1,335 @@
+package vn.datafloor.server.integration;
+
+import jakarta.annotation.PreDestroy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.support.CronExpression;
+import org.springframework.stereotype.Service;
+import vn.datafloor.integration.connect.SourceException;
+import vn.datafloor.integration.lake.DatasetVersion;
+import vn.datafloor.integration.lake.DuckDbConnections;
+import vn.datafloor.integration.pipeline.PipelineException;
+import vn.datafloor.integration.pipeline.PipelineRunner;
+import vn.datafloor.integration.pipeline.PipelineSpec;
+import vn.datafloor.integration.pipeline.PipelineSpecs;
+import vn.datafloor.integration.pipeline.QualityReport;
+import vn.datafloor.integration.pipeline.QualityReports;
+import vn.datafloor.integration.pipeline.RunControl;
+import vn.datafloor.integration.pipeline.RunResult;
+import vn.datafloor.server.audit.AuditEvent;
+import vn.datafloor.server.audit.AuditLog;
+import vn.datafloor.server.audit.EventType;
+import vn.datafloor.server.authz.AccessPolicy;
+import vn.datafloor.server.authz.Action;
+import vn.datafloor.server.authz.Actor;
+import vn.datafloor.server.platform.ClientAddress;
+import vn.datafloor.server.platform.ProblemException;
+
+/**
+ * Starts, follows, schedules and cancels pipeline runs. Runs execute one at a time in the
+ * background (a run already uses both cores through DuckDB); a second start of a pipeline that is
+ * queued or running is refused, so double submits cannot publish twice.
+ */
+@Service
+public class RunService {
+
+    private static final Logger log = LoggerFactory.getLogger(RunService.class);
+
+    private final IntegrationStore store;
+    private final IntegrationPaths paths;
+    private final SourceService sources;
+    private final AccessPolicy policy;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final PipelineRunner runner;
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "pipeline-runs");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Map<String, RunControl> active = new ConcurrentHashMap<>();
+
+    RunService(IntegrationStore store, IntegrationPaths paths, SourceService sources, AccessPolicy policy, AuditLog audit,
+            Clock clock, vn.datafloor.integration.pipeline.SqlLibrary library,
+            @org.springframework.beans.factory.annotation.Value("${datafloor.integration.memory-limit:1GB}") String memory) {
+        this.store = store;
+        this.paths = paths;
+        this.sources = sources;
+        this.policy = policy;
+        this.audit = audit;
+        this.clock = clock;
+        this.runner = new PipelineRunner(paths.lake(), paths.work(), memory, Runtime.getRuntime().availableProcessors(), library);
+    }
+
+    public record Run(String id, long pipelineId, long orgId, String status, String trigger, String stage, int progress,
+            Instant queuedAt, Instant startedAt, Instant finishedAt, String sourceName, Long rowsIn, Long rowsPublished,
+            Long rowsQuarantined, String dataset, Integer datasetVersion, boolean reused, String encoding, QualityReport quality,
+            boolean hasQuarantine, String error) {
+        public boolean active() {
+            return "QUEUED".equals(status) || "RUNNING".equals(status);
+        }
+    }
+
+    public record LogLine(Instant at, String level, String message) {}
+
+    /** A restart interrupts runs; they published nothing (versions appear whole or not at all). */
+    @jakarta.annotation.PostConstruct
+    void failInterrupted() {
+        int interrupted = store.failInterruptedRuns(clock.instant());
+        if (interrupted > 0) {
+            log.warn("{} pipeline run(s) were interrupted by the restart and marked failed", interrupted);
+        }
+    }
+
+    public Run start(Actor actor, long pipelineId, String trigger) {
+        IntegrationStore.PipelineRow pipeline = store.pipeline(pipelineId)
+                .orElseThrow(() -> ProblemException.notFound("No pipeline " + pipelineId));
+        policy.require(actor, Action.MANAGE_INTEGRATION, pipeline.orgId());
+        return submit(pipeline, trigger, actor.userId(), actor.username());
+    }
+
+    /** Starts without a signed-in actor: the scheduler and the demo. */
+    public Run startAsSystem(long pipelineId, String trigger) {
+        return submit(store.pipeline(pipelineId).orElseThrow(), trigger, null, null);
+    }
+
+    /** Starts and waits for the end (the demo and the CLI-like callers). */
+    public Run runAndWait(long pipelineId, String trigger) throws Exception {
+        Run run = startAsSystem(pipelineId, trigger);
+        Future<?> future = futures.get(run.id());
+        if (future != null) {
+            future.get();
+        }
+        return view(store.run(run.id()).orElseThrow());
+    }
+
+    private final Map<String, Future<?>> futures = new ConcurrentHashMap<>();
+
+    private Run submit(IntegrationStore.PipelineRow pipeline, String trigger, Long userId, String username) {
+        String runId = UUID.randomUUID().toString();
+        if (!store.insertRunIfIdle(runId, pipeline.id(), pipeline.orgId(), trigger, userId, clock.instant())) {
+            throw ProblemException.conflict("run.alreadyActive", "This pipeline is already queued or running");
+        }
+        audit.record(new AuditEvent(EventType.PIPELINE_RUN_STARTED, userId, username, pipeline.orgId(), AuditEvent.Outcome.SUCCESS,
+                ClientAddress.current(), "run " + runId + " of pipeline " + pipeline.id() + " (" + trigger + ")",
+                Map.of("run", runId, "pipeline", Long.toString(pipeline.id()), "trigger", trigger)));
+        RunControl control = new RunControl(new PersistingListener(runId));
+        active.put(runId, control);
+        futures.put(runId, executor.submit(() -> execute(pipeline.id(), runId, control)));
+        return view(store.run(runId).orElseThrow());
+    }
+
+    private void execute(long pipelineId, String runId, RunControl control) {
+        IntegrationStore.PipelineRow pipeline = store.pipeline(pipelineId).orElseThrow();
+        try {
+            store.runStarted(runId, clock.instant());
+            PipelineSpec spec = PipelineSpecs.parse(pipeline.spec()).spec();
+            long orgId = pipeline.orgId();
+            PipelineRunner.RunRequest request = new PipelineRunner.RunRequest(runId, paths.inbox(orgId), pipeline.lastWatermark(),
+                    name -> sources.secret(orgId, name), ref -> sources.resolve(orgId, ref),
+                    Map.of("organisation", Long.toString(orgId), "pipeline_id", Long.toString(pipelineId)), clock.instant());
+            Files.createDirectories(paths.inbox(orgId));
+            if (store.datasetOwner(spec.dataset()).filter(owner -> owner != orgId).isPresent()) {
+                throw new PipelineException("Dataset " + spec.dataset() + " belongs to another organisation");
+            }
+            RunResult result = runner.run(spec, request, control);
+            DatasetVersion version = result.version();
+            if (store.datasetOwner(spec.dataset()).isEmpty()) {
+                store.claimDataset(spec.dataset(), orgId, clock.instant());
+            }
+            String sourceName = spec.source().ref() != null ? spec.source().ref() : spec.source().type() + ":"
+                    + (spec.source().path() != null ? spec.source().path() : spec.source().table() != null ? spec.source().table() : "api");
+            store.runSucceeded(runId, clock.instant(), sourceName, result.rowsIn(), result.rowsPublished(), result.rowsQuarantined(),
+                    spec.dataset(), version.version(), result.reused(), result.encoding(),
+                    result.report() == null ? null : QualityReports.toJson(result.report()),
+                    result.quarantine() == null ? null : result.quarantine().toString());
+            if (result.watermark() != null) {
+                store.setWatermark(pipelineId, result.watermark());
+            }
+            if (!result.reused()) {
+                audit.record(new AuditEvent(EventType.DATASET_PUBLISHED, null, null, orgId, AuditEvent.Outcome.SUCCESS, null,
+                        spec.dataset() + " v" + version.version() + ": " + result.rowsPublished() + " rows, "
+                                + result.rowsQuarantined() + " quarantined",
+                        Map.of("dataset", spec.dataset(), "version", Integer.toString(version.version()), "run", runId,
+                                "rows", Long.toString(result.rowsPublished()), "quarantined", Long.toString(result.rowsQuarantined()),
+                                "input_sha256", version.manifest().inputFingerprint())));
+            }
+        } catch (RunControl.RunCancelledException e) {
+            store.runEnded(runId, "CANCELLED", clock.instant(), e.getMessage());
+            audit.record(new AuditEvent(EventType.PIPELINE_RUN_CANCELLED, null, null, pipeline.orgId(), AuditEvent.Outcome.FAILURE,
+                    null, "run " + runId + " cancelled", Map.of("run", runId)));
+        } catch (PipelineException | SourceException e) {
+            control.log("ERROR", e.getMessage());
+            failed(pipeline, runId, e.getMessage());
+        } catch (Exception e) {
+            String reference = Long.toHexString(System.nanoTime());
+            log.error("Pipeline run {} failed unexpectedly, reference {}", runId, reference, e);
+            control.log("ERROR", "Unexpected failure (reference " + reference + "); nothing was published");
+            failed(pipeline, runId, "Unexpected failure (reference " + reference + "); nothing was published");
+        } finally {
+            active.remove(runId);
+            futures.remove(runId);
+        }
+    }
+
+    private void failed(IntegrationStore.PipelineRow pipeline, String runId, String message) {
+        store.runEnded(runId, "FAILED", clock.instant(), message);
+        audit.record(new AuditEvent(EventType.PIPELINE_RUN_FAILED, null, null, pipeline.orgId(), AuditEvent.Outcome.FAILURE, null,
+                "run " + runId + " failed", Map.of("run", runId)));
+    }
+
+    /** The status of a pipeline's latest run, if it ran. */
+    public Optional<String> latestStatus(long pipelineId) {
+        return store.runs(null, pipelineId, 1).stream().findFirst().map(IntegrationStore.RunRow::status);
+    }
+
+    public Run cancel(Actor actor, String runId) {
+        IntegrationStore.RunRow row = store.run(runId).orElseThrow(() -> ProblemException.notFound("No run " + runId));
+        policy.require(actor, Action.MANAGE_INTEGRATION, row.orgId());
+        RunControl control = active.get(runId);
+        if (control == null || !row.active()) {
+            throw ProblemException.conflict("run.notActive", "This run is not queued or running");
+        }
+        control.cancel();
+        return view(store.run(runId).orElseThrow());
+    }
+
+    public Run get(Actor actor, String runId) {
+        IntegrationStore.RunRow row = store.run(runId).orElseThrow(() -> ProblemException.notFound("No run " + runId));
+        policy.require(actor, Action.VIEW_INTEGRATION, row.orgId());
+        return view(row);
+    }
+
+    public List<Run> visibleTo(Actor actor, Long pipelineId, int limit) {
+        policy.require(actor, Action.VIEW_INTEGRATION);
+        Long org = policy.seesAllTenants(actor, Action.VIEW_INTEGRATION) ? null : actor.orgId();
+        return store.runs(org, pipelineId, Math.max(1, Math.min(limit, 500))).stream().map(this::view).toList();
+    }
+
+    public List<LogLine> logs(Actor actor, String runId) {
+        get(actor, runId);
+        return store.logs(runId).stream().map(l -> new LogLine(l.at(), l.level(), l.message())).toList();
+    }
+
+    /** One page of a run's quarantined rows. They hold personal data: reading them is recorded. */
+    public record QuarantinePage(List<String> columns, List<List<String>> rows, int page, boolean more) {}
+
+    public QuarantinePage quarantine(Actor actor, String runId, int page) throws Exception {
+        IntegrationStore.RunRow row = store.run(runId).orElseThrow(() -> ProblemException.notFound("No run " + runId));
+        policy.require(actor, Action.VIEW_QUARANTINE, row.orgId());
+        if (row.quarantinePath() == null || !Files.exists(Path.of(row.quarantinePath()))) {
+            return new QuarantinePage(List.of(), List.of(), 0, false);
+        }
+        int size = 50;
+        int safePage = Math.max(0, page);
+        List<String> columns = new ArrayList<>();
+        List<List<String>> rows = new ArrayList<>();
+        try (Connection duck = DuckDbConnections.open(null, "256MB", 1); Statement statement = duck.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT * FROM read_parquet(" + DuckDbConnections.literal(row.quarantinePath())
+                        + ") ORDER BY source_record LIMIT " + (size + 1) + " OFFSET " + (safePage * size))) {
+            ResultSetMetaData meta = rs.getMetaData();
+            for (int c = 1; c <= meta.getColumnCount(); c++) {
+                columns.add(meta.getColumnName(c));
+            }
+            while (rs.next()) {
+                List<String> values = new ArrayList<>();
+                for (int c = 1; c <= columns.size(); c++) {
+                    values.add(rs.getString(c));
+                }
+                rows.add(values);
+            }
+        }
+        boolean more = rows.size() > size;
+        audit.record(new AuditEvent(EventType.QUARANTINE_VIEWED, actor.userId(), actor.username(), row.orgId(),
+                AuditEvent.Outcome.SUCCESS, ClientAddress.current(), "quarantine of run " + runId + ", page " + safePage,
+                Map.of("run", runId, "page", Integer.toString(safePage), "rows", Integer.toString(Math.min(size, rows.size())))));
+        return new QuarantinePage(columns, more ? rows.subList(0, size) : rows, safePage, more);
+    }
+
+    /** Scheduled pipelines whose cron time has come are started; missed times while down run once. */
+    @Scheduled(fixedDelayString = "${datafloor.integration.schedule-tick:PT30S}", initialDelayString = "PT30S")
+    void startScheduled() {
+        Instant now = clock.instant();
+        for (IntegrationStore.PipelineRow pipeline : store.pipelines(null)) {
+            if (!pipeline.enabled() || pipeline.schedule() == null) {
+                continue;
+            }
+            try {
+                CronExpression cron = CronExpression.parse(pipeline.schedule());
+                Instant since = pipeline.lastScheduledAt() != null ? pipeline.lastScheduledAt() : pipeline.updatedAt();
+                java.time.ZonedDateTime next = cron.next(since.atZone(java.time.ZoneId.of("Asia/Ho_Chi_Minh")));
+                if (next != null && !next.toInstant().isAfter(now)) {
+                    store.setLastScheduled(pipeline.id(), now);
+                    submit(pipeline, "SCHEDULE", null, null);
+                }
+            } catch (ProblemException alreadyRunning) {
+                // still running from the previous time: this time is skipped
+            } catch (IllegalArgumentException badCron) {
+                log.warn("Pipeline {} has an invalid schedule", pipeline.id());
+            }
+        }
+    }
+
+    private Run view(IntegrationStore.RunRow r) {
+        return new Run(r.id(), r.pipelineId(), r.orgId(), r.status(), r.trigger(), r.stage(), r.progress(), r.queuedAt(),
+                r.startedAt(), r.finishedAt(), r.sourceName(), r.rowsIn(), r.rowsPublished(), r.rowsQuarantined(), r.dataset(),
+                r.datasetVersion(), r.reused(), r.encoding(), r.qualityJson() == null ? null : QualityReports.fromJson(r.qualityJson()),
+                r.quarantinePath() != null, r.error());
+    }
+
+    /** Keeps the run's row and log current, writing progress no more than a few times a second. */
+    private final class PersistingListener implements RunControl.Listener {
+        private final String runId;
+        private final AtomicInteger seq = new AtomicInteger();
+        private volatile long lastWrite;
+
+        PersistingListener(String runId) {
+            this.runId = runId;
+        }
+
+        @Override
+        public void progress(String stage, int percent) {
+            long now = System.nanoTime();
+            if (percent == 100 || now - lastWrite > 200_000_000L) {
+                lastWrite = now;
+                store.runProgress(runId, stage, percent);
+            }
+        }
+
+        @Override
+        public void log(String level, String message) {
+            store.log(runId, seq.incrementAndGet(), clock.instant(), level, message);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        active.values().forEach(RunControl::cancel);
+        executor.shutdownNow();
+    }
+
+    Optional<IntegrationStore.RunRow> row(String runId) {
+        return store.run(runId);
+    }
+
+}

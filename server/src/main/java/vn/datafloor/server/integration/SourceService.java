@@ -1,0 +1,293 @@
+package vn.datafloor.server.integration;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.json.JsonMapper;
+import vn.datafloor.integration.pipeline.PipelineSpec.SourceSpec;
+import vn.datafloor.server.audit.AuditEvent;
+import vn.datafloor.server.audit.AuditLog;
+import vn.datafloor.server.audit.EventType;
+import vn.datafloor.server.authz.AccessPolicy;
+import vn.datafloor.server.authz.Action;
+import vn.datafloor.server.authz.Actor;
+import vn.datafloor.server.platform.ClientAddress;
+import vn.datafloor.server.platform.ProblemException;
+import vn.datafloor.server.platform.SecretBox;
+
+/**
+ * Sources an organisation registers: uploaded files, databases and HTTP APIs. A source's secret
+ * (database password, API token) is sealed with the platform's {@link SecretBox}, never shown again,
+ * never logged, and only opened inside a run.
+ */
+@Service
+public class SourceService {
+
+    static final Set<String> FILE_TYPES = Set.of("csv", "jsonl", "parquet", "xlsx");
+    static final Set<String> TYPES = Set.of("csv", "jsonl", "parquet", "xlsx", "jdbc", "http");
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
+    private static final Set<String> SETTINGS = Set.of("encoding", "delimiter", "sheet", "url", "user", "table", "query",
+            "watermark", "page_parameter", "items_field", "max_pages", "timeout_seconds");
+
+    private final IntegrationStore store;
+    private final IntegrationPaths paths;
+    private final AccessPolicy policy;
+    private final AuditLog audit;
+    private final SecretBox secrets;
+    private final Clock clock;
+    private final JsonMapper json;
+    private final long maxUploadBytes;
+
+    SourceService(IntegrationStore store, IntegrationPaths paths, AccessPolicy policy, AuditLog audit, SecretBox secrets,
+            Clock clock, JsonMapper json,
+            @org.springframework.beans.factory.annotation.Value("${datafloor.integration.max-upload-bytes:2147483648}") long maxUploadBytes) {
+        this.store = store;
+        this.paths = paths;
+        this.policy = policy;
+        this.audit = audit;
+        this.secrets = secrets;
+        this.clock = clock;
+        this.json = json;
+        this.maxUploadBytes = maxUploadBytes;
+    }
+
+    /** A source as people see it: never the secret, only whether there is one. */
+    public record Source(long id, long orgId, String name, String type, String location, Map<String, String> settings,
+            boolean hasSecret, java.time.Instant createdAt) {}
+
+    public List<Source> visibleTo(Actor actor) {
+        policy.require(actor, Action.VIEW_INTEGRATION);
+        Long org = policy.seesAllTenants(actor, Action.VIEW_INTEGRATION) ? null : actor.orgId();
+        return store.sources(org).stream().map(this::view).toList();
+    }
+
+    /** An organisation's sources, without an actor: the demo only. */
+    public List<Source> visibleToSystem(long orgId) {
+        return store.sources(orgId).stream().map(this::view).toList();
+    }
+
+    public Source get(Actor actor, long id) {
+        IntegrationStore.SourceRow row = store.source(id).orElseThrow(() -> ProblemException.notFound("No source " + id));
+        policy.require(actor, Action.VIEW_INTEGRATION, row.orgId());
+        return view(row);
+    }
+
+    public Source register(Actor actor, String name, String type, Map<String, String> settings, String secret) {
+        policy.require(actor, Action.MANAGE_INTEGRATION);
+        return register(actor.orgId(), actor.userId(), actor.username(), name, type, settings, secret);
+    }
+
+    /** Registers for an organisation without a signed-in actor: the demo and bootstrap only. */
+    public Source registerAsSystem(long orgId, String name, String type, Map<String, String> settings, String secret) {
+        return register(orgId, null, null, name, type, settings, secret);
+    }
+
+    private Source register(long orgId, Long userId, String username, String name, String type, Map<String, String> settings,
+            String secret) {
+        String cleanName = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
+        if (!NAME.matcher(cleanName).matches()) {
+            throw ProblemException.badRequest("source.nameInvalid", "Source names are 1-100 of a-z, 0-9, '.', '_', '-'");
+        }
+        String cleanType = type == null ? "" : type.strip().toLowerCase(Locale.ROOT);
+        if (!TYPES.contains(cleanType)) {
+            throw ProblemException.badRequest("source.typeInvalid", "Type must be one of " + TYPES);
+        }
+        if (store.source(orgId, cleanName).isPresent()) {
+            throw ProblemException.conflict("source.nameTaken", "Your organisation already has a source with this name");
+        }
+        Map<String, String> clean = new LinkedHashMap<>();
+        (settings == null ? Map.<String, String>of() : settings).forEach((k, v) -> {
+            if (!SETTINGS.contains(k)) {
+                throw ProblemException.badRequest("source.settingUnknown", "Unknown setting " + k, k);
+            }
+            if (v != null && !v.isBlank()) {
+                clean.put(k, v.strip());
+            }
+        });
+        if (("jdbc".equals(cleanType) || "http".equals(cleanType)) && !clean.containsKey("url")) {
+            throw ProblemException.badRequest("source.urlMissing", "A " + cleanType + " source needs a url");
+        }
+        if ("http".equals(cleanType) && !clean.get("url").matches("https?://.+")) {
+            throw ProblemException.badRequest("source.urlMissing", "An http source needs an http(s) url");
+        }
+        if ("jdbc".equals(cleanType) && !clean.get("url").startsWith("jdbc:")) {
+            throw ProblemException.badRequest("source.urlMissing", "A jdbc source needs a jdbc: url");
+        }
+        if ("jdbc".equals(cleanType) && !allowedJdbcUrl(orgId, clean.get("url"))) {
+            throw ProblemException.badRequest("source.jdbcNotAllowed",
+                    "Supported databases: PostgreSQL, or a DuckDB file uploaded to your inbox");
+        }
+        if ("jdbc".equals(cleanType) && clean.get("url").matches("(?i).*password=.*")) {
+            throw ProblemException.badRequest("source.secretInUrl",
+                    "Put the password in the secret field, not in the url: urls are shown and logged");
+        }
+        long id = store.insertSource(orgId, cleanName, cleanType, null, json.writeValueAsString(clean), userId, clock.instant());
+        if (secret != null && !secret.isEmpty()) {
+            store.setSourceSecret(id, secrets.seal(secret, "source:" + id));
+        }
+        audit.record(new AuditEvent(EventType.SOURCE_REGISTERED, userId, username, orgId, AuditEvent.Outcome.SUCCESS,
+                ClientAddress.current(), "source " + id + " (" + cleanType + ") registered" + (secret == null || secret.isEmpty()
+                        ? "" : " with a sealed secret"), Map.of("source", Long.toString(id), "type", cleanType)));
+        return view(store.source(id).orElseThrow());
+    }
+
+    /** Stores an uploaded file as the source's current file; written aside and moved into place whole. */
+    public Source upload(Actor actor, long sourceId, String filename, InputStream content) {
+        IntegrationStore.SourceRow row = store.source(sourceId).orElseThrow(() -> ProblemException.notFound("No source " + sourceId));
+        policy.require(actor, Action.MANAGE_INTEGRATION, row.orgId());
+        return upload(row, actor.userId(), actor.username(), filename, content);
+    }
+
+    public Source uploadAsSystem(long sourceId, String filename, InputStream content) {
+        return upload(store.source(sourceId).orElseThrow(), null, null, filename, content);
+    }
+
+    private Source upload(IntegrationStore.SourceRow row, Long userId, String username, String filename, InputStream content) {
+        if (!FILE_TYPES.contains(row.type())) {
+            throw ProblemException.badRequest("source.notAFileSource", "Only csv, jsonl, parquet and xlsx sources take files");
+        }
+        String safe = Path.of(filename == null ? "upload" : filename).getFileName().toString()
+                .replaceAll("[^A-Za-z0-9._-]", "_");
+        if (safe.isEmpty() || safe.startsWith(".")) {
+            safe = "upload." + row.type();
+        }
+        Path directory = paths.inbox(row.orgId()).resolve(row.name());
+        try {
+            Files.createDirectories(directory);
+            Path partial = Files.createTempFile(directory, ".upload-", ".part");
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            long size;
+            try (OutputStream out = new DigestOutputStream(Files.newOutputStream(partial), sha)) {
+                size = copyLimited(content, out);
+            } catch (RuntimeException | IOException e) {
+                Files.deleteIfExists(partial);
+                throw e;
+            }
+            if (size == 0) {
+                Files.deleteIfExists(partial);
+                throw ProblemException.badRequest("source.fileEmpty", "The file is empty");
+            }
+            Path target = directory.resolve(safe);
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            String location = paths.inbox(row.orgId()).relativize(target).toString();
+            store.setSourceLocation(row.id(), location);
+            audit.record(new AuditEvent(EventType.SOURCE_FILE_UPLOADED, userId, username, row.orgId(), AuditEvent.Outcome.SUCCESS,
+                    ClientAddress.current(), "file for source " + row.id() + " (" + size + " bytes)",
+                    Map.of("source", Long.toString(row.id()), "bytes", Long.toString(size), "sha256",
+                            HexFormat.of().formatHex(sha.digest()))));
+            return view(store.source(row.id()).orElseThrow());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not store the upload", e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private long copyLimited(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[1 << 16];
+        long total = 0;
+        for (int n; (n = in.read(buffer)) > 0; ) {
+            total += n;
+            if (total > maxUploadBytes) {
+                throw new ProblemException(org.springframework.http.HttpStatus.PAYLOAD_TOO_LARGE, "source.fileTooLarge",
+                        "The file is larger than " + maxUploadBytes + " bytes", maxUploadBytes / (1024 * 1024));
+            }
+            out.write(buffer, 0, n);
+        }
+        return total;
+    }
+
+    /**
+     * Network databases only, and embedded DuckDB files inside the organisation's own inbox: an
+     * embedded-database URL could otherwise open any file the server can read, the platform's own
+     * control database included.
+     */
+    boolean allowedJdbcUrl(long orgId, String url) {
+        String lower = url.toLowerCase(Locale.ROOT);
+        // The drivers the platform ships; another database needs its driver added and listed here.
+        if (lower.startsWith("jdbc:postgresql://")) {
+            return true;
+        }
+        if (lower.startsWith("jdbc:duckdb:")) {
+            String file = url.substring("jdbc:duckdb:".length());
+            int query = file.indexOf('?');
+            file = query < 0 ? file : file.substring(0, query);
+            Path inbox = paths.inbox(orgId).toAbsolutePath().normalize();
+            Path resolved = inbox.resolve(file).normalize();
+            return !file.isBlank() && resolved.startsWith(inbox);
+        }
+        return false;
+    }
+
+    /** The engine's description of a registered source, for {@code source: {ref: name}}. */
+    SourceSpec resolve(long orgId, String ref) {
+        IntegrationStore.SourceRow row = store.source(orgId, ref).orElseThrow(() -> new vn.datafloor.integration.pipeline
+                .PipelineException("source.ref " + ref + ": your organisation has no source with this name"));
+        Map<String, String> s = settings(row);
+        if ("jdbc".equals(row.type()) && !allowedJdbcUrl(orgId, s.get("url"))) {
+            throw new vn.datafloor.integration.pipeline.PipelineException("Source " + ref + ": this database URL is not allowed");
+        }
+        String url = s.get("url");
+        if ("jdbc".equals(row.type()) && url.toLowerCase(Locale.ROOT).startsWith("jdbc:duckdb:")) {
+            // Relative DuckDB paths are inside the organisation's inbox.
+            String file = url.substring("jdbc:duckdb:".length());
+            url = "jdbc:duckdb:" + paths.inbox(orgId).toAbsolutePath().normalize().resolve(file).normalize();
+        }
+        if (FILE_TYPES.contains(row.type()) && row.location() == null) {
+            throw new vn.datafloor.integration.pipeline.PipelineException("Source " + ref + " has no file yet: upload one first");
+        }
+        return new SourceSpec(null, row.type(), row.location(), s.get("encoding"), s.get("delimiter"), s.get("sheet"),
+                url, s.get("user"), row.secret() == null ? null : "source:" + row.id(), s.get("table"), s.get("query"),
+                s.get("watermark"), s.get("page_parameter"), s.get("items_field"), integer(s.get("max_pages")),
+                integer(s.get("timeout_seconds")));
+    }
+
+    /** Opens a sealed secret inside a run; {@code name} is "source:&lt;id&gt;" of a source of {@code orgId}. */
+    String secret(long orgId, String name) {
+        if (name == null || !name.startsWith("source:")) {
+            throw new vn.datafloor.integration.pipeline.PipelineException("Unknown credential " + name
+                    + ": register the source with its secret and use source: {ref: …}");
+        }
+        IntegrationStore.SourceRow row = store.source(Long.parseLong(name.substring(7))).filter(r -> r.orgId() == orgId)
+                .orElseThrow(() -> new vn.datafloor.integration.pipeline.PipelineException("Unknown credential " + name));
+        return secrets.open(row.secret(), name);
+    }
+
+    boolean exists(long orgId, String name) {
+        return store.source(orgId, name).isPresent();
+    }
+
+    private Source view(IntegrationStore.SourceRow row) {
+        return new Source(row.id(), row.orgId(), row.name(), row.type(), row.location(), settings(row), row.secret() != null,
+                row.createdAt());
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, String> settings(IntegrationStore.SourceRow row) {
+        return json.readValue(row.settings(), Map.class);
+    }
+
+    private static Integer integer(String value) {
+        try {
+            return value == null ? null : Integer.valueOf(value);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}
