@@ -312,9 +312,9 @@ public final class PipelineRunner {
         Files.createDirectories(directory);
         Path file = directory.resolve(request.runId() + ".parquet");
         Path partial = directory.resolve("." + request.runId() + "." + UUID.randomUUID() + ".tmp");
-        String rows = "SELECT _row AS source_record, " + reasonExpr + " AS reason, NULL::VARCHAR AS raw, "
+        String rows = "SELECT CAST(_row AS BIGINT) AS source_record, " + reasonExpr + " AS reason, NULL::VARCHAR AS raw, "
                 + columnList(columns) + " FROM checked WHERE _rejected";
-        StringBuilder unreadable = new StringBuilder("SELECT line AS source_record, 'unreadable: ' || reason AS reason, raw");
+        StringBuilder unreadable = new StringBuilder("SELECT CAST(line AS BIGINT) AS source_record, 'unreadable: ' || reason AS reason, raw");
         for (String column : columns) {
             unreadable.append(", NULL AS ").append(identifier(column));
         }

@@ -113,6 +113,10 @@ public class PipelineService {
             throw new InvalidSpecException(problems);
         }
         PipelineSpec spec = PipelineSpecs.parse(yaml).spec();
+        var unchanged = store.pipeline(orgId, spec.name()).filter(existing -> existing.spec().equals(yaml));
+        if (unchanged.isPresent()) {
+            return view(unchanged.get()); // saving the same text again changes nothing, and records nothing
+        }
         Instant now = clock.instant();
         long id = store.pipeline(orgId, spec.name()).map(existing -> {
             store.updatePipeline(existing.id(), yaml, spec.dataset(), spec.schedule(), now);

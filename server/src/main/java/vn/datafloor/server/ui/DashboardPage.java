@@ -25,9 +25,14 @@ class DashboardPage {
     private final AuditQueries audit;
     private final AccessPolicy policy;
     private final Clock clock;
+    private final vn.datafloor.server.integration.RunService runs;
+    private final vn.datafloor.server.integration.DatasetService datasets;
 
     DashboardPage(OrganisationService organisations, UserService users, LedgerService ledger, AuditQueries audit,
-            AccessPolicy policy, Clock clock) {
+            AccessPolicy policy, Clock clock, vn.datafloor.server.integration.RunService runs,
+            vn.datafloor.server.integration.DatasetService datasets) {
+        this.runs = runs;
+        this.datasets = datasets;
         this.organisations = organisations;
         this.users = users;
         this.ledger = ledger;
@@ -50,6 +55,16 @@ class DashboardPage {
         model.addAttribute("checkpoint", ledger.latestCheckpoint().map(c -> c.checkpoint()).orElse(null));
         if (policy.decide(actor, Action.LIST_USERS).allowed()) {
             model.addAttribute("userCount", users.list(actor, null).size());
+        }
+        if (policy.decide(actor, Action.VIEW_INTEGRATION).allowed()) {
+            var visible = datasets.visibleTo(actor);
+            model.addAttribute("datasetCount", visible.size());
+            model.addAttribute("datasetRows", visible.stream().mapToLong(d -> d.latest() == null ? 0 : d.latest().rows()).sum());
+            // The latest finished run of each pipeline, for the quality chart.
+            java.util.Map<Long, vn.datafloor.server.integration.RunService.Run> latest = new java.util.LinkedHashMap<>();
+            runs.visibleTo(actor, null, 200).stream().filter(r -> "SUCCEEDED".equals(r.status()) && r.quality() != null)
+                    .forEach(r -> latest.putIfAbsent(r.pipelineId(), r));
+            model.addAttribute("qualityRuns", List.copyOf(latest.values()));
         }
         if (policy.decide(actor, Action.VIEW_AUDIT).allowed()) {
             List<AuditQueries.TypeCount> counts = audit.countsByType(clock.instant().minus(Duration.ofDays(7)));
