@@ -8,7 +8,7 @@ import java.util.Arrays;
  */
 public final class BenchMain {
 
-    private static final String NAMES = "ledger";
+    private static final String NAMES = "ledger, pipeline";
 
     private BenchMain() {
     }
@@ -21,6 +21,7 @@ public final class BenchMain {
         String[] options = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "ledger" -> LedgerBench.run(options);
+            case "pipeline" -> PipelineBench.run(options);
             default -> {
                 System.err.println("unknown benchmark '" + args[0] + "'; benchmarks: " + NAMES);
                 System.exit(2);
