@@ -33,25 +33,26 @@ final class PipelineBench {
             source: {type: csv, path: civil-registry/people.csv, encoding: auto}
             target: {dataset: bench.people, schema: person}
             mapping:
-              record_id: record_id
+              person_id: record_id
               full_name: ho_ten
               sex_raw: gioi_tinh
               birth_date_raw: ngay_sinh
-              national_id_raw: so_cccd
+              personal_id_raw: so_cccd
               phone_raw: so_dien_thoai
-              permanent_commune_code: ma_xa_thuong_tru
-              permanent_province_code: ma_tinh_thuong_tru
+              commune_code: ma_xa_thuong_tru
+              province_code: ma_tinh_thuong_tru
             standardize:
               full_name: std_person_name(full_name)
               name_key: std_name_key(full_name)
               sex: std_sex(sex_raw)
               birth_date: std_date(birth_date_raw).value
-              national_id_status: std_cccd(national_id_raw, std_date(birth_date_raw).value, sex_raw).status
+              personal_id_status: std_cccd(personal_id_raw, dob := std_date(birth_date_raw).value, sex := sex_raw).status
+              phone: std_phone(phone_raw).value
             quality:
-              - {rule: completeness, columns: [record_id, full_name, birth_date], severity: reject}
-              - {rule: uniqueness, columns: [record_id], severity: reject}
-              - {rule: consistency, name: cccd_matches_birth, check: "national_id_status IN ('valid', 'missing')", severity: warn}
-            key: [record_id]
+              - {rule: completeness, columns: [person_id, full_name, birth_date], severity: reject}
+              - {rule: uniqueness, columns: [person_id], severity: reject}
+              - {rule: consistency, name: cccd_matches_birth, check: "personal_id_status IN ('valid', 'missing')", severity: warn}
+            key: [person_id]
             """;
 
     private PipelineBench() {}

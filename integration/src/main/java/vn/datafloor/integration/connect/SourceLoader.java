@@ -372,7 +372,9 @@ public final class SourceLoader {
         } catch (SQLTimeoutException e) {
             throw new SourceException("The database did not answer within " + timeout + " s; try again later or raise timeout_seconds", e);
         } catch (SQLException e) {
-            if (e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("timeout")) {
+            // 57014: the server cancelled the statement, here because the query timeout ran out.
+            if ("57014".equals(e.getSQLState())
+                    || e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("timeout")) {
                 throw new SourceException("The database did not answer within " + timeout + " s; try again later or raise timeout_seconds", e);
             }
             throw new SourceException("The database could not be read: " + firstLine(e.getMessage()), e);

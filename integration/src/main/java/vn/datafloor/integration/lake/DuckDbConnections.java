@@ -17,11 +17,20 @@ public final class DuckDbConnections {
 
     /** An in-memory database for one unit of work; close it when done. */
     public static Connection open(Path spillDirectory, String memoryLimit, int threads) throws SQLException {
+        return connect("jdbc:duckdb:", spillDirectory, memoryLimit, threads);
+    }
+
+    /** A database in a scratch file, for work larger than memory; close it, then delete the file. */
+    public static Connection openFile(Path file, Path spillDirectory, String memoryLimit, int threads) throws SQLException {
+        return connect("jdbc:duckdb:" + file.toAbsolutePath(), spillDirectory, memoryLimit, threads);
+    }
+
+    private static Connection connect(String url, Path spillDirectory, String memoryLimit, int threads) throws SQLException {
         Properties properties = new Properties();
         // Refused before any statement can trigger a download.
         properties.setProperty("autoinstall_known_extensions", "false");
         properties.setProperty("autoload_known_extensions", "false");
-        Connection connection = DriverManager.getConnection("jdbc:duckdb:", properties);
+        Connection connection = DriverManager.getConnection(url, properties);
         try (Statement statement = connection.createStatement()) {
             statement.execute("SET memory_limit = '" + memoryLimit.replace("'", "") + "'");
             statement.execute("SET threads = " + Math.max(1, threads));

@@ -93,7 +93,8 @@ public final class PipelineRunner {
         Path staging = null;
         try {
             Files.createDirectories(work);
-            try (Connection duck = DuckDbConnections.open(work.resolve("spill"), memoryLimit, threads)) {
+            // A database file in the run's scratch space: tables larger than memory live on disk, not in RAM.
+            try (Connection duck = DuckDbConnections.openFile(work.resolve("run.duckdb"), work.resolve("spill"), memoryLimit, threads)) {
                 library.install(duck);
                 control.progress("reading", 5);
                 control.log("INFO", "Reading " + spec.source().type() + " source");
@@ -183,14 +184,14 @@ public final class PipelineRunner {
             probe(duck, "source_rows", expression, "mapping." + mapping.getKey(), sourceColumns);
             select.append(", ").append(expression).append(" AS ").append(identifier(mapping.getKey()));
         }
-        execute(duck, control, "CREATE OR REPLACE TABLE mapped AS " + select + " FROM source_rows");
+        execute(duck, control, "CREATE OR REPLACE VIEW mapped AS " + select + " FROM source_rows");
         return new ArrayList<>(spec.mapping().keySet());
     }
 
     private List<String> standardize(Connection duck, PipelineSpec spec, List<String> mapped, RunControl control)
             throws SQLException {
         if (spec.standardize().isEmpty()) {
-            execute(duck, control, "CREATE OR REPLACE VIEW standardized AS SELECT * FROM mapped");
+            execute(duck, control, "CREATE OR REPLACE TABLE standardized AS SELECT * FROM mapped");
             return mapped;
         }
         List<String> columns = new ArrayList<>(mapped);
@@ -214,38 +215,58 @@ public final class PipelineRunner {
     }
 
     private void check(Connection duck, PipelineSpec spec, RunControl control) throws SQLException {
-        StringBuilder select = new StringBuilder("SELECT *");
+        List<String> known = columnsOf(duck, "standardized");
+        StringBuilder select = new StringBuilder("SELECT s.*");
+        StringBuilder joins = new StringBuilder();
         List<String> rejecting = new ArrayList<>();
         LocalDate today = LocalDate.now(VIETNAM);
         for (int i = 0; i < spec.quality().size(); i++) {
             QualityRule rule = spec.quality().get(i);
-            String failure = switch (rule.dimension()) {
-                case COMPLETENESS -> String.join(" OR ", rule.columns().stream()
-                        .map(c -> "(" + identifier(c) + " IS NULL OR trim(CAST(" + identifier(c) + " AS VARCHAR)) = '')").toList());
-                case VALIDITY, CONSISTENCY -> "coalesce(NOT (" + rule.check() + "), false)";
-                case UNIQUENESS -> "(" + String.join(" AND ", rule.columns().stream().map(c -> identifier(c) + " IS NOT NULL").toList())
-                        + " AND row_number() OVER (PARTITION BY " + columnList(rule.columns()) + " ORDER BY _row) > 1)";
-                case TIMELINESS -> "coalesce(TRY_CAST(" + identifier(rule.columns().get(0)) + " AS DATE) < DATE "
-                        + literal(today.minus(Period.parse(rule.maxAge())).toString()) + ", false)";
-            };
-            if (rule.check() != null) {
-                probe(duck, "standardized", rule.check(), "quality[" + (i + 1) + "].check", columnsOf(duck, "standardized"));
-            }
             for (String column : rule.columns()) {
-                if (!columnsOf(duck, "standardized").contains(column)) {
+                if (!known.contains(column)) {
                     throw new PipelineException("quality[" + (i + 1) + "] names column " + column
-                            + ", which the mapping does not produce; known columns: " + columnsOf(duck, "standardized"));
+                            + ", which the mapping does not produce; known columns: " + known);
                 }
             }
+            if (rule.check() != null) {
+                probe(duck, "standardized", rule.check(), "quality[" + (i + 1) + "].check", known);
+            }
+            String failure = switch (rule.dimension()) {
+                case COMPLETENESS -> String.join(" OR ", rule.columns().stream()
+                        .map(c -> "(s." + identifier(c) + " IS NULL OR trim(CAST(s." + identifier(c) + " AS VARCHAR)) = '')").toList());
+                case VALIDITY, CONSISTENCY -> "coalesce(NOT (" + rule.check() + "), false)";
+                case UNIQUENESS -> uniqueness(rule, i, joins);
+                case TIMELINESS -> "coalesce(TRY_CAST(s." + identifier(rule.columns().get(0)) + " AS DATE) < DATE "
+                        + literal(today.minus(Period.parse(rule.maxAge())).toString()) + ", false)";
+            };
             select.append(", ").append(failure).append(" AS _fail_").append(i);
             if (rule.severity() == Severity.REJECT) {
                 rejecting.add("_fail_" + i);
             }
         }
-        execute(duck, control, "CREATE OR REPLACE TABLE checked_raw AS " + select + " FROM standardized");
+        // One pass: every rule becomes a column, duplicates found by grouping (which spills) rather than windows.
         execute(duck, control, "CREATE OR REPLACE TABLE checked AS SELECT *, " + (rejecting.isEmpty() ? "false"
-                : String.join(" OR ", rejecting)) + " AS _rejected FROM checked_raw");
-        execute(duck, control, "DROP TABLE checked_raw");
+                : String.join(" OR ", rejecting)) + " AS _rejected FROM (" + select + " FROM standardized s" + joins + ")");
+        execute(duck, control, "DROP TABLE standardized");
+        execute(duck, control, "CREATE OR REPLACE VIEW standardized AS SELECT * FROM checked");
+    }
+
+    /** The first row of each key passes; later rows with the same (non-null) key fail. */
+    private static String uniqueness(QualityRule rule, int i, StringBuilder joins) {
+        String alias = "u" + i;
+        StringBuilder keys = new StringBuilder();
+        StringBuilder on = new StringBuilder();
+        StringBuilder notNull = new StringBuilder();
+        for (int c = 0; c < rule.columns().size(); c++) {
+            String column = identifier(rule.columns().get(c));
+            String renamed = "_" + alias + "_k" + c;
+            keys.append(column).append(" AS ").append(renamed).append(", ");
+            on.append(c == 0 ? "" : " AND ").append("s.").append(column).append(" = ").append(alias).append('.').append(renamed);
+            notNull.append(c == 0 ? "" : " AND ").append(column).append(" IS NOT NULL");
+        }
+        joins.append(" LEFT JOIN (SELECT ").append(keys).append("min(_row) AS _first FROM standardized WHERE ").append(notNull)
+                .append(" GROUP BY ALL) ").append(alias).append(" ON ").append(on);
+        return "(" + alias + "._first IS NOT NULL AND s._row <> " + alias + "._first)";
     }
 
     private QualityReport report(Connection duck, PipelineSpec spec, List<String> columns, LoadedSource source)

@@ -115,6 +115,21 @@ public final class PipelineSpecs {
                         + ": key columns must be mapped"));
             }
         }
+        if (schema != null) {
+            var canonical = vn.datafloor.integration.schema.CanonicalSchema.named(schema);
+            if (canonical.isEmpty()) {
+                problems.add(new SpecProblem(line(top), "target.schema", "Unknown schema " + schema + "; use one of "
+                        + java.util.Arrays.stream(vn.datafloor.integration.schema.CanonicalSchema.values())
+                                .map(vn.datafloor.integration.schema.CanonicalSchema::schemaName).toList() + " (docs/schemas.md)"));
+            } else {
+                for (var column : canonical.get().columns()) {
+                    if (column.required() && !mapping.containsKey(column.name()) && !standardize.containsKey(column.name())) {
+                        problems.add(new SpecProblem(line(top), "mapping", "Schema " + schema + " requires column "
+                                + column.name() + " (" + column.description() + ")"));
+                    }
+                }
+            }
+        }
         PipelineSpec spec = new PipelineSpec(name, description, source, dataset, schema, mapping, standardize, quality,
                 key, schedule);
         return new Parsed(spec, problems);

@@ -19,6 +19,7 @@ class PipelineSpecsTest {
               dataset: health.people
               schema: person
             mapping:
+              person_id: record_id
               record_id: record_id
               full_name: ho_ten
               birth_date: ngay_sinh
@@ -45,7 +46,7 @@ class PipelineSpecsTest {
         assertThat(spec.name()).isEqualTo("health-patients");
         assertThat(spec.source().type()).isEqualTo("csv");
         assertThat(spec.dataset()).isEqualTo("health.people");
-        assertThat(spec.mapping()).containsEntry("full_name", "ho_ten").hasSize(3);
+        assertThat(spec.mapping()).containsEntry("full_name", "ho_ten").hasSize(4);
         assertThat(spec.quality()).hasSize(3);
         assertThat(spec.quality().get(0).dimension()).isEqualTo(Dimension.COMPLETENESS);
         assertThat(spec.quality().get(0).severity()).isEqualTo(Severity.REJECT);
@@ -86,6 +87,14 @@ class PipelineSpecsTest {
             assertThat(p.field()).isEqualTo("colour");
             assertThat(p.line()).isEqualTo(12);
         });
+    }
+
+    @Test
+    void aCanonicalSchemaRequiresItsColumns() {
+        var problems = PipelineSpecs.parse(GOOD.replace("  person_id: record_id\n", "")).problems();
+        assertThat(problems).singleElement().satisfies(p -> assertThat(p.message()).contains("person_id"));
+        assertThat(PipelineSpecs.parse(GOOD.replace("schema: person", "schema: planet")).problems())
+                .anySatisfy(p -> assertThat(p.message()).contains("Unknown schema"));
     }
 
     @Test
