@@ -46,7 +46,7 @@ final class PipelineBench {
               name_key: std_name_key(full_name)
               sex: std_sex(sex_raw)
               birth_date: std_date(birth_date_raw).value
-              personal_id_status: std_cccd(personal_id_raw, dob := std_date(birth_date_raw).value, sex := sex_raw).status
+              personal_id_status: std_cccd(personal_id_raw, dob := birth_date, sex := sex_raw).status
               phone: std_phone(phone_raw).value
             quality:
               - {rule: completeness, columns: [person_id, full_name, birth_date], severity: reject}
@@ -90,8 +90,22 @@ final class PipelineBench {
             PipelineRunner runner = new PipelineRunner(Lake.open(work.resolve("lake")), work.resolve("work"), "1GB", cores,
                     SqlLibraries.standard());
             long start = System.nanoTime();
+            long[] stageStart = {System.nanoTime()};
+            String[] stage = {"starting"};
+            RunControl control = new RunControl(new RunControl.Listener() {
+                @Override
+                public void progress(String next, int percent) {
+                    long now = System.nanoTime();
+                    System.out.printf("  %-17s %6.2f s%n", stage[0], (now - stageStart[0]) / 1e9);
+                    stage[0] = next;
+                    stageStart[0] = now;
+                }
+
+                @Override
+                public void log(String level, String message) {}
+            });
             RunResult result = runner.run(PipelineSpecs.parse(SPEC).spec(), new PipelineRunner.RunRequest("bench", input, null,
-                    name -> "", PipelineRunner.SourceResolver.NONE, Map.of(), Instant.now()), RunControl.quiet());
+                    name -> "", PipelineRunner.SourceResolver.NONE, Map.of(), Instant.now()), control);
             double project = (System.nanoTime() - start) / 1e9;
             long heap = heapPeak();
             System.out.printf("pipeline: %,d rows in, %,d published, %,d quarantined, quality %.1f: %.2f s, peak heap %,d MB%n",

@@ -112,7 +112,14 @@ public final class SourceLoader {
     // --- CSV
 
     private LoadedSource csv(Path path, SourceSpec source) throws SQLException, IOException {
-        String fingerprint = fingerprint(path);
+        // Hashing a large file takes seconds: it runs beside DuckDB's read rather than before it.
+        java.util.concurrent.CompletableFuture<String> hashing = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return fingerprint(path);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
         String encoding = source.encoding() == null ? "auto" : source.encoding().toLowerCase(Locale.ROOT);
         List<String> warnings = new ArrayList<>();
         String usedEncoding = "utf-8";
@@ -142,6 +149,12 @@ public final class SourceLoader {
                     CREATE OR REPLACE TABLE source_rejects AS
                     SELECT line, string_agg(DISTINCT error_type || ': ' || error_message, '; ') AS reason, any_value(csv_line) AS raw
                     FROM reject_errors GROUP BY line""");
+        }
+        String fingerprint;
+        try {
+            fingerprint = hashing.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw new SourceException("The file could not be read to the end: " + e.getCause().getMessage(), e);
         }
         return summary(fingerprint, usedEncoding, warnings, null);
     }

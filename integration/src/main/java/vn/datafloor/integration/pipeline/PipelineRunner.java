@@ -87,7 +87,8 @@ public final class PipelineRunner {
     public RunResult run(PipelineSpec spec, RunRequest request, RunControl control) {
         if (spec.source().ref() != null) {
             spec = new PipelineSpec(spec.name(), spec.description(), request.sources().resolve(spec.source().ref()),
-                    spec.dataset(), spec.schema(), spec.mapping(), spec.standardize(), spec.quality(), spec.key(), spec.schedule());
+                    spec.dataset(), spec.schema(), spec.mapping(), spec.standardize(), spec.quality(), spec.key(), spec.schedule(),
+                    spec.addressColumn());
         }
         Path work = workRoot.resolve("run-" + request.runId());
         Path staging = null;
@@ -123,6 +124,9 @@ public final class PipelineRunner {
                 control.checkCancelled();
                 control.progress("standardizing", 35);
                 targetColumns = standardize(duck, spec, targetColumns, control);
+                if (spec.addressColumn() != null) {
+                    targetColumns = matchAddresses(duck, spec, targetColumns, control);
+                }
                 control.checkCancelled();
                 control.progress("checking quality", 55);
                 check(duck, spec, control);
@@ -188,30 +192,52 @@ public final class PipelineRunner {
         return new ArrayList<>(spec.mapping().keySet());
     }
 
+    /**
+     * Applies the standardizations in the order written; each may use the columns the ones before it
+     * produced (a date standardized once feeds the identity-number check, instead of being parsed twice).
+     */
     private List<String> standardize(Connection duck, PipelineSpec spec, List<String> mapped, RunControl control)
             throws SQLException {
-        if (spec.standardize().isEmpty()) {
-            execute(duck, control, "CREATE OR REPLACE TABLE standardized AS SELECT * FROM mapped");
-            return mapped;
-        }
         List<String> columns = new ArrayList<>(mapped);
-        List<String> replaced = new ArrayList<>();
-        List<String> added = new ArrayList<>();
+        String relation = "SELECT * FROM mapped";
         for (Map.Entry<String, String> entry : spec.standardize().entrySet()) {
-            probe(duck, "mapped", entry.getValue(), "standardize." + entry.getKey(), mapped);
+            probe(duck, "(" + relation + ")", entry.getValue(), "standardize." + entry.getKey(), columns);
             String clause = entry.getValue() + " AS " + identifier(entry.getKey());
-            if (mapped.contains(entry.getKey())) {
-                replaced.add(clause);
+            if (columns.contains(entry.getKey())) {
+                relation = "SELECT * REPLACE (" + clause + ") FROM (" + relation + ")";
             } else {
-                added.add(clause);
+                relation = "SELECT *, " + clause + " FROM (" + relation + ")";
                 columns.add(entry.getKey());
             }
         }
-        String select = "SELECT *" + (replaced.isEmpty() ? "" : " REPLACE (" + String.join(", ", replaced) + ")")
-                + (added.isEmpty() ? "" : ", " + String.join(", ", added));
         // Materialised once: the quality rules, the outputs and the diff all read it.
-        execute(duck, control, "CREATE OR REPLACE TABLE standardized AS " + select + " FROM mapped");
+        execute(duck, control, "CREATE OR REPLACE TABLE standardized AS " + relation);
         return columns;
+    }
+
+    /** Free-text addresses to 2025 units: a join against the reference tables, not a per-row lookup. */
+    private List<String> matchAddresses(Connection duck, PipelineSpec spec, List<String> columns, RunControl control)
+            throws SQLException {
+        control.log("INFO", "Matching addresses in " + spec.addressColumn() + " to the 2025 administrative units");
+        vn.datafloor.integration.standardize.ReferenceTables.install(duck);
+        List<String> added = List.of("house_street", "commune_code", "province_code", "address_confidence", "address_method");
+        List<String> kept = columns.stream().filter(c -> !added.contains(c)).toList();
+        execute(duck, control, "CREATE OR REPLACE TABLE address_input AS SELECT _row, " + identifier(spec.addressColumn())
+                + " AS address_text FROM standardized");
+        StringBuilder keptColumns = new StringBuilder("s._row");
+        for (String column : kept) {
+            keptColumns.append(", s.").append(identifier(column));
+        }
+        execute(duck, control, "CREATE OR REPLACE TABLE standardized_addressed AS SELECT " + keptColumns
+                + ", m.house_street, m.commune_code_2025 AS commune_code, m.province_code_2025 AS province_code, "
+                + "m.confidence AS address_confidence, m.method AS address_method FROM standardized s LEFT JOIN ("
+                + vn.datafloor.integration.standardize.AddressMatching.sql("address_input", "_row", "address_text")
+                + ") m ON m.id = s._row");
+        execute(duck, control, "DROP TABLE standardized");
+        execute(duck, control, "ALTER TABLE standardized_addressed RENAME TO standardized");
+        List<String> result = new ArrayList<>(kept);
+        result.addAll(added);
+        return result;
     }
 
     private void check(Connection duck, PipelineSpec spec, RunControl control) throws SQLException {

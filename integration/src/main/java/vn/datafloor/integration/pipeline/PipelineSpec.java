@@ -12,6 +12,8 @@ import java.util.Map;
  * @param standardize target column → SQL expression over mapped columns, usually a standardizer call
  * @param key columns identifying a row, for uniqueness and the diff against the previous version
  * @param schedule optional cron expression (six fields, seconds first) for scheduled runs
+ * @param addressColumn optional free-text address column to match to the 2025 administrative units; adds
+ *     house_street, commune_code, province_code, address_confidence and address_method
  */
 public record PipelineSpec(
         String name,
@@ -23,7 +25,8 @@ public record PipelineSpec(
         Map<String, String> standardize,
         List<QualityRule> quality,
         List<String> key,
-        String schedule) {
+        String schedule,
+        String addressColumn) {
 
     /**
      * Where rows come from. {@code type}: csv, jsonl, parquet, xlsx, jdbc or http; or {@code ref}, the

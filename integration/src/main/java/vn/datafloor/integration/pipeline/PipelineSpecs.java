@@ -38,7 +38,7 @@ public final class PipelineSpecs {
 
     static final Set<String> SOURCE_TYPES = Set.of("csv", "jsonl", "parquet", "xlsx", "jdbc", "http");
     private static final Set<String> TOP_LEVEL = Set.of("pipeline", "description", "source", "target", "mapping",
-            "standardize", "quality", "key", "schedule");
+            "standardize", "address", "quality", "key", "schedule");
     private static final Pattern COLUMN = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final int MAX_SPEC_CHARS = 200_000;
 
@@ -105,6 +105,20 @@ public final class PipelineSpecs {
         List<QualityRule> quality = reader.rules(fields.get("quality"));
         List<String> key = reader.texts(fields.get("key"), "key");
         String schedule = reader.optionalText(fields, "schedule");
+        String addressColumn = null;
+        NodeTuple address = fields.get("address");
+        if (address != null) {
+            if (address.getValueNode() instanceof MappingNode addressNode) {
+                Map<String, NodeTuple> addressFields = reader.fields(addressNode, "address.", Set.of("column"));
+                addressColumn = reader.requiredText(addressFields, "address.column", addressNode, "column");
+                if (addressColumn != null && !mapping.containsKey(addressColumn) && !standardize.containsKey(addressColumn)) {
+                    problems.add(reader.at(addressNode, "address.column", "Unknown column " + addressColumn
+                            + ": the address column must be mapped"));
+                }
+            } else {
+                problems.add(reader.at(address.getValueNode(), "address", "Expected {column: <mapped address column>}"));
+            }
+        }
         if (schedule != null && schedule.trim().split("\\s+").length != 6) {
             problems.add(reader.at(fields.get("schedule").getValueNode(), "schedule",
                     "A cron expression has six fields: second minute hour day month weekday (e.g. \"0 0 2 * * *\")"));
@@ -123,7 +137,10 @@ public final class PipelineSpecs {
                                 .map(vn.datafloor.integration.schema.CanonicalSchema::schemaName).toList() + " (docs/schemas.md)"));
             } else {
                 for (var column : canonical.get().columns()) {
-                    if (column.required() && !mapping.containsKey(column.name()) && !standardize.containsKey(column.name())) {
+                    boolean fromAddress = addressColumn != null && Set.of("commune_code", "province_code", "house_street")
+                            .contains(column.name());
+                    if (column.required() && !fromAddress && !mapping.containsKey(column.name())
+                            && !standardize.containsKey(column.name())) {
                         problems.add(new SpecProblem(line(top), "mapping", "Schema " + schema + " requires column "
                                 + column.name() + " (" + column.description() + ")"));
                     }
@@ -131,7 +148,7 @@ public final class PipelineSpecs {
             }
         }
         PipelineSpec spec = new PipelineSpec(name, description, source, dataset, schema, mapping, standardize, quality,
-                key, schedule);
+                key, schedule, addressColumn);
         return new Parsed(spec, problems);
     }
 

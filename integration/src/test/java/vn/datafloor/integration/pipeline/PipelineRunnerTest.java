@@ -294,4 +294,27 @@ class PipelineRunnerTest {
     }
 
     private Runnable cancelNow = () -> { };
+
+    @Test
+    void freeTextAddressesAreMatchedToTheCurrentUnitsWithAConfidence() throws Exception {
+        Files.writeString(input.resolve("addresses.csv"), """
+                record_id,ho_ten,dia_chi
+                1,An,"Số 12 Phố Huế, Phường Hai Bà Trưng, Thành phố Hà Nội"
+                2,Bình,"so 5, phuong ba dinh, ha noi"
+                3,Chi,không rõ
+                """);
+        RunResult result = runner.run(spec("""
+                pipeline: addresses
+                source: {type: csv, path: addresses.csv}
+                target: {dataset: test.addresses}
+                mapping: {record_id: record_id, full_name: ho_ten, address: dia_chi}
+                address: {column: address}
+                key: [record_id]
+                """), new PipelineRunner.RunRequest("addr", input, null, name -> "", PipelineRunner.SourceResolver.NONE, Map.of(),
+                Instant.now()), RunControl.quiet());
+        assertThat(result.rowsPublished()).isEqualTo(3);
+        assertThat(values(result, "province_code")).containsExactlyInAnyOrder("01", "01", null);
+        assertThat(values(result, "commune_code").stream().filter(java.util.Objects::nonNull)).hasSize(2);
+        assertThat(result.version().manifest().columns()).extracting(c -> c.name()).contains("house_street", "address_confidence");
+    }
 }

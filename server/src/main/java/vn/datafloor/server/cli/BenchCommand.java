@@ -15,14 +15,18 @@ import picocli.CommandLine.Parameters;
  * {@code BENCH <name> project=… baseline=… ratio=… target=… PASS|FAIL}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Run a benchmark: ledger.", "Example: ./datafloor bench ledger"})
+        description = {"Run a benchmark: ledger, pipeline.", "Example: ./datafloor bench pipeline --people 1000000"})
 class BenchCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", description = "Benchmark name: ledger.")
+    @Parameters(index = "0", description = "Benchmark name: ledger, pipeline.")
     String name;
 
     @Parameters(index = "1..*", arity = "0..*", description = "Options passed to the benchmark.")
     List<String> options = new ArrayList<>();
+
+    /** Options such as --people belong to the benchmark, not to this command. */
+    @picocli.CommandLine.Unmatched
+    List<String> benchmarkOptions = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
@@ -38,6 +42,7 @@ class BenchCommand implements Callable<Integer> {
         List<String> command = new ArrayList<>(List.of(java, "-Xmx2g", "-cp",
                 classes + File.pathSeparator + lib + File.separator + "*", "vn.datafloor.bench.BenchMain", name));
         command.addAll(options);
+        command.addAll(benchmarkOptions);
         return new ProcessBuilder(command).inheritIO().start().waitFor();
     }
 }
