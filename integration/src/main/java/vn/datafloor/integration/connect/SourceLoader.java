@@ -345,7 +345,7 @@ public final class SourceLoader {
             query.setQueryTimeout(timeout);
             query.setFetchSize(10_000);
             if (source.watermark() != null && lastWatermark != null) {
-                query.setString(1, lastWatermark);
+                bindWatermark(query, lastWatermark);
             }
             try (ResultSet rs = query.executeQuery()) {
                 ResultSetMetaData meta = rs.getMetaData();
@@ -373,8 +373,8 @@ public final class SourceLoader {
                             digest.update((byte) 0x1F);
                         }
                         appender.endRow();
-                        if (watermarkColumn > 0) {
-                            watermark = rs.getString(watermarkColumn);
+                        if (watermarkColumn > 0 && rs.getString(watermarkColumn) != null) {
+                            watermark = meta.getColumnType(watermarkColumn) + ":" + rs.getString(watermarkColumn);
                         }
                         if (++n % 10_000 == 0 && cancelled.getAsBoolean()) {
                             throw new SourceException("Cancelled");
@@ -396,6 +396,29 @@ public final class SourceLoader {
             statement.execute("CREATE OR REPLACE TABLE source_rejects (line BIGINT, reason VARCHAR, raw VARCHAR)");
         }
         return summary(HexFormat.of().formatHex(digest.digest()), "jdbc", List.of(), watermark);
+    }
+
+    /**
+     * A watermark is kept as "sqlType:value" so the next run compares it with the column's own type:
+     * a database compares an integer column with a text parameter badly, or not at all.
+     */
+    private static void bindWatermark(PreparedStatement query, String stored) throws SQLException {
+        int colon = stored.indexOf(':');
+        int type = colon > 0 && stored.substring(0, colon).matches("-?\\d+") ? Integer.parseInt(stored.substring(0, colon)) : java.sql.Types.VARCHAR;
+        String value = colon > 0 ? stored.substring(colon + 1) : stored;
+        try {
+            switch (type) {
+                case java.sql.Types.TINYINT, java.sql.Types.SMALLINT, java.sql.Types.INTEGER, java.sql.Types.BIGINT ->
+                        query.setLong(1, Long.parseLong(value));
+                case java.sql.Types.NUMERIC, java.sql.Types.DECIMAL, java.sql.Types.REAL, java.sql.Types.FLOAT, java.sql.Types.DOUBLE ->
+                        query.setBigDecimal(1, new java.math.BigDecimal(value));
+                case java.sql.Types.DATE -> query.setDate(1, java.sql.Date.valueOf(value));
+                case java.sql.Types.TIMESTAMP -> query.setTimestamp(1, java.sql.Timestamp.valueOf(value));
+                default -> query.setString(1, value);
+            }
+        } catch (IllegalArgumentException e) {
+            query.setString(1, value); // not in the expected form: let the database compare the text
+        }
     }
 
     // --- HTTP JSON API

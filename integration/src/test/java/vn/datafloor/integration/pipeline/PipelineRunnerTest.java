@@ -224,13 +224,13 @@ class PipelineRunnerTest {
         PipelineSpec spec = spec(people("{type: jdbc, url: 'jdbc:duckdb:" + db + "', table: nguoi, watermark: cap_nhat}"));
         RunResult first = run(spec, null, RunControl.quiet());
         assertThat(first.rowsPublished()).isEqualTo(2);
-        assertThat(first.watermark()).isEqualTo("20");
+        assertThat(first.watermark()).endsWith(":20");
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db); Statement s = c.createStatement()) {
             s.execute("INSERT INTO nguoi VALUES (3, 'Chi', '03/03/1990', 30)");
         }
         RunResult next = run(spec, first.watermark(), RunControl.quiet());
         assertThat(next.rowsIn()).isEqualTo(1);
-        assertThat(next.watermark()).isEqualTo("30");
+        assertThat(next.watermark()).endsWith(":30");
     }
 
     @Test
