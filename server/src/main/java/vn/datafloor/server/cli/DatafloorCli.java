@@ -96,8 +96,8 @@ public class DatafloorCli implements Runnable {
     }
 
     @Command(name = "serve", mixinStandardHelpOptions = true,
-            description = {"Start the platform. Extra --key=value arguments go to Spring Boot,",
-                "e.g. --spring.profiles.active=postgres (see docs/operations.md)."})
+            description = {"Start the platform (extra --key=value arguments go to Spring Boot).",
+                "Example: ./datafloor serve --spring.profiles.active=postgres (see docs/operations.md)."})
     static class Serve implements Callable<Integer> {
         @CommandLine.Mixin
         ServerOptions server = new ServerOptions();

@@ -185,13 +185,7 @@ class IdentityPages {
 
     private String attempt(RedirectAttributes flash, Locale locale, String successKey, String target,
             java.util.function.Supplier<?> work) {
-        try {
-            work.get();
-            flash.addFlashAttribute("success", problems.message(successKey, new Object[0], locale));
-        } catch (ProblemException e) {
-            flash.addFlashAttribute("error", problems.message(e.messageKey(), e.messageArgs(), locale));
-        }
-        return "redirect:" + target;
+        return problems.redirectAfter(flash, locale, successKey, target, work::get);
     }
 
     private static Set<Role> grantableRoles(Actor actor) {

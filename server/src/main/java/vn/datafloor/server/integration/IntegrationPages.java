@@ -94,26 +94,17 @@ class IntegrationPages {
         settings.put("query", query);
         settings.put("watermark", watermark);
         settings.put("encoding", encoding);
-        try {
-            sources.register(actor, name, type, settings, secret);
-            flash.addFlashAttribute("success", problems.message("source.registered", new Object[0], locale));
-        } catch (ProblemException e) {
-            flash.addFlashAttribute("error", problems.message(e.messageKey(), e.messageArgs(), locale));
-        }
-        return "redirect:/integration/sources";
+        return problems.redirectAfter(flash, locale, "source.registered", "/integration/sources",
+                () -> sources.register(actor, name, type, settings, secret));
     }
 
     @PostMapping("/integration/sources/{id}/file")
     @Permit(Action.MANAGE_INTEGRATION)
     String upload(Actor actor, @PathVariable long id, @RequestParam("file") MultipartFile file, RedirectAttributes flash,
             Locale locale) throws IOException {
-        try {
-            sources.upload(actor, id, file.getOriginalFilename(), file.getInputStream());
-            flash.addFlashAttribute("success", problems.message("source.uploaded", new Object[0], locale));
-        } catch (ProblemException e) {
-            flash.addFlashAttribute("error", problems.message(e.messageKey(), e.messageArgs(), locale));
-        }
-        return "redirect:/integration/sources";
+        java.io.InputStream content = file.getInputStream();
+        return problems.redirectAfter(flash, locale, "source.uploaded", "/integration/sources",
+                () -> sources.upload(actor, id, file.getOriginalFilename(), content));
     }
 
     // --- pipelines

@@ -49,4 +49,19 @@ public class ProblemResponses {
     public String message(String key, Object[] args, Locale locale) {
         return messages.getMessage(key, args, key, locale);
     }
+
+    /**
+     * Does a page's change and redirects to {@code target} with a flash message: the success text, or
+     * the problem's explanation when the change was refused.
+     */
+    public String redirectAfter(org.springframework.web.servlet.mvc.support.RedirectAttributes flash, Locale locale,
+            String successKey, String target, Runnable change) {
+        try {
+            change.run();
+            flash.addFlashAttribute("success", message(successKey, new Object[0], locale));
+        } catch (ProblemException e) {
+            flash.addFlashAttribute("error", message(e.messageKey(), e.messageArgs(), locale));
+        }
+        return "redirect:" + target;
+    }
 }
