@@ -23,8 +23,19 @@ CREATE OR REPLACE MACRO std__name_words(s) AS
         lower(translate(nfc_normalize(s), 'Ðð', 'Đđ')),
         '[^\p{L}\p{M}'']+', ' ', 'g')), ' ');
 
+-- The same rule as std__tone_traditional, applied to a whole lower-case name at once: one regular
+-- expression per tone mark is several times cheaper than a list operation per word.
+CREATE OR REPLACE MACRO std__tone_traditional_text(t) AS
+    regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+    regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+    regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(t,
+        'oà( |$)', 'òa\1', 'g'), 'oá( |$)', 'óa\1', 'g'), 'oả( |$)', 'ỏa\1', 'g'), 'oã( |$)', 'õa\1', 'g'), 'oạ( |$)', 'ọa\1', 'g'),
+        'oè( |$)', 'òe\1', 'g'), 'oé( |$)', 'óe\1', 'g'), 'oẻ( |$)', 'ỏe\1', 'g'), 'oẽ( |$)', 'õe\1', 'g'), 'oẹ( |$)', 'ọe\1', 'g'),
+        '(^|[^q])uỳ( |$)', '\1ùy\2', 'g'), '(^|[^q])uý( |$)', '\1úy\2', 'g'), '(^|[^q])uỷ( |$)', '\1ủy\2', 'g'),
+        '(^|[^q])uỹ( |$)', '\1ũy\2', 'g'), '(^|[^q])uỵ( |$)', '\1ụy\2', 'g');
+
 CREATE OR REPLACE MACRO std_person_name(s) AS
-    nullif(array_to_string(list_transform(list_transform(std__name_words(s), w -> std__tone_traditional(w)),
+    nullif(array_to_string(list_transform(string_split(std__tone_traditional_text(array_to_string(std__name_words(s), ' ')), ' '),
         w -> upper(w[1]) || w[2:]), ' '), '');
 
 -- Matching key: same words, folded (no marks, đ -> d), so "Nguyễn Thị Hoà", "NGUYEN THI HOA" and
