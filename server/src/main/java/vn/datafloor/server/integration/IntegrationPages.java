@@ -194,6 +194,7 @@ class IntegrationPages {
     @Permit(Action.VIEW_INTEGRATION)
     String runStatus(Actor actor, @PathVariable String id, Model model) {
         model.addAttribute("run", runs.get(actor, id));
+        model.addAttribute("log", runs.logs(actor, id));
         canManage(actor, model);
         return "integration/run :: status";
     }

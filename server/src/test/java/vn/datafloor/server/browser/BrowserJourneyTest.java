@@ -52,6 +52,7 @@ import vn.datafloor.server.demo.DemoData;
 @ExtendWith(Chromium.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "datafloor.demo=true",
+    "datafloor.demo.people=2000",
     // Checkpoints only when the test asks for one, so "awaiting checkpoint" is a stable state to observe.
     "datafloor.ledger.checkpoint-interval=PT12H"
 })
