@@ -17,7 +17,7 @@ import vn.datafloor.server.demo.DemoData;
 /** The {@code datafloor} command line: one entry point for the server, the ledger tools and benchmarks. */
 @Command(name = "datafloor", mixinStandardHelpOptions = true, version = "Datafloor 0.1.0",
         description = "Open national data platform and data exchange.",
-        subcommands = {DatafloorCli.Demo.class, DatafloorCli.Serve.class, IngestCommand.class, LedgerCommands.class, BenchCommand.class,
+        subcommands = {DatafloorCli.Demo.class, DatafloorCli.Serve.class, IngestCommand.class, LinkCommand.class, LedgerCommands.class, BenchCommand.class,
                 SynthCommand.class, CommandLine.HelpCommand.class})
 public class DatafloorCli implements Runnable {
 

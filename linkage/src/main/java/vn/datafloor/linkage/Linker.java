@@ -1,0 +1,791 @@
+package vn.datafloor.linkage;
+
+import static vn.datafloor.integration.lake.DuckDbConnections.identifier;
+import static vn.datafloor.integration.lake.DuckDbConnections.literal;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import vn.datafloor.integration.lake.DuckDbConnections;
+import vn.datafloor.integration.standardize.Standardizers;
+import vn.datafloor.linkage.LinkageModel.Comparison;
+import vn.datafloor.linkage.LinkageModel.Input;
+import vn.datafloor.linkage.LinkageModel.Level;
+import vn.datafloor.linkage.LinkageModel.LevelKind;
+import vn.datafloor.linkage.LinkageModel.Mode;
+import vn.datafloor.linkage.LinkageParameters.ComparisonParameters;
+import vn.datafloor.linkage.LinkageParameters.EmRun;
+import vn.datafloor.linkage.LinkageParameters.LevelParameters;
+import vn.datafloor.linkage.ScoredPair.Contribution;
+
+/**
+ * Runs a {@link LinkageModel} on DuckDB: every step is a SQL statement over whole tables (records,
+ * candidate pairs, comparison vectors, predictions, edges, labels), so the same plan can run on
+ * Spark. Java only holds the handful of m/u parameters between EM iterations.
+ *
+ * <p>Lifecycle: {@link #open}, {@link #train} (or {@link LinkageParameters#read}), {@link #predict},
+ * {@link #cluster}, then read or write results; close to drop the working database.
+ */
+public final class Linker implements AutoCloseable {
+
+    /** Floors keep log2(m/u) finite when a level was never observed. */
+    private static final double MIN_PROBABILITY = 1e-6;
+
+    private final LinkageModel model;
+    private final Connection db;
+    private long leftCount;
+    private long rightCount;
+    private boolean vectorsReady;
+    private boolean predicted;
+    private boolean clustered;
+
+    private Linker(LinkageModel model, Connection db) {
+        this.model = model;
+        this.db = db;
+    }
+
+    /** Opens an in-memory DuckDB (spilling to {@code scratchDirectory}) and loads and checks the inputs. */
+    public static Linker open(LinkageModel model, Path scratchDirectory) {
+        Connection db;
+        try {
+            db = DuckDbConnections.open(scratchDirectory, "2GB", Runtime.getRuntime().availableProcessors());
+        } catch (SQLException e) {
+            throw new LinkageException("Cannot open DuckDB: " + e.getMessage(), e);
+        }
+        Linker linker = new Linker(model, db);
+        try {
+            Standardizers.install(db);
+            linker.prepare();
+            return linker;
+        } catch (RuntimeException e) {
+            linker.close();
+            throw e;
+        }
+    }
+
+    // ---------------------------------------------------------------- inputs
+
+    private void prepare() {
+        List<Input> inputs = model.inputs();
+        List<String> selects = new ArrayList<>();
+        execute("CREATE TABLE inputs (_input INTEGER, name VARCHAR)");
+        for (int i = 0; i < inputs.size(); i++) {
+            Input input = inputs.get(i);
+            execute("INSERT INTO inputs VALUES (" + i + ", " + literal(input.name()) + ")");
+            if (!Files.isRegularFile(input.path())) {
+                throw new LinkageException("Input " + input.name() + ": no file at " + input.path());
+            }
+            String view = "src_" + i;
+            try (Statement s = db.createStatement()) {
+                s.execute("CREATE VIEW " + view + " AS SELECT * FROM " + reader(input));
+            } catch (SQLException e) {
+                throw readFailure("input " + input.name() + " (" + input.path() + ")", e);
+            }
+            List<String> fileColumns = describe(input, view);
+            if (!fileColumns.contains(input.id())) {
+                throw new LinkageException("Input " + input.name() + ": id column " + input.id()
+                        + " is not in the file; its columns are " + fileColumns);
+            }
+            Set<String> needed = neededColumns();
+            StringBuilder select = new StringBuilder("SELECT " + i + " AS _input, CAST(" + identifier(input.id())
+                    + " AS VARCHAR) AS _id");
+            if (input.columns().isEmpty()) {
+                for (String column : needed) {
+                    if (!fileColumns.contains(column)) {
+                        throw new LinkageException("Input " + input.name() + ": column " + column
+                                + " is used by the model but not in the file; its columns are " + fileColumns
+                                + ". Map it under the input's columns:");
+                    }
+                }
+                select.append(", * EXCLUDE (").append(identifier(input.id())).append(")");
+            } else {
+                for (String column : needed) {
+                    if (!input.columns().containsKey(column)) {
+                        throw new LinkageException("Input " + input.name() + ": columns has no entry for " + column
+                                + ", which the model uses");
+                    }
+                }
+                for (var entry : input.columns().entrySet()) {
+                    String expression = entry.getValue();
+                    try (Statement s = db.createStatement()) {
+                        s.execute("SELECT " + expression + " FROM " + view + " LIMIT 0");
+                    } catch (SQLException e) {
+                        throw new LinkageException("Input " + input.name() + ": the expression for column "
+                                + entry.getKey() + " (" + expression + ") does not work on the file's columns "
+                                + fileColumns + ": " + firstLine(e), e);
+                    }
+                    select.append(", ").append(expression).append(" AS ").append(identifier(entry.getKey()));
+                }
+            }
+            selects.add(select.append(" FROM ").append(view).toString());
+        }
+        try (Statement s = db.createStatement()) {
+            s.execute("CREATE TABLE records AS SELECT row_number() OVER (ORDER BY _input, _id) AS _rid, * FROM ("
+                    + String.join(" UNION ALL BY NAME ", selects) + ")");
+        } catch (SQLException e) {
+            throw readFailure("the inputs", e);
+        }
+        for (int i = 0; i < inputs.size(); i++) {
+            Input input = inputs.get(i);
+            long rows = scalar("SELECT count(*) FROM records WHERE _input = " + i);
+            if (rows == 0) {
+                throw new LinkageException("Input " + input.name() + " has no rows");
+            }
+            long nullIds = scalar("SELECT count(*) FROM records WHERE _input = " + i + " AND _id IS NULL");
+            if (nullIds > 0) {
+                throw new LinkageException("Input " + input.name() + ": " + nullIds + " rows have no " + input.id());
+            }
+            long duplicates = scalar("SELECT count(*) - count(DISTINCT _id) FROM records WHERE _input = " + i);
+            if (duplicates > 0) {
+                throw new LinkageException("Input " + input.name() + ": id column " + input.id()
+                        + " is not unique (" + duplicates + " repeated values)");
+            }
+            for (Comparison c : model.comparisons()) {
+                if (scalar("SELECT count(" + identifier(c.column()) + ") FROM records WHERE _input = " + i) == 0) {
+                    throw new LinkageException("Input " + input.name() + ": column " + c.column()
+                            + " is empty in every row, so comparison " + c.name()
+                            + " has nothing to learn from; fix the column mapping or drop the comparison");
+                }
+            }
+        }
+        leftCount = scalar("SELECT count(*) FROM records WHERE _input = 0");
+        int right = model.mode() == Mode.LINK ? 1 : 0;
+        rightCount = scalar("SELECT count(*) FROM records WHERE _input = " + right);
+        execute("CREATE VIEW l_side AS SELECT * FROM records WHERE _input = 0");
+        execute("CREATE VIEW r_side AS SELECT * FROM records WHERE _input = " + right);
+    }
+
+    private Set<String> neededColumns() {
+        Set<String> needed = new java.util.LinkedHashSet<>();
+        model.comparisons().forEach(c -> needed.add(c.column()));
+        if (model.clustering().conflictingId() != null) {
+            needed.add(model.clustering().conflictingId());
+        }
+        return needed;
+    }
+
+    private static String reader(Input input) {
+        String path = literal(input.path().toAbsolutePath().toString());
+        return switch (input.format()) {
+            case "parquet" -> "read_parquet(" + path + ")";
+            case "jsonl" -> "read_json(" + path + ", format = 'newline_delimited')";
+            // all_varchar: identity numbers keep their leading zeros; types come from the column expressions.
+            default -> "read_csv(" + path + ", header = true, all_varchar = true)";
+        };
+    }
+
+    private List<String> describe(Input input, String view) {
+        List<String> columns = new ArrayList<>();
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("DESCRIBE " + view)) {
+            while (rs.next()) {
+                columns.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw readFailure("input " + input.name(), e);
+        }
+        return columns;
+    }
+
+    private static LinkageException readFailure(String what, SQLException e) {
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        if (message.toLowerCase(Locale.ROOT).contains("unicode") || message.toLowerCase(Locale.ROOT).contains("utf-8")) {
+            return new LinkageException("Cannot read " + what + ": the text is not UTF-8. Convert it first "
+                    + "(agency exports are often Windows-1258: decode it and normalise to NFC)", e);
+        }
+        return new LinkageException("Cannot read " + what + ": " + firstLine(e), e);
+    }
+
+    // ---------------------------------------------------------------- blocking
+
+    private String pairCondition() {
+        return model.mode() == Mode.DEDUPE ? "l._rid < r._rid" : "TRUE";
+    }
+
+    /**
+     * Pairs a rule would produce, from block sizes alone: Σ n_l(b)·n_r(b) over the blocks its equality
+     * conditions define (halved when deduplicating, as each unordered pair counts once). A rule with no
+     * equality between an l-side and an r-side expression is a cartesian product.
+     */
+    long estimatePairs(String rule) {
+        List<BlockingRules.EquiKey> keys = BlockingRules.equiKeys(rule);
+        double divisor = model.mode() == Mode.DEDUPE ? 2.0 : 1.0;
+        if (keys.isEmpty()) {
+            return (long) (leftCount * (double) rightCount / divisor);
+        }
+        StringBuilder left = new StringBuilder("SELECT ");
+        StringBuilder right = new StringBuilder("SELECT ");
+        StringBuilder on = new StringBuilder();
+        StringBuilder leftNotNull = new StringBuilder();
+        StringBuilder rightNotNull = new StringBuilder();
+        for (int i = 0; i < keys.size(); i++) {
+            String sep = i == 0 ? "" : ", ";
+            String and = i == 0 ? "" : " AND ";
+            left.append(sep).append("(").append(keys.get(i).leftKey()).append(") AS k").append(i);
+            right.append(sep).append("(").append(keys.get(i).rightKey()).append(") AS k").append(i);
+            on.append(and).append("a.k").append(i).append(" = b.k").append(i);
+            leftNotNull.append(and).append("(").append(keys.get(i).leftKey()).append(") IS NOT NULL");
+            rightNotNull.append(and).append("(").append(keys.get(i).rightKey()).append(") IS NOT NULL");
+        }
+        String sql = "SELECT coalesce(sum(a.n * b.n), 0) FROM ("
+                + left + ", count(*)::DOUBLE AS n FROM l_side l WHERE " + leftNotNull + " GROUP BY ALL) a JOIN ("
+                + right + ", count(*)::DOUBLE AS n FROM r_side r WHERE " + rightNotNull + " GROUP BY ALL) b ON " + on;
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return (long) (rs.getDouble(1) / divisor);
+        } catch (SQLException e) {
+            throw new LinkageException("Blocking rule \"" + rule + "\" is not valid SQL on the columns "
+                    + columnNames() + ": " + firstLine(e), e);
+        }
+    }
+
+    private void checkSize(String rule, String what) {
+        long estimate = estimatePairs(rule);
+        if (estimate > model.maxPairsPerRule()) {
+            throw new LinkageException(String.format(Locale.ROOT,
+                    "%s \"%s\" would produce about %,d pairs, more than the limit of %,d. Make it more selective "
+                            + "(add an equality on another column with AND, e.g. l.dob = r.dob, or compare a prefix "
+                            + "such as substr(l.name, 1, 4) = substr(r.name, 1, 4)), split it into several narrower "
+                            + "rules, or raise limits.max_pairs_per_rule if the machine can take it",
+                    what, rule, estimate, model.maxPairsPerRule()));
+        }
+    }
+
+    /** Candidate pairs (the union of every rule's pairs, deduplicated) and their comparison vectors. */
+    private void ensureVectors() {
+        if (vectorsReady) {
+            return;
+        }
+        List<String> rules = model.blockingRules();
+        List<String> emRules = emRules();
+        List<String> unions = new ArrayList<>();
+        for (String rule : rules) {
+            checkSize(rule, "Blocking rule");
+            unions.add("SELECT l._rid AS rid_l, r._rid AS rid_r FROM l_side l JOIN r_side r ON (" + rule + ") AND "
+                    + pairCondition());
+        }
+        executeRule("CREATE OR REPLACE TABLE candidates AS " + String.join(" UNION ", unions), rules);
+        StringBuilder vectors = new StringBuilder("CREATE OR REPLACE TABLE vectors AS SELECT c.rid_l, c.rid_r");
+        for (int i = 0; i < emRules.size(); i++) {
+            // Which EM rule a pair satisfies, so each EM run sees exactly that rule's pairs.
+            vectors.append(", coalesce((").append(emRules.get(i)).append("), false) AS _em").append(i);
+        }
+        for (Comparison c : model.comparisons()) {
+            vectors.append(", ").append(ComparisonSql.gamma(c)).append(" AS ").append(ComparisonSql.gammaColumn(c));
+        }
+        vectors.append(" FROM candidates c JOIN records l ON l._rid = c.rid_l JOIN records r ON r._rid = c.rid_r");
+        executeRule(vectors.toString(), emRules);
+        vectorsReady = true;
+    }
+
+    private List<String> emRules() {
+        return model.training().emBlockingRules().isEmpty() ? model.blockingRules() : model.training().emBlockingRules();
+    }
+
+    // ---------------------------------------------------------------- training
+
+    /**
+     * Estimates λ, u and m without labels (see docs/linkage.md, "Training"): λ from the deterministic
+     * rules, u from seeded random pairs, m by EM over each EM rule's pairs with u held fixed. A
+     * comparison whose column a rule mentions is left out of that rule's EM run, since every pair of
+     * the rule agrees on it by construction and would teach m nothing.
+     */
+    public LinkageParameters train() {
+        ensureVectors();
+        List<Comparison> comparisons = model.comparisons();
+        double lambda = estimateLambda();
+        double[][] u = estimateU();
+
+        double[][] mSum = new double[comparisons.size()][];
+        int[] runsPerComparison = new int[comparisons.size()];
+        for (int c = 0; c < comparisons.size(); c++) {
+            mSum[c] = new double[comparisons.get(c).levels().size() + 1];
+        }
+        List<EmRun> runs = new ArrayList<>();
+        List<String> emRules = emRules();
+        for (int i = 0; i < emRules.size(); i++) {
+            List<Integer> used = new ArrayList<>();
+            for (int c = 0; c < comparisons.size(); c++) {
+                if (!BlockingRules.mentions(emRules.get(i), comparisons.get(c).column())) {
+                    used.add(c);
+                }
+            }
+            long pairs = scalar("SELECT count(*) FROM vectors WHERE _em" + i);
+            if (used.isEmpty() || pairs == 0) {
+                runs.add(new EmRun(emRules.get(i), pairs, 0, false, 0));
+                continue;
+            }
+            double expectedMatches = lambda * totalPairs();
+            double start = Math.min(0.9, Math.max(1e-4, expectedMatches / pairs));
+            ExpectationMaximisation.Result result = new ExpectationMaximisation(db, comparisons, used, "_em" + i, u,
+                    model.training().maxIterations(), model.training().tolerance()).run(start);
+            runs.add(new EmRun(emRules.get(i), pairs, result.iterations(), result.converged(), result.lambda()));
+            for (int c : used) {
+                runsPerComparison[c]++;
+                for (int k = 0; k < mSum[c].length; k++) {
+                    mSum[c][k] += result.m()[c][k];
+                }
+            }
+        }
+        List<ComparisonParameters> parameters = new ArrayList<>();
+        for (int c = 0; c < comparisons.size(); c++) {
+            Comparison comparison = comparisons.get(c);
+            boolean trained = runsPerComparison[c] > 0;
+            double[] m = trained ? mSum[c] : ExpectationMaximisation.initialM(comparison.levels().size() + 1);
+            List<LevelParameters> levels = new ArrayList<>();
+            for (int k = 0; k < m.length; k++) {
+                String label = k < comparison.levels().size() ? comparison.levels().get(k).label() : "else";
+                double mk = trained ? m[k] / runsPerComparison[c] : m[k];
+                levels.add(new LevelParameters(label, Math.max(mk, MIN_PROBABILITY), u[c][k], trained));
+            }
+            parameters.add(new ComparisonParameters(comparison.name(), levels));
+        }
+        return new LinkageParameters(model.name(), lambda, parameters, runs);
+    }
+
+    private double totalPairs() {
+        return model.mode() == Mode.DEDUPE ? leftCount * (leftCount - 1) / 2.0 : leftCount * (double) rightCount;
+    }
+
+    /** λ = pairs found by the deterministic rules ÷ their assumed recall ÷ all possible pairs. */
+    private double estimateLambda() {
+        List<String> rules = model.training().deterministicRules();
+        if (rules.isEmpty()) {
+            throw new LinkageException("training.deterministic_rules is needed to estimate the proportion of "
+                    + "matches, e.g. [\"l.cccd = r.cccd\"]");
+        }
+        List<String> unions = new ArrayList<>();
+        for (String rule : rules) {
+            checkSize(rule, "Deterministic rule");
+            unions.add("SELECT l._rid, r._rid FROM l_side l JOIN r_side r ON (" + rule + ") AND " + pairCondition());
+        }
+        long found = scalarRule("SELECT count(*) FROM (" + String.join(" UNION ", unions) + ")", rules);
+        if (found == 0) {
+            throw new LinkageException("The deterministic rules " + rules + " match no pair, so the proportion of "
+                    + "matches cannot be estimated; use a rule that some true matches satisfy");
+        }
+        double lambda = found / model.training().deterministicRecall() / totalPairs();
+        return Math.min(0.5, lambda);
+    }
+
+    /**
+     * u = P(level | non-match), measured on random pairs: almost all random pairs are non-matches.
+     * Rows are chosen by a hash of their id and the seed (reproducible on any engine, unlike
+     * engine-specific sampling), and crossed: √N rows a side give N pairs.
+     */
+    private double[][] estimateU() {
+        long target = Math.max(1, model.training().uSamplePairs());
+        long leftRows = Math.min(leftCount, (long) Math.ceil(Math.sqrt(target)));
+        long rightRows = Math.min(rightCount, (long) Math.ceil(target / (double) leftRows));
+        long seed = model.training().seed();
+        StringBuilder sql = new StringBuilder("CREATE OR REPLACE TEMP TABLE u_sample AS SELECT ");
+        List<Comparison> comparisons = model.comparisons();
+        for (int c = 0; c < comparisons.size(); c++) {
+            sql.append(c == 0 ? "" : ", ").append(ComparisonSql.gamma(comparisons.get(c))).append(" AS ")
+                    .append(ComparisonSql.gammaColumn(comparisons.get(c)));
+        }
+        sql.append(" FROM (SELECT * FROM l_side ORDER BY hash(_rid, ").append(seed).append("), _rid LIMIT ")
+                .append(leftRows).append(") l CROSS JOIN (SELECT * FROM r_side ORDER BY hash(_rid, ")
+                .append(seed + 1).append("), _rid LIMIT ").append(rightRows).append(") r WHERE l._rid <> r._rid");
+        execute(sql.toString());
+        double[][] u = new double[comparisons.size()][];
+        for (int c = 0; c < comparisons.size(); c++) {
+            int levels = comparisons.get(c).levels().size() + 1;
+            long[] counts = new long[levels];
+            long total = 0;
+            String g = ComparisonSql.gammaColumn(comparisons.get(c));
+            try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT " + g
+                    + ", count(*) FROM u_sample WHERE " + g + " >= 0 GROUP BY " + g)) {
+                while (rs.next()) {
+                    counts[rs.getInt(1)] = rs.getLong(2);
+                    total += rs.getLong(2);
+                }
+            } catch (SQLException e) {
+                throw new LinkageException("Cannot measure u: " + firstLine(e), e);
+            }
+            u[c] = new double[levels];
+            for (int k = 0; k < levels; k++) {
+                // A level never seen among random pairs gets the weight of one observation, not infinity.
+                u[c][k] = Math.max(counts[k], 1) / (double) Math.max(total, 1);
+            }
+        }
+        execute("DROP TABLE u_sample");
+        return u;
+    }
+
+    // ---------------------------------------------------------------- prediction
+
+    /**
+     * Scores every candidate pair: weight = log2(λ/(1−λ)) + Σ log2(m/u) of each comparison's level
+     * (an exact level with term frequency uses the value's frequency as u, so a rare shared name says
+     * more than a common one). Returns the number of scored pairs.
+     */
+    public long predict(LinkageParameters parameters) {
+        ensureVectors();
+        List<Comparison> comparisons = model.comparisons();
+        List<String> ctes = new ArrayList<>();
+        StringBuilder weights = new StringBuilder();
+        StringBuilder joins = new StringBuilder();
+        StringBuilder sum = new StringBuilder().append(parameters.priorWeight());
+        for (Comparison c : comparisons) {
+            ComparisonParameters p = parameters.comparison(c.name());
+            if (p.levels().size() != c.levels().size() + 1) {
+                throw new LinkageException("The parameters of comparison " + c.name()
+                        + " have a different number of levels than the model: train again");
+            }
+            String w = identifier("w_" + c.name());
+            StringBuilder cases = new StringBuilder("CASE v." + ComparisonSql.gammaColumn(c) + " WHEN "
+                    + ComparisonSql.NULL_LEVEL + " THEN 0.0");
+            for (int k = 0; k < p.levels().size(); k++) {
+                LevelParameters level = p.levels().get(k);
+                boolean tf = k < c.levels().size() && c.levels().get(k).kind() == LevelKind.EXACT
+                        && c.levels().get(k).termFrequency();
+                if (tf) {
+                    String tfTable = identifier("tf_" + c.name());
+                    ctes.add(tfTable + " AS (SELECT " + identifier(c.column()) + " AS v, count(*) / sum(count(*)) OVER () AS tf"
+                            + " FROM records WHERE " + identifier(c.column()) + " IS NOT NULL GROUP BY 1)");
+                    joins.append(" LEFT JOIN ").append(tfTable).append(" ON ").append(tfTable).append(".v = l.")
+                            .append(identifier(c.column()));
+                    cases.append(" WHEN ").append(k).append(" THEN log2(").append(level.m()).append(" / greatest(")
+                            .append(tfTable).append(".tf, ").append(MIN_PROBABILITY).append("))");
+                } else {
+                    cases.append(" WHEN ").append(k).append(" THEN ").append(level.weight());
+                }
+            }
+            weights.append(", ").append(cases).append(" END AS ").append(w);
+            sum.append(" + ").append(w);
+        }
+        String sql = "CREATE OR REPLACE TABLE predictions AS "
+                + (ctes.isEmpty() ? "" : "WITH " + String.join(", ", ctes) + " ")
+                + "SELECT *, 1.0 / (1.0 + pow(2.0, -match_weight)) AS match_probability FROM ("
+                + "SELECT *, " + sum + " AS match_weight FROM ("
+                + "SELECT v.* EXCLUDE (" + emColumns() + ")" + weights
+                + " FROM vectors v JOIN records l ON l._rid = v.rid_l" + joins + "))";
+        execute(sql);
+        predicted = true;
+        clustered = false;
+        return scalar("SELECT count(*) FROM predictions");
+    }
+
+    private String emColumns() {
+        List<String> columns = new ArrayList<>();
+        for (int i = 0; i < emRules().size(); i++) {
+            columns.add("_em" + i);
+        }
+        return String.join(", ", columns);
+    }
+
+    /** Scored pairs at or above a probability, strongest first, each explained field by field. */
+    public List<ScoredPair> pairs(double minProbability, int limit) {
+        requirePredicted();
+        List<Comparison> comparisons = model.comparisons();
+        StringBuilder sql = new StringBuilder("SELECT il.name, l._id, ir.name, r._id, p.match_weight, p.match_probability");
+        for (Comparison c : comparisons) {
+            sql.append(", p.").append(ComparisonSql.gammaColumn(c)).append(", p.").append(identifier("w_" + c.name()));
+        }
+        sql.append(" FROM predictions p JOIN records l ON l._rid = p.rid_l JOIN records r ON r._rid = p.rid_r")
+                .append(" JOIN inputs il ON il._input = l._input JOIN inputs ir ON ir._input = r._input")
+                .append(" WHERE p.match_probability >= ").append(minProbability)
+                .append(" ORDER BY p.match_weight DESC, l._id, r._id LIMIT ").append(Math.max(0, limit));
+        double prior = Double.NaN;
+        List<ScoredPair> pairs = new ArrayList<>();
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql.toString())) {
+            while (rs.next()) {
+                List<Contribution> contributions = new ArrayList<>();
+                double sumOfContributions = 0;
+                for (int c = 0; c < comparisons.size(); c++) {
+                    int level = rs.getInt(7 + 2 * c);
+                    double weight = rs.getDouble(8 + 2 * c);
+                    sumOfContributions += weight;
+                    contributions.add(new Contribution(comparisons.get(c).name(), levelLabel(comparisons.get(c), level), weight));
+                }
+                double matchWeight = rs.getDouble(5);
+                prior = matchWeight - sumOfContributions;
+                pairs.add(new ScoredPair(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        prior, contributions, matchWeight, rs.getDouble(6)));
+            }
+        } catch (SQLException e) {
+            throw new LinkageException("Cannot read predictions: " + firstLine(e), e);
+        }
+        return pairs;
+    }
+
+    private static String levelLabel(Comparison c, int level) {
+        if (level == ComparisonSql.NULL_LEVEL) {
+            return "null";
+        }
+        return level < c.levels().size() ? c.levels().get(level).label() : "else";
+    }
+
+    /** Writes scored pairs (ids, each comparison's level and weight, total) as Parquet or, by extension, CSV. */
+    public void writePredictions(Path file) {
+        requirePredicted();
+        StringBuilder columns = new StringBuilder();
+        for (Comparison c : model.comparisons()) {
+            columns.append(", p.").append(ComparisonSql.gammaColumn(c)).append(", p.").append(identifier("w_" + c.name()));
+        }
+        copy("SELECT il.name AS source_l, l._id AS id_l, ir.name AS source_r, r._id AS id_r" + columns
+                + ", p.match_weight, p.match_probability FROM predictions p JOIN records l ON l._rid = p.rid_l"
+                + " JOIN records r ON r._rid = p.rid_r JOIN inputs il ON il._input = l._input"
+                + " JOIN inputs ir ON ir._input = r._input", file);
+    }
+
+    // ---------------------------------------------------------------- clustering
+
+    /**
+     * Groups records into entities: connected components over the pairs at or above
+     * {@code threshold}, found by label propagation (each record takes the smallest label among
+     * itself and its neighbours until nothing changes). With {@code clustering.conflicting_id} set, a
+     * cluster never holds two different values of that column; see docs/linkage.md for the rule.
+     * Returns the number of clusters, singletons included.
+     */
+    public long cluster(double threshold) {
+        requirePredicted();
+        String id = model.clustering().conflictingId();
+        String conflict = id == null ? "FALSE" : idsConflict("l." + identifier(id), "r." + identifier(id));
+        execute("CREATE OR REPLACE TABLE edges AS SELECT a, b, w FROM ("
+                + "SELECT p.rid_l AS a, p.rid_r AS b, p.match_weight AS w FROM predictions p"
+                + " JOIN records l ON l._rid = p.rid_l JOIN records r ON r._rid = p.rid_r"
+                + " WHERE p.match_probability >= " + threshold + " AND NOT " + conflict + ")"
+                + " UNION ALL SELECT b, a, w FROM (SELECT p.rid_l AS a, p.rid_r AS b, p.match_weight AS w FROM predictions p"
+                + " JOIN records l ON l._rid = p.rid_l JOIN records r ON r._rid = p.rid_r"
+                + " WHERE p.match_probability >= " + threshold + " AND NOT " + conflict + ")");
+        execute("CREATE OR REPLACE TABLE labels AS SELECT _rid AS rid, _rid AS c FROM records");
+        long records = leftCount + (model.mode() == Mode.LINK ? rightCount : 0);
+        for (long round = 0; round <= records; round++) {
+            execute("CREATE OR REPLACE TABLE labels_next AS SELECT x.rid, least(x.c, coalesce(min(n.c), x.c)) AS c"
+                    + " FROM labels x LEFT JOIN edges e ON e.a = x.rid LEFT JOIN labels n ON n.rid = e.b GROUP BY x.rid, x.c");
+            long changed = scalar("SELECT count(*) FROM labels_next JOIN labels USING (rid) WHERE labels_next.c <> labels.c");
+            execute("DROP TABLE labels");
+            execute("ALTER TABLE labels_next RENAME TO labels");
+            if (changed == 0) {
+                break;
+            }
+        }
+        if (id == null) {
+            execute("CREATE OR REPLACE TABLE clusters AS SELECT rid, c AS rep FROM labels");
+        } else {
+            splitConflictingComponents(identifier(id));
+        }
+        clustered = true;
+        return scalar("SELECT count(DISTINCT rep) FROM clusters");
+    }
+
+    /**
+     * Two IDs conflict when both are present and differ; when typos are tolerated, not if they are
+     * one digit apart or two neighbouring digits are swapped.
+     */
+    private String idsConflict(String a, String b) {
+        String differ = "coalesce(" + a + " <> " + b + ", false)";
+        if (!model.clustering().toleratesIdTypo()) {
+            return differ;
+        }
+        Level oneDigit = new Level(LevelKind.ID_ONE_DIGIT, 0, false, null);
+        Level transposition = new Level(LevelKind.ID_TRANSPOSITION, 0, false, null);
+        return "(" + differ + " AND NOT coalesce(" + ComparisonSql.condition(oneDigit, a, b) + " OR "
+                + ComparisonSql.condition(transposition, a, b) + ", false))";
+    }
+
+    /**
+     * Edges between records with conflicting IDs are already gone, but a chain through records without
+     * an ID (A:id1 – B:null – C:id2) can still join two people. Such a component is split: one cluster
+     * per ID value; a record without an ID joins the cluster of its strongest direct neighbour that has
+     * one (ties: the smaller cluster); records with no such neighbour form one cluster of their own.
+     */
+    private void splitConflictingComponents(String id) {
+        execute("CREATE OR REPLACE TABLE clusters AS WITH "
+                + "ids AS (SELECT x.rid, x.c, r." + id + " AS k FROM labels x JOIN records r ON r._rid = x.rid), "
+                + "conflicted AS (SELECT DISTINCT a.c FROM ids a JOIN ids b ON a.c = b.c AND a.k < b.k"
+                + "  WHERE " + idsConflict("a.k", "b.k") + "), "
+                + "keyed AS (SELECT rid, min(rid) OVER (PARTITION BY c, k) AS rep FROM ids"
+                + "  WHERE c IN (SELECT c FROM conflicted) AND k IS NOT NULL), "
+                + "attached AS (SELECT i.rid, first(kn.rep ORDER BY e.w DESC, kn.rep) AS rep FROM ids i"
+                + "  JOIN edges e ON e.a = i.rid JOIN keyed kn ON kn.rid = e.b"
+                + "  WHERE i.c IN (SELECT c FROM conflicted) AND i.k IS NULL GROUP BY i.rid), "
+                + "rest AS (SELECT rid, min(rid) OVER (PARTITION BY c) AS rep FROM ids"
+                + "  WHERE c IN (SELECT c FROM conflicted) AND k IS NULL AND rid NOT IN (SELECT rid FROM attached)) "
+                + "SELECT rid, c AS rep FROM ids WHERE c NOT IN (SELECT c FROM conflicted) "
+                + "UNION ALL SELECT rid, rep FROM keyed UNION ALL SELECT rid, rep FROM attached "
+                + "UNION ALL SELECT rid, rep FROM rest");
+    }
+
+    /** Every record with its cluster, ordered by cluster then record. */
+    public List<ClusterMember> clusters() {
+        requireClustered();
+        List<ClusterMember> members = new ArrayList<>();
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(clusterQuery() + " ORDER BY 3, 1, 2")) {
+            while (rs.next()) {
+                members.add(new ClusterMember(rs.getString(1), rs.getString(2), rs.getString(3)));
+            }
+        } catch (SQLException e) {
+            throw new LinkageException("Cannot read clusters: " + firstLine(e), e);
+        }
+        return members;
+    }
+
+    /** Writes source, record_id, cluster_id as Parquet or, by extension, CSV. */
+    public void writeClusters(Path file) {
+        requireClustered();
+        copy(clusterQuery(), file);
+    }
+
+    private static String clusterQuery() {
+        return "SELECT i.name AS source, r._id AS record_id, ir.name || ':' || rr._id AS cluster_id FROM clusters k"
+                + " JOIN records r ON r._rid = k.rid JOIN inputs i ON i._input = r._input"
+                + " JOIN records rr ON rr._rid = k.rep JOIN inputs ir ON ir._input = rr._input";
+    }
+
+    // ---------------------------------------------------------------- evaluation
+
+    /**
+     * Pairwise quality of the scored pairs at or above {@code threshold} against truth labels: a CSV
+     * with columns source (an input's name), record_id and entity_id, such as synth's
+     * truth/record_links.csv.
+     */
+    public Evaluation evaluatePairs(Path truthCsv, double threshold) {
+        requirePredicted();
+        loadTruth(truthCsv);
+        long predictedPairs = scalar("SELECT count(*) FROM predictions WHERE match_probability >= " + threshold);
+        long truePositives = scalar("SELECT count(*) FROM predictions p JOIN truth a ON a.rid = p.rid_l"
+                + " JOIN truth b ON b.rid = p.rid_r WHERE a.entity = b.entity AND p.match_probability >= " + threshold);
+        return evaluation(truePositives, predictedPairs, truePairs());
+    }
+
+    /** Pairwise quality of the clusters: every pair inside a cluster counts as predicted. */
+    public Evaluation evaluateClusters(Path truthCsv) {
+        requireClustered();
+        loadTruth(truthCsv);
+        long predictedPairs = scalar("SELECT " + pairsIn() + " FROM (SELECT k.rep, "
+                + "count(*) AS n, count(*) FILTER (WHERE r._input = 0) AS nl, count(*) FILTER (WHERE r._input = 1) AS nr"
+                + " FROM clusters k JOIN records r ON r._rid = k.rid GROUP BY k.rep)");
+        long truePositives = scalar("SELECT " + pairsIn() + " FROM (SELECT k.rep, t.entity, count(*) AS n,"
+                + " count(*) FILTER (WHERE t._input = 0) AS nl, count(*) FILTER (WHERE t._input = 1) AS nr"
+                + " FROM clusters k JOIN truth t ON t.rid = k.rid GROUP BY k.rep, t.entity)");
+        return evaluation(truePositives, predictedPairs, truePairs());
+    }
+
+    /** Pairs within groups of n records (dedupe), or of nl left and nr right records (link), summed. */
+    private String pairsIn() {
+        return model.mode() == Mode.DEDUPE
+                ? "coalesce(sum(n * (n - 1) / 2), 0)::BIGINT"
+                : "coalesce(sum(nl * nr), 0)::BIGINT";
+    }
+
+    private long truePairs() {
+        return scalar("SELECT " + pairsIn() + " FROM (SELECT entity, count(*) AS n,"
+                + " count(*) FILTER (WHERE _input = 0) AS nl, count(*) FILTER (WHERE _input = 1) AS nr"
+                + " FROM truth GROUP BY entity)");
+    }
+
+    private static Evaluation evaluation(long truePositives, long predictedPairs, long truePairs) {
+        return new Evaluation(truePositives, predictedPairs - truePositives, truePairs - truePositives);
+    }
+
+    private void loadTruth(Path truthCsv) {
+        if (!Files.isRegularFile(truthCsv)) {
+            throw new LinkageException("No truth file at " + truthCsv);
+        }
+        try (Statement s = db.createStatement()) {
+            s.execute("CREATE OR REPLACE TABLE truth AS SELECT r._rid AS rid, r._input, t.entity_id AS entity"
+                    + " FROM read_csv(" + literal(truthCsv.toAbsolutePath().toString()) + ", header = true, all_varchar = true) t"
+                    + " JOIN inputs i ON i.name = t.source JOIN records r ON r._input = i._input AND r._id = t.record_id");
+        } catch (SQLException e) {
+            throw new LinkageException("Cannot read truth " + truthCsv + " (columns source, record_id, entity_id): "
+                    + firstLine(e), e);
+        }
+        if (scalar("SELECT count(*) FROM truth") == 0) {
+            throw new LinkageException("No truth row names a record of the inputs: its source column must hold "
+                    + "the input names " + model.inputs().stream().map(Input::name).toList());
+        }
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private void requirePredicted() {
+        if (!predicted) {
+            throw new IllegalStateException("Call predict first");
+        }
+    }
+
+    private void requireClustered() {
+        if (!clustered) {
+            throw new IllegalStateException("Call cluster first");
+        }
+    }
+
+    private List<String> columnNames() {
+        List<String> names = new ArrayList<>();
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("DESCRIBE records")) {
+            while (rs.next()) {
+                if (!rs.getString(1).startsWith("_")) {
+                    names.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            return names;
+        }
+        return names;
+    }
+
+    private void copy(String query, Path file) {
+        String format = file.toString().toLowerCase(Locale.ROOT).endsWith(".csv") ? "csv, header true" : "parquet";
+        execute("COPY (" + query + ") TO " + literal(file.toAbsolutePath().toString()) + " (FORMAT " + format + ")");
+    }
+
+    private void executeRule(String sql, List<String> rules) {
+        try (Statement s = db.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new LinkageException("A rule in " + rules + " is not valid SQL on the columns " + columnNames()
+                    + ": " + firstLine(e), e);
+        }
+    }
+
+    private long scalarRule(String sql, List<String> rules) {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new LinkageException("A rule in " + rules + " is not valid SQL on the columns " + columnNames()
+                    + ": " + firstLine(e), e);
+        }
+    }
+
+    private void execute(String sql) {
+        try (Statement s = db.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new LinkageException("Linkage step failed: " + firstLine(e), e);
+        }
+    }
+
+    long scalar(String sql) {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new LinkageException("Linkage step failed: " + firstLine(e), e);
+        }
+    }
+
+    private static String firstLine(SQLException e) {
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    @Override
+    public void close() {
+        try {
+            db.close();
+        } catch (SQLException e) {
+            throw new LinkageException("Cannot close DuckDB: " + e.getMessage(), e);
+        }
+    }
+}
