@@ -13,6 +13,12 @@ import vn.datafloor.linkage.LinkageModel.Level;
  */
 final class ComparisonSql {
 
+    /** A double as a DOUBLE literal: a plain "0.1234…" would be a narrow DECIMAL in DuckDB. */
+    static String dbl(double value) {
+        return "CAST(" + value + " AS DOUBLE)";
+    }
+
+
     static final int NULL_LEVEL = -1;
 
     private ComparisonSql() {}

@@ -122,11 +122,12 @@ final class ExpectationMaximisation {
      * comparison level (rows c, level, mass) and Σ n·p / Σ n as the new λ (row −1).
      */
     private String iterationSql(double[][] m, double lambda) {
-        StringBuilder weight = new StringBuilder().append(Math.log(lambda / (1 - lambda)) / Math.log(2));
+        // Literals as DOUBLE: DuckDB would type "0.1234…" as a narrow DECIMAL and overflow on a larger branch.
+        StringBuilder weight = new StringBuilder().append(ComparisonSql.dbl(Math.log(lambda / (1 - lambda)) / Math.log(2)));
         for (int c : used) {
             weight.append(" + CASE ").append(ComparisonSql.gammaColumn(comparisons.get(c)));
             for (int k = 0; k < m[c].length; k++) {
-                weight.append(" WHEN ").append(k).append(" THEN ").append(Math.log(m[c][k] / u[c][k]) / Math.log(2));
+                weight.append(" WHEN ").append(k).append(" THEN ").append(ComparisonSql.dbl(Math.log(m[c][k] / u[c][k]) / Math.log(2)));
             }
             weight.append(" ELSE 0.0 END");
         }

@@ -432,7 +432,7 @@ public final class Linker implements AutoCloseable {
         List<String> ctes = new ArrayList<>();
         StringBuilder weights = new StringBuilder();
         StringBuilder joins = new StringBuilder();
-        StringBuilder sum = new StringBuilder().append(parameters.priorWeight());
+        StringBuilder sum = new StringBuilder().append(ComparisonSql.dbl(parameters.priorWeight()));
         for (Comparison c : comparisons) {
             ComparisonParameters p = parameters.comparison(c.name());
             if (p.levels().size() != c.levels().size() + 1) {
@@ -452,10 +452,10 @@ public final class Linker implements AutoCloseable {
                             + " FROM records WHERE " + identifier(c.column()) + " IS NOT NULL GROUP BY 1)");
                     joins.append(" LEFT JOIN ").append(tfTable).append(" ON ").append(tfTable).append(".v = l.")
                             .append(identifier(c.column()));
-                    cases.append(" WHEN ").append(k).append(" THEN log2(").append(level.m()).append(" / greatest(")
-                            .append(tfTable).append(".tf, ").append(MIN_PROBABILITY).append("))");
+                    cases.append(" WHEN ").append(k).append(" THEN log2(").append(ComparisonSql.dbl(level.m())).append(" / greatest(")
+                            .append(tfTable).append(".tf, ").append(ComparisonSql.dbl(MIN_PROBABILITY)).append("))");
                 } else {
-                    cases.append(" WHEN ").append(k).append(" THEN ").append(level.weight());
+                    cases.append(" WHEN ").append(k).append(" THEN ").append(ComparisonSql.dbl(level.weight()));
                 }
             }
             weights.append(", ").append(cases).append(" END AS ").append(w);

@@ -33,7 +33,7 @@ import vn.datafloor.server.demo.DemoData;
 @Import(PlatformTest.TestClock.class)
 public abstract class PlatformTest {
 
-    static final Path DATA_DIR = createDataDir();
+    protected static final Path DATA_DIR = createDataDir();
 
     @Autowired
     protected MockMvc mvc;

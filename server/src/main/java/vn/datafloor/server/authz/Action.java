@@ -41,7 +41,10 @@ public enum Action {
     /** Registering sources and credentials, editing and running pipelines. */
     MANAGE_INTEGRATION(false, EnumSet.of(ORG_ADMIN, DATA_STEWARD), Set.of(), "pipelines:write"),
     /** Quarantined rows hold personal data in clear: the organisation's stewards only. */
-    VIEW_QUARANTINE(false, EnumSet.of(ORG_ADMIN, DATA_STEWARD), Set.of(), "quarantine:read");
+    VIEW_QUARANTINE(false, EnumSet.of(ORG_ADMIN, DATA_STEWARD), Set.of(), "quarantine:read"),
+    /** The national register of people: personal data of everyone, for the operator and auditors. */
+    VIEW_REGISTER(false, EnumSet.of(OPERATOR_ADMIN, AUDITOR), EnumSet.of(OPERATOR_ADMIN, AUDITOR), "register:read"),
+    MANAGE_REGISTER(false, EnumSet.of(OPERATOR_ADMIN), Set.of(), "register:write");
 
     private final boolean anyone;
     private final Set<Role> roles;

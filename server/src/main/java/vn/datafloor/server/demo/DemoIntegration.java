@@ -69,11 +69,13 @@ class DemoIntegration implements ApplicationRunner {
     private final PipelineService pipelines;
     private final RunService runs;
     private final IntegrationPaths paths;
+    private final vn.datafloor.server.linkage.RegisterService register;
     private final Path synthDir;
     private final long people;
 
     DemoIntegration(OrganisationService organisations, UserService users, SourceService sources, PipelineService pipelines,
-            RunService runs, IntegrationPaths paths, DatafloorProperties properties,
+            RunService runs, IntegrationPaths paths, vn.datafloor.server.linkage.RegisterService register,
+            DatafloorProperties properties,
             @Value("${datafloor.demo.people:50000}") long people) {
         this.organisations = organisations;
         this.users = users;
@@ -81,6 +83,7 @@ class DemoIntegration implements ApplicationRunner {
         this.pipelines = pipelines;
         this.runs = runs;
         this.paths = paths;
+        this.register = register;
         this.synthDir = properties.dataDir().resolve("synth");
         this.people = people;
     }
@@ -110,6 +113,10 @@ class DemoIntegration implements ApplicationRunner {
                 log.info("Demo pipeline {}: {} ({} published, {} quarantined)", agency.pipeline(), run.status(),
                         run.rowsPublished(), run.rowsQuarantined());
             }
+        }
+        if (register.entityCount() == 0) {
+            var built = register.rebuildAsSystem();
+            log.info("Demo register: {} entities from {} records", built.entities(), built.records());
         }
     }
 

@@ -145,6 +145,14 @@ class AuthorizationMatrixTest extends PlatformTest {
         }
         EXPECTED.put("GET /api/runs/{id}/quarantine", tenant(managers, Set.of(), "quarantine:read"));
         EXPECTED.put("GET /integration/runs/{id}/quarantine", tenant(managers, Set.of(), "quarantine:read"));
+        // the register of people
+        EXPECTED.put("GET /register", roles(seesAll, "register:read"));
+        EXPECTED.put("GET /register/entities/{id}", roles(seesAll, "register:read"));
+        EXPECTED.put("GET /api/register/entities", roles(seesAll, "register:read"));
+        EXPECTED.put("GET /api/register/entities/{id}", roles(seesAll, "register:read"));
+        EXPECTED.put("GET /api/register/runs", roles(seesAll, "register:read"));
+        EXPECTED.put("POST /register/runs", roles(operator, "register:write"));
+        EXPECTED.put("POST /api/register/runs", roles(operator, "register:write"));
         // actuator
         EXPECTED.put("GET /actuator", roles(operator, "metrics:read"));
         EXPECTED.put("GET /actuator/health", anyone());
@@ -180,6 +188,11 @@ class AuthorizationMatrixTest extends PlatformTest {
 
     @Autowired
     vn.datafloor.server.integration.RunService runs;
+
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
+    String entityId;
 
     final List<Persona> personas = new ArrayList<>();
     long healthOrg;
@@ -219,6 +232,7 @@ class AuthorizationMatrixTest extends PlatformTest {
             ownKeyOf.put(username, apiKeys.create(actorOf(username), "own", Set.of("organisations:read"), Duration.ofDays(1)).key().id());
         }
         otherOrgKey = apiKeys.create(actorOf("saomai.admin"), "other", Set.of("organisations:read"), Duration.ofDays(1)).key().id();
+        entityId = jdbc.sql("select min(id) from register_entity").query(String.class).single();
         integration.put(healthOrg, integrationObjects(healthOrg, "yte"));
         integration.put(operatorOrg, integrationObjects(operatorOrg, "vanhanh"));
         integration.put(saoMaiOrg, integrationObjects(saoMaiOrg, "saomai"));
@@ -341,7 +355,9 @@ class AuthorizationMatrixTest extends PlatformTest {
         Long org = persona.orgId() == null ? healthOrg : persona.orgId();
         IntegrationObjects objects = integration.get(own ? org : saoMaiOrg);
         String id;
-        if (pattern.contains("/sources/{id}")) {
+        if (pattern.contains("/entities/{id}")) {
+            id = entityId;
+        } else if (pattern.contains("/sources/{id}")) {
             id = Long.toString(objects.sourceId());
         } else if (pattern.contains("/pipelines/{id}")) {
             id = Long.toString(objects.pipelineId());

@@ -1,0 +1,107 @@
+package vn.datafloor.server.linkage;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseBody;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import vn.datafloor.server.authz.AccessPolicy;
+import vn.datafloor.server.authz.Action;
+import vn.datafloor.server.authz.Actor;
+import vn.datafloor.server.authz.Permit;
+import vn.datafloor.server.platform.ProblemResponses;
+
+/** The register's pages (search, entity, runs) and its JSON API. */
+@Controller
+@Tag(name = "Register", description = "The master register of people: entities, golden values, provenance")
+class RegisterController {
+
+    private final RegisterService register;
+    private final AccessPolicy policy;
+    private final ProblemResponses problems;
+
+    RegisterController(RegisterService register, AccessPolicy policy, ProblemResponses problems) {
+        this.register = register;
+        this.policy = policy;
+        this.problems = problems;
+    }
+
+    @GetMapping("/register")
+    @Permit(Action.VIEW_REGISTER)
+    String search(Actor actor, @RequestParam(required = false) String name, @RequestParam(required = false) String personalId,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate birthDate, Model model) {
+        boolean asked = (name != null && !name.isBlank()) || (personalId != null && !personalId.isBlank()) || birthDate != null;
+        model.addAttribute("results", asked ? register.search(actor, name, personalId, birthDate) : null);
+        model.addAttribute("name", name);
+        model.addAttribute("personalId", personalId);
+        model.addAttribute("birthDate", birthDate);
+        model.addAttribute("entityCount", register.entityCount());
+        List<RegisterService.Run> runs = register.runs(actor);
+        model.addAttribute("runs", runs);
+        model.addAttribute("histogramMax", runs.isEmpty() ? 1L
+                : runs.get(0).histogram().values().stream().mapToLong(Long::longValue).max().orElse(1L));
+        model.addAttribute("canManage", policy.decide(actor, Action.MANAGE_REGISTER).allowed());
+        return "linkage/register";
+    }
+
+    @GetMapping("/register/entities/{id}")
+    @Permit(Action.VIEW_REGISTER)
+    String entity(Actor actor, @PathVariable String id, Model model) {
+        model.addAttribute("entity", register.entity(actor, id));
+        model.addAttribute("members", register.members(actor, id));
+        model.addAttribute("history", register.history(actor, id));
+        return "linkage/entity";
+    }
+
+    @PostMapping("/register/runs")
+    @Permit(Action.MANAGE_REGISTER)
+    String rebuild(Actor actor, RedirectAttributes flash, Locale locale) {
+        return problems.redirectAfter(flash, locale, "register.rebuilt", "/register", () -> register.rebuild(actor));
+    }
+
+    // --- API
+
+    @Operation(summary = "Search the register by name (with or without diacritics), identity number or date of birth")
+    @GetMapping("/api/register/entities")
+    @ResponseBody
+    @Permit(Action.VIEW_REGISTER)
+    List<RegisterService.Entity> searchApi(Actor actor, @RequestParam(required = false) String name,
+            @RequestParam(required = false) String personalId,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate birthDate) {
+        return register.search(actor, name, personalId, birthDate);
+    }
+
+    record EntityView(RegisterService.Entity entity, List<RegisterService.Member> members, List<RegisterService.Event> history) {}
+
+    @Operation(summary = "An entity: golden values with provenance, linked source records, merges and splits")
+    @GetMapping("/api/register/entities/{id}")
+    @ResponseBody
+    @Permit(Action.VIEW_REGISTER)
+    EntityView entityApi(Actor actor, @PathVariable String id) {
+        return new EntityView(register.entity(actor, id), register.members(actor, id), register.history(actor, id));
+    }
+
+    @GetMapping("/api/register/runs")
+    @ResponseBody
+    @Permit(Action.VIEW_REGISTER)
+    List<RegisterService.Run> runsApi(Actor actor) {
+        return register.runs(actor);
+    }
+
+    @Operation(summary = "Rebuild the register from the latest person datasets; identifiers are kept")
+    @PostMapping("/api/register/runs")
+    @ResponseBody
+    @Permit(Action.MANAGE_REGISTER)
+    RegisterService.Run rebuildApi(Actor actor) {
+        return register.rebuild(actor);
+    }
+}

@@ -1,0 +1,110 @@
+package vn.datafloor.server.linkage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import vn.datafloor.server.PlatformTest;
+import vn.datafloor.server.audit.AuditQueries;
+import vn.datafloor.server.authz.Actor;
+import vn.datafloor.server.authz.Role;
+
+/** The demo's agencies linked into one register, checked against the synthetic ground truth. */
+class RegisterTest extends PlatformTest {
+
+    /** Which synthetic source each demo dataset came from, to read the ground truth. */
+    private static final Map<String, String> SOURCE_OF = Map.of("ho-tich.cong-dan", "civil-registry/people",
+            "thue.nguoi-nop-thue", "tax/taxpayers", "bhxh.nguoi-tham-gia", "social-insurance/insured",
+            "y-te.benh-nhan", "health/patients");
+
+    @Autowired
+    RegisterService register;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    AuditQueries audit;
+
+    private final Actor operator = new Actor(1, "admin", 1L, Set.of(Role.OPERATOR_ADMIN), null, Set.of());
+
+    @Test
+    void theLinkedRegisterAgreesWithTheGroundTruth() throws Exception {
+        Map<String, String> truth = new HashMap<>();
+        for (String line : Files.readAllLines(DATA_DIR.resolve("synth/truth/record_links.csv"), StandardCharsets.UTF_8)) {
+            String[] cells = line.split(",");
+            truth.put(cells[0] + "|" + cells[1], cells[3]);
+        }
+        List<String[]> members = jdbc.sql("select entity_id, dataset, record_id from register_member")
+                .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}).list();
+        assertThat(members).hasSizeGreaterThan(2000);
+        // Pairwise: pairs in one entity that truly are one person (precision), true pairs kept together (recall).
+        Map<String, Map<String, Long>> byEntity = new HashMap<>();
+        Map<String, Map<String, Long>> byPerson = new HashMap<>();
+        for (String[] m : members) {
+            String person = truth.get(SOURCE_OF.get(m[1]) + "|" + m[2]);
+            assertThat(person).as("truth for " + m[1] + " " + m[2]).isNotNull();
+            byEntity.computeIfAbsent(m[0], e -> new HashMap<>()).merge(person, 1L, Long::sum);
+            byPerson.computeIfAbsent(person, p -> new HashMap<>()).merge(m[0], 1L, Long::sum);
+        }
+        long together = 0;
+        long predicted = 0;
+        long actual = 0;
+        for (Map<String, Long> people : byEntity.values()) {
+            long size = people.values().stream().mapToLong(Long::longValue).sum();
+            predicted += size * (size - 1) / 2;
+            for (long n : people.values()) {
+                together += n * (n - 1) / 2;
+            }
+        }
+        for (Map<String, Long> entities : byPerson.values()) {
+            long size = entities.values().stream().mapToLong(Long::longValue).sum();
+            actual += size * (size - 1) / 2;
+        }
+        double precision = (double) together / predicted;
+        double recall = (double) together / actual;
+        assertThat(precision).as("pairwise precision").isGreaterThan(0.97);
+        assertThat(recall).as("pairwise recall").isGreaterThan(0.9);
+    }
+
+    @Test
+    void rebuildingKeepsEveryIdentifierAndSearchFindsPeopleWithOrWithoutDiacritics() {
+        Map<String, String> before = new HashMap<>();
+        jdbc.sql("select record_key, entity_id from register_member").query((rs, n) -> before.put(rs.getString(1), rs.getString(2))).list();
+        var run = register.rebuild(operator);
+        assertThat(run.status()).isEqualTo("SUCCEEDED");
+        Map<String, String> after = new HashMap<>();
+        jdbc.sql("select record_key, entity_id from register_member").query((rs, n) -> after.put(rs.getString(1), rs.getString(2))).list();
+        assertThat(after).isEqualTo(before);
+        assertThat(run.created()).isZero();
+
+        RegisterService.Entity any = jdbc.sql("select id, full_name from register_entity where full_name is not null limit 1")
+                .query((rs, n) -> register.entity(operator, rs.getString(1))).single();
+        String folded = RegisterService.fold(any.fullName());
+        assertThat(register.search(operator, folded.toUpperCase(), null, null)).extracting(RegisterService.Entity::id).contains(any.id());
+        assertThat(register.search(operator, any.fullName(), null, null)).extracting(RegisterService.Entity::id).contains(any.id());
+        assertThat(any.provenance()).containsKey("full_name");
+        assertThat(audit.search("REGISTER_VIEWED", null, null, null, null, 5, 0)).isNotEmpty();
+    }
+
+    @Test
+    void theRegisterPagesRender() throws Exception {
+        var session = login("kiemtoan");
+        String id = jdbc.sql("select min(id) from register_entity").query(String.class).single();
+        String page = mvc.perform(get("/register/entities/" + id).session(session)).andReturn().getResponse()
+                .getContentAsString(StandardCharsets.UTF_8);
+        assertThat(page).contains(id, "v1");
+        String search = mvc.perform(get("/register").param("name", "nguyen").session(session)).andReturn().getResponse()
+                .getContentAsString(StandardCharsets.UTF_8);
+        assertThat(search).contains("register-results");
+        assertThat(mvc.perform(get("/register").session(login("yte.admin"))).andReturn().getResponse().getStatus()).isEqualTo(403);
+    }
+}
