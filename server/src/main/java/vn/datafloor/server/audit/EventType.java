@@ -33,5 +33,6 @@ public enum EventType {
     REGISTER_BUILT,
     REGISTER_VIEWED,
     ENTITY_MERGED,
-    ENTITY_SPLIT
+    ENTITY_SPLIT,
+    REVIEW_DECIDED
 }

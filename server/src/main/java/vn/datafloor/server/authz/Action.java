@@ -44,7 +44,9 @@ public enum Action {
     VIEW_QUARANTINE(false, EnumSet.of(ORG_ADMIN, DATA_STEWARD), Set.of(), "quarantine:read"),
     /** The national register of people: personal data of everyone, for the operator and auditors. */
     VIEW_REGISTER(false, EnumSet.of(OPERATOR_ADMIN, AUDITOR), EnumSet.of(OPERATOR_ADMIN, AUDITOR), "register:read"),
-    MANAGE_REGISTER(false, EnumSet.of(OPERATOR_ADMIN), Set.of(), "register:write");
+    MANAGE_REGISTER(false, EnumSet.of(OPERATOR_ADMIN), Set.of(), "register:write"),
+    /** Deciding uncertain pairs of the register: the operator's own people. */
+    REVIEW_REGISTER(false, EnumSet.of(OPERATOR_ADMIN), Set.of(), "register:write");
 
     private final boolean anyone;
     private final Set<Role> roles;

@@ -68,7 +68,41 @@ class RegisterController {
         return problems.redirectAfter(flash, locale, "register.rebuilt", "/register", () -> register.rebuild(actor));
     }
 
+    @GetMapping("/register/review")
+    @Permit(Action.REVIEW_REGISTER)
+    String review(Actor actor, Model model) {
+        model.addAttribute("items", register.reviewQueue(actor, 50));
+        model.addAttribute("pending", register.pendingReviews());
+        return "linkage/review";
+    }
+
+    @PostMapping("/register/review/{id}/decision")
+    @Permit(Action.REVIEW_REGISTER)
+    String decide(Actor actor, @PathVariable long id, @RequestParam boolean match, RedirectAttributes flash, Locale locale) {
+        return problems.redirectAfter(flash, locale, "register.decided", "/register/review", () -> register.decide(actor, id, match));
+    }
+
     // --- API
+
+    @Operation(summary = "Pairs waiting for a decision (probability between 0.5 and 0.9), most likely first")
+    @GetMapping("/api/register/review")
+    @ResponseBody
+    @Permit(Action.REVIEW_REGISTER)
+    List<RegisterService.ReviewItem> reviewApi(Actor actor, @RequestParam(defaultValue = "50") int limit) {
+        return register.reviewQueue(actor, limit);
+    }
+
+    record Decision(boolean match) {}
+
+    @Operation(summary = "Decide a pair: match or not; it binds every later rebuild")
+    @PostMapping("/api/register/review/{id}/decision")
+    @ResponseBody
+    @Permit(Action.REVIEW_REGISTER)
+    java.util.Map<String, Object> decideApi(Actor actor, @PathVariable long id,
+            @org.springframework.web.bind.annotation.RequestBody Decision body) {
+        register.decide(actor, id, body.match());
+        return java.util.Map.of("id", id, "match", body.match());
+    }
 
     @Operation(summary = "Search the register by name (with or without diacritics), identity number or date of birth")
     @GetMapping("/api/register/entities")

@@ -136,9 +136,11 @@ public class RegisterService {
             try (Linker linker = Linker.open(model, scratch.resolve("linker"))) {
                 parameters = linker.train();
                 pairs = linker.predict(parameters);
-                histogram = histogram(linker.pairs(0.0, 500_000));
+                List<ScoredPair> scored = linker.pairs(0.0, 500_000);
+                histogram = histogram(scored);
+                queueForReview(runId, scored);
                 linker.cluster(model.clustering().threshold());
-                linker.writeClusters(clustersFile);
+                applyDecisions(linker.clusters(), clustersFile, scratch);
             }
             Outcome outcome = persist(runId, union, clustersFile, scratch);
             String parametersJson = json.writeValueAsString(parameters);
@@ -242,6 +244,117 @@ public class RegisterService {
                   conflicting_id: personal_id
                   tolerate_id_typo: true
                 """.formatted(union.toString());
+    }
+
+    /** The uncertain band: likely enough to ask, not certain enough to decide alone. */
+    static final double REVIEW_FROM = 0.5;
+    static final double REVIEW_TO = 0.9;
+
+    private void queueForReview(String runId, List<ScoredPair> pairs) {
+        Set<String> known = new HashSet<>(jdbc.sql("select left_key || '~' || right_key from register_review").query(String.class).list());
+        List<Object[]> rows = new ArrayList<>();
+        for (ScoredPair pair : pairs) {
+            if (pair.matchProbability() < REVIEW_FROM || pair.matchProbability() >= REVIEW_TO) {
+                continue;
+            }
+            String left = pair.leftId().compareTo(pair.rightId()) <= 0 ? pair.leftId() : pair.rightId();
+            String right = left.equals(pair.leftId()) ? pair.rightId() : pair.leftId();
+            if (known.add(left + "~" + right)) {
+                String contributions = json.writeValueAsString(pair.contributions());
+                rows.add(new Object[] {left, right, pair.matchProbability(), pair.matchWeight(),
+                    contributions.length() > 4000 ? contributions.substring(0, 4000) : contributions, runId});
+            }
+        }
+        template.batchUpdate("insert into register_review(left_key, right_key, probability, weight, contributions, status, run_id) "
+                + "values (?,?,?,?,?,'PENDING',?)", rows);
+    }
+
+    /**
+     * Decisions outrank the model: a "match" joins the two records' clusters, a "not a match" takes
+     * the second record out of a cluster it shares with the first.
+     */
+    private void applyDecisions(List<ClusterMember> clusters, Path clustersFile, Path scratch) throws Exception {
+        Map<String, String> clusterOf = new HashMap<>();
+        clusters.forEach(m -> clusterOf.put(m.recordId(), m.clusterId()));
+        Map<String, String> parent = new HashMap<>();
+        List<String[]> decisions = jdbc.sql("select left_key, right_key, status from register_review where status <> 'PENDING' order by id")
+                .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}).list();
+        for (String[] d : decisions) {
+            if ("MATCH".equals(d[2]) && clusterOf.containsKey(d[0]) && clusterOf.containsKey(d[1])) {
+                String a = root(parent, clusterOf.get(d[0]));
+                String b = root(parent, clusterOf.get(d[1]));
+                if (!a.equals(b)) {
+                    parent.put(b, a);
+                }
+            }
+        }
+        clusterOf.replaceAll((record, cluster) -> root(parent, cluster));
+        for (String[] d : decisions) {
+            if ("NON_MATCH".equals(d[2]) && clusterOf.containsKey(d[0]) && clusterOf.get(d[0]).equals(clusterOf.get(d[1]))) {
+                clusterOf.put(d[1], "kept-apart:" + d[1]);
+            }
+        }
+        Path csv = scratch.resolve("clusters.csv");
+        try (var out = Files.newBufferedWriter(csv, java.nio.charset.StandardCharsets.UTF_8)) {
+            out.write("record_id,cluster_id\n");
+            for (Map.Entry<String, String> e : clusterOf.entrySet()) {
+                out.write(csvCell(e.getKey()) + "," + csvCell(e.getValue()) + "\n");
+            }
+        }
+        try (Connection duck = DuckDbConnections.open(null, "256MB", 1); Statement statement = duck.createStatement()) {
+            statement.execute("COPY (SELECT * FROM read_csv(" + literal(csv.toString()) + ", header = true, all_varchar = true)) TO "
+                    + literal(clustersFile.toString()) + " (FORMAT parquet)");
+        }
+    }
+
+    private static String root(Map<String, String> parent, String cluster) {
+        String current = cluster;
+        while (parent.containsKey(current) && !parent.get(current).equals(current)) {
+            current = parent.get(current);
+        }
+        return current;
+    }
+
+    private static String csvCell(String value) {
+        return '"' + value.replace("\"", "\"\"") + '"';
+    }
+
+    public record ReviewItem(long id, Member left, Member right, double probability, double weight, String contributions,
+            String status) {}
+
+    public List<ReviewItem> reviewQueue(Actor actor, int limit) {
+        policy.require(actor, Action.REVIEW_REGISTER);
+        return jdbc.sql("select id, left_key, right_key, probability, weight, contributions, status from register_review "
+                + "where status = 'PENDING' order by probability desc limit ?").param(Math.max(1, Math.min(limit, 200)))
+                .query((rs, n) -> new ReviewItem(rs.getLong(1), member(rs.getString(2)), member(rs.getString(3)), rs.getDouble(4),
+                        rs.getDouble(5), rs.getString(6), rs.getString(7))).list();
+    }
+
+    public long pendingReviews() {
+        return jdbc.sql("select count(*) from register_review where status = 'PENDING'").query(Long.class).single();
+    }
+
+    /** Records a steward's decision; it applies from the next rebuild on, and is on the ledger. */
+    public void decide(Actor actor, long reviewId, boolean match) {
+        policy.require(actor, Action.REVIEW_REGISTER);
+        int updated = jdbc.sql("update register_review set status = ?, decided_by = ?, decided_at = ? where id = ? and status = 'PENDING'")
+                .params(match ? "MATCH" : "NON_MATCH", actor.userId(), Timestamp.from(clock.instant()), reviewId).update();
+        if (updated == 0) {
+            boolean exists = jdbc.sql("select count(*) from register_review where id = ?").param(reviewId).query(Long.class).single() > 0;
+            throw exists ? ProblemException.conflict("register.alreadyDecided", "This pair was already decided")
+                    : ProblemException.notFound("No review item " + reviewId);
+        }
+        audit.record(new AuditEvent(EventType.REVIEW_DECIDED, actor.userId(), actor.username(), actor.orgId(),
+                AuditEvent.Outcome.SUCCESS, ClientAddress.current(), "review " + reviewId + ": " + (match ? "match" : "not a match"),
+                Map.of("review", Long.toString(reviewId), "decision", match ? "MATCH" : "NON_MATCH")));
+    }
+
+    private Member member(String recordKey) {
+        return jdbc.sql("select dataset, version, record_id, full_name, birth_date, personal_id from register_member where record_key = ?")
+                .param(recordKey).query((rs, n) -> new Member(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4),
+                        rs.getDate(5) == null ? null : rs.getDate(5).toLocalDate(), rs.getString(6))).optional()
+                .orElse(new Member(recordKey.contains("|") ? recordKey.substring(0, recordKey.indexOf('|')) : "?", 0,
+                        recordKey.substring(recordKey.indexOf('|') + 1), null, null, null));
     }
 
     private static Map<String, Long> histogram(List<ScoredPair> pairs) {

@@ -153,6 +153,10 @@ class AuthorizationMatrixTest extends PlatformTest {
         EXPECTED.put("GET /api/register/runs", roles(seesAll, "register:read"));
         EXPECTED.put("POST /register/runs", roles(operator, "register:write"));
         EXPECTED.put("POST /api/register/runs", roles(operator, "register:write"));
+        EXPECTED.put("GET /register/review", roles(operator, "register:write"));
+        EXPECTED.put("GET /api/register/review", roles(operator, "register:write"));
+        EXPECTED.put("POST /register/review/{id}/decision", roles(operator, "register:write"));
+        EXPECTED.put("POST /api/register/review/{id}/decision", roles(operator, "register:write"));
         // actuator
         EXPECTED.put("GET /actuator", roles(operator, "metrics:read"));
         EXPECTED.put("GET /actuator/health", anyone());

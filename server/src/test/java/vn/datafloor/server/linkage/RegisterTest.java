@@ -96,6 +96,33 @@ class RegisterTest extends PlatformTest {
     }
 
     @Test
+    void aStewardsDecisionsBindLaterRebuilds() throws Exception {
+        // Two records of one entity, declared different people: the next rebuild keeps them apart.
+        List<String[]> pair = jdbc.sql("""
+                select a.record_key, b.record_key from register_member a join register_member b
+                on a.entity_id = b.entity_id and a.record_key < b.record_key limit 1""")
+                .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2)}).list();
+        assertThat(pair).hasSize(1);
+        jdbc.sql("insert into register_review(left_key, right_key, probability, weight, contributions, status, run_id) "
+                + "values (?, ?, 0.95, 4.0, '[]', 'PENDING', 'test')").params(pair.get(0)[0], pair.get(0)[1]).update();
+        long reviewId = jdbc.sql("select id from register_review where left_key = ? and right_key = ?")
+                .params(pair.get(0)[0], pair.get(0)[1]).query(Long.class).single();
+        register.decide(operator, reviewId, false);
+        register.rebuild(operator);
+        String left = jdbc.sql("select entity_id from register_member where record_key = ?").param(pair.get(0)[0]).query(String.class).single();
+        String right = jdbc.sql("select entity_id from register_member where record_key = ?").param(pair.get(0)[1]).query(String.class).single();
+        assertThat(left).isNotEqualTo(right);
+        assertThat(audit.search("REVIEW_DECIDED", null, null, null, null, 5, 0)).isNotEmpty();
+        assertThat(audit.search("ENTITY_SPLIT", null, null, null, null, 5, 0)).isNotEmpty();
+        // Deciding twice is refused.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> register.decide(operator, reviewId, true))
+                .isInstanceOf(vn.datafloor.server.platform.ProblemException.class);
+        String page = mvc.perform(get("/register/review").session(login("admin"))).andReturn().getResponse()
+                .getContentAsString(StandardCharsets.UTF_8);
+        assertThat(page).contains("Xem xét cặp chưa chắc chắn", "cặp đang chờ quyết định");
+    }
+
+    @Test
     void theRegisterPagesRender() throws Exception {
         var session = login("kiemtoan");
         String id = jdbc.sql("select min(id) from register_entity").query(String.class).single();
