@@ -47,6 +47,8 @@ class RegisterController {
         model.addAttribute("entityCount", register.entityCount());
         List<RegisterService.Run> runs = register.runs(actor);
         model.addAttribute("runs", runs);
+        model.addAttribute("parameters", runs.isEmpty() || runs.get(0).parameters() == null ? null
+                : register.parameters(runs.get(0).parameters()));
         model.addAttribute("histogramMax", runs.isEmpty() ? 1L
                 : runs.get(0).histogram().values().stream().mapToLong(Long::longValue).max().orElse(1L));
         model.addAttribute("canManage", policy.decide(actor, Action.MANAGE_REGISTER).allowed());

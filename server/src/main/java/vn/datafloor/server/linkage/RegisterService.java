@@ -586,6 +586,11 @@ public class RegisterService {
                 .map(id -> run(id).orElseThrow()).toList();
     }
 
+    /** The trained parameters of a run, for the run report: m and u per comparison level. */
+    public vn.datafloor.linkage.LinkageParameters parameters(String parametersJson) {
+        return json.readValue(parametersJson, vn.datafloor.linkage.LinkageParameters.class);
+    }
+
     public long entityCount() {
         return jdbc.sql("select count(*) from register_entity where retired_into is null").query(Long.class).single();
     }

@@ -131,7 +131,7 @@ class RegisterTest extends PlatformTest {
         assertThat(page).contains(id, "v1");
         String search = mvc.perform(get("/register").param("name", "nguyen").session(session)).andReturn().getResponse()
                 .getContentAsString(StandardCharsets.UTF_8);
-        assertThat(search).contains("register-results");
+        assertThat(search).contains("register-results", "register-parameters", "dob");
         assertThat(mvc.perform(get("/register").session(login("yte.admin"))).andReturn().getResponse().getStatus()).isEqualTo(403);
     }
 }
