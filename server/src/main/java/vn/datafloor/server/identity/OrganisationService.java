@@ -93,6 +93,11 @@ public class OrganisationService {
         });
     }
 
+    /** The operator organisation (the data center itself), if it exists. */
+    public java.util.Optional<Long> operatorId() {
+        return store.organisations().stream().filter(o -> o.kind() == OrganisationKind.OPERATOR).map(Organisation::id).findFirst();
+    }
+
     public long count() {
         return store.organisations().size();
     }

@@ -46,6 +46,13 @@ public class DatasetService {
         return dataset(name);
     }
 
+    /** Records that an organisation owns a dataset the platform itself publishes (the register). */
+    public void claimForSystem(String dataset, long orgId, java.time.Instant now) {
+        if (store.datasetOwner(dataset).isEmpty()) {
+            store.claimDataset(dataset, orgId, now);
+        }
+    }
+
     /** Total published rows of the latest versions, for the dashboard. */
     public long count() {
         return store.datasetsOf(null).size();

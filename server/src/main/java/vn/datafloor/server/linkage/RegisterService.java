@@ -74,10 +74,16 @@ public class RegisterService {
     private final SecureRandom random;
     private final List<String> trust;
 
-    RegisterService(IntegrationPaths paths, JdbcClient jdbc, JdbcTemplate template, TransactionTemplate transactions,
+    private final vn.datafloor.server.integration.DatasetService datasets;
+    private final vn.datafloor.server.identity.OrganisationService organisations;
+
+    RegisterService(vn.datafloor.server.integration.DatasetService datasets,
+            vn.datafloor.server.identity.OrganisationService organisations, IntegrationPaths paths, JdbcClient jdbc, JdbcTemplate template, TransactionTemplate transactions,
             AccessPolicy policy, AuditLog audit, Clock clock, JsonMapper json, SecureRandom random,
             @Value("${datafloor.register.source-trust:ho-tich.cong-dan,bhxh.nguoi-tham-gia,thue.nguoi-nop-thue,y-te.benh-nhan}")
             List<String> trust) {
+        this.datasets = datasets;
+        this.organisations = organisations;
         this.paths = paths;
         this.jdbc = jdbc;
         this.template = template;
@@ -516,7 +522,49 @@ public class RegisterService {
                         Map.of("entity", event[0], "change", event[2], "run", runId)));
             }
         }
+        publish(runId, golden, entityOfCluster, scratch);
         return new Outcome(golden.size(), finalCreated, finalMerged, finalSplit);
+    }
+
+    static final String DATASET = "register.nguoi";
+
+    /** The register as a dataset version in the lake, like any other dataset, for later delivery. */
+    private void publish(String runId, Map<String, Golden> golden, Map<String, String> entityOfCluster, Path scratch) throws Exception {
+        var lake = paths.lake();
+        Path staging = lake.stage(DATASET);
+        try (Connection duck = DuckDbConnections.open(scratch.resolve("spill3"), "512MB", 2); Statement statement = duck.createStatement()) {
+            statement.execute("CREATE TABLE g (entity_id VARCHAR, full_name VARCHAR, name_key VARCHAR, birth_date VARCHAR, sex VARCHAR, "
+                    + "personal_id VARCHAR, phone VARCHAR, commune_code VARCHAR, province_code VARCHAR, records INTEGER, provenance VARCHAR)");
+            try (var appender = ((org.duckdb.DuckDBConnection) duck).createAppender(org.duckdb.DuckDBConnection.DEFAULT_SCHEMA, "g")) {
+                for (Golden g : golden.values()) {
+                    appender.beginRow();
+                    appender.append(entityOfCluster.get(g.clusterId()));
+                    for (String attribute : ATTRIBUTES) {
+                        appender.append((String) g.values().get(attribute));
+                    }
+                    appender.append(g.members());
+                    appender.append(json.writeValueAsString(g.provenance()));
+                    appender.endRow();
+                }
+            }
+            statement.execute("COPY (SELECT * REPLACE (TRY_CAST(birth_date AS DATE) AS birth_date) FROM g ORDER BY entity_id) TO "
+                    + literal(staging.resolve("part-0.parquet").toString()) + " (FORMAT parquet, COMPRESSION zstd)");
+        } catch (Exception e) {
+            lake.discard(staging);
+            throw e;
+        }
+        List<vn.datafloor.integration.lake.Manifest.Column> columns = new ArrayList<>();
+        columns.add(new vn.datafloor.integration.lake.Manifest.Column("entity_id", "VARCHAR"));
+        for (String attribute : ATTRIBUTES) {
+            columns.add(new vn.datafloor.integration.lake.Manifest.Column(attribute, attribute.equals("birth_date") ? "DATE" : "VARCHAR"));
+        }
+        columns.add(new vn.datafloor.integration.lake.Manifest.Column("records", "INTEGER"));
+        columns.add(new vn.datafloor.integration.lake.Manifest.Column("provenance", "VARCHAR"));
+        Instant now = clock.instant();
+        lake.publish(staging, new vn.datafloor.integration.lake.Manifest(DATASET, 0, now, golden.size(), columns,
+                List.of("part-0.parquet"), runId, "register", runId, Map.of("source", "register:national-people", "run", runId),
+                null));
+        organisations.operatorId().ifPresent(operator -> datasets.claimForSystem(DATASET, operator, now));
     }
 
     private String newEntityId() {

@@ -85,6 +85,8 @@ class RegisterTest extends PlatformTest {
         jdbc.sql("select record_key, entity_id from register_member").query((rs, n) -> after.put(rs.getString(1), rs.getString(2))).list();
         assertThat(after).isEqualTo(before);
         assertThat(run.created()).isZero();
+        // Each build is also a dataset version in the lake, one row per entity.
+        assertThat(jdbc.sql("select count(*) from dataset_owner where dataset = 'register.nguoi'").query(Long.class).single()).isOne();
 
         RegisterService.Entity any = jdbc.sql("select id, full_name from register_entity where full_name is not null limit 1")
                 .query((rs, n) -> register.entity(operator, rs.getString(1))).single();
