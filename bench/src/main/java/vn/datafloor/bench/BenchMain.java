@@ -8,7 +8,7 @@ import java.util.Arrays;
  */
 public final class BenchMain {
 
-    private static final String NAMES = "ledger, pipeline";
+    private static final String NAMES = "ledger, pipeline, linkage-accuracy, linkage-speed";
 
     private BenchMain() {
     }
@@ -22,6 +22,8 @@ public final class BenchMain {
         switch (args[0]) {
             case "ledger" -> LedgerBench.run(options);
             case "pipeline" -> PipelineBench.run(options);
+            case "linkage-accuracy" -> LinkageAccuracyBench.run(options);
+            case "linkage-speed" -> LinkageSpeedBench.run(options);
             default -> {
                 System.err.println("unknown benchmark '" + args[0] + "'; benchmarks: " + NAMES);
                 System.exit(2);
