@@ -62,6 +62,7 @@ public class RunService {
     private final AuditLog audit;
     private final Clock clock;
     private final PipelineRunner runner;
+    private final org.springframework.context.ApplicationEventPublisher events;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "pipeline-runs");
         thread.setDaemon(true);
@@ -71,6 +72,7 @@ public class RunService {
 
     RunService(IntegrationStore store, IntegrationPaths paths, SourceService sources, AccessPolicy policy, AuditLog audit,
             Clock clock, vn.datafloor.integration.pipeline.SqlLibrary library,
+            org.springframework.context.ApplicationEventPublisher events,
             @org.springframework.beans.factory.annotation.Value("${datafloor.integration.memory-limit:1GB}") String memory) {
         this.store = store;
         this.paths = paths;
@@ -78,6 +80,7 @@ public class RunService {
         this.policy = policy;
         this.audit = audit;
         this.clock = clock;
+        this.events = events;
         this.runner = new PipelineRunner(paths.lake(), paths.work(), memory, Runtime.getRuntime().availableProcessors(), library);
     }
 
@@ -173,6 +176,7 @@ public class RunService {
                         Map.of("dataset", spec.dataset(), "version", Integer.toString(version.version()), "run", runId,
                                 "rows", Long.toString(result.rowsPublished()), "quarantined", Long.toString(result.rowsQuarantined()),
                                 "input_sha256", version.manifest().inputFingerprint())));
+                events.publishEvent(new DatasetPublished(spec.dataset(), version.version(), orgId));
             }
         } catch (RunControl.RunCancelledException e) {
             store.runEnded(runId, "CANCELLED", clock.instant(), e.getMessage());

@@ -70,6 +70,12 @@ class RegisterController {
         return problems.redirectAfter(flash, locale, "register.rebuilt", "/register", () -> register.rebuild(actor));
     }
 
+    @PostMapping("/register/updates")
+    @Permit(Action.MANAGE_REGISTER)
+    String update(Actor actor, RedirectAttributes flash, Locale locale) {
+        return problems.redirectAfter(flash, locale, "register.updated", "/register", () -> register.update(actor));
+    }
+
     @GetMapping("/register/review")
     @Permit(Action.REVIEW_REGISTER)
     String review(Actor actor, Model model) {
@@ -124,6 +130,14 @@ class RegisterController {
     @Permit(Action.VIEW_REGISTER)
     EntityView entityApi(Actor actor, @PathVariable String id) {
         return new EntityView(register.entity(actor, id), register.members(actor, id), register.history(actor, id));
+    }
+
+    @Operation(summary = "Link only the records that arrived since the last build; identifiers stay")
+    @PostMapping("/api/register/updates")
+    @ResponseBody
+    @Permit(Action.MANAGE_REGISTER)
+    RegisterService.Run updateApi(Actor actor) {
+        return register.update(actor);
     }
 
     @GetMapping("/api/register/runs")

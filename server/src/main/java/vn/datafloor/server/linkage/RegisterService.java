@@ -182,10 +182,147 @@ public class RegisterService {
         return run(runId).orElseThrow();
     }
 
+    /**
+     * Living data: scores only the records that arrived since the last build against the register
+     * (with the last build's parameters), attaches each to the entity of its best match above the
+     * threshold, and gives the rest new entities. Existing records and identifiers stay as they are.
+     */
+    public Run update(Actor actor) {
+        policy.require(actor, Action.MANAGE_REGISTER);
+        return update(actor.userId(), actor.username());
+    }
+
+    public Run updateAsSystem() {
+        return update(null, null);
+    }
+
+    private synchronized Run update(Long userId, String username) {
+        Optional<String> lastParameters = jdbc.sql(
+                "select parameters from register_run where status = 'SUCCEEDED' and parameters is not null order by started_at desc limit 1")
+                .query(String.class).optional();
+        if (lastParameters.isEmpty() || entityCount() == 0) {
+            return rebuild(userId, username);
+        }
+        String runId = UUID.randomUUID().toString();
+        Instant started = clock.instant();
+        jdbc.sql("insert into register_run(id, status, started_at) values (?, 'RUNNING', ?)").params(runId, Timestamp.from(started))
+                .update();
+        Path scratch = null;
+        try {
+            scratch = Files.createTempDirectory(paths.lake().root().getParent(), "register-update-");
+            Path union = scratch.resolve("people.parquet");
+            writeUnion(personDatasets(), union, scratch);
+            Map<String, String> entityOfRecord = new HashMap<>();
+            jdbc.sql("select record_key, entity_id from register_member").query((rs, n) -> entityOfRecord.put(rs.getString(1),
+                    rs.getString(2))).list();
+            Path known = scratch.resolve("known.csv");
+            try (var out = Files.newBufferedWriter(known, java.nio.charset.StandardCharsets.UTF_8)) {
+                out.write("record_id,cluster_id\n");
+                for (Map.Entry<String, String> e : entityOfRecord.entrySet()) {
+                    out.write(csvCell(e.getKey()) + "," + csvCell(e.getValue()) + "\n");
+                }
+            }
+            Path fresh = scratch.resolve("new.parquet");
+            Path existing = scratch.resolve("existing.parquet");
+            long newRecords;
+            try (Connection duck = DuckDbConnections.open(scratch.resolve("spill"), "1GB", 2); Statement statement = duck.createStatement()) {
+                String knownRelation = "read_csv(" + literal(known.toString()) + ", header = true, all_varchar = true)";
+                statement.execute("COPY (SELECT * FROM read_parquet(" + literal(union.toString()) + ") WHERE rid NOT IN (SELECT record_id FROM "
+                        + knownRelation + ")) TO " + literal(fresh.toString()) + " (FORMAT parquet)");
+                statement.execute("COPY (SELECT * FROM read_parquet(" + literal(union.toString()) + ") WHERE rid IN (SELECT record_id FROM "
+                        + knownRelation + ")) TO " + literal(existing.toString()) + " (FORMAT parquet)");
+                try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM read_parquet(" + literal(fresh.toString()) + ")")) {
+                    rs.next();
+                    newRecords = rs.getLong(1);
+                }
+            }
+            LinkageParameters parameters = parameters(lastParameters.get());
+            Map<String, String> clusterOf = new HashMap<>(entityOfRecord);
+            long attached = 0;
+            if (newRecords > 0) {
+                // Against the register: each new record joins the entity of its best match.
+                Map<String, Double> best = new HashMap<>();
+                try (Linker linker = Linker.open(LinkageModel.parse(linkYaml(fresh, existing), scratch), scratch.resolve("link"))) {
+                    linker.predict(parameters);
+                    for (ScoredPair pair : linker.pairs(0.9, 1_000_000)) {
+                        String entity = entityOfRecord.get(pair.rightId());
+                        if (entity != null && pair.matchProbability() > best.getOrDefault(pair.leftId(), 0.0)) {
+                            best.put(pair.leftId(), pair.matchProbability());
+                            clusterOf.put(pair.leftId(), entity);
+                        }
+                    }
+                }
+                attached = best.size();
+                // Among themselves: the rest that belong together become one new entity.
+                try (Linker linker = Linker.open(LinkageModel.parse(modelYaml(fresh), scratch), scratch.resolve("dedupe"))) {
+                    linker.predict(parameters);
+                    linker.cluster(0.9);
+                    for (ClusterMember member : linker.clusters()) {
+                        clusterOf.putIfAbsent(member.recordId(), "new:" + member.clusterId());
+                    }
+                }
+            }
+            Path clustersFile = scratch.resolve("clusters.parquet");
+            Path csv = scratch.resolve("clusters.csv");
+            try (var out = Files.newBufferedWriter(csv, java.nio.charset.StandardCharsets.UTF_8)) {
+                out.write("record_id,cluster_id\n");
+                for (Map.Entry<String, String> e : clusterOf.entrySet()) {
+                    out.write(csvCell(e.getKey()) + "," + csvCell(e.getValue()) + "\n");
+                }
+            }
+            try (Connection duck = DuckDbConnections.open(null, "256MB", 1); Statement statement = duck.createStatement()) {
+                statement.execute("COPY (SELECT * FROM read_csv(" + literal(csv.toString()) + ", header = true, all_varchar = true)) TO "
+                        + literal(clustersFile.toString()) + " (FORMAT parquet)");
+            }
+            Outcome outcome = persist(runId, union, clustersFile, scratch);
+            jdbc.sql("""
+                    update register_run set status = 'SUCCEEDED', finished_at = ?, records = ?, pairs = ?, entities = ?, created = ?,
+                    merged = ?, split = ?, prior_weight = ?, parameters = ? where id = ?""")
+                    .params(Timestamp.from(clock.instant()), newRecords, attached, outcome.entities(), outcome.created(),
+                            outcome.merged(), outcome.split(), parameters.priorWeight(), lastParameters.get(), runId)
+                    .update();
+            audit.record(new AuditEvent(EventType.REGISTER_BUILT, userId, username, null, AuditEvent.Outcome.SUCCESS,
+                    ClientAddress.current(), "register updated: " + newRecords + " new records, " + attached + " joined existing entities",
+                    Map.of("run", runId, "new", Long.toString(newRecords), "attached", Long.toString(attached),
+                            "created", Long.toString(outcome.created()))));
+        } catch (ProblemException e) {
+            endFailed(runId, e.getMessage());
+            throw e;
+        } catch (Exception e) {
+            log.error("Register update {} failed", runId, e);
+            endFailed(runId, "The register could not be updated: " + e.getMessage());
+            throw new ProblemException(org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR, "register.failed",
+                    "The register could not be updated", runId);
+        } finally {
+            if (scratch != null) {
+                try (var walk = Files.walk(scratch)) {
+                    walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                } catch (java.io.IOException ignored) {
+                    // scratch space only
+                }
+            }
+        }
+        return run(runId).orElseThrow();
+    }
+
+    /** New records (left) against the register's records (right), same comparisons as the full build. */
+    private static String linkYaml(Path fresh, Path existing) {
+        String dedupe = modelYaml(fresh);
+        return dedupe.replace("mode: dedupe", "mode: link").replace("""
+                inputs:
+                  - name: people
+                """, "inputs:\n  - name: new\n").replace("    id: rid\n", "    id: rid\n  - name: register\n    path: "
+                        + existing + "\n    id: rid\n");
+    }
+
     private void endFailed(String runId, String message) {
         jdbc.sql("update register_run set status = 'FAILED', finished_at = ?, error = ? where id = ?")
                 .params(Timestamp.from(clock.instant()), message.length() > 2000 ? message.substring(0, 2000) : message, runId)
                 .update();
+    }
+
+    boolean isPersonDataset(String dataset) {
+        return personDatasets().stream().anyMatch(v -> v.dataset().equals(dataset));
     }
 
     /** The latest version of every dataset published with the person schema's linking columns. */

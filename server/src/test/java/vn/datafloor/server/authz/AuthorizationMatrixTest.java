@@ -154,6 +154,8 @@ class AuthorizationMatrixTest extends PlatformTest {
         EXPECTED.put("POST /register/runs", roles(operator, "register:write"));
         EXPECTED.put("POST /api/register/runs", roles(operator, "register:write"));
         EXPECTED.put("GET /register/review", roles(operator, "register:write"));
+        EXPECTED.put("POST /register/updates", roles(operator, "register:write"));
+        EXPECTED.put("POST /api/register/updates", roles(operator, "register:write"));
         EXPECTED.put("GET /api/register/review", roles(operator, "register:write"));
         EXPECTED.put("POST /register/review/{id}/decision", roles(operator, "register:write"));
         EXPECTED.put("POST /api/register/review/{id}/decision", roles(operator, "register:write"));

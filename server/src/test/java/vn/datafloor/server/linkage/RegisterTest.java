@@ -124,6 +124,56 @@ class RegisterTest extends PlatformTest {
         assertThat(page).contains("Xem xét cặp chưa chắc chắn", "cặp đang chờ quyết định");
     }
 
+    @Autowired
+    vn.datafloor.server.integration.SourceService sources;
+
+    @Autowired
+    vn.datafloor.server.integration.PipelineService pipelines;
+
+    @Autowired
+    vn.datafloor.server.integration.RunService runs;
+
+    @Test
+    void newRecordsJoinTheRegisterAsTheyArriveWithoutChangingExistingIdentifiers() throws Exception {
+        // A person already in the register (from the civil registry) and a brand-new one, in a new agency file.
+        String[] known = jdbc.sql("""
+                select e.id, e.full_name, e.birth_date, e.personal_id, e.sex from register_entity e
+                where e.personal_id is not null and e.full_name is not null and e.retired_into is null order by e.id limit 1""")
+                .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)})
+                .single();
+        Map<String, String> before = new HashMap<>();
+        jdbc.sql("select record_key, entity_id from register_member").query((rs, n) -> before.put(rs.getString(1), rs.getString(2))).list();
+        long org = jdbc.sql("select min(id) from organisation where kind = 'STATE_AGENCY'").query(Long.class).single();
+        var source = sources.registerAsSystem(org, "song.nguoi", "csv", Map.of("encoding", "utf-8"), null);
+        String csv = "ma,ho_ten,ngay_sinh,gioi_tinh,so_cccd\n"
+                + "A1," + known[1] + "," + known[2] + "," + ("M".equals(known[4]) ? "Nam" : "Nữ") + "," + known[3] + "\n"
+                + "A2,Hứa Thị Xuân Mai,1977-07-07,Nữ,\n";
+        sources.uploadAsSystem(source.id(), "nguoi.csv", new java.io.ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)));
+        var pipeline = pipelines.saveAsSystem(org, """
+                pipeline: song-nguoi
+                source: {ref: song.nguoi}
+                target: {dataset: song.nguoi, schema: person}
+                mapping: {person_id: ma, full_name: ho_ten, birth_date_raw: ngay_sinh, sex_raw: gioi_tinh, personal_id_raw: so_cccd}
+                standardize:
+                  full_name: std_person_name(full_name)
+                  name_key: std_name_key(full_name)
+                  birth_date: std_date(birth_date_raw).value
+                  sex: std_sex(sex_raw)
+                  personal_id: std_cccd(personal_id_raw).value
+                key: [person_id]
+                """);
+        var run = runs.runAndWait(pipeline.id(), "DEMO");
+        assertThat(run.status()).isEqualTo("SUCCEEDED");
+        // The run's publication updated the register on its own.
+        String a1 = jdbc.sql("select entity_id from register_member where record_key = 'song.nguoi|A1'").query(String.class).single();
+        String a2 = jdbc.sql("select entity_id from register_member where record_key = 'song.nguoi|A2'").query(String.class).single();
+        assertThat(a1).isEqualTo(known[0]);
+        assertThat(a2).isNotEqualTo(known[0]).startsWith("VN-P-");
+        Map<String, String> after = new HashMap<>();
+        jdbc.sql("select record_key, entity_id from register_member").query((rs, n) -> after.put(rs.getString(1), rs.getString(2))).list();
+        before.forEach((record, entity) -> assertThat(after.get(record)).as(record).isEqualTo(entity));
+    }
+
     @Test
     void theRegisterPagesRender() throws Exception {
         var session = login("kiemtoan");
