@@ -42,8 +42,8 @@ final class PipelineBench {
               commune_code: ma_xa_thuong_tru
               province_code: ma_tinh_thuong_tru
             standardize:
-              full_name: std_person_name(full_name)
               name_key: std_name_key(full_name)
+              full_name: std_person_name(full_name)
               sex: std_sex(sex_raw)
               birth_date: std_date(birth_date_raw).value
               personal_id_status: std_cccd(personal_id_raw, dob := birth_date, sex := sex_raw).status
