@@ -171,13 +171,7 @@ public class RegisterService {
             throw new ProblemException(org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR, "register.failed",
                     "The register could not be built", runId);
         } finally {
-            if (scratch != null) {
-                try (var walk = Files.walk(scratch)) {
-                    walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                } catch (java.io.IOException ignored) {
-                    // scratch space only
-                }
-            }
+            deleteScratch(scratch);
         }
         return run(runId).orElseThrow();
     }
@@ -216,12 +210,7 @@ public class RegisterService {
             jdbc.sql("select record_key, entity_id from register_member").query((rs, n) -> entityOfRecord.put(rs.getString(1),
                     rs.getString(2))).list();
             Path known = scratch.resolve("known.csv");
-            try (var out = Files.newBufferedWriter(known, java.nio.charset.StandardCharsets.UTF_8)) {
-                out.write("record_id,cluster_id\n");
-                for (Map.Entry<String, String> e : entityOfRecord.entrySet()) {
-                    out.write(csvCell(e.getKey()) + "," + csvCell(e.getValue()) + "\n");
-                }
-            }
+            writeAssignment(entityOfRecord, known);
             Path fresh = scratch.resolve("new.parquet");
             Path existing = scratch.resolve("existing.parquet");
             long newRecords;
@@ -263,17 +252,7 @@ public class RegisterService {
                 }
             }
             Path clustersFile = scratch.resolve("clusters.parquet");
-            Path csv = scratch.resolve("clusters.csv");
-            try (var out = Files.newBufferedWriter(csv, java.nio.charset.StandardCharsets.UTF_8)) {
-                out.write("record_id,cluster_id\n");
-                for (Map.Entry<String, String> e : clusterOf.entrySet()) {
-                    out.write(csvCell(e.getKey()) + "," + csvCell(e.getValue()) + "\n");
-                }
-            }
-            try (Connection duck = DuckDbConnections.open(null, "256MB", 1); Statement statement = duck.createStatement()) {
-                statement.execute("COPY (SELECT * FROM read_csv(" + literal(csv.toString()) + ", header = true, all_varchar = true)) TO "
-                        + literal(clustersFile.toString()) + " (FORMAT parquet)");
-            }
+            writeClusters(clusterOf, scratch.resolve("clusters.csv"), clustersFile);
             Outcome outcome = persist(runId, union, clustersFile, scratch);
             jdbc.sql("""
                     update register_run set status = 'SUCCEEDED', finished_at = ?, records = ?, pairs = ?, entities = ?, created = ?,
@@ -294,13 +273,7 @@ public class RegisterService {
             throw new ProblemException(org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR, "register.failed",
                     "The register could not be updated", runId);
         } finally {
-            if (scratch != null) {
-                try (var walk = Files.walk(scratch)) {
-                    walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                } catch (java.io.IOException ignored) {
-                    // scratch space only
-                }
-            }
+            deleteScratch(scratch);
         }
         return run(runId).orElseThrow();
     }
@@ -437,16 +410,35 @@ public class RegisterService {
                 clusterOf.put(d[1], "kept-apart:" + d[1]);
             }
         }
-        Path csv = scratch.resolve("clusters.csv");
+        writeClusters(clusterOf, scratch.resolve("clusters.csv"), clustersFile);
+    }
+
+    /** A record → cluster assignment as the Parquet file {@link #persist} reads. */
+    private static void writeClusters(Map<String, String> clusterOf, Path csv, Path parquet) throws Exception {
+        writeAssignment(clusterOf, csv);
+        try (Connection duck = DuckDbConnections.open(null, "256MB", 1); Statement statement = duck.createStatement()) {
+            statement.execute("COPY (SELECT * FROM read_csv(" + literal(csv.toString()) + ", header = true, all_varchar = true)) TO "
+                    + literal(parquet.toString()) + " (FORMAT parquet)");
+        }
+    }
+
+    private static void writeAssignment(Map<String, String> clusterOf, Path csv) throws java.io.IOException {
         try (var out = Files.newBufferedWriter(csv, java.nio.charset.StandardCharsets.UTF_8)) {
             out.write("record_id,cluster_id\n");
             for (Map.Entry<String, String> e : clusterOf.entrySet()) {
                 out.write(csvCell(e.getKey()) + "," + csvCell(e.getValue()) + "\n");
             }
         }
-        try (Connection duck = DuckDbConnections.open(null, "256MB", 1); Statement statement = duck.createStatement()) {
-            statement.execute("COPY (SELECT * FROM read_csv(" + literal(csv.toString()) + ", header = true, all_varchar = true)) TO "
-                    + literal(clustersFile.toString()) + " (FORMAT parquet)");
+    }
+
+    private static void deleteScratch(Path scratch) {
+        if (scratch == null) {
+            return;
+        }
+        try (var walk = Files.walk(scratch)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException ignored) {
+            // scratch space only
         }
     }
 
