@@ -29,8 +29,11 @@ public record LinkageModel(
         Clustering clustering,
         long maxPairsPerRule) {
 
-    /** Deduplicate one input, or link two inputs to each other (pairs across them only). */
-    public enum Mode { DEDUPE, LINK }
+    /**
+     * Deduplicate one input; link two inputs to each other (pairs across them only); or link and
+     * deduplicate two or more inputs at once (pairs within and across all of them).
+     */
+    public enum Mode { DEDUPE, LINK, LINK_AND_DEDUPE }
 
     /**
      * One input table. {@code columns} maps each column the comparisons use to a SQL expression
@@ -69,9 +72,12 @@ public record LinkageModel(
     }
 
     /**
-     * Training without labels. λ comes from the pairs the deterministic rules find, divided by their
-     * assumed recall; u from {@code uSamplePairs} random pairs chosen by {@code seed}; m from EM.
-     * {@code emBlockingRules} empty means: run EM once per blocking rule.
+     * How λ, m and u are estimated. Without labels: λ from the pairs the deterministic rules find,
+     * divided by their assumed recall; u from {@code uSamplePairs} random pairs chosen by {@code seed};
+     * m from EM ({@code emBlockingRules} empty means: run EM once per blocking rule). With
+     * {@code labelledPairs} (may be null), a CSV of pairs a person has judged: m from the labelled
+     * matches, λ from the deterministic rules if any, else from the share of matches among the
+     * labelled candidate pairs; u still from random pairs.
      */
     public record Training(
             List<String> deterministicRules,
@@ -80,7 +86,8 @@ public record LinkageModel(
             long seed,
             int maxIterations,
             double tolerance,
-            List<String> emBlockingRules) {}
+            List<String> emBlockingRules,
+            Path labelledPairs) {}
 
     /**
      * Clustering: connected components of pairs with match probability at or above {@code threshold}.
@@ -101,6 +108,16 @@ public record LinkageModel(
         }
         if (mode == Mode.LINK && inputs.size() != 2) {
             throw new LinkageException("mode link needs exactly two inputs, found " + inputs.size());
+        }
+        if (mode == Mode.LINK_AND_DEDUPE && inputs.size() < 2) {
+            throw new LinkageException("mode link_and_dedupe needs two or more inputs, found " + inputs.size()
+                    + "; use dedupe for one");
+        }
+        Set<String> names = new java.util.HashSet<>();
+        for (Input input : inputs) {
+            if (!names.add(input.name()) && inputs.size() > 2) {
+                throw new LinkageException("Input names must differ: " + input.name() + " appears twice");
+            }
         }
         if (blockingRules.isEmpty()) {
             throw new LinkageException("At least one blocking rule is needed: comparing every pair does not scale");
@@ -145,7 +162,8 @@ public record LinkageModel(
         Mode mode = switch (text(top, "mode", "dedupe").toLowerCase(Locale.ROOT)) {
             case "dedupe" -> Mode.DEDUPE;
             case "link" -> Mode.LINK;
-            default -> throw new LinkageException("mode must be dedupe or link");
+            case "link_and_dedupe" -> Mode.LINK_AND_DEDUPE;
+            default -> throw new LinkageException("mode must be dedupe, link or link_and_dedupe");
         };
 
         List<Input> inputs = new ArrayList<>();
@@ -190,7 +208,12 @@ public record LinkageModel(
 
         Map<String, Object> t = top.get("training") == null ? Map.of() : map(top.get("training"), "training");
         known(t, "training", "deterministic_rules", "deterministic_recall", "u_sample_pairs", "seed",
-                "max_iterations", "tolerance", "em_blocking_rules");
+                "max_iterations", "tolerance", "em_blocking_rules", "labelled_pairs");
+        Path labelled = null;
+        if (t.get("labelled_pairs") != null) {
+            String file = String.valueOf(t.get("labelled_pairs"));
+            labelled = baseDirectory == null ? Path.of(file) : baseDirectory.resolve(file);
+        }
         Training training = new Training(
                 t.get("deterministic_rules") == null ? List.of() : strings(t.get("deterministic_rules"), "deterministic_rules"),
                 number(t, "deterministic_recall", 0.9),
@@ -198,7 +221,8 @@ public record LinkageModel(
                 (long) number(t, "seed", 42),
                 (int) number(t, "max_iterations", 25),
                 number(t, "tolerance", 1e-4),
-                t.get("em_blocking_rules") == null ? List.of() : strings(t.get("em_blocking_rules"), "em_blocking_rules"));
+                t.get("em_blocking_rules") == null ? List.of() : strings(t.get("em_blocking_rules"), "em_blocking_rules"),
+                labelled);
         if (training.deterministicRecall() <= 0 || training.deterministicRecall() > 1) {
             throw new LinkageException("training.deterministic_recall must be in (0, 1]");
         }

@@ -38,6 +38,9 @@ public final class Linker implements AutoCloseable {
     /** Floors keep log2(m/u) finite when a level was never observed. */
     private static final double MIN_PROBABILITY = 1e-6;
 
+    /** Pseudo-count per level when m is counted from labelled matches. */
+    private static final double LABEL_SMOOTHING = 0.5;
+
     private final LinkageModel model;
     private final Connection db;
     private long leftCount;
@@ -155,6 +158,14 @@ public final class Linker implements AutoCloseable {
                 }
             }
         }
+        if (model.mode() == Mode.LINK_AND_DEDUPE) {
+            // Both sides are the union of all inputs; l._rid < r._rid keeps each unordered pair once.
+            leftCount = scalar("SELECT count(*) FROM records");
+            rightCount = leftCount;
+            execute("CREATE VIEW l_side AS SELECT * FROM records");
+            execute("CREATE VIEW r_side AS SELECT * FROM records");
+            return;
+        }
         leftCount = scalar("SELECT count(*) FROM records WHERE _input = 0");
         int right = model.mode() == Mode.LINK ? 1 : 0;
         rightCount = scalar("SELECT count(*) FROM records WHERE _input = " + right);
@@ -205,7 +216,7 @@ public final class Linker implements AutoCloseable {
     // ---------------------------------------------------------------- blocking
 
     private String pairCondition() {
-        return model.mode() == Mode.DEDUPE ? "l._rid < r._rid" : "TRUE";
+        return model.mode() == Mode.LINK ? "TRUE" : "l._rid < r._rid";
     }
 
     /**
@@ -215,7 +226,7 @@ public final class Linker implements AutoCloseable {
      */
     long estimatePairs(String rule) {
         List<BlockingRules.EquiKey> keys = BlockingRules.equiKeys(rule);
-        double divisor = model.mode() == Mode.DEDUPE ? 2.0 : 1.0;
+        double divisor = model.mode() == Mode.LINK ? 1.0 : 2.0;
         if (keys.isEmpty()) {
             return (long) (leftCount * (double) rightCount / divisor);
         }
@@ -294,10 +305,14 @@ public final class Linker implements AutoCloseable {
      * Estimates λ, u and m without labels (see docs/linkage.md, "Training"): λ from the deterministic
      * rules, u from seeded random pairs, m by EM over each EM rule's pairs with u held fixed. A
      * comparison whose column a rule mentions is left out of that rule's EM run, since every pair of
-     * the rule agrees on it by construction and would teach m nothing.
+     * the rule agrees on it by construction and would teach m nothing. With
+     * {@code training.labelled_pairs}, m comes from the labelled matches instead and no EM runs.
      */
     public LinkageParameters train() {
         ensureVectors();
+        if (model.training().labelledPairs() != null) {
+            return trainFromLabels(model.training().labelledPairs());
+        }
         List<Comparison> comparisons = model.comparisons();
         double lambda = estimateLambda();
         double[][] u = estimateU();
@@ -349,8 +364,177 @@ public final class Linker implements AutoCloseable {
         return new LinkageParameters(model.name(), lambda, parameters, runs);
     }
 
+    /**
+     * Estimates m from the comparison vectors of labelled matches: per level (count + α) ÷ (matches
+     * with a non-null value + α·levels), α = {@value #LABEL_SMOOTHING}, so a level no labelled match
+     * falls in keeps a small m instead of 0. λ comes from the deterministic rules when there are any,
+     * else from the share of matches among the labelled pairs that blocking made candidates, times
+     * the candidate count. u is measured on random pairs, as without labels.
+     */
+    private LinkageParameters trainFromLabels(Path file) {
+        long labelled = loadLabels(file);
+        long matches = scalar("SELECT count(*) FROM labelled WHERE is_match");
+        if (matches == 0) {
+            throw new LinkageException("Labelled pairs " + file + ": no pair has is_match true, so m cannot be "
+                    + "estimated; label some pairs of records that are the same entity");
+        }
+        double lambda = model.training().deterministicRules().isEmpty() ? lambdaFromLabels(file) : estimateLambda();
+        double[][] u = estimateU();
+        List<Comparison> comparisons = model.comparisons();
+        StringBuilder sql = new StringBuilder("CREATE OR REPLACE TEMP TABLE labelled_vectors AS SELECT ");
+        for (int c = 0; c < comparisons.size(); c++) {
+            sql.append(c == 0 ? "" : ", ").append(ComparisonSql.gamma(comparisons.get(c))).append(" AS ")
+                    .append(ComparisonSql.gammaColumn(comparisons.get(c)));
+        }
+        sql.append(" FROM labelled x JOIN records l ON l._rid = x.rid_l JOIN records r ON r._rid = x.rid_r WHERE x.is_match");
+        execute(sql.toString());
+        List<ComparisonParameters> parameters = new ArrayList<>();
+        for (int c = 0; c < comparisons.size(); c++) {
+            Comparison comparison = comparisons.get(c);
+            int levels = comparison.levels().size() + 1;
+            long[] counts = new long[levels];
+            long total = 0;
+            String g = ComparisonSql.gammaColumn(comparison);
+            try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT " + g
+                    + ", count(*) FROM labelled_vectors WHERE " + g + " >= 0 GROUP BY " + g)) {
+                while (rs.next()) {
+                    counts[rs.getInt(1)] = rs.getLong(2);
+                    total += rs.getLong(2);
+                }
+            } catch (SQLException e) {
+                throw new LinkageException("Cannot count labelled matches: " + firstLine(e), e);
+            }
+            boolean trained = total > 0;
+            double[] initial = ExpectationMaximisation.initialM(levels);
+            List<LevelParameters> levelParameters = new ArrayList<>();
+            for (int k = 0; k < levels; k++) {
+                String label = k < comparison.levels().size() ? comparison.levels().get(k).label() : "else";
+                double m = trained ? (counts[k] + LABEL_SMOOTHING) / (total + LABEL_SMOOTHING * levels) : initial[k];
+                levelParameters.add(new LevelParameters(label, Math.max(m, MIN_PROBABILITY), u[c][k], trained));
+            }
+            parameters.add(new ComparisonParameters(comparison.name(), levelParameters));
+        }
+        execute("DROP TABLE labelled_vectors");
+        EmRun run = new EmRun("labelled pairs " + file.getFileName(), labelled, 0, true, matches / (double) labelled);
+        return new LinkageParameters(model.name(), lambda, parameters, List.of(run));
+    }
+
+    /** λ = (matches ÷ labelled pairs, among labelled candidate pairs) × candidate pairs ÷ all possible pairs. */
+    private double lambdaFromLabels(Path file) {
+        long labelledCandidates = scalar("SELECT count(*) FROM labelled x JOIN candidates c"
+                + " ON c.rid_l = x.rid_l AND c.rid_r = x.rid_r");
+        long matchingCandidates = scalar("SELECT count(*) FROM labelled x JOIN candidates c"
+                + " ON c.rid_l = x.rid_l AND c.rid_r = x.rid_r WHERE x.is_match");
+        if (matchingCandidates == 0) {
+            throw new LinkageException("Labelled pairs " + file + ": " + (labelledCandidates == 0
+                    ? "none of the labelled pairs is a candidate pair of the blocking rules"
+                    : "no labelled candidate pair is a match")
+                    + ", so the share of matches among candidates cannot be estimated; label a sample of the "
+                    + "candidate pairs, or give training.deterministic_rules");
+        }
+        long candidates = scalar("SELECT count(*) FROM candidates");
+        double lambda = matchingCandidates / (double) labelledCandidates * candidates / totalPairs();
+        return Math.min(0.5, Math.max(MIN_PROBABILITY, lambda));
+    }
+
+    /**
+     * Reads the labelled pairs into table labelled (rid_l, rid_r, is_match), each pair in the order
+     * blocking makes it (left input first when linking, smaller record first otherwise). Returns the
+     * number of distinct labelled pairs.
+     */
+    private long loadLabels(Path file) {
+        String usage = " (a CSV with columns left_source, left_id, right_source, right_id, is_match; "
+                + "for dedupe the source columns may be left out)";
+        if (!Files.isRegularFile(file)) {
+            throw new LinkageException("Labelled pairs: no file at " + file + usage);
+        }
+        try (Statement s = db.createStatement()) {
+            s.execute("CREATE OR REPLACE TEMP TABLE labelled_raw AS SELECT row_number() OVER () + 1 AS _line, * FROM read_csv("
+                    + literal(file.toAbsolutePath().toString()) + ", header = true, all_varchar = true)");
+        } catch (SQLException e) {
+            throw readFailure("labelled pairs " + file, e);
+        }
+        List<String> columns = new ArrayList<>();
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("DESCRIBE labelled_raw")) {
+            while (rs.next()) {
+                columns.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw readFailure("labelled pairs " + file, e);
+        }
+        boolean sources = columns.contains("left_source") || columns.contains("right_source")
+                || model.mode() != Mode.DEDUPE;
+        List<String> required = sources
+                ? List.of("left_source", "left_id", "right_source", "right_id", "is_match")
+                : List.of("left_id", "right_id", "is_match");
+        List<String> missing = required.stream().filter(c -> !columns.contains(c)).toList();
+        if (!missing.isEmpty()) {
+            throw new LinkageException("Labelled pairs " + file + ": missing column(s) " + missing + "; its columns are "
+                    + columns.subList(1, columns.size()) + usage);
+        }
+        if (scalar("SELECT count(*) FROM labelled_raw") == 0) {
+            throw new LinkageException("Labelled pairs " + file + " has no rows");
+        }
+        String truthy = "lower(trim(is_match)) IN ('1', 'true', 't', 'yes', 'y')";
+        String falsy = "lower(trim(is_match)) IN ('0', 'false', 'f', 'no', 'n')";
+        List<String> bad = strings("SELECT 'line ' || _line || ': ' || coalesce(is_match, '(empty)') FROM labelled_raw"
+                + " WHERE NOT coalesce(" + truthy + " OR " + falsy + ", false) ORDER BY _line LIMIT 5");
+        if (!bad.isEmpty()) {
+            throw new LinkageException("Labelled pairs " + file + ": is_match must be 1/0, true/false or yes/no; got " + bad);
+        }
+        String leftSource = sources ? "x.left_source" : literal(model.inputs().get(0).name());
+        String rightSource = sources ? "x.right_source" : literal(model.inputs().get(0).name());
+        execute("CREATE OR REPLACE TEMP TABLE labelled_ids AS SELECT x._line, " + leftSource + " AS ls, x.left_id AS li, "
+                + rightSource + " AS rs, x.right_id AS ri, a._rid AS a, a._input AS ia, b._rid AS b, b._input AS ib, "
+                + truthy + " AS is_match FROM labelled_raw x"
+                + " LEFT JOIN (SELECT r._rid, r._input, r._id, i.name FROM records r JOIN inputs i USING (_input)) a"
+                + " ON a.name = " + leftSource + " AND a._id = x.left_id"
+                + " LEFT JOIN (SELECT r._rid, r._input, r._id, i.name FROM records r JOIN inputs i USING (_input)) b"
+                + " ON b.name = " + rightSource + " AND b._id = x.right_id");
+        List<String> unknown = strings("SELECT 'line ' || _line || ': ' || CASE WHEN a IS NULL THEN"
+                + " coalesce(ls, '') || ':' || coalesce(li, '') ELSE coalesce(rs, '') || ':' || coalesce(ri, '') END"
+                + " FROM labelled_ids WHERE a IS NULL OR b IS NULL ORDER BY _line LIMIT 5");
+        if (!unknown.isEmpty()) {
+            long count = scalar("SELECT count(*) FROM labelled_ids WHERE a IS NULL OR b IS NULL");
+            throw new LinkageException("Labelled pairs " + file + ": " + count + " rows name a record that is in no input, "
+                    + "e.g. " + unknown + " (source:id; sources are the input names "
+                    + model.inputs().stream().map(Input::name).toList() + ")");
+        }
+        String invalid = model.mode() == Mode.LINK ? "ia = ib" : "a = b";
+        List<String> wrong = strings("SELECT 'line ' || _line FROM labelled_ids WHERE " + invalid + " ORDER BY _line LIMIT 5");
+        if (!wrong.isEmpty()) {
+            throw new LinkageException("Labelled pairs " + file + ": " + (model.mode() == Mode.LINK
+                    ? "in link mode a pair joins a record of one input to one of the other; " : "a record paired with itself; ")
+                    + wrong);
+        }
+        String order = model.mode() == Mode.LINK ? "ia = 0" : "a < b";
+        execute("CREATE OR REPLACE TEMP TABLE labelled AS SELECT rid_l, rid_r, bool_or(is_match) AS is_match,"
+                + " count(DISTINCT is_match) AS verdicts FROM (SELECT CASE WHEN " + order + " THEN a ELSE b END AS rid_l,"
+                + " CASE WHEN " + order + " THEN b ELSE a END AS rid_r, is_match FROM labelled_ids) GROUP BY ALL");
+        long contradictory = scalar("SELECT count(*) FROM labelled WHERE verdicts > 1");
+        if (contradictory > 0) {
+            throw new LinkageException("Labelled pairs " + file + ": " + contradictory
+                    + " pairs are labelled both a match and a non-match; keep one verdict per pair");
+        }
+        execute("DROP TABLE labelled_ids");
+        execute("DROP TABLE labelled_raw");
+        return scalar("SELECT count(*) FROM labelled");
+    }
+
+    private List<String> strings(String sql) {
+        List<String> values = new ArrayList<>();
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new LinkageException("Linkage step failed: " + firstLine(e), e);
+        }
+        return values;
+    }
+
     private double totalPairs() {
-        return model.mode() == Mode.DEDUPE ? leftCount * (leftCount - 1) / 2.0 : leftCount * (double) rightCount;
+        return model.mode() == Mode.LINK ? leftCount * (double) rightCount : leftCount * (leftCount - 1) / 2.0;
     }
 
     /** λ = pairs found by the deterministic rules ÷ their assumed recall ÷ all possible pairs. */
@@ -358,7 +542,7 @@ public final class Linker implements AutoCloseable {
         List<String> rules = model.training().deterministicRules();
         if (rules.isEmpty()) {
             throw new LinkageException("training.deterministic_rules is needed to estimate the proportion of "
-                    + "matches, e.g. [\"l.cccd = r.cccd\"]");
+                    + "matches, e.g. [\"l.cccd = r.cccd\"], unless training.labelled_pairs names a file of labelled pairs");
         }
         List<String> unions = new ArrayList<>();
         for (String rule : rules) {
@@ -670,11 +854,11 @@ public final class Linker implements AutoCloseable {
         return evaluation(truePositives, predictedPairs, truePairs());
     }
 
-    /** Pairs within groups of n records (dedupe), or of nl left and nr right records (link), summed. */
+    /** Pairs within groups of n records (dedupe, link_and_dedupe), or of nl left and nr right records (link), summed. */
     private String pairsIn() {
-        return model.mode() == Mode.DEDUPE
-                ? "coalesce(sum(n * (n - 1) / 2), 0)::BIGINT"
-                : "coalesce(sum(nl * nr), 0)::BIGINT";
+        return model.mode() == Mode.LINK
+                ? "coalesce(sum(nl * nr), 0)::BIGINT"
+                : "coalesce(sum(n * (n - 1) / 2), 0)::BIGINT";
     }
 
     private long truePairs() {
