@@ -142,6 +142,11 @@ class IntegrationStore {
             + "queued_at, started_at, finished_at, source_name, rows_in, rows_published, rows_quarantined, dataset, "
             + "dataset_version, reused, encoding, quality_json, quarantine_path, error";
 
+    /** Locks the pipeline's row until the transaction ends, so two starts cannot both see it idle. */
+    void lockPipeline(long pipelineId) {
+        jdbc.sql("select id from pipeline where id = ? for update").param(pipelineId).query(Long.class).optional();
+    }
+
     /** Inserts a queued run unless one is already queued or running for the pipeline; false when refused. */
     boolean insertRunIfIdle(String id, long pipelineId, long orgId, String trigger, Long startedBy, Instant now) {
         return jdbc.sql("""

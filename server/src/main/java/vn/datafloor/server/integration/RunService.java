@@ -63,6 +63,7 @@ public class RunService {
     private final Clock clock;
     private final PipelineRunner runner;
     private final org.springframework.context.ApplicationEventPublisher events;
+    private final org.springframework.transaction.support.TransactionTemplate transactions;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "pipeline-runs");
         thread.setDaemon(true);
@@ -73,6 +74,7 @@ public class RunService {
     RunService(IntegrationStore store, IntegrationPaths paths, SourceService sources, AccessPolicy policy, AuditLog audit,
             Clock clock, vn.datafloor.integration.pipeline.SqlLibrary library,
             org.springframework.context.ApplicationEventPublisher events,
+            org.springframework.transaction.support.TransactionTemplate transactions,
             @org.springframework.beans.factory.annotation.Value("${datafloor.integration.memory-limit:1GB}") String memory) {
         this.store = store;
         this.paths = paths;
@@ -81,6 +83,7 @@ public class RunService {
         this.audit = audit;
         this.clock = clock;
         this.events = events;
+        this.transactions = transactions;
         this.runner = new PipelineRunner(paths.lake(), paths.work(), memory, Runtime.getRuntime().availableProcessors(), library);
     }
 
@@ -130,7 +133,12 @@ public class RunService {
 
     private Run submit(IntegrationStore.PipelineRow pipeline, String trigger, Long userId, String username) {
         String runId = UUID.randomUUID().toString();
-        if (!store.insertRunIfIdle(runId, pipeline.id(), pipeline.orgId(), trigger, userId, clock.instant())) {
+        // The row lock makes "is it idle? then queue" one step, for concurrent requests and across servers.
+        Boolean queued = transactions.execute(status -> {
+            store.lockPipeline(pipeline.id());
+            return store.insertRunIfIdle(runId, pipeline.id(), pipeline.orgId(), trigger, userId, clock.instant());
+        });
+        if (!Boolean.TRUE.equals(queued)) {
             throw ProblemException.conflict("run.alreadyActive", "This pipeline is already queued or running");
         }
         audit.record(new AuditEvent(EventType.PIPELINE_RUN_STARTED, userId, username, pipeline.orgId(), AuditEvent.Outcome.SUCCESS,
