@@ -15,10 +15,11 @@ import picocli.CommandLine.Parameters;
  * {@code BENCH <name> project=… baseline=… ratio=… target=… PASS|FAIL}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Run a benchmark: ledger, pipeline.", "Example: ./datafloor bench pipeline --people 1000000"})
+        description = {"Run a benchmark: ledger, pipeline, linkage-accuracy, linkage-speed.",
+            "Example: ./datafloor bench pipeline --people 1000000"})
 class BenchCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", description = "Benchmark name: ledger, pipeline.")
+    @Parameters(index = "0", description = "Benchmark name: ledger, pipeline, linkage-accuracy, linkage-speed.")
     String name;
 
     @Parameters(index = "1..*", arity = "0..*", description = "Options passed to the benchmark.")
