@@ -22,10 +22,7 @@ class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "Benchmark name: ledger, pipeline, linkage-accuracy, linkage-speed.")
     String name;
 
-    @Parameters(index = "1..*", arity = "0..*", description = "Options passed to the benchmark.")
-    List<String> options = new ArrayList<>();
-
-    /** Options such as --people belong to the benchmark, not to this command. */
+    /** Everything after the name (e.g. --people 1000000) belongs to the benchmark, in order. */
     @picocli.CommandLine.Unmatched
     List<String> benchmarkOptions = new ArrayList<>();
 
@@ -42,7 +39,6 @@ class BenchCommand implements Callable<Integer> {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx2g", "-cp",
                 classes + File.pathSeparator + lib + File.separator + "*", "vn.datafloor.bench.BenchMain", name));
-        command.addAll(options);
         command.addAll(benchmarkOptions);
         return new ProcessBuilder(command).inheritIO().start().waitFor();
     }
