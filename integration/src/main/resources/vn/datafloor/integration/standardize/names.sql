@@ -2,20 +2,6 @@
 -- single spaces, and the traditional tone placement in open syllables oa/oe/uy ("Hòa", "Khỏe",
 -- "Thủy"), the placement used by most civil registers and by keyboard software's default.
 
--- Moves a tone mark from the second to the first vowel of a word-final oa/oe/uy ("hoà" -> "hòa").
--- Only word-final: with a final consonant or glide both conventions agree ("hoàng", "ngoài").
--- "qu" is one consonant, so "quý" keeps its mark on y.
-CREATE OR REPLACE MACRO std__tone_traditional(w) AS
-    CASE
-        WHEN w[-2:] IN ('oà', 'oá', 'oả', 'oã', 'oạ', 'oè', 'oé', 'oẻ', 'oẽ', 'oẹ')
-            OR (w[-2:] IN ('uỳ', 'uý', 'uỷ', 'uỹ', 'uỵ') AND w[-3:-3] <> 'q')
-        THEN w[:-3] || (MAP {
-            'oà': 'òa', 'oá': 'óa', 'oả': 'ỏa', 'oã': 'õa', 'oạ': 'ọa',
-            'oè': 'òe', 'oé': 'óe', 'oẻ': 'ỏe', 'oẽ': 'õe', 'oẹ': 'ọe',
-            'uỳ': 'ùy', 'uý': 'úy', 'uỷ': 'ủy', 'uỹ': 'ũy', 'uỵ': 'ụy'})[w[-2:]]
-        ELSE w
-    END;
-
 -- The words of a name, lower case, NFC, Ð read as Đ; anything that is not a letter, combining mark
 -- or apostrophe (digits, punctuation, hyphens, odd spaces) separates words.
 CREATE OR REPLACE MACRO std__name_words(s) AS
@@ -23,8 +9,10 @@ CREATE OR REPLACE MACRO std__name_words(s) AS
         lower(translate(nfc_normalize(s), 'Ðð', 'Đđ')),
         '[^\p{L}\p{M}'']+', ' ', 'g')), ' ');
 
--- The same rule as std__tone_traditional, applied to a whole lower-case name at once: one regular
--- expression per tone mark is several times cheaper than a list operation per word.
+-- Moves a tone mark from the second to the first vowel of a word-final oa/oe/uy ("hoà" -> "hòa").
+-- Only word-final: with a final consonant or glide both conventions agree ("hoàng", "ngoài").
+-- "qu" is one consonant, so "quý" keeps its mark on y. Applied to the whole lower-case name at once:
+-- one regular expression per tone mark is cheaper than a list operation per word.
 CREATE OR REPLACE MACRO std__tone_traditional_text(t) AS
     regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
     regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(

@@ -76,16 +76,4 @@ public enum Action {
     public String scope() {
         return scope;
     }
-
-    /** Scopes a user may put on an API key. */
-    public static Set<String> grantableScopes() {
-        Set<String> scopes = new java.util.TreeSet<>();
-        for (Action action : values()) {
-            if (action.scope != null && !action.anyone) {
-                scopes.add(action.scope);
-            }
-        }
-        return scopes;
-    }
-
 }
