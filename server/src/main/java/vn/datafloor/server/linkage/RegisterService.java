@@ -120,13 +120,7 @@ public class RegisterService {
     }
 
     private synchronized Run rebuild(Long userId, String username) {
-        String runId = UUID.randomUUID().toString();
-        Instant started = clock.instant();
-        jdbc.sql("insert into register_run(id, status, started_at) values (?, 'RUNNING', ?)").params(runId, Timestamp.from(started))
-                .update();
-        Path scratch = null;
-        try {
-            scratch = Files.createTempDirectory(paths.lake().root().getParent(), "register-");
+        return recorded("built", "register-", (runId, scratch) -> {
             List<DatasetVersion> sources = personDatasets();
             if (sources.isEmpty()) {
                 throw ProblemException.conflict("register.noSources",
@@ -162,18 +156,7 @@ public class RegisterService {
                     Map.of("run", runId, "records", Long.toString(records), "entities", Long.toString(outcome.entities()),
                             "created", Long.toString(outcome.created()), "merged", Long.toString(outcome.merged()),
                             "split", Long.toString(outcome.split()))));
-        } catch (ProblemException e) {
-            endFailed(runId, e.getMessage());
-            throw e;
-        } catch (Exception e) {
-            log.error("Register run {} failed", runId, e);
-            endFailed(runId, "The register could not be built: " + e.getMessage());
-            throw new ProblemException(org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR, "register.failed",
-                    "The register could not be built", runId);
-        } finally {
-            deleteScratch(scratch);
-        }
-        return run(runId).orElseThrow();
+        });
     }
 
     /**
@@ -197,13 +180,7 @@ public class RegisterService {
         if (lastParameters.isEmpty() || entityCount() == 0) {
             return rebuild(userId, username);
         }
-        String runId = UUID.randomUUID().toString();
-        Instant started = clock.instant();
-        jdbc.sql("insert into register_run(id, status, started_at) values (?, 'RUNNING', ?)").params(runId, Timestamp.from(started))
-                .update();
-        Path scratch = null;
-        try {
-            scratch = Files.createTempDirectory(paths.lake().root().getParent(), "register-update-");
+        return recorded("updated", "register-update-", (runId, scratch) -> {
             Path union = scratch.resolve("people.parquet");
             writeUnion(personDatasets(), union, scratch);
             Map<String, String> entityOfRecord = new HashMap<>();
@@ -264,18 +241,7 @@ public class RegisterService {
                     ClientAddress.current(), "register updated: " + newRecords + " new records, " + attached + " joined existing entities",
                     Map.of("run", runId, "new", Long.toString(newRecords), "attached", Long.toString(attached),
                             "created", Long.toString(outcome.created()))));
-        } catch (ProblemException e) {
-            endFailed(runId, e.getMessage());
-            throw e;
-        } catch (Exception e) {
-            log.error("Register update {} failed", runId, e);
-            endFailed(runId, "The register could not be updated: " + e.getMessage());
-            throw new ProblemException(org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR, "register.failed",
-                    "The register could not be updated", runId);
-        } finally {
-            deleteScratch(scratch);
-        }
-        return run(runId).orElseThrow();
+        });
     }
 
     /** New records (left) against the register's records (right), same comparisons as the full build. */
@@ -286,6 +252,34 @@ public class RegisterService {
                   - name: people
                 """, "inputs:\n  - name: new\n").replace("    id: rid\n", "    id: rid\n  - name: register\n    path: "
                         + existing + "\n    id: rid\n");
+    }
+
+    /** The work of one register run, given its id and a scratch directory that is removed afterwards. */
+    private interface RunWork {
+        void run(String runId, Path scratch) throws Exception;
+    }
+
+    /** Records a run from start to end: RUNNING, then SUCCEEDED (set by the work) or FAILED with the reason. */
+    private Run recorded(String verb, String scratchPrefix, RunWork work) {
+        String runId = UUID.randomUUID().toString();
+        jdbc.sql("insert into register_run(id, status, started_at) values (?, 'RUNNING', ?)")
+                .params(runId, Timestamp.from(clock.instant())).update();
+        Path scratch = null;
+        try {
+            scratch = Files.createTempDirectory(paths.lake().root().getParent(), scratchPrefix);
+            work.run(runId, scratch);
+        } catch (ProblemException e) {
+            endFailed(runId, e.getMessage());
+            throw e;
+        } catch (Exception e) {
+            log.error("Register run {} failed", runId, e);
+            endFailed(runId, "The register could not be " + verb + ": " + e.getMessage());
+            throw new ProblemException(org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR, "register.failed",
+                    "The register could not be " + verb, runId);
+        } finally {
+            deleteScratch(scratch);
+        }
+        return run(runId).orElseThrow();
     }
 
     private void endFailed(String runId, String message) {
