@@ -41,6 +41,9 @@ public final class Lake {
     }
 
     /** Opens (creating) the lake and removes what crashed runs left in staging. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.locks.ReentrantLock> PUBLISHING =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     public static Lake open(Path root) {
         try {
             Files.createDirectories(root);
@@ -80,6 +83,11 @@ public final class Lake {
         String dataset = manifest.dataset();
         requireName(dataset);
         Path datasetDir = root.resolve(dataset);
+        // The file lock keeps other processes out; threads of this one queue here first, because a
+        // JVM holds a file lock for all its threads and a second lock() would throw, not wait.
+        java.util.concurrent.locks.ReentrantLock local = PUBLISHING.computeIfAbsent(datasetDir.toAbsolutePath().normalize().toString(),
+                k -> new java.util.concurrent.locks.ReentrantLock());
+        local.lock();
         try (FileChannel lockChannel = FileChannel.open(datasetDir.resolve(".lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE); FileLock ignored = lockChannel.lock()) {
             int next = versions(dataset).stream().mapToInt(DatasetVersion::version).max().orElse(0) + 1;
@@ -105,6 +113,8 @@ public final class Lake {
             return new DatasetVersion(dataset, next, target, complete);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not publish a version of " + dataset, e);
+        } finally {
+            local.unlock();
         }
     }
 

@@ -46,7 +46,18 @@ public enum Action {
     VIEW_REGISTER(false, EnumSet.of(OPERATOR_ADMIN, AUDITOR), EnumSet.of(OPERATOR_ADMIN, AUDITOR), "register:read"),
     MANAGE_REGISTER(false, EnumSet.of(OPERATOR_ADMIN), Set.of(), "register:write"),
     /** Deciding uncertain pairs of the register: the operator's own people. */
-    REVIEW_REGISTER(false, EnumSet.of(OPERATOR_ADMIN), Set.of(), "register:write");
+    REVIEW_REGISTER(false, EnumSet.of(OPERATOR_ADMIN), Set.of(), "register:write"),
+    /**
+     * Every catalog entry, drafts and private ones included (not their data in clear). Decided inside
+     * the catalog service: catalog pages themselves are public and show each caller what it may see.
+     */
+    VIEW_WHOLE_CATALOG(false, EnumSet.of(OPERATOR_ADMIN, AUDITOR), EnumSet.of(OPERATOR_ADMIN, AUDITOR), "catalog:read"),
+    /** Describing, classifying, confirming personal data, uploading and publishing an organisation's datasets. */
+    MANAGE_CATALOG(false, EnumSet.of(ORG_ADMIN, DATA_STEWARD), Set.of(), "catalog:write"),
+    /** The steward's and operator's work queue. */
+    VIEW_CATALOG_QUEUE(false, EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD), EnumSet.of(OPERATOR_ADMIN), "catalog:write"),
+    /** Reviewing a provider's classification: the operator. */
+    REVIEW_CLASSIFICATION(false, EnumSet.of(OPERATOR_ADMIN), Set.of(), "catalog:review");
 
     private final boolean anyone;
     private final Set<Role> roles;

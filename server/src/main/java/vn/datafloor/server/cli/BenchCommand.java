@@ -15,11 +15,13 @@ import picocli.CommandLine.Parameters;
  * {@code BENCH <name> project=… baseline=… ratio=… target=… PASS|FAIL}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Run a benchmark: ledger, pipeline, linkage-accuracy, linkage-speed.",
-            "Example: ./datafloor bench pipeline --people 1000000"})
+        description = {"Run a benchmark: ledger, pipeline, linkage-accuracy, linkage-speed, catalog-search.",
+            "Example: ./datafloor bench pipeline --people 1000000",
+            "Example: ./datafloor bench catalog-search --datasets 100000"})
 class BenchCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", description = "Benchmark name: ledger, pipeline, linkage-accuracy, linkage-speed.")
+    @Parameters(index = "0",
+            description = "Benchmark name: ledger, pipeline, linkage-accuracy, linkage-speed, catalog-search.")
     String name;
 
     /** Everything after the name (e.g. --people 1000000) belongs to the benchmark, in order. */
@@ -30,7 +32,9 @@ class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path home = Path.of(System.getenv().getOrDefault("DATAFLOOR_HOME", ".")).toAbsolutePath().normalize();
         Path classes = home.resolve("bench/target/classes");
-        Path lib = home.resolve("bench/target/lib");
+        // catalog-search runs on Lucene 9 (target/lib-catalog); the others carry Duke's Lucene 4 in
+        // target/lib. The two must never share a class path, so each gets only its own directory.
+        Path lib = home.resolve(name.equals("catalog-search") ? "bench/target/lib-catalog" : "bench/target/lib");
         if (!Files.isDirectory(classes) || !Files.isDirectory(lib)) {
             System.err.println("Benchmarks are not built under " + home + ". Run ./datafloor bench " + name
                     + " from the repository root (it builds them), or ./mvnw -q package -DskipTests.");

@@ -93,6 +93,11 @@ public class OrganisationService {
         });
     }
 
+    /** An organisation by id, for public facts such as a dataset's publisher; not an authorization check. */
+    public java.util.Optional<Organisation> find(long id) {
+        return store.organisation(id);
+    }
+
     /** The operator organisation (the data center itself), if it exists. */
     public java.util.Optional<Long> operatorId() {
         return store.organisations().stream().filter(o -> o.kind() == OrganisationKind.OPERATOR).map(Organisation::id).findFirst();

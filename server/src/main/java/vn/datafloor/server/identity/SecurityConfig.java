@@ -51,7 +51,9 @@ class SecurityConfig {
     /** Pages and endpoints anyone may reach; everything else needs a signed-in caller. */
     static final String[] PUBLIC_PATHS = {
         "/", "/login", "/error", "/ledger/**", "/css/**", "/js/**", "/img/**", "/webjars/**", "/favicon.ico",
-        "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html", "/swagger-ui/**", "/actuator/health", "/actuator/health/**"
+        "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html", "/swagger-ui/**", "/actuator/health", "/actuator/health/**",
+        // The catalog and open data portal: each handler still asks the policy (editing needs a steward).
+        "/catalog", "/catalog/**", "/catalog.jsonld", "/catalog.ttl", "/api/catalog/**", "/api/3", "/api/3/**", "/api/action/**"
     };
 
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
@@ -94,7 +96,10 @@ class SecurityConfig {
                 .logoutSuccessUrl("/login?logout"));
 
         // Bearer-token calls carry no ambient credentials, so cross-site request forgery cannot reach them.
-        http.csrf(csrf -> csrf.ignoringRequestMatchers(bearer));
+        // The CKAN action API is read-only and public: CKAN clients POST JSON without any token.
+        http.csrf(csrf -> csrf.ignoringRequestMatchers(bearer,
+                org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher.withDefaults().matcher("/api/3/**"),
+                org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher.withDefaults().matcher("/api/action/**")));
 
         // Remember the page someone wanted before sign-in, but never create a session for API calls.
         org.springframework.security.web.savedrequest.HttpSessionRequestCache cache =

@@ -1,9 +1,44 @@
 package vn.datafloor.server.integration;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
+import vn.datafloor.integration.connect.LoadedSource;
+import vn.datafloor.integration.connect.SourceException;
+import vn.datafloor.integration.connect.SourceLoader;
+import vn.datafloor.integration.lake.DuckDbConnections;
+import vn.datafloor.integration.lake.Lake;
+import vn.datafloor.integration.pipeline.PipelineSpec;
+import vn.datafloor.integration.pipeline.QualityReport;
+import vn.datafloor.integration.pipeline.QualityReports;
+import vn.datafloor.server.audit.AuditEvent;
+import vn.datafloor.server.audit.AuditLog;
+import vn.datafloor.server.audit.EventType;
+import vn.datafloor.server.platform.ClientAddress;
 import vn.datafloor.integration.lake.DatasetVersion;
 import vn.datafloor.integration.lake.Manifest;
 import vn.datafloor.server.authz.AccessPolicy;
@@ -19,10 +54,21 @@ public class DatasetService {
     private final IntegrationPaths paths;
     private final AccessPolicy policy;
 
-    DatasetService(IntegrationStore store, IntegrationPaths paths, AccessPolicy policy) {
+    private final AuditLog audit;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+    private final long maxUploadBytes;
+
+    DatasetService(IntegrationStore store, IntegrationPaths paths, AccessPolicy policy, AuditLog audit,
+            ApplicationEventPublisher events, Clock clock,
+            @Value("${datafloor.integration.max-upload-bytes:2147483648}") long maxUploadBytes) {
         this.store = store;
         this.paths = paths;
         this.policy = policy;
+        this.audit = audit;
+        this.events = events;
+        this.clock = clock;
+        this.maxUploadBytes = maxUploadBytes;
     }
 
     public record Version(int version, Instant createdAt, long rows, List<Manifest.Column> columns, Manifest.Diff diff,
@@ -56,6 +102,198 @@ public class DatasetService {
     /** Total published rows of the latest versions, for the dashboard. */
     public long count() {
         return store.datasetsOf(null).size();
+    }
+
+    /** Every dataset in the lake with its owner, for capabilities that describe them (the catalog applies its own rules). */
+    public Map<String, Long> allWithOwners() {
+        Map<String, Long> owners = new LinkedHashMap<>();
+        for (String name : store.datasetsOf(null)) {
+            store.datasetOwner(name).ifPresent(owner -> owners.put(name, owner));
+        }
+        return owners;
+    }
+
+    public Optional<vn.datafloor.integration.lake.DatasetVersion> latestVersion(String dataset) {
+        return Lake.validName(dataset) ? paths.lake().latest(dataset) : Optional.empty();
+    }
+
+    public Optional<vn.datafloor.integration.lake.DatasetVersion> version(String dataset, int version) {
+        return Lake.validName(dataset) ? paths.lake().version(dataset, version) : Optional.empty();
+    }
+
+    /** One version with the quality report of the run that made it (null for uploads and the register). */
+    public record VersionFacts(int version, Instant createdAt, long rows, Map<String, String> lineage, String runId,
+            QualityReport quality, Manifest.Diff diff) {}
+
+    /** A dataset's versions, oldest first, for the catalog's history, quality trend and lineage. */
+    public List<VersionFacts> history(String dataset) {
+        if (!Lake.validName(dataset)) {
+            return List.of();
+        }
+        List<VersionFacts> facts = new ArrayList<>();
+        for (vn.datafloor.integration.lake.DatasetVersion v : paths.lake().versions(dataset)) {
+            Manifest m = v.manifest();
+            QualityReport quality = store.latestSuccessfulRun(dataset, v.version())
+                    .map(IntegrationStore.RunRow::qualityJson).filter(json -> json != null)
+                    .map(QualityReports::fromJson).orElse(null);
+            facts.add(new VersionFacts(v.version(), m.createdAt(), m.rowCount(), m.lineage(), m.runId(), quality, m.diff()));
+        }
+        return facts;
+    }
+
+    /** Datasets whose latest version was built from {@code dataset} (their lineage lists it as an input). */
+    public List<String> derivedFrom(String dataset) {
+        List<String> derived = new ArrayList<>();
+        for (String other : paths.lake().datasets()) {
+            paths.lake().latest(other).ifPresent(v -> {
+                String inputs = v.manifest().lineage() == null ? null : v.manifest().lineage().get("inputs");
+                if (inputs != null && java.util.Arrays.stream(inputs.split(",")).anyMatch(i -> i.strip().startsWith(dataset + "@"))) {
+                    derived.add(other);
+                }
+            });
+        }
+        return derived;
+    }
+
+    /**
+     * Publishes an uploaded file (CSV, JSON Lines, Parquet, xlsx) as the next version of an
+     * organisation's dataset, without a pipeline. The caller has authorized the actor for the
+     * organisation. A file with unreadable records publishes nothing and says which lines.
+     */
+    public vn.datafloor.integration.lake.DatasetVersion publishUpload(Actor actor, long orgId, String dataset, String filename,
+            InputStream content) {
+        if (!Lake.validName(dataset)) {
+            throw ProblemException.badRequest("upload.badName", "Dataset names are 1-100 lower-case letters, digits, '.', '-' or '_'");
+        }
+        Optional<Long> owner = store.datasetOwner(dataset);
+        if (owner.isPresent() && owner.get() != orgId) {
+            throw ProblemException.conflict("upload.nameTaken", "Another organisation publishes a dataset of that name");
+        }
+        String type = uploadType(filename);
+        Path dir = paths.work().resolve("upload-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(dir);
+            String stored = "upload." + (type.equals("jsonl") ? "jsonl" : type);
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            try (InputStream in = new DigestInputStream(content, sha);
+                    OutputStream out = Files.newOutputStream(dir.resolve(stored))) {
+                copyLimited(in, out);
+            }
+            String fingerprint = HexFormat.of().formatHex(sha.digest());
+            try (Connection duck = DuckDbConnections.open(dir, "512MB", 2); Statement statement = duck.createStatement()) {
+                SourceLoader loader = new SourceLoader(duck, dir, dir, name -> null, () -> false);
+                LoadedSource loaded = loader.load(new PipelineSpec.SourceSpec(null, type, stored, "auto", null, null, null, null,
+                        null, null, null, null, null, null, null, null), null);
+                if (loaded.rejected() > 0) {
+                    String first = "";
+                    try (ResultSet rs = statement.executeQuery("SELECT line, reason FROM source_rejects ORDER BY line LIMIT 1")) {
+                        if (rs.next()) {
+                            first = " (first: line " + rs.getLong(1) + ": " + rs.getString(2) + ")";
+                        }
+                    }
+                    throw new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, "upload.rejected",
+                            loaded.rejected() + " records could not be read" + first + "; fix the file and upload it again. "
+                                    + "Nothing was published.", loaded.rejected());
+                }
+                if (loaded.rows() == 0) {
+                    throw new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, "upload.empty", "The file holds no records");
+                }
+                List<Manifest.Column> columns = new ArrayList<>();
+                try (ResultSet rs = statement.executeQuery("DESCRIBE source_rows")) {
+                    while (rs.next()) {
+                        columns.add(new Manifest.Column(rs.getString(1), rs.getString(2)));
+                    }
+                }
+                if (owner.isEmpty()) {
+                    // Claim the name before anything is published, so two organisations cannot race for it.
+                    try {
+                        store.claimDataset(dataset, orgId, clock.instant());
+                    } catch (org.springframework.dao.DuplicateKeyException concurrentUpload) {
+                        if (store.datasetOwner(dataset).orElse(orgId) != orgId) {
+                            throw ProblemException.conflict("upload.nameTaken", "Another organisation publishes a dataset of that name");
+                        }
+                    }
+                }
+                Path staging = paths.lake().stage(dataset);
+                try {
+                    statement.execute("COPY source_rows TO " + DuckDbConnections.literal(staging.resolve("part-0.parquet").toString())
+                            + " (FORMAT parquet, COMPRESSION zstd)");
+                } catch (SQLException e) {
+                    paths.lake().discard(staging);
+                    throw e;
+                }
+                Instant now = clock.instant();
+                Map<String, String> lineage = new LinkedHashMap<>();
+                lineage.put("source", "upload:" + safeFileName(filename));
+                lineage.put("uploaded_by", Long.toString(actor.userId()));
+                vn.datafloor.integration.lake.DatasetVersion version = paths.lake().publish(staging, new Manifest(dataset, 0, now,
+                        loaded.rows(), columns, List.of("part-0.parquet"), fingerprint, "upload", null, lineage, null));
+
+                audit.record(new AuditEvent(EventType.DATASET_PUBLISHED, actor.userId(), actor.username(), orgId,
+                        AuditEvent.Outcome.SUCCESS, ClientAddress.current(),
+                        dataset + " v" + version.version() + ": " + loaded.rows() + " rows uploaded",
+                        Map.of("dataset", dataset, "version", Integer.toString(version.version()), "rows",
+                                Long.toString(loaded.rows()), "input_sha256", fingerprint, "via", "upload")));
+                events.publishEvent(new DatasetPublished(dataset, version.version(), orgId));
+                return version;
+            }
+        } catch (SourceException e) {
+            throw new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, "upload.unreadable", e.getMessage()
+                    + ". Nothing was published.");
+        } catch (SQLException e) {
+            throw new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, "upload.unreadable",
+                    "The file could not be read: " + e.getMessage().lines().findFirst().orElse("") + ". Nothing was published.");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not store the upload", e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
+    private static String uploadType(String filename) {
+        String lower = filename == null ? "" : filename.toLowerCase(Locale.ROOT);
+        if (lower.endsWith(".csv") || lower.endsWith(".txt")) {
+            return "csv";
+        }
+        if (lower.endsWith(".jsonl") || lower.endsWith(".ndjson")) {
+            return "jsonl";
+        }
+        if (lower.endsWith(".parquet")) {
+            return "parquet";
+        }
+        if (lower.endsWith(".xlsx")) {
+            return "xlsx";
+        }
+        throw new ProblemException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "upload.badType",
+                "Upload a .csv, .jsonl, .parquet or .xlsx file");
+    }
+
+    private static String safeFileName(String filename) {
+        String base = filename == null ? "file" : Path.of(filename.replace('\\', '/')).getFileName().toString();
+        return base.replaceAll("[^\\p{L}\\p{N}._-]", "_");
+    }
+
+    private void copyLimited(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[1 << 16];
+        long total = 0;
+        for (int n; (n = in.read(buffer)) > 0; ) {
+            total += n;
+            if (total > maxUploadBytes) {
+                throw new ProblemException(HttpStatus.PAYLOAD_TOO_LARGE, "source.fileTooLarge",
+                        "The file is larger than " + maxUploadBytes + " bytes", maxUploadBytes / (1024 * 1024));
+            }
+            out.write(buffer, 0, n);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // scratch space; swept again at the next start
+        }
     }
 
     private Dataset dataset(String name) {

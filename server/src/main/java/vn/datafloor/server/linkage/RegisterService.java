@@ -76,10 +76,12 @@ public class RegisterService {
 
     private final vn.datafloor.server.integration.DatasetService datasets;
     private final vn.datafloor.server.identity.OrganisationService organisations;
+    private final org.springframework.context.ApplicationEventPublisher events;
 
     RegisterService(vn.datafloor.server.integration.DatasetService datasets,
             vn.datafloor.server.identity.OrganisationService organisations, IntegrationPaths paths, JdbcClient jdbc, JdbcTemplate template, TransactionTemplate transactions,
             AccessPolicy policy, AuditLog audit, Clock clock, JsonMapper json, SecureRandom random,
+            org.springframework.context.ApplicationEventPublisher events,
             @Value("${datafloor.register.source-trust:ho-tich.cong-dan,bhxh.nguoi-tham-gia,thue.nguoi-nop-thue,y-te.benh-nhan}")
             List<String> trust) {
         this.datasets = datasets;
@@ -94,6 +96,7 @@ public class RegisterService {
         this.json = json;
         this.random = random;
         this.trust = List.copyOf(trust);
+        this.events = events;
     }
 
     public record Entity(String id, String fullName, LocalDate birthDate, String sex, String personalId, String phone,
@@ -684,10 +687,15 @@ public class RegisterService {
         columns.add(new vn.datafloor.integration.lake.Manifest.Column("records", "INTEGER"));
         columns.add(new vn.datafloor.integration.lake.Manifest.Column("provenance", "VARCHAR"));
         Instant now = clock.instant();
-        lake.publish(staging, new vn.datafloor.integration.lake.Manifest(DATASET, 0, now, golden.size(), columns,
-                List.of("part-0.parquet"), runId, "register", runId, Map.of("source", "register:national-people", "run", runId),
+        DatasetVersion published = lake.publish(staging, new vn.datafloor.integration.lake.Manifest(DATASET, 0, now, golden.size(), columns,
+                List.of("part-0.parquet"), runId, "register", runId, Map.of("source", "register:national-people", "run", runId,
+                        "inputs", personDatasets().stream().map(v -> v.dataset() + "@v" + v.version())
+                                .collect(Collectors.joining(","))),
                 null));
-        organisations.operatorId().ifPresent(operator -> datasets.claimForSystem(DATASET, operator, now));
+        organisations.operatorId().ifPresent(operator -> {
+            datasets.claimForSystem(DATASET, operator, now);
+            events.publishEvent(new vn.datafloor.server.integration.DatasetPublished(DATASET, published.version(), operator));
+        });
     }
 
     private String newEntityId() {

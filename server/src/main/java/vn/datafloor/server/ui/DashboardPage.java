@@ -44,7 +44,8 @@ class DashboardPage {
     @GetMapping("/")
     @Permit(Action.VIEW_PUBLIC)
     String home() {
-        return AccessPolicy.currentActor().isPresent() ? "redirect:/dashboard" : "redirect:/login";
+        // Visitors land on the open data portal; staff on their dashboard.
+        return AccessPolicy.currentActor().isPresent() ? "redirect:/dashboard" : "redirect:/catalog";
     }
 
     @GetMapping("/dashboard")

@@ -1,0 +1,321 @@
+package vn.datafloor.catalog;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.facet.FacetResult;
+import org.apache.lucene.facet.Facets;
+import org.apache.lucene.facet.FacetsCollector;
+import org.apache.lucene.facet.FacetsCollectorManager;
+import org.apache.lucene.facet.LabelAndValue;
+import org.apache.lucene.facet.sortedset.DefaultSortedSetDocValuesReaderState;
+import org.apache.lucene.facet.sortedset.SortedSetDocValuesFacetCounts;
+import org.apache.lucene.facet.sortedset.SortedSetDocValuesReaderState;
+import org.apache.lucene.index.FieldInfos;
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.FieldDoc;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MultiCollectorManager;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherFactory;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.TopFieldCollector;
+import org.apache.lucene.search.TopFieldCollectorManager;
+import org.apache.lucene.search.TopFieldDocs;
+import org.apache.lucene.store.ByteBuffersDirectory;
+import org.apache.lucene.store.Directory;
+
+/**
+ * Full-text, diacritics-insensitive, faceted search over dataset descriptions (Apache Lucene).
+ *
+ * <p>Writes ({@link #put}, {@link #putAll}, {@link #remove}, {@link #replaceAll}) are serialised and
+ * visible to every search that starts after they return. Searches run concurrently, never wait for
+ * a write, and each sees one consistent snapshot: a {@link #replaceAll} is never seen half done.
+ *
+ * <p>The index lives in memory and is rebuilt from the catalog's tables on start-up; it holds no
+ * data that exists nowhere else, so nothing is ever committed.
+ */
+public final class CatalogIndex implements AutoCloseable {
+
+    /** Most values listed per facet; the long tail (keywords, publishers) is for the search box. */
+    static final int MAX_FACET_VALUES = 50;
+    static final int MAX_LIMIT = 1000;
+    /** Deeper pages are refused (empty, with the right total): they cost a sort of the whole result. */
+    static final int MAX_OFFSET = 100_000;
+
+    private final Directory directory;
+    private final CatalogAnalyzer analyzer = new CatalogAnalyzer();
+    private final CatalogSchema schema = new CatalogSchema();
+    private final IndexWriter writer;
+    private final SearcherManager searchers;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private volatile boolean closed;
+
+    private CatalogIndex(Directory directory) throws IOException {
+        this.directory = directory;
+        IndexWriterConfig config = new IndexWriterConfig(analyzer)
+                .setOpenMode(IndexWriterConfig.OpenMode.CREATE)
+                .setCommitOnClose(false)
+                // Fewer, larger flushed segments: bulk loads of 100k descriptions merge less.
+                .setRAMBufferSizeMB(64);
+        this.writer = new IndexWriter(directory, config);
+        this.searchers = new SearcherManager(writer, new FacetSearcherFactory(schema));
+    }
+
+    /** An empty index held in memory. */
+    public static CatalogIndex inMemory() {
+        try {
+            return new CatalogIndex(new ByteBuffersDirectory());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Adds the document, or replaces the one with the same id. */
+    public void put(CatalogDocument document) {
+        putAll(List.of(document));
+    }
+
+    /** Adds or replaces all of them; searches see none of them until all are in. */
+    public void putAll(Collection<CatalogDocument> documents) {
+        write(false, documents, List.of());
+    }
+
+    /** Removes the document with this id, if there is one. */
+    public void remove(String id) {
+        Objects.requireNonNull(id, "id");
+        write(false, List.of(), List.of(id));
+    }
+
+    /** Makes these documents the whole index, atomically for searches. */
+    public void replaceAll(Collection<CatalogDocument> documents) {
+        write(true, documents, List.of());
+    }
+
+    /** Number of documents searchable now. */
+    public int size() {
+        IndexSearcher searcher = acquire();
+        try {
+            return searcher.getIndexReader().numDocs();
+        } finally {
+            release(searcher);
+        }
+    }
+
+    /**
+     * Runs the query: one page of hits, the exact number of matches, and the counts of every facet
+     * in {@link CatalogQuery#FACETS} over all matches.
+     *
+     * @throws IllegalArgumentException if a filter names a facet that is not in {@link CatalogQuery#FACETS}
+     */
+    public SearchResult search(CatalogQuery query) {
+        Objects.requireNonNull(query, "query");
+        Query lucene = schema.toLucene(query, analyzer); // validates before taking a searcher
+        int limit = Math.max(0, Math.min(query.limit(), MAX_LIMIT));
+        int offset = Math.max(0, query.offset());
+        int pageEnd = offset > MAX_OFFSET ? 0 : offset + limit;
+
+        FacetSearcher searcher = (FacetSearcher) acquire();
+        try {
+            FacetsCollector matches;
+            ScoreDoc[] top;
+            if (pageEnd == 0 || searcher.getIndexReader().numDocs() == 0) {
+                matches = searcher.search(lucene, new FacetsCollectorManager());
+                top = new ScoreDoc[0];
+            } else {
+                Sort sort = CatalogSchema.sort(query.sort());
+                // No early termination: the facet collector must see every match anyway (it also gives the total).
+                var both = new MultiCollectorManager(new FacetsCollectorManager(),
+                        new TopFieldCollectorManager(sort, pageEnd, null, Integer.MAX_VALUE));
+                Object[] results = searcher.search(lucene, both);
+                matches = (FacetsCollector) results[0];
+                top = ((TopFieldDocs) results[1]).scoreDocs;
+            }
+            long total = 0;
+            for (FacetsCollector.MatchingDocs m : matches.getMatchingDocs()) {
+                total += m.totalHits;
+            }
+            List<SearchResult.Hit> hits = hits(searcher, lucene, top, offset, query.sort());
+            return new SearchResult(total, hits, facets(searcher.facetState, matches));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            release(searcher);
+        }
+    }
+
+    private static List<SearchResult.Hit> hits(IndexSearcher searcher, Query query, ScoreDoc[] top, int offset,
+            CatalogQuery.Sort sort) throws IOException {
+        if (offset >= top.length) {
+            return List.of();
+        }
+        ScoreDoc[] page = Arrays.copyOfRange(top, offset, top.length);
+        if (sort == CatalogQuery.Sort.RELEVANCE) {
+            // Sorting by score keeps the score as the first sort value, not in ScoreDoc.score.
+            for (ScoreDoc sd : page) {
+                sd.score = (Float) ((FieldDoc) sd).fields[0];
+            }
+        } else {
+            // Field sorts do not score; the page is small, so score just its documents.
+            TopFieldCollector.populateScores(page, searcher, query);
+        }
+        StoredFields stored = searcher.storedFields();
+        Set<String> idOnly = Set.of(CatalogSchema.ID);
+        List<SearchResult.Hit> hits = new ArrayList<>(page.length);
+        for (ScoreDoc sd : page) {
+            hits.add(new SearchResult.Hit(stored.document(sd.doc, idOnly).get(CatalogSchema.ID), sd.score));
+        }
+        return List.copyOf(hits);
+    }
+
+    private static Map<String, List<SearchResult.FacetCount>> facets(SortedSetDocValuesReaderState state,
+            FacetsCollector matches) throws IOException {
+        Map<String, List<SearchResult.FacetCount>> out = new LinkedHashMap<>();
+        Facets counts = state == null ? null : new SortedSetDocValuesFacetCounts(state, matches);
+        for (String dim : CatalogQuery.FACETS) {
+            FacetResult r = counts == null || state.getOrdRange(dim) == null ? null
+                    : counts.getTopChildren(MAX_FACET_VALUES, dim);
+            List<SearchResult.FacetCount> values = new ArrayList<>();
+            if (r != null) {
+                for (LabelAndValue lv : r.labelValues) {
+                    if (lv.value.longValue() > 0) {
+                        values.add(new SearchResult.FacetCount(lv.label, lv.value.longValue()));
+                    }
+                }
+            }
+            // Lucene already breaks ties by value; sorting again states the contract, not an accident.
+            values.sort(Comparator.comparingLong(SearchResult.FacetCount::count).reversed()
+                    .thenComparing(SearchResult.FacetCount::value));
+            out.put(dim, List.copyOf(values));
+        }
+        return out;
+    }
+
+    private void write(boolean replace, Collection<CatalogDocument> documents, Collection<String> removals) {
+        Objects.requireNonNull(documents, "documents");
+        // Build every Lucene document first: a bad one then fails the call before anything changed.
+        List<Document> docs = new ArrayList<>(documents.size());
+        List<Term> ids = new ArrayList<>(documents.size());
+        for (CatalogDocument d : documents) {
+            Objects.requireNonNull(d, "document");
+            if (d.id() == null || d.id().isBlank()) {
+                throw new IllegalArgumentException("a catalog document needs an id");
+            }
+            docs.add(schema.toLucene(d));
+            ids.add(new Term(CatalogSchema.ID, d.id()));
+        }
+        // As with putAll, the last document given with an id is the one that stays.
+        Map<String, Integer> lastWithId = new HashMap<>();
+        for (int i = 0; i < ids.size(); i++) {
+            lastWithId.put(ids.get(i).text(), i);
+        }
+        writeLock.lock();
+        try {
+            ensureOpen();
+            if (replace) {
+                writer.deleteAll();
+            }
+            for (String id : removals) {
+                writer.deleteDocuments(new Term(CatalogSchema.ID, id));
+            }
+            for (int i = 0; i < docs.size(); i++) {
+                if (!replace) {
+                    writer.updateDocument(ids.get(i), docs.get(i));
+                } else if (lastWithId.get(ids.get(i).text()) == i) {
+                    writer.addDocument(docs.get(i)); // the index is empty: nothing to replace
+                }
+            }
+            // Under the write lock, so no other writer can publish a half-done replaceAll.
+            searchers.maybeRefreshBlocking();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private IndexSearcher acquire() {
+        ensureOpen();
+        try {
+            return searchers.acquire();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void release(IndexSearcher searcher) {
+        try {
+            searchers.release(searcher);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("catalog index is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        writeLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            // Searches still running hold their own reference to their reader and finish normally.
+            searchers.close();
+            writer.rollback();
+            directory.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** A searcher with the facet ordinals of its reader, built once per refresh rather than per search. */
+    private static final class FacetSearcher extends IndexSearcher {
+        final SortedSetDocValuesReaderState facetState;
+
+        FacetSearcher(IndexReader reader, CatalogSchema schema) throws IOException {
+            super(reader);
+            String field = schema.facetsConfig.getDimConfig(CatalogQuery.FACETS.get(0)).indexFieldName;
+            // An empty index has no facet field, and the state cannot be built without one.
+            boolean hasFacets = FieldInfos.getMergedFieldInfos(reader).fieldInfo(field) != null;
+            this.facetState = hasFacets ? new DefaultSortedSetDocValuesReaderState(reader, field, schema.facetsConfig) : null;
+        }
+    }
+
+    private static final class FacetSearcherFactory extends SearcherFactory {
+        private final CatalogSchema schema;
+
+        FacetSearcherFactory(CatalogSchema schema) {
+            this.schema = schema;
+        }
+
+        @Override
+        public IndexSearcher newSearcher(IndexReader reader, IndexReader previousReader) throws IOException {
+            return new FacetSearcher(reader, schema);
+        }
+    }
+}

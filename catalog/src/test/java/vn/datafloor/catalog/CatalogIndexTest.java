@@ -1,0 +1,545 @@
+package vn.datafloor.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.text.Normalizer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import vn.datafloor.catalog.CatalogQuery.Sort;
+
+class CatalogIndexTest {
+
+    private final CatalogIndex index = CatalogIndex.inMemory();
+
+    @AfterEach
+    void close() {
+        index.close();
+    }
+
+    // ---- builders -------------------------------------------------------------------------------
+
+    /** A document with neutral values; tests override what they look at. */
+    private static final class Doc {
+        String id;
+        String title = "";
+        String titleEn = null;
+        String description = "";
+        String descriptionEn = null;
+        String publisher = "Cục Thống kê";
+        List<String> themes = List.of("population");
+        List<String> keywords = List.of();
+        List<String> columns = List.of();
+        String importance = "other";
+        String sharing = "open";
+        boolean personal = false;
+        List<String> formats = List.of("CSV");
+        String licence = "CC-BY-4.0";
+        String priceType = null;
+        Instant modified = Instant.parse("2024-01-01T00:00:00Z");
+        double quality = 50;
+        Set<String> audiences = Set.of(CatalogQuery.PUBLIC);
+
+        Doc(String id) {
+            this.id = id;
+        }
+
+        CatalogDocument build() {
+            return new CatalogDocument(id, title, titleEn, description, descriptionEn, publisher, themes, keywords, columns,
+                    importance, sharing, personal, formats, licence, priceType, modified, quality, audiences);
+        }
+    }
+
+    private static Doc doc(String id, String title) {
+        Doc d = new Doc(id);
+        d.title = title;
+        return d;
+    }
+
+    private static CatalogQuery text(String text) {
+        return new CatalogQuery(text, null, Sort.RELEVANCE, 0, 100, null);
+    }
+
+    private static CatalogQuery filtered(Map<String, List<String>> filters) {
+        return new CatalogQuery(null, filters, Sort.RELEVANCE, 0, 100, null);
+    }
+
+    private List<String> ids(CatalogQuery q) {
+        return index.search(q).hits().stream().map(SearchResult.Hit::id).toList();
+    }
+
+    private List<String> ids(String text) {
+        return ids(text(text));
+    }
+
+    private static Map<String, Long> counts(SearchResult r, String facet) {
+        Map<String, Long> m = new HashMap<>();
+        r.facets().get(facet).forEach(fc -> m.put(fc.value(), fc.count()));
+        return m;
+    }
+
+    // ---- text, folding, ranking -----------------------------------------------------------------
+
+    @Test
+    void vietnameseIsFoundWithoutDiacriticsAndInAnyCase() {
+        index.put(doc("dancu", "Dân cư theo xã phường").build());
+        index.put(doc("giadat", "Giá đất Hà Nội").build());
+
+        for (String q : List.of("dan cu", "DAN CU", "Dân cư", "DÂN CƯ", "dân CU", "xa phuong")) {
+            assertThat(ids(q)).as(q).containsExactly("dancu");
+        }
+        assertThat(ids("gia dat ha noi")).containsExactly("giadat");
+        assertThat(ids("dân đất")).as("every word must match").isEmpty();
+    }
+
+    @Test
+    void dStrokeEthAndDecomposedTextAllFoldAlike() {
+        index.put(doc("nfc", "Đất đai").build());
+        index.put(doc("eth", "\u00D0\u1EA5t \u00F0ai quy hoạch").build()); // Ð, ð typed for Đ, đ
+        index.put(doc("nfd", Normalizer.normalize("Đất đai nông nghiệp", Normalizer.Form.NFD)).build());
+
+        for (String q : List.of("đất đai", "dat dai", "DAT DAI", "ĐẤT ĐAI", "\u00D0ất đai",
+                Normalizer.normalize("đất đai", Normalizer.Form.NFD))) {
+            assertThat(ids(q)).as(q).containsExactlyInAnyOrder("nfc", "eth", "nfd");
+        }
+        assertThat(ids("nông nghiệp")).containsExactly("nfd");
+        assertThat(ids("nong nghiep")).containsExactly("nfd");
+        assertThat(ids(Normalizer.normalize("quy hoạch", Normalizer.Form.NFD))).containsExactly("eth");
+    }
+
+    @Test
+    void decomposedAndEthSpellingsCountAsExactDiacritics() {
+        // The same title in three encodings must score alike; text typed without diacritics scores below.
+        index.put(doc("nfc", "Đất đai").build());
+        index.put(doc("eth", "\u00D0ất \u00F0ai").build());
+        index.put(doc("nfd", Normalizer.normalize("Đất đai", Normalizer.Form.NFD)).build());
+        index.put(doc("plain", "Dat dai").build());
+
+        for (String q : List.of("đất đai", Normalizer.normalize("đất đai", Normalizer.Form.NFD), "\u00D0ất \u00F0ai")) {
+            List<SearchResult.Hit> hits = index.search(text(q)).hits();
+            assertThat(hits).extracting(SearchResult.Hit::id).as(q).containsExactly("eth", "nfc", "nfd", "plain");
+            assertThat(hits.subList(0, 3)).extracting(SearchResult.Hit::score).as(q).containsOnly(hits.get(0).score());
+            assertThat(hits.get(3).score()).as(q).isLessThan(hits.get(0).score());
+        }
+    }
+
+    @Test
+    void searchesEveryTextFieldIncludingEnglish() {
+        Doc a = doc("a", "Dân cư");
+        a.descriptionEn = "Population register extract by commune";
+        index.put(a.build());
+        Doc b = doc("b", "Doanh nghiệp");
+        b.titleEn = "Enterprise registrations";
+        b.description = "Số liệu đăng ký doanh nghiệp mới";
+        b.keywords = List.of("kinh tế tư nhân");
+        b.columns = List.of("ma_so_thue", "ngày thành lập");
+        b.publisher = "Sở Kế hoạch và Đầu tư Bắc Ninh";
+        index.put(b.build());
+
+        assertThat(ids("population register")).containsExactly("a");
+        assertThat(ids("enterprise registrations")).containsExactly("b");
+        assertThat(ids("dang ky moi")).containsExactly("b");
+        assertThat(ids("kinh te tu nhan")).containsExactly("b");
+        assertThat(ids("ngay thanh lap")).containsExactly("b");
+        assertThat(ids("ke hoach bac ninh")).containsExactly("b");
+        assertThat(ids("register enterprise")).isEmpty();
+    }
+
+    @Test
+    void exactDiacriticsRankAboveFoldedMatches() {
+        // Inserted in both orders so index order cannot explain the ranking.
+        index.put(doc("benh-hat", "Danh sách bênh").build());
+        index.put(doc("benh-nang", "Danh sách bệnh").build());
+        index.put(doc("benh-plain", "Danh sách benh").build());
+
+        assertThat(ids("bệnh")).containsExactly("benh-nang", "benh-hat", "benh-plain").first().isEqualTo("benh-nang");
+        assertThat(ids("bênh")).first().isEqualTo("benh-hat");
+        List<SearchResult.Hit> hits = index.search(text("bệnh")).hits();
+        assertThat(hits.get(0).score()).isGreaterThan(hits.get(1).score());
+        // Typed without diacritics: no text is preferred for lacking them too.
+        List<SearchResult.Hit> plain = index.search(text("benh")).hits();
+        assertThat(plain).extracting(SearchResult.Hit::score).containsOnly(plain.get(0).score());
+    }
+
+    @Test
+    void titleMatchesRankAboveDescriptionOnlyMatches() {
+        Doc inDescription = doc("desc", "Thống kê y tế");
+        inDescription.description = "Số giường bệnh viện theo tỉnh";
+        inDescription.modified = Instant.parse("2025-06-01T00:00:00Z"); // newer: would win a tie
+        index.put(inDescription.build());
+        Doc inTitle = doc("title", "Bệnh viện tuyến tỉnh và các cơ sở y tế khác trong cả nước năm 2024");
+        inTitle.description = "Danh mục";
+        index.put(inTitle.build());
+
+        assertThat(ids("benh vien")).containsExactly("title", "desc");
+    }
+
+    @Test
+    void hostileQueriesNeverThrow() {
+        index.put(doc("a", "Dân cư").build());
+        index.put(doc("b", "Giá đất and or not").build());
+        List<String> hostile = new ArrayList<>(List.of("\"title:(x OR", "*", "?", "\\", "AND OR NOT", "\"dân cư",
+                "dân\" cư\"", "title:dân", "(((", ")", "+-!~^", "[a TO z]", "{}", "/regex/", "a~2", "dân*", "&& ||",
+                "\u0000\u001f", "\uD800", "\u0301\u0301", "%", "'; DROP TABLE", "<script>"));
+        hostile.add("dân cư ".repeat(1700)); // 10,200 characters of real words
+        hostile.add("x".repeat(10_000)); // one 10,000-character "word"
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i < 2500; i++) {
+            many.append("w").append(i).append(' ');
+        }
+        hostile.add(many.toString()); // thousands of distinct words
+
+        for (String q : hostile) {
+            for (Sort sort : Sort.values()) {
+                assertThatCode(() -> index.search(new CatalogQuery(q, null, sort, 0, 10, Set.of("public"))))
+                        .as("query %.40s sort %s", q, sort).doesNotThrowAnyException();
+            }
+        }
+        assertThat(ids("\"dân (cư* OR")).isEmpty(); // "or" is a word: every word must match
+        assertThat(ids("\"dân (cư*")).containsExactly("a"); // syntax is just punctuation
+        assertThat(ids("dân cư ".repeat(1700))).containsExactly("a");
+        assertThat(ids("AND OR NOT")).containsExactly("b"); // words, not operators
+    }
+
+    @Test
+    void emptyBlankOrNullTextMatchesEverything() {
+        for (int i = 0; i < 5; i++) {
+            index.put(doc("d" + i, "Dataset " + i).build());
+        }
+        for (String q : new String[] {null, "", "   ", "\t\n", "*", "?"}) {
+            SearchResult r = index.search(text(q));
+            assertThat(r.total()).as("[%s]", q).isEqualTo(5);
+            assertThat(r.hits()).hasSize(5);
+        }
+    }
+
+    // ---- filters and facets ---------------------------------------------------------------------
+
+    private void indexFacetFixture() {
+        Doc a = doc("a", "Dân cư Hà Nội");
+        a.themes = List.of("population", "health");
+        a.formats = List.of("CSV", "Parquet");
+        a.importance = "core";
+        a.personal = true;
+        a.priceType = "paid";
+        a.keywords = List.of("dân số", "hộ khẩu");
+        index.put(a.build());
+        Doc b = doc("b", "Dân cư Huế");
+        b.themes = List.of("population");
+        b.formats = List.of("CSV");
+        b.sharing = "shared";
+        b.publisher = "UBND Huế";
+        b.keywords = List.of("dân số");
+        index.put(b.build());
+        Doc c = doc("c", "Giá đất Huế");
+        c.themes = List.of("land");
+        c.formats = List.of("JSON");
+        c.publisher = "UBND Huế";
+        c.priceType = "free";
+        index.put(c.build());
+    }
+
+    @Test
+    void filterValuesAreOredWithinAFacetAndAndedAcrossFacets() {
+        indexFacetFixture();
+        assertThat(ids(filtered(Map.of("theme", List.of("land", "health"))))).containsExactlyInAnyOrder("a", "c");
+        assertThat(ids(filtered(Map.of("theme", List.of("population"), "publisher", List.of("UBND Huế")))))
+                .containsExactly("b");
+        assertThat(ids(filtered(Map.of("format", List.of("Parquet", "JSON"), "sharing", List.of("open")))))
+                .containsExactlyInAnyOrder("a", "c");
+        assertThat(ids(filtered(Map.of("personal", List.of("yes"))))).containsExactly("a");
+        assertThat(ids(filtered(Map.of("personal", List.of("no"))))).containsExactlyInAnyOrder("b", "c");
+        assertThat(ids(filtered(Map.of("price", List.of("paid", "free"))))).containsExactlyInAnyOrder("a", "c");
+        assertThat(ids(filtered(Map.of("keyword", List.of("dân số"))))).containsExactlyInAnyOrder("a", "b");
+        assertThat(ids(filtered(Map.of("importance", List.of("core"), "licence", List.of("CC-BY-4.0")))))
+                .containsExactly("a");
+        assertThat(ids(filtered(Map.of("theme", List.of("energy"))))).isEmpty();
+        // Filter values are normalised like the indexed ones.
+        assertThat(ids(filtered(Map.of("publisher", List.of(Normalizer.normalize("UBND Huế", Normalizer.Form.NFD))))))
+                .containsExactlyInAnyOrder("b", "c");
+        // Text and filters together.
+        assertThat(ids(new CatalogQuery("hue", Map.of("theme", List.of("land")), Sort.RELEVANCE, 0, 10, null)))
+                .containsExactly("c");
+    }
+
+    @Test
+    void unknownFacetInFiltersIsRejectedWithItsName() {
+        indexFacetFixture();
+        assertThatThrownBy(() -> index.search(filtered(Map.of("colour", List.of("red")))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("colour")
+                .hasMessageContaining("publisher, theme");
+    }
+
+    @Test
+    void facetCountsCoverAllMatchesNotJustThePage() {
+        indexFacetFixture();
+        SearchResult all = index.search(new CatalogQuery(null, null, Sort.RELEVANCE, 0, 1, null));
+        assertThat(all.total()).isEqualTo(3);
+        assertThat(all.hits()).hasSize(1);
+        assertThat(all.facets().keySet()).containsExactlyElementsOf(CatalogQuery.FACETS);
+        assertThat(all.facets().get("theme")).containsExactly(new SearchResult.FacetCount("population", 2),
+                new SearchResult.FacetCount("health", 1), new SearchResult.FacetCount("land", 1));
+        assertThat(all.facets().get("format")).containsExactly(new SearchResult.FacetCount("CSV", 2),
+                new SearchResult.FacetCount("JSON", 1), new SearchResult.FacetCount("Parquet", 1));
+        assertThat(counts(all, "personal")).isEqualTo(Map.of("no", 2L, "yes", 1L));
+        assertThat(counts(all, "price")).as("a document without a price type has no price value")
+                .isEqualTo(Map.of("paid", 1L, "free", 1L));
+        assertThat(counts(all, "keyword")).isEqualTo(Map.of("dân số", 2L, "hộ khẩu", 1L));
+
+        SearchResult hue = index.search(text("hue"));
+        assertThat(counts(hue, "publisher")).isEqualTo(Map.of("UBND Huế", 2L));
+        assertThat(counts(hue, "importance")).isEqualTo(Map.of("other", 2L));
+        assertThat(hue.facets().get("price")).containsExactly(new SearchResult.FacetCount("free", 1));
+
+        SearchResult filtered = index.search(filtered(Map.of("theme", List.of("population"))));
+        assertThat(counts(filtered, "theme")).isEqualTo(Map.of("population", 2L, "health", 1L));
+
+        SearchResult none = index.search(text("không có gì"));
+        assertThat(none.total()).isZero();
+        assertThat(none.facets()).hasSize(CatalogQuery.FACETS.size()).allSatisfy((k, v) -> assertThat(v).isEmpty());
+    }
+
+    @Test
+    void atMostFiftyValuesPerFacetMostFrequentFirstThenByValue() {
+        List<CatalogDocument> docs = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            Doc d = doc("d" + i, "Bộ dữ liệu " + i);
+            d.keywords = List.of(String.format("k%02d", i), "common");
+            d.publisher = i < 10 ? "Big" : "Small " + (char) ('a' + i % 3);
+            docs.add(d.build());
+        }
+        index.putAll(docs);
+        SearchResult r = index.search(text(null));
+        List<SearchResult.FacetCount> keywords = r.facets().get("keyword");
+        assertThat(keywords).hasSize(50);
+        assertThat(keywords.get(0)).isEqualTo(new SearchResult.FacetCount("common", 60));
+        assertThat(keywords.subList(1, 50)).extracting(SearchResult.FacetCount::value)
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 49).mapToObj(i -> String.format("k%02d", i)).toList());
+        assertThat(r.facets().get("publisher")).extracting(SearchResult.FacetCount::value)
+                .containsExactly("Small b", "Small c", "Small a", "Big"); // 17, 17, 16, 10
+        assertThat(r.facets().get("publisher")).extracting(SearchResult.FacetCount::count).containsExactly(17L, 17L, 16L, 10L);
+    }
+
+    // ---- audiences ------------------------------------------------------------------------------
+
+    @Test
+    void documentsAreVisibleOnlyToTheirAudiences() {
+        Doc pub = doc("pub", "Dân cư công khai");
+        index.put(pub.build());
+        Doc org7 = doc("org7", "Dân cư nội bộ");
+        org7.audiences = Set.of("org:7");
+        org7.themes = List.of("justice");
+        org7.publisher = "Bộ Công an";
+        index.put(org7.build());
+        Doc both = doc("both", "Dân cư chia sẻ");
+        both.audiences = Set.of("org:8", "org:7");
+        index.put(both.build());
+
+        CatalogQuery asOrg8 = new CatalogQuery("dan cu", null, Sort.RELEVANCE, 0, 10, Set.of("public", "org:8"));
+        SearchResult r = index.search(asOrg8);
+        assertThat(r.hits()).extracting(SearchResult.Hit::id).containsExactlyInAnyOrder("pub", "both");
+        assertThat(r.total()).isEqualTo(2);
+        assertThat(counts(r, "theme")).isEqualTo(Map.of("population", 2L));
+        assertThat(counts(r, "publisher")).doesNotContainKey("Bộ Công an");
+
+        SearchResult byFilter = index.search(new CatalogQuery(null, Map.of("theme", List.of("justice")), Sort.RELEVANCE,
+                0, 10, Set.of("public", "org:8")));
+        assertThat(byFilter.total()).isZero();
+
+        assertThat(ids(new CatalogQuery("dan cu", null, Sort.RELEVANCE, 0, 10, Set.of("org:7"))))
+                .containsExactlyInAnyOrder("org7", "both");
+        assertThat(ids(new CatalogQuery("dan cu", null, Sort.RELEVANCE, 0, 10, null))).hasSize(3);
+        SearchResult nobody = index.search(new CatalogQuery(null, null, Sort.RELEVANCE, 0, 10, Set.of()));
+        assertThat(nobody.total()).isZero();
+        assertThat(nobody.facets().get("theme")).isEmpty();
+    }
+
+    // ---- sorting and paging ---------------------------------------------------------------------
+
+    @Test
+    void sortsByRecencyQualityAndFoldedTitle() {
+        Doc a = doc("a", "hà Nội");
+        a.modified = Instant.parse("2023-01-01T00:00:00Z");
+        a.quality = Double.NaN;
+        Doc b = doc("b", "Đà Nẵng");
+        b.modified = Instant.parse("2025-01-01T00:00:00Z");
+        b.quality = 70;
+        Doc c = doc("c", "Cà Mau");
+        c.modified = Instant.parse("2024-01-01T00:00:00Z");
+        c.quality = 95.5;
+        Doc d = doc("d", "an Giang");
+        d.modified = null;
+        d.quality = 10;
+        Doc e = doc("e", "Điện Biên");
+        e.modified = Instant.parse("2022-01-01T00:00:00Z");
+        e.quality = Double.NaN;
+        index.putAll(List.of(a.build(), b.build(), c.build(), d.build(), e.build()));
+
+        assertThat(ids(new CatalogQuery(null, null, Sort.RECENT, 0, 10, null))).containsExactly("b", "c", "a", "e", "d");
+        assertThat(ids(new CatalogQuery(null, null, Sort.QUALITY, 0, 10, null))).containsExactly("c", "b", "d", "a", "e");
+        assertThat(ids(new CatalogQuery(null, null, Sort.TITLE, 0, 10, null))).containsExactly("d", "c", "b", "e", "a");
+        // Relevance with equal scores falls back to the newest first.
+        assertThat(ids(new CatalogQuery(null, null, Sort.RELEVANCE, 0, 10, null))).containsExactly("b", "c", "a", "e", "d");
+    }
+
+    @Test
+    void pagesAreClampedAndDeepPagesAreEmptyWithTheRightTotal() {
+        List<CatalogDocument> docs = new ArrayList<>();
+        for (int i = 0; i < 1_200; i++) {
+            Doc d = doc(String.format("d%04d", i), "Bộ dữ liệu số " + i);
+            d.modified = Instant.parse("2024-01-01T00:00:00Z").plusSeconds(i);
+            docs.add(d.build());
+        }
+        index.putAll(docs);
+
+        SearchResult page2 = index.search(new CatalogQuery("du lieu", null, Sort.RECENT, 10, 10, null));
+        assertThat(page2.total()).isEqualTo(1_200);
+        assertThat(page2.hits()).extracting(SearchResult.Hit::id)
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 10).mapToObj(i -> String.format("d%04d", 1189 - i)).toList());
+
+        assertThat(index.search(new CatalogQuery(null, null, Sort.TITLE, 0, 5_000, null)).hits()).hasSize(1_000);
+        assertThat(index.search(new CatalogQuery(null, null, Sort.TITLE, 0, -3, null)).hits()).isEmpty();
+        SearchResult tooDeep = index.search(new CatalogQuery(null, null, Sort.RELEVANCE, 100_001, 10, null));
+        assertThat(tooDeep.hits()).isEmpty();
+        assertThat(tooDeep.total()).isEqualTo(1_200);
+        assertThat(counts(tooDeep, "theme")).isEqualTo(Map.of("population", 1_200L));
+        SearchResult beyond = index.search(new CatalogQuery(null, null, Sort.RELEVANCE, 1_195, 10, null));
+        assertThat(beyond.hits()).hasSize(5);
+        assertThat(index.search(new CatalogQuery(null, null, Sort.RELEVANCE, -5, 3, null)).hits()).hasSize(3);
+        SearchResult countOnly = index.search(new CatalogQuery("so 7", null, Sort.RELEVANCE, 0, 0, null));
+        assertThat(countOnly.hits()).isEmpty();
+        assertThat(countOnly.total()).isEqualTo(1);
+
+        // Paging through equal keys neither repeats nor skips documents.
+        List<String> seen = new ArrayList<>();
+        for (int offset = 0; offset < 1_200; offset += 100) {
+            seen.addAll(ids(new CatalogQuery(null, null, Sort.QUALITY, offset, 100, null)));
+        }
+        assertThat(seen).doesNotHaveDuplicates().hasSize(1_200);
+    }
+
+    // ---- writes ---------------------------------------------------------------------------------
+
+    @Test
+    void putReplacesByIdRemoveAndReplaceAllAreVisibleAtOnce() {
+        assertThat(index.size()).isZero();
+        assertThat(index.search(text("x")).total()).isZero();
+        index.put(doc("a", "Dân cư").build());
+        index.put(doc("b", "Giá đất").build());
+        assertThat(index.size()).isEqualTo(2);
+
+        index.put(doc("a", "Chất lượng không khí").build());
+        assertThat(index.size()).isEqualTo(2);
+        assertThat(ids("dan cu")).isEmpty();
+        assertThat(ids("khong khi")).containsExactly("a");
+
+        index.remove("b");
+        index.remove("missing");
+        assertThat(index.size()).isEqualTo(1);
+        assertThat(ids("gia dat")).isEmpty();
+
+        index.replaceAll(List.of(doc("x", "Đăng ký doanh nghiệp").build(), doc("y", "Giá đất").build(),
+                doc("x", "Đăng ký doanh nghiệp 2025").build()));
+        assertThat(index.size()).isEqualTo(2);
+        assertThat(ids("khong khi")).isEmpty();
+        assertThat(ids("doanh nghiep 2025")).containsExactly("x");
+        assertThat(index.search(text(null)).facets().get("theme")).containsExactly(new SearchResult.FacetCount("population", 2));
+
+        index.replaceAll(List.of());
+        assertThat(index.size()).isZero();
+        assertThat(index.search(text(null)).facets().get("theme")).isEmpty();
+        index.putAll(List.of(doc("z", "Z").build()));
+        assertThat(ids(text(null))).containsExactly("z");
+    }
+
+    @Test
+    void oddDocumentsIndexWithoutError() {
+        Doc d = new Doc("odd");
+        d.title = null;
+        d.titleEn = "   ";
+        d.description = null;
+        d.publisher = null;
+        d.importance = "";
+        d.sharing = null;
+        d.licence = "x\u001fy\u0000z";
+        d.keywords = List.of("k".repeat(40_000), "", "  ", "tab\tbed");
+        d.columns = List.of("c".repeat(40_000));
+        d.modified = null;
+        d.quality = Double.NaN;
+        d.themes = List.of();
+        d.formats = List.of();
+        d.audiences = Set.of();
+        index.put(d.build());
+        Doc tooLongTitle = doc("long", "Dân cư ".repeat(20_000));
+        index.put(tooLongTitle.build());
+
+        assertThat(index.size()).isEqualTo(2);
+        SearchResult r = index.search(new CatalogQuery(null, null, Sort.TITLE, 0, 10, null));
+        assertThat(r.hits()).extracting(SearchResult.Hit::id).containsExactly("long", "odd");
+        assertThat(counts(r, "licence")).containsKey("x y z");
+        assertThat(ids(filtered(Map.of("licence", List.of("x\u001fy\u0000z"))))).containsExactly("odd");
+        assertThat(ids(filtered(Map.of("keyword", List.of("tab\tbed"))))).containsExactly("odd");
+        assertThatThrownBy(() -> index.put(new Doc(" ").build())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void concurrentSearchesDuringWritesSeeConsistentSnapshots() throws Exception {
+        List<CatalogDocument> first = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            first.add(doc("d" + i, "Dân cư " + i).build());
+        }
+        index.putAll(first);
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> readers = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                readers.add(pool.submit(() -> {
+                    while (!stop.get()) {
+                        SearchResult r = index.search(text("dan cu"));
+                        // replaceAll swaps 500 documents for 500 others: never a mix, never a gap.
+                        assertThat(r.total()).isIn(500L, 501L);
+                        assertThat(counts(r, "theme").values()).allSatisfy(c -> assertThat(c).isEqualTo(r.total()));
+                    }
+                    return null;
+                }));
+            }
+            for (int round = 0; round < 20; round++) {
+                index.replaceAll(first);
+                index.put(doc("extra", "Dân cư thêm").build());
+                index.remove("extra");
+            }
+            stop.set(true);
+            for (Future<?> f : readers) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            stop.set(true);
+            pool.shutdownNow();
+        }
+        assertThat(index.size()).isEqualTo(500);
+    }
+
+    @Test
+    void closedIndexRefusesWork() {
+        CatalogIndex other = CatalogIndex.inMemory();
+        other.put(doc("a", "A").build());
+        other.close();
+        other.close(); // idempotent
+        assertThatThrownBy(() -> other.search(text("a"))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> other.put(doc("b", "B").build())).isInstanceOf(IllegalStateException.class);
+    }
+}

@@ -1,0 +1,136 @@
+package vn.datafloor.server.catalog;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+
+/**
+ * A dataset as the catalog describes it: metadata, schema, classification and the state of its
+ * publication, plus the facts of its latest version in the lake.
+ *
+ * @param slug the catalog's stable name (CKAN-style: lower-case letters, digits, '-' and '_')
+ * @param dataset the lake dataset it describes
+ * @param status DRAFT (only its organisation sees it) or PUBLISHED
+ * @param reviewStatus NONE, PENDING (waits for the operator), APPROVED or OVERRIDDEN
+ * @param latest the newest version, or null before the first one
+ */
+public record CatalogEntry(
+        long id,
+        String slug,
+        String dataset,
+        long orgId,
+        String publisher,
+        String publisherKind,
+        String titleVi,
+        String titleEn,
+        String descriptionVi,
+        String descriptionEn,
+        String contactName,
+        String contactEmail,
+        List<String> themes,
+        List<String> keywords,
+        List<String> spatial,
+        LocalDate temporalStart,
+        LocalDate temporalEnd,
+        String frequency,
+        String licence,
+        String documentationUrl,
+        String importance,
+        String sharing,
+        String classificationReason,
+        String reviewStatus,
+        String reviewNote,
+        String status,
+        Instant publishedAt,
+        Instant createdAt,
+        Instant updatedAt,
+        List<Column> columns,
+        LatestVersion latest) {
+
+    public CatalogEntry {
+        themes = List.copyOf(themes);
+        keywords = List.copyOf(keywords);
+        spatial = List.copyOf(spatial);
+        columns = List.copyOf(columns);
+    }
+
+    /**
+     * One column of the schema.
+     *
+     * @param proposedCategory what detection proposed (a {@code PersonalCategory} code), null: nothing found
+     * @param personalCategory the steward's decision: a category code, "none", or null while unconfirmed
+     */
+    public record Column(int position, String name, String type, String descriptionVi, String descriptionEn, String unit,
+            String example, List<String> tags, String proposedCategory, Double proposedConfidence, String proposedEvidence,
+            String personalCategory) {
+
+        public Column {
+            tags = List.copyOf(tags);
+        }
+
+        /** Confirmed as personal data. */
+        public boolean personal() {
+            return personalCategory != null && !"none".equals(personalCategory);
+        }
+
+        /** Detection found personal data here and no steward has decided yet. */
+        public boolean unconfirmed() {
+            return proposedCategory != null && personalCategory == null;
+        }
+
+        /** Shown masked to anyone without a right to the data: personal, or possibly personal. */
+        public boolean masked() {
+            return personal() || unconfirmed();
+        }
+
+        /** The category in force: the steward's, else the proposal's. */
+        public String effectiveCategory() {
+            return personalCategory != null ? personalCategory : proposedCategory;
+        }
+    }
+
+    /** The newest version in the lake. */
+    public record LatestVersion(int version, Instant createdAt, long rows, Double quality) {}
+
+    /** The same entry with what other capabilities know: the publisher and the lake's newest version. */
+    CatalogEntry with(String publisherName, String kind, LatestVersion latestVersion) {
+        return new CatalogEntry(id, slug, dataset, orgId, publisherName, kind, titleVi, titleEn, descriptionVi, descriptionEn,
+                contactName, contactEmail, themes, keywords, spatial, temporalStart, temporalEnd, frequency, licence,
+                documentationUrl, importance, sharing, classificationReason, reviewStatus, reviewNote, status, publishedAt,
+                createdAt, updatedAt, columns, latestVersion);
+    }
+
+    public boolean published() {
+        return "PUBLISHED".equals(status);
+    }
+
+    public boolean open() {
+        return published() && "open".equals(sharing);
+    }
+
+    public boolean core() {
+        return "core".equals(importance);
+    }
+
+    /** Whether any column is (or may be) personal data. */
+    public boolean personalData() {
+        return columns.stream().anyMatch(Column::masked);
+    }
+
+    public List<Column> unconfirmedColumns() {
+        return columns.stream().filter(Column::unconfirmed).toList();
+    }
+
+    /** Metadata anyone may read: published, not private, not core. */
+    public boolean publicMetadata() {
+        return published() && sharing != null && !"private".equals(sharing) && !core();
+    }
+
+    public String title(boolean english) {
+        return english && titleEn != null && !titleEn.isBlank() ? titleEn : titleVi;
+    }
+
+    public String description(boolean english) {
+        return english && descriptionEn != null && !descriptionEn.isBlank() ? descriptionEn : descriptionVi;
+    }
+}

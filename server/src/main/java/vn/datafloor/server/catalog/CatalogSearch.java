@@ -1,0 +1,79 @@
+package vn.datafloor.server.catalog;
+
+import jakarta.annotation.PreDestroy;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+import vn.datafloor.catalog.CatalogDocument;
+import vn.datafloor.catalog.CatalogIndex;
+import vn.datafloor.catalog.CatalogQuery;
+import vn.datafloor.catalog.SearchResult;
+
+/**
+ * The search index over catalog entries. It lives in memory and is rebuilt from the control
+ * database at start; each server keeps its own and refreshes it from the database (see
+ * {@link CatalogService#refreshIndex}), so API servers stay stateless.
+ */
+@Component
+class CatalogSearch {
+
+    /** Audience of core data: staff of state agencies and the operator (Data Law: it stays within the state). */
+    static final String STATE = "state";
+
+    private final CatalogIndex index = CatalogIndex.inMemory();
+
+    void replaceAll(List<CatalogEntry> entries) {
+        index.replaceAll(entries.stream().map(CatalogSearch::document).toList());
+    }
+
+    void put(CatalogEntry entry) {
+        index.put(document(entry));
+    }
+
+    SearchResult search(CatalogQuery query) {
+        return index.search(query);
+    }
+
+    int size() {
+        return index.size();
+    }
+
+    @PreDestroy
+    void close() {
+        index.close();
+    }
+
+    /** Who may find an entry: anyone, state staff, and always its own organisation. */
+    static Set<String> audiences(CatalogEntry e) {
+        Set<String> audiences = new HashSet<>();
+        audiences.add("org:" + e.orgId());
+        if (e.publicMetadata()) {
+            audiences.add(CatalogQuery.PUBLIC);
+        } else if (e.published() && e.core() && !"private".equals(e.sharing())) {
+            audiences.add(STATE);
+        }
+        return audiences;
+    }
+
+    static CatalogDocument document(CatalogEntry e) {
+        List<String> columns = new ArrayList<>();
+        for (CatalogEntry.Column c : e.columns()) {
+            columns.add(c.name());
+            if (c.descriptionVi() != null) {
+                columns.add(c.descriptionVi());
+            }
+            if (c.descriptionEn() != null) {
+                columns.add(c.descriptionEn());
+            }
+        }
+        List<String> themes = e.themes();
+        List<String> formats = e.open() ? CatalogVocabulary.FORMATS : List.of("parquet");
+        double quality = e.latest() == null || e.latest().quality() == null ? Double.NaN : e.latest().quality();
+        return new CatalogDocument(e.slug(), e.titleVi(), e.titleEn(), e.descriptionVi(), e.descriptionEn(),
+                e.publisher() == null ? "" : e.publisher(), themes, e.keywords(), columns,
+                e.importance() == null ? "unclassified" : e.importance(), e.sharing() == null ? "unclassified" : e.sharing(),
+                e.personalData(), formats, e.licence(), null, e.updatedAt(), quality, audiences(e));
+    }
+}

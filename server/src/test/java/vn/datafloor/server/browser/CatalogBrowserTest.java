@@ -1,0 +1,118 @@
+package vn.datafloor.server.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * A first-time visitor in a real browser, never signed in: lands on the open data portal, finds a
+ * dataset by typing without diacritics, reads its classification, quality and lineage, sees masked
+ * rows of a shared dataset, and downloads the open one.
+ */
+@Tag("browser")
+@ExtendWith(Chromium.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "datafloor.demo=true", "datafloor.demo.people=2000", "datafloor.ledger.checkpoint-interval=PT12H"})
+class CatalogBrowserTest {
+
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    @DynamicPropertySource
+    static void dataDirectory(DynamicPropertyRegistry registry) throws IOException {
+        Path parent = Files.createDirectories(Path.of("target", "test-data"));
+        Path dataDir = Files.createTempDirectory(parent, "browser-catalog-").toAbsolutePath();
+        registry.add("datafloor.data-dir", dataDir::toString);
+    }
+
+    @LocalServerPort
+    int port;
+
+    private ChromeDriver browser;
+    private WebDriverWait wait;
+
+    @BeforeEach
+    void openBrowser() throws IOException {
+        browser = Chromium.start(Files.createTempDirectory(Files.createDirectories(Path.of("target", "test-data")), "chromium-"));
+        wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    private String url(String path) {
+        return "http://localhost:" + port + path;
+    }
+
+    private void screenshot(String name) throws IOException {
+        Files.createDirectories(SCREENSHOTS);
+        Files.write(SCREENSHOTS.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+    }
+
+    @Test
+    void aVisitorFindsReadsAndDownloadsOpenDataWithoutSigningIn() throws Exception {
+        browser.get(url("/"));
+        wait.until(ExpectedConditions.urlContains("/catalog"));
+        WebElement search = browser.findElement(By.id("catalog-q"));
+        search.sendKeys("san pham cong bo chat luong");
+        search.submit();
+        WebElement hit = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("hit-qltt-san-pham")));
+        assertThat(hit.getText()).contains("Danh mục sản phẩm đã công bố chất lượng", "Dữ liệu mở");
+        screenshot("catalog-search");
+
+        hit.findElement(By.tagName("a")).click();
+        WebElement title = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("dataset-title")));
+        assertThat(title.getText()).isEqualTo("Danh mục sản phẩm đã công bố chất lượng");
+        assertThat(browser.findElement(By.id("sharing")).getText()).isEqualTo("Dữ liệu mở");
+        assertThat(browser.findElement(By.id("classification")).getText()).contains("Ai cũng xem và tải về được");
+        assertThat(browser.findElements(By.cssSelector("#quality svg.trend polyline"))).isNotEmpty();
+        assertThat(browser.findElements(By.cssSelector("#lineage svg.lineage .node-version"))).isNotEmpty();
+        assertThat(browser.findElements(By.cssSelector("#preview tbody tr"))).isNotEmpty();
+        screenshot("catalog-dataset");
+
+        // The download link works for a client with no session at all.
+        String href = browser.findElement(By.id("download-csv")).getAttribute("href");
+        HttpResponse<String> csv = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(href)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(csv.statusCode()).isEqualTo(200);
+        assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+        assertThat(csv.body().lines().count()).isGreaterThan(1);
+
+        // A shared dataset: its description is public, its personal columns masked in the preview.
+        browser.get(url("/catalog?sharing=shared&lang=en"));
+        WebElement shared = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("hit-dkkd-doanh-nghiep")));
+        shared.findElement(By.tagName("a")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("preview")));
+        assertThat(browser.findElement(By.id("preview")).getText()).contains("masked");
+        List<WebElement> maskedHeaders = browser.findElements(By.cssSelector("#preview th.masked"));
+        assertThat(maskedHeaders).isNotEmpty();
+        assertThat(browser.findElements(By.id("download-csv"))).isEmpty();
+        screenshot("catalog-shared");
+    }
+}

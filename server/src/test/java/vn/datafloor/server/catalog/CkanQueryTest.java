@@ -1,0 +1,228 @@
+package vn.datafloor.server.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import vn.datafloor.catalog.CatalogQuery;
+
+/** The Solr subset of q, fq and sort that CKAN clients send, read without a server. */
+class CkanQueryTest {
+
+    private static final Instant NOW = Instant.parse("2026-05-01T10:30:00Z");
+
+    private static CkanQuery.Criteria parse(String q, String... fqs) {
+        return CkanQuery.parse(q, List.of(fqs), NOW);
+    }
+
+    private static CkanQuery.Clause clause(String field, String... values) {
+        return new CkanQuery.Clause(field, List.of(values));
+    }
+
+    // ------------------------------------------------------------------ q
+
+    @Test
+    void emptyAndMatchAllQueriesHaveNoCondition() {
+        for (String q : new String[] {null, "", "  ", "*:*"}) {
+            CkanQuery.Criteria c = parse(q);
+            assertThat(c.text()).as(q).isNull();
+            assertThat(c.clauses()).as(q).isEmpty();
+            assertThat(c.ranges()).as(q).isEmpty();
+            assertThat(c.matchesNothing()).isFalse();
+        }
+    }
+
+    @Test
+    void plainWordsAreFreeTextAndKnownFieldsInQFilter() {
+        CkanQuery.Criteria c = parse("doanh nghiệp tags:thuế organization:cuc-thue title:Bắc");
+        assertThat(c.text()).isEqualTo("doanh nghiệp Bắc");
+        assertThat(c.clauses()).containsExactly(clause("tags", "thuế"), clause("organization", "cuc-thue"));
+    }
+
+    @Test
+    void quotedPhrasesAreTextAndQuotedValuesKeepTheirSpaces() {
+        CkanQuery.Criteria c = parse("\"sản phẩm\" tags:\"an toàn thực phẩm\"");
+        assertThat(c.text()).isEqualTo("sản phẩm");
+        assertThat(c.clauses()).containsExactly(clause("tags", "an toàn thực phẩm"));
+    }
+
+    @Test
+    void unknownFieldsInQAreTextButInFqAreRefused() {
+        assertThat(parse("foo:bar").text()).isEqualTo("foo bar");
+        assertThat(parse("Hà:Nội").text()).as("not an ASCII field name: a word").isEqualTo("Hà:Nội");
+        assertThatThrownBy(() -> parse(null, "foo:bar")).isInstanceOf(CkanQuery.InvalidQueryException.class)
+                .hasMessageContaining("fq: unknown field 'foo'").hasMessageContaining("organization");
+    }
+
+    @Test
+    void orBetweenWordsIsRefusedBecauseEveryWordMustMatch() {
+        assertThatThrownBy(() -> parse("water OR air")).isInstanceOf(CkanQuery.InvalidQueryException.class)
+                .hasMessageContaining("q: OR between words is not supported");
+    }
+
+    // ------------------------------------------------------------------ fq
+
+    @Test
+    void clausesJoinedBySpaceAndOrPlusAreAllRequired() {
+        for (String fq : new String[] {"organization:a tags:x", "organization:a AND tags:x", "+organization:a +tags:x",
+                "organization:a && tags:x", "(organization:a) AND (tags:x)"}) {
+            assertThat(parse(null, fq).clauses()).as(fq).containsExactly(clause("organization", "a"), clause("tags", "x"));
+        }
+    }
+
+    @Test
+    void orBetweenValuesOfOneFieldIsOneClause() {
+        assertThat(parse(null, "organization:a OR organization:b").clauses()).containsExactly(clause("organization", "a", "b"));
+        assertThat(parse(null, "tags:(x OR \"y z\")").clauses()).containsExactly(clause("tags", "x", "y z"));
+        assertThat(parse(null, "(groups:trade || groups:health)").clauses()).containsExactly(clause("groups", "trade", "health"));
+        // ckanext-harvest joins an OR of organisations and a date range with a space: OR binds tighter.
+        CkanQuery.Criteria harvest = parse(null, "organization:a OR organization:b metadata_modified:[2026-04-01T00:00:00Z TO *]");
+        assertThat(harvest.clauses()).containsExactly(clause("organization", "a", "b"));
+        assertThat(harvest.ranges()).containsExactly(new CkanQuery.Range("metadata_modified", Instant.parse("2026-04-01T00:00:00Z"),
+                true, null, true));
+    }
+
+    @Test
+    void andInsideAValueGroupGivesOneClausePerValue() {
+        assertThat(parse(null, "tags:(x y)").clauses()).containsExactly(clause("tags", "x"), clause("tags", "y"));
+        assertThat(parse(null, "tags:(x AND y)").clauses()).containsExactly(clause("tags", "x"), clause("tags", "y"));
+    }
+
+    @Test
+    void orAcrossFieldsIsRefusedClearly() {
+        assertThatThrownBy(() -> parse(null, "organization:a OR tags:x")).isInstanceOf(CkanQuery.InvalidQueryException.class)
+                .hasMessageContaining("OR is supported only between values of one field");
+        assertThatThrownBy(() -> parse(null, "tags:(x OR y AND z)")).isInstanceOf(CkanQuery.InvalidQueryException.class)
+                .hasMessageContaining("mixing AND and OR");
+    }
+
+    @Test
+    void negationIsUnsupported() {
+        for (String fq : new String[] {"-organization:a", "NOT tags:x", "!tags:x", "tags:y -tags:x", "tags:(NOT x)"}) {
+            assertThatThrownBy(() -> parse(null, fq)).as(fq).isInstanceOf(CkanQuery.InvalidQueryException.class)
+                    .hasMessageContaining("negative clauses").hasMessageContaining("not supported");
+        }
+        assertThatThrownBy(() -> parse("-tags:x")).hasMessageStartingWith("q: negative clauses");
+    }
+
+    @Test
+    void unparseableFiltersNameTheProblem() {
+        Map<String, String> problems = Map.of(
+                "tags:\"open", "unbalanced quote",
+                "(tags:x", "unbalanced '('",
+                "tags:x)", "unbalanced ')'",
+                "tags:", "missing value after 'tags:'",
+                "tags:x OR", "OR needs a clause after it",
+                "AND tags:x", "AND needs a clause before it",
+                "tags:wat*", "wildcards",
+                "metadata_modified:[2026-01-01 TO", "unbalanced '['",
+                "metadata_modified:[2026-01-01]", "a range is written [from TO to]",
+                "tags:[a TO b]", "ranges are supported only on");
+        problems.forEach((fq, message) -> assertThatThrownBy(() -> parse(null, fq)).as(fq)
+                .isInstanceOf(CkanQuery.InvalidQueryException.class).hasMessageStartingWith("fq: ").hasMessageContaining(message));
+    }
+
+    @Test
+    void escapedCharactersAreLiteral() {
+        assertThat(parse(null, "tags:a\\ b").clauses()).containsExactly(clause("tags", "a b"));
+        assertThat(parse(null, "metadata_modified:[2026-04-01T00\\:00\\:00Z TO NOW]").ranges().get(0).from())
+                .isEqualTo(Instant.parse("2026-04-01T00:00:00Z"));
+    }
+
+    @Test
+    void dateRangesAcceptSolrForms() {
+        CkanQuery.Range r = parse(null, "metadata_modified:{2026-04-01 TO NOW-1DAY}").ranges().get(0);
+        assertThat(r.from()).isEqualTo(Instant.parse("2026-04-01T00:00:00Z"));
+        assertThat(r.fromInclusive()).isFalse();
+        assertThat(r.to()).isEqualTo(Instant.parse("2026-04-30T10:30:00Z"));
+        assertThat(r.toInclusive()).isFalse();
+        assertThat(parse(null, "metadata_created:[* TO NOW/DAY]").ranges().get(0).to()).isEqualTo(Instant.parse("2026-05-01T00:00:00Z"));
+        assertThat(parse(null, "metadata_created:[\"2026-04-01T08:00:00\" TO *]").ranges().get(0).from())
+                .isEqualTo(Instant.parse("2026-04-01T08:00:00Z"));
+        assertThatThrownBy(() -> parse(null, "metadata_modified:[yesterday TO *]")).hasMessageContaining("'yesterday' is not a date");
+
+        assertThat(r.contains(Instant.parse("2026-04-01T00:00:00Z"))).as("exclusive lower bound").isFalse();
+        assertThat(r.contains(Instant.parse("2026-04-15T00:00:00Z"))).isTrue();
+        assertThat(r.contains(Instant.parse("2026-04-30T10:30:00Z"))).as("exclusive upper bound").isFalse();
+        assertThat(r.contains(null)).isFalse();
+    }
+
+    @Test
+    void constantFieldsKeepEverythingOrNothing() {
+        assertThat(parse(null, "+state:active +dataset_type:dataset capacity:public").matchesNothing()).isFalse();
+        assertThat(parse(null, "state:draft").matchesNothing()).isTrue();
+        assertThat(parse(null, "state:(draft OR active)").matchesNothing()).isFalse();
+        assertThat(parse(null, "capacity:private").matchesNothing()).isTrue();
+    }
+
+    @Test
+    void fqListAndRepeatedFqAreAllRequired() {
+        CkanQuery.Criteria c = CkanQuery.parse("thuế", List.of("tags:a", "groups:trade"), NOW);
+        assertThat(c.text()).isEqualTo("thuế");
+        assertThat(c.clauses()).containsExactly(clause("tags", "a"), clause("groups", "trade"));
+    }
+
+    // ------------------------------------------------------------------ plan
+
+    @Test
+    void theIndexTakesOneClausePerFacetAndTheRestIsCheckedEntryByEntry() {
+        CkanQuery.Criteria c = parse(null, "organization:cuc-thue res_format:CSV tags:a tags:b license_id:cc-by-4.0 name:x groups:trade");
+        CkanQuery.Plan plan = CkanQuery.plan(c, org -> org.equals("cuc-thue") ? List.of("Cục Thuế") : List.of());
+        assertThat(plan.filters()).containsExactlyInAnyOrderEntriesOf(Map.of("publisher", List.of("Cục Thuế"), "format", List.of("csv"),
+                "keyword", List.of("a"), "licence", List.of("cc-by-4.0"), "theme", List.of("trade")));
+        assertThat(plan.residual()).containsExactly(clause("tags", "b"), clause("name", "x"));
+        assertThat(plan.matchesNothing()).isFalse();
+        assertThat(plan.filters().keySet()).allMatch(CatalogQuery.FACETS::contains);
+    }
+
+    @Test
+    void anOrganisationThatPublishesNothingMatchesNothing() {
+        CkanQuery.Plan plan = CkanQuery.plan(parse(null, "organization:nobody"), org -> List.of());
+        assertThat(plan.matchesNothing()).isTrue();
+    }
+
+    @Test
+    void residualClausesCompareLikeTheIndex() {
+        assertThat(CkanQuery.matches(clause("res_format", "csv"), Set.of("CSV", "JSON"))).isTrue();
+        assertThat(CkanQuery.matches(clause("tags", "Thuế"), Set.of("thuế"))).as("tags are exact").isFalse();
+        // NFD input (macOS, old converters) matches the NFC stored keyword.
+        assertThat(CkanQuery.matches(clause("tags", "thue\u0302\u0301"), Set.of("thuế"))).isTrue();
+        assertThat(CkanQuery.matches(clause("name", "a", "b"), Set.of("b"))).isTrue();
+    }
+
+    // ------------------------------------------------------------------ sort
+
+    @Test
+    void ckanSortsMapToTheIndexWhereItHasTheOrder() {
+        assertThat(CkanQuery.order(null).indexSort()).isEqualTo(CatalogQuery.Sort.RELEVANCE);
+        assertThat(CkanQuery.order(null).text()).isEqualTo("score desc, metadata_modified desc");
+        assertThat(CkanQuery.order("score desc, metadata_modified desc").indexSort()).isEqualTo(CatalogQuery.Sort.RELEVANCE);
+        assertThat(CkanQuery.order("metadata_modified desc").indexSort()).isEqualTo(CatalogQuery.Sort.RECENT);
+        assertThat(CkanQuery.order("title_string asc").indexSort()).isEqualTo(CatalogQuery.Sort.TITLE);
+        assertThat(CkanQuery.order("name asc").indexSort()).isNull();
+        assertThat(CkanQuery.order("id asc").indexSort()).isNull();
+        assertThat(CkanQuery.order("metadata_created desc").indexSort()).isNull();
+        assertThat(CkanQuery.order("TITLE_STRING ASC".toLowerCase()).indexSort()).isEqualTo(CatalogQuery.Sort.TITLE);
+        assertThat(CkanQuery.order("name DESC").keys()).containsExactly(new CkanQuery.SortKey("name", true));
+    }
+
+    @Test
+    void badSortsAreRefused() {
+        for (String sort : new String[] {"popularity desc", "name", "name upward", "name asc desc", ", name asc"}) {
+            assertThatThrownBy(() -> CkanQuery.order(sort)).as(sort).isInstanceOf(CkanQuery.InvalidSortException.class)
+                    .hasMessageStartingWith("Invalid \"sort\" parameter");
+        }
+    }
+
+    @Test
+    void titlesSortWithoutCaseOrDiacritics() {
+        assertThat(List.of("Hà Nội", "Đà Nẵng", "cà Mau").stream().sorted(java.util.Comparator.comparing(CkanQuery::titleKey)).toList())
+                .containsExactly("cà Mau", "Đà Nẵng", "Hà Nội");
+        assertThat(CkanPackages.organizationName("Cục Quản lý thị trường")).isEqualTo("cuc-quan-ly-thi-truong");
+        assertThat(CkanPackages.organizationName("Sở Kế hoạch và Đầu tư Bắc Ninh")).isEqualTo("so-ke-hoach-va-dau-tu-bac-ninh");
+    }
+}
