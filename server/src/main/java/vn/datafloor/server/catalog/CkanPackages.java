@@ -154,6 +154,12 @@ final class CkanPackages {
         d.put("image_display_url", "");
         d.put("created", time(created));
         d.put("package_count", o.packageCount());
+        withMembers(d, packages);
+        return d;
+    }
+
+    /** organization_show and group_show with their datasets: CKAN adds the member lists, empty here. */
+    private static void withMembers(Map<String, Object> d, List<Map<String, Object>> packages) {
         if (packages != null) {
             d.put("packages", packages);
             d.put("extras", List.of());
@@ -161,7 +167,6 @@ final class CkanPackages {
             d.put("tags", List.of());
             d.put("users", List.of());
         }
-        return d;
     }
 
     /** The organisation as embedded in a package (CKAN leaves out the counts there). */
@@ -198,13 +203,7 @@ final class CkanPackages {
         if (packageCount != null) {
             d.put("package_count", packageCount);
         }
-        if (packages != null) {
-            d.put("packages", packages);
-            d.put("extras", List.of());
-            d.put("groups", List.of());
-            d.put("tags", List.of());
-            d.put("users", List.of());
-        }
+        withMembers(d, packages);
         return d;
     }
 
