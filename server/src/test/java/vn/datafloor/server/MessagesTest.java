@@ -31,6 +31,19 @@ class MessagesTest {
     }
 
     @Test
+    void noKeyIsDefinedTwice() throws IOException {
+        for (String name : java.util.List.of("messages.properties", "messages_en.properties")) {
+            try (InputStream in = MessagesTest.class.getResourceAsStream("/" + name)) {
+                java.util.List<String> keys = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+                        .filter(l -> !l.isBlank() && !l.startsWith("#") && l.contains("="))
+                        .map(l -> l.substring(0, l.indexOf('=')).strip()).toList();
+                // A second definition silently replaces the first: a label would show an error text.
+                assertThat(keys).as(name).doesNotHaveDuplicates();
+            }
+        }
+    }
+
+    @Test
     void vietnameseAndEnglishHaveTheSameKeys() throws IOException {
         assertThat(load("messages_en.properties").stringPropertyNames())
                 .containsExactlyInAnyOrderElementsOf(load("messages.properties").stringPropertyNames());

@@ -25,7 +25,10 @@ public final class CatalogCharts {
     private static final int BOTTOM = 24;
 
     /** One line of the trend: a dimension (or the overall score) with its SVG points and last value. */
-    public record Series(String name, String points, double last) {}
+    public record Series(String name, String points, double last, List<Point> dots) {}
+
+    /** One version's score, drawn as a dot so a single version still shows. */
+    public record Point(double x, double y) {}
 
     /** A labelled tick on the x axis. */
     public record Tick(double x, String label) {}
@@ -71,6 +74,7 @@ public final class CatalogCharts {
         List<Series> series = new ArrayList<>();
         for (Map.Entry<String, List<Double>> e : values.entrySet()) {
             StringBuilder points = new StringBuilder();
+            List<Point> dots = new ArrayList<>();
             Double last = null;
             for (int i = 0; i < e.getValue().size(); i++) {
                 Double score = e.getValue().get(i);
@@ -78,10 +82,11 @@ public final class CatalogCharts {
                     continue;
                 }
                 points.append(points.length() == 0 ? "" : " ").append(fmt(x(i, scored.size()))).append(',').append(fmt(y(score)));
+                dots.add(new Point(Math.round(x(i, scored.size()) * 10) / 10.0, Math.round(y(score) * 10) / 10.0));
                 last = score;
             }
             if (last != null) {
-                series.add(new Series(e.getKey(), points.toString(), Math.round(last * 10) / 10.0));
+                series.add(new Series(e.getKey(), points.toString(), Math.round(last * 10) / 10.0, dots));
             }
         }
         return new Trend(series, ticks, TREND_WIDTH, TREND_HEIGHT);

@@ -97,14 +97,14 @@ final class CatalogValidation {
         LocalDate start = d.temporalStart();
         LocalDate end = d.temporalEnd();
         if (start != null && end != null && end.isBefore(start)) {
-            problems.add(new FieldProblem("temporalEnd", "catalog.field.temporal", "ends before it starts"));
+            problems.add(new FieldProblem("temporalEnd", "catalog.error.temporal", "ends before it starts"));
         }
         if (d.frequency() == null || CatalogVocabulary.Frequency.ofCode(d.frequency()).isEmpty()) {
-            problems.add(new FieldProblem("frequency", "catalog.field.frequency", "choose one of "
+            problems.add(new FieldProblem("frequency", "catalog.error.frequency", "choose one of "
                     + java.util.Arrays.stream(CatalogVocabulary.Frequency.values()).map(CatalogVocabulary.Frequency::code).toList()));
         }
         if (d.licence() == null || CatalogVocabulary.Licence.ofCode(d.licence()).isEmpty()) {
-            problems.add(new FieldProblem("licence", "catalog.field.licence", "choose one of "
+            problems.add(new FieldProblem("licence", "catalog.error.licence", "choose one of "
                     + java.util.Arrays.stream(CatalogVocabulary.Licence.values()).map(CatalogVocabulary.Licence::code).toList()));
         }
         if (d.documentationUrl() != null && !d.documentationUrl().isBlank() && !URL.matcher(d.documentationUrl().strip()).matches()) {
