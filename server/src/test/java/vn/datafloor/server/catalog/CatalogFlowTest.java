@@ -111,7 +111,9 @@ class CatalogFlowTest extends PlatformTest {
 
         String page = text(mvc.perform(get("/catalog/datasets/qltt-san-pham")).andReturn());
         assertThat(page).contains("Dữ liệu mở", "Ai cũng xem và tải về được", "id=\"lineage\"", "id=\"quality\"", "<polyline",
-                "id=\"preview\"", "application/ld+json", "\"@type\"");
+                "id=\"preview\"", "application/ld+json", "\"@type\"").doesNotContain("withdraw-dataset", "edit-dataset");
+        assertThat(text(mvc.perform(get("/catalog/datasets/qltt-san-pham").session(login("qltt.dulieu"))).andReturn()))
+                .contains("withdraw-dataset", "edit-dataset");
 
         int before = Integer.parseInt(text(mvc.perform(get("/catalog/datasets/qltt-san-pham")).andReturn())
                 .replaceAll("(?s).*id=\"download-count\">(\\d+)<.*", "$1"));
