@@ -199,6 +199,20 @@ public class CatalogService {
         return new Results(result.total(), entries, result.facets());
     }
 
+    /** For the dashboard: entries the actor may read, how many are published and open, and the work waiting for them. */
+    public record Summary(long visible, long published, long open, int waiting) {}
+
+    public Summary summary(Actor actor) {
+        List<CatalogEntry> visible = store.all().stream().filter(e -> canSee(actor, e)).toList();
+        int waiting = 0;
+        if (actor != null && policy.decide(actor, Action.VIEW_CATALOG_QUEUE).allowed()) {
+            Queue queue = queue(actor);
+            waiting = queue.toReview().size() + queue.toConfirm().size();
+        }
+        return new Summary(visible.size(), visible.stream().filter(CatalogEntry::published).count(),
+                visible.stream().filter(CatalogEntry::open).count(), waiting);
+    }
+
     /** What waits for someone: the actor's organisation's entries to describe or confirm, and (operator) reviews. */
     public record Queue(List<CatalogEntry> toDescribe, List<CatalogEntry> toConfirm, List<CatalogEntry> toReview) {}
 

@@ -28,9 +28,12 @@ class DashboardPage {
     private final vn.datafloor.server.integration.RunService runs;
     private final vn.datafloor.server.integration.DatasetService datasets;
 
+    private final vn.datafloor.server.catalog.CatalogService catalog;
+
     DashboardPage(OrganisationService organisations, UserService users, LedgerService ledger, AuditQueries audit,
             AccessPolicy policy, Clock clock, vn.datafloor.server.integration.RunService runs,
-            vn.datafloor.server.integration.DatasetService datasets) {
+            vn.datafloor.server.integration.DatasetService datasets, vn.datafloor.server.catalog.CatalogService catalog) {
+        this.catalog = catalog;
         this.runs = runs;
         this.datasets = datasets;
         this.organisations = organisations;
@@ -67,6 +70,7 @@ class DashboardPage {
                     .forEach(r -> latest.putIfAbsent(r.pipelineId(), r));
             model.addAttribute("qualityRuns", List.copyOf(latest.values()));
         }
+        model.addAttribute("catalog", catalog.summary(actor));
         if (policy.decide(actor, Action.VIEW_AUDIT).allowed()) {
             List<AuditQueries.TypeCount> counts = audit.countsByType(clock.instant().minus(Duration.ofDays(7)));
             long max = counts.stream().mapToLong(AuditQueries.TypeCount::count).max().orElse(1);

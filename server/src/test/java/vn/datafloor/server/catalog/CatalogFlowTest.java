@@ -343,5 +343,6 @@ class CatalogFlowTest extends PlatformTest {
         String html = text(mvc.perform(get("/catalog").param("theme", "trade").param("q", "<b>x</b>")).andReturn());
         assertThat(html).contains("&lt;b&gt;x&lt;/b&gt;").doesNotContain("<b>x</b>");
         assertThat(text(mvc.perform(get("/catalog")).andReturn())).contains("id=\"facet-theme\"", "id=\"facet-sharing\"");
+        assertThat(text(mvc.perform(get("/dashboard").session(login("yte.dulieu"))).andReturn())).contains("id=\"tile-catalog\"");
     }
 }
