@@ -291,7 +291,10 @@ public class CatalogService {
     @EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
     public void followLake() {
         for (Map.Entry<String, Long> dataset : datasets.allWithOwners().entrySet()) {
-            if (store.byDataset(dataset.getKey()).isEmpty()) {
+            // Missing, or older than the lake's newest version: a crash fell between publishing and following.
+            Optional<CatalogEntry> entry = store.byDataset(dataset.getKey());
+            Optional<Instant> newest = datasets.latestVersion(dataset.getKey()).map(v -> v.manifest().createdAt());
+            if (entry.isEmpty() || newest.isPresent() && entry.get().updatedAt().isBefore(newest.get())) {
                 try {
                     follow(dataset.getKey(), dataset.getValue());
                 } catch (RuntimeException e) {

@@ -324,6 +324,38 @@ class CatalogFlowTest extends PlatformTest {
         assertThat(versions).hasSize(2);
     }
 
+    @Autowired
+    CatalogService catalogService;
+
+    @Autowired
+    vn.datafloor.server.integration.IntegrationPaths paths;
+
+    @Test
+    void aVersionPublishedJustBeforeACrashIsFollowedAtTheNextStart() throws Exception {
+        MockHttpSession steward = login("yte.dulieu");
+        assertThat(upload(steward, "yte.sau-su-co", "a.csv", PEOPLE_CSV).getResponse().getStatus()).isEqualTo(201);
+        // A second version reaches the lake, and the process dies before the catalog hears of it.
+        clock.advance(Duration.ofMinutes(1));
+        java.nio.file.Path staging = paths.lake().stage("yte.sau-su-co");
+        try (java.sql.Connection duck = vn.datafloor.integration.lake.DuckDbConnections.open(null, "256MB", 1);
+                java.sql.Statement statement = duck.createStatement()) {
+            statement.execute("COPY (SELECT 'x' AS ma, 'Nguyễn Văn An' AS ho_ten, 'chan doan' AS chan_doan) TO '"
+                    + staging.resolve("part-0.parquet") + "' (FORMAT parquet)");
+        }
+        paths.lake().publish(staging, new vn.datafloor.integration.lake.Manifest("yte.sau-su-co", 0, clock.instant(), 1,
+                List.of(new vn.datafloor.integration.lake.Manifest.Column("ma", "VARCHAR"),
+                        new vn.datafloor.integration.lake.Manifest.Column("ho_ten", "VARCHAR"),
+                        new vn.datafloor.integration.lake.Manifest.Column("chan_doan", "VARCHAR")),
+                List.of("part-0.parquet"), "test", "test", null, Map.of("source", "test"), null));
+        assertThat(catalogService.forDataset("yte.sau-su-co").orElseThrow().columns()).extracting(CatalogEntry.Column::name)
+                .doesNotContain("chan_doan");
+        catalogService.followLake(); // what the next start does
+        CatalogEntry entry = catalogService.forDataset("yte.sau-su-co").orElseThrow();
+        assertThat(entry.columns()).extracting(CatalogEntry.Column::name).containsExactly("ma", "ho_ten", "chan_doan");
+        assertThat(entry.columns().get(2).proposedCategory()).isEqualTo("health");
+        assertThat(entry.latest().version()).isEqualTo(2);
+    }
+
     @Test
     void facetsNarrowResultsAndBadQueriesGetClearErrors() throws Exception {
         Map<String, Object> all = body(mvc.perform(get("/api/catalog/datasets")).andReturn());
