@@ -6,3 +6,22 @@ document.addEventListener('htmx:configRequest', function (event) {
     event.detail.headers[header.content] = token.content;
   }
 });
+
+// Long form posts (uploads): show the form's progress element and stop a second submit while it works.
+document.addEventListener('submit', function (event) {
+  var form = event.target;
+  var busy = form.getAttribute && form.getAttribute('data-busy');
+  if (!busy) {
+    return;
+  }
+  if (form.dataset.submitted === 'true') {
+    event.preventDefault();
+    return;
+  }
+  form.dataset.submitted = 'true';
+  var indicator = document.getElementById(busy);
+  if (indicator) {
+    indicator.hidden = false;
+  }
+  form.querySelectorAll('button[type="submit"]').forEach(function (b) { b.disabled = true; });
+});

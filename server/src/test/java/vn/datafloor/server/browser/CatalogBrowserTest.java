@@ -115,4 +115,34 @@ class CatalogBrowserTest {
         assertThat(browser.findElements(By.id("download-csv"))).isEmpty();
         screenshot("catalog-shared");
     }
+
+    @Test
+    void aStewardUploadsAFileAndSeesProposedPersonalDataAndWhatBlocksPublication() throws Exception {
+        browser.get(url("/login?lang=en"));
+        browser.findElement(By.id("username")).sendKeys("yte.dulieu");
+        browser.findElement(By.id("password")).sendKeys("Datafloor-demo-2026");
+        WebElement submit = browser.findElement(By.id("login-submit"));
+        submit.click();
+        wait.until(ExpectedConditions.stalenessOf(submit));
+        Path csv = Files.createTempFile(Files.createDirectories(Path.of("target", "test-data")), "khach-hang-", ".csv");
+        Files.writeString(csv, """
+                ma,ho_ten,ngay_sinh,so_cccd,so_dien_thoai
+                1,Nguyễn Thị Minh Khai,15/03/1985,001185012345,0912345678
+                2,Trần Văn Bình,02/11/1990,001090023456,0987654321
+                3,Lê Hoàng Nam,20/07/1978,001078034567,0903123456
+                """);
+        browser.get(url("/catalog/upload"));
+        browser.findElement(By.name("dataset")).sendKeys("yte.khach-hang-trinh-duyet");
+        browser.findElement(By.name("file")).sendKeys(csv.toAbsolutePath().toString());
+        WebElement upload = browser.findElement(By.id("upload-button"));
+        upload.click();
+        WebElement schema = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("schema")));
+        assertThat(browser.getCurrentUrl()).contains("/catalog/datasets/yte-khach-hang-trinh-duyet/edit");
+        assertThat(new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("personal-so_cccd")))
+                .getFirstSelectedOption().getAttribute("value")).isEqualTo("identity_number");
+        assertThat(schema.getText()).contains("Not confirmed");
+        assertThat(browser.findElement(By.id("publication")).getText()).contains("Classify the dataset first");
+        assertThat(browser.findElement(By.id("publish-dataset")).isEnabled()).isFalse();
+        screenshot("catalog-editor");
+    }
 }
