@@ -268,8 +268,7 @@ public class CatalogService {
     private CatalogEntry complete(CatalogEntry e) {
         Optional<Organisation> org = organisations.find(e.orgId());
         CatalogEntry.LatestVersion latest = datasets.latestVersion(e.dataset()).map(v -> {
-            Double quality = datasets.history(e.dataset()).stream().filter(f -> f.version() == v.version()).findFirst()
-                    .map(f -> f.quality() == null ? null : f.quality().overallScore()).orElse(null);
+            Double quality = datasets.qualityScore(e.dataset(), v.version()).orElse(null);
             return new CatalogEntry.LatestVersion(v.version(), v.manifest().createdAt(), v.manifest().rowCount(), quality);
         }).orElse(null);
         return e.with(org.map(Organisation::name).orElse("?"), org.map(o -> o.kind().name()).orElse(null), latest);

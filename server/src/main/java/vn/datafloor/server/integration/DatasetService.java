@@ -141,6 +141,12 @@ public class DatasetService {
         return facts;
     }
 
+    /** The overall quality score of one version's run, if a pipeline made it. */
+    public Optional<Double> qualityScore(String dataset, int version) {
+        return store.latestSuccessfulRun(dataset, version).map(IntegrationStore.RunRow::qualityJson).filter(json -> json != null)
+                .map(json -> QualityReports.fromJson(json).overallScore());
+    }
+
     /** Datasets whose latest version was built from {@code dataset} (their lineage lists it as an input). */
     public List<String> derivedFrom(String dataset) {
         List<String> derived = new ArrayList<>();
