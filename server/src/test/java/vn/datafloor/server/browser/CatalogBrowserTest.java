@@ -41,9 +41,8 @@ class CatalogBrowserTest {
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
     @DynamicPropertySource
-    static void dataDirectory(DynamicPropertyRegistry registry) throws IOException {
-        Path parent = Files.createDirectories(Path.of("target", "test-data"));
-        Path dataDir = Files.createTempDirectory(parent, "browser-catalog-").toAbsolutePath();
+    static void dataDirectory(DynamicPropertyRegistry registry) {
+        Path dataDir = Chromium.scratch("browser-catalog-");
         registry.add("datafloor.data-dir", dataDir::toString);
     }
 
@@ -55,7 +54,7 @@ class CatalogBrowserTest {
 
     @BeforeEach
     void openBrowser() throws IOException {
-        browser = Chromium.start(Files.createTempDirectory(Files.createDirectories(Path.of("target", "test-data")), "chromium-"));
+        browser = Chromium.start();
         wait = new WebDriverWait(browser, Duration.ofSeconds(30));
     }
 

@@ -65,6 +65,21 @@ final class Chromium implements ExecutionCondition {
     }
 
     /** A new headless browser with a profile of its own; the caller quits it. */
+    /** A fresh directory under target/test-data for one test class's data or one browser profile. */
+    static Path scratch(String prefix) {
+        try {
+            return java.nio.file.Files.createTempDirectory(java.nio.file.Files.createDirectories(Path.of("target", "test-data")), prefix)
+                    .toAbsolutePath();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A headless Chromium with its own fresh profile. */
+    static ChromeDriver start() {
+        return start(scratch("chromium-"));
+    }
+
     static ChromeDriver start(Path profileDir) {
         Path browser = browser().orElseThrow();
         Path driver = driver().orElseThrow();

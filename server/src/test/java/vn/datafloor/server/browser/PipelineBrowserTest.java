@@ -34,9 +34,8 @@ import org.springframework.test.context.DynamicPropertySource;
 class PipelineBrowserTest {
 
     @DynamicPropertySource
-    static void dataDirectory(DynamicPropertyRegistry registry) throws IOException {
-        Path parent = Files.createDirectories(Path.of("target", "test-data"));
-        Path dataDir = Files.createTempDirectory(parent, "browser-pipeline-").toAbsolutePath();
+    static void dataDirectory(DynamicPropertyRegistry registry) {
+        Path dataDir = Chromium.scratch("browser-pipeline-");
         registry.add("datafloor.data-dir", dataDir::toString);
     }
 
@@ -48,7 +47,7 @@ class PipelineBrowserTest {
 
     @BeforeEach
     void openBrowser() throws IOException {
-        browser = Chromium.start(Files.createTempDirectory(Files.createDirectories(Path.of("target", "test-data")), "chromium-"));
+        browser = Chromium.start();
         wait = new WebDriverWait(browser, Duration.ofSeconds(30));
         browser.get("http://localhost:" + port + "/login?lang=en");
         browser.findElement(By.id("username")).sendKeys("thue.dulieu");
