@@ -53,36 +53,39 @@ class CatalogStore {
 
     /** Every entry with its columns, for (re)building the search index. */
     List<CatalogEntry> all() {
-        Map<Long, List<CatalogEntry.Column>> columns = new LinkedHashMap<>();
-        jdbc.sql("select dataset_id, " + COLUMN_COLUMNS + " from catalog_column order by dataset_id, position")
-                .query(rs -> {
-                    columns.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(column(rs, 1));
-                });
-        return jdbc.sql("select " + DATASET_COLUMNS + " from catalog_dataset order by id")
-                .query((rs, n) -> dataset(rs, columns.getOrDefault(rs.getLong(1), List.of()))).list();
+        return entries("true order by id");
     }
 
-    /** Entries of one organisation (null: all) that wait for a steward or the operator. */
+    /** Entries changed at or after {@code since}, with their columns (other servers' changes, for the index). */
+    List<CatalogEntry> changedSince(Instant since) {
+        return entries("updated_at >= ? order by id", ts(since));
+    }
+
+    /** Every entry without its columns: enough for status, classification and timestamps. */
+    List<CatalogEntry> headers() {
+        return jdbc.sql("select " + DATASET_COLUMNS + " from catalog_dataset order by id").query((rs, n) -> dataset(rs, null)).list();
+    }
+
+    /** Entries of one organisation (null: all), most recently changed first. */
     List<CatalogEntry> ofOrganisation(Long orgId) {
-        return (orgId == null ? jdbc.sql("select " + DATASET_COLUMNS + " from catalog_dataset order by updated_at desc")
-                : jdbc.sql("select " + DATASET_COLUMNS + " from catalog_dataset where org_id = ? order by updated_at desc").param(orgId))
-                .query((rs, n) -> dataset(rs, null)).list().stream()
-                .map(e -> withColumns(e)).toList();
+        return orgId == null ? entries("true order by updated_at desc") : entries("org_id = ? order by updated_at desc", orgId);
     }
 
     private Optional<CatalogEntry> one(String where, Object param) {
-        return jdbc.sql("select " + DATASET_COLUMNS + " from catalog_dataset where " + where).param(param)
-                .query((rs, n) -> dataset(rs, null)).optional().map(this::withColumns);
+        return entries(where, param).stream().findFirst();
     }
 
-    private CatalogEntry withColumns(CatalogEntry e) {
-        List<CatalogEntry.Column> columns = jdbc.sql("select 0, " + COLUMN_COLUMNS + " from catalog_column where dataset_id = ? order by position")
-                .param(e.id()).query((rs, n) -> column(rs, 1)).list();
-        return new CatalogEntry(e.id(), e.slug(), e.dataset(), e.orgId(), null, null, e.titleVi(), e.titleEn(), e.descriptionVi(),
-                e.descriptionEn(), e.contactName(), e.contactEmail(), e.themes(), e.keywords(), e.spatial(), e.temporalStart(),
-                e.temporalEnd(), e.frequency(), e.licence(), e.documentationUrl(), e.importance(), e.sharing(),
-                e.classificationReason(), e.reviewStatus(), e.reviewNote(), e.status(), e.publishedAt(), e.createdAt(),
-                e.updatedAt(), columns, null);
+    /** Entries matching {@code where} (which may end in an order), each with its columns, in two queries. */
+    private List<CatalogEntry> entries(String where, Object... params) {
+        String condition = where.contains(" order by ") ? where.substring(0, where.indexOf(" order by ")) : where;
+        Map<Long, List<CatalogEntry.Column>> columns = new LinkedHashMap<>();
+        jdbc.sql("select dataset_id, " + COLUMN_COLUMNS + " from catalog_column where dataset_id in (select id from catalog_dataset where "
+                + condition + ") order by dataset_id, position").params(params)
+                .query(rs -> {
+                    columns.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(column(rs, 1));
+                });
+        return jdbc.sql("select " + DATASET_COLUMNS + " from catalog_dataset where " + where).params(params)
+                .query((rs, n) -> dataset(rs, columns.getOrDefault(rs.getLong(1), List.of()))).list();
     }
 
     private static CatalogEntry dataset(ResultSet rs, List<CatalogEntry.Column> columns) throws SQLException {
@@ -106,12 +109,8 @@ class CatalogStore {
                 rs.getString(i + 9), proposedConfidence, rs.getString(i + 11), rs.getString(i + 12));
     }
 
-    /** The editable description; lists are joined here so the service deals in lists only. */
-    record Metadata(String titleVi, String titleEn, String descriptionVi, String descriptionEn, String contactName,
-            String contactEmail, List<String> themes, List<String> keywords, List<String> spatial, LocalDate temporalStart,
-            LocalDate temporalEnd, String frequency, String licence, String documentationUrl) {}
-
-    void updateMetadata(long id, Metadata m, Instant now) {
+    /** Stores a checked description; lists are joined here so the service deals in lists only. */
+    void updateMetadata(long id, CatalogService.Description m, Instant now) {
         jdbc.sql("""
                 update catalog_dataset set title_vi = ?, title_en = ?, description_vi = ?, description_en = ?, contact_name = ?,
                 contact_email = ?, themes = ?, keywords = ?, spatial = ?, temporal_start = ?, temporal_end = ?, frequency = ?,

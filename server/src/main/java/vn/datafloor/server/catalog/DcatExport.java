@@ -132,7 +132,7 @@ class DcatExport {
     /** Which entries are public and when each last changed: any edit, publication or new version touches it. */
     private String fingerprint() {
         StringBuilder print = new StringBuilder();
-        for (CatalogEntry e : store.all()) {
+        for (CatalogEntry e : store.headers()) {
             if (e.publicMetadata()) {
                 print.append(e.id()).append('@').append(e.updatedAt()).append(';');
             }

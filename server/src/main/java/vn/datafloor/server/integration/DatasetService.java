@@ -183,7 +183,7 @@ public class DatasetService {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             try (InputStream in = new DigestInputStream(content, sha);
                     OutputStream out = Files.newOutputStream(dir.resolve(stored))) {
-                copyLimited(in, out);
+                SourceService.copyLimited(in, out, maxUploadBytes);
             }
             String fingerprint = HexFormat.of().formatHex(sha.digest());
             try (Connection duck = DuckDbConnections.open(dir, "512MB", 2); Statement statement = duck.createStatement()) {
@@ -279,19 +279,6 @@ public class DatasetService {
     private static String safeFileName(String filename) {
         String base = filename == null ? "file" : Path.of(filename.replace('\\', '/')).getFileName().toString();
         return base.replaceAll("[^\\p{L}\\p{N}._-]", "_");
-    }
-
-    private void copyLimited(InputStream in, OutputStream out) throws IOException {
-        byte[] buffer = new byte[1 << 16];
-        long total = 0;
-        for (int n; (n = in.read(buffer)) > 0; ) {
-            total += n;
-            if (total > maxUploadBytes) {
-                throw new ProblemException(HttpStatus.PAYLOAD_TOO_LARGE, "source.fileTooLarge",
-                        "The file is larger than " + maxUploadBytes + " bytes", maxUploadBytes / (1024 * 1024));
-            }
-            out.write(buffer, 0, n);
-        }
     }
 
     private static void deleteQuietly(Path dir) {

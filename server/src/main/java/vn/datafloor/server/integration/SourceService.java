@@ -174,7 +174,7 @@ public class SourceService {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             long size;
             try (OutputStream out = new DigestOutputStream(Files.newOutputStream(partial), sha)) {
-                size = copyLimited(content, out);
+                size = copyLimited(content, out, maxUploadBytes);
             } catch (RuntimeException | IOException e) {
                 Files.deleteIfExists(partial);
                 throw e;
@@ -199,7 +199,8 @@ public class SourceService {
         }
     }
 
-    private long copyLimited(InputStream in, OutputStream out) throws IOException {
+    /** Copies an upload, refusing it (413) as soon as it passes {@code maxUploadBytes}; shared by every upload path. */
+    static long copyLimited(InputStream in, OutputStream out, long maxUploadBytes) throws IOException {
         byte[] buffer = new byte[1 << 16];
         long total = 0;
         for (int n; (n = in.read(buffer)) > 0; ) {
