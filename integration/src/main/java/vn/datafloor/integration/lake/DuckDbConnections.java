@@ -8,8 +8,12 @@ import java.sql.Statement;
 import java.util.Properties;
 
 /**
- * Opens DuckDB the one safe way: no extension is ever downloaded or auto-loaded (only the linked
- * core_functions, icu, json and parquet exist), memory is capped and spills to a temp directory.
+ * The one factory for DuckDB connections. Every connection refuses to download or auto-load
+ * extensions (only the linked core_functions, icu, json and parquet exist), caps memory and spills
+ * to a temp directory. Trusted code prepares a connection (attaches or loads exactly the inputs),
+ * then {@link #lock} seals it before any user-written SQL runs: from then on DuckDB itself refuses
+ * files, network, ATTACH, extensions and configuration changes, except the directories and files the
+ * {@link Lockdown} names. An architecture test keeps this class the only place DuckDB is opened.
  */
 public final class DuckDbConnections {
 
@@ -40,6 +44,36 @@ public final class DuckDbConnections {
             }
         }
         return connection;
+    }
+
+    /**
+     * Seals a prepared connection: after this, SQL on it reaches only its own tables and what
+     * {@code lockdown} names, and no statement can loosen that (the configuration is locked).
+     */
+    public static LockedConnection lock(Connection connection, Lockdown lockdown) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET allowed_directories = " + list(lockdown.directories().stream()
+                    .map(p -> p.toString().endsWith("/") ? p.toString() : p + "/").toList()));
+            statement.execute("SET allowed_paths = " + list(lockdown.files().stream().map(Path::toString).toList()));
+            statement.execute("SET enable_external_access = false");
+            statement.execute("SET allow_community_extensions = false");
+            statement.execute("SET autoinstall_known_extensions = false");
+            statement.execute("SET autoload_known_extensions = false");
+            statement.execute("SET lock_configuration = true");
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
+        return new LockedConnection(connection, lockdown);
+    }
+
+    /** An in-memory connection locked at once: for parsing and for work on values only. */
+    public static LockedConnection openSealed(String memoryLimit, java.time.Duration statementTimeout) throws SQLException {
+        return lock(open(null, memoryLimit, 1), Lockdown.sealed(statementTimeout));
+    }
+
+    private static String list(java.util.List<String> values) {
+        return "[" + String.join(", ", values.stream().map(DuckDbConnections::literal).toList()) + "]";
     }
 
     /** Quotes an identifier for DuckDB SQL. */
