@@ -19,6 +19,9 @@ public final class DuckDbParser {
     /** Longest text handed to the parser; validation refuses longer input before parsing. */
     public static final int MAX_SQL_LENGTH = 100_000;
 
+    /** The error of a text holding a statement other than SELECT. */
+    public static final String NOT_SELECT = "is not a SELECT statement";
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static LockedConnection parser;
 
@@ -59,7 +62,7 @@ public final class DuckDbParser {
         if (tree.path("error").asBoolean(false)) {
             String type = tree.path("error_type").asString("");
             if ("not implemented".equals(type)) {
-                return new Parsed(null, "is not a SELECT statement");
+                return new Parsed(null, NOT_SELECT);
             }
             String message = tree.path("error_message").asString("syntax error");
             return new Parsed(null, message);

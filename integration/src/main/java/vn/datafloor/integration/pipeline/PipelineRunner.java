@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.Period;
@@ -35,6 +36,8 @@ import vn.datafloor.integration.connect.SourceLoader;
 import vn.datafloor.integration.lake.DatasetVersion;
 import vn.datafloor.integration.lake.DuckDbConnections;
 import vn.datafloor.integration.lake.Lake;
+import vn.datafloor.integration.lake.LockedConnection;
+import vn.datafloor.integration.lake.Lockdown;
 import vn.datafloor.integration.lake.Manifest;
 import vn.datafloor.integration.pipeline.PipelineSpec.Dimension;
 import vn.datafloor.integration.pipeline.PipelineSpec.QualityRule;
@@ -56,8 +59,18 @@ public final class PipelineRunner {
     private final String memoryLimit;
     private final int threads;
     private final SqlLibrary library;
+    private final Duration statementTimeout;
+    /** The locked connection of the run on this thread, whose deadline each statement observes. */
+    private final ThreadLocal<LockedConnection> deadlines = new ThreadLocal<>();
 
     public PipelineRunner(Lake lake, Path workRoot, String memoryLimit, int threads, SqlLibrary library) {
+        this(lake, workRoot, memoryLimit, threads, library, Duration.ofHours(2));
+    }
+
+    /** {@code statementTimeout} bounds each statement of a run once the steward's expressions can reach it. */
+    public PipelineRunner(Lake lake, Path workRoot, String memoryLimit, int threads, SqlLibrary library,
+            Duration statementTimeout) {
+        this.statementTimeout = statementTimeout;
         this.lake = lake;
         this.workRoot = workRoot;
         this.memoryLimit = memoryLimit;
@@ -95,8 +108,13 @@ public final class PipelineRunner {
         try {
             Files.createDirectories(work);
             // A database file in the run's scratch space: tables larger than memory live on disk, not in RAM.
-            try (Connection duck = DuckDbConnections.openFile(work.resolve("run.duckdb"), work.resolve("spill"), memoryLimit, threads)) {
+            Connection trusted = DuckDbConnections.openFile(work.resolve("run.duckdb"), work.resolve("spill"), memoryLimit, threads);
+            try (trusted) {
+                Connection duck = trusted;
                 library.install(duck);
+                if (spec.addressColumn() != null) {
+                    vn.datafloor.integration.standardize.ReferenceTables.install(duck);
+                }
                 control.progress("reading", 5);
                 control.log("INFO", "Reading " + spec.source().type() + " source");
                 SourceLoader loader = new SourceLoader(duck, request.inputDirectory(), work, request.credentials(),
@@ -119,6 +137,13 @@ public final class PipelineRunner {
                             source.encoding(), source.warnings());
                 }
 
+                // From here on the steward's expressions run: seal the connection first. It keeps only its own
+                // tables, this run's staging folder and quarantine folder, and the previous version to diff against.
+                staging = lake.stage(spec.dataset());
+                Path quarantineDirectory = Files.createDirectories(lake.root().resolve("_quarantine").resolve(spec.dataset()));
+                LockedConnection locked = DuckDbConnections.lock(duck, new Lockdown(List.of(staging, quarantineDirectory),
+                        previous.map(DatasetVersion::files).orElse(List.of()), statementTimeout));
+                this.deadlines.set(locked);
                 control.progress("mapping", 20);
                 List<String> targetColumns = map(duck, spec, source.columns(), control);
                 control.checkCancelled();
@@ -139,10 +164,9 @@ public final class PipelineRunner {
                             + " published, " + report.rowsQuarantined() + " quarantined; nothing was published");
                 }
                 control.progress("writing", 80);
-                staging = lake.stage(spec.dataset());
                 execute(duck, control, "COPY (SELECT " + columnList(targetColumns) + " FROM checked WHERE NOT _rejected) TO "
                         + literal(staging.resolve("part-0.parquet").toString()) + " (FORMAT parquet, COMPRESSION zstd)");
-                Path quarantine = writeQuarantine(duck, spec, request, targetColumns, report, control);
+                Path quarantine = writeQuarantine(duck, spec, request, targetColumns, report, control, quarantineDirectory);
                 control.checkCancelled();
 
                 control.progress("publishing", 92);
@@ -172,6 +196,7 @@ public final class PipelineRunner {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
+            deadlines.remove();
             if (staging != null) {
                 lake.discard(staging);
             }
@@ -184,7 +209,7 @@ public final class PipelineRunner {
             throws SQLException {
         StringBuilder select = new StringBuilder("SELECT rowid + 1 AS _row");
         for (Map.Entry<String, String> mapping : spec.mapping().entrySet()) {
-            String expression = expression(mapping.getValue(), sourceColumns);
+            String expression = expression(mapping.getValue(), sourceColumns, "mapping." + mapping.getKey());
             probe(duck, "source_rows", expression, "mapping." + mapping.getKey(), sourceColumns);
             select.append(", ").append(expression).append(" AS ").append(identifier(mapping.getKey()));
         }
@@ -201,8 +226,9 @@ public final class PipelineRunner {
         List<String> columns = new ArrayList<>(mapped);
         String relation = "SELECT * FROM mapped";
         for (Map.Entry<String, String> entry : spec.standardize().entrySet()) {
-            probe(duck, "(" + relation + ")", entry.getValue(), "standardize." + entry.getKey(), columns);
-            String clause = entry.getValue() + " AS " + identifier(entry.getKey());
+            String expression = checked(entry.getValue(), columns, "standardize." + entry.getKey());
+            probe(duck, "(" + relation + ")", expression, "standardize." + entry.getKey(), columns);
+            String clause = expression + " AS " + identifier(entry.getKey());
             if (columns.contains(entry.getKey())) {
                 relation = "SELECT * REPLACE (" + clause + ") FROM (" + relation + ")";
             } else {
@@ -219,7 +245,6 @@ public final class PipelineRunner {
     private List<String> matchAddresses(Connection duck, PipelineSpec spec, List<String> columns, RunControl control)
             throws SQLException {
         control.log("INFO", "Matching addresses in " + spec.addressColumn() + " to the 2025 administrative units");
-        vn.datafloor.integration.standardize.ReferenceTables.install(duck);
         List<String> added = List.of("house_street", "commune_code", "province_code", "address_confidence", "address_method");
         List<String> kept = columns.stream().filter(c -> !added.contains(c)).toList();
         execute(duck, control, "CREATE OR REPLACE TABLE address_input AS SELECT _row, " + identifier(spec.addressColumn())
@@ -254,13 +279,14 @@ public final class PipelineRunner {
                             + ", which the mapping does not produce; known columns: " + known);
                 }
             }
-            if (rule.check() != null) {
-                probe(duck, "standardized", rule.check(), "quality[" + (i + 1) + "].check", known);
+            String check = rule.check() == null ? null : checked(rule.check(), known, "quality[" + (i + 1) + "].check");
+            if (check != null) {
+                probe(duck, "standardized", check, "quality[" + (i + 1) + "].check", known);
             }
             String failure = switch (rule.dimension()) {
                 case COMPLETENESS -> String.join(" OR ", rule.columns().stream()
                         .map(c -> "(s." + identifier(c) + " IS NULL OR trim(CAST(s." + identifier(c) + " AS VARCHAR)) = '')").toList());
-                case VALIDITY, CONSISTENCY -> "coalesce(NOT (" + rule.check() + "), false)";
+                case VALIDITY, CONSISTENCY -> "coalesce(NOT (" + check + "), false)";
                 case UNIQUENESS -> uniqueness(rule, i, joins);
                 case TIMELINESS -> "coalesce(TRY_CAST(s." + identifier(rule.columns().get(0)) + " AS DATE) < DATE "
                         + literal(today.minus(Period.parse(rule.maxAge())).toString()) + ", false)";
@@ -344,7 +370,7 @@ public final class PipelineRunner {
     }
 
     private Path writeQuarantine(Connection duck, PipelineSpec spec, RunRequest request, List<String> columns,
-            QualityReport report, RunControl control) throws SQLException, IOException {
+            QualityReport report, RunControl control, Path directory) throws SQLException, IOException {
         if (report.rowsQuarantined() == 0) {
             return null;
         }
@@ -355,8 +381,6 @@ public final class PipelineRunner {
             }
         }
         String reasonExpr = reasons.isEmpty() ? "NULL" : "concat_ws('; ', " + String.join(", ", reasons) + ")";
-        Path directory = lake.root().resolve("_quarantine").resolve(spec.dataset());
-        Files.createDirectories(directory);
         Path file = directory.resolve(request.runId() + ".parquet");
         Path partial = directory.resolve("." + request.runId() + "." + UUID.randomUUID() + ".tmp");
         String rows = "SELECT CAST(_row AS BIGINT) AS source_record, " + reasonExpr + " AS reason, NULL::VARCHAR AS raw, "
@@ -398,9 +422,18 @@ public final class PipelineRunner {
 
     // --- helpers
 
-    /** A bare source column name may contain spaces or capitals: quote it; anything else is an expression. */
-    private static String expression(String text, List<String> sourceColumns) {
-        return sourceColumns.contains(text) ? identifier(text) : text;
+    /** A bare source column name may contain spaces or capitals: quote it; anything else is a checked expression. */
+    private static String expression(String text, List<String> sourceColumns, String field) {
+        return sourceColumns.contains(text) ? identifier(text) : checked(text, sourceColumns, field);
+    }
+
+    /** DuckDB's rendering of an expression checked on its parse tree against the columns it may use. */
+    private static String checked(String text, List<String> columns, String field) {
+        SqlExpressions.Checked checked = SqlExpressions.check(text, columns);
+        if (!checked.ok()) {
+            throw new PipelineException(field + ": " + String.join("; ", checked.problems()));
+        }
+        return checked.sql();
     }
 
     /** Binds the expression against the relation without reading it, to report mistakes by spec key. */
@@ -449,11 +482,22 @@ public final class PipelineRunner {
         return columns.stream().map(c -> new Manifest.Column(c, types.getOrDefault(c, "VARCHAR"))).toList();
     }
 
-    private static void execute(Connection duck, RunControl control, String sql) throws SQLException {
+    private void execute(Connection duck, RunControl control, String sql) throws SQLException {
         control.checkCancelled();
+        LockedConnection locked = deadlines.get();
         try (Statement statement = duck.createStatement()) {
             control.running(statement);
-            statement.execute(sql);
+            if (locked == null) {
+                statement.execute(sql);
+            } else {
+                try (LockedConnection.Deadline deadline = locked.deadline(statement)) {
+                    try {
+                        statement.execute(sql);
+                    } catch (SQLException e) {
+                        throw deadline.translate(e);
+                    }
+                }
+            }
         } finally {
             control.running(null);
         }

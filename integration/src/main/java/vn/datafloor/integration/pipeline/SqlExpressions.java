@@ -85,6 +85,9 @@ public final class SqlExpressions {
         }
         DuckDbParser.Parsed parsed = DuckDbParser.parseSelect("SELECT " + expression);
         if (!parsed.ok()) {
+            if (DuckDbParser.NOT_SELECT.equals(parsed.error())) {
+                return new Checked(null, List.of("';' and statements are not allowed: an expression is not a statement"));
+            }
             return new Checked(null, List.of("Not a valid expression: " + parsed.error()));
         }
         JsonNode statements = parsed.statements();
