@@ -46,6 +46,10 @@ import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import vn.datafloor.integration.lake.DuckDbConnections;
+import vn.datafloor.integration.lake.DuckDbParser;
+import vn.datafloor.integration.lake.LockedConnection;
+import vn.datafloor.integration.lake.Lockdown;
 import vn.datafloor.integration.pipeline.PipelineSpec.SourceSpec;
 
 /**
@@ -57,6 +61,8 @@ public final class SourceLoader {
 
     private static final Pattern SAFE_COLUMN = Pattern.compile("[\\p{L}\\p{N}_ .-]{1,100}");
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Largest page an HTTP API may answer with. */
+    private static final long MAX_PAGE_BYTES = 64L * 1024 * 1024;
 
     /** Resolves a stored credential's name to its secret, for jdbc passwords and http tokens. */
     public interface Credentials {
@@ -68,9 +74,17 @@ public final class SourceLoader {
     private final Path workDirectory;
     private final Credentials credentials;
     private final BooleanSupplier cancelled;
+    private final NetworkPolicy network;
 
     public SourceLoader(Connection duck, Path inputDirectory, Path workDirectory, Credentials credentials,
             BooleanSupplier cancelled) {
+        this(duck, inputDirectory, workDirectory, credentials, cancelled, NetworkPolicy.PUBLIC_ONLY);
+    }
+
+    /** {@code network}: which addresses databases and APIs of this organisation may be reached at. */
+    public SourceLoader(Connection duck, Path inputDirectory, Path workDirectory, Credentials credentials,
+            BooleanSupplier cancelled, NetworkPolicy network) {
+        this.network = network;
         this.duck = duck;
         this.inputDirectory = inputDirectory.toAbsolutePath().normalize();
         this.workDirectory = workDirectory;
@@ -329,20 +343,58 @@ public final class SourceLoader {
             sql = "SELECT * FROM (" + sql + ") AS src" + (lastWatermark == null ? "" : " WHERE " + source.watermark() + " > ?")
                     + " ORDER BY " + source.watermark();
         }
-        Properties properties = new Properties();
-        if (source.user() != null) {
-            properties.setProperty("user", source.user());
-        }
-        if (source.credential() != null) {
-            properties.setProperty("password", credentials.secret(source.credential()));
-        }
         int timeout = source.timeoutSeconds() == null ? 60 : source.timeoutSeconds();
-        DriverManager.setLoginTimeout(timeout);
+        JdbcSources.Target target = JdbcSources.resolve(source.url(), inputDirectory);
         MessageDigest digest = sha256();
         String watermark = lastWatermark;
-        try (Connection external = DriverManager.getConnection(source.url(), properties);
-                PreparedStatement query = external.prepareStatement(sql)) {
-            query.setQueryTimeout(timeout);
+        LockedConnection lockedDuckDb = null;
+        Connection external;
+        if (target.duckDb()) {
+            // An agency's DuckDB file: attached read-only to a connection sealed before the steward's query runs.
+            if (source.query() != null) {
+                DuckDbParser.Parsed parsed = DuckDbParser.parseSelect(source.query());
+                if (!parsed.ok() || parsed.statements().size() != 1) {
+                    throw new SecurityRefusal("The query must be one SELECT statement");
+                }
+            }
+            external = DuckDbConnections.open(null, "512MB", 1);
+            try (Statement statement = external.createStatement()) {
+                statement.execute("ATTACH " + literal(target.duckDbFile().toString()) + " AS agency (READ_ONLY)");
+                statement.execute("USE agency");
+            } catch (SQLException e) {
+                external.close();
+                throw new SourceException("The DuckDB file could not be opened: it is not a DuckDB database or is damaged", e);
+            }
+            lockedDuckDb = DuckDbConnections.lock(external, Lockdown.sealed(Duration.ofSeconds(timeout)));
+        } else {
+            for (String host : target.hosts()) {
+                network.vet(host);
+            }
+            Properties properties = new Properties();
+            if (source.user() != null) {
+                properties.setProperty("user", source.user());
+            }
+            if (source.credential() != null) {
+                properties.setProperty("password", credentials.secret(source.credential()));
+            }
+            DriverManager.setLoginTimeout(timeout);
+            try {
+                external = JdbcSources.driver(target).connect(target.url(), properties);
+            } catch (SQLException e) {
+                throw new SourceException("The database refused the connection or could not be reached; check the host, port,"
+                        + " database name, user and secret", e);
+            }
+            try {
+                external.setReadOnly(true);
+            } catch (SQLException ignored) {
+                // a driver without read-only connections: the account's own rights remain the limit
+            }
+        }
+        try (external; PreparedStatement query = external.prepareStatement(sql);
+                LockedConnection.Deadline deadline = lockedDuckDb == null ? null : lockedDuckDb.deadline(query)) {
+            if (lockedDuckDb == null) {
+                query.setQueryTimeout(timeout);
+            }
             query.setFetchSize(10_000);
             if (source.watermark() != null && lastWatermark != null) {
                 bindWatermark(query, lastWatermark);
@@ -385,12 +437,18 @@ public final class SourceLoader {
         } catch (SQLTimeoutException e) {
             throw new SourceException("The database did not answer within " + timeout + " s; try again later or raise timeout_seconds", e);
         } catch (SQLException e) {
+            String message = e.getMessage() == null ? "" : e.getMessage();
+            if (message.contains("Permission Error") || message.contains("disabled by configuration")
+                    || message.contains("configuration has been locked")) {
+                throw new SecurityRefusal("The query tried to reach a file, the network, an extension or a setting, which a"
+                        + " source query may not do: select from the database's own tables", e);
+            }
             // 57014: the server cancelled the statement, here because the query timeout ran out.
-            if ("57014".equals(e.getSQLState())
-                    || e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("timeout")) {
+            if ("57014".equals(e.getSQLState()) || message.toLowerCase(Locale.ROOT).contains("timeout")
+                    || message.contains("INTERRUPT")) {
                 throw new SourceException("The database did not answer within " + timeout + " s; try again later or raise timeout_seconds", e);
             }
-            throw new SourceException("The database could not be read: " + firstLine(e.getMessage()), e);
+            throw new SourceException("The database could not be read: " + ErrorTexts.withoutValues(firstLine(message)), e);
         }
         try (Statement statement = duck.createStatement()) {
             statement.execute("CREATE OR REPLACE TABLE source_rejects (line BIGINT, reason VARCHAR, raw VARCHAR)");
@@ -426,11 +484,10 @@ public final class SourceLoader {
     private LoadedSource http(SourceSpec source) throws IOException, SQLException {
         int timeout = source.timeoutSeconds() == null ? 30 : source.timeoutSeconds();
         int maxPages = source.maxPages() == null ? 10_000 : source.maxPages();
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(timeout))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
         Path lines = workDirectory.resolve("source.http.jsonl");
         MessageDigest digest = sha256();
-        try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(lines), 1 << 16)) {
+        try (GuardedHttp client = new GuardedHttp(network, Duration.ofSeconds(timeout), MAX_PAGE_BYTES);
+                OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(lines), 1 << 16)) {
             for (int page = 1; page <= maxPages; page++) {
                 if (cancelled.getAsBoolean()) {
                     throw new SourceException("Cancelled");
@@ -439,25 +496,32 @@ public final class SourceLoader {
                 if (source.pageParameter() != null) {
                     url += (url.contains("?") ? "&" : "?") + source.pageParameter() + "=" + page;
                 }
-                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(timeout))
-                        .header("Accept", "application/json");
+                Map<String, String> headers = new java.util.LinkedHashMap<>();
+                headers.put("Accept", "application/json");
                 if (source.credential() != null) {
-                    request.header("Authorization", "Bearer " + credentials.secret(source.credential()));
+                    headers.put("Authorization", "Bearer " + credentials.secret(source.credential()));
                 }
-                HttpResponse<byte[]> response;
+                GuardedHttp.Response response;
+                URI uri;
                 try {
-                    response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-                } catch (HttpTimeoutException e) {
+                    uri = URI.create(url);
+                } catch (IllegalArgumentException e) {
+                    throw new SourceException("The API url is not a valid URL");
+                }
+                try {
+                    response = client.get(uri, headers);
+                } catch (java.net.SocketTimeoutException | org.apache.hc.core5.http.ConnectionRequestTimeoutException e) {
                     throw new SourceException("The API did not answer page " + page + " within " + timeout + " s", e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new SourceException("Interrupted while reading the API", e);
                 } catch (IOException e) {
-                    throw new SourceException("The API connection failed at page " + page + ": " + e.getMessage()
+                    throw new SourceException("The API could not be reached at page " + page
                             + "; nothing was published, run again when it is back", e);
                 }
-                if (response.statusCode() / 100 != 2) {
-                    throw new SourceException("The API answered HTTP " + response.statusCode() + " for page " + page);
+                if (response.status() / 100 == 3) {
+                    throw new SourceException("The API redirected page " + page + " elsewhere; give the final URL (redirects are"
+                            + " not followed)");
+                }
+                if (response.status() / 100 != 2) {
+                    throw new SourceException("The API answered HTTP " + response.status() + " for page " + page);
                 }
                 digest.update(response.body());
                 JsonNode body;

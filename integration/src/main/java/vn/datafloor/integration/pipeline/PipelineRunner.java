@@ -30,7 +30,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import vn.datafloor.integration.connect.ErrorTexts;
 import vn.datafloor.integration.connect.LoadedSource;
+import vn.datafloor.integration.connect.NetworkPolicy;
+import vn.datafloor.integration.connect.SecurityRefusal;
 import vn.datafloor.integration.connect.SourceException;
 import vn.datafloor.integration.connect.SourceLoader;
 import vn.datafloor.integration.lake.DatasetVersion;
@@ -81,7 +84,14 @@ public final class PipelineRunner {
 
     /** Everything a run needs besides the spec. */
     public record RunRequest(String runId, Path inputDirectory, String lastWatermark, SourceLoader.Credentials credentials,
-            SourceResolver sources, Map<String, String> lineage, Instant now) {}
+            SourceResolver sources, Map<String, String> lineage, Instant now, NetworkPolicy network) {
+
+        /** A request whose sources may reach public addresses only. */
+        public RunRequest(String runId, Path inputDirectory, String lastWatermark, SourceLoader.Credentials credentials,
+                SourceResolver sources, Map<String, String> lineage, Instant now) {
+            this(runId, inputDirectory, lastWatermark, credentials, sources, lineage, now, NetworkPolicy.PUBLIC_ONLY);
+        }
+    }
 
     /** Turns {@code source: {ref: name}} into the registered source's full description. */
     public interface SourceResolver {
@@ -118,7 +128,7 @@ public final class PipelineRunner {
                 control.progress("reading", 5);
                 control.log("INFO", "Reading " + spec.source().type() + " source");
                 SourceLoader loader = new SourceLoader(duck, request.inputDirectory(), work, request.credentials(),
-                        control::cancelled);
+                        control::cancelled, request.network());
                 LoadedSource source = loader.load(spec.source(), request.lastWatermark());
                 control.log("INFO", "Read " + source.rows() + " rows (" + source.encoding() + "), " + source.rejected()
                         + " unreadable records");
@@ -192,7 +202,13 @@ public final class PipelineRunner {
             if (control.cancelled()) {
                 throw new RunControl.RunCancelledException();
             }
-            throw new PipelineException("The pipeline failed: " + firstLine(e.getMessage()), e);
+            String message = firstLine(e.getMessage());
+            if (message.contains("Permission Error") || message.contains("configuration has been locked")) {
+                throw new SecurityRefusal("An expression tried to reach a file, the network or a setting, which pipeline"
+                        + " expressions may not do", e);
+            }
+            // DuckDB quotes the value that failed ("could not convert string '0012…'"): never shown.
+            throw new PipelineException("The pipeline failed: " + ErrorTexts.withoutValues(message), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

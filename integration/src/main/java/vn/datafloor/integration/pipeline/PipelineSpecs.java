@@ -286,6 +286,18 @@ public final class PipelineSpecs {
                     case "jdbc" -> {
                         if (spec.url() == null) {
                             problems.add(new SpecProblem(line(node), "source.url", "A jdbc source needs a url"));
+                        } else {
+                            // The same check as for registered sources: an inline source is no way around it.
+                            for (String problem : vn.datafloor.integration.connect.JdbcSources.problems(spec.url())) {
+                                problems.add(new SpecProblem(line(node), "source.url", problem));
+                            }
+                        }
+                        if (spec.query() != null && spec.url() != null && spec.url().toLowerCase(java.util.Locale.ROOT)
+                                .startsWith("jdbc:duckdb:")) {
+                            var parsed = vn.datafloor.integration.lake.DuckDbParser.parseSelect(spec.query());
+                            if (!parsed.ok() || parsed.statements().size() != 1) {
+                                problems.add(new SpecProblem(line(node), "source.query", "The query must be one SELECT statement"));
+                            }
                         }
                         if ((spec.table() == null) == (spec.query() == null)) {
                             problems.add(new SpecProblem(line(node), "source.table", "Give either table or query"));
@@ -294,6 +306,9 @@ public final class PipelineSpecs {
                     case "http" -> {
                         if (spec.url() == null || !(spec.url().startsWith("http://") || spec.url().startsWith("https://"))) {
                             problems.add(new SpecProblem(line(node), "source.url", "An http source needs an http(s) url"));
+                        } else if (vn.datafloor.integration.connect.OutboundUrls.problem(spec.url()) != null) {
+                            problems.add(new SpecProblem(line(node), "source.url",
+                                    vn.datafloor.integration.connect.OutboundUrls.problem(spec.url())));
                         }
                     }
                     default -> { }
