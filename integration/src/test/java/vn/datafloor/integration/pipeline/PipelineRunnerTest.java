@@ -53,8 +53,10 @@ class PipelineRunnerTest {
     }
 
     private RunResult run(PipelineSpec spec, String watermark, RunControl control) {
+        // The test's HTTP API listens on loopback, which only an operator's allowance opens.
         return runner.run(spec, new PipelineRunner.RunRequest(UUID.randomUUID().toString(), input, watermark, name -> "secret",
-                PipelineRunner.SourceResolver.NONE, Map.of(), Instant.now()), control);
+                PipelineRunner.SourceResolver.NONE, Map.of(), Instant.now(),
+                new vn.datafloor.integration.connect.NetworkPolicy(java.util.List.of("127.0.0.0/8"))), control);
     }
 
     private static String people(String source) {
