@@ -27,6 +27,11 @@ public enum EventType {
     PIPELINE_SAVED,
     PIPELINE_RUN_STARTED,
     PIPELINE_RUN_FAILED,
+    /** A signed-in user's attempt to reach beyond what is allowed (database URL, address, SQL) was refused. */
+    SECURITY_REFUSED,
+    /** The operator allowed or withdrew a host or range an organisation's sources may reach. */
+    NETWORK_ALLOWANCE_GRANTED,
+    NETWORK_ALLOWANCE_REVOKED,
     PIPELINE_RUN_CANCELLED,
     DATASET_PUBLISHED,
     QUARANTINE_VIEWED,

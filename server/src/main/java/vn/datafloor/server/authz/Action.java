@@ -38,6 +38,11 @@ public enum Action {
     /** Sources, pipelines, runs, quality reports and datasets (not the quarantined rows). */
     VIEW_INTEGRATION(false, EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD, ANALYST, AUDITOR),
             EnumSet.of(OPERATOR_ADMIN, AUDITOR), "pipelines:read"),
+    /**
+     * A run's error text and log: the owner organisation's staff only, like its quarantine (decided
+     * inside the run service; the endpoints themselves need {@link #VIEW_INTEGRATION}).
+     */
+    VIEW_RUN_DETAILS(false, EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD, ANALYST, AUDITOR), Set.of(), "pipelines:read"),
     /** Registering sources and credentials, editing and running pipelines. */
     MANAGE_INTEGRATION(false, EnumSet.of(ORG_ADMIN, DATA_STEWARD), Set.of(), "pipelines:write"),
     /** Quarantined rows hold personal data in clear: the organisation's stewards only. */

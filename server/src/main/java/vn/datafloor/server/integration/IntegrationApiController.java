@@ -67,6 +67,31 @@ class IntegrationApiController {
         return sources.upload(actor, id, file.getOriginalFilename(), file.getInputStream());
     }
 
+    @Operation(summary = "Private hosts or ranges the organisation's sources may reach (operator)")
+    @GetMapping("/api/organisations/{id}/network-allowances")
+    @Permit(Action.MANAGE_ORGANISATIONS)
+    List<SourceService.NetworkAllowance> networkAllowances(Actor actor, @PathVariable long id) {
+        return sources.networkAllowances(actor, id);
+    }
+
+    record NewAllowance(String allowance, String reason) {}
+
+    @Operation(summary = "Allow the organisation's sources to reach a private host or range (operator; on the ledger)")
+    @PostMapping("/api/organisations/{id}/network-allowances")
+    @ResponseStatus(HttpStatus.CREATED)
+    @Permit(Action.MANAGE_ORGANISATIONS)
+    SourceService.NetworkAllowance allowNetwork(Actor actor, @PathVariable long id, @RequestBody NewAllowance body) {
+        return sources.allowNetwork(actor, id, body.allowance(), body.reason());
+    }
+
+    @Operation(summary = "Withdraw a network allowance (operator; on the ledger)")
+    @org.springframework.web.bind.annotation.DeleteMapping("/api/organisations/{id}/network-allowances/{allowanceId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Permit(Action.MANAGE_ORGANISATIONS)
+    void revokeNetwork(Actor actor, @PathVariable long id, @PathVariable long allowanceId) {
+        sources.revokeNetwork(actor, id, allowanceId);
+    }
+
     @GetMapping("/api/pipelines")
     @Permit(Action.VIEW_INTEGRATION)
     List<PipelineService.Pipeline> pipelines(Actor actor) {

@@ -117,6 +117,26 @@ class IntegrationStore {
         return jdbc.sql("select org_id from dataset_owner where dataset = ?").param(dataset).query(Long.class).optional();
     }
 
+    /** A host or range an organisation's sources may reach although it is private. */
+    record NetworkAllowance(long id, long orgId, String allowance, String reason, Long createdBy, Instant createdAt) {}
+
+    List<NetworkAllowance> networkAllowances(long orgId) {
+        return jdbc.sql("select id, org_id, allowance, reason, created_by, created_at from network_allowance where org_id = ? order by id")
+                .param(orgId).query((rs, n) -> new NetworkAllowance(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+                        rs.getObject(5) == null ? null : rs.getLong(5), rs.getTimestamp(6).toInstant())).list();
+    }
+
+    long addNetworkAllowance(long orgId, String allowance, String reason, Long userId, Instant now) {
+        var keys = new org.springframework.jdbc.support.GeneratedKeyHolder();
+        jdbc.sql("insert into network_allowance(org_id, allowance, reason, created_by, created_at) values (?,?,?,?,?)")
+                .params(orgId, allowance, reason, userId, Timestamp.from(now)).update(keys, "id");
+        return keys.getKey().longValue();
+    }
+
+    boolean removeNetworkAllowance(long orgId, long id) {
+        return jdbc.sql("delete from network_allowance where org_id = ? and id = ?").params(orgId, id).update() == 1;
+    }
+
     void claimDataset(String dataset, long orgId, Instant now) {
         jdbc.sql("insert into dataset_owner(dataset, org_id, created_at) values (?,?,?)").params(dataset, orgId, Timestamp.from(now))
                 .update();

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
 import vn.datafloor.integration.pipeline.PipelineSpec;
 import vn.datafloor.integration.pipeline.PipelineSpecs;
 import vn.datafloor.integration.pipeline.SpecProblem;
@@ -29,7 +28,11 @@ public class PipelineService {
     private final AuditLog audit;
     private final Clock clock;
 
-    PipelineService(IntegrationStore store, SourceService sources, AccessPolicy policy, AuditLog audit, Clock clock) {
+    private final org.springframework.transaction.support.TransactionTemplate transactions;
+
+    PipelineService(IntegrationStore store, SourceService sources, AccessPolicy policy, AuditLog audit, Clock clock,
+            org.springframework.transaction.PlatformTransactionManager transactionManager) {
+        this.transactions = new org.springframework.transaction.support.TransactionTemplate(transactionManager);
         this.store = store;
         this.sources = sources;
         this.policy = policy;
@@ -95,14 +98,12 @@ public class PipelineService {
         return problems;
     }
 
-    @Transactional
     public Pipeline save(Actor actor, String yaml) {
         policy.require(actor, Action.MANAGE_INTEGRATION);
         return save(actor.orgId(), actor.userId(), actor.username(), yaml);
     }
 
     /** Saves for an organisation without a signed-in actor: the demo only. */
-    @Transactional
     public Pipeline saveAsSystem(long orgId, String yaml) {
         return save(orgId, null, null, yaml);
     }
@@ -110,8 +111,27 @@ public class PipelineService {
     private Pipeline save(long orgId, Long userId, String username, String yaml) {
         List<SpecProblem> problems = check(orgId, yaml);
         if (!problems.isEmpty()) {
+            recordRefusals(orgId, userId, problems);
             throw new InvalidSpecException(problems);
         }
+        return transactions.execute(status -> store(orgId, userId, username, yaml));
+    }
+
+    /**
+     * A spec refused because it reaches for what it may not (a database URL, a function, a statement)
+     * is a security event, recorded outside the refused save's transaction.
+     */
+    private void recordRefusals(long orgId, Long userId, List<SpecProblem> problems) {
+        List<String> refused = problems.stream().map(SpecProblem::message)
+                .filter(m -> m.contains("not allowed") || m.contains("disallowed")).distinct().toList();
+        if (!refused.isEmpty()) {
+            audit.record(new AuditEvent(EventType.SECURITY_REFUSED, userId, null, orgId, AuditEvent.Outcome.FAILURE,
+                    ClientAddress.current(), "pipeline spec refused: " + refused.get(0),
+                    Map.of("what", "pipeline spec", "problems", String.join(" | ", refused.subList(0, Math.min(5, refused.size()))))));
+        }
+    }
+
+    private Pipeline store(long orgId, Long userId, String username, String yaml) {
         PipelineSpec spec = PipelineSpecs.parse(yaml).spec();
         var unchanged = store.pipeline(orgId, spec.name()).filter(existing -> existing.spec().equals(yaml));
         if (unchanged.isPresent()) {

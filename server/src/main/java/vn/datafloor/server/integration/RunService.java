@@ -158,7 +158,8 @@ public class RunService {
             long orgId = pipeline.orgId();
             PipelineRunner.RunRequest request = new PipelineRunner.RunRequest(runId, paths.inbox(orgId), pipeline.lastWatermark(),
                     name -> sources.secret(orgId, name), ref -> sources.resolve(orgId, ref),
-                    Map.of("organisation", Long.toString(orgId), "pipeline_id", Long.toString(pipelineId)), clock.instant());
+                    Map.of("organisation", Long.toString(orgId), "pipeline_id", Long.toString(pipelineId)), clock.instant(),
+                    sources.networkPolicy(orgId));
             Files.createDirectories(paths.inbox(orgId));
             if (store.datasetOwner(spec.dataset()).filter(owner -> owner != orgId).isPresent()) {
                 throw new PipelineException("Dataset " + spec.dataset() + " belongs to another organisation");
@@ -190,6 +191,13 @@ public class RunService {
             store.runEnded(runId, "CANCELLED", clock.instant(), e.getMessage());
             audit.record(new AuditEvent(EventType.PIPELINE_RUN_CANCELLED, null, null, pipeline.orgId(), AuditEvent.Outcome.FAILURE,
                     null, "run " + runId + " cancelled", Map.of("run", runId)));
+        } catch (vn.datafloor.integration.connect.SecurityRefusal e) {
+            control.log("ERROR", e.getMessage());
+            failed(pipeline, runId, e.getMessage());
+            Long startedBy = store.run(runId).map(IntegrationStore.RunRow::startedBy).orElse(null);
+            audit.record(new AuditEvent(EventType.SECURITY_REFUSED, startedBy, null, pipeline.orgId(), AuditEvent.Outcome.FAILURE,
+                    null, "run " + runId + " refused: " + e.getMessage(), Map.of("run", runId, "pipeline",
+                            Long.toString(pipeline.id()), "what", "source or expression reaching outside its limits")));
         } catch (PipelineException | SourceException e) {
             control.log("ERROR", e.getMessage());
             failed(pipeline, runId, e.getMessage());
@@ -231,20 +239,38 @@ public class RunService {
         return view(store.run(runId).orElseThrow());
     }
 
+    /** A run; its error text only for those who may read its details (the owner organisation). */
     public Run get(Actor actor, String runId) {
         IntegrationStore.RunRow row = store.run(runId).orElseThrow(() -> ProblemException.notFound("No run " + runId));
         policy.require(actor, Action.VIEW_INTEGRATION, row.orgId());
-        return view(row);
+        Run run = view(row);
+        return policy.decide(actor, Action.VIEW_RUN_DETAILS, row.orgId()).allowed() ? run : withoutDetails(run);
+    }
+
+    private static Run withoutDetails(Run r) {
+        return new Run(r.id(), r.pipelineId(), r.orgId(), r.status(), r.trigger(), r.stage(), r.progress(), r.queuedAt(),
+                r.startedAt(), r.finishedAt(), r.sourceName(), r.rowsIn(), r.rowsPublished(), r.rowsQuarantined(), r.dataset(),
+                r.datasetVersion(), r.reused(), r.encoding(), r.quality(), r.hasQuarantine(), null);
     }
 
     public List<Run> visibleTo(Actor actor, Long pipelineId, int limit) {
         policy.require(actor, Action.VIEW_INTEGRATION);
         Long org = policy.seesAllTenants(actor, Action.VIEW_INTEGRATION) ? null : actor.orgId();
-        return store.runs(org, pipelineId, Math.max(1, Math.min(limit, 500))).stream().map(this::view).toList();
+        return store.runs(org, pipelineId, Math.max(1, Math.min(limit, 500))).stream().map(this::view)
+                .map(run -> policy.decide(actor, Action.VIEW_RUN_DETAILS, run.orgId()).allowed() ? run : withoutDetails(run))
+                .toList();
     }
 
+    /**
+     * A run's log: the owner organisation's staff only (it names columns, rules and files); others who
+     * may see the run, such as the operator's auditors, get an empty log.
+     */
     public List<LogLine> logs(Actor actor, String runId) {
-        get(actor, runId);
+        IntegrationStore.RunRow row = store.run(runId).orElseThrow(() -> ProblemException.notFound("No run " + runId));
+        policy.require(actor, Action.VIEW_INTEGRATION, row.orgId());
+        if (!policy.decide(actor, Action.VIEW_RUN_DETAILS, row.orgId()).allowed()) {
+            return List.of();
+        }
         return store.logs(runId).stream().map(l -> new LogLine(l.at(), l.level(), l.message())).toList();
     }
 

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.json.JsonMapper;
+import vn.datafloor.integration.connect.SourceException;
 import vn.datafloor.integration.pipeline.PipelineSpec.SourceSpec;
 import vn.datafloor.server.audit.AuditEvent;
 import vn.datafloor.server.audit.AuditLog;
@@ -129,9 +130,15 @@ public class SourceService {
         if ("jdbc".equals(cleanType) && !clean.get("url").startsWith("jdbc:")) {
             throw ProblemException.badRequest("source.urlMissing", "A jdbc source needs a jdbc: url");
         }
-        if ("jdbc".equals(cleanType) && !allowedJdbcUrl(orgId, clean.get("url"))) {
-            throw ProblemException.badRequest("source.jdbcNotAllowed",
-                    "Supported databases: PostgreSQL, or a DuckDB file uploaded to your inbox");
+        if ("jdbc".equals(cleanType)) {
+            String problem = jdbcUrlProblem(orgId, clean.get("url"));
+            if (problem != null) {
+                refused(orgId, userId, name, problem);
+                throw ProblemException.badRequest("source.jdbcNotAllowed", problem);
+            }
+        }
+        if ("http".equals(cleanType) && vn.datafloor.integration.connect.OutboundUrls.problem(clean.get("url")) != null) {
+            throw ProblemException.badRequest("source.urlMissing", vn.datafloor.integration.connect.OutboundUrls.problem(clean.get("url")));
         }
         if ("jdbc".equals(cleanType) && clean.get("url").matches("(?i).*password=.*")) {
             throw ProblemException.badRequest("source.secretInUrl",
@@ -215,25 +222,74 @@ public class SourceService {
     }
 
     /**
-     * Network databases only, and embedded DuckDB files inside the organisation's own inbox: an
-     * embedded-database URL could otherwise open any file the server can read, the platform's own
-     * control database included.
+     * Why a database URL may not be used by the organisation, or null: the engine's one check
+     * ({@link vn.datafloor.integration.connect.JdbcSources}), the same for inline sources in specs. A
+     * DuckDB file must already be in the organisation's inbox.
      */
-    boolean allowedJdbcUrl(long orgId, String url) {
-        String lower = url.toLowerCase(Locale.ROOT);
-        // The drivers the platform ships; another database needs its driver added and listed here.
-        if (lower.startsWith("jdbc:postgresql://")) {
-            return true;
+    String jdbcUrlProblem(long orgId, String url) {
+        try {
+            vn.datafloor.integration.connect.JdbcSources.Target target =
+                    vn.datafloor.integration.connect.JdbcSources.resolve(url, paths.inbox(orgId));
+            return target.duckDb() || !target.hosts().isEmpty() ? null : "The database URL names no host";
+        } catch (vn.datafloor.integration.connect.SecurityRefusal e) {
+            return e.getMessage();
+        } catch (SourceException e) {
+            // a DuckDB file not uploaded yet: allowed, the run says what is missing
+            return null;
         }
-        if (lower.startsWith("jdbc:duckdb:")) {
-            String file = url.substring("jdbc:duckdb:".length());
-            int query = file.indexOf('?');
-            file = query < 0 ? file : file.substring(0, query);
-            Path inbox = paths.inbox(orgId).toAbsolutePath().normalize();
-            Path resolved = inbox.resolve(file).normalize();
-            return !file.isBlank() && resolved.startsWith(inbox);
+    }
+
+    /** A refused registration is a security event: who tried which kind of reach. */
+    private void refused(long orgId, Long userId, String sourceName, String why) {
+        audit.record(new AuditEvent(EventType.SECURITY_REFUSED, userId, null, orgId, AuditEvent.Outcome.FAILURE,
+                vn.datafloor.server.platform.ClientAddress.current(), "source " + sourceName + " refused: " + why,
+                Map.of("source", sourceName, "why", why)));
+    }
+
+    /** A host or range the operator allowed an organisation's sources to reach. */
+    public record NetworkAllowance(long id, long orgId, String allowance, String reason, java.time.Instant createdAt) {}
+
+    public List<NetworkAllowance> networkAllowances(Actor actor, long orgId) {
+        policy.require(actor, Action.MANAGE_ORGANISATIONS, orgId);
+        return store.networkAllowances(orgId).stream()
+                .map(a -> new NetworkAllowance(a.id(), a.orgId(), a.allowance(), a.reason(), a.createdAt())).toList();
+    }
+
+    /** The operator allows a private host or range for one organisation; the decision goes on the ledger. */
+    public NetworkAllowance allowNetwork(Actor actor, long orgId, String allowance, String reason) {
+        policy.require(actor, Action.MANAGE_ORGANISATIONS, orgId);
+        String invalid = vn.datafloor.integration.connect.NetworkPolicy.invalidAllowance(allowance);
+        if (invalid != null) {
+            throw ProblemException.badRequest("network.invalid", invalid);
         }
-        return false;
+        if (reason == null || reason.isBlank() || reason.length() > 1000) {
+            throw ProblemException.badRequest("network.reason", "Give the reason for this allowance (at most 1000 characters)");
+        }
+        String clean = allowance.strip().toLowerCase(Locale.ROOT);
+        if (store.networkAllowances(orgId).stream().anyMatch(a -> a.allowance().equals(clean))) {
+            throw ProblemException.conflict("network.duplicate", "This host or range is already allowed for the organisation");
+        }
+        long id = store.addNetworkAllowance(orgId, clean, reason.strip(), actor.userId(), clock.instant());
+        audit.record(new AuditEvent(EventType.NETWORK_ALLOWANCE_GRANTED, actor.userId(), actor.username(), orgId,
+                AuditEvent.Outcome.SUCCESS, ClientAddress.current(), "sources of organisation " + orgId + " may reach " + clean,
+                Map.of("allowance", clean, "reason", reason.strip(), "id", Long.toString(id))));
+        return networkAllowances(actor, orgId).stream().filter(a -> a.id() == id).findFirst().orElseThrow();
+    }
+
+    public void revokeNetwork(Actor actor, long orgId, long allowanceId) {
+        policy.require(actor, Action.MANAGE_ORGANISATIONS, orgId);
+        if (!store.removeNetworkAllowance(orgId, allowanceId)) {
+            throw ProblemException.notFound("No such allowance");
+        }
+        audit.record(new AuditEvent(EventType.NETWORK_ALLOWANCE_REVOKED, actor.userId(), actor.username(), orgId,
+                AuditEvent.Outcome.SUCCESS, ClientAddress.current(), "allowance " + allowanceId + " of organisation " + orgId
+                        + " withdrawn", Map.of("id", Long.toString(allowanceId))));
+    }
+
+    /** Which addresses the organisation's sources may reach: public ones, plus what the operator allowed. */
+    public vn.datafloor.integration.connect.NetworkPolicy networkPolicy(long orgId) {
+        return new vn.datafloor.integration.connect.NetworkPolicy(store.networkAllowances(orgId).stream()
+                .map(IntegrationStore.NetworkAllowance::allowance).toList());
     }
 
     /** The engine's description of a registered source, for {@code source: {ref: name}}. */
@@ -241,8 +297,8 @@ public class SourceService {
         IntegrationStore.SourceRow row = store.source(orgId, ref).orElseThrow(() -> new vn.datafloor.integration.pipeline
                 .PipelineException("source.ref " + ref + ": your organisation has no source with this name"));
         Map<String, String> s = settings(row);
-        if ("jdbc".equals(row.type()) && !allowedJdbcUrl(orgId, s.get("url"))) {
-            throw new vn.datafloor.integration.pipeline.PipelineException("Source " + ref + ": this database URL is not allowed");
+        if ("jdbc".equals(row.type()) && jdbcUrlProblem(orgId, s.get("url")) != null) {
+            throw new vn.datafloor.integration.connect.SecurityRefusal("Source " + ref + ": " + jdbcUrlProblem(orgId, s.get("url")));
         }
         String url = s.get("url");
         if ("jdbc".equals(row.type()) && url.toLowerCase(Locale.ROOT).startsWith("jdbc:duckdb:")) {

@@ -98,6 +98,9 @@ class AuthorizationMatrixTest extends PlatformTest {
         EXPECTED.put("POST /organisations/{id}/status", roles(operator, "organisations:write"));
         EXPECTED.put("POST /api/organisations/{id}/verification", roles(operator, "organisations:write"));
         EXPECTED.put("POST /api/organisations/{id}/status", roles(operator, "organisations:write"));
+        EXPECTED.put("GET /api/organisations/{id}/network-allowances", roles(operator, "organisations:write"));
+        EXPECTED.put("POST /api/organisations/{id}/network-allowances", roles(operator, "organisations:write"));
+        EXPECTED.put("DELETE /api/organisations/{id}/network-allowances/{allowanceId}", roles(operator, "organisations:write"));
         // users
         EXPECTED.put("GET /users", roles(userReaders, "users:read"));
         EXPECTED.put("GET /api/users", roles(userReaders, "users:read"));
