@@ -415,7 +415,7 @@ class AuthorizationMatrixTest extends PlatformTest {
         // Public catalog pages are read on the demo's open dataset; a steward's pages on the organisation's own entry.
         String slug = EXPECTED.get(method + " " + pattern) != null && EXPECTED.get(method + " " + pattern).anyone() ? PUBLIC_SLUG
                 : objects.dataset().replace('.', '-');
-        return pattern.replace("{id}", id).replace("{name}", objects.dataset()).replace("{slug}", slug).replace("{index}", "0").replace("/**", "/liveness")
+        return pattern.replace("{id}", id).replace("{name}", objects.dataset()).replace("{slug}", slug).replace("{index}", "0").replace("{allowanceId}", "999999").replace("/**", "/liveness")
                 .replace("/ledger/proof/inclusion", "/ledger/proof/inclusion?index=0&size=1")
                 .replace("/ledger/proof/consistency", "/ledger/proof/consistency?from=1&to=1");
     }
