@@ -26,6 +26,29 @@ final class GzipGuard {
         }
     }
 
+    /** Unpacks without keeping the content, only to count it: an upload's check. */
+    static void count(Path file, String shownName, InputLimits limits) throws IOException {
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(file), 1 << 16)) {
+            unpack(in, OutputStream.nullOutputStream(), shownName, limits);
+        } catch (ZipException | java.io.EOFException e) {
+            throw new SourceException("The compressed file " + shownName + " is not a complete gzip file", e);
+        }
+    }
+
+    private static void unpack(InputStream in, OutputStream out, String shownName, InputLimits limits) throws IOException {
+        long total = 0;
+        byte[] buffer = new byte[1 << 16];
+        for (int n; (n = in.read(buffer)) > 0; ) {
+            total += n;
+            if (total > limits.maxDecompressedBytes()) {
+                throw new InputLimitException("maxDecompressedBytes", "The compressed file " + shownName
+                        + " expands to more than " + limits.maxDecompressedBytes() + " bytes (limit maxDecompressedBytes); "
+                        + "split it into smaller files");
+            }
+            out.write(buffer, 0, n);
+        }
+    }
+
     /**
      * The file to read: {@code file} itself, or its gzip content unpacked into {@code target}.
      *
@@ -35,20 +58,10 @@ final class GzipGuard {
         if (!isGzip(file)) {
             return file;
         }
-        long total = 0;
-        byte[] buffer = new byte[1 << 16];
         // Several gzip members one after another are one stream (RFC 1952 §2.2); GZIPInputStream reads them all.
         try (InputStream in = new GZIPInputStream(Files.newInputStream(file), 1 << 16);
                 OutputStream out = Files.newOutputStream(target)) {
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                total += n;
-                if (total > limits.maxDecompressedBytes()) {
-                    throw new InputLimitException("maxDecompressedBytes", "The compressed file " + shownName
-                            + " expands to more than " + limits.maxDecompressedBytes() + " bytes (limit maxDecompressedBytes); "
-                            + "split it into smaller files");
-                }
-                out.write(buffer, 0, n);
-            }
+            unpack(in, out, shownName, limits);
         } catch (ZipException | java.io.EOFException e) {
             Files.deleteIfExists(target);
             throw new SourceException("The compressed file " + shownName + " is not a complete gzip file", e);

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import vn.datafloor.integration.connect.InputLimits;
 import vn.datafloor.integration.connect.LoadedSource;
 import vn.datafloor.integration.connect.SourceException;
 import vn.datafloor.integration.connect.SourceLoader;
@@ -56,8 +57,15 @@ public final class PipelineRunner {
     private final String memoryLimit;
     private final int threads;
     private final SqlLibrary library;
+    private final InputLimits inputLimits;
 
     public PipelineRunner(Lake lake, Path workRoot, String memoryLimit, int threads, SqlLibrary library) {
+        this(lake, workRoot, memoryLimit, threads, library, InputLimits.DEFAULTS);
+    }
+
+    /** @param inputLimits what a source file may expand to; a file past them fails the run and publishes nothing */
+    public PipelineRunner(Lake lake, Path workRoot, String memoryLimit, int threads, SqlLibrary library, InputLimits inputLimits) {
+        this.inputLimits = inputLimits;
         this.lake = lake;
         this.workRoot = workRoot;
         this.memoryLimit = memoryLimit;
@@ -100,7 +108,7 @@ public final class PipelineRunner {
                 control.progress("reading", 5);
                 control.log("INFO", "Reading " + spec.source().type() + " source");
                 SourceLoader loader = new SourceLoader(duck, request.inputDirectory(), work, request.credentials(),
-                        control::cancelled);
+                        control::cancelled, inputLimits);
                 LoadedSource source = loader.load(spec.source(), request.lastWatermark());
                 control.log("INFO", "Read " + source.rows() + " rows (" + source.encoding() + "), " + source.rejected()
                         + " unreadable records");

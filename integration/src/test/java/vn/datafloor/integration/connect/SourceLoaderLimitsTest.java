@@ -234,6 +234,32 @@ class SourceLoaderLimitsTest {
         assertThat(load("parquet", "packed.parquet", InputLimits.DEFAULTS).rows()).isEqualTo(20);
     }
 
+    // ------------------------------------------------------------------ at upload
+
+    @Test
+    void anUploadIsCheckedForWhatItExpandsToBeforeItIsStored() throws Exception {
+        Path bomb = Bombs.workbook(input.resolve("bomb.xlsx"), Bombs.identicalRows(200_000));
+        Path gzip = Bombs.gzipCsv(input.resolve("people.csv.gz"), 3L << 20);
+        Path parquet = input.resolve("wide.parquet");
+        try (Statement s = duck.createStatement()) {
+            s.execute("COPY (SELECT 1 AS a, 2 AS b, 3 AS c) TO '" + parquet + "' (FORMAT parquet)");
+        }
+        Bombs.workbook(input.resolve("ok.xlsx"), Bombs.table(3, 3));
+
+        assertThat(refusal(() -> InputChecks.check(bomb, "xlsx", "bomb.xlsx", InputLimits.DEFAULTS)).limit())
+                .isEqualTo("maxCompressionRatio");
+        assertThat(refusal(() -> InputChecks.check(gzip, "csv", "people.csv.gz", InputLimits.DEFAULTS.withMaxDecompressedBytes(1 << 20)))
+                .limit()).isEqualTo("maxDecompressedBytes");
+        assertThat(refusal(() -> InputChecks.check(parquet, "parquet", "wide.parquet", InputLimits.DEFAULTS.withMaxColumns(2))).limit())
+                .isEqualTo("maxColumns");
+        InputChecks.check(input.resolve("ok.xlsx"), "xlsx", "ok.xlsx", InputLimits.DEFAULTS);
+        InputChecks.check(gzip, "csv", "people.csv.gz", InputLimits.DEFAULTS);
+        Files.writeString(input.resolve("fake.xlsx"), "not a zip");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(
+                () -> InputChecks.check(input.resolve("fake.xlsx"), "xlsx", "fake.xlsx", InputLimits.DEFAULTS)))
+                .isExactlyInstanceOf(SourceException.class).hasMessageContaining("not a valid zip");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private LoadedSource load(String type, String path, InputLimits limits) {
