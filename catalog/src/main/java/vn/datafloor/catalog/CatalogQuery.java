@@ -23,7 +23,17 @@ public record CatalogQuery(String text, Map<String, List<String>> filters, Sort 
 
     public enum Sort { RELEVANCE, RECENT, QUALITY, TITLE }
 
+    /**
+     * Longest search text read, in characters. Only the first few dozen words count, but the analyser
+     * would read the whole text: a megabyte of it is refused, not tokenised.
+     */
+    public static final int MAX_TEXT_CHARS = 10_000;
+
+    /** @throws IllegalArgumentException for a text longer than {@link #MAX_TEXT_CHARS} */
     public CatalogQuery {
+        if (text != null && text.length() > MAX_TEXT_CHARS) {
+            throw new IllegalArgumentException("The search text is longer than " + MAX_TEXT_CHARS + " characters");
+        }
         filters = filters == null ? Map.of() : Map.copyOf(filters);
         sort = sort == null ? Sort.RELEVANCE : sort;
         audiences = audiences == null ? null : Set.copyOf(audiences);

@@ -135,6 +135,10 @@ public record LinkageModel(
         }
     }
 
+    /** Longest config read, in characters. */
+    static final int MAX_CONFIG_CHARS = 256 * 1024;
+    static final int MAX_NESTING_DEPTH = 20;
+
     /** Reads a model from a YAML file; relative input paths are resolved against the file's folder. */
     public static LinkageModel parse(Path yamlFile) {
         try {
@@ -147,9 +151,16 @@ public record LinkageModel(
 
     /** Reads a model from YAML text; relative input paths are resolved against {@code baseDirectory}. */
     public static LinkageModel parse(String yaml, Path baseDirectory) {
+        if (yaml != null && yaml.length() > MAX_CONFIG_CHARS) {
+            throw new LinkageException("The linkage config is larger than " + MAX_CONFIG_CHARS / 1024
+                    + " K characters; a config is a page or two of YAML");
+        }
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
         options.setMaxAliasesForCollections(10);
+        // A config's deepest value is a few levels down; 20,000 brackets stop here, not on the stack.
+        options.setNestingDepthLimit(MAX_NESTING_DEPTH);
+        options.setCodePointLimit(MAX_CONFIG_CHARS);
         Object root;
         try {
             root = new Yaml(new SafeConstructor(options)).load(yaml);

@@ -154,4 +154,19 @@ class BadInputTest {
                     .hasMessageContaining("training.deterministic_rules is needed");
         }
     }
+
+    @Test
+    void twentyThousandNestedBracketsAreRefusedByTheDepthLimitNotTheStack() {
+        for (String hostile : new String[] {"mode: " + "[".repeat(20_000) + "]".repeat(20_000),
+                "inputs: " + "{a: ".repeat(20_000) + "b" + "}".repeat(20_000)}) {
+            assertThatThrownBy(() -> LinkageModel.parse(hostile, dir)).isInstanceOf(LinkageException.class)
+                    .hasMessageStartingWith("Not valid YAML").hasMessageContainingAll("Nesting Depth");
+        }
+    }
+
+    @Test
+    void anOversizedConfigIsRefusedBeforeItIsParsed() {
+        assertThatThrownBy(() -> LinkageModel.parse("name: " + "x".repeat(300_000), dir)).isInstanceOf(LinkageException.class)
+                .hasMessageContaining("larger than 256 K characters");
+    }
 }

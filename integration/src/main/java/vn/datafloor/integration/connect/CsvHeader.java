@@ -37,7 +37,11 @@ final class CsvHeader {
         return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
     }
 
-    static List<String> read(Path file, char delimiter) throws IOException {
+    /**
+     * The header's column names; past {@code maxColumns} it stops and returns one more name than the
+     * limit, for the caller to refuse, without reading the rest of the row.
+     */
+    static List<String> read(Path file, char delimiter, int maxColumns) throws IOException {
         String line = firstLine(file);
         if (line == null || line.isBlank()) {
             throw new SourceException("The file is empty: a CSV file needs a header row naming its columns");
@@ -64,6 +68,9 @@ final class CsvHeader {
             } else if (c == delimiter) {
                 names.add(cell.toString().strip());
                 cell.setLength(0);
+                if (names.size() > maxColumns) {
+                    return names;
+                }
             } else {
                 cell.append(c);
             }
@@ -72,11 +79,12 @@ final class CsvHeader {
             throw new SourceException("The header row has an unclosed quote");
         }
         names.add(cell.toString().strip());
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (int i = 0; i < names.size(); i++) {
             if (names.get(i).isEmpty()) {
                 throw new SourceException("Column " + (i + 1) + " of the header row has no name");
             }
-            if (names.indexOf(names.get(i)) != i) {
+            if (!seen.add(names.get(i))) {
                 throw new SourceException("The header row names column " + names.get(i) + " twice");
             }
         }

@@ -75,21 +75,29 @@ public final class SourceLoader {
     private final Credentials credentials;
     private final BooleanSupplier cancelled;
     private final NetworkPolicy network;
+    private final InputLimits limits;
 
     public SourceLoader(Connection duck, Path inputDirectory, Path workDirectory, Credentials credentials,
             BooleanSupplier cancelled) {
-        this(duck, inputDirectory, workDirectory, credentials, cancelled, NetworkPolicy.PUBLIC_ONLY);
+        this(duck, inputDirectory, workDirectory, credentials, cancelled, InputLimits.DEFAULTS, NetworkPolicy.PUBLIC_ONLY);
+    }
+
+    /** @param limits what a file may expand to (rows, columns, cells, decompressed bytes); see {@link InputLimits} */
+    public SourceLoader(Connection duck, Path inputDirectory, Path workDirectory, Credentials credentials,
+            BooleanSupplier cancelled, InputLimits limits) {
+        this(duck, inputDirectory, workDirectory, credentials, cancelled, limits, NetworkPolicy.PUBLIC_ONLY);
     }
 
     /** {@code network}: which addresses databases and APIs of this organisation may be reached at. */
     public SourceLoader(Connection duck, Path inputDirectory, Path workDirectory, Credentials credentials,
-            BooleanSupplier cancelled, NetworkPolicy network) {
+            BooleanSupplier cancelled, InputLimits limits, NetworkPolicy network) {
         this.network = network;
         this.duck = duck;
         this.inputDirectory = inputDirectory.toAbsolutePath().normalize();
         this.workDirectory = workDirectory;
         this.credentials = credentials;
         this.cancelled = cancelled;
+        this.limits = limits;
     }
 
     /** Loads the source; {@code lastWatermark} is where the previous incremental jdbc run stopped. */
@@ -127,15 +135,23 @@ public final class SourceLoader {
 
     private LoadedSource csv(Path path, SourceSpec source) throws SQLException, IOException {
         // Hashing a large file takes seconds: it runs beside DuckDB's read rather than before it.
+        Path hashed = path;
         java.util.concurrent.CompletableFuture<String> hashing = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
-                return fingerprint(path);
+                return fingerprint(hashed);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         });
+        String shownName = path.getFileName().toString();
+        // DuckDB would unpack a .gz by its name, with no limit: it is told never to, and gzip is unpacked here, counted.
+        Path original = path;
+        path = GzipGuard.plain(path, workDirectory.resolve("source.gunzip.csv"), shownName, limits);
         String encoding = source.encoding() == null ? "auto" : source.encoding().toLowerCase(Locale.ROOT);
         List<String> warnings = new ArrayList<>();
+        if (path != original) {
+            warnings.add("The file was gzip-compressed; it was unpacked");
+        }
         String usedEncoding = "utf-8";
         Path readable = path;
         if (!"utf-8".equals(encoding) || startsWithBom(path)) {
@@ -149,14 +165,14 @@ public final class SourceLoader {
                 warnMixed(decoded, warnings);
             }
         }
-        readCsv(readable, source);
+        readCsv(readable, source, shownName);
         if ("auto".equals(encoding) && readable == path && countRejects("error_type IN ('INVALID UNICODE', 'INVALID ENCODING')") > 0) {
             // Not UTF-8 after all: decode line by line, Windows-1258 where UTF-8 fails, and read again.
             TextEncodings.Decoded decoded = TextEncodings.toUtf8(path, workDirectory.resolve("source.utf8.csv"), "auto");
             usedEncoding = decoded.encoding();
             warnMixed(decoded, warnings);
             readable = decoded.utf8File();
-            readCsv(readable, source);
+            readCsv(readable, source, shownName);
         }
         try (Statement statement = duck.createStatement()) {
             statement.execute("""
@@ -180,13 +196,16 @@ public final class SourceLoader {
         }
     }
 
-    private void readCsv(Path path, SourceSpec source) throws SQLException, IOException {
+    private void readCsv(Path path, SourceSpec source, String shownName) throws SQLException, IOException {
         String delimiter = source.delimiter() == null ? "," : source.delimiter();
         if (delimiter.length() != 1 && !"\\t".equals(delimiter)) {
             throw new SourceException("The delimiter must be one character (or \\t)");
         }
         char delim = "\\t".equals(delimiter) ? '\t' : delimiter.charAt(0);
-        List<String> header = CsvHeader.read(path, delim);
+        List<String> header = CsvHeader.read(path, delim, limits.maxColumns());
+        if (header.size() > limits.maxColumns()) {
+            throw tooManyColumns(shownName, header.size());
+        }
         StringBuilder columns = new StringBuilder("{");
         for (int i = 0; i < header.size(); i++) {
             requireSafeColumn(header.get(i));
@@ -200,7 +219,8 @@ public final class SourceLoader {
             statement.execute("CREATE OR REPLACE TABLE source_rows AS SELECT * FROM read_csv(" + literal(path.toString())
                     + ", header = true, auto_detect = false, columns = " + columns + ", delim = " + literal(String.valueOf(delim))
                     + ", quote = '\"', escape = '\"', store_rejects = true, strict_mode = true, max_line_size = 10000000,"
-                    + " null_padding = false)");
+                    + " null_padding = false, compression = 'none') LIMIT " + (limits.maxRows() + 1));
+            requireRowsWithin("source_rows", shownName, "rows");
         }
         requireSafeColumns();
     }
@@ -222,12 +242,21 @@ public final class SourceLoader {
 
     // --- JSON Lines
 
-    private LoadedSource jsonLines(Path path, String fingerprint, List<String> warnings) throws SQLException {
+    private LoadedSource jsonLines(Path path, String fingerprint, List<String> warnings) throws SQLException, IOException {
+        String shownName = path.getFileName().toString();
+        Path plain = GzipGuard.plain(path, workDirectory.resolve("source.gunzip.jsonl"), shownName, limits);
+        if (plain != path) {
+            warnings = new ArrayList<>(warnings);
+            warnings.add("The file was gzip-compressed; it was unpacked");
+        }
         try (Statement statement = duck.createStatement()) {
-            // Each line on its own: a malformed line is quarantined, not fatal.
-            statement.execute("CREATE OR REPLACE TABLE json_lines AS SELECT row_number() OVER () AS line, column0 AS text FROM read_csv("
-                    + literal(path.toString()) + ", header = false, columns = {'column0': 'VARCHAR'}, delim = '\u0001',"
-                    + " quote = '', escape = '', strict_mode = false, max_line_size = 10000000)");
+            // Each line on its own: a malformed line is quarantined, not fatal. At most one line past the
+            // row limit is read: the scan stops there.
+            statement.execute("CREATE OR REPLACE TABLE json_lines AS SELECT row_number() OVER () AS line, column0 AS text FROM"
+                    + " (SELECT column0 FROM read_csv(" + literal(plain.toString()) + ", header = false, columns = {'column0': 'VARCHAR'},"
+                    + " delim = '\u0001', quote = '', escape = '', strict_mode = false, max_line_size = 10000000, compression = 'none')"
+                    + " LIMIT " + (limits.maxRows() + 1) + ")");
+            requireRowsWithin("json_lines", shownName, "lines");
             statement.execute("""
                     CREATE OR REPLACE TABLE json_valid_lines AS
                     SELECT line, text FROM json_lines
@@ -240,10 +269,14 @@ public final class SourceLoader {
                       AND NOT CASE WHEN json_valid(text) THEN json_type(text) = 'OBJECT' ELSE false END""");
             Set<String> keys = new LinkedHashSet<>();
             try (ResultSet rs = statement.executeQuery(
-                    "SELECT DISTINCT unnest(json_keys(text::JSON)) FROM (SELECT text FROM json_valid_lines LIMIT 50000)")) {
+                    "SELECT DISTINCT unnest(json_keys(text::JSON)) FROM (SELECT text FROM json_valid_lines LIMIT 50000) LIMIT "
+                            + (limits.maxColumns() + 1))) {
                 while (rs.next()) {
                     keys.add(rs.getString(1));
                 }
+            }
+            if (keys.size() > limits.maxColumns()) {
+                throw tooManyColumns(shownName, keys.size());
             }
             if (keys.isEmpty()) {
                 statement.execute("CREATE OR REPLACE TABLE source_rows AS SELECT NULL::VARCHAR AS empty WHERE false");
@@ -264,6 +297,8 @@ public final class SourceLoader {
     // --- Parquet
 
     private LoadedSource parquet(Path path) throws SQLException, IOException {
+        // The footer's rows, columns and uncompressed sizes, before a page is read.
+        ParquetGuard.check(duck, path, path.getFileName().toString(), limits);
         String fingerprint = fingerprint(path);
         try (Statement statement = duck.createStatement()) {
             statement.execute("CREATE OR REPLACE TABLE source_raw AS SELECT * FROM read_parquet(" + literal(path.toString()) + ")");
@@ -278,18 +313,34 @@ public final class SourceLoader {
     // --- Excel
 
     private LoadedSource xlsx(Path path, SourceSpec source) throws SQLException, IOException {
+        String shownName = source.path() == null ? path.getFileName().toString() : source.path();
+        // Parts, expanded bytes, ratios and cell lengths, before an XML parser sees a byte.
+        XlsxGuard.check(path, shownName, limits);
         String fingerprint = fingerprint(path);
         Path csv = workDirectory.resolve("source.xlsx.csv");
-        try (InputStream in = Files.newInputStream(path); ReadableWorkbook workbook = new ReadableWorkbook(in);
+        // From the file, not a stream: the reader would otherwise copy the whole workbook into memory first.
+        try (ReadableWorkbook workbook = new ReadableWorkbook(path.toFile());
                 OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(csv), 1 << 16)) {
             Sheet sheet = source.sheet() == null ? workbook.getFirstSheet()
                     : workbook.findSheet(source.sheet()).orElseThrow(() -> new SourceException(
                             "No sheet named " + source.sheet() + " in " + source.path()));
+            String where = "The workbook " + shownName + ", sheet " + sheet.getName();
             try (var rows = sheet.openStream()) {
                 Iterator<Row> iterator = rows.iterator();
                 int width = -1;
+                long rowCount = 0;
                 while (iterator.hasNext()) {
                     Row row = iterator.next();
+                    // The header is a row too: the limit counts the records after it.
+                    if (++rowCount > limits.maxRows() + 1) {
+                        throw new InputLimitException("maxRows", where + ", has more than " + limits.maxRows()
+                                + " rows (limit maxRows); split it into smaller files");
+                    }
+                    if (row.getCellCount() > limits.maxColumns()) {
+                        throw new InputLimitException("maxColumns", where + ", row " + row.getRowNum() + ", has "
+                                + row.getCellCount() + " columns, more than the limit of " + limits.maxColumns()
+                                + " (maxColumns); remove the unused columns");
+                    }
                     if (width < 0) {
                         width = row.getCellCount();
                     }
@@ -297,6 +348,11 @@ public final class SourceLoader {
                     for (int c = 0; c < width; c++) {
                         Cell cell = c < row.getCellCount() ? row.getCell(c) : null;
                         String text = cell == null ? "" : cell.getText();
+                        if (text.length() > limits.maxCellBytes()) {
+                            throw new InputLimitException("maxCellBytes", where + ", row " + row.getRowNum() + ", column "
+                                    + (c + 1) + ", has a cell longer than " + limits.maxCellBytes()
+                                    + " bytes (limit maxCellBytes); shorten it");
+                        }
                         line.append(c == 0 ? "" : ",").append('"').append(text.replace("\"", "\"\"")).append('"');
                     }
                     out.write(line.append('\n').toString().getBytes(StandardCharsets.UTF_8));
@@ -314,7 +370,8 @@ public final class SourceLoader {
             }
             throw new SourceException("Not a readable .xlsx workbook (" + e.getMessage() + ")", e);
         }
-        readCsv(csv, new SourceSpec(null, "csv", null, "utf-8", ",", null, null, null, null, null, null, null, null, null, null, null));
+        readCsv(csv, new SourceSpec(null, "csv", null, "utf-8", ",", null, null, null, null, null, null, null, null, null, null, null),
+                shownName);
         try (Statement statement = duck.createStatement()) {
             statement.execute("""
                     CREATE OR REPLACE TABLE source_rejects AS
@@ -551,6 +608,24 @@ public final class SourceLoader {
     }
 
     // --- shared
+
+    /** Refuses a table that holds more than the row limit (it was read with a LIMIT one past it). */
+    private void requireRowsWithin(String table, String shownName, String what) throws SQLException {
+        try (Statement statement = duck.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + identifier(table))) {
+            rs.next();
+            if (rs.getLong(1) > limits.maxRows()) {
+                throw new InputLimitException("maxRows", "The file " + shownName + " has more than " + limits.maxRows() + " "
+                        + what + " (limit maxRows); split it into smaller files");
+            }
+        }
+    }
+
+    private InputLimitException tooManyColumns(String shownName, int columns) {
+        return new InputLimitException("maxColumns", "The file " + shownName + " has " + (columns > limits.maxColumns()
+                ? "more than " + limits.maxColumns() : Integer.toString(columns)) + " columns (limit maxColumns); "
+                + "remove the unused columns or split the table");
+    }
 
     private void createVarcharTable(String table, List<String> columns) throws SQLException {
         StringBuilder ddl = new StringBuilder("CREATE OR REPLACE TABLE " + table + " (");

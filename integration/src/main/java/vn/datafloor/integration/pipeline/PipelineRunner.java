@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import vn.datafloor.integration.connect.ErrorTexts;
+import vn.datafloor.integration.connect.InputLimits;
 import vn.datafloor.integration.connect.LoadedSource;
 import vn.datafloor.integration.connect.NetworkPolicy;
 import vn.datafloor.integration.connect.SecurityRefusal;
@@ -65,15 +66,22 @@ public final class PipelineRunner {
     private final Duration statementTimeout;
     /** The locked connection of the run on this thread, whose deadline each statement observes. */
     private final ThreadLocal<LockedConnection> deadlines = new ThreadLocal<>();
+    private final InputLimits inputLimits;
 
     public PipelineRunner(Lake lake, Path workRoot, String memoryLimit, int threads, SqlLibrary library) {
-        this(lake, workRoot, memoryLimit, threads, library, Duration.ofHours(2));
+        this(lake, workRoot, memoryLimit, threads, library, InputLimits.DEFAULTS);
+    }
+
+    /** @param inputLimits what a source file may expand to; a file past them fails the run and publishes nothing */
+    public PipelineRunner(Lake lake, Path workRoot, String memoryLimit, int threads, SqlLibrary library, InputLimits inputLimits) {
+        this(lake, workRoot, memoryLimit, threads, library, inputLimits, Duration.ofHours(2));
     }
 
     /** {@code statementTimeout} bounds each statement of a run once the steward's expressions can reach it. */
     public PipelineRunner(Lake lake, Path workRoot, String memoryLimit, int threads, SqlLibrary library,
-            Duration statementTimeout) {
+            InputLimits inputLimits, Duration statementTimeout) {
         this.statementTimeout = statementTimeout;
+        this.inputLimits = inputLimits;
         this.lake = lake;
         this.workRoot = workRoot;
         this.memoryLimit = memoryLimit;
@@ -128,7 +136,7 @@ public final class PipelineRunner {
                 control.progress("reading", 5);
                 control.log("INFO", "Reading " + spec.source().type() + " source");
                 SourceLoader loader = new SourceLoader(duck, request.inputDirectory(), work, request.credentials(),
-                        control::cancelled, request.network());
+                        control::cancelled, inputLimits, request.network());
                 LoadedSource source = loader.load(spec.source(), request.lastWatermark());
                 control.log("INFO", "Read " + source.rows() + " rows (" + source.encoding() + "), " + source.rejected()
                         + " unreadable records");

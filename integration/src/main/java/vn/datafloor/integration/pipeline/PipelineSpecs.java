@@ -40,9 +40,22 @@ public final class PipelineSpecs {
     private static final Set<String> TOP_LEVEL = Set.of("pipeline", "description", "source", "target", "mapping",
             "standardize", "address", "quality", "key", "schedule");
     private static final Pattern COLUMN = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
-    private static final int MAX_SPEC_CHARS = 200_000;
+    /** A spec is a page or two of YAML; 256 KiB of UTF-8 is far past any real one. */
+    static final int MAX_SPEC_BYTES = 256 * 1024;
+    /** Deeper than any spec's shape (mapping → list → mapping → value is 4); 20,000 brackets stop here, not on the stack. */
+    static final int MAX_NESTING_DEPTH = 20;
+    static final int MAX_ALIASES = 10;
 
     private PipelineSpecs() {}
+
+    private static long utf8Length(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3; // a surrogate pair: 2 + 2
+        }
+        return bytes;
+    }
 
     public static Parsed parse(String yamlText) {
         List<SpecProblem> problems = new ArrayList<>();
@@ -50,15 +63,16 @@ public final class PipelineSpecs {
             problems.add(new SpecProblem(0, null, "The spec is empty"));
             return new Parsed(null, problems);
         }
-        if (yamlText.length() > MAX_SPEC_CHARS) {
-            problems.add(new SpecProblem(0, null, "The spec is larger than " + MAX_SPEC_CHARS + " characters"));
+        if (yamlText.length() > MAX_SPEC_BYTES || utf8Length(yamlText) > MAX_SPEC_BYTES) {
+            problems.add(new SpecProblem(0, null, "The spec is larger than " + MAX_SPEC_BYTES / 1024 + " KB; "
+                    + "a pipeline spec is a page or two of YAML"));
             return new Parsed(null, problems);
         }
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
-        options.setMaxAliasesForCollections(10);
-        options.setNestingDepthLimit(20);
-        options.setCodePointLimit(MAX_SPEC_CHARS * 2);
+        options.setMaxAliasesForCollections(MAX_ALIASES);
+        options.setNestingDepthLimit(MAX_NESTING_DEPTH);
+        options.setCodePointLimit(MAX_SPEC_BYTES);
         Node root;
         try {
             root = new Yaml(new SafeConstructor(options)).compose(new StringReader(yamlText));

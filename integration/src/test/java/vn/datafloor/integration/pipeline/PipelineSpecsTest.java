@@ -108,4 +108,27 @@ class PipelineSpecsTest {
         assertThat(PipelineSpecs.parse("x".repeat(300_000)).problems()).first()
                 .satisfies(p -> assertThat(p.message()).contains("larger"));
     }
+
+    @Test
+    void twentyThousandNestedBracketsAreRefusedByTheDepthLimitNotTheStack() {
+        for (String hostile : new String[] {"pipeline: " + "[".repeat(20_000) + "]".repeat(20_000),
+                "pipeline: " + "{a: ".repeat(20_000) + "b" + "}".repeat(20_000),
+                "source: " + "[".repeat(20_000)}) {
+            assertThat(PipelineSpecs.parse(hostile).problems()).first()
+                    .satisfies(p -> assertThat(p.message()).startsWith("Not valid YAML").containsIgnoringCase("nesting depth"));
+        }
+        StringBuilder indented = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            indented.append(" ".repeat(i)).append("k").append(i).append(":\n");
+        }
+        assertThat(PipelineSpecs.parse(indented.toString()).problems()).first()
+                .satisfies(p -> assertThat(p.message()).containsIgnoringCase("nesting depth"));
+    }
+
+    @Test
+    void aSpecIsLimitedInBytesNotOnlyCharacters() {
+        // 100,000 characters, 300,000 bytes of UTF-8: over 256 KB.
+        assertThat(PipelineSpecs.parse("description: " + "ễ".repeat(100_000)).problems()).first()
+                .satisfies(p -> assertThat(p.message()).contains("larger than 256 KB"));
+    }
 }

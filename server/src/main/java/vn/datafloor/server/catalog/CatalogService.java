@@ -176,12 +176,21 @@ public class CatalogService {
     public record Results(long total, List<CatalogEntry> entries, Map<String, List<SearchResult.FacetCount>> facets) {}
 
     public Results search(Actor actor, String text, Map<String, List<String>> filters, CatalogQuery.Sort sort, int offset, int limit) {
+        requireShortText(text);
         return search(new CatalogQuery(text, filters, sort, offset, limit, audiencesOf(actor)), actor);
     }
 
     /** Searches with explicit audiences (the public APIs pass only PUBLIC). */
     public Results searchPublic(String text, Map<String, List<String>> filters, CatalogQuery.Sort sort, int offset, int limit) {
+        requireShortText(text);
         return search(new CatalogQuery(text, filters, sort, offset, limit, Set.of(CatalogQuery.PUBLIC)), null);
+    }
+
+    private static void requireShortText(String text) {
+        if (text != null && text.length() > CatalogQuery.MAX_TEXT_CHARS) {
+            throw ProblemException.badRequest("search.tooLong", "The search text is longer than " + CatalogQuery.MAX_TEXT_CHARS
+                    + " characters; search for fewer words", CatalogQuery.MAX_TEXT_CHARS);
+        }
     }
 
     private Results search(CatalogQuery query, Actor actor) {

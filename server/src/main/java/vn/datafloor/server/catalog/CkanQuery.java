@@ -58,6 +58,12 @@ final class CkanQuery {
 
     static final Set<String> SORT_FIELDS = Set.of("score", "metadata_modified", "metadata_created", "title_string", "name", "id");
 
+    /** Longest q or fq read, in characters: far past any query a client builds, short of a denial of service. */
+    static final int MAX_QUERY_CHARS = 10_000;
+
+    /** Deepest nesting of parentheses read; the parser recurses once a level, so this keeps it off the stack's end. */
+    static final int MAX_DEPTH = 32;
+
     /** A query the syntax subset cannot express or that does not parse; CKAN answers such a Solr error with "Search Error". */
     static final class InvalidQueryException extends RuntimeException {
         InvalidQueryException(String message) {
@@ -112,6 +118,10 @@ final class CkanQuery {
      * @throws InvalidQueryException naming the parameter and the problem
      */
     static Criteria parse(String q, List<String> fqs, Instant now) {
+        requireShort(q, "q");
+        for (String fq : fqs) {
+            requireShort(fq, "fq");
+        }
         Collector collector = new Collector(now);
         if (q != null && !q.isBlank()) {
             collector.collect(new Parser(q, "q").parse(), false, "q");
@@ -122,7 +132,18 @@ final class CkanQuery {
             }
         }
         String text = collector.text.isEmpty() ? null : String.join(" ", collector.text);
+        if (text != null && text.length() > CatalogQuery.MAX_TEXT_CHARS) {
+            throw new InvalidQueryException("the words to search for are longer than " + CatalogQuery.MAX_TEXT_CHARS
+                    + " characters; search for fewer words");
+        }
         return new Criteria(text, collector.clauses, collector.ranges, collector.nothing);
+    }
+
+    private static void requireShort(String value, String param) {
+        if (value != null && value.length() > MAX_QUERY_CHARS) {
+            throw new InvalidQueryException(param + ": longer than " + MAX_QUERY_CHARS + " characters; search for fewer words "
+                    + "or filter with fewer values");
+        }
     }
 
     /** The syntax tree of one parameter. */
@@ -148,6 +169,7 @@ final class CkanQuery {
         private final String s;
         private final String param;
         private int pos;
+        private int depth;
 
         Parser(String s, String param) {
             this.s = s;
@@ -253,8 +275,13 @@ final class CkanQuery {
         private Node primary() {
             char c = s.charAt(pos);
             if (c == '(') {
+                if (++depth > MAX_DEPTH) {
+                    throw error("more than " + MAX_DEPTH + " nested parentheses at position " + (pos + 1)
+                            + "; write the query with fewer levels");
+                }
                 int open = pos++;
                 Node inner = conjunction(true);
+                depth--;
                 skipSpace();
                 if (pos >= s.length() || s.charAt(pos) != ')') {
                     throw error("unbalanced '(' at position " + (open + 1));
