@@ -5,6 +5,7 @@ import static vn.datafloor.integration.lake.DuckDbConnections.literal;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import vn.datafloor.integration.lake.DuckDbConnections;
+import vn.datafloor.integration.lake.Lockdown;
 import vn.datafloor.integration.standardize.Standardizers;
 import vn.datafloor.linkage.LinkageModel.Comparison;
 import vn.datafloor.linkage.LinkageModel.Input;
@@ -49,24 +51,45 @@ public final class Linker implements AutoCloseable {
     private boolean predicted;
     private boolean clustered;
 
-    private Linker(LinkageModel model, Connection db) {
+    private final Path scratch;
+
+    private Linker(LinkageModel model, Connection db, Path scratch) {
         this.model = model;
         this.db = db;
+        this.scratch = scratch;
     }
 
     /** Opens an in-memory DuckDB (spilling to {@code scratchDirectory}) and loads and checks the inputs. */
     public static Linker open(LinkageModel model, Path scratchDirectory) {
+        Path scratch;
+        try {
+            scratch = scratchDirectory != null ? Files.createDirectories(scratchDirectory)
+                    : Files.createTempDirectory("datafloor-linker");
+        } catch (java.io.IOException e) {
+            throw new LinkageException("Cannot create the scratch directory " + scratchDirectory + ": " + e.getMessage(), e);
+        }
         Connection db;
         try {
-            db = DuckDbConnections.open(scratchDirectory, "2GB", Runtime.getRuntime().availableProcessors());
+            db = DuckDbConnections.open(scratch, "2GB", Runtime.getRuntime().availableProcessors());
         } catch (SQLException e) {
             throw new LinkageException("Cannot open DuckDB: " + e.getMessage(), e);
         }
-        Linker linker = new Linker(model, db);
+        Linker linker = new Linker(model, db, scratch);
         try {
             Standardizers.install(db);
+            // The model's SQL (column expressions, blocking rules, custom levels) runs on a sealed
+            // connection: it reads the inputs and labels named here and writes only to the scratch folder.
+            List<Path> readable = new ArrayList<>();
+            model.inputs().forEach(input -> readable.add(input.path()));
+            if (model.training() != null && model.training().labelledPairs() != null) {
+                readable.add(model.training().labelledPairs());
+            }
+            DuckDbConnections.lock(db, new Lockdown(List.of(scratch), readable, Duration.ofHours(12)));
             linker.prepare();
             return linker;
+        } catch (SQLException e) {
+            linker.close();
+            throw new LinkageException("Cannot prepare DuckDB: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             linker.close();
             throw e;
@@ -875,9 +898,16 @@ public final class Linker implements AutoCloseable {
         if (!Files.isRegularFile(truthCsv)) {
             throw new LinkageException("No truth file at " + truthCsv);
         }
+        // The sealed connection reads only its scratch folder: the truth file is copied there first.
+        Path copy = scratch.resolve("truth-" + java.util.UUID.randomUUID() + ".csv");
+        try {
+            Files.copy(truthCsv, copy);
+        } catch (java.io.IOException e) {
+            throw new LinkageException("Cannot read truth " + truthCsv + ": " + e.getMessage(), e);
+        }
         try (Statement s = db.createStatement()) {
             s.execute("CREATE OR REPLACE TABLE truth AS SELECT r._rid AS rid, r._input, t.entity_id AS entity"
-                    + " FROM read_csv(" + literal(truthCsv.toAbsolutePath().toString()) + ", header = true, all_varchar = true) t"
+                    + " FROM read_csv(" + literal(copy.toString()) + ", header = true, all_varchar = true) t"
                     + " JOIN inputs i ON i.name = t.source JOIN records r ON r._input = i._input AND r._id = t.record_id");
         } catch (SQLException e) {
             throw new LinkageException("Cannot read truth " + truthCsv + " (columns source, record_id, entity_id): "
@@ -917,9 +947,20 @@ public final class Linker implements AutoCloseable {
         return names;
     }
 
+    /** Writes into the scratch folder (all the sealed connection may write), then moves the file into place. */
     private void copy(String query, Path file) {
         String format = file.toString().toLowerCase(Locale.ROOT).endsWith(".csv") ? "csv, header true" : "parquet";
-        execute("COPY (" + query + ") TO " + literal(file.toAbsolutePath().toString()) + " (FORMAT " + format + ")");
+        Path partial = scratch.resolve("out-" + java.util.UUID.randomUUID() + (format.startsWith("csv") ? ".csv" : ".parquet"));
+        execute("COPY (" + query + ") TO " + literal(partial.toString()) + " (FORMAT " + format + ")");
+        try {
+            Path target = file.toAbsolutePath();
+            if (target.getParent() != null) {
+                Files.createDirectories(target.getParent());
+            }
+            Files.move(partial, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.io.IOException e) {
+            throw new LinkageException("Cannot write " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private void executeRule(String sql, List<String> rules) {

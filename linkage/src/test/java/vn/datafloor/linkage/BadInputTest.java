@@ -73,6 +73,30 @@ class BadInputTest {
                 .hasMessageContaining("the expression for column name (std_name_key(ho_ten)) does not work");
     }
 
+    /** A model's SQL runs on a sealed connection: whatever a config says, it reads only its own inputs. */
+    @Test
+    void aModelsSqlCannotReachOtherFiles() throws Exception {
+        Path secret = Files.writeString(dir.getParent().resolve("secret-" + System.nanoTime() + ".txt"), "do not read");
+        String columns = """
+                mode: dedupe
+                inputs:
+                  - name: people
+                    path: people.csv
+                    id: id
+                    columns: {name: "(SELECT content FROM read_text('%s'))"}
+                blocking: [l.name = r.name]
+                comparisons:
+                  - {name: name, column: name, levels: [exact]}
+                """.formatted(secret);
+        assertThatThrownBy(() -> open(PEOPLE, columns)).isInstanceOf(LinkageException.class)
+                .hasMessageContaining("disabled by configuration").hasMessageNotContaining("do not read");
+        String blocking = config("name", "l.name = (SELECT content FROM read_text('" + secret + "'))", "");
+        try (Linker linker = open(PEOPLE, blocking)) {
+            assertThatThrownBy(linker::train).isInstanceOf(LinkageException.class).hasMessageNotContaining("do not read");
+        }
+        Files.delete(secret);
+    }
+
     @Test
     void missingIdColumn() {
         assertThatThrownBy(() -> open(PEOPLE.replace("id,name", "key,name"), config("name", "l.dob = r.dob", "")))

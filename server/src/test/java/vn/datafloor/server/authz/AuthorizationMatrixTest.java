@@ -99,6 +99,9 @@ class AuthorizationMatrixTest extends PlatformTest {
         EXPECTED.put("POST /api/organisations/{id}/verification", roles(operator, "organisations:write"));
         EXPECTED.put("POST /api/organisations/{id}/status", roles(operator, "organisations:write"));
         EXPECTED.put("GET /api/organisations/{id}/network-allowances", roles(operator, "organisations:write"));
+        EXPECTED.put("GET /integration/network", roles(operator, "organisations:write"));
+        EXPECTED.put("POST /integration/network", roles(operator, "organisations:write"));
+        EXPECTED.put("POST /integration/network/{orgId}/{allowanceId}/revoke", roles(operator, "organisations:write"));
         EXPECTED.put("POST /api/organisations/{id}/network-allowances", roles(operator, "organisations:write"));
         EXPECTED.put("DELETE /api/organisations/{id}/network-allowances/{allowanceId}", roles(operator, "organisations:write"));
         // users
@@ -415,7 +418,7 @@ class AuthorizationMatrixTest extends PlatformTest {
         // Public catalog pages are read on the demo's open dataset; a steward's pages on the organisation's own entry.
         String slug = EXPECTED.get(method + " " + pattern) != null && EXPECTED.get(method + " " + pattern).anyone() ? PUBLIC_SLUG
                 : objects.dataset().replace('.', '-');
-        return pattern.replace("{id}", id).replace("{name}", objects.dataset()).replace("{slug}", slug).replace("{index}", "0").replace("{allowanceId}", "999999").replace("/**", "/liveness")
+        return pattern.replace("{id}", id).replace("{name}", objects.dataset()).replace("{slug}", slug).replace("{index}", "0").replace("{allowanceId}", "999999").replace("{orgId}", id).replace("/**", "/liveness")
                 .replace("/ledger/proof/inclusion", "/ledger/proof/inclusion?index=0&size=1")
                 .replace("/ledger/proof/consistency", "/ledger/proof/consistency?from=1&to=1");
     }

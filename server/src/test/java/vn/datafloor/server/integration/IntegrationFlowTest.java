@@ -205,4 +205,77 @@ class IntegrationFlowTest extends PlatformTest {
             assertThat(refused.getResponse().getStatus()).as(url).isEqualTo(400);
         }
     }
+
+    @Test
+    void runErrorsCarryNoValuesAndOnlyTheOwnerOrganisationReadsThem() throws Exception {
+        MockHttpSession steward = login("yte.dulieu");
+        registerAndUpload(steward, "flow.loi", "record_id,ho_ten,so_cccd\n1,Nguyễn Văn Bình,001203004567\n");
+        String spec = """
+                pipeline: flow-loi
+                source: {ref: flow.loi}
+                target: {dataset: flow.loi}
+                mapping:
+                  record_id: record_id
+                  full_name: ho_ten
+                  birth_date: CAST(so_cccd AS DATE)
+                key: [record_id]
+                """;
+        long pipelineId = ((Number) body(postJson(steward, "/api/pipelines", Map.of("spec", spec))).get("id")).longValue();
+        String runId = (String) body(mvc.perform(post("/api/pipelines/" + pipelineId + "/runs").session(steward).with(csrf()))
+                .andReturn()).get("id");
+        Map<String, Object> run = waitForEnd(steward, runId);
+        assertThat(run.get("status")).isEqualTo("FAILED");
+        String log = mvc.perform(get("/api/runs/" + runId + "/log").session(steward)).andReturn().getResponse()
+                .getContentAsString(StandardCharsets.UTF_8);
+        assertThat(String.valueOf(run.get("error")) + log).contains("failed").doesNotContain("001203004567")
+                .doesNotContain("Bình");
+
+        // The operator's auditor sees that the run failed, not why: the error and the log are the owner's.
+        MockHttpSession auditor = login("kiemtoan");
+        Map<String, Object> seen = body(mvc.perform(get("/api/runs/" + runId).session(auditor)).andReturn());
+        assertThat(seen.get("status")).isEqualTo("FAILED");
+        assertThat(seen.get("error")).isNull();
+        assertThat(mvc.perform(get("/api/runs/" + runId + "/log").session(auditor)).andReturn().getResponse()
+                .getContentAsString(StandardCharsets.UTF_8)).isEqualTo("[]");
+    }
+
+    @Test
+    void reachingForTheServerIsRefusedAndRecordedAndTheOperatorDecidesPrivateNetworks() throws Exception {
+        MockHttpSession steward = login("yte.dulieu");
+        String inline = """
+                pipeline: flow-h2
+                source: {type: jdbc, url: "jdbc:h2:mem:x;INIT=CREATE ALIAS P FOR 'java.lang.System.getProperty'", query: "SELECT 1"}
+                target: {dataset: flow.h2}
+                mapping:
+                  record_id: "1"
+                key: [record_id]
+                """;
+        long before = jdbc.sql("select count(*) from audit_event where event_type = 'SECURITY_REFUSED'").query(Long.class).single();
+        MvcResult refused = postJson(steward, "/api/pipelines", Map.of("spec", inline));
+        assertThat(refused.getResponse().getStatus()).isEqualTo(422);
+        assertThat(refused.getResponse().getContentAsString(StandardCharsets.UTF_8)).contains("source.url");
+        MvcResult reading = postJson(steward, "/api/pipelines", Map.of("spec", inline.replace(
+                "source: {type: jdbc, url: \"jdbc:h2:mem:x;INIT=CREATE ALIAS P FOR 'java.lang.System.getProperty'\", query: \"SELECT 1\"}",
+                "source: {ref: flow.nguoi}").replace("record_id: \"1\"", "record_id: read_text('/etc/hostname')")));
+        assertThat(reading.getResponse().getStatus()).isEqualTo(422);
+        assertThat(reading.getResponse().getContentAsString(StandardCharsets.UTF_8)).contains("read_text");
+        long after = jdbc.sql("select count(*) from audit_event where event_type = 'SECURITY_REFUSED'").query(Long.class).single();
+        assertThat(after).isEqualTo(before + 2);
+
+        // Private networks: the operator's decision, on the ledger; a steward may not make it.
+        long health = jdbc.sql("select org_id from app_user where username = 'yte.dulieu'").query(Long.class).single();
+        String path = "/api/organisations/" + health + "/network-allowances";
+        assertThat(postJson(steward, path, Map.of("allowance", "10.20.0.0/16", "reason", "x")).getResponse().getStatus())
+                .isEqualTo(403);
+        MockHttpSession operator = login("admin");
+        assertThat(postJson(operator, path, Map.of("allowance", "10.20.0.0/99", "reason", "x")).getResponse().getStatus())
+                .isEqualTo(400);
+        MvcResult allowed = postJson(operator, path, Map.of("allowance", "10.20.0.0/16", "reason", "bệnh viện trong mạng riêng"));
+        assertThat(allowed.getResponse().getStatus()).isEqualTo(201);
+        assertThat(jdbc.sql("select count(*) from audit_event where event_type = 'NETWORK_ALLOWANCE_GRANTED' and org_id = ?")
+                .param(health).query(Long.class).single()).isEqualTo(1);
+        long id = ((Number) body(allowed).get("id")).longValue();
+        assertThat(mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete(path + "/" + id)
+                .session(operator).with(csrf())).andReturn().getResponse().getStatus()).isEqualTo(204);
+    }
 }
