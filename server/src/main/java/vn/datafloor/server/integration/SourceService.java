@@ -276,10 +276,11 @@ public class SourceService {
         return networkAllowances(actor, orgId).stream().filter(a -> a.id() == id).findFirst().orElseThrow();
     }
 
+    /** Withdraws an allowance; idempotent, like the HTTP DELETE that calls it. */
     public void revokeNetwork(Actor actor, long orgId, long allowanceId) {
         policy.require(actor, Action.MANAGE_ORGANISATIONS, orgId);
         if (!store.removeNetworkAllowance(orgId, allowanceId)) {
-            throw ProblemException.notFound("No such allowance");
+            return; // already gone: withdrawing twice changes nothing and records nothing
         }
         audit.record(new AuditEvent(EventType.NETWORK_ALLOWANCE_REVOKED, actor.userId(), actor.username(), orgId,
                 AuditEvent.Outcome.SUCCESS, ClientAddress.current(), "allowance " + allowanceId + " of organisation " + orgId
