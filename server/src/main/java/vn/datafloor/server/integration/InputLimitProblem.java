@@ -9,7 +9,7 @@ import vn.datafloor.server.platform.ProblemException;
 /**
  * A file refused for what it expands to: 413 when it is too large once unpacked or read (bytes,
  * ratio, parts, rows, columns, a cell), 422 when it is not shaped like a spreadsheet at all (a
- * DOCTYPE). The problem names the {@code datafloor.integration.limits.*} property and its value, and
+ * DOCTYPE, a cell tag too long to read its reference). The problem names the {@code datafloor.integration.limits.*} property and its value, and
  * carries the reader's explanation (file, part, row, column; never a value from the file).
  */
 final class InputLimitProblem extends ProblemException {
@@ -22,7 +22,7 @@ final class InputLimitProblem extends ProblemException {
     }
 
     static InputLimitProblem of(InputLimitException e, InputLimits limits) {
-        if ("doctype".equals(e.limit())) {
+        if (java.util.Set.of("doctype", "cellReference", "encoding").contains(e.limit())) {
             return new InputLimitProblem(HttpStatus.UNPROCESSABLE_CONTENT, "upload.notASpreadsheet",
                     e.getMessage() + ". Nothing was published.", Map.of("reason", e.getMessage()));
         }
