@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Enumeration;
-import java.util.Locale;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 
@@ -100,8 +99,10 @@ final class XlsxGuard {
     /** Inflates one entry, counting and scanning as it goes; returns the running total. */
     private long inflate(ZipFile zip, ZipArchiveEntry entry, long total) throws IOException {
         String name = entry.getName();
-        boolean xml = name.toLowerCase(Locale.ROOT).endsWith(".xml") || name.toLowerCase(Locale.ROOT).endsWith(".rels");
-        XmlScan scan = xml ? new XmlScan(name) : null;
+        // Whether a part is XML is read from its first bytes, not its name: the workbook's relationships, not
+        // the extension, tell the reader which parts to parse, and they may name a sheet "sheet1.png".
+        XmlScan scan = new XmlScan(name);
+        boolean classified = false;
         long entryBytes = 0;
         long ratioCeiling = ratioCeiling(entry);
         byte[] buffer = new byte[1 << 16];
@@ -115,12 +116,49 @@ final class XlsxGuard {
                 if (entryBytes > InputLimits.RATIO_GRACE_BYTES && entryBytes > ratioCeiling) {
                     throw ratio(name, "expands");
                 }
+                if (!classified) {
+                    classified = true;
+                    if (!isXml(buffer, n, name)) {
+                        scan = null;
+                    }
+                }
                 if (scan != null) {
                     scan.feed(buffer, n);
                 }
             }
         }
         return total;
+    }
+
+    /**
+     * A part starting with '&lt;' (after a UTF-8 byte-order mark and white space) is XML and is scanned.
+     * XML in UTF-16 or UTF-32 (zero bytes around a '&lt;') is refused: spreadsheet programs write UTF-8,
+     * and a byte-level scan could not see its cells. Anything else (images, binary parts) is only counted.
+     */
+    private boolean isXml(byte[] head, int length, String part) {
+        int start = length >= 3 && (head[0] & 0xFF) == 0xEF && (head[1] & 0xFF) == 0xBB && (head[2] & 0xFF) == 0xBF ? 3 : 0;
+        boolean zero = false;
+        boolean angle = false;
+        for (int i = 0; i < Math.min(length, 4); i++) {
+            zero |= head[i] == 0;
+            angle |= head[i] == '<';
+        }
+        boolean wideBom = length >= 2 && ((head[0] & 0xFF) == 0xFE && (head[1] & 0xFF) == 0xFF
+                || (head[0] & 0xFF) == 0xFF && (head[1] & 0xFF) == 0xFE);
+        if (wideBom || zero && angle) {
+            throw new InputLimitException("encoding", "The workbook " + fileName + " has its part " + part
+                    + " in UTF-16 or UTF-32; spreadsheet programs write UTF-8: save it again from a spreadsheet program");
+        }
+        for (int i = start; i < length; i++) {
+            byte b = head[i];
+            if (b == '<') {
+                return true;
+            }
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                return false;
+            }
+        }
+        return false;
     }
 
     private long ratioCeiling(ZipArchiveEntry entry) {
@@ -282,6 +320,7 @@ final class XlsxGuard {
             if (isTag("c")) {
                 inCell = tag[tagLength - 1] != '/';
                 textBytes = 0;
+                checkCellReference();
                 cell = attribute("r");
             } else if (isTag("si")) {
                 inCell = tag[tagLength - 1] != '/';
@@ -297,6 +336,34 @@ final class XlsxGuard {
                 textBytes = 0;
             } else if (!inCell) {
                 textBytes = 0;
+            }
+        }
+
+        /**
+         * A reader makes room for every column up to a cell's: {@code r="ZZZZZZ1"} would have it fill
+         * three hundred million slots for one cell. A column past the limit is refused here, and a cell
+         * tag too long to see its reference in is not shaped like a spreadsheet's.
+         */
+        private void checkCellReference() {
+            if (tagBytes > MAX_TAG_KEPT) {
+                throw new InputLimitException("cellReference", "The workbook " + fileName + " has a cell tag longer than "
+                        + MAX_TAG_KEPT + " bytes in " + part + (row == null ? "" : " at row " + row)
+                        + "; spreadsheets write short ones: save it again from a spreadsheet program");
+            }
+            String text = new String(tag, 0, tagLength, StandardCharsets.ISO_8859_1);
+            int at = text.indexOf(" r=\"");
+            if (at < 0) {
+                return;
+            }
+            long column = 0;
+            int letters = 0;
+            for (int i = at + 4; i < text.length() && Character.isLetter(text.charAt(i)); i++) {
+                column = column * 26 + (Character.toUpperCase(text.charAt(i)) - 'A' + 1);
+                if (++letters > 3 || column > limits.maxColumns()) {
+                    throw new InputLimitException("maxColumns", "The workbook " + fileName + " has a cell past column "
+                            + limits.maxColumns() + " (limit maxColumns) in " + part + (row == null ? "" : " at row " + row)
+                            + "; remove the unused columns");
+                }
             }
         }
 

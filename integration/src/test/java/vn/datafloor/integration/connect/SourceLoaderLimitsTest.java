@@ -120,6 +120,9 @@ class SourceLoaderLimitsTest {
     void rowsAndColumnsAreCountedWhileTheSheetIsRead() throws Exception {
         Bombs.workbook(input.resolve("rows.xlsx"), Bombs.table(30, 3));
         Bombs.workbook(input.resolve("wide.xlsx"), Bombs.table(2, 12));
+        // Cells without references: the reader numbers them one after another, only the reading loop can count them.
+        Bombs.workbook(input.resolve("unnumbered.xlsx"), out -> out.write(("<row>" + "<c><v>1</v></c>".repeat(12) + "</row>")
+                .getBytes(StandardCharsets.US_ASCII)));
 
         InputLimitException rows = refusal(() -> load("xlsx", "rows.xlsx", InputLimits.DEFAULTS.withMaxRows(10)));
         assertThat(rows.limit()).isEqualTo("maxRows");
@@ -127,10 +130,56 @@ class SourceLoaderLimitsTest {
 
         InputLimitException wide = refusal(() -> load("xlsx", "wide.xlsx", InputLimits.DEFAULTS.withMaxColumns(10)));
         assertThat(wide.limit()).isEqualTo("maxColumns");
-        assertThat(wide.getMessage()).contains("wide.xlsx", "sheet Sheet1", "row 1", "12 columns");
+        assertThat(wide.getMessage()).contains("wide.xlsx", "past column 10", "row 1");
+        InputLimitException unnumbered = refusal(() -> load("xlsx", "unnumbered.xlsx", InputLimits.DEFAULTS.withMaxColumns(10)));
+        assertThat(unnumbered.limit()).isEqualTo("maxColumns");
+        assertThat(unnumbered.getMessage()).contains("unnumbered.xlsx", "sheet Sheet1", "row 1", "12 columns");
 
         LoadedSource within = load("xlsx", "rows.xlsx", InputLimits.DEFAULTS.withMaxRows(30));
         assertThat(within.rows()).isEqualTo(30);
+    }
+
+    @Test
+    void aCellFarPastTheLastColumnIsRefusedBeforeTheReaderMakesRoomForIt() throws Exception {
+        // One cell at column ZZZZZZ: a reader would fill some 300 million empty slots before it.
+        Bombs.workbook(input.resolve("far.xlsx"), out -> out.write(
+                "<row r=\"1\"><c r=\"A1\"><v>1</v></c><c r=\"ZZZZZZ1\"><v>2</v></c></row>".getBytes(StandardCharsets.US_ASCII)));
+        Bombs.workbook(input.resolve("long.xlsx"), out -> out.write(("<row r=\"1\"><c s=\"" + "1".repeat(600)
+                + "\" r=\"ZZZZZZ1\"><v>2</v></c></row>").getBytes(StandardCharsets.US_ASCII)));
+
+        InputLimitException far = refusal(() -> load("xlsx", "far.xlsx", InputLimits.DEFAULTS));
+        assertThat(far.limit()).isEqualTo("maxColumns");
+        assertThat(far.getMessage()).contains("far.xlsx", "past column 2000", "row 1");
+        assertThat(refusal(() -> load("xlsx", "long.xlsx", InputLimits.DEFAULTS)).limit()).isEqualTo("cellReference");
+    }
+
+    @Test
+    void aSheetHiddenUnderAnImageNameIsScannedAndUtf16PartsAreRefused() throws Exception {
+        // The relationships, not the extension, say which part is the sheet.
+        Path renamed = input.resolve("renamed.xlsx");
+        Bombs.workbook(renamed, Bombs.hugeCell(40_000));
+        Path moved = input.resolve("moved.xlsx");
+        try (var in = new java.util.zip.ZipInputStream(Files.newInputStream(renamed));
+                var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(moved))) {
+            for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                String name = e.getName().replace("sheet1.xml", "sheet1.png");
+                out.putNextEntry(new java.util.zip.ZipEntry(name));
+                byte[] bytes = in.readAllBytes();
+                out.write(new String(bytes, StandardCharsets.UTF_8).replace("sheet1.xml", "sheet1.png").getBytes(StandardCharsets.UTF_8));
+                out.closeEntry();
+            }
+        }
+        InputLimitException hidden = refusal(() -> load("xlsx", "moved.xlsx", InputLimits.DEFAULTS.withMaxCellBytes(10_000)));
+        assertThat(hidden.limit()).isEqualTo("maxCellBytes");
+        assertThat(hidden.getMessage()).contains("xl/worksheets/sheet1.png");
+
+        Path wide = input.resolve("utf16.xlsx");
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(wide))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("xl/worksheets/sheet1.xml"));
+            out.write("<worksheet/>".getBytes(StandardCharsets.UTF_16LE));
+            out.closeEntry();
+        }
+        assertThat(refusal(() -> load("xlsx", "utf16.xlsx", InputLimits.DEFAULTS)).limit()).isEqualTo("encoding");
     }
 
     @Test

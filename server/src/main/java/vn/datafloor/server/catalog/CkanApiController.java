@@ -43,6 +43,7 @@ import vn.datafloor.server.identity.Organisation;
 import vn.datafloor.server.identity.OrganisationService;
 import vn.datafloor.server.platform.DatafloorProperties;
 import vn.datafloor.server.platform.ProblemException;
+import vn.datafloor.server.platform.UnexpectedErrors;
 
 /**
  * The CKAN action API (read-only subset, CKAN 2.10 shapes) so existing open-data tools — ckanapi,
@@ -75,7 +76,11 @@ class CkanApiController {
     /** The index answers no page beyond this offset. */
     private static final int COLLECT_MAX = 100_000;
     private static final MediaType JSON_UTF8 = MediaType.parseMediaType("application/json;charset=utf-8");
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Deepest JSON body read: CKAN's parameters are at most a list in an object. */
+    static final int MAX_BODY_DEPTH = 64;
+    private static final JsonMapper JSON = JsonMapper.builder(tools.jackson.core.json.JsonFactory.builder()
+            .streamReadConstraints(tools.jackson.core.StreamReadConstraints.builder().maxNestingDepth(MAX_BODY_DEPTH).build())
+            .build()).build();
 
     private final CatalogService catalog;
     private final OrganisationService organisations;
@@ -159,8 +164,8 @@ class CkanApiController {
     }
 
     private ResponseEntity<byte[]> internalError(Map<String, Object> envelope, Exception e) {
-        String reference = Long.toHexString(System.nanoTime());
-        log.error("CKAN API: unexpected error, reference {}", reference, e);
+        String reference = UnexpectedErrors.reference();
+        log.error("CKAN API: unexpected error, reference {}", reference, UnexpectedErrors.loggable(e));
         envelope.put("success", false);
         envelope.put("error", new LinkedHashMap<>(Map.of("__type", "Internal Server Error",
                 "message", "Internal Server Error (reference " + reference + ")")));

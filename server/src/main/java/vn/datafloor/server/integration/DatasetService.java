@@ -27,6 +27,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
+import vn.datafloor.integration.connect.InputLimitException;
 import vn.datafloor.integration.connect.LoadedSource;
 import vn.datafloor.integration.connect.SourceException;
 import vn.datafloor.integration.connect.SourceLoader;
@@ -187,7 +188,7 @@ public class DatasetService {
             }
             String fingerprint = HexFormat.of().formatHex(sha.digest());
             try (Connection duck = DuckDbConnections.open(dir, "512MB", 2); Statement statement = duck.createStatement()) {
-                SourceLoader loader = new SourceLoader(duck, dir, dir, name -> null, () -> false);
+                SourceLoader loader = new SourceLoader(duck, dir, dir, name -> null, () -> false, paths.inputLimits());
                 LoadedSource loaded = loader.load(new PipelineSpec.SourceSpec(null, type, stored, "auto", null, null, null, null,
                         null, null, null, null, null, null, null, null), null);
                 if (loaded.rejected() > 0) {
@@ -243,6 +244,8 @@ public class DatasetService {
                 events.publishEvent(new DatasetPublished(dataset, version.version(), orgId));
                 return version;
             }
+        } catch (InputLimitException e) {
+            throw InputLimitProblem.of(e, paths.inputLimits());
         } catch (SourceException e) {
             throw new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, "upload.unreadable", e.getMessage()
                     + ". Nothing was published.");

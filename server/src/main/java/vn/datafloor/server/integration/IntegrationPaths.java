@@ -2,19 +2,30 @@ package vn.datafloor.server.integration;
 
 import java.nio.file.Path;
 import org.springframework.stereotype.Component;
+import vn.datafloor.integration.connect.InputLimits;
 import vn.datafloor.integration.lake.Lake;
 import vn.datafloor.server.platform.DatafloorProperties;
 
-/** Where the integration capability keeps files: the lake, each organisation's inbox, scratch space. */
+/**
+ * Where the integration capability keeps files (the lake, each organisation's inbox, scratch space),
+ * and how much a file there may expand to once read.
+ */
 @Component
 public class IntegrationPaths {
 
     private final Path dataDir;
     private final Lake lake;
+    private final InputLimits inputLimits;
 
     IntegrationPaths(DatafloorProperties properties) {
         this.dataDir = properties.dataDir().toAbsolutePath().normalize();
         this.lake = Lake.open(dataDir.resolve("lake"));
+        this.inputLimits = properties.inputLimits();
+    }
+
+    /** {@code datafloor.integration.limits.*}: every upload is checked against them, every run reads under them. */
+    public InputLimits inputLimits() {
+        return inputLimits;
     }
 
     public Lake lake() {

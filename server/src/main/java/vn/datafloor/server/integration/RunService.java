@@ -84,7 +84,8 @@ public class RunService {
         this.clock = clock;
         this.events = events;
         this.transactions = transactions;
-        this.runner = new PipelineRunner(paths.lake(), paths.work(), memory, Runtime.getRuntime().availableProcessors(), library);
+        this.runner = new PipelineRunner(paths.lake(), paths.work(), memory, Runtime.getRuntime().availableProcessors(), library,
+                paths.inputLimits());
     }
 
     public record Run(String id, long pipelineId, long orgId, String status, String trigger, String stage, int progress,

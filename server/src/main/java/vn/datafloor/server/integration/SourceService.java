@@ -20,6 +20,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.json.JsonMapper;
+import vn.datafloor.integration.connect.InputChecks;
+import vn.datafloor.integration.connect.InputLimitException;
 import vn.datafloor.integration.connect.SourceException;
 import vn.datafloor.integration.pipeline.PipelineSpec.SourceSpec;
 import vn.datafloor.server.audit.AuditEvent;
@@ -189,6 +191,17 @@ public class SourceService {
             if (size == 0) {
                 Files.deleteIfExists(partial);
                 throw ProblemException.badRequest("source.fileEmpty", "The file is empty");
+            }
+            // What the file expands to is checked now, before it is kept: a bomb is refused at the door.
+            try {
+                InputChecks.check(partial, row.type(), safe, paths.inputLimits());
+            } catch (InputLimitException e) {
+                Files.deleteIfExists(partial);
+                throw InputLimitProblem.of(e, paths.inputLimits());
+            } catch (SourceException e) {
+                Files.deleteIfExists(partial);
+                throw new ProblemException(org.springframework.http.HttpStatus.UNPROCESSABLE_CONTENT, "upload.unreadable",
+                        e.getMessage());
             }
             Path target = directory.resolve(safe);
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

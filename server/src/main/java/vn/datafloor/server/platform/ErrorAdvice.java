@@ -21,7 +21,10 @@ import vn.datafloor.server.authz.NotPermittedException;
 
 /**
  * Every failure becomes a clear answer: problem+json for API callers, an error page for people.
- * Never a stack trace; unexpected errors are logged with a reference the person can quote.
+ * Never a stack trace in an answer. What is logged: a client error (4xx, the caller's input) at most
+ * one DEBUG line, with no stack trace and no value the caller sent (the handler's path pattern, not
+ * the URI); an unexpected error (5xx) its stack once, with a reference that the answer carries too,
+ * so the person can quote it and the operator find it.
  */
 @ControllerAdvice
 class ErrorAdvice {
@@ -36,6 +39,9 @@ class ErrorAdvice {
 
     @ExceptionHandler(ProblemException.class)
     Object problem(ProblemException e, HttpServletRequest request, HttpServletResponse response, Locale locale) {
+        if (e.status().is4xxClientError()) {
+            clientError(e.status(), e.messageKey(), e, request);
+        }
         Object answer = respond(e.status(), e.messageKey(), e.messageArgs(), request, response, locale);
         if (answer instanceof org.springframework.http.ResponseEntity<?> entity && entity.getBody() instanceof ProblemDetail problem) {
             e.extensions().forEach(problem::setProperty);
@@ -62,6 +68,7 @@ class ErrorAdvice {
     @ExceptionHandler({MissingServletRequestParameterException.class, MethodArgumentTypeMismatchException.class,
             HttpMessageNotReadableException.class, BindException.class, IllegalArgumentException.class})
     Object badInput(Exception e, HttpServletRequest request, HttpServletResponse response, Locale locale) {
+        clientError(HttpStatus.BAD_REQUEST, "error.badRequest", e, request);
         return respond(HttpStatus.BAD_REQUEST, "error.badRequest", new Object[0], request, response, locale);
     }
 
@@ -77,12 +84,14 @@ class ErrorAdvice {
 
     @ExceptionHandler(org.springframework.web.multipart.MaxUploadSizeExceededException.class)
     Object tooLarge(Exception e, HttpServletRequest request, HttpServletResponse response, Locale locale) {
+        clientError(HttpStatus.PAYLOAD_TOO_LARGE, "error.tooLarge", e, request);
         return respond(HttpStatus.PAYLOAD_TOO_LARGE, "error.tooLarge", new Object[0], request, response, locale);
     }
 
     @ExceptionHandler({org.springframework.web.multipart.support.MissingServletRequestPartException.class,
             org.springframework.web.multipart.MultipartException.class})
     Object badMultipart(Exception e, HttpServletRequest request, HttpServletResponse response, Locale locale) {
+        clientError(HttpStatus.BAD_REQUEST, "error.badRequest", e, request);
         return respond(HttpStatus.BAD_REQUEST, "error.badRequest", new Object[0], request, response, locale);
     }
 
@@ -93,9 +102,29 @@ class ErrorAdvice {
 
     @ExceptionHandler(Exception.class)
     Object unexpected(Exception e, HttpServletRequest request, HttpServletResponse response, Locale locale) {
-        String reference = Long.toHexString(System.nanoTime());
-        log.error("Unexpected error, reference {}", reference, e);
-        return respond(HttpStatus.INTERNAL_SERVER_ERROR, "error.unexpected", new Object[] {reference}, request, response, locale);
+        String reference = UnexpectedErrors.reference();
+        log.error("Unexpected error on {} {}, reference {}", request.getMethod(), pattern(request), reference,
+                UnexpectedErrors.loggable(e));
+        Object answer = respond(HttpStatus.INTERNAL_SERVER_ERROR, "error.unexpected", new Object[] {reference}, request, response,
+                locale);
+        if (answer instanceof org.springframework.http.ResponseEntity<?> entity && entity.getBody() instanceof ProblemDetail problem) {
+            problem.setProperty("reference", reference);
+        }
+        return answer;
+    }
+
+    /** One line, no stack trace, no value from the request: the method, the handler's path pattern, the status, the kind. */
+    private static void clientError(HttpStatus status, String key, Exception e, HttpServletRequest request) {
+        if (log.isDebugEnabled()) {
+            log.debug("Client error {} {} on {} {} ({})", status.value(), key, request.getMethod(), pattern(request),
+                    e.getClass().getSimpleName());
+        }
+    }
+
+    /** The mapping's pattern ("/api/catalog/{slug}"), never the URI a caller typed. */
+    private static String pattern(HttpServletRequest request) {
+        Object pattern = request.getAttribute(org.springframework.web.servlet.HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+        return pattern == null ? "(no handler)" : pattern.toString();
     }
 
     private Object respond(HttpStatus status, String key, Object[] args, HttpServletRequest request,

@@ -26,6 +26,38 @@ class CkanQueryTest {
     // ------------------------------------------------------------------ q
 
     @Test
+    void twentyThousandNestedParenthesesAreRefusedByTheDepthLimitNotTheStack() {
+        // 20,000 deep is past the length limit as well; both refuse it before any recursion.
+        String twentyThousand = "(".repeat(20_000) + "water" + ")".repeat(20_000);
+        assertThatThrownBy(() -> parse(twentyThousand)).isInstanceOf(CkanQuery.InvalidQueryException.class)
+                .hasMessageStartingWith("q: longer than");
+        // Within the length limit, the depth limit holds on its own.
+        String deep = "(".repeat(4_900) + "water" + ")".repeat(4_900);
+        assertThatThrownBy(() -> parse(deep)).isInstanceOf(CkanQuery.InvalidQueryException.class)
+                .hasMessageStartingWith("q: ").hasMessageContaining("more than " + CkanQuery.MAX_DEPTH + " nested parentheses");
+        assertThatThrownBy(() -> parse(null, deep)).isInstanceOf(CkanQuery.InvalidQueryException.class)
+                .hasMessageStartingWith("fq: ").hasMessageContaining("more than " + CkanQuery.MAX_DEPTH + " nested parentheses");
+        // Unbalanced, too: the depth is counted on the way down, before the missing ')' is noticed.
+        assertThatThrownBy(() -> parse("(".repeat(9_000))).isInstanceOf(CkanQuery.InvalidQueryException.class)
+                .hasMessageContaining("nested parentheses");
+        String allowed = "(".repeat(CkanQuery.MAX_DEPTH) + "tags:x" + ")".repeat(CkanQuery.MAX_DEPTH);
+        assertThat(parse(null, allowed).clauses()).containsExactly(clause("tags", "x"));
+    }
+
+    @Test
+    void overlongParametersAndSearchTextAreRefusedBeforeTheyAreParsed() {
+        String longQ = "nuoc ".repeat(CkanQuery.MAX_QUERY_CHARS / 5 + 1);
+        assertThatThrownBy(() -> parse(longQ)).isInstanceOf(CkanQuery.InvalidQueryException.class)
+                .hasMessageStartingWith("q: longer than " + CkanQuery.MAX_QUERY_CHARS);
+        assertThatThrownBy(() -> parse(null, "tags:" + "x".repeat(CkanQuery.MAX_QUERY_CHARS))).isInstanceOf(CkanQuery.InvalidQueryException.class)
+                .hasMessageStartingWith("fq: longer than");
+        // Each parameter within its limit, their words together past the search text's.
+        String half = "a".repeat(CatalogQuery.MAX_TEXT_CHARS / 2 + 10);
+        assertThatThrownBy(() -> parse(half, "title:" + half)).isInstanceOf(CkanQuery.InvalidQueryException.class)
+                .hasMessageContaining("longer than " + CatalogQuery.MAX_TEXT_CHARS);
+    }
+
+    @Test
     void emptyAndMatchAllQueriesHaveNoCondition() {
         for (String q : new String[] {null, "", "  ", "*:*"}) {
             CkanQuery.Criteria c = parse(q);
