@@ -2,7 +2,9 @@ package vn.datafloor.server.platform;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /** Settings under {@code datafloor.*}; see docs/operations.md. */
 @ConfigurationProperties("datafloor")
@@ -12,7 +14,9 @@ public record DatafloorProperties(
         Ledger ledger,
         Login login,
         ApiKeys apiKeys,
-        Oidc oidc) {
+        Oidc oidc,
+        @DefaultValue List<String> trustedProxies,
+        @DefaultValue("X-Forwarded-For") String clientAddressHeader) {
 
     public record Ledger(String origin, String keyName, Duration checkpointInterval) {}
 
