@@ -36,6 +36,7 @@ class ErrorAdvice {
 
     @ExceptionHandler(ProblemException.class)
     Object problem(ProblemException e, HttpServletRequest request, HttpServletResponse response, Locale locale) {
+        e.headers().forEach(response::setHeader);
         Object answer = respond(e.status(), e.messageKey(), e.messageArgs(), request, response, locale);
         if (answer instanceof org.springframework.http.ResponseEntity<?> entity && entity.getBody() instanceof ProblemDetail problem) {
             e.extensions().forEach(problem::setProperty);
