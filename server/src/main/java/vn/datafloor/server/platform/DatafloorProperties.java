@@ -20,7 +20,13 @@ public record DatafloorProperties(
 
     public record Ledger(String origin, String keyName, Duration checkpointInterval) {}
 
-    public record Login(int maxFailures, Duration lockout, int ipMaxFailuresPerMinute) {}
+    /**
+     * @param maxFailures failures of one name from one client address before its back-off starts
+     * @param backoff the first back-off; it doubles with each further failure
+     * @param maxBackoff the longest back-off
+     * @param ipMaxFailuresPerMinute failures from one client address, whatever names, before it is refused
+     */
+    public record Login(int maxFailures, Duration backoff, Duration maxBackoff, int ipMaxFailuresPerMinute) {}
 
     public record ApiKeys(Duration maxLifetime) {}
 
