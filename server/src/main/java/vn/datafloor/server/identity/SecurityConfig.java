@@ -8,23 +8,29 @@ import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
+import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.DisabledException;
+import org.springframework.security.authentication.InsufficientAuthenticationException;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+import org.springframework.security.web.authentication.DelegatingAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
@@ -33,6 +39,7 @@ import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcherEntry;
 import org.springframework.web.servlet.LocaleResolver;
 import tools.jackson.databind.json.JsonMapper;
 import vn.datafloor.server.audit.AuditEvent;
@@ -84,6 +91,15 @@ class SecurityConfig {
             ObjectProvider<ClientRegistrationRepository> oidcClients, OidcAccounts oidcAccounts) throws Exception {
         RequestMatcher api = request -> ProblemResponses.wantsJson(request);
         RequestMatcher bearer = ApiKeyAuthenticationFilter::hasBearer;
+        RequestMatcher signInForm = PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/login");
+        // Nobody signed in: API callers get 401 problem details, people the sign-in page.
+        DelegatingAuthenticationEntryPoint signIn = new DelegatingAuthenticationEntryPoint(
+                new LoginUrlAuthenticationEntryPoint("/login"),
+                List.of(new RequestMatcherEntry<>(api, (request, response, e) -> {
+                    response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+                    writeProblem(request, response, HttpStatus.UNAUTHORIZED, "error.unauthenticated", new Object[0],
+                            problems, locales, json);
+                })));
 
         http.authorizeHttpRequests(authorize -> authorize
                 .requestMatchers(PUBLIC_PATHS).permitAll()
@@ -111,7 +127,8 @@ class SecurityConfig {
 
         // Bearer-token calls carry no ambient credentials, so cross-site request forgery cannot reach them.
         // The CKAN action API is read-only and public: CKAN clients POST JSON without any token.
-        http.csrf(csrf -> csrf.ignoringRequestMatchers(bearer,
+        // The token is read from the X-CSRF-TOKEN header or a form body, never from the query string.
+        http.csrf(csrf -> csrf.csrfTokenRequestHandler(new HeaderOrFormCsrfTokenHandler()).ignoringRequestMatchers(bearer,
                 PathPatternRequestMatcher.withDefaults().matcher("/api/3/**"),
                 PathPatternRequestMatcher.withDefaults().matcher("/api/action/**")));
 
@@ -128,13 +145,17 @@ class SecurityConfig {
                 .httpStrictTransportSecurity(hsts -> hsts.includeSubDomains(true).maxAgeInSeconds(31536000)));
 
         http.exceptionHandling(exceptions -> exceptions
-                .defaultAuthenticationEntryPointFor(
-                        (request, response, e) -> writeProblem(request, response, HttpStatus.UNAUTHORIZED,
-                                "error.unauthenticated", new Object[0], problems, locales, json), api)
-                .defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"), request -> true)
-                .accessDeniedHandler((request, response, e) -> writeProblem(request, response, HttpStatus.FORBIDDEN,
-                        e instanceof CsrfException ? "error.csrf" : "error.forbidden", new Object[0],
-                        problems, locales, json)));
+                .authenticationEntryPoint(signIn)
+                .accessDeniedHandler((request, response, e) -> {
+                    // A missing or wrong CSRF token from someone not signed in: what they lack first is a sign-in
+                    // (401), as for any protected call. The sign-in form itself keeps its 403: it needs the token.
+                    if (e instanceof CsrfException && nobodySignedIn() && !signInForm.matches(request)) {
+                        signIn.commence(request, response, new InsufficientAuthenticationException("not signed in"));
+                        return;
+                    }
+                    writeProblem(request, response, HttpStatus.FORBIDDEN, e instanceof CsrfException ? "error.csrf"
+                            : "error.forbidden", new Object[0], problems, locales, json);
+                }));
 
         http.addFilterBefore(new ApiKeyAuthenticationFilter(keys, store, audit, clock, problems, locales, json),
                 UsernamePasswordAuthenticationFilter.class);
@@ -196,6 +217,11 @@ class SecurityConfig {
             return;
         }
         response.sendRedirect(request.getContextPath() + (exception instanceof DisabledException ? "/login?disabled" : "/login?error"));
+    }
+
+    private static boolean nobodySignedIn() {
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        return authentication == null || authentication instanceof AnonymousAuthenticationToken || !authentication.isAuthenticated();
     }
 
     private static AuthorizationManager<RequestAuthorizationContext> metricsAccess(AccessPolicy policy) {

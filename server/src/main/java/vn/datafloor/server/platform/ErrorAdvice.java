@@ -55,6 +55,7 @@ class ErrorAdvice {
 
     private Object wantsJsonOrRedirect(HttpServletRequest request, HttpServletResponse response, Locale locale) {
         if (ProblemResponses.wantsJson(request)) {
+            response.setHeader(org.springframework.http.HttpHeaders.WWW_AUTHENTICATE, "Bearer");
             return respond(HttpStatus.UNAUTHORIZED, "error.unauthenticated", new Object[0], request, response, locale);
         }
         return new ModelAndView("redirect:/login");
