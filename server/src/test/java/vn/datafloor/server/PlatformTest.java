@@ -28,12 +28,17 @@ import vn.datafloor.server.demo.DemoData;
  * directory, with the demo world loaded. Subclasses share one application context.
  */
 @SpringBootTest(properties = {"datafloor.demo=true", "datafloor.demo.people=1500", "datafloor.integration.max-upload-bytes=2097152", "datafloor.ledger.checkpoint-interval=PT1H",
-        "datafloor.login.ip-max-failures-per-minute=1000"})
+        "datafloor.login.ip-max-failures-per-minute=1000",
+        // A proxy whose forwarding headers are believed (a documentation address: MockMvc only, no traffic).
+        "datafloor.trusted-proxies=" + PlatformTest.TRUSTED_PROXY})
 @AutoConfigureMockMvc
 @Import(PlatformTest.TestClock.class)
 public abstract class PlatformTest {
 
     protected static final Path DATA_DIR = createDataDir();
+
+    /** The one proxy the test platform trusts; see {@code datafloor.trusted-proxies}. */
+    protected static final String TRUSTED_PROXY = "192.0.2.10";
 
     @Autowired
     protected MockMvc mvc;

@@ -45,6 +45,69 @@ class WebDefencesTest extends PlatformTest {
         assertThat(api.getResponse().getContentAsString(StandardCharsets.UTF_8)).contains("biểu mẫu");
     }
 
+    /** The CSRF token a page gives a signed-in person (masked afresh for each page, as browsers get it). */
+    private String csrfTokenOf(org.springframework.mock.web.MockHttpSession session) throws Exception {
+        String page = mvc.perform(get("/account").session(session)).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+        java.util.regex.Matcher token = java.util.regex.Pattern.compile("name=\"csrf-token\" content=\"([^\"]+)\"").matcher(page);
+        assertThat(token.find()).as("csrf-token meta tag").isTrue();
+        return token.group(1);
+    }
+
+    @Test
+    void csrfTokensAreTakenFromTheHeaderOrTheFormBodyButNeverFromTheUrl() throws Exception {
+        var session = login("yte.admin");
+        String key = "{\"name\":\"csrf check\",\"scopes\":[\"organisations:read\"],\"days\":1}";
+        // In the query string: refused, however it is spelled.
+        for (String parameter : java.util.List.of("_csrf", "%5Fcsrf", "%5fcsrf")) {
+            MvcResult inUrl = mvc.perform(post("/api/api-keys?" + parameter + "=" + csrfTokenOf(session)).session(session)
+                    .contentType(MediaType.APPLICATION_JSON).content(key)).andReturn();
+            assertThat(inUrl.getResponse().getStatus()).as(parameter).isEqualTo(403);
+        }
+        MvcResult formInUrl = mvc.perform(post("/api-keys?_csrf=" + csrfTokenOf(session)).session(session)
+                .param("name", "csrf check").param("scopes", "organisations:read").param("days", "1")).andReturn();
+        assertThat(formInUrl.getResponse().getStatus()).isEqualTo(403);
+        // In the header, or in the form's body: accepted.
+        MvcResult inHeader = mvc.perform(post("/api/api-keys").session(session).header("X-CSRF-TOKEN", csrfTokenOf(session))
+                .contentType(MediaType.APPLICATION_JSON).content(key)).andReturn();
+        assertThat(inHeader.getResponse().getStatus()).isEqualTo(201);
+        MvcResult inForm = mvc.perform(post("/api-keys").session(session).contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .content("name=csrf+form&scopes=organisations%3Aread&days=1&_csrf="
+                        + java.net.URLEncoder.encode(csrfTokenOf(session), StandardCharsets.UTF_8))).andReturn();
+        assertThat(inForm.getResponse().getStatus()).isEqualTo(302);
+        assertThat(inForm.getResponse().getRedirectedUrl()).doesNotContain("login");
+    }
+
+    @Test
+    void anonymousCallsToProtectedOperationsAnswer401EvenWithoutACsrfToken() throws Exception {
+        MvcResult api = mvc.perform(post("/api/organisations").contentType(MediaType.APPLICATION_JSON)
+                .content("{\"name\":\"x\",\"kind\":\"ENTERPRISE\"}")).andReturn();
+        assertThat(api.getResponse().getStatus()).isEqualTo(401);
+        assertThat(api.getResponse().getContentType()).startsWith("application/problem+json");
+        assertThat(api.getResponse().getHeader("WWW-Authenticate")).startsWith("Bearer");
+        MvcResult read = mvc.perform(get("/api/organisations")).andReturn();
+        assertThat(read.getResponse().getStatus()).isEqualTo(401);
+        assertThat(read.getResponse().getHeader("WWW-Authenticate")).startsWith("Bearer");
+        // People are sent to sign in.
+        MvcResult page = mvc.perform(post("/organisations").param("name", "x").param("kind", "ENTERPRISE")).andReturn();
+        assertThat(page.getResponse().getStatus()).isEqualTo(302);
+        assertThat(page.getResponse().getRedirectedUrl()).endsWith("/login");
+        // The sign-in form itself still needs its token.
+        MvcResult signIn = mvc.perform(post("/login").param("username", "admin").param("password", "x")).andReturn();
+        assertThat(signIn.getResponse().getStatus()).isEqualTo(403);
+    }
+
+    @Test
+    void theSchemeAProxyReportsIsBelievedOnlyFromATrustedProxy() throws Exception {
+        MvcResult direct = mvc.perform(get("/login").header("X-Forwarded-Proto", "https")).andReturn();
+        assertThat(direct.getResponse().getHeader("Strict-Transport-Security")).isNull();
+        MvcResult proxied = mvc.perform(get("/login").header("X-Forwarded-Proto", "https")
+                .header("X-Forwarded-For", "198.18.5.1").with(request -> {
+                    request.setRemoteAddr(TRUSTED_PROXY);
+                    return request;
+                })).andReturn();
+        assertThat(proxied.getResponse().getHeader("Strict-Transport-Security")).contains("max-age=31536000");
+    }
+
     @Test
     void malformedJsonGetsAClearProblemAndNoStackTrace() throws Exception {
         var session = login("admin");

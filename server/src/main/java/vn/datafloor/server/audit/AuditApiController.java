@@ -17,6 +17,7 @@ import vn.datafloor.ledger.VerificationReport;
 import vn.datafloor.server.authz.Action;
 import vn.datafloor.server.authz.Actor;
 import vn.datafloor.server.authz.Permit;
+import vn.datafloor.server.platform.ClientAddress;
 import vn.datafloor.server.platform.ProblemException;
 
 /** Audit search and ledger operations for auditors and the operator. */
@@ -78,7 +79,7 @@ class AuditApiController {
     CheckpointView publish(Actor actor, HttpServletRequest request) {
         SignedCheckpoint checkpoint = ledger.publishCheckpoint();
         audit.record(new AuditEvent(EventType.CHECKPOINT_PUBLISHED, actor.userId(), actor.username(), actor.orgId(),
-                AuditEvent.Outcome.SUCCESS, request.getRemoteAddr(),
+                AuditEvent.Outcome.SUCCESS, ClientAddress.of(request),
                 "checkpoint at size " + checkpoint.checkpoint().size(),
                 Map.of("size", Long.toString(checkpoint.checkpoint().size()))));
         return CheckpointView.of(checkpoint);
@@ -90,7 +91,7 @@ class AuditApiController {
     VerificationReport verify(Actor actor, HttpServletRequest request) {
         VerificationReport report = ledger.verifyAll();
         audit.record(new AuditEvent(EventType.LEDGER_VERIFIED, actor.userId(), actor.username(), actor.orgId(),
-                report.ok() ? AuditEvent.Outcome.SUCCESS : AuditEvent.Outcome.FAILURE, request.getRemoteAddr(),
+                report.ok() ? AuditEvent.Outcome.SUCCESS : AuditEvent.Outcome.FAILURE, ClientAddress.of(request),
                 report.ok() ? "ledger verified: " + report.entriesChecked() + " entries" : "ledger verification failed",
                 Map.of("entries", Long.toString(report.entriesChecked()), "ok", Boolean.toString(report.ok()))));
         return report;

@@ -40,6 +40,34 @@ public class AuditLog {
 
     /** Records the event durably on the ledger and indexes it for search; returns its ledger index. */
     public long record(AuditEvent event) {
+        return record(event, event.actorName(), event.actorUserId());
+    }
+
+    /**
+     * Records a sign-in attempt, failed or refused, so that its public entry looks the same whether or
+     * not the typed name belongs to an account: no actor, no organisation, and a salted commitment
+     * under {@code actorName} either way. For an account the commitment is to its login name, kept
+     * with the account as subject so that the person and auditors can open it; for a name that matches
+     * no account it is to {@link #NO_ACCOUNT}, because such names are often mistyped passwords and are
+     * not kept in any form.
+     *
+     * @param event the event, with no actor, actor name or organisation of its own
+     * @param account the account the typed name belongs to, or null
+     */
+    public long recordSignInAttempt(AuditEvent event, UserRef account) {
+        if (event.actorUserId() != null || event.actorName() != null || event.orgId() != null) {
+            throw new IllegalArgumentException("a sign-in attempt names no actor or organisation on the ledger");
+        }
+        return account == null ? record(event, NO_ACCOUNT, null) : record(event, account.username(), account.id());
+    }
+
+    /** An account's id and login name, for {@link #recordSignInAttempt}. */
+    public record UserRef(long id, String username) {}
+
+    /** What a sign-in attempt's name commitment opens to when the typed name matches no account. */
+    public static final String NO_ACCOUNT = "(no such account)";
+
+    private long record(AuditEvent event, String committedName, Long nameSubject) {
         Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Map<String, Object> entry = new TreeMap<>();
         entry.put("v", 1);
@@ -52,11 +80,11 @@ public class AuditLog {
         if (event.actorUserId() != null) {
             entry.put("actor", event.actorUserId());
         }
-        if (event.actorName() != null) {
-            entry.put("actorName", commit(event.actorName(), event.actorUserId(), at));
+        if (committedName != null) {
+            entry.put("actorName", commit(committedName, nameSubject, at));
         }
         if (event.clientAddress() != null) {
-            entry.put("client", commit(event.clientAddress(), event.actorUserId(), at));
+            entry.put("client", commit(event.clientAddress(), nameSubject, at));
         }
         if (!event.details().isEmpty()) {
             entry.put("details", new TreeMap<>(event.details()));

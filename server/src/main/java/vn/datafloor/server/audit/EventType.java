@@ -4,6 +4,9 @@ package vn.datafloor.server.audit;
 public enum EventType {
     LOGIN_SUCCEEDED,
     LOGIN_FAILED,
+    /** A name began to back off at one client address (see identity.LoginAttempts). */
+    LOGIN_BACKOFF,
+    /** No longer written: accounts are not locked any more (kept for entries already on the ledger). */
     ACCOUNT_LOCKED,
     LOGOUT,
     PASSWORD_CHANGED,

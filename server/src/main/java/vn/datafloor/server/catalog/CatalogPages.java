@@ -142,7 +142,11 @@ class CatalogPages {
             throws IOException {
         String client = ClientAddress.current();
         if (!throttle.tryAcquire(client)) {
-            throw new TooManyDownloadsException(throttle.perMinute(), throttle.retryAfterSeconds(client));
+            // The portal's fair share per client: 429 with Retry-After.
+            long retryAfter = throttle.retryAfterSeconds(client);
+            throw ProblemException.tooManyRequests("catalog.tooManyDownloads", "At most " + throttle.perMinute()
+                    + " downloads a minute from one address; try again in " + retryAfter + " s", retryAfter,
+                    throttle.perMinute(), retryAfter);
         }
         CatalogService.Download download = catalog.download(actor, slug, format);
         long size = Files.size(download.file());
@@ -157,23 +161,6 @@ class CatalogPages {
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(download.fileName()).build().toString())
                 .contentType(MediaType.parseMediaType(download.contentType())).contentLength(size)
                 .body(new InputStreamResource(in));
-    }
-
-    /** 429 with Retry-After: the portal's fair share per client. */
-    static final class TooManyDownloadsException extends ProblemException {
-        private final long retryAfter;
-
-        TooManyDownloadsException(int perMinute, long retryAfter) {
-            super(HttpStatus.TOO_MANY_REQUESTS, "catalog.tooManyDownloads",
-                    "At most " + perMinute + " downloads a minute from one address; try again in " + retryAfter + " s", perMinute,
-                    retryAfter);
-            this.retryAfter = retryAfter;
-        }
-
-        @Override
-        public Map<String, Object> extensions() {
-            return Map.of("retryAfterSeconds", retryAfter);
-        }
     }
 
     // ------------------------------------------------------------------ editing

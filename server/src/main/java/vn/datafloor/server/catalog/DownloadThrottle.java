@@ -6,10 +6,12 @@ import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
+import vn.datafloor.server.platform.ClientAddress;
 
 /**
- * Limits open-data downloads per client address to a number per minute (a fixed window), so one
- * client cannot hog the portal. In memory: each server limits its own share behind a load balancer.
+ * Limits open-data downloads per client address (as {@link ClientAddress} decides it; an IPv6 /64
+ * counts as one) to a number per minute (a fixed window), so one client cannot hog the portal. In
+ * memory: each server limits its own share behind a load balancer.
  */
 @Component
 class DownloadThrottle {
@@ -31,14 +33,14 @@ class DownloadThrottle {
         if (windows.size() > 100_000) {
             windows.entrySet().removeIf(e -> e.getValue().start().plus(Duration.ofMinutes(1)).isBefore(now));
         }
-        Window window = windows.compute(client == null ? "?" : client, (k, w) -> w == null
+        Window window = windows.compute(ClientAddress.throttleKey(client), (k, w) -> w == null
                 || !now.isBefore(w.start().plus(Duration.ofMinutes(1))) ? new Window(now, 1) : new Window(w.start(), w.count() + 1));
         return window.count() <= perMinute;
     }
 
     /** Seconds until the client's window ends. */
     long retryAfterSeconds(String client) {
-        Window w = windows.get(client == null ? "?" : client);
+        Window w = windows.get(ClientAddress.throttleKey(client));
         if (w == null) {
             return 0;
         }

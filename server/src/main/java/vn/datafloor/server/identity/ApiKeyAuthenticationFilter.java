@@ -24,6 +24,7 @@ import vn.datafloor.server.audit.AuditLog;
 import vn.datafloor.server.audit.EventType;
 import vn.datafloor.server.authz.Actor;
 import vn.datafloor.server.authz.ActorHolder;
+import vn.datafloor.server.platform.ClientAddress;
 import vn.datafloor.server.platform.ProblemResponses;
 
 /**
@@ -95,7 +96,7 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
             String why) throws IOException {
         if (key != null) {
             audit.record(new AuditEvent(EventType.API_KEY_REJECTED, key.userId(), null, key.orgId(),
-                    AuditEvent.Outcome.DENIED, request.getRemoteAddr(), "API key " + key.id() + " rejected: " + why,
+                    AuditEvent.Outcome.DENIED, ClientAddress.of(request), "API key " + key.id() + " rejected: " + why,
                     Map.of("apiKey", key.id(), "reason", why)));
         }
         var problem = problems.problem(HttpStatus.UNAUTHORIZED, "error.apiKeyRejected", new Object[0],

@@ -101,6 +101,14 @@ class IdentityStore {
                 .param(email).query(IdentityStore::userRow).list()).stream().findFirst();
     }
 
+    /** An account's id, login name and password hash (null for accounts that sign in elsewhere). */
+    record Credentials(long id, String username, String passwordHash) {}
+
+    Optional<Credentials> credentials(String username) {
+        return jdbc.sql("select id, username, password_hash from app_user where lower(username) = lower(?)").param(username)
+                .query((rs, n) -> new Credentials(rs.getLong(1), rs.getString(2), rs.getString(3))).optional();
+    }
+
     Optional<String> passwordHash(long userId) {
         return jdbc.sql("select password_hash from app_user where id = ?").param(userId).query(String.class).optional();
     }
@@ -119,17 +127,6 @@ class IdentityStore {
 
     void setPasswordHash(long userId, String hash) {
         jdbc.sql("update app_user set password_hash = ? where id = ?").params(hash, userId).update();
-    }
-
-    /** Counts one more failure atomically and returns the new count. */
-    int recordFailure(long userId) {
-        jdbc.sql("update app_user set failed_attempts = failed_attempts + 1 where id = ?").param(userId).update();
-        return jdbc.sql("select failed_attempts from app_user where id = ?").param(userId).query(Integer.class).single();
-    }
-
-    void lockUntil(long userId, Instant until) {
-        jdbc.sql("update app_user set locked_until = ?, failed_attempts = 0 where id = ?")
-                .params(Timestamp.from(until), userId).update();
     }
 
     void recordSuccess(long userId, Instant now) {

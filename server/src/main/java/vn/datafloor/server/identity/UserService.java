@@ -131,6 +131,9 @@ public class UserService {
             throw ProblemException.badRequest("password.currentWrong", "The current password is not correct");
         }
         requireGoodPassword(user.username(), newPassword);
+        if (newPassword.equals(currentPassword)) { // the current one was just checked against the hash
+            throw ProblemException.badRequest("password.sameAsCurrent", "The new password is the current one");
+        }
         store.setPasswordHash(user.id(), passwords.encode(newPassword));
         audit.record(new AuditEvent(EventType.PASSWORD_CHANGED, user.id(), user.username(), user.orgId(),
                 AuditEvent.Outcome.SUCCESS, ClientAddress.current(), "password changed", Map.of()));

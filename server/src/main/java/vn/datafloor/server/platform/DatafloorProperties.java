@@ -2,8 +2,10 @@ package vn.datafloor.server.platform;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import vn.datafloor.integration.connect.InputLimits;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /** Settings under {@code datafloor.*}; see docs/operations.md. */
 @ConfigurationProperties("datafloor")
@@ -14,11 +16,19 @@ public record DatafloorProperties(
         Login login,
         ApiKeys apiKeys,
         Oidc oidc,
-        Integration integration) {
+        Integration integration,
+        @DefaultValue List<String> trustedProxies,
+        @DefaultValue("X-Forwarded-For") String clientAddressHeader) {
 
     public record Ledger(String origin, String keyName, Duration checkpointInterval) {}
 
-    public record Login(int maxFailures, Duration lockout, int ipMaxFailuresPerMinute) {}
+    /**
+     * @param maxFailures failures of one name from one client address before its back-off starts
+     * @param backoff the first back-off; it doubles with each further failure
+     * @param maxBackoff the longest back-off
+     * @param ipMaxFailuresPerMinute failures from one client address, whatever names, before it is refused
+     */
+    public record Login(int maxFailures, Duration backoff, Duration maxBackoff, int ipMaxFailuresPerMinute) {}
 
     public record ApiKeys(Duration maxLifetime) {}
 

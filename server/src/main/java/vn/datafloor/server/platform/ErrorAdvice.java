@@ -39,6 +39,7 @@ class ErrorAdvice {
 
     @ExceptionHandler(ProblemException.class)
     Object problem(ProblemException e, HttpServletRequest request, HttpServletResponse response, Locale locale) {
+        e.headers().forEach(response::setHeader);
         if (e.status().is4xxClientError()) {
             clientError(e.status(), e.messageKey(), e, request);
         }
@@ -60,6 +61,7 @@ class ErrorAdvice {
 
     private Object wantsJsonOrRedirect(HttpServletRequest request, HttpServletResponse response, Locale locale) {
         if (ProblemResponses.wantsJson(request)) {
+            response.setHeader(org.springframework.http.HttpHeaders.WWW_AUTHENTICATE, "Bearer");
             return respond(HttpStatus.UNAUTHORIZED, "error.unauthenticated", new Object[0], request, response, locale);
         }
         return new ModelAndView("redirect:/login");

@@ -1,11 +1,15 @@
 package vn.datafloor.server.platform;
 
+import jakarta.servlet.DispatcherType;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.EnumSet;
 import java.util.Locale;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.web.servlet.LocaleResolver;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -28,6 +32,19 @@ public class PlatformConfig implements WebMvcConfigurer {
     @ConditionalOnMissingBean
     SecureRandom secureRandom() {
         return new SecureRandom();
+    }
+
+    /**
+     * Decides each request's client address before any other filter (security, throttles, audit)
+     * looks at it; see {@link ClientAddress}.
+     */
+    @Bean
+    FilterRegistrationBean<ClientAddressFilter> clientAddressFilter(DatafloorProperties properties) {
+        FilterRegistrationBean<ClientAddressFilter> registration = new FilterRegistrationBean<>(new ClientAddressFilter(
+                ClientAddress.TrustedProxies.of(properties.trustedProxies()), properties.clientAddressHeader()));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        registration.setDispatcherTypes(EnumSet.allOf(DispatcherType.class));
+        return registration;
     }
 
     /**

@@ -31,6 +31,22 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(HttpStatus.CONFLICT, messageKey, detail, args);
     }
 
+    /** 429 with {@code Retry-After: seconds}, which every 429 carries (RFC 6585 §4). */
+    public static ProblemException tooManyRequests(String messageKey, String detail, long retryAfterSeconds, Object... args) {
+        long seconds = Math.max(1, retryAfterSeconds);
+        return new ProblemException(HttpStatus.TOO_MANY_REQUESTS, messageKey, detail, args) {
+            @Override
+            public java.util.Map<String, String> headers() {
+                return java.util.Map.of(org.springframework.http.HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+            }
+
+            @Override
+            public java.util.Map<String, Object> extensions() {
+                return java.util.Map.of("retryAfterSeconds", seconds);
+            }
+        };
+    }
+
     public HttpStatus status() {
         return status;
     }
@@ -41,6 +57,11 @@ public class ProblemException extends RuntimeException {
 
     public Object[] messageArgs() {
         return messageArgs.clone();
+    }
+
+    /** Response headers that belong to the answer, e.g. Retry-After on a 429. */
+    public java.util.Map<String, String> headers() {
+        return java.util.Map.of();
     }
 
     /** Extra members of the problem details (RFC 9457 §3.2), e.g. every problem of a spec with its line. */

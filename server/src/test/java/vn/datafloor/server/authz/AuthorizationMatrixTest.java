@@ -206,8 +206,15 @@ class AuthorizationMatrixTest extends PlatformTest {
         EXPECTED.put("GET /actuator/prometheus", roles(operator, "metrics:read"));
     }
 
-    /** A caller: nobody, a signed-in person with one role, or an API key. */
-    record Persona(String name, Role role, Long orgId, MockHttpSession session, String token, Set<String> scopes) {
+    /**
+     * A caller: nobody, a signed-in person with one role, or an API key. {@code csrf}: whether its
+     * requests carry a CSRF token (nobody is tried both ways: without one it must still get 401).
+     */
+    record Persona(String name, Role role, Long orgId, MockHttpSession session, String token, Set<String> scopes, boolean csrf) {
+        Persona(String name, Role role, Long orgId, MockHttpSession session, String token, Set<String> scopes) {
+            this(name, role, orgId, session, token, scopes, true);
+        }
+
         boolean anonymous() {
             return role == null;
         }
@@ -262,6 +269,7 @@ class AuthorizationMatrixTest extends PlatformTest {
         otherOrgUser = users.findByUsername("saomai.phantich").orElseThrow().id();
 
         personas.add(new Persona("anonymous", null, null, null, null, Set.of()));
+        personas.add(new Persona("anonymous without CSRF token", null, null, null, null, Set.of(), false));
         addSessionPersona("admin", OPERATOR_ADMIN, operatorOrg, DemoPasswords.DEMO);
         addSessionPersona("kiemtoan", AUDITOR, operatorOrg, DemoPasswords.DEMO);
         addSessionPersona("yte.admin", ORG_ADMIN, healthOrg, DemoPasswords.DEMO);
@@ -462,7 +470,7 @@ class AuthorizationMatrixTest extends PlatformTest {
         }
         if (persona.token() != null) {
             builder.header("Authorization", "Bearer " + persona.token());
-        } else {
+        } else if (persona.csrf()) {
             builder.with(csrf());
         }
         return builder;

@@ -156,8 +156,36 @@ class CatalogFlowTest extends PlatformTest {
         assertThat(ok).isEqualTo(30);
         assertThat(refused).isNotNull();
         assertThat(body(refused).get("retryAfterSeconds")).isNotNull();
+        // Retry-After (seconds) in the header too, as every 429 carries it.
+        assertThat(refused.getResponse().getHeader("Retry-After"))
+                .isEqualTo(String.valueOf(body(refused).get("retryAfterSeconds"))).matches("[1-9][0-9]*");
         clock.advance(Duration.ofSeconds(61));
         assertThat(mvc.perform(get("/catalog/datasets/qltt-san-pham/download")).andReturn().getResponse().getStatus()).isEqualTo(200);
+    }
+
+    /** One download from {@code peer} (MockMvc only: nothing is sent anywhere), claiming {@code forwardedFor}. */
+    private int downloadFrom(String peer, String forwardedFor) throws Exception {
+        return mvc.perform(get("/catalog/datasets/qltt-san-pham/download").param("format", "csv")
+                .header("X-Forwarded-For", forwardedFor).with(request -> {
+                    request.setRemoteAddr(peer);
+                    return request;
+                })).andReturn().getResponse().getStatus();
+    }
+
+    @Test
+    void aForgedForwardingHeaderDoesNotResetTheDownloadLimitButATrustedProxysDoesSeparateClients() throws Exception {
+        clock.advance(Duration.ofMinutes(2));
+        // A client that is no trusted proxy claims a new address on every request: it is still one client.
+        for (int i = 0; i < 30; i++) {
+            assertThat(downloadFrom("203.0.113.71", "198.18.3." + i)).isEqualTo(200);
+        }
+        assertThat(downloadFrom("203.0.113.71", "198.18.3.200")).isEqualTo(429);
+        // Behind the trusted proxy, each forwarded client has its own allowance.
+        for (int i = 0; i < 30; i++) {
+            assertThat(downloadFrom(TRUSTED_PROXY, "6.6.6.6, 198.18.4.1")).isEqualTo(200);
+        }
+        assertThat(downloadFrom(TRUSTED_PROXY, "7.7.7.7, 198.18.4.1")).as("forged left part ignored").isEqualTo(429);
+        assertThat(downloadFrom(TRUSTED_PROXY, "198.18.4.2")).isEqualTo(200);
     }
 
     @Test
