@@ -260,7 +260,8 @@ class LoginSecurityTest extends PlatformTest {
         var login = properties.login();
         DatafloorProperties strict = new DatafloorProperties(properties.dataDir(), properties.publicUrl(), properties.ledger(),
                 new DatafloorProperties.Login(login.maxFailures(), login.backoff(), login.maxBackoff(), 3),
-                properties.apiKeys(), properties.oidc(), properties.trustedProxies(), properties.clientAddressHeader());
+                properties.apiKeys(), properties.oidc(), properties.integration(), properties.trustedProxies(),
+                properties.clientAddressHeader());
         LoginAttempts throttle = new LoginAttempts(store, auditLog, clock, strict);
         String address = "203.0.113.51";
         for (int i = 0; i < 3; i++) {
