@@ -153,6 +153,18 @@ class SecurityConfig {
                         signIn.commence(request, response, new InsufficientAuthenticationException("not signed in"));
                         return;
                     }
+                    if (e instanceof CsrfException) {
+                        // A signed-in session sending a state change without its token: a forged request, or a
+                        // token smuggled in the URL. Either way a security event for that user.
+                        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+                        if (authentication != null && authentication.getPrincipal() instanceof ActorHolder holder) {
+                            audit.record(new AuditEvent(EventType.SECURITY_REFUSED, holder.actor().userId(), null,
+                                    holder.actor().orgId(), AuditEvent.Outcome.FAILURE, ClientAddress.current(),
+                                    "state change without a valid CSRF token refused: " + request.getMethod() + " "
+                                            + request.getRequestURI(), java.util.Map.of("what", "csrf", "method",
+                                            request.getMethod())));
+                        }
+                    }
                     writeProblem(request, response, HttpStatus.FORBIDDEN, e instanceof CsrfException ? "error.csrf"
                             : "error.forbidden", new Object[0], problems, locales, json);
                 }));
