@@ -50,7 +50,10 @@ class PostgresSourceTest {
                 SqlLibraries.standard());
         return runner.run(PipelineSpecs.parse(spec).spec(), new PipelineRunner.RunRequest("pg-" + System.nanoTime(),
                 Files.createDirectories(dir.resolve("in")), watermark, name -> System.getenv("DATAFLOOR_TEST_PG_PASSWORD"),
-                PipelineRunner.SourceResolver.NONE, Map.of(), Instant.now()), RunControl.quiet());
+                PipelineRunner.SourceResolver.NONE, Map.of(), Instant.now(),
+                // The test database listens on loopback, which only an operator's allowance opens to sources.
+                new vn.datafloor.integration.connect.NetworkPolicy(java.util.List.of("127.0.0.0/8", "::1/128"))),
+                RunControl.quiet());
     }
 
     @Test
