@@ -55,10 +55,12 @@ public final class GuardedHttp implements AutoCloseable {
                 .setDnsResolver(resolver)
                 .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(limit).setSocketTimeout(limit).build())
                 .build();
+        // No system properties and no proxy: through a proxy the resolver would vet the proxy's address, not
+        // the target's, and the guard would no longer decide where requests go.
         this.client = HttpClients.custom().setConnectionManager(connections).disableRedirectHandling()
-                .disableAutomaticRetries().disableCookieManagement().disableAuthCaching().useSystemProperties()
+                .disableAutomaticRetries().disableCookieManagement().disableAuthCaching()
                 .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(limit).build())
-                .setProxy(null).build();
+                .build();
     }
 
     /** GETs a URL; only http and https, no user info in the URL. */
