@@ -40,6 +40,8 @@ public final class PipelineSpecs {
     private static final Set<String> TOP_LEVEL = Set.of("pipeline", "description", "source", "target", "mapping",
             "standardize", "address", "quality", "key", "schedule");
     private static final Pattern COLUMN = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    /** What a source's column may be called (the loaders refuse other names). */
+    private static final Pattern SOURCE_COLUMN_NAME = Pattern.compile("[\\p{L}\\p{N}_ .-]{1,100}");
     /** A spec is a page or two of YAML; 256 KiB of UTF-8 is far past any real one. */
     static final int MAX_SPEC_BYTES = 256 * 1024;
     /** Deeper than any spec's shape (mapping → list → mapping → value is 4); 20,000 brackets stop here, not on the stack. */
@@ -354,7 +356,10 @@ public final class PipelineSpecs {
                 }
                 String expression = text(entry.getValueNode(), field + "." + column);
                 if (expression != null) {
-                    List<String> unsafe = SqlExpressions.problems(expression);
+                    // A source column's own name, spaces and all ("Họ và tên"), is quoted by the runner when the
+                    // source has that column; whether it has is known only then.
+                    List<String> unsafe = "mapping".equals(field) && SOURCE_COLUMN_NAME.matcher(expression).matches()
+                            ? List.of() : SqlExpressions.problems(expression);
                     for (String problem : unsafe) {
                         problems.add(at(entry.getValueNode(), field + "." + column, problem));
                     }

@@ -131,4 +131,11 @@ class PipelineSpecsTest {
         assertThat(PipelineSpecs.parse("description: " + "ễ".repeat(100_000)).problems()).first()
                 .satisfies(p -> assertThat(p.message()).contains("larger than 256 KB"));
     }
+
+    @Test
+    void aSourceColumnNamedWithSpacesMayBeMappedBare() {
+        assertThat(PipelineSpecs.parse(GOOD.replace("  person_id: record_id\n", "  person_id: Số hồ sơ\n")).problems()).isEmpty();
+        assertThat(PipelineSpecs.parse(GOOD.replace("  person_id: record_id\n", "  person_id: read_text('/etc/hostname')\n"))
+                .problems()).isNotEmpty();
+    }
 }
