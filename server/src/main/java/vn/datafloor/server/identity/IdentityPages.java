@@ -185,7 +185,9 @@ class IdentityPages {
 
     private String attempt(RedirectAttributes flash, Locale locale, String successKey, String target,
             java.util.function.Supplier<?> work) {
-        return problems.redirectAfter(flash, locale, successKey, target, work::get);
+        return problems.redirectAfter(flash, locale, successKey, target, () -> {
+            Object unused = work.get(); // the page shows the outcome through the flash message, not the value
+        });
     }
 
     private static Set<Role> grantableRoles(Actor actor) {

@@ -389,7 +389,7 @@ class CkanApiTest extends PlatformTest {
         List<Map<String, Object>> themes = (List<Map<String, Object>>) searchFacets.get("groups").get("items");
         assertThat(themes).anySatisfy(i -> assertThat(i).containsEntry("name", "trade").containsEntry("display_name", "Thương mại"));
         List<Map<String, Object>> formats = (List<Map<String, Object>>) searchFacets.get("res_format").get("items");
-        assertThat(formats.get(0)).containsEntry("name", "PARQUET").as("most first");
+        assertThat(formats.get(0)).as("most first").containsEntry("name", "PARQUET");
 
         // No facet.field: CKAN answers empty facets.
         Map<String, Object> plain = search();

@@ -94,6 +94,8 @@ class ErrorAdviceTest {
         return request;
     }
 
+    /** A real StackOverflowError, by recursing until the stack runs out: the recursion is the point. */
+    @SuppressWarnings("InfiniteRecursion")
     private static StackOverflowError overflow(int depth) {
         try {
             return overflow(depth + 1);
