@@ -219,11 +219,6 @@ public class RunService {
                 "run " + runId + " failed", Map.of("run", runId)));
     }
 
-    /** A pipeline's runs without an actor, newest first: for tests and the demo. */
-    List<Run> visibleToSystemForTest(long pipelineId) {
-        return store.runs(null, pipelineId, 100).stream().map(this::view).toList();
-    }
-
     /** The status of a pipeline's latest run, if it ran. */
     public Optional<String> latestStatus(long pipelineId) {
         return store.runs(null, pipelineId, 1).stream().findFirst().map(IntegrationStore.RunRow::status);
