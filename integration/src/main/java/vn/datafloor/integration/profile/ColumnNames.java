@@ -148,7 +148,6 @@ final class ColumnNames {
     private static final List<String> WHOLE_NAMES = List.of("ten", "name", "ho", "tendem");
 
     private static final Pattern CAMEL = Pattern.compile("(?<=[\\p{Ll}\\p{M}\\p{N}])(?=\\p{Lu})|(?<=\\p{Lu})(?=\\p{Lu}\\p{Ll})");
-    private static final Pattern MARKS = Pattern.compile("\\p{M}+");
     private static final Pattern NOT_WORD = Pattern.compile("[^a-z0-9]+");
 
     private ColumnNames() {}
@@ -252,8 +251,6 @@ final class ColumnNames {
     /** Lower-case words without marks, đ as d; camelCase and any punctuation split words. */
     static String fold(String column) {
         String split = CAMEL.matcher(column == null ? "" : column).replaceAll(" ");
-        String plain = MARKS.matcher(Normalizer.normalize(split, Normalizer.Form.NFD)).replaceAll("");
-        plain = plain.replace('Đ', 'd').replace('đ', 'd').replace('Ð', 'd').replace('ð', 'd').toLowerCase(Locale.ROOT);
-        return NOT_WORD.matcher(plain).replaceAll(" ").strip();
+        return NOT_WORD.matcher(vn.datafloor.integration.reference.VietnameseText.fold(split)).replaceAll(" ").strip();
     }
 }

@@ -810,11 +810,9 @@ final class CkanQuery {
         return fold(title == null ? "" : title);
     }
 
-    /** Lower case, no diacritics, đ as d. */
+    /** Lower case, no diacritics, đ as d: the platform's one fold. */
     static String fold(String s) {
-        String decomposed = Normalizer.normalize(s.replace('đ', 'd').replace('Đ', 'D').replace('\u00D0', 'D').replace('\u00F0', 'd'),
-                Normalizer.Form.NFD);
-        return decomposed.replaceAll("\\p{M}+", "").toLowerCase(Locale.ROOT).strip();
+        return vn.datafloor.integration.reference.VietnameseText.fold(s);
     }
 
 }

@@ -804,10 +804,8 @@ public class RegisterService {
                 json.readValue(rs.getString(9), LinkedHashMap.class), rs.getInt(10), rs.getString(11), rs.getTimestamp(12).toInstant());
     }
 
-    /** The same fold as std_name_key: lower case, no marks, đ → d, single spaces. */
+    /** The same fold as std_name_key: lower case, no marks, đ → d, words of letters only, single spaces. */
     static String fold(String text) {
-        String decomposed = Normalizer.normalize(text.replace('Đ', 'D').replace('đ', 'd').replace('Ð', 'D').replace('ð', 'd'),
-                Normalizer.Form.NFD);
-        return decomposed.replaceAll("\\p{M}+", "").toLowerCase(Locale.ROOT).replaceAll("[^a-z']+", " ").strip();
+        return vn.datafloor.integration.reference.VietnameseText.fold(text).replaceAll("[^a-z']+", " ").strip();
     }
 }
