@@ -67,9 +67,8 @@ public final class Lake {
     public Path stage(String dataset) {
         requireName(dataset);
         try {
-            Path staging = root.resolve(dataset).resolve(".staging-" + UUID.randomUUID());
-            Files.createDirectories(staging);
-            return staging;
+            // 0700: the staged files are written by DuckDB with the default mode and hold clear data until published.
+            return PrivateFiles.createDirectory(root.resolve(dataset).resolve(".staging-" + UUID.randomUUID()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -43,6 +43,7 @@ import vn.datafloor.integration.lake.Lake;
 import vn.datafloor.integration.lake.LockedConnection;
 import vn.datafloor.integration.lake.Lockdown;
 import vn.datafloor.integration.lake.Manifest;
+import vn.datafloor.integration.lake.PrivateFiles;
 import vn.datafloor.integration.pipeline.PipelineSpec.Dimension;
 import vn.datafloor.integration.pipeline.PipelineSpec.QualityRule;
 import vn.datafloor.integration.pipeline.PipelineSpec.Severity;
@@ -124,9 +125,12 @@ public final class PipelineRunner {
         Path work = workRoot.resolve("run-" + request.runId());
         Path staging = null;
         try {
-            Files.createDirectories(work);
+            // 0700: the scratch database, its WAL and spill files hold the source's rows in clear.
+            PrivateFiles.createDirectory(work);
             // A database file in the run's scratch space: tables larger than memory live on disk, not in RAM.
             Connection trusted = DuckDbConnections.openFile(work.resolve("run.duckdb"), work.resolve("spill"), memoryLimit, threads);
+            PrivateFiles.restrictFile(work.resolve("run.duckdb"));
+            PrivateFiles.restrictFile(work.resolve("run.duckdb.wal"));
             try (trusted) {
                 Connection duck = trusted;
                 library.install(duck);
@@ -158,7 +162,7 @@ public final class PipelineRunner {
                 // From here on the steward's expressions run: seal the connection first. It keeps only its own
                 // tables, this run's staging folder and quarantine folder, and the previous version to diff against.
                 staging = lake.stage(spec.dataset());
-                Path quarantineDirectory = Files.createDirectories(lake.root().resolve("_quarantine").resolve(spec.dataset()));
+                Path quarantineDirectory = PrivateFiles.createDirectory(lake.root().resolve("_quarantine").resolve(spec.dataset()));
                 LockedConnection locked = DuckDbConnections.lock(duck, new Lockdown(List.of(staging, quarantineDirectory),
                         previous.map(DatasetVersion::files).orElse(List.of()), statementTimeout));
                 this.deadlines.set(locked);

@@ -319,4 +319,42 @@ class PipelineRunnerTest {
         assertThat(values(result, "commune_code").stream().filter(java.util.Objects::nonNull)).hasSize(2);
         assertThat(result.version().manifest().columns()).extracting(c -> c.name()).contains("house_street", "address_confidence");
     }
+
+    @Test
+    void scratchAndStagingArePrivateWhileTheRunHoldsClearData() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        Files.writeString(input.resolve("people.csv"), "record_id,ho_ten,ngay_sinh\n1,An,01/01/1990\n2,,02/02/1990\n");
+        Map<String, String> seen = new java.util.TreeMap<>();
+        RunControl control = new RunControl(new RunControl.Listener() {
+            @Override
+            public void progress(String stage, int percent) {
+                if (!stage.equals("publishing")) {
+                    return;
+                }
+                try (var all = Files.walk(dir.resolve("work")); var staged = Files.walk(lake.root().resolve("test.people"))) {
+                    for (Path p : java.util.stream.Stream.concat(all, staged).toList()) {
+                        String name = p.getFileName().toString();
+                        if (name.startsWith("run-") || name.startsWith(".staging-") || name.equals("run.duckdb")) {
+                            seen.put(name.startsWith("run-") ? "work" : name.startsWith(".staging-") ? "staging" : name,
+                                    java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+
+            @Override
+            public void log(String level, String message) {}
+        });
+        run(spec(people("{type: csv, path: people.csv}")), null, control);
+        assertThat(seen).containsEntry("work", "rwx------").containsEntry("staging", "rwx------")
+                .containsEntry("run.duckdb", "rw-------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                lake.root().resolve("_quarantine").resolve("test.people")))).isEqualTo("rwx------");
+        // The scratch folder is gone once the run ends.
+        try (var left = Files.list(dir.resolve("work"))) {
+            assertThat(left).isEmpty();
+        }
+    }
 }

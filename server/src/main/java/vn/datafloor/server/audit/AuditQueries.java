@@ -100,6 +100,25 @@ public class AuditQueries {
 
     public record OpenedCommitment(String commitment, String salt, String clearValue) {}
 
+    /**
+     * Whether the ledger holds an entry of {@code type}, recorded at or after {@code since}, whose
+     * details say {@code detail = value}: recovery asks this so that it never appends an entry twice.
+     * It reads the ledger itself, through the index; the index is complete once {@link AuditIndexRecovery} ran.
+     */
+    public boolean recorded(EventType type, String detail, String value, Instant since) {
+        List<Long> candidates = jdbc.sql("select ledger_index from audit_event where event_type = ? and occurred_at >= ? "
+                + "order by ledger_index").params(type.name(), Timestamp.from(since)).query(Long.class).list();
+        for (long index : candidates) {
+            Object details = ENTRY_READER.readValue(ledger.entry(index), java.util.Map.class).get("details");
+            if (details instanceof java.util.Map<?, ?> map && value.equals(map.get(detail))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final tools.jackson.databind.json.JsonMapper ENTRY_READER = tools.jackson.databind.json.JsonMapper.builder().build();
+
     long indexedUpTo() {
         return jdbc.sql("select coalesce(max(ledger_index) + 1, 0) from audit_event").query(Long.class).single();
     }

@@ -201,11 +201,10 @@ class IntegrationStore {
                 .update();
     }
 
-    /** Runs a crash or restart interrupted: they did not publish anything. */
-    int failInterruptedRuns(Instant now) {
-        return jdbc.sql("update pipeline_run set status = 'FAILED', finished_at = ?, error = ? where status in ('QUEUED', 'RUNNING')")
-                .params(Timestamp.from(now), "Interrupted by a restart of the platform; nothing was published. Run it again.")
-                .update();
+    /** Runs recorded as queued or running: at start, those a crash or restart interrupted. */
+    List<RunRow> activeRuns() {
+        return jdbc.sql("select " + RUN_COLUMNS + " from pipeline_run where status in ('QUEUED', 'RUNNING') order by queued_at")
+                .query(IntegrationStore::run).list();
     }
 
     Optional<RunRow> run(String id) {

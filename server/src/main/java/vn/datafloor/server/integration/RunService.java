@@ -99,13 +99,9 @@ public class RunService {
 
     public record LogLine(Instant at, String level, String message) {}
 
-    /** A restart interrupts runs; they published nothing (versions appear whole or not at all). */
-    @jakarta.annotation.PostConstruct
-    void failInterrupted() {
-        int interrupted = store.failInterruptedRuns(clock.instant());
-        if (interrupted > 0) {
-            log.warn("{} pipeline run(s) were interrupted by the restart and marked failed", interrupted);
-        }
+    /** Whether this process is executing the run (recovery leaves such runs and their scratch alone). */
+    boolean runningHere(String runId) {
+        return active.containsKey(runId);
     }
 
     public Run start(Actor actor, long pipelineId, String trigger) {
@@ -134,19 +130,27 @@ public class RunService {
 
     private Run submit(IntegrationStore.PipelineRow pipeline, String trigger, Long userId, String username) {
         String runId = UUID.randomUUID().toString();
-        // The row lock makes "is it idle? then queue" one step, for concurrent requests and across servers.
-        Boolean queued = transactions.execute(status -> {
-            store.lockPipeline(pipeline.id());
-            return store.insertRunIfIdle(runId, pipeline.id(), pipeline.orgId(), trigger, userId, clock.instant());
-        });
+        // Known as running here before its row exists, so that recovery never takes it for an interrupted run.
+        RunControl control = new RunControl(new PersistingListener(runId));
+        active.put(runId, control);
+        Boolean queued;
+        try {
+            // The row lock makes "is it idle? then queue" one step, for concurrent requests and across servers.
+            queued = transactions.execute(status -> {
+                store.lockPipeline(pipeline.id());
+                return store.insertRunIfIdle(runId, pipeline.id(), pipeline.orgId(), trigger, userId, clock.instant());
+            });
+        } catch (RuntimeException e) {
+            active.remove(runId);
+            throw e;
+        }
         if (!Boolean.TRUE.equals(queued)) {
+            active.remove(runId);
             throw ProblemException.conflict("run.alreadyActive", "This pipeline is already queued or running");
         }
         audit.record(new AuditEvent(EventType.PIPELINE_RUN_STARTED, userId, username, pipeline.orgId(), AuditEvent.Outcome.SUCCESS,
                 ClientAddress.current(), "run " + runId + " of pipeline " + pipeline.id() + " (" + trigger + ")",
                 Map.of("run", runId, "pipeline", Long.toString(pipeline.id()), "trigger", trigger)));
-        RunControl control = new RunControl(new PersistingListener(runId));
-        active.put(runId, control);
         futures.put(runId, executor.submit(() -> execute(pipeline.id(), runId, control)));
         return view(store.run(runId).orElseThrow());
     }
@@ -170,22 +174,19 @@ public class RunService {
             if (store.datasetOwner(spec.dataset()).isEmpty()) {
                 store.claimDataset(spec.dataset(), orgId, clock.instant());
             }
-            String sourceName = spec.source().ref() != null ? spec.source().ref() : spec.source().type() + ":"
-                    + (spec.source().path() != null ? spec.source().path() : spec.source().table() != null ? spec.source().table() : "api");
-            store.runSucceeded(runId, clock.instant(), sourceName, result.rowsIn(), result.rowsPublished(), result.rowsQuarantined(),
-                    spec.dataset(), version.version(), result.reused(), result.encoding(),
+            // The ledger entry before the run's status: a crash between them leaves a RUNNING run whose version
+            // and entry exist, which recovery completes without a second entry (see RunRecovery).
+            if (!result.reused()) {
+                audit.record(publishedEvent(runId, orgId, version, result.rowsPublished(), result.rowsQuarantined()));
+            }
+            store.runSucceeded(runId, clock.instant(), sourceName(spec), result.rowsIn(), result.rowsPublished(),
+                    result.rowsQuarantined(), spec.dataset(), version.version(), result.reused(), result.encoding(),
                     result.report() == null ? null : QualityReports.toJson(result.report()),
                     result.quarantine() == null ? null : result.quarantine().toString());
             if (result.watermark() != null) {
                 store.setWatermark(pipelineId, result.watermark());
             }
             if (!result.reused()) {
-                audit.record(new AuditEvent(EventType.DATASET_PUBLISHED, null, null, orgId, AuditEvent.Outcome.SUCCESS, null,
-                        spec.dataset() + " v" + version.version() + ": " + result.rowsPublished() + " rows, "
-                                + result.rowsQuarantined() + " quarantined",
-                        Map.of("dataset", spec.dataset(), "version", Integer.toString(version.version()), "run", runId,
-                                "rows", Long.toString(result.rowsPublished()), "quarantined", Long.toString(result.rowsQuarantined()),
-                                "input_sha256", version.manifest().inputFingerprint())));
                 events.publishEvent(new DatasetPublished(spec.dataset(), version.version(), orgId));
             }
         } catch (RunControl.RunCancelledException e) {
@@ -214,9 +215,37 @@ public class RunService {
     }
 
     private void failed(IntegrationStore.PipelineRow pipeline, String runId, String message) {
+        // The ledger entry first, as for a publication: recovery skips an entry that is already there.
+        audit.record(failedEvent(runId, pipeline.orgId()));
         store.runEnded(runId, "FAILED", clock.instant(), message);
-        audit.record(new AuditEvent(EventType.PIPELINE_RUN_FAILED, null, null, pipeline.orgId(), AuditEvent.Outcome.FAILURE, null,
-                "run " + runId + " failed", Map.of("run", runId)));
+    }
+
+    /** The ledger entry of a run's new version; recovery appends the same when a crash came first. */
+    static AuditEvent publishedEvent(String runId, long orgId, DatasetVersion version, long rowsPublished, long rowsQuarantined) {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("dataset", version.dataset());
+        details.put("version", Integer.toString(version.version()));
+        details.put("run", runId);
+        details.put("rows", Long.toString(rowsPublished));
+        details.put("quarantined", Long.toString(rowsQuarantined));
+        if (version.manifest().inputFingerprint() != null) {
+            details.put("input_sha256", version.manifest().inputFingerprint());
+        }
+        return new AuditEvent(EventType.DATASET_PUBLISHED, null, null, orgId, AuditEvent.Outcome.SUCCESS, null,
+                version.dataset() + " v" + version.version() + ": " + rowsPublished + " rows, " + rowsQuarantined + " quarantined",
+                details);
+    }
+
+    /** The ledger entry of a failed run. */
+    static AuditEvent failedEvent(String runId, long orgId) {
+        return new AuditEvent(EventType.PIPELINE_RUN_FAILED, null, null, orgId, AuditEvent.Outcome.FAILURE, null,
+                "run " + runId + " failed", Map.of("run", runId));
+    }
+
+    /** How a run's source is shown: its registered name, or its type and location. */
+    static String sourceName(PipelineSpec spec) {
+        return spec.source().ref() != null ? spec.source().ref() : spec.source().type() + ":"
+                + (spec.source().path() != null ? spec.source().path() : spec.source().table() != null ? spec.source().table() : "api");
     }
 
     /** The status of a pipeline's latest run, if it ran. */
