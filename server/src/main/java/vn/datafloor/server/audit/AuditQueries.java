@@ -99,8 +99,4 @@ public class AuditQueries {
     }
 
     public record OpenedCommitment(String commitment, String salt, String clearValue) {}
-
-    long indexedUpTo() {
-        return jdbc.sql("select coalesce(max(ledger_index) + 1, 0) from audit_event").query(Long.class).single();
-    }
 }
