@@ -118,8 +118,4 @@ public class AuditQueries {
     }
 
     private static final tools.jackson.databind.json.JsonMapper ENTRY_READER = tools.jackson.databind.json.JsonMapper.builder().build();
-
-    long indexedUpTo() {
-        return jdbc.sql("select coalesce(max(ledger_index) + 1, 0) from audit_event").query(Long.class).single();
-    }
 }
