@@ -692,10 +692,17 @@ public class RegisterService {
                         "inputs", personDatasets().stream().map(v -> v.dataset() + "@v" + v.version())
                                 .collect(Collectors.joining(","))),
                 null));
-        organisations.operatorId().ifPresent(operator -> {
-            datasets.claimForSystem(DATASET, operator, now);
-            events.publishEvent(new vn.datafloor.server.integration.DatasetPublished(DATASET, published.version(), operator));
-        });
+        Long operatorOrg = organisations.operatorId().orElse(null);
+        // Like every other publication, the register's version goes on the ledger (it holds everyone's data).
+        audit.record(new vn.datafloor.server.audit.AuditEvent(vn.datafloor.server.audit.EventType.DATASET_PUBLISHED, null, null,
+                operatorOrg, vn.datafloor.server.audit.AuditEvent.Outcome.SUCCESS, null,
+                DATASET + " v" + published.version() + ": " + golden.size() + " entities",
+                Map.of("dataset", DATASET, "version", Integer.toString(published.version()), "run", runId,
+                        "rows", Integer.toString(golden.size()), "via", "register")));
+        if (operatorOrg != null) {
+            datasets.claimForSystem(DATASET, operatorOrg, now);
+            events.publishEvent(new vn.datafloor.server.integration.DatasetPublished(DATASET, published.version(), operatorOrg));
+        }
     }
 
     private String newEntityId() {

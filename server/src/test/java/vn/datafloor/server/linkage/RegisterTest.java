@@ -79,6 +79,7 @@ class RegisterTest extends PlatformTest {
     void rebuildingKeepsEveryIdentifierAndSearchFindsPeopleWithOrWithoutDiacritics() {
         Map<String, String> before = new HashMap<>();
         jdbc.sql("select record_key, entity_id from register_member").query((rs, n) -> before.put(rs.getString(1), rs.getString(2))).list();
+        long publishedBefore = registerPublications();
         var run = register.rebuild(operator);
         assertThat(run.status()).isEqualTo("SUCCEEDED");
         Map<String, String> after = new HashMap<>();
@@ -87,6 +88,8 @@ class RegisterTest extends PlatformTest {
         assertThat(run.created()).isZero();
         // Each build is also a dataset version in the lake, one row per entity.
         assertThat(jdbc.sql("select count(*) from dataset_owner where dataset = 'register.nguoi'").query(Long.class).single()).isOne();
+        // ... and on the ledger, like every publication.
+        assertThat(registerPublications()).isEqualTo(publishedBefore + 1);
 
         RegisterService.Entity any = jdbc.sql("select id, full_name from register_entity where full_name is not null limit 1")
                 .query((rs, n) -> register.entity(operator, rs.getString(1))).single();
@@ -185,5 +188,10 @@ class RegisterTest extends PlatformTest {
                 .getContentAsString(StandardCharsets.UTF_8);
         assertThat(search).contains("register-results", "register-parameters", "dob");
         assertThat(mvc.perform(get("/register").session(login("yte.admin"))).andReturn().getResponse().getStatus()).isEqualTo(403);
+    }
+
+    private long registerPublications() {
+        return jdbc.sql("select count(*) from audit_event where event_type = 'DATASET_PUBLISHED' and summary like 'register.nguoi v%'")
+                .query(Long.class).single();
     }
 }
