@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** An immutable, published version of a dataset: Parquet files plus their manifest. */
-public record DatasetVersion(String dataset, int version, Path directory, Manifest manifest) {
+public record DatasetVersion(String dataset, int version, Path directory, LakeManifest manifest) {
 
     /** The Parquet files, for {@code read_parquet([...])}. */
     public List<Path> files() {

@@ -78,7 +78,7 @@ public final class Lake {
      * Makes a staged directory the next version. {@code manifest} is completed with the version
      * number and written last; everything is forced to disk before the rename that publishes it.
      */
-    public DatasetVersion publish(Path staging, Manifest manifest) {
+    public DatasetVersion publish(Path staging, LakeManifest manifest) {
         String dataset = manifest.dataset();
         requireName(dataset);
         Path datasetDir = root.resolve(dataset);
@@ -90,7 +90,7 @@ public final class Lake {
         try (FileChannel lockChannel = FileChannel.open(datasetDir.resolve(".lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE); FileLock ignored = lockChannel.lock()) {
             int next = versions(dataset).stream().mapToInt(DatasetVersion::version).max().orElse(0) + 1;
-            Manifest complete = new Manifest(dataset, next, manifest.createdAt(), manifest.rowCount(), manifest.columns(),
+            LakeManifest complete = new LakeManifest(dataset, next, manifest.createdAt(), manifest.rowCount(), manifest.columns(),
                     manifest.files(), manifest.inputFingerprint(), manifest.specFingerprint(), manifest.runId(),
                     manifest.lineage(), manifest.diff());
             try (Stream<Path> files = Files.list(staging)) {
@@ -145,7 +145,7 @@ public final class Lake {
                 Path manifest = child.resolve(MANIFEST);
                 if (m.matches() && Files.isRegularFile(manifest)) {
                     versions.add(new DatasetVersion(dataset, Integer.parseInt(m.group(1)), child,
-                            JSON.readValue(manifest.toFile(), Manifest.class)));
+                            JSON.readValue(manifest.toFile(), LakeManifest.class)));
                 }
             }
         } catch (IOException e) {

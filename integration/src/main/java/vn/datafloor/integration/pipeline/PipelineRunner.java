@@ -42,7 +42,7 @@ import vn.datafloor.integration.lake.DuckDbConnections;
 import vn.datafloor.integration.lake.Lake;
 import vn.datafloor.integration.lake.LockedConnection;
 import vn.datafloor.integration.lake.Lockdown;
-import vn.datafloor.integration.lake.Manifest;
+import vn.datafloor.integration.lake.LakeManifest;
 import vn.datafloor.integration.lake.PrivateFiles;
 import vn.datafloor.integration.pipeline.PipelineSpec.Dimension;
 import vn.datafloor.integration.pipeline.PipelineSpec.QualityRule;
@@ -153,7 +153,7 @@ public final class PipelineRunner {
                         && specFingerprint.equals(previous.get().manifest().specFingerprint())) {
                     control.log("INFO", "Input and spec unchanged since version " + previous.get().version() + ": kept it");
                     control.progress("done", 100);
-                    Manifest m = previous.get().manifest();
+                    LakeManifest m = previous.get().manifest();
                     return new RunResult(previous.get(), true, source.rows() + source.rejected(), m.rowCount(),
                             source.rows() + source.rejected() - m.rowCount(), null, null, source.watermark(),
                             source.encoding(), source.warnings());
@@ -192,13 +192,13 @@ public final class PipelineRunner {
                 control.checkCancelled();
 
                 control.progress("publishing", 92);
-                Manifest.Diff diff = diff(duck, spec, targetColumns, previous);
+                LakeManifest.Diff diff = diff(duck, spec, targetColumns, previous);
                 Map<String, String> lineage = new LinkedHashMap<>(request.lineage());
                 lineage.put("run", request.runId());
                 lineage.put("pipeline", spec.name());
                 lineage.put("source", describe(spec.source()));
                 Files.writeString(staging.resolve("quality.json"), QualityReports.toJson(report), StandardCharsets.UTF_8);
-                Manifest manifest = new Manifest(spec.dataset(), 0, request.now(), report.rowsPublished(),
+                LakeManifest manifest = new LakeManifest(spec.dataset(), 0, request.now(), report.rowsPublished(),
                         columnTypes(duck, targetColumns), List.of("part-0.parquet"), source.fingerprint(),
                         specFingerprint, request.runId(), lineage, diff);
                 control.checkCancelled();
@@ -424,7 +424,7 @@ public final class PipelineRunner {
         return file;
     }
 
-    private Manifest.Diff diff(Connection duck, PipelineSpec spec, List<String> columns, Optional<DatasetVersion> previous)
+    private LakeManifest.Diff diff(Connection duck, PipelineSpec spec, List<String> columns, Optional<DatasetVersion> previous)
             throws SQLException {
         if (previous.isEmpty()) {
             return null;
@@ -432,7 +432,7 @@ public final class PipelineRunner {
         Set<String> previousColumns = new LinkedHashSet<>();
         previous.get().manifest().columns().forEach(c -> previousColumns.add(c.name()));
         if (spec.key().isEmpty() || !previousColumns.containsAll(spec.key()) || !previousColumns.containsAll(columns)) {
-            return new Manifest.Diff(previous.get().version(), -1, -1, -1);
+            return new LakeManifest.Diff(previous.get().version(), -1, -1, -1);
         }
         String keys = columnList(spec.key());
         String current = "(SELECT " + columnList(columns) + " FROM checked WHERE NOT _rejected)";
@@ -444,7 +444,7 @@ public final class PipelineRunner {
                 + ") <> hash(" + prefixed("prev", columns) + "))";
         try (Statement statement = duck.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
-            return new Manifest.Diff(previous.get().version(), rs.getLong(1), rs.getLong(2), rs.getLong(3));
+            return new LakeManifest.Diff(previous.get().version(), rs.getLong(1), rs.getLong(2), rs.getLong(3));
         }
     }
 
@@ -500,14 +500,14 @@ public final class PipelineRunner {
         return columns;
     }
 
-    private static List<Manifest.Column> columnTypes(Connection duck, List<String> columns) throws SQLException {
+    private static List<LakeManifest.Column> columnTypes(Connection duck, List<String> columns) throws SQLException {
         Map<String, String> types = new LinkedHashMap<>();
         try (Statement statement = duck.createStatement(); ResultSet rs = statement.executeQuery("DESCRIBE checked")) {
             while (rs.next()) {
                 types.put(rs.getString(1), rs.getString(2));
             }
         }
-        return columns.stream().map(c -> new Manifest.Column(c, types.getOrDefault(c, "VARCHAR"))).toList();
+        return columns.stream().map(c -> new LakeManifest.Column(c, types.getOrDefault(c, "VARCHAR"))).toList();
     }
 
     private void execute(Connection duck, RunControl control, String sql) throws SQLException {

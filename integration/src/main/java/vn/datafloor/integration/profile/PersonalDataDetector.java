@@ -18,7 +18,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 import vn.datafloor.integration.lake.DatasetVersion;
 import vn.datafloor.integration.lake.DuckDbConnections;
-import vn.datafloor.integration.lake.Manifest;
+import vn.datafloor.integration.lake.LakeManifest;
 import vn.datafloor.integration.profile.ColumnNames.Hint;
 import vn.datafloor.integration.profile.ColumnNames.Kind;
 import vn.datafloor.integration.profile.SampleProfile.Consistency;
@@ -68,7 +68,7 @@ public final class PersonalDataDetector {
                     .map(c -> new ColumnFinding(c.name(), null, 0, "no rows", 0, 0)).toList();
         }
         try (Connection duck = DuckDbConnections.open(null, "512MB", 2)) {
-            List<String> columns = version.manifest().columns().stream().map(Manifest.Column::name).toList();
+            List<String> columns = version.manifest().columns().stream().map(LakeManifest.Column::name).toList();
             if (columns.isEmpty()) {
                 columns = describe(duck, version.readExpression());
             }

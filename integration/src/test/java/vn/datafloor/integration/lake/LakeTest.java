@@ -16,9 +16,9 @@ class LakeTest {
     @TempDir
     Path root;
 
-    private Manifest manifest(String dataset, long rows) {
-        return new Manifest(dataset, 0, Instant.parse("2026-11-23T00:00:00Z"), rows,
-                List.of(new Manifest.Column("id", "VARCHAR")), List.of("part-0.parquet"), "in", "spec", "run-1",
+    private LakeManifest manifest(String dataset, long rows) {
+        return new LakeManifest(dataset, 0, Instant.parse("2026-11-23T00:00:00Z"), rows,
+                List.of(new LakeManifest.Column("id", "VARCHAR")), List.of("part-0.parquet"), "in", "spec", "run-1",
                 Map.of("source", "csv:people.csv"), null);
     }
 

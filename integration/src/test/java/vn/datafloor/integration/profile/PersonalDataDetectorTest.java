@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import vn.datafloor.integration.lake.DatasetVersion;
 import vn.datafloor.integration.lake.DuckDbConnections;
 import vn.datafloor.integration.lake.Lake;
-import vn.datafloor.integration.lake.Manifest;
+import vn.datafloor.integration.lake.LakeManifest;
 
 class PersonalDataDetectorTest {
 
@@ -410,17 +410,17 @@ class PersonalDataDetectorTest {
         table("benh_nhan", PERSON_COLUMNS, PERSON_TYPES, people(3000, 10));
         Lake lake = Lake.open(tmp.resolve("lake"));
         Path staging = lake.stage("y-te.benh-nhan");
-        List<Manifest.Column> columns = new ArrayList<>();
+        List<LakeManifest.Column> columns = new ArrayList<>();
         try (Statement s = db.createStatement()) {
             s.execute("COPY benh_nhan TO " + DuckDbConnections.literal(staging.resolve("part-0.parquet").toString())
                     + " (FORMAT parquet)");
             try (ResultSet rs = s.executeQuery("DESCRIBE benh_nhan")) {
                 while (rs.next()) {
-                    columns.add(new Manifest.Column(rs.getString("column_name"), rs.getString("column_type")));
+                    columns.add(new LakeManifest.Column(rs.getString("column_name"), rs.getString("column_type")));
                 }
             }
         }
-        DatasetVersion version = lake.publish(staging, new Manifest("y-te.benh-nhan", 0,
+        DatasetVersion version = lake.publish(staging, new LakeManifest("y-te.benh-nhan", 0,
                 Instant.parse("2026-01-05T00:00:00Z"), 3000, columns, List.of("part-0.parquet"), "in", "spec", "run-1",
                 Map.of(), null));
 

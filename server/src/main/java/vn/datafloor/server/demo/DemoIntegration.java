@@ -109,7 +109,7 @@ class DemoIntegration implements ApplicationRunner {
             String spec = resource("/demo/pipelines/" + agency.pipeline() + ".yaml");
             PipelineService.Pipeline pipeline = pipelines.saveAsSystem(org.id(), spec);
             if (runs.latestStatus(pipeline.id()).filter("SUCCEEDED"::equals).isEmpty()) {
-                RunService.Run run = runs.runAndWait(pipeline.id(), "DEMO");
+                RunService.PipelineRun run = runs.runAndWait(pipeline.id(), "DEMO");
                 log.info("Demo pipeline {}: {} ({} published, {} quarantined)", agency.pipeline(), run.status(),
                         run.rowsPublished(), run.rowsQuarantined());
             }

@@ -41,7 +41,7 @@ import vn.datafloor.server.audit.AuditLog;
 import vn.datafloor.server.audit.EventType;
 import vn.datafloor.server.platform.ClientAddress;
 import vn.datafloor.integration.lake.DatasetVersion;
-import vn.datafloor.integration.lake.Manifest;
+import vn.datafloor.integration.lake.LakeManifest;
 import vn.datafloor.server.authz.AccessPolicy;
 import vn.datafloor.server.authz.Action;
 import vn.datafloor.server.authz.Actor;
@@ -72,7 +72,7 @@ public class DatasetService {
         this.maxUploadBytes = maxUploadBytes;
     }
 
-    public record Version(int version, Instant createdAt, long rows, List<Manifest.Column> columns, Manifest.Diff diff,
+    public record Version(int version, Instant createdAt, long rows, List<LakeManifest.Column> columns, LakeManifest.Diff diff,
             Map<String, String> lineage, String runId) {}
 
     public record Dataset(String name, long orgId, List<Version> versions) {
@@ -124,7 +124,7 @@ public class DatasetService {
 
     /** One version with the quality report of the run that made it (null for uploads and the register). */
     public record VersionFacts(int version, Instant createdAt, long rows, Map<String, String> lineage, String runId,
-            QualityReport quality, Manifest.Diff diff) {}
+            QualityReport quality, LakeManifest.Diff diff) {}
 
     /** A dataset's versions, oldest first, for the catalog's history, quality trend and lineage. */
     public List<VersionFacts> history(String dataset) {
@@ -133,7 +133,7 @@ public class DatasetService {
         }
         List<VersionFacts> facts = new ArrayList<>();
         for (vn.datafloor.integration.lake.DatasetVersion v : paths.lake().versions(dataset)) {
-            Manifest m = v.manifest();
+            LakeManifest m = v.manifest();
             QualityReport quality = store.latestSuccessfulRun(dataset, v.version())
                     .map(IntegrationStore.RunRow::qualityJson).filter(json -> json != null)
                     .map(QualityReports::fromJson).orElse(null);
@@ -205,10 +205,10 @@ public class DatasetService {
                 if (loaded.rows() == 0) {
                     throw new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, "upload.empty", "The file holds no records");
                 }
-                List<Manifest.Column> columns = new ArrayList<>();
+                List<LakeManifest.Column> columns = new ArrayList<>();
                 try (ResultSet rs = statement.executeQuery("DESCRIBE source_rows")) {
                     while (rs.next()) {
-                        columns.add(new Manifest.Column(rs.getString(1), rs.getString(2)));
+                        columns.add(new LakeManifest.Column(rs.getString(1), rs.getString(2)));
                     }
                 }
                 if (owner.isEmpty()) {
@@ -233,7 +233,7 @@ public class DatasetService {
                 Map<String, String> lineage = new LinkedHashMap<>();
                 lineage.put("source", "upload:" + safeFileName(filename));
                 lineage.put("uploaded_by", Long.toString(actor.userId()));
-                vn.datafloor.integration.lake.DatasetVersion version = paths.lake().publish(staging, new Manifest(dataset, 0, now,
+                vn.datafloor.integration.lake.DatasetVersion version = paths.lake().publish(staging, new LakeManifest(dataset, 0, now,
                         loaded.rows(), columns, List.of("part-0.parquet"), fingerprint, "upload", null, lineage, null));
 
                 audit.record(new AuditEvent(EventType.DATASET_PUBLISHED, actor.userId(), actor.username(), orgId,
@@ -299,7 +299,7 @@ public class DatasetService {
     }
 
     private static Version version(DatasetVersion v) {
-        Manifest m = v.manifest();
+        LakeManifest m = v.manifest();
         return new Version(v.version(), m.createdAt(), m.rowCount(), m.columns(), m.diff(), m.lineage(), m.runId());
     }
 }

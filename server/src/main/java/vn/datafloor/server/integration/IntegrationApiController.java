@@ -124,13 +124,13 @@ class IntegrationApiController {
     @PostMapping("/api/pipelines/{id}/runs")
     @ResponseStatus(HttpStatus.ACCEPTED)
     @Permit(Action.MANAGE_INTEGRATION)
-    RunService.Run start(Actor actor, @PathVariable long id) {
+    RunService.PipelineRun start(Actor actor, @PathVariable long id) {
         return runs.start(actor, id, "API");
     }
 
     @GetMapping("/api/runs")
     @Permit(Action.VIEW_INTEGRATION)
-    List<RunService.Run> runs(Actor actor, @RequestParam(required = false) Long pipelineId,
+    List<RunService.PipelineRun> runs(Actor actor, @RequestParam(required = false) Long pipelineId,
             @RequestParam(defaultValue = "50") int limit) {
         return runs.visibleTo(actor, pipelineId, limit);
     }
@@ -138,7 +138,7 @@ class IntegrationApiController {
     @Operation(summary = "A run: status, progress, counts, quality report")
     @GetMapping("/api/runs/{id}")
     @Permit(Action.VIEW_INTEGRATION)
-    RunService.Run run(Actor actor, @PathVariable String id) {
+    RunService.PipelineRun run(Actor actor, @PathVariable String id) {
         return runs.get(actor, id);
     }
 
@@ -150,7 +150,7 @@ class IntegrationApiController {
 
     @PostMapping("/api/runs/{id}/cancellation")
     @Permit(Action.MANAGE_INTEGRATION)
-    RunService.Run cancel(Actor actor, @PathVariable String id) {
+    RunService.PipelineRun cancel(Actor actor, @PathVariable String id) {
         return runs.cancel(actor, id);
     }
 

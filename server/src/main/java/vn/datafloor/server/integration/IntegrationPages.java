@@ -168,7 +168,7 @@ class IntegrationPages {
     @Permit(Action.MANAGE_INTEGRATION)
     String run(Actor actor, @PathVariable long id, RedirectAttributes flash, Locale locale) {
         try {
-            RunService.Run run = runs.start(actor, id, "MANUAL");
+            RunService.PipelineRun run = runs.start(actor, id, "MANUAL");
             return "redirect:/integration/runs/" + run.id();
         } catch (ProblemException e) {
             flash.addFlashAttribute("error", problems.message(e.messageKey(), e.messageArgs(), locale));
@@ -181,7 +181,7 @@ class IntegrationPages {
     @GetMapping("/integration/runs/{id}")
     @Permit(Action.VIEW_INTEGRATION)
     String run(Actor actor, @PathVariable String id, Model model) {
-        RunService.Run run = runs.get(actor, id);
+        RunService.PipelineRun run = runs.get(actor, id);
         model.addAttribute("run", run);
         model.addAttribute("pipeline", pipelines.get(actor, run.pipelineId()));
         model.addAttribute("log", runs.logs(actor, id));

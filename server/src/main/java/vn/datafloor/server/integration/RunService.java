@@ -88,7 +88,7 @@ public class RunService {
                 paths.inputLimits());
     }
 
-    public record Run(String id, long pipelineId, long orgId, String status, String trigger, String stage, int progress,
+    public record PipelineRun(String id, long pipelineId, long orgId, String status, String trigger, String stage, int progress,
             Instant queuedAt, Instant startedAt, Instant finishedAt, String sourceName, Long rowsIn, Long rowsPublished,
             Long rowsQuarantined, String dataset, Integer datasetVersion, boolean reused, String encoding, QualityReport quality,
             boolean hasQuarantine, String error) {
@@ -104,7 +104,7 @@ public class RunService {
         return active.containsKey(runId);
     }
 
-    public Run start(Actor actor, long pipelineId, String trigger) {
+    public PipelineRun start(Actor actor, long pipelineId, String trigger) {
         IntegrationStore.PipelineRow pipeline = store.pipeline(pipelineId)
                 .orElseThrow(() -> ProblemException.notFound("No pipeline " + pipelineId));
         policy.require(actor, Action.MANAGE_INTEGRATION, pipeline.orgId());
@@ -112,13 +112,13 @@ public class RunService {
     }
 
     /** Starts without a signed-in actor: the scheduler and the demo. */
-    public Run startAsSystem(long pipelineId, String trigger) {
+    public PipelineRun startAsSystem(long pipelineId, String trigger) {
         return submit(store.pipeline(pipelineId).orElseThrow(), trigger, null, null);
     }
 
     /** Starts and waits for the end (the demo and the CLI-like callers). */
-    public Run runAndWait(long pipelineId, String trigger) throws Exception {
-        Run run = startAsSystem(pipelineId, trigger);
+    public PipelineRun runAndWait(long pipelineId, String trigger) throws Exception {
+        PipelineRun run = startAsSystem(pipelineId, trigger);
         Future<?> future = futures.get(run.id());
         if (future != null) {
             future.get();
@@ -128,7 +128,7 @@ public class RunService {
 
     private final Map<String, Future<?>> futures = new ConcurrentHashMap<>();
 
-    private Run submit(IntegrationStore.PipelineRow pipeline, String trigger, Long userId, String username) {
+    private PipelineRun submit(IntegrationStore.PipelineRow pipeline, String trigger, Long userId, String username) {
         String runId = UUID.randomUUID().toString();
         // Known as running here before its row exists, so that recovery never takes it for an interrupted run.
         RunControl control = new RunControl(new PersistingListener(runId));
@@ -253,7 +253,7 @@ public class RunService {
         return store.runs(null, pipelineId, 1).stream().findFirst().map(IntegrationStore.RunRow::status);
     }
 
-    public Run cancel(Actor actor, String runId) {
+    public PipelineRun cancel(Actor actor, String runId) {
         IntegrationStore.RunRow row = store.run(runId).orElseThrow(() -> ProblemException.notFound("No run " + runId));
         policy.require(actor, Action.MANAGE_INTEGRATION, row.orgId());
         RunControl control = active.get(runId);
@@ -265,20 +265,20 @@ public class RunService {
     }
 
     /** A run; its error text only for those who may read its details (the owner organisation). */
-    public Run get(Actor actor, String runId) {
+    public PipelineRun get(Actor actor, String runId) {
         IntegrationStore.RunRow row = store.run(runId).orElseThrow(() -> ProblemException.notFound("No run " + runId));
         policy.require(actor, Action.VIEW_INTEGRATION, row.orgId());
-        Run run = view(row);
+        PipelineRun run = view(row);
         return policy.decide(actor, Action.VIEW_RUN_DETAILS, row.orgId()).allowed() ? run : withoutDetails(run);
     }
 
-    private static Run withoutDetails(Run r) {
-        return new Run(r.id(), r.pipelineId(), r.orgId(), r.status(), r.trigger(), r.stage(), r.progress(), r.queuedAt(),
+    private static PipelineRun withoutDetails(PipelineRun r) {
+        return new PipelineRun(r.id(), r.pipelineId(), r.orgId(), r.status(), r.trigger(), r.stage(), r.progress(), r.queuedAt(),
                 r.startedAt(), r.finishedAt(), r.sourceName(), r.rowsIn(), r.rowsPublished(), r.rowsQuarantined(), r.dataset(),
                 r.datasetVersion(), r.reused(), r.encoding(), r.quality(), r.hasQuarantine(), null);
     }
 
-    public List<Run> visibleTo(Actor actor, Long pipelineId, int limit) {
+    public List<PipelineRun> visibleTo(Actor actor, Long pipelineId, int limit) {
         policy.require(actor, Action.VIEW_INTEGRATION);
         Long org = policy.seesAllTenants(actor, Action.VIEW_INTEGRATION) ? null : actor.orgId();
         return store.runs(org, pipelineId, Math.max(1, Math.min(limit, 500))).stream().map(this::view)
@@ -358,8 +358,8 @@ public class RunService {
         }
     }
 
-    private Run view(IntegrationStore.RunRow r) {
-        return new Run(r.id(), r.pipelineId(), r.orgId(), r.status(), r.trigger(), r.stage(), r.progress(), r.queuedAt(),
+    private PipelineRun view(IntegrationStore.RunRow r) {
+        return new PipelineRun(r.id(), r.pipelineId(), r.orgId(), r.status(), r.trigger(), r.stage(), r.progress(), r.queuedAt(),
                 r.startedAt(), r.finishedAt(), r.sourceName(), r.rowsIn(), r.rowsPublished(), r.rowsQuarantined(), r.dataset(),
                 r.datasetVersion(), r.reused(), r.encoding(), r.qualityJson() == null ? null : QualityReports.fromJson(r.qualityJson()),
                 r.quarantinePath() != null, r.error());

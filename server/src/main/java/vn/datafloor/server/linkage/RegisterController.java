@@ -45,7 +45,7 @@ class RegisterController {
         model.addAttribute("personalId", personalId);
         model.addAttribute("birthDate", birthDate);
         model.addAttribute("entityCount", register.entityCount());
-        List<RegisterService.Run> runs = register.runs(actor);
+        List<RegisterService.RegisterRun> runs = register.runs(actor);
         model.addAttribute("runs", runs);
         model.addAttribute("parameters", runs.isEmpty() || runs.get(0).parameters() == null ? null
                 : register.parameters(runs.get(0).parameters()));
@@ -136,14 +136,14 @@ class RegisterController {
     @PostMapping("/api/register/updates")
     @ResponseBody
     @Permit(Action.MANAGE_REGISTER)
-    RegisterService.Run updateApi(Actor actor) {
+    RegisterService.RegisterRun updateApi(Actor actor) {
         return register.update(actor);
     }
 
     @GetMapping("/api/register/runs")
     @ResponseBody
     @Permit(Action.VIEW_REGISTER)
-    List<RegisterService.Run> runsApi(Actor actor) {
+    List<RegisterService.RegisterRun> runsApi(Actor actor) {
         return register.runs(actor);
     }
 
@@ -151,7 +151,7 @@ class RegisterController {
     @PostMapping("/api/register/runs")
     @ResponseBody
     @Permit(Action.MANAGE_REGISTER)
-    RegisterService.Run rebuildApi(Actor actor) {
+    RegisterService.RegisterRun rebuildApi(Actor actor) {
         return register.rebuild(actor);
     }
 }

@@ -107,22 +107,22 @@ public class RegisterService {
 
     public record Event(String kind, String detail, String runId, Instant at) {}
 
-    public record Run(String id, String status, Instant startedAt, Instant finishedAt, Long records, Long pairs, Long entities,
+    public record RegisterRun(String id, String status, Instant startedAt, Instant finishedAt, Long records, Long pairs, Long entities,
             Long created, Long merged, Long split, Double priorWeight, Map<String, Long> histogram, String parameters,
             String error) {}
 
     // --- building
 
-    public Run rebuild(Actor actor) {
+    public RegisterRun rebuild(Actor actor) {
         policy.require(actor, Action.MANAGE_REGISTER);
         return rebuild(actor.userId(), actor.username());
     }
 
-    public Run rebuildAsSystem() {
+    public RegisterRun rebuildAsSystem() {
         return rebuild(null, null);
     }
 
-    private synchronized Run rebuild(Long userId, String username) {
+    private synchronized RegisterRun rebuild(Long userId, String username) {
         return recorded("built", "register-", (runId, scratch) -> {
             List<DatasetVersion> sources = personDatasets();
             if (sources.isEmpty()) {
@@ -167,16 +167,16 @@ public class RegisterService {
      * (with the last build's parameters), attaches each to the entity of its best match above the
      * threshold, and gives the rest new entities. Existing records and identifiers stay as they are.
      */
-    public Run update(Actor actor) {
+    public RegisterRun update(Actor actor) {
         policy.require(actor, Action.MANAGE_REGISTER);
         return update(actor.userId(), actor.username());
     }
 
-    public Run updateAsSystem() {
+    public RegisterRun updateAsSystem() {
         return update(null, null);
     }
 
-    private synchronized Run update(Long userId, String username) {
+    private synchronized RegisterRun update(Long userId, String username) {
         Optional<String> lastParameters = jdbc.sql(
                 "select parameters from register_run where status = 'SUCCEEDED' and parameters is not null order by started_at desc limit 1")
                 .query(String.class).optional();
@@ -263,7 +263,7 @@ public class RegisterService {
     }
 
     /** Records a run from start to end: RUNNING, then SUCCEEDED (set by the work) or FAILED with the reason. */
-    private Run recorded(String verb, String scratchPrefix, RunWork work) {
+    private RegisterRun recorded(String verb, String scratchPrefix, RunWork work) {
         String runId = UUID.randomUUID().toString();
         jdbc.sql("insert into register_run(id, status, started_at) values (?, 'RUNNING', ?)")
                 .params(runId, Timestamp.from(clock.instant())).update();
@@ -679,15 +679,15 @@ public class RegisterService {
             lake.discard(staging);
             throw e;
         }
-        List<vn.datafloor.integration.lake.Manifest.Column> columns = new ArrayList<>();
-        columns.add(new vn.datafloor.integration.lake.Manifest.Column("entity_id", "VARCHAR"));
+        List<vn.datafloor.integration.lake.LakeManifest.Column> columns = new ArrayList<>();
+        columns.add(new vn.datafloor.integration.lake.LakeManifest.Column("entity_id", "VARCHAR"));
         for (String attribute : ATTRIBUTES) {
-            columns.add(new vn.datafloor.integration.lake.Manifest.Column(attribute, attribute.equals("birth_date") ? "DATE" : "VARCHAR"));
+            columns.add(new vn.datafloor.integration.lake.LakeManifest.Column(attribute, attribute.equals("birth_date") ? "DATE" : "VARCHAR"));
         }
-        columns.add(new vn.datafloor.integration.lake.Manifest.Column("records", "INTEGER"));
-        columns.add(new vn.datafloor.integration.lake.Manifest.Column("provenance", "VARCHAR"));
+        columns.add(new vn.datafloor.integration.lake.LakeManifest.Column("records", "INTEGER"));
+        columns.add(new vn.datafloor.integration.lake.LakeManifest.Column("provenance", "VARCHAR"));
         Instant now = clock.instant();
-        DatasetVersion published = lake.publish(staging, new vn.datafloor.integration.lake.Manifest(DATASET, 0, now, golden.size(), columns,
+        DatasetVersion published = lake.publish(staging, new vn.datafloor.integration.lake.LakeManifest(DATASET, 0, now, golden.size(), columns,
                 List.of("part-0.parquet"), runId, "register", runId, Map.of("source", "register:national-people", "run", runId,
                         "inputs", personDatasets().stream().map(v -> v.dataset() + "@v" + v.version())
                                 .collect(Collectors.joining(","))),
@@ -766,7 +766,7 @@ public class RegisterService {
                 .query((rs, n) -> new Event(rs.getString(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant())).list();
     }
 
-    public List<Run> runs(Actor actor) {
+    public List<RegisterRun> runs(Actor actor) {
         policy.require(actor, Action.VIEW_REGISTER);
         return jdbc.sql("select id from register_run order by started_at desc limit 20").query(String.class).list().stream()
                 .map(id -> run(id).orElseThrow()).toList();
@@ -782,10 +782,10 @@ public class RegisterService {
     }
 
     @SuppressWarnings("unchecked")
-    private Optional<Run> run(String id) {
+    private Optional<RegisterRun> run(String id) {
         return jdbc.sql("""
                 select id, status, started_at, finished_at, records, pairs, entities, created, merged, split, prior_weight, histogram,
-                parameters, error from register_run where id = ?""").param(id).query((rs, n) -> new Run(rs.getString(1),
+                parameters, error from register_run where id = ?""").param(id).query((rs, n) -> new RegisterRun(rs.getString(1),
                 rs.getString(2), rs.getTimestamp(3).toInstant(), rs.getTimestamp(4) == null ? null : rs.getTimestamp(4).toInstant(),
                 (Long) rs.getObject(5, Long.class), (Long) rs.getObject(6, Long.class), (Long) rs.getObject(7, Long.class),
                 (Long) rs.getObject(8, Long.class), (Long) rs.getObject(9, Long.class), (Long) rs.getObject(10, Long.class),

@@ -65,7 +65,7 @@ class DashboardPage {
             model.addAttribute("datasetCount", visible.size());
             model.addAttribute("datasetRows", visible.stream().mapToLong(d -> d.latest() == null ? 0 : d.latest().rows()).sum());
             // The latest finished run of each pipeline, for the quality chart.
-            java.util.Map<Long, vn.datafloor.server.integration.RunService.Run> latest = new java.util.LinkedHashMap<>();
+            java.util.Map<Long, vn.datafloor.server.integration.RunService.PipelineRun> latest = new java.util.LinkedHashMap<>();
             runs.visibleTo(actor, null, 200).stream().filter(r -> "SUCCEEDED".equals(r.status()) && r.quality() != null)
                     .forEach(r -> latest.putIfAbsent(r.pipelineId(), r));
             model.addAttribute("qualityRuns", List.copyOf(latest.values()));

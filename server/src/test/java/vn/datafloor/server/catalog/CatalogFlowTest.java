@@ -370,10 +370,10 @@ class CatalogFlowTest extends PlatformTest {
             statement.execute("COPY (SELECT 'x' AS ma, 'Nguyễn Văn An' AS ho_ten, 'chan doan' AS chan_doan) TO '"
                     + staging.resolve("part-0.parquet") + "' (FORMAT parquet)");
         }
-        paths.lake().publish(staging, new vn.datafloor.integration.lake.Manifest("yte.sau-su-co", 0, clock.instant(), 1,
-                List.of(new vn.datafloor.integration.lake.Manifest.Column("ma", "VARCHAR"),
-                        new vn.datafloor.integration.lake.Manifest.Column("ho_ten", "VARCHAR"),
-                        new vn.datafloor.integration.lake.Manifest.Column("chan_doan", "VARCHAR")),
+        paths.lake().publish(staging, new vn.datafloor.integration.lake.LakeManifest("yte.sau-su-co", 0, clock.instant(), 1,
+                List.of(new vn.datafloor.integration.lake.LakeManifest.Column("ma", "VARCHAR"),
+                        new vn.datafloor.integration.lake.LakeManifest.Column("ho_ten", "VARCHAR"),
+                        new vn.datafloor.integration.lake.LakeManifest.Column("chan_doan", "VARCHAR")),
                 List.of("part-0.parquet"), "test", "test", null, Map.of("source", "test"), null));
         assertThat(catalogService.forDataset("yte.sau-su-co").orElseThrow().columns()).extracting(CatalogEntry.Column::name)
                 .doesNotContain("chan_doan");

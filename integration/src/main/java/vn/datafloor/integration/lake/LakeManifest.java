@@ -11,7 +11,7 @@ import java.util.Map;
  * @param inputFingerprint SHA-256 of the input read; with {@code specFingerprint} it makes re-runs idempotent
  * @param lineage where the rows came from: source, pipeline, run
  */
-public record Manifest(
+public record LakeManifest(
         String dataset,
         int version,
         Instant createdAt,
