@@ -100,8 +100,15 @@ public final class JdbcSources {
                 + " Oracle server (jdbc:postgresql://host/db …), or a DuckDB file in your organisation's inbox (jdbc:duckdb:file.duckdb)");
     }
 
-    /** Checks, just before connecting, that the driver DriverManager picked is the allow-listed class. */
+    /**
+     * Checks, just before connecting to a network database, that the driver DriverManager picked is
+     * the allow-listed class. A DuckDB file is never opened here: only on a locked connection from
+     * {@code DuckDbConnections}.
+     */
     public static Driver driver(Target target) {
+        if (target.duckDb()) {
+            throw new IllegalArgumentException("A DuckDB file is attached to a locked connection, not opened through a driver");
+        }
         try {
             Driver driver = DriverManager.getDriver(target.url());
             if (!Set.of(target.driverClass().split("\\|")).contains(driver.getClass().getName())) {

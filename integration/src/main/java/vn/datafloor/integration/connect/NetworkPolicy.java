@@ -1,6 +1,5 @@
 package vn.datafloor.integration.connect;
 
-import java.math.BigInteger;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -23,14 +22,14 @@ public final class NetworkPolicy {
     public static final NetworkPolicy PUBLIC_ONLY = new NetworkPolicy(List.of());
 
     private final List<String> hosts = new ArrayList<>();
-    private final List<Range> ranges = new ArrayList<>();
+    private final List<AddressRange> ranges = new ArrayList<>();
 
     /** {@code allowances}: host names ("db.agency.gov.vn") or CIDR ranges ("10.20.0.0/16", "fd00::/8"). */
     public NetworkPolicy(List<String> allowances) {
         for (String allowance : allowances) {
             String a = allowance.strip().toLowerCase(Locale.ROOT);
             if (a.contains("/")) {
-                ranges.add(Range.parse(a));
+                ranges.add(AddressRange.parse(a));
             } else if (!a.isEmpty()) {
                 hosts.add(a);
             }
@@ -45,7 +44,7 @@ public final class NetworkPolicy {
         }
         if (a.contains("/")) {
             try {
-                Range.parse(a);
+                AddressRange.parse(a);
                 return null;
             } catch (IllegalArgumentException e) {
                 return "Not a range: give an address and a prefix length, such as 10.20.0.0/16";
@@ -118,34 +117,5 @@ public final class NetworkPolicy {
             }
         }
         return false;
-    }
-
-    private record Range(BigInteger network, int bits, int length) {
-        static Range parse(String cidr) {
-            int slash = cidr.indexOf('/');
-            try {
-                String text = cidr.substring(0, slash);
-                if (!text.matches("[0-9a-fA-F:.]+")) {
-                    throw new IllegalArgumentException(cidr);
-                }
-                byte[] bytes = InetAddress.getByName(text).getAddress();
-                int bits = Integer.parseInt(cidr.substring(slash + 1));
-                if (bits < 0 || bits > bytes.length * 8) {
-                    throw new IllegalArgumentException(cidr);
-                }
-                return new Range(mask(new BigInteger(1, bytes), bits, bytes.length * 8), bits, bytes.length);
-            } catch (UnknownHostException | NumberFormatException e) {
-                throw new IllegalArgumentException(cidr, e);
-            }
-        }
-
-        boolean contains(InetAddress address) {
-            byte[] bytes = address.getAddress();
-            return bytes.length == length && mask(new BigInteger(1, bytes), bits, length * 8).equals(network);
-        }
-
-        private static BigInteger mask(BigInteger value, int bits, int width) {
-            return value.shiftRight(width - bits);
-        }
     }
 }

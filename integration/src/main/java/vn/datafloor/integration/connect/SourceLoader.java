@@ -495,8 +495,7 @@ public final class SourceLoader {
             throw new SourceException("The database did not answer within " + timeout + " s; try again later or raise timeout_seconds", e);
         } catch (SQLException e) {
             String message = e.getMessage() == null ? "" : e.getMessage();
-            if (message.contains("Permission Error") || message.contains("disabled by configuration")
-                    || message.contains("configuration has been locked")) {
+            if (lockedDuckDb != null && LockedConnection.refusedByLockdown(e)) {
                 throw new SecurityRefusal("The query tried to reach a file, the network, an extension or a setting, which a"
                         + " source query may not do: select from the database's own tables", e);
             }

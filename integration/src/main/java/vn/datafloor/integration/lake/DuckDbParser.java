@@ -22,6 +22,12 @@ public final class DuckDbParser {
     /** The error of a text holding a statement other than SELECT. */
     public static final String NOT_SELECT = "is not a SELECT statement";
 
+    /**
+     * The {@code error_type} json_serialize_sql reports for any statement other than SELECT (DuckDB's
+     * own words: "Only SELECT statements can be serialized to json!").
+     */
+    private static final String DUCKDB_NON_SELECT_ERROR_TYPE = "not implemented";
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static LockedConnection parser;
 
@@ -61,7 +67,7 @@ public final class DuckDbParser {
         }
         if (tree.path("error").asBoolean(false)) {
             String type = tree.path("error_type").asString("");
-            if ("not implemented".equals(type)) {
+            if (DUCKDB_NON_SELECT_ERROR_TYPE.equals(type)) {
                 return new Parsed(null, NOT_SELECT);
             }
             String message = tree.path("error_message").asString("syntax error");

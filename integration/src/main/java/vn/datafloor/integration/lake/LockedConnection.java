@@ -39,6 +39,16 @@ public final class LockedConnection implements AutoCloseable {
         this.lockdown = lockdown;
     }
 
+    /**
+     * Whether DuckDB refused a statement for reaching past a lockdown: a file, the network, an
+     * extension or a setting. Judged by the error class that starts DuckDB's message, since the
+     * statement's own literals may appear anywhere after it.
+     */
+    public static boolean refusedByLockdown(SQLException e) {
+        String message = e.getMessage() == null ? "" : e.getMessage().strip();
+        return message.startsWith("Permission Error") || message.startsWith("Invalid Input Error: Cannot change configuration");
+    }
+
     /** The JDBC connection, for appenders and metadata; statements on it should go through {@link #deadline}. */
     public Connection connection() {
         return connection;

@@ -214,13 +214,12 @@ public final class PipelineRunner {
             if (control.cancelled()) {
                 throw new RunControl.RunCancelledException();
             }
-            String message = firstLine(e.getMessage());
-            if (message.contains("Permission Error") || message.contains("configuration has been locked")) {
+            if (LockedConnection.refusedByLockdown(e)) {
                 throw new SecurityRefusal("An expression tried to reach a file, the network or a setting, which pipeline"
                         + " expressions may not do", e);
             }
             // DuckDB quotes the value that failed ("could not convert string '0012…'"): never shown.
-            throw new PipelineException("The pipeline failed: " + ErrorTexts.withoutValues(message), e);
+            throw new PipelineException("The pipeline failed: " + ErrorTexts.withoutValues(firstLine(e.getMessage())), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

@@ -322,9 +322,11 @@ public final class PipelineSpecs {
                     case "http" -> {
                         if (spec.url() == null || !(spec.url().startsWith("http://") || spec.url().startsWith("https://"))) {
                             problems.add(new SpecProblem(line(node), "source.url", "An http source needs an http(s) url"));
-                        } else if (vn.datafloor.integration.connect.OutboundUrls.problem(spec.url()) != null) {
-                            problems.add(new SpecProblem(line(node), "source.url",
-                                    vn.datafloor.integration.connect.OutboundUrls.problem(spec.url())));
+                        } else {
+                            String urlProblem = vn.datafloor.integration.connect.OutboundUrls.problem(spec.url());
+                            if (urlProblem != null) {
+                                problems.add(new SpecProblem(line(node), "source.url", urlProblem));
+                            }
                         }
                     }
                     default -> { }

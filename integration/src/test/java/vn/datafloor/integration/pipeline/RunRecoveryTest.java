@@ -15,15 +15,8 @@ import vn.datafloor.integration.lake.Lake;
 /** The states a crash leaves, built by hand: the lake decides each interrupted run's fate. */
 class RunRecoveryTest {
 
-    private static final String SPEC = """
-            pipeline: recovery
-            source: {type: csv, path: people.csv}
-            target: {dataset: recovery.people}
-            mapping: {record_id: record_id, full_name: ho_ten}
-            quality:
-              - {rule: completeness, columns: [full_name], severity: reject}
-            key: [record_id]
-            """;
+    /** The crash test's pipeline under its own names. */
+    private static final String SPEC = PipelineCrashTest.SPEC.replace("crash", "recovery");
 
     @TempDir
     Path dir;

@@ -139,8 +139,9 @@ public class SourceService {
                 throw ProblemException.badRequest("source.jdbcNotAllowed", problem);
             }
         }
-        if ("http".equals(cleanType) && vn.datafloor.integration.connect.OutboundUrls.problem(clean.get("url")) != null) {
-            throw ProblemException.badRequest("source.urlMissing", vn.datafloor.integration.connect.OutboundUrls.problem(clean.get("url")));
+        String urlProblem = "http".equals(cleanType) ? vn.datafloor.integration.connect.OutboundUrls.problem(clean.get("url")) : null;
+        if (urlProblem != null) {
+            throw ProblemException.badRequest("source.urlMissing", urlProblem);
         }
         if ("jdbc".equals(cleanType) && clean.get("url").matches("(?i).*password=.*")) {
             throw ProblemException.badRequest("source.secretInUrl",
@@ -311,15 +312,12 @@ public class SourceService {
         IntegrationStore.SourceRow row = store.source(orgId, ref).orElseThrow(() -> new vn.datafloor.integration.pipeline
                 .PipelineException("source.ref " + ref + ": your organisation has no source with this name"));
         Map<String, String> s = settings(row);
-        if ("jdbc".equals(row.type()) && jdbcUrlProblem(orgId, s.get("url")) != null) {
-            throw new vn.datafloor.integration.connect.SecurityRefusal("Source " + ref + ": " + jdbcUrlProblem(orgId, s.get("url")));
+        String jdbcProblem = "jdbc".equals(row.type()) ? jdbcUrlProblem(orgId, s.get("url")) : null;
+        if (jdbcProblem != null) {
+            throw new vn.datafloor.integration.connect.SecurityRefusal("Source " + ref + ": " + jdbcProblem);
         }
+        // A DuckDB file's path stays relative: the run resolves it inside the organisation's inbox (JdbcSources).
         String url = s.get("url");
-        if ("jdbc".equals(row.type()) && url.toLowerCase(Locale.ROOT).startsWith("jdbc:duckdb:")) {
-            // Relative DuckDB paths are inside the organisation's inbox.
-            String file = url.substring("jdbc:duckdb:".length());
-            url = "jdbc:duckdb:" + paths.inbox(orgId).toAbsolutePath().normalize().resolve(file).normalize();
-        }
         if (FILE_TYPES.contains(row.type()) && row.location() == null) {
             throw new vn.datafloor.integration.pipeline.PipelineException("Source " + ref + " has no file yet: upload one first");
         }

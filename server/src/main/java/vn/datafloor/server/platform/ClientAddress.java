@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
+import vn.datafloor.integration.connect.AddressRange;
 
 /**
  * Where a request came from: the one place that decides it. The throttles, the audit trail and the
@@ -177,82 +178,17 @@ public final class ClientAddress {
         return canonical != null ? canonical : text;
     }
 
-    /**
-     * The bytes of an IPv4 or IPv6 literal (4 or 16; an IPv4-mapped IPv6 address gives 4), or null.
-     * Only strings that can be nothing but a literal reach {@link InetAddress}, so it never resolves a name.
-     */
+    /** The bytes of an IPv4 or IPv6 literal, or null; never looks a name up. */
     static byte[] parse(String text) {
-        if (text == null || text.isEmpty()) {
-            return null;
-        }
-        String address = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
-        int zone = address.indexOf('%');
-        if (zone >= 0) {
-            address = address.substring(0, zone);
-        }
-        if (address.indexOf(':') < 0) {
-            return parseIpv4(address);
-        }
-        for (int i = 0; i < address.length(); i++) {
-            char c = address.charAt(i);
-            if (!(c == ':' || c == '.' || Character.digit(c, 16) >= 0)) {
-                return null;
-            }
-        }
-        try {
-            // Contains ':' and only hex digits, dots and colons: parsed as an IPv6 literal or refused, never looked up.
-            return InetAddress.getByName(address).getAddress();
-        } catch (UnknownHostException e) {
-            return null;
-        }
-    }
-
-    private static byte[] parseIpv4(String address) {
-        String[] parts = address.split("\\.", -1);
-        if (parts.length != 4) {
-            return null;
-        }
-        byte[] bytes = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            String part = parts[i];
-            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                return null;
-            }
-            int value = Integer.parseInt(part);
-            if (value > 255) {
-                return null;
-            }
-            bytes[i] = (byte) value;
-        }
-        return bytes;
+        return AddressRange.literal(text);
     }
 
     /** The proxies whose forwarding headers are believed: single addresses and CIDR blocks. */
     public static final class TrustedProxies {
 
-        private record Block(byte[] network, int prefix) {
-            boolean contains(byte[] address) {
-                if (address.length != network.length) {
-                    return false;
-                }
-                int whole = prefix / 8;
-                for (int i = 0; i < whole; i++) {
-                    if (address[i] != network[i]) {
-                        return false;
-                    }
-                }
-                int rest = prefix % 8;
-                if (rest == 0) {
-                    return true;
-                }
-                int mask = (0xff << (8 - rest)) & 0xff;
-                return (address[whole] & mask) == (network[whole] & mask);
-            }
-        }
+        private final List<AddressRange> blocks;
 
-        private final List<Block> blocks;
-
-        private TrustedProxies(List<Block> blocks) {
+        private TrustedProxies(List<AddressRange> blocks) {
             this.blocks = List.copyOf(blocks);
         }
 
@@ -262,29 +198,17 @@ public final class ClientAddress {
 
         /** Parses "203.0.113.7", "10.0.0.0/8", "2001:db8::/32"; anything else is a configuration error. */
         public static TrustedProxies of(List<String> entries) {
-            List<Block> blocks = new ArrayList<>();
+            List<AddressRange> blocks = new ArrayList<>();
             for (String raw : entries == null ? List.<String>of() : entries) {
                 String entry = raw == null ? "" : raw.strip();
                 if (entry.isEmpty()) {
                     continue;
                 }
-                int slash = entry.indexOf('/');
-                byte[] network = parse(slash < 0 ? entry : entry.substring(0, slash));
-                if (network == null) {
-                    throw new IllegalArgumentException("datafloor.trusted-proxies: not an IP address or CIDR block: " + entry);
+                try {
+                    blocks.add(AddressRange.parse(entry));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("datafloor.trusted-proxies: " + e.getMessage(), e);
                 }
-                int prefix = network.length * 8;
-                if (slash >= 0) {
-                    try {
-                        prefix = Integer.parseInt(entry.substring(slash + 1));
-                    } catch (NumberFormatException e) {
-                        prefix = -1;
-                    }
-                    if (prefix < 0 || prefix > network.length * 8) {
-                        throw new IllegalArgumentException("datafloor.trusted-proxies: bad prefix length in " + entry);
-                    }
-                }
-                blocks.add(new Block(network, prefix));
             }
             return new TrustedProxies(blocks);
         }
