@@ -44,6 +44,7 @@ import vn.datafloor.integration.lake.LockedConnection;
 import vn.datafloor.integration.lake.Lockdown;
 import vn.datafloor.integration.lake.LakeManifest;
 import vn.datafloor.integration.lake.PrivateFiles;
+import vn.datafloor.integration.lake.VersionPublisher;
 import vn.datafloor.integration.pipeline.PipelineSpec.Dimension;
 import vn.datafloor.integration.pipeline.PipelineSpec.QualityRule;
 import vn.datafloor.integration.pipeline.PipelineSpec.Severity;
@@ -93,7 +94,13 @@ public final class PipelineRunner {
 
     /** Everything a run needs besides the spec. */
     public record RunRequest(String runId, Path inputDirectory, String lastWatermark, SourceLoader.Credentials credentials,
-            SourceResolver sources, Map<String, String> lineage, Instant now, NetworkPolicy network) {
+            SourceResolver sources, Map<String, String> lineage, Instant now, NetworkPolicy network, VersionPublisher publisher) {
+
+        /** A request whose version goes straight into the lake (the standalone CLI, benchmarks). */
+        public RunRequest(String runId, Path inputDirectory, String lastWatermark, SourceLoader.Credentials credentials,
+                SourceResolver sources, Map<String, String> lineage, Instant now, NetworkPolicy network) {
+            this(runId, inputDirectory, lastWatermark, credentials, sources, lineage, now, network, null);
+        }
 
         /** A request whose sources may reach public addresses only. */
         public RunRequest(String runId, Path inputDirectory, String lastWatermark, SourceLoader.Credentials credentials,
@@ -202,7 +209,9 @@ public final class PipelineRunner {
                         columnTypes(duck, targetColumns), List.of("part-0.parquet"), source.fingerprint(),
                         specFingerprint, request.runId(), lineage, diff);
                 control.checkCancelled();
-                DatasetVersion version = lake.publish(staging, manifest);
+                // The platform's publisher when it gave one (it records the version), else the lake itself.
+                DatasetVersion version = (request.publisher() == null ? (VersionPublisher) lake::publish : request.publisher())
+                        .publish(staging, manifest);
                 staging = null;
                 control.log("INFO", "Published " + spec.dataset() + " version " + version.version() + ": "
                         + report.rowsPublished() + " rows, " + report.rowsQuarantined() + " quarantined");

@@ -22,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
  * has no {@code audit_event} row gets one, wherever it sits: past the highest indexed entry or in a
  * gap below one that survived.
  *
- * <p>The salts and clear values behind an entry's commitments ({@code actorName}, {@code client}) are
+ * <p>First the {@link AuditOutbox} settles what a crash interrupted between a commit and its append.
+ * The salts and clear values behind an entry's commitments ({@code actorName}, {@code client}) are
  * written before the entry is appended, so a recovered entry normally still has them. If one has none,
  * the recovery cannot make it up: nobody can open that commitment any more. It says so at WARN, naming
  * the ledger index and the field, never a value.
@@ -40,17 +41,25 @@ class AuditIndexRecovery implements ApplicationRunner {
     private static final List<String> COMMITTED_FIELDS = List.of("actorName", "client");
 
     private final LedgerService ledger;
+    private final AuditOutbox outbox;
     private final JdbcClient jdbc;
     private final JsonMapper json;
 
-    AuditIndexRecovery(LedgerService ledger, JdbcClient jdbc, JsonMapper json) {
+    AuditIndexRecovery(LedgerService ledger, AuditOutbox outbox, JdbcClient jdbc, JsonMapper json) {
         this.ledger = ledger;
+        this.outbox = outbox;
         this.jdbc = jdbc;
         this.json = json;
     }
 
     @Override
     public void run(ApplicationArguments args) {
+        // Entries committed but not appended first: they are what a crash most likely interrupted.
+        AuditOutbox.Recovered outboxed = outbox.recoverAll();
+        if (outboxed.appended() + outboxed.alreadyDurable() > 0) {
+            log.warn("Settled {} ledger entries a restart interrupted: {} appended now, {} were already durable",
+                    outboxed.appended() + outboxed.alreadyDurable(), outboxed.appended(), outboxed.alreadyDurable());
+        }
         Report report = recover();
         if (report.reindexed() > 0) {
             log.warn("Re-indexed {} ledger entries that were durable but not indexed", report.reindexed());

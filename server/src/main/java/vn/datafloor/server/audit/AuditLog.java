@@ -11,8 +11,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -24,21 +28,28 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 public class AuditLog {
 
-    private final LedgerService ledger;
+    private final AuditOutbox outbox;
     private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
     private final Clock clock;
     private final SecureRandom random;
     private final JsonMapper json;
 
-    public AuditLog(LedgerService ledger, JdbcClient jdbc, Clock clock, SecureRandom random, JsonMapper json) {
-        this.ledger = ledger;
+    public AuditLog(AuditOutbox outbox, JdbcClient jdbc, TransactionTemplate transactions, Clock clock, SecureRandom random,
+            JsonMapper json) {
+        this.outbox = outbox;
+        this.transactions = transactions;
         this.jdbc = jdbc;
         this.clock = clock;
         this.random = random;
         this.json = json;
     }
 
-    /** Records the event durably on the ledger and indexes it for search; returns its ledger index. */
+    /**
+     * Records the event durably on the ledger and indexes it for search; returns its ledger index.
+     * Inside a transaction the entry is prepared with the caller's rows and appended after they
+     * commit (see {@link AuditOutbox}); then {@link #NOT_YET_APPENDED} is returned.
+     */
     public long record(AuditEvent event) {
         return record(event, event.actorName(), event.actorUserId());
     }
@@ -69,8 +80,29 @@ public class AuditLog {
 
     private long record(AuditEvent event, String committedName, Long nameSubject) {
         Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        String id = UUID.randomUUID().toString();
+        boolean inCallersTransaction = TransactionSynchronizationManager.isActualTransactionActive();
+        if (inCallersTransaction) {
+            prepare(id, at, event, committedName, nameSubject);
+            // The entry follows the caller's rows: appended once they commit, never if they roll back.
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    outbox.relay(id);
+                }
+            });
+            return NOT_YET_APPENDED;
+        }
+        // Commitments and outbox row commit together, then the entry is appended.
+        transactions.executeWithoutResult(status -> prepare(id, at, event, committedName, nameSubject));
+        return outbox.relay(id);
+    }
+
+    private void prepare(String id, Instant at, AuditEvent event, String committedName, Long nameSubject) {
         Map<String, Object> entry = new TreeMap<>();
         entry.put("v", 1);
+        // Lets recovery recognise an entry that became durable just before a crash, so it is never appended twice.
+        entry.put("id", id);
         entry.put("type", event.type().name());
         entry.put("at", at.toString());
         entry.put("outcome", event.outcome().name());
@@ -89,15 +121,19 @@ public class AuditLog {
         if (!event.details().isEmpty()) {
             entry.put("details", new TreeMap<>(event.details()));
         }
-        byte[] bytes = json.writeValueAsString(entry).getBytes(StandardCharsets.UTF_8);
-        long index = ledger.append(bytes);
-        index(index, event, at);
-        return index;
+        outbox.prepare(id, json.writeValueAsString(entry), event, at, truncate(event.summary()));
     }
 
     /**
-     * Writes the salt and clear value before the entry that commits to them, so an acknowledged
-     * entry never points at a commitment nobody can open.
+     * What {@link #record} returns when called inside a transaction: the entry is appended when that
+     * transaction commits, so its index is not known yet. Callers that keep an entry's index call
+     * {@code record} outside transactions.
+     */
+    public static final long NOT_YET_APPENDED = -1;
+
+    /**
+     * Writes the salt and clear value with the outbox row of the entry that commits to them (in the
+     * same transaction), so an appended entry never points at a commitment nobody can open.
      */
     private String commit(String clearValue, Long subjectUserId, Instant at) {
         byte[] salt = new byte[16];
@@ -121,15 +157,6 @@ public class AuditLog {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private void index(long index, AuditEvent event, Instant at) {
-        jdbc.sql("""
-                insert into audit_event(ledger_index, event_type, occurred_at, actor_user_id, org_id, outcome, summary)
-                values (?,?,?,?,?,?,?)""")
-                .params(index, event.type().name(), Timestamp.from(at), event.actorUserId(), event.orgId(),
-                        event.outcome().name(), truncate(event.summary()))
-                .update();
     }
 
     private static String truncate(String summary) {

@@ -106,11 +106,17 @@ public class AuditQueries {
      * It reads the ledger itself, through the index; the index is complete once {@link AuditIndexRecovery} ran.
      */
     public boolean recorded(EventType type, String detail, String value, Instant since) {
+        return recorded(type, java.util.Map.of(detail, value), since);
+    }
+
+    /** Whether the ledger holds an entry of {@code type} since {@code since} whose details include all of {@code details}. */
+    public boolean recorded(EventType type, java.util.Map<String, String> details, Instant since) {
         List<Long> candidates = jdbc.sql("select ledger_index from audit_event where event_type = ? and occurred_at >= ? "
                 + "order by ledger_index").params(type.name(), Timestamp.from(since)).query(Long.class).list();
         for (long index : candidates) {
-            Object details = ENTRY_READER.readValue(ledger.entry(index), java.util.Map.class).get("details");
-            if (details instanceof java.util.Map<?, ?> map && value.equals(map.get(detail))) {
+            Object written = ENTRY_READER.readValue(ledger.entry(index), java.util.Map.class).get("details");
+            if (written instanceof java.util.Map<?, ?> map
+                    && details.entrySet().stream().allMatch(e -> e.getValue().equals(map.get(e.getKey())))) {
                 return true;
             }
         }

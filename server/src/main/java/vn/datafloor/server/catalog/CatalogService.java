@@ -25,6 +25,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
+import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.http.HttpStatus;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
@@ -285,40 +286,29 @@ public class CatalogService {
 
     // ------------------------------------------------------------------ following the lake
 
-    @EventListener
+    /**
+     * Follows a new version once its publication has committed. The event publication registry keeps
+     * the event until this returns, and delivers it again at the next start if the process died or
+     * this failed: there is no catching up to do by hand.
+     */
+    @TransactionalEventListener
     void onDatasetPublished(DatasetPublished published) {
-        try {
-            follow(published.dataset(), published.orgId());
-        } catch (RuntimeException e) {
-            // The dataset is published whatever happens here; the next start or version catches up.
-            log.warn("Catalog could not follow {} v{}: {}", published.dataset(), published.version(), e.getMessage());
+        DatasetVersion latest = datasets.latestVersion(published.dataset()).orElse(null);
+        if (latest != null && latest.version() > published.version()) {
+            return; // delivered late (after a restart): the newer version's own event describes the dataset
         }
+        datasets.version(published.dataset(), published.version()).ifPresent(version -> follow(version, published.orgId()));
     }
 
-    /** At start: an entry for every dataset of the lake, and the search index built from the database. */
+    /** At start: the search index is built from the database. */
     @EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
-    public void followLake() {
-        for (Map.Entry<String, Long> dataset : datasets.allWithOwners().entrySet()) {
-            // Missing, or older than the lake's newest version: a crash fell between publishing and following.
-            Optional<CatalogEntry> entry = store.byDataset(dataset.getKey());
-            Optional<Instant> newest = datasets.latestVersion(dataset.getKey()).map(v -> v.manifest().createdAt());
-            if (entry.isEmpty() || newest.isPresent() && entry.get().updatedAt().isBefore(newest.get())) {
-                try {
-                    follow(dataset.getKey(), dataset.getValue());
-                } catch (RuntimeException e) {
-                    log.warn("Catalog could not follow {}: {}", dataset.getKey(), e.getMessage());
-                }
-            }
-        }
+    public void buildIndexAtStart() {
         rebuildIndex();
     }
 
-    /** Creates or refreshes the entry of a lake dataset from its newest version: schema, personal-data proposals. */
-    void follow(String dataset, long orgId) {
-        DatasetVersion version = datasets.latestVersion(dataset).orElse(null);
-        if (version == null) {
-            return;
-        }
+    /** Creates or refreshes the entry of a lake dataset from one of its versions: schema, personal-data proposals. */
+    void follow(DatasetVersion version, long orgId) {
+        String dataset = version.dataset();
         Instant now = clock.instant();
         long id = store.byDataset(dataset).map(CatalogEntry::id).orElseGet(() -> {
             try {
@@ -617,10 +607,11 @@ public class CatalogService {
             throw ProblemException.badRequest("upload.noOrganisation", "Only an organisation's staff may publish datasets");
         }
         store.byDataset(dataset).ifPresent(existing -> policy.require(actor, Action.MANAGE_CATALOG, existing.orgId()));
-        datasets.publishUpload(actor, actor.orgId(), dataset, filename, content);
-        // The DatasetPublished event has created or refreshed the entry; create it here if a listener failed.
+        var version = datasets.publishUpload(actor, actor.orgId(), dataset, filename, content);
+        // The DatasetPublished event has created or refreshed the entry; if that failed, it is retried from the
+        // registry, and this caller still gets its entry now.
         if (store.byDataset(dataset).isEmpty()) {
-            follow(dataset, actor.orgId());
+            follow(version, actor.orgId());
         }
         return complete(store.byDataset(dataset).orElseThrow());
     }

@@ -111,7 +111,6 @@ class DemoCatalog implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) {
-        catalog.followLake();
         for (Described d : DATASETS) {
             CatalogEntry entry = catalog.forDataset(d.dataset()).orElse(null);
             if (entry == null) {

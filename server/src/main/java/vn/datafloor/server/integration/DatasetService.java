@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import vn.datafloor.integration.connect.InputLimitException;
@@ -36,9 +35,6 @@ import vn.datafloor.integration.lake.Lake;
 import vn.datafloor.integration.pipeline.PipelineSpec;
 import vn.datafloor.integration.pipeline.QualityReport;
 import vn.datafloor.integration.pipeline.QualityReports;
-import vn.datafloor.server.audit.AuditEvent;
-import vn.datafloor.server.audit.AuditLog;
-import vn.datafloor.server.audit.EventType;
 import vn.datafloor.server.platform.ClientAddress;
 import vn.datafloor.integration.lake.DatasetVersion;
 import vn.datafloor.integration.lake.LakeManifest;
@@ -55,19 +51,16 @@ public class DatasetService {
     private final IntegrationPaths paths;
     private final AccessPolicy policy;
 
-    private final AuditLog audit;
-    private final ApplicationEventPublisher events;
+    private final DatasetPublishing publishing;
     private final Clock clock;
     private final long maxUploadBytes;
 
-    DatasetService(IntegrationStore store, IntegrationPaths paths, AccessPolicy policy, AuditLog audit,
-            ApplicationEventPublisher events, Clock clock,
+    DatasetService(IntegrationStore store, IntegrationPaths paths, AccessPolicy policy, DatasetPublishing publishing, Clock clock,
             @Value("${datafloor.integration.max-upload-bytes:2147483648}") long maxUploadBytes) {
         this.store = store;
         this.paths = paths;
         this.policy = policy;
-        this.audit = audit;
-        this.events = events;
+        this.publishing = publishing;
         this.clock = clock;
         this.maxUploadBytes = maxUploadBytes;
     }
@@ -91,13 +84,6 @@ public class DatasetService {
         long owner = store.datasetOwner(name).orElseThrow(() -> ProblemException.notFound("No dataset " + name));
         policy.require(actor, Action.VIEW_INTEGRATION, owner);
         return dataset(name);
-    }
-
-    /** Records that an organisation owns a dataset the platform itself publishes (the register). */
-    public void claimForSystem(String dataset, long orgId, java.time.Instant now) {
-        if (store.datasetOwner(dataset).isEmpty()) {
-            store.claimDataset(dataset, orgId, now);
-        }
     }
 
     /** Total published rows of the latest versions, for the dashboard. */
@@ -211,37 +197,28 @@ public class DatasetService {
                         columns.add(new LakeManifest.Column(rs.getString(1), rs.getString(2)));
                     }
                 }
-                if (owner.isEmpty()) {
-                    // Claim the name before anything is published, so two organisations cannot race for it.
-                    try {
-                        store.claimDataset(dataset, orgId, clock.instant());
-                    } catch (org.springframework.dao.DuplicateKeyException concurrentUpload) {
-                        if (store.datasetOwner(dataset).orElse(orgId) != orgId) {
-                            throw ProblemException.conflict("upload.nameTaken", "Another organisation publishes a dataset of that name");
-                        }
-                    }
+                try {
+                    // Claimed before anything is published, so two organisations cannot race for the name.
+                    publishing.claim(dataset, orgId);
+                } catch (DatasetPublishing.NameTakenException e) {
+                    throw ProblemException.conflict("upload.nameTaken", "Another organisation publishes a dataset of that name");
                 }
-                Path staging = paths.lake().stage(dataset);
+                Path staging = publishing.stage(dataset);
                 try {
                     statement.execute("COPY source_rows TO " + DuckDbConnections.literal(staging.resolve("part-0.parquet").toString())
                             + " (FORMAT parquet, COMPRESSION zstd)");
                 } catch (SQLException e) {
-                    paths.lake().discard(staging);
+                    publishing.discard(staging);
                     throw e;
                 }
                 Instant now = clock.instant();
                 Map<String, String> lineage = new LinkedHashMap<>();
                 lineage.put("source", "upload:" + safeFileName(filename));
                 lineage.put("uploaded_by", Long.toString(actor.userId()));
-                vn.datafloor.integration.lake.DatasetVersion version = paths.lake().publish(staging, new LakeManifest(dataset, 0, now,
-                        loaded.rows(), columns, List.of("part-0.parquet"), fingerprint, "upload", null, lineage, null));
-
-                audit.record(new AuditEvent(EventType.DATASET_PUBLISHED, actor.userId(), actor.username(), orgId,
-                        AuditEvent.Outcome.SUCCESS, ClientAddress.current(),
-                        dataset + " v" + version.version() + ": " + loaded.rows() + " rows uploaded",
-                        Map.of("dataset", dataset, "version", Integer.toString(version.version()), "rows",
-                                Long.toString(loaded.rows()), "input_sha256", fingerprint, "via", "upload")));
-                events.publishEvent(new DatasetPublished(dataset, version.version(), orgId));
+                vn.datafloor.integration.lake.DatasetVersion version = publishing.publish(staging, new LakeManifest(dataset, 0, now,
+                        loaded.rows(), columns, List.of("part-0.parquet"), fingerprint, "upload", null, lineage, null),
+                        new DatasetPublishing.Publication(orgId, DatasetPublishing.Via.UPLOAD, actor.userId(), actor.username(),
+                                ClientAddress.current(), loaded.rows() + " rows uploaded", Map.of()));
                 return version;
             }
         } catch (InputLimitException e) {

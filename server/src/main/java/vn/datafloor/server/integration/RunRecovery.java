@@ -10,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import vn.datafloor.integration.lake.DatasetVersion;
@@ -43,17 +42,17 @@ class RunRecovery implements ApplicationRunner {
     private final RunService runs;
     private final AuditLog audit;
     private final AuditQueries ledger;
-    private final ApplicationEventPublisher events;
+    private final DatasetPublishing publishing;
     private final Clock clock;
 
     RunRecovery(IntegrationStore store, IntegrationPaths paths, RunService runs, AuditLog audit, AuditQueries ledger,
-            ApplicationEventPublisher events, Clock clock) {
+            DatasetPublishing publishing, Clock clock) {
         this.store = store;
         this.paths = paths;
         this.runs = runs;
         this.audit = audit;
         this.ledger = ledger;
-        this.events = events;
+        this.publishing = publishing;
         this.clock = clock;
     }
 
@@ -101,13 +100,14 @@ class RunRecovery implements ApplicationRunner {
 
         @Override
         public boolean publicationRecorded(String runId, DatasetVersion version) {
-            return ledger.recorded(EventType.DATASET_PUBLISHED, "run", runId, since(runId));
+            return publishing.recorded(version.dataset(), version.version());
         }
 
         @Override
         public void recordPublication(String runId, Published published) {
-            audit.record(RunService.publishedEvent(runId, row(runId).orgId(), published.version(), published.rowsPublished(),
-                    published.rowsQuarantined()));
+            // Its row, its ledger entry (unless the dead process appended it) and its event, as if it had not died.
+            publishing.record(published.version(), RunService.runPublication(runId, row(runId).orgId(),
+                    published.rowsPublished(), published.rowsQuarantined()));
         }
 
         @Override
@@ -125,7 +125,6 @@ class RunRecovery implements ApplicationRunner {
             int seq = store.logs(runId).stream().mapToInt(IntegrationStore.LogLine::seq).max().orElse(0) + 1;
             store.log(runId, seq, now, "WARN", "Interrupted by a restart after version " + version.version()
                     + " was published; recovered from the lake");
-            events.publishEvent(new DatasetPublished(version.dataset(), version.version(), row.orgId()));
         }
 
         @Override

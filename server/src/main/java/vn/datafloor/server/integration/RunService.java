@@ -1,6 +1,8 @@
 package vn.datafloor.server.integration;
 
 import jakarta.annotation.PreDestroy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -62,7 +64,7 @@ public class RunService {
     private final AuditLog audit;
     private final Clock clock;
     private final PipelineRunner runner;
-    private final org.springframework.context.ApplicationEventPublisher events;
+    private final DatasetPublishing publishing;
     private final org.springframework.transaction.support.TransactionTemplate transactions;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "pipeline-runs");
@@ -73,7 +75,7 @@ public class RunService {
 
     RunService(IntegrationStore store, IntegrationPaths paths, SourceService sources, AccessPolicy policy, AuditLog audit,
             Clock clock, vn.datafloor.integration.pipeline.SqlLibrary library,
-            org.springframework.context.ApplicationEventPublisher events,
+            DatasetPublishing publishing,
             org.springframework.transaction.support.TransactionTemplate transactions,
             @org.springframework.beans.factory.annotation.Value("${datafloor.integration.memory-limit:1GB}") String memory) {
         this.store = store;
@@ -82,7 +84,7 @@ public class RunService {
         this.policy = policy;
         this.audit = audit;
         this.clock = clock;
-        this.events = events;
+        this.publishing = publishing;
         this.transactions = transactions;
         this.runner = new PipelineRunner(paths.lake(), paths.work(), memory, Runtime.getRuntime().availableProcessors(), library,
                 paths.inputLimits());
@@ -161,33 +163,28 @@ public class RunService {
             store.runStarted(runId, clock.instant());
             PipelineSpec spec = PipelineSpecs.parse(pipeline.spec()).spec();
             long orgId = pipeline.orgId();
+            Files.createDirectories(paths.inbox(orgId));
+            try {
+                publishing.claim(spec.dataset(), orgId);
+            } catch (DatasetPublishing.NameTakenException e) {
+                throw new PipelineException("Dataset " + spec.dataset() + " belongs to another organisation");
+            }
+            // The run's version is published, put on the ledger and announced by the publishing service before
+            // the run's status changes: a crash between them leaves a RUNNING run whose version is recorded,
+            // which recovery completes without a second entry (see RunRecovery).
             PipelineRunner.RunRequest request = new PipelineRunner.RunRequest(runId, paths.inbox(orgId), pipeline.lastWatermark(),
                     name -> sources.secret(orgId, name), ref -> sources.resolve(orgId, ref),
                     Map.of("organisation", Long.toString(orgId), "pipeline_id", Long.toString(pipelineId)), clock.instant(),
-                    sources.networkPolicy(orgId));
-            Files.createDirectories(paths.inbox(orgId));
-            if (store.datasetOwner(spec.dataset()).filter(owner -> owner != orgId).isPresent()) {
-                throw new PipelineException("Dataset " + spec.dataset() + " belongs to another organisation");
-            }
+                    sources.networkPolicy(orgId), (staging, manifest) -> publishing.publish(staging, manifest,
+                            runPublication(runId, orgId, manifest.rowCount(), quarantinedIn(staging))));
             RunResult result = runner.run(spec, request, control);
             DatasetVersion version = result.version();
-            if (store.datasetOwner(spec.dataset()).isEmpty()) {
-                store.claimDataset(spec.dataset(), orgId, clock.instant());
-            }
-            // The ledger entry before the run's status: a crash between them leaves a RUNNING run whose version
-            // and entry exist, which recovery completes without a second entry (see RunRecovery).
-            if (!result.reused()) {
-                audit.record(publishedEvent(runId, orgId, version, result.rowsPublished(), result.rowsQuarantined()));
-            }
             store.runSucceeded(runId, clock.instant(), sourceName(spec), result.rowsIn(), result.rowsPublished(),
                     result.rowsQuarantined(), spec.dataset(), version.version(), result.reused(), result.encoding(),
                     result.report() == null ? null : QualityReports.toJson(result.report()),
                     result.quarantine() == null ? null : result.quarantine().toString());
             if (result.watermark() != null) {
                 store.setWatermark(pipelineId, result.watermark());
-            }
-            if (!result.reused()) {
-                events.publishEvent(new DatasetPublished(spec.dataset(), version.version(), orgId));
             }
         } catch (RunControl.RunCancelledException e) {
             store.runEnded(runId, "CANCELLED", clock.instant(), e.getMessage());
@@ -220,20 +217,23 @@ public class RunService {
         store.runEnded(runId, "FAILED", clock.instant(), message);
     }
 
-    /** The ledger entry of a run's new version; recovery appends the same when a crash came first. */
-    static AuditEvent publishedEvent(String runId, long orgId, DatasetVersion version, long rowsPublished, long rowsQuarantined) {
-        Map<String, String> details = new LinkedHashMap<>();
-        details.put("dataset", version.dataset());
-        details.put("version", Integer.toString(version.version()));
-        details.put("run", runId);
-        details.put("rows", Long.toString(rowsPublished));
-        details.put("quarantined", Long.toString(rowsQuarantined));
-        if (version.manifest().inputFingerprint() != null) {
-            details.put("input_sha256", version.manifest().inputFingerprint());
+    /** How a run's new version is recorded; recovery records the same when a crash came first. */
+    static DatasetPublishing.Publication runPublication(String runId, long orgId, long rowsPublished, long rowsQuarantined) {
+        return DatasetPublishing.Publication.bySystem(orgId, DatasetPublishing.Via.RUN,
+                rowsPublished + " rows, " + rowsQuarantined + " quarantined",
+                Map.of("run", runId, "quarantined", Long.toString(rowsQuarantined)));
+    }
+
+    /** Rows quarantined by the run whose staged version this is (its quality report travels with it). */
+    private static long quarantinedIn(Path staging) {
+        Path report = staging.resolve("quality.json");
+        try {
+            return Files.isRegularFile(report)
+                    ? QualityReports.fromJson(Files.readString(report, java.nio.charset.StandardCharsets.UTF_8)).rowsQuarantined()
+                    : 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return new AuditEvent(EventType.DATASET_PUBLISHED, null, null, orgId, AuditEvent.Outcome.SUCCESS, null,
-                version.dataset() + " v" + version.version() + ": " + rowsPublished + " rows, " + rowsQuarantined + " quarantined",
-                details);
     }
 
     /** The ledger entry of a failed run. */

@@ -2,7 +2,7 @@ package vn.datafloor.server.linkage;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.event.EventListener;
+import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.stereotype.Component;
 import vn.datafloor.server.integration.DatasetPublished;
 
@@ -21,7 +21,7 @@ class LivingRegister {
         this.register = register;
     }
 
-    @EventListener
+    @TransactionalEventListener
     void onDatasetPublished(DatasetPublished published) {
         if (register.entityCount() == 0 || !register.isPersonDataset(published.dataset())) {
             return; // no register yet (the first build links everything), or not about people

@@ -32,6 +32,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
+import vn.datafloor.server.integration.DatasetPublishing;
 import tools.jackson.databind.json.JsonMapper;
 import vn.datafloor.integration.lake.DatasetVersion;
 import vn.datafloor.integration.lake.DuckDbConnections;
@@ -74,17 +75,15 @@ public class RegisterService {
     private final SecureRandom random;
     private final List<String> trust;
 
-    private final vn.datafloor.server.integration.DatasetService datasets;
+    private final DatasetPublishing publishing;
     private final vn.datafloor.server.identity.OrganisationService organisations;
-    private final org.springframework.context.ApplicationEventPublisher events;
 
-    RegisterService(vn.datafloor.server.integration.DatasetService datasets,
+    RegisterService(DatasetPublishing publishing,
             vn.datafloor.server.identity.OrganisationService organisations, IntegrationPaths paths, JdbcClient jdbc, JdbcTemplate template, TransactionTemplate transactions,
             AccessPolicy policy, AuditLog audit, Clock clock, JsonMapper json, SecureRandom random,
-            org.springframework.context.ApplicationEventPublisher events,
             @Value("${datafloor.register.source-trust:ho-tich.cong-dan,bhxh.nguoi-tham-gia,thue.nguoi-nop-thue,y-te.benh-nhan}")
             List<String> trust) {
-        this.datasets = datasets;
+        this.publishing = publishing;
         this.organisations = organisations;
         this.paths = paths;
         this.jdbc = jdbc;
@@ -96,7 +95,6 @@ public class RegisterService {
         this.json = json;
         this.random = random;
         this.trust = List.copyOf(trust);
-        this.events = events;
     }
 
     public record Entity(String id, String fullName, LocalDate birthDate, String sex, String personalId, String phone,
@@ -656,8 +654,9 @@ public class RegisterService {
 
     /** The register as a dataset version in the lake, like any other dataset, for later delivery. */
     private void publish(String runId, Map<String, Golden> golden, Map<String, String> entityOfCluster, Path scratch) throws Exception {
-        var lake = paths.lake();
-        Path staging = lake.stage(DATASET);
+        Long operatorOrg = organisations.operatorId().orElseThrow(() -> new IllegalStateException(
+                "The register is published by the operator's organisation, and there is none yet"));
+        Path staging = publishing.stage(DATASET);
         try (Connection duck = DuckDbConnections.open(scratch.resolve("spill3"), "512MB", 2); Statement statement = duck.createStatement()) {
             statement.execute("CREATE TABLE g (entity_id VARCHAR, full_name VARCHAR, name_key VARCHAR, birth_date VARCHAR, sex VARCHAR, "
                     + "personal_id VARCHAR, phone VARCHAR, commune_code VARCHAR, province_code VARCHAR, records INTEGER, provenance VARCHAR)");
@@ -676,7 +675,7 @@ public class RegisterService {
             statement.execute("COPY (SELECT * REPLACE (TRY_CAST(birth_date AS DATE) AS birth_date) FROM g ORDER BY entity_id) TO "
                     + literal(staging.resolve("part-0.parquet").toString()) + " (FORMAT parquet, COMPRESSION zstd)");
         } catch (Exception e) {
-            lake.discard(staging);
+            publishing.discard(staging);
             throw e;
         }
         List<vn.datafloor.integration.lake.LakeManifest.Column> columns = new ArrayList<>();
@@ -687,22 +686,13 @@ public class RegisterService {
         columns.add(new vn.datafloor.integration.lake.LakeManifest.Column("records", "INTEGER"));
         columns.add(new vn.datafloor.integration.lake.LakeManifest.Column("provenance", "VARCHAR"));
         Instant now = clock.instant();
-        DatasetVersion published = lake.publish(staging, new vn.datafloor.integration.lake.LakeManifest(DATASET, 0, now, golden.size(), columns,
+        // Like every other publication, the register's version goes on the ledger (it holds everyone's data).
+        publishing.publish(staging, new vn.datafloor.integration.lake.LakeManifest(DATASET, 0, now, golden.size(), columns,
                 List.of("part-0.parquet"), runId, "register", runId, Map.of("source", "register:national-people", "run", runId,
                         "inputs", personDatasets().stream().map(v -> v.dataset() + "@v" + v.version())
                                 .collect(Collectors.joining(","))),
-                null));
-        Long operatorOrg = organisations.operatorId().orElse(null);
-        // Like every other publication, the register's version goes on the ledger (it holds everyone's data).
-        audit.record(new vn.datafloor.server.audit.AuditEvent(vn.datafloor.server.audit.EventType.DATASET_PUBLISHED, null, null,
-                operatorOrg, vn.datafloor.server.audit.AuditEvent.Outcome.SUCCESS, null,
-                DATASET + " v" + published.version() + ": " + golden.size() + " entities",
-                Map.of("dataset", DATASET, "version", Integer.toString(published.version()), "run", runId,
-                        "rows", Integer.toString(golden.size()), "via", "register")));
-        if (operatorOrg != null) {
-            datasets.claimForSystem(DATASET, operatorOrg, now);
-            events.publishEvent(new vn.datafloor.server.integration.DatasetPublished(DATASET, published.version(), operatorOrg));
-        }
+                null), DatasetPublishing.Publication.bySystem(operatorOrg, DatasetPublishing.Via.REGISTER,
+                        golden.size() + " entities", Map.of("run", runId)));
     }
 
     private String newEntityId() {

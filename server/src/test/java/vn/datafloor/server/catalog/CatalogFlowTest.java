@@ -356,6 +356,9 @@ class CatalogFlowTest extends PlatformTest {
     CatalogService catalogService;
 
     @Autowired
+    vn.datafloor.server.integration.DatasetPublishing publishing;
+
+    @Autowired
     vn.datafloor.server.integration.IntegrationPaths paths;
 
     @Test
@@ -377,7 +380,8 @@ class CatalogFlowTest extends PlatformTest {
                 List.of("part-0.parquet"), "test", "test", null, Map.of("source", "test"), null));
         assertThat(catalogService.forDataset("yte.sau-su-co").orElseThrow().columns()).extracting(CatalogEntry.Column::name)
                 .doesNotContain("chan_doan");
-        catalogService.followLake(); // what the next start does
+        publishing.recordMissing(); // what the next start does: the lake is the truth
+        assertThat(publishing.recorded("yte.sau-su-co", 2)).isTrue();
         CatalogEntry entry = catalogService.forDataset("yte.sau-su-co").orElseThrow();
         assertThat(entry.columns()).extracting(CatalogEntry.Column::name).containsExactly("ma", "ho_ten", "chan_doan");
         assertThat(entry.columns().get(2).proposedCategory()).isEqualTo("health");

@@ -52,6 +52,9 @@ class RunRecoveryTest extends PlatformTest {
     AuditLog audit;
 
     @Autowired
+    DatasetPublishing publishing;
+
+    @Autowired
     AuditQueries ledger;
 
     @Autowired
@@ -78,11 +81,11 @@ class RunRecoveryTest extends PlatformTest {
         insertRun("renamed", pipeline, org, "RUNNING");
         Files.writeString(inbox.resolve("recovery-nguoi.csv"), "record_id,ho_ten\n1,An\n2,\n3,Bình\n", StandardCharsets.UTF_8);
         DatasetVersion first = publish(runner, "renamed", inbox);
-        // Killed between the ledger entry and the status.
+        // Killed after the publishing service recorded the version (row, ledger entry, event), before the status.
         insertRun("ledgered", pipeline, org, "RUNNING");
         Files.writeString(inbox.resolve("recovery-nguoi.csv"), "record_id,ho_ten\n1,An\n3,Bình\n4,Chi\n", StandardCharsets.UTF_8);
         DatasetVersion second = publish(runner, "ledgered", inbox);
-        audit.record(RunService.publishedEvent("ledgered", org, second, 3, 0));
+        publishing.record(second, RunService.runPublication("ledgered", org, 3, 0));
         // Killed while running: its scratch folder (rows in clear) is left; and one that never started.
         insertRun("staged", pipeline, org, "RUNNING");
         Path scratch = Files.createDirectories(paths.work().resolve("run-staged"));

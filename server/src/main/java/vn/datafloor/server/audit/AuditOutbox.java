@@ -1,0 +1,181 @@
+package vn.datafloor.server.audit;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The transactional outbox between the control database and the ledger.
+ *
+ * <p>The order is: database first, ledger second. An entry is prepared as a row of {@code audit_outbox}
+ * in the same transaction as the rows it speaks of (a user created, a key revoked, later a payment) and
+ * the salts of its commitments; only after that transaction commits is it appended to the ledger, and
+ * its row replaced by the search index row. The other order cannot work: the ledger is public and
+ * append-only, so an entry appended before a transaction that then rolls back (or dies) would record
+ * something that never happened, or commit to salts nobody can open, and nothing could take it back.
+ * A row that is committed but not yet appended is only late: {@link #recoverAll} appends it at the
+ * next start, and {@link #relayStale} retries one whose append failed.
+ *
+ * <p>Appending exactly once: each entry carries its row's id. A crash between the durable append and
+ * the deletion of the row leaves both; recovery then finds the id among the entries appended since the
+ * row was written ({@code ledger_size_before}) and only indexes it. A row is claimed before it is
+ * appended, so the thread that committed it and the retry never append it both.
+ */
+@Component
+public class AuditOutbox {
+
+    private static final Logger log = LoggerFactory.getLogger(AuditOutbox.class);
+    /** A claim older than this is a relay that died with its process or failed: the row may be taken again. */
+    static final Duration CLAIM_TIMEOUT = Duration.ofMinutes(2);
+
+    private final LedgerService ledger;
+    private final JdbcClient jdbc;
+    private final TransactionTemplate ownTransaction;
+    private final Clock clock;
+
+    AuditOutbox(LedgerService ledger, JdbcClient jdbc, PlatformTransactionManager transactions, Clock clock) {
+        this.ledger = ledger;
+        this.jdbc = jdbc;
+        this.ownTransaction = new TransactionTemplate(transactions);
+        // Relays run after the caller's commit, where its finished transaction is still bound to the thread.
+        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.clock = clock;
+    }
+
+    /** Writes the entry's row, in the caller's transaction. */
+    void prepare(String id, String entry, AuditEvent event, Instant at, String summary) {
+        jdbc.sql("""
+                insert into audit_outbox(id, entry, event_type, occurred_at, actor_user_id, org_id, outcome, summary,
+                    ledger_size_before) values (?,?,?,?,?,?,?,?,?)""")
+                .params(id, entry, event.type().name(), Timestamp.from(at), event.actorUserId(), event.orgId(),
+                        event.outcome().name(), summary, ledger.size())
+                .update();
+    }
+
+    /**
+     * Appends the committed row {@code id} to the ledger and indexes it; returns its ledger index, or
+     * {@link AuditLog#NOT_YET_APPENDED} when another relay holds it.
+     */
+    long relay(String id) {
+        if (!claim(id)) {
+            return AuditLog.NOT_YET_APPENDED;
+        }
+        Pending row = ownTransaction.execute(status -> pending(id).orElseThrow());
+        long index = ledger.append(row.entry().getBytes(StandardCharsets.UTF_8));
+        settle(row, index);
+        return index;
+    }
+
+    /**
+     * At start, before anything else writes: every row a crash left is appended, or indexed when its
+     * entry had already become durable. Returns how many of each.
+     */
+    Recovered recoverAll() {
+        int appended = 0;
+        int found = 0;
+        for (String id : jdbc.sql("select id from audit_outbox order by occurred_at, id").query(String.class).list()) {
+            Pending row = pending(id).orElseThrow();
+            Optional<Long> durable = findOnLedger(row);
+            if (durable.isPresent()) {
+                settle(row, durable.get());
+                found++;
+            } else {
+                settle(row, ledger.append(row.entry().getBytes(StandardCharsets.UTF_8)));
+                appended++;
+            }
+        }
+        return new Recovered(appended, found);
+    }
+
+    record Recovered(int appended, int alreadyDurable) {}
+
+    /** Retries rows whose append failed after their commit (a full disk, say) once their claim has expired. */
+    @Scheduled(fixedDelayString = "PT1M", initialDelayString = "PT1M")
+    void relayStale() {
+        Instant stale = clock.instant().minus(CLAIM_TIMEOUT);
+        List<String> ids = jdbc.sql("select id from audit_outbox where occurred_at < ? and (claimed_at is null or claimed_at < ?)")
+                .params(Timestamp.from(stale), Timestamp.from(stale)).query(String.class).list();
+        for (String id : ids) {
+            try {
+                Pending row = pending(id).orElse(null);
+                if (row != null && findOnLedger(row).isPresent()) {
+                    settle(row, findOnLedger(row).get());
+                } else if (row != null) {
+                    relay(id);
+                }
+            } catch (RuntimeException e) {
+                log.warn("Ledger entry {} is still waiting to be appended: {}", id, e.getMessage());
+            }
+        }
+    }
+
+    /** How many entries are committed but not yet on the ledger. */
+    public long waiting() {
+        return jdbc.sql("select count(*) from audit_outbox").query(Long.class).single();
+    }
+
+    private boolean claim(String id) {
+        Instant now = clock.instant();
+        Integer claimed = ownTransaction.execute(status -> jdbc.sql(
+                "update audit_outbox set claimed_at = ? where id = ? and (claimed_at is null or claimed_at < ?)")
+                .params(Timestamp.from(now), id, Timestamp.from(now.minus(CLAIM_TIMEOUT))).update());
+        return claimed != null && claimed == 1;
+    }
+
+    private Optional<Pending> pending(String id) {
+        return jdbc.sql("""
+                select id, entry, event_type, occurred_at, actor_user_id, org_id, outcome, summary, ledger_size_before
+                from audit_outbox where id = ?""")
+                .param(id)
+                .query((rs, n) -> new Pending(rs.getString(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4),
+                        (Long) rs.getObject(5, Long.class), (Long) rs.getObject(6, Long.class), rs.getString(7),
+                        rs.getString(8), rs.getLong(9)))
+                .optional();
+    }
+
+    /** The entry carrying this row's id, among those appended since the row was written. */
+    private Optional<Long> findOnLedger(Pending row) {
+        String marker = "\"id\":\"" + row.id() + "\"";
+        for (long index = row.ledgerSizeBefore(); index < ledger.size(); index++) {
+            if (new String(ledger.entry(index), StandardCharsets.UTF_8).contains(marker)) {
+                return Optional.of(index);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The index row replaces the outbox row in one step. */
+    private void settle(Pending row, long index) {
+        ownTransaction.executeWithoutResult(status -> {
+            boolean indexed = jdbc.sql("select count(*) from audit_event where ledger_index = ?").param(index)
+                    .query(Long.class).single() > 0;
+            if (indexed) {
+                // The start-up index recovery got there first; the outbox's summary is the better one.
+                jdbc.sql("update audit_event set summary = ? where ledger_index = ?").params(row.summary(), index).update();
+            } else {
+                jdbc.sql("""
+                        insert into audit_event(ledger_index, event_type, occurred_at, actor_user_id, org_id, outcome, summary)
+                        values (?,?,?,?,?,?,?)""")
+                        .params(index, row.eventType(), row.occurredAt(), row.actorUserId(), row.orgId(), row.outcome(),
+                                row.summary())
+                        .update();
+            }
+            jdbc.sql("delete from audit_outbox where id = ?").param(row.id()).update();
+        });
+    }
+
+    private record Pending(String id, String entry, String eventType, Timestamp occurredAt, Long actorUserId, Long orgId,
+            String outcome, String summary, long ledgerSizeBefore) {}
+}

@@ -1,0 +1,137 @@
+package vn.datafloor.server.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+import vn.datafloor.server.PlatformTest;
+
+/**
+ * The outbox between the control database and the ledger: an entry follows its transaction's fate,
+ * and what a crash leaves between commit and append is settled once, never twice.
+ */
+class AuditOutboxTest extends PlatformTest {
+
+    @Autowired
+    AuditLog audit;
+
+    @Autowired
+    AuditOutbox outbox;
+
+    @Autowired
+    LedgerService ledger;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    TransactionTemplate transactions;
+
+    private static AuditEvent event(String marker) {
+        return new AuditEvent(EventType.SOURCE_REGISTERED, null, "Nguyễn Văn " + marker, null, AuditEvent.Outcome.SUCCESS,
+                "192.0.2.7", "outbox " + marker, Map.of("marker", marker));
+    }
+
+    private long entriesWith(String marker) {
+        long found = 0;
+        for (long i = 0; i < ledger.size(); i++) {
+            if (new String(ledger.entry(i), StandardCharsets.UTF_8).contains("\"marker\":\"" + marker + "\"")) {
+                found++;
+            }
+        }
+        return found;
+    }
+
+    @Test
+    void aRolledBackTransactionLeavesNoEntryAndNoSalt() {
+        long size = ledger.size();
+        long commitments = jdbc.sql("select count(*) from ledger_commitment").query(Long.class).single();
+        assertThatThrownBy(() -> transactions.executeWithoutResult(status -> {
+            audit.record(event("rolled-back"));
+            throw new IllegalStateException("the caller's work failed");
+        })).hasMessageContaining("caller's work failed");
+        assertThat(ledger.size()).isEqualTo(size);
+        assertThat(entriesWith("rolled-back")).isZero();
+        assertThat(jdbc.sql("select count(*) from ledger_commitment").query(Long.class).single()).isEqualTo(commitments);
+        assertThat(outbox.waiting()).isZero();
+    }
+
+    @Test
+    void insideATransactionTheEntryIsAppendedWhenItCommits() {
+        long[] returned = new long[1];
+        long[] sizeInside = new long[1];
+        long size = ledger.size();
+        transactions.executeWithoutResult(status -> {
+            returned[0] = audit.record(event("committed"));
+            sizeInside[0] = ledger.size();
+        });
+        assertThat(returned[0]).isEqualTo(AuditLog.NOT_YET_APPENDED);
+        assertThat(sizeInside[0]).as("nothing appended before the commit").isEqualTo(size);
+        assertThat(entriesWith("committed")).isEqualTo(1);
+        assertThat(outbox.waiting()).isZero();
+        assertThat(jdbc.sql("select count(*) from audit_event where summary = 'outbox committed'").query(Long.class).single())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void outsideATransactionTheIndexIsReturnedOnceDurable() {
+        long index = audit.record(event("alone"));
+        assertThat(index).isGreaterThanOrEqualTo(0);
+        assertThat(new String(ledger.entry(index), StandardCharsets.UTF_8)).contains("\"marker\":\"alone\"");
+    }
+
+    @Test
+    void aCommittedRowIsAppendedAtTheNextStartAndADurableOneIsNotAppendedAgain() {
+        // Crashed after the commit, before the append: only the row exists.
+        String late = UUID.randomUUID().toString();
+        prepared(late, "late");
+        // Crashed after the append, before the row was settled: both exist.
+        String durable = UUID.randomUUID().toString();
+        String durableEntry = prepared(durable, "durable");
+        long durableIndex = ledger.append(durableEntry.getBytes(StandardCharsets.UTF_8));
+
+        AuditOutbox.Recovered recovered = outbox.recoverAll();
+
+        assertThat(recovered.appended()).isEqualTo(1);
+        assertThat(recovered.alreadyDurable()).isEqualTo(1);
+        assertThat(entriesWith("late")).isEqualTo(1);
+        assertThat(entriesWith("durable")).isEqualTo(1);
+        assertThat(jdbc.sql("select summary from audit_event where ledger_index = ?").param(durableIndex).query(String.class)
+                .single()).isEqualTo("outbox durable");
+        assertThat(outbox.waiting()).isZero();
+        // Twice is once.
+        long size = ledger.size();
+        assertThat(outbox.recoverAll()).isEqualTo(new AuditOutbox.Recovered(0, 0));
+        assertThat(ledger.size()).isEqualTo(size);
+    }
+
+    @Test
+    void aRowAnotherRelayHoldsIsNotAppendedTwice() {
+        String id = UUID.randomUUID().toString();
+        prepared(id, "claimed");
+        jdbc.sql("update audit_outbox set claimed_at = ? where id = ?")
+                .params(java.sql.Timestamp.from(clock.instant()), id).update();
+        assertThat(outbox.relay(id)).isEqualTo(AuditLog.NOT_YET_APPENDED);
+        assertThat(entriesWith("claimed")).isZero();
+        // Once the claim is stale (its relay died), the row is taken again.
+        clock.advance(AuditOutbox.CLAIM_TIMEOUT.plus(1, ChronoUnit.SECONDS));
+        assertThat(outbox.relay(id)).isGreaterThanOrEqualTo(0);
+        assertThat(entriesWith("claimed")).isEqualTo(1);
+    }
+
+    /** A committed outbox row as {@link AuditLog} writes it; returns its entry text. */
+    private String prepared(String id, String marker) {
+        String entry = "{\"details\":{\"marker\":\"" + marker + "\"},\"id\":\"" + id + "\",\"outcome\":\"SUCCESS\",\"type\":"
+                + "\"SOURCE_REGISTERED\",\"v\":1,\"at\":\"" + clock.instant().truncatedTo(ChronoUnit.MILLIS) + "\"}";
+        transactions.executeWithoutResult(status -> outbox.prepare(id, entry, event(marker),
+                clock.instant().truncatedTo(ChronoUnit.MILLIS), "outbox " + marker));
+        return entry;
+    }
+}
