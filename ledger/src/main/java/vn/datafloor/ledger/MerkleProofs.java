@@ -70,14 +70,7 @@ public final class MerkleProofs {
      *     or too short) as well as for a proof that does not lead to {@code root}
      */
     public static boolean verifyInclusion(long index, long size, byte[] leafHash, List<byte[]> proof, byte[] root) {
-        if (!isHash(root)) {
-            return false;
-        }
-        try {
-            return MessageDigest.isEqual(rootFromInclusionProof(index, size, leafHash, proof), root);
-        } catch (IllegalArgumentException malformed) {
-            return false;
-        }
+        return InclusionCheck.of(index, size, leafHash, proof, root).valid();
     }
 
     /**

@@ -15,6 +15,8 @@ import vn.datafloor.ledger.SignedCheckpoint;
 @Service
 public class AuditQueries {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AuditQueries.class);
+
     private final JdbcClient jdbc;
     private final LedgerService ledger;
 
@@ -74,9 +76,14 @@ public class AuditQueries {
         }
         long size = latest.get().checkpoint().size();
         byte[] leafHash = MerkleProofs.leafHash(ledger.entry(index));
-        boolean ok = MerkleProofs.verifyInclusion(index, size, leafHash, ledger.inclusionProof(index, size),
-                latest.get().checkpoint().rootHash());
-        return ok ? ProofStatus.VERIFIED : ProofStatus.FAILED;
+        vn.datafloor.ledger.InclusionCheck check = vn.datafloor.ledger.InclusionCheck.of(index, size, leafHash,
+                ledger.inclusionProof(index, size), latest.get().checkpoint().rootHash());
+        if (!check.valid()) {
+            // The ledger files or the signed checkpoint were changed behind the platform's back: say how.
+            log.error("Ledger entry {} does not verify against the latest signed checkpoint (size {}): {}", index, size,
+                    check.describe());
+        }
+        return check.valid() ? ProofStatus.VERIFIED : ProofStatus.FAILED;
     }
 
     public String entryText(long index) {

@@ -13,6 +13,7 @@ import picocli.CommandLine.Parameters;
 import vn.datafloor.ledger.Checkpoint;
 import vn.datafloor.ledger.Ledger;
 import vn.datafloor.ledger.LedgerVerifier;
+import vn.datafloor.ledger.InclusionCheck;
 import vn.datafloor.ledger.MerkleProofs;
 import vn.datafloor.ledger.NoteSigner;
 import vn.datafloor.ledger.NoteVerifier;
@@ -108,9 +109,9 @@ class LedgerCommands implements Runnable {
                 for (byte[] hash : proof) {
                     System.out.println("proof: " + b64.encodeToString(hash));
                 }
-                boolean ok = MerkleProofs.verifyInclusion(index, treeSize, MerkleProofs.leafHash(entry), proof, root);
-                System.out.println(ok ? "verified: yes" : "verified: NO");
-                return ok ? 0 : 1;
+                InclusionCheck check = InclusionCheck.of(index, treeSize, MerkleProofs.leafHash(entry), proof, root);
+                System.out.println(check.valid() ? "verified: yes" : "verified: NO (" + check.describe() + ")");
+                return check.valid() ? 0 : 1;
             }
         }
     }
