@@ -1,37 +1,22 @@
 package vn.datafloor.server.linkage;
 
-import static vn.datafloor.integration.lake.DuckDbConnections.literal;
-
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.json.JsonMapper;
 import vn.datafloor.integration.lake.DatasetVersion;
-import vn.datafloor.integration.lake.DuckDbConnections;
-import vn.datafloor.integration.lake.Lake;
-import vn.datafloor.integration.lake.LakeManifest;
 import vn.datafloor.linkage.LinkageParameters;
 import vn.datafloor.linkage.Linker;
 import vn.datafloor.linkage.ScoredPair;
@@ -42,8 +27,6 @@ import vn.datafloor.server.authz.AccessPolicy;
 import vn.datafloor.server.authz.Action;
 import vn.datafloor.server.authz.Actor;
 import vn.datafloor.server.integration.IntegrationPaths;
-import vn.datafloor.server.linkage.RegisterStore.GoldenEntity;
-import vn.datafloor.server.linkage.RegisterStore.MemberRow;
 import vn.datafloor.server.linkage.RegisterStore.RunTotals;
 import vn.datafloor.server.platform.ClientAddress;
 import vn.datafloor.server.platform.ProblemException;
@@ -55,9 +38,10 @@ import vn.datafloor.server.platform.ProblemException;
  * merge or a split, each recorded on the ledger with the run that decided it.
  *
  * <p>This class orchestrates runs and checks the policy; the parts do the work: {@link PersonRecords}
- * (the input), {@link NationalPeopleModel} and the linkage engine, {@link RegisterReview} (uncertain
- * pairs and decisions), {@link GoldenValues} and {@link EntityIdentifiers} (in DuckDB),
- * {@link RegisterStore} (the register's tables) and {@link RegisterPublication} (the lake).
+ * (the input), {@link NationalPeopleModel} and the linkage engine, {@link IncrementalLinkage} (an
+ * update's new records), {@link RegisterReview} (uncertain pairs and decisions), {@link RegisterWriter}
+ * ({@link GoldenValues} and {@link EntityIdentifiers} in DuckDB, then {@link RegisterStore} and
+ * {@link RegisterPublication}).
  */
 @Service
 public class RegisterService {
@@ -66,36 +50,27 @@ public class RegisterService {
 
     static final String DATASET = "register.nguoi";
 
-    /** New records attach to an entity, or group among themselves, at this match probability or above. */
-    private static final double UPDATE_THRESHOLD = 0.9;
-
     private final IntegrationPaths paths;
     private final RegisterStore store;
     private final PersonRecords people;
     private final RegisterReview review;
-    private final RegisterPublication publication;
+    private final RegisterWriter writer;
     private final AccessPolicy policy;
     private final AuditLog audit;
     private final Clock clock;
     private final JsonMapper json;
-    private final SecureRandom random;
-    private final List<String> trust;
 
-    RegisterService(IntegrationPaths paths, RegisterStore store, PersonRecords people, RegisterReview review,
-            RegisterPublication publication, AccessPolicy policy, AuditLog audit, Clock clock, JsonMapper json, SecureRandom random,
-            @Value("${datafloor.register.source-trust:ho-tich.cong-dan,bhxh.nguoi-tham-gia,thue.nguoi-nop-thue,y-te.benh-nhan}")
-            List<String> trust) {
+    RegisterService(IntegrationPaths paths, RegisterStore store, PersonRecords people, RegisterReview review, RegisterWriter writer,
+            AccessPolicy policy, AuditLog audit, Clock clock, JsonMapper json) {
         this.paths = paths;
         this.store = store;
         this.people = people;
         this.review = review;
-        this.publication = publication;
+        this.writer = writer;
         this.policy = policy;
         this.audit = audit;
         this.clock = clock;
         this.json = json;
-        this.random = random;
-        this.trust = List.copyOf(trust);
     }
 
     public record Entity(String id, String fullName, LocalDate birthDate, String sex, String personalId, String phone,
@@ -149,7 +124,7 @@ public class RegisterService {
             }
             Path clustersFile = scratch.resolve("clusters.parquet");
             review.applyDecisions(linkerClusters, clustersFile, scratch);
-            Outcome outcome = persist(runId, union, clustersFile, scratch);
+            RegisterWriter.Outcome outcome = writer.write(runId, union, clustersFile, writer.writeAssignment(scratch), scratch);
             store.runSucceeded(runId, clock.instant(), new RunTotals(records, pairs, outcome.entities(), outcome.created(),
                     outcome.merged(), outcome.split(), parameters.priorWeight(), json.writeValueAsString(histogram),
                     json.writeValueAsString(parameters)));
@@ -183,52 +158,13 @@ public class RegisterService {
         return recorded("updated", "register-update-", (runId, scratch) -> {
             Path union = scratch.resolve("people.parquet");
             people.writeUnion(people.datasets(), union, scratch);
-            Path known = writePreviousAssignment(scratch);
-            Path fresh = scratch.resolve("new.parquet");
-            Path existing = scratch.resolve("existing.parquet");
-            Path links = scratch.resolve("links.parquet");
-            Path freshClusters = scratch.resolve("new-clusters.parquet");
+            Path previous = writer.writeAssignment(scratch);
             Path clustersFile = scratch.resolve("clusters.parquet");
             LinkageParameters parameters = parameters(lastParameters.get());
-            long newRecords;
-            long attached;
-            try (Connection duck = DuckDbConnections.open(scratch.resolve("spill"), "1GB", 2); Statement statement = duck.createStatement()) {
-                statement.execute("CREATE TABLE previous AS SELECT * FROM " + previousRelation(known));
-                statement.execute("COPY (SELECT * FROM read_parquet(" + literal(union.toString())
-                        + ") WHERE rid NOT IN (SELECT record_key FROM previous)) TO " + literal(fresh.toString()) + " (FORMAT parquet)");
-                statement.execute("COPY (SELECT * FROM read_parquet(" + literal(union.toString())
-                        + ") WHERE rid IN (SELECT record_key FROM previous)) TO " + literal(existing.toString()) + " (FORMAT parquet)");
-                newRecords = scalar(statement, "SELECT count(*) FROM read_parquet(" + literal(fresh.toString()) + ")");
-                if (newRecords > 0) {
-                    // Against the register (new records on the left), then among themselves.
-                    try (Linker linker = Linker.open(NationalPeopleModel.link(fresh, existing), scratch.resolve("link"))) {
-                        linker.predict(parameters);
-                        linker.writePredictions(links);
-                    }
-                    try (Linker linker = Linker.open(NationalPeopleModel.dedupe(fresh), scratch.resolve("dedupe"))) {
-                        linker.predict(parameters);
-                        linker.cluster(UPDATE_THRESHOLD);
-                        linker.writeClusters(freshClusters);
-                    }
-                    // Each new record joins the entity of its best match in the register (ties: the first record key)...
-                    statement.execute("CREATE TABLE attached AS SELECT p.id_l AS record_key,"
-                            + " first(a.entity_id ORDER BY p.match_weight DESC, p.id_r) AS entity_id FROM read_parquet("
-                            + literal(links.toString()) + ") p JOIN previous a ON a.record_key = p.id_r WHERE p.match_probability >= "
-                            + UPDATE_THRESHOLD + " GROUP BY p.id_l");
-                    // ... and the rest that belong together become one new entity.
-                    statement.execute("CREATE TABLE grouped AS SELECT record_id AS record_key, 'new:' || cluster_id AS cluster_id"
-                            + " FROM read_parquet(" + literal(freshClusters.toString()) + ") WHERE record_id NOT IN (SELECT record_key FROM attached)");
-                } else {
-                    statement.execute("CREATE TABLE attached (record_key VARCHAR, entity_id VARCHAR)");
-                    statement.execute("CREATE TABLE grouped (record_key VARCHAR, cluster_id VARCHAR)");
-                }
-                attached = scalar(statement, "SELECT count(*) FROM attached");
-                // Existing records keep their entity, which serves as their cluster: identifiers cannot move.
-                statement.execute("COPY (SELECT record_key AS record_id, entity_id AS cluster_id FROM previous UNION ALL"
-                        + " SELECT record_key, entity_id FROM attached UNION ALL SELECT record_key, cluster_id FROM grouped) TO "
-                        + literal(clustersFile.toString()) + " (FORMAT parquet)");
-            }
-            Outcome outcome = persist(runId, union, clustersFile, scratch);
+            IncrementalLinkage.Result linked = IncrementalLinkage.link(union, previous, parameters, clustersFile, scratch);
+            long newRecords = linked.newRecords();
+            long attached = linked.attached();
+            RegisterWriter.Outcome outcome = writer.write(runId, union, clustersFile, previous, scratch);
             store.runSucceeded(runId, clock.instant(), new RunTotals(newRecords, attached, outcome.entities(), outcome.created(),
                     outcome.merged(), outcome.split(), parameters.priorWeight(), null, lastParameters.get()));
             audit.record(new AuditEvent(EventType.REGISTER_BUILT, userId, username, null, AuditEvent.Outcome.SUCCESS,
@@ -266,131 +202,6 @@ public class RegisterService {
 
     boolean isPersonDataset(String dataset) {
         return people.isPersonDataset(dataset);
-    }
-
-    /** The register's record → entity assignment as CSV (record_key, entity_id), written a row at a time. */
-    private Path writePreviousAssignment(Path scratch) throws IOException {
-        Path csv = scratch.resolve("previous.csv");
-        try (var out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
-            out.write("record_key,entity_id\n");
-            store.forEachAssignment((record, entity) -> {
-                try {
-                    out.write(csvCell(record) + "," + csvCell(entity) + "\n");
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
-        return csv;
-    }
-
-    private static String previousRelation(Path csv) {
-        return "read_csv(" + literal(csv.toString()) + ", header = true, all_varchar = true)";
-    }
-
-    private record Outcome(long entities, long created, long merged, long split) {}
-
-    /**
-     * Golden values and identifiers for a clustering ({@code record_id, cluster_id}), computed in
-     * DuckDB; then the register's tables replaced in one transaction, changed identifiers put on the
-     * ledger, and the register published.
-     */
-    private Outcome persist(String runId, Path union, Path clustersFile, Path scratch) throws Exception {
-        Path known = writePreviousAssignment(scratch);
-        Instant now = clock.instant();
-        try (Connection duck = DuckDbConnections.open(scratch.resolve("spill2"), "1GB", 2); Statement statement = duck.createStatement()) {
-            statement.execute("CREATE TABLE member AS SELECT u.*, c.cluster_id FROM read_parquet(" + literal(union.toString())
-                    + ") u JOIN read_parquet(" + literal(clustersFile.toString()) + ") c ON c.record_id = u.rid");
-            statement.execute("CREATE TABLE previous AS SELECT * FROM " + previousRelation(known));
-            GoldenValues.compute(duck, trust);
-            EntityIdentifiers.Assignment assignment = EntityIdentifiers.assign(duck, this::newEntityId);
-            long entities = scalar(statement, "SELECT count(*) FROM golden");
-            store.inTransaction(() -> {
-                try {
-                    saveMembersAndEntities(statement, runId, now);
-                } catch (SQLException e) {
-                    throw new IllegalStateException("Cannot read the register's new state: " + e.getMessage(), e);
-                }
-                store.retire(assignment.retirements(), now);
-                store.insertEvents(assignment.events(), runId, now);
-            });
-            // Identifiers that changed are explained on the ledger, one entry each.
-            for (RegisterStore.EntityEvent event : assignment.events()) {
-                if (!event.kind().equals("CREATED") && (event.detail().startsWith("merged into") || event.detail().startsWith("split from"))) {
-                    audit.record(new AuditEvent(event.kind().equals("MERGED") ? EventType.ENTITY_MERGED : EventType.ENTITY_SPLIT, null,
-                            null, null, AuditEvent.Outcome.SUCCESS, null, "entity " + event.entityId() + ": " + event.detail(),
-                            Map.of("entity", event.entityId(), "change", event.detail(), "run", runId)));
-                }
-            }
-            publish(statement, runId, entities);
-            return new Outcome(entities, assignment.created(), assignment.merged(), assignment.split());
-        }
-    }
-
-    /** Members and entities go from DuckDB to the register's tables a batch at a time, never all in memory. */
-    private void saveMembersAndEntities(Statement statement, String runId, Instant now) throws SQLException {
-        store.deleteMembers();
-        List<MemberRow> members = new ArrayList<>();
-        try (ResultSet rs = statement.executeQuery("SELECT m.rid, e.entity_id, m.dataset, m.version, m.record_id, m.full_name,"
-                + " m.birth_date, m.personal_id FROM member m JOIN cluster_entity e ON e.cluster_id = m.cluster_id")) {
-            while (rs.next()) {
-                members.add(new MemberRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5),
-                        rs.getString(6), localDate(rs, 7), rs.getString(8)));
-                if (members.size() == RegisterStore.BATCH) {
-                    store.insertMembers(members, runId);
-                    members.clear();
-                }
-            }
-        }
-        store.insertMembers(members, runId);
-        List<GoldenEntity> entities = new ArrayList<>();
-        try (ResultSet rs = statement.executeQuery("SELECT e.entity_id, g.full_name, g.name_key, g.birth_date, g.sex, g.personal_id,"
-                + " g.phone, g.commune_code, g.province_code, g.provenance, g.members FROM golden g"
-                + " JOIN cluster_entity e ON e.cluster_id = g.cluster_id ORDER BY e.priority")) {
-            while (rs.next()) {
-                entities.add(new GoldenEntity(rs.getString(1), rs.getString(2), rs.getString(3), localDate(rs, 4), rs.getString(5),
-                        rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getInt(11)));
-                if (entities.size() == RegisterStore.BATCH) {
-                    store.saveEntities(entities, now);
-                    entities.clear();
-                }
-            }
-        }
-        store.saveEntities(entities, now);
-    }
-
-    /** The register as a dataset version in the lake, like any other dataset, for later delivery. */
-    private void publish(Statement statement, String runId, long entities) throws SQLException {
-        Lake lake = paths.lake();
-        Path staging = lake.stage(DATASET);
-        try {
-            statement.execute("COPY (SELECT e.entity_id, " + PersonRecords.ATTRIBUTES.stream().map(a -> "g." + a).collect(Collectors.joining(", "))
-                    + ", CAST(g.members AS INTEGER) AS records, g.provenance FROM golden g JOIN cluster_entity e ON e.cluster_id = g.cluster_id"
-                    + " ORDER BY e.entity_id) TO " + literal(staging.resolve("part-0.parquet").toString()) + " (FORMAT parquet, COMPRESSION zstd)");
-        } catch (SQLException e) {
-            lake.discard(staging);
-            throw e;
-        }
-        List<LakeManifest.Column> columns = new ArrayList<>();
-        columns.add(new LakeManifest.Column("entity_id", "VARCHAR"));
-        for (String attribute : PersonRecords.ATTRIBUTES) {
-            columns.add(new LakeManifest.Column(attribute, attribute.equals("birth_date") ? "DATE" : "VARCHAR"));
-        }
-        columns.add(new LakeManifest.Column("records", "INTEGER"));
-        columns.add(new LakeManifest.Column("provenance", "VARCHAR"));
-        publication.publish(staging, new LakeManifest(DATASET, 0, clock.instant(), entities, columns, List.of("part-0.parquet"), runId,
-                "register", runId, Map.of("source", "register:national-people", "run", runId, "inputs",
-                        people.datasets().stream().map(v -> v.dataset() + "@v" + v.version()).collect(Collectors.joining(","))),
-                null));
-    }
-
-    private String newEntityId() {
-        String alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-        StringBuilder id = new StringBuilder("VN-P-");
-        for (int i = 0; i < 10; i++) {
-            id.append(alphabet.charAt(random.nextInt(alphabet.length())));
-        }
-        return id.toString();
     }
 
     // --- review
@@ -477,21 +288,8 @@ public class RegisterService {
         return labelled;
     }
 
-    private static LocalDate localDate(ResultSet rs, int column) throws SQLException {
-        java.sql.Date date = rs.getDate(column);
-        return date == null ? null : date.toLocalDate();
-    }
 
-    private static long scalar(Statement statement, String sql) throws SQLException {
-        try (ResultSet rs = statement.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 
-    private static String csvCell(String value) {
-        return '"' + value.replace("\"", "\"\"") + '"';
-    }
 
     private static void deleteScratch(Path scratch) {
         if (scratch == null) {
