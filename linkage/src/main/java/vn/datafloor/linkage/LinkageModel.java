@@ -51,6 +51,21 @@ public record LinkageModel(
      */
     public record Level(LevelKind kind, double parameter, boolean termFrequency, String sql) {
 
+        /** A level of a kind that takes no argument, such as {@code exact} or {@code id_one_digit}. */
+        public static Level of(LevelKind kind) {
+            return new Level(kind, 0, false, null);
+        }
+
+        /** A level of a kind that takes a threshold, distance or tolerance, such as {@code jaro_winkler: 0.9}. */
+        public static Level of(LevelKind kind, double parameter) {
+            return new Level(kind, parameter, false, null);
+        }
+
+        /** {@code exact} weighted by how common the value is ({@code exact: {term_frequency: true}}). */
+        public static Level exactWithTermFrequency() {
+            return new Level(LevelKind.EXACT, 0, true, null);
+        }
+
         /** A short human label used in parameters and explanations. */
         public String label() {
             return switch (kind) {
@@ -87,7 +102,18 @@ public record LinkageModel(
             int maxIterations,
             double tolerance,
             List<String> emBlockingRules,
-            Path labelledPairs) {}
+            Path labelledPairs) {
+
+        /** What a config without a {@code training} section gets. */
+        public static Training defaults() {
+            return new Training(List.of(), 0.9, 1_000_000, 42, 25, 1e-4, List.of(), null);
+        }
+
+        public Training withDeterministicRules(List<String> rules) {
+            return new Training(List.copyOf(rules), deterministicRecall, uSamplePairs, seed, maxIterations, tolerance,
+                    emBlockingRules, labelledPairs);
+        }
+    }
 
     /**
      * Clustering: connected components of pairs with match probability at or above {@code threshold}.
@@ -95,7 +121,85 @@ public record LinkageModel(
      * one cluster may never disagree on; with {@code toleratesIdTypo}, two values one digit apart or
      * with two neighbouring digits swapped do not count as a disagreement (data-entry slips).
      */
-    public record Clustering(double threshold, String conflictingId, boolean toleratesIdTypo) {}
+    public record Clustering(double threshold, String conflictingId, boolean toleratesIdTypo) {
+
+        /** What a config without a {@code clustering} section gets. */
+        public static Clustering defaults() {
+            return new Clustering(DEFAULT_THRESHOLD, null, false);
+        }
+    }
+
+    static final double DEFAULT_THRESHOLD = 0.9;
+    static final long DEFAULT_MAX_PAIRS_PER_RULE = 50_000_000;
+
+    /**
+     * Starts a model built in code rather than read from YAML, for callers that assemble it from
+     * their own settings: the result is the same record {@link #parse(String, Path)} returns for the
+     * equivalent config, with the same defaults for what is left out.
+     */
+    public static Builder builder(String name, Mode mode) {
+        return new Builder(name, mode);
+    }
+
+    /** Collects the parts of a model; {@link #build()} checks them as the record's constructor does. */
+    public static final class Builder {
+        private final String name;
+        private final Mode mode;
+        private final List<Input> inputs = new ArrayList<>();
+        private final List<String> blockingRules = new ArrayList<>();
+        private final List<Comparison> comparisons = new ArrayList<>();
+        private Training training = Training.defaults();
+        private Clustering clustering = Clustering.defaults();
+        private long maxPairsPerRule = DEFAULT_MAX_PAIRS_PER_RULE;
+
+        private Builder(String name, Mode mode) {
+            this.name = name;
+            this.mode = mode;
+        }
+
+        /** An input read as its file extension says (parquet, jsonl, else csv), columns as they are. */
+        public Builder input(String inputName, Path path, String idColumn) {
+            inputs.add(new Input(inputName, path, formatOf(path.toString()), idColumn, Map.of()));
+            return this;
+        }
+
+        public Builder input(Input input) {
+            inputs.add(input);
+            return this;
+        }
+
+        public Builder blocking(String... rules) {
+            blockingRules.addAll(List.of(rules));
+            return this;
+        }
+
+        public Builder comparison(String comparisonName, String column, Level... levels) {
+            if (levels.length == 0) {
+                throw new LinkageException("Comparison " + column + " needs at least one level");
+            }
+            comparisons.add(new Comparison(comparisonName, column, List.of(levels)));
+            return this;
+        }
+
+        public Builder training(Training value) {
+            this.training = value;
+            return this;
+        }
+
+        public Builder clustering(Clustering value) {
+            this.clustering = value;
+            return this;
+        }
+
+        public Builder maxPairsPerRule(long value) {
+            this.maxPairsPerRule = value;
+            return this;
+        }
+
+        public LinkageModel build() {
+            return new LinkageModel(name, mode, inputs, blockingRules, comparisons, training, clustering, maxPairsPerRule);
+        }
+    }
 
     static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -225,13 +329,14 @@ public record LinkageModel(
             String file = String.valueOf(t.get("labelled_pairs"));
             labelled = baseDirectory == null ? Path.of(file) : baseDirectory.resolve(file);
         }
+        Training defaults = Training.defaults();
         Training training = new Training(
                 t.get("deterministic_rules") == null ? List.of() : strings(t.get("deterministic_rules"), "deterministic_rules"),
-                number(t, "deterministic_recall", 0.9),
-                (long) number(t, "u_sample_pairs", 1_000_000),
-                (long) number(t, "seed", 42),
-                (int) number(t, "max_iterations", 25),
-                number(t, "tolerance", 1e-4),
+                number(t, "deterministic_recall", defaults.deterministicRecall()),
+                (long) number(t, "u_sample_pairs", defaults.uSamplePairs()),
+                (long) number(t, "seed", defaults.seed()),
+                (int) number(t, "max_iterations", defaults.maxIterations()),
+                number(t, "tolerance", defaults.tolerance()),
                 t.get("em_blocking_rules") == null ? List.of() : strings(t.get("em_blocking_rules"), "em_blocking_rules"),
                 labelled);
         if (training.deterministicRecall() <= 0 || training.deterministicRecall() > 1) {
@@ -241,13 +346,13 @@ public record LinkageModel(
         Map<String, Object> cl = top.get("clustering") == null ? Map.of() : map(top.get("clustering"), "clustering");
         known(cl, "clustering", "threshold", "conflicting_id", "tolerate_id_typo");
         Object conflicting = cl.get("conflicting_id");
-        Clustering clustering = new Clustering(number(cl, "threshold", 0.9),
+        Clustering clustering = new Clustering(number(cl, "threshold", DEFAULT_THRESHOLD),
                 conflicting == null ? null : String.valueOf(conflicting), Boolean.TRUE.equals(cl.get("tolerate_id_typo")));
 
         Map<String, Object> limits = top.get("limits") == null ? Map.of() : map(top.get("limits"), "limits");
         known(limits, "limits", "max_pairs_per_rule");
         return new LinkageModel(text(top, "name", "linkage"), mode, inputs, blocking, comparisons, training,
-                clustering, (long) number(limits, "max_pairs_per_rule", 50_000_000));
+                clustering, (long) number(limits, "max_pairs_per_rule", DEFAULT_MAX_PAIRS_PER_RULE));
     }
 
     /** A level is a bare kind ("exact") or a one-key mapping ("jaro_winkler: 0.9", "exact: {term_frequency: true}"). */
