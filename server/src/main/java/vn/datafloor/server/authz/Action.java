@@ -5,6 +5,7 @@ import static vn.datafloor.server.authz.Role.AUDITOR;
 import static vn.datafloor.server.authz.Role.DATA_STEWARD;
 import static vn.datafloor.server.authz.Role.OPERATOR_ADMIN;
 import static vn.datafloor.server.authz.Role.ORG_ADMIN;
+import static vn.datafloor.server.authz.Role.SYSTEM;
 
 import java.util.EnumSet;
 import java.util.Set;
@@ -36,20 +37,21 @@ public enum Action {
     PUBLISH_CHECKPOINT(false, EnumSet.of(OPERATOR_ADMIN), Set.of(), "ledger:write"),
     VIEW_METRICS(false, EnumSet.of(OPERATOR_ADMIN), Set.of(), "metrics:read"),
     /** Sources, pipelines, runs, quality reports and datasets (not the quarantined rows). */
-    VIEW_INTEGRATION(false, EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD, ANALYST, AUDITOR),
-            EnumSet.of(OPERATOR_ADMIN, AUDITOR), "pipelines:read"),
+    VIEW_INTEGRATION(false, EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD, ANALYST, AUDITOR, SYSTEM),
+            EnumSet.of(OPERATOR_ADMIN, AUDITOR, SYSTEM), "pipelines:read"),
     /**
      * A run's error text and log: the owner organisation's staff only, like its quarantine (decided
      * inside the run service; the endpoints themselves need {@link #VIEW_INTEGRATION}).
      */
     VIEW_RUN_DETAILS(false, EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD, ANALYST, AUDITOR), Set.of(), "pipelines:read"),
-    /** Registering sources and credentials, editing and running pipelines. */
-    MANAGE_INTEGRATION(false, EnumSet.of(ORG_ADMIN, DATA_STEWARD), Set.of(), "pipelines:write"),
+    /** Registering sources and credentials, editing and running pipelines (the platform: schedules and the demo). */
+    MANAGE_INTEGRATION(false, EnumSet.of(ORG_ADMIN, DATA_STEWARD, SYSTEM), EnumSet.of(SYSTEM), "pipelines:write"),
     /** Quarantined rows hold personal data in clear: the organisation's stewards only. */
     VIEW_QUARANTINE(false, EnumSet.of(ORG_ADMIN, DATA_STEWARD), Set.of(), "quarantine:read"),
     /** The national register of people: personal data of everyone, for the operator and auditors. */
     VIEW_REGISTER(false, EnumSet.of(OPERATOR_ADMIN, AUDITOR), EnumSet.of(OPERATOR_ADMIN, AUDITOR), "register:read"),
-    MANAGE_REGISTER(false, EnumSet.of(OPERATOR_ADMIN), Set.of(), "register:write"),
+    /** Building and updating the register (the platform too: after each person dataset, and the demo). */
+    MANAGE_REGISTER(false, EnumSet.of(OPERATOR_ADMIN, SYSTEM), Set.of(), "register:write"),
     /** Deciding uncertain pairs of the register: the operator's own people. */
     REVIEW_REGISTER(false, EnumSet.of(OPERATOR_ADMIN), Set.of(), "register:write"),
     /**
@@ -58,11 +60,11 @@ public enum Action {
      */
     VIEW_WHOLE_CATALOG(false, EnumSet.of(OPERATOR_ADMIN, AUDITOR), EnumSet.of(OPERATOR_ADMIN, AUDITOR), "catalog:read"),
     /** Describing, classifying, confirming personal data, uploading and publishing an organisation's datasets. */
-    MANAGE_CATALOG(false, EnumSet.of(ORG_ADMIN, DATA_STEWARD), Set.of(), "catalog:write"),
+    MANAGE_CATALOG(false, EnumSet.of(ORG_ADMIN, DATA_STEWARD, SYSTEM), EnumSet.of(SYSTEM), "catalog:write"),
     /** The steward's and operator's work queue. */
     VIEW_CATALOG_QUEUE(false, EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD), EnumSet.of(OPERATOR_ADMIN), "catalog:write"),
     /** Reviewing a provider's classification: the operator. */
-    REVIEW_CLASSIFICATION(false, EnumSet.of(OPERATOR_ADMIN), Set.of(), "catalog:review");
+    REVIEW_CLASSIFICATION(false, EnumSet.of(OPERATOR_ADMIN, SYSTEM), Set.of(), "catalog:review");
 
     private final boolean anyone;
     private final Set<Role> roles;

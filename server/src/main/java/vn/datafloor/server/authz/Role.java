@@ -7,9 +7,14 @@ public enum Role {
     DATA_STEWARD,
     ANALYST,
     AUDITOR,
-    CITIZEN;
+    CITIZEN,
+    /**
+     * The platform's own work: the scheduler, start-up recovery, the living register and the demo
+     * loader. Held only by {@link Actor#SYSTEM}; never granted to an account.
+     */
+    SYSTEM;
 
     public boolean isStaff() {
-        return this != CITIZEN;
+        return this != CITIZEN && this != SYSTEM;
     }
 }

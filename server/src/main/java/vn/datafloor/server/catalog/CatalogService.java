@@ -45,7 +45,6 @@ import vn.datafloor.server.authz.AccessPolicy;
 import vn.datafloor.server.authz.Action;
 import vn.datafloor.server.authz.Actor;
 import vn.datafloor.server.identity.Organisation;
-import vn.datafloor.server.identity.OrganisationKind;
 import vn.datafloor.server.identity.OrganisationService;
 import vn.datafloor.server.integration.DatasetPublished;
 import vn.datafloor.server.integration.DatasetService;
@@ -107,18 +106,13 @@ public class CatalogService {
 
     /** Whether the actor (null: nobody signed in) may read the entry's description. */
     boolean canSee(Actor actor, CatalogEntry e) {
-        if (actor != null && (actor.belongsTo(e.orgId()) || policy.decide(actor, Action.VIEW_WHOLE_CATALOG).allowed())) {
-            return true;
-        }
-        if (e.publicMetadata()) {
-            return true;
-        }
-        return e.published() && e.core() && !"private".equals(e.sharing()) && isStateStaff(actor);
+        return policy.mayReadCatalogEntry(actor, new AccessPolicy.CatalogEntryFacts(e.orgId(), e.published(), e.publicMetadata(),
+                e.core(), "private".equals(e.sharing())));
     }
 
     /** Whether the actor may see the data itself in clear, personal columns included: the owner's staff. */
     boolean canSeeClear(Actor actor, CatalogEntry e) {
-        return actor != null && !actor.viaApiKey() && actor.belongsTo(e.orgId()) && actor.roles().stream().anyMatch(r -> r.isStaff());
+        return policy.mayReadCatalogDataInClear(actor, e.orgId());
     }
 
     boolean canManage(Actor actor, CatalogEntry e) {
@@ -127,14 +121,6 @@ public class CatalogService {
 
     boolean canReview(Actor actor) {
         return actor != null && policy.decide(actor, Action.REVIEW_CLASSIFICATION).allowed();
-    }
-
-    private boolean isStateStaff(Actor actor) {
-        if (actor == null || actor.orgId() == null) {
-            return false;
-        }
-        return organisations.find(actor.orgId()).map(o -> o.kind() == OrganisationKind.STATE_AGENCY
-                || o.kind() == OrganisationKind.OPERATOR).orElse(false);
     }
 
     /** The entry if the actor may see it. */
@@ -166,7 +152,7 @@ public class CatalogService {
         audiences.add(CatalogQuery.PUBLIC);
         if (actor != null && actor.orgId() != null) {
             audiences.add("org:" + actor.orgId());
-            if (isStateStaff(actor)) {
+            if (policy.readsStateSectorCatalog(actor)) {
                 audiences.add(CatalogSearch.STATE);
             }
         }
@@ -616,10 +602,17 @@ public class CatalogService {
         return complete(store.byDataset(dataset).orElseThrow());
     }
 
-    /** For the demo and bootstrap: describes, classifies and confirms as the owner's steward would. */
-    public CatalogEntry describeAsSystem(String dataset, Description d, Map<String, String> personal, Classification c,
-            Review review, boolean publish) {
+    /**
+     * Describes, classifies, confirms personal data, optionally reviews and publishes in one step, as the
+     * owner's steward and the operator would one after the other: the demo loader does this as the platform.
+     */
+    public CatalogEntry describeAtOnce(Actor actor, String dataset, Description d, Map<String, String> personal,
+            Classification c, Review review, boolean publish) {
         CatalogEntry entry = store.byDataset(dataset).orElseThrow(() -> new IllegalStateException("No catalog entry for " + dataset));
+        policy.require(actor, Action.MANAGE_CATALOG, entry.orgId());
+        if (review != null) {
+            policy.require(actor, Action.REVIEW_CLASSIFICATION);
+        }
         Instant now = clock.instant();
         Description clean = normalise(d);
         List<FieldProblem> problems = validation.check(clean);

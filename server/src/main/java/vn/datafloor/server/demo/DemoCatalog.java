@@ -120,7 +120,7 @@ class DemoCatalog implements ApplicationRunner {
             if (entry.importance() != null) {
                 continue; // described before: a restart keeps what stewards changed
             }
-            catalog.describeAsSystem(d.dataset(), d.description(), d.personal(), d.classification(),
+            catalog.describeAtOnce(vn.datafloor.server.authz.Actor.SYSTEM, d.dataset(), d.description(), d.personal(), d.classification(),
                     d.reviewed() ? new Review("APPROVE", null, null, "Đã xem xét (dữ liệu mẫu)") : null, d.publish());
         }
         log.info("Demo catalog: {} datasets described", DATASETS.size());

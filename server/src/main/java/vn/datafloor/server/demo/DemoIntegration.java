@@ -18,6 +18,7 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
+import vn.datafloor.server.authz.Actor;
 import vn.datafloor.server.authz.Role;
 import vn.datafloor.server.identity.Organisation;
 import vn.datafloor.server.identity.OrganisationKind;
@@ -107,15 +108,15 @@ class DemoIntegration implements ApplicationRunner {
                 }
             }
             String spec = resource("/demo/pipelines/" + agency.pipeline() + ".yaml");
-            PipelineService.Pipeline pipeline = pipelines.saveAsSystem(org.id(), spec);
+            PipelineService.Pipeline pipeline = pipelines.save(Actor.SYSTEM, org.id(), spec);
             if (runs.latestStatus(pipeline.id()).filter("SUCCEEDED"::equals).isEmpty()) {
-                RunService.PipelineRun run = runs.runAndWait(pipeline.id(), "DEMO");
+                RunService.PipelineRun run = runs.runAndWait(Actor.SYSTEM, pipeline.id(), "DEMO");
                 log.info("Demo pipeline {}: {} ({} published, {} quarantined)", agency.pipeline(), run.status(),
                         run.rowsPublished(), run.rowsQuarantined());
             }
         }
         if (register.entityCount() == 0) {
-            var built = register.rebuildAsSystem();
+            var built = register.rebuild(Actor.SYSTEM);
             log.info("Demo register: {} entities from {} records", built.entities(), built.records());
         }
     }

@@ -118,24 +118,20 @@ public class ApiKeyService {
 
     /** Keys the actor may see: all for the operator, the organisation's for its admin, else one's own. */
     public List<ApiKey> visibleTo(Actor actor) {
-        policy.require(actor, Action.MANAGE_API_KEYS);
-        if (policy.seesAllTenants(actor, Action.MANAGE_API_KEYS)) {
-            return store.apiKeys(null, null).stream().map(ApiKeyService::view).toList();
-        }
-        if (actor.has(vn.datafloor.server.authz.Role.ORG_ADMIN)) {
-            return store.apiKeys(actor.orgId(), null).stream().map(ApiKeyService::view).toList();
-        }
-        return store.apiKeys(actor.orgId(), actor.userId()).stream().map(ApiKeyService::view).toList();
+        List<IdentityStore.StoredApiKey> keys = switch (policy.apiKeyReach(actor)) {
+            case ALL -> store.apiKeys(null, null);
+            case ORGANISATION -> store.apiKeys(actor.orgId(), null);
+            case OWN -> store.apiKeys(actor.orgId(), actor.userId());
+        };
+        return keys.stream().map(ApiKeyService::view).toList();
     }
 
     @Transactional
     public ApiKey revoke(Actor actor, String id) {
         IdentityStore.StoredApiKey key = store.apiKey(id).orElseThrow(() -> ProblemException.notFound("No API key " + id));
-        policy.require(actor, Action.MANAGE_API_KEYS, key.orgId());
-        boolean own = key.userId() == actor.userId();
-        if (!own && !actor.has(vn.datafloor.server.authz.Role.ORG_ADMIN)
-                && !actor.has(vn.datafloor.server.authz.Role.OPERATOR_ADMIN)) {
-            throw new vn.datafloor.server.authz.NotPermittedException(Decision.HIDDEN, Action.MANAGE_API_KEYS);
+        Decision decision = policy.decideOnApiKey(actor, key.userId(), key.orgId());
+        if (!decision.allowed()) {
+            throw new vn.datafloor.server.authz.NotPermittedException(decision, Action.MANAGE_API_KEYS);
         }
         if (key.revokedAt() == null) {
             store.revokeApiKey(id, clock.instant());

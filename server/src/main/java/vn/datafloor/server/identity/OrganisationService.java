@@ -16,12 +16,19 @@ import vn.datafloor.server.platform.ProblemException;
 
 /** Organisations: onboarding, verification, disabling. Tenant checks go through the {@link AccessPolicy}. */
 @Service
-public class OrganisationService {
+public class OrganisationService implements vn.datafloor.server.authz.OrganisationSectors {
 
     private final IdentityStore store;
     private final AccessPolicy policy;
     private final AuditLog audit;
     private final Clock clock;
+
+    /** State agencies and the operator. */
+    @Override
+    public boolean inStateSector(long orgId) {
+        return find(orgId).map(o -> o.kind() == OrganisationKind.STATE_AGENCY || o.kind() == OrganisationKind.OPERATOR)
+                .orElse(false);
+    }
 
     OrganisationService(IdentityStore store, AccessPolicy policy, AuditLog audit, Clock clock) {
         this.store = store;

@@ -185,6 +185,9 @@ public class UserService {
             throw ProblemException.badRequest("user.rolesMissing", "Give the user at least one role");
         }
         Set<Role> roles = EnumSet.copyOf(requested);
+        if (roles.contains(Role.SYSTEM)) {
+            throw ProblemException.badRequest("user.systemRole", "SYSTEM is the platform's own role and cannot be granted");
+        }
         if (roles.contains(Role.CITIZEN)) {
             throw ProblemException.badRequest("user.citizenRole", "CITIZEN is an account kind, not a staff role");
         }

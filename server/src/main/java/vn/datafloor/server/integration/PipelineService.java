@@ -100,12 +100,16 @@ public class PipelineService {
 
     public Pipeline save(Actor actor, String yaml) {
         policy.require(actor, Action.MANAGE_INTEGRATION);
-        return save(actor.orgId(), actor.userId(), actor.username(), yaml);
+        return save(actor, actor.orgId(), yaml);
     }
 
-    /** Saves for an organisation without a signed-in actor: the demo only. */
-    public Pipeline saveAsSystem(long orgId, String yaml) {
-        return save(orgId, null, null, yaml);
+    /** Saves for {@code orgId}: one's own organisation, or any for the platform (the demo loader). */
+    public Pipeline save(Actor actor, Long orgId, String yaml) {
+        if (orgId == null) {
+            throw ProblemException.badRequest("pipeline.noOrganisation", "Pipelines belong to an organisation");
+        }
+        policy.require(actor, Action.MANAGE_INTEGRATION, orgId);
+        return save(orgId, actor.personId(), actor.personName(), yaml);
     }
 
     private Pipeline save(long orgId, Long userId, String username, String yaml) {

@@ -110,17 +110,12 @@ public class RunService {
         IntegrationStore.PipelineRow pipeline = store.pipeline(pipelineId)
                 .orElseThrow(() -> ProblemException.notFound("No pipeline " + pipelineId));
         policy.require(actor, Action.MANAGE_INTEGRATION, pipeline.orgId());
-        return submit(pipeline, trigger, actor.userId(), actor.username());
+        return submit(pipeline, trigger, actor.personId(), actor.personName());
     }
 
-    /** Starts without a signed-in actor: the scheduler and the demo. */
-    public PipelineRun startAsSystem(long pipelineId, String trigger) {
-        return submit(store.pipeline(pipelineId).orElseThrow(), trigger, null, null);
-    }
-
-    /** Starts and waits for the end (the demo and the CLI-like callers). */
-    public PipelineRun runAndWait(long pipelineId, String trigger) throws Exception {
-        PipelineRun run = startAsSystem(pipelineId, trigger);
+    /** Starts and waits for the end (the demo and tests). */
+    public PipelineRun runAndWait(Actor actor, long pipelineId, String trigger) throws Exception {
+        PipelineRun run = start(actor, pipelineId, trigger);
         Future<?> future = futures.get(run.id());
         if (future != null) {
             future.get();
@@ -348,6 +343,7 @@ public class RunService {
                 java.time.ZonedDateTime next = cron.next(since.atZone(java.time.ZoneId.of("Asia/Ho_Chi_Minh")));
                 if (next != null && !next.toInstant().isAfter(now)) {
                     store.setLastScheduled(pipeline.id(), now);
+                    policy.require(Actor.SYSTEM, Action.MANAGE_INTEGRATION, pipeline.orgId());
                     submit(pipeline, "SCHEDULE", null, null);
                 }
             } catch (ProblemException alreadyRunning) {

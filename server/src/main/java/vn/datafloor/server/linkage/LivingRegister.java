@@ -27,7 +27,7 @@ class LivingRegister {
             return; // no register yet (the first build links everything), or not about people
         }
         try {
-            var run = register.updateAsSystem();
+            var run = register.update(vn.datafloor.server.authz.Actor.SYSTEM);
             log.info("Register updated after {} v{}: {} new records", published.dataset(), published.version(), run.records());
         } catch (RuntimeException e) {
             // The dataset is published whatever happens here; the next update or rebuild catches up.

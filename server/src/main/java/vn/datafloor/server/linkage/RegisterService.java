@@ -92,11 +92,7 @@ public class RegisterService {
 
     public RegisterRun rebuild(Actor actor) {
         policy.require(actor, Action.MANAGE_REGISTER);
-        return rebuild(actor.userId(), actor.username());
-    }
-
-    public RegisterRun rebuildAsSystem() {
-        return rebuild(null, null);
+        return rebuild(actor.personId(), actor.personName());
     }
 
     private synchronized RegisterRun rebuild(Long userId, String username) {
@@ -143,11 +139,7 @@ public class RegisterService {
      */
     public RegisterRun update(Actor actor) {
         policy.require(actor, Action.MANAGE_REGISTER);
-        return update(actor.userId(), actor.username());
-    }
-
-    public RegisterRun updateAsSystem() {
-        return update(null, null);
+        return update(actor.personId(), actor.personName());
     }
 
     private synchronized RegisterRun update(Long userId, String username) {

@@ -440,7 +440,7 @@ class AuthorizationMatrixTest extends PlatformTest {
         var source = sources.registerAsSystem(orgId, prefix + ".matrix", "csv", Map.of("encoding", "utf-8"), null);
         sources.uploadAsSystem(source.id(), "people.csv", new java.io.ByteArrayInputStream(
                 "record_id,ho_ten\n1,Nguyễn Văn An\n2,\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        var pipeline = pipelines.saveAsSystem(orgId, """
+        var pipeline = pipelines.save(vn.datafloor.server.authz.Actor.SYSTEM, orgId, """
                 pipeline: %s-matrix
                 source: {ref: %s.matrix}
                 target: {dataset: %s.matrix}
@@ -449,7 +449,7 @@ class AuthorizationMatrixTest extends PlatformTest {
                   - {rule: completeness, columns: [full_name], severity: reject}
                 key: [record_id]
                 """.formatted(prefix, prefix, prefix));
-        var run = runs.runAndWait(pipeline.id(), "DEMO");
+        var run = runs.runAndWait(vn.datafloor.server.authz.Actor.SYSTEM, pipeline.id(), "DEMO");
         assertThat(run.status()).as(run.error()).isEqualTo("SUCCEEDED");
         return new IntegrationObjects(source.id(), pipeline.id(), run.id(), prefix + ".matrix");
     }

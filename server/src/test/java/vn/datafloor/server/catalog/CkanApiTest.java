@@ -90,7 +90,7 @@ class CkanApiTest extends PlatformTest {
         var description = new CatalogService.Description(titleVi, titleEn, "Mô tả " + titleVi + ": dữ liệu thử nghiệm của API CKAN.",
                 titleEn == null ? null : "Test data of the CKAN API.", "Bộ phận dữ liệu", "dulieu@example.gov.vn", themes, keywords,
                 List.of("01", "24"), LocalDate.of(2024, 1, 1), LocalDate.of(2025, 12, 31), "monthly", licence, null);
-        return catalog.describeAsSystem(dataset, description, personal,
+        return catalog.describeAtOnce(vn.datafloor.server.authz.Actor.SYSTEM, dataset, description, personal,
                 new CatalogService.Classification(importance, sharing, "CKAN API test"),
                 reviewed ? new CatalogService.Review("APPROVE", null, null, "reviewed for the CKAN API test") : null, true);
     }

@@ -84,7 +84,7 @@ class DcatExportTest extends PlatformTest {
             Review review) {
         CatalogEntry entry = catalog.forDataset(dataset).orElseThrow(() -> new AssertionError("no catalog entry for " + dataset));
         if (!entry.published()) {
-            catalog.describeAsSystem(dataset, description, personal, classification, review, true);
+            catalog.describeAtOnce(vn.datafloor.server.authz.Actor.SYSTEM, dataset, description, personal, classification, review, true);
         }
     }
 
@@ -168,7 +168,7 @@ class DcatExportTest extends PlatformTest {
         CatalogEntry entry = catalog.forDataset("qltt.san-pham").orElseThrow();
         Map<String, String> decided = entry.columns().stream().filter(c -> c.personalCategory() != null)
                 .collect(Collectors.toMap(CatalogEntry.Column::name, CatalogEntry.Column::personalCategory));
-        catalog.describeAsSystem("qltt.san-pham", CatalogService.descriptionOf(entry), decided,
+        catalog.describeAtOnce(vn.datafloor.server.authz.Actor.SYSTEM, "qltt.san-pham", CatalogService.descriptionOf(entry), decided,
                 new Classification(entry.importance(), entry.sharing(), entry.classificationReason()), null, true);
         Model after = parse(fetch("/catalog.ttl", "text/turtle"));
         String dataset = base() + "/catalog/datasets/qltt-san-pham";

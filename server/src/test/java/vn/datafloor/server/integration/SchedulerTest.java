@@ -33,7 +33,7 @@ class SchedulerTest extends PlatformTest {
         long org = users.findByUsername("yte.admin").orElseThrow().orgId();
         var source = sources.registerAsSystem(org, "lich.nguoi", "csv", java.util.Map.of(), null);
         sources.uploadAsSystem(source.id(), "nguoi.csv", new ByteArrayInputStream("record_id,ho_ten\n1,An\n".getBytes(StandardCharsets.UTF_8)));
-        var pipeline = pipelines.saveAsSystem(org, """
+        var pipeline = pipelines.save(vn.datafloor.server.authz.Actor.SYSTEM, org, """
                 pipeline: lich-nguoi
                 source: {ref: lich.nguoi}
                 target: {dataset: lich.nguoi}

@@ -152,7 +152,7 @@ class RegisterTest extends PlatformTest {
                 + "A1," + known[1] + "," + known[2] + "," + ("M".equals(known[4]) ? "Nam" : "Nữ") + "," + known[3] + "\n"
                 + "A2,Hứa Thị Xuân Mai,1977-07-07,Nữ,\n";
         sources.uploadAsSystem(source.id(), "nguoi.csv", new java.io.ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)));
-        var pipeline = pipelines.saveAsSystem(org, """
+        var pipeline = pipelines.save(vn.datafloor.server.authz.Actor.SYSTEM, org, """
                 pipeline: song-nguoi
                 source: {ref: song.nguoi}
                 target: {dataset: song.nguoi, schema: person}
@@ -165,7 +165,7 @@ class RegisterTest extends PlatformTest {
                   personal_id: std_cccd(personal_id_raw).value
                 key: [person_id]
                 """);
-        var run = runs.runAndWait(pipeline.id(), "DEMO");
+        var run = runs.runAndWait(vn.datafloor.server.authz.Actor.SYSTEM, pipeline.id(), "DEMO");
         assertThat(run.status()).isEqualTo("SUCCEEDED");
         // The run's publication updated the register on its own.
         String a1 = jdbc.sql("select entity_id from register_member where record_key = 'song.nguoi|A1'").query(String.class).single();
