@@ -1,0 +1,5 @@
+/** The ./datafloor commands. */
+@ApplicationModule(displayName = "Command line", allowedDependencies = {"demo"})
+package vn.datafloor.server.cli;
+
+import org.springframework.modulith.ApplicationModule;

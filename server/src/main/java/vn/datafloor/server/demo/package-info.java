@@ -1,0 +1,5 @@
+/** Loads the living demo world through the capabilities' services, as the platform. */
+@ApplicationModule(displayName = "Demo loader", allowedDependencies = {"authz", "catalog", "identity", "integration", "linkage", "platform"})
+package vn.datafloor.server.demo;
+
+import org.springframework.modulith.ApplicationModule;
