@@ -15,13 +15,13 @@ import picocli.CommandLine.Parameters;
  * {@code BENCH <name> project=… baseline=… ratio=… target=… PASS|FAIL}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Run a benchmark: ledger, pipeline, linkage-accuracy, linkage-speed, catalog-search.",
+        description = {"Run a benchmark: ledger, pipeline, linkage-accuracy, linkage-speed, catalog-search, audit-outbox.",
             "Example: ./datafloor bench pipeline --people 1000000",
             "Example: ./datafloor bench catalog-search --datasets 100000"})
 class BenchCommand implements Callable<Integer> {
 
     @Parameters(index = "0",
-            description = "Benchmark name: ledger, pipeline, linkage-accuracy, linkage-speed, catalog-search.")
+            description = "Benchmark name: ledger, pipeline, linkage-accuracy, linkage-speed, catalog-search, audit-outbox.")
     String name;
 
     /** Everything after the name (e.g. --people 1000000) belongs to the benchmark, in order. */
@@ -30,6 +30,10 @@ class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (name.equals("audit-outbox")) {
+            // Needs the whole server (control database, ledger, outbox), so it runs here rather than in bench/.
+            return vn.datafloor.server.audit.AuditOutboxBench.run(benchmarkOptions);
+        }
         Path home = Path.of(System.getenv().getOrDefault("DATAFLOOR_HOME", ".")).toAbsolutePath().normalize();
         Path classes = home.resolve("bench/target/classes");
         // catalog-search runs on Lucene 9 (target/lib-catalog); the others carry Duke's Lucene 4 in
