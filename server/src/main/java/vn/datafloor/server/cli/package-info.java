@@ -1,5 +1,5 @@
 /** The ./datafloor commands. */
-@ApplicationModule(displayName = "Command line", allowedDependencies = {"demo"})
+@ApplicationModule(displayName = "Command line", allowedDependencies = {"audit", "demo"})
 package vn.datafloor.server.cli;
 
 import org.springframework.modulith.ApplicationModule;
