@@ -53,9 +53,11 @@ import vn.datafloor.integration.lake.Lockdown;
 import vn.datafloor.integration.pipeline.PipelineSpec.SourceSpec;
 
 /**
- * Reads a source into the run's DuckDB. Files are read by DuckDB itself (CSV, JSON Lines, Parquet);
- * what DuckDB cannot read without an extension (xlsx, legacy encodings, databases, HTTP APIs) is
- * streamed into it by Java, never held in memory whole.
+ * Reads a source into the run's DuckDB with its kind's {@link SourceConnector}. It holds what every
+ * connector loads into (the run's DuckDB, its input and work directories, the input limits, the
+ * network policy, the credentials) and the readers kinds share. Files are read by DuckDB itself
+ * (CSV, JSON Lines, Parquet); what DuckDB cannot read without an extension (xlsx, legacy encodings,
+ * databases, HTTP APIs) is streamed into it by Java, never held in memory whole.
  */
 public final class SourceLoader {
 
@@ -100,18 +102,21 @@ public final class SourceLoader {
         this.limits = limits;
     }
 
-    /** Loads the source; {@code lastWatermark} is where the previous incremental jdbc run stopped. */
+    /**
+     * Loads the source with its kind's connector ({@link SourceConnectors}); {@code lastWatermark} is
+     * where the previous incremental jdbc run stopped.
+     */
     public LoadedSource load(SourceSpec source, String lastWatermark) {
+        if (source.ref() != null || source.settings() == null) {
+            throw new SourceException("The source " + source.describe() + " is not resolved to its settings");
+        }
+        return load(SourceConnectors.get(source.kind()), source.settings(), lastWatermark);
+    }
+
+    private <S extends SourceSettings> LoadedSource load(SourceConnector<S> connector, SourceSettings settings,
+            String lastWatermark) {
         try {
-            return switch (source.type()) {
-                case "csv" -> csv(file(source.path()), source);
-                case "jsonl" -> jsonLines(file(source.path()), fingerprint(file(source.path())), List.of());
-                case "parquet" -> parquet(file(source.path()));
-                case "xlsx" -> xlsx(file(source.path()), source);
-                case "jdbc" -> jdbc(source, lastWatermark);
-                case "http" -> http(source);
-                default -> throw new SourceException("Unknown source type " + source.type());
-            };
+            return connector.load(connector.settingsType().cast(settings), this, lastWatermark);
         } catch (SQLException e) {
             throw new SourceException("The source could not be read: " + firstLine(e.getMessage()), e);
         } catch (IOException e) {
@@ -133,7 +138,7 @@ public final class SourceLoader {
 
     // --- CSV
 
-    private LoadedSource csv(Path path, SourceSpec source) throws SQLException, IOException {
+    LoadedSource csv(Path path, CsvSettings source) throws SQLException, IOException {
         // Hashing a large file takes seconds: it runs beside DuckDB's read rather than before it.
         Path hashed = path;
         java.util.concurrent.CompletableFuture<String> hashing = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
@@ -147,7 +152,7 @@ public final class SourceLoader {
         // DuckDB would unpack a .gz by its name, with no limit: it is told never to, and gzip is unpacked here, counted.
         Path original = path;
         path = GzipGuard.plain(path, workDirectory.resolve("source.gunzip.csv"), shownName, limits);
-        String encoding = source.encoding() == null ? "auto" : source.encoding().toLowerCase(Locale.ROOT);
+        String encoding = source.encoding();
         List<String> warnings = new ArrayList<>();
         if (path != original) {
             warnings.add("The file was gzip-compressed; it was unpacked");
@@ -196,12 +201,8 @@ public final class SourceLoader {
         }
     }
 
-    private void readCsv(Path path, SourceSpec source, String shownName) throws SQLException, IOException {
-        String delimiter = source.delimiter() == null ? "," : source.delimiter();
-        if (delimiter.length() != 1 && !"\\t".equals(delimiter)) {
-            throw new SourceException("The delimiter must be one character (or \\t)");
-        }
-        char delim = "\\t".equals(delimiter) ? '\t' : delimiter.charAt(0);
+    private void readCsv(Path path, CsvSettings source, String shownName) throws SQLException, IOException {
+        char delim = source.delimiterChar();
         List<String> header = CsvHeader.read(path, delim, limits.maxColumns());
         if (header.size() > limits.maxColumns()) {
             throw tooManyColumns(shownName, header.size());
@@ -242,7 +243,7 @@ public final class SourceLoader {
 
     // --- JSON Lines
 
-    private LoadedSource jsonLines(Path path, String fingerprint, List<String> warnings) throws SQLException, IOException {
+    LoadedSource jsonLines(Path path, String fingerprint, List<String> warnings) throws SQLException, IOException {
         String shownName = path.getFileName().toString();
         Path plain = GzipGuard.plain(path, workDirectory.resolve("source.gunzip.jsonl"), shownName, limits);
         if (plain != path) {
@@ -296,7 +297,7 @@ public final class SourceLoader {
 
     // --- Parquet
 
-    private LoadedSource parquet(Path path) throws SQLException, IOException {
+    LoadedSource parquet(Path path) throws SQLException, IOException {
         // The footer's rows, columns and uncompressed sizes, before a page is read.
         ParquetGuard.check(duck, path, path.getFileName().toString(), limits);
         String fingerprint = fingerprint(path);
@@ -312,7 +313,7 @@ public final class SourceLoader {
 
     // --- Excel
 
-    private LoadedSource xlsx(Path path, SourceSpec source) throws SQLException, IOException {
+    LoadedSource xlsx(Path path, XlsxSettings source) throws SQLException, IOException {
         String shownName = source.path() == null ? path.getFileName().toString() : source.path();
         // Parts, expanded bytes, ratios and cell lengths, before an XML parser sees a byte.
         XlsxGuard.check(path, shownName, limits);
@@ -370,8 +371,7 @@ public final class SourceLoader {
             }
             throw new SourceException("Not a readable .xlsx workbook (" + e.getMessage() + ")", e);
         }
-        readCsv(csv, new SourceSpec(null, "csv", null, "utf-8", ",", null, null, null, null, null, null, null, null, null, null, null),
-                shownName);
+        readCsv(csv, new CsvSettings(csv.getFileName().toString(), "utf-8", ","), shownName);
         try (Statement statement = duck.createStatement()) {
             statement.execute("""
                     CREATE OR REPLACE TABLE source_rejects AS
@@ -383,7 +383,7 @@ public final class SourceLoader {
 
     // --- JDBC
 
-    private LoadedSource jdbc(SourceSpec source, String lastWatermark) throws SQLException {
+    LoadedSource jdbc(JdbcSettings source, String lastWatermark) throws SQLException {
         String sql;
         if (source.query() != null) {
             sql = source.query();
@@ -400,7 +400,7 @@ public final class SourceLoader {
             sql = "SELECT * FROM (" + sql + ") AS src" + (lastWatermark == null ? "" : " WHERE " + source.watermark() + " > ?")
                     + " ORDER BY " + source.watermark();
         }
-        int timeout = source.timeoutSeconds() == null ? 60 : source.timeoutSeconds();
+        int timeout = source.timeoutSeconds();
         JdbcSources.Target target = JdbcSources.resolve(source.url(), inputDirectory);
         MessageDigest digest = sha256();
         String watermark = lastWatermark;
@@ -537,9 +537,9 @@ public final class SourceLoader {
 
     // --- HTTP JSON API
 
-    private LoadedSource http(SourceSpec source) throws IOException, SQLException {
-        int timeout = source.timeoutSeconds() == null ? 30 : source.timeoutSeconds();
-        int maxPages = source.maxPages() == null ? 10_000 : source.maxPages();
+    LoadedSource http(HttpSettings source) throws IOException, SQLException {
+        int timeout = source.timeoutSeconds();
+        int maxPages = source.maxPages();
         Path lines = workDirectory.resolve("source.http.jsonl");
         MessageDigest digest = sha256();
         try (GuardedHttp client = new GuardedHttp(network, Duration.ofSeconds(timeout), MAX_PAGE_BYTES);

@@ -18,6 +18,8 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
+import vn.datafloor.integration.connect.SourceConnector;
+import vn.datafloor.integration.connect.SourceConnectors;
 import vn.datafloor.server.authz.Role;
 import vn.datafloor.server.identity.Organisation;
 import vn.datafloor.server.identity.OrganisationKind;
@@ -46,7 +48,13 @@ class DemoIntegration implements ApplicationRunner {
 
     /** An agency, its data steward, and the extract it supplies. */
     record Agency(String organisation, OrganisationKind kind, String steward, String stewardName, String source, String type,
-            String file, Map<String, String> settings, String pipeline) {}
+            String file, Map<String, String> settings, String pipeline) {
+
+        /** Whether the extract is uploaded as the source's file; otherwise it is a database file put in the inbox. */
+        boolean takesFile() {
+            return SourceConnectors.get(type).reach() == SourceConnector.Reach.UPLOADED_FILE;
+        }
+    }
 
     static final List<Agency> AGENCIES = List.of(
             new Agency("Sở Tư pháp Hà Nội", OrganisationKind.STATE_AGENCY, "hotich.dulieu", "Ngô Thị Thanh Tâm",
@@ -100,7 +108,7 @@ class DemoIntegration implements ApplicationRunner {
                     DemoData.PASSWORD);
             long sourceId = sources.visibleToSystem(org.id()).stream().filter(s -> s.name().equals(agency.source()))
                     .map(SourceService.Source::id).findFirst().orElseGet(() -> register(org.id(), agency));
-            if (!"jdbc".equals(agency.type()) && sources.visibleToSystem(org.id()).stream()
+            if (agency.takesFile() && sources.visibleToSystem(org.id()).stream()
                     .anyMatch(s -> s.id() == sourceId && s.location() == null)) {
                 try (InputStream in = Files.newInputStream(synthDir.resolve(agency.file()))) {
                     sources.uploadAsSystem(sourceId, Path.of(agency.file()).getFileName().toString(), in);
@@ -122,7 +130,7 @@ class DemoIntegration implements ApplicationRunner {
 
     private long register(long orgId, Agency agency) {
         Map<String, String> settings = new LinkedHashMap<>(agency.settings());
-        if ("jdbc".equals(agency.type())) {
+        if (!agency.takesFile()) {
             // The registry's database file sits in the agency's inbox, as a real agency's export would.
             Path target = paths.inbox(orgId).resolve(agency.file());
             try {

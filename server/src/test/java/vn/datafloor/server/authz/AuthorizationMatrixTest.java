@@ -136,6 +136,7 @@ class AuthorizationMatrixTest extends PlatformTest {
         String read = "pipelines:read";
         String write = "pipelines:write";
         for (String path : List.of("/integration/sources", "/integration/pipelines", "/integration/datasets", "/api/sources",
+                "/api/source-kinds",
                 "/api/pipelines", "/api/runs", "/api/datasets")) {
             EXPECTED.put("GET " + path, roles(STAFF, read));
         }
