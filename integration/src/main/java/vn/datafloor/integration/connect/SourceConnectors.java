@@ -21,8 +21,8 @@ public final class SourceConnectors {
     static {
         Map<String, SourceConnector<?>> kinds = new LinkedHashMap<>();
         for (SourceConnector<?> connector : List.of(new FileConnectors.Csv(), new FileConnectors.JsonLines(),
-                new FileConnectors.Parquet(), new FileConnectors.Xlsx(), new NetworkConnectors.Jdbc(),
-                new NetworkConnectors.Http())) {
+                new FileConnectors.Parquet(), new FileConnectors.Xlsx(), new JdbcConnector(),
+                new HttpConnector())) {
             if (kinds.put(connector.kind(), connector) != null) {
                 throw new IllegalStateException("Two connectors for " + connector.kind());
             }
