@@ -66,6 +66,8 @@ final class JdbcConnector implements SourceConnector<JdbcSettings> {
 
     @Override
     public LoadedSource load(JdbcSettings source, SourceLoader staging, String lastWatermark) throws SQLException {
+        // The settings were checked when built; the checks that keep SQL text safe are repeated here, where
+        // the text is put together, so this code never depends on how its caller got the settings.
         String sql;
         if (source.query() != null) {
             sql = source.query();
