@@ -47,7 +47,11 @@ public final class SourceConnectors {
         return kind == null ? Optional.empty() : Optional.ofNullable(KINDS.get(kind.strip().toLowerCase(Locale.ROOT)));
     }
 
-    /** @throws SourceException naming the kinds there are */
+    /**
+     * The connector of a kind, case-insensitively.
+     *
+     * @throws SourceException naming the kinds there are
+     */
     public static SourceConnector<?> get(String kind) {
         return find(kind).orElseThrow(() -> new SourceException("Unknown source type " + kind + "; use one of " + kinds()));
     }

@@ -54,7 +54,11 @@ public record PipelineSpec(
             return new SourceSpec(ref, null, null);
         }
 
-        /** @throws vn.datafloor.integration.connect.SettingsException naming what is missing or wrong */
+        /**
+         * A source of a kind, its settings read by the kind's connector.
+         *
+         * @throws vn.datafloor.integration.connect.SettingsException naming what is missing or wrong
+         */
         public static SourceSpec of(String kind, Map<String, String> settings) {
             SourceConnector<?> connector = SourceConnectors.get(kind);
             return new SourceSpec(null, connector.kind(), connector.parse(settings));
