@@ -120,7 +120,7 @@ final class JdbcConnector implements SourceConnector<JdbcSettings> {
             }
             DriverManager.setLoginTimeout(timeout);
             try {
-                external = JdbcSources.driver(target).connect(target.url(), properties);
+                external = staging.connect(target, properties);
             } catch (SQLException e) {
                 throw new SourceException("The database refused the connection or could not be reached; check the host, port,"
                         + " database name, user and secret", e);

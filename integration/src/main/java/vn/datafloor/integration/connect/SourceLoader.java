@@ -130,6 +130,14 @@ public final class SourceLoader {
         return cancelled.getAsBoolean();
     }
 
+    /**
+     * Connects to a network database whose URL, driver class and hosts were vetted: the one call of
+     * {@code Driver.connect} on the platform (SqlContainmentRulesTest keeps it so).
+     */
+    Connection connect(JdbcSources.Target target, java.util.Properties properties) throws SQLException {
+        return JdbcSources.driver(target).connect(target.url(), properties);
+    }
+
     /** A file inside the run's input directory; paths that climb out of it are refused. */
     Path file(String relative) {
         Path path = inputDirectory.resolve(relative).normalize();
