@@ -25,3 +25,20 @@ document.addEventListener('submit', function (event) {
   }
   form.querySelectorAll('button[type="submit"]').forEach(function (b) { b.disabled = true; });
 });
+
+// The source form: only the chosen kind's fields show, and the others are disabled so they are not sent.
+function showChosenKind(picker) {
+  picker.form.querySelectorAll('fieldset[data-kind]').forEach(function (group) {
+    var chosen = group.getAttribute('data-kind') === picker.value;
+    group.hidden = !chosen;
+    group.disabled = !chosen;
+  });
+}
+document.addEventListener('change', function (event) {
+  if (event.target.matches && event.target.matches('select[data-kind-picker]')) {
+    showChosenKind(event.target);
+  }
+});
+document.addEventListener('DOMContentLoaded', function () {
+  document.querySelectorAll('select[data-kind-picker]').forEach(showChosenKind);
+});

@@ -7,11 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,22 +14,14 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.SQLTimeoutException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
@@ -42,27 +29,18 @@ import org.dhatim.fastexcel.reader.Cell;
 import org.dhatim.fastexcel.reader.ReadableWorkbook;
 import org.dhatim.fastexcel.reader.Row;
 import org.dhatim.fastexcel.reader.Sheet;
-import org.duckdb.DuckDBAppender;
-import org.duckdb.DuckDBConnection;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import vn.datafloor.integration.lake.DuckDbConnections;
-import vn.datafloor.integration.lake.DuckDbParser;
-import vn.datafloor.integration.lake.LockedConnection;
-import vn.datafloor.integration.lake.Lockdown;
 import vn.datafloor.integration.pipeline.PipelineSpec.SourceSpec;
 
 /**
- * Reads a source into the run's DuckDB. Files are read by DuckDB itself (CSV, JSON Lines, Parquet);
- * what DuckDB cannot read without an extension (xlsx, legacy encodings, databases, HTTP APIs) is
- * streamed into it by Java, never held in memory whole.
+ * Reads a source into the run's DuckDB with its kind's {@link SourceConnector}. It holds what every
+ * connector loads into (the run's DuckDB, its input and work directories, the input limits, the
+ * network policy, the credentials) and the readers kinds share. Files are read by DuckDB itself
+ * (CSV, JSON Lines, Parquet); what DuckDB cannot read without an extension (xlsx, legacy encodings,
+ * databases, HTTP APIs) is streamed into it by Java, never held in memory whole.
  */
 public final class SourceLoader {
 
     private static final Pattern SAFE_COLUMN = Pattern.compile("[\\p{L}\\p{N}_ .-]{1,100}");
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    /** Largest page an HTTP API may answer with. */
-    private static final long MAX_PAGE_BYTES = 64L * 1024 * 1024;
 
     /** Resolves a stored credential's name to its secret, for jdbc passwords and http tokens. */
     public interface Credentials {
@@ -100,23 +78,64 @@ public final class SourceLoader {
         this.limits = limits;
     }
 
-    /** Loads the source; {@code lastWatermark} is where the previous incremental jdbc run stopped. */
+    /**
+     * Loads the source with its kind's connector ({@link SourceConnectors}); {@code lastWatermark} is
+     * where the previous incremental jdbc run stopped.
+     */
     public LoadedSource load(SourceSpec source, String lastWatermark) {
+        if (source.ref() != null || source.settings() == null) {
+            throw new SourceException("The source " + source.describe() + " is not resolved to its settings");
+        }
+        return load(SourceConnectors.get(source.kind()), source.settings(), lastWatermark);
+    }
+
+    private <S extends SourceSettings> LoadedSource load(SourceConnector<S> connector, SourceSettings settings,
+            String lastWatermark) {
         try {
-            return switch (source.type()) {
-                case "csv" -> csv(file(source.path()), source);
-                case "jsonl" -> jsonLines(file(source.path()), fingerprint(file(source.path())), List.of());
-                case "parquet" -> parquet(file(source.path()));
-                case "xlsx" -> xlsx(file(source.path()), source);
-                case "jdbc" -> jdbc(source, lastWatermark);
-                case "http" -> http(source);
-                default -> throw new SourceException("Unknown source type " + source.type());
-            };
+            return connector.load(connector.settingsType().cast(settings), this, lastWatermark);
         } catch (SQLException e) {
             throw new SourceException("The source could not be read: " + firstLine(e.getMessage()), e);
         } catch (IOException e) {
             throw new SourceException("The source could not be read: " + e.getMessage(), e);
         }
+    }
+
+    // --- what connectors load into
+
+    /** The run's DuckDB, still trusted: connectors create {@code source_rows} and {@code source_rejects} in it. */
+    Connection duck() {
+        return duck;
+    }
+
+    Path inputDirectory() {
+        return inputDirectory;
+    }
+
+    /** Scratch space of the run, for files a connector writes on the way (unpacked, decoded, fetched). */
+    Path workDirectory() {
+        return workDirectory;
+    }
+
+    /** Which addresses this organisation's sources may reach; every connection out is vetted by it. */
+    NetworkPolicy network() {
+        return network;
+    }
+
+    /** Opens a stored credential by name, for the moment of connecting; the secret is never kept or shown. */
+    String secret(String credential) {
+        return credentials.secret(credential);
+    }
+
+    boolean cancelled() {
+        return cancelled.getAsBoolean();
+    }
+
+    /**
+     * Connects to a network database whose URL, driver class and hosts were vetted: the one call of
+     * {@code Driver.connect} on the platform (SqlContainmentRulesTest keeps it so).
+     */
+    Connection connect(JdbcSources.Target target, java.util.Properties properties) throws SQLException {
+        return JdbcSources.driver(target).connect(target.url(), properties);
     }
 
     /** A file inside the run's input directory; paths that climb out of it are refused. */
@@ -133,7 +152,7 @@ public final class SourceLoader {
 
     // --- CSV
 
-    private LoadedSource csv(Path path, SourceSpec source) throws SQLException, IOException {
+    LoadedSource csv(Path path, CsvSettings source) throws SQLException, IOException {
         // Hashing a large file takes seconds: it runs beside DuckDB's read rather than before it.
         Path hashed = path;
         java.util.concurrent.CompletableFuture<String> hashing = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
@@ -147,7 +166,7 @@ public final class SourceLoader {
         // DuckDB would unpack a .gz by its name, with no limit: it is told never to, and gzip is unpacked here, counted.
         Path original = path;
         path = GzipGuard.plain(path, workDirectory.resolve("source.gunzip.csv"), shownName, limits);
-        String encoding = source.encoding() == null ? "auto" : source.encoding().toLowerCase(Locale.ROOT);
+        String encoding = source.encoding();
         List<String> warnings = new ArrayList<>();
         if (path != original) {
             warnings.add("The file was gzip-compressed; it was unpacked");
@@ -196,12 +215,8 @@ public final class SourceLoader {
         }
     }
 
-    private void readCsv(Path path, SourceSpec source, String shownName) throws SQLException, IOException {
-        String delimiter = source.delimiter() == null ? "," : source.delimiter();
-        if (delimiter.length() != 1 && !"\\t".equals(delimiter)) {
-            throw new SourceException("The delimiter must be one character (or \\t)");
-        }
-        char delim = "\\t".equals(delimiter) ? '\t' : delimiter.charAt(0);
+    private void readCsv(Path path, CsvSettings source, String shownName) throws SQLException, IOException {
+        char delim = source.delimiterChar();
         List<String> header = CsvHeader.read(path, delim, limits.maxColumns());
         if (header.size() > limits.maxColumns()) {
             throw tooManyColumns(shownName, header.size());
@@ -242,7 +257,7 @@ public final class SourceLoader {
 
     // --- JSON Lines
 
-    private LoadedSource jsonLines(Path path, String fingerprint, List<String> warnings) throws SQLException, IOException {
+    LoadedSource jsonLines(Path path, String fingerprint, List<String> warnings) throws SQLException, IOException {
         String shownName = path.getFileName().toString();
         Path plain = GzipGuard.plain(path, workDirectory.resolve("source.gunzip.jsonl"), shownName, limits);
         if (plain != path) {
@@ -296,7 +311,7 @@ public final class SourceLoader {
 
     // --- Parquet
 
-    private LoadedSource parquet(Path path) throws SQLException, IOException {
+    LoadedSource parquet(Path path) throws SQLException, IOException {
         // The footer's rows, columns and uncompressed sizes, before a page is read.
         ParquetGuard.check(duck, path, path.getFileName().toString(), limits);
         String fingerprint = fingerprint(path);
@@ -312,7 +327,7 @@ public final class SourceLoader {
 
     // --- Excel
 
-    private LoadedSource xlsx(Path path, SourceSpec source) throws SQLException, IOException {
+    LoadedSource xlsx(Path path, XlsxSettings source) throws SQLException, IOException {
         String shownName = source.path() == null ? path.getFileName().toString() : source.path();
         // Parts, expanded bytes, ratios and cell lengths, before an XML parser sees a byte.
         XlsxGuard.check(path, shownName, limits);
@@ -370,8 +385,7 @@ public final class SourceLoader {
             }
             throw new SourceException("Not a readable .xlsx workbook (" + e.getMessage() + ")", e);
         }
-        readCsv(csv, new SourceSpec(null, "csv", null, "utf-8", ",", null, null, null, null, null, null, null, null, null, null, null),
-                shownName);
+        readCsv(csv, new CsvSettings(csv.getFileName().toString(), "utf-8", ","), shownName);
         try (Statement statement = duck.createStatement()) {
             statement.execute("""
                     CREATE OR REPLACE TABLE source_rejects AS
@@ -379,231 +393,6 @@ public final class SourceLoader {
                     FROM reject_errors GROUP BY line""");
         }
         return summary(fingerprint, "xlsx", List.of(), null);
-    }
-
-    // --- JDBC
-
-    private LoadedSource jdbc(SourceSpec source, String lastWatermark) throws SQLException {
-        String sql;
-        if (source.query() != null) {
-            sql = source.query();
-        } else {
-            if (!source.table().matches("[A-Za-z_][A-Za-z0-9_.]{0,127}")) {
-                throw new SourceException("The table name " + source.table() + " is not a plain identifier");
-            }
-            sql = "SELECT * FROM " + source.table();
-        }
-        if (source.watermark() != null) {
-            if (!source.watermark().matches("[A-Za-z_][A-Za-z0-9_]{0,63}")) {
-                throw new SourceException("The watermark column must be a plain column name");
-            }
-            sql = "SELECT * FROM (" + sql + ") AS src" + (lastWatermark == null ? "" : " WHERE " + source.watermark() + " > ?")
-                    + " ORDER BY " + source.watermark();
-        }
-        int timeout = source.timeoutSeconds() == null ? 60 : source.timeoutSeconds();
-        JdbcSources.Target target = JdbcSources.resolve(source.url(), inputDirectory);
-        MessageDigest digest = sha256();
-        String watermark = lastWatermark;
-        LockedConnection lockedDuckDb = null;
-        Connection external;
-        if (target.duckDb()) {
-            // An agency's DuckDB file: attached read-only to a connection sealed before the steward's query runs.
-            if (source.query() != null) {
-                DuckDbParser.Parsed parsed = DuckDbParser.parseSelect(source.query());
-                if (!parsed.ok() || parsed.statements().size() != 1) {
-                    throw new SecurityRefusal("The query must be one SELECT statement");
-                }
-            }
-            external = DuckDbConnections.open(null, "512MB", 1);
-            try (Statement statement = external.createStatement()) {
-                statement.execute("ATTACH " + literal(target.duckDbFile().toString()) + " AS agency (READ_ONLY)");
-                statement.execute("USE agency");
-            } catch (SQLException e) {
-                external.close();
-                throw new SourceException("The DuckDB file could not be opened: it is not a DuckDB database or is damaged", e);
-            }
-            lockedDuckDb = DuckDbConnections.lock(external, Lockdown.sealed(Duration.ofSeconds(timeout)));
-        } else {
-            for (String host : target.hosts()) {
-                network.vet(host);
-            }
-            Properties properties = new Properties();
-            if (source.user() != null) {
-                properties.setProperty("user", source.user());
-            }
-            if (source.credential() != null) {
-                properties.setProperty("password", credentials.secret(source.credential()));
-            }
-            DriverManager.setLoginTimeout(timeout);
-            try {
-                external = JdbcSources.driver(target).connect(target.url(), properties);
-            } catch (SQLException e) {
-                throw new SourceException("The database refused the connection or could not be reached; check the host, port,"
-                        + " database name, user and secret", e);
-            }
-            try {
-                external.setReadOnly(true);
-            } catch (SQLException ignored) {
-                // a driver without read-only connections: the account's own rights remain the limit
-            }
-        }
-        try (external; PreparedStatement query = external.prepareStatement(sql);
-                LockedConnection.Deadline deadline = lockedDuckDb == null ? null : lockedDuckDb.deadline(query)) {
-            if (lockedDuckDb == null) {
-                query.setQueryTimeout(timeout);
-            }
-            query.setFetchSize(10_000);
-            if (source.watermark() != null && lastWatermark != null) {
-                bindWatermark(query, lastWatermark);
-            }
-            try (ResultSet rs = query.executeQuery()) {
-                ResultSetMetaData meta = rs.getMetaData();
-                List<String> columns = new ArrayList<>();
-                for (int c = 1; c <= meta.getColumnCount(); c++) {
-                    String name = meta.getColumnLabel(c).toLowerCase(Locale.ROOT);
-                    requireSafeColumn(name);
-                    columns.add(name);
-                }
-                createVarcharTable("source_rows", columns);
-                int watermarkColumn = source.watermark() == null ? -1 : columns.indexOf(source.watermark().toLowerCase(Locale.ROOT)) + 1;
-                if (source.watermark() != null && watermarkColumn == 0) {
-                    throw new SourceException("The watermark column " + source.watermark() + " is not in the result");
-                }
-                try (DuckDBAppender appender = ((DuckDBConnection) duck).createAppender(DuckDBConnection.DEFAULT_SCHEMA, "source_rows")) {
-                    long n = 0;
-                    while (rs.next()) {
-                        appender.beginRow();
-                        for (int c = 1; c <= columns.size(); c++) {
-                            String value = rs.getString(c);
-                            appender.append(value);
-                            if (value != null) {
-                                digest.update(value.getBytes(StandardCharsets.UTF_8));
-                            }
-                            digest.update((byte) 0x1F);
-                        }
-                        appender.endRow();
-                        if (watermarkColumn > 0 && rs.getString(watermarkColumn) != null) {
-                            watermark = meta.getColumnType(watermarkColumn) + ":" + rs.getString(watermarkColumn);
-                        }
-                        if (++n % 10_000 == 0 && cancelled.getAsBoolean()) {
-                            throw new SourceException("Cancelled");
-                        }
-                    }
-                }
-            }
-        } catch (SQLTimeoutException e) {
-            throw new SourceException("The database did not answer within " + timeout + " s; try again later or raise timeout_seconds", e);
-        } catch (SQLException e) {
-            String message = e.getMessage() == null ? "" : e.getMessage();
-            if (lockedDuckDb != null && LockedConnection.refusedByLockdown(e)) {
-                throw new SecurityRefusal("The query tried to reach a file, the network, an extension or a setting, which a"
-                        + " source query may not do: select from the database's own tables", e);
-            }
-            // 57014: the server cancelled the statement, here because the query timeout ran out.
-            if ("57014".equals(e.getSQLState()) || message.toLowerCase(Locale.ROOT).contains("timeout")
-                    || message.contains("INTERRUPT")) {
-                throw new SourceException("The database did not answer within " + timeout + " s; try again later or raise timeout_seconds", e);
-            }
-            throw new SourceException("The database could not be read: " + ErrorTexts.withoutValues(firstLine(message)), e);
-        }
-        try (Statement statement = duck.createStatement()) {
-            statement.execute("CREATE OR REPLACE TABLE source_rejects (line BIGINT, reason VARCHAR, raw VARCHAR)");
-        }
-        return summary(HexFormat.of().formatHex(digest.digest()), "jdbc", List.of(), watermark);
-    }
-
-    /**
-     * A watermark is kept as "sqlType:value" so the next run compares it with the column's own type:
-     * a database compares an integer column with a text parameter badly, or not at all.
-     */
-    private static void bindWatermark(PreparedStatement query, String stored) throws SQLException {
-        int colon = stored.indexOf(':');
-        int type = colon > 0 && stored.substring(0, colon).matches("-?\\d+") ? Integer.parseInt(stored.substring(0, colon)) : java.sql.Types.VARCHAR;
-        String value = colon > 0 ? stored.substring(colon + 1) : stored;
-        try {
-            switch (type) {
-                case java.sql.Types.TINYINT, java.sql.Types.SMALLINT, java.sql.Types.INTEGER, java.sql.Types.BIGINT ->
-                        query.setLong(1, Long.parseLong(value));
-                case java.sql.Types.NUMERIC, java.sql.Types.DECIMAL, java.sql.Types.REAL, java.sql.Types.FLOAT, java.sql.Types.DOUBLE ->
-                        query.setBigDecimal(1, new java.math.BigDecimal(value));
-                case java.sql.Types.DATE -> query.setDate(1, java.sql.Date.valueOf(value));
-                case java.sql.Types.TIMESTAMP -> query.setTimestamp(1, java.sql.Timestamp.valueOf(value));
-                default -> query.setString(1, value);
-            }
-        } catch (IllegalArgumentException e) {
-            query.setString(1, value); // not in the expected form: let the database compare the text
-        }
-    }
-
-    // --- HTTP JSON API
-
-    private LoadedSource http(SourceSpec source) throws IOException, SQLException {
-        int timeout = source.timeoutSeconds() == null ? 30 : source.timeoutSeconds();
-        int maxPages = source.maxPages() == null ? 10_000 : source.maxPages();
-        Path lines = workDirectory.resolve("source.http.jsonl");
-        MessageDigest digest = sha256();
-        try (GuardedHttp client = new GuardedHttp(network, Duration.ofSeconds(timeout), MAX_PAGE_BYTES);
-                OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(lines), 1 << 16)) {
-            for (int page = 1; page <= maxPages; page++) {
-                if (cancelled.getAsBoolean()) {
-                    throw new SourceException("Cancelled");
-                }
-                String url = source.url();
-                if (source.pageParameter() != null) {
-                    url += (url.contains("?") ? "&" : "?") + source.pageParameter() + "=" + page;
-                }
-                Map<String, String> headers = new java.util.LinkedHashMap<>();
-                headers.put("Accept", "application/json");
-                if (source.credential() != null) {
-                    headers.put("Authorization", "Bearer " + credentials.secret(source.credential()));
-                }
-                GuardedHttp.Response response;
-                URI uri;
-                try {
-                    uri = URI.create(url);
-                } catch (IllegalArgumentException e) {
-                    throw new SourceException("The API url is not a valid URL");
-                }
-                try {
-                    response = client.get(uri, headers);
-                } catch (java.net.SocketTimeoutException | org.apache.hc.core5.http.ConnectionRequestTimeoutException e) {
-                    throw new SourceException("The API did not answer page " + page + " within " + timeout + " s", e);
-                } catch (IOException e) {
-                    throw new SourceException("The API could not be reached at page " + page
-                            + "; nothing was published, run again when it is back", e);
-                }
-                if (response.status() / 100 == 3) {
-                    throw new SourceException("The API redirected page " + page + " elsewhere; give the final URL (redirects are"
-                            + " not followed)");
-                }
-                if (response.status() / 100 != 2) {
-                    throw new SourceException("The API answered HTTP " + response.status() + " for page " + page);
-                }
-                digest.update(response.body());
-                JsonNode body;
-                try {
-                    body = JSON.readTree(response.body());
-                } catch (RuntimeException e) {
-                    throw new SourceException("The API's page " + page + " is not JSON", e);
-                }
-                JsonNode items = source.itemsField() == null ? body : body.get(source.itemsField());
-                if (items == null || !items.isArray()) {
-                    throw new SourceException("Page " + page + " has no array" + (source.itemsField() == null ? ""
-                            : " in field " + source.itemsField()));
-                }
-                if (items.isEmpty()) {
-                    break;
-                }
-                for (JsonNode item : items) {
-                    out.write(JSON.writeValueAsBytes(item));
-                    out.write('\n');
-                }
-                if (source.pageParameter() == null) {
-                    break;
-                }
-            }
-        }
-        return jsonLines(lines, HexFormat.of().formatHex(digest.digest()), List.of());
     }
 
     // --- shared
@@ -626,7 +415,7 @@ public final class SourceLoader {
                 + "remove the unused columns or split the table");
     }
 
-    private void createVarcharTable(String table, List<String> columns) throws SQLException {
+    void createVarcharTable(String table, List<String> columns) throws SQLException {
         StringBuilder ddl = new StringBuilder("CREATE OR REPLACE TABLE " + table + " (");
         for (int i = 0; i < columns.size(); i++) {
             ddl.append(i == 0 ? "" : ", ").append(identifier(columns.get(i))).append(" VARCHAR");
@@ -664,14 +453,14 @@ public final class SourceLoader {
         }
     }
 
-    private static void requireSafeColumn(String name) {
+    static void requireSafeColumn(String name) {
         if (!SAFE_COLUMN.matcher(name).matches()) {
             throw new SourceException("The source has a column named \"" + name.substring(0, Math.min(40, name.length()))
                     + "\": column names must be letters, digits, spaces, '_', '.' or '-'");
         }
     }
 
-    private LoadedSource summary(String fingerprint, String encoding, List<String> warnings, String watermark)
+    LoadedSource summary(String fingerprint, String encoding, List<String> warnings, String watermark)
             throws SQLException {
         long rows;
         long rejected;
@@ -696,7 +485,7 @@ public final class SourceLoader {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    private static MessageDigest sha256() {
+    static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -704,7 +493,7 @@ public final class SourceLoader {
         }
     }
 
-    private static String firstLine(String message) {
+    static String firstLine(String message) {
         if (message == null) {
             return "unknown error";
         }

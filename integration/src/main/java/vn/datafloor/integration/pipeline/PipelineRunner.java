@@ -145,7 +145,7 @@ public final class PipelineRunner {
                     vn.datafloor.integration.standardize.ReferenceTables.install(duck);
                 }
                 control.progress("reading", 5);
-                control.log("INFO", "Reading " + spec.source().type() + " source");
+                control.log("INFO", "Reading " + spec.source().kind() + " source");
                 SourceLoader loader = new SourceLoader(duck, request.inputDirectory(), work, request.credentials(),
                         control::cancelled, inputLimits, request.network());
                 LoadedSource source = loader.load(spec.source(), request.lastWatermark());
@@ -548,8 +548,7 @@ public final class PipelineRunner {
     }
 
     private static String describe(PipelineSpec.SourceSpec source) {
-        return source.type() + ":" + (source.path() != null ? source.path()
-                : source.table() != null ? source.table() : source.url() != null ? source.url().replaceAll("//[^@/]*@", "//") : "query");
+        return source.describe();
     }
 
     /** The spec's meaning, independent of YAML layout, for recognising an unchanged pipeline. */

@@ -2,6 +2,9 @@ package vn.datafloor.integration.pipeline;
 
 import java.util.List;
 import java.util.Map;
+import vn.datafloor.integration.connect.SourceConnector;
+import vn.datafloor.integration.connect.SourceConnectors;
+import vn.datafloor.integration.connect.SourceSettings;
 
 /**
  * A pipeline, as written in YAML (see docs/pipelines.md): where the rows come from, how their
@@ -29,19 +32,48 @@ public record PipelineSpec(
         String addressColumn) {
 
     /**
-     * Where rows come from. {@code type}: csv, jsonl, parquet, xlsx, jdbc or http; or {@code ref}, the
-     * name of a source registered on the platform, which supplies all the rest.
+     * Where rows come from: a kind (csv, jsonl, … — see {@link SourceConnectors}) with its typed
+     * settings; or {@code ref}, the name of a source registered on the platform, which supplies both.
      *
-     * @param path file (csv, jsonl, parquet, xlsx), relative to the run's input directory
-     * @param encoding csv only: auto (detect), utf-8, windows-1258
-     * @param credential name of a stored credential (jdbc password, http token); never the secret itself
-     * @param watermark jdbc: column whose maximum is remembered, so the next run reads only newer rows
-     * @param pageParameter http: query parameter carrying the page number
-     * @param itemsField http: field of the JSON answer holding the array of rows
+     * @param settings the kind's settings record; null only in a spec that was read with problems
      */
-    public record SourceSpec(String ref, String type, String path, String encoding, String delimiter, String sheet, String url,
-            String user, String credential, String table, String query, String watermark, String pageParameter,
-            String itemsField, Integer maxPages, Integer timeoutSeconds) {}
+    public record SourceSpec(String ref, String kind, SourceSettings settings) {
+
+        public SourceSpec {
+            if (ref == null && kind == null) {
+                throw new IllegalArgumentException("A source is a ref or a kind");
+            }
+            if (kind != null && settings != null && !SourceConnectors.get(kind).settingsType().isInstance(settings)) {
+                throw new IllegalArgumentException("A " + kind + " source takes " + SourceConnectors.get(kind)
+                        .settingsType().getSimpleName() + ", not " + settings.getClass().getSimpleName());
+            }
+        }
+
+        /** A registered source, by name. */
+        public static SourceSpec ref(String ref) {
+            return new SourceSpec(ref, null, null);
+        }
+
+        /**
+         * A source of a kind, its settings read by the kind's connector.
+         *
+         * @throws vn.datafloor.integration.connect.SettingsException naming what is missing or wrong
+         */
+        public static SourceSpec of(String kind, Map<String, String> settings) {
+            SourceConnector<?> connector = SourceConnectors.get(kind);
+            return new SourceSpec(null, connector.kind(), connector.parse(settings));
+        }
+
+        /** The stored credential's name the settings refer to, if any; never the secret. */
+        public String credential() {
+            return settings == null ? null : settings.credential();
+        }
+
+        /** Its registered name, or its kind and a non-secret label (a file, a table, a url without its query). */
+        public String describe() {
+            return ref != null ? ref : kind + ":" + (settings == null ? "?" : settings.describe());
+        }
+    }
 
     /** One quality rule; see {@link Dimension} for what each checks. */
     public record QualityRule(String name, Dimension dimension, Severity severity, List<String> columns, String check,

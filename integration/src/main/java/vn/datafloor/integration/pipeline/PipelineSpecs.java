@@ -17,6 +17,9 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
+import vn.datafloor.integration.connect.SettingsException;
+import vn.datafloor.integration.connect.SourceConnector;
+import vn.datafloor.integration.connect.SourceConnectors;
 import vn.datafloor.integration.lake.Lake;
 import vn.datafloor.integration.pipeline.PipelineSpec.Dimension;
 import vn.datafloor.integration.pipeline.PipelineSpec.QualityRule;
@@ -36,7 +39,6 @@ public final class PipelineSpecs {
         }
     }
 
-    static final Set<String> SOURCE_TYPES = Set.of("csv", "jsonl", "parquet", "xlsx", "jdbc", "http");
     private static final Set<String> TOP_LEVEL = Set.of("pipeline", "description", "source", "target", "mapping",
             "standardize", "address", "quality", "key", "schedule");
     private static final Pattern COLUMN = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -226,19 +228,6 @@ public final class PipelineSpecs {
             return null;
         }
 
-        Integer number(Map<String, NodeTuple> fields, String key, String field) {
-            String value = optionalText(fields, key);
-            if (value == null) {
-                return null;
-            }
-            try {
-                return Integer.valueOf(value);
-            } catch (NumberFormatException e) {
-                problems.add(at(fields.get(key).getValueNode(), field, "Expected a whole number"));
-                return null;
-            }
-        }
-
         List<String> texts(NodeTuple tuple, String field) {
             if (tuple == null) {
                 return List.of();
@@ -269,73 +258,54 @@ public final class PipelineSpecs {
                 problems.add(at(tuple.getValueNode(), "source", "Expected a mapping with type and path, url or table"));
                 return null;
             }
-            Map<String, NodeTuple> f = fields(node, "source.", Set.of("ref", "type", "path", "encoding", "delimiter", "sheet",
-                    "url", "user", "credential", "table", "query", "watermark", "page_parameter", "items_field",
-                    "max_pages", "timeout_seconds"));
+            Set<String> keys = new java.util.HashSet<>(SourceConnectors.settingNames());
+            keys.add("ref");
+            keys.add("type");
+            Map<String, NodeTuple> f = fields(node, "source.", keys);
             String ref = optionalText(f, "ref");
             if (ref != null) {
                 if (f.size() > 1) {
                     problems.add(new SpecProblem(line(node), "source", "With ref, the registered source supplies everything else"));
                 }
-                return new SourceSpec(ref, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                return SourceSpec.ref(ref);
             }
             String type = requiredText(f, "source.type", node, "type");
-            if (type != null) {
-                type = type.toLowerCase(Locale.ROOT);
-                if (!SOURCE_TYPES.contains(type)) {
-                    problems.add(at(f.get("type").getValueNode(), "source.type", "Unknown source type; use one of "
-                            + new java.util.TreeSet<>(SOURCE_TYPES)));
+            if (type == null) {
+                return null;
+            }
+            type = type.toLowerCase(Locale.ROOT);
+            SourceConnector<?> connector = SourceConnectors.find(type).orElse(null);
+            if (connector == null) {
+                problems.add(at(f.get("type").getValueNode(), "source.type", "Unknown source type; use one of "
+                        + SourceConnectors.kinds()));
+                return null;
+            }
+            List<String> takes = SourceConnectors.settingNames(connector);
+            Map<String, String> values = new LinkedHashMap<>();
+            for (Map.Entry<String, NodeTuple> field : f.entrySet()) {
+                if ("type".equals(field.getKey())) {
+                    continue;
+                }
+                if (!takes.contains(field.getKey())) {
+                    problems.add(at(field.getValue().getKeyNode(), "source." + field.getKey(), "A " + type
+                            + " source does not take " + field.getKey() + "; it takes " + takes));
+                    continue;
+                }
+                String value = text(field.getValue().getValueNode(), "source." + field.getKey());
+                if (value != null) {
+                    values.put(field.getKey(), value);
                 }
             }
-            SourceSpec spec = new SourceSpec(null, type, optionalText(f, "path"), optionalText(f, "encoding"),
-                    optionalText(f, "delimiter"), optionalText(f, "sheet"), optionalText(f, "url"), optionalText(f, "user"),
-                    optionalText(f, "credential"), optionalText(f, "table"), optionalText(f, "query"),
-                    optionalText(f, "watermark"), optionalText(f, "page_parameter"), optionalText(f, "items_field"),
-                    number(f, "max_pages", "source.max_pages"), number(f, "timeout_seconds", "source.timeout_seconds"));
-            if (type != null) {
-                switch (type) {
-                    case "csv", "jsonl", "parquet", "xlsx" -> {
-                        if (spec.path() == null) {
-                            problems.add(new SpecProblem(line(node), "source.path", "A " + type + " source needs a path"));
-                        }
-                    }
-                    case "jdbc" -> {
-                        if (spec.url() == null) {
-                            problems.add(new SpecProblem(line(node), "source.url", "A jdbc source needs a url"));
-                        } else {
-                            // The same check as for registered sources: an inline source is no way around it.
-                            for (String problem : vn.datafloor.integration.connect.JdbcSources.problems(spec.url())) {
-                                problems.add(new SpecProblem(line(node), "source.url", problem));
-                            }
-                        }
-                        if (spec.query() != null && spec.url() != null && spec.url().toLowerCase(java.util.Locale.ROOT)
-                                .startsWith("jdbc:duckdb:")) {
-                            var parsed = vn.datafloor.integration.lake.DuckDbParser.parseSelect(spec.query());
-                            if (!parsed.ok() || parsed.statements().size() != 1) {
-                                problems.add(new SpecProblem(line(node), "source.query", "The query must be one SELECT statement"));
-                            }
-                        }
-                        if ((spec.table() == null) == (spec.query() == null)) {
-                            problems.add(new SpecProblem(line(node), "source.table", "Give either table or query"));
-                        }
-                    }
-                    case "http" -> {
-                        if (spec.url() == null || !(spec.url().startsWith("http://") || spec.url().startsWith("https://"))) {
-                            problems.add(new SpecProblem(line(node), "source.url", "An http source needs an http(s) url"));
-                        } else {
-                            String urlProblem = vn.datafloor.integration.connect.OutboundUrls.problem(spec.url());
-                            if (urlProblem != null) {
-                                problems.add(new SpecProblem(line(node), "source.url", urlProblem));
-                            }
-                        }
-                    }
-                    default -> { }
+            try {
+                return new SourceSpec(null, connector.kind(), connector.parse(values));
+            } catch (SettingsException e) {
+                for (SettingsException.Problem problem : e.problems()) {
+                    NodeTuple at = f.get(problem.field());
+                    problems.add(new SpecProblem(at == null ? line(node) : line(at.getValueNode()), "source." + problem.field(),
+                            problem.message()));
                 }
+                return new SourceSpec(null, connector.kind(), null);
             }
-            if (spec.encoding() != null && !Set.of("auto", "utf-8", "windows-1258").contains(spec.encoding().toLowerCase(Locale.ROOT))) {
-                problems.add(at(f.get("encoding").getValueNode(), "source.encoding", "Use auto, utf-8 or windows-1258"));
-            }
-            return spec;
         }
 
         Map<String, String> expressions(NodeTuple tuple, String field, boolean required) {

@@ -313,8 +313,7 @@ class SourceLoaderLimitsTest {
 
     private LoadedSource load(String type, String path, InputLimits limits) {
         SourceLoader loader = new SourceLoader(duck, input, work, name -> null, () -> false, limits);
-        return loader.load(new SourceSpec(null, type, path, null, null, null, null, null, null, null, null, null, null, null,
-                null, null), null);
+        return loader.load(SourceSpec.of(type, java.util.Map.of("path", path)), null);
     }
 
     /** The refusal, checked never to echo a value from the file. */

@@ -44,7 +44,7 @@ class PipelineSpecsTest {
         assertThat(parsed.problems()).isEmpty();
         PipelineSpec spec = parsed.spec();
         assertThat(spec.name()).isEqualTo("health-patients");
-        assertThat(spec.source().type()).isEqualTo("csv");
+        assertThat(spec.source().kind()).isEqualTo("csv");
         assertThat(spec.dataset()).isEqualTo("health.people");
         assertThat(spec.mapping()).containsEntry("full_name", "ho_ten").hasSize(4);
         assertThat(spec.quality()).hasSize(3);
@@ -137,5 +137,45 @@ class PipelineSpecsTest {
         assertThat(PipelineSpecs.parse(GOOD.replace("  person_id: record_id\n", "  person_id: Số hồ sơ\n")).problems()).isEmpty();
         assertThat(PipelineSpecs.parse(GOOD.replace("  person_id: record_id\n", "  person_id: read_text('/etc/hostname')\n"))
                 .problems()).isNotEmpty();
+    }
+
+    @Test
+    void sourceSettingsAreCheckedByTheirKindsConnectorWithTheirLines() {
+        String spec = """
+                pipeline: api-people
+                source:
+                  type: http
+                  url: ftp://files.example/people
+                  max_pages: many
+                  encoding: utf-8
+                target:
+                  dataset: api.people
+                mapping:
+                  full_name: ho_ten
+                """;
+        var problems = PipelineSpecs.parse(spec).problems();
+        assertThat(problems).anySatisfy(p -> {
+            assertThat(p.field()).isEqualTo("source.url");
+            assertThat(p.line()).isEqualTo(4);
+        }).anySatisfy(p -> {
+            assertThat(p.field()).isEqualTo("source.max_pages");
+            assertThat(p.line()).isEqualTo(5);
+        }).anySatisfy(p -> {
+            // a csv setting on an http source is a mistake worth saying, not a value silently ignored
+            assertThat(p.field()).isEqualTo("source.encoding");
+            assertThat(p.line()).isEqualTo(6);
+        });
+        PipelineSpec jdbc = PipelineSpecs.parse(GOOD.replace("""
+                  type: csv
+                  path: health/patients.csv
+                  encoding: auto
+                """, """
+                  type: jdbc
+                  url: jdbc:postgresql://db.example/benhvien
+                  table: benh_nhan
+                  timeout_seconds: 120
+                """)).spec();
+        assertThat(jdbc.source().settings()).isEqualTo(new vn.datafloor.integration.connect.JdbcSettings(
+                "jdbc:postgresql://db.example/benhvien", null, null, "benh_nhan", null, null, 120));
     }
 }

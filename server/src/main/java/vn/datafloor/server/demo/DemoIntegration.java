@@ -18,6 +18,8 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
+import vn.datafloor.integration.connect.SourceConnector;
+import vn.datafloor.integration.connect.SourceConnectors;
 import vn.datafloor.server.authz.Actor;
 import vn.datafloor.server.authz.Role;
 import vn.datafloor.server.identity.Organisation;
@@ -47,7 +49,13 @@ class DemoIntegration implements ApplicationRunner {
 
     /** An agency, its data steward, and the extract it supplies. */
     record Agency(String organisation, OrganisationKind kind, String steward, String stewardName, String source, String type,
-            String file, Map<String, String> settings, String pipeline) {}
+            String file, Map<String, String> settings, String pipeline) {
+
+        /** Whether the extract is uploaded as the source's file; otherwise it is a database file put in the inbox. */
+        boolean takesFile() {
+            return SourceConnectors.get(type).reach() == SourceConnector.Reach.UPLOADED_FILE;
+        }
+    }
 
     static final List<Agency> AGENCIES = List.of(
             new Agency("Sở Tư pháp Hà Nội", OrganisationKind.STATE_AGENCY, "hotich.dulieu", "Ngô Thị Thanh Tâm",
@@ -99,12 +107,12 @@ class DemoIntegration implements ApplicationRunner {
             Organisation org = organisations.bootstrap(agency.organisation(), agency.kind());
             users.bootstrapStaff(org.id(), agency.steward(), agency.stewardName(), null, EnumSet.of(Role.DATA_STEWARD),
                     DemoData.PASSWORD);
-            long sourceId = sources.visibleToSystem(org.id()).stream().filter(s -> s.name().equals(agency.source()))
+            long sourceId = sources.visibleTo(Actor.SYSTEM, org.id()).stream().filter(s -> s.name().equals(agency.source()))
                     .map(SourceService.Source::id).findFirst().orElseGet(() -> register(org.id(), agency));
-            if (!"jdbc".equals(agency.type()) && sources.visibleToSystem(org.id()).stream()
+            if (agency.takesFile() && sources.visibleTo(Actor.SYSTEM, org.id()).stream()
                     .anyMatch(s -> s.id() == sourceId && s.location() == null)) {
                 try (InputStream in = Files.newInputStream(synthDir.resolve(agency.file()))) {
-                    sources.uploadAsSystem(sourceId, Path.of(agency.file()).getFileName().toString(), in);
+                    sources.upload(Actor.SYSTEM, sourceId, Path.of(agency.file()).getFileName().toString(), in);
                 }
             }
             String spec = resource("/demo/pipelines/" + agency.pipeline() + ".yaml");
@@ -123,7 +131,7 @@ class DemoIntegration implements ApplicationRunner {
 
     private long register(long orgId, Agency agency) {
         Map<String, String> settings = new LinkedHashMap<>(agency.settings());
-        if ("jdbc".equals(agency.type())) {
+        if (!agency.takesFile()) {
             // The registry's database file sits in the agency's inbox, as a real agency's export would.
             Path target = paths.inbox(orgId).resolve(agency.file());
             try {
@@ -134,7 +142,7 @@ class DemoIntegration implements ApplicationRunner {
             }
             settings.put("url", "jdbc:duckdb:" + agency.file());
         }
-        return sources.registerAsSystem(orgId, agency.source(), agency.type(), settings, null).id();
+        return sources.register(Actor.SYSTEM, orgId, agency.source(), agency.type(), settings, null).id();
     }
 
     private static String resource(String name) throws IOException {

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -28,6 +27,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import vn.datafloor.integration.connect.InputLimitException;
 import vn.datafloor.integration.connect.LoadedSource;
+import vn.datafloor.integration.connect.SourceConnector;
+import vn.datafloor.integration.connect.SourceConnectors;
 import vn.datafloor.integration.connect.SourceException;
 import vn.datafloor.integration.connect.SourceLoader;
 import vn.datafloor.integration.lake.DuckDbConnections;
@@ -162,11 +163,11 @@ public class DatasetService {
         if (owner.isPresent() && owner.get() != orgId) {
             throw ProblemException.conflict("upload.nameTaken", "Another organisation publishes a dataset of that name");
         }
-        String type = uploadType(filename);
+        SourceConnector<?> kind = uploadKind(filename);
         Path dir = paths.work().resolve("upload-" + UUID.randomUUID());
         try {
             Files.createDirectories(dir);
-            String stored = "upload." + (type.equals("jsonl") ? "jsonl" : type);
+            String stored = "upload." + kind.kind();
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             try (InputStream in = new DigestInputStream(content, sha);
                     OutputStream out = Files.newOutputStream(dir.resolve(stored))) {
@@ -175,8 +176,8 @@ public class DatasetService {
             String fingerprint = HexFormat.of().formatHex(sha.digest());
             try (Connection duck = DuckDbConnections.open(dir, "512MB", 2); Statement statement = duck.createStatement()) {
                 SourceLoader loader = new SourceLoader(duck, dir, dir, name -> null, () -> false, paths.inputLimits());
-                LoadedSource loaded = loader.load(new PipelineSpec.SourceSpec(null, type, stored, "auto", null, null, null, null,
-                        null, null, null, null, null, null, null, null), null);
+                // Each kind with its defaults: a CSV's encoding is detected (auto), as a steward would mostly choose.
+                LoadedSource loaded = loader.load(PipelineSpec.SourceSpec.of(kind.kind(), Map.of("path", stored)), null);
                 if (loaded.rejected() > 0) {
                     String first = "";
                     try (ResultSet rs = statement.executeQuery("SELECT line, reason FROM source_rejects ORDER BY line LIMIT 1")) {
@@ -238,22 +239,11 @@ public class DatasetService {
         }
     }
 
-    private static String uploadType(String filename) {
-        String lower = filename == null ? "" : filename.toLowerCase(Locale.ROOT);
-        if (lower.endsWith(".csv") || lower.endsWith(".txt")) {
-            return "csv";
-        }
-        if (lower.endsWith(".jsonl") || lower.endsWith(".ndjson")) {
-            return "jsonl";
-        }
-        if (lower.endsWith(".parquet")) {
-            return "parquet";
-        }
-        if (lower.endsWith(".xlsx")) {
-            return "xlsx";
-        }
-        throw new ProblemException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "upload.badType",
-                "Upload a .csv, .jsonl, .parquet or .xlsx file");
+    /** The file kind that reads this name's ending, from the registry of kinds. */
+    private static SourceConnector<?> uploadKind(String filename) {
+        return SourceConnectors.forFileName(filename).orElseThrow(() -> new ProblemException(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                "upload.badType", "Upload a file ending in one of " + SourceConnectors.fileExtensions(),
+                String.join(", ", SourceConnectors.fileExtensions())));
     }
 
     private static String safeFileName(String filename) {

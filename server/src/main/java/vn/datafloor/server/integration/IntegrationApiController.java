@@ -44,6 +44,14 @@ class IntegrationApiController {
         return sources.visibleTo(actor);
     }
 
+    @Operation(summary = "The kinds of source the platform connects to, each with its settings: which are required, "
+            + "which is the secret (sealed at registration), which comes by upload")
+    @GetMapping("/api/source-kinds")
+    @Permit(Action.VIEW_INTEGRATION)
+    List<SourceService.SourceKind> sourceKinds() {
+        return sources.kinds();
+    }
+
     record NewSource(String name, String type, Map<String, String> settings, String secret) {}
 
     @Operation(summary = "Register a source; a secret (password, token) is sealed and never returned")

@@ -75,7 +75,9 @@ class IntegrationPages {
     @Permit(Action.VIEW_INTEGRATION)
     String sources(Actor actor, Model model) {
         model.addAttribute("sources", sources.visibleTo(actor));
-        model.addAttribute("types", List.of("csv", "jsonl", "parquet", "xlsx", "jdbc", "http"));
+        model.addAttribute("kinds", sources.kinds());
+        model.addAttribute("takesFile", sources.kinds().stream().filter(SourceService.SourceKind::takesFile)
+                .map(SourceService.SourceKind::kind).toList());
         canManage(actor, model);
         return "integration/sources";
     }
@@ -83,19 +85,24 @@ class IntegrationPages {
     @PostMapping("/integration/sources")
     @Permit(Action.MANAGE_INTEGRATION)
     String register(Actor actor, @RequestParam String name, @RequestParam String type,
-            @RequestParam(required = false) String url, @RequestParam(required = false) String user,
-            @RequestParam(required = false) String table, @RequestParam(required = false) String query,
-            @RequestParam(required = false) String watermark, @RequestParam(required = false) String encoding,
-            @RequestParam(required = false) String secret, RedirectAttributes flash, Locale locale) {
+            @RequestParam Map<String, String> form, RedirectAttributes flash, Locale locale) {
+        // The form has one group of fields per kind, named "<kind>.<setting>": only the chosen kind's are read.
         Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("url", url);
-        settings.put("user", user);
-        settings.put("table", table);
-        settings.put("query", query);
-        settings.put("watermark", watermark);
-        settings.put("encoding", encoding);
+        String secret = null;
+        var kind = sources.kinds().stream().filter(k -> k.kind().equals(type)).findFirst();
+        if (kind.isPresent()) {
+            for (SourceService.SettingView setting : kind.get().settings()) {
+                String value = form.get(type + "." + setting.name());
+                if (setting.secret()) {
+                    secret = value;
+                } else if ("value".equals(setting.supply()) && value != null) {
+                    settings.put(setting.name(), value);
+                }
+            }
+        }
+        String sealed = secret;
         return problems.redirectAfter(flash, locale, "source.registered", "/integration/sources",
-                () -> sources.register(actor, name, type, settings, secret));
+                () -> sources.register(actor, name, type, settings, sealed));
     }
 
     @PostMapping("/integration/sources/{id}/file")

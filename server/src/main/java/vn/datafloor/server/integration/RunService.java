@@ -239,8 +239,7 @@ public class RunService {
 
     /** How a run's source is shown: its registered name, or its type and location. */
     static String sourceName(PipelineSpec spec) {
-        return spec.source().ref() != null ? spec.source().ref() : spec.source().type() + ":"
-                + (spec.source().path() != null ? spec.source().path() : spec.source().table() != null ? spec.source().table() : "api");
+        return spec.source().describe();
     }
 
     /** The status of a pipeline's latest run, if it ran. */

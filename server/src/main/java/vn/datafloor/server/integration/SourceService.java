@@ -22,7 +22,13 @@ import org.springframework.stereotype.Service;
 import tools.jackson.databind.json.JsonMapper;
 import vn.datafloor.integration.connect.InputChecks;
 import vn.datafloor.integration.connect.InputLimitException;
+import vn.datafloor.integration.connect.JdbcSettings;
+import vn.datafloor.integration.connect.Setting;
+import vn.datafloor.integration.connect.SettingsException;
+import vn.datafloor.integration.connect.SourceConnector;
+import vn.datafloor.integration.connect.SourceConnectors;
 import vn.datafloor.integration.connect.SourceException;
+import vn.datafloor.integration.connect.SourceSettings;
 import vn.datafloor.integration.pipeline.PipelineSpec.SourceSpec;
 import vn.datafloor.server.audit.AuditEvent;
 import vn.datafloor.server.audit.AuditLog;
@@ -42,11 +48,7 @@ import vn.datafloor.server.platform.SecretBox;
 @Service
 public class SourceService {
 
-    static final Set<String> FILE_TYPES = Set.of("csv", "jsonl", "parquet", "xlsx");
-    static final Set<String> TYPES = Set.of("csv", "jsonl", "parquet", "xlsx", "jdbc", "http");
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
-    private static final Set<String> SETTINGS = Set.of("encoding", "delimiter", "sheet", "url", "user", "table", "query",
-            "watermark", "page_parameter", "items_field", "max_pages", "timeout_seconds");
 
     private final IntegrationStore store;
     private final IntegrationPaths paths;
@@ -74,14 +76,29 @@ public class SourceService {
     public record Source(long id, long orgId, String name, String type, String location, Map<String, String> settings,
             boolean hasSecret, java.time.Instant createdAt) {}
 
+    /** A setting of a source kind, as the API lists it. */
+    public record SettingView(String name, boolean required, boolean secret, String supply, String help, List<String> choices) {}
+
+    /** A source kind, as the API lists it: which settings a registration gives, and which come otherwise. */
+    public record SourceKind(String kind, boolean takesFile, List<String> fileExtensions, List<SettingView> settings) {}
+
+    /** Every kind the platform connects to, from the engine's one registry, in its order. */
+    public List<SourceKind> kinds() {
+        return SourceConnectors.all().stream().map(c -> new SourceKind(c.kind(),
+                c.reach() == SourceConnector.Reach.UPLOADED_FILE, c.fileExtensions(), c.settings().stream()
+                        .map(s -> new SettingView(s.name(), s.required(), s.secret(), s.supply().name().toLowerCase(Locale.ROOT),
+                                s.help(), s.choices())).toList())).toList();
+    }
+
     public List<Source> visibleTo(Actor actor) {
         policy.require(actor, Action.VIEW_INTEGRATION);
         Long org = policy.seesAllTenants(actor, Action.VIEW_INTEGRATION) ? null : actor.orgId();
         return store.sources(org).stream().map(this::view).toList();
     }
 
-    /** An organisation's sources, without an actor: the demo only. */
-    public List<Source> visibleToSystem(long orgId) {
+    /** One organisation's sources, for an actor who may see them (its staff, those who see all, the platform). */
+    public List<Source> visibleTo(Actor actor, long orgId) {
+        policy.require(actor, Action.VIEW_INTEGRATION, orgId);
         return store.sources(orgId).stream().map(this::view).toList();
     }
 
@@ -93,12 +110,16 @@ public class SourceService {
 
     public Source register(Actor actor, String name, String type, Map<String, String> settings, String secret) {
         policy.require(actor, Action.MANAGE_INTEGRATION);
-        return register(actor.orgId(), actor.userId(), actor.username(), name, type, settings, secret);
+        return register(actor, actor.orgId(), name, type, settings, secret);
     }
 
-    /** Registers for an organisation without a signed-in actor: the demo and bootstrap only. */
-    public Source registerAsSystem(long orgId, String name, String type, Map<String, String> settings, String secret) {
-        return register(orgId, null, null, name, type, settings, secret);
+    /** Registers for {@code orgId}: one's own organisation, or any for the platform (the demo loader). */
+    public Source register(Actor actor, Long orgId, String name, String type, Map<String, String> settings, String secret) {
+        if (orgId == null) {
+            throw ProblemException.badRequest("source.noOrganisation", "Sources belong to an organisation");
+        }
+        policy.require(actor, Action.MANAGE_INTEGRATION, orgId);
+        return register(orgId.longValue(), actor.personId(), actor.personName(), name, type, settings, secret);
     }
 
     private Source register(long orgId, Long userId, String username, String name, String type, Map<String, String> settings,
@@ -107,45 +128,38 @@ public class SourceService {
         if (!NAME.matcher(cleanName).matches()) {
             throw ProblemException.badRequest("source.nameInvalid", "Source names are 1-100 of a-z, 0-9, '.', '_', '-'");
         }
-        String cleanType = type == null ? "" : type.strip().toLowerCase(Locale.ROOT);
-        if (!TYPES.contains(cleanType)) {
-            throw ProblemException.badRequest("source.typeInvalid", "Type must be one of " + TYPES);
-        }
+        SourceConnector<?> connector = SourceConnectors.find(type).orElseThrow(() -> ProblemException.badRequest(
+                "source.typeInvalid", "Type must be one of " + SourceConnectors.kinds()));
+        String cleanType = connector.kind();
         if (store.source(orgId, cleanName).isPresent()) {
             throw ProblemException.conflict("source.nameTaken", "Your organisation already has a source with this name");
         }
+        // Only what the steward writes is stored in clear: the file comes by upload, the secret is sealed apart.
+        Set<String> writable = new java.util.HashSet<>();
+        connector.settings().stream().filter(s -> s.supply() == Setting.Supply.VALUE).forEach(s -> writable.add(s.name()));
         Map<String, String> clean = new LinkedHashMap<>();
         (settings == null ? Map.<String, String>of() : settings).forEach((k, v) -> {
-            if (!SETTINGS.contains(k)) {
-                throw ProblemException.badRequest("source.settingUnknown", "Unknown setting " + k, k);
+            if (!writable.contains(k)) {
+                throw ProblemException.badRequest("source.settingUnknown", "Unknown setting " + k + " for a " + cleanType
+                        + " source; it takes " + new java.util.TreeSet<>(writable), k);
             }
             if (v != null && !v.isBlank()) {
                 clean.put(k, v.strip());
             }
         });
-        if (("jdbc".equals(cleanType) || "http".equals(cleanType)) && !clean.containsKey("url")) {
-            throw ProblemException.badRequest("source.urlMissing", "A " + cleanType + " source needs a url");
+        SourceSettings parsed;
+        try {
+            parsed = connector.parseForRegistration(clean);
+        } catch (SettingsException e) {
+            throw settingsProblem(orgId, userId, name, e);
         }
-        if ("http".equals(cleanType) && !clean.get("url").matches("https?://.+")) {
-            throw ProblemException.badRequest("source.urlMissing", "An http source needs an http(s) url");
-        }
-        if ("jdbc".equals(cleanType) && !clean.get("url").startsWith("jdbc:")) {
-            throw ProblemException.badRequest("source.urlMissing", "A jdbc source needs a jdbc: url");
-        }
-        if ("jdbc".equals(cleanType)) {
-            String problem = jdbcUrlProblem(orgId, clean.get("url"));
+        if (parsed instanceof JdbcSettings jdbc) {
+            // The engine checked the url's form; whether a DuckDB file lies in this organisation's inbox is known here.
+            String problem = jdbcUrlProblem(orgId, jdbc.url());
             if (problem != null) {
                 refused(orgId, userId, name, problem);
                 throw ProblemException.badRequest("source.jdbcNotAllowed", problem);
             }
-        }
-        String urlProblem = "http".equals(cleanType) ? vn.datafloor.integration.connect.OutboundUrls.problem(clean.get("url")) : null;
-        if (urlProblem != null) {
-            throw ProblemException.badRequest("source.urlMissing", urlProblem);
-        }
-        if ("jdbc".equals(cleanType) && clean.get("url").matches("(?i).*password=.*")) {
-            throw ProblemException.badRequest("source.secretInUrl",
-                    "Put the password in the secret field, not in the url: urls are shown and logged");
         }
         long id = store.insertSource(orgId, cleanName, cleanType, null, json.writeValueAsString(clean), userId, clock.instant());
         if (secret != null && !secret.isEmpty()) {
@@ -157,20 +171,37 @@ public class SourceService {
         return view(store.source(id).orElseThrow());
     }
 
+    /**
+     * The answer to settings a connector refused: the first problem decides the message key. A refusal
+     * for security goes on the ledger first, as it did when only database urls were checked here.
+     */
+    private ProblemException settingsProblem(long orgId, Long userId, String sourceName, SettingsException e) {
+        var refusal = e.refusal();
+        if (refusal.isPresent()) {
+            refused(orgId, userId, sourceName, refusal.get().message());
+            return ProblemException.badRequest("source.jdbcNotAllowed", refusal.get().message());
+        }
+        SettingsException.Problem first = e.problems().stream()
+                .filter(p -> p.reason() == SettingsException.Reason.SECRET_IN_URL).findFirst().orElse(e.problems().get(0));
+        if (first.reason() == SettingsException.Reason.SECRET_IN_URL) {
+            return ProblemException.badRequest("source.secretInUrl", first.message());
+        }
+        if ("url".equals(first.field())) {
+            return ProblemException.badRequest("source.urlMissing", first.message());
+        }
+        return ProblemException.badRequest("source.settingInvalid", first.field() + ": " + first.message(), first.field());
+    }
+
     /** Stores an uploaded file as the source's current file; written aside and moved into place whole. */
     public Source upload(Actor actor, long sourceId, String filename, InputStream content) {
         IntegrationStore.SourceRow row = store.source(sourceId).orElseThrow(() -> ProblemException.notFound("No source " + sourceId));
         policy.require(actor, Action.MANAGE_INTEGRATION, row.orgId());
-        return upload(row, actor.userId(), actor.username(), filename, content);
-    }
-
-    public Source uploadAsSystem(long sourceId, String filename, InputStream content) {
-        return upload(store.source(sourceId).orElseThrow(), null, null, filename, content);
+        return upload(row, actor.personId(), actor.personName(), filename, content);
     }
 
     private Source upload(IntegrationStore.SourceRow row, Long userId, String username, String filename, InputStream content) {
-        if (!FILE_TYPES.contains(row.type())) {
-            throw ProblemException.badRequest("source.notAFileSource", "Only csv, jsonl, parquet and xlsx sources take files");
+        if (!takesFile(row.type())) {
+            throw ProblemException.badRequest("source.notAFileSource", "Only " + fileKinds() + " sources take files");
         }
         String safe = Path.of(filename == null ? "upload" : filename).getFileName().toString()
                 .replaceAll("[^A-Za-z0-9._-]", "_");
@@ -311,20 +342,44 @@ public class SourceService {
     SourceSpec resolve(long orgId, String ref) {
         IntegrationStore.SourceRow row = store.source(orgId, ref).orElseThrow(() -> new vn.datafloor.integration.pipeline
                 .PipelineException("source.ref " + ref + ": your organisation has no source with this name"));
-        Map<String, String> s = settings(row);
-        String jdbcProblem = "jdbc".equals(row.type()) ? jdbcUrlProblem(orgId, s.get("url")) : null;
-        if (jdbcProblem != null) {
-            throw new vn.datafloor.integration.connect.SecurityRefusal("Source " + ref + ": " + jdbcProblem);
-        }
-        // A DuckDB file's path stays relative: the run resolves it inside the organisation's inbox (JdbcSources).
-        String url = s.get("url");
-        if (FILE_TYPES.contains(row.type()) && row.location() == null) {
+        if (takesFile(row.type()) && row.location() == null) {
             throw new vn.datafloor.integration.pipeline.PipelineException("Source " + ref + " has no file yet: upload one first");
         }
-        return new SourceSpec(null, row.type(), row.location(), s.get("encoding"), s.get("delimiter"), s.get("sheet"),
-                url, s.get("user"), row.secret() == null ? null : "source:" + row.id(), s.get("table"), s.get("query"),
-                s.get("watermark"), s.get("page_parameter"), s.get("items_field"), integer(s.get("max_pages")),
-                integer(s.get("timeout_seconds")));
+        // Rows keep the columns they always had: settings as JSON, the file in location, the secret sealed apart.
+        Map<String, String> values = new LinkedHashMap<>(settings(row));
+        if (row.location() != null) {
+            values.put("path", row.location());
+        }
+        if (row.secret() != null) {
+            values.put("credential", "source:" + row.id());
+        }
+        SourceSpec spec;
+        try {
+            spec = SourceSpec.of(row.type(), values);
+        } catch (SettingsException e) {
+            if (e.refusal().isPresent()) {
+                throw new vn.datafloor.integration.connect.SecurityRefusal("Source " + ref + ": " + e.refusal().get().message());
+            }
+            throw new vn.datafloor.integration.pipeline.PipelineException("Source " + ref + ": " + e.getMessage());
+        }
+        if (spec.settings() instanceof JdbcSettings jdbc) {
+            // A DuckDB file's path stays relative: the run resolves it inside the organisation's inbox (JdbcSources).
+            String jdbcProblem = jdbcUrlProblem(orgId, jdbc.url());
+            if (jdbcProblem != null) {
+                throw new vn.datafloor.integration.connect.SecurityRefusal("Source " + ref + ": " + jdbcProblem);
+            }
+        }
+        return spec;
+    }
+
+    /** Whether sources of this kind take an uploaded file (the registry says; unknown kinds do not). */
+    static boolean takesFile(String kind) {
+        return SourceConnectors.find(kind).map(c -> c.reach() == SourceConnector.Reach.UPLOADED_FILE).orElse(false);
+    }
+
+    private static String fileKinds() {
+        return String.join(", ", SourceConnectors.all().stream().filter(c -> c.reach() == SourceConnector.Reach.UPLOADED_FILE)
+                .map(SourceConnector::kind).toList());
     }
 
     /** Opens a sealed secret inside a run; {@code name} is "source:&lt;id&gt;" of a source of {@code orgId}. */
@@ -350,13 +405,5 @@ public class SourceService {
     @SuppressWarnings("unchecked")
     private Map<String, String> settings(IntegrationStore.SourceRow row) {
         return json.readValue(row.settings(), Map.class);
-    }
-
-    private static Integer integer(String value) {
-        try {
-            return value == null ? null : Integer.valueOf(value);
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 }

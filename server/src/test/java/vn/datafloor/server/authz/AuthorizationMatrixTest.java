@@ -136,6 +136,7 @@ class AuthorizationMatrixTest extends PlatformTest {
         String read = "pipelines:read";
         String write = "pipelines:write";
         for (String path : List.of("/integration/sources", "/integration/pipelines", "/integration/datasets", "/api/sources",
+                "/api/source-kinds",
                 "/api/pipelines", "/api/runs", "/api/datasets")) {
             EXPECTED.put("GET " + path, roles(STAFF, read));
         }
@@ -437,8 +438,8 @@ class AuthorizationMatrixTest extends PlatformTest {
     final Map<Long, IntegrationObjects> integration = new LinkedHashMap<>();
 
     private IntegrationObjects integrationObjects(long orgId, String prefix) throws Exception {
-        var source = sources.registerAsSystem(orgId, prefix + ".matrix", "csv", Map.of("encoding", "utf-8"), null);
-        sources.uploadAsSystem(source.id(), "people.csv", new java.io.ByteArrayInputStream(
+        var source = sources.register(vn.datafloor.server.authz.Actor.SYSTEM, orgId, prefix + ".matrix", "csv", Map.of("encoding", "utf-8"), null);
+        sources.upload(vn.datafloor.server.authz.Actor.SYSTEM, source.id(), "people.csv", new java.io.ByteArrayInputStream(
                 "record_id,ho_ten\n1,Nguyễn Văn An\n2,\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         var pipeline = pipelines.save(vn.datafloor.server.authz.Actor.SYSTEM, orgId, """
                 pipeline: %s-matrix

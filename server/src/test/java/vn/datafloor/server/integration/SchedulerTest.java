@@ -31,8 +31,8 @@ class SchedulerTest extends PlatformTest {
     @Test
     void aScheduledPipelineRunsWhenItsTimeComes() throws Exception {
         long org = users.findByUsername("yte.admin").orElseThrow().orgId();
-        var source = sources.registerAsSystem(org, "lich.nguoi", "csv", java.util.Map.of(), null);
-        sources.uploadAsSystem(source.id(), "nguoi.csv", new ByteArrayInputStream("record_id,ho_ten\n1,An\n".getBytes(StandardCharsets.UTF_8)));
+        var source = sources.register(vn.datafloor.server.authz.Actor.SYSTEM, org, "lich.nguoi", "csv", java.util.Map.of(), null);
+        sources.upload(vn.datafloor.server.authz.Actor.SYSTEM, source.id(), "nguoi.csv", new ByteArrayInputStream("record_id,ho_ten\n1,An\n".getBytes(StandardCharsets.UTF_8)));
         var pipeline = pipelines.save(vn.datafloor.server.authz.Actor.SYSTEM, org, """
                 pipeline: lich-nguoi
                 source: {ref: lich.nguoi}

@@ -147,11 +147,11 @@ class RegisterTest extends PlatformTest {
         Map<String, String> before = new HashMap<>();
         jdbc.sql("select record_key, entity_id from register_member").query((rs, n) -> before.put(rs.getString(1), rs.getString(2))).list();
         long org = jdbc.sql("select min(id) from organisation where kind = 'STATE_AGENCY'").query(Long.class).single();
-        var source = sources.registerAsSystem(org, "song.nguoi", "csv", Map.of("encoding", "utf-8"), null);
+        var source = sources.register(vn.datafloor.server.authz.Actor.SYSTEM, org, "song.nguoi", "csv", Map.of("encoding", "utf-8"), null);
         String csv = "ma,ho_ten,ngay_sinh,gioi_tinh,so_cccd\n"
                 + "A1," + known[1] + "," + known[2] + "," + ("M".equals(known[4]) ? "Nam" : "Nữ") + "," + known[3] + "\n"
                 + "A2,Hứa Thị Xuân Mai,1977-07-07,Nữ,\n";
-        sources.uploadAsSystem(source.id(), "nguoi.csv", new java.io.ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)));
+        sources.upload(vn.datafloor.server.authz.Actor.SYSTEM, source.id(), "nguoi.csv", new java.io.ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)));
         var pipeline = pipelines.save(vn.datafloor.server.authz.Actor.SYSTEM, org, """
                 pipeline: song-nguoi
                 source: {ref: song.nguoi}
