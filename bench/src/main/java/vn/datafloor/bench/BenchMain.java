@@ -10,8 +10,7 @@ public final class BenchMain {
 
     private static final String NAMES = "ledger, pipeline, linkage-accuracy, linkage-speed, catalog-search";
 
-    private BenchMain() {
-    }
+    private BenchMain() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {

@@ -50,8 +50,12 @@ final class CatalogSearchBench {
         try (CatalogIndex index = CatalogIndex.inMemory()) {
             t0 = System.nanoTime();
             index.putAll(docs);
-            System.out.printf(Locale.ROOT, "indexed %,d descriptions in %.1f s (%,d searchable)%n", docs.size(),
-                    secondsSince(t0), index.size());
+            System.out.printf(
+                    Locale.ROOT,
+                    "indexed %,d descriptions in %.1f s (%,d searchable)%n",
+                    docs.size(),
+                    secondsSince(t0),
+                    index.size());
 
             QueryMix mix = new QueryMix(new Random(7));
             List<Kind> warmKinds = new ArrayList<>();
@@ -72,18 +76,32 @@ final class CatalogSearchBench {
             }
             double singleQps = measured.size() / secondsSince(wall0);
 
-            System.out.printf(Locale.ROOT, "%,d searches, 1 thread: p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms, "
-                    + "%.0f searches/s%n", measured.size(), ms(percentile(nanos, 50)), ms(percentile(nanos, 95)),
-                    ms(percentile(nanos, 99)), ms(Arrays.stream(nanos).max().orElse(0)), singleQps);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%,d searches, 1 thread: p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms, "
+                            + "%.0f searches/s%n",
+                    measured.size(),
+                    ms(percentile(nanos, 50)),
+                    ms(percentile(nanos, 95)),
+                    ms(percentile(nanos, 99)),
+                    ms(Arrays.stream(nanos).max().orElse(0)),
+                    singleQps);
             for (Kind k : Kind.values()) {
                 long[] of = select(nanos, kinds, k);
                 long[] matches = select(totals, kinds, k);
                 if (of.length > 0) {
-                    System.out.printf(Locale.ROOT, "  %-14s %5d searches: p50 %6.2f ms, p95 %6.2f ms; median matches %,d%n",
-                            k.label, of.length, ms(percentile(of, 50)), ms(percentile(of, 95)), percentile(matches, 50));
+                    System.out.printf(
+                            Locale.ROOT,
+                            "  %-14s %5d searches: p50 %6.2f ms, p95 %6.2f ms; median matches %,d%n",
+                            k.label,
+                            of.length,
+                            ms(percentile(of, 50)),
+                            ms(percentile(of, 95)),
+                            percentile(matches, 50));
                 }
             }
-            System.out.printf(Locale.ROOT, "4 threads: %.0f searches/s (for information)%n", threaded(index, measured, 4));
+            System.out.printf(
+                    Locale.ROOT, "4 threads: %.0f searches/s (for information)%n", threaded(index, measured, 4));
 
             if (baselineQueries > 0) {
                 NaiveScan naive = new NaiveScan(docs);
@@ -94,17 +112,26 @@ final class CatalogSearchBench {
                     naive.search(measured.get(i));
                     base[i] = System.nanoTime() - s;
                 }
-                System.out.printf(Locale.ROOT, "naive linear scan (folded contains, same %,d descriptions), first %d "
-                        + "searches: p95 %.2f ms (for information)%n", docs.size(), n, ms(percentile(base, 95)));
+                System.out.printf(
+                        Locale.ROOT,
+                        "naive linear scan (folded contains, same %,d descriptions), first %d "
+                                + "searches: p95 %.2f ms (for information)%n",
+                        docs.size(),
+                        n,
+                        ms(percentile(base, 95)));
             }
 
             double p95 = ms(percentile(nanos, 95));
-            System.out.printf(Locale.ROOT, "BENCH catalog-search project=%.2fms baseline=- ratio=- target=<=50ms %s%n",
-                    p95, p95 <= 50 ? "PASS" : "FAIL");
+            System.out.printf(
+                    Locale.ROOT,
+                    "BENCH catalog-search project=%.2fms baseline=- ratio=- target=<=50ms %s%n",
+                    p95,
+                    p95 <= 50 ? "PASS" : "FAIL");
         }
     }
 
-    private static double threaded(CatalogIndex index, List<CatalogQuery> queries, int threads) throws InterruptedException {
+    private static double threaded(CatalogIndex index, List<CatalogQuery> queries, int threads)
+            throws InterruptedException {
         AtomicInteger next = new AtomicInteger();
         List<Thread> workers = new ArrayList<>();
         long t0 = System.nanoTime();
@@ -125,11 +152,42 @@ final class CatalogSearchBench {
 
     // ---- synthetic catalog --------------------------------------------------------------------------
 
-    private static final String[] PROVINCES = {"Hà Nội", "Huế", "Lai Châu", "Điện Biên", "Sơn La", "Lạng Sơn",
-        "Quảng Ninh", "Thanh Hóa", "Nghệ An", "Hà Tĩnh", "Cao Bằng", "Tuyên Quang", "Lào Cai", "Thái Nguyên", "Phú Thọ",
-        "Bắc Ninh", "Hưng Yên", "Hải Phòng", "Ninh Bình", "Quảng Trị", "Đà Nẵng", "Quảng Ngãi", "Gia Lai", "Khánh Hòa",
-        "Lâm Đồng", "Đắk Lắk", "TP Hồ Chí Minh", "Đồng Nai", "Tây Ninh", "Cần Thơ", "Vĩnh Long", "Đồng Tháp", "Cà Mau",
-        "An Giang"};
+    private static final String[] PROVINCES = {
+        "Hà Nội",
+        "Huế",
+        "Lai Châu",
+        "Điện Biên",
+        "Sơn La",
+        "Lạng Sơn",
+        "Quảng Ninh",
+        "Thanh Hóa",
+        "Nghệ An",
+        "Hà Tĩnh",
+        "Cao Bằng",
+        "Tuyên Quang",
+        "Lào Cai",
+        "Thái Nguyên",
+        "Phú Thọ",
+        "Bắc Ninh",
+        "Hưng Yên",
+        "Hải Phòng",
+        "Ninh Bình",
+        "Quảng Trị",
+        "Đà Nẵng",
+        "Quảng Ngãi",
+        "Gia Lai",
+        "Khánh Hòa",
+        "Lâm Đồng",
+        "Đắk Lắk",
+        "TP Hồ Chí Minh",
+        "Đồng Nai",
+        "Tây Ninh",
+        "Cần Thơ",
+        "Vĩnh Long",
+        "Đồng Tháp",
+        "Cà Mau",
+        "An Giang"
+    };
     private static final Set<String> CITIES = Set.of("Hà Nội", "Huế", "Hải Phòng", "Đà Nẵng", "Cần Thơ");
 
     /** Vietnamese subject, English subject, theme. */
@@ -188,13 +246,31 @@ final class CatalogSearchBench {
         {"Điểm du lịch", "Tourist attractions", "tourism"},
     };
 
-    private static final String[] MINISTRIES = {"Bộ Y tế", "Bộ Công an", "Bộ Tài chính", "Bộ Xây dựng",
-        "Bộ Nông nghiệp và Môi trường", "Bộ Giáo dục và Đào tạo", "Bộ Tư pháp", "Bộ Văn hóa, Thể thao và Du lịch",
-        "Bộ Khoa học và Công nghệ", "Bộ Công Thương", "Bộ Nội vụ", "Bộ Ngoại giao", "Bộ Quốc phòng",
-        "Bộ Dân tộc và Tôn giáo", "Ngân hàng Nhà nước Việt Nam", "Thanh tra Chính phủ", "Cục Thống kê",
-        "Bảo hiểm xã hội Việt Nam", "Cục Thuế", "Cục Hải quan"};
-    private static final String[] DEPARTMENTS = {"Sở Y tế", "Sở Tài chính", "Sở Nông nghiệp và Môi trường",
-        "Sở Giáo dục và Đào tạo", "Sở Xây dựng"};
+    private static final String[] MINISTRIES = {
+        "Bộ Y tế",
+        "Bộ Công an",
+        "Bộ Tài chính",
+        "Bộ Xây dựng",
+        "Bộ Nông nghiệp và Môi trường",
+        "Bộ Giáo dục và Đào tạo",
+        "Bộ Tư pháp",
+        "Bộ Văn hóa, Thể thao và Du lịch",
+        "Bộ Khoa học và Công nghệ",
+        "Bộ Công Thương",
+        "Bộ Nội vụ",
+        "Bộ Ngoại giao",
+        "Bộ Quốc phòng",
+        "Bộ Dân tộc và Tôn giáo",
+        "Ngân hàng Nhà nước Việt Nam",
+        "Thanh tra Chính phủ",
+        "Cục Thống kê",
+        "Bảo hiểm xã hội Việt Nam",
+        "Cục Thuế",
+        "Cục Hải quan"
+    };
+    private static final String[] DEPARTMENTS = {
+        "Sở Y tế", "Sở Tài chính", "Sở Nông nghiệp và Môi trường", "Sở Giáo dục và Đào tạo", "Sở Xây dựng"
+    };
 
     private static final String[] SENTENCES = {
         "Số liệu được tổng hợp theo đơn vị hành chính cấp xã sau sắp xếp.",
@@ -212,47 +288,167 @@ final class CatalogSearchBench {
         "Thông tin được cung cấp miễn phí cho cơ quan nhà nước.",
         "Dữ liệu tham chiếu đến danh mục đơn vị hành chính mới nhất.",
     };
-    private static final String[][] FREQUENCIES = {{"hàng ngày", "daily"}, {"hàng tuần", "weekly"},
-        {"hàng tháng", "monthly"}, {"hàng quý", "quarterly"}, {"hàng năm", "yearly"}, {"theo thời gian thực", "in real time"}};
-    private static final String[][] SOURCES = {{"hệ thống thông tin chuyên ngành", "the sector information system"},
-        {"báo cáo thống kê định kỳ", "periodic statistical reports"}, {"cơ sở dữ liệu quốc gia", "the national database"},
-        {"điều tra chọn mẫu", "sample surveys"}, {"thiết bị quan trắc tự động", "automatic monitoring stations"},
-        {"hồ sơ thủ tục hành chính", "administrative procedure records"}};
+    private static final String[][] FREQUENCIES = {
+        {"hàng ngày", "daily"},
+        {"hàng tuần", "weekly"},
+        {"hàng tháng", "monthly"},
+        {"hàng quý", "quarterly"},
+        {"hàng năm", "yearly"},
+        {"theo thời gian thực", "in real time"}
+    };
+    private static final String[][] SOURCES = {
+        {"hệ thống thông tin chuyên ngành", "the sector information system"},
+        {"báo cáo thống kê định kỳ", "periodic statistical reports"},
+        {"cơ sở dữ liệu quốc gia", "the national database"},
+        {"điều tra chọn mẫu", "sample surveys"},
+        {"thiết bị quan trắc tự động", "automatic monitoring stations"},
+        {"hồ sơ thủ tục hành chính", "administrative procedure records"}
+    };
 
-    private static final String[][] COLUMNS = {{"ma_tinh", "Mã tỉnh"}, {"ten_tinh", "Tên tỉnh"}, {"ma_xa", "Mã xã"},
-        {"ten_xa", "Tên xã, phường"}, {"nam", "Năm"}, {"thang", "Tháng"}, {"quy", "Quý"}, {"ngay_cap_nhat", "Ngày cập nhật"},
-        {"so_luong", "Số lượng"}, {"gia_tri", "Giá trị"}, {"don_vi_tinh", "Đơn vị tính"}, {"dia_chi", "Địa chỉ"},
-        {"kinh_do", "Kinh độ"}, {"vi_do", "Vĩ độ"}, {"ten_co_so", "Tên cơ sở"}, {"ma_so_thue", "Mã số thuế"},
-        {"loai_hinh", "Loại hình"}, {"so_giuong_benh", "Số giường bệnh"}, {"so_bac_si", "Số bác sĩ"},
-        {"ho_ten", "Họ và tên"}, {"ngay_sinh", "Ngày sinh"}, {"gioi_tinh", "Giới tính"},
-        {"so_dinh_danh", "Số định danh cá nhân"}, {"dien_tich", "Diện tích (ha)"}, {"gia_dat", "Giá đất (đồng/m2)"},
-        {"vi_tri", "Vị trí thửa đất"}, {"muc_dich_su_dung", "Mục đích sử dụng"}, {"so_to", "Số tờ bản đồ"},
-        {"so_thua", "Số thửa"}, {"ten_truong", "Tên trường"}, {"cap_hoc", "Cấp học"}, {"so_hoc_sinh", "Số học sinh"},
-        {"so_giao_vien", "Số giáo viên"}, {"diem_trung_binh", "Điểm trung bình"}, {"bien_so", "Biển số xe"},
-        {"loai_xe", "Loại phương tiện"}, {"so_vu", "Số vụ"}, {"so_nguoi_chet", "Số người chết"},
-        {"so_nguoi_bi_thuong", "Số người bị thương"}, {"tuyen_duong", "Tuyến đường"}, {"pm25", "Nồng độ bụi PM2.5"},
-        {"aqi", "Chỉ số chất lượng không khí"}, {"nhiet_do", "Nhiệt độ"}, {"luong_mua", "Lượng mưa"},
-        {"san_luong", "Sản lượng (tấn)"}, {"dien_tich_gieo_trong", "Diện tích gieo trồng"}, {"so_dau_con", "Số đầu con"},
-        {"doanh_thu", "Doanh thu"}, {"von_dieu_le", "Vốn điều lệ"}, {"nganh_nghe", "Ngành nghề kinh doanh"},
-        {"ngay_thanh_lap", "Ngày thành lập"}, {"trang_thai", "Trạng thái"}, {"so_lao_dong", "Số lao động"},
-        {"muc_luong", "Mức lương"}, {"so_khach", "Số lượt khách"}, {"cong_suat", "Công suất (MW)"},
-        {"dien_nang", "Điện năng tiêu thụ (kWh)"}, {"so_ban_an", "Số bản án"}, {"toa_an", "Tòa án"},
-        {"ten_di_tich", "Tên di tích"}, {"xep_hang", "Xếp hạng"}, {"ma_de_tai", "Mã đề tài"}, {"linh_vuc", "Lĩnh vực"},
-        {"so_ho", "Số hộ"}, {"so_nhan_khau", "Số nhân khẩu"}, {"thu_ngan_sach", "Thu ngân sách"}, {"chi_tieu", "Chi tiêu"}};
+    private static final String[][] COLUMNS = {
+        {"ma_tinh", "Mã tỉnh"},
+        {"ten_tinh", "Tên tỉnh"},
+        {"ma_xa", "Mã xã"},
+        {"ten_xa", "Tên xã, phường"},
+        {"nam", "Năm"},
+        {"thang", "Tháng"},
+        {"quy", "Quý"},
+        {"ngay_cap_nhat", "Ngày cập nhật"},
+        {"so_luong", "Số lượng"},
+        {"gia_tri", "Giá trị"},
+        {"don_vi_tinh", "Đơn vị tính"},
+        {"dia_chi", "Địa chỉ"},
+        {"kinh_do", "Kinh độ"},
+        {"vi_do", "Vĩ độ"},
+        {"ten_co_so", "Tên cơ sở"},
+        {"ma_so_thue", "Mã số thuế"},
+        {"loai_hinh", "Loại hình"},
+        {"so_giuong_benh", "Số giường bệnh"},
+        {"so_bac_si", "Số bác sĩ"},
+        {"ho_ten", "Họ và tên"},
+        {"ngay_sinh", "Ngày sinh"},
+        {"gioi_tinh", "Giới tính"},
+        {"so_dinh_danh", "Số định danh cá nhân"},
+        {"dien_tich", "Diện tích (ha)"},
+        {"gia_dat", "Giá đất (đồng/m2)"},
+        {"vi_tri", "Vị trí thửa đất"},
+        {"muc_dich_su_dung", "Mục đích sử dụng"},
+        {"so_to", "Số tờ bản đồ"},
+        {"so_thua", "Số thửa"},
+        {"ten_truong", "Tên trường"},
+        {"cap_hoc", "Cấp học"},
+        {"so_hoc_sinh", "Số học sinh"},
+        {"so_giao_vien", "Số giáo viên"},
+        {"diem_trung_binh", "Điểm trung bình"},
+        {"bien_so", "Biển số xe"},
+        {"loai_xe", "Loại phương tiện"},
+        {"so_vu", "Số vụ"},
+        {"so_nguoi_chet", "Số người chết"},
+        {"so_nguoi_bi_thuong", "Số người bị thương"},
+        {"tuyen_duong", "Tuyến đường"},
+        {"pm25", "Nồng độ bụi PM2.5"},
+        {"aqi", "Chỉ số chất lượng không khí"},
+        {"nhiet_do", "Nhiệt độ"},
+        {"luong_mua", "Lượng mưa"},
+        {"san_luong", "Sản lượng (tấn)"},
+        {"dien_tich_gieo_trong", "Diện tích gieo trồng"},
+        {"so_dau_con", "Số đầu con"},
+        {"doanh_thu", "Doanh thu"},
+        {"von_dieu_le", "Vốn điều lệ"},
+        {"nganh_nghe", "Ngành nghề kinh doanh"},
+        {"ngay_thanh_lap", "Ngày thành lập"},
+        {"trang_thai", "Trạng thái"},
+        {"so_lao_dong", "Số lao động"},
+        {"muc_luong", "Mức lương"},
+        {"so_khach", "Số lượt khách"},
+        {"cong_suat", "Công suất (MW)"},
+        {"dien_nang", "Điện năng tiêu thụ (kWh)"},
+        {"so_ban_an", "Số bản án"},
+        {"toa_an", "Tòa án"},
+        {"ten_di_tich", "Tên di tích"},
+        {"xep_hang", "Xếp hạng"},
+        {"ma_de_tai", "Mã đề tài"},
+        {"linh_vuc", "Lĩnh vực"},
+        {"so_ho", "Số hộ"},
+        {"so_nhan_khau", "Số nhân khẩu"},
+        {"thu_ngan_sach", "Thu ngân sách"},
+        {"chi_tieu", "Chi tiêu"}
+    };
 
-    private static final String[] KEYWORDS = {"dữ liệu mở", "thống kê", "y tế", "bệnh viện", "dân số", "hộ gia đình",
-        "đất đai", "bất động sản", "doanh nghiệp", "kinh tế", "môi trường", "ô nhiễm", "giao thông", "an toàn giao thông",
-        "giáo dục", "học sinh", "nông nghiệp", "thủy sản", "năng lượng", "điện", "lao động", "việc làm", "du lịch",
-        "văn hóa", "tư pháp", "khoa học", "công nghệ", "ngân sách", "đầu tư", "giá cả", "bản đồ", "GIS", "quy hoạch",
-        "an sinh xã hội", "bảo hiểm", "trẻ em", "người cao tuổi", "chuyển đổi số", "hành chính công", "cải cách",
-        "biến đổi khí hậu", "thiên tai", "nước sạch", "đô thị", "nông thôn mới", "xuất khẩu", "nhập khẩu", "thuế",
-        "hải quan", "tài nguyên"};
+    private static final String[] KEYWORDS = {
+        "dữ liệu mở",
+        "thống kê",
+        "y tế",
+        "bệnh viện",
+        "dân số",
+        "hộ gia đình",
+        "đất đai",
+        "bất động sản",
+        "doanh nghiệp",
+        "kinh tế",
+        "môi trường",
+        "ô nhiễm",
+        "giao thông",
+        "an toàn giao thông",
+        "giáo dục",
+        "học sinh",
+        "nông nghiệp",
+        "thủy sản",
+        "năng lượng",
+        "điện",
+        "lao động",
+        "việc làm",
+        "du lịch",
+        "văn hóa",
+        "tư pháp",
+        "khoa học",
+        "công nghệ",
+        "ngân sách",
+        "đầu tư",
+        "giá cả",
+        "bản đồ",
+        "GIS",
+        "quy hoạch",
+        "an sinh xã hội",
+        "bảo hiểm",
+        "trẻ em",
+        "người cao tuổi",
+        "chuyển đổi số",
+        "hành chính công",
+        "cải cách",
+        "biến đổi khí hậu",
+        "thiên tai",
+        "nước sạch",
+        "đô thị",
+        "nông thôn mới",
+        "xuất khẩu",
+        "nhập khẩu",
+        "thuế",
+        "hải quan",
+        "tài nguyên"
+    };
 
-    private static final String[] THEMES = {"population", "land", "enterprise", "health", "education", "transport",
-        "finance", "agriculture", "environment", "justice", "culture", "science", "energy", "labour", "tourism"};
+    private static final String[] THEMES = {
+        "population",
+        "land",
+        "enterprise",
+        "health",
+        "education",
+        "transport",
+        "finance",
+        "agriculture",
+        "environment",
+        "justice",
+        "culture",
+        "science",
+        "energy",
+        "labour",
+        "tourism"
+    };
     private static final String[] FORMATS = {"CSV", "XLSX", "JSON", "Parquet", "XML", "API", "PDF", "SHP", "GeoJSON"};
-    private static final String[] LICENCES = {"CC-BY-4.0", "CC0-1.0", "ODbL-1.0", "Giấy phép dữ liệu mở Việt Nam",
-        "Điều khoản riêng"};
+    private static final String[] LICENCES = {
+        "CC-BY-4.0", "CC0-1.0", "ODbL-1.0", "Giấy phép dữ liệu mở Việt Nam", "Điều khoản riêng"
+    };
     private static final String[] PRICES = {"free", "paid", "subscription"};
     private static final int PUBLISHERS = MINISTRIES.length + PROVINCES.length * DEPARTMENTS.length + 10;
 
@@ -288,8 +484,10 @@ final class CatalogSearchBench {
             boolean national = rnd.nextInt(5) == 0;
             int province = rnd.nextInt(PROVINCES.length);
             String provinceName = PROVINCES[province];
-            String place = national ? "toàn quốc" : (CITIES.contains(provinceName) ? "thành phố " : "tỉnh ") + provinceName;
-            String placeEn = national ? "Viet Nam"
+            String place =
+                    national ? "toàn quốc" : (CITIES.contains(provinceName) ? "thành phố " : "tỉnh ") + provinceName;
+            String placeEn = national
+                    ? "Viet Nam"
                     : provinceName.startsWith("TP ") ? "Ho Chi Minh City" : capitalizeWords(fold(provinceName));
             int year = 2015 + rnd.nextInt(11);
 
@@ -315,13 +513,22 @@ final class CatalogSearchBench {
             String[] freq = pick(FREQUENCIES);
             String[] source = pick(SOURCES);
             StringBuilder description = new StringBuilder()
-                    .append("Bộ dữ liệu ").append(subject[0].toLowerCase(Locale.ROOT)).append(" trên địa bàn ").append(place)
-                    .append(", được cập nhật ").append(freq[0]).append(". Dữ liệu do ").append(publisher)
-                    .append(" thu thập từ ").append(source[0]).append('.');
+                    .append("Bộ dữ liệu ")
+                    .append(subject[0].toLowerCase(Locale.ROOT))
+                    .append(" trên địa bàn ")
+                    .append(place)
+                    .append(", được cập nhật ")
+                    .append(freq[0])
+                    .append(". Dữ liệu do ")
+                    .append(publisher)
+                    .append(" thu thập từ ")
+                    .append(source[0])
+                    .append('.');
             for (int s = rnd.nextInt(4); s > 0; s--) {
                 description.append(' ').append(pick(SENTENCES));
             }
-            String descriptionEn = rnd.nextInt(3) == 0 ? null
+            String descriptionEn = rnd.nextInt(3) == 0
+                    ? null
                     : subject[1] + " in " + placeEn + ", updated " + freq[1] + ", collected from " + source[1] + ".";
 
             List<String> themes = new ArrayList<>(List.of(subject[2]));
@@ -365,12 +572,29 @@ final class CatalogSearchBench {
                 }
                 default -> audiences.add(owner);
             }
-            Instant modified = Instant.parse("2015-01-01T00:00:00Z").plusSeconds((long) (rnd.nextDouble() * 11 * 365 * 86_400));
+            Instant modified =
+                    Instant.parse("2015-01-01T00:00:00Z").plusSeconds((long) (rnd.nextDouble() * 11 * 365 * 86_400));
             double quality = rnd.nextInt(10) == 0 ? Double.NaN : Math.round(rnd.nextDouble() * 1000) / 10.0;
 
-            return new CatalogDocument("ds-" + i, title, titleEn, description.toString(), descriptionEn, publisher, themes,
-                    List.copyOf(keywords), List.copyOf(columns), importance, sharing, personal, List.copyOf(formats), licence,
-                    price, modified, quality, audiences);
+            return new CatalogDocument(
+                    "ds-" + i,
+                    title,
+                    titleEn,
+                    description.toString(),
+                    descriptionEn,
+                    publisher,
+                    themes,
+                    List.copyOf(keywords),
+                    List.copyOf(columns),
+                    importance,
+                    sharing,
+                    personal,
+                    List.copyOf(formats),
+                    licence,
+                    price,
+                    modified,
+                    quality,
+                    audiences);
         }
 
         private <T> T pick(T[] values) {
@@ -391,8 +615,12 @@ final class CatalogSearchBench {
     // ---- the query mix ------------------------------------------------------------------------------
 
     enum Kind {
-        PLAIN("no diacritics"), ACCENTED("diacritics"), ENGLISH("english"), TEXT_FILTER("text+filters"),
-        FILTER_ONLY("filters only"), MATCH_ALL("match-all");
+        PLAIN("no diacritics"),
+        ACCENTED("diacritics"),
+        ENGLISH("english"),
+        TEXT_FILTER("text+filters"),
+        FILTER_ONLY("filters only"),
+        MATCH_ALL("match-all");
 
         final String label;
 
@@ -401,14 +629,52 @@ final class CatalogSearchBench {
         }
     }
 
-    private static final String[] TYPED = {"dân cư", "bệnh viện hà nội", "doanh nghiệp", "giá đất", "chất lượng không khí",
-        "trường học", "tai nạn giao thông", "đăng ký doanh nghiệp bắc ninh", "hộ nghèo", "thủy sản cà mau", "điện mặt trời",
-        "du lịch đà nẵng", "bảo hiểm xã hội", "quy hoạch sử dụng đất", "xe buýt", "khám chữa bệnh", "lúa đồng tháp",
-        "nước mặt", "di tích", "ngân sách", "giá đất huế", "dân số", "việc làm", "lý lịch tư pháp", "sở y tế",
-        "khu công nghiệp", "chất thải", "giáo viên", "tiêm chủng", "lễ hội"};
-    private static final String[] ENGLISH = {"population", "air quality", "business registrations", "hospital beds",
-        "land prices", "traffic accidents", "solar power", "tourist accommodation", "population register", "schools",
-        "rice planted area", "judicial records"};
+    private static final String[] TYPED = {
+        "dân cư",
+        "bệnh viện hà nội",
+        "doanh nghiệp",
+        "giá đất",
+        "chất lượng không khí",
+        "trường học",
+        "tai nạn giao thông",
+        "đăng ký doanh nghiệp bắc ninh",
+        "hộ nghèo",
+        "thủy sản cà mau",
+        "điện mặt trời",
+        "du lịch đà nẵng",
+        "bảo hiểm xã hội",
+        "quy hoạch sử dụng đất",
+        "xe buýt",
+        "khám chữa bệnh",
+        "lúa đồng tháp",
+        "nước mặt",
+        "di tích",
+        "ngân sách",
+        "giá đất huế",
+        "dân số",
+        "việc làm",
+        "lý lịch tư pháp",
+        "sở y tế",
+        "khu công nghiệp",
+        "chất thải",
+        "giáo viên",
+        "tiêm chủng",
+        "lễ hội"
+    };
+    private static final String[] ENGLISH = {
+        "population",
+        "air quality",
+        "business registrations",
+        "hospital beds",
+        "land prices",
+        "traffic accidents",
+        "solar power",
+        "tourist accommodation",
+        "population register",
+        "schools",
+        "rice planted area",
+        "judicial records"
+    };
 
     /** A seeded stream of searches; each knows its kind for the per-kind report. */
     private static final class QueryMix {
@@ -422,8 +688,13 @@ final class CatalogSearchBench {
             List<CatalogQuery> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 int roll = rnd.nextInt(100);
-                Kind kind = roll < 25 ? Kind.PLAIN : roll < 45 ? Kind.ACCENTED : roll < 50 ? Kind.ENGLISH
-                        : roll < 70 ? Kind.TEXT_FILTER : roll < 90 ? Kind.FILTER_ONLY : Kind.MATCH_ALL;
+                Kind kind = roll < 25
+                        ? Kind.PLAIN
+                        : roll < 45
+                                ? Kind.ACCENTED
+                                : roll < 50
+                                        ? Kind.ENGLISH
+                                        : roll < 70 ? Kind.TEXT_FILTER : roll < 90 ? Kind.FILTER_ONLY : Kind.MATCH_ALL;
                 kinds.add(kind);
                 out.add(query(kind));
             }
@@ -444,10 +715,14 @@ final class CatalogSearchBench {
                 }
             }
             int roll = rnd.nextInt(100);
-            CatalogQuery.Sort sort = roll < 55 ? CatalogQuery.Sort.RELEVANCE : roll < 75 ? CatalogQuery.Sort.RECENT
-                    : roll < 87 ? CatalogQuery.Sort.QUALITY : CatalogQuery.Sort.TITLE;
+            CatalogQuery.Sort sort = roll < 55
+                    ? CatalogQuery.Sort.RELEVANCE
+                    : roll < 75
+                            ? CatalogQuery.Sort.RECENT
+                            : roll < 87 ? CatalogQuery.Sort.QUALITY : CatalogQuery.Sort.TITLE;
             int offset = rnd.nextInt(10) == 0 ? LIMIT * (1 + rnd.nextInt(5)) : 0;
-            Set<String> audiences = rnd.nextBoolean() ? null : Set.of(CatalogQuery.PUBLIC, "org:" + rnd.nextInt(PUBLISHERS));
+            Set<String> audiences =
+                    rnd.nextBoolean() ? null : Set.of(CatalogQuery.PUBLIC, "org:" + rnd.nextInt(PUBLISHERS));
             return new CatalogQuery(text, filters, sort, offset, LIMIT, audiences);
         }
 
@@ -457,7 +732,9 @@ final class CatalogSearchBench {
             if (roll == 0) {
                 return TYPED[rnd.nextInt(TYPED.length)];
             }
-            String[] subject = SUBJECTS[rnd.nextInt(SUBJECTS.length)][0].toLowerCase(Locale.ROOT).split(" ");
+            String[] subject = SUBJECTS[rnd.nextInt(SUBJECTS.length)][0]
+                    .toLowerCase(Locale.ROOT)
+                    .split(" ");
             if (roll == 2) {
                 // One subject word and a place: "bệnh" alone is common, "bệnh bắc ninh" narrows it.
                 String province = PROVINCES[rnd.nextInt(PROVINCES.length)].toLowerCase(Locale.ROOT);
@@ -470,9 +747,14 @@ final class CatalogSearchBench {
 
         private void addFilter(Map<String, List<String>> filters) {
             switch (rnd.nextInt(8)) {
-                case 0 -> filters.put("theme", rnd.nextInt(3) == 0 ? List.of(THEMES[rnd.nextInt(THEMES.length)],
-                        THEMES[rnd.nextInt(THEMES.length)]) : List.of(THEMES[rnd.nextInt(THEMES.length)]));
-                case 1 -> filters.put("importance", List.of(new String[] {"core", "important", "other"}[rnd.nextInt(3)]));
+                case 0 ->
+                    filters.put(
+                            "theme",
+                            rnd.nextInt(3) == 0
+                                    ? List.of(THEMES[rnd.nextInt(THEMES.length)], THEMES[rnd.nextInt(THEMES.length)])
+                                    : List.of(THEMES[rnd.nextInt(THEMES.length)]));
+                case 1 ->
+                    filters.put("importance", List.of(new String[] {"core", "important", "other"}[rnd.nextInt(3)]));
                 case 2 -> filters.put("sharing", List.of(new String[] {"open", "shared"}[rnd.nextInt(2)]));
                 case 3 -> filters.put("format", List.of(FORMATS[rnd.nextInt(FORMATS.length)]));
                 case 4 -> filters.put("personal", List.of(rnd.nextBoolean() ? "yes" : "no"));
@@ -500,15 +782,23 @@ final class CatalogSearchBench {
             this.titleKeys = new String[docs.size()];
             for (int i = 0; i < docs.size(); i++) {
                 CatalogDocument d = docs.get(i);
-                folded[i] = fold(String.join(" ", nonNull(d.title()), nonNull(d.titleEn()), nonNull(d.description()),
-                        nonNull(d.descriptionEn()), nonNull(d.publisher()), String.join(" ", d.keywords()),
+                folded[i] = fold(String.join(
+                        " ",
+                        nonNull(d.title()),
+                        nonNull(d.titleEn()),
+                        nonNull(d.description()),
+                        nonNull(d.descriptionEn()),
+                        nonNull(d.publisher()),
+                        String.join(" ", d.keywords()),
                         String.join(" ", d.columns())));
                 titleKeys[i] = fold(nonNull(d.title()));
             }
         }
 
         int search(CatalogQuery q) {
-            String[] words = q.text() == null || q.text().isBlank() ? new String[0] : fold(q.text()).trim().split("\\s+");
+            String[] words = q.text() == null || q.text().isBlank()
+                    ? new String[0]
+                    : fold(q.text()).trim().split("\\s+");
             List<Integer> matches = new ArrayList<>();
             Map<String, Map<String, Integer>> counts = new TreeMap<>();
             for (int i = 0; i < docs.size(); i++) {
@@ -537,19 +827,30 @@ final class CatalogSearchBench {
                 }
             }
             Comparator<Integer> order = switch (q.sort()) {
-                case RELEVANCE, RECENT -> Comparator.comparing((Integer i) -> docs.get(i).modified()).reversed();
-                case QUALITY -> Comparator.comparingDouble((Integer i) -> Double.isNaN(docs.get(i).quality())
-                        ? Double.NEGATIVE_INFINITY : docs.get(i).quality()).reversed();
+                case RELEVANCE, RECENT ->
+                    Comparator.comparing((Integer i) -> docs.get(i).modified()).reversed();
+                case QUALITY ->
+                    Comparator.comparingDouble(
+                                    (Integer i) -> Double.isNaN(docs.get(i).quality())
+                                            ? Double.NEGATIVE_INFINITY
+                                            : docs.get(i).quality())
+                            .reversed();
                 case TITLE -> Comparator.comparing((Integer i) -> titleKeys[i]);
             };
             matches.sort(order);
             int facetValues = 0;
             for (Map<String, Integer> c : counts.values()) {
-                facetValues += c.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
-                        .limit(50).toList().size();
+                facetValues += c.entrySet().stream()
+                        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                        .limit(50)
+                        .toList()
+                        .size();
             }
-            return matches.subList(Math.min(q.offset(), matches.size()), Math.min(q.offset() + q.limit(), matches.size()))
-                    .size() + facetValues;
+            return matches.subList(
+                                    Math.min(q.offset(), matches.size()),
+                                    Math.min(q.offset() + q.limit(), matches.size()))
+                            .size()
+                    + facetValues;
         }
 
         private static List<String> facetValues(CatalogDocument d, String facet) {
@@ -589,8 +890,10 @@ final class CatalogSearchBench {
     }
 
     private static long[] select(long[] values, List<Kind> kinds, Kind kind) {
-        return java.util.stream.IntStream.range(0, values.length).filter(i -> kinds.get(i) == kind)
-                .mapToLong(i -> values[i]).toArray();
+        return java.util.stream.IntStream.range(0, values.length)
+                .filter(i -> kinds.get(i) == kind)
+                .mapToLong(i -> values[i])
+                .toArray();
     }
 
     /** Nearest-rank percentile. */
@@ -618,7 +921,8 @@ final class CatalogSearchBench {
                 return Integer.parseInt(args[i + 1].replace("_", "").replace(",", ""));
             }
             if (args[i].startsWith(name + "=")) {
-                return Integer.parseInt(args[i].substring(name.length() + 1).replace("_", "").replace(",", ""));
+                return Integer.parseInt(
+                        args[i].substring(name.length() + 1).replace("_", "").replace(",", ""));
             }
         }
         return dflt;

@@ -39,8 +39,7 @@ import vn.datafloor.ledger.MerkleProofs;
  */
 final class LedgerBench {
 
-    private LedgerBench() {
-    }
+    private LedgerBench() {}
 
     static void run(String[] args) throws Exception {
         int threads = intOpt(args, "--threads", 64);
@@ -52,28 +51,59 @@ final class LedgerBench {
         Path tmp = Files.createTempDirectory("ledger-bench");
         try {
             AppendResult app = appends(tmp.resolve("append"), threads, seconds, entryBytes);
-            System.out.printf(Locale.ROOT, "ledger append: %d durable appends in %.2f s with %d threads, %d group commits "
-                    + "(avg %.1f entries/fsync): %.0f ops/s%n", app.ops, app.seconds, threads, app.commits,
-                    (double) app.ops / app.commits, app.opsPerSecond());
+            System.out.printf(
+                    Locale.ROOT,
+                    "ledger append: %d durable appends in %.2f s with %d threads, %d group commits "
+                            + "(avg %.1f entries/fsync): %.0f ops/s%n",
+                    app.ops,
+                    app.seconds,
+                    threads,
+                    app.commits,
+                    (double) app.ops / app.commits,
+                    app.opsPerSecond());
             double base = baseline(tmp.resolve("baseline.dat"), app.ops, app.commits, entryBytes);
-            System.out.printf(Locale.ROOT, "baseline: same records (%d bytes each incl. framing) in groups of %.1f, "
-                    + "one write+fsync per group, one thread: %.0f ops/s%n", entryBytes + 8, (double) app.ops / app.commits, base);
+            System.out.printf(
+                    Locale.ROOT,
+                    "baseline: same records (%d bytes each incl. framing) in groups of %.1f, "
+                            + "one write+fsync per group, one thread: %.0f ops/s%n",
+                    entryBytes + 8,
+                    (double) app.ops / app.commits,
+                    base);
             deleteTree(tmp.resolve("append"));
 
             ProofResult pr = proofLatency(tmp.resolve("proof"), proofLeaves, proofs);
-            System.out.printf(Locale.ROOT, "inclusion proof at %d leaves: avg %.2f us, p99 %.2f us over %d random proofs "
-                    + "(tree built in %.1f s)%n", pr.leaves, pr.avgMicros, pr.p99Micros, proofs, pr.buildSeconds);
+            System.out.printf(
+                    Locale.ROOT,
+                    "inclusion proof at %d leaves: avg %.2f us, p99 %.2f us over %d random proofs "
+                            + "(tree built in %.1f s)%n",
+                    pr.leaves,
+                    pr.avgMicros,
+                    pr.p99Micros,
+                    proofs,
+                    pr.buildSeconds);
 
             boolean proofOk = pr.avgMicros <= 50;
             boolean p99Ok = pr.p99Micros <= 50;
             double ratio = app.opsPerSecond() / base;
             boolean appendOk = app.opsPerSecond() >= 100_000 && ratio >= 0.5;
-            System.out.printf(Locale.ROOT, "BENCH ledger-proof-p99 project=%.1fus baseline=- ratio=- target=<=50us %s%n",
-                    pr.p99Micros, p99Ok ? "PASS" : "FAIL");
-            System.out.printf(Locale.ROOT, "BENCH ledger-proof project=%.1fus baseline=- ratio=- target=<=50us %s%n",
-                    pr.avgMicros, proofOk ? "PASS" : "FAIL");
-            System.out.printf(Locale.ROOT, "BENCH ledger-append project=%.0fops/s baseline=%.0fops/s ratio=%.2f "
-                    + "target=>=100000ops/s,>=0.5 %s%n", app.opsPerSecond(), base, ratio, appendOk ? "PASS" : "FAIL");
+            System.out.printf(
+                    Locale.ROOT,
+                    "BENCH ledger-proof-p99 project=%.1fus baseline=- ratio=- target=<=50us %s%n",
+                    pr.p99Micros,
+                    p99Ok ? "PASS" : "FAIL");
+            System.out.printf(
+                    Locale.ROOT,
+                    "BENCH ledger-proof project=%.1fus baseline=- ratio=- target=<=50us %s%n",
+                    pr.avgMicros,
+                    proofOk ? "PASS" : "FAIL");
+            System.out.printf(
+                    Locale.ROOT,
+                    "BENCH ledger-append project=%.0fops/s baseline=%.0fops/s ratio=%.2f "
+                            + "target=>=100000ops/s,>=0.5 %s%n",
+                    app.opsPerSecond(),
+                    base,
+                    ratio,
+                    appendOk ? "PASS" : "FAIL");
         } finally {
             deleteTree(tmp);
         }
@@ -97,7 +127,8 @@ final class LedgerBench {
         }
     }
 
-    private static long runAppenders(Ledger ledger, int threads, int seconds, int entryBytes) throws InterruptedException {
+    private static long runAppenders(Ledger ledger, int threads, int seconds, int entryBytes)
+            throws InterruptedException {
         LongAdder done = new LongAdder();
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> ts = new ArrayList<>();
@@ -169,8 +200,7 @@ final class LedgerBench {
         return written / elapsed;
     }
 
-    record ProofResult(long leaves, double avgMicros, double p99Micros, double buildSeconds) {
-    }
+    record ProofResult(long leaves, double avgMicros, double p99Micros, double buildSeconds) {}
 
     private static ProofResult proofLatency(Path dir, long leaves, int proofs) throws IOException {
         long t0 = System.nanoTime();

@@ -42,14 +42,26 @@ final class LinkageAccuracyBench {
         }
     }
 
-    private static final Source REGISTRY = new Source("civil-registry/people", "civil-registry/people.csv",
-            "std_name_key(ho_ten)", "TRY_CAST(ngay_sinh AS DATE)", "(std_cccd(so_cccd)).value", "std_sex(gioi_tinh)",
+    private static final Source REGISTRY = new Source(
+            "civil-registry/people",
+            "civil-registry/people.csv",
+            "std_name_key(ho_ten)",
+            "TRY_CAST(ngay_sinh AS DATE)",
+            "(std_cccd(so_cccd)).value",
+            "std_sex(gioi_tinh)",
             "(std_phone(so_dien_thoai)).value");
-    private static final Source TAX = new Source("tax/taxpayers", "tax/taxpayers.csv",
-            "std_name_key(ho_ten)", "(std_date(ngay_sinh)).value", "(std_cccd(so_cccd)).value", "std_sex(gioi_tinh)",
+    private static final Source TAX = new Source(
+            "tax/taxpayers",
+            "tax/taxpayers.csv",
+            "std_name_key(ho_ten)",
+            "(std_date(ngay_sinh)).value",
+            "(std_cccd(so_cccd)).value",
+            "std_sex(gioi_tinh)",
             "(std_phone(so_dien_thoai)).value");
     // read_json infers types: cast to text first; a CCCD read as a number lost its leading zero.
-    private static final Source INSURED = new Source("social-insurance/insured", "social-insurance/insured.jsonl",
+    private static final Source INSURED = new Source(
+            "social-insurance/insured",
+            "social-insurance/insured.jsonl",
             "std_name_key(CAST(ho_ten AS VARCHAR))",
             "TRY_CAST(TRY_STRPTIME(CAST(ngay_sinh AS VARCHAR), '%Y%m%d') AS DATE)",
             "(std_cccd(lpad(CAST(so_cccd AS VARCHAR), 12, '0'))).value",
@@ -62,9 +74,8 @@ final class LinkageAccuracyBench {
         String blocking = withId
                 ? "  - l.dob = r.dob\n  - l.cccd = r.cccd\n  - l.name = r.name\n"
                 : "  - l.dob = r.dob\n  - l.name = r.name\n";
-        String cccd = withId
-                ? "  - name: cccd\n    column: cccd\n    levels: [exact, id_one_digit, id_transposition]\n"
-                : "";
+        String cccd =
+                withId ? "  - name: cccd\n    column: cccd\n    levels: [exact, id_one_digit, id_transposition]\n" : "";
         String deterministic = withId ? "[l.cccd = r.cccd]" : "[l.name = r.name AND l.dob = r.dob]";
         String clustering = withId
                 ? "  threshold: " + THRESHOLD + "\n  conflicting_id: cccd\n  tolerate_id_typo: true\n"
@@ -72,8 +83,10 @@ final class LinkageAccuracyBench {
         return "name: bench-" + right.name().replace('/', '-') + (withId ? "" : "-noid") + "\n"
                 + "mode: link\n"
                 + "inputs:\n"
-                + "  - name: " + left.name() + "\n    path: " + left.path() + "\n    id: record_id\n" + left.columns(withId)
-                + "  - name: " + right.name() + "\n    path: " + right.path() + "\n    id: record_id\n" + right.columns(withId)
+                + "  - name: " + left.name() + "\n    path: " + left.path() + "\n    id: record_id\n"
+                + left.columns(withId)
+                + "  - name: " + right.name() + "\n    path: " + right.path() + "\n    id: record_id\n"
+                + right.columns(withId)
                 + "blocking:\n" + blocking
                 + "comparisons:\n"
                 + "  - name: name\n    column: name\n    levels:\n      - exact: {term_frequency: true}\n"
@@ -111,12 +124,24 @@ final class LinkageAccuracyBench {
             }
             double f1 = worst(withIds);
             double f1NoId = worst(noIds);
-            System.out.printf(Locale.ROOT, "worst cluster F1 with CCCD %.4f, without %.4f (%,d people, seed %d, threshold %.2f)%n",
-                    f1, f1NoId, people, seed, THRESHOLD);
-            System.out.printf(Locale.ROOT, "BENCH linkage-accuracy-noid project=%.4f baseline=- ratio=- target=>=0.97 %s%n",
-                    f1NoId, f1NoId >= 0.97 ? "PASS" : "FAIL");
-            System.out.printf(Locale.ROOT, "BENCH linkage-accuracy project=%.4f baseline=- ratio=- target=>=0.995 %s%n",
-                    f1, f1 >= 0.995 ? "PASS" : "FAIL");
+            System.out.printf(
+                    Locale.ROOT,
+                    "worst cluster F1 with CCCD %.4f, without %.4f (%,d people, seed %d, threshold %.2f)%n",
+                    f1,
+                    f1NoId,
+                    people,
+                    seed,
+                    THRESHOLD);
+            System.out.printf(
+                    Locale.ROOT,
+                    "BENCH linkage-accuracy-noid project=%.4f baseline=- ratio=- target=>=0.97 %s%n",
+                    f1NoId,
+                    f1NoId >= 0.97 ? "PASS" : "FAIL");
+            System.out.printf(
+                    Locale.ROOT,
+                    "BENCH linkage-accuracy project=%.4f baseline=- ratio=- target=>=0.995 %s%n",
+                    f1,
+                    f1 >= 0.995 ? "PASS" : "FAIL");
         } finally {
             LinkageBenchSupport.deleteTree(scratch);
         }
@@ -135,8 +160,13 @@ final class LinkageAccuracyBench {
             double seconds = LinkageBenchSupport.seconds(t0);
             Evaluation pairs = linker.evaluatePairs(truth, THRESHOLD);
             Evaluation clusters = linker.evaluateClusters(truth);
-            System.out.printf(Locale.ROOT, "%s: %,d candidate pairs, λ %.2e, %.1f s%n", label, candidates,
-                    parameters.lambda(), seconds);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s: %,d candidate pairs, λ %.2e, %.1f s%n",
+                    label,
+                    candidates,
+                    parameters.lambda(),
+                    seconds);
             System.out.printf("  pairs    (p >= %.2f): %s%n", THRESHOLD, pairs);
             System.out.printf("  clusters            : %s%n", clusters);
             return new Outcome(label, candidates, pairs, clusters, seconds);

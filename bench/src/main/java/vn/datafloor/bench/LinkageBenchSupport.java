@@ -23,14 +23,17 @@ final class LinkageBenchSupport {
                 return Long.parseLong(args[i + 1].replace("_", "").replace(",", ""));
             }
             if (args[i].startsWith(name + "=")) {
-                return Long.parseLong(args[i].substring(name.length() + 1).replace("_", "").replace(",", ""));
+                return Long.parseLong(
+                        args[i].substring(name.length() + 1).replace("_", "").replace(",", ""));
             }
         }
         return dflt;
     }
 
     static Path home() {
-        return Path.of(System.getenv().getOrDefault("DATAFLOOR_HOME", ".")).toAbsolutePath().normalize();
+        return Path.of(System.getenv().getOrDefault("DATAFLOOR_HOME", "."))
+                .toAbsolutePath()
+                .normalize();
     }
 
     /** A synthetic population of {@code people} generated once into bench/target/synth-N-sSEED and reused. */
@@ -56,8 +59,11 @@ final class LinkageBenchSupport {
 
     /** Sum of the heap pools' peaks since the last reset, in MB (an upper bound of the Java heap needed). */
     static long heapPeakMb() {
-        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
-                .mapToLong(p -> p.getPeakUsage().getUsed()).sum() / (1024 * 1024);
+        return ManagementFactory.getMemoryPoolMXBeans().stream()
+                        .filter(p -> p.getType() == MemoryType.HEAP)
+                        .mapToLong(p -> p.getPeakUsage().getUsed())
+                        .sum()
+                / (1024 * 1024);
     }
 
     /** The process's peak resident set (Linux VmHWM) in MB: Java heap plus DuckDB's native memory; -1 elsewhere. */

@@ -137,24 +137,50 @@ final class LinkageSpeedBench {
             Timed full = datafloor(big, scratch);
             long heap = LinkageBenchSupport.heapPeakMb();
             long rss = LinkageBenchSupport.peakRssMb();
-            System.out.printf(Locale.ROOT, "Datafloor at %,d x %,d: %.2f s, %s; peak Java heap %,d MB, "
-                    + "peak process RSS %,d MB (DuckDB limit 2 GB)%n", records, records, full.seconds, full.evaluation, heap, rss);
+            System.out.printf(
+                    Locale.ROOT,
+                    "Datafloor at %,d x %,d: %.2f s, %s; peak Java heap %,d MB, "
+                            + "peak process RSS %,d MB (DuckDB limit 2 GB)%n",
+                    records,
+                    records,
+                    full.seconds,
+                    full.evaluation,
+                    heap,
+                    rss);
 
             // 2. Duke 1.2 and Datafloor side by side at a size Duke finishes.
             Path small = inputs(dukeRecords, scratch);
             Timed duke = duke(small, scratch, autoLookup);
-            System.out.printf(Locale.ROOT, "Duke 1.2 (%s) at %,d x %,d: %.2f s, %s%n",
-                    autoLookup ? "automatic lookup" : "lookup on name, date, CCCD; 10 hits", dukeRecords, dukeRecords, duke.seconds,
+            System.out.printf(
+                    Locale.ROOT,
+                    "Duke 1.2 (%s) at %,d x %,d: %.2f s, %s%n",
+                    autoLookup ? "automatic lookup" : "lookup on name, date, CCCD; 10 hits",
+                    dukeRecords,
+                    dukeRecords,
+                    duke.seconds,
                     duke.evaluation);
             Timed ours = dukeRecords == records ? full : datafloor(small, scratch);
-            System.out.printf(Locale.ROOT, "Datafloor at %,d x %,d: %.2f s, %s%n", dukeRecords, dukeRecords, ours.seconds,
+            System.out.printf(
+                    Locale.ROOT,
+                    "Datafloor at %,d x %,d: %.2f s, %s%n",
+                    dukeRecords,
+                    dukeRecords,
+                    ours.seconds,
                     ours.evaluation);
 
             double ratio = ours.seconds / duke.seconds;
-            System.out.printf(Locale.ROOT, "BENCH linkage-duke project=%.2fs baseline=%.2fs ratio=%.2f target=faster %s%n",
-                    ours.seconds, duke.seconds, ratio, ours.seconds < duke.seconds ? "PASS" : "FAIL");
-            System.out.printf(Locale.ROOT, "BENCH linkage-speed project=%.2fs baseline=- ratio=- target=<=60s %s%n",
-                    full.seconds, full.seconds <= 60 ? "PASS" : "FAIL");
+            System.out.printf(
+                    Locale.ROOT,
+                    "BENCH linkage-duke project=%.2fs baseline=%.2fs ratio=%.2f target=faster %s%n",
+                    ours.seconds,
+                    duke.seconds,
+                    ratio,
+                    ours.seconds < duke.seconds ? "PASS" : "FAIL");
+            System.out.printf(
+                    Locale.ROOT,
+                    "BENCH linkage-speed project=%.2fs baseline=- ratio=- target=<=60s %s%n",
+                    full.seconds,
+                    full.seconds <= 60 ? "PASS" : "FAIL");
         } finally {
             LinkageBenchSupport.deleteTree(scratch);
         }
@@ -171,9 +197,11 @@ final class LinkageSpeedBench {
         }
         Files.createDirectories(dir);
         long t0 = System.nanoTime();
-        String people = DuckDbConnections.literal(synth.resolve("civil-registry/people.csv").toString());
+        String people = DuckDbConnections.literal(
+                synth.resolve("civil-registry/people.csv").toString());
         String u = "(hash(record_id, %d) %% 1000000) / 1000000.0";
-        try (Connection db = DuckDbConnections.open(scratch, "1GB", Runtime.getRuntime().availableProcessors());
+        try (Connection db = DuckDbConnections.open(
+                        scratch, "1GB", Runtime.getRuntime().availableProcessors());
                 Statement s = db.createStatement()) {
             s.execute("CREATE TEMP TABLE base AS SELECT *, CAST(ngay_sinh AS DATE) AS d, "
                     + String.format(Locale.ROOT, u, 1) + " AS u_name, "
@@ -192,13 +220,18 @@ final class LinkageSpeedBench {
                     + "CASE WHEN u_id < 0.03 THEN NULL WHEN u_id < 0.04 AND length(so_cccd) = 12 THEN substr(so_cccd, 1, 11) "
                     + "|| CAST((CAST(substr(so_cccd, 12, 1) AS INTEGER) + 1) % 10 AS VARCHAR) ELSE so_cccd END AS so_cccd, "
                     + "CASE WHEN u_phone < 0.05 THEN NULL ELSE so_dien_thoai END AS so_dien_thoai "
-                    + "FROM base) TO " + DuckDbConnections.literal(dir.resolve("copy.csv").toString()) + " (HEADER)");
+                    + "FROM base) TO "
+                    + DuckDbConnections.literal(dir.resolve("copy.csv").toString()) + " (HEADER)");
             s.execute("COPY (SELECT 'civil-registry/people' AS source, record_id, record_id AS entity_id FROM base "
                     + "UNION ALL SELECT 'copy', 'c' || record_id, record_id FROM base) TO "
                     + DuckDbConnections.literal(dir.resolve("truth.csv").toString()) + " (HEADER)");
         }
-        System.out.printf(Locale.ROOT, "derived the noisy copy of %,d records in %.1f s (%s)%n", n,
-                LinkageBenchSupport.seconds(t0), dir);
+        System.out.printf(
+                Locale.ROOT,
+                "derived the noisy copy of %,d records in %.1f s (%s)%n",
+                n,
+                LinkageBenchSupport.seconds(t0),
+                dir);
         return synth;
     }
 
@@ -212,8 +245,16 @@ final class LinkageSpeedBench {
             double scored = LinkageBenchSupport.seconds(t0);
             long clusters = linker.cluster(THRESHOLD);
             double seconds = LinkageBenchSupport.seconds(t0);
-            System.out.printf(Locale.ROOT, "  datafloor: load %.2f s, block+train %.2f s, score %.2f s (%,d candidate pairs), "
-                    + "cluster %.2f s (%,d)%n", loaded, trained - loaded, scored - trained, candidates, seconds - scored, clusters);
+            System.out.printf(
+                    Locale.ROOT,
+                    "  datafloor: load %.2f s, block+train %.2f s, score %.2f s (%,d candidate pairs), "
+                            + "cluster %.2f s (%,d)%n",
+                    loaded,
+                    trained - loaded,
+                    scored - trained,
+                    candidates,
+                    seconds - scored,
+                    clusters);
             Evaluation evaluation = linker.evaluateClusters(synth.resolve("linkage-bench/truth.csv"));
             return new Timed(seconds, evaluation);
         }
@@ -221,12 +262,15 @@ final class LinkageSpeedBench {
 
     static Timed duke(Path synth, Path scratch, boolean autoLookup) throws Exception {
         long t0 = System.nanoTime();
-        try (Connection db = DuckDbConnections.open(scratch, "1GB", Runtime.getRuntime().availableProcessors())) {
+        try (Connection db =
+                DuckDbConnections.open(scratch, "1GB", Runtime.getRuntime().availableProcessors())) {
             Standardizers.install(db);
             // Records are streamed from DuckDB as Duke asks for them, so Duke's heap holds its index, not the inputs.
-            StreamedSource leftSource = new StreamedSource(db, synth.resolve("civil-registry/people.csv"),
-                    "TRY_CAST(ngay_sinh AS DATE)");
-            StreamedSource rightSource = new StreamedSource(db, synth.resolve("linkage-bench/copy.csv"),
+            StreamedSource leftSource =
+                    new StreamedSource(db, synth.resolve("civil-registry/people.csv"), "TRY_CAST(ngay_sinh AS DATE)");
+            StreamedSource rightSource = new StreamedSource(
+                    db,
+                    synth.resolve("linkage-bench/copy.csv"),
                     "TRY_CAST(TRY_STRPTIME(ngay_sinh, '%d/%m/%Y') AS DATE)");
 
             ConfigurationImpl config = new ConfigurationImpl();
@@ -277,8 +321,13 @@ final class LinkageSpeedBench {
             processor.close();
             double seconds = LinkageBenchSupport.seconds(t0);
             long truePairs = rightSource.rows;
-            System.out.printf(Locale.ROOT, "  duke: %,d + %,d records read, standardized and linked in %.2f s, %,d comparisons%n",
-                    leftSource.rows, rightSource.rows, seconds, processor.getComparisonCount());
+            System.out.printf(
+                    Locale.ROOT,
+                    "  duke: %,d + %,d records read, standardized and linked in %.2f s, %,d comparisons%n",
+                    leftSource.rows,
+                    rightSource.rows,
+                    seconds,
+                    processor.getComparisonCount());
             return new Timed(seconds, new Evaluation(counts[0], counts[1], truePairs - counts[0]));
         }
     }
@@ -292,7 +341,8 @@ final class LinkageSpeedBench {
 
         StreamedSource(Connection db, Path csv, String dob) {
             this.db = db;
-            this.sql = "SELECT record_id, std_name_key(ho_ten), CAST(" + dob + " AS VARCHAR), (std_cccd(so_cccd)).value, "
+            this.sql = "SELECT record_id, std_name_key(ho_ten), CAST(" + dob
+                    + " AS VARCHAR), (std_cccd(so_cccd)).value, "
                     + "std_sex(gioi_tinh), so_dien_thoai FROM read_csv(" + DuckDbConnections.literal(csv.toString())
                     + ", header = true, all_varchar = true)";
         }

@@ -80,15 +80,16 @@ final class PipelineBench {
             try (Connection duck = DuckDbConnections.open(work.resolve("spill"), "1GB", cores);
                     Statement statement = duck.createStatement()) {
                 statement.execute("COPY (SELECT * FROM read_csv(" + DuckDbConnections.literal(csv.toString())
-                        + ", header = true, all_varchar = true)) TO " + DuckDbConnections.literal(work.resolve("copy.parquet").toString())
+                        + ", header = true, all_varchar = true)) TO "
+                        + DuckDbConnections.literal(work.resolve("copy.parquet").toString())
                         + " (FORMAT parquet, COMPRESSION zstd)");
             }
             double baseline = (System.nanoTime() - baselineStart) / 1e9;
             System.out.printf("baseline: DuckDB CSV→Parquet copy: %.2f s%n", baseline);
 
             resetHeapPeaks();
-            PipelineRunner runner = new PipelineRunner(Lake.open(work.resolve("lake")), work.resolve("work"), "1GB", cores,
-                    SqlLibraries.standard());
+            PipelineRunner runner = new PipelineRunner(
+                    Lake.open(work.resolve("lake")), work.resolve("work"), "1GB", cores, SqlLibraries.standard());
             long start = System.nanoTime();
             long[] stageStart = {System.nanoTime()};
             String[] stage = {"starting"};
@@ -104,19 +105,35 @@ final class PipelineBench {
                 @Override
                 public void log(String level, String message) {}
             });
-            RunResult result = runner.run(PipelineSpecs.parse(SPEC).spec(), new PipelineRunner.RunRequest("bench", input, null,
-                    name -> "", PipelineRunner.SourceResolver.NONE, Map.of(), Instant.now()), control);
+            RunResult result = runner.run(
+                    PipelineSpecs.parse(SPEC).spec(),
+                    new PipelineRunner.RunRequest(
+                            "bench",
+                            input,
+                            null,
+                            name -> "",
+                            PipelineRunner.SourceResolver.NONE,
+                            Map.of(),
+                            Instant.now()),
+                    control);
             double project = (System.nanoTime() - start) / 1e9;
             long heap = heapPeak();
-            System.out.printf("pipeline: %,d rows in, %,d published, %,d quarantined, quality %.1f: %.2f s, peak heap %,d MB%n",
-                    result.rowsIn(), result.rowsPublished(), result.rowsQuarantined(), result.report().overallScore(), project,
+            System.out.printf(
+                    "pipeline: %,d rows in, %,d published, %,d quarantined, quality %.1f: %.2f s, peak heap %,d MB%n",
+                    result.rowsIn(),
+                    result.rowsPublished(),
+                    result.rowsQuarantined(),
+                    result.report().overallScore(),
+                    project,
                     heap / (1024 * 1024));
             double ratio = project / baseline;
             boolean pass = ratio <= 3.0 && heap <= 2L * 1024 * 1024 * 1024;
-            System.out.printf("BENCH pipeline-heap project=%dMB baseline=- ratio=- target=<=2048MB %s%n", heap / (1024 * 1024),
-                    heap <= 2L * 1024 * 1024 * 1024 ? "PASS" : "FAIL");
-            System.out.printf("BENCH pipeline project=%.2fs baseline=%.2fs ratio=%.2f target=<=3.0,heap<=2GB %s%n", project,
-                    baseline, ratio, pass ? "PASS" : "FAIL");
+            System.out.printf(
+                    "BENCH pipeline-heap project=%dMB baseline=- ratio=- target=<=2048MB %s%n",
+                    heap / (1024 * 1024), heap <= 2L * 1024 * 1024 * 1024 ? "PASS" : "FAIL");
+            System.out.printf(
+                    "BENCH pipeline project=%.2fs baseline=%.2fs ratio=%.2f target=<=3.0,heap<=2GB %s%n",
+                    project, baseline, ratio, pass ? "PASS" : "FAIL");
         } finally {
             try (Stream<Path> walk = Files.walk(work)) {
                 walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -135,7 +152,9 @@ final class PipelineBench {
 
     /** The sum of the heap pools' peaks since the reset: an upper bound of the heap the run needed. */
     private static long heapPeak() {
-        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
-                .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+        return ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == MemoryType.HEAP)
+                .mapToLong(p -> p.getPeakUsage().getUsed())
+                .sum();
     }
 }

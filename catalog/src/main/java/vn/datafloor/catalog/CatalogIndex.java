@@ -56,6 +56,7 @@ public final class CatalogIndex implements AutoCloseable {
 
     /** Most values listed per facet; the long tail (keywords, publishers) is for the search box. */
     static final int MAX_FACET_VALUES = 50;
+
     static final int MAX_LIMIT = 1000;
     /** Deeper pages are refused (empty, with the right total): they cost a sort of the whole result. */
     static final int MAX_OFFSET = 100_000;
@@ -142,7 +143,8 @@ public final class CatalogIndex implements AutoCloseable {
             } else {
                 Sort sort = CatalogSchema.sort(query.sort());
                 // No early termination: the facet collector must see every match anyway (it also gives the total).
-                var both = new MultiCollectorManager(new FacetsCollectorManager(),
+                var both = new MultiCollectorManager(
+                        new FacetsCollectorManager(),
                         new TopFieldCollectorManager(sort, pageEnd, null, Integer.MAX_VALUE));
                 Object[] results = searcher.search(lucene, both);
                 matches = (FacetsCollector) results[0];
@@ -161,8 +163,9 @@ public final class CatalogIndex implements AutoCloseable {
         }
     }
 
-    private static List<SearchResult.Hit> hits(IndexSearcher searcher, Query query, ScoreDoc[] top, int offset,
-            CatalogQuery.Sort sort) throws IOException {
+    private static List<SearchResult.Hit> hits(
+            IndexSearcher searcher, Query query, ScoreDoc[] top, int offset, CatalogQuery.Sort sort)
+            throws IOException {
         if (offset >= top.length) {
             return List.of();
         }
@@ -185,12 +188,13 @@ public final class CatalogIndex implements AutoCloseable {
         return List.copyOf(hits);
     }
 
-    private static Map<String, List<SearchResult.FacetCount>> facets(SortedSetDocValuesReaderState state,
-            FacetsCollector matches) throws IOException {
+    private static Map<String, List<SearchResult.FacetCount>> facets(
+            SortedSetDocValuesReaderState state, FacetsCollector matches) throws IOException {
         Map<String, List<SearchResult.FacetCount>> out = new LinkedHashMap<>();
         Facets counts = state == null ? null : new SortedSetDocValuesFacetCounts(state, matches);
         for (String dim : CatalogQuery.FACETS) {
-            FacetResult r = counts == null || state.getOrdRange(dim) == null ? null
+            FacetResult r = counts == null || state.getOrdRange(dim) == null
+                    ? null
                     : counts.getTopChildren(MAX_FACET_VALUES, dim);
             List<SearchResult.FacetCount> values = new ArrayList<>();
             if (r != null) {
@@ -201,7 +205,8 @@ public final class CatalogIndex implements AutoCloseable {
                 }
             }
             // Lucene already breaks ties by value; sorting again states the contract, not an accident.
-            values.sort(Comparator.comparingLong(SearchResult.FacetCount::count).reversed()
+            values.sort(Comparator.comparingLong(SearchResult.FacetCount::count)
+                    .reversed()
                     .thenComparing(SearchResult.FacetCount::value));
             out.put(dim, List.copyOf(values));
         }
@@ -302,7 +307,8 @@ public final class CatalogIndex implements AutoCloseable {
             String field = schema.facetsConfig.getDimConfig(CatalogQuery.FACETS.get(0)).indexFieldName;
             // An empty index has no facet field, and the state cannot be built without one.
             boolean hasFacets = FieldInfos.getMergedFieldInfos(reader).fieldInfo(field) != null;
-            this.facetState = hasFacets ? new DefaultSortedSetDocValuesReaderState(reader, field, schema.facetsConfig) : null;
+            this.facetState =
+                    hasFacets ? new DefaultSortedSetDocValuesReaderState(reader, field, schema.facetsConfig) : null;
         }
     }
 

@@ -11,17 +11,22 @@ import java.util.Set;
  * @param filters facet name ({@link #FACETS}) → accepted values
  * @param audiences the caller may see documents with any of these audiences; null: no restriction
  */
-public record CatalogQuery(String text, Map<String, List<String>> filters, Sort sort, int offset, int limit,
-        Set<String> audiences) {
+public record CatalogQuery(
+        String text, Map<String, List<String>> filters, Sort sort, int offset, int limit, Set<String> audiences) {
 
     /** Anyone, signed in or not. */
     public static final String PUBLIC = "public";
 
     /** Facets counted for every search, in display order. */
-    public static final List<String> FACETS = List.of("publisher", "theme", "importance", "sharing", "personal", "format",
-            "licence", "price", "keyword");
+    public static final List<String> FACETS =
+            List.of("publisher", "theme", "importance", "sharing", "personal", "format", "licence", "price", "keyword");
 
-    public enum Sort { RELEVANCE, RECENT, QUALITY, TITLE }
+    public enum Sort {
+        RELEVANCE,
+        RECENT,
+        QUALITY,
+        TITLE
+    }
 
     /**
      * Longest search text read, in characters. Only the first few dozen words count, but the analyser

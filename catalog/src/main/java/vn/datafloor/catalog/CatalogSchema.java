@@ -44,6 +44,7 @@ final class CatalogSchema {
     static final String TITLE = "title";
     /** description, descriptionEn, publisher, keywords, columns: likewise. */
     static final String BODY = "body";
+
     static final String AUDIENCE = "audience";
     static final String MODIFIED = "modified";
     static final String QUALITY = "quality";
@@ -140,7 +141,10 @@ final class CatalogSchema {
             if (q.audiences().isEmpty()) {
                 return new MatchNoDocsQuery("no audience");
             }
-            b.add(new TermInSetQuery(AUDIENCE, q.audiences().stream().map(BytesRef::new).toList()), Occur.FILTER);
+            b.add(
+                    new TermInSetQuery(
+                            AUDIENCE, q.audiences().stream().map(BytesRef::new).toList()),
+                    Occur.FILTER);
         }
         // Sorted so that equal searches build equal queries (the query cache keys on them).
         for (String dim : new TreeSet<>(q.filters().keySet())) {
@@ -182,7 +186,8 @@ final class CatalogSchema {
             if (!exact.equals(folded)) {
                 // Only when the user typed diacritics: then "bệnh" outranks "bênh". A word typed without
                 // them must not favour texts that happen to lack them too.
-                word.add(new BoostQuery(new TermQuery(new Term(TITLE, exact)), TITLE_BOOST * EXACT_BOOST), Occur.SHOULD);
+                word.add(
+                        new BoostQuery(new TermQuery(new Term(TITLE, exact)), TITLE_BOOST * EXACT_BOOST), Occur.SHOULD);
                 word.add(new BoostQuery(new TermQuery(new Term(BODY, exact)), EXACT_BOOST), Occur.SHOULD);
             }
             all.add(word.build(), Occur.MUST);

@@ -16,8 +16,7 @@ final class Text {
     /** Facet values and sort keys longer than this are cut: doc-values terms are capped at 32 KB. */
     static final int MAX_VALUE_CHARS = 256;
 
-    private Text() {
-    }
+    private Text() {}
 
     /** NFC, and eth mapped to the Vietnamese đ (ASCII folding would fold both to d, but lower-casing alone would not). */
     static String normalize(String s) {
@@ -29,12 +28,15 @@ final class Text {
     }
 
     static String mapEth(String s) {
-        return s.indexOf('\u00D0') < 0 && s.indexOf('\u00F0') < 0 ? s : s.replace('\u00D0', '\u0110').replace('\u00F0', '\u0111');
+        return s.indexOf('\u00D0') < 0 && s.indexOf('\u00F0') < 0
+                ? s
+                : s.replace('\u00D0', '\u0110').replace('\u00F0', '\u0111');
     }
 
     static boolean isMark(int codePoint) {
         int type = Character.getType(codePoint);
-        return type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK
+        return type == Character.NON_SPACING_MARK
+                || type == Character.ENCLOSING_MARK
                 || type == Character.COMBINING_SPACING_MARK;
     }
 

@@ -57,8 +57,25 @@ class CatalogIndexTest {
         }
 
         CatalogDocument build() {
-            return new CatalogDocument(id, title, titleEn, description, descriptionEn, publisher, themes, keywords, columns,
-                    importance, sharing, personal, formats, licence, priceType, modified, quality, audiences);
+            return new CatalogDocument(
+                    id,
+                    title,
+                    titleEn,
+                    description,
+                    descriptionEn,
+                    publisher,
+                    themes,
+                    keywords,
+                    columns,
+                    importance,
+                    sharing,
+                    personal,
+                    formats,
+                    licence,
+                    priceType,
+                    modified,
+                    quality,
+                    audiences);
         }
     }
 
@@ -108,9 +125,15 @@ class CatalogIndexTest {
     void dStrokeEthAndDecomposedTextAllFoldAlike() {
         index.put(doc("nfc", "Đất đai").build());
         index.put(doc("eth", "\u00D0\u1EA5t \u00F0ai quy hoạch").build()); // Ð, ð typed for Đ, đ
-        index.put(doc("nfd", Normalizer.normalize("Đất đai nông nghiệp", Normalizer.Form.NFD)).build());
+        index.put(doc("nfd", Normalizer.normalize("Đất đai nông nghiệp", Normalizer.Form.NFD))
+                .build());
 
-        for (String q : List.of("đất đai", "dat dai", "DAT DAI", "ĐẤT ĐAI", "\u00D0ất đai",
+        for (String q : List.of(
+                "đất đai",
+                "dat dai",
+                "DAT DAI",
+                "ĐẤT ĐAI",
+                "\u00D0ất đai",
                 Normalizer.normalize("đất đai", Normalizer.Form.NFD))) {
             assertThat(ids(q)).as(q).containsExactlyInAnyOrder("nfc", "eth", "nfd");
         }
@@ -124,13 +147,17 @@ class CatalogIndexTest {
         // The same title in three encodings must score alike; text typed without diacritics scores below.
         index.put(doc("nfc", "Đất đai").build());
         index.put(doc("eth", "\u00D0ất \u00F0ai").build());
-        index.put(doc("nfd", Normalizer.normalize("Đất đai", Normalizer.Form.NFD)).build());
+        index.put(
+                doc("nfd", Normalizer.normalize("Đất đai", Normalizer.Form.NFD)).build());
         index.put(doc("plain", "Dat dai").build());
 
         for (String q : List.of("đất đai", Normalizer.normalize("đất đai", Normalizer.Form.NFD), "\u00D0ất \u00F0ai")) {
             List<SearchResult.Hit> hits = index.search(text(q)).hits();
             assertThat(hits).extracting(SearchResult.Hit::id).as(q).containsExactly("eth", "nfc", "nfd", "plain");
-            assertThat(hits.subList(0, 3)).extracting(SearchResult.Hit::score).as(q).containsOnly(hits.get(0).score());
+            assertThat(hits.subList(0, 3))
+                    .extracting(SearchResult.Hit::score)
+                    .as(q)
+                    .containsOnly(hits.get(0).score());
             assertThat(hits.get(3).score()).as(q).isLessThan(hits.get(0).score());
         }
     }
@@ -164,13 +191,18 @@ class CatalogIndexTest {
         index.put(doc("benh-nang", "Danh sách bệnh").build());
         index.put(doc("benh-plain", "Danh sách benh").build());
 
-        assertThat(ids("bệnh")).containsExactly("benh-nang", "benh-hat", "benh-plain").first().isEqualTo("benh-nang");
+        assertThat(ids("bệnh"))
+                .containsExactly("benh-nang", "benh-hat", "benh-plain")
+                .first()
+                .isEqualTo("benh-nang");
         assertThat(ids("bênh")).first().isEqualTo("benh-hat");
         List<SearchResult.Hit> hits = index.search(text("bệnh")).hits();
         assertThat(hits.get(0).score()).isGreaterThan(hits.get(1).score());
         // Typed without diacritics: no text is preferred for lacking them too.
         List<SearchResult.Hit> plain = index.search(text("benh")).hits();
-        assertThat(plain).extracting(SearchResult.Hit::score).containsOnly(plain.get(0).score());
+        assertThat(plain)
+                .extracting(SearchResult.Hit::score)
+                .containsOnly(plain.get(0).score());
     }
 
     @Test
@@ -190,9 +222,30 @@ class CatalogIndexTest {
     void hostileQueriesNeverThrow() {
         index.put(doc("a", "Dân cư").build());
         index.put(doc("b", "Giá đất and or not").build());
-        List<String> hostile = new ArrayList<>(List.of("\"title:(x OR", "*", "?", "\\", "AND OR NOT", "\"dân cư",
-                "dân\" cư\"", "title:dân", "(((", ")", "+-!~^", "[a TO z]", "{}", "/regex/", "a~2", "dân*", "&& ||",
-                "\u0000\u001f", "\uD800", "\u0301\u0301", "%", "'; DROP TABLE", "<script>"));
+        List<String> hostile = new ArrayList<>(List.of(
+                "\"title:(x OR",
+                "*",
+                "?",
+                "\\",
+                "AND OR NOT",
+                "\"dân cư",
+                "dân\" cư\"",
+                "title:dân",
+                "(((",
+                ")",
+                "+-!~^",
+                "[a TO z]",
+                "{}",
+                "/regex/",
+                "a~2",
+                "dân*",
+                "&& ||",
+                "\u0000\u001f",
+                "\uD800",
+                "\u0301\u0301",
+                "%",
+                "'; DROP TABLE",
+                "<script>"));
         hostile.add("dân cư ".repeat(1400)); // 8,400 characters of real words
         hostile.add("x".repeat(10_000)); // one 10,000-character "word"
         StringBuilder many = new StringBuilder();
@@ -204,15 +257,18 @@ class CatalogIndexTest {
         for (String q : hostile) {
             for (Sort sort : Sort.values()) {
                 assertThatCode(() -> index.search(new CatalogQuery(q, null, sort, 0, 10, Set.of("public"))))
-                        .as("query %.40s sort %s", q, sort).doesNotThrowAnyException();
+                        .as("query %.40s sort %s", q, sort)
+                        .doesNotThrowAnyException();
             }
         }
         assertThat(ids("\"dân (cư* OR")).isEmpty(); // "or" is a word: every word must match
         assertThat(ids("\"dân (cư*")).containsExactly("a"); // syntax is just punctuation
         assertThat(ids("dân cư ".repeat(1400))).containsExactly("a");
         // Past the limit the text is refused before it is analysed, with a message a page can show.
-        assertThatThrownBy(() -> new CatalogQuery("dân cư ".repeat(1700), null, Sort.RELEVANCE, 0, 10, Set.of("public")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("longer than 10000");
+        assertThatThrownBy(
+                        () -> new CatalogQuery("dân cư ".repeat(1700), null, Sort.RELEVANCE, 0, 10, Set.of("public")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("longer than 10000");
         assertThat(ids("AND OR NOT")).containsExactly("b"); // words, not operators
     }
 
@@ -293,12 +349,19 @@ class CatalogIndexTest {
         assertThat(all.total()).isEqualTo(3);
         assertThat(all.hits()).hasSize(1);
         assertThat(all.facets().keySet()).containsExactlyElementsOf(CatalogQuery.FACETS);
-        assertThat(all.facets().get("theme")).containsExactly(new SearchResult.FacetCount("population", 2),
-                new SearchResult.FacetCount("health", 1), new SearchResult.FacetCount("land", 1));
-        assertThat(all.facets().get("format")).containsExactly(new SearchResult.FacetCount("CSV", 2),
-                new SearchResult.FacetCount("JSON", 1), new SearchResult.FacetCount("Parquet", 1));
+        assertThat(all.facets().get("theme"))
+                .containsExactly(
+                        new SearchResult.FacetCount("population", 2),
+                        new SearchResult.FacetCount("health", 1),
+                        new SearchResult.FacetCount("land", 1));
+        assertThat(all.facets().get("format"))
+                .containsExactly(
+                        new SearchResult.FacetCount("CSV", 2),
+                        new SearchResult.FacetCount("JSON", 1),
+                        new SearchResult.FacetCount("Parquet", 1));
         assertThat(counts(all, "personal")).isEqualTo(Map.of("no", 2L, "yes", 1L));
-        assertThat(counts(all, "price")).as("a document without a price type has no price value")
+        assertThat(counts(all, "price"))
+                .as("a document without a price type has no price value")
                 .isEqualTo(Map.of("paid", 1L, "free", 1L));
         assertThat(counts(all, "keyword")).isEqualTo(Map.of("dân số", 2L, "hộ khẩu", 1L));
 
@@ -312,7 +375,9 @@ class CatalogIndexTest {
 
         SearchResult none = index.search(text("không có gì"));
         assertThat(none.total()).isZero();
-        assertThat(none.facets()).hasSize(CatalogQuery.FACETS.size()).allSatisfy((k, v) -> assertThat(v).isEmpty());
+        assertThat(none.facets())
+                .hasSize(CatalogQuery.FACETS.size())
+                .allSatisfy((k, v) -> assertThat(v).isEmpty());
     }
 
     @Test
@@ -329,11 +394,17 @@ class CatalogIndexTest {
         List<SearchResult.FacetCount> keywords = r.facets().get("keyword");
         assertThat(keywords).hasSize(50);
         assertThat(keywords.get(0)).isEqualTo(new SearchResult.FacetCount("common", 60));
-        assertThat(keywords.subList(1, 50)).extracting(SearchResult.FacetCount::value)
-                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 49).mapToObj(i -> String.format("k%02d", i)).toList());
-        assertThat(r.facets().get("publisher")).extracting(SearchResult.FacetCount::value)
+        assertThat(keywords.subList(1, 50))
+                .extracting(SearchResult.FacetCount::value)
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 49)
+                        .mapToObj(i -> String.format("k%02d", i))
+                        .toList());
+        assertThat(r.facets().get("publisher"))
+                .extracting(SearchResult.FacetCount::value)
                 .containsExactly("Small b", "Small c", "Small a", "Big"); // 17, 17, 16, 10
-        assertThat(r.facets().get("publisher")).extracting(SearchResult.FacetCount::count).containsExactly(17L, 17L, 16L, 10L);
+        assertThat(r.facets().get("publisher"))
+                .extracting(SearchResult.FacetCount::count)
+                .containsExactly(17L, 17L, 16L, 10L);
     }
 
     // ---- audiences ------------------------------------------------------------------------------
@@ -358,13 +429,14 @@ class CatalogIndexTest {
         assertThat(counts(r, "theme")).isEqualTo(Map.of("population", 2L));
         assertThat(counts(r, "publisher")).doesNotContainKey("Bộ Công an");
 
-        SearchResult byFilter = index.search(new CatalogQuery(null, Map.of("theme", List.of("justice")), Sort.RELEVANCE,
-                0, 10, Set.of("public", "org:8")));
+        SearchResult byFilter = index.search(new CatalogQuery(
+                null, Map.of("theme", List.of("justice")), Sort.RELEVANCE, 0, 10, Set.of("public", "org:8")));
         assertThat(byFilter.total()).isZero();
 
         assertThat(ids(new CatalogQuery("dan cu", null, Sort.RELEVANCE, 0, 10, Set.of("org:7"))))
                 .containsExactlyInAnyOrder("org7", "both");
-        assertThat(ids(new CatalogQuery("dan cu", null, Sort.RELEVANCE, 0, 10, null))).hasSize(3);
+        assertThat(ids(new CatalogQuery("dan cu", null, Sort.RELEVANCE, 0, 10, null)))
+                .hasSize(3);
         SearchResult nobody = index.search(new CatalogQuery(null, null, Sort.RELEVANCE, 0, 10, Set.of()));
         assertThat(nobody.total()).isZero();
         assertThat(nobody.facets().get("theme")).isEmpty();
@@ -391,11 +463,14 @@ class CatalogIndexTest {
         e.quality = Double.NaN;
         index.putAll(List.of(a.build(), b.build(), c.build(), d.build(), e.build()));
 
-        assertThat(ids(new CatalogQuery(null, null, Sort.RECENT, 0, 10, null))).containsExactly("b", "c", "a", "e", "d");
-        assertThat(ids(new CatalogQuery(null, null, Sort.QUALITY, 0, 10, null))).containsExactly("c", "b", "d", "a", "e");
+        assertThat(ids(new CatalogQuery(null, null, Sort.RECENT, 0, 10, null)))
+                .containsExactly("b", "c", "a", "e", "d");
+        assertThat(ids(new CatalogQuery(null, null, Sort.QUALITY, 0, 10, null)))
+                .containsExactly("c", "b", "d", "a", "e");
         assertThat(ids(new CatalogQuery(null, null, Sort.TITLE, 0, 10, null))).containsExactly("d", "c", "b", "e", "a");
         // Relevance with equal scores falls back to the newest first.
-        assertThat(ids(new CatalogQuery(null, null, Sort.RELEVANCE, 0, 10, null))).containsExactly("b", "c", "a", "e", "d");
+        assertThat(ids(new CatalogQuery(null, null, Sort.RELEVANCE, 0, 10, null)))
+                .containsExactly("b", "c", "a", "e", "d");
     }
 
     @Test
@@ -410,18 +485,27 @@ class CatalogIndexTest {
 
         SearchResult page2 = index.search(new CatalogQuery("du lieu", null, Sort.RECENT, 10, 10, null));
         assertThat(page2.total()).isEqualTo(1_200);
-        assertThat(page2.hits()).extracting(SearchResult.Hit::id)
-                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 10).mapToObj(i -> String.format("d%04d", 1189 - i)).toList());
+        assertThat(page2.hits())
+                .extracting(SearchResult.Hit::id)
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 10)
+                        .mapToObj(i -> String.format("d%04d", 1189 - i))
+                        .toList());
 
-        assertThat(index.search(new CatalogQuery(null, null, Sort.TITLE, 0, 5_000, null)).hits()).hasSize(1_000);
-        assertThat(index.search(new CatalogQuery(null, null, Sort.TITLE, 0, -3, null)).hits()).isEmpty();
+        assertThat(index.search(new CatalogQuery(null, null, Sort.TITLE, 0, 5_000, null))
+                        .hits())
+                .hasSize(1_000);
+        assertThat(index.search(new CatalogQuery(null, null, Sort.TITLE, 0, -3, null))
+                        .hits())
+                .isEmpty();
         SearchResult tooDeep = index.search(new CatalogQuery(null, null, Sort.RELEVANCE, 100_001, 10, null));
         assertThat(tooDeep.hits()).isEmpty();
         assertThat(tooDeep.total()).isEqualTo(1_200);
         assertThat(counts(tooDeep, "theme")).isEqualTo(Map.of("population", 1_200L));
         SearchResult beyond = index.search(new CatalogQuery(null, null, Sort.RELEVANCE, 1_195, 10, null));
         assertThat(beyond.hits()).hasSize(5);
-        assertThat(index.search(new CatalogQuery(null, null, Sort.RELEVANCE, -5, 3, null)).hits()).hasSize(3);
+        assertThat(index.search(new CatalogQuery(null, null, Sort.RELEVANCE, -5, 3, null))
+                        .hits())
+                .hasSize(3);
         SearchResult countOnly = index.search(new CatalogQuery("so 7", null, Sort.RELEVANCE, 0, 0, null));
         assertThat(countOnly.hits()).isEmpty();
         assertThat(countOnly.total()).isEqualTo(1);
@@ -454,12 +538,15 @@ class CatalogIndexTest {
         assertThat(index.size()).isEqualTo(1);
         assertThat(ids("gia dat")).isEmpty();
 
-        index.replaceAll(List.of(doc("x", "Đăng ký doanh nghiệp").build(), doc("y", "Giá đất").build(),
+        index.replaceAll(List.of(
+                doc("x", "Đăng ký doanh nghiệp").build(),
+                doc("y", "Giá đất").build(),
                 doc("x", "Đăng ký doanh nghiệp 2025").build()));
         assertThat(index.size()).isEqualTo(2);
         assertThat(ids("khong khi")).isEmpty();
         assertThat(ids("doanh nghiep 2025")).containsExactly("x");
-        assertThat(index.search(text(null)).facets().get("theme")).containsExactly(new SearchResult.FacetCount("population", 2));
+        assertThat(index.search(text(null)).facets().get("theme"))
+                .containsExactly(new SearchResult.FacetCount("population", 2));
 
         index.replaceAll(List.of());
         assertThat(index.size()).isZero();
@@ -515,7 +602,8 @@ class CatalogIndexTest {
                         SearchResult r = index.search(text("dan cu"));
                         // replaceAll swaps 500 documents for 500 others: never a mix, never a gap.
                         assertThat(r.total()).isIn(500L, 501L);
-                        assertThat(counts(r, "theme").values()).allSatisfy(c -> assertThat(c).isEqualTo(r.total()));
+                        assertThat(counts(r, "theme").values())
+                                .allSatisfy(c -> assertThat(c).isEqualTo(r.total()));
                     }
                     return null;
                 }));

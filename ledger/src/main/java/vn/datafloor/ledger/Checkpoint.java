@@ -54,13 +54,16 @@ public record Checkpoint(String origin, long size, byte[] rootHash) {
         }
         String[] lines = body.substring(0, body.length() - 1).split("\n", -1);
         if (lines.length != 3) {
-            throw new IllegalArgumentException("malformed checkpoint: expected 3 body lines (origin, size, root hash), got "
-                    + lines.length);
+            throw new IllegalArgumentException(
+                    "malformed checkpoint: expected 3 body lines (origin, size, root hash), got " + lines.length);
         }
         String sizeText = lines[1];
-        if (sizeText.isEmpty() || sizeText.length() > 19 || !sizeText.chars().allMatch(c -> c >= '0' && c <= '9')
+        if (sizeText.isEmpty()
+                || sizeText.length() > 19
+                || !sizeText.chars().allMatch(c -> c >= '0' && c <= '9')
                 || (sizeText.length() > 1 && sizeText.charAt(0) == '0')) {
-            throw new IllegalArgumentException("malformed checkpoint: tree size is not a canonical decimal: '" + sizeText + "'");
+            throw new IllegalArgumentException(
+                    "malformed checkpoint: tree size is not a canonical decimal: '" + sizeText + "'");
         }
         long size;
         try {
@@ -79,7 +82,10 @@ public record Checkpoint(String origin, long size, byte[] rootHash) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Checkpoint c && c.size == size && c.origin.equals(origin) && Arrays.equals(c.rootHash, rootHash);
+        return o instanceof Checkpoint c
+                && c.size == size
+                && c.origin.equals(origin)
+                && Arrays.equals(c.rootHash, rootHash);
     }
 
     @Override
@@ -89,6 +95,7 @@ public record Checkpoint(String origin, long size, byte[] rootHash) {
 
     @Override
     public String toString() {
-        return "Checkpoint[origin=" + origin + ", size=" + size + ", rootHash=" + HexFormat.of().formatHex(rootHash) + "]";
+        return "Checkpoint[origin=" + origin + ", size=" + size + ", rootHash="
+                + HexFormat.of().formatHex(rootHash) + "]";
     }
 }

@@ -33,8 +33,8 @@ final class CheckpointLog implements AutoCloseable {
     }
 
     static CheckpointLog open(Path dir) throws IOException {
-        FileChannel ch = FileChannel.open(dir.resolve(FILE),
-                StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel ch = FileChannel.open(
+                dir.resolve(FILE), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             List<SignedCheckpoint> all = new ArrayList<>();
             Records.Reader r = new Records.Reader(ch, 0);
@@ -49,7 +49,8 @@ final class CheckpointLog implements AutoCloseable {
                 ch.truncate(torn.offset);
                 ch.force(true);
             } catch (IllegalArgumentException e) {
-                throw new IOException("checkpoints: record " + all.size() + " is not a checkpoint: " + e.getMessage(), e);
+                throw new IOException(
+                        "checkpoints: record " + all.size() + " is not a checkpoint: " + e.getMessage(), e);
             }
             return new CheckpointLog(ch, all, r.offset());
         } catch (IOException | RuntimeException e) {

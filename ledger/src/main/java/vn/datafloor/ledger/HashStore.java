@@ -28,6 +28,7 @@ final class HashStore implements PerfectHashes, AutoCloseable {
     private static final int HASH = MerkleProofs.HASH_SIZE;
     /** Completed 2 MiB stretches of the lower levels are memory-mapped so proofs avoid a syscall per hash. */
     private static final int SEGMENT_SHIFT = 16;
+
     private static final long SEGMENT_BYTES = (long) HASH << SEGMENT_SHIFT;
 
     private final Path dir;
@@ -215,8 +216,11 @@ final class HashStore implements PerfectHashes, AutoCloseable {
         if (level < fs.length && fs[level] != null) {
             return fs[level];
         }
-        FileChannel ch = FileChannel.open(dir.resolve(fileName(level)),
-                StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel ch = FileChannel.open(
+                dir.resolve(fileName(level)),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
         FileChannel[] grown = Arrays.copyOf(fs, Math.max(fs.length, level + 1));
         grown[level] = ch;
         files = grown;

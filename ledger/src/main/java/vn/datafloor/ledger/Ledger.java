@@ -71,8 +71,8 @@ public final class Ledger implements AutoCloseable {
     private final Thread writer;
     private final Object syncLock = new Object();
     private final ArrayDeque<Written> unsynced = new ArrayDeque<>(); // guarded by syncLock
-    private long writtenEnd;    // guarded by syncLock: end of the last group the writer finished
-    private long syncStarted;   // guarded by syncLock: highest writtenEnd a force has been started for
+    private long writtenEnd; // guarded by syncLock: end of the last group the writer finished
+    private long syncStarted; // guarded by syncLock: highest writtenEnd a force has been started for
     private boolean writerDone; // guarded by syncLock
     private final List<Thread> syncers = new ArrayList<>();
     private final LinkedBlockingQueue<List<Written>> toAck = new LinkedBlockingQueue<>();
@@ -85,15 +85,21 @@ public final class Ledger implements AutoCloseable {
     private long idxFlushed;
     private final MessageDigest md = MerkleProofs.newSha256();
 
-    private record Request(List<byte[]> entries, CompletableFuture<Long> done) {
-    }
+    private record Request(List<byte[]> entries, CompletableFuture<Long> done) {}
 
     /** A group written to the page cache, waiting for the force that makes it durable. */
-    private record Written(long endCount, List<Request> requests, long[] firsts) {
-    }
+    private record Written(long endCount, List<Request> requests, long[] firsts) {}
 
-    private Ledger(Path dir, FileChannel lockChannel, FileLock lock, FileChannel entries, FileChannel index,
-            HashStore hashes, CheckpointLog checkpoints, long size, long dataEnd) {
+    private Ledger(
+            Path dir,
+            FileChannel lockChannel,
+            FileLock lock,
+            FileChannel entries,
+            FileChannel index,
+            HashStore hashes,
+            CheckpointLog checkpoints,
+            long size,
+            long dataEnd) {
         this.dir = dir;
         this.lockChannel = lockChannel;
         this.lock = lock;
@@ -124,7 +130,8 @@ public final class Ledger implements AutoCloseable {
      */
     public static Ledger open(Path dir) throws IOException {
         Files.createDirectories(dir);
-        FileChannel lockChannel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel lockChannel =
+                FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock;
         try {
             lock = lockChannel.tryLock();
@@ -142,16 +149,17 @@ public final class Ledger implements AutoCloseable {
             opened.add(checkpoints);
             Optional<SignedCheckpoint> latest = checkpoints.latest();
             long published = latest.map(c -> c.checkpoint().size()).orElse(0L);
-            FileChannel entries = FileChannel.open(dir.resolve(ENTRIES),
-                    StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileChannel entries = FileChannel.open(
+                    dir.resolve(ENTRIES), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             opened.add(entries);
-            FileChannel index = FileChannel.open(dir.resolve(INDEX),
-                    StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileChannel index = FileChannel.open(
+                    dir.resolve(INDEX), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             opened.add(index);
 
             // Derived files were forced before the latest checkpoint was signed, so that prefix is
             // safe to reuse; anything past it may be missing or stale after a crash.
-            long trusted = published > 0 && index.size() >= published * 8 && HashStore.covers(dir, published) ? published : 0;
+            long trusted =
+                    published > 0 && index.size() >= published * 8 && HashStore.covers(dir, published) ? published : 0;
             long dataStart = trusted == 0 ? 0 : readLong(index, (trusted - 1) * 8);
             if (dataStart > entries.size()) {
                 throw new IOException(ENTRIES + " is shorter than its index says for the published checkpoint at size "
@@ -167,7 +175,10 @@ public final class Ledger implements AutoCloseable {
                 throw new IOException(ENTRIES + " holds " + recovered + " entries but checkpoint size " + published
                         + " was published; entries were lost or damaged, run LedgerVerifier");
             }
-            if (published > 0 && !MessageDigest.isEqual(ledger.rootHash(published), latest.get().checkpoint().rootHash())) {
+            if (published > 0
+                    && !MessageDigest.isEqual(
+                            ledger.rootHash(published),
+                            latest.get().checkpoint().rootHash())) {
                 throw new IOException("tree root at size " + published
                         + " does not match the latest published checkpoint; run LedgerVerifier");
             }
@@ -202,8 +213,10 @@ public final class Ledger implements AutoCloseable {
         } catch (Records.BadRecord torn) {
             // Appends are acknowledged only after a force, so a bad record can only be the unacknowledged
             // tail of the last batch before a crash.
-            LOG.log(System.Logger.Level.WARNING, ENTRIES + ": truncating torn tail of "
-                    + (entries.size() - torn.offset) + " bytes (" + torn.getMessage() + ")");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    ENTRIES + ": truncating torn tail of " + (entries.size() - torn.offset) + " bytes ("
+                            + torn.getMessage() + ")");
             entries.truncate(torn.offset);
             entries.force(true);
         }
@@ -260,7 +273,9 @@ public final class Ledger implements AutoCloseable {
                     + "it may or may not have been written");
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
-            throw c instanceof IOException io ? new IOException(io.getMessage(), io) : new IOException("append failed", c);
+            throw c instanceof IOException io
+                    ? new IOException(io.getMessage(), io)
+                    : new IOException("append failed", c);
         }
     }
 
@@ -503,7 +518,8 @@ public final class Ledger implements AutoCloseable {
             Records.readFully(entries, rec, start);
             int len = rec.getInt(0);
             if (len != rec.capacity() - Records.OVERHEAD) {
-                throw new IOException(ENTRIES + ": entry " + index + " at offset " + start + " disagrees with " + INDEX);
+                throw new IOException(
+                        ENTRIES + ": entry " + index + " at offset " + start + " disagrees with " + INDEX);
             }
             byte[] payload = new byte[len];
             rec.get(4, payload);
@@ -567,11 +583,13 @@ public final class Ledger implements AutoCloseable {
             if (prev.isPresent()) {
                 Checkpoint p = prev.get().checkpoint();
                 if (n < p.size()) {
-                    throw new LedgerConsistencyException("tree size " + n + " is smaller than published checkpoint size " + p.size());
+                    throw new LedgerConsistencyException(
+                            "tree size " + n + " is smaller than published checkpoint size " + p.size());
                 }
                 boolean consistent = p.size() == 0
                         ? MessageDigest.isEqual(p.rootHash(), MerkleProofs.emptyRoot())
-                        : MerkleProofs.verifyConsistency(p.size(), n, consistencyProof(p.size(), n), p.rootHash(), root);
+                        : MerkleProofs.verifyConsistency(
+                                p.size(), n, consistencyProof(p.size(), n), p.rootHash(), root);
                 if (!consistent) {
                     throw new LedgerConsistencyException("tree at size " + n
                             + " is not consistent with the published checkpoint at size " + p.size());
@@ -650,7 +668,11 @@ public final class Ledger implements AutoCloseable {
                 }
             }
         }
-        try (lockChannel; checkpoints; entries; index; hashes) {
+        try (lockChannel;
+                checkpoints;
+                entries;
+                index;
+                hashes) {
             if (failure == null) {
                 index.force(false);
                 hashes.force();

@@ -30,8 +30,7 @@ public final class LedgerVerifier {
     private static final int HASH = MerkleProofs.HASH_SIZE;
     private static final Pattern LEVEL_FILE = Pattern.compile("level-(\\d{2})\\.hash");
 
-    private LedgerVerifier() {
-    }
+    private LedgerVerifier() {}
 
     private static final class Problem extends Exception {
         Problem(String message) {
@@ -53,7 +52,8 @@ public final class LedgerVerifier {
         } catch (IOException e) {
             return new VerificationReport(false, st.entries, st.checkpointsChecked, "I/O error: " + e);
         } catch (IllegalArgumentException e) {
-            return new VerificationReport(false, st.entries, st.checkpointsChecked, "invalid verifier key: " + e.getMessage());
+            return new VerificationReport(
+                    false, st.entries, st.checkpointsChecked, "invalid verifier key: " + e.getMessage());
         }
     }
 
@@ -78,7 +78,9 @@ public final class LedgerVerifier {
                         if (Files.size(f) != 0) {
                             throw new Problem(name + ": lock file should be empty but has " + Files.size(f) + " bytes");
                         }
-                    } else if (!name.equals(Ledger.ENTRIES) && !name.equals(Ledger.INDEX) && !name.equals(CheckpointLog.FILE)) {
+                    } else if (!name.equals(Ledger.ENTRIES)
+                            && !name.equals(Ledger.INDEX)
+                            && !name.equals(CheckpointLog.FILE)) {
                         throw new Problem(name + ": unexpected file in ledger directory");
                     }
                 }
@@ -90,7 +92,8 @@ public final class LedgerVerifier {
             scan(dir, levels, cps);
         }
 
-        private List<Checkpoint> readCheckpoints(Path file, Optional<NoteVerifier> verifier) throws IOException, Problem {
+        private List<Checkpoint> readCheckpoints(Path file, Optional<NoteVerifier> verifier)
+                throws IOException, Problem {
             List<Checkpoint> out = new ArrayList<>();
             if (!Files.exists(file)) {
                 return out;
@@ -125,23 +128,28 @@ public final class LedgerVerifier {
                             throw new Problem(where + ": signature does not verify with the given key");
                         }
                     } else {
-                        // Without the key, at least require one well-formed signature line and the same signer throughout.
+                        // Without the key, at least require one well-formed signature line and the same signer
+                        // throughout.
                         String first = sigs.lines().findFirst().orElse("");
                         String[] f = first.startsWith(NoteKeys.SIGNATURE_PREFIX)
-                                ? first.substring(NoteKeys.SIGNATURE_PREFIX.length()).split(" ", -1) : new String[0];
+                                ? first.substring(NoteKeys.SIGNATURE_PREFIX.length())
+                                        .split(" ", -1)
+                                : new String[0];
                         byte[] sig = f.length == 2 ? decode(f[1]) : null;
                         if (sig == null || sig.length != 68) {
                             throw new Problem(where + ": no well-formed Ed25519 signature line");
                         }
                         String signer = f[0] + "+" + java.util.HexFormat.of().formatHex(sig, 0, 4);
                         if (signerLine != null && !signerLine.equals(signer)) {
-                            throw new Problem(where + ": signed by " + signer + " but earlier checkpoints by " + signerLine);
+                            throw new Problem(
+                                    where + ": signed by " + signer + " but earlier checkpoints by " + signerLine);
                         }
                         signerLine = signer;
                     }
                     if (!out.isEmpty() && cp.size() < out.get(out.size() - 1).size()) {
-                        throw new Problem(where + ": tree size " + cp.size() + " is smaller than the previous checkpoint's "
-                                + out.get(out.size() - 1).size());
+                        throw new Problem(
+                                where + ": tree size " + cp.size() + " is smaller than the previous checkpoint's "
+                                        + out.get(out.size() - 1).size());
                     }
                     out.add(cp);
                 }
@@ -167,7 +175,8 @@ public final class LedgerVerifier {
                 }
                 Stream[] levels = new Stream[64];
                 for (var e : levelFiles.entrySet()) {
-                    levels[e.getKey()] = new Stream(e.getValue().getFileName().toString(), Files.newInputStream(e.getValue()));
+                    levels[e.getKey()] =
+                            new Stream(e.getValue().getFileName().toString(), Files.newInputStream(e.getValue()));
                     toClose.add(levels[e.getKey()].in);
                 }
                 byte[][] frontier = new byte[64][];
@@ -188,7 +197,8 @@ public final class LedgerVerifier {
                         break;
                     }
                     String where = "entry #" + entries + " (" + Ledger.ENTRIES + " offset " + at + ")";
-                    byte[] end = java.nio.ByteBuffer.allocate(8).putLong(r.offset()).array();
+                    byte[] end =
+                            java.nio.ByteBuffer.allocate(8).putLong(r.offset()).array();
                     if (idx == null) {
                         throw new Problem(Ledger.INDEX + ": missing");
                     }
@@ -212,8 +222,9 @@ public final class LedgerVerifier {
                     }
                 }
                 if (nextCp < cps.size()) {
-                    throw new Problem(CheckpointLog.FILE + ": checkpoint #" + nextCp + " has size " + cps.get(nextCp).size()
-                            + " but " + Ledger.ENTRIES + " holds only " + entries + " entries");
+                    throw new Problem(CheckpointLog.FILE + ": checkpoint #" + nextCp + " has size "
+                            + cps.get(nextCp).size() + " but " + Ledger.ENTRIES + " holds only " + entries
+                            + " entries");
                 }
                 if (idx == null && entries > 0) {
                     throw new Problem(Ledger.INDEX + ": missing");
@@ -242,7 +253,8 @@ public final class LedgerVerifier {
             }
         }
 
-        private void expect(Stream[] levels, int level, byte[] hash, long index, String where) throws IOException, Problem {
+        private void expect(Stream[] levels, int level, byte[] hash, long index, String where)
+                throws IOException, Problem {
             if (levels[level] == null) {
                 throw new Problem(HashStore.fileName(level) + ": missing (needed from " + where + ")");
             }
@@ -283,8 +295,8 @@ public final class LedgerVerifier {
         void expect(byte[] want, long index, String from) throws IOException, Problem {
             byte[] got = in.readNBytes(want.length);
             if (got.length < want.length) {
-                throw new Problem(name + ": ends at offset " + (offset + got.length) + ", record #" + index + " missing ("
-                        + "needed for " + from + ")");
+                throw new Problem(name + ": ends at offset " + (offset + got.length) + ", record #" + index
+                        + " missing (" + "needed for " + from + ")");
             }
             if (!Arrays.equals(got, want)) {
                 throw new Problem(name + ": record #" + index + " at offset " + offset + " does not match " + from);

@@ -23,8 +23,7 @@ public final class MerkleProofs {
     // MessageDigest is not thread-safe and getInstance is comparatively slow on hot proof paths.
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(MerkleProofs::newSha256);
 
-    private MerkleProofs() {
-    }
+    private MerkleProofs() {}
 
     static MessageDigest newSha256() {
         try {

@@ -9,10 +9,10 @@ final class NoteKeys {
 
     /** C2SP signed-note signature type for Ed25519. */
     static final byte ALG_ED25519 = 0x01;
+
     static final String SIGNATURE_PREFIX = "\u2014 ";
 
-    private NoteKeys() {
-    }
+    private NoteKeys() {}
 
     /** C2SP signed-note: key ID = SHA-256(key name ‖ 0x0A ‖ signature type ‖ public key)[:4]. */
     static byte[] keyId(String name, byte[] publicKey) {

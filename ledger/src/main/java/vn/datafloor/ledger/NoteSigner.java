@@ -70,16 +70,20 @@ public final class NoteSigner {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("JDK without Ed25519", e);
         }
-        String pem = pem("PRIVATE KEY", pair.getPrivate().getEncoded()) + pem("PUBLIC KEY", pair.getPublic().getEncoded());
+        String pem = pem("PRIVATE KEY", pair.getPrivate().getEncoded())
+                + pem("PUBLIC KEY", pair.getPublic().getEncoded());
         if (keyFile.getParent() != null) {
             Files.createDirectories(keyFile.getParent());
         }
         boolean posix = keyFile.getFileSystem().supportedFileAttributeViews().contains("posix");
         FileAttribute<?>[] attrs = posix
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+                ? new FileAttribute<?>[] {
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))
+                }
                 : new FileAttribute<?>[0];
         // CREATE_NEW so the key exists with restricted permissions from its first byte.
-        try (var ch = Files.newByteChannel(keyFile, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attrs)) {
+        try (var ch = Files.newByteChannel(
+                keyFile, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attrs)) {
             ch.write(java.nio.ByteBuffer.wrap(pem.getBytes(StandardCharsets.US_ASCII)));
         }
         return new NoteSigner(keyName, pair.getPrivate(), rawPublicKey(pair.getPublic()));
@@ -95,7 +99,7 @@ public final class NoteSigner {
             switch (m.group(1)) {
                 case "PRIVATE KEY" -> pkcs8 = der;
                 case "PUBLIC KEY" -> x509 = der;
-                default -> { }
+                default -> {}
             }
         }
         if (pkcs8 == null || x509 == null) {
@@ -138,7 +142,8 @@ public final class NoteSigner {
         byte[] typed = new byte[33];
         typed[0] = NoteKeys.ALG_ED25519;
         System.arraycopy(publicKey, 0, typed, 1, 32);
-        return keyName + "+" + HexFormat.of().formatHex(keyId) + "+" + Base64.getEncoder().encodeToString(typed);
+        return keyName + "+" + HexFormat.of().formatHex(keyId) + "+"
+                + Base64.getEncoder().encodeToString(typed);
     }
 
     /**
@@ -153,7 +158,8 @@ public final class NoteSigner {
         byte[] keyAndSig = new byte[4 + sig.length];
         System.arraycopy(keyId, 0, keyAndSig, 0, 4);
         System.arraycopy(sig, 0, keyAndSig, 4, sig.length);
-        return body + "\n" + NoteKeys.SIGNATURE_PREFIX + keyName + " " + Base64.getEncoder().encodeToString(keyAndSig) + "\n";
+        return body + "\n" + NoteKeys.SIGNATURE_PREFIX + keyName + " "
+                + Base64.getEncoder().encodeToString(keyAndSig) + "\n";
     }
 
     private byte[] signRaw(byte[] message) {

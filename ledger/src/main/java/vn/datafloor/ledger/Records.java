@@ -17,8 +17,7 @@ final class Records {
     /** Far above anything a ledger entry should be; bounds what a corrupt length field can make us allocate. */
     static final int MAX_PAYLOAD = 64 << 20;
 
-    private Records() {
-    }
+    private Records() {}
 
     static int crc(byte[] payload) {
         CRC32C crc = new CRC32C();

@@ -11,8 +11,7 @@ import java.util.List;
  */
 final class TreeMath {
 
-    private TreeMath() {
-    }
+    private TreeMath() {}
 
     /** The largest power of two strictly less than n (n ≥ 2): the RFC's split point k. */
     static long split(long n) {

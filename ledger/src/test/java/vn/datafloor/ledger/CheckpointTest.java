@@ -30,7 +30,8 @@ class CheckpointTest {
     @Test
     void bodyIsTheC2spCheckpointFormatAndParsesBack() {
         Checkpoint cp = new Checkpoint("example.com/log", 42, root(7));
-        assertThat(cp.body()).isEqualTo("example.com/log\n42\n" + Base64.getEncoder().encodeToString(root(7)) + "\n");
+        assertThat(cp.body())
+                .isEqualTo("example.com/log\n42\n" + Base64.getEncoder().encodeToString(root(7)) + "\n");
         assertThat(Checkpoint.parse(cp.body())).isEqualTo(cp);
     }
 
@@ -42,7 +43,8 @@ class CheckpointTest {
         assertThatThrownBy(() -> Checkpoint.parse("origin\n-1\n" + r + "\n")).hasMessageContaining("decimal");
         assertThatThrownBy(() -> Checkpoint.parse("origin\n1\nnot base64!\n")).hasMessageContaining("base64");
         assertThatThrownBy(() -> Checkpoint.parse("origin\n1\nAAAA\n")).hasMessageContaining("32 bytes");
-        assertThatThrownBy(() -> Checkpoint.parse("origin\n1\n" + r + "\nextra\n")).hasMessageContaining("3 body lines");
+        assertThatThrownBy(() -> Checkpoint.parse("origin\n1\n" + r + "\nextra\n"))
+                .hasMessageContaining("3 body lines");
         assertThatThrownBy(() -> Checkpoint.parse("\n1\n" + r + "\n")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Checkpoint.parse("origin\n99999999999999999999\n" + r + "\n"))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -68,7 +70,8 @@ class CheckpointTest {
         byte[] id = Arrays.copyOf(md.digest(), 4);
         assertThat(parts[1]).isEqualTo(HexFormat.of().formatHex(id));
         String sigLine = note.substring(note.lastIndexOf('\u2014'));
-        byte[] keyAndSig = Base64.getDecoder().decode(sigLine.substring(sigLine.lastIndexOf(' ') + 1).strip());
+        byte[] keyAndSig = Base64.getDecoder()
+                .decode(sigLine.substring(sigLine.lastIndexOf(' ') + 1).strip());
         assertThat(keyAndSig).hasSize(68);
         assertThat(Arrays.copyOf(keyAndSig, 4)).isEqualTo(id);
 
@@ -96,7 +99,8 @@ class CheckpointTest {
         NoteSigner b = NoteSigner.loadOrCreate(keyFile, "log");
         assertThat(b.verifierKey()).isEqualTo(a.verifierKey());
         assertThat(b.keyName()).isEqualTo("log");
-        assertThatThrownBy(() -> NoteSigner.loadOrCreate(dir.resolve("x.key"), "bad name")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> NoteSigner.loadOrCreate(dir.resolve("x.key"), "bad name"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -105,7 +109,8 @@ class CheckpointTest {
         assertThatThrownBy(() -> NoteVerifier.fromVerifierKey("log+abc")).isInstanceOf(IllegalArgumentException.class);
         String wrongId = good.replaceFirst("\\+[0-9a-f]{8}\\+", "+00000000+");
         assertThatThrownBy(() -> NoteVerifier.fromVerifierKey(wrongId)).hasMessageContaining("key ID");
-        assertThatThrownBy(() -> NoteVerifier.fromVerifierKey(good.replace("log+", "other+"))).hasMessageContaining("key ID");
+        assertThatThrownBy(() -> NoteVerifier.fromVerifierKey(good.replace("log+", "other+")))
+                .hasMessageContaining("key ID");
     }
 
     @Test
@@ -124,8 +129,13 @@ class CheckpointTest {
             assertThat(verifier.verify(first.note())).isTrue();
             assertThat(second.checkpoint().size()).isEqualTo(17);
             assertThat(second.checkpoint().rootHash()).isEqualTo(l.rootHash(17));
-            assertThat(MerkleProofs.verifyConsistency(10, 17, l.consistencyProof(10, 17),
-                    first.checkpoint().rootHash(), second.checkpoint().rootHash())).isTrue();
+            assertThat(MerkleProofs.verifyConsistency(
+                            10,
+                            17,
+                            l.consistencyProof(10, 17),
+                            first.checkpoint().rootHash(),
+                            second.checkpoint().rootHash()))
+                    .isTrue();
         }
         try (Ledger l = Ledger.open(ledgerDir)) {
             assertThat(l.latestCheckpoint()).contains(second);
@@ -143,12 +153,14 @@ class CheckpointTest {
             Checkpoint forked = new Checkpoint("o", 5, root(3));
             l.checkpointLog().append(new SignedCheckpoint(forked, signer.sign(forked.body())));
             assertThatThrownBy(() -> l.publishCheckpoint(signer, "o"))
-                    .isInstanceOf(LedgerConsistencyException.class).hasMessageContaining("not consistent");
+                    .isInstanceOf(LedgerConsistencyException.class)
+                    .hasMessageContaining("not consistent");
             // A checkpoint claiming more than the tree holds: the tree would appear to shrink.
             Checkpoint ahead = new Checkpoint("o", 9, l.rootHash(5));
             l.checkpointLog().append(new SignedCheckpoint(ahead, signer.sign(ahead.body())));
             assertThatThrownBy(() -> l.publishCheckpoint(signer, "o"))
-                    .isInstanceOf(LedgerConsistencyException.class).hasMessageContaining("smaller");
+                    .isInstanceOf(LedgerConsistencyException.class)
+                    .hasMessageContaining("smaller");
             assertThat(l.checkpoints()).hasSize(3);
         }
         // The planted contradiction is also caught on reopen.
@@ -158,7 +170,8 @@ class CheckpointTest {
     @Test
     void signedCheckpointMustCarryItsBody() {
         Checkpoint cp = new Checkpoint("o", 1, root(1));
-        assertThatThrownBy(() -> new SignedCheckpoint(cp, "o\n2\nAAAA\n\n")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new SignedCheckpoint(cp, "o\n2\nAAAA\n\n"))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThat(Set.of(cp)).contains(new Checkpoint("o", 1, root(1)));
     }
 }

@@ -21,7 +21,8 @@ public final class CrashAppender {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         int threads = Integer.parseInt(args[1]);
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream out =
+                new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
         Ledger ledger = Ledger.open(dir);
         NoteSigner signer = NoteSigner.loadOrCreate(dir.resolveSibling("crash.key"), "crash-test");
         synchronized (out) {

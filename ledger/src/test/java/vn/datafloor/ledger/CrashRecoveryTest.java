@@ -38,20 +38,27 @@ class CrashRecoveryTest {
         long lastMax = -1;
         for (int it = 0; it < ITERATIONS; it++) {
             Path err = tmp.resolve("stderr-" + it + ".txt");
-            Process p = new ProcessBuilder(java, "-Xmx128m", "-cp", cp, CrashAppender.class.getName(), dir.toString(), "4")
+            Process p = new ProcessBuilder(
+                            java, "-Xmx128m", "-cp", cp, CrashAppender.class.getName(), dir.toString(), "4")
                     .redirectError(err.toFile())
                     .start();
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader in =
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String ready = in.readLine();
-                assertThat(ready).as("child did not open the ledger; stderr: %s", readQuietly(err)).startsWith("ready ");
+                assertThat(ready)
+                        .as("child did not open the ledger; stderr: %s", readQuietly(err))
+                        .startsWith("ready ");
                 long sizeAtOpen = Long.parseLong(ready.substring(6));
-                assertThat(sizeAtOpen).as("iteration %d reopened with fewer entries than were acknowledged", it)
+                assertThat(sizeAtOpen)
+                        .as("iteration %d reopened with fewer entries than were acknowledged", it)
                         .isGreaterThan(lastMax);
                 int killAfter = rnd.nextInt(250);
                 int seen = 0;
                 while (seen < killAfter) {
                     String line = in.readLine();
-                    assertThat(line).as("child ended early; stderr: %s", readQuietly(err)).isNotNull();
+                    assertThat(line)
+                            .as("child ended early; stderr: %s", readQuietly(err))
+                            .isNotNull();
                     if (record(line, acked)) {
                         seen++;
                     }
@@ -77,11 +84,13 @@ class CrashRecoveryTest {
             }
             long n = l.size();
             long i = n / 3;
-            assertThat(MerkleProofs.verifyInclusion(i, n, MerkleProofs.leafHash(l.entry(i)), l.inclusionProof(i, n),
-                    l.rootHash(n))).isTrue();
+            assertThat(MerkleProofs.verifyInclusion(
+                            i, n, MerkleProofs.leafHash(l.entry(i)), l.inclusionProof(i, n), l.rootHash(n)))
+                    .isTrue();
         }
         assertThat(acked.size()).isGreaterThan(ITERATIONS * 50);
-        String vkey = NoteSigner.loadOrCreate(tmp.resolve("crash.key"), "crash-test").verifierKey();
+        String vkey =
+                NoteSigner.loadOrCreate(tmp.resolve("crash.key"), "crash-test").verifierKey();
         VerificationReport report = LedgerVerifier.verify(dir, Optional.of(vkey));
         assertThat(report.firstProblem()).isNull();
         assertThat(report.checkpointsChecked()).isPositive();

@@ -25,7 +25,8 @@ class InclusionCheckTest {
 
             InclusionCheck good = InclusionCheck.of(3, 7, leaf, proof, root);
             assertThat(good.valid()).isTrue();
-            assertThat(good.computedRoot()).hasValueSatisfying(r -> assertThat(r).isEqualTo(root));
+            assertThat(good.computedRoot())
+                    .hasValueSatisfying(r -> assertThat(r).isEqualTo(root));
             assertThat(good.describe()).startsWith("verified against root ");
 
             byte[] otherRoot = ledger.rootHash(6);
@@ -33,14 +34,17 @@ class InclusionCheckTest {
             assertThat(bad.valid()).isFalse();
             assertThat(bad.expectedRoot()).isEqualTo(otherRoot);
             assertThat(bad.computedRoot()).hasValueSatisfying(r -> assertThat(r).isEqualTo(root));
-            assertThat(bad.describe()).contains("expected root " + java.util.HexFormat.of().formatHex(otherRoot))
+            assertThat(bad.describe())
+                    .contains("expected root " + java.util.HexFormat.of().formatHex(otherRoot))
                     .contains("computed root " + java.util.HexFormat.of().formatHex(root));
 
             InclusionCheck malformed = InclusionCheck.of(3, 7, leaf, proof.subList(0, 1), root);
             assertThat(malformed.valid()).isFalse();
             assertThat(malformed.computedRoot()).isEmpty();
-            assertThat(malformed.problem()).hasValueSatisfying(p -> assertThat(p).contains("shorter"));
-            assertThat(MerkleProofs.verifyInclusion(3, 7, leaf, proof.subList(0, 1), root)).isFalse();
+            assertThat(malformed.problem())
+                    .hasValueSatisfying(p -> assertThat(p).contains("shorter"));
+            assertThat(MerkleProofs.verifyInclusion(3, 7, leaf, proof.subList(0, 1), root))
+                    .isFalse();
         }
     }
 }

@@ -24,29 +24,36 @@ class KnownAnswerTest {
 
     static Path vectors() {
         // Tests run with cwd = ledger/; the repo root is its parent.
-        Path dir = Path.of("").toAbsolutePath().getParent().resolve("../shared/testdata/merkle").normalize();
-        Assumptions.assumeTrue(Files.isDirectory(dir), "../shared/testdata/merkle not found: known-answer vectors skipped");
+        Path dir = Path.of("")
+                .toAbsolutePath()
+                .getParent()
+                .resolve("../shared/testdata/merkle")
+                .normalize();
+        Assumptions.assumeTrue(
+                Files.isDirectory(dir), "../shared/testdata/merkle not found: known-answer vectors skipped");
         return dir;
     }
 
     @TestFactory
     Stream<DynamicTest> inclusionVectors() throws IOException {
-        return cases(vectors().resolve("inclusion")).map(f -> DynamicTest.dynamicTest(name(f), () -> {
-            Map<String, Object> v = json(f);
-            boolean ok = MerkleProofs.verifyInclusion(num(v, "leafIdx"), num(v, "treeSize"), b64(v, "leafHash"),
-                    hashes(v), b64(v, "root"));
-            assertThat(ok).as("%s: %s", f, v.get("desc")).isEqualTo(!(Boolean) v.get("wantErr"));
-        }));
+        return cases(vectors().resolve("inclusion"))
+                .map(f -> DynamicTest.dynamicTest(name(f), () -> {
+                    Map<String, Object> v = json(f);
+                    boolean ok = MerkleProofs.verifyInclusion(
+                            num(v, "leafIdx"), num(v, "treeSize"), b64(v, "leafHash"), hashes(v), b64(v, "root"));
+                    assertThat(ok).as("%s: %s", f, v.get("desc")).isEqualTo(!(Boolean) v.get("wantErr"));
+                }));
     }
 
     @TestFactory
     Stream<DynamicTest> consistencyVectors() throws IOException {
-        return cases(vectors().resolve("consistency")).map(f -> DynamicTest.dynamicTest(name(f), () -> {
-            Map<String, Object> v = json(f);
-            boolean ok = MerkleProofs.verifyConsistency(num(v, "size1"), num(v, "size2"), hashes(v), b64(v, "root1"),
-                    b64(v, "root2"));
-            assertThat(ok).as("%s: %s", f, v.get("desc")).isEqualTo(!(Boolean) v.get("wantErr"));
-        }));
+        return cases(vectors().resolve("consistency"))
+                .map(f -> DynamicTest.dynamicTest(name(f), () -> {
+                    Map<String, Object> v = json(f);
+                    boolean ok = MerkleProofs.verifyConsistency(
+                            num(v, "size1"), num(v, "size2"), hashes(v), b64(v, "root1"), b64(v, "root2"));
+                    assertThat(ok).as("%s: %s", f, v.get("desc")).isEqualTo(!(Boolean) v.get("wantErr"));
+                }));
     }
 
     /** The vectors' reference tree: our own proofs for it must be exactly the happy-path proofs. */
@@ -54,13 +61,16 @@ class KnownAnswerTest {
     void ourProofsEqualTheHappyPathVectors() throws IOException {
         List<byte[]> leaves = Reference.referenceLeaves();
         int checked = 0;
-        for (Path f : cases(vectors()).filter(p -> p.getFileName().toString().equals("happy-path.json")).toList()) {
+        for (Path f : cases(vectors())
+                .filter(p -> p.getFileName().toString().equals("happy-path.json"))
+                .toList()) {
             Map<String, Object> v = json(f);
             List<byte[]> got;
             if (v.containsKey("leafIdx")) {
                 int size = (int) num(v, "treeSize");
                 got = TreeMath.inclusionProof(Reference.perfect(leaves.subList(0, size)), num(v, "leafIdx"), size);
-                assertThat(TreeMath.rangeHash(Reference.perfect(leaves.subList(0, size)), 0, size)).isEqualTo(b64(v, "root"));
+                assertThat(TreeMath.rangeHash(Reference.perfect(leaves.subList(0, size)), 0, size))
+                        .isEqualTo(b64(v, "root"));
             } else if (v.containsKey("size1")) {
                 int size2 = (int) num(v, "size2");
                 got = TreeMath.consistencyProof(Reference.perfect(leaves.subList(0, size2)), num(v, "size1"), size2);
@@ -89,14 +99,18 @@ class KnownAnswerTest {
         List<byte[]> leaves = Reference.referenceLeaves();
         for (int n = 0; n <= 8; n++) {
             assertThat(HexFormat.of().formatHex(TreeMath.rangeHash(Reference.perfect(leaves.subList(0, n)), 0, n)))
-                    .as("size %d", n).isEqualTo(want[n]);
-            assertThat(HexFormat.of().formatHex(Reference.mth(leaves.subList(0, n)))).isEqualTo(want[n]);
+                    .as("size %d", n)
+                    .isEqualTo(want[n]);
+            assertThat(HexFormat.of().formatHex(Reference.mth(leaves.subList(0, n))))
+                    .isEqualTo(want[n]);
         }
     }
 
     private static Stream<Path> cases(Path dir) throws IOException {
-        return Files.walk(dir).filter(p -> p.toString().endsWith(".json"))
-                .filter(p -> !p.toString().contains("subtree")).sorted();
+        return Files.walk(dir)
+                .filter(p -> p.toString().endsWith(".json"))
+                .filter(p -> !p.toString().contains("subtree"))
+                .sorted();
     }
 
     private static String name(Path f) {
@@ -119,6 +133,11 @@ class KnownAnswerTest {
 
     private static List<byte[]> hashes(Map<String, Object> v) {
         Object p = v.get("proof");
-        return p == null ? List.of() : ((List<?>) p).stream().map(s -> Base64.getDecoder().decode((String) s)).toList();
+        return p == null
+                ? List.of()
+                : ((List<?>) p)
+                        .stream()
+                                .map(s -> Base64.getDecoder().decode((String) s))
+                                .toList();
     }
 }

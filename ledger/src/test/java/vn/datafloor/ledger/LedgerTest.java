@@ -101,7 +101,8 @@ class LedgerTest {
             for (Future<List<long[]>> f : results) {
                 for (long[] r : f.get()) {
                     assertThat(seen.add(r[2])).isTrue();
-                    assertThat(new String(l.entry(r[2]), StandardCharsets.UTF_8)).isEqualTo(r[0] + ":" + r[1]);
+                    assertThat(new String(l.entry(r[2]), StandardCharsets.UTF_8))
+                            .isEqualTo(r[0] + ":" + r[1]);
                 }
             }
             pool.shutdown();
@@ -155,12 +156,17 @@ class LedgerTest {
             for (int i = 0; i < 5; i++) {
                 l.append(bytes("e" + i));
             }
-            assertThatThrownBy(() -> l.entry(5)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("out of range");
+            assertThatThrownBy(() -> l.entry(5))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("out of range");
             assertThatThrownBy(() -> l.entry(-1)).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> l.rootHash(6)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("5 entries");
+            assertThatThrownBy(() -> l.rootHash(6))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("5 entries");
             assertThatThrownBy(() -> l.inclusionProof(5, 5)).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> l.inclusionProof(0, 6)).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> l.consistencyProof(4, 3)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> l.consistencyProof(4, 3))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("from <= to");
             assertThatThrownBy(() -> l.consistencyProof(0, 3)).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> l.consistencyProof(2, 6)).isInstanceOf(IllegalArgumentException.class);
@@ -171,7 +177,9 @@ class LedgerTest {
     @Test
     void aSecondOpenOfTheSameDirectoryIsRefused() throws IOException {
         try (Ledger l = Ledger.open(dir)) {
-            assertThatThrownBy(() -> Ledger.open(dir)).isInstanceOf(IOException.class).hasMessageContaining("already open");
+            assertThatThrownBy(() -> Ledger.open(dir))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("already open");
         }
         Ledger.open(dir).close();
     }
@@ -194,7 +202,8 @@ class LedgerTest {
         }
         // A crash mid-write leaves half a record; a crash before the derived writes leaves them short.
         Files.write(dir.resolve(Ledger.ENTRIES), new byte[] {0, 0, 0, 50, 1, 2, 3}, StandardOpenOption.APPEND);
-        try (var ch = java.nio.channels.FileChannel.open(dir.resolve(HashStore.fileName(0)), StandardOpenOption.WRITE)) {
+        try (var ch =
+                java.nio.channels.FileChannel.open(dir.resolve(HashStore.fileName(0)), StandardOpenOption.WRITE)) {
             ch.truncate(10 * 32);
         }
         try (var ch = java.nio.channels.FileChannel.open(dir.resolve(Ledger.INDEX), StandardOpenOption.WRITE)) {
@@ -241,8 +250,14 @@ class LedgerTest {
                 for (int k = 0; k < 2000; k++) {
                     long i = rnd.nextInt((int) n);
                     long size = i + 1 + rnd.nextInt((int) (n - i));
-                    assertThat(MerkleProofs.verifyInclusion(i, size, MerkleProofs.leafHash(leaves.get((int) i)),
-                            l.inclusionProof(i, size), l.rootHash(size))).as("%d in %d", i, size).isTrue();
+                    assertThat(MerkleProofs.verifyInclusion(
+                                    i,
+                                    size,
+                                    MerkleProofs.leafHash(leaves.get((int) i)),
+                                    l.inclusionProof(i, size),
+                                    l.rootHash(size)))
+                            .as("%d in %d", i, size)
+                            .isTrue();
                 }
             }
         }

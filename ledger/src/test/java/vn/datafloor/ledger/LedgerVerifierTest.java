@@ -17,6 +17,7 @@ class LedgerVerifierTest {
 
     @TempDir
     Path tmp;
+
     Path dir;
     String vkey;
 
@@ -62,8 +63,12 @@ class LedgerVerifierTest {
                 Files.write(f, damaged);
                 for (Optional<String> key : List.of(Optional.of(vkey), Optional.<String>empty())) {
                     VerificationReport r = LedgerVerifier.verify(dir, key);
-                    assertThat(r.ok()).as("flip %s@%d (key %s)", f.getFileName(), pos, key.isPresent()).isFalse();
-                    assertThat(r.firstProblem()).as("flip %s@%d", f.getFileName(), pos).contains(f.getFileName().toString());
+                    assertThat(r.ok())
+                            .as("flip %s@%d (key %s)", f.getFileName(), pos, key.isPresent())
+                            .isFalse();
+                    assertThat(r.firstProblem())
+                            .as("flip %s@%d", f.getFileName(), pos)
+                            .contains(f.getFileName().toString());
                 }
                 flips++;
             }
@@ -92,12 +97,16 @@ class LedgerVerifierTest {
 
         VerificationReport r = LedgerVerifier.verify(dir, Optional.of(vkey));
         assertThat(r.ok()).isFalse();
-        assertThat(r.firstProblem()).contains("entry #30").contains(Ledger.ENTRIES).contains("level-00.hash");
+        assertThat(r.firstProblem())
+                .contains("entry #30")
+                .contains(Ledger.ENTRIES)
+                .contains("level-00.hash");
     }
 
     @Test
     void checkpointsFromAnotherKeyAreRejectedWhenTheKeyIsGiven() throws IOException {
-        String otherKey = NoteSigner.loadOrCreate(tmp.resolve("other.key"), "test-log").verifierKey();
+        String otherKey =
+                NoteSigner.loadOrCreate(tmp.resolve("other.key"), "test-log").verifierKey();
         VerificationReport r = LedgerVerifier.verify(dir, Optional.of(otherKey));
         assertThat(r.ok()).isFalse();
         assertThat(r.firstProblem()).contains("checkpoints").contains("signature");
@@ -110,7 +119,9 @@ class LedgerVerifierTest {
         Files.write(level1, java.util.Arrays.copyOf(original, original.length - 32));
         assertThat(LedgerVerifier.verify(dir, Optional.empty()).firstProblem()).contains("level-01.hash");
         Files.write(level1, java.util.Arrays.copyOf(original, original.length + 32));
-        assertThat(LedgerVerifier.verify(dir, Optional.empty()).firstProblem()).contains("level-01.hash").contains("trailing");
+        assertThat(LedgerVerifier.verify(dir, Optional.empty()).firstProblem())
+                .contains("level-01.hash")
+                .contains("trailing");
         Files.write(level1, original);
         Files.writeString(dir.resolve("stray.txt"), "x");
         assertThat(LedgerVerifier.verify(dir, Optional.empty()).firstProblem()).contains("stray.txt");

@@ -15,8 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ProofBruteForceTest {
 
     static final int N = 64;
+
     @TempDir
     static Path dir;
+
     static Ledger ledger;
     static List<byte[]> leaves = Reference.leaves(N);
 
@@ -46,17 +48,23 @@ class ProofBruteForceTest {
             byte[] root = ledger.rootHash(n);
             for (int i = 0; i < n; i++) {
                 List<byte[]> proof = ledger.inclusionProof(i, n);
-                assertThat(proof).as("PATH(%d, D[%d])", i, n).containsExactlyElementsOf(Reference.path(i, leaves.subList(0, n)));
+                assertThat(proof)
+                        .as("PATH(%d, D[%d])", i, n)
+                        .containsExactlyElementsOf(Reference.path(i, leaves.subList(0, n)));
                 byte[] leafHash = MerkleProofs.leafHash(leaves.get(i));
-                assertThat(MerkleProofs.verifyInclusion(i, n, leafHash, proof, root)).isTrue();
+                assertThat(MerkleProofs.verifyInclusion(i, n, leafHash, proof, root))
+                        .isTrue();
                 // The same proof must not vouch for a neighbouring index or a different leaf.
                 if (n > 1) {
-                    assertThat(MerkleProofs.verifyInclusion((i + 1) % n, n, leafHash, proof, root)).isFalse();
+                    assertThat(MerkleProofs.verifyInclusion((i + 1) % n, n, leafHash, proof, root))
+                            .isFalse();
                 }
-                assertThat(MerkleProofs.verifyInclusion(i, n, MerkleProofs.leafHash(("x" + i).getBytes()), proof, root)).isFalse();
+                assertThat(MerkleProofs.verifyInclusion(i, n, MerkleProofs.leafHash(("x" + i).getBytes()), proof, root))
+                        .isFalse();
                 for (int c = 0; c < proof.size(); c++) {
                     List<byte[]> bad = flipped(proof, c);
-                    assertThat(MerkleProofs.verifyInclusion(i, n, leafHash, bad, root)).isFalse();
+                    assertThat(MerkleProofs.verifyInclusion(i, n, leafHash, bad, root))
+                            .isFalse();
                 }
             }
         }
@@ -70,17 +78,24 @@ class ProofBruteForceTest {
                 byte[] root1 = ledger.rootHash(m);
                 List<byte[]> proof = ledger.consistencyProof(m, n);
                 if (m < n) {
-                    assertThat(proof).as("PROOF(%d, D[%d])", m, n).containsExactlyElementsOf(Reference.proof(m, leaves.subList(0, n)));
+                    assertThat(proof)
+                            .as("PROOF(%d, D[%d])", m, n)
+                            .containsExactlyElementsOf(Reference.proof(m, leaves.subList(0, n)));
                 } else {
                     assertThat(proof).isEmpty();
                 }
-                assertThat(MerkleProofs.verifyConsistency(m, n, proof, root1, root2)).as("%d->%d", m, n).isTrue();
+                assertThat(MerkleProofs.verifyConsistency(m, n, proof, root1, root2))
+                        .as("%d->%d", m, n)
+                        .isTrue();
                 for (int c = 0; c < proof.size(); c++) {
-                    assertThat(MerkleProofs.verifyConsistency(m, n, flipped(proof, c), root1, root2)).isFalse();
+                    assertThat(MerkleProofs.verifyConsistency(m, n, flipped(proof, c), root1, root2))
+                            .isFalse();
                 }
                 if (m < n) {
-                    assertThat(MerkleProofs.verifyConsistency(m, n, proof, root2, root1)).isFalse();
-                    assertThat(MerkleProofs.verifyConsistency(m, n, proof.subList(0, proof.size() - 1), root1, root2)).isFalse();
+                    assertThat(MerkleProofs.verifyConsistency(m, n, proof, root2, root1))
+                            .isFalse();
+                    assertThat(MerkleProofs.verifyConsistency(m, n, proof.subList(0, proof.size() - 1), root1, root2))
+                            .isFalse();
                 }
             }
         }

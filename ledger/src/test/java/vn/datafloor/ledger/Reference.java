@@ -9,13 +9,13 @@ import java.util.Map;
 /** RFC 9162 §2.1 definitions written as literally as possible, to check the optimised code against. */
 final class Reference {
 
-    private Reference() {
-    }
+    private Reference() {}
 
     static List<byte[]> referenceLeaves() {
         List<byte[]> out = new ArrayList<>();
-        for (String h : new String[] {"", "00", "10", "2021", "3031", "40414243", "5051525354555657",
-            "606162636465666768696a6b6c6d6e6f"}) {
+        for (String h : new String[] {
+            "", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"
+        }) {
             out.add(HexFormat.of().parseHex(h));
         }
         return out;
@@ -92,7 +92,8 @@ final class Reference {
             long lo = index << level;
             long hi = lo + (1L << level);
             if (hi > d.size()) {
-                throw new IllegalArgumentException("no perfect subtree " + level + "/" + index + " in " + d.size() + " leaves");
+                throw new IllegalArgumentException(
+                        "no perfect subtree " + level + "/" + index + " in " + d.size() + " leaves");
             }
             return cache.computeIfAbsent(level + "/" + index, k -> mth(d.subList((int) lo, (int) hi)));
         };

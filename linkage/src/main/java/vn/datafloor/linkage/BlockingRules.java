@@ -39,7 +39,9 @@ final class BlockingRules {
 
     /** Whether the rule mentions a column of this name on either side. */
     static boolean mentions(String rule, String column) {
-        return Pattern.compile("(?i)(?<![\\w.])[lr]\\.\"?" + Pattern.quote(column) + "\\b").matcher(rule).find();
+        return Pattern.compile("(?i)(?<![\\w.])[lr]\\.\"?" + Pattern.quote(column) + "\\b")
+                .matcher(rule)
+                .find();
     }
 
     private static boolean onlyLeft(String s) {
@@ -87,9 +89,12 @@ final class BlockingRules {
                 depth++;
             } else if (!quoted && c == ')') {
                 depth--;
-            } else if (!quoted && depth == 0 && upper.startsWith(keyword, i)
+            } else if (!quoted
+                    && depth == 0
+                    && upper.startsWith(keyword, i)
                     && (i == 0 || Character.isWhitespace(s.charAt(i - 1)))
-                    && i + keyword.length() < s.length() && Character.isWhitespace(s.charAt(i + keyword.length()))) {
+                    && i + keyword.length() < s.length()
+                    && Character.isWhitespace(s.charAt(i + keyword.length()))) {
                 parts.add(s.substring(start, i));
                 start = i + keyword.length();
             }

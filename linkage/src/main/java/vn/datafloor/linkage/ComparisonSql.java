@@ -18,7 +18,6 @@ final class ComparisonSql {
         return "CAST(" + value + " AS DOUBLE)";
     }
 
-
     static final int NULL_LEVEL = -1;
 
     private ComparisonSql() {}
@@ -27,11 +26,18 @@ final class ComparisonSql {
     static String gamma(Comparison comparison) {
         String a = "l." + identifier(comparison.column());
         String b = "r." + identifier(comparison.column());
-        StringBuilder sql = new StringBuilder("CASE WHEN ").append(a).append(" IS NULL OR ").append(b)
-                .append(" IS NULL THEN ").append(NULL_LEVEL);
+        StringBuilder sql = new StringBuilder("CASE WHEN ")
+                .append(a)
+                .append(" IS NULL OR ")
+                .append(b)
+                .append(" IS NULL THEN ")
+                .append(NULL_LEVEL);
         List<Level> levels = comparison.levels();
         for (int i = 0; i < levels.size(); i++) {
-            sql.append(" WHEN coalesce(").append(condition(levels.get(i), a, b)).append(", false) THEN ").append(i);
+            sql.append(" WHEN coalesce(")
+                    .append(condition(levels.get(i), a, b))
+                    .append(", false) THEN ")
+                    .append(i);
         }
         return sql.append(" ELSE ").append(levels.size()).append(" END").toString();
     }
@@ -56,17 +62,21 @@ final class ComparisonSql {
             case LEVENSHTEIN -> "levenshtein(" + sa + ", " + sb + ") <= " + (int) level.parameter();
             case DAMERAU_LEVENSHTEIN -> "damerau_levenshtein(" + sa + ", " + sb + ") <= " + (int) level.parameter();
             // Exactly one of year, month, day differs: a typo in one part of the date.
-            case DATE_ONE_COMPONENT -> "((year(" + da + ") <> year(" + db + "))::INTEGER + (month(" + da + ") <> month("
-                    + db + "))::INTEGER + (day(" + da + ") <> day(" + db + "))::INTEGER) = 1";
+            case DATE_ONE_COMPONENT ->
+                "((year(" + da + ") <> year(" + db + "))::INTEGER + (month(" + da + ") <> month(" + db
+                        + "))::INTEGER + (day(" + da + ") <> day(" + db + "))::INTEGER) = 1";
             // 05/03 read as 03/05: the commonest date error between dd/MM and MM/dd systems.
-            case DATE_DAY_MONTH_SWAPPED -> "(year(" + da + ") = year(" + db + ") AND month(" + da + ") = day(" + db
-                    + ") AND day(" + da + ") = month(" + db + "))";
+            case DATE_DAY_MONTH_SWAPPED ->
+                "(year(" + da + ") = year(" + db + ") AND month(" + da + ") = day(" + db + ") AND day(" + da
+                        + ") = month(" + db + "))";
             case DATE_SAME_YEAR -> "year(" + da + ") = year(" + db + ")";
-            case NUMBER_WITHIN -> "abs(TRY_CAST(" + a + " AS DOUBLE) - TRY_CAST(" + b + " AS DOUBLE)) <= " + level.parameter();
+            case NUMBER_WITHIN ->
+                "abs(TRY_CAST(" + a + " AS DOUBLE) - TRY_CAST(" + b + " AS DOUBLE)) <= " + level.parameter();
             case ID_ONE_DIGIT -> "(length(" + sa + ") = length(" + sb + ") AND hamming(" + sa + ", " + sb + ") = 1)";
             // Two neighbours swapped: two positions differ and one transposition repairs them.
-            case ID_TRANSPOSITION -> "(length(" + sa + ") = length(" + sb + ") AND hamming(" + sa + ", " + sb
-                    + ") = 2 AND damerau_levenshtein(" + sa + ", " + sb + ") = 1)";
+            case ID_TRANSPOSITION ->
+                "(length(" + sa + ") = length(" + sb + ") AND hamming(" + sa + ", " + sb
+                        + ") = 2 AND damerau_levenshtein(" + sa + ", " + sb + ") = 1)";
             case SQL -> "(" + level.sql() + ")";
         };
     }

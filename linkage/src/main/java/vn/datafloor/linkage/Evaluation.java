@@ -24,7 +24,14 @@ public record Evaluation(long truePositives, long falsePositives, long falseNega
 
     @Override
     public String toString() {
-        return String.format(java.util.Locale.ROOT, "precision %.4f recall %.4f F1 %.4f (tp %d, fp %d, fn %d)",
-                precision(), recall(), f1(), truePositives, falsePositives, falseNegatives);
+        return String.format(
+                java.util.Locale.ROOT,
+                "precision %.4f recall %.4f F1 %.4f (tp %d, fp %d, fn %d)",
+                precision(),
+                recall(),
+                f1(),
+                truePositives,
+                falsePositives,
+                falseNegatives);
     }
 }

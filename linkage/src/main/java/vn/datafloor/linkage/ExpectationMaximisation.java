@@ -27,8 +27,14 @@ final class ExpectationMaximisation {
     private final int maxIterations;
     private final double tolerance;
 
-    ExpectationMaximisation(Connection db, List<Comparison> comparisons, List<Integer> used, String ruleColumn,
-            double[][] u, int maxIterations, double tolerance) {
+    ExpectationMaximisation(
+            Connection db,
+            List<Comparison> comparisons,
+            List<Integer> used,
+            String ruleColumn,
+            double[][] u,
+            int maxIterations,
+            double tolerance) {
         this.db = db;
         this.comparisons = comparisons;
         this.used = used;
@@ -77,7 +83,8 @@ final class ExpectationMaximisation {
                 sums[c] = new double[m[c].length];
             }
             double newLambda = lambda;
-            try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(iterationSql(m, lambda))) {
+            try (Statement s = db.createStatement();
+                    ResultSet rs = s.executeQuery(iterationSql(m, lambda))) {
                 while (rs.next()) {
                     int c = rs.getInt(1);
                     if (c < 0) {
@@ -123,20 +130,32 @@ final class ExpectationMaximisation {
      */
     private String iterationSql(double[][] m, double lambda) {
         // Literals as DOUBLE: DuckDB would type "0.1234…" as a narrow DECIMAL and overflow on a larger branch.
-        StringBuilder weight = new StringBuilder().append(ComparisonSql.dbl(Math.log(lambda / (1 - lambda)) / Math.log(2)));
+        StringBuilder weight =
+                new StringBuilder().append(ComparisonSql.dbl(Math.log(lambda / (1 - lambda)) / Math.log(2)));
         for (int c : used) {
             weight.append(" + CASE ").append(ComparisonSql.gammaColumn(comparisons.get(c)));
             for (int k = 0; k < m[c].length; k++) {
-                weight.append(" WHEN ").append(k).append(" THEN ").append(ComparisonSql.dbl(Math.log(m[c][k] / u[c][k]) / Math.log(2)));
+                weight.append(" WHEN ")
+                        .append(k)
+                        .append(" THEN ")
+                        .append(ComparisonSql.dbl(Math.log(m[c][k] / u[c][k]) / Math.log(2)));
             }
             weight.append(" ELSE 0.0 END");
         }
         StringBuilder sql = new StringBuilder("WITH p AS (SELECT *, n / (1.0 + pow(2.0, -(")
-                .append(weight).append("))) AS np FROM em_patterns) ");
+                .append(weight)
+                .append("))) AS np FROM em_patterns) ");
         for (int c : used) {
             String g = ComparisonSql.gammaColumn(comparisons.get(c));
-            sql.append("SELECT ").append(c).append(" AS c, ").append(g).append(" AS level, sum(np) AS mass FROM p WHERE ")
-                    .append(g).append(" >= 0 GROUP BY ").append(g).append(" UNION ALL ");
+            sql.append("SELECT ")
+                    .append(c)
+                    .append(" AS c, ")
+                    .append(g)
+                    .append(" AS level, sum(np) AS mass FROM p WHERE ")
+                    .append(g)
+                    .append(" >= 0 GROUP BY ")
+                    .append(g)
+                    .append(" UNION ALL ");
         }
         return sql.append("SELECT -1, -1, sum(np) / sum(n) FROM p").toString();
     }

@@ -33,7 +33,11 @@ public record LinkageModel(
      * Deduplicate one input; link two inputs to each other (pairs across them only); or link and
      * deduplicate two or more inputs at once (pairs within and across all of them).
      */
-    public enum Mode { DEDUPE, LINK, LINK_AND_DEDUPE }
+    public enum Mode {
+        DEDUPE,
+        LINK,
+        LINK_AND_DEDUPE
+    }
 
     /**
      * One input table. {@code columns} maps each column the comparisons use to a SQL expression
@@ -81,9 +85,17 @@ public record LinkageModel(
     }
 
     public enum LevelKind {
-        EXACT, JARO_WINKLER, LEVENSHTEIN, DAMERAU_LEVENSHTEIN,
-        DATE_ONE_COMPONENT, DATE_DAY_MONTH_SWAPPED, DATE_SAME_YEAR,
-        NUMBER_WITHIN, ID_ONE_DIGIT, ID_TRANSPOSITION, SQL
+        EXACT,
+        JARO_WINKLER,
+        LEVENSHTEIN,
+        DAMERAU_LEVENSHTEIN,
+        DATE_ONE_COMPONENT,
+        DATE_DAY_MONTH_SWAPPED,
+        DATE_SAME_YEAR,
+        NUMBER_WITHIN,
+        ID_ONE_DIGIT,
+        ID_TRANSPOSITION,
+        SQL
     }
 
     /**
@@ -110,8 +122,15 @@ public record LinkageModel(
         }
 
         public Training withDeterministicRules(List<String> rules) {
-            return new Training(List.copyOf(rules), deterministicRecall, uSamplePairs, seed, maxIterations, tolerance,
-                    emBlockingRules, labelledPairs);
+            return new Training(
+                    List.copyOf(rules),
+                    deterministicRecall,
+                    uSamplePairs,
+                    seed,
+                    maxIterations,
+                    tolerance,
+                    emBlockingRules,
+                    labelledPairs);
         }
     }
 
@@ -197,7 +216,8 @@ public record LinkageModel(
         }
 
         public LinkageModel build() {
-            return new LinkageModel(name, mode, inputs, blockingRules, comparisons, training, clustering, maxPairsPerRule);
+            return new LinkageModel(
+                    name, mode, inputs, blockingRules, comparisons, training, clustering, maxPairsPerRule);
         }
     }
 
@@ -214,8 +234,8 @@ public record LinkageModel(
             throw new LinkageException("mode link needs exactly two inputs, found " + inputs.size());
         }
         if (mode == Mode.LINK_AND_DEDUPE && inputs.size() < 2) {
-            throw new LinkageException("mode link_and_dedupe needs two or more inputs, found " + inputs.size()
-                    + "; use dedupe for one");
+            throw new LinkageException(
+                    "mode link_and_dedupe needs two or more inputs, found " + inputs.size() + "; use dedupe for one");
         }
         Set<String> names = new java.util.HashSet<>();
         for (Input input : inputs) {
@@ -230,7 +250,8 @@ public record LinkageModel(
             throw new LinkageException("At least one comparison is needed");
         }
         for (Comparison c : comparisons) {
-            if (!IDENTIFIER.matcher(c.name()).matches() || !IDENTIFIER.matcher(c.column()).matches()) {
+            if (!IDENTIFIER.matcher(c.name()).matches()
+                    || !IDENTIFIER.matcher(c.column()).matches()) {
                 throw new LinkageException("Comparison names and columns must be plain identifiers: " + c.name());
             }
         }
@@ -241,6 +262,7 @@ public record LinkageModel(
 
     /** Longest config read, in characters. */
     static final int MAX_CONFIG_CHARS = 256 * 1024;
+
     static final int MAX_NESTING_DEPTH = 20;
 
     /** Reads a model from a YAML file; relative input paths are resolved against the file's folder. */
@@ -272,7 +294,17 @@ public record LinkageModel(
             throw new LinkageException("Not valid YAML: " + e.getMessage(), e);
         }
         Map<String, Object> top = map(root, "the config");
-        known(top, "the config", "name", "mode", "inputs", "blocking", "comparisons", "training", "clustering", "limits");
+        known(
+                top,
+                "the config",
+                "name",
+                "mode",
+                "inputs",
+                "blocking",
+                "comparisons",
+                "training",
+                "clustering",
+                "limits");
 
         Mode mode = switch (text(top, "mode", "dedupe").toLowerCase(Locale.ROOT)) {
             case "dedupe" -> Mode.DEDUPE;
@@ -300,8 +332,12 @@ public record LinkageModel(
                     columns.put(k, String.valueOf(v));
                 });
             }
-            inputs.add(new Input(text(in, "name", "input" + inputs.size()), resolved, format,
-                    required(in, "id", "an input"), Map.copyOf(columns)));
+            inputs.add(new Input(
+                    text(in, "name", "input" + inputs.size()),
+                    resolved,
+                    format,
+                    required(in, "id", "an input"),
+                    Map.copyOf(columns)));
         }
 
         List<String> blocking = strings(top.get("blocking"), "blocking");
@@ -322,8 +358,17 @@ public record LinkageModel(
         }
 
         Map<String, Object> t = top.get("training") == null ? Map.of() : map(top.get("training"), "training");
-        known(t, "training", "deterministic_rules", "deterministic_recall", "u_sample_pairs", "seed",
-                "max_iterations", "tolerance", "em_blocking_rules", "labelled_pairs");
+        known(
+                t,
+                "training",
+                "deterministic_rules",
+                "deterministic_recall",
+                "u_sample_pairs",
+                "seed",
+                "max_iterations",
+                "tolerance",
+                "em_blocking_rules",
+                "labelled_pairs");
         Path labelled = null;
         if (t.get("labelled_pairs") != null) {
             String file = String.valueOf(t.get("labelled_pairs"));
@@ -331,13 +376,17 @@ public record LinkageModel(
         }
         Training defaults = Training.defaults();
         Training training = new Training(
-                t.get("deterministic_rules") == null ? List.of() : strings(t.get("deterministic_rules"), "deterministic_rules"),
+                t.get("deterministic_rules") == null
+                        ? List.of()
+                        : strings(t.get("deterministic_rules"), "deterministic_rules"),
                 number(t, "deterministic_recall", defaults.deterministicRecall()),
                 (long) number(t, "u_sample_pairs", defaults.uSamplePairs()),
                 (long) number(t, "seed", defaults.seed()),
                 (int) number(t, "max_iterations", defaults.maxIterations()),
                 number(t, "tolerance", defaults.tolerance()),
-                t.get("em_blocking_rules") == null ? List.of() : strings(t.get("em_blocking_rules"), "em_blocking_rules"),
+                t.get("em_blocking_rules") == null
+                        ? List.of()
+                        : strings(t.get("em_blocking_rules"), "em_blocking_rules"),
                 labelled);
         if (training.deterministicRecall() <= 0 || training.deterministicRecall() > 1) {
             throw new LinkageException("training.deterministic_recall must be in (0, 1]");
@@ -346,13 +395,16 @@ public record LinkageModel(
         Map<String, Object> cl = top.get("clustering") == null ? Map.of() : map(top.get("clustering"), "clustering");
         known(cl, "clustering", "threshold", "conflicting_id", "tolerate_id_typo");
         Object conflicting = cl.get("conflicting_id");
-        Clustering clustering = new Clustering(number(cl, "threshold", DEFAULT_THRESHOLD),
-                conflicting == null ? null : String.valueOf(conflicting), Boolean.TRUE.equals(cl.get("tolerate_id_typo")));
+        Clustering clustering = new Clustering(
+                number(cl, "threshold", DEFAULT_THRESHOLD),
+                conflicting == null ? null : String.valueOf(conflicting),
+                Boolean.TRUE.equals(cl.get("tolerate_id_typo")));
 
         Map<String, Object> limits = top.get("limits") == null ? Map.of() : map(top.get("limits"), "limits");
         known(limits, "limits", "max_pairs_per_rule");
-        return new LinkageModel(text(top, "name", "linkage"), mode, inputs, blocking, comparisons, training,
-                clustering, (long) number(limits, "max_pairs_per_rule", DEFAULT_MAX_PAIRS_PER_RULE));
+        return new LinkageModel(
+                text(top, "name", "linkage"), mode, inputs, blocking, comparisons, training, clustering, (long)
+                        number(limits, "max_pairs_per_rule", DEFAULT_MAX_PAIRS_PER_RULE));
     }
 
     /** A level is a bare kind ("exact") or a one-key mapping ("jaro_winkler: 0.9", "exact: {term_frequency: true}"). */
@@ -366,18 +418,25 @@ public record LinkageModel(
             kindName = String.valueOf(e.getKey());
             argument = e.getValue();
         } else {
-            throw new LinkageException("A level is a kind such as exact, or a one-key mapping such as jaro_winkler: 0.9; got " + o);
+            throw new LinkageException(
+                    "A level is a kind such as exact, or a one-key mapping such as jaro_winkler: 0.9; got " + o);
         }
         LevelKind kind;
         try {
             kind = LevelKind.valueOf(kindName.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new LinkageException("Unknown level kind " + kindName + "; known: "
-                    + java.util.Arrays.stream(LevelKind.values()).map(k -> k.name().toLowerCase(Locale.ROOT)).toList());
+                    + java.util.Arrays.stream(LevelKind.values())
+                            .map(k -> k.name().toLowerCase(Locale.ROOT))
+                            .toList());
         }
         return switch (kind) {
-            case EXACT -> new Level(kind, 0, argument instanceof Map<?, ?> opts
-                    && Boolean.TRUE.equals(opts.get("term_frequency")), null);
+            case EXACT ->
+                new Level(
+                        kind,
+                        0,
+                        argument instanceof Map<?, ?> opts && Boolean.TRUE.equals(opts.get("term_frequency")),
+                        null);
             case JARO_WINKLER, LEVENSHTEIN, DAMERAU_LEVENSHTEIN, NUMBER_WITHIN -> {
                 if (!(argument instanceof Number n)) {
                     throw new LinkageException("Level " + kindName + " needs a number, e.g. " + kindName + ": 0.9");

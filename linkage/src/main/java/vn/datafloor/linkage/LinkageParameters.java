@@ -14,10 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Saved next to the model as JSON so prediction can reuse them without retraining.
  */
 public record LinkageParameters(
-        String model,
-        double lambda,
-        List<ComparisonParameters> comparisons,
-        List<EmRun> training) {
+        String model, double lambda, List<ComparisonParameters> comparisons, List<EmRun> training) {
 
     public record ComparisonParameters(String name, List<LevelParameters> levels) {}
 
@@ -33,7 +30,8 @@ public record LinkageParameters(
     /** One EM run over the pairs of one blocking rule. */
     public record EmRun(String blockingRule, long pairs, int iterations, boolean converged, double matchProportion) {}
 
-    private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final JsonMapper JSON =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     public LinkageParameters {
         comparisons = List.copyOf(comparisons);
@@ -62,7 +60,9 @@ public record LinkageParameters(
     }
 
     ComparisonParameters comparison(String name) {
-        return comparisons.stream().filter(c -> c.name().equals(name)).findFirst()
+        return comparisons.stream()
+                .filter(c -> c.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new LinkageException("The parameters have no comparison " + name
                         + "; they were trained for another model: train again"));
     }

@@ -5,11 +5,11 @@ import static vn.datafloor.integration.lake.DuckDbConnections.literal;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -63,10 +63,12 @@ public final class Linker implements AutoCloseable {
     public static Linker open(LinkageModel model, Path scratchDirectory) {
         Path scratch;
         try {
-            scratch = scratchDirectory != null ? Files.createDirectories(scratchDirectory)
+            scratch = scratchDirectory != null
+                    ? Files.createDirectories(scratchDirectory)
                     : Files.createTempDirectory("datafloor-linker");
         } catch (java.io.IOException e) {
-            throw new LinkageException("Cannot create the scratch directory " + scratchDirectory + ": " + e.getMessage(), e);
+            throw new LinkageException(
+                    "Cannot create the scratch directory " + scratchDirectory + ": " + e.getMessage(), e);
         }
         Connection db;
         try {
@@ -120,8 +122,8 @@ public final class Linker implements AutoCloseable {
                         + " is not in the file; its columns are " + fileColumns);
             }
             Set<String> needed = neededColumns();
-            StringBuilder select = new StringBuilder("SELECT " + i + " AS _input, CAST(" + identifier(input.id())
-                    + " AS VARCHAR) AS _id");
+            StringBuilder select = new StringBuilder(
+                    "SELECT " + i + " AS _input, CAST(" + identifier(input.id()) + " AS VARCHAR) AS _id");
             if (input.columns().isEmpty()) {
                 for (String column : needed) {
                     if (!fileColumns.contains(column)) {
@@ -143,9 +145,11 @@ public final class Linker implements AutoCloseable {
                     try (Statement s = db.createStatement()) {
                         s.execute("SELECT " + expression + " FROM " + view + " LIMIT 0");
                     } catch (SQLException e) {
-                        throw new LinkageException("Input " + input.name() + ": the expression for column "
-                                + entry.getKey() + " (" + expression + ") does not work on the file's columns "
-                                + fileColumns + ": " + firstLine(e), e);
+                        throw new LinkageException(
+                                "Input " + input.name() + ": the expression for column "
+                                        + entry.getKey() + " (" + expression + ") does not work on the file's columns "
+                                        + fileColumns + ": " + firstLine(e),
+                                e);
                     }
                     select.append(", ").append(expression).append(" AS ").append(identifier(entry.getKey()));
                 }
@@ -170,8 +174,8 @@ public final class Linker implements AutoCloseable {
             }
             long duplicates = scalar("SELECT count(*) - count(DISTINCT _id) FROM records WHERE _input = " + i);
             if (duplicates > 0) {
-                throw new LinkageException("Input " + input.name() + ": id column " + input.id()
-                        + " is not unique (" + duplicates + " repeated values)");
+                throw new LinkageException("Input " + input.name() + ": id column " + input.id() + " is not unique ("
+                        + duplicates + " repeated values)");
             }
             for (Comparison c : model.comparisons()) {
                 if (scalar("SELECT count(" + identifier(c.column()) + ") FROM records WHERE _input = " + i) == 0) {
@@ -217,7 +221,8 @@ public final class Linker implements AutoCloseable {
 
     private List<String> describe(Input input, String view) {
         List<String> columns = new ArrayList<>();
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("DESCRIBE " + view)) {
+        try (Statement s = db.createStatement();
+                ResultSet rs = s.executeQuery("DESCRIBE " + view)) {
             while (rs.next()) {
                 columns.add(rs.getString(1));
             }
@@ -229,9 +234,12 @@ public final class Linker implements AutoCloseable {
 
     private static LinkageException readFailure(String what, SQLException e) {
         String message = e.getMessage() == null ? "" : e.getMessage();
-        if (message.toLowerCase(Locale.ROOT).contains("unicode") || message.toLowerCase(Locale.ROOT).contains("utf-8")) {
-            return new LinkageException("Cannot read " + what + ": the text is not UTF-8. Convert it first "
-                    + "(agency exports are often Windows-1258: decode it and normalise to NFC)", e);
+        if (message.toLowerCase(Locale.ROOT).contains("unicode")
+                || message.toLowerCase(Locale.ROOT).contains("utf-8")) {
+            return new LinkageException(
+                    "Cannot read " + what + ": the text is not UTF-8. Convert it first "
+                            + "(agency exports are often Windows-1258: decode it and normalise to NFC)",
+                    e);
         }
         return new LinkageException("Cannot read " + what + ": " + firstLine(e), e);
     }
@@ -261,8 +269,16 @@ public final class Linker implements AutoCloseable {
         for (int i = 0; i < keys.size(); i++) {
             String sep = i == 0 ? "" : ", ";
             String and = i == 0 ? "" : " AND ";
-            left.append(sep).append("(").append(keys.get(i).leftKey()).append(") AS k").append(i);
-            right.append(sep).append("(").append(keys.get(i).rightKey()).append(") AS k").append(i);
+            left.append(sep)
+                    .append("(")
+                    .append(keys.get(i).leftKey())
+                    .append(") AS k")
+                    .append(i);
+            right.append(sep)
+                    .append("(")
+                    .append(keys.get(i).rightKey())
+                    .append(") AS k")
+                    .append(i);
             on.append(and).append("a.k").append(i).append(" = b.k").append(i);
             leftNotNull.append(and).append("(").append(keys.get(i).leftKey()).append(") IS NOT NULL");
             rightNotNull.append(and).append("(").append(keys.get(i).rightKey()).append(") IS NOT NULL");
@@ -270,24 +286,31 @@ public final class Linker implements AutoCloseable {
         String sql = "SELECT coalesce(sum(a.n * b.n), 0) FROM ("
                 + left + ", count(*)::DOUBLE AS n FROM l_side l WHERE " + leftNotNull + " GROUP BY ALL) a JOIN ("
                 + right + ", count(*)::DOUBLE AS n FROM r_side r WHERE " + rightNotNull + " GROUP BY ALL) b ON " + on;
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = db.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return (long) (rs.getDouble(1) / divisor);
         } catch (SQLException e) {
-            throw new LinkageException("Blocking rule \"" + rule + "\" is not valid SQL on the columns "
-                    + columnNames() + ": " + firstLine(e), e);
+            throw new LinkageException(
+                    "Blocking rule \"" + rule + "\" is not valid SQL on the columns " + columnNames() + ": "
+                            + firstLine(e),
+                    e);
         }
     }
 
     private void checkSize(String rule, String what) {
         long estimate = estimatePairs(rule);
         if (estimate > model.maxPairsPerRule()) {
-            throw new LinkageException(String.format(Locale.ROOT,
+            throw new LinkageException(String.format(
+                    Locale.ROOT,
                     "%s \"%s\" would produce about %,d pairs, more than the limit of %,d. Make it more selective "
                             + "(add an equality on another column with AND, e.g. l.dob = r.dob, or compare a prefix "
                             + "such as substr(l.name, 1, 4) = substr(r.name, 1, 4)), split it into several narrower "
                             + "rules, or raise limits.max_pairs_per_rule if the machine can take it",
-                    what, rule, estimate, model.maxPairsPerRule()));
+                    what,
+                    rule,
+                    estimate,
+                    model.maxPairsPerRule()));
         }
     }
 
@@ -308,7 +331,10 @@ public final class Linker implements AutoCloseable {
         StringBuilder vectors = new StringBuilder("CREATE OR REPLACE TABLE vectors AS SELECT c.rid_l, c.rid_r");
         for (int i = 0; i < emRules.size(); i++) {
             // Which EM rule a pair satisfies, so each EM run sees exactly that rule's pairs.
-            vectors.append(", coalesce((").append(emRules.get(i)).append("), false) AS _em").append(i);
+            vectors.append(", coalesce((")
+                    .append(emRules.get(i))
+                    .append("), false) AS _em")
+                    .append(i);
         }
         for (Comparison c : model.comparisons()) {
             vectors.append(", ").append(ComparisonSql.gamma(c)).append(" AS ").append(ComparisonSql.gammaColumn(c));
@@ -319,7 +345,9 @@ public final class Linker implements AutoCloseable {
     }
 
     private List<String> emRules() {
-        return model.training().emBlockingRules().isEmpty() ? model.blockingRules() : model.training().emBlockingRules();
+        return model.training().emBlockingRules().isEmpty()
+                ? model.blockingRules()
+                : model.training().emBlockingRules();
     }
 
     // ---------------------------------------------------------------- training
@@ -361,8 +389,15 @@ public final class Linker implements AutoCloseable {
             }
             double expectedMatches = lambda * totalPairs();
             double start = Math.min(0.9, Math.max(1e-4, expectedMatches / pairs));
-            ExpectationMaximisation.Result result = new ExpectationMaximisation(db, comparisons, used, "_em" + i, u,
-                    model.training().maxIterations(), model.training().tolerance()).run(start);
+            ExpectationMaximisation.Result result = new ExpectationMaximisation(
+                            db,
+                            comparisons,
+                            used,
+                            "_em" + i,
+                            u,
+                            model.training().maxIterations(),
+                            model.training().tolerance())
+                    .run(start);
             runs.add(new EmRun(emRules.get(i), pairs, result.iterations(), result.converged(), result.lambda()));
             for (int c : used) {
                 runsPerComparison[c]++;
@@ -375,10 +410,14 @@ public final class Linker implements AutoCloseable {
         for (int c = 0; c < comparisons.size(); c++) {
             Comparison comparison = comparisons.get(c);
             boolean trained = runsPerComparison[c] > 0;
-            double[] m = trained ? mSum[c] : ExpectationMaximisation.initialM(comparison.levels().size() + 1);
+            double[] m = trained
+                    ? mSum[c]
+                    : ExpectationMaximisation.initialM(comparison.levels().size() + 1);
             List<LevelParameters> levels = new ArrayList<>();
             for (int k = 0; k < m.length; k++) {
-                String label = k < comparison.levels().size() ? comparison.levels().get(k).label() : "else";
+                String label = k < comparison.levels().size()
+                        ? comparison.levels().get(k).label()
+                        : "else";
                 double mk = trained ? m[k] / runsPerComparison[c] : m[k];
                 levels.add(new LevelParameters(label, Math.max(mk, MIN_PROBABILITY), u[c][k], trained));
             }
@@ -406,10 +445,13 @@ public final class Linker implements AutoCloseable {
         List<Comparison> comparisons = model.comparisons();
         StringBuilder sql = new StringBuilder("CREATE OR REPLACE TEMP TABLE labelled_vectors AS SELECT ");
         for (int c = 0; c < comparisons.size(); c++) {
-            sql.append(c == 0 ? "" : ", ").append(ComparisonSql.gamma(comparisons.get(c))).append(" AS ")
+            sql.append(c == 0 ? "" : ", ")
+                    .append(ComparisonSql.gamma(comparisons.get(c)))
+                    .append(" AS ")
                     .append(ComparisonSql.gammaColumn(comparisons.get(c)));
         }
-        sql.append(" FROM labelled x JOIN records l ON l._rid = x.rid_l JOIN records r ON r._rid = x.rid_r WHERE x.is_match");
+        sql.append(
+                " FROM labelled x JOIN records l ON l._rid = x.rid_l JOIN records r ON r._rid = x.rid_r WHERE x.is_match");
         execute(sql.toString());
         List<ComparisonParameters> parameters = new ArrayList<>();
         for (int c = 0; c < comparisons.size(); c++) {
@@ -418,8 +460,9 @@ public final class Linker implements AutoCloseable {
             long[] counts = new long[levels];
             long total = 0;
             String g = ComparisonSql.gammaColumn(comparison);
-            try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT " + g
-                    + ", count(*) FROM labelled_vectors WHERE " + g + " >= 0 GROUP BY " + g)) {
+            try (Statement s = db.createStatement();
+                    ResultSet rs = s.executeQuery(
+                            "SELECT " + g + ", count(*) FROM labelled_vectors WHERE " + g + " >= 0 GROUP BY " + g)) {
                 while (rs.next()) {
                     counts[rs.getInt(1)] = rs.getLong(2);
                     total += rs.getLong(2);
@@ -431,7 +474,9 @@ public final class Linker implements AutoCloseable {
             double[] initial = ExpectationMaximisation.initialM(levels);
             List<LevelParameters> levelParameters = new ArrayList<>();
             for (int k = 0; k < levels; k++) {
-                String label = k < comparison.levels().size() ? comparison.levels().get(k).label() : "else";
+                String label = k < comparison.levels().size()
+                        ? comparison.levels().get(k).label()
+                        : "else";
                 double m = trained ? (counts[k] + LABEL_SMOOTHING) / (total + LABEL_SMOOTHING * levels) : initial[k];
                 levelParameters.add(new LevelParameters(label, Math.max(m, MIN_PROBABILITY), u[c][k], trained));
             }
@@ -444,14 +489,15 @@ public final class Linker implements AutoCloseable {
 
     /** λ = (matches ÷ labelled pairs, among labelled candidate pairs) × candidate pairs ÷ all possible pairs. */
     private double lambdaFromLabels(Path file) {
-        long labelledCandidates = scalar("SELECT count(*) FROM labelled x JOIN candidates c"
-                + " ON c.rid_l = x.rid_l AND c.rid_r = x.rid_r");
+        long labelledCandidates = scalar(
+                "SELECT count(*) FROM labelled x JOIN candidates c" + " ON c.rid_l = x.rid_l AND c.rid_r = x.rid_r");
         long matchingCandidates = scalar("SELECT count(*) FROM labelled x JOIN candidates c"
                 + " ON c.rid_l = x.rid_l AND c.rid_r = x.rid_r WHERE x.is_match");
         if (matchingCandidates == 0) {
-            throw new LinkageException("Labelled pairs " + file + ": " + (labelledCandidates == 0
-                    ? "none of the labelled pairs is a candidate pair of the blocking rules"
-                    : "no labelled candidate pair is a match")
+            throw new LinkageException("Labelled pairs " + file + ": "
+                    + (labelledCandidates == 0
+                            ? "none of the labelled pairs is a candidate pair of the blocking rules"
+                            : "no labelled candidate pair is a match")
                     + ", so the share of matches among candidates cannot be estimated; label a sample of the "
                     + "candidate pairs, or give training.deterministic_rules");
         }
@@ -472,28 +518,31 @@ public final class Linker implements AutoCloseable {
             throw new LinkageException("Labelled pairs: no file at " + file + usage);
         }
         try (Statement s = db.createStatement()) {
-            s.execute("CREATE OR REPLACE TEMP TABLE labelled_raw AS SELECT row_number() OVER () + 1 AS _line, * FROM read_csv("
-                    + literal(file.toAbsolutePath().toString()) + ", header = true, all_varchar = true)");
+            s.execute(
+                    "CREATE OR REPLACE TEMP TABLE labelled_raw AS SELECT row_number() OVER () + 1 AS _line, * FROM read_csv("
+                            + literal(file.toAbsolutePath().toString()) + ", header = true, all_varchar = true)");
         } catch (SQLException e) {
             throw readFailure("labelled pairs " + file, e);
         }
         List<String> columns = new ArrayList<>();
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("DESCRIBE labelled_raw")) {
+        try (Statement s = db.createStatement();
+                ResultSet rs = s.executeQuery("DESCRIBE labelled_raw")) {
             while (rs.next()) {
                 columns.add(rs.getString(1));
             }
         } catch (SQLException e) {
             throw readFailure("labelled pairs " + file, e);
         }
-        boolean sources = columns.contains("left_source") || columns.contains("right_source")
-                || model.mode() != Mode.DEDUPE;
+        boolean sources =
+                columns.contains("left_source") || columns.contains("right_source") || model.mode() != Mode.DEDUPE;
         List<String> required = sources
                 ? List.of("left_source", "left_id", "right_source", "right_id", "is_match")
                 : List.of("left_id", "right_id", "is_match");
-        List<String> missing = required.stream().filter(c -> !columns.contains(c)).toList();
+        List<String> missing =
+                required.stream().filter(c -> !columns.contains(c)).toList();
         if (!missing.isEmpty()) {
-            throw new LinkageException("Labelled pairs " + file + ": missing column(s) " + missing + "; its columns are "
-                    + columns.subList(1, columns.size()) + usage);
+            throw new LinkageException("Labelled pairs " + file + ": missing column(s) " + missing
+                    + "; its columns are " + columns.subList(1, columns.size()) + usage);
         }
         if (scalar("SELECT count(*) FROM labelled_raw") == 0) {
             throw new LinkageException("Labelled pairs " + file + " has no rows");
@@ -503,11 +552,15 @@ public final class Linker implements AutoCloseable {
         List<String> bad = strings("SELECT 'line ' || _line || ': ' || coalesce(is_match, '(empty)') FROM labelled_raw"
                 + " WHERE NOT coalesce(" + truthy + " OR " + falsy + ", false) ORDER BY _line LIMIT 5");
         if (!bad.isEmpty()) {
-            throw new LinkageException("Labelled pairs " + file + ": is_match must be 1/0, true/false or yes/no; got " + bad);
+            throw new LinkageException(
+                    "Labelled pairs " + file + ": is_match must be 1/0, true/false or yes/no; got " + bad);
         }
-        String leftSource = sources ? "x.left_source" : literal(model.inputs().get(0).name());
-        String rightSource = sources ? "x.right_source" : literal(model.inputs().get(0).name());
-        execute("CREATE OR REPLACE TEMP TABLE labelled_ids AS SELECT x._line, " + leftSource + " AS ls, x.left_id AS li, "
+        String leftSource =
+                sources ? "x.left_source" : literal(model.inputs().get(0).name());
+        String rightSource =
+                sources ? "x.right_source" : literal(model.inputs().get(0).name());
+        execute("CREATE OR REPLACE TEMP TABLE labelled_ids AS SELECT x._line, " + leftSource
+                + " AS ls, x.left_id AS li, "
                 + rightSource + " AS rs, x.right_id AS ri, a._rid AS a, a._input AS ia, b._rid AS b, b._input AS ib, "
                 + truthy + " AS is_match FROM labelled_raw x"
                 + " LEFT JOIN (SELECT r._rid, r._input, r._id, i.name FROM records r JOIN inputs i USING (_input)) a"
@@ -519,20 +572,25 @@ public final class Linker implements AutoCloseable {
                 + " FROM labelled_ids WHERE a IS NULL OR b IS NULL ORDER BY _line LIMIT 5");
         if (!unknown.isEmpty()) {
             long count = scalar("SELECT count(*) FROM labelled_ids WHERE a IS NULL OR b IS NULL");
-            throw new LinkageException("Labelled pairs " + file + ": " + count + " rows name a record that is in no input, "
-                    + "e.g. " + unknown + " (source:id; sources are the input names "
-                    + model.inputs().stream().map(Input::name).toList() + ")");
+            throw new LinkageException(
+                    "Labelled pairs " + file + ": " + count + " rows name a record that is in no input, "
+                            + "e.g. " + unknown + " (source:id; sources are the input names "
+                            + model.inputs().stream().map(Input::name).toList() + ")");
         }
         String invalid = model.mode() == Mode.LINK ? "ia = ib" : "a = b";
-        List<String> wrong = strings("SELECT 'line ' || _line FROM labelled_ids WHERE " + invalid + " ORDER BY _line LIMIT 5");
+        List<String> wrong =
+                strings("SELECT 'line ' || _line FROM labelled_ids WHERE " + invalid + " ORDER BY _line LIMIT 5");
         if (!wrong.isEmpty()) {
-            throw new LinkageException("Labelled pairs " + file + ": " + (model.mode() == Mode.LINK
-                    ? "in link mode a pair joins a record of one input to one of the other; " : "a record paired with itself; ")
+            throw new LinkageException("Labelled pairs " + file + ": "
+                    + (model.mode() == Mode.LINK
+                            ? "in link mode a pair joins a record of one input to one of the other; "
+                            : "a record paired with itself; ")
                     + wrong);
         }
         String order = model.mode() == Mode.LINK ? "ia = 0" : "a < b";
         execute("CREATE OR REPLACE TEMP TABLE labelled AS SELECT rid_l, rid_r, bool_or(is_match) AS is_match,"
-                + " count(DISTINCT is_match) AS verdicts FROM (SELECT CASE WHEN " + order + " THEN a ELSE b END AS rid_l,"
+                + " count(DISTINCT is_match) AS verdicts FROM (SELECT CASE WHEN " + order
+                + " THEN a ELSE b END AS rid_l,"
                 + " CASE WHEN " + order + " THEN b ELSE a END AS rid_r, is_match FROM labelled_ids) GROUP BY ALL");
         long contradictory = scalar("SELECT count(*) FROM labelled WHERE verdicts > 1");
         if (contradictory > 0) {
@@ -546,7 +604,8 @@ public final class Linker implements AutoCloseable {
 
     private List<String> strings(String sql) {
         List<String> values = new ArrayList<>();
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = db.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
                 values.add(rs.getString(1));
             }
@@ -564,8 +623,9 @@ public final class Linker implements AutoCloseable {
     private double estimateLambda() {
         List<String> rules = model.training().deterministicRules();
         if (rules.isEmpty()) {
-            throw new LinkageException("training.deterministic_rules is needed to estimate the proportion of "
-                    + "matches, e.g. [\"l.cccd = r.cccd\"], unless training.labelled_pairs names a file of labelled pairs");
+            throw new LinkageException(
+                    "training.deterministic_rules is needed to estimate the proportion of "
+                            + "matches, e.g. [\"l.cccd = r.cccd\"], unless training.labelled_pairs names a file of labelled pairs");
         }
         List<String> unions = new ArrayList<>();
         for (String rule : rules) {
@@ -594,12 +654,20 @@ public final class Linker implements AutoCloseable {
         StringBuilder sql = new StringBuilder("CREATE OR REPLACE TEMP TABLE u_sample AS SELECT ");
         List<Comparison> comparisons = model.comparisons();
         for (int c = 0; c < comparisons.size(); c++) {
-            sql.append(c == 0 ? "" : ", ").append(ComparisonSql.gamma(comparisons.get(c))).append(" AS ")
+            sql.append(c == 0 ? "" : ", ")
+                    .append(ComparisonSql.gamma(comparisons.get(c)))
+                    .append(" AS ")
                     .append(ComparisonSql.gammaColumn(comparisons.get(c)));
         }
-        sql.append(" FROM (SELECT * FROM l_side ORDER BY hash(_rid, ").append(seed).append("), _rid LIMIT ")
-                .append(leftRows).append(") l CROSS JOIN (SELECT * FROM r_side ORDER BY hash(_rid, ")
-                .append(seed + 1).append("), _rid LIMIT ").append(rightRows).append(") r WHERE l._rid <> r._rid");
+        sql.append(" FROM (SELECT * FROM l_side ORDER BY hash(_rid, ")
+                .append(seed)
+                .append("), _rid LIMIT ")
+                .append(leftRows)
+                .append(") l CROSS JOIN (SELECT * FROM r_side ORDER BY hash(_rid, ")
+                .append(seed + 1)
+                .append("), _rid LIMIT ")
+                .append(rightRows)
+                .append(") r WHERE l._rid <> r._rid");
         execute(sql.toString());
         double[][] u = new double[comparisons.size()][];
         for (int c = 0; c < comparisons.size(); c++) {
@@ -607,8 +675,9 @@ public final class Linker implements AutoCloseable {
             long[] counts = new long[levels];
             long total = 0;
             String g = ComparisonSql.gammaColumn(comparisons.get(c));
-            try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT " + g
-                    + ", count(*) FROM u_sample WHERE " + g + " >= 0 GROUP BY " + g)) {
+            try (Statement s = db.createStatement();
+                    ResultSet rs = s.executeQuery(
+                            "SELECT " + g + ", count(*) FROM u_sample WHERE " + g + " >= 0 GROUP BY " + g)) {
                 while (rs.next()) {
                     counts[rs.getInt(1)] = rs.getLong(2);
                     total += rs.getLong(2);
@@ -647,20 +716,33 @@ public final class Linker implements AutoCloseable {
                         + " have a different number of levels than the model: train again");
             }
             String w = identifier("w_" + c.name());
-            StringBuilder cases = new StringBuilder("CASE v." + ComparisonSql.gammaColumn(c) + " WHEN "
-                    + ComparisonSql.NULL_LEVEL + " THEN 0.0");
+            StringBuilder cases = new StringBuilder(
+                    "CASE v." + ComparisonSql.gammaColumn(c) + " WHEN " + ComparisonSql.NULL_LEVEL + " THEN 0.0");
             for (int k = 0; k < p.levels().size(); k++) {
                 LevelParameters level = p.levels().get(k);
-                boolean tf = k < c.levels().size() && c.levels().get(k).kind() == LevelKind.EXACT
+                boolean tf = k < c.levels().size()
+                        && c.levels().get(k).kind() == LevelKind.EXACT
                         && c.levels().get(k).termFrequency();
                 if (tf) {
                     String tfTable = identifier("tf_" + c.name());
-                    ctes.add(tfTable + " AS (SELECT " + identifier(c.column()) + " AS v, count(*) / sum(count(*)) OVER () AS tf"
-                            + " FROM records WHERE " + identifier(c.column()) + " IS NOT NULL GROUP BY 1)");
-                    joins.append(" LEFT JOIN ").append(tfTable).append(" ON ").append(tfTable).append(".v = l.")
+                    ctes.add(tfTable + " AS (SELECT " + identifier(c.column())
+                            + " AS v, count(*) / sum(count(*)) OVER () AS tf" + " FROM records WHERE "
+                            + identifier(c.column()) + " IS NOT NULL GROUP BY 1)");
+                    joins.append(" LEFT JOIN ")
+                            .append(tfTable)
+                            .append(" ON ")
+                            .append(tfTable)
+                            .append(".v = l.")
                             .append(identifier(c.column()));
-                    cases.append(" WHEN ").append(k).append(" THEN log2(").append(ComparisonSql.dbl(level.m())).append(" / greatest(")
-                            .append(tfTable).append(".tf, ").append(ComparisonSql.dbl(MIN_PROBABILITY)).append("))");
+                    cases.append(" WHEN ")
+                            .append(k)
+                            .append(" THEN log2(")
+                            .append(ComparisonSql.dbl(level.m()))
+                            .append(" / greatest(")
+                            .append(tfTable)
+                            .append(".tf, ")
+                            .append(ComparisonSql.dbl(MIN_PROBABILITY))
+                            .append("))");
                 } else {
                     cases.append(" WHEN ").append(k).append(" THEN ").append(ComparisonSql.dbl(level.weight()));
                 }
@@ -692,17 +774,24 @@ public final class Linker implements AutoCloseable {
     public List<ScoredPair> pairs(double minProbability, int limit) {
         requirePredicted();
         List<Comparison> comparisons = model.comparisons();
-        StringBuilder sql = new StringBuilder("SELECT il.name, l._id, ir.name, r._id, p.match_weight, p.match_probability");
+        StringBuilder sql =
+                new StringBuilder("SELECT il.name, l._id, ir.name, r._id, p.match_weight, p.match_probability");
         for (Comparison c : comparisons) {
-            sql.append(", p.").append(ComparisonSql.gammaColumn(c)).append(", p.").append(identifier("w_" + c.name()));
+            sql.append(", p.")
+                    .append(ComparisonSql.gammaColumn(c))
+                    .append(", p.")
+                    .append(identifier("w_" + c.name()));
         }
         sql.append(" FROM predictions p JOIN records l ON l._rid = p.rid_l JOIN records r ON r._rid = p.rid_r")
                 .append(" JOIN inputs il ON il._input = l._input JOIN inputs ir ON ir._input = r._input")
-                .append(" WHERE p.match_probability >= ").append(minProbability)
-                .append(" ORDER BY p.match_weight DESC, l._id, r._id LIMIT ").append(Math.max(0, limit));
+                .append(" WHERE p.match_probability >= ")
+                .append(minProbability)
+                .append(" ORDER BY p.match_weight DESC, l._id, r._id LIMIT ")
+                .append(Math.max(0, limit));
         double prior = Double.NaN;
         List<ScoredPair> pairs = new ArrayList<>();
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql.toString())) {
+        try (Statement s = db.createStatement();
+                ResultSet rs = s.executeQuery(sql.toString())) {
             while (rs.next()) {
                 List<Contribution> contributions = new ArrayList<>();
                 double sumOfContributions = 0;
@@ -710,12 +799,20 @@ public final class Linker implements AutoCloseable {
                     int level = rs.getInt(7 + 2 * c);
                     double weight = rs.getDouble(8 + 2 * c);
                     sumOfContributions += weight;
-                    contributions.add(new Contribution(comparisons.get(c).name(), levelLabel(comparisons.get(c), level), weight));
+                    contributions.add(
+                            new Contribution(comparisons.get(c).name(), levelLabel(comparisons.get(c), level), weight));
                 }
                 double matchWeight = rs.getDouble(5);
                 prior = matchWeight - sumOfContributions;
-                pairs.add(new ScoredPair(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        prior, contributions, matchWeight, rs.getDouble(6)));
+                pairs.add(new ScoredPair(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        prior,
+                        contributions,
+                        matchWeight,
+                        rs.getDouble(6)));
             }
         } catch (SQLException e) {
             throw new LinkageException("Cannot read predictions: " + firstLine(e), e);
@@ -735,12 +832,17 @@ public final class Linker implements AutoCloseable {
         requirePredicted();
         StringBuilder columns = new StringBuilder();
         for (Comparison c : model.comparisons()) {
-            columns.append(", p.").append(ComparisonSql.gammaColumn(c)).append(", p.").append(identifier("w_" + c.name()));
+            columns.append(", p.")
+                    .append(ComparisonSql.gammaColumn(c))
+                    .append(", p.")
+                    .append(identifier("w_" + c.name()));
         }
-        copy("SELECT il.name AS source_l, l._id AS id_l, ir.name AS source_r, r._id AS id_r" + columns
-                + ", p.match_weight, p.match_probability FROM predictions p JOIN records l ON l._rid = p.rid_l"
-                + " JOIN records r ON r._rid = p.rid_r JOIN inputs il ON il._input = l._input"
-                + " JOIN inputs ir ON ir._input = r._input", file);
+        copy(
+                "SELECT il.name AS source_l, l._id AS id_l, ir.name AS source_r, r._id AS id_r" + columns
+                        + ", p.match_weight, p.match_probability FROM predictions p JOIN records l ON l._rid = p.rid_l"
+                        + " JOIN records r ON r._rid = p.rid_r JOIN inputs il ON il._input = l._input"
+                        + " JOIN inputs ir ON ir._input = r._input",
+                file);
     }
 
     // ---------------------------------------------------------------- clustering
@@ -766,9 +868,11 @@ public final class Linker implements AutoCloseable {
         execute("CREATE OR REPLACE TABLE labels AS SELECT _rid AS rid, _rid AS c FROM records");
         long records = leftCount + (model.mode() == Mode.LINK ? rightCount : 0);
         for (long round = 0; round <= records; round++) {
-            execute("CREATE OR REPLACE TABLE labels_next AS SELECT x.rid, least(x.c, coalesce(min(n.c), x.c)) AS c"
-                    + " FROM labels x LEFT JOIN edges e ON e.a = x.rid LEFT JOIN labels n ON n.rid = e.b GROUP BY x.rid, x.c");
-            long changed = scalar("SELECT count(*) FROM labels_next JOIN labels USING (rid) WHERE labels_next.c <> labels.c");
+            execute(
+                    "CREATE OR REPLACE TABLE labels_next AS SELECT x.rid, least(x.c, coalesce(min(n.c), x.c)) AS c"
+                            + " FROM labels x LEFT JOIN edges e ON e.a = x.rid LEFT JOIN labels n ON n.rid = e.b GROUP BY x.rid, x.c");
+            long changed =
+                    scalar("SELECT count(*) FROM labels_next JOIN labels USING (rid) WHERE labels_next.c <> labels.c");
             execute("DROP TABLE labels");
             execute("ALTER TABLE labels_next RENAME TO labels");
             if (changed == 0) {
@@ -826,7 +930,8 @@ public final class Linker implements AutoCloseable {
     public List<ClusterMember> clusters() {
         requireClustered();
         List<ClusterMember> members = new ArrayList<>();
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(clusterQuery() + " ORDER BY 3, 1, 2")) {
+        try (Statement s = db.createStatement();
+                ResultSet rs = s.executeQuery(clusterQuery() + " ORDER BY 3, 1, 2")) {
             while (rs.next()) {
                 members.add(new ClusterMember(rs.getString(1), rs.getString(2), rs.getString(3)));
             }
@@ -906,16 +1011,18 @@ public final class Linker implements AutoCloseable {
             throw new LinkageException("Cannot read truth " + truthCsv + ": " + e.getMessage(), e);
         }
         try (Statement s = db.createStatement()) {
-            s.execute("CREATE OR REPLACE TABLE truth AS SELECT r._rid AS rid, r._input, t.entity_id AS entity"
-                    + " FROM read_csv(" + literal(copy.toString()) + ", header = true, all_varchar = true) t"
-                    + " JOIN inputs i ON i.name = t.source JOIN records r ON r._input = i._input AND r._id = t.record_id");
+            s.execute(
+                    "CREATE OR REPLACE TABLE truth AS SELECT r._rid AS rid, r._input, t.entity_id AS entity"
+                            + " FROM read_csv(" + literal(copy.toString()) + ", header = true, all_varchar = true) t"
+                            + " JOIN inputs i ON i.name = t.source JOIN records r ON r._input = i._input AND r._id = t.record_id");
         } catch (SQLException e) {
-            throw new LinkageException("Cannot read truth " + truthCsv + " (columns source, record_id, entity_id): "
-                    + firstLine(e), e);
+            throw new LinkageException(
+                    "Cannot read truth " + truthCsv + " (columns source, record_id, entity_id): " + firstLine(e), e);
         }
         if (scalar("SELECT count(*) FROM truth") == 0) {
-            throw new LinkageException("No truth row names a record of the inputs: its source column must hold "
-                    + "the input names " + model.inputs().stream().map(Input::name).toList());
+            throw new LinkageException(
+                    "No truth row names a record of the inputs: its source column must hold " + "the input names "
+                            + model.inputs().stream().map(Input::name).toList());
         }
     }
 
@@ -935,7 +1042,8 @@ public final class Linker implements AutoCloseable {
 
     private List<String> columnNames() {
         List<String> names = new ArrayList<>();
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("DESCRIBE records")) {
+        try (Statement s = db.createStatement();
+                ResultSet rs = s.executeQuery("DESCRIBE records")) {
             while (rs.next()) {
                 if (!rs.getString(1).startsWith("_")) {
                     names.add(rs.getString(1));
@@ -950,7 +1058,8 @@ public final class Linker implements AutoCloseable {
     /** Writes into the scratch folder (all the sealed connection may write), then moves the file into place. */
     private void copy(String query, Path file) {
         String format = file.toString().toLowerCase(Locale.ROOT).endsWith(".csv") ? "csv, header true" : "parquet";
-        Path partial = scratch.resolve("out-" + java.util.UUID.randomUUID() + (format.startsWith("csv") ? ".csv" : ".parquet"));
+        Path partial = scratch.resolve(
+                "out-" + java.util.UUID.randomUUID() + (format.startsWith("csv") ? ".csv" : ".parquet"));
         execute("COPY (" + query + ") TO " + literal(partial.toString()) + " (FORMAT " + format + ")");
         try {
             Path target = file.toAbsolutePath();
@@ -967,18 +1076,21 @@ public final class Linker implements AutoCloseable {
         try (Statement s = db.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
-            throw new LinkageException("A rule in " + rules + " is not valid SQL on the columns " + columnNames()
-                    + ": " + firstLine(e), e);
+            throw new LinkageException(
+                    "A rule in " + rules + " is not valid SQL on the columns " + columnNames() + ": " + firstLine(e),
+                    e);
         }
     }
 
     private long scalarRule(String sql, List<String> rules) {
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = db.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
-            throw new LinkageException("A rule in " + rules + " is not valid SQL on the columns " + columnNames()
-                    + ": " + firstLine(e), e);
+            throw new LinkageException(
+                    "A rule in " + rules + " is not valid SQL on the columns " + columnNames() + ": " + firstLine(e),
+                    e);
         }
     }
 
@@ -991,7 +1103,8 @@ public final class Linker implements AutoCloseable {
     }
 
     long scalar(String sql) {
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = db.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {

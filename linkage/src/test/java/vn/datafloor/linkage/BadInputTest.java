@@ -45,7 +45,8 @@ class BadInputTest {
     @Test
     void emptyInput() {
         assertThatThrownBy(() -> open("id,name,dob,sex,note\n", config("name", "l.dob = r.dob", "")))
-                .isInstanceOf(LinkageException.class).hasMessage("Input people has no rows");
+                .isInstanceOf(LinkageException.class)
+                .hasMessage("Input people has no rows");
     }
 
     @Test
@@ -69,7 +70,8 @@ class BadInputTest {
                 comparisons:
                   - {name: name, column: name, levels: [exact]}
                 """;
-        assertThatThrownBy(() -> open(PEOPLE, config)).isInstanceOf(LinkageException.class)
+        assertThatThrownBy(() -> open(PEOPLE, config))
+                .isInstanceOf(LinkageException.class)
                 .hasMessageContaining("the expression for column name (std_name_key(ho_ten)) does not work");
     }
 
@@ -88,11 +90,15 @@ class BadInputTest {
                 comparisons:
                   - {name: name, column: name, levels: [exact]}
                 """.formatted(secret);
-        assertThatThrownBy(() -> open(PEOPLE, columns)).isInstanceOf(LinkageException.class)
-                .hasMessageContaining("disabled by configuration").hasMessageNotContaining("do not read");
+        assertThatThrownBy(() -> open(PEOPLE, columns))
+                .isInstanceOf(LinkageException.class)
+                .hasMessageContaining("disabled by configuration")
+                .hasMessageNotContaining("do not read");
         String blocking = config("name", "l.name = (SELECT content FROM read_text('" + secret + "'))", "");
         try (Linker linker = open(PEOPLE, blocking)) {
-            assertThatThrownBy(linker::train).isInstanceOf(LinkageException.class).hasMessageNotContaining("do not read");
+            assertThatThrownBy(linker::train)
+                    .isInstanceOf(LinkageException.class)
+                    .hasMessageNotContaining("do not read");
         }
         Files.delete(secret);
     }
@@ -100,13 +106,15 @@ class BadInputTest {
     @Test
     void missingIdColumn() {
         assertThatThrownBy(() -> open(PEOPLE.replace("id,name", "key,name"), config("name", "l.dob = r.dob", "")))
-                .isInstanceOf(LinkageException.class).hasMessageContaining("id column id is not in the file");
+                .isInstanceOf(LinkageException.class)
+                .hasMessageContaining("id column id is not in the file");
     }
 
     @Test
     void repeatedIds() {
         assertThatThrownBy(() -> open(PEOPLE.replace("2,nguyen", "1,nguyen"), config("name", "l.dob = r.dob", "")))
-                .isInstanceOf(LinkageException.class).hasMessageContaining("is not unique (1 repeated values)");
+                .isInstanceOf(LinkageException.class)
+                .hasMessageContaining("is not unique (1 repeated values)");
     }
 
     @Test
@@ -119,16 +127,19 @@ class BadInputTest {
     @Test
     void notUtf8() throws Exception {
         // "Nguyễn" in Windows-1258: bytes that are not valid UTF-8.
-        Files.write(dir.resolve("people.csv"), "id,name,dob,sex,note\n1,Nguyên,1990-01-01,M,x\n"
-                .getBytes(Charset.forName("windows-1258")));
+        Files.write(
+                dir.resolve("people.csv"),
+                "id,name,dob,sex,note\n1,Nguyên,1990-01-01,M,x\n".getBytes(Charset.forName("windows-1258")));
         assertThatThrownBy(() -> Linker.open(LinkageModel.parse(config("name", "l.dob = r.dob", ""), dir), dir))
-                .isInstanceOf(LinkageException.class).hasMessageContaining("is not UTF-8");
+                .isInstanceOf(LinkageException.class)
+                .hasMessageContaining("is not UTF-8");
     }
 
     @Test
     void missingFile() {
         assertThatThrownBy(() -> Linker.open(LinkageModel.parse(config("name", "l.dob = r.dob", ""), dir), dir))
-                .isInstanceOf(LinkageException.class).hasMessageContaining("no file at");
+                .isInstanceOf(LinkageException.class)
+                .hasMessageContaining("no file at");
     }
 
     @Test
@@ -145,8 +156,10 @@ class BadInputTest {
     @Test
     void blockingRuleTooWideIsRefusedWithAdvice() throws Exception {
         try (Linker linker = open(PEOPLE, config("name", "l.sex = r.sex", "limits: {max_pairs_per_rule: 5}"))) {
-            assertThatThrownBy(linker::train).isInstanceOf(LinkageException.class)
-                    .hasMessageContaining("Blocking rule \"l.sex = r.sex\" would produce about 10 pairs, more than the limit of 5")
+            assertThatThrownBy(linker::train)
+                    .isInstanceOf(LinkageException.class)
+                    .hasMessageContaining(
+                            "Blocking rule \"l.sex = r.sex\" would produce about 10 pairs, more than the limit of 5")
                     .hasMessageContaining("Make it more selective");
         }
     }
@@ -154,43 +167,57 @@ class BadInputTest {
     @Test
     void invalidBlockingRule() throws Exception {
         try (Linker linker = open(PEOPLE, config("name", "l.nam = r.name", ""))) {
-            assertThatThrownBy(() -> linker.estimatePairs("l.nam = r.name")).isInstanceOf(LinkageException.class)
+            assertThatThrownBy(() -> linker.estimatePairs("l.nam = r.name"))
+                    .isInstanceOf(LinkageException.class)
                     .hasMessageContaining("Blocking rule \"l.nam = r.name\" is not valid SQL");
         }
     }
 
     @Test
     void configMistakes() {
-        assertThatThrownBy(() -> LinkageModel.parse(config("name", "l.dob = r.dob", "").replace("[exact]", "[exakt]"), dir))
-                .isInstanceOf(LinkageException.class).hasMessageContaining("Unknown level kind exakt");
-        assertThatThrownBy(() -> LinkageModel.parse(config("name", "l.dob = r.dob", "").replace("dedupe", "link"), dir))
-                .isInstanceOf(LinkageException.class).hasMessage("mode link needs exactly two inputs, found 1");
-        assertThatThrownBy(() -> LinkageModel.parse(config("name", "l.dob = r.dob", "").replace("[exact]", "[jaro_winkler]"), dir))
-                .isInstanceOf(LinkageException.class).hasMessageContaining("needs a number");
+        assertThatThrownBy(() ->
+                        LinkageModel.parse(config("name", "l.dob = r.dob", "").replace("[exact]", "[exakt]"), dir))
+                .isInstanceOf(LinkageException.class)
+                .hasMessageContaining("Unknown level kind exakt");
+        assertThatThrownBy(() ->
+                        LinkageModel.parse(config("name", "l.dob = r.dob", "").replace("dedupe", "link"), dir))
+                .isInstanceOf(LinkageException.class)
+                .hasMessage("mode link needs exactly two inputs, found 1");
+        assertThatThrownBy(() -> LinkageModel.parse(
+                        config("name", "l.dob = r.dob", "").replace("[exact]", "[jaro_winkler]"), dir))
+                .isInstanceOf(LinkageException.class)
+                .hasMessageContaining("needs a number");
         assertThatThrownBy(() -> LinkageModel.parse(config("name", "l.dob = r.dob", "colour: red"), dir))
-                .isInstanceOf(LinkageException.class).hasMessageContaining("Unknown key colour");
+                .isInstanceOf(LinkageException.class)
+                .hasMessageContaining("Unknown key colour");
     }
 
     @Test
     void trainingNeedsDeterministicRules() throws Exception {
         try (Linker linker = open(PEOPLE, config("name", "l.dob = r.dob", ""))) {
-            assertThatThrownBy(linker::train).isInstanceOf(LinkageException.class)
+            assertThatThrownBy(linker::train)
+                    .isInstanceOf(LinkageException.class)
                     .hasMessageContaining("training.deterministic_rules is needed");
         }
     }
 
     @Test
     void twentyThousandNestedBracketsAreRefusedByTheDepthLimitNotTheStack() {
-        for (String hostile : new String[] {"mode: " + "[".repeat(20_000) + "]".repeat(20_000),
-                "inputs: " + "{a: ".repeat(20_000) + "b" + "}".repeat(20_000)}) {
-            assertThatThrownBy(() -> LinkageModel.parse(hostile, dir)).isInstanceOf(LinkageException.class)
-                    .hasMessageStartingWith("Not valid YAML").hasMessageContainingAll("Nesting Depth");
+        for (String hostile : new String[] {
+            "mode: " + "[".repeat(20_000) + "]".repeat(20_000),
+            "inputs: " + "{a: ".repeat(20_000) + "b" + "}".repeat(20_000)
+        }) {
+            assertThatThrownBy(() -> LinkageModel.parse(hostile, dir))
+                    .isInstanceOf(LinkageException.class)
+                    .hasMessageStartingWith("Not valid YAML")
+                    .hasMessageContainingAll("Nesting Depth");
         }
     }
 
     @Test
     void anOversizedConfigIsRefusedBeforeItIsParsed() {
-        assertThatThrownBy(() -> LinkageModel.parse("name: " + "x".repeat(300_000), dir)).isInstanceOf(LinkageException.class)
+        assertThatThrownBy(() -> LinkageModel.parse("name: " + "x".repeat(300_000), dir))
+                .isInstanceOf(LinkageException.class)
                 .hasMessageContaining("larger than 256 K characters");
     }
 }

@@ -35,7 +35,8 @@ class LabelledTrainingTest {
 
     /** The link config of LinkerTest, trained from labels and without deterministic rules. */
     static String labelled(String file) {
-        return LinkerTest.LINK.replace("  deterministic_rules: [l.cccd = r.cccd]\n", "  labelled_pairs: " + file + "\n");
+        return LinkerTest.LINK.replace(
+                "  deterministic_rules: [l.cccd = r.cccd]\n", "  labelled_pairs: " + file + "\n");
     }
 
     Linker open(String config) throws Exception {
@@ -58,9 +59,9 @@ class LabelledTrainingTest {
             }
             // Name: 3 of 4 matches exact, 1 fuzzy, none else; smoothing 0.5 over 3 levels.
             ComparisonParameters name = parameters.comparison("name");
-            assertThat(name.levels()).extracting(LevelParameters::m)
-                    .containsExactly(3.5 / 5.5, 1.5 / 5.5, 0.5 / 5.5);
-            assertThat(parameters.training()).singleElement()
+            assertThat(name.levels()).extracting(LevelParameters::m).containsExactly(3.5 / 5.5, 1.5 / 5.5, 0.5 / 5.5);
+            assertThat(parameters.training())
+                    .singleElement()
                     .satisfies(run -> assertThat(run.pairs()).isEqualTo(7));
             assertThat(parameters.lambda()).isBetween(0.0, 0.5);
             linker.predict(parameters);
@@ -92,7 +93,8 @@ class LabelledTrainingTest {
     void missingColumnsAreNamed() throws Exception {
         Files.writeString(dir.resolve("labels.csv"), "left_id,right_id,is_match\nA1,B1,1\n");
         try (Linker linker = open(labelled("labels.csv"))) {
-            assertThatThrownBy(linker::train).isInstanceOf(LinkageException.class)
+            assertThatThrownBy(linker::train)
+                    .isInstanceOf(LinkageException.class)
                     .hasMessageContaining("missing column(s) [left_source, right_source]")
                     .hasMessageContaining("left_source, left_id, right_source, right_id, is_match");
         }
@@ -102,7 +104,8 @@ class LabelledTrainingTest {
     void unknownIdsAreNamed() throws Exception {
         Files.writeString(dir.resolve("labels.csv"), LABELS + "registry,A1,tax,B42,1\nregistri,A2,tax,B2,1\n");
         try (Linker linker = open(labelled("labels.csv"))) {
-            assertThatThrownBy(linker::train).isInstanceOf(LinkageException.class)
+            assertThatThrownBy(linker::train)
+                    .isInstanceOf(LinkageException.class)
                     .hasMessageContaining("2 rows name a record that is in no input")
                     .hasMessageContaining("line 9: tax:B42")
                     .hasMessageContaining("line 10: registri:A2")
@@ -114,17 +117,21 @@ class LabelledTrainingTest {
     void badVerdictsAndMissingFile() throws Exception {
         Files.writeString(dir.resolve("labels.csv"), LABELS + "registry,A3,tax,B3,maybe\n");
         try (Linker linker = open(labelled("labels.csv"))) {
-            assertThatThrownBy(linker::train).isInstanceOf(LinkageException.class)
+            assertThatThrownBy(linker::train)
+                    .isInstanceOf(LinkageException.class)
                     .hasMessageContaining("is_match must be 1/0, true/false or yes/no; got [line 9: maybe]");
         }
         try (Linker linker = open(labelled("nowhere.csv"))) {
-            assertThatThrownBy(linker::train).isInstanceOf(LinkageException.class)
+            assertThatThrownBy(linker::train)
+                    .isInstanceOf(LinkageException.class)
                     .hasMessageContaining("Labelled pairs: no file at");
         }
-        Files.writeString(dir.resolve("labels.csv"), "left_source,left_id,right_source,right_id,is_match\n"
-                + "registry,A1,tax,B9,0\n");
+        Files.writeString(
+                dir.resolve("labels.csv"),
+                "left_source,left_id,right_source,right_id,is_match\n" + "registry,A1,tax,B9,0\n");
         try (Linker linker = open(labelled("labels.csv"))) {
-            assertThatThrownBy(linker::train).isInstanceOf(LinkageException.class)
+            assertThatThrownBy(linker::train)
+                    .isInstanceOf(LinkageException.class)
                     .hasMessageContaining("no pair has is_match true");
         }
     }

@@ -74,9 +74,11 @@ class LinkAndDedupeTest {
 
     @Test
     void pairsWithinAndAcrossAllInputsAreTrainedAndClustered() throws Exception {
-        Files.writeString(dir.resolve("truth.csv"), "source,record_id,entity_id\n"
-                + "registry,R1,p1\ntax,T1,p1\nhealth,H1,p1\ntax,T2,p2\ntax,T3,p2\n"
-                + "registry,R2,p3\nregistry,R3,p4\nregistry,R4,p5\ntax,T4,p6\nhealth,H2,p7\nhealth,H3,p9\nhealth,H4,p8\n");
+        Files.writeString(
+                dir.resolve("truth.csv"),
+                "source,record_id,entity_id\n"
+                        + "registry,R1,p1\ntax,T1,p1\nhealth,H1,p1\ntax,T2,p2\ntax,T3,p2\n"
+                        + "registry,R2,p3\nregistry,R3,p4\nregistry,R4,p5\ntax,T4,p6\nhealth,H2,p7\nhealth,H3,p9\nhealth,H4,p8\n");
         try (Linker linker = open(CONFIG)) {
             LinkageParameters parameters = linker.train();
             linker.predict(parameters);
@@ -84,8 +86,13 @@ class LinkAndDedupeTest {
                     .map(p -> p.leftSource() + ":" + p.leftId() + "-" + p.rightSource() + ":" + p.rightId())
                     .collect(Collectors.toSet());
             // Within one input (tax) and across inputs, each unordered pair once, in input order then id.
-            assertThat(candidates).contains("tax:T2-tax:T3", "registry:R1-tax:T1", "registry:R1-health:H1",
-                    "tax:T1-health:H1", "health:H1-health:H3");
+            assertThat(candidates)
+                    .contains(
+                            "tax:T2-tax:T3",
+                            "registry:R1-tax:T1",
+                            "registry:R1-health:H1",
+                            "tax:T1-health:H1",
+                            "health:H1-health:H3");
             assertThat(candidates).doesNotContain("tax:T3-tax:T2", "tax:T1-registry:R1", "health:H1-tax:T1");
 
             // Twelve records teach EM little (see LinkerTest): R1-H1 and T1-H1, name and date without a
@@ -93,7 +100,9 @@ class LinkAndDedupeTest {
             assertThat(linker.cluster(0.6)).isEqualTo(9);
             Map<String, String> clusterOf = linker.clusters().stream()
                     .collect(Collectors.toMap(m -> m.source() + ":" + m.recordId(), ClusterMember::clusterId));
-            assertThat(clusterOf.get("tax:T1")).isEqualTo(clusterOf.get("health:H1")).isEqualTo(clusterOf.get("registry:R1"));
+            assertThat(clusterOf.get("tax:T1"))
+                    .isEqualTo(clusterOf.get("health:H1"))
+                    .isEqualTo(clusterOf.get("registry:R1"));
             assertThat(clusterOf.get("tax:T3")).isEqualTo(clusterOf.get("tax:T2"));
             assertThat(clusterOf.get("health:H3")).isEqualTo("health:H3");
 
@@ -105,14 +114,19 @@ class LinkAndDedupeTest {
 
     @Test
     void blockingEstimatesAndLabelsWorkOverTheUnion() throws Exception {
-        Files.writeString(dir.resolve("labels.csv"), "left_source,left_id,right_source,right_id,is_match\n"
-                + "tax,T1,registry,R1,1\ntax,T3,tax,T2,1\nhealth,H1,health,H3,0\nregistry,R2,tax,T4,0\n");
+        Files.writeString(
+                dir.resolve("labels.csv"),
+                "left_source,left_id,right_source,right_id,is_match\n"
+                        + "tax,T1,registry,R1,1\ntax,T3,tax,T2,1\nhealth,H1,health,H3,0\nregistry,R2,tax,T4,0\n");
         String config = CONFIG.replace("  deterministic_rules: [l.cccd = r.cccd]\n", "  labelled_pairs: labels.csv\n");
         try (Linker linker = open(config)) {
-            // Σ n_b² / 2 over the dob blocks of all 12 records: R1, T1, H1 share a date, T2 and T3 another, 7 are alone.
+            // Σ n_b² / 2 over the dob blocks of all 12 records: R1, T1, H1 share a date, T2 and T3 another, 7 are
+            // alone.
             assertThat(linker.estimatePairs("l.dob = r.dob")).isEqualTo((9 + 4 + 7) / 2);
             LinkageParameters parameters = linker.train();
-            assertThat(parameters.training()).singleElement().satisfies(run -> assertThat(run.pairs()).isEqualTo(4));
+            assertThat(parameters.training())
+                    .singleElement()
+                    .satisfies(run -> assertThat(run.pairs()).isEqualTo(4));
             assertThat(parameters.comparison("dob").levels().get(0).m()).isEqualTo(2.5 / 3.5);
         }
     }
@@ -121,9 +135,11 @@ class LinkAndDedupeTest {
     void needsTwoOrMoreDistinctInputs() {
         String one = CONFIG.replace("  - {name: tax, path: tax.csv, id: id}\n", "")
                 .replace("  - {name: health, path: health.csv, id: id}\n", "");
-        assertThatThrownBy(() -> LinkageModel.parse(one, dir)).isInstanceOf(LinkageException.class)
+        assertThatThrownBy(() -> LinkageModel.parse(one, dir))
+                .isInstanceOf(LinkageException.class)
                 .hasMessage("mode link_and_dedupe needs two or more inputs, found 1; use dedupe for one");
         assertThatThrownBy(() -> LinkageModel.parse(CONFIG.replace("name: health", "name: tax"), dir))
-                .isInstanceOf(LinkageException.class).hasMessageContaining("tax appears twice");
+                .isInstanceOf(LinkageException.class)
+                .hasMessageContaining("tax appears twice");
     }
 }

@@ -39,7 +39,8 @@ class LinkageModelBuilderTest {
                 .blocking("l.birth_date = r.birth_date", "l.name_key = r.name_key")
                 .comparison("name", "name_key", Level.exactWithTermFrequency(), Level.of(LevelKind.JARO_WINKLER, 0.92))
                 .comparison("dob", "birth_date", Level.of(LevelKind.EXACT), Level.of(LevelKind.DATE_DAY_MONTH_SWAPPED))
-                .training(Training.defaults().withDeterministicRules(java.util.List.of("l.personal_id = r.personal_id")))
+                .training(
+                        Training.defaults().withDeterministicRules(java.util.List.of("l.personal_id = r.personal_id")))
                 .clustering(new Clustering(0.8, "personal_id", true))
                 .build();
 
@@ -66,8 +67,11 @@ class LinkageModelBuilderTest {
 
     @Test
     void aBuiltModelIsCheckedLikeAParsedOne() {
-        assertThatThrownBy(() -> LinkageModel.builder("x", Mode.DEDUPE).input("people", base.resolve("p.parquet"), "id")
-                .comparison("a", "a", Level.of(LevelKind.EXACT)).build())
-                .isInstanceOf(LinkageException.class).hasMessageContaining("blocking rule");
+        assertThatThrownBy(() -> LinkageModel.builder("x", Mode.DEDUPE)
+                        .input("people", base.resolve("p.parquet"), "id")
+                        .comparison("a", "a", Level.of(LevelKind.EXACT))
+                        .build())
+                .isInstanceOf(LinkageException.class)
+                .hasMessageContaining("blocking rule");
     }
 }

@@ -98,13 +98,21 @@ class LinkerTest {
             // With 8 people one random pair in ten is a match, so u (measured on random pairs) is
             // inflated and weights are modest: A3-B3, name and date only, scores 0.87, the namesake 0.25.
             Set<String> links = linker.pairs(0.8, 100).stream()
-                    .map(p -> p.leftId() + "-" + p.rightId()).collect(Collectors.toSet());
+                    .map(p -> p.leftId() + "-" + p.rightId())
+                    .collect(Collectors.toSet());
             assertThat(links).containsExactlyInAnyOrder("A1-B1", "A2-B2", "A3-B3", "A4-B4", "A5-B5", "A6-B6", "A7-B7");
 
-            ScoredPair transposed = linker.pairs(0, 100).stream().filter(p -> p.rightId().equals("B4")).findFirst().orElseThrow();
-            assertThat(transposed.contributions()).extracting(ScoredPair.Contribution::level)
+            ScoredPair transposed = linker.pairs(0, 100).stream()
+                    .filter(p -> p.rightId().equals("B4"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(transposed.contributions())
+                    .extracting(ScoredPair.Contribution::level)
                     .containsExactly("exact", "exact", "id_transposition");
-            ScoredPair withoutId = linker.pairs(0, 100).stream().filter(p -> p.rightId().equals("B3")).findFirst().orElseThrow();
+            ScoredPair withoutId = linker.pairs(0, 100).stream()
+                    .filter(p -> p.rightId().equals("B3"))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(withoutId.contributions().get(2)).isEqualTo(new ScoredPair.Contribution("cccd", "null", 0.0));
         }
     }
@@ -112,10 +120,12 @@ class LinkerTest {
     @Test
     void clustersWithTruthGiveFullScores() throws Exception {
         Path truth = dir.resolve("truth.csv");
-        Files.writeString(truth, "source,record_id,entity_id\n"
-                + "registry,A1,p1\nregistry,A2,p2\nregistry,A3,p3\nregistry,A4,p4\nregistry,A5,p5\n"
-                + "registry,A6,p6\nregistry,A7,p7\nregistry,A8,p8\n"
-                + "tax,B1,p1\ntax,B2,p2\ntax,B3,p3\ntax,B4,p4\ntax,B5,p5\ntax,B6,p6\ntax,B7,p7\ntax,B9,p9\n");
+        Files.writeString(
+                truth,
+                "source,record_id,entity_id\n"
+                        + "registry,A1,p1\nregistry,A2,p2\nregistry,A3,p3\nregistry,A4,p4\nregistry,A5,p5\n"
+                        + "registry,A6,p6\nregistry,A7,p7\nregistry,A8,p8\n"
+                        + "tax,B1,p1\ntax,B2,p2\ntax,B3,p3\ntax,B4,p4\ntax,B5,p5\ntax,B6,p6\ntax,B7,p7\ntax,B9,p9\n");
         try (Linker linker = linkTiny(LINK)) {
             linker.predict(linker.train());
             assertThat(linker.cluster(0.8)).isEqualTo(9);
@@ -128,7 +138,10 @@ class LinkerTest {
             assertThat(clusterOf.get("tax:B9")).isEqualTo("tax:B9");
 
             linker.writeClusters(dir.resolve("clusters.csv"));
-            assertThat(Files.readAllLines(dir.resolve("clusters.csv"))).hasSize(17).first().isEqualTo("source,record_id,cluster_id");
+            assertThat(Files.readAllLines(dir.resolve("clusters.csv")))
+                    .hasSize(17)
+                    .first()
+                    .isEqualTo("source,record_id,cluster_id");
             linker.writePredictions(dir.resolve("pairs.parquet"));
             assertThat(dir.resolve("pairs.parquet")).isNotEmptyFile();
         }
@@ -160,12 +173,20 @@ class LinkerTest {
 
     /** Hand-set parameters: name and date agreement are strong evidence, a CCCD disagreement weak. */
     static LinkageParameters handSet() {
-        List<LevelParameters> agreeOrNot = List.of(new LevelParameters("exact", 0.9, 0.01, true),
-                new LevelParameters("else", 0.1, 0.99, true));
-        return new LinkageParameters("chain", 0.01, List.of(
-                new ComparisonParameters("name", agreeOrNot), new ComparisonParameters("dob", agreeOrNot),
-                new ComparisonParameters("cccd", List.of(new LevelParameters("exact", 0.9, 0.001, true),
-                        new LevelParameters("else", 0.1, 0.999, true)))), List.of());
+        List<LevelParameters> agreeOrNot =
+                List.of(new LevelParameters("exact", 0.9, 0.01, true), new LevelParameters("else", 0.1, 0.99, true));
+        return new LinkageParameters(
+                "chain",
+                0.01,
+                List.of(
+                        new ComparisonParameters("name", agreeOrNot),
+                        new ComparisonParameters("dob", agreeOrNot),
+                        new ComparisonParameters(
+                                "cccd",
+                                List.of(
+                                        new LevelParameters("exact", 0.9, 0.001, true),
+                                        new LevelParameters("else", 0.1, 0.999, true)))),
+                List.of());
     }
 
     Map<String, String> clustersOf(String clustering) throws Exception {
@@ -173,7 +194,8 @@ class LinkerTest {
         try (Linker linker = Linker.open(LinkageModel.parse(dedupe(clustering), dir), dir)) {
             linker.predict(handSet());
             linker.cluster(0.8);
-            return linker.clusters().stream().collect(Collectors.toMap(ClusterMember::recordId, ClusterMember::clusterId));
+            return linker.clusters().stream()
+                    .collect(Collectors.toMap(ClusterMember::recordId, ClusterMember::clusterId));
         }
     }
 
@@ -199,9 +221,12 @@ class LinkerTest {
         try (Linker linker = Linker.open(LinkageModel.parse(dedupe(""), dir), dir)) {
             assertThat(linker.predict(handSet())).isEqualTo(4);
             ScoredPair r1r2 = linker.pairs(0, 10).stream()
-                    .filter(p -> p.leftId().equals("r1") && p.rightId().equals("r2")).findFirst().orElseThrow();
+                    .filter(p -> p.leftId().equals("r1") && p.rightId().equals("r2"))
+                    .findFirst()
+                    .orElseThrow();
             double agree = Math.log(90) / Math.log(2);
-            assertThat(r1r2.contributions()).extracting(ScoredPair.Contribution::weight)
+            assertThat(r1r2.contributions())
+                    .extracting(ScoredPair.Contribution::weight)
                     .containsExactly(agree, agree, 0.0);
             assertThat(r1r2.matchWeight()).isCloseTo(Math.log(0.01 / 0.99) / Math.log(2) + 2 * agree, within(1e-9));
         }

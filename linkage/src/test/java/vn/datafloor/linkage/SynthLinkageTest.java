@@ -101,7 +101,8 @@ class SynthLinkageTest {
 
     @Test
     void emConvergesAndMatchingFieldsHaveMAboveU() {
-        assertThat(parameters.training()).allSatisfy(run -> assertThat(run.converged()).isTrue());
+        assertThat(parameters.training())
+                .allSatisfy(run -> assertThat(run.converged()).isTrue());
         for (String field : List.of("name", "dob", "cccd")) {
             ComparisonParameters p = parameters.comparison(field);
             assertThat(p.levels().get(0).trained()).isTrue();
@@ -119,7 +120,10 @@ class SynthLinkageTest {
         List<ScoredPair> top = linker.pairs(0.0, 50);
         assertThat(top).hasSize(50);
         for (ScoredPair pair : top) {
-            double sum = pair.priorWeight() + pair.contributions().stream().mapToDouble(ScoredPair.Contribution::weight).sum();
+            double sum = pair.priorWeight()
+                    + pair.contributions().stream()
+                            .mapToDouble(ScoredPair.Contribution::weight)
+                            .sum();
             assertThat(sum).isCloseTo(pair.matchWeight(), within(1e-9));
             assertThat(pair.priorWeight()).isCloseTo(parameters.priorWeight(), within(1e-9));
             assertThat(pair.matchProbability()).isCloseTo(1 / (1 + Math.pow(2, -pair.matchWeight())), within(1e-12));

@@ -33,8 +33,10 @@ class WorkedExampleTest {
             assertThat(clusters.get("2")).isEqualTo(clusters.get("1"));
             assertThat(clusters.get("4")).isEqualTo(clusters.get("3"));
             assertThat(clusters.get("5")).isNotEqualTo(clusters.get("1"));
-            assertThat(linker.pairs(0, 20)).filteredOn(p -> p.rightId().equals("5") && p.leftId().equals("1"))
-                    .singleElement().satisfies(p -> assertThat(p.matchWeight()).isNegative());
+            assertThat(linker.pairs(0, 20))
+                    .filteredOn(p -> p.rightId().equals("5") && p.leftId().equals("1"))
+                    .singleElement()
+                    .satisfies(p -> assertThat(p.matchWeight()).isNegative());
         }
     }
 

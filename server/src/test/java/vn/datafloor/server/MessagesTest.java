@@ -34,9 +34,11 @@ class MessagesTest {
     void noKeyIsDefinedTwice() throws IOException {
         for (String name : java.util.List.of("messages.properties", "messages_en.properties")) {
             try (InputStream in = MessagesTest.class.getResourceAsStream("/" + name)) {
-                java.util.List<String> keys = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+                java.util.List<String> keys = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                        .lines()
                         .filter(l -> !l.isBlank() && !l.startsWith("#") && l.contains("="))
-                        .map(l -> l.substring(0, l.indexOf('=')).strip()).toList();
+                        .map(l -> l.substring(0, l.indexOf('=')).strip())
+                        .toList();
                 // A second definition silently replaces the first: a label would show an error text.
                 assertThat(keys).as(name).doesNotHaveDuplicates();
             }
@@ -86,7 +88,9 @@ class MessagesTest {
         Properties vietnamese = load("messages.properties");
         for (String key : vietnamese.stringPropertyNames()) {
             String value = vietnamese.getProperty(key);
-            assertThat(java.text.Normalizer.isNormalized(value, java.text.Normalizer.Form.NFC)).as(key).isTrue();
+            assertThat(java.text.Normalizer.isNormalized(value, java.text.Normalizer.Form.NFC))
+                    .as(key)
+                    .isTrue();
         }
     }
 }

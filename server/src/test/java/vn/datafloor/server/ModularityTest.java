@@ -46,9 +46,12 @@ class ModularityTest {
         try (Stream<Path> files = Files.list(generated)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".puml")).toList()) {
                 Path committed = COMMITTED.resolve(file.getFileName());
-                assertThat(committed).as("docs/modules is stale: run ./mvnw -pl server -am test -Dtest=ModularityTest "
-                        + "-Ddatafloor.update-module-docs=true -Dsurefire.failIfNoSpecifiedTests=false").exists();
-                assertThat(Files.readString(committed)).as("%s is stale: regenerate it as above", committed)
+                assertThat(committed)
+                        .as("docs/modules is stale: run ./mvnw -pl server -am test -Dtest=ModularityTest "
+                                + "-Ddatafloor.update-module-docs=true -Dsurefire.failIfNoSpecifiedTests=false")
+                        .exists();
+                assertThat(Files.readString(committed))
+                        .as("%s is stale: regenerate it as above", committed)
                         .isEqualTo(Files.readString(file));
             }
         }

@@ -27,10 +27,16 @@ import vn.datafloor.server.demo.DemoData;
  * The whole application on the embedded default (H2 file database, real ledger) in a fresh data
  * directory, with the demo world loaded. Subclasses share one application context.
  */
-@SpringBootTest(properties = {"datafloor.demo=true", "datafloor.demo.people=1500", "datafloor.integration.max-upload-bytes=2097152", "datafloor.ledger.checkpoint-interval=PT1H",
-        "datafloor.login.ip-max-failures-per-minute=1000",
-        // A proxy whose forwarding headers are believed (a documentation address: MockMvc only, no traffic).
-        "datafloor.trusted-proxies=" + PlatformTest.TRUSTED_PROXY})
+@SpringBootTest(
+        properties = {
+            "datafloor.demo=true",
+            "datafloor.demo.people=1500",
+            "datafloor.integration.max-upload-bytes=2097152",
+            "datafloor.ledger.checkpoint-interval=PT1H",
+            "datafloor.login.ip-max-failures-per-minute=1000",
+            // A proxy whose forwarding headers are believed (a documentation address: MockMvc only, no traffic).
+            "datafloor.trusted-proxies=" + PlatformTest.TRUSTED_PROXY
+        })
 @AutoConfigureMockMvc
 @Import(PlatformTest.TestClock.class)
 public abstract class PlatformTest {
@@ -74,7 +80,10 @@ public abstract class PlatformTest {
     }
 
     protected MockHttpSession login(String username, String password) throws Exception {
-        MvcResult result = mvc.perform(post("/login").param("username", username).param("password", password).with(csrf()))
+        MvcResult result = mvc.perform(post("/login")
+                        .param("username", username)
+                        .param("password", password)
+                        .with(csrf()))
                 .andReturn();
         String target = result.getResponse().getRedirectedUrl();
         if (target == null || target.contains("/login")) {

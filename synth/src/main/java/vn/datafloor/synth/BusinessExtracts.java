@@ -21,9 +21,22 @@ import vn.datafloor.integration.reference.AdminUnits.Province;
 final class BusinessExtracts implements AutoCloseable {
     static final String REGISTRY_SOURCE = "business-registry/doanh_nghiep";
     static final String REGISTRY_PATH = "business-registry/registry.duckdb";
-    static final List<String> REGISTRY_COLUMNS = List.of("record_id", "ma_so_thue", "ten_doanh_nghiep", "loai_hinh",
-            "nganh_nghe_chinh", "ten_nganh", "ngay_dang_ky", "cccd_chu_so_huu", "ten_chu_so_huu", "dia_chi", "ma_xa",
-            "ten_xa", "ma_tinh", "ten_tinh", "trang_thai");
+    static final List<String> REGISTRY_COLUMNS = List.of(
+            "record_id",
+            "ma_so_thue",
+            "ten_doanh_nghiep",
+            "loai_hinh",
+            "nganh_nghe_chinh",
+            "ten_nganh",
+            "ngay_dang_ky",
+            "cccd_chu_so_huu",
+            "ten_chu_so_huu",
+            "dia_chi",
+            "ma_xa",
+            "ten_xa",
+            "ma_tinh",
+            "ten_tinh",
+            "trang_thai");
     private static final LocalDate FILINGS_FROM = LocalDate.of(2023, 1, 1);
 
     private final Places places;
@@ -53,14 +66,48 @@ final class BusinessExtracts implements AutoCloseable {
         registryNoise = new SplittableRandom(Ids.mix(seed, 201));
         marketNoise = new SplittableRandom(Ids.mix(seed, 202));
         filingNoise = new SplittableRandom(Ids.mix(seed, 203));
-        truthBusinesses = Extract.csv(out, "truth/businesses.csv", "business_id", "tax_code", "name", "legal_form",
-                "vsic", "registered_on", "owner_person_id", "street", "commune_code", "province_code", "status");
-        truthProducts = Extract.csv(out, "truth/products.csv", "product_id", "gtin", "name", "category",
-                "producer_business_id", "announced_on");
-        products = Extract.csv(out, "market/products.csv", "record_id", "gtin", "ten_san_pham", "danh_muc",
-                "ma_so_thue_nha_san_xuat", "ten_nha_san_xuat", "ngay_cong_bo");
-        filings = Extract.csv(out, "tax/filings.csv", "record_id", "ma_so_thue", "ky_ke_khai", "mau_to_khai",
-                "so_tien_phai_nop", "ngay_nop");
+        truthBusinesses = Extract.csv(
+                out,
+                "truth/businesses.csv",
+                "business_id",
+                "tax_code",
+                "name",
+                "legal_form",
+                "vsic",
+                "registered_on",
+                "owner_person_id",
+                "street",
+                "commune_code",
+                "province_code",
+                "status");
+        truthProducts = Extract.csv(
+                out,
+                "truth/products.csv",
+                "product_id",
+                "gtin",
+                "name",
+                "category",
+                "producer_business_id",
+                "announced_on");
+        products = Extract.csv(
+                out,
+                "market/products.csv",
+                "record_id",
+                "gtin",
+                "ten_san_pham",
+                "danh_muc",
+                "ma_so_thue_nha_san_xuat",
+                "ten_nha_san_xuat",
+                "ngay_cong_bo");
+        filings = Extract.csv(
+                out,
+                "tax/filings.csv",
+                "record_id",
+                "ma_so_thue",
+                "ky_ke_khai",
+                "mau_to_khai",
+                "so_tien_phai_nop",
+                "ngay_nop");
         Path file = out.resolve(REGISTRY_PATH);
         java.nio.file.Files.createDirectories(file.getParent());
         java.nio.file.Files.deleteIfExists(file);
@@ -75,7 +122,8 @@ final class BusinessExtracts implements AutoCloseable {
                     + "ngay_dang_ky DATE, cccd_chu_so_huu VARCHAR, ten_chu_so_huu VARCHAR, dia_chi VARCHAR, "
                     + "ma_xa VARCHAR, ten_xa VARCHAR, ma_tinh VARCHAR, ten_tinh VARCHAR, trang_thai VARCHAR)");
         }
-        registry = duckdb.unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA, "doanh_nghiep");
+        registry =
+                duckdb.unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA, "doanh_nghiep");
     }
 
     void write(long index, Person owner, String ownerCccd) throws SQLException {
@@ -84,27 +132,42 @@ final class BusinessExtracts implements AutoCloseable {
         String form = Vocabulary.COMPANY_FORM.pick(r);
         String brand = Vocabulary.BRAND_FIRST.get(r.nextInt(Vocabulary.BRAND_FIRST.size())) + " "
                 + Vocabulary.BRAND_SECOND.get(r.nextInt(Vocabulary.BRAND_SECOND.size()));
-        String name = form.startsWith("Doanh nghiệp") ? form + " " + brand : form + " " + sector.nameWord() + " " + brand;
+        String name =
+                form.startsWith("Doanh nghiệp") ? form + " " + brand : form + " " + sector.nameWord() + " " + brand;
         String taxCode = TaxCode.forBusiness(index, seed);
         LocalDate from = owner.birthDate().plusYears(20).isAfter(LocalDate.of(1995, 1, 1))
-                ? owner.birthDate().plusYears(20) : LocalDate.of(1995, 1, 1);
+                ? owner.birthDate().plusYears(20)
+                : LocalDate.of(1995, 1, 1);
         LocalDate to = owner.diedOn() != null && owner.diedOn().isBefore(PopulationModel.REFERENCE_DATE)
-                ? owner.diedOn() : PopulationModel.REFERENCE_DATE;
+                ? owner.diedOn()
+                : PopulationModel.REFERENCE_DATE;
         if (!from.isBefore(to)) {
             from = owner.birthDate().plusYears(18);
         }
         // Most registered businesses are young: sqrt of a uniform draw skews towards the end of the range.
         long span = Math.max(0, to.toEpochDay() - from.toEpochDay());
         LocalDate registered = LocalDate.ofEpochDay(from.toEpochDay() + (long) (span * Math.sqrt(r.nextDouble())));
-        Commune commune = r.nextDouble() < 0.7 ? owner.currentCommune()
+        Commune commune = r.nextDouble() < 0.7
+                ? owner.currentCommune()
                 : places.communes2025.get(r.nextInt(places.communes2025.size()));
         String street = PopulationModel.street(commune, r);
         double s = r.nextDouble();
         String status = s < 0.85 ? "Đang hoạt động" : s < 0.92 ? "Tạm ngừng kinh doanh" : "Đã giải thể";
         String id = Ids.businessId(index);
-        truthBusinesses.begin().add(id).add(taxCode).add(name).add(form).add(sector.vsic())
-                .add(Dates.iso(registered)).add(owner.id()).add(street).add(commune.code()).add(commune.provinceCode())
-                .add(status).end();
+        truthBusinesses
+                .begin()
+                .add(id)
+                .add(taxCode)
+                .add(name)
+                .add(form)
+                .add(sector.vsic())
+                .add(Dates.iso(registered))
+                .add(owner.id())
+                .add(street)
+                .add(commune.code())
+                .add(commune.provinceCode())
+                .add(status)
+                .end();
         people.activity("business_registration", registered, owner.id(), id, commune.code(), sector.vsic());
 
         writeRegistry(id, taxCode, name, form, sector, registered, owner, ownerCccd, street, commune, status, false);
@@ -117,9 +180,20 @@ final class BusinessExtracts implements AutoCloseable {
         writeFilings(r, id, taxCode, registered, status);
     }
 
-    private void writeRegistry(String businessId, String taxCode, String name, String form, Vocabulary.Sector sector,
-            LocalDate registered, Person owner, String ownerCccd, String street, Commune commune, String status,
-            boolean isDuplicate) throws SQLException {
+    private void writeRegistry(
+            String businessId,
+            String taxCode,
+            String name,
+            String form,
+            Vocabulary.Sector sector,
+            LocalDate registered,
+            Person owner,
+            String ownerCccd,
+            String street,
+            Commune commune,
+            String status,
+            boolean isDuplicate)
+            throws SQLException {
         SplittableRandom r = registryNoise;
         String id = "DN" + Ids.pad(++registryRecords, 8);
         String ownerName = owner.fullName();
@@ -158,21 +232,45 @@ final class BusinessExtracts implements AutoCloseable {
         registry.endRow();
         truth.link(REGISTRY_SOURCE, id, TruthLinks.BUSINESS, businessId);
         if (!isDuplicate && PeopleExtracts.hit(r, noise.duplicate() / 2)) {
-            writeRegistry(businessId, taxCode, name, form, sector, registered, owner, ownerCccd, street, commune,
-                    status, true);
+            writeRegistry(
+                    businessId,
+                    taxCode,
+                    name,
+                    form,
+                    sector,
+                    registered,
+                    owner,
+                    ownerCccd,
+                    street,
+                    commune,
+                    status,
+                    true);
         }
     }
 
-    private void writeProduct(SplittableRandom r, String businessId, String taxCode, String producer, String brand,
-            Vocabulary.Sector sector, LocalDate registered) {
+    private void writeProduct(
+            SplittableRandom r,
+            String businessId,
+            String taxCode,
+            String producer,
+            String brand,
+            Vocabulary.Sector sector,
+            LocalDate registered) {
         List<String> names = Vocabulary.productNames(sector.productCategory());
         String productName = names.get(r.nextInt(names.size())) + " " + brand + " "
                 + Vocabulary.PACK_SIZES.get(r.nextInt(Vocabulary.PACK_SIZES.size()));
         String gtin = Gtin.forProduct(productCount, seed);
         String productId = Ids.productId(productCount++);
         LocalDate announced = PopulationModel.between(r, registered, PopulationModel.REFERENCE_DATE);
-        truthProducts.begin().add(productId).add(gtin).add(productName).add(sector.productCategory()).add(businessId)
-                .add(Dates.iso(announced)).end();
+        truthProducts
+                .begin()
+                .add(productId)
+                .add(gtin)
+                .add(productName)
+                .add(sector.productCategory())
+                .add(businessId)
+                .add(Dates.iso(announced))
+                .end();
         SplittableRandom n = marketNoise;
         boolean duplicate = PeopleExtracts.hit(n, noise.duplicate());
         for (int copy = 0; copy < (duplicate ? 2 : 1); copy++) {
@@ -182,20 +280,29 @@ final class BusinessExtracts implements AutoCloseable {
                 mst = null;
             }
             String id = "SP" + Ids.pad(products.records + 1, 9);
-            products.begin().add(id).add(gtin).add(name).add(sector.productCategory()).add(mst).add(producer)
-                    .add(Dates.iso(announced)).end();
+            products.begin()
+                    .add(id)
+                    .add(gtin)
+                    .add(name)
+                    .add(sector.productCategory())
+                    .add(mst)
+                    .add(producer)
+                    .add(Dates.iso(announced))
+                    .end();
             truth.link(products, id, TruthLinks.PRODUCT, productId);
         }
     }
 
     /** Quarterly VAT returns (form 01/GTGT) from 2023 or registration, filed within 30 days of quarter end. */
-    private void writeFilings(SplittableRandom r, String businessId, String taxCode, LocalDate registered,
-            String status) {
+    private void writeFilings(
+            SplittableRandom r, String businessId, String taxCode, LocalDate registered, String status) {
         double scale = Math.exp(17.5 + 1.5 * r.nextGaussian());
         LocalDate quarter = registered.isAfter(FILINGS_FROM)
-                ? LocalDate.of(registered.getYear(), (registered.getMonthValue() - 1) / 3 * 3 + 1, 1) : FILINGS_FROM;
+                ? LocalDate.of(registered.getYear(), (registered.getMonthValue() - 1) / 3 * 3 + 1, 1)
+                : FILINGS_FROM;
         LocalDate stop = status.equals("Đã giải thể")
-                ? PopulationModel.between(r, quarter, PopulationModel.REFERENCE_DATE) : PopulationModel.REFERENCE_DATE;
+                ? PopulationModel.between(r, quarter, PopulationModel.REFERENCE_DATE)
+                : PopulationModel.REFERENCE_DATE;
         SplittableRandom n = filingNoise;
         for (; !quarter.plusMonths(3).isAfter(stop); quarter = quarter.plusMonths(3)) {
             long amount = Math.round(scale * Math.exp(0.3 * r.nextGaussian()) / 1000) * 1000;
@@ -206,7 +313,13 @@ final class BusinessExtracts implements AutoCloseable {
                 String mst = PeopleExtracts.hit(n, noise.idError()) ? Corruptor.idError(taxCode, n) : taxCode;
                 LocalDate shown = PeopleExtracts.hit(n, noise.dayMonthSwap()) ? Corruptor.swapDayMonth(filed) : filed;
                 String id = "TK" + Ids.pad(filings.records + 1, 10);
-                filings.begin().add(id).add(mst).add(period).add("01/GTGT").add(amount).add(Dates.vietnamese(shown))
+                filings.begin()
+                        .add(id)
+                        .add(mst)
+                        .add(period)
+                        .add("01/GTGT")
+                        .add(amount)
+                        .add(Dates.vietnamese(shown))
                         .end();
                 truth.link(filings, id, TruthLinks.BUSINESS, businessId);
             }

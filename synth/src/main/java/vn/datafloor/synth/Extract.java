@@ -14,7 +14,10 @@ import java.util.List;
  * line: CSV in UTF-8 or Windows-1258, or JSON Lines. Knows what the manifest says about it.
  */
 final class Extract implements AutoCloseable {
-    enum Format { CSV, JSONL }
+    enum Format {
+        CSV,
+        JSONL
+    }
 
     final String source;
     final String relativePath;

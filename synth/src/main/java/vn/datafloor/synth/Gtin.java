@@ -16,7 +16,9 @@ final class Gtin {
     }
 
     static boolean isValid(String gtin) {
-        return gtin != null && gtin.length() == 13 && gtin.chars().allMatch(ch -> ch >= '0' && ch <= '9')
+        return gtin != null
+                && gtin.length() == 13
+                && gtin.chars().allMatch(ch -> ch >= '0' && ch <= '9')
                 && checkDigit(gtin) == gtin.charAt(12) - '0';
     }
 

@@ -18,13 +18,33 @@ package vn.datafloor.synth;
  *                        source otherwise uses the current one
  * @param idError         an ID number (CCCD, tax code) with one digit changed or two adjacent digits swapped
  */
-public record Noise(double typo, double missingDiacritics, double nfd, double tonePlacement, double ethForD,
-        double swappedNames, double missingField, double dayMonthSwap, double duplicate, double outdatedAddress,
+public record Noise(
+        double typo,
+        double missingDiacritics,
+        double nfd,
+        double tonePlacement,
+        double ethForD,
+        double swappedNames,
+        double missingField,
+        double dayMonthSwap,
+        double duplicate,
+        double outdatedAddress,
         double idError) {
 
     public Noise {
-        for (double rate : new double[] {typo, missingDiacritics, nfd, tonePlacement, ethForD, swappedNames,
-                missingField, dayMonthSwap, duplicate, outdatedAddress, idError}) {
+        for (double rate : new double[] {
+            typo,
+            missingDiacritics,
+            nfd,
+            tonePlacement,
+            ethForD,
+            swappedNames,
+            missingField,
+            dayMonthSwap,
+            duplicate,
+            outdatedAddress,
+            idError
+        }) {
             if (!(rate >= 0 && rate <= 1)) {
                 throw new IllegalArgumentException("Noise rates must be in [0, 1]: " + rate);
             }
@@ -45,10 +65,18 @@ public record Noise(double typo, double missingDiacritics, double nfd, double to
         if (!(factor >= 0)) {
             throw new IllegalArgumentException("Noise scale must be ≥ 0: " + factor);
         }
-        return new Noise(cap(typo * factor), cap(missingDiacritics * factor), cap(nfd * factor),
-                cap(tonePlacement * factor), cap(ethForD * factor), cap(swappedNames * factor),
-                cap(missingField * factor), cap(dayMonthSwap * factor), cap(duplicate * factor),
-                cap(outdatedAddress * factor), cap(idError * factor));
+        return new Noise(
+                cap(typo * factor),
+                cap(missingDiacritics * factor),
+                cap(nfd * factor),
+                cap(tonePlacement * factor),
+                cap(ethForD * factor),
+                cap(swappedNames * factor),
+                cap(missingField * factor),
+                cap(dayMonthSwap * factor),
+                cap(duplicate * factor),
+                cap(outdatedAddress * factor),
+                cap(idError * factor));
     }
 
     private static double cap(double rate) {

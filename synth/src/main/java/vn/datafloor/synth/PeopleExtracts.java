@@ -43,26 +43,118 @@ final class PeopleExtracts implements AutoCloseable {
         insuredNoise = new SplittableRandom(Ids.mix(seed, 102));
         healthNoise = new SplittableRandom(Ids.mix(seed, 103));
         visitRandom = new SplittableRandom(Ids.mix(seed, 104));
-        truthPeople = Extract.csv(out, "truth/people.csv", "person_id", "household_id", "household_role", "surname",
-                "middle_name", "given_name", "full_name", "sex", "date_of_birth", "birth_province_list",
-                "birth_province_code", "cccd", "phone", "social_insurance_number", "permanent_street",
-                "permanent_commune_code", "permanent_province_code", "current_street", "current_commune_code",
-                "current_province_code", "moved_on", "date_of_death", "employer_business_id");
-        activities = Extract.csv(out, "truth/activities.csv", "activity_id", "type", "date", "person_id",
-                "business_id", "commune_code", "detail");
-        civil = Extract.csv(out, "civil-registry/people.csv", "record_id", "so_cccd", "ho", "ten_dem", "ten",
-                "ho_ten", "gioi_tinh", "ngay_sinh", "ma_tinh_khai_sinh", "ten_tinh_khai_sinh", "danh_muc_tinh_khai_sinh",
-                "dia_chi_thuong_tru", "ma_xa_thuong_tru", "ten_xa_thuong_tru", "ma_tinh_thuong_tru",
-                "ten_tinh_thuong_tru", "dia_chi_hien_tai", "ma_xa_hien_tai", "ten_xa_hien_tai", "ma_tinh_hien_tai",
-                "ten_tinh_hien_tai", "ngay_chuyen_den", "so_dien_thoai", "ngay_mat");
-        tax = Extract.csv(out, "tax/taxpayers.csv", "record_id", "ho_ten", "ngay_sinh", "gioi_tinh", "so_cccd",
-                "dia_chi", "so_dien_thoai", "ngay_dang_ky_thue");
-        insured = Extract.jsonl(out, "social-insurance/insured.jsonl", "record_id", "ma_so_bhxh", "ho_ten",
-                "ngay_sinh", "gioi_tinh", "so_cccd", "dien_thoai", "ma_don_vi", "dia_chi", "ma_tinh");
-        patients = Extract.csv1258(out, "health/patients.csv", cp1258, "record_id", "ho_ten", "ngay_sinh",
-                "gioi_tinh", "so_cccd", "so_the_bhyt", "dia_chi", "ma_tinh_cu", "so_dien_thoai");
-        visits = Extract.csv1258(out, "health/visits.csv", cp1258, "record_id", "ma_benh_nhan", "ngay_kham",
-                "ma_co_so", "ten_co_so", "ma_xa", "ma_icd10", "chan_doan");
+        truthPeople = Extract.csv(
+                out,
+                "truth/people.csv",
+                "person_id",
+                "household_id",
+                "household_role",
+                "surname",
+                "middle_name",
+                "given_name",
+                "full_name",
+                "sex",
+                "date_of_birth",
+                "birth_province_list",
+                "birth_province_code",
+                "cccd",
+                "phone",
+                "social_insurance_number",
+                "permanent_street",
+                "permanent_commune_code",
+                "permanent_province_code",
+                "current_street",
+                "current_commune_code",
+                "current_province_code",
+                "moved_on",
+                "date_of_death",
+                "employer_business_id");
+        activities = Extract.csv(
+                out,
+                "truth/activities.csv",
+                "activity_id",
+                "type",
+                "date",
+                "person_id",
+                "business_id",
+                "commune_code",
+                "detail");
+        civil = Extract.csv(
+                out,
+                "civil-registry/people.csv",
+                "record_id",
+                "so_cccd",
+                "ho",
+                "ten_dem",
+                "ten",
+                "ho_ten",
+                "gioi_tinh",
+                "ngay_sinh",
+                "ma_tinh_khai_sinh",
+                "ten_tinh_khai_sinh",
+                "danh_muc_tinh_khai_sinh",
+                "dia_chi_thuong_tru",
+                "ma_xa_thuong_tru",
+                "ten_xa_thuong_tru",
+                "ma_tinh_thuong_tru",
+                "ten_tinh_thuong_tru",
+                "dia_chi_hien_tai",
+                "ma_xa_hien_tai",
+                "ten_xa_hien_tai",
+                "ma_tinh_hien_tai",
+                "ten_tinh_hien_tai",
+                "ngay_chuyen_den",
+                "so_dien_thoai",
+                "ngay_mat");
+        tax = Extract.csv(
+                out,
+                "tax/taxpayers.csv",
+                "record_id",
+                "ho_ten",
+                "ngay_sinh",
+                "gioi_tinh",
+                "so_cccd",
+                "dia_chi",
+                "so_dien_thoai",
+                "ngay_dang_ky_thue");
+        insured = Extract.jsonl(
+                out,
+                "social-insurance/insured.jsonl",
+                "record_id",
+                "ma_so_bhxh",
+                "ho_ten",
+                "ngay_sinh",
+                "gioi_tinh",
+                "so_cccd",
+                "dien_thoai",
+                "ma_don_vi",
+                "dia_chi",
+                "ma_tinh");
+        patients = Extract.csv1258(
+                out,
+                "health/patients.csv",
+                cp1258,
+                "record_id",
+                "ho_ten",
+                "ngay_sinh",
+                "gioi_tinh",
+                "so_cccd",
+                "so_the_bhyt",
+                "dia_chi",
+                "ma_tinh_cu",
+                "so_dien_thoai");
+        visits = Extract.csv1258(
+                out,
+                "health/visits.csv",
+                cp1258,
+                "record_id",
+                "ma_benh_nhan",
+                "ngay_kham",
+                "ma_co_so",
+                "ten_co_so",
+                "ma_xa",
+                "ma_icd10",
+                "chan_doan");
     }
 
     void write(Person p) {
@@ -81,16 +173,40 @@ final class PeopleExtracts implements AutoCloseable {
     }
 
     private void writeTruth(Person p) {
-        truthPeople.begin().add(p.id()).add(Ids.householdId(p.household()))
+        truthPeople
+                .begin()
+                .add(p.id())
+                .add(Ids.householdId(p.household()))
                 .add(p.role() == Person.HEAD ? "head" : p.role() == Person.SPOUSE ? "spouse" : "relative")
-                .add(p.surname()).add(p.middle()).add(p.given()).add(p.fullName()).add(p.male() ? "M" : "F")
-                .add(Dates.iso(p.birthDate())).add(p.birthList().name()).add(p.birthProvinceCode()).add(p.cccd())
-                .add(p.phone()).add(Ids.pad(p.socialInsuranceNumber(), 10)).add(p.permanentStreet())
-                .add(p.permanentCommune().code()).add(p.permanentCommune().provinceCode()).add(p.currentStreet())
-                .add(p.currentCommune().code()).add(p.currentCommune().provinceCode()).add(Dates.iso(p.movedOn()))
-                .add(Dates.iso(p.diedOn())).add(p.employer() >= 0 ? Ids.businessId(p.employer()) : null).end();
+                .add(p.surname())
+                .add(p.middle())
+                .add(p.given())
+                .add(p.fullName())
+                .add(p.male() ? "M" : "F")
+                .add(Dates.iso(p.birthDate()))
+                .add(p.birthList().name())
+                .add(p.birthProvinceCode())
+                .add(p.cccd())
+                .add(p.phone())
+                .add(Ids.pad(p.socialInsuranceNumber(), 10))
+                .add(p.permanentStreet())
+                .add(p.permanentCommune().code())
+                .add(p.permanentCommune().provinceCode())
+                .add(p.currentStreet())
+                .add(p.currentCommune().code())
+                .add(p.currentCommune().provinceCode())
+                .add(Dates.iso(p.movedOn()))
+                .add(Dates.iso(p.diedOn()))
+                .add(p.employer() >= 0 ? Ids.businessId(p.employer()) : null)
+                .end();
         if (p.movedOn() != null) {
-            activity("move", p.movedOn(), p.id(), null, p.currentCommune().code(), "from " + p.permanentCommune().code());
+            activity(
+                    "move",
+                    p.movedOn(),
+                    p.id(),
+                    null,
+                    p.currentCommune().code(),
+                    "from " + p.permanentCommune().code());
         }
         if (p.diedOn() != null) {
             activity("death", p.diedOn(), p.id(), null, p.currentCommune().code(), null);
@@ -98,24 +214,51 @@ final class PeopleExtracts implements AutoCloseable {
     }
 
     void activity(String type, LocalDate date, String personId, String businessId, String commune, String detail) {
-        activities.begin().add("A" + Ids.pad(++activityCount, 10)).add(type).add(Dates.iso(date)).add(personId)
-                .add(businessId).add(commune).add(detail).end();
+        activities
+                .begin()
+                .add("A" + Ids.pad(++activityCount, 10))
+                .add(type)
+                .add(Dates.iso(date))
+                .add(personId)
+                .add(businessId)
+                .add(commune)
+                .add(detail)
+                .end();
     }
 
     private void writeCivil(Person p) {
         String id = "CR" + Ids.pad(civil.records + 1, 9);
-        Province birth = p.birthList() == ListVersion.PRE_2025 ? places.provincePre2025(p.birthProvinceCode())
+        Province birth = p.birthList() == ListVersion.PRE_2025
+                ? places.provincePre2025(p.birthProvinceCode())
                 : places.province2025(p.birthProvinceCode());
         Commune perm = p.permanentCommune();
         Commune cur = p.currentCommune();
-        civil.begin().add(id).add(p.cccd()).add(p.surname()).add(p.middle()).add(p.given()).add(p.fullName())
-                .add(p.male() ? "Nam" : "Nữ").add(Dates.iso(p.birthDate())).add(p.birthProvinceCode())
-                .add(birth.name()).add(p.birthList() == ListVersion.PRE_2025 ? "truoc_2025" : "2025")
-                .add(p.permanentStreet()).add(perm.code()).add(Places.communeLabel(perm)).add(perm.provinceCode())
-                .add(Places.provinceLabel(places.province2025(perm.provinceCode()))).add(p.currentStreet())
-                .add(cur.code()).add(Places.communeLabel(cur)).add(cur.provinceCode())
-                .add(Places.provinceLabel(places.province2025(cur.provinceCode()))).add(Dates.iso(p.movedOn()))
-                .add(p.phone()).add(Dates.iso(p.diedOn())).end();
+        civil.begin()
+                .add(id)
+                .add(p.cccd())
+                .add(p.surname())
+                .add(p.middle())
+                .add(p.given())
+                .add(p.fullName())
+                .add(p.male() ? "Nam" : "Nữ")
+                .add(Dates.iso(p.birthDate()))
+                .add(p.birthProvinceCode())
+                .add(birth.name())
+                .add(p.birthList() == ListVersion.PRE_2025 ? "truoc_2025" : "2025")
+                .add(p.permanentStreet())
+                .add(perm.code())
+                .add(Places.communeLabel(perm))
+                .add(perm.provinceCode())
+                .add(Places.provinceLabel(places.province2025(perm.provinceCode())))
+                .add(p.currentStreet())
+                .add(cur.code())
+                .add(Places.communeLabel(cur))
+                .add(cur.provinceCode())
+                .add(Places.provinceLabel(places.province2025(cur.provinceCode())))
+                .add(Dates.iso(p.movedOn()))
+                .add(p.phone())
+                .add(Dates.iso(p.diedOn()))
+                .end();
         truth.link(civil, id, TruthLinks.PERSON, p.id());
     }
 
@@ -145,10 +288,22 @@ final class PeopleExtracts implements AutoCloseable {
                 default -> address = null;
             }
         }
-        LocalDate registered = PopulationModel.between(r, p.birthDate().plusYears(18).isAfter(LocalDate.of(2005, 1, 1))
-                ? p.birthDate().plusYears(18) : LocalDate.of(2005, 1, 1), PopulationModel.REFERENCE_DATE);
-        tax.begin().add(id).add(name).add(Dates.vietnamese(date(p.birthDate(), r))).add(p.male() ? "Nam" : "Nữ")
-                .add(cccd).add(address).add(phone).add(Dates.vietnamese(registered)).end();
+        LocalDate registered = PopulationModel.between(
+                r,
+                p.birthDate().plusYears(18).isAfter(LocalDate.of(2005, 1, 1))
+                        ? p.birthDate().plusYears(18)
+                        : LocalDate.of(2005, 1, 1),
+                PopulationModel.REFERENCE_DATE);
+        tax.begin()
+                .add(id)
+                .add(name)
+                .add(Dates.vietnamese(date(p.birthDate(), r)))
+                .add(p.male() ? "Nam" : "Nữ")
+                .add(cccd)
+                .add(address)
+                .add(phone)
+                .add(Dates.vietnamese(registered))
+                .end();
         truth.link(tax, id, TruthLinks.PERSON, p.id());
         if (!isDuplicate && hit(r, noise.duplicate())) {
             writeTax(p, true);
@@ -172,10 +327,18 @@ final class PeopleExtracts implements AutoCloseable {
                 cccd = null;
             }
         }
-        insured.begin().add(id).add(Ids.pad(p.socialInsuranceNumber(), 10)).add(name)
-                .add(Dates.compact(date(p.birthDate(), r))).add(p.male() ? "NAM" : "NU").add(cccd).add(phone)
-                .add(p.employer() >= 0 ? TaxCode.forBusiness(p.employer(), seed) : null).add(address)
-                .add(p.currentCommune().provinceCode()).end();
+        insured.begin()
+                .add(id)
+                .add(Ids.pad(p.socialInsuranceNumber(), 10))
+                .add(name)
+                .add(Dates.compact(date(p.birthDate(), r)))
+                .add(p.male() ? "NAM" : "NU")
+                .add(cccd)
+                .add(phone)
+                .add(p.employer() >= 0 ? TaxCode.forBusiness(p.employer(), seed) : null)
+                .add(address)
+                .add(p.currentCommune().provinceCode())
+                .end();
         truth.link(insured, id, TruthLinks.PERSON, p.id());
         if (!isDuplicate && hit(r, noise.duplicate())) {
             writeInsured(p, true);
@@ -208,8 +371,17 @@ final class PeopleExtracts implements AutoCloseable {
                 default -> card = null;
             }
         }
-        patients.begin().add(id).add(name).add(Dates.vietnamese(date(p.birthDate(), r))).add(p.male() ? "Nam" : "Nữ")
-                .add(cccd).add(card).add(address).add(oldProvince).add(phone).end();
+        patients.begin()
+                .add(id)
+                .add(name)
+                .add(Dates.vietnamese(date(p.birthDate(), r)))
+                .add(p.male() ? "Nam" : "Nữ")
+                .add(cccd)
+                .add(card)
+                .add(address)
+                .add(oldProvince)
+                .add(phone)
+                .end();
         truth.link(patients, id, TruthLinks.PERSON, p.id());
         if (!isDuplicate && hit(r, noise.duplicate())) {
             writePatient(p, true);
@@ -233,7 +405,8 @@ final class PeopleExtracts implements AutoCloseable {
 
     private void writeVisits(Person p, String patientId) {
         SplittableRandom r = visitRandom;
-        LocalDate last = p.diedOn() == null ? PopulationModel.REFERENCE_DATE : p.diedOn().minusDays(1);
+        LocalDate last =
+                p.diedOn() == null ? PopulationModel.REFERENCE_DATE : p.diedOn().minusDays(1);
         LocalDate first = p.birthDate().isAfter(VISITS_FROM) ? p.birthDate() : VISITS_FROM;
         for (int i = 0; i < p.visits(); i++) {
             LocalDate day = PopulationModel.between(r, first, last);
@@ -250,8 +423,16 @@ final class PeopleExtracts implements AutoCloseable {
                 facility = "Bệnh viện Đa khoa " + Places.provinceLabel(province);
             }
             String id = "KB" + Ids.pad(visits.records + 1, 10);
-            visits.begin().add(id).add(patientId).add(Dates.vietnamese(day)).add(facilityCode).add(facility)
-                    .add(c.code()).add(diagnosis.icd10()).add(diagnosis.name()).end();
+            visits.begin()
+                    .add(id)
+                    .add(patientId)
+                    .add(Dates.vietnamese(day))
+                    .add(facilityCode)
+                    .add(facility)
+                    .add(c.code())
+                    .add(diagnosis.icd10())
+                    .add(diagnosis.name())
+                    .end();
             truth.link(visits, id, TruthLinks.PERSON, p.id());
             activity("health_visit", day, p.id(), null, c.code(), diagnosis.icd10());
         }
@@ -259,9 +440,7 @@ final class PeopleExtracts implements AutoCloseable {
 
     /** The full name with the name-level defects every noisy source shares: swap, tone placement, typo. */
     private String name(Person p, SplittableRandom r) {
-        String name = hit(r, noise.swappedNames())
-                ? p.surname() + " " + p.given() + " " + p.middle()
-                : p.fullName();
+        String name = hit(r, noise.swappedNames()) ? p.surname() + " " + p.given() + " " + p.middle() : p.fullName();
         if (hit(r, noise.tonePlacement())) {
             name = Corruptor.toggleTonePlacement(name);
         }

@@ -11,11 +11,30 @@ import vn.datafloor.integration.reference.AdminUnits.ListVersion;
  * @param employer  index of the employing business, or -1
  * @param visits    number of health-insurance visits in 2023–2025 (0 = not a patient)
  */
-record Person(long index, long household, int role, String surname, String middle, String given, boolean male,
-        LocalDate birthDate, ListVersion birthList, String birthProvinceCode, String cccd, String phone,
-        long socialInsuranceNumber, Commune permanentCommune, String permanentStreet, Commune currentCommune,
-        String currentStreet, LocalDate movedOn, LocalDate diedOn, long employer, boolean taxpayer,
-        boolean insured, int visits) {
+record Person(
+        long index,
+        long household,
+        int role,
+        String surname,
+        String middle,
+        String given,
+        boolean male,
+        LocalDate birthDate,
+        ListVersion birthList,
+        String birthProvinceCode,
+        String cccd,
+        String phone,
+        long socialInsuranceNumber,
+        Commune permanentCommune,
+        String permanentStreet,
+        Commune currentCommune,
+        String currentStreet,
+        LocalDate movedOn,
+        LocalDate diedOn,
+        long employer,
+        boolean taxpayer,
+        boolean insured,
+        int visits) {
 
     static final int HEAD = 0;
     static final int SPOUSE = 1;

@@ -37,7 +37,9 @@ final class Places {
         provincesPre2025.forEach(p -> provincePre2025.put(p.code(), p));
         Map<String, List<Commune>> oldByProvince = new HashMap<>();
         for (Commune old : units.communes(ListVersion.PRE_2025)) {
-            oldByProvince.computeIfAbsent(old.provinceCode(), k -> new ArrayList<>()).add(old);
+            oldByProvince
+                    .computeIfAbsent(old.provinceCode(), k -> new ArrayList<>())
+                    .add(old);
             if (old.type().equals("Ward")) {
                 urbanDistricts.add(old.districtCode());
             }

@@ -18,15 +18,19 @@ final class PopulationModel {
 
     /** Ages are computed at this date; nothing happens after it. */
     static final LocalDate REFERENCE_DATE = LocalDate.of(2025, 12, 31);
+
     static final LocalDate V2025_START = ListVersion.V2025.effectiveFrom();
 
     /**
      * Age pyramid, Vietnam around 2024 (shape of GSO/UN WPP estimates, rounded, per cent of population by
      * five-year age group 0–4 … 85–89, then 90–99): young-heavy with a bulge at 30–39 and a growing top.
      */
-    static final double[] AGE_BIN_SHARES = {7.0, 7.9, 7.8, 7.0, 6.6, 7.3, 8.0, 8.1, 7.6, 7.0, 6.2, 5.6, 4.7, 3.6,
-            2.4, 1.4, 0.9, 0.5, 0.4};
-    private static final int[] AGE_BIN_START = {0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90};
+    static final double[] AGE_BIN_SHARES = {
+        7.0, 7.9, 7.8, 7.0, 6.6, 7.3, 8.0, 8.1, 7.6, 7.0, 6.2, 5.6, 4.7, 3.6, 2.4, 1.4, 0.9, 0.5, 0.4
+    };
+
+    private static final int[] AGE_BIN_START = {0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90
+    };
     private static final int[] AGE_BIN_WIDTH = {5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 10};
 
     /** Household sizes 1–6, per cent (GSO 2019 census: average 3.5 people). */
@@ -34,11 +38,12 @@ final class PopulationModel {
 
     private static final WeightedChoice<Integer> AGE_BINS = bins(0);
     private static final WeightedChoice<Integer> ADULT_AGE_BINS = bins(4);
-    private static final WeightedChoice<Integer> HOUSEHOLD_SIZES = new WeightedChoice<>(List.of(1, 2, 3, 4, 5, 6),
-            HOUSEHOLD_SIZE_SHARES);
+    private static final WeightedChoice<Integer> HOUSEHOLD_SIZES =
+            new WeightedChoice<>(List.of(1, 2, 3, 4, 5, 6), HOUSEHOLD_SIZE_SHARES);
 
     /** Roughly: who among the working population is in a formal job, files taxes, goes to the doctor. */
     static final double EMPLOYED = 0.40;
+
     static final double MOVED = 0.12;
     static final double HAS_PHONE = 0.92;
     static final double PATIENT = 0.40;
@@ -102,8 +107,17 @@ final class PopulationModel {
         return members;
     }
 
-    private Person person(SplittableRandom r, long index, long h, int role, String surname, boolean male, int age,
-            Commune home, String street, CccdIssuer issuer) {
+    private Person person(
+            SplittableRandom r,
+            long index,
+            long h,
+            int role,
+            String surname,
+            boolean male,
+            int age,
+            Commune home,
+            String street,
+            CccdIssuer issuer) {
         String middle = (male ? Vocabulary.MALE_MIDDLE : Vocabulary.FEMALE_MIDDLE).pick(r);
         String given = (male ? Vocabulary.MALE_GIVEN : Vocabulary.FEMALE_GIVEN).pick(r);
         LocalDate born = REFERENCE_DATE.minusYears(age).minusDays(r.nextInt(365));
@@ -115,7 +129,9 @@ final class PopulationModel {
             List<String> former = places.formerProvinces(home.provinceCode());
             birthProvince = r.nextDouble() < (age < 18 ? 0.9 : 0.65)
                     ? former.get(r.nextInt(former.size()))
-                    : places.provincesPre2025.get(r.nextInt(places.provincesPre2025.size())).code();
+                    : places.provincesPre2025
+                            .get(r.nextInt(places.provincesPre2025.size()))
+                            .code();
         } else {
             birthList = ListVersion.V2025;
             birthProvince = home.provinceCode();
@@ -146,20 +162,44 @@ final class PopulationModel {
                     : places.communes2025.get(r.nextInt(places.communes2025.size()));
             currentStreet = street(current, r);
             LocalDate adult = born.plusYears(18);
-            moved = between(r, adult.isAfter(LocalDate.of(2012, 1, 1)) ? adult : LocalDate.of(2012, 1, 1), REFERENCE_DATE);
+            moved = between(
+                    r, adult.isAfter(LocalDate.of(2012, 1, 1)) ? adult : LocalDate.of(2012, 1, 1), REFERENCE_DATE);
         }
 
         boolean working = age >= 18 && age <= 60 && (died == null || died.isAfter(LocalDate.of(2023, 1, 1)));
         long employer = working && r.nextDouble() < EMPLOYED ? employer(r) : -1;
-        boolean taxpayer = age >= 18 && age <= 75 && (died == null || died.isAfter(LocalDate.of(2023, 1, 1)))
+        boolean taxpayer = age >= 18
+                && age <= 75
+                && (died == null || died.isAfter(LocalDate.of(2023, 1, 1)))
                 && r.nextDouble() < (employer >= 0 ? 0.8 : 0.3);
         boolean insured = employer >= 0 || (working && r.nextDouble() < 0.05);
         int visits = 0;
         if ((died == null || died.isAfter(LocalDate.of(2023, 6, 1))) && r.nextDouble() < PATIENT) {
             visits = 1 + (int) Math.min(7, -Math.log(1 - r.nextDouble()) * (age >= 60 ? 2.5 : 1.2));
         }
-        return new Person(index, h, role, surname, middle, given, male, born, birthList, birthProvince, cccd, phone,
-                socialInsurance, home, street, current, currentStreet, moved, died, employer, taxpayer, insured,
+        return new Person(
+                index,
+                h,
+                role,
+                surname,
+                middle,
+                given,
+                male,
+                born,
+                birthList,
+                birthProvince,
+                cccd,
+                phone,
+                socialInsurance,
+                home,
+                street,
+                current,
+                currentStreet,
+                moved,
+                died,
+                employer,
+                taxpayer,
+                insured,
                 visits);
     }
 

@@ -7,5 +7,5 @@ public interface ProgressListener {
     /** {@code done} of {@code total} people have been written (businesses follow the last call quickly). */
     void progress(long done, long total);
 
-    ProgressListener NONE = (done, total) -> { };
+    ProgressListener NONE = (done, total) -> {};
 }

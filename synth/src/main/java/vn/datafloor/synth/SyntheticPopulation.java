@@ -88,8 +88,8 @@ public final class SyntheticPopulation {
                         reported = next;
                     }
                 }
-                try (BusinessExtracts business = new BusinessExtracts(out, places, options.noise(), options.seed(), truth,
-                        extracts)) {
+                try (BusinessExtracts business =
+                        new BusinessExtracts(out, places, options.noise(), options.seed(), truth, extracts)) {
                     for (long k = 0; k < businesses; k++) {
                         SplittableRandom pick = new SplittableRandom(Ids.mix(options.seed() ^ 0x0EA7L, k));
                         long h;
@@ -97,13 +97,24 @@ public final class SyntheticPopulation {
                         int attempts = 0;
                         do {
                             h = pick.nextLong(households);
-                            owner = model.household(h, headIndex[(int) h], people - headIndex[(int) h], null).get(0);
+                            owner = model.household(h, headIndex[(int) h], people - headIndex[(int) h], null)
+                                    .get(0);
                         } while (!canOwn(owner) && ++attempts < 20);
                         business.write(k, owner, Ids.pad(headCccd[(int) h], 12));
                     }
-                    manifestExtracts = List.of(extracts.civil, extracts.tax, business.filings, extracts.insured,
-                            extracts.patients, extracts.visits, business.products, extracts.truthPeople,
-                            business.truthBusinesses, business.truthProducts, truth.links, extracts.activities);
+                    manifestExtracts = List.of(
+                            extracts.civil,
+                            extracts.tax,
+                            business.filings,
+                            extracts.insured,
+                            extracts.patients,
+                            extracts.visits,
+                            business.products,
+                            extracts.truthPeople,
+                            business.truthBusinesses,
+                            business.truthProducts,
+                            truth.links,
+                            extracts.activities);
                     registryRecords = business.registryRecords;
                     products = business.productCount;
                 }

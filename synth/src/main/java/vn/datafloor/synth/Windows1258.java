@@ -18,6 +18,7 @@ final class Windows1258 {
 
     /** Bytes per BMP character, computed on first use: null = not seen yet. */
     private final byte[][] table = new byte[0x10000][];
+
     private final boolean[] lossy = new boolean[0x10000];
     private final CharsetEncoder encoder = CHARSET.newEncoder();
     private long replaced;

@@ -29,8 +29,9 @@ class DeterminismTest {
         SyntheticPopulation.generate(SynthOptions.of(3_000, 42), dir.resolve("a"), null);
         SyntheticPopulation.generate(SynthOptions.of(3_000, 42), dir.resolve("b"), null);
         Map<String, String> a = hashes(dir.resolve("a"));
-        assertThat(a).containsKeys("civil-registry/people.csv", "health/patients.csv", "truth/record_links.csv",
-                "manifest.json");
+        assertThat(a)
+                .containsKeys(
+                        "civil-registry/people.csv", "health/patients.csv", "truth/record_links.csv", "manifest.json");
         assertThat(hashes(dir.resolve("b"))).isEqualTo(a);
         assertThat(registryDump(dir.resolve("b"))).isEqualTo(registryDump(dir.resolve("a")));
     }
@@ -49,7 +50,8 @@ class DeterminismTest {
     void withoutNoiseEveryTaxRecordCarriesTheTrueNameAndId() throws Exception {
         SyntheticPopulation.generate(new SynthOptions(2_000, 5, Noise.none()), dir, null);
         Map<String, Map<String, String>> people = new TreeMap<>();
-        TestFiles.csv(dir.resolve("truth/people.csv"), StandardCharsets.UTF_8).forEach(p -> people.put(p.get("cccd"), p));
+        TestFiles.csv(dir.resolve("truth/people.csv"), StandardCharsets.UTF_8)
+                .forEach(p -> people.put(p.get("cccd"), p));
         List<Map<String, String>> tax = TestFiles.csv(dir.resolve("tax/taxpayers.csv"), StandardCharsets.UTF_8);
         assertThat(tax).isNotEmpty();
         for (Map<String, String> t : tax) {
@@ -67,7 +69,8 @@ class DeterminismTest {
                 }
                 try {
                     MessageDigest sha = MessageDigest.getInstance("SHA-256");
-                    result.put(root.relativize(f).toString().replace('\\', '/'),
+                    result.put(
+                            root.relativize(f).toString().replace('\\', '/'),
                             HexFormat.of().formatHex(sha.digest(Files.readAllBytes(f))));
                 } catch (java.security.NoSuchAlgorithmException e) {
                     throw new AssertionError(e);
@@ -79,7 +82,8 @@ class DeterminismTest {
 
     private static String registryDump(Path root) throws Exception {
         StringBuilder dump = new StringBuilder();
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + root.resolve("business-registry/registry.duckdb"));
+        try (Connection c = DriverManager.getConnection(
+                        "jdbc:duckdb:" + root.resolve("business-registry/registry.duckdb"));
                 Statement s = c.createStatement()) {
             s.execute("SET autoinstall_known_extensions=false");
             s.execute("SET autoload_known_extensions=false");

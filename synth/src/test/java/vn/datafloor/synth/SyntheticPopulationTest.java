@@ -29,6 +29,7 @@ class SyntheticPopulationTest {
 
     @TempDir
     static Path out;
+
     static Summary summary;
     static Map<String, Map<String, String>> people;
     static Map<String, String> linkedEntity;
@@ -36,7 +37,8 @@ class SyntheticPopulationTest {
     @BeforeAll
     static void generate() throws IOException {
         List<long[]> calls = new ArrayList<>();
-        summary = SyntheticPopulation.generate(SynthOptions.of(20_000, 7), out, (done, total) -> calls.add(new long[] {done, total}));
+        summary = SyntheticPopulation.generate(
+                SynthOptions.of(20_000, 7), out, (done, total) -> calls.add(new long[] {done, total}));
         assertThat(calls).isNotEmpty();
         assertThat(calls.get(calls.size() - 1)).containsExactly(20_000, 20_000);
         people = new HashMap<>();
@@ -88,14 +90,17 @@ class SyntheticPopulationTest {
 
     @Test
     void taxCodesAndGtinsInTruthCarryValidCheckDigitsAndOwnersExist() throws IOException {
-        List<Map<String, String>> businesses = TestFiles.csv(out.resolve("truth/businesses.csv"), StandardCharsets.UTF_8);
+        List<Map<String, String>> businesses =
+                TestFiles.csv(out.resolve("truth/businesses.csv"), StandardCharsets.UTF_8);
         assertThat(businesses).hasSize((int) summary.businesses());
         for (Map<String, String> b : businesses) {
             assertThat(TaxCode.isValid(b.get("tax_code"))).as(b.get("tax_code")).isTrue();
             Map<String, String> owner = people.get(b.get("owner_person_id"));
             assertThat(owner).isNotNull();
             LocalDate registered = LocalDate.parse(b.get("registered_on"));
-            assertThat(registered).isAfterOrEqualTo(LocalDate.parse(owner.get("date_of_birth")).plusYears(20));
+            assertThat(registered)
+                    .isAfterOrEqualTo(
+                            LocalDate.parse(owner.get("date_of_birth")).plusYears(20));
             if (owner.get("date_of_death") != null) {
                 assertThat(registered).isBeforeOrEqualTo(LocalDate.parse(owner.get("date_of_death")));
             }
@@ -112,14 +117,19 @@ class SyntheticPopulationTest {
     @Test
     void householdsShareAPermanentAddressAndHaveRealisticSizes() {
         Map<String, List<Map<String, String>>> households = new HashMap<>();
-        people.values().forEach(p -> households.computeIfAbsent(p.get("household_id"), k -> new ArrayList<>()).add(p));
+        people.values()
+                .forEach(p -> households
+                        .computeIfAbsent(p.get("household_id"), k -> new ArrayList<>())
+                        .add(p));
         Map<Integer, Integer> sizes = new TreeMap<>();
         for (List<Map<String, String>> members : households.values()) {
             sizes.merge(members.size(), 1, Integer::sum);
             Set<String> addresses = new HashSet<>();
             members.forEach(m -> addresses.add(m.get("permanent_street") + "|" + m.get("permanent_commune_code")));
             assertThat(addresses).hasSize(1);
-            assertThat(members).filteredOn(m -> m.get("household_role").equals("head")).hasSize(1);
+            assertThat(members)
+                    .filteredOn(m -> m.get("household_role").equals("head"))
+                    .hasSize(1);
         }
         assertThat(sizes.keySet()).containsExactly(1, 2, 3, 4, 5, 6);
         double mean = 20_000.0 / households.size();
@@ -128,9 +138,12 @@ class SyntheticPopulationTest {
 
     @Test
     void deathsAndMovesHappenToAFewPercent() {
-        long dead = people.values().stream().filter(p -> p.get("date_of_death") != null).count();
+        long dead = people.values().stream()
+                .filter(p -> p.get("date_of_death") != null)
+                .count();
         long moved = people.values().stream()
-                .filter(p -> !p.get("current_commune_code").equals(p.get("permanent_commune_code"))).count();
+                .filter(p -> !p.get("current_commune_code").equals(p.get("permanent_commune_code")))
+                .count();
         assertThat(dead / 20_000.0).isBetween(0.01, 0.08);
         assertThat(moved / 20_000.0).isBetween(0.03, 0.15);
     }
@@ -138,11 +151,16 @@ class SyntheticPopulationTest {
     @Test
     void truthLinksCoverEveryExtractRecordExactlyOnce() throws Exception {
         Map<String, List<String>> recordIds = new HashMap<>();
-        for (String csv : List.of("civil-registry/people.csv", "tax/taxpayers.csv", "tax/filings.csv", "market/products.csv")) {
-            recordIds.put(csv.substring(0, csv.lastIndexOf('.')), column(TestFiles.csv(out.resolve(csv), StandardCharsets.UTF_8)));
+        for (String csv :
+                List.of("civil-registry/people.csv", "tax/taxpayers.csv", "tax/filings.csv", "market/products.csv")) {
+            recordIds.put(
+                    csv.substring(0, csv.lastIndexOf('.')),
+                    column(TestFiles.csv(out.resolve(csv), StandardCharsets.UTF_8)));
         }
         for (String csv : List.of("health/patients.csv", "health/visits.csv")) {
-            recordIds.put(csv.substring(0, csv.lastIndexOf('.')), column(TestFiles.csv(out.resolve(csv), Windows1258.CHARSET)));
+            recordIds.put(
+                    csv.substring(0, csv.lastIndexOf('.')),
+                    column(TestFiles.csv(out.resolve(csv), Windows1258.CHARSET)));
         }
         List<String> insured = new ArrayList<>();
         for (String line : Files.readAllLines(out.resolve("social-insurance/insured.jsonl"))) {
@@ -153,8 +171,11 @@ class SyntheticPopulationTest {
 
         long total = 0;
         for (Map.Entry<String, List<String>> e : recordIds.entrySet()) {
-            assertThat(new HashSet<>(e.getValue())).as("unique ids in %s", e.getKey()).hasSize(e.getValue().size());
-            assertThat(summary.records()).containsEntry(e.getKey(), (long) e.getValue().size());
+            assertThat(new HashSet<>(e.getValue()))
+                    .as("unique ids in %s", e.getKey())
+                    .hasSize(e.getValue().size());
+            assertThat(summary.records())
+                    .containsEntry(e.getKey(), (long) e.getValue().size());
             for (String id : e.getValue()) {
                 assertThat(linkedEntity).as("link for %s %s", e.getKey(), id).containsKey(e.getKey() + "|" + id);
             }
@@ -204,13 +225,16 @@ class SyntheticPopulationTest {
 
     @Test
     void registryTableIsReadableOverJdbc() throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + out.resolve("business-registry/registry.duckdb"));
+        try (Connection c =
+                        DriverManager.getConnection("jdbc:duckdb:" + out.resolve("business-registry/registry.duckdb"));
                 Statement s = c.createStatement()) {
             s.execute("SET autoinstall_known_extensions=false");
             s.execute("SET autoload_known_extensions=false");
-            try (ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT ma_xa), min(ngay_dang_ky) FROM doanh_nghiep")) {
+            try (ResultSet rs =
+                    s.executeQuery("SELECT count(*), count(DISTINCT ma_xa), min(ngay_dang_ky) FROM doanh_nghiep")) {
                 rs.next();
-                assertThat(rs.getLong(1)).isEqualTo(summary.records().get("business-registry/doanh_nghiep"))
+                assertThat(rs.getLong(1))
+                        .isEqualTo(summary.records().get("business-registry/doanh_nghiep"))
                         .isGreaterThanOrEqualTo(summary.businesses());
                 assertThat(rs.getLong(2)).isGreaterThan(1);
                 assertThat(rs.getObject(3, LocalDate.class)).isAfterOrEqualTo(LocalDate.of(1995, 1, 1));
@@ -247,7 +271,8 @@ class SyntheticPopulationTest {
             String cccd = (String) r.get("so_cccd");
             if (cccd != null) {
                 withId++;
-                if (!cccd.equals(people.get(linkedEntity.get("social-insurance/insured|" + r.get("record_id"))).get("cccd"))) {
+                if (!cccd.equals(people.get(linkedEntity.get("social-insurance/insured|" + r.get("record_id")))
+                        .get("cccd"))) {
                     wrongId++;
                 }
             }
@@ -259,9 +284,10 @@ class SyntheticPopulationTest {
     void manifestListsEverySourceWithItsCount() throws IOException {
         String manifest = Files.readString(out.resolve("manifest.json"));
         assertThat(manifest).contains("\"seed\": 7", "\"encoding\": \"windows-1258\"", "\"table\": \"doanh_nghiep\"");
-        summary.records().forEach((source, count) -> assertThat(manifest)
-                .contains("\"source\": \"" + source + "\"")
-                .containsPattern("\"source\": \"" + source + "\"[^}]*\"records\": " + count + ","));
+        summary.records()
+                .forEach((source, count) -> assertThat(manifest)
+                        .contains("\"source\": \"" + source + "\"")
+                        .containsPattern("\"source\": \"" + source + "\"[^}]*\"records\": " + count + ","));
     }
 
     private static List<String> column(List<Map<String, String>> rows) {
@@ -272,7 +298,8 @@ class SyntheticPopulationTest {
 
     private static List<String> registryIds() throws SQLException {
         List<String> ids = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + out.resolve("business-registry/registry.duckdb"));
+        try (Connection c =
+                        DriverManager.getConnection("jdbc:duckdb:" + out.resolve("business-registry/registry.duckdb"));
                 Statement s = c.createStatement()) {
             s.execute("SET autoinstall_known_extensions=false");
             s.execute("SET autoload_known_extensions=false");

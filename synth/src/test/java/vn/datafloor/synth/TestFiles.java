@@ -50,7 +50,8 @@ final class TestFiles {
         List<Map<String, String>> result = new ArrayList<>();
         for (List<String> r : rows.subList(1, rows.size())) {
             if (r.size() != header.size()) {
-                throw new IllegalStateException(file + ": " + r.size() + " cells, header has " + header.size() + ": " + r);
+                throw new IllegalStateException(
+                        file + ": " + r.size() + " cells, header has " + header.size() + ": " + r);
             }
             Map<String, String> m = new LinkedHashMap<>();
             for (int i = 0; i < header.size(); i++) {

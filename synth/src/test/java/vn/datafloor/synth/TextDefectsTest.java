@@ -41,8 +41,10 @@ class TextDefectsTest {
                 }
             }
             boolean oneDigit = diff.size() == 1;
-            boolean transposed = diff.size() == 2 && diff.get(1) == diff.get(0) + 1
-                    && bad.charAt(diff.get(0)) == id.charAt(diff.get(1)) && bad.charAt(diff.get(1)) == id.charAt(diff.get(0));
+            boolean transposed = diff.size() == 2
+                    && diff.get(1) == diff.get(0) + 1
+                    && bad.charAt(diff.get(0)) == id.charAt(diff.get(1))
+                    && bad.charAt(diff.get(1)) == id.charAt(diff.get(0));
             assertThat(oneDigit || transposed).as(bad).isTrue();
         }
     }
@@ -68,8 +70,8 @@ class TextDefectsTest {
         Windows1258 encoder = new Windows1258();
         Windows1258.ByteBuffer buffer = new Windows1258.ByteBuffer();
         encoder.encode("Ðạt 漢", buffer);
-        String decoded = Normalizer.normalize(new String(buffer.bytes, 0, buffer.length, Windows1258.CHARSET),
-                Normalizer.Form.NFC);
+        String decoded = Normalizer.normalize(
+                new String(buffer.bytes, 0, buffer.length, Windows1258.CHARSET), Normalizer.Form.NFC);
         // U+00D0 has no byte in code page 1258: written as plain D; the Han character becomes '?'.
         assertThat(decoded).isEqualTo("Dạt ?");
         assertThat(encoder.replaced()).isEqualTo(2);

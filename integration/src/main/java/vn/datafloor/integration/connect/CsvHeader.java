@@ -30,9 +30,13 @@ final class CsvHeader {
         byte[] raw = bytes.toByteArray();
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(raw)).toString();
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(raw))
+                    .toString();
         } catch (java.nio.charset.CharacterCodingException e) {
-            text = java.text.Normalizer.normalize(new String(raw, TextEncodings.WINDOWS_1258), java.text.Normalizer.Form.NFC);
+            text = java.text.Normalizer.normalize(
+                    new String(raw, TextEncodings.WINDOWS_1258), java.text.Normalizer.Form.NFC);
         }
         return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
     }

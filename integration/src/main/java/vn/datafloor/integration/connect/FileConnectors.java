@@ -13,7 +13,10 @@ final class FileConnectors {
 
     private FileConnectors() {}
 
-    static final Setting PATH = new Setting("path", true, Setting.Supply.UPLOAD,
+    static final Setting PATH = new Setting(
+            "path",
+            true,
+            Setting.Supply.UPLOAD,
             "the file, relative to the input directory; filled in by an upload for registered sources");
 
     /** A gzip stream is unpacked when read; here its content is counted before the file is kept. */
@@ -36,9 +39,14 @@ final class FileConnectors {
 
         @Override
         public List<Setting> settings() {
-            return List.of(PATH, new Setting("encoding", false, Setting.Supply.VALUE,
-                    "auto (default: UTF-8, or Windows-1258 line by line where UTF-8 fails), utf-8 or windows-1258",
-                    CsvSettings.ENCODINGS),
+            return List.of(
+                    PATH,
+                    new Setting(
+                            "encoding",
+                            false,
+                            Setting.Supply.VALUE,
+                            "auto (default: UTF-8, or Windows-1258 line by line where UTF-8 fails), utf-8 or windows-1258",
+                            CsvSettings.ENCODINGS),
                     Setting.optional("delimiter", "one character, or \\t; a comma when not given"));
         }
 

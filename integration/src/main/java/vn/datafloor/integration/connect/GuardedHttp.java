@@ -53,27 +53,39 @@ public final class GuardedHttp implements AutoCloseable {
         Timeout limit = Timeout.of(timeout.toMillis(), TimeUnit.MILLISECONDS);
         PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setDnsResolver(resolver)
-                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(limit).setSocketTimeout(limit).build())
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(limit)
+                        .setSocketTimeout(limit)
+                        .build())
                 .build();
         // No system properties and no proxy: through a proxy the resolver would vet the proxy's address, not
         // the target's, and the guard would no longer decide where requests go.
-        this.client = HttpClients.custom().setConnectionManager(connections).disableRedirectHandling()
-                .disableAutomaticRetries().disableCookieManagement().disableAuthCaching()
-                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(limit).build())
+        this.client = HttpClients.custom()
+                .setConnectionManager(connections)
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .setDefaultRequestConfig(
+                        RequestConfig.custom().setResponseTimeout(limit).build())
                 .build();
     }
 
     /** GETs a URL; only http and https, no user info in the URL. */
     public Response get(URI uri, Map<String, String> headers) throws IOException {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!("http".equals(scheme) || "https".equals(scheme)) || uri.getHost() == null || uri.getRawUserInfo() != null) {
+        if (!("http".equals(scheme) || "https".equals(scheme))
+                || uri.getHost() == null
+                || uri.getRawUserInfo() != null) {
             throw new SecurityRefusal("Only http(s) URLs with a host and without user or password may be fetched");
         }
         HttpGet get = new HttpGet(uri);
         headers.forEach(get::setHeader);
         // The whole request, not only each read, ends when the time is up.
-        var timer = java.util.concurrent.CompletableFuture.delayedExecutor(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
-        java.util.concurrent.CompletableFuture<Void> deadline = java.util.concurrent.CompletableFuture.runAsync(get::cancel, timer);
+        var timer =
+                java.util.concurrent.CompletableFuture.delayedExecutor(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+        java.util.concurrent.CompletableFuture<Void> deadline =
+                java.util.concurrent.CompletableFuture.runAsync(get::cancel, timer);
         try {
             return client.execute(get, response -> {
                 int status = response.getCode();
@@ -81,11 +93,14 @@ public final class GuardedHttp implements AutoCloseable {
                     return new Response(status, new byte[0]);
                 }
                 byte[] body;
-                try (InputStream in = response.getEntity() == null ? InputStream.nullInputStream() : response.getEntity().getContent()) {
+                try (InputStream in = response.getEntity() == null
+                        ? InputStream.nullInputStream()
+                        : response.getEntity().getContent()) {
                     body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
                 }
                 if (body.length > maxBytes) {
-                    throw new SourceException("The answer is larger than " + maxBytes / (1024 * 1024) + " MB; ask for smaller pages");
+                    throw new SourceException(
+                            "The answer is larger than " + maxBytes / (1024 * 1024) + " MB; ask for smaller pages");
                 }
                 return new Response(status, body);
             });

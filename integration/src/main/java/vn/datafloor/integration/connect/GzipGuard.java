@@ -35,15 +35,19 @@ final class GzipGuard {
         }
     }
 
-    private static void unpack(InputStream in, OutputStream out, String shownName, InputLimits limits) throws IOException {
+    private static void unpack(InputStream in, OutputStream out, String shownName, InputLimits limits)
+            throws IOException {
         long total = 0;
         byte[] buffer = new byte[1 << 16];
         for (int n; (n = in.read(buffer)) > 0; ) {
             total += n;
             if (total > limits.maxDecompressedBytes()) {
-                throw new InputLimitException("maxDecompressedBytes", "The compressed file " + shownName
-                        + " expands to more than " + limits.maxDecompressedBytes() + " bytes (limit maxDecompressedBytes); "
-                        + "split it into smaller files");
+                throw new InputLimitException(
+                        "maxDecompressedBytes",
+                        "The compressed file " + shownName
+                                + " expands to more than " + limits.maxDecompressedBytes()
+                                + " bytes (limit maxDecompressedBytes); "
+                                + "split it into smaller files");
             }
             out.write(buffer, 0, n);
         }

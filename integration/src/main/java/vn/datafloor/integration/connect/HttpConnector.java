@@ -36,11 +36,16 @@ final class HttpConnector implements SourceConnector<HttpSettings> {
 
     @Override
     public List<Setting> settings() {
-        return List.of(Setting.required("url", "https://… of the first page"),
-                new Setting("credential", false, Setting.Supply.SECRET,
+        return List.of(
+                Setting.required("url", "https://… of the first page"),
+                new Setting(
+                        "credential",
+                        false,
+                        Setting.Supply.SECRET,
                         "the bearer token: given as the source's secret at registration, sealed, never shown again"),
                 Setting.optional("page_parameter", "query parameter carrying the page number; one page when not given"),
-                Setting.optional("items_field", "field of the JSON answer holding the rows; the answer itself when not given"),
+                Setting.optional(
+                        "items_field", "field of the JSON answer holding the rows; the answer itself when not given"),
                 Setting.optional("max_pages", "at most this many pages, 10000 when not given"),
                 Setting.optional("timeout_seconds", "how long a page may take, 30 when not given"));
     }
@@ -56,7 +61,8 @@ final class HttpConnector implements SourceConnector<HttpSettings> {
     }
 
     @Override
-    public LoadedSource load(HttpSettings source, SourceLoader staging, String lastWatermark) throws IOException, SQLException {
+    public LoadedSource load(HttpSettings source, SourceLoader staging, String lastWatermark)
+            throws IOException, SQLException {
         int timeout = source.timeoutSeconds();
         int maxPages = source.maxPages();
         Path lines = staging.workDirectory().resolve("source.http.jsonl");
@@ -85,15 +91,18 @@ final class HttpConnector implements SourceConnector<HttpSettings> {
                 }
                 try {
                     response = client.get(uri, headers);
-                } catch (java.net.SocketTimeoutException | org.apache.hc.core5.http.ConnectionRequestTimeoutException e) {
+                } catch (java.net.SocketTimeoutException
+                        | org.apache.hc.core5.http.ConnectionRequestTimeoutException e) {
                     throw new SourceException("The API did not answer page " + page + " within " + timeout + " s", e);
                 } catch (IOException e) {
-                    throw new SourceException("The API could not be reached at page " + page
-                            + "; nothing was published, run again when it is back", e);
+                    throw new SourceException(
+                            "The API could not be reached at page " + page
+                                    + "; nothing was published, run again when it is back",
+                            e);
                 }
                 if (response.status() / 100 == 3) {
-                    throw new SourceException("The API redirected page " + page + " elsewhere; give the final URL (redirects are"
-                            + " not followed)");
+                    throw new SourceException("The API redirected page " + page
+                            + " elsewhere; give the final URL (redirects are" + " not followed)");
                 }
                 if (response.status() / 100 != 2) {
                     throw new SourceException("The API answered HTTP " + response.status() + " for page " + page);
@@ -107,8 +116,8 @@ final class HttpConnector implements SourceConnector<HttpSettings> {
                 }
                 JsonNode items = source.itemsField() == null ? body : body.get(source.itemsField());
                 if (items == null || !items.isArray()) {
-                    throw new SourceException("Page " + page + " has no array" + (source.itemsField() == null ? ""
-                            : " in field " + source.itemsField()));
+                    throw new SourceException("Page " + page + " has no array"
+                            + (source.itemsField() == null ? "" : " in field " + source.itemsField()));
                 }
                 if (items.isEmpty()) {
                     break;

@@ -13,11 +13,13 @@ import java.util.regex.Pattern;
  * @param maxPages at most this many pages are read (10,000 when not given)
  * @param timeoutSeconds how long one page may take (30 when not given)
  */
-public record HttpSettings(String url, String credential, String pageParameter, String itemsField, int maxPages,
-        int timeoutSeconds) implements SourceSettings {
+public record HttpSettings(
+        String url, String credential, String pageParameter, String itemsField, int maxPages, int timeoutSeconds)
+        implements SourceSettings {
 
     /** A query parameter's name goes into the url as it is: only plain names. */
     static final Pattern PARAMETER = Pattern.compile("[A-Za-z0-9_.\\-\\[\\]]{1,64}");
+
     static final int DEFAULT_MAX_PAGES = 10_000;
     static final int MAX_PAGES = 1_000_000;
     static final int DEFAULT_TIMEOUT = 30;
@@ -36,7 +38,9 @@ public record HttpSettings(String url, String credential, String pageParameter, 
             }
         }
         if (pageParameter != null && !PARAMETER.matcher(pageParameter).matches()) {
-            checks.invalid("page_parameter", "The page parameter is a plain query parameter name (letters, digits, _ . - [ ])");
+            checks.invalid(
+                    "page_parameter",
+                    "The page parameter is a plain query parameter name (letters, digits, _ . - [ ])");
         }
         if (itemsField != null && (itemsField.isBlank() || itemsField.length() > 200)) {
             checks.invalid("items_field", "The items field is a field name of 1-200 characters");
@@ -56,8 +60,13 @@ public record HttpSettings(String url, String credential, String pageParameter, 
         Integer timeout = v.number("timeout_seconds", 1, MAX_TIMEOUT, DEFAULT_TIMEOUT);
         HttpSettings settings;
         try {
-            settings = new HttpSettings(v.text("url"), v.text("credential"), v.text("page_parameter"),
-                    v.text("items_field"), maxPages, timeout);
+            settings = new HttpSettings(
+                    v.text("url"),
+                    v.text("credential"),
+                    v.text("page_parameter"),
+                    v.text("items_field"),
+                    maxPages,
+                    timeout);
         } catch (SettingsException e) {
             // The record's own checks, reported together with the numbers that could not be read.
             e.problems().forEach(p -> v.problem(p.field(), p.reason(), p.message()));

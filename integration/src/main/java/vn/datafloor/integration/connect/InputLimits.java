@@ -14,7 +14,12 @@ package vn.datafloor.integration.connect;
  * @param maxCompressionRatio how many times larger than its compressed size an archive entry may
  *     expand, for entries larger than {@link #RATIO_GRACE_BYTES}
  */
-public record InputLimits(long maxDecompressedBytes, long maxRows, int maxColumns, int maxCellBytes, int maxZipEntries,
+public record InputLimits(
+        long maxDecompressedBytes,
+        long maxRows,
+        int maxColumns,
+        int maxCellBytes,
+        int maxZipEntries,
         int maxCompressionRatio) {
 
     /**
@@ -27,7 +32,11 @@ public record InputLimits(long maxDecompressedBytes, long maxRows, int maxColumn
     public static final InputLimits DEFAULTS = new InputLimits(2L << 30, 50_000_000L, 2_000, 1 << 20, 10_000, 100);
 
     public InputLimits {
-        if (maxDecompressedBytes <= 0 || maxRows <= 0 || maxColumns <= 0 || maxCellBytes <= 0 || maxZipEntries <= 0
+        if (maxDecompressedBytes <= 0
+                || maxRows <= 0
+                || maxColumns <= 0
+                || maxCellBytes <= 0
+                || maxZipEntries <= 0
                 || maxCompressionRatio <= 0) {
             throw new IllegalArgumentException("Every input limit must be positive");
         }
@@ -38,7 +47,8 @@ public record InputLimits(long maxDecompressedBytes, long maxRows, int maxColumn
     }
 
     public InputLimits withMaxRows(long value) {
-        return new InputLimits(maxDecompressedBytes, value, maxColumns, maxCellBytes, maxZipEntries, maxCompressionRatio);
+        return new InputLimits(
+                maxDecompressedBytes, value, maxColumns, maxCellBytes, maxZipEntries, maxCompressionRatio);
     }
 
     public InputLimits withMaxColumns(int value) {

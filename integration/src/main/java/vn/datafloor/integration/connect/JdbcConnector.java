@@ -23,8 +23,8 @@ import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import vn.datafloor.integration.lake.DuckDbConnections;
 import vn.datafloor.integration.lake.DuckDbParser;
-import vn.datafloor.integration.lake.LockedConnection;
 import vn.datafloor.integration.lake.Lockdown;
+import vn.datafloor.integration.lake.LockedConnection;
 
 /**
  * A database: a server reached through a driver {@link JdbcSources} allow-listed, at an address the
@@ -44,13 +44,18 @@ final class JdbcConnector implements SourceConnector<JdbcSettings> {
 
     @Override
     public List<Setting> settings() {
-        return List.of(Setting.required("url", "jdbc:postgresql://host/db …, or jdbc:duckdb:file.duckdb in the inbox"),
+        return List.of(
+                Setting.required("url", "jdbc:postgresql://host/db …, or jdbc:duckdb:file.duckdb in the inbox"),
                 Setting.optional("user", "the database account"),
-                new Setting("credential", false, Setting.Supply.SECRET,
+                new Setting(
+                        "credential",
+                        false,
+                        Setting.Supply.SECRET,
                         "the password: given as the source's secret at registration, sealed, never shown again"),
                 Setting.optional("table", "a table to read whole; or give query"),
                 Setting.optional("query", "one SELECT; or give table"),
-                Setting.optional("watermark", "column whose largest value is remembered: later runs read newer rows only"),
+                Setting.optional(
+                        "watermark", "column whose largest value is remembered: later runs read newer rows only"),
                 Setting.optional("timeout_seconds", "how long the database may take, 60 when not given"));
     }
 
@@ -81,8 +86,9 @@ final class JdbcConnector implements SourceConnector<JdbcSettings> {
             if (!source.watermark().matches("[A-Za-z_][A-Za-z0-9_]{0,63}")) {
                 throw new SourceException("The watermark column must be a plain column name");
             }
-            sql = "SELECT * FROM (" + sql + ") AS src" + (lastWatermark == null ? "" : " WHERE " + source.watermark() + " > ?")
-                    + " ORDER BY " + source.watermark();
+            sql = "SELECT * FROM (" + sql + ") AS src"
+                    + (lastWatermark == null ? "" : " WHERE " + source.watermark() + " > ?") + " ORDER BY "
+                    + source.watermark();
         }
         int timeout = source.timeoutSeconds();
         JdbcSources.Target target = JdbcSources.resolve(source.url(), staging.inputDirectory());
@@ -104,7 +110,8 @@ final class JdbcConnector implements SourceConnector<JdbcSettings> {
                 statement.execute("USE agency");
             } catch (SQLException e) {
                 external.close();
-                throw new SourceException("The DuckDB file could not be opened: it is not a DuckDB database or is damaged", e);
+                throw new SourceException(
+                        "The DuckDB file could not be opened: it is not a DuckDB database or is damaged", e);
             }
             lockedDuckDb = DuckDbConnections.lock(external, Lockdown.sealed(Duration.ofSeconds(timeout)));
         } else {
@@ -122,8 +129,10 @@ final class JdbcConnector implements SourceConnector<JdbcSettings> {
             try {
                 external = staging.connect(target, properties);
             } catch (SQLException e) {
-                throw new SourceException("The database refused the connection or could not be reached; check the host, port,"
-                        + " database name, user and secret", e);
+                throw new SourceException(
+                        "The database refused the connection or could not be reached; check the host, port,"
+                                + " database name, user and secret",
+                        e);
             }
             try {
                 external.setReadOnly(true);
@@ -131,7 +140,8 @@ final class JdbcConnector implements SourceConnector<JdbcSettings> {
                 // a driver without read-only connections: the account's own rights remain the limit
             }
         }
-        try (external; PreparedStatement query = external.prepareStatement(sql);
+        try (external;
+                PreparedStatement query = external.prepareStatement(sql);
                 LockedConnection.Deadline deadline = lockedDuckDb == null ? null : lockedDuckDb.deadline(query)) {
             if (lockedDuckDb == null) {
                 query.setQueryTimeout(timeout);
@@ -149,11 +159,14 @@ final class JdbcConnector implements SourceConnector<JdbcSettings> {
                     columns.add(name);
                 }
                 staging.createVarcharTable("source_rows", columns);
-                int watermarkColumn = source.watermark() == null ? -1 : columns.indexOf(source.watermark().toLowerCase(Locale.ROOT)) + 1;
+                int watermarkColumn = source.watermark() == null
+                        ? -1
+                        : columns.indexOf(source.watermark().toLowerCase(Locale.ROOT)) + 1;
                 if (source.watermark() != null && watermarkColumn == 0) {
                     throw new SourceException("The watermark column " + source.watermark() + " is not in the result");
                 }
-                try (DuckDBAppender appender = ((DuckDBConnection) staging.duck()).createAppender(DuckDBConnection.DEFAULT_SCHEMA, "source_rows")) {
+                try (DuckDBAppender appender = ((DuckDBConnection) staging.duck())
+                        .createAppender(DuckDBConnection.DEFAULT_SCHEMA, "source_rows")) {
                     long n = 0;
                     while (rs.next()) {
                         appender.beginRow();
@@ -176,19 +189,28 @@ final class JdbcConnector implements SourceConnector<JdbcSettings> {
                 }
             }
         } catch (SQLTimeoutException e) {
-            throw new SourceException("The database did not answer within " + timeout + " s; try again later or raise timeout_seconds", e);
+            throw new SourceException(
+                    "The database did not answer within " + timeout + " s; try again later or raise timeout_seconds",
+                    e);
         } catch (SQLException e) {
             String message = e.getMessage() == null ? "" : e.getMessage();
             if (lockedDuckDb != null && LockedConnection.refusedByLockdown(e)) {
-                throw new SecurityRefusal("The query tried to reach a file, the network, an extension or a setting, which a"
-                        + " source query may not do: select from the database's own tables", e);
+                throw new SecurityRefusal(
+                        "The query tried to reach a file, the network, an extension or a setting, which a"
+                                + " source query may not do: select from the database's own tables",
+                        e);
             }
             // 57014: the server cancelled the statement, here because the query timeout ran out.
-            if ("57014".equals(e.getSQLState()) || message.toLowerCase(Locale.ROOT).contains("timeout")
+            if ("57014".equals(e.getSQLState())
+                    || message.toLowerCase(Locale.ROOT).contains("timeout")
                     || message.contains("INTERRUPT")) {
-                throw new SourceException("The database did not answer within " + timeout + " s; try again later or raise timeout_seconds", e);
+                throw new SourceException(
+                        "The database did not answer within " + timeout
+                                + " s; try again later or raise timeout_seconds",
+                        e);
             }
-            throw new SourceException("The database could not be read: " + ErrorTexts.withoutValues(SourceLoader.firstLine(message)), e);
+            throw new SourceException(
+                    "The database could not be read: " + ErrorTexts.withoutValues(SourceLoader.firstLine(message)), e);
         }
         try (Statement statement = staging.duck().createStatement()) {
             statement.execute("CREATE OR REPLACE TABLE source_rejects (line BIGINT, reason VARCHAR, raw VARCHAR)");
@@ -202,14 +224,19 @@ final class JdbcConnector implements SourceConnector<JdbcSettings> {
      */
     private static void bindWatermark(PreparedStatement query, String stored) throws SQLException {
         int colon = stored.indexOf(':');
-        int type = colon > 0 && stored.substring(0, colon).matches("-?\\d+") ? Integer.parseInt(stored.substring(0, colon)) : java.sql.Types.VARCHAR;
+        int type = colon > 0 && stored.substring(0, colon).matches("-?\\d+")
+                ? Integer.parseInt(stored.substring(0, colon))
+                : java.sql.Types.VARCHAR;
         String value = colon > 0 ? stored.substring(colon + 1) : stored;
         try {
             switch (type) {
                 case java.sql.Types.TINYINT, java.sql.Types.SMALLINT, java.sql.Types.INTEGER, java.sql.Types.BIGINT ->
-                        query.setLong(1, Long.parseLong(value));
-                case java.sql.Types.NUMERIC, java.sql.Types.DECIMAL, java.sql.Types.REAL, java.sql.Types.FLOAT, java.sql.Types.DOUBLE ->
-                        query.setBigDecimal(1, new java.math.BigDecimal(value));
+                    query.setLong(1, Long.parseLong(value));
+                case java.sql.Types.NUMERIC,
+                        java.sql.Types.DECIMAL,
+                        java.sql.Types.REAL,
+                        java.sql.Types.FLOAT,
+                        java.sql.Types.DOUBLE -> query.setBigDecimal(1, new java.math.BigDecimal(value));
                 case java.sql.Types.DATE -> query.setDate(1, java.sql.Date.valueOf(value));
                 case java.sql.Types.TIMESTAMP -> query.setTimestamp(1, java.sql.Timestamp.valueOf(value));
                 default -> query.setString(1, value);

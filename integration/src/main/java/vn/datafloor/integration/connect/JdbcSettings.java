@@ -16,8 +16,9 @@ import vn.datafloor.integration.lake.DuckDbParser;
  * @param watermark column whose largest value is remembered, so the next run reads only newer rows
  * @param timeoutSeconds how long the database may take to answer, 60 when not given
  */
-public record JdbcSettings(String url, String user, String credential, String table, String query, String watermark,
-        int timeoutSeconds) implements SourceSettings {
+public record JdbcSettings(
+        String url, String user, String credential, String table, String query, String watermark, int timeoutSeconds)
+        implements SourceSettings {
 
     static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]{0,127}");
     static final Pattern COLUMN = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
@@ -37,7 +38,9 @@ public record JdbcSettings(String url, String user, String credential, String ta
                 checks.problem("url", SettingsException.Reason.REFUSED, problem);
             }
             if (PASSWORD_IN_URL.matcher(url).matches()) {
-                checks.problem("url", SettingsException.Reason.SECRET_IN_URL,
+                checks.problem(
+                        "url",
+                        SettingsException.Reason.SECRET_IN_URL,
                         "Put the password in the secret field, not in the url: urls are shown and logged");
             }
         }
@@ -67,8 +70,14 @@ public record JdbcSettings(String url, String user, String credential, String ta
         Integer timeout = v.number("timeout_seconds", 1, MAX_TIMEOUT, DEFAULT_TIMEOUT);
         JdbcSettings settings;
         try {
-            settings = new JdbcSettings(v.text("url"), v.text("user"), v.text("credential"), v.text("table"),
-                    v.text("query"), v.text("watermark"), timeout);
+            settings = new JdbcSettings(
+                    v.text("url"),
+                    v.text("user"),
+                    v.text("credential"),
+                    v.text("table"),
+                    v.text("query"),
+                    v.text("watermark"),
+                    timeout);
         } catch (SettingsException e) {
             // The record's own checks, reported together with the numbers that could not be read.
             e.problems().forEach(p -> v.problem(p.field(), p.reason(), p.message()));
@@ -96,7 +105,8 @@ public record JdbcSettings(String url, String user, String credential, String ta
      */
     @Override
     public String toString() {
-        return "JdbcSettings[url=" + url + ", user=" + user + ", credential=" + (credential == null ? "none" : "(stored)")
+        return "JdbcSettings[url=" + url + ", user=" + user + ", credential="
+                + (credential == null ? "none" : "(stored)")
                 + ", table=" + table + ", query=" + query
                 + ", watermark=" + watermark + ", timeoutSeconds=" + timeoutSeconds + "]";
     }

@@ -31,18 +31,62 @@ public final class JdbcSources {
     private record Kind(String prefix, Set<String> driverClasses, Set<String> parameters) {}
 
     private static final List<Kind> NETWORK = List.of(
-            new Kind("jdbc:postgresql://", Set.of("org.postgresql.Driver"), Set.of("ssl", "sslmode", "connecttimeout",
-                    "sockettimeout", "logintimeout", "applicationname", "currentschema", "readonly", "tcpkeepalive",
-                    "targetservertype", "defaultrowfetchsize", "preparethreshold", "gssencmode")),
-            new Kind("jdbc:mysql://", Set.of("com.mysql.cj.jdbc.Driver"), Set.of("usessl", "sslmode", "requiressl",
-                    "connecttimeout", "sockettimeout", "servertimezone", "characterencoding", "useunicode",
-                    "zerodatetimebehavior")),
-            new Kind("jdbc:mariadb://", Set.of("org.mariadb.jdbc.Driver"), Set.of("sslmode", "connecttimeout",
-                    "sockettimeout", "servertimezone", "characterencoding", "useunicode")),
-            new Kind("jdbc:sqlserver://", Set.of("com.microsoft.sqlserver.jdbc.SQLServerDriver"), Set.of("databasename",
-                    "database", "encrypt", "trustservercertificate", "logintimeout", "applicationname",
-                    "hostnameincertificate", "sockettimeout")),
-            new Kind("jdbc:oracle:thin:@//", Set.of("oracle.jdbc.OracleDriver", "oracle.jdbc.driver.OracleDriver"), Set.of()));
+            new Kind(
+                    "jdbc:postgresql://",
+                    Set.of("org.postgresql.Driver"),
+                    Set.of(
+                            "ssl",
+                            "sslmode",
+                            "connecttimeout",
+                            "sockettimeout",
+                            "logintimeout",
+                            "applicationname",
+                            "currentschema",
+                            "readonly",
+                            "tcpkeepalive",
+                            "targetservertype",
+                            "defaultrowfetchsize",
+                            "preparethreshold",
+                            "gssencmode")),
+            new Kind(
+                    "jdbc:mysql://",
+                    Set.of("com.mysql.cj.jdbc.Driver"),
+                    Set.of(
+                            "usessl",
+                            "sslmode",
+                            "requiressl",
+                            "connecttimeout",
+                            "sockettimeout",
+                            "servertimezone",
+                            "characterencoding",
+                            "useunicode",
+                            "zerodatetimebehavior")),
+            new Kind(
+                    "jdbc:mariadb://",
+                    Set.of("org.mariadb.jdbc.Driver"),
+                    Set.of(
+                            "sslmode",
+                            "connecttimeout",
+                            "sockettimeout",
+                            "servertimezone",
+                            "characterencoding",
+                            "useunicode")),
+            new Kind(
+                    "jdbc:sqlserver://",
+                    Set.of("com.microsoft.sqlserver.jdbc.SQLServerDriver"),
+                    Set.of(
+                            "databasename",
+                            "database",
+                            "encrypt",
+                            "trustservercertificate",
+                            "logintimeout",
+                            "applicationname",
+                            "hostnameincertificate",
+                            "sockettimeout")),
+            new Kind(
+                    "jdbc:oracle:thin:@//",
+                    Set.of("oracle.jdbc.OracleDriver", "oracle.jdbc.driver.OracleDriver"),
+                    Set.of()));
 
     private static final String DUCKDB = "jdbc:duckdb:";
 
@@ -87,7 +131,8 @@ public final class JdbcSources {
                 for (String hostPort : authority.split(",")) {
                     hosts.add(host(hostPort));
                 }
-                for (Map.Entry<String, String> parameter : parameters(end < 0 ? "" : rest.substring(end)).entrySet()) {
+                for (Map.Entry<String, String> parameter :
+                        parameters(end < 0 ? "" : rest.substring(end)).entrySet()) {
                     if (!kind.parameters().contains(parameter.getKey())) {
                         throw new SecurityRefusal("The database URL parameter " + parameter.getKey() + " is not allowed"
                                 + (kind.parameters().isEmpty() ? "" : "; allowed: " + kind.parameters()));
@@ -96,8 +141,9 @@ public final class JdbcSources {
                 return new Target(url, String.join("|", kind.driverClasses()), hosts, null);
             }
         }
-        throw new SecurityRefusal("This kind of database URL is not allowed: use a PostgreSQL, MySQL, MariaDB, SQL Server or"
-                + " Oracle server (jdbc:postgresql://host/db …), or a DuckDB file in your organisation's inbox (jdbc:duckdb:file.duckdb)");
+        throw new SecurityRefusal(
+                "This kind of database URL is not allowed: use a PostgreSQL, MySQL, MariaDB, SQL Server or"
+                        + " Oracle server (jdbc:postgresql://host/db …), or a DuckDB file in your organisation's inbox (jdbc:duckdb:file.duckdb)");
     }
 
     /**
@@ -107,12 +153,15 @@ public final class JdbcSources {
      */
     public static Driver driver(Target target) {
         if (target.duckDb()) {
-            throw new IllegalArgumentException("A DuckDB file is attached to a locked connection, not opened through a driver");
+            throw new IllegalArgumentException(
+                    "A DuckDB file is attached to a locked connection, not opened through a driver");
         }
         try {
             Driver driver = DriverManager.getDriver(target.url());
-            if (!Set.of(target.driverClass().split("\\|")).contains(driver.getClass().getName())) {
-                throw new SecurityRefusal("The database driver " + driver.getClass().getName() + " is not allowed");
+            if (!Set.of(target.driverClass().split("\\|"))
+                    .contains(driver.getClass().getName())) {
+                throw new SecurityRefusal(
+                        "The database driver " + driver.getClass().getName() + " is not allowed");
             }
             return driver;
         } catch (SQLException e) {
@@ -134,7 +183,8 @@ public final class JdbcSources {
             throw new SecurityRefusal("A DuckDB source must be a file inside your organisation's inbox");
         }
         if (!Files.isRegularFile(resolved)) {
-            throw new SourceException("No DuckDB file at " + root.relativize(resolved) + " in your organisation's inbox");
+            throw new SourceException(
+                    "No DuckDB file at " + root.relativize(resolved) + " in your organisation's inbox");
         }
         try {
             if (!resolved.toRealPath().startsWith(root.toRealPath())) {
@@ -155,7 +205,9 @@ public final class JdbcSources {
                 throw new SecurityRefusal("The database URL's host is not valid");
             }
             host = hostPort.substring(0, close + 1);
-            port = hostPort.length() > close + 1 && hostPort.charAt(close + 1) == ':' ? hostPort.substring(close + 2) : null;
+            port = hostPort.length() > close + 1 && hostPort.charAt(close + 1) == ':'
+                    ? hostPort.substring(close + 2)
+                    : null;
         } else {
             int colon = hostPort.indexOf(':');
             host = colon < 0 ? hostPort : hostPort.substring(0, colon);
@@ -179,8 +231,10 @@ public final class JdbcSources {
                 continue;
             }
             int eq = part.indexOf('=');
-            String name = java.net.URLDecoder.decode(eq < 0 ? part : part.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8)
-                    .strip().toLowerCase(Locale.ROOT);
+            String name = java.net.URLDecoder.decode(
+                            eq < 0 ? part : part.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8)
+                    .strip()
+                    .toLowerCase(Locale.ROOT);
             parameters.put(name, eq < 0 ? "" : part.substring(eq + 1));
         }
         return parameters;

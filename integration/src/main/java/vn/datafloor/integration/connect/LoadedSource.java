@@ -9,5 +9,11 @@ import java.util.List;
  * @param fingerprint SHA-256 of what was read, so that a re-run over the same input can be recognised
  * @param watermark jdbc with a watermark column: the highest value read, to start from next time
  */
-public record LoadedSource(long rows, long rejected, List<String> columns, String fingerprint, String encoding,
-        List<String> warnings, String watermark) {}
+public record LoadedSource(
+        long rows,
+        long rejected,
+        List<String> columns,
+        String fingerprint,
+        String encoding,
+        List<String> warnings,
+        String watermark) {}

@@ -68,9 +68,10 @@ public final class NetworkPolicy {
         boolean hostAllowed = hosts.contains(name.toLowerCase(Locale.ROOT));
         for (InetAddress address : addresses) {
             if (refused(address) && !hostAllowed && ranges.stream().noneMatch(r -> r.contains(address))) {
-                throw new SecurityRefusal("The address of " + name + " is not allowed: it is a loopback, private, link-local"
-                        + " or reserved address. If your organisation's system is on a private network, ask the operator"
-                        + " to allow this host for your organisation");
+                throw new SecurityRefusal(
+                        "The address of " + name + " is not allowed: it is a loopback, private, link-local"
+                                + " or reserved address. If your organisation's system is on a private network, ask the operator"
+                                + " to allow this host for your organisation");
             }
         }
         return addresses;
@@ -78,15 +79,19 @@ public final class NetworkPolicy {
 
     /** Addresses no source may reach without an allowance. */
     static boolean refused(InetAddress address) {
-        if (address.isAnyLocalAddress() || address.isLoopbackAddress() || address.isLinkLocalAddress()
-                || address.isSiteLocalAddress() || address.isMulticastAddress()) {
+        if (address.isAnyLocalAddress()
+                || address.isLoopbackAddress()
+                || address.isLinkLocalAddress()
+                || address.isSiteLocalAddress()
+                || address.isMulticastAddress()) {
             return true;
         }
         byte[] b = address.getAddress();
         if (address instanceof Inet4Address) {
             int first = b[0] & 0xFF;
             int second = b[1] & 0xFF;
-            return first == 0 || first >= 240 // this network, reserved, broadcast
+            return first == 0
+                    || first >= 240 // this network, reserved, broadcast
                     || first == 100 && second >= 64 && second < 128 // shared address space (CGNAT)
                     || first == 192 && second == 0 && (b[2] & 0xFF) == 0 // IETF protocol assignments
                     || first == 198 && (second == 18 || second == 19); // benchmarking

@@ -20,8 +20,12 @@ public final class SourceConnectors {
 
     static {
         Map<String, SourceConnector<?>> kinds = new LinkedHashMap<>();
-        for (SourceConnector<?> connector : List.of(new FileConnectors.Csv(), new FileConnectors.JsonLines(),
-                new FileConnectors.Parquet(), new FileConnectors.Xlsx(), new JdbcConnector(),
+        for (SourceConnector<?> connector : List.of(
+                new FileConnectors.Csv(),
+                new FileConnectors.JsonLines(),
+                new FileConnectors.Parquet(),
+                new FileConnectors.Xlsx(),
+                new JdbcConnector(),
                 new HttpConnector())) {
             if (kinds.put(connector.kind(), connector) != null) {
                 throw new IllegalStateException("Two connectors for " + connector.kind());
@@ -44,7 +48,9 @@ public final class SourceConnectors {
 
     /** The connector of a kind, case-insensitively; empty when there is none. */
     public static Optional<SourceConnector<?>> find(String kind) {
-        return kind == null ? Optional.empty() : Optional.ofNullable(KINDS.get(kind.strip().toLowerCase(Locale.ROOT)));
+        return kind == null
+                ? Optional.empty()
+                : Optional.ofNullable(KINDS.get(kind.strip().toLowerCase(Locale.ROOT)));
     }
 
     /**
@@ -53,7 +59,8 @@ public final class SourceConnectors {
      * @throws SourceException naming the kinds there are
      */
     public static SourceConnector<?> get(String kind) {
-        return find(kind).orElseThrow(() -> new SourceException("Unknown source type " + kind + "; use one of " + kinds()));
+        return find(kind)
+                .orElseThrow(() -> new SourceException("Unknown source type " + kind + "; use one of " + kinds()));
     }
 
     /** Every setting name any kind takes, for readers that must recognise a key before knowing the kind. */
@@ -75,7 +82,9 @@ public final class SourceConnectors {
     /** The kind that reads files with this name's ending (".csv", ".xlsx" …), if one does. */
     public static Optional<SourceConnector<?>> forFileName(String fileName) {
         String lower = fileName == null ? "" : fileName.toLowerCase(Locale.ROOT);
-        return KINDS.values().stream().filter(c -> c.fileExtensions().stream().anyMatch(lower::endsWith)).findFirst();
+        return KINDS.values().stream()
+                .filter(c -> c.fileExtensions().stream().anyMatch(lower::endsWith))
+                .findFirst();
     }
 
     /** Every file name ending some kind reads, for messages. */

@@ -55,20 +55,42 @@ public final class SourceLoader {
     private final NetworkPolicy network;
     private final InputLimits limits;
 
-    public SourceLoader(Connection duck, Path inputDirectory, Path workDirectory, Credentials credentials,
+    public SourceLoader(
+            Connection duck,
+            Path inputDirectory,
+            Path workDirectory,
+            Credentials credentials,
             BooleanSupplier cancelled) {
-        this(duck, inputDirectory, workDirectory, credentials, cancelled, InputLimits.DEFAULTS, NetworkPolicy.PUBLIC_ONLY);
+        this(
+                duck,
+                inputDirectory,
+                workDirectory,
+                credentials,
+                cancelled,
+                InputLimits.DEFAULTS,
+                NetworkPolicy.PUBLIC_ONLY);
     }
 
     /** @param limits what a file may expand to (rows, columns, cells, decompressed bytes); see {@link InputLimits} */
-    public SourceLoader(Connection duck, Path inputDirectory, Path workDirectory, Credentials credentials,
-            BooleanSupplier cancelled, InputLimits limits) {
+    public SourceLoader(
+            Connection duck,
+            Path inputDirectory,
+            Path workDirectory,
+            Credentials credentials,
+            BooleanSupplier cancelled,
+            InputLimits limits) {
         this(duck, inputDirectory, workDirectory, credentials, cancelled, limits, NetworkPolicy.PUBLIC_ONLY);
     }
 
     /** {@code network}: which addresses databases and APIs of this organisation may be reached at. */
-    public SourceLoader(Connection duck, Path inputDirectory, Path workDirectory, Credentials credentials,
-            BooleanSupplier cancelled, InputLimits limits, NetworkPolicy network) {
+    public SourceLoader(
+            Connection duck,
+            Path inputDirectory,
+            Path workDirectory,
+            Credentials credentials,
+            BooleanSupplier cancelled,
+            InputLimits limits,
+            NetworkPolicy network) {
         this.network = network;
         this.duck = duck;
         this.inputDirectory = inputDirectory.toAbsolutePath().normalize();
@@ -89,8 +111,8 @@ public final class SourceLoader {
         return load(SourceConnectors.get(source.kind()), source.settings(), lastWatermark);
     }
 
-    private <S extends SourceSettings> LoadedSource load(SourceConnector<S> connector, SourceSettings settings,
-            String lastWatermark) {
+    private <S extends SourceSettings> LoadedSource load(
+            SourceConnector<S> connector, SourceSettings settings, String lastWatermark) {
         try {
             return connector.load(connector.settingsType().cast(settings), this, lastWatermark);
         } catch (SQLException e) {
@@ -155,15 +177,17 @@ public final class SourceLoader {
     LoadedSource csv(Path path, CsvSettings source) throws SQLException, IOException {
         // Hashing a large file takes seconds: it runs beside DuckDB's read rather than before it.
         Path hashed = path;
-        java.util.concurrent.CompletableFuture<String> hashing = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                return fingerprint(hashed);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        java.util.concurrent.CompletableFuture<String> hashing =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return fingerprint(hashed);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
         String shownName = path.getFileName().toString();
-        // DuckDB would unpack a .gz by its name, with no limit: it is told never to, and gzip is unpacked here, counted.
+        // DuckDB would unpack a .gz by its name, with no limit: it is told never to, and gzip is unpacked here,
+        // counted.
         Path original = path;
         path = GzipGuard.plain(path, workDirectory.resolve("source.gunzip.csv"), shownName, limits);
         String encoding = source.encoding();
@@ -175,7 +199,8 @@ public final class SourceLoader {
         Path readable = path;
         if (!"utf-8".equals(encoding) || startsWithBom(path)) {
             if (!"auto".equals(encoding) || startsWithBom(path)) {
-                TextEncodings.Decoded decoded = TextEncodings.toUtf8(path, workDirectory.resolve("source.utf8.csv"), encoding);
+                TextEncodings.Decoded decoded =
+                        TextEncodings.toUtf8(path, workDirectory.resolve("source.utf8.csv"), encoding);
                 readable = decoded.utf8File();
                 usedEncoding = decoded.encoding();
                 if (decoded.hadBom()) {
@@ -185,9 +210,12 @@ public final class SourceLoader {
             }
         }
         readCsv(readable, source, shownName);
-        if ("auto".equals(encoding) && readable == path && countRejects("error_type IN ('INVALID UNICODE', 'INVALID ENCODING')") > 0) {
+        if ("auto".equals(encoding)
+                && readable == path
+                && countRejects("error_type IN ('INVALID UNICODE', 'INVALID ENCODING')") > 0) {
             // Not UTF-8 after all: decode line by line, Windows-1258 where UTF-8 fails, and read again.
-            TextEncodings.Decoded decoded = TextEncodings.toUtf8(path, workDirectory.resolve("source.utf8.csv"), "auto");
+            TextEncodings.Decoded decoded =
+                    TextEncodings.toUtf8(path, workDirectory.resolve("source.utf8.csv"), "auto");
             usedEncoding = decoded.encoding();
             warnMixed(decoded, warnings);
             readable = decoded.utf8File();
@@ -203,7 +231,8 @@ public final class SourceLoader {
         try {
             fingerprint = hashing.join();
         } catch (java.util.concurrent.CompletionException e) {
-            throw new SourceException("The file could not be read to the end: " + e.getCause().getMessage(), e);
+            throw new SourceException(
+                    "The file could not be read to the end: " + e.getCause().getMessage(), e);
         }
         return summary(fingerprint, usedEncoding, warnings, null);
     }
@@ -231,10 +260,12 @@ public final class SourceLoader {
             statement.execute("DROP TABLE IF EXISTS reject_errors");
             statement.execute("DROP TABLE IF EXISTS reject_scans");
             // The dialect is given, not sniffed: a sniffer gives up on exactly the broken files agencies send.
-            statement.execute("CREATE OR REPLACE TABLE source_rows AS SELECT * FROM read_csv(" + literal(path.toString())
-                    + ", header = true, auto_detect = false, columns = " + columns + ", delim = " + literal(String.valueOf(delim))
-                    + ", quote = '\"', escape = '\"', store_rejects = true, strict_mode = true, max_line_size = 10000000,"
-                    + " null_padding = false, compression = 'none') LIMIT " + (limits.maxRows() + 1));
+            statement.execute(
+                    "CREATE OR REPLACE TABLE source_rows AS SELECT * FROM read_csv(" + literal(path.toString())
+                            + ", header = true, auto_detect = false, columns = " + columns + ", delim = "
+                            + literal(String.valueOf(delim))
+                            + ", quote = '\"', escape = '\"', store_rejects = true, strict_mode = true, max_line_size = 10000000,"
+                            + " null_padding = false, compression = 'none') LIMIT " + (limits.maxRows() + 1));
             requireRowsWithin("source_rows", shownName, "rows");
         }
         requireSafeColumns();
@@ -267,10 +298,12 @@ public final class SourceLoader {
         try (Statement statement = duck.createStatement()) {
             // Each line on its own: a malformed line is quarantined, not fatal. At most one line past the
             // row limit is read: the scan stops there.
-            statement.execute("CREATE OR REPLACE TABLE json_lines AS SELECT row_number() OVER () AS line, column0 AS text FROM"
-                    + " (SELECT column0 FROM read_csv(" + literal(plain.toString()) + ", header = false, columns = {'column0': 'VARCHAR'},"
-                    + " delim = '\u0001', quote = '', escape = '', strict_mode = false, max_line_size = 10000000, compression = 'none')"
-                    + " LIMIT " + (limits.maxRows() + 1) + ")");
+            statement.execute(
+                    "CREATE OR REPLACE TABLE json_lines AS SELECT row_number() OVER () AS line, column0 AS text FROM"
+                            + " (SELECT column0 FROM read_csv(" + literal(plain.toString())
+                            + ", header = false, columns = {'column0': 'VARCHAR'},"
+                            + " delim = '\u0001', quote = '', escape = '', strict_mode = false, max_line_size = 10000000, compression = 'none')"
+                            + " LIMIT " + (limits.maxRows() + 1) + ")");
             requireRowsWithin("json_lines", shownName, "lines");
             statement.execute("""
                     CREATE OR REPLACE TABLE json_valid_lines AS
@@ -300,10 +333,14 @@ public final class SourceLoader {
                 int i = 0;
                 for (String key : keys) {
                     requireSafeColumn(key);
-                    select.append(i++ == 0 ? "" : ", ").append("json_extract_string(text, ")
-                            .append(literal("$.\"" + key.replace("\"", "") + "\"")).append(") AS ").append(identifier(key));
+                    select.append(i++ == 0 ? "" : ", ")
+                            .append("json_extract_string(text, ")
+                            .append(literal("$.\"" + key.replace("\"", "") + "\""))
+                            .append(") AS ")
+                            .append(identifier(key));
                 }
-                statement.execute(select.append(" FROM json_valid_lines ORDER BY line").toString());
+                statement.execute(
+                        select.append(" FROM json_valid_lines ORDER BY line").toString());
             }
         }
         return summary(fingerprint, "utf-8", warnings, null);
@@ -316,8 +353,10 @@ public final class SourceLoader {
         ParquetGuard.check(duck, path, path.getFileName().toString(), limits);
         String fingerprint = fingerprint(path);
         try (Statement statement = duck.createStatement()) {
-            statement.execute("CREATE OR REPLACE TABLE source_raw AS SELECT * FROM read_parquet(" + literal(path.toString()) + ")");
-            statement.execute("CREATE OR REPLACE TABLE source_rows AS SELECT " + allAsVarchar("source_raw") + " FROM source_raw");
+            statement.execute("CREATE OR REPLACE TABLE source_raw AS SELECT * FROM read_parquet("
+                    + literal(path.toString()) + ")");
+            statement.execute(
+                    "CREATE OR REPLACE TABLE source_rows AS SELECT " + allAsVarchar("source_raw") + " FROM source_raw");
             statement.execute("DROP TABLE source_raw");
             statement.execute("CREATE OR REPLACE TABLE source_rejects (line BIGINT, reason VARCHAR, raw VARCHAR)");
         }
@@ -336,9 +375,11 @@ public final class SourceLoader {
         // From the file, not a stream: the reader would otherwise copy the whole workbook into memory first.
         try (ReadableWorkbook workbook = new ReadableWorkbook(path.toFile());
                 OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(csv), 1 << 16)) {
-            Sheet sheet = source.sheet() == null ? workbook.getFirstSheet()
-                    : workbook.findSheet(source.sheet()).orElseThrow(() -> new SourceException(
-                            "No sheet named " + source.sheet() + " in " + source.path()));
+            Sheet sheet = source.sheet() == null
+                    ? workbook.getFirstSheet()
+                    : workbook.findSheet(source.sheet())
+                            .orElseThrow(() ->
+                                    new SourceException("No sheet named " + source.sheet() + " in " + source.path()));
             String where = "The workbook " + shownName + ", sheet " + sheet.getName();
             try (var rows = sheet.openStream()) {
                 Iterator<Row> iterator = rows.iterator();
@@ -348,13 +389,17 @@ public final class SourceLoader {
                     Row row = iterator.next();
                     // The header is a row too: the limit counts the records after it.
                     if (++rowCount > limits.maxRows() + 1) {
-                        throw new InputLimitException("maxRows", where + ", has more than " + limits.maxRows()
-                                + " rows (limit maxRows); split it into smaller files");
+                        throw new InputLimitException(
+                                "maxRows",
+                                where + ", has more than " + limits.maxRows()
+                                        + " rows (limit maxRows); split it into smaller files");
                     }
                     if (row.getCellCount() > limits.maxColumns()) {
-                        throw new InputLimitException("maxColumns", where + ", row " + row.getRowNum() + ", has "
-                                + row.getCellCount() + " columns, more than the limit of " + limits.maxColumns()
-                                + " (maxColumns); remove the unused columns");
+                        throw new InputLimitException(
+                                "maxColumns",
+                                where + ", row " + row.getRowNum() + ", has "
+                                        + row.getCellCount() + " columns, more than the limit of " + limits.maxColumns()
+                                        + " (maxColumns); remove the unused columns");
                     }
                     if (width < 0) {
                         width = row.getCellCount();
@@ -364,11 +409,16 @@ public final class SourceLoader {
                         Cell cell = c < row.getCellCount() ? row.getCell(c) : null;
                         String text = cell == null ? "" : cell.getText();
                         if (text.length() > limits.maxCellBytes()) {
-                            throw new InputLimitException("maxCellBytes", where + ", row " + row.getRowNum() + ", column "
-                                    + (c + 1) + ", has a cell longer than " + limits.maxCellBytes()
-                                    + " bytes (limit maxCellBytes); shorten it");
+                            throw new InputLimitException(
+                                    "maxCellBytes",
+                                    where + ", row " + row.getRowNum() + ", column "
+                                            + (c + 1) + ", has a cell longer than " + limits.maxCellBytes()
+                                            + " bytes (limit maxCellBytes); shorten it");
                         }
-                        line.append(c == 0 ? "" : ",").append('"').append(text.replace("\"", "\"\"")).append('"');
+                        line.append(c == 0 ? "" : ",")
+                                .append('"')
+                                .append(text.replace("\"", "\"\""))
+                                .append('"');
                     }
                     out.write(line.append('\n').toString().getBytes(StandardCharsets.UTF_8));
                     if (cancelled.getAsBoolean()) {
@@ -379,7 +429,8 @@ public final class SourceLoader {
         } catch (UncheckedIOException | IllegalStateException e) {
             throw new SourceException("Not a readable .xlsx workbook: " + e.getMessage(), e);
         } catch (IOException e) {
-            if (e.getClass().getName().contains("ExcelReaderException") || e.getMessage() == null
+            if (e.getClass().getName().contains("ExcelReaderException")
+                    || e.getMessage() == null
                     || !Files.exists(path)) {
                 throw new SourceException("Not a readable .xlsx workbook: " + e.getMessage(), e);
             }
@@ -403,16 +454,23 @@ public final class SourceLoader {
                 ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + identifier(table))) {
             rs.next();
             if (rs.getLong(1) > limits.maxRows()) {
-                throw new InputLimitException("maxRows", "The file " + shownName + " has more than " + limits.maxRows() + " "
-                        + what + " (limit maxRows); split it into smaller files");
+                throw new InputLimitException(
+                        "maxRows",
+                        "The file " + shownName + " has more than " + limits.maxRows() + " " + what
+                                + " (limit maxRows); split it into smaller files");
             }
         }
     }
 
     private InputLimitException tooManyColumns(String shownName, int columns) {
-        return new InputLimitException("maxColumns", "The file " + shownName + " has " + (columns > limits.maxColumns()
-                ? "more than " + limits.maxColumns() : Integer.toString(columns)) + " columns (limit maxColumns); "
-                + "remove the unused columns or split the table");
+        return new InputLimitException(
+                "maxColumns",
+                "The file " + shownName + " has "
+                        + (columns > limits.maxColumns()
+                                ? "more than " + limits.maxColumns()
+                                : Integer.toString(columns))
+                        + " columns (limit maxColumns); "
+                        + "remove the unused columns or split the table");
     }
 
     void createVarcharTable(String table, List<String> columns) throws SQLException {
@@ -429,7 +487,10 @@ public final class SourceLoader {
         List<String> columns = columns(table);
         StringBuilder select = new StringBuilder();
         for (int i = 0; i < columns.size(); i++) {
-            select.append(i == 0 ? "" : ", ").append("CAST(").append(identifier(columns.get(i))).append(" AS VARCHAR) AS ")
+            select.append(i == 0 ? "" : ", ")
+                    .append("CAST(")
+                    .append(identifier(columns.get(i)))
+                    .append(" AS VARCHAR) AS ")
                     .append(identifier(columns.get(i)));
         }
         return select.toString();
@@ -438,8 +499,9 @@ public final class SourceLoader {
     private List<String> columns(String table) throws SQLException {
         List<String> columns = new ArrayList<>();
         try (Statement statement = duck.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT column_name FROM information_schema.columns WHERE table_name = "
-                        + literal(table) + " ORDER BY ordinal_position")) {
+                ResultSet rs =
+                        statement.executeQuery("SELECT column_name FROM information_schema.columns WHERE table_name = "
+                                + literal(table) + " ORDER BY ordinal_position")) {
             while (rs.next()) {
                 columns.add(rs.getString(1));
             }
@@ -455,8 +517,9 @@ public final class SourceLoader {
 
     static void requireSafeColumn(String name) {
         if (!SAFE_COLUMN.matcher(name).matches()) {
-            throw new SourceException("The source has a column named \"" + name.substring(0, Math.min(40, name.length()))
-                    + "\": column names must be letters, digits, spaces, '_', '.' or '-'");
+            throw new SourceException(
+                    "The source has a column named \"" + name.substring(0, Math.min(40, name.length()))
+                            + "\": column names must be letters, digits, spaces, '_', '.' or '-'");
         }
     }
 
@@ -474,7 +537,8 @@ public final class SourceLoader {
                 rejected = rs.getLong(1);
             }
         }
-        return new LoadedSource(rows, rejected, columns("source_rows"), fingerprint, encoding, List.copyOf(warnings), watermark);
+        return new LoadedSource(
+                rows, rejected, columns("source_rows"), fingerprint, encoding, List.copyOf(warnings), watermark);
     }
 
     static String fingerprint(Path file) throws IOException {
@@ -500,5 +564,4 @@ public final class SourceLoader {
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
     }
-
 }

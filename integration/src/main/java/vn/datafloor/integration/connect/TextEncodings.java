@@ -26,7 +26,8 @@ public final class TextEncodings {
     public static final Charset WINDOWS_1258 = Charset.forName("windows-1258");
 
     /** What was found, and how many lines had to be read in the fallback encoding. */
-    public record Decoded(Path utf8File, String encoding, long lines, long fallbackLines, boolean hadBom, long nonAsciiLines) {}
+    public record Decoded(
+            Path utf8File, String encoding, long lines, long fallbackLines, boolean hadBom, long nonAsciiLines) {}
 
     private TextEncodings() {}
 
@@ -40,9 +41,13 @@ public final class TextEncodings {
         long fallback = 0;
         long nonAscii = 0;
         boolean bom = false;
-        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        CharsetDecoder utf8 = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
-        CharsetDecoder legacy = WINDOWS_1258.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+        CharsetDecoder legacy = WINDOWS_1258
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);
         try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(input), 1 << 16);
                 OutputStream out = new BufferedOutputStream(Files.newOutputStream(output), 1 << 16)) {
@@ -50,7 +55,11 @@ public final class TextEncodings {
             byte[] line;
             while ((line = reader.next()) != null) {
                 int start = 0;
-                if (lines == 0 && line.length >= 3 && (line[0] & 0xFF) == 0xEF && (line[1] & 0xFF) == 0xBB && (line[2] & 0xFF) == 0xBF) {
+                if (lines == 0
+                        && line.length >= 3
+                        && (line[0] & 0xFF) == 0xEF
+                        && (line[1] & 0xFF) == 0xBB
+                        && (line[2] & 0xFF) == 0xBF) {
                     bom = true;
                     start = 3;
                 }
@@ -69,10 +78,12 @@ public final class TextEncodings {
                         text = utf8.decode(bytes).toString();
                     } catch (CharacterCodingException e) {
                         if ("utf-8".equals(mode)) {
-                            throw new IOException("Line " + (lines + 1) + " is not valid UTF-8; declare encoding: auto or windows-1258");
+                            throw new IOException("Line " + (lines + 1)
+                                    + " is not valid UTF-8; declare encoding: auto or windows-1258");
                         }
                         bytes.rewind();
-                        text = legacy.decode(ByteBuffer.wrap(line, start, line.length - start)).toString();
+                        text = legacy.decode(ByteBuffer.wrap(line, start, line.length - start))
+                                .toString();
                         fallback++;
                     }
                 }
@@ -82,7 +93,8 @@ public final class TextEncodings {
             }
         }
         // Plain ASCII lines read the same in both: only lines with other bytes tell the encodings apart.
-        String encoding = "windows-1258".equals(mode) || (fallback > 0 && fallback == nonAscii) ? "windows-1258"
+        String encoding = "windows-1258".equals(mode) || (fallback > 0 && fallback == nonAscii)
+                ? "windows-1258"
                 : fallback > 0 ? "mixed (utf-8 and windows-1258)" : "utf-8";
         return new Decoded(output, encoding, lines, fallback, bom, nonAscii);
     }
@@ -111,7 +123,10 @@ public final class TextEncodings {
         }
         ByteBuffer encoded;
         try {
-            encoded = WINDOWS_1258.newEncoder().onUnmappableCharacter(CodingErrorAction.REPORT).encode(CharBuffer.wrap(out));
+            encoded = WINDOWS_1258
+                    .newEncoder()
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .encode(CharBuffer.wrap(out));
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("Text has characters Windows-1258 cannot hold", e);
         }

@@ -136,18 +136,22 @@ final class XlsxGuard {
      * and a byte-level scan could not see its cells. Anything else (images, binary parts) is only counted.
      */
     private boolean isXml(byte[] head, int length, String part) {
-        int start = length >= 3 && (head[0] & 0xFF) == 0xEF && (head[1] & 0xFF) == 0xBB && (head[2] & 0xFF) == 0xBF ? 3 : 0;
+        int start =
+                length >= 3 && (head[0] & 0xFF) == 0xEF && (head[1] & 0xFF) == 0xBB && (head[2] & 0xFF) == 0xBF ? 3 : 0;
         boolean zero = false;
         boolean angle = false;
         for (int i = 0; i < Math.min(length, 4); i++) {
             zero |= head[i] == 0;
             angle |= head[i] == '<';
         }
-        boolean wideBom = length >= 2 && ((head[0] & 0xFF) == 0xFE && (head[1] & 0xFF) == 0xFF
-                || (head[0] & 0xFF) == 0xFF && (head[1] & 0xFF) == 0xFE);
+        boolean wideBom = length >= 2
+                && ((head[0] & 0xFF) == 0xFE && (head[1] & 0xFF) == 0xFF
+                        || (head[0] & 0xFF) == 0xFF && (head[1] & 0xFF) == 0xFE);
         if (wideBom || zero && angle) {
-            throw new InputLimitException("encoding", "The workbook " + fileName + " has its part " + part
-                    + " in UTF-16 or UTF-32; spreadsheet programs write UTF-8: save it again from a spreadsheet program");
+            throw new InputLimitException(
+                    "encoding",
+                    "The workbook " + fileName + " has its part " + part
+                            + " in UTF-16 or UTF-32; spreadsheet programs write UTF-8: save it again from a spreadsheet program");
         }
         for (int i = start; i < length; i++) {
             byte b = head[i];
@@ -163,7 +167,9 @@ final class XlsxGuard {
 
     private long ratioCeiling(ZipArchiveEntry entry) {
         long compressed = Math.max(1, entry.getCompressedSize());
-        return compressed > Long.MAX_VALUE / limits.maxCompressionRatio() ? Long.MAX_VALUE : compressed * limits.maxCompressionRatio();
+        return compressed > Long.MAX_VALUE / limits.maxCompressionRatio()
+                ? Long.MAX_VALUE
+                : compressed * limits.maxCompressionRatio();
     }
 
     private void checkRatio(ZipArchiveEntry entry, long declared, String verb) {
@@ -203,7 +209,10 @@ final class XlsxGuard {
             if (eocd >= 20 && tail.getInt(eocd - 20) == ZIP64_EOCD_LOCATOR_SIGNATURE) {
                 long zip64 = tail.getLong(eocd - 20 + 8);
                 ByteBuffer record = ByteBuffer.allocate(56).order(ByteOrder.LITTLE_ENDIAN);
-                if (zip64 < 0 || zip64 + 56 > size || channel.read(record, zip64) < 56 || record.getInt(0) != ZIP64_EOCD_SIGNATURE) {
+                if (zip64 < 0
+                        || zip64 + 56 > size
+                        || channel.read(record, zip64) < 56
+                        || record.getInt(0) != ZIP64_EOCD_SIGNATURE) {
                     throw notAZip();
                 }
                 declaredEntries = record.getLong(32);
@@ -224,7 +233,8 @@ final class XlsxGuard {
                 if (++records > limits.maxZipEntries()) {
                     throw tooManyEntries();
                 }
-                long skip = Short.toUnsignedLong(view.getShort(28)) + Short.toUnsignedLong(view.getShort(30))
+                long skip = Short.toUnsignedLong(view.getShort(28))
+                        + Short.toUnsignedLong(view.getShort(30))
                         + Short.toUnsignedLong(view.getShort(32));
                 in.skipNBytes(skip);
             }
@@ -243,22 +253,30 @@ final class XlsxGuard {
     }
 
     private InputLimitException tooManyEntries() {
-        return new InputLimitException("maxZipEntries", "The workbook " + fileName + " has more than " + limits.maxZipEntries()
-                + " parts (limit maxZipEntries); a spreadsheet has a few dozen: save it again from a spreadsheet program, "
-                + "or export the sheet as CSV");
+        return new InputLimitException(
+                "maxZipEntries",
+                "The workbook " + fileName + " has more than " + limits.maxZipEntries()
+                        + " parts (limit maxZipEntries); a spreadsheet has a few dozen: save it again from a spreadsheet program, "
+                        + "or export the sheet as CSV");
     }
 
     private InputLimitException expandsTooMuch(String part, String verb) {
-        return new InputLimitException("maxDecompressedBytes", "The workbook " + fileName + " " + verb + " to more than "
-                + limits.maxDecompressedBytes() + " bytes when unpacked (limit maxDecompressedBytes, reached in part " + part
-                + "); split it into smaller files or export the sheet as CSV");
+        return new InputLimitException(
+                "maxDecompressedBytes",
+                "The workbook " + fileName + " " + verb + " to more than "
+                        + limits.maxDecompressedBytes()
+                        + " bytes when unpacked (limit maxDecompressedBytes, reached in part " + part
+                        + "); split it into smaller files or export the sheet as CSV");
     }
 
     private InputLimitException ratio(String part, String verb) {
-        return new InputLimitException("maxCompressionRatio", "The workbook " + fileName + " " + verb + " its part " + part
-                + " to more than " + limits.maxCompressionRatio() + " times its packed size (limit maxCompressionRatio): "
-                + "spreadsheets do not compress like that, so it was not read; save it again from a spreadsheet program, "
-                + "or export the sheet as CSV");
+        return new InputLimitException(
+                "maxCompressionRatio",
+                "The workbook " + fileName + " " + verb + " its part " + part
+                        + " to more than " + limits.maxCompressionRatio()
+                        + " times its packed size (limit maxCompressionRatio): "
+                        + "spreadsheets do not compress like that, so it was not read; save it again from a spreadsheet program, "
+                        + "or export the sheet as CSV");
     }
 
     // ------------------------------------------------------------------ XML scan
@@ -314,8 +332,10 @@ final class XlsxGuard {
 
         private void endTag() {
             if (startsWith("!DOCTYPE") || startsWith("!ENTITY")) {
-                throw new InputLimitException("doctype", "The workbook " + fileName + " has a DOCTYPE in part " + part
-                        + "; spreadsheets have none, so it was not read: save it again from a spreadsheet program");
+                throw new InputLimitException(
+                        "doctype",
+                        "The workbook " + fileName + " has a DOCTYPE in part " + part
+                                + "; spreadsheets have none, so it was not read: save it again from a spreadsheet program");
             }
             if (isTag("c")) {
                 inCell = tag[tagLength - 1] != '/';
@@ -346,9 +366,11 @@ final class XlsxGuard {
          */
         private void checkCellReference() {
             if (tagBytes > MAX_TAG_KEPT) {
-                throw new InputLimitException("cellReference", "The workbook " + fileName + " has a cell tag longer than "
-                        + MAX_TAG_KEPT + " bytes in " + part + (row == null ? "" : " at row " + row)
-                        + "; spreadsheets write short ones: save it again from a spreadsheet program");
+                throw new InputLimitException(
+                        "cellReference",
+                        "The workbook " + fileName + " has a cell tag longer than "
+                                + MAX_TAG_KEPT + " bytes in " + part + (row == null ? "" : " at row " + row)
+                                + "; spreadsheets write short ones: save it again from a spreadsheet program");
             }
             String text = new String(tag, 0, tagLength, StandardCharsets.ISO_8859_1);
             int at = text.indexOf(" r=\"");
@@ -360,9 +382,12 @@ final class XlsxGuard {
             for (int i = at + 4; i < text.length() && Character.isLetter(text.charAt(i)); i++) {
                 column = column * 26 + (Character.toUpperCase(text.charAt(i)) - 'A' + 1);
                 if (++letters > 3 || column > limits.maxColumns()) {
-                    throw new InputLimitException("maxColumns", "The workbook " + fileName + " has a cell past column "
-                            + limits.maxColumns() + " (limit maxColumns) in " + part + (row == null ? "" : " at row " + row)
-                            + "; remove the unused columns");
+                    throw new InputLimitException(
+                            "maxColumns",
+                            "The workbook " + fileName + " has a cell past column "
+                                    + limits.maxColumns() + " (limit maxColumns) in " + part
+                                    + (row == null ? "" : " at row " + row)
+                                    + "; remove the unused columns");
                 }
             }
         }
@@ -446,9 +471,11 @@ final class XlsxGuard {
             } else {
                 where = "part " + part;
             }
-            return new InputLimitException("maxCellBytes", "The workbook " + fileName + " has " + what + " longer than "
-                    + limits.maxCellBytes() + " bytes (limit maxCellBytes) in " + part + " at " + where
-                    + "; shorten it or export the sheet as CSV");
+            return new InputLimitException(
+                    "maxCellBytes",
+                    "The workbook " + fileName + " has " + what + " longer than "
+                            + limits.maxCellBytes() + " bytes (limit maxCellBytes) in " + part + " at " + where
+                            + "; shorten it or export the sheet as CSV");
         }
     }
 }

@@ -16,7 +16,8 @@ public record DatasetVersion(String dataset, int version, Path directory, LakeMa
         StringBuilder sql = new StringBuilder("read_parquet([");
         List<Path> files = files();
         for (int i = 0; i < files.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append(DuckDbConnections.literal(files.get(i).toString()));
+            sql.append(i == 0 ? "" : ", ")
+                    .append(DuckDbConnections.literal(files.get(i).toString()));
         }
         return sql.append("])").toString();
     }

@@ -25,11 +25,13 @@ public final class DuckDbConnections {
     }
 
     /** A database in a scratch file, for work larger than memory; close it, then delete the file. */
-    public static Connection openFile(Path file, Path spillDirectory, String memoryLimit, int threads) throws SQLException {
+    public static Connection openFile(Path file, Path spillDirectory, String memoryLimit, int threads)
+            throws SQLException {
         return connect("jdbc:duckdb:" + file.toAbsolutePath(), spillDirectory, memoryLimit, threads);
     }
 
-    private static Connection connect(String url, Path spillDirectory, String memoryLimit, int threads) throws SQLException {
+    private static Connection connect(String url, Path spillDirectory, String memoryLimit, int threads)
+            throws SQLException {
         Properties properties = new Properties();
         // Refused before any statement can trigger a download.
         properties.setProperty("autoinstall_known_extensions", "false");
@@ -40,7 +42,8 @@ public final class DuckDbConnections {
             statement.execute("SET threads = " + Math.max(1, threads));
             statement.execute("SET preserve_insertion_order = false");
             if (spillDirectory != null) {
-                statement.execute("SET temp_directory = '" + spillDirectory.toAbsolutePath().toString().replace("'", "''") + "'");
+                statement.execute("SET temp_directory = '"
+                        + spillDirectory.toAbsolutePath().toString().replace("'", "''") + "'");
             }
         }
         return connection;
@@ -52,9 +55,12 @@ public final class DuckDbConnections {
      */
     public static LockedConnection lock(Connection connection, Lockdown lockdown) throws SQLException {
         try (Statement statement = connection.createStatement()) {
-            statement.execute("SET allowed_directories = " + list(lockdown.directories().stream()
-                    .map(p -> p.toString().endsWith("/") ? p.toString() : p + "/").toList()));
-            statement.execute("SET allowed_paths = " + list(lockdown.files().stream().map(Path::toString).toList()));
+            statement.execute("SET allowed_directories = "
+                    + list(lockdown.directories().stream()
+                            .map(p -> p.toString().endsWith("/") ? p.toString() : p + "/")
+                            .toList()));
+            statement.execute("SET allowed_paths = "
+                    + list(lockdown.files().stream().map(Path::toString).toList()));
             statement.execute("SET enable_external_access = false");
             statement.execute("SET allow_community_extensions = false");
             statement.execute("SET autoinstall_known_extensions = false");
@@ -68,12 +74,15 @@ public final class DuckDbConnections {
     }
 
     /** An in-memory connection locked at once: for parsing and for work on values only. */
-    public static LockedConnection openSealed(String memoryLimit, java.time.Duration statementTimeout) throws SQLException {
+    public static LockedConnection openSealed(String memoryLimit, java.time.Duration statementTimeout)
+            throws SQLException {
         return lock(open(null, memoryLimit, 1), Lockdown.sealed(statementTimeout));
     }
 
     private static String list(java.util.List<String> values) {
-        return "[" + String.join(", ", values.stream().map(DuckDbConnections::literal).toList()) + "]";
+        return "["
+                + String.join(
+                        ", ", values.stream().map(DuckDbConnections::literal).toList()) + "]";
     }
 
     /** Quotes an identifier for DuckDB SQL. */

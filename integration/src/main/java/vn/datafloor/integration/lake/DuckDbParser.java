@@ -49,7 +49,8 @@ public final class DuckDbParser {
             return new Parsed(null, "longer than " + MAX_SQL_LENGTH + " characters");
         }
         String json;
-        try (PreparedStatement statement = connection().connection().prepareStatement("SELECT json_serialize_sql(?::VARCHAR)")) {
+        try (PreparedStatement statement =
+                connection().connection().prepareStatement("SELECT json_serialize_sql(?::VARCHAR)")) {
             statement.setString(1, sql);
             try (ResultSet rs = statement.executeQuery()) {
                 rs.next();
@@ -79,7 +80,8 @@ public final class DuckDbParser {
     /** Writes a statement tree back as SQL text: the canonical form that is executed instead of the user's text. */
     public static synchronized String toSql(JsonNode statements) {
         String json = "{\"error\":false,\"statements\":" + JSON.writeValueAsString(statements) + "}";
-        try (PreparedStatement statement = connection().connection().prepareStatement("SELECT json_deserialize_sql(?::VARCHAR::JSON)")) {
+        try (PreparedStatement statement =
+                connection().connection().prepareStatement("SELECT json_deserialize_sql(?::VARCHAR::JSON)")) {
             statement.setString(1, json);
             try (ResultSet rs = statement.executeQuery()) {
                 rs.next();

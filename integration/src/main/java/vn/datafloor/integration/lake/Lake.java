@@ -32,7 +32,8 @@ public final class Lake {
     private static final Pattern VERSION_DIR = Pattern.compile("v(\\d+)");
     private static final Pattern DATASET_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
     static final String MANIFEST = "manifest.json";
-    static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    static final JsonMapper JSON =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     private final Path root;
 
@@ -41,8 +42,8 @@ public final class Lake {
     }
 
     /** Opens (creating) the lake and removes what crashed runs left in staging. */
-    private static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.locks.ReentrantLock> PUBLISHING =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.locks.ReentrantLock>
+            PUBLISHING = new java.util.concurrent.ConcurrentHashMap<>();
 
     public static Lake open(Path root) {
         try {
@@ -84,15 +85,30 @@ public final class Lake {
         Path datasetDir = root.resolve(dataset);
         // The file lock keeps other processes out; threads of this one queue here first, because a
         // JVM holds a file lock for all its threads and a second lock() would throw, not wait.
-        java.util.concurrent.locks.ReentrantLock local = PUBLISHING.computeIfAbsent(datasetDir.toAbsolutePath().normalize().toString(),
+        java.util.concurrent.locks.ReentrantLock local = PUBLISHING.computeIfAbsent(
+                datasetDir.toAbsolutePath().normalize().toString(),
                 k -> new java.util.concurrent.locks.ReentrantLock());
         local.lock();
-        try (FileChannel lockChannel = FileChannel.open(datasetDir.resolve(".lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); FileLock ignored = lockChannel.lock()) {
-            int next = versions(dataset).stream().mapToInt(DatasetVersion::version).max().orElse(0) + 1;
-            LakeManifest complete = new LakeManifest(dataset, next, manifest.createdAt(), manifest.rowCount(), manifest.columns(),
-                    manifest.files(), manifest.inputFingerprint(), manifest.specFingerprint(), manifest.runId(),
-                    manifest.lineage(), manifest.diff());
+        try (FileChannel lockChannel = FileChannel.open(
+                        datasetDir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock ignored = lockChannel.lock()) {
+            int next = versions(dataset).stream()
+                            .mapToInt(DatasetVersion::version)
+                            .max()
+                            .orElse(0)
+                    + 1;
+            LakeManifest complete = new LakeManifest(
+                    dataset,
+                    next,
+                    manifest.createdAt(),
+                    manifest.rowCount(),
+                    manifest.columns(),
+                    manifest.files(),
+                    manifest.inputFingerprint(),
+                    manifest.specFingerprint(),
+                    manifest.runId(),
+                    manifest.lineage(),
+                    manifest.diff());
             try (Stream<Path> files = Files.list(staging)) {
                 for (Path file : files.filter(Files::isRegularFile).toList()) {
                     force(file);
@@ -106,7 +122,8 @@ public final class Lake {
             try {
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("The lake's file system cannot rename atomically; versions could be seen half-written", e);
+                throw new IOException(
+                        "The lake's file system cannot rename atomically; versions could be seen half-written", e);
             }
             forceDirectory(datasetDir);
             return new DatasetVersion(dataset, next, target, complete);
@@ -124,8 +141,12 @@ public final class Lake {
 
     public List<String> datasets() {
         try (Stream<Path> children = Files.list(root)) {
-            return children.filter(Files::isDirectory).map(p -> p.getFileName().toString()).filter(Lake::validName)
-                    .filter(name -> !versions(name).isEmpty()).sorted().toList();
+            return children.filter(Files::isDirectory)
+                    .map(p -> p.getFileName().toString())
+                    .filter(Lake::validName)
+                    .filter(name -> !versions(name).isEmpty())
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -144,7 +165,10 @@ public final class Lake {
                 Matcher m = VERSION_DIR.matcher(child.getFileName().toString());
                 Path manifest = child.resolve(MANIFEST);
                 if (m.matches() && Files.isRegularFile(manifest)) {
-                    versions.add(new DatasetVersion(dataset, Integer.parseInt(m.group(1)), child,
+                    versions.add(new DatasetVersion(
+                            dataset,
+                            Integer.parseInt(m.group(1)),
+                            child,
                             JSON.readValue(manifest.toFile(), LakeManifest.class)));
                 }
             }
@@ -168,7 +192,8 @@ public final class Lake {
         try (Stream<Path> datasets = Files.list(root)) {
             for (Path dataset : datasets.filter(Files::isDirectory).toList()) {
                 try (Stream<Path> children = Files.list(dataset)) {
-                    children.filter(c -> c.getFileName().toString().startsWith(".staging-")).forEach(Lake::deleteRecursively);
+                    children.filter(c -> c.getFileName().toString().startsWith(".staging-"))
+                            .forEach(Lake::deleteRecursively);
                 }
             }
         }

@@ -13,7 +13,8 @@ import java.util.List;
 public record Lockdown(List<Path> directories, List<Path> files, Duration statementTimeout) {
 
     public Lockdown {
-        directories = directories.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+        directories =
+                directories.stream().map(p -> p.toAbsolutePath().normalize()).toList();
         files = files.stream().map(p -> p.toAbsolutePath().normalize()).toList();
         if (statementTimeout.isNegative() || statementTimeout.isZero()) {
             throw new IllegalArgumentException("statement timeout must be positive");

@@ -46,7 +46,8 @@ public final class LockedConnection implements AutoCloseable {
      */
     public static boolean refusedByLockdown(SQLException e) {
         String message = e.getMessage() == null ? "" : e.getMessage().strip();
-        return message.startsWith("Permission Error") || message.startsWith("Invalid Input Error: Cannot change configuration");
+        return message.startsWith("Permission Error")
+                || message.startsWith("Invalid Input Error: Cannot change configuration");
     }
 
     /** The JDBC connection, for appenders and metadata; statements on it should go through {@link #deadline}. */
@@ -60,14 +61,16 @@ public final class LockedConnection implements AutoCloseable {
 
     /** Runs a statement, stopped when it runs longer than the lockdown's statement timeout. */
     public void execute(String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); Deadline deadline = deadline(statement)) {
+        try (Statement statement = connection.createStatement();
+                Deadline deadline = deadline(statement)) {
             deadline.run(() -> statement.execute(sql));
         }
     }
 
     /** Runs a query and reads its result, under the statement timeout. */
     public <T> T query(String sql, ResultReader<T> reader) throws SQLException {
-        try (Statement statement = connection.createStatement(); Deadline deadline = deadline(statement)) {
+        try (Statement statement = connection.createStatement();
+                Deadline deadline = deadline(statement)) {
             return deadline.call(() -> {
                 try (ResultSet rs = statement.executeQuery(sql)) {
                     return reader.read(rs);
@@ -94,14 +97,17 @@ public final class LockedConnection implements AutoCloseable {
 
         Deadline(Statement statement, Duration limit) {
             this.limit = limit;
-            this.timer = TIMER.schedule(() -> {
-                expired.set(true);
-                try {
-                    statement.cancel();
-                } catch (SQLException | RuntimeException ignored) {
-                    // the statement already ended
-                }
-            }, limit.toMillis(), TimeUnit.MILLISECONDS);
+            this.timer = TIMER.schedule(
+                    () -> {
+                        expired.set(true);
+                        try {
+                            statement.cancel();
+                        } catch (SQLException | RuntimeException ignored) {
+                            // the statement already ended
+                        }
+                    },
+                    limit.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
 
         /** Whether the limit ran out (the statement was cancelled because of it). */
@@ -135,7 +141,8 @@ public final class LockedConnection implements AutoCloseable {
         /** A cancellation caused by the time limit becomes a clear timeout; anything else is passed on. */
         public SQLException translate(SQLException e) {
             if (expired()) {
-                return new SQLTimeoutException("The statement ran longer than " + describe(limit) + " and was stopped", e);
+                return new SQLTimeoutException(
+                        "The statement ran longer than " + describe(limit) + " and was stopped", e);
             }
             return e;
         }

@@ -39,7 +39,8 @@ public final class Masking {
             }
             int length = word.codePointCount(0, word.length());
             if (length <= 2) {
-                masked.append(word.isEmpty() ? "" : word.substring(0, word.offsetByCodePoints(0, 1))).append(length == 2 ? "*" : "");
+                masked.append(word.isEmpty() ? "" : word.substring(0, word.offsetByCodePoints(0, 1)))
+                        .append(length == 2 ? "*" : "");
             } else {
                 int firstEnd = word.offsetByCodePoints(0, 1);
                 int lastStart = word.offsetByCodePoints(0, length - 1);

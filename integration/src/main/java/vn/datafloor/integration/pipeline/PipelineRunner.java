@@ -40,9 +40,9 @@ import vn.datafloor.integration.connect.SourceLoader;
 import vn.datafloor.integration.lake.DatasetVersion;
 import vn.datafloor.integration.lake.DuckDbConnections;
 import vn.datafloor.integration.lake.Lake;
-import vn.datafloor.integration.lake.LockedConnection;
-import vn.datafloor.integration.lake.Lockdown;
 import vn.datafloor.integration.lake.LakeManifest;
+import vn.datafloor.integration.lake.Lockdown;
+import vn.datafloor.integration.lake.LockedConnection;
 import vn.datafloor.integration.lake.PrivateFiles;
 import vn.datafloor.integration.lake.VersionPublisher;
 import vn.datafloor.integration.pipeline.PipelineSpec.Dimension;
@@ -68,6 +68,7 @@ public final class PipelineRunner {
     private final Duration statementTimeout;
     /** The locked connection of the run on this thread, whose deadline each statement observes. */
     private final ThreadLocal<LockedConnection> deadlines = new ThreadLocal<>();
+
     private final InputLimits inputLimits;
 
     public PipelineRunner(Lake lake, Path workRoot, String memoryLimit, int threads, SqlLibrary library) {
@@ -75,13 +76,20 @@ public final class PipelineRunner {
     }
 
     /** @param inputLimits what a source file may expand to; a file past them fails the run and publishes nothing */
-    public PipelineRunner(Lake lake, Path workRoot, String memoryLimit, int threads, SqlLibrary library, InputLimits inputLimits) {
+    public PipelineRunner(
+            Lake lake, Path workRoot, String memoryLimit, int threads, SqlLibrary library, InputLimits inputLimits) {
         this(lake, workRoot, memoryLimit, threads, library, inputLimits, Duration.ofHours(2));
     }
 
     /** {@code statementTimeout} bounds each statement of a run once the steward's expressions can reach it. */
-    public PipelineRunner(Lake lake, Path workRoot, String memoryLimit, int threads, SqlLibrary library,
-            InputLimits inputLimits, Duration statementTimeout) {
+    public PipelineRunner(
+            Lake lake,
+            Path workRoot,
+            String memoryLimit,
+            int threads,
+            SqlLibrary library,
+            InputLimits inputLimits,
+            Duration statementTimeout) {
         this.statementTimeout = statementTimeout;
         this.inputLimits = inputLimits;
         this.lake = lake;
@@ -93,18 +101,39 @@ public final class PipelineRunner {
     }
 
     /** Everything a run needs besides the spec. */
-    public record RunRequest(String runId, Path inputDirectory, String lastWatermark, SourceLoader.Credentials credentials,
-            SourceResolver sources, Map<String, String> lineage, Instant now, NetworkPolicy network, VersionPublisher publisher) {
+    public record RunRequest(
+            String runId,
+            Path inputDirectory,
+            String lastWatermark,
+            SourceLoader.Credentials credentials,
+            SourceResolver sources,
+            Map<String, String> lineage,
+            Instant now,
+            NetworkPolicy network,
+            VersionPublisher publisher) {
 
         /** A request whose version goes straight into the lake (the standalone CLI, benchmarks). */
-        public RunRequest(String runId, Path inputDirectory, String lastWatermark, SourceLoader.Credentials credentials,
-                SourceResolver sources, Map<String, String> lineage, Instant now, NetworkPolicy network) {
+        public RunRequest(
+                String runId,
+                Path inputDirectory,
+                String lastWatermark,
+                SourceLoader.Credentials credentials,
+                SourceResolver sources,
+                Map<String, String> lineage,
+                Instant now,
+                NetworkPolicy network) {
             this(runId, inputDirectory, lastWatermark, credentials, sources, lineage, now, network, null);
         }
 
         /** A request whose sources may reach public addresses only. */
-        public RunRequest(String runId, Path inputDirectory, String lastWatermark, SourceLoader.Credentials credentials,
-                SourceResolver sources, Map<String, String> lineage, Instant now) {
+        public RunRequest(
+                String runId,
+                Path inputDirectory,
+                String lastWatermark,
+                SourceLoader.Credentials credentials,
+                SourceResolver sources,
+                Map<String, String> lineage,
+                Instant now) {
             this(runId, inputDirectory, lastWatermark, credentials, sources, lineage, now, NetworkPolicy.PUBLIC_ONLY);
         }
     }
@@ -114,7 +143,8 @@ public final class PipelineRunner {
         PipelineSpec.SourceSpec resolve(String ref);
 
         SourceResolver NONE = ref -> {
-            throw new PipelineException("source.ref " + ref + ": no registered sources here; describe the source inline");
+            throw new PipelineException(
+                    "source.ref " + ref + ": no registered sources here; describe the source inline");
         };
     }
 
@@ -125,8 +155,17 @@ public final class PipelineRunner {
      */
     public RunResult run(PipelineSpec spec, RunRequest request, RunControl control) {
         if (spec.source().ref() != null) {
-            spec = new PipelineSpec(spec.name(), spec.description(), request.sources().resolve(spec.source().ref()),
-                    spec.dataset(), spec.schema(), spec.mapping(), spec.standardize(), spec.quality(), spec.key(), spec.schedule(),
+            spec = new PipelineSpec(
+                    spec.name(),
+                    spec.description(),
+                    request.sources().resolve(spec.source().ref()),
+                    spec.dataset(),
+                    spec.schema(),
+                    spec.mapping(),
+                    spec.standardize(),
+                    spec.quality(),
+                    spec.key(),
+                    spec.schedule(),
                     spec.addressColumn());
         }
         Path work = workRoot.resolve("run-" + request.runId());
@@ -135,7 +174,8 @@ public final class PipelineRunner {
             // 0700: the scratch database, its WAL and spill files hold the source's rows in clear.
             PrivateFiles.createDirectory(work);
             // A database file in the run's scratch space: tables larger than memory live on disk, not in RAM.
-            Connection trusted = DuckDbConnections.openFile(work.resolve("run.duckdb"), work.resolve("spill"), memoryLimit, threads);
+            Connection trusted =
+                    DuckDbConnections.openFile(work.resolve("run.duckdb"), work.resolve("spill"), memoryLimit, threads);
             PrivateFiles.restrictFile(work.resolve("run.duckdb"));
             PrivateFiles.restrictFile(work.resolve("run.duckdb.wal"));
             try (trusted) {
@@ -146,32 +186,57 @@ public final class PipelineRunner {
                 }
                 control.progress("reading", 5);
                 control.log("INFO", "Reading " + spec.source().kind() + " source");
-                SourceLoader loader = new SourceLoader(duck, request.inputDirectory(), work, request.credentials(),
-                        control::cancelled, inputLimits, request.network());
+                SourceLoader loader = new SourceLoader(
+                        duck,
+                        request.inputDirectory(),
+                        work,
+                        request.credentials(),
+                        control::cancelled,
+                        inputLimits,
+                        request.network());
                 LoadedSource source = loader.load(spec.source(), request.lastWatermark());
-                control.log("INFO", "Read " + source.rows() + " rows (" + source.encoding() + "), " + source.rejected()
-                        + " unreadable records");
+                control.log(
+                        "INFO",
+                        "Read " + source.rows() + " rows (" + source.encoding() + "), " + source.rejected()
+                                + " unreadable records");
                 source.warnings().forEach(w -> control.log("WARN", w));
                 control.checkCancelled();
 
                 String specFingerprint = sha256(canonical(spec));
                 Optional<DatasetVersion> previous = lake.latest(spec.dataset());
-                if (previous.isPresent() && source.fingerprint().equals(previous.get().manifest().inputFingerprint())
+                if (previous.isPresent()
+                        && source.fingerprint().equals(previous.get().manifest().inputFingerprint())
                         && specFingerprint.equals(previous.get().manifest().specFingerprint())) {
-                    control.log("INFO", "Input and spec unchanged since version " + previous.get().version() + ": kept it");
+                    control.log(
+                            "INFO",
+                            "Input and spec unchanged since version "
+                                    + previous.get().version() + ": kept it");
                     control.progress("done", 100);
                     LakeManifest m = previous.get().manifest();
-                    return new RunResult(previous.get(), true, source.rows() + source.rejected(), m.rowCount(),
-                            source.rows() + source.rejected() - m.rowCount(), null, null, source.watermark(),
-                            source.encoding(), source.warnings());
+                    return new RunResult(
+                            previous.get(),
+                            true,
+                            source.rows() + source.rejected(),
+                            m.rowCount(),
+                            source.rows() + source.rejected() - m.rowCount(),
+                            null,
+                            null,
+                            source.watermark(),
+                            source.encoding(),
+                            source.warnings());
                 }
 
                 // From here on the steward's expressions run: seal the connection first. It keeps only its own
                 // tables, this run's staging folder and quarantine folder, and the previous version to diff against.
                 staging = lake.stage(spec.dataset());
-                Path quarantineDirectory = PrivateFiles.createDirectory(lake.root().resolve("_quarantine").resolve(spec.dataset()));
-                LockedConnection locked = DuckDbConnections.lock(duck, new Lockdown(List.of(staging, quarantineDirectory),
-                        previous.map(DatasetVersion::files).orElse(List.of()), statementTimeout));
+                Path quarantineDirectory = PrivateFiles.createDirectory(
+                        lake.root().resolve("_quarantine").resolve(spec.dataset()));
+                LockedConnection locked = DuckDbConnections.lock(
+                        duck,
+                        new Lockdown(
+                                List.of(staging, quarantineDirectory),
+                                previous.map(DatasetVersion::files).orElse(List.of()),
+                                statementTimeout));
                 this.deadlines.set(locked);
                 control.progress("mapping", 20);
                 List<String> targetColumns = map(duck, spec, source.columns(), control);
@@ -189,13 +254,19 @@ public final class PipelineRunner {
                 control.progress("measuring", 70);
                 QualityReport report = report(duck, spec, targetColumns, source);
                 if (report.rowsIn() != report.rowsPublished() + report.rowsQuarantined()) {
-                    throw new PipelineException("Row accounting failed: " + report.rowsIn() + " in, " + report.rowsPublished()
-                            + " published, " + report.rowsQuarantined() + " quarantined; nothing was published");
+                    throw new PipelineException("Row accounting failed: " + report.rowsIn() + " in, "
+                            + report.rowsPublished() + " published, " + report.rowsQuarantined()
+                            + " quarantined; nothing was published");
                 }
                 control.progress("writing", 80);
-                execute(duck, control, "COPY (SELECT " + columnList(targetColumns) + " FROM checked WHERE NOT _rejected) TO "
-                        + literal(staging.resolve("part-0.parquet").toString()) + " (FORMAT parquet, COMPRESSION zstd)");
-                Path quarantine = writeQuarantine(duck, spec, request, targetColumns, report, control, quarantineDirectory);
+                execute(
+                        duck,
+                        control,
+                        "COPY (SELECT " + columnList(targetColumns) + " FROM checked WHERE NOT _rejected) TO "
+                                + literal(staging.resolve("part-0.parquet").toString())
+                                + " (FORMAT parquet, COMPRESSION zstd)");
+                Path quarantine =
+                        writeQuarantine(duck, spec, request, targetColumns, report, control, quarantineDirectory);
                 control.checkCancelled();
 
                 control.progress("publishing", 92);
@@ -204,31 +275,57 @@ public final class PipelineRunner {
                 lineage.put("run", request.runId());
                 lineage.put("pipeline", spec.name());
                 lineage.put("source", describe(spec.source()));
-                Files.writeString(staging.resolve("quality.json"), QualityReports.toJson(report), StandardCharsets.UTF_8);
-                LakeManifest manifest = new LakeManifest(spec.dataset(), 0, request.now(), report.rowsPublished(),
-                        columnTypes(duck, targetColumns), List.of("part-0.parquet"), source.fingerprint(),
-                        specFingerprint, request.runId(), lineage, diff);
+                Files.writeString(
+                        staging.resolve("quality.json"), QualityReports.toJson(report), StandardCharsets.UTF_8);
+                LakeManifest manifest = new LakeManifest(
+                        spec.dataset(),
+                        0,
+                        request.now(),
+                        report.rowsPublished(),
+                        columnTypes(duck, targetColumns),
+                        List.of("part-0.parquet"),
+                        source.fingerprint(),
+                        specFingerprint,
+                        request.runId(),
+                        lineage,
+                        diff);
                 control.checkCancelled();
                 // The platform's publisher when it gave one (it records the version), else the lake itself.
-                DatasetVersion version = (request.publisher() == null ? (VersionPublisher) lake::publish : request.publisher())
+                DatasetVersion version = (request.publisher() == null
+                                ? (VersionPublisher) lake::publish
+                                : request.publisher())
                         .publish(staging, manifest);
                 staging = null;
-                control.log("INFO", "Published " + spec.dataset() + " version " + version.version() + ": "
-                        + report.rowsPublished() + " rows, " + report.rowsQuarantined() + " quarantined");
+                control.log(
+                        "INFO",
+                        "Published " + spec.dataset() + " version " + version.version() + ": " + report.rowsPublished()
+                                + " rows, " + report.rowsQuarantined() + " quarantined");
                 control.progress("done", 100);
-                return new RunResult(version, false, report.rowsIn(), report.rowsPublished(), report.rowsQuarantined(), report,
-                        quarantine, source.watermark(), source.encoding(), source.warnings());
+                return new RunResult(
+                        version,
+                        false,
+                        report.rowsIn(),
+                        report.rowsPublished(),
+                        report.rowsQuarantined(),
+                        report,
+                        quarantine,
+                        source.watermark(),
+                        source.encoding(),
+                        source.warnings());
             }
         } catch (SQLException e) {
             if (control.cancelled()) {
                 throw new RunControl.RunCancelledException();
             }
             if (LockedConnection.refusedByLockdown(e)) {
-                throw new SecurityRefusal("An expression tried to reach a file, the network or a setting, which pipeline"
-                        + " expressions may not do", e);
+                throw new SecurityRefusal(
+                        "An expression tried to reach a file, the network or a setting, which pipeline"
+                                + " expressions may not do",
+                        e);
             }
             // DuckDB quotes the value that failed ("could not convert string '0012…'"): never shown.
-            throw new PipelineException("The pipeline failed: " + ErrorTexts.withoutValues(firstLine(e.getMessage())), e);
+            throw new PipelineException(
+                    "The pipeline failed: " + ErrorTexts.withoutValues(firstLine(e.getMessage())), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -281,19 +378,27 @@ public final class PipelineRunner {
     private List<String> matchAddresses(Connection duck, PipelineSpec spec, List<String> columns, RunControl control)
             throws SQLException {
         control.log("INFO", "Matching addresses in " + spec.addressColumn() + " to the 2025 administrative units");
-        List<String> added = List.of("house_street", "commune_code", "province_code", "address_confidence", "address_method");
+        List<String> added =
+                List.of("house_street", "commune_code", "province_code", "address_confidence", "address_method");
         List<String> kept = columns.stream().filter(c -> !added.contains(c)).toList();
-        execute(duck, control, "CREATE OR REPLACE TABLE address_input AS SELECT _row, " + identifier(spec.addressColumn())
-                + " AS address_text FROM standardized");
+        execute(
+                duck,
+                control,
+                "CREATE OR REPLACE TABLE address_input AS SELECT _row, " + identifier(spec.addressColumn())
+                        + " AS address_text FROM standardized");
         StringBuilder keptColumns = new StringBuilder("s._row");
         for (String column : kept) {
             keptColumns.append(", s.").append(identifier(column));
         }
-        execute(duck, control, "CREATE OR REPLACE TABLE standardized_addressed AS SELECT " + keptColumns
-                + ", m.house_street, m.commune_code_2025 AS commune_code, m.province_code_2025 AS province_code, "
-                + "m.confidence AS address_confidence, m.method AS address_method FROM standardized s LEFT JOIN ("
-                + vn.datafloor.integration.standardize.AddressMatching.sql("address_input", "_row", "address_text")
-                + ") m ON m.id = s._row");
+        execute(
+                duck,
+                control,
+                "CREATE OR REPLACE TABLE standardized_addressed AS SELECT " + keptColumns
+                        + ", m.house_street, m.commune_code_2025 AS commune_code, m.province_code_2025 AS province_code, "
+                        + "m.confidence AS address_confidence, m.method AS address_method FROM standardized s LEFT JOIN ("
+                        + vn.datafloor.integration.standardize.AddressMatching.sql(
+                                "address_input", "_row", "address_text")
+                        + ") m ON m.id = s._row");
         execute(duck, control, "DROP TABLE standardized");
         execute(duck, control, "ALTER TABLE standardized_addressed RENAME TO standardized");
         List<String> result = new ArrayList<>(kept);
@@ -320,12 +425,18 @@ public final class PipelineRunner {
                 probe(duck, "standardized", check, "quality[" + (i + 1) + "].check", known);
             }
             String failure = switch (rule.dimension()) {
-                case COMPLETENESS -> String.join(" OR ", rule.columns().stream()
-                        .map(c -> "(s." + identifier(c) + " IS NULL OR trim(CAST(s." + identifier(c) + " AS VARCHAR)) = '')").toList());
+                case COMPLETENESS ->
+                    String.join(
+                            " OR ",
+                            rule.columns().stream()
+                                    .map(c -> "(s." + identifier(c) + " IS NULL OR trim(CAST(s." + identifier(c)
+                                            + " AS VARCHAR)) = '')")
+                                    .toList());
                 case VALIDITY, CONSISTENCY -> "coalesce(NOT (" + check + "), false)";
                 case UNIQUENESS -> uniqueness(rule, i, joins);
-                case TIMELINESS -> "coalesce(TRY_CAST(s." + identifier(rule.columns().get(0)) + " AS DATE) < DATE "
-                        + literal(today.minus(Period.parse(rule.maxAge())).toString()) + ", false)";
+                case TIMELINESS ->
+                    "coalesce(TRY_CAST(s." + identifier(rule.columns().get(0)) + " AS DATE) < DATE "
+                            + literal(today.minus(Period.parse(rule.maxAge())).toString()) + ", false)";
             };
             select.append(", ").append(failure).append(" AS _fail_").append(i);
             if (rule.severity() == Severity.REJECT) {
@@ -333,8 +444,12 @@ public final class PipelineRunner {
             }
         }
         // One pass: every rule becomes a column, duplicates found by grouping (which spills) rather than windows.
-        execute(duck, control, "CREATE OR REPLACE TABLE checked AS SELECT *, " + (rejecting.isEmpty() ? "false"
-                : String.join(" OR ", rejecting)) + " AS _rejected FROM (" + select + " FROM standardized s" + joins + ")");
+        execute(
+                duck,
+                control,
+                "CREATE OR REPLACE TABLE checked AS SELECT *, "
+                        + (rejecting.isEmpty() ? "false" : String.join(" OR ", rejecting)) + " AS _rejected FROM ("
+                        + select + " FROM standardized s" + joins + ")");
         execute(duck, control, "DROP TABLE standardized");
         execute(duck, control, "CREATE OR REPLACE VIEW standardized AS SELECT * FROM checked");
     }
@@ -349,11 +464,23 @@ public final class PipelineRunner {
             String column = identifier(rule.columns().get(c));
             String renamed = "_" + alias + "_k" + c;
             keys.append(column).append(" AS ").append(renamed).append(", ");
-            on.append(c == 0 ? "" : " AND ").append("s.").append(column).append(" = ").append(alias).append('.').append(renamed);
+            on.append(c == 0 ? "" : " AND ")
+                    .append("s.")
+                    .append(column)
+                    .append(" = ")
+                    .append(alias)
+                    .append('.')
+                    .append(renamed);
             notNull.append(c == 0 ? "" : " AND ").append(column).append(" IS NOT NULL");
         }
-        joins.append(" LEFT JOIN (SELECT ").append(keys).append("min(_row) AS _first FROM standardized WHERE ").append(notNull)
-                .append(" GROUP BY ALL) ").append(alias).append(" ON ").append(on);
+        joins.append(" LEFT JOIN (SELECT ")
+                .append(keys)
+                .append("min(_row) AS _first FROM standardized WHERE ")
+                .append(notNull)
+                .append(" GROUP BY ALL) ")
+                .append(alias)
+                .append(" ON ")
+                .append(on);
         return "(" + alias + "._first IS NOT NULL AND s._row <> " + alias + "._first)";
     }
 
@@ -366,7 +493,8 @@ public final class PipelineRunner {
         long total;
         long published;
         long[] failed = new long[spec.quality().size()];
-        try (Statement statement = duck.createStatement(); ResultSet rs = statement.executeQuery(sql + " FROM checked")) {
+        try (Statement statement = duck.createStatement();
+                ResultSet rs = statement.executeQuery(sql + " FROM checked")) {
             rs.next();
             total = rs.getLong(1);
             published = rs.getLong(2);
@@ -382,8 +510,9 @@ public final class PipelineRunner {
             shown.addAll(rule.columns().isEmpty() ? referenced(rule.check(), columns) : rule.columns());
             List<Map<String, String>> examples = new ArrayList<>();
             if (failed[i] > 0) {
-                try (Statement statement = duck.createStatement(); ResultSet rs = statement.executeQuery("SELECT "
-                        + columnList(shown) + " FROM checked WHERE _fail_" + i + " ORDER BY _row LIMIT " + EXAMPLES_PER_RULE)) {
+                try (Statement statement = duck.createStatement();
+                        ResultSet rs = statement.executeQuery("SELECT " + columnList(shown)
+                                + " FROM checked WHERE _fail_" + i + " ORDER BY _row LIMIT " + EXAMPLES_PER_RULE)) {
                     while (rs.next()) {
                         Map<String, String> example = new LinkedHashMap<>();
                         example.put("row", rs.getString(1));
@@ -394,45 +523,65 @@ public final class PipelineRunner {
                     }
                 }
             }
-            rules.add(new QualityReport.RuleResult(rule.name(), rule.dimension(), rule.severity(), total, failed[i], examples));
-            byDimension.computeIfAbsent(rule.dimension(), d -> new ArrayList<>())
+            rules.add(new QualityReport.RuleResult(
+                    rule.name(), rule.dimension(), rule.severity(), total, failed[i], examples));
+            byDimension
+                    .computeIfAbsent(rule.dimension(), d -> new ArrayList<>())
                     .add(total == 0 ? 100.0 : 100.0 * (total - failed[i]) / total);
         }
         Map<Dimension, Double> scores = new EnumMap<>(Dimension.class);
-        byDimension.forEach((d, values) -> scores.put(d, round(values.stream().mapToDouble(Double::doubleValue).average().orElse(100))));
-        double overall = round(scores.values().stream().mapToDouble(Double::doubleValue).average().orElse(100));
+        byDimension.forEach((d, values) -> scores.put(
+                d,
+                round(values.stream().mapToDouble(Double::doubleValue).average().orElse(100))));
+        double overall = round(scores.values().stream()
+                .mapToDouble(Double::doubleValue)
+                .average()
+                .orElse(100));
         long rowsIn = total + source.rejected();
         return new QualityReport(rowsIn, published, rowsIn - published, source.rejected(), scores, overall, rules);
     }
 
-    private Path writeQuarantine(Connection duck, PipelineSpec spec, RunRequest request, List<String> columns,
-            QualityReport report, RunControl control, Path directory) throws SQLException, IOException {
+    private Path writeQuarantine(
+            Connection duck,
+            PipelineSpec spec,
+            RunRequest request,
+            List<String> columns,
+            QualityReport report,
+            RunControl control,
+            Path directory)
+            throws SQLException, IOException {
         if (report.rowsQuarantined() == 0) {
             return null;
         }
         List<String> reasons = new ArrayList<>();
         for (int i = 0; i < spec.quality().size(); i++) {
             if (spec.quality().get(i).severity() == Severity.REJECT) {
-                reasons.add("CASE WHEN _fail_" + i + " THEN " + literal(spec.quality().get(i).name()) + " END");
+                reasons.add("CASE WHEN _fail_" + i + " THEN "
+                        + literal(spec.quality().get(i).name()) + " END");
             }
         }
         String reasonExpr = reasons.isEmpty() ? "NULL" : "concat_ws('; ', " + String.join(", ", reasons) + ")";
         Path file = directory.resolve(request.runId() + ".parquet");
         Path partial = directory.resolve("." + request.runId() + "." + UUID.randomUUID() + ".tmp");
-        String rows = "SELECT CAST(_row AS BIGINT) AS source_record, " + reasonExpr + " AS reason, NULL::VARCHAR AS raw, "
-                + columnList(columns) + " FROM checked WHERE _rejected";
-        StringBuilder unreadable = new StringBuilder("SELECT CAST(line AS BIGINT) AS source_record, 'unreadable: ' || reason AS reason, raw");
+        String rows = "SELECT CAST(_row AS BIGINT) AS source_record, " + reasonExpr
+                + " AS reason, NULL::VARCHAR AS raw, " + columnList(columns) + " FROM checked WHERE _rejected";
+        StringBuilder unreadable = new StringBuilder(
+                "SELECT CAST(line AS BIGINT) AS source_record, 'unreadable: ' || reason AS reason, raw");
         for (String column : columns) {
             unreadable.append(", NULL AS ").append(identifier(column));
         }
         unreadable.append(" FROM source_rejects");
-        execute(duck, control, "COPY (" + rows + " UNION ALL BY NAME " + unreadable + ") TO " + literal(partial.toString())
-                + " (FORMAT parquet, COMPRESSION zstd)");
+        execute(
+                duck,
+                control,
+                "COPY (" + rows + " UNION ALL BY NAME " + unreadable + ") TO " + literal(partial.toString())
+                        + " (FORMAT parquet, COMPRESSION zstd)");
         Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
         return file;
     }
 
-    private LakeManifest.Diff diff(Connection duck, PipelineSpec spec, List<String> columns, Optional<DatasetVersion> previous)
+    private LakeManifest.Diff diff(
+            Connection duck, PipelineSpec spec, List<String> columns, Optional<DatasetVersion> previous)
             throws SQLException {
         if (previous.isEmpty()) {
             return null;
@@ -444,13 +593,15 @@ public final class PipelineRunner {
         }
         String keys = columnList(spec.key());
         String current = "(SELECT " + columnList(columns) + " FROM checked WHERE NOT _rejected)";
-        String before = "(SELECT " + columnList(columns) + " FROM " + previous.get().readExpression() + ")";
+        String before =
+                "(SELECT " + columnList(columns) + " FROM " + previous.get().readExpression() + ")";
         String sql = "WITH cur AS " + current + ", prev AS " + before + " SELECT "
                 + "(SELECT count(*) FROM cur ANTI JOIN prev USING (" + keys + ")), "
                 + "(SELECT count(*) FROM prev ANTI JOIN cur USING (" + keys + ")), "
                 + "(SELECT count(*) FROM cur JOIN prev USING (" + keys + ") WHERE hash(" + prefixed("cur", columns)
                 + ") <> hash(" + prefixed("prev", columns) + "))";
-        try (Statement statement = duck.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+        try (Statement statement = duck.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
             return new LakeManifest.Diff(previous.get().version(), rs.getLong(1), rs.getLong(2), rs.getLong(3));
         }
@@ -475,14 +626,17 @@ public final class PipelineRunner {
     /** Binds the expression against the relation without reading it, to report mistakes by spec key. */
     private static void probe(Connection duck, String relation, String expression, String field, List<String> known) {
         try (Statement statement = duck.createStatement()) {
-            statement.executeQuery("SELECT " + expression + " FROM " + relation + " LIMIT 0").close();
+            statement
+                    .executeQuery("SELECT " + expression + " FROM " + relation + " LIMIT 0")
+                    .close();
         } catch (SQLException e) {
             String message = firstLine(e.getMessage());
             if (message.contains("not found") || message.contains("does not have a column")) {
-                throw new PipelineException(field + " refers to a column that does not exist (" + message.replaceAll(
-                        "^[A-Za-z ]+Error: ", "") + "); available columns: " + known);
+                throw new PipelineException(field + " refers to a column that does not exist ("
+                        + message.replaceAll("^[A-Za-z ]+Error: ", "") + "); available columns: " + known);
             }
-            throw new PipelineException(field + " is not a valid expression: " + message.replaceAll("^[A-Za-z ]+Error: ", ""));
+            throw new PipelineException(
+                    field + " is not a valid expression: " + message.replaceAll("^[A-Za-z ]+Error: ", ""));
         }
     }
 
@@ -500,7 +654,8 @@ public final class PipelineRunner {
 
     private static List<String> columnsOf(Connection duck, String relation) throws SQLException {
         List<String> columns = new ArrayList<>();
-        try (Statement statement = duck.createStatement(); ResultSet rs = statement.executeQuery("DESCRIBE " + relation)) {
+        try (Statement statement = duck.createStatement();
+                ResultSet rs = statement.executeQuery("DESCRIBE " + relation)) {
             while (rs.next()) {
                 columns.add(rs.getString(1));
             }
@@ -510,12 +665,15 @@ public final class PipelineRunner {
 
     private static List<LakeManifest.Column> columnTypes(Connection duck, List<String> columns) throws SQLException {
         Map<String, String> types = new LinkedHashMap<>();
-        try (Statement statement = duck.createStatement(); ResultSet rs = statement.executeQuery("DESCRIBE checked")) {
+        try (Statement statement = duck.createStatement();
+                ResultSet rs = statement.executeQuery("DESCRIBE checked")) {
             while (rs.next()) {
                 types.put(rs.getString(1), rs.getString(2));
             }
         }
-        return columns.stream().map(c -> new LakeManifest.Column(c, types.getOrDefault(c, "VARCHAR"))).toList();
+        return columns.stream()
+                .map(c -> new LakeManifest.Column(c, types.getOrDefault(c, "VARCHAR")))
+                .toList();
     }
 
     private void execute(Connection duck, RunControl control, String sql) throws SQLException {
@@ -544,7 +702,8 @@ public final class PipelineRunner {
     }
 
     private static String prefixed(String alias, List<String> columns) {
-        return String.join(", ", columns.stream().map(c -> alias + "." + identifier(c)).toList());
+        return String.join(
+                ", ", columns.stream().map(c -> alias + "." + identifier(c)).toList());
     }
 
     private static String describe(PipelineSpec.SourceSpec source) {
@@ -553,13 +712,23 @@ public final class PipelineRunner {
 
     /** The spec's meaning, independent of YAML layout, for recognising an unchanged pipeline. */
     private static String canonical(PipelineSpec spec) {
-        return String.valueOf(spec.source()) + '|' + spec.dataset() + '|' + spec.mapping() + '|' + spec.standardize() + '|'
-                + spec.quality() + '|' + spec.key();
+        return String.valueOf(spec.source())
+                + '|'
+                + spec.dataset()
+                + '|'
+                + spec.mapping()
+                + '|'
+                + spec.standardize()
+                + '|'
+                + spec.quality()
+                + '|'
+                + spec.key();
     }
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

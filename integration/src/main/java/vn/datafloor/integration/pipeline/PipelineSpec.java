@@ -43,9 +43,12 @@ public record PipelineSpec(
             if (ref == null && kind == null) {
                 throw new IllegalArgumentException("A source is a ref or a kind");
             }
-            if (kind != null && settings != null && !SourceConnectors.get(kind).settingsType().isInstance(settings)) {
-                throw new IllegalArgumentException("A " + kind + " source takes " + SourceConnectors.get(kind)
-                        .settingsType().getSimpleName() + ", not " + settings.getClass().getSimpleName());
+            if (kind != null
+                    && settings != null
+                    && !SourceConnectors.get(kind).settingsType().isInstance(settings)) {
+                throw new IllegalArgumentException("A " + kind + " source takes "
+                        + SourceConnectors.get(kind).settingsType().getSimpleName() + ", not "
+                        + settings.getClass().getSimpleName());
             }
         }
 
@@ -76,11 +79,20 @@ public record PipelineSpec(
     }
 
     /** One quality rule; see {@link Dimension} for what each checks. */
-    public record QualityRule(String name, Dimension dimension, Severity severity, List<String> columns, String check,
-            String maxAge) {}
+    public record QualityRule(
+            String name, Dimension dimension, Severity severity, List<String> columns, String check, String maxAge) {}
 
-    public enum Dimension { COMPLETENESS, VALIDITY, UNIQUENESS, CONSISTENCY, TIMELINESS }
+    public enum Dimension {
+        COMPLETENESS,
+        VALIDITY,
+        UNIQUENESS,
+        CONSISTENCY,
+        TIMELINESS
+    }
 
     /** REJECT sends a failing row to quarantine; WARN publishes it and counts it in the report. */
-    public enum Severity { REJECT, WARN }
+    public enum Severity {
+        REJECT,
+        WARN
+    }
 }

@@ -39,8 +39,17 @@ public final class PipelineSpecs {
         }
     }
 
-    private static final Set<String> TOP_LEVEL = Set.of("pipeline", "description", "source", "target", "mapping",
-            "standardize", "address", "quality", "key", "schedule");
+    private static final Set<String> TOP_LEVEL = Set.of(
+            "pipeline",
+            "description",
+            "source",
+            "target",
+            "mapping",
+            "standardize",
+            "address",
+            "quality",
+            "key",
+            "schedule");
     private static final Pattern COLUMN = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     /** What a source's column may be called (the loaders refuse other names). */
     private static final Pattern SOURCE_COLUMN_NAME = Pattern.compile("[\\p{L}\\p{N}_ .-]{1,100}");
@@ -48,6 +57,7 @@ public final class PipelineSpecs {
     static final int MAX_SPEC_BYTES = 256 * 1024;
     /** Deeper than any spec's shape (mapping → list → mapping → value is 4); 20,000 brackets stop here, not on the stack. */
     static final int MAX_NESTING_DEPTH = 20;
+
     static final int MAX_ALIASES = 10;
 
     private PipelineSpecs() {}
@@ -68,8 +78,11 @@ public final class PipelineSpecs {
             return new Parsed(null, problems);
         }
         if (yamlText.length() > MAX_SPEC_BYTES || utf8Length(yamlText) > MAX_SPEC_BYTES) {
-            problems.add(new SpecProblem(0, null, "The spec is larger than " + MAX_SPEC_BYTES / 1024 + " KB; "
-                    + "a pipeline spec is a page or two of YAML"));
+            problems.add(new SpecProblem(
+                    0,
+                    null,
+                    "The spec is larger than " + MAX_SPEC_BYTES / 1024 + " KB; "
+                            + "a pipeline spec is a page or two of YAML"));
             return new Parsed(null, problems);
         }
         LoaderOptions options = new LoaderOptions();
@@ -89,7 +102,8 @@ public final class PipelineSpecs {
             return new Parsed(null, problems);
         }
         if (!(root instanceof MappingNode top)) {
-            problems.add(new SpecProblem(1, null, "The spec must be a mapping of keys such as pipeline, source, target"));
+            problems.add(
+                    new SpecProblem(1, null, "The spec must be a mapping of keys such as pipeline, source, target"));
             return new Parsed(null, problems);
         }
         Reader reader = new Reader(problems);
@@ -97,7 +111,9 @@ public final class PipelineSpecs {
 
         String name = reader.requiredText(fields, "pipeline", top);
         if (name != null && !Lake.validName(name)) {
-            problems.add(reader.at(fields.get("pipeline").getValueNode(), "pipeline",
+            problems.add(reader.at(
+                    fields.get("pipeline").getValueNode(),
+                    "pipeline",
                     "Use 1-100 of a-z, 0-9, '.', '_', '-' (e.g. health-patients)"));
         }
         String description = reader.optionalText(fields, "description");
@@ -106,12 +122,15 @@ public final class PipelineSpecs {
         String schema = null;
         NodeTuple target = fields.get("target");
         if (target == null) {
-            problems.add(new SpecProblem(line(top), "target", "Missing: say which dataset receives the rows (target: {dataset: …})"));
+            problems.add(new SpecProblem(
+                    line(top), "target", "Missing: say which dataset receives the rows (target: {dataset: …})"));
         } else if (target.getValueNode() instanceof MappingNode targetNode) {
             Map<String, NodeTuple> targetFields = reader.fields(targetNode, "target.", Set.of("dataset", "schema"));
             dataset = reader.requiredText(targetFields, "target.dataset", targetNode, "dataset");
             if (dataset != null && !Lake.validName(dataset)) {
-                problems.add(reader.at(targetFields.get("dataset").getValueNode(), "target.dataset",
+                problems.add(reader.at(
+                        targetFields.get("dataset").getValueNode(),
+                        "target.dataset",
                         "Use 1-100 of a-z, 0-9, '.', '_', '-' (e.g. health.people)"));
             }
             schema = reader.optionalText(targetFields, "schema");
@@ -129,44 +148,74 @@ public final class PipelineSpecs {
             if (address.getValueNode() instanceof MappingNode addressNode) {
                 Map<String, NodeTuple> addressFields = reader.fields(addressNode, "address.", Set.of("column"));
                 addressColumn = reader.requiredText(addressFields, "address.column", addressNode, "column");
-                if (addressColumn != null && !mapping.containsKey(addressColumn) && !standardize.containsKey(addressColumn)) {
-                    problems.add(reader.at(addressNode, "address.column", "Unknown column " + addressColumn
-                            + ": the address column must be mapped"));
+                if (addressColumn != null
+                        && !mapping.containsKey(addressColumn)
+                        && !standardize.containsKey(addressColumn)) {
+                    problems.add(reader.at(
+                            addressNode,
+                            "address.column",
+                            "Unknown column " + addressColumn + ": the address column must be mapped"));
                 }
             } else {
-                problems.add(reader.at(address.getValueNode(), "address", "Expected {column: <mapped address column>}"));
+                problems.add(
+                        reader.at(address.getValueNode(), "address", "Expected {column: <mapped address column>}"));
             }
         }
         if (schedule != null && schedule.trim().split("\\s+").length != 6) {
-            problems.add(reader.at(fields.get("schedule").getValueNode(), "schedule",
+            problems.add(reader.at(
+                    fields.get("schedule").getValueNode(),
+                    "schedule",
                     "A cron expression has six fields: second minute hour day month weekday (e.g. \"0 0 2 * * *\")"));
         }
         for (String column : key) {
             if (!mapping.containsKey(column) && !standardize.containsKey(column)) {
-                problems.add(reader.at(fields.get("key").getValueNode(), "key", "Unknown column " + column
-                        + ": key columns must be mapped"));
+                problems.add(reader.at(
+                        fields.get("key").getValueNode(),
+                        "key",
+                        "Unknown column " + column + ": key columns must be mapped"));
             }
         }
         if (schema != null) {
             var canonical = vn.datafloor.integration.schema.CanonicalSchema.named(schema);
             if (canonical.isEmpty()) {
-                problems.add(new SpecProblem(line(top), "target.schema", "Unknown schema " + schema + "; use one of "
-                        + java.util.Arrays.stream(vn.datafloor.integration.schema.CanonicalSchema.values())
-                                .map(vn.datafloor.integration.schema.CanonicalSchema::schemaName).toList() + " (docs/schemas.md)"));
+                problems.add(new SpecProblem(
+                        line(top),
+                        "target.schema",
+                        "Unknown schema " + schema + "; use one of "
+                                + java.util.Arrays.stream(vn.datafloor.integration.schema.CanonicalSchema.values())
+                                        .map(vn.datafloor.integration.schema.CanonicalSchema::schemaName)
+                                        .toList()
+                                + " (docs/schemas.md)"));
             } else {
                 for (var column : canonical.get().columns()) {
-                    boolean fromAddress = addressColumn != null && Set.of("commune_code", "province_code", "house_street")
-                            .contains(column.name());
-                    if (column.required() && !fromAddress && !mapping.containsKey(column.name())
+                    boolean fromAddress = addressColumn != null
+                            && Set.of("commune_code", "province_code", "house_street")
+                                    .contains(column.name());
+                    if (column.required()
+                            && !fromAddress
+                            && !mapping.containsKey(column.name())
                             && !standardize.containsKey(column.name())) {
-                        problems.add(new SpecProblem(line(top), "mapping", "Schema " + schema + " requires column "
-                                + column.name() + " (" + column.description() + ")"));
+                        problems.add(new SpecProblem(
+                                line(top),
+                                "mapping",
+                                "Schema " + schema + " requires column " + column.name() + " (" + column.description()
+                                        + ")"));
                     }
                 }
             }
         }
-        PipelineSpec spec = new PipelineSpec(name, description, source, dataset, schema, mapping, standardize, quality,
-                key, schedule, addressColumn);
+        PipelineSpec spec = new PipelineSpec(
+                name,
+                description,
+                source,
+                dataset,
+                schema,
+                mapping,
+                standardize,
+                quality,
+                key,
+                schedule,
+                addressColumn);
         return new Parsed(spec, problems);
     }
 
@@ -194,7 +243,10 @@ public final class PipelineSpecs {
                     continue;
                 }
                 if (!allowed.contains(key.getValue())) {
-                    problems.add(at(key, prefix + key.getValue(), "Unknown key; expected one of " + new java.util.TreeSet<>(allowed)));
+                    problems.add(at(
+                            key,
+                            prefix + key.getValue(),
+                            "Unknown key; expected one of " + new java.util.TreeSet<>(allowed)));
                     continue;
                 }
                 fields.put(key.getValue(), tuple);
@@ -251,7 +303,8 @@ public final class PipelineSpecs {
 
         SourceSpec source(NodeTuple tuple, Node top) {
             if (tuple == null) {
-                problems.add(new SpecProblem(line(top), "source", "Missing: say where the rows come from (source: {type: csv, path: …})"));
+                problems.add(new SpecProblem(
+                        line(top), "source", "Missing: say where the rows come from (source: {type: csv, path: …})"));
                 return null;
             }
             if (!(tuple.getValueNode() instanceof MappingNode node)) {
@@ -265,7 +318,8 @@ public final class PipelineSpecs {
             String ref = optionalText(f, "ref");
             if (ref != null) {
                 if (f.size() > 1) {
-                    problems.add(new SpecProblem(line(node), "source", "With ref, the registered source supplies everything else"));
+                    problems.add(new SpecProblem(
+                            line(node), "source", "With ref, the registered source supplies everything else"));
                 }
                 return SourceSpec.ref(ref);
             }
@@ -276,8 +330,10 @@ public final class PipelineSpecs {
             type = type.toLowerCase(Locale.ROOT);
             SourceConnector<?> connector = SourceConnectors.find(type).orElse(null);
             if (connector == null) {
-                problems.add(at(f.get("type").getValueNode(), "source.type", "Unknown source type; use one of "
-                        + SourceConnectors.kinds()));
+                problems.add(at(
+                        f.get("type").getValueNode(),
+                        "source.type",
+                        "Unknown source type; use one of " + SourceConnectors.kinds()));
                 return null;
             }
             List<String> takes = SourceConnectors.settingNames(connector);
@@ -287,8 +343,10 @@ public final class PipelineSpecs {
                     continue;
                 }
                 if (!takes.contains(field.getKey())) {
-                    problems.add(at(field.getValue().getKeyNode(), "source." + field.getKey(), "A " + type
-                            + " source does not take " + field.getKey() + "; it takes " + takes));
+                    problems.add(at(
+                            field.getValue().getKeyNode(),
+                            "source." + field.getKey(),
+                            "A " + type + " source does not take " + field.getKey() + "; it takes " + takes));
                     continue;
                 }
                 String value = text(field.getValue().getValueNode(), "source." + field.getKey());
@@ -301,7 +359,9 @@ public final class PipelineSpecs {
             } catch (SettingsException e) {
                 for (SettingsException.Problem problem : e.problems()) {
                     NodeTuple at = f.get(problem.field());
-                    problems.add(new SpecProblem(at == null ? line(node) : line(at.getValueNode()), "source." + problem.field(),
+                    problems.add(new SpecProblem(
+                            at == null ? line(node) : line(at.getValueNode()),
+                            "source." + problem.field(),
                             problem.message()));
                 }
                 return new SourceSpec(null, connector.kind(), null);
@@ -312,7 +372,8 @@ public final class PipelineSpecs {
             Map<String, String> expressions = new LinkedHashMap<>();
             if (tuple == null) {
                 if (required) {
-                    problems.add(new SpecProblem(0, field, "Missing: map at least one target column to a source column"));
+                    problems.add(
+                            new SpecProblem(0, field, "Missing: map at least one target column to a source column"));
                 }
                 return expressions;
             }
@@ -323,15 +384,18 @@ public final class PipelineSpecs {
             for (NodeTuple entry : node.getValue()) {
                 String column = entry.getKeyNode() instanceof ScalarNode k ? k.getValue() : null;
                 if (column == null || !COLUMN.matcher(column).matches()) {
-                    problems.add(at(entry.getKeyNode(), field, "Column names are lower-case letters, digits and _: " + column));
+                    problems.add(at(
+                            entry.getKeyNode(), field, "Column names are lower-case letters, digits and _: " + column));
                     continue;
                 }
                 String expression = text(entry.getValueNode(), field + "." + column);
                 if (expression != null) {
                     // A source column's own name, spaces and all ("Họ và tên"), is quoted by the runner when the
                     // source has that column; whether it has is known only then.
-                    List<String> unsafe = "mapping".equals(field) && SOURCE_COLUMN_NAME.matcher(expression).matches()
-                            ? List.of() : SqlExpressions.problems(expression);
+                    List<String> unsafe = "mapping".equals(field)
+                                    && SOURCE_COLUMN_NAME.matcher(expression).matches()
+                            ? List.of()
+                            : SqlExpressions.problems(expression);
                     for (String problem : unsafe) {
                         problems.add(at(entry.getValueNode(), field + "." + column, problem));
                     }
@@ -355,18 +419,21 @@ public final class PipelineSpecs {
                 n++;
                 String field = "quality[" + n + "]";
                 if (!(item instanceof MappingNode node)) {
-                    problems.add(at(item, field, "Expected a rule: {rule: completeness, columns: [...], severity: reject}"));
+                    problems.add(
+                            at(item, field, "Expected a rule: {rule: completeness, columns: [...], severity: reject}"));
                     continue;
                 }
-                Map<String, NodeTuple> f = fields(node, field + ".", Set.of("name", "rule", "severity", "columns", "column",
-                        "check", "max_age"));
+                Map<String, NodeTuple> f = fields(
+                        node, field + ".", Set.of("name", "rule", "severity", "columns", "column", "check", "max_age"));
                 String ruleText = requiredText(f, field + ".rule", node, "rule");
                 Dimension dimension = null;
                 if (ruleText != null) {
                     try {
                         dimension = Dimension.valueOf(ruleText.toUpperCase(Locale.ROOT));
                     } catch (IllegalArgumentException e) {
-                        problems.add(at(f.get("rule").getValueNode(), field + ".rule",
+                        problems.add(at(
+                                f.get("rule").getValueNode(),
+                                field + ".rule",
                                 "Unknown rule; use completeness, validity, uniqueness, consistency or timeliness"));
                     }
                 }
@@ -397,27 +464,39 @@ public final class PipelineSpecs {
                         }
                         case VALIDITY, CONSISTENCY -> {
                             if (check == null) {
-                                problems.add(new SpecProblem(line(node), field, "Give the condition rows must meet (check: …)"));
+                                problems.add(new SpecProblem(
+                                        line(node), field, "Give the condition rows must meet (check: …)"));
                             }
                         }
                         case TIMELINESS -> {
                             if (columns.size() != 1 || maxAge == null) {
-                                problems.add(new SpecProblem(line(node), field, "Give one date column and max_age (e.g. P365D)"));
+                                problems.add(new SpecProblem(
+                                        line(node), field, "Give one date column and max_age (e.g. P365D)"));
                             } else {
                                 try {
                                     java.time.Period.parse(maxAge);
                                 } catch (java.time.format.DateTimeParseException e) {
-                                    problems.add(at(f.get("max_age").getValueNode(), field + ".max_age",
+                                    problems.add(at(
+                                            f.get("max_age").getValueNode(),
+                                            field + ".max_age",
                                             "Use an ISO period such as P30D or P1Y"));
                                 }
                             }
                         }
-                        default -> { }
+                        default -> {}
                     }
                 }
                 String name = optionalText(f, "name");
-                rules.add(new QualityRule(name != null ? name : (ruleText == null ? "rule" : ruleText.toLowerCase(Locale.ROOT))
-                        + (name != null ? "" : "_" + n), dimension, severity, columns, check, maxAge));
+                rules.add(new QualityRule(
+                        name != null
+                                ? name
+                                : (ruleText == null ? "rule" : ruleText.toLowerCase(Locale.ROOT))
+                                        + (name != null ? "" : "_" + n),
+                        dimension,
+                        severity,
+                        columns,
+                        check,
+                        maxAge));
             }
             return rules;
         }

@@ -12,9 +12,20 @@ import vn.datafloor.integration.pipeline.PipelineSpec.Severity;
  *
  * @param malformed records the reader could not parse at all (quarantined with the reader's reason)
  */
-public record QualityReport(long rowsIn, long rowsPublished, long rowsQuarantined, long malformed,
-        Map<Dimension, Double> scores, double overallScore, List<RuleResult> rules) {
+public record QualityReport(
+        long rowsIn,
+        long rowsPublished,
+        long rowsQuarantined,
+        long malformed,
+        Map<Dimension, Double> scores,
+        double overallScore,
+        List<RuleResult> rules) {
 
-    public record RuleResult(String name, Dimension dimension, Severity severity, long checked, long failed,
+    public record RuleResult(
+            String name,
+            Dimension dimension,
+            Severity severity,
+            long checked,
+            long failed,
             List<Map<String, String>> examples) {}
 }

@@ -6,7 +6,8 @@ import tools.jackson.databind.json.JsonMapper;
 /** Quality reports as JSON, the form stored with each version and shown by the server. */
 public final class QualityReports {
 
-    private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final JsonMapper JSON =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     private QualityReports() {}
 

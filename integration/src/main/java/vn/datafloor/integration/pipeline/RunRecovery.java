@@ -139,7 +139,9 @@ public final class RunRecovery {
             for (Path file : list(directory)) {
                 String name = file.getFileName().toString();
                 // .<run>.<uuid>.tmp: a quarantine file being written
-                if (name.startsWith(".") && name.endsWith(".tmp") && name.length() > 42
+                if (name.startsWith(".")
+                        && name.endsWith(".tmp")
+                        && name.length() > 42
                         && !live.test(name.substring(1, name.length() - 41))) {
                     deleteRecursively(file);
                     removed++;
@@ -166,7 +168,9 @@ public final class RunRecovery {
     private static QualityReport qualityOf(DatasetVersion version) {
         Path file = version.directory().resolve("quality.json");
         try {
-            return Files.isRegularFile(file) ? QualityReports.fromJson(Files.readString(file, StandardCharsets.UTF_8)) : null;
+            return Files.isRegularFile(file)
+                    ? QualityReports.fromJson(Files.readString(file, StandardCharsets.UTF_8))
+                    : null;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -197,7 +201,9 @@ public final class RunRecovery {
 
     private List<Path> quarantineDirectories() {
         Path root = lake.root().resolve(QUARANTINE);
-        return Files.isDirectory(root) ? list(root).stream().filter(Files::isDirectory).toList() : List.of();
+        return Files.isDirectory(root)
+                ? list(root).stream().filter(Files::isDirectory).toList()
+                : List.of();
     }
 
     private static List<Path> list(Path directory) {

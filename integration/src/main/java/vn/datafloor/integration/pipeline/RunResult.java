@@ -11,5 +11,14 @@ import vn.datafloor.integration.lake.DatasetVersion;
  * @param reused true when the input and spec were unchanged since the latest version, which was kept
  * @param quarantine Parquet file with the quarantined rows and their reasons (null when none)
  */
-public record RunResult(DatasetVersion version, boolean reused, long rowsIn, long rowsPublished, long rowsQuarantined,
-        QualityReport report, Path quarantine, String watermark, String encoding, List<String> warnings) {}
+public record RunResult(
+        DatasetVersion version,
+        boolean reused,
+        long rowsIn,
+        long rowsPublished,
+        long rowsQuarantined,
+        QualityReport report,
+        Path quarantine,
+        String watermark,
+        String encoding,
+        List<String> warnings) {}

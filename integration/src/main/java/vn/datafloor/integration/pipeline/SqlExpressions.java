@@ -25,28 +25,121 @@ import vn.datafloor.integration.lake.DuckDbParser;
 public final class SqlExpressions {
 
     /** Built-in functions that compute on values only. */
-    static final Set<String> BUILT_INS = Set.of("lower", "upper", "trim", "ltrim", "rtrim", "length", "substr",
-            "substring", "replace", "concat", "concat_ws", "coalesce", "nullif", "abs", "round", "floor", "ceil",
-            "greatest", "least", "strptime", "try_strptime", "strftime", "regexp_matches",
-            "regexp_replace", "regexp_extract", "regexp_full_match", "strip_accents", "nfc_normalize", "lpad", "rpad",
-            "left", "right", "split_part", "starts_with", "ends_with", "contains", "prefix", "suffix", "date_diff",
-            "date_part", "year", "month", "day", "current_date", "today", "make_date", "list_contains", "string_split",
-            "len", "array_length", "md5", "sha256", "jaro_winkler_similarity", "levenshtein", "damerau_levenshtein",
-            "if", "iif", "format", "printf", "struct_extract", "list_extract", "array_extract", "ifnull", "to_json",
-            "list_value", "struct_pack", "try");
+    static final Set<String> BUILT_INS = Set.of(
+            "lower",
+            "upper",
+            "trim",
+            "ltrim",
+            "rtrim",
+            "length",
+            "substr",
+            "substring",
+            "replace",
+            "concat",
+            "concat_ws",
+            "coalesce",
+            "nullif",
+            "abs",
+            "round",
+            "floor",
+            "ceil",
+            "greatest",
+            "least",
+            "strptime",
+            "try_strptime",
+            "strftime",
+            "regexp_matches",
+            "regexp_replace",
+            "regexp_extract",
+            "regexp_full_match",
+            "strip_accents",
+            "nfc_normalize",
+            "lpad",
+            "rpad",
+            "left",
+            "right",
+            "split_part",
+            "starts_with",
+            "ends_with",
+            "contains",
+            "prefix",
+            "suffix",
+            "date_diff",
+            "date_part",
+            "year",
+            "month",
+            "day",
+            "current_date",
+            "today",
+            "make_date",
+            "list_contains",
+            "string_split",
+            "len",
+            "array_length",
+            "md5",
+            "sha256",
+            "jaro_winkler_similarity",
+            "levenshtein",
+            "damerau_levenshtein",
+            "if",
+            "iif",
+            "format",
+            "printf",
+            "struct_extract",
+            "list_extract",
+            "array_extract",
+            "ifnull",
+            "to_json",
+            "list_value",
+            "struct_pack",
+            "try");
 
     /** Operators as DuckDB's tree names them (arithmetic, concatenation, LIKE and its relatives). */
-    private static final Set<String> OPERATOR_FUNCTIONS = Set.of("+", "-", "*", "/", "//", "%", "^", "**", "||",
-            "~~", "!~~", "~~*", "!~~*", "~~~", "!~~~", "&", "|", "<<", ">>", "@", "list_value", "struct_pack",
-            "array_extract", "array_slice", "struct_extract");
+    private static final Set<String> OPERATOR_FUNCTIONS = Set.of(
+            "+",
+            "-",
+            "*",
+            "/",
+            "//",
+            "%",
+            "^",
+            "**",
+            "||",
+            "~~",
+            "!~~",
+            "~~*",
+            "!~~*",
+            "~~~",
+            "!~~~",
+            "&",
+            "|",
+            "<<",
+            ">>",
+            "@",
+            "list_value",
+            "struct_pack",
+            "array_extract",
+            "array_slice",
+            "struct_extract");
 
     /** Operator nodes that only combine their children. */
-    private static final Set<String> OPERATOR_TYPES = Set.of("OPERATOR_NOT", "OPERATOR_IS_NULL", "OPERATOR_IS_NOT_NULL",
-            "COMPARE_IN", "COMPARE_NOT_IN", "OPERATOR_COALESCE", "OPERATOR_NULLIF", "ARRAY_EXTRACT", "ARRAY_SLICE",
-            "STRUCT_EXTRACT", "ARRAY_CONSTRUCTOR", "OPERATOR_TRY");
+    private static final Set<String> OPERATOR_TYPES = Set.of(
+            "OPERATOR_NOT",
+            "OPERATOR_IS_NULL",
+            "OPERATOR_IS_NOT_NULL",
+            "COMPARE_IN",
+            "COMPARE_NOT_IN",
+            "OPERATOR_COALESCE",
+            "OPERATOR_NULLIF",
+            "ARRAY_EXTRACT",
+            "ARRAY_SLICE",
+            "STRUCT_EXTRACT",
+            "ARRAY_CONSTRUCTOR",
+            "OPERATOR_TRY");
 
     /** Longest expression accepted, and deepest nesting of its tree. */
     public static final int MAX_LENGTH = 2000;
+
     public static final int MAX_DEPTH = 64;
 
     private static volatile Set<String> extraFunctions = Set.of();
@@ -86,7 +179,8 @@ public final class SqlExpressions {
         DuckDbParser.Parsed parsed = DuckDbParser.parseSelect("SELECT " + expression);
         if (!parsed.ok()) {
             if (DuckDbParser.NOT_SELECT.equals(parsed.error())) {
-                return new Checked(null, List.of("';' and statements are not allowed: an expression is not a statement"));
+                return new Checked(
+                        null, List.of("';' and statements are not allowed: an expression is not a statement"));
             }
             return new Checked(null, List.of("Not a valid expression: " + parsed.error()));
         }
@@ -99,17 +193,23 @@ public final class SqlExpressions {
         if (!"SELECT_NODE".equals(node.path("type").asString(""))
                 || node.path("select_list").size() != 1
                 || !"EMPTY".equals(node.path("from_table").path("type").asString(""))
-                || !node.path("where_clause").isNull() || !node.path("having").isNull() || !node.path("qualify").isNull()
-                || !node.path("sample").isNull() || !node.path("group_expressions").isEmpty()
-                || !node.path("group_sets").isEmpty() || !node.path("modifiers").isEmpty()
+                || !node.path("where_clause").isNull()
+                || !node.path("having").isNull()
+                || !node.path("qualify").isNull()
+                || !node.path("sample").isNull()
+                || !node.path("group_expressions").isEmpty()
+                || !node.path("group_sets").isEmpty()
+                || !node.path("modifiers").isEmpty()
                 || !node.path("cte_map").path("map").isEmpty()) {
-            return new Checked(null, List.of("Only one expression is allowed: use columns, literals, operators and functions"));
+            return new Checked(
+                    null, List.of("Only one expression is allowed: use columns, literals, operators and functions"));
         }
         JsonNode expressionNode = node.path("select_list").get(0);
         if (!expressionNode.path("alias").asString("").isEmpty()) {
             problems.add("An expression may not name itself (AS …): the spec key names the column");
         }
-        Set<String> known = columns == null ? null
+        Set<String> known = columns == null
+                ? null
                 : columns.stream().map(c -> c.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         walk(expressionNode, known, 0, problems);
         if (!problems.isEmpty()) {
@@ -139,7 +239,8 @@ public final class SqlExpressions {
                 JsonNode names = node.path("column_names");
                 if (names.size() != 1) {
                     problems.add("Name columns without a table or schema prefix");
-                } else if (columns != null && !columns.contains(names.get(0).asString("").toLowerCase(Locale.ROOT))) {
+                } else if (columns != null
+                        && !columns.contains(names.get(0).asString("").toLowerCase(Locale.ROOT))) {
                     problems.add("Unknown column " + names.get(0).asString("") + "; available columns: " + columns);
                 }
             }
@@ -147,12 +248,18 @@ public final class SqlExpressions {
                 String name = node.path("function_name").asString("").toLowerCase(Locale.ROOT);
                 boolean operator = node.path("is_operator").asBoolean(false);
                 String schema = node.path("schema").asString("");
-                boolean allowed = operator ? OPERATOR_FUNCTIONS.contains(name)
-                        : BUILT_INS.contains(name) || extraFunctions.contains(name) || OPERATOR_FUNCTIONS.contains(name);
-                if (!allowed || !(schema.isEmpty() || "main".equals(schema)) || !node.path("catalog").asString("").isEmpty()) {
+                boolean allowed = operator
+                        ? OPERATOR_FUNCTIONS.contains(name)
+                        : BUILT_INS.contains(name)
+                                || extraFunctions.contains(name)
+                                || OPERATOR_FUNCTIONS.contains(name);
+                if (!allowed
+                        || !(schema.isEmpty() || "main".equals(schema))
+                        || !node.path("catalog").asString("").isEmpty()) {
                     problems.add("Unknown or disallowed function " + name + "()");
                 }
-                if (!node.path("filter").isNull() || !node.path("order_bys").path("orders").isEmpty()
+                if (!node.path("filter").isNull()
+                        || !node.path("order_bys").path("orders").isEmpty()
                         || node.path("distinct").asBoolean(false)) {
                     problems.add("Aggregate clauses (FILTER, ORDER BY, DISTINCT) are not allowed in an expression");
                 }

@@ -21,7 +21,9 @@ public final class SqlLibraries {
 
             @Override
             public Set<String> functions() {
-                return Standardizers.catalog().stream().map(StandardizerInfo::name).collect(Collectors.toSet());
+                return Standardizers.catalog().stream()
+                        .map(StandardizerInfo::name)
+                        .collect(Collectors.toSet());
             }
         };
     }

@@ -11,5 +11,5 @@ package vn.datafloor.integration.profile;
  * @param sampled non-empty values of the column in the sample (0 when the sample had no rows)
  * @param matched how many of them matched the content check of the proposed category (0 when it has none)
  */
-public record ColumnFinding(String column, PersonalCategory category, double confidence, String evidence, long sampled,
-        long matched) {}
+public record ColumnFinding(
+        String column, PersonalCategory category, double confidence, String evidence, long sampled, long matched) {}

@@ -19,8 +19,11 @@ public enum PersonalCategory {
     NAME(false, "Họ, chữ đệm và tên khai sinh, tên gọi khác", "Name (surname, middle and given names, other names)"),
     DATE_OF_BIRTH(false, "Ngày, tháng, năm sinh", "Date of birth"),
     SEX(false, "Giới tính", "Sex"),
-    PLACE_OF_BIRTH(false, "Nơi sinh, nơi đăng ký khai sinh, quê quán", "Place of birth, of birth registration, hometown"),
-    ADDRESS(false, "Nơi thường trú, nơi tạm trú, nơi ở hiện tại, địa chỉ liên hệ",
+    PLACE_OF_BIRTH(
+            false, "Nơi sinh, nơi đăng ký khai sinh, quê quán", "Place of birth, of birth registration, hometown"),
+    ADDRESS(
+            false,
+            "Nơi thường trú, nơi tạm trú, nơi ở hiện tại, địa chỉ liên hệ",
             "Permanent, temporary or current residence, contact address"),
     NATIONALITY(false, "Quốc tịch", "Nationality"),
     IDENTITY_NUMBER(false, "Số định danh cá nhân (CCCD/CMND/hộ chiếu)", "Identity number (CCCD, CMND, passport)"),
@@ -30,14 +33,17 @@ public enum PersonalCategory {
     PHONE(false, "Số điện thoại", "Phone number"),
     EMAIL(false, "Địa chỉ thư điện tử", "E-mail address"),
     MARITAL_STATUS(false, "Tình trạng hôn nhân", "Marital status"),
-    FAMILY_RELATIONSHIP(false, "Quan hệ gia đình (cha, mẹ, vợ, chồng, con)",
-            "Family relationships (parents, spouse, children)"),
+    FAMILY_RELATIONSHIP(
+            false, "Quan hệ gia đình (cha, mẹ, vợ, chồng, con)", "Family relationships (parents, spouse, children)"),
     PHOTO(false, "Ảnh chân dung", "Portrait photo"),
-    ONLINE_ACCOUNT(false, "Tài khoản số, dữ liệu hoạt động trên không gian mạng", "Online accounts and online activity"),
+    ONLINE_ACCOUNT(
+            false, "Tài khoản số, dữ liệu hoạt động trên không gian mạng", "Online accounts and online activity"),
 
     // sensitive personal data
     HEALTH(true, "Tình trạng sức khỏe, hồ sơ bệnh án", "Health condition and medical records"),
-    BIOMETRIC(true, "Dữ liệu sinh trắc học (vân tay, khuôn mặt, mống mắt, giọng nói)",
+    BIOMETRIC(
+            true,
+            "Dữ liệu sinh trắc học (vân tay, khuôn mặt, mống mắt, giọng nói)",
             "Biometric data (fingerprints, face, iris, voice)"),
     GENETIC(true, "Dữ liệu di truyền", "Genetic data"),
     RELIGION(true, "Tôn giáo, tín ngưỡng", "Religion and beliefs"),
@@ -45,7 +51,8 @@ public enum PersonalCategory {
     ETHNICITY(true, "Dân tộc, nguồn gốc chủng tộc", "Ethnicity and racial origin"),
     SEX_LIFE(true, "Đời sống tình dục, xu hướng tính dục", "Sex life and sexual orientation"),
     CRIMINAL_RECORD(true, "Tiền án, tiền sự, dữ liệu về tội phạm", "Criminal records and offences"),
-    BANK_ACCOUNT(true, "Tài khoản ngân hàng, thông tin giao dịch tài chính", "Bank accounts and financial transactions"),
+    BANK_ACCOUNT(
+            true, "Tài khoản ngân hàng, thông tin giao dịch tài chính", "Bank accounts and financial transactions"),
     LOCATION(true, "Vị trí của cá nhân xác định qua dịch vụ định vị", "Location of a person from positioning services"),
     ID_CARD_IMAGE(true, "Ảnh thẻ căn cước, giấy tờ tùy thân", "Images of ID cards and identity documents"),
     EID_LOGIN(true, "Dữ liệu đăng nhập tài khoản định danh điện tử (VNeID)", "E-ID account login data (VNeID)");

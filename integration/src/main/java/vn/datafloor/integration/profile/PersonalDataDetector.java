@@ -37,6 +37,7 @@ public final class PersonalDataDetector {
     static final double MATCH = 0.6;
     /** With a name hint, a share below this over at least {@link #MIN_VALUES} values contradicts the name. */
     static final double CONTRADICTION = 0.2;
+
     static final int MIN_VALUES = 10;
     static final double NAME_ONLY = 0.6;
     static final double NAME_CONTRADICTED = 0.3;
@@ -45,8 +46,8 @@ public final class PersonalDataDetector {
     static final double DATE_CONTENT_ONLY = 0.7;
 
     /** Content checks that can propose a category without a name hint, best first when shares tie. */
-    private static final List<PersonalCategory> CONTENT_ORDER = List.of(EMAIL, PHONE, IDENTITY_NUMBER,
-            HEALTH_INSURANCE_NUMBER, LOCATION, NAME, ADDRESS, DATE_OF_BIRTH, SEX);
+    private static final List<PersonalCategory> CONTENT_ORDER = List.of(
+            EMAIL, PHONE, IDENTITY_NUMBER, HEALTH_INSURANCE_NUMBER, LOCATION, NAME, ADDRESS, DATE_OF_BIRTH, SEX);
 
     /** Checks that values of the category cannot fail: a low share says the name is misleading. */
     private static final Set<PersonalCategory> DECISIVE =
@@ -65,17 +66,20 @@ public final class PersonalDataDetector {
         requirePositive(sampleRows);
         if (version.files().isEmpty()) {
             return version.manifest().columns().stream()
-                    .map(c -> new ColumnFinding(c.name(), null, 0, "no rows", 0, 0)).toList();
+                    .map(c -> new ColumnFinding(c.name(), null, 0, "no rows", 0, 0))
+                    .toList();
         }
         try (Connection duck = DuckDbConnections.open(null, "512MB", 2)) {
-            List<String> columns = version.manifest().columns().stream().map(LakeManifest.Column::name).toList();
+            List<String> columns = version.manifest().columns().stream()
+                    .map(LakeManifest.Column::name)
+                    .toList();
             if (columns.isEmpty()) {
                 columns = describe(duck, version.readExpression());
             }
             return detect(duck, version.readExpression(), columns, sampleRows);
         } catch (SQLException e) {
-            throw new IllegalStateException("Cannot profile " + version.dataset() + " v" + version.version() + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Cannot profile " + version.dataset() + " v" + version.version() + ": " + e.getMessage(), e);
         }
     }
 
@@ -85,8 +89,8 @@ public final class PersonalDataDetector {
      * in their order. The expression is SQL from the caller, not user input. The standardizer macros are
      * installed if the connection lacks them; the sample lives in temporary tables dropped before returning.
      */
-    public static List<ColumnFinding> detect(Connection duckdb, String tableExpression, List<String> columns, int sampleRows)
-            throws SQLException {
+    public static List<ColumnFinding> detect(
+            Connection duckdb, String tableExpression, List<String> columns, int sampleRows) throws SQLException {
         Objects.requireNonNull(tableExpression, "tableExpression");
         requirePositive(sampleRows);
         if (columns.isEmpty()) {
@@ -108,12 +112,15 @@ public final class PersonalDataDetector {
         int n = columns.size();
         List<Hint> hints = columns.stream().map(ColumnNames::hint).toList();
         if (sample.rows() == 0) {
-            return columns.stream().map(c -> new ColumnFinding(c, null, 0, "no rows", 0, 0)).toList();
+            return columns.stream()
+                    .map(c -> new ColumnFinding(c, null, 0, "no rows", 0, 0))
+                    .toList();
         }
         List<Integer> profiled = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String type = sample.type(i);
-            boolean checkable = !SampleProfile.opaque(type) && (!SampleProfile.numeric(type) || hints.get(i).personal());
+            boolean checkable = !SampleProfile.opaque(type)
+                    && (!SampleProfile.numeric(type) || hints.get(i).personal());
             if (checkable && hints.get(i).kind() != Kind.STATUS) {
                 profiled.add(i);
             }
@@ -122,7 +129,8 @@ public final class PersonalDataDetector {
         List<Draft> drafts = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Counts k = counts.getOrDefault(i, Counts.EMPTY);
-            drafts.add(firstOpinion(columns.get(i), hints.get(i), sample.type(i), profiled.contains(i), k, sample.rows()));
+            drafts.add(
+                    firstOpinion(columns.get(i), hints.get(i), sample.type(i), profiled.contains(i), k, sample.rows()));
         }
         birthYearsAgainstIdentityNumbers(sample, drafts, hints, counts);
         taxCodes(drafts, hints, counts);
@@ -136,19 +144,24 @@ public final class PersonalDataDetector {
             return d.none("status column of a standardizer ('" + hint.phrase() + "')");
         }
         if (!profiled && hint.kind() == Kind.BUSINESS) {
-            return d.none(hint.category() == PERSONAL_TAX_CODE ? "business tax code ('" + hint.phrase() + "')"
-                    : "business or product column ('" + hint.phrase() + "')");
+            return d.none(
+                    hint.category() == PERSONAL_TAX_CODE
+                            ? "business tax code ('" + hint.phrase() + "')"
+                            : "business or product column ('" + hint.phrase() + "')");
         }
         if (!profiled && !hint.personal()) {
-            return d.none(SampleProfile.opaque(type) ? "binary, boolean or nested values, no personal column name"
-                    : "numeric measure, no personal column name");
+            return d.none(
+                    SampleProfile.opaque(type)
+                            ? "binary, boolean or nested values, no personal column name"
+                            : "numeric measure, no personal column name");
         }
         if (hint.personal() && hint.category() == PERSONAL_TAX_CODE) {
             return d; // decided once the other columns are known
         }
         if (k.values() == 0) {
             return hint.personal()
-                    ? d.propose(hint.category(), NAME_ONLY, nameSays(hint) + "; all " + rows + " sampled values empty", 0)
+                    ? d.propose(
+                            hint.category(), NAME_ONLY, nameSays(hint) + "; all " + rows + " sampled values empty", 0)
                     : d.none("all " + rows + " sampled values empty");
         }
         PersonalCategory best = bestContent(k, hint);
@@ -160,13 +173,18 @@ public final class PersonalDataDetector {
             if (best == null) {
                 return d.none("business or product column ('" + hint.phrase() + "')");
             }
-            return d.propose(best, BUSINESS_CONTEXT, share(bestMatched, k) + " " + describe(best, k)
-                    + "; but the column name ('" + hint.phrase() + "') points to a business or product", bestMatched);
+            return d.propose(
+                    best,
+                    BUSINESS_CONTEXT,
+                    share(bestMatched, k) + " " + describe(best, k) + "; but the column name ('" + hint.phrase()
+                            + "') points to a business or product",
+                    bestMatched);
         }
         if (!hint.personal()) {
             if (best == null) {
                 if (hint.kind() == Kind.OTHER_DATE && k.birthDate() >= MATCH * k.values()) {
-                    return d.none("dates, but the column name ('" + hint.phrase() + "') points to another event than birth");
+                    return d.none(
+                            "dates, but the column name ('" + hint.phrase() + "') points to another event than birth");
                 }
                 return d.none("no personal pattern in " + k.values() + " sampled values");
             }
@@ -183,22 +201,32 @@ public final class PersonalDataDetector {
         PersonalCategory hinted = hint.category();
         long agree = matched(hinted, k, true);
         if (agree >= 0 && agree >= MATCH * k.values()) {
-            return d.propose(hinted, Math.min(0.99, contentConfidence(agree, k) + 0.09),
+            return d.propose(
+                    hinted,
+                    Math.min(0.99, contentConfidence(agree, k) + 0.09),
                     "name ('" + hint.phrase() + "') and content agree: " + share(agree, k) + " " + describe(hinted, k),
                     agree);
         }
-        boolean contradicted = DECISIVE.contains(hinted) && k.values() >= MIN_VALUES && agree < CONTRADICTION * k.values();
+        boolean contradicted =
+                DECISIVE.contains(hinted) && k.values() >= MIN_VALUES && agree < CONTRADICTION * k.values();
         if (best != null && best != hinted && contradicted) {
-            return d.propose(best, contentConfidence(bestMatched, k), share(bestMatched, k) + " " + describe(best, k)
-                    + "; the name ('" + hint.phrase() + "') suggested " + hinted.labelEn().toLowerCase(Locale.ROOT), bestMatched);
+            return d.propose(
+                    best,
+                    contentConfidence(bestMatched, k),
+                    share(bestMatched, k) + " " + describe(best, k) + "; the name ('" + hint.phrase() + "') suggested "
+                            + hinted.labelEn().toLowerCase(Locale.ROOT),
+                    bestMatched);
         }
         if (agree < 0) {
             String content = best == null ? "" : "; " + share(bestMatched, k) + " " + describe(best, k);
             return d.propose(hinted, NAME_ONLY, nameSays(hint) + "; no content check for this category" + content, 0);
         }
         if (contradicted) {
-            return d.propose(hinted, NAME_CONTRADICTED, nameSays(hint) + ", but only " + share(agree, k) + " "
-                    + describe(hinted, k) + "; name hint only", agree);
+            return d.propose(
+                    hinted,
+                    NAME_CONTRADICTED,
+                    nameSays(hint) + ", but only " + share(agree, k) + " " + describe(hinted, k) + "; name hint only",
+                    agree);
         }
         return d.propose(hinted, NAME_ONLY, nameSays(hint) + "; " + share(agree, k) + " " + describe(hinted, k), agree);
     }
@@ -207,8 +235,9 @@ public final class PersonalDataDetector {
      * An identity number's digits 4-6 give the holder's birth year: a date column that agrees with them is
      * a date of birth, whatever its name, and the agreement confirms the identity column.
      */
-    private static void birthYearsAgainstIdentityNumbers(SampleProfile sample, List<Draft> drafts, List<Hint> hints,
-            Map<Integer, Counts> counts) throws SQLException {
+    private static void birthYearsAgainstIdentityNumbers(
+            SampleProfile sample, List<Draft> drafts, List<Hint> hints, Map<Integer, Counts> counts)
+            throws SQLException {
         List<Integer> identity = new ArrayList<>();
         List<Integer> dates = new ArrayList<>();
         for (int i = 0; i < drafts.size(); i++) {
@@ -231,8 +260,8 @@ public final class PersonalDataDetector {
         for (int id : identity) {
             best(all, c -> c.identityColumn() == id).ifPresent(c -> {
                 Draft idDraft = drafts.get(id);
-                idDraft.evidence += "; birth year consistent with " + drafts.get(c.dateColumn()).column + " in "
-                        + agreement(c);
+                idDraft.evidence +=
+                        "; birth year consistent with " + drafts.get(c.dateColumn()).column + " in " + agreement(c);
                 if (c.share() >= 0.9) {
                     idDraft.confidence = Math.min(0.99, idDraft.confidence + 0.05);
                 }
@@ -254,11 +283,16 @@ public final class PersonalDataDetector {
                     dateDraft.confidence = Math.max(dateDraft.confidence, confirmed);
                     dateDraft.evidence += "; " + birthYear;
                 } else {
-                    dateDraft.propose(DATE_OF_BIRTH, confirmed, share(k.birthDate(), k) + " "
-                            + describe(DATE_OF_BIRTH, k) + "; " + birthYear, k.birthDate());
+                    dateDraft.propose(
+                            DATE_OF_BIRTH,
+                            confirmed,
+                            share(k.birthDate(), k) + " " + describe(DATE_OF_BIRTH, k) + "; " + birthYear,
+                            k.birthDate());
                 }
-            } else if (dateDraft.category == DATE_OF_BIRTH && hints.get(date).category() != DATE_OF_BIRTH
-                    && c.compared() >= MIN_VALUES && c.share() < CONTRADICTION) {
+            } else if (dateDraft.category == DATE_OF_BIRTH
+                    && hints.get(date).category() != DATE_OF_BIRTH
+                    && c.compared() >= MIN_VALUES
+                    && c.share() < CONTRADICTION) {
                 // a date of some other event: the people's identity numbers say when they were born
                 dateDraft.none("dates, but their years agree with the birth years of identity numbers in " + idColumn
                         + " in only " + agreement(c));
@@ -267,7 +301,10 @@ public final class PersonalDataDetector {
     }
 
     private static Optional<Consistency> best(List<Consistency> all, Predicate<Consistency> which) {
-        return all.stream().filter(which).filter(c -> c.compared() > 0).max(Comparator.comparingDouble(Consistency::share));
+        return all.stream()
+                .filter(which)
+                .filter(c -> c.compared() > 0)
+                .max(Comparator.comparingDouble(Consistency::share));
     }
 
     private static String agreement(Consistency c) {
@@ -283,7 +320,10 @@ public final class PersonalDataDetector {
         List<String> people = new ArrayList<>();
         for (int i = 0; i < drafts.size(); i++) {
             Draft d = drafts.get(i);
-            if (d.category != null && PERSON.contains(d.category) && d.confidence >= 0.5 && !hints.get(i).roleQualified()) {
+            if (d.category != null
+                    && PERSON.contains(d.category)
+                    && d.confidence >= 0.5
+                    && !hints.get(i).roleQualified()) {
                 people.add(d.column);
             }
         }
@@ -296,18 +336,29 @@ public final class PersonalDataDetector {
             Counts k = counts.getOrDefault(i, Counts.EMPTY);
             String name = "name ('" + hint.phrase() + "')";
             if (k.values() > 0 && k.taxPersonal() >= MATCH * k.values()) {
-                d.propose(PERSONAL_TAX_CODE, Math.min(0.99, contentConfidence(k.taxPersonal(), k) + 0.09), name + " and "
-                        + share(k.taxPersonal(), k) + " 12-digit personal identification numbers, individuals' tax codes",
+                d.propose(
+                        PERSONAL_TAX_CODE,
+                        Math.min(0.99, contentConfidence(k.taxPersonal(), k) + 0.09),
+                        name + " and " + share(k.taxPersonal(), k)
+                                + " 12-digit personal identification numbers, individuals' tax codes",
                         k.taxPersonal());
             } else if (!people.isEmpty() && !hint.roleQualified()) {
                 long tax = k.taxValid() + k.taxPersonal();
-                String shown = people.size() > 3 ? String.join(", ", people.subList(0, 3)) + "…" : String.join(", ", people);
-                d.propose(PERSONAL_TAX_CODE, k.values() > 0 && tax >= MATCH * k.values() ? 0.75 : NAME_ONLY,
+                String shown =
+                        people.size() > 3 ? String.join(", ", people.subList(0, 3)) + "…" : String.join(", ", people);
+                d.propose(
+                        PERSONAL_TAX_CODE,
+                        k.values() > 0 && tax >= MATCH * k.values() ? 0.75 : NAME_ONLY,
                         name + ": tax code in a dataset about people (" + shown + ")"
-                                + (k.values() > 0 ? "; " + share(tax, k) + " tax codes with a correct check digit" : ""), tax);
+                                + (k.values() > 0
+                                        ? "; " + share(tax, k) + " tax codes with a correct check digit"
+                                        : ""),
+                        tax);
             } else {
-                d.none("business tax code: " + (hint.roleQualified() ? "of a person in a business role"
-                        : "no person columns in the dataset"));
+                d.none("business tax code: "
+                        + (hint.roleQualified()
+                                ? "of a person in a business role"
+                                : "no person columns in the dataset"));
             }
         }
     }
@@ -355,11 +406,13 @@ public final class PersonalDataDetector {
     /** What matching values are, after "N% of M values". Never quotes a value. */
     private static String describe(PersonalCategory c, Counts k) {
         return switch (c) {
-            case NAME -> k.namePart() > k.personName()
-                    ? "are Vietnamese surnames, middle or given names"
-                    : "look like Vietnamese person names (2-5 capitalised words, common surname first)";
-            case IDENTITY_NUMBER -> "are identity numbers (12-digit with a known province code and century/sex digit: "
-                    + percent(k.cccd(), k.values()) + ", 9-digit CMND: " + percent(k.cmnd(), k.values()) + ")";
+            case NAME ->
+                k.namePart() > k.personName()
+                        ? "are Vietnamese surnames, middle or given names"
+                        : "look like Vietnamese person names (2-5 capitalised words, common surname first)";
+            case IDENTITY_NUMBER ->
+                "are identity numbers (12-digit with a known province code and century/sex digit: "
+                        + percent(k.cccd(), k.values()) + ", 9-digit CMND: " + percent(k.cmnd(), k.values()) + ")";
             case PHONE -> "are Vietnamese phone numbers (" + percent(k.mobile(), k.values()) + " mobile)";
             case EMAIL -> "are e-mail addresses";
             case DATE_OF_BIRTH -> "are dates plausible as birth dates (1900 to today)";
@@ -376,7 +429,8 @@ public final class PersonalDataDetector {
     }
 
     private static String nameSays(Hint hint) {
-        return "column name ('" + hint.phrase() + "') suggests " + hint.category().labelEn().toLowerCase(Locale.ROOT);
+        return "column name ('" + hint.phrase() + "') suggests "
+                + hint.category().labelEn().toLowerCase(Locale.ROOT);
     }
 
     /** 0.74 at the 0.6 threshold, 0.9 when every value matches. */
@@ -412,7 +466,8 @@ public final class PersonalDataDetector {
 
     private static List<String> describe(Connection duck, String tableExpression) throws SQLException {
         List<String> columns = new ArrayList<>();
-        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM " + tableExpression)) {
+        try (Statement s = duck.createStatement();
+                ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM " + tableExpression)) {
             while (rs.next()) {
                 columns.add(rs.getString("column_name"));
             }
@@ -447,7 +502,8 @@ public final class PersonalDataDetector {
         }
 
         ColumnFinding finding() {
-            return new ColumnFinding(column, category, Math.round(confidence * 100) / 100.0, evidence, sampled, matched);
+            return new ColumnFinding(
+                    column, category, Math.round(confidence * 100) / 100.0, evidence, sampled, matched);
         }
     }
 }

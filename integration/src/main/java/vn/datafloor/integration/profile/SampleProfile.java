@@ -51,9 +51,28 @@ final class SampleProfile implements AutoCloseable {
      * @param lat decimals between 6 and 24, Vietnam's latitudes islands included
      * @param lon decimals between 102 and 118
      */
-    record Counts(long values, long cccd, long cmnd, long phone, long mobile, long email, long personName,
-            long namePart, long birthDate, long birthYear, long sex, long place, long address, long bhyt, long digits10, long bank,
-            long taxValid, long taxPersonal, long latLonPair, long lat, long lon) {
+    record Counts(
+            long values,
+            long cccd,
+            long cmnd,
+            long phone,
+            long mobile,
+            long email,
+            long personName,
+            long namePart,
+            long birthDate,
+            long birthYear,
+            long sex,
+            long place,
+            long address,
+            long bhyt,
+            long digits10,
+            long bank,
+            long taxValid,
+            long taxPersonal,
+            long latLonPair,
+            long lat,
+            long lon) {
 
         static final Counts EMPTY = new Counts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
@@ -71,23 +90,26 @@ final class SampleProfile implements AutoCloseable {
      * words of other things ("Bánh", "Chè", "Thanh", "Văn") are left out: they would make product names look
      * like people.
      */
-    static final List<String> SURNAMES = List.of("nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo",
-            "dang", "bui", "do", "ho", "ngo", "duong", "ly", "dinh", "trinh", "truong", "mai", "dao", "doan", "lam",
-            "luong", "luu", "ha", "cao", "ta", "chau", "quach", "thai", "trieu", "ton", "tang", "la", "kieu", "khuc",
-            "khong", "lac", "lai", "lu", "mac", "nong", "quan", "thach", "tieu", "to", "ung", "vuong", "vi", "au",
-            "diep", "giang", "han", "hua", "kim", "lo", "luc", "nghiem", "nguy", "ong", "phi", "phung", "tong", "ninh",
-            "chu", "dam", "khuat", "lieu", "tiet", "thieu", "bach", "giap");
+    static final List<String> SURNAMES = List.of(
+            "nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do", "ho", "ngo",
+            "duong", "ly", "dinh", "trinh", "truong", "mai", "dao", "doan", "lam", "luong", "luu", "ha", "cao", "ta",
+            "chau", "quach", "thai", "trieu", "ton", "tang", "la", "kieu", "khuc", "khong", "lac", "lai", "lu", "mac",
+            "nong", "quan", "thach", "tieu", "to", "ung", "vuong", "vi", "au", "diep", "giang", "han", "hua", "kim",
+            "lo", "luc", "nghiem", "nguy", "ong", "phi", "phung", "tong", "ninh", "chu", "dam", "khuat", "lieu", "tiet",
+            "thieu", "bach", "giap");
 
     /** Words of middle names ("tên đệm") (many are also given names). */
-    private static final List<String> MIDDLE_NAMES = List.of("van", "thi", "huu", "duc", "dinh", "cong", "quoc", "xuan",
-            "ngoc", "minh", "thanh", "quang", "thu", "kim", "hong", "mai", "bao", "gia", "trong", "the", "tan", "tien",
-            "anh", "nhu", "phuong", "my", "dang", "ba", "khac", "viet", "trung", "hoai");
+    private static final List<String> MIDDLE_NAMES = List.of(
+            "van", "thi", "huu", "duc", "dinh", "cong", "quoc", "xuan", "ngoc", "minh", "thanh", "quang", "thu", "kim",
+            "hong", "mai", "bao", "gia", "trong", "the", "tan", "tien", "anh", "nhu", "phuong", "my", "dang", "ba",
+            "khac", "viet", "trung", "hoai");
 
-    private static final List<String> PROVINCE_ALIASES = List.of("hcm", "tp hcm", "tphcm", "sai gon", "saigon",
-            "thua thien hue", "tt hue", "brvt", "ba ria vung tau");
+    private static final List<String> PROVINCE_ALIASES = List.of(
+            "hcm", "tp hcm", "tphcm", "sai gon", "saigon", "thua thien hue", "tt hue", "brvt", "ba ria vung tau");
 
     /** A unit-type prefix of an address part ("Phường", "P.", "TP", "Tỉnh"), folded. */
-    private static final String UNIT_PREFIX = "^(thanh pho|tinh|quan|huyen|thi xa|thi tran|phuong|xa|dac khu|tp|tx|tt|t|q|h|p|x) +";
+    private static final String UNIT_PREFIX =
+            "^(thanh pho|tinh|quan|huyen|thi xa|thi tran|phuong|xa|dac khu|tp|tx|tt|t|q|h|p|x) +";
 
     /** Words of unit types and streets; an address without a comma or a number has two of them. */
     private static final String UNIT_OR_STREET_WORD =
@@ -118,7 +140,9 @@ final class SampleProfile implements AutoCloseable {
         String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         StringBuilder select = new StringBuilder();
         for (int i = 0; i < columns.size(); i++) {
-            select.append(i == 0 ? "" : ", ").append(DuckDbConnections.identifier(columns.get(i))).append(" AS c")
+            select.append(i == 0 ? "" : ", ")
+                    .append(DuckDbConnections.identifier(columns.get(i)))
+                    .append(" AS c")
                     .append(i + 1);
         }
         String table = "pd_sample_" + suffix;
@@ -164,7 +188,11 @@ final class SampleProfile implements AutoCloseable {
     /** Types whose text is never a personal value to match: flags, bytes, nested values. */
     static boolean opaque(String type) {
         String t = type.toUpperCase(Locale.ROOT);
-        return t.equals("BOOLEAN") || t.equals("BLOB") || t.endsWith("]") || t.startsWith("STRUCT") || t.startsWith("MAP")
+        return t.equals("BOOLEAN")
+                || t.equals("BLOB")
+                || t.endsWith("]")
+                || t.startsWith("STRUCT")
+                || t.startsWith("MAP")
                 || t.startsWith("UNION");
     }
 
@@ -180,20 +208,40 @@ final class SampleProfile implements AutoCloseable {
         }
         try (Statement s = connection.createStatement()) {
             String union = columns.stream()
-                    .map(i -> "SELECT " + i + " AS col, " + numeric(types.get(i)) + " AS numeric_type, rowid AS rid, trim(CAST(c"
-                            + (i + 1) + " AS VARCHAR)) AS v FROM " + sample)
+                    .map(i -> "SELECT " + i + " AS col, " + numeric(types.get(i))
+                            + " AS numeric_type, rowid AS rid, trim(CAST(c" + (i + 1) + " AS VARCHAR)) AS v FROM "
+                            + sample)
                     .collect(Collectors.joining(" UNION ALL "));
-            s.execute("CREATE TEMP TABLE " + values + " AS SELECT * FROM (" + union + ") WHERE v IS NOT NULL AND v <> ''");
+            s.execute("CREATE TEMP TABLE " + values + " AS SELECT * FROM (" + union
+                    + ") WHERE v IS NOT NULL AND v <> ''");
             s.execute("CREATE TEMP TABLE " + shaped + " AS " + SHAPES.replace("{values}", values));
             s.execute("CREATE TEMP TABLE " + checked + " AS " + checks(s));
             try (ResultSet rs = s.executeQuery(COUNTS.replace("{checked}", checked))) {
                 while (rs.next()) {
-                    counts.put(rs.getInt("col"), new Counts(rs.getLong("n"), rs.getLong("cccd"), rs.getLong("cmnd"),
-                            rs.getLong("phone"), rs.getLong("mobile"), rs.getLong("email"), rs.getLong("person_name"),
-                            rs.getLong("name_part"), rs.getLong("birth_date"), rs.getLong("birth_year"), rs.getLong("sex"), rs.getLong("place"),
-                            rs.getLong("address"), rs.getLong("bhyt"), rs.getLong("digits10"), rs.getLong("bank"),
-                            rs.getLong("tax_valid"), rs.getLong("tax_personal"), rs.getLong("lat_lon_pair"),
-                            rs.getLong("lat"), rs.getLong("lon")));
+                    counts.put(
+                            rs.getInt("col"),
+                            new Counts(
+                                    rs.getLong("n"),
+                                    rs.getLong("cccd"),
+                                    rs.getLong("cmnd"),
+                                    rs.getLong("phone"),
+                                    rs.getLong("mobile"),
+                                    rs.getLong("email"),
+                                    rs.getLong("person_name"),
+                                    rs.getLong("name_part"),
+                                    rs.getLong("birth_date"),
+                                    rs.getLong("birth_year"),
+                                    rs.getLong("sex"),
+                                    rs.getLong("place"),
+                                    rs.getLong("address"),
+                                    rs.getLong("bhyt"),
+                                    rs.getLong("digits10"),
+                                    rs.getLong("bank"),
+                                    rs.getLong("tax_valid"),
+                                    rs.getLong("tax_personal"),
+                                    rs.getLong("lat_lon_pair"),
+                                    rs.getLong("lat"),
+                                    rs.getLong("lon")));
                 }
             }
         }
@@ -245,8 +293,9 @@ final class SampleProfile implements AutoCloseable {
     private String checks(Statement s) throws SQLException {
         List<Check> checks = standardizers();
         boolean[] present = new boolean[checks.size()];
-        try (ResultSet rs = s.executeQuery("SELECT " + checks.stream().map(c -> "bool_or(" + c.filter() + ")")
-                .collect(Collectors.joining(", ")) + " FROM " + shaped)) {
+        try (ResultSet rs = s.executeQuery("SELECT "
+                + checks.stream().map(c -> "bool_or(" + c.filter() + ")").collect(Collectors.joining(", ")) + " FROM "
+                + shaped)) {
             rs.next();
             for (int i = 0; i < present.length; i++) {
                 present[i] = rs.getBoolean(i + 1);
@@ -262,16 +311,35 @@ final class SampleProfile implements AutoCloseable {
             }
             String alias = "k" + i;
             select.append(alias).append(".* EXCLUDE (col, v),\n");
-            joins.append("LEFT JOIN (SELECT col, v, ").append(c.results()).append(" FROM ").append(shaped)
-                    .append(" WHERE ").append(c.filter()).append(") ").append(alias).append(" ON ").append(alias)
-                    .append(".col = s.col AND ").append(alias).append(".v = s.v\n");
+            joins.append("LEFT JOIN (SELECT col, v, ")
+                    .append(c.results())
+                    .append(" FROM ")
+                    .append(shaped)
+                    .append(" WHERE ")
+                    .append(c.filter())
+                    .append(") ")
+                    .append(alias)
+                    .append(" ON ")
+                    .append(alias)
+                    .append(".col = s.col AND ")
+                    .append(alias)
+                    .append(".v = s.v\n");
         }
-        return select
-                .append("coalesce(CASE WHEN s.iso_date_shape THEN TRY_CAST(left(s.v, 10) AS DATE) END, parsed_date) AS d,\n")
-                .append("CASE WHEN s.has_letters AND length(s.v) >= 3 THEN ").append(fold("s.v")).append(" END AS uk,\n")
-                .append("CASE WHEN s.v LIKE '%.%' AND NOT s.has_letters THEN TRY_CAST(s.v AS DOUBLE) END AS dec_value,\n")
-                .append("CASE WHEN s.lat_lon_shape THEN ").append(latLonCheck("s.v")).append(" END AS lat_lon\n")
-                .append("FROM ").append(shaped).append(" s\n").append(joins).toString();
+        return select.append(
+                        "coalesce(CASE WHEN s.iso_date_shape THEN TRY_CAST(left(s.v, 10) AS DATE) END, parsed_date) AS d,\n")
+                .append("CASE WHEN s.has_letters AND length(s.v) >= 3 THEN ")
+                .append(fold("s.v"))
+                .append(" END AS uk,\n")
+                .append(
+                        "CASE WHEN s.v LIKE '%.%' AND NOT s.has_letters THEN TRY_CAST(s.v AS DOUBLE) END AS dec_value,\n")
+                .append("CASE WHEN s.lat_lon_shape THEN ")
+                .append(latLonCheck("s.v"))
+                .append(" END AS lat_lon\n")
+                .append("FROM ")
+                .append(shaped)
+                .append(" s\n")
+                .append(joins)
+                .toString();
     }
 
     /**
@@ -284,15 +352,21 @@ final class SampleProfile implements AutoCloseable {
 
     private static List<Check> standardizers() {
         return List.of(
-                new Check("id_value IS NOT NULL", "std_cccd(id_value).status AS id_status", "NULL::VARCHAR AS id_status"),
-                new Check("phone_shape", "std_phone(v) AS phone",
+                new Check(
+                        "id_value IS NOT NULL", "std_cccd(id_value).status AS id_status", "NULL::VARCHAR AS id_status"),
+                new Check(
+                        "phone_shape",
+                        "std_phone(v) AS phone",
                         "NULL::STRUCT(value VARCHAR, status VARCHAR, kind VARCHAR) AS phone"),
                 new Check("date_shape", "std_date(v).value AS parsed_date", "NULL::DATE AS parsed_date"),
                 new Check("tax_shape", "std_tax_code(v).status AS tax_status", "NULL::VARCHAR AS tax_status"),
                 new Check("email_shape", "std_email(v).status AS email_status", "NULL::VARCHAR AS email_status"),
                 new Check("sex_shape", "std_sex(v) AS sex", "NULL::VARCHAR AS sex"),
-                new Check("is_words AND length(v) <= 60", PERSON_NAME + " AS person_name, CASE WHEN length(v) <= 20 THEN "
-                        + NAME_PART + " END AS name_part", "NULL::BOOLEAN AS person_name, NULL::BOOLEAN AS name_part"));
+                new Check(
+                        "is_words AND length(v) <= 60",
+                        PERSON_NAME + " AS person_name, CASE WHEN length(v) <= 20 THEN " + NAME_PART
+                                + " END AS name_part",
+                        "NULL::BOOLEAN AS person_name, NULL::BOOLEAN AS name_part"));
     }
 
     /**
@@ -340,8 +414,10 @@ final class SampleProfile implements AutoCloseable {
                    coalesce(sum(cnt) FILTER (dec_value BETWEEN 102 AND 118), 0) AS lon
               FROM flagged
              GROUP BY col
-            """.replace("{commune_keys}", String.join("|", communeKeys())).replace("{fold_part}", fold("part"))
-            .replace("{unit_prefix}", UNIT_PREFIX).replace("{provinces}", String.join("|", provinceKeys()))
+            """.replace("{commune_keys}", String.join("|", communeKeys()))
+            .replace("{fold_part}", fold("part"))
+            .replace("{unit_prefix}", UNIT_PREFIX)
+            .replace("{provinces}", String.join("|", provinceKeys()))
             .replace("{unit_word}", UNIT_OR_STREET_WORD);
 
     /**
@@ -363,13 +439,15 @@ final class SampleProfile implements AutoCloseable {
      * two words the second must be a known given name, which keeps "Hà Nội" and "Cao Bằng" out.
      */
     private static final String PERSON_NAME = personNameCheck();
+
     private static final String NAME_PART = namePartCheck();
 
     private static String personNameCheck() {
         return "list_transform([string_split(regexp_replace(v, '\\s+', ' ', 'g'), ' ')], w -> len(w) BETWEEN 2 AND 5"
                 + " AND " + CAPITALISED
                 + " AND regexp_full_match(" + fold("w[1]") + ", '" + alternatives(SURNAMES) + "')"
-                + " AND (len(w) >= 3 OR regexp_full_match(" + fold("w[-1]") + ", '" + alternatives(givenNames()) + "')))[1]";
+                + " AND (len(w) >= 3 OR regexp_full_match(" + fold("w[-1]") + ", '" + alternatives(givenNames())
+                + "')))[1]";
     }
 
     /** One or two capitalised words, each a known surname, middle name or given name. */
@@ -397,9 +475,9 @@ final class SampleProfile implements AutoCloseable {
     /** "10.77, 106.70" (also with ; or a space, in brackets) or WKT "POINT(106.70 10.77)", inside Vietnam. */
     private static String latLonCheck(String v) {
         return ("coalesce(list_transform([regexp_extract({v}, '^\\(?\\s*(-?[0-9]{1,2}\\.[0-9]+)\\s*[,; ]\\s*(-?[0-9]{2,3}\\.[0-9]+)\\s*\\)?$',"
-                + " ['a', 'b'])], p -> TRY_CAST(p.a AS DOUBLE) BETWEEN 6 AND 24 AND TRY_CAST(p.b AS DOUBLE) BETWEEN 102 AND 118)[1], false)"
-                + " OR coalesce(list_transform([regexp_extract(upper({v}), '^POINT\\s*\\(\\s*(-?[0-9]{2,3}\\.[0-9]+)\\s+(-?[0-9]{1,2}\\.[0-9]+)\\s*\\)$',"
-                + " ['b', 'a'])], p -> TRY_CAST(p.a AS DOUBLE) BETWEEN 6 AND 24 AND TRY_CAST(p.b AS DOUBLE) BETWEEN 102 AND 118)[1], false)")
+                        + " ['a', 'b'])], p -> TRY_CAST(p.a AS DOUBLE) BETWEEN 6 AND 24 AND TRY_CAST(p.b AS DOUBLE) BETWEEN 102 AND 118)[1], false)"
+                        + " OR coalesce(list_transform([regexp_extract(upper({v}), '^POINT\\s*\\(\\s*(-?[0-9]{2,3}\\.[0-9]+)\\s+(-?[0-9]{1,2}\\.[0-9]+)\\s*\\)$',"
+                        + " ['b', 'a'])], p -> TRY_CAST(p.a AS DOUBLE) BETWEEN 6 AND 24 AND TRY_CAST(p.b AS DOUBLE) BETWEEN 102 AND 118)[1], false)")
                 .replace("{v}", v);
     }
 
@@ -427,12 +505,15 @@ final class SampleProfile implements AutoCloseable {
                   FROM ids JOIN dates USING (rid)
                  WHERE id_col <> date_col
                  GROUP BY id_col, date_col
-                """.replace("{values}", values).replace("{checked}", checked).replace("{ids}", join(identityColumns))
+                """.replace("{values}", values)
+                .replace("{checked}", checked)
+                .replace("{ids}", join(identityColumns))
                 .replace("{dates}", join(dateColumns));
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
-                result.add(new Consistency(rs.getInt("id_col"), rs.getInt("date_col"), rs.getLong("compared"),
-                        rs.getLong("consistent")));
+                result.add(new Consistency(
+                        rs.getInt("id_col"), rs.getInt("date_col"), rs.getLong("compared"), rs.getLong("consistent")));
             }
         }
         return result;
@@ -465,7 +546,9 @@ final class SampleProfile implements AutoCloseable {
     /** Names of the 2025 communes, folded; names of fewer than three letters would match too much. */
     private static List<String> communeKeys() {
         return AdminUnits.builtIn().communes(AdminUnits.ListVersion.V2025).stream()
-                .map(c -> ColumnNames.fold(c.name())).filter(k -> k.matches(".*[a-z]{2}.*") && k.length() >= 3)
-                .distinct().toList();
+                .map(c -> ColumnNames.fold(c.name()))
+                .filter(k -> k.matches(".*[a-z]{2}.*") && k.length() >= 3)
+                .distinct()
+                .toList();
     }
 }

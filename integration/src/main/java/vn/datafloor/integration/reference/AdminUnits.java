@@ -56,8 +56,15 @@ public final class AdminUnits {
      *
      * @param districtCode the district it belonged to (pre-2025 list only; null in the 2025 list)
      */
-    public record Commune(ListVersion version, String code, String name, String type, String provinceCode,
-            String districtCode, String districtName, String districtType) {}
+    public record Commune(
+            ListVersion version,
+            String code,
+            String name,
+            String type,
+            String provinceCode,
+            String districtCode,
+            String districtName,
+            String districtType) {}
 
     public record District(String code, String name, String type, String provinceCode) {}
 
@@ -92,15 +99,21 @@ public final class AdminUnits {
             communes.put(version, new LinkedHashMap<>());
         }
         for (String[] row : rows("vn-admin-units-2025.csv")) {
-            provinces.get(ListVersion.V2025).putIfAbsent(row[0], new Province(ListVersion.V2025, row[0], row[1], row[2]));
-            communes.get(ListVersion.V2025).put(row[3],
-                    new Commune(ListVersion.V2025, row[3], row[4], row[5], row[0], null, null, null));
+            provinces
+                    .get(ListVersion.V2025)
+                    .putIfAbsent(row[0], new Province(ListVersion.V2025, row[0], row[1], row[2]));
+            communes.get(ListVersion.V2025)
+                    .put(row[3], new Commune(ListVersion.V2025, row[3], row[4], row[5], row[0], null, null, null));
         }
         for (String[] row : rows("vn-admin-units-pre2025.csv")) {
-            provinces.get(ListVersion.PRE_2025).putIfAbsent(row[0], new Province(ListVersion.PRE_2025, row[0], row[1], row[2]));
+            provinces
+                    .get(ListVersion.PRE_2025)
+                    .putIfAbsent(row[0], new Province(ListVersion.PRE_2025, row[0], row[1], row[2]));
             districts.putIfAbsent(row[3], new District(row[3], row[4], row[5], row[0]));
-            communes.get(ListVersion.PRE_2025).put(row[6],
-                    new Commune(ListVersion.PRE_2025, row[6], row[7], row[8], row[0], row[3], row[4], row[5]));
+            communes.get(ListVersion.PRE_2025)
+                    .put(
+                            row[6],
+                            new Commune(ListVersion.PRE_2025, row[6], row[7], row[8], row[0], row[3], row[4], row[5]));
         }
         for (String[] row : rows("vn-province-merger-2025.csv")) {
             mergedInto.put(row[0], row[2]);

@@ -37,8 +37,8 @@ public final class GivenNames {
             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             Set<String> names = new LinkedHashSet<>();
             for (String line; (line = reader.readLine()) != null; ) {
-                String name = Normalizer.normalize(line.strip().replace('\u00D0', '\u0110').replace('\u00F0', '\u0111'),
-                        Normalizer.Form.NFC);
+                String name = Normalizer.normalize(
+                        line.strip().replace('\u00D0', '\u0110').replace('\u00F0', '\u0111'), Normalizer.Form.NFC);
                 if (!name.isEmpty()) {
                     names.add(name.substring(0, 1).toUpperCase(Locale.ROOT) + name.substring(1));
                 }

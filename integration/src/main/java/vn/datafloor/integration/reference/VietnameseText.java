@@ -24,8 +24,10 @@ public final class VietnameseText {
         if (text == null || text.isEmpty()) {
             return "";
         }
-        String dless = text.replace('Đ', 'D').replace('đ', 'd').replace('\u00D0', 'D').replace('\u00F0', 'd');
-        String plain = MARKS.matcher(Normalizer.normalize(dless, Normalizer.Form.NFD)).replaceAll("");
+        String dless =
+                text.replace('Đ', 'D').replace('đ', 'd').replace('\u00D0', 'D').replace('\u00F0', 'd');
+        String plain =
+                MARKS.matcher(Normalizer.normalize(dless, Normalizer.Form.NFD)).replaceAll("");
         return SPACES.matcher(plain.toLowerCase(Locale.ROOT)).replaceAll(" ").strip();
     }
 }

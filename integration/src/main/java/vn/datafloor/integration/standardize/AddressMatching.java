@@ -51,7 +51,9 @@ public final class AddressMatching {
         requireIdentifier(inputRelation);
         requireIdentifier(idColumn);
         requireIdentifier(addressColumn);
-        return TEMPLATE.replace("{input}", inputRelation).replace("{id}", idColumn).replace("{address}", addressColumn);
+        return TEMPLATE.replace("{input}", inputRelation)
+                .replace("{id}", idColumn)
+                .replace("{address}", addressColumn);
     }
 
     private static void requireIdentifier(String name) {

@@ -89,8 +89,8 @@ public final class ReferenceTables {
                 for (AdminUnits.Province old : units.provinces(ListVersion.PRE_2025)) {
                     merger.beginRow();
                     merger.append(old.code());
-                    merger.append(units.currentProvinceCode(old.code()).orElseThrow(
-                            () -> new IllegalStateException("No 2025 province for " + old.code())));
+                    merger.append(units.currentProvinceCode(old.code())
+                            .orElseThrow(() -> new IllegalStateException("No 2025 province for " + old.code())));
                     merger.endRow();
                 }
                 for (Map.Entry<String, List<String>> e : COMMON_ALIASES.entrySet()) {

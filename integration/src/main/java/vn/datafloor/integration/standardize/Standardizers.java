@@ -26,40 +26,72 @@ import vn.datafloor.integration.reference.AdminUnits;
 public final class Standardizers {
 
     /** In dependency order: later files call macros of earlier ones. */
-    private static final List<String> FILES =
-            List.of("text.sql", "names.sql", "identity.sql", "dates.sql", "phones.sql", "codes.sql", "email.sql",
-                    "address.sql");
+    private static final List<String> FILES = List.of(
+            "text.sql",
+            "names.sql",
+            "identity.sql",
+            "dates.sql",
+            "phones.sql",
+            "codes.sql",
+            "email.sql",
+            "address.sql");
 
     private static final Pattern STATEMENT_END = Pattern.compile(";\\s*(?:\\n|$)");
 
     private static final String STATUS = "STRUCT(value VARCHAR, status VARCHAR)";
 
     private static final List<StandardizerInfo> CATALOG = List.of(
-            new StandardizerInfo("std_fold", List.of("s"), "VARCHAR",
+            new StandardizerInfo(
+                    "std_fold",
+                    List.of("s"),
+                    "VARCHAR",
                     "Matching key for any text: lower case, no marks, đ as d, single spaces."),
-            new StandardizerInfo("std_person_name", List.of("s"), "VARCHAR",
+            new StandardizerInfo(
+                    "std_person_name",
+                    List.of("s"),
+                    "VARCHAR",
                     "Vietnamese full name: NFC, Ð as Đ, traditional tone placement (Hòa, Thủy), Title Case,"
                             + " single spaces."),
-            new StandardizerInfo("std_name_key", List.of("s"), "VARCHAR",
-                    "Folded name for matching: lower case, no marks, đ as d."),
-            new StandardizerInfo("std_name_parts", List.of("s"),
+            new StandardizerInfo(
+                    "std_name_key", List.of("s"), "VARCHAR", "Folded name for matching: lower case, no marks, đ as d."),
+            new StandardizerInfo(
+                    "std_name_parts",
+                    List.of("s"),
                     "STRUCT(surname VARCHAR, middle VARCHAR, given VARCHAR)",
                     "Standardized name split into surname (first word), middle (words between), given (last word)."),
-            new StandardizerInfo("std_sex", List.of("s"), "VARCHAR",
+            new StandardizerInfo(
+                    "std_sex",
+                    List.of("s"),
+                    "VARCHAR",
                     "'M' or 'F' from Nam/Nữ/male/female/M/F; numeric codes give NULL."),
-            new StandardizerInfo("std_cccd", List.of("s", "dob := NULL", "sex := NULL"), STATUS,
+            new StandardizerInfo(
+                    "std_cccd",
+                    List.of("s", "dob := NULL", "sex := NULL"),
+                    STATUS,
                     "12-digit personal identification number checked against province codes, date of birth and"
                             + " sex; 9-digit CMND flagged old_cmnd."),
-            new StandardizerInfo("std_date", List.of("s", "ord := 'DMY'"), "STRUCT(value DATE, status VARCHAR)",
+            new StandardizerInfo(
+                    "std_date",
+                    List.of("s", "ord := 'DMY'"),
+                    "STRUCT(value DATE, status VARCHAR)",
                     "Date from many formats; impossible dates invalid; day/month ambiguity flagged."),
-            new StandardizerInfo("std_phone", List.of("s"), "STRUCT(value VARCHAR, status VARCHAR, kind VARCHAR)",
+            new StandardizerInfo(
+                    "std_phone",
+                    List.of("s"),
+                    "STRUCT(value VARCHAR, status VARCHAR, kind VARCHAR)",
                     "Vietnamese phone number in E.164 (+84…), old 11-digit mobile prefixes renumbered;"
                             + " kind mobile or landline."),
-            new StandardizerInfo("std_tax_code", List.of("s"), STATUS,
+            new StandardizerInfo(
+                    "std_tax_code",
+                    List.of("s"),
+                    STATUS,
                     "Tax code (MST) of 10 digits or 10-3 for branches, check digit verified."),
-            new StandardizerInfo("std_gtin", List.of("s"), STATUS,
-                    "GTIN-8/12/13/14 check digit verified; value in 14-digit form."),
-            new StandardizerInfo("std_email", List.of("s"), STATUS,
+            new StandardizerInfo(
+                    "std_gtin", List.of("s"), STATUS, "GTIN-8/12/13/14 check digit verified; value in 14-digit form."),
+            new StandardizerInfo(
+                    "std_email",
+                    List.of("s"),
+                    STATUS,
                     "E-mail address trimmed, domain lower-cased, basic syntax checked."));
 
     private Standardizers() {}

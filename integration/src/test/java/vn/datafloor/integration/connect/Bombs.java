@@ -65,15 +65,18 @@ final class Bombs {
                     """) + "</Relationships>");
             if (sharedStrings != null) {
                 zip.putNextEntry(new ZipEntry("xl/sharedStrings.xml"));
-                zip.write(("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">")
-                        .getBytes(StandardCharsets.UTF_8));
+                zip.write(
+                        ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">")
+                                .getBytes(StandardCharsets.UTF_8));
                 sharedStrings.write(zip);
                 zip.write("</sst>".getBytes(StandardCharsets.UTF_8));
                 zip.closeEntry();
             }
             zip.putNextEntry(new ZipEntry("xl/worksheets/sheet1.xml"));
-            zip.write(("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
-                    + "<sheetData>").getBytes(StandardCharsets.UTF_8));
+            zip.write(
+                    ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+                                    + "<sheetData>")
+                            .getBytes(StandardCharsets.UTF_8));
             rows.write(zip);
             zip.write("</sheetData></worksheet>".getBytes(StandardCharsets.UTF_8));
             zip.closeEntry();
@@ -97,7 +100,9 @@ final class Bombs {
         return out -> {
             out.write(ascii("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>ma</t></is></c>"
                     + "<c r=\"B1\" t=\"inlineStr\"><is><t>ten</t></is></c></row>"));
-            out.write(ascii("<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>1</t></is></c><c r=\"B2\" t=\"inlineStr\"><is><t>"));
+            out.write(
+                    ascii(
+                            "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>1</t></is></c><c r=\"B2\" t=\"inlineStr\"><is><t>"));
             writeRepeated(out, SECRET, bytes);
             out.write(ascii("</t></is></c></row>"));
         };
@@ -109,8 +114,12 @@ final class Bombs {
             for (int r = 1; r <= rows + 1; r++) {
                 StringBuilder row = new StringBuilder("<row r=\"" + r + "\">");
                 for (int c = 0; c < columns; c++) {
-                    row.append("<c r=\"").append(column(c)).append(r).append("\" t=\"inlineStr\"><is><t>")
-                            .append(r == 1 ? "c" + c : "v" + r + "x" + c).append("</t></is></c>");
+                    row.append("<c r=\"")
+                            .append(column(c))
+                            .append(r)
+                            .append("\" t=\"inlineStr\"><is><t>")
+                            .append(r == 1 ? "c" + c : "v" + r + "x" + c)
+                            .append("</t></is></c>");
                 }
                 out.write(ascii(row.append("</row>").toString()));
             }

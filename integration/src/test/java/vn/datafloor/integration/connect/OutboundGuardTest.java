@@ -57,8 +57,17 @@ class OutboundGuardTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"http://127.0.0.1:%d/x", "http://localhost:%d/x", "http://[::1]:%d/x", "http://0.0.0.0:%d/x",
-        "http://2130706433:%d/x", "http://127.1:%d/x", "http://[::ffff:127.0.0.1]:%d/x", "http://169.254.169.254:%d/latest"})
+    @ValueSource(
+            strings = {
+                "http://127.0.0.1:%d/x",
+                "http://localhost:%d/x",
+                "http://[::1]:%d/x",
+                "http://0.0.0.0:%d/x",
+                "http://2130706433:%d/x",
+                "http://127.1:%d/x",
+                "http://[::ffff:127.0.0.1]:%d/x",
+                "http://169.254.169.254:%d/latest"
+            })
     void refusesInternalAddressesBeforeConnecting(String template) throws Exception {
         try (GuardedHttp http = new GuardedHttp(NetworkPolicy.PUBLIC_ONLY, Duration.ofSeconds(2), 1 << 20)) {
             assertThatThrownBy(() -> http.get(URI.create(template.formatted(port)), Map.of()))
@@ -95,12 +104,16 @@ class OutboundGuardTest {
             GuardedHttp.Response response = http.get(URI.create("http://127.0.0.1:" + port + "/x"), Map.of());
             assertThat(response.status()).isEqualTo(200);
             assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("internal");
-            assertThat(http.get(URI.create("http://127.0.0.1:" + port + "/redirect"), Map.of()).status()).isEqualTo(302);
+            assertThat(http.get(URI.create("http://127.0.0.1:" + port + "/redirect"), Map.of())
+                            .status())
+                    .isEqualTo(302);
             assertThatThrownBy(() -> http.get(URI.create("http://127.0.0.1:" + port + "/huge"), Map.of()))
-                    .isInstanceOf(SourceException.class).hasMessageContaining("larger than");
+                    .isInstanceOf(SourceException.class)
+                    .hasMessageContaining("larger than");
         }
         assertThat(hits).hasValue(3);
-        try (GuardedHttp http = new GuardedHttp(new NetworkPolicy(List.of("10.0.0.0/8")), Duration.ofSeconds(2), 1 << 20)) {
+        try (GuardedHttp http =
+                new GuardedHttp(new NetworkPolicy(List.of("10.0.0.0/8")), Duration.ofSeconds(2), 1 << 20)) {
             assertThatThrownBy(() -> http.get(URI.create("http://127.0.0.1:" + port + "/x"), Map.of()))
                     .isInstanceOf(SecurityRefusal.class);
         }
@@ -108,12 +121,28 @@ class OutboundGuardTest {
 
     @Test
     void classifiesAddresses() throws Exception {
-        for (String refused : List.of("10.1.2.3", "172.16.0.1", "192.168.1.1", "100.64.0.1", "169.254.169.254", "224.0.0.1",
-                "0.0.0.0", "255.255.255.255", "fd00::1", "fe80::1", "::1", "::ffff:10.0.0.1", "64:ff9b::7f00:1")) {
-            assertThat(NetworkPolicy.refused(InetAddress.getByName(refused))).as(refused).isTrue();
+        for (String refused : List.of(
+                "10.1.2.3",
+                "172.16.0.1",
+                "192.168.1.1",
+                "100.64.0.1",
+                "169.254.169.254",
+                "224.0.0.1",
+                "0.0.0.0",
+                "255.255.255.255",
+                "fd00::1",
+                "fe80::1",
+                "::1",
+                "::ffff:10.0.0.1",
+                "64:ff9b::7f00:1")) {
+            assertThat(NetworkPolicy.refused(InetAddress.getByName(refused)))
+                    .as(refused)
+                    .isTrue();
         }
         for (String open : List.of("8.8.8.8", "203.113.131.1", "2001:4860:4860::8888")) {
-            assertThat(NetworkPolicy.refused(InetAddress.getByName(open))).as(open).isFalse();
+            assertThat(NetworkPolicy.refused(InetAddress.getByName(open)))
+                    .as(open)
+                    .isFalse();
         }
         assertThat(NetworkPolicy.invalidAllowance("10.0.0.0/8")).isNull();
         assertThat(NetworkPolicy.invalidAllowance("db.agency.gov.vn")).isNull();

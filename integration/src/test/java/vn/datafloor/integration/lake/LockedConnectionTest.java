@@ -25,6 +25,7 @@ class LockedConnectionTest {
 
     @TempDir
     Path dir;
+
     Path secret;
     Path outside;
     Path allowed;
@@ -35,7 +36,8 @@ class LockedConnectionTest {
         outside = dir.resolve("outside");
         allowed = Files.createDirectories(dir.resolve("allowed"));
         Files.writeString(allowed.resolve("mine.csv"), "a\n1\n");
-        try (Connection c = DuckDbConnections.open(null, "128MB", 1); var s = c.createStatement()) {
+        try (Connection c = DuckDbConnections.open(null, "128MB", 1);
+                var s = c.createStatement()) {
             s.execute("COPY (SELECT 7 AS v) TO '" + dir.resolve("other.parquet") + "' (FORMAT parquet)");
         }
     }
@@ -49,48 +51,55 @@ class LockedConnectionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "SELECT * FROM read_text('%SECRET%')",
-        "SELECT * FROM read_blob('%SECRET%')",
-        "SELECT * FROM read_csv('%SECRET%')",
-        "SELECT * FROM read_csv_auto('%SECRET%')",
-        "SELECT * FROM read_json('%SECRET%')",
-        "SELECT * FROM read_json_auto('%SECRET%')",
-        "SELECT * FROM read_parquet('%DIR%/other.parquet')",
-        "SELECT * FROM '%DIR%/other.parquet'",
-        "SELECT * FROM parquet_metadata('%DIR%/other.parquet')",
-        "SELECT * FROM sniff_csv('%SECRET%')",
-        "SELECT * FROM glob('%DIR%/*')",
-        "SELECT * FROM read_text('%ALLOWED%/../secret.txt')",
-        "SELECT * FROM query('SELECT * FROM read_text(''%SECRET%'')')",
-        "COPY (SELECT 42) TO '%OUTSIDE%.csv'",
-        "COPY t TO '%OUTSIDE%.parquet' (FORMAT parquet)",
-        "EXPORT DATABASE '%OUTSIDE%'",
-        "ATTACH '%OUTSIDE%.db' AS x",
-        "INSTALL httpfs",
-        "LOAD httpfs",
-        "SELECT * FROM read_text('http://127.0.0.1:9/x')",
-        "SET enable_external_access = true",
-        "RESET enable_external_access",
-        "SET allowed_directories = ['/']",
-        "SET memory_limit = '100GB'",
-        "SET lock_configuration = false",
-        "PRAGMA profiling_output = '%OUTSIDE%.txt'",
-        "SELECT getenv('HOME')"
-    })
+    @ValueSource(
+            strings = {
+                "SELECT * FROM read_text('%SECRET%')",
+                "SELECT * FROM read_blob('%SECRET%')",
+                "SELECT * FROM read_csv('%SECRET%')",
+                "SELECT * FROM read_csv_auto('%SECRET%')",
+                "SELECT * FROM read_json('%SECRET%')",
+                "SELECT * FROM read_json_auto('%SECRET%')",
+                "SELECT * FROM read_parquet('%DIR%/other.parquet')",
+                "SELECT * FROM '%DIR%/other.parquet'",
+                "SELECT * FROM parquet_metadata('%DIR%/other.parquet')",
+                "SELECT * FROM sniff_csv('%SECRET%')",
+                "SELECT * FROM glob('%DIR%/*')",
+                "SELECT * FROM read_text('%ALLOWED%/../secret.txt')",
+                "SELECT * FROM query('SELECT * FROM read_text(''%SECRET%'')')",
+                "COPY (SELECT 42) TO '%OUTSIDE%.csv'",
+                "COPY t TO '%OUTSIDE%.parquet' (FORMAT parquet)",
+                "EXPORT DATABASE '%OUTSIDE%'",
+                "ATTACH '%OUTSIDE%.db' AS x",
+                "INSTALL httpfs",
+                "LOAD httpfs",
+                "SELECT * FROM read_text('http://127.0.0.1:9/x')",
+                "SET enable_external_access = true",
+                "RESET enable_external_access",
+                "SET allowed_directories = ['/']",
+                "SET memory_limit = '100GB'",
+                "SET lock_configuration = false",
+                "PRAGMA profiling_output = '%OUTSIDE%.txt'",
+                "SELECT getenv('HOME')"
+            })
     void refusesEveryWayOut(String template) throws Exception {
-        String sql = template.replace("%SECRET%", secret.toString()).replace("%DIR%", dir.toString())
-                .replace("%OUTSIDE%", outside.toString()).replace("%ALLOWED%", allowed.toString());
+        String sql = template.replace("%SECRET%", secret.toString())
+                .replace("%DIR%", dir.toString())
+                .replace("%OUTSIDE%", outside.toString())
+                .replace("%ALLOWED%", allowed.toString());
         try (LockedConnection locked = locked()) {
             assertThatThrownBy(() -> locked.query(sql, rs -> {
-                StringBuilder all = new StringBuilder();
-                while (rs.next()) {
-                    all.append(rs.getString(1));
-                }
-                return all.toString();
-            })).as(sql).isInstanceOf(SQLException.class);
+                        StringBuilder all = new StringBuilder();
+                        while (rs.next()) {
+                            all.append(rs.getString(1));
+                        }
+                        return all.toString();
+                    }))
+                    .as(sql)
+                    .isInstanceOf(SQLException.class);
         }
-        assertThat(Files.list(dir).map(p -> p.getFileName().toString())).as(sql).noneMatch(n -> n.startsWith("outside"));
+        assertThat(Files.list(dir).map(p -> p.getFileName().toString()))
+                .as(sql)
+                .noneMatch(n -> n.startsWith("outside"));
     }
 
     @Test
@@ -116,7 +125,8 @@ class LockedConnectionTest {
         Connection c = DuckDbConnections.open(null, "128MB", 1);
         try (LockedConnection locked = DuckDbConnections.lock(c, Lockdown.sealed(Duration.ofMillis(200)))) {
             assertThatThrownBy(() -> locked.execute("SELECT count(*) FROM range(1000000000000) a, range(1000000) b"))
-                    .isInstanceOf(SQLTimeoutException.class).hasMessageContaining("was stopped");
+                    .isInstanceOf(SQLTimeoutException.class)
+                    .hasMessageContaining("was stopped");
             // the connection is still usable afterwards
             int one = locked.query("SELECT 1", rs -> {
                 rs.next();

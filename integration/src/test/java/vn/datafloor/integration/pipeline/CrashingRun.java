@@ -22,7 +22,8 @@ public final class CrashingRun {
         if (records != null) {
             records.status(runId, "RUNNING");
         }
-        PipelineRunner runner = new PipelineRunner(Lake.open(lake), lake.resolveSibling("work"), "256MB", 1, SqlLibrary.NONE);
+        PipelineRunner runner =
+                new PipelineRunner(Lake.open(lake), lake.resolveSibling("work"), "256MB", 1, SqlLibrary.NONE);
         RunControl control = new RunControl(new RunControl.Listener() {
             @Override
             public void progress(String stage, int percent) {
@@ -32,12 +33,18 @@ public final class CrashingRun {
             @Override
             public void log(String level, String message) {}
         });
-        RunResult result = runner.run(PipelineSpecs.parse(PipelineCrashTest.SPEC).spec(), new PipelineRunner.RunRequest(runId,
-                input, null, name -> "", PipelineRunner.SourceResolver.NONE, Map.of(), Instant.now()), control);
+        RunResult result = runner.run(
+                PipelineSpecs.parse(PipelineCrashTest.SPEC).spec(),
+                new PipelineRunner.RunRequest(
+                        runId, input, null, name -> "", PipelineRunner.SourceResolver.NONE, Map.of(), Instant.now()),
+                control);
         if (records != null) {
             records.append(FileRecords.publishedEntry(runId, result.version()));
             stage("ledgered");
-            records.status(runId, "SUCCEEDED " + result.version().dataset() + " " + result.version().version());
+            records.status(
+                    runId,
+                    "SUCCEEDED " + result.version().dataset() + " "
+                            + result.version().version());
         }
         System.out.println("PUBLISHED");
         System.out.flush();

@@ -51,7 +51,10 @@ class FileRecords implements RunRecovery.Records {
 
     List<String> runIds() {
         try (Stream<Path> files = Files.list(runs)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> !n.startsWith("."))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -59,7 +62,8 @@ class FileRecords implements RunRecovery.Records {
 
     void append(String entry) {
         try {
-            Files.writeString(ledger, entry + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    ledger, entry + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -98,7 +102,10 @@ class FileRecords implements RunRecovery.Records {
 
     @Override
     public void markSucceeded(String runId, RunRecovery.Published published) {
-        status(runId, "SUCCEEDED " + published.version().dataset() + " " + published.version().version());
+        status(
+                runId,
+                "SUCCEEDED " + published.version().dataset() + " "
+                        + published.version().version());
     }
 
     @Override

@@ -51,8 +51,16 @@ class PipelineCrashTest {
         Path work = dir.resolve("work");
         FileRecords records = new FileRecords(dir.resolve("records"));
         // Every stage of a run, then after the rename into place: before the ledger entry, before the status.
-        List<String> stages = List.of("reading", "mapping", "standardizing", "checking quality", "measuring", "writing", "publishing",
-                "done", "ledgered");
+        List<String> stages = List.of(
+                "reading",
+                "mapping",
+                "standardizing",
+                "checking quality",
+                "measuring",
+                "writing",
+                "publishing",
+                "done",
+                "ledgered");
         int killed = 0;
         for (int round = 0; round < stages.size(); round++) {
             String killAt = stages.get(round);
@@ -60,11 +68,21 @@ class PipelineCrashTest {
             Path roundInput = Files.createDirectories(dir.resolve("input-" + round));
             writePeople(roundInput.resolve("people.csv"), round);
             String runId = "crash-" + round;
-            Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
-                    System.getProperty("java.class.path"), CrashingRun.class.getName(), roundInput.toString(), lakeDir.toString(),
-                    runId, dir.resolve("records").toString())
-                    .redirectErrorStream(true).start();
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            Process child = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-Xmx256m",
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            CrashingRun.class.getName(),
+                            roundInput.toString(),
+                            lakeDir.toString(),
+                            runId,
+                            dir.resolve("records").toString())
+                    .redirectErrorStream(true)
+                    .start();
+            try (BufferedReader lines =
+                    new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = lines.readLine()) != null; ) {
                     if (line.equals("STAGE " + killAt)) {
                         child.destroyForcibly();
@@ -129,18 +147,22 @@ class PipelineCrashTest {
         List<String> ledger = records.ledger();
         for (String runId : records.runIds()) {
             List<DatasetVersion> versions = lake.versions("crash.people").stream()
-                    .filter(v -> runId.equals(v.manifest().runId())).toList();
+                    .filter(v -> runId.equals(v.manifest().runId()))
+                    .toList();
             String status = records.status(runId);
             if (versions.isEmpty()) {
                 assertThat(status).as(runId + ", " + when).isEqualTo("FAILED " + RunRecovery.NOTHING_PUBLISHED);
                 assertThat(ledger).as(runId + ", " + when).containsOnlyOnce(FileRecords.failedEntry(runId));
-                assertThat(ledger).as(runId + ", " + when).noneMatch(e -> e.startsWith("DATASET_PUBLISHED " + runId + " "));
+                assertThat(ledger)
+                        .as(runId + ", " + when)
+                        .noneMatch(e -> e.startsWith("DATASET_PUBLISHED " + runId + " "));
             } else {
                 assertThat(versions).as(runId + ", " + when).hasSize(1);
                 DatasetVersion version = versions.get(0);
                 assertThat(status).as(runId + ", " + when).isEqualTo("SUCCEEDED crash.people " + version.version());
                 assertThat(ledger.stream().filter(e -> e.startsWith("DATASET_PUBLISHED " + runId + " ")))
-                        .as(runId + ", " + when).containsExactly(FileRecords.publishedEntry(runId, version));
+                        .as(runId + ", " + when)
+                        .containsExactly(FileRecords.publishedEntry(runId, version));
                 assertThat(ledger).as(runId + ", " + when).doesNotContain(FileRecords.failedEntry(runId));
             }
         }
@@ -153,31 +175,43 @@ class PipelineCrashTest {
             }
         }
         try (var all = Files.walk(lakeDir)) {
-            assertThat(all.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".staging-") || n.endsWith(".tmp"));
+            assertThat(all.map(p -> p.getFileName().toString()))
+                    .noneMatch(n -> n.startsWith(".staging-") || n.endsWith(".tmp"));
         }
         Path quarantine = lakeDir.resolve("_quarantine").resolve("crash.people");
         if (Files.isDirectory(quarantine)) {
             try (var files = Files.list(quarantine)) {
                 // Only runs that published keep their quarantine.
-                List<String> versionsRuns = Lake.open(lakeDir).versions("crash.people").stream().map(v -> v.manifest().runId() + ".parquet")
+                List<String> versionsRuns = Lake.open(lakeDir).versions("crash.people").stream()
+                        .map(v -> v.manifest().runId() + ".parquet")
                         .toList();
-                assertThat(files.map(p -> p.getFileName().toString())).allMatch(n -> versionsRuns.contains(n) || n.startsWith("after-"));
+                assertThat(files.map(p -> p.getFileName().toString()))
+                        .allMatch(n -> versionsRuns.contains(n) || n.startsWith("after-"));
             }
         }
     }
 
     private static PipelineRunner.RunRequest request(Path input) {
-        return new PipelineRunner.RunRequest("after-" + System.nanoTime(), input, null, name -> "",
-                PipelineRunner.SourceResolver.NONE, Map.of(), Instant.now());
+        return new PipelineRunner.RunRequest(
+                "after-" + System.nanoTime(),
+                input,
+                null,
+                name -> "",
+                PipelineRunner.SourceResolver.NONE,
+                Map.of(),
+                Instant.now());
     }
 
     private static void assertEveryVisibleVersionIsComplete(Lake lake) throws Exception {
         List<DatasetVersion> versions = new ArrayList<>(lake.versions("crash.people"));
         for (DatasetVersion version : versions) {
-            try (Connection duck = DuckDbConnections.open(null, "256MB", 1); Statement statement = duck.createStatement();
+            try (Connection duck = DuckDbConnections.open(null, "256MB", 1);
+                    Statement statement = duck.createStatement();
                     ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + version.readExpression())) {
                 rs.next();
-                assertThat(rs.getLong(1)).as("rows of version " + version.version()).isEqualTo(version.manifest().rowCount());
+                assertThat(rs.getLong(1))
+                        .as("rows of version " + version.version())
+                        .isEqualTo(version.manifest().rowCount());
             }
         }
     }

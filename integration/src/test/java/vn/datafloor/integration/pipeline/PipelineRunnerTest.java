@@ -54,9 +54,18 @@ class PipelineRunnerTest {
 
     private RunResult run(PipelineSpec spec, String watermark, RunControl control) {
         // The test's HTTP API listens on loopback, which only an operator's allowance opens.
-        return runner.run(spec, new PipelineRunner.RunRequest(UUID.randomUUID().toString(), input, watermark, name -> "secret",
-                PipelineRunner.SourceResolver.NONE, Map.of(), Instant.now(),
-                new vn.datafloor.integration.connect.NetworkPolicy(java.util.List.of("127.0.0.0/8"))), control);
+        return runner.run(
+                spec,
+                new PipelineRunner.RunRequest(
+                        UUID.randomUUID().toString(),
+                        input,
+                        watermark,
+                        name -> "secret",
+                        PipelineRunner.SourceResolver.NONE,
+                        Map.of(),
+                        Instant.now(),
+                        new vn.datafloor.integration.connect.NetworkPolicy(java.util.List.of("127.0.0.0/8"))),
+                control);
     }
 
     private static String people(String source) {
@@ -86,8 +95,10 @@ class PipelineRunnerTest {
     }
 
     private long count(Path parquet) throws Exception {
-        try (Connection duck = DuckDbConnections.open(null, "256MB", 1); Statement s = duck.createStatement();
-                ResultSet rs = s.executeQuery("SELECT count(*) FROM read_parquet(" + DuckDbConnections.literal(parquet.toString()) + ")")) {
+        try (Connection duck = DuckDbConnections.open(null, "256MB", 1);
+                Statement s = duck.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT count(*) FROM read_parquet(" + DuckDbConnections.literal(parquet.toString()) + ")")) {
             rs.next();
             return rs.getLong(1);
         }
@@ -110,7 +121,9 @@ class PipelineRunnerTest {
         assertThat(result.version().version()).isEqualTo(1);
         assertThat(count(result.version().files().get(0))).isEqualTo(3);
         QualityReport report = result.report();
-        assertThat(report.rules()).filteredOn(r -> r.name().equals("birth_format")).singleElement()
+        assertThat(report.rules())
+                .filteredOn(r -> r.name().equals("birth_format"))
+                .singleElement()
                 .satisfies(r -> assertThat(r.failed()).isEqualTo(1));
         assertThat(report.rules().get(0).examples()).isNotEmpty();
         assertThat(report.malformed()).isGreaterThanOrEqualTo(1);
@@ -121,7 +134,8 @@ class PipelineRunnerTest {
 
     @Test
     void aReRunOverTheSameInputIsIdempotentAndAChangedInputGetsADiff() throws Exception {
-        Files.writeString(input.resolve("people.csv"), "record_id,ho_ten,ngay_sinh\n1,An,01/01/1990\n2,Bình,02/02/1990\n");
+        Files.writeString(
+                input.resolve("people.csv"), "record_id,ho_ten,ngay_sinh\n1,An,01/01/1990\n2,Bình,02/02/1990\n");
         PipelineSpec spec = spec(people("{type: csv, path: people.csv}"));
         RunResult first = run(spec);
         RunResult again = run(spec);
@@ -129,7 +143,9 @@ class PipelineRunnerTest {
         assertThat(again.version().version()).isEqualTo(first.version().version());
         assertThat(lake.versions("test.people")).hasSize(1);
 
-        Files.writeString(input.resolve("people.csv"), "record_id,ho_ten,ngay_sinh\n1,An,01/01/1990\n2,Bình Minh,02/02/1990\n3,Chi,03/03/1990\n");
+        Files.writeString(
+                input.resolve("people.csv"),
+                "record_id,ho_ten,ngay_sinh\n1,An,01/01/1990\n2,Bình Minh,02/02/1990\n3,Chi,03/03/1990\n");
         RunResult second = run(spec);
         assertThat(second.version().version()).isEqualTo(2);
         assertThat(second.version().manifest().diff().added()).isEqualTo(1);
@@ -139,8 +155,10 @@ class PipelineRunnerTest {
 
     @Test
     void windows1258AndMixedEncodingsAndBomsAreReadCorrectly() throws Exception {
-        Files.write(input.resolve("legacy.csv"), TextEncodings.encodeWindows1258(
-                "record_id,ho_ten,ngay_sinh\n1,Nguyễn Thị Minh Khai,01/01/1990\n2,Đặng Văn Lâm,02/02/1991\n"));
+        Files.write(
+                input.resolve("legacy.csv"),
+                TextEncodings.encodeWindows1258(
+                        "record_id,ho_ten,ngay_sinh\n1,Nguyễn Thị Minh Khai,01/01/1990\n2,Đặng Văn Lâm,02/02/1991\n"));
         RunResult legacy = run(spec(people("{type: csv, path: legacy.csv}")));
         assertThat(legacy.encoding()).isEqualTo("windows-1258");
         assertThat(values(legacy, "full_name")).containsExactlyInAnyOrder("Nguyễn Thị Minh Khai", "Đặng Văn Lâm");
@@ -157,8 +175,10 @@ class PipelineRunnerTest {
 
     private List<String> values(RunResult result, String column) throws Exception {
         List<String> values = new ArrayList<>();
-        try (Connection duck = DuckDbConnections.open(null, "256MB", 1); Statement s = duck.createStatement();
-                ResultSet rs = s.executeQuery("SELECT " + column + " FROM " + result.version().readExpression())) {
+        try (Connection duck = DuckDbConnections.open(null, "256MB", 1);
+                Statement s = duck.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT " + column + " FROM " + result.version().readExpression())) {
             while (rs.next()) {
                 values.add(rs.getString(1));
             }
@@ -169,17 +189,22 @@ class PipelineRunnerTest {
     @Test
     void aSpecNamingAnUnknownColumnFailsClearlyAndPublishesNothing() throws Exception {
         Files.writeString(input.resolve("people.csv"), "record_id,ho_ten,ngay_sinh\n1,An,01/01/1990\n");
-        PipelineSpec spec = spec(people("{type: csv, path: people.csv}").replace("full_name: ho_ten", "full_name: ho_va_ten"));
-        assertThatThrownBy(() -> run(spec)).isInstanceOf(PipelineException.class)
-                .hasMessageContaining("mapping.full_name").hasMessageContaining("ho_ten");
+        PipelineSpec spec =
+                spec(people("{type: csv, path: people.csv}").replace("full_name: ho_ten", "full_name: ho_va_ten"));
+        assertThatThrownBy(() -> run(spec))
+                .isInstanceOf(PipelineException.class)
+                .hasMessageContaining("mapping.full_name")
+                .hasMessageContaining("ho_ten");
         assertThat(lake.versions("test.people")).isEmpty();
     }
 
     @Test
     void missingFilesAndPathsOutsideTheInputAreRefused() {
-        assertThatThrownBy(() -> run(spec(people("{type: csv, path: nowhere.csv}")))).isInstanceOf(SourceException.class)
+        assertThatThrownBy(() -> run(spec(people("{type: csv, path: nowhere.csv}"))))
+                .isInstanceOf(SourceException.class)
                 .hasMessageContaining("No file");
-        assertThatThrownBy(() -> run(spec(people("{type: csv, path: ../../etc/passwd}")))).isInstanceOf(SourceException.class)
+        assertThatThrownBy(() -> run(spec(people("{type: csv, path: ../../etc/passwd}"))))
+                .isInstanceOf(SourceException.class)
                 .hasMessageContaining("leaves the input directory");
     }
 
@@ -201,7 +226,11 @@ class PipelineRunnerTest {
         try (OutputStream out = Files.newOutputStream(input.resolve("people.xlsx"));
                 org.dhatim.fastexcel.Workbook workbook = new org.dhatim.fastexcel.Workbook(out, "test", "1.0")) {
             org.dhatim.fastexcel.Worksheet sheet = workbook.newWorksheet("Danh sách");
-            String[][] rows = {{"record_id", "ho_ten", "ngay_sinh"}, {"1", "Vũ Thị Hoa", "05/06/1977"}, {"2", "Hồ Văn Nam", "07/08/1988"}};
+            String[][] rows = {
+                {"record_id", "ho_ten", "ngay_sinh"},
+                {"1", "Vũ Thị Hoa", "05/06/1977"},
+                {"2", "Hồ Văn Nam", "07/08/1988"}
+            };
             for (int r = 0; r < rows.length; r++) {
                 for (int c = 0; c < 3; c++) {
                     sheet.value(r, c, rows[r][c]);
@@ -212,22 +241,26 @@ class PipelineRunnerTest {
         assertThat(result.rowsPublished()).isEqualTo(2);
         assertThat(values(result, "full_name")).contains("Vũ Thị Hoa");
         Files.writeString(input.resolve("fake.xlsx"), "this is not a workbook");
-        assertThatThrownBy(() -> run(spec(people("{type: xlsx, path: fake.xlsx}")))).isInstanceOf(SourceException.class)
+        assertThatThrownBy(() -> run(spec(people("{type: xlsx, path: fake.xlsx}"))))
+                .isInstanceOf(SourceException.class)
                 .hasMessageContaining("xlsx");
     }
 
     @Test
     void aDatabaseTableIsReadIncrementallyByItsWatermark() throws Exception {
         Path db = input.resolve("registry.duckdb");
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db);
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE nguoi (record_id INTEGER, ho_ten VARCHAR, ngay_sinh VARCHAR, cap_nhat INTEGER)");
             s.execute("INSERT INTO nguoi VALUES (1, 'An', '01/01/1990', 10), (2, 'Bình', '02/02/1990', 20)");
         }
-        PipelineSpec spec = spec(people("{type: jdbc, url: 'jdbc:duckdb:" + db + "', table: nguoi, watermark: cap_nhat}"));
+        PipelineSpec spec =
+                spec(people("{type: jdbc, url: 'jdbc:duckdb:" + db + "', table: nguoi, watermark: cap_nhat}"));
         RunResult first = run(spec, null, RunControl.quiet());
         assertThat(first.rowsPublished()).isEqualTo(2);
         assertThat(first.watermark()).endsWith(":20");
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db);
+                Statement s = c.createStatement()) {
             s.execute("INSERT INTO nguoi VALUES (3, 'Chi', '03/03/1990', 30)");
         }
         RunResult next = run(spec, first.watermark(), RunControl.quiet());
@@ -241,9 +274,11 @@ class PipelineRunnerTest {
         server.createContext("/people", exchange -> {
             String query = exchange.getRequestURI().getQuery();
             int page = Integer.parseInt(query.replaceAll(".*page=(\\d+).*", "$1"));
-            String body = page == 1 ? "{\"items\":[{\"record_id\":\"1\",\"ho_ten\":\"An\",\"ngay_sinh\":\"01/01/1990\"}]}"
-                    : page == 2 ? "{\"items\":[{\"record_id\":\"2\",\"ho_ten\":\"Bình\",\"ngay_sinh\":\"02/02/1990\"}]}"
-                    : "{\"items\":[]}";
+            String body = page == 1
+                    ? "{\"items\":[{\"record_id\":\"1\",\"ho_ten\":\"An\",\"ngay_sinh\":\"01/01/1990\"}]}"
+                    : page == 2
+                            ? "{\"items\":[{\"record_id\":\"2\",\"ho_ten\":\"Bình\",\"ngay_sinh\":\"02/02/1990\"}]}"
+                            : "{\"items\":[]}";
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, bytes.length);
             exchange.getResponseBody().write(bytes);
@@ -257,11 +292,15 @@ class PipelineRunnerTest {
         server.start();
         try {
             String base = "http://127.0.0.1:" + server.getAddress().getPort();
-            RunResult result = run(spec(people("{type: http, url: '" + base + "/people', page_parameter: page, items_field: items}")));
+            RunResult result = run(
+                    spec(people("{type: http, url: '" + base + "/people', page_parameter: page, items_field: items}")));
             assertThat(result.rowsPublished()).isEqualTo(2);
-            PipelineSpec broken = spec(people("{type: http, url: '" + base + "/broken', page_parameter: page, items_field: items}")
-                    .replace("test.people", "test.broken"));
-            assertThatThrownBy(() -> run(broken)).isInstanceOf(SourceException.class).hasMessageContaining("nothing was published");
+            PipelineSpec broken =
+                    spec(people("{type: http, url: '" + base + "/broken', page_parameter: page, items_field: items}")
+                            .replace("test.people", "test.broken"));
+            assertThatThrownBy(() -> run(broken))
+                    .isInstanceOf(SourceException.class)
+                    .hasMessageContaining("nothing was published");
             assertThat(lake.versions("test.broken")).isEmpty();
         } finally {
             server.stop(0);
@@ -290,12 +329,13 @@ class PipelineRunnerTest {
         Path datasetDir = dir.resolve("lake/test.people");
         if (Files.exists(datasetDir)) {
             try (var children = Files.list(datasetDir)) {
-                assertThat(children.filter(p -> p.getFileName().toString().startsWith(".staging"))).isEmpty();
+                assertThat(children.filter(p -> p.getFileName().toString().startsWith(".staging")))
+                        .isEmpty();
             }
         }
     }
 
-    private Runnable cancelNow = () -> { };
+    private Runnable cancelNow = () -> {};
 
     @Test
     void freeTextAddressesAreMatchedToTheCurrentUnitsWithAConfidence() throws Exception {
@@ -305,24 +345,31 @@ class PipelineRunnerTest {
                 2,Bình,"so 5, phuong ba dinh, ha noi"
                 3,Chi,không rõ
                 """);
-        RunResult result = runner.run(spec("""
+        RunResult result = runner.run(
+                spec("""
                 pipeline: addresses
                 source: {type: csv, path: addresses.csv}
                 target: {dataset: test.addresses}
                 mapping: {record_id: record_id, full_name: ho_ten, address: dia_chi}
                 address: {column: address}
                 key: [record_id]
-                """), new PipelineRunner.RunRequest("addr", input, null, name -> "", PipelineRunner.SourceResolver.NONE, Map.of(),
-                Instant.now()), RunControl.quiet());
+                """),
+                new PipelineRunner.RunRequest(
+                        "addr", input, null, name -> "", PipelineRunner.SourceResolver.NONE, Map.of(), Instant.now()),
+                RunControl.quiet());
         assertThat(result.rowsPublished()).isEqualTo(3);
         assertThat(values(result, "province_code")).containsExactlyInAnyOrder("01", "01", null);
-        assertThat(values(result, "commune_code").stream().filter(java.util.Objects::nonNull)).hasSize(2);
-        assertThat(result.version().manifest().columns()).extracting(c -> c.name()).contains("house_street", "address_confidence");
+        assertThat(values(result, "commune_code").stream().filter(java.util.Objects::nonNull))
+                .hasSize(2);
+        assertThat(result.version().manifest().columns())
+                .extracting(c -> c.name())
+                .contains("house_street", "address_confidence");
     }
 
     @Test
     void scratchAndStagingArePrivateWhileTheRunHoldsClearData() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
         Files.writeString(input.resolve("people.csv"), "record_id,ho_ten,ngay_sinh\n1,An,01/01/1990\n2,,02/02/1990\n");
         Map<String, String> seen = new java.util.TreeMap<>();
         RunControl control = new RunControl(new RunControl.Listener() {
@@ -331,12 +378,15 @@ class PipelineRunnerTest {
                 if (!stage.equals("publishing")) {
                     return;
                 }
-                try (var all = Files.walk(dir.resolve("work")); var staged = Files.walk(lake.root().resolve("test.people"))) {
+                try (var all = Files.walk(dir.resolve("work"));
+                        var staged = Files.walk(lake.root().resolve("test.people"))) {
                     for (Path p : java.util.stream.Stream.concat(all, staged).toList()) {
                         String name = p.getFileName().toString();
                         if (name.startsWith("run-") || name.startsWith(".staging-") || name.equals("run.duckdb")) {
-                            seen.put(name.startsWith("run-") ? "work" : name.startsWith(".staging-") ? "staging" : name,
-                                    java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
+                            seen.put(
+                                    name.startsWith("run-") ? "work" : name.startsWith(".staging-") ? "staging" : name,
+                                    java.nio.file.attribute.PosixFilePermissions.toString(
+                                            Files.getPosixFilePermissions(p)));
                         }
                     }
                 } catch (java.io.IOException e) {
@@ -348,10 +398,13 @@ class PipelineRunnerTest {
             public void log(String level, String message) {}
         });
         run(spec(people("{type: csv, path: people.csv}")), null, control);
-        assertThat(seen).containsEntry("work", "rwx------").containsEntry("staging", "rwx------")
+        assertThat(seen)
+                .containsEntry("work", "rwx------")
+                .containsEntry("staging", "rwx------")
                 .containsEntry("run.duckdb", "rw-------");
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
-                lake.root().resolve("_quarantine").resolve("test.people")))).isEqualTo("rwx------");
+                        lake.root().resolve("_quarantine").resolve("test.people"))))
+                .isEqualTo("rwx------");
         // The scratch folder is gone once the run ends.
         try (var left = Files.list(dir.resolve("work"))) {
             assertThat(left).isEmpty();

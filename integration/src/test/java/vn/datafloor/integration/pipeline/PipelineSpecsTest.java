@@ -91,52 +91,68 @@ class PipelineSpecsTest {
 
     @Test
     void aCanonicalSchemaRequiresItsColumns() {
-        var problems = PipelineSpecs.parse(GOOD.replace("  person_id: record_id\n", "")).problems();
-        assertThat(problems).singleElement().satisfies(p -> assertThat(p.message()).contains("person_id"));
-        assertThat(PipelineSpecs.parse(GOOD.replace("schema: person", "schema: planet")).problems())
+        var problems = PipelineSpecs.parse(GOOD.replace("  person_id: record_id\n", ""))
+                .problems();
+        assertThat(problems)
+                .singleElement()
+                .satisfies(p -> assertThat(p.message()).contains("person_id"));
+        assertThat(PipelineSpecs.parse(GOOD.replace("schema: person", "schema: planet"))
+                        .problems())
                 .anySatisfy(p -> assertThat(p.message()).contains("Unknown schema"));
     }
 
     @Test
     void brokenYamlAndHostileYamlAreRefusedCleanly() {
-        assertThat(PipelineSpecs.parse("pipeline: [unclosed").problems()).first()
+        assertThat(PipelineSpecs.parse("pipeline: [unclosed").problems())
+                .first()
                 .satisfies(p -> assertThat(p.message()).startsWith("Not valid YAML"));
         assertThat(PipelineSpecs.parse("").problems()).isNotEmpty();
         String laughs = "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b]\n"
                 + "d: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n";
         assertThat(PipelineSpecs.parse(laughs).problems()).isNotEmpty();
-        assertThat(PipelineSpecs.parse("x".repeat(300_000)).problems()).first()
+        assertThat(PipelineSpecs.parse("x".repeat(300_000)).problems())
+                .first()
                 .satisfies(p -> assertThat(p.message()).contains("larger"));
     }
 
     @Test
     void twentyThousandNestedBracketsAreRefusedByTheDepthLimitNotTheStack() {
-        for (String hostile : new String[] {"pipeline: " + "[".repeat(20_000) + "]".repeat(20_000),
-                "pipeline: " + "{a: ".repeat(20_000) + "b" + "}".repeat(20_000),
-                "source: " + "[".repeat(20_000)}) {
-            assertThat(PipelineSpecs.parse(hostile).problems()).first()
-                    .satisfies(p -> assertThat(p.message()).startsWith("Not valid YAML").containsIgnoringCase("nesting depth"));
+        for (String hostile : new String[] {
+            "pipeline: " + "[".repeat(20_000) + "]".repeat(20_000),
+            "pipeline: " + "{a: ".repeat(20_000) + "b" + "}".repeat(20_000),
+            "source: " + "[".repeat(20_000)
+        }) {
+            assertThat(PipelineSpecs.parse(hostile).problems())
+                    .first()
+                    .satisfies(p ->
+                            assertThat(p.message()).startsWith("Not valid YAML").containsIgnoringCase("nesting depth"));
         }
         StringBuilder indented = new StringBuilder();
         for (int i = 0; i < 200; i++) {
             indented.append(" ".repeat(i)).append("k").append(i).append(":\n");
         }
-        assertThat(PipelineSpecs.parse(indented.toString()).problems()).first()
+        assertThat(PipelineSpecs.parse(indented.toString()).problems())
+                .first()
                 .satisfies(p -> assertThat(p.message()).containsIgnoringCase("nesting depth"));
     }
 
     @Test
     void aSpecIsLimitedInBytesNotOnlyCharacters() {
         // 100,000 characters, 300,000 bytes of UTF-8: over 256 KB.
-        assertThat(PipelineSpecs.parse("description: " + "ễ".repeat(100_000)).problems()).first()
+        assertThat(PipelineSpecs.parse("description: " + "ễ".repeat(100_000)).problems())
+                .first()
                 .satisfies(p -> assertThat(p.message()).contains("larger than 256 KB"));
     }
 
     @Test
     void aSourceColumnNamedWithSpacesMayBeMappedBare() {
-        assertThat(PipelineSpecs.parse(GOOD.replace("  person_id: record_id\n", "  person_id: Số hồ sơ\n")).problems()).isEmpty();
-        assertThat(PipelineSpecs.parse(GOOD.replace("  person_id: record_id\n", "  person_id: read_text('/etc/hostname')\n"))
-                .problems()).isNotEmpty();
+        assertThat(PipelineSpecs.parse(GOOD.replace("  person_id: record_id\n", "  person_id: Số hồ sơ\n"))
+                        .problems())
+                .isEmpty();
+        assertThat(PipelineSpecs.parse(
+                                GOOD.replace("  person_id: record_id\n", "  person_id: read_text('/etc/hostname')\n"))
+                        .problems())
+                .isNotEmpty();
     }
 
     @Test
@@ -154,17 +170,20 @@ class PipelineSpecsTest {
                   full_name: ho_ten
                 """;
         var problems = PipelineSpecs.parse(spec).problems();
-        assertThat(problems).anySatisfy(p -> {
-            assertThat(p.field()).isEqualTo("source.url");
-            assertThat(p.line()).isEqualTo(4);
-        }).anySatisfy(p -> {
-            assertThat(p.field()).isEqualTo("source.max_pages");
-            assertThat(p.line()).isEqualTo(5);
-        }).anySatisfy(p -> {
-            // a csv setting on an http source is a mistake worth saying, not a value silently ignored
-            assertThat(p.field()).isEqualTo("source.encoding");
-            assertThat(p.line()).isEqualTo(6);
-        });
+        assertThat(problems)
+                .anySatisfy(p -> {
+                    assertThat(p.field()).isEqualTo("source.url");
+                    assertThat(p.line()).isEqualTo(4);
+                })
+                .anySatisfy(p -> {
+                    assertThat(p.field()).isEqualTo("source.max_pages");
+                    assertThat(p.line()).isEqualTo(5);
+                })
+                .anySatisfy(p -> {
+                    // a csv setting on an http source is a mistake worth saying, not a value silently ignored
+                    assertThat(p.field()).isEqualTo("source.encoding");
+                    assertThat(p.line()).isEqualTo(6);
+                });
         PipelineSpec jdbc = PipelineSpecs.parse(GOOD.replace("""
                   type: csv
                   path: health/patients.csv
@@ -175,7 +194,8 @@ class PipelineSpecsTest {
                   table: benh_nhan
                   timeout_seconds: 120
                 """)).spec();
-        assertThat(jdbc.source().settings()).isEqualTo(new vn.datafloor.integration.connect.JdbcSettings(
-                "jdbc:postgresql://db.example/benhvien", null, null, "benh_nhan", null, null, 120));
+        assertThat(jdbc.source().settings())
+                .isEqualTo(new vn.datafloor.integration.connect.JdbcSettings(
+                        "jdbc:postgresql://db.example/benhvien", null, null, "benh_nhan", null, null, 120));
     }
 }

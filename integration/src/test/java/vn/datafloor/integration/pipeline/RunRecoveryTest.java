@@ -32,15 +32,34 @@ class RunRecoveryTest {
 
         // "renamed": the version is in place, the process died before the ledger entry and the status.
         records.status("renamed", "RUNNING");
-        new PipelineRunner(lake, work, "256MB", 1, SqlLibrary.NONE).run(PipelineSpecs.parse(SPEC).spec(),
-                new PipelineRunner.RunRequest("renamed", input, null, name -> "", PipelineRunner.SourceResolver.NONE, Map.of(),
-                        Instant.parse("2026-01-01T00:00:00Z")), RunControl.quiet());
+        new PipelineRunner(lake, work, "256MB", 1, SqlLibrary.NONE)
+                .run(
+                        PipelineSpecs.parse(SPEC).spec(),
+                        new PipelineRunner.RunRequest(
+                                "renamed",
+                                input,
+                                null,
+                                name -> "",
+                                PipelineRunner.SourceResolver.NONE,
+                                Map.of(),
+                                Instant.parse("2026-01-01T00:00:00Z")),
+                        RunControl.quiet());
         // "ledgered": as "renamed", but the ledger entry had been appended.
         records.status("ledgered", "RUNNING");
         Files.writeString(input.resolve("people.csv"), "record_id,ho_ten\n1,An\n3,Bình\n4,Chi\n");
-        DatasetVersion second = new PipelineRunner(lake, work, "256MB", 1, SqlLibrary.NONE).run(PipelineSpecs.parse(SPEC).spec(),
-                new PipelineRunner.RunRequest("ledgered", input, null, name -> "", PipelineRunner.SourceResolver.NONE, Map.of(),
-                        Instant.parse("2026-01-02T00:00:00Z")), RunControl.quiet()).version();
+        DatasetVersion second = new PipelineRunner(lake, work, "256MB", 1, SqlLibrary.NONE)
+                .run(
+                        PipelineSpecs.parse(SPEC).spec(),
+                        new PipelineRunner.RunRequest(
+                                "ledgered",
+                                input,
+                                null,
+                                name -> "",
+                                PipelineRunner.SourceResolver.NONE,
+                                Map.of(),
+                                Instant.parse("2026-01-02T00:00:00Z")),
+                        RunControl.quiet())
+                .version();
         records.append(FileRecords.publishedEntry("ledgered", second));
         // "staged": died while writing; its staging folder, scratch and half a quarantine file are left.
         records.status("staged", "RUNNING");
@@ -66,8 +85,12 @@ class RunRecoveryTest {
         assertThat(records.status("renamed")).isEqualTo("SUCCEEDED recovery.people 1");
         assertThat(records.status("ledgered")).isEqualTo("SUCCEEDED recovery.people 2");
         assertThat(records.status("staged")).isEqualTo("FAILED " + RunRecovery.NOTHING_PUBLISHED);
-        assertThat(records.ledger()).containsExactlyInAnyOrder("DATASET_PUBLISHED renamed recovery.people 1",
-                "DATASET_PUBLISHED ledgered recovery.people 2", "PIPELINE_RUN_FAILED staged", "PIPELINE_RUN_FAILED queued");
+        assertThat(records.ledger())
+                .containsExactlyInAnyOrder(
+                        "DATASET_PUBLISHED renamed recovery.people 1",
+                        "DATASET_PUBLISHED ledgered recovery.people 2",
+                        "PIPELINE_RUN_FAILED staged",
+                        "PIPELINE_RUN_FAILED queued");
         assertThat(staging).doesNotExist();
         assertThat(scratch).doesNotExist();
         assertThat(liveScratch).exists();

@@ -12,8 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import vn.datafloor.integration.lake.DuckDbConnections;
-import vn.datafloor.integration.lake.LockedConnection;
 import vn.datafloor.integration.lake.Lockdown;
+import vn.datafloor.integration.lake.LockedConnection;
 
 /**
  * Fuzzes the expression validator against the locked connection. A finding is an expression the
@@ -35,7 +35,8 @@ class SqlExpressionsFuzzTest {
         canary = Files.writeString(directory.resolve("canary.txt"), "CANARY-7f3a9c");
         Connection c = DuckDbConnections.open(null, "256MB", 1);
         try (Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE t AS SELECT 'Nguyễn Văn An' AS ho_ten, '1990-01-02' AS ngay_sinh, '001090000001' AS so_cccd");
+            s.execute(
+                    "CREATE TABLE t AS SELECT 'Nguyễn Văn An' AS ho_ten, '1990-01-02' AS ngay_sinh, '001090000001' AS so_cccd");
         }
         locked = DuckDbConnections.lock(c, Lockdown.sealed(Duration.ofSeconds(2)));
     }
@@ -70,7 +71,8 @@ class SqlExpressionsFuzzTest {
             // Judged by DuckDB's error class, not by text anywhere in the message (a fuzzed 'Cextension(ATH'
             // echoed in a Binder Error is no finding).
             if (LockedConnection.refusedByLockdown(e)) {
-                throw new AssertionError("accepted expression reached for the outside: " + probe + " → " + e.getMessage(), e);
+                throw new AssertionError(
+                        "accepted expression reached for the outside: " + probe + " → " + e.getMessage(), e);
             }
             // ordinary errors (types, conversions, timeouts) are not findings
         }

@@ -31,25 +31,49 @@ import vn.datafloor.integration.lake.LakeManifest;
 class PersonalDataDetectorTest {
 
     /** Column names of the person table, in order; the synthetic values below fill them. */
-    private static final List<String> PERSON_COLUMNS = List.of("ma_ho_so", "ho_ten", "ngay_sinh", "gioi_tinh", "so_cccd",
-            "so_dien_thoai", "email", "dia_chi", "chan_doan", "ton_giao", "so_tai_khoan", "vi_do", "kinh_do",
-            "so_lan_kham", "personal_id_status");
+    private static final List<String> PERSON_COLUMNS = List.of(
+            "ma_ho_so",
+            "ho_ten",
+            "ngay_sinh",
+            "gioi_tinh",
+            "so_cccd",
+            "so_dien_thoai",
+            "email",
+            "dia_chi",
+            "chan_doan",
+            "ton_giao",
+            "so_tai_khoan",
+            "vi_do",
+            "kinh_do",
+            "so_lan_kham",
+            "personal_id_status");
 
     private static final String PERSON_TYPES = "VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR,"
             + " VARCHAR, VARCHAR, VARCHAR, DOUBLE, DOUBLE, INTEGER, VARCHAR";
 
-    private static final String[] SURNAMES = {"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
-        "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"};
+    private static final String[] SURNAMES = {
+        "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương",
+        "Lý"
+    };
     private static final String[] MIDDLE = {"Văn", "Thị", "Minh", "Thanh", "Ngọc", "Đức", "Hữu", "Thu", "Quốc", "Bảo"};
-    private static final String[] GIVEN = {"An", "Bình", "Cường", "Dũng", "Hà", "Hạnh", "Hùng", "Lan", "Linh", "Mai",
-        "Phương", "Quân", "Tâm", "Thảo", "Trang", "Tuấn", "Yến", "Khoa"};
-    private static final String[][] PLACES = {{"Phường Ba Đình", "Hà Nội"}, {"Phường Bến Thành", "TP. Hồ Chí Minh"},
-        {"Phường Hải Châu", "Đà Nẵng"}, {"Xã Tiên Du", "Bắc Ninh"}, {"Phường Vinh Phú", "Nghệ An"},
-        {"Phường Hạc Thành", "Thanh Hóa"}};
-    private static final String[] STREETS = {"Lê Lợi", "Trần Hưng Đạo", "Nguyễn Trãi", "Hai Bà Trưng", "Lý Thường Kiệt"};
+    private static final String[] GIVEN = {
+        "An", "Bình", "Cường", "Dũng", "Hà", "Hạnh", "Hùng", "Lan", "Linh", "Mai", "Phương", "Quân", "Tâm", "Thảo",
+        "Trang", "Tuấn", "Yến", "Khoa"
+    };
+    private static final String[][] PLACES = {
+        {"Phường Ba Đình", "Hà Nội"},
+        {"Phường Bến Thành", "TP. Hồ Chí Minh"},
+        {"Phường Hải Châu", "Đà Nẵng"},
+        {"Xã Tiên Du", "Bắc Ninh"},
+        {"Phường Vinh Phú", "Nghệ An"},
+        {"Phường Hạc Thành", "Thanh Hóa"}
+    };
+    private static final String[] STREETS = {"Lê Lợi", "Trần Hưng Đạo", "Nguyễn Trãi", "Hai Bà Trưng", "Lý Thường Kiệt"
+    };
     private static final String[] PROVINCE_OF_BIRTH = {"001", "079", "048", "027", "040", "038", "036", "031"};
-    private static final String[] MOBILE_PREFIXES = {"090", "091", "098", "097", "086", "032", "035", "070", "077", "083",
-        "088", "096"};
+    private static final String[] MOBILE_PREFIXES = {
+        "090", "091", "098", "097", "086", "032", "035", "070", "077", "083", "088", "096"
+    };
     private static final String[] DIAGNOSES = {"J18.9", "I10", "E11.9", "K29.7", "M54.5", "J06.9"};
     private static final String[] RELIGIONS = {"Không", "Phật giáo", "Công giáo", "Cao Đài", "Tin Lành"};
 
@@ -84,18 +108,33 @@ class PersonalDataDetectorTest {
             LocalDate born = LocalDate.of(1940, 1, 1).plusDays(random.nextInt(365 * 70));
             String dob = String.format("%02d/%02d/%d", born.getDayOfMonth(), born.getMonthValue(), born.getYear());
             int centurySex = (born.getYear() >= 2000 ? 2 : 0) + (female ? 1 : 0);
-            String cccd = PROVINCE_OF_BIRTH[random.nextInt(PROVINCE_OF_BIRTH.length)] + centurySex
-                    + String.format("%02d", born.getYear() % 100) + String.format("%06d", random.nextInt(1_000_000));
+            String cccd = PROVINCE_OF_BIRTH[random.nextInt(PROVINCE_OF_BIRTH.length)]
+                    + centurySex
+                    + String.format("%02d", born.getYear() % 100)
+                    + String.format("%06d", random.nextInt(1_000_000));
             String phone = MOBILE_PREFIXES[random.nextInt(MOBILE_PREFIXES.length)]
                     + String.format("%07d", random.nextInt(10_000_000));
             String email = ascii(given) + "." + ascii(surname) + (1000 + i) + "@gmail.com";
             String[] place = PLACES[random.nextInt(PLACES.length)];
-            String address = (1 + random.nextInt(200)) + " " + STREETS[random.nextInt(STREETS.length)] + ", " + place[0] + ", "
-                    + place[1];
-            rows.add(new Object[] {String.format("HS%06d", i), name, dob, female ? "Nữ" : "Nam", cccd, phone, email, address,
-                DIAGNOSES[random.nextInt(DIAGNOSES.length)], RELIGIONS[random.nextInt(RELIGIONS.length)],
-                "0071000" + String.format("%06d", random.nextInt(1_000_000)), 10.70 + random.nextInt(1000) / 10000.0,
-                106.60 + random.nextInt(1000) / 10000.0, 1 + random.nextInt(20), "valid"});
+            String address = (1 + random.nextInt(200)) + " " + STREETS[random.nextInt(STREETS.length)] + ", " + place[0]
+                    + ", " + place[1];
+            rows.add(new Object[] {
+                String.format("HS%06d", i),
+                name,
+                dob,
+                female ? "Nữ" : "Nam",
+                cccd,
+                phone,
+                email,
+                address,
+                DIAGNOSES[random.nextInt(DIAGNOSES.length)],
+                RELIGIONS[random.nextInt(RELIGIONS.length)],
+                "0071000" + String.format("%06d", random.nextInt(1_000_000)),
+                10.70 + random.nextInt(1000) / 10000.0,
+                106.60 + random.nextInt(1000) / 10000.0,
+                1 + random.nextInt(20),
+                "valid"
+            });
         }
         return rows;
     }
@@ -108,7 +147,10 @@ class PersonalDataDetectorTest {
         String[] t = types.split(",\\s*");
         StringBuilder ddl = new StringBuilder("CREATE OR REPLACE TABLE " + name + " (");
         for (int i = 0; i < columns.size(); i++) {
-            ddl.append(i == 0 ? "" : ", ").append(DuckDbConnections.identifier(columns.get(i))).append(' ').append(t[i]);
+            ddl.append(i == 0 ? "" : ", ")
+                    .append(DuckDbConnections.identifier(columns.get(i)))
+                    .append(' ')
+                    .append(t[i]);
         }
         try (Statement s = db.createStatement()) {
             s.execute(ddl.append(")").toString());
@@ -126,8 +168,8 @@ class PersonalDataDetectorTest {
     }
 
     private static Map<String, ColumnFinding> byColumn(List<ColumnFinding> findings) {
-        return findings.stream().collect(Collectors.toMap(ColumnFinding::column, Function.identity(), (a, b) -> a,
-                LinkedHashMap::new));
+        return findings.stream()
+                .collect(Collectors.toMap(ColumnFinding::column, Function.identity(), (a, b) -> a, LinkedHashMap::new));
     }
 
     private static void assertNoSampledValueIn(List<ColumnFinding> findings, List<Object[]> rows) {
@@ -137,7 +179,9 @@ class PersonalDataDetectorTest {
                     String text = String.valueOf(value);
                     // short values ("Nam", "I10", a visit count) are ordinary words and digits of any sentence
                     if (text.length() >= 4) {
-                        assertThat(f.evidence()).as("evidence of %s", f.column()).doesNotContain(text);
+                        assertThat(f.evidence())
+                                .as("evidence of %s", f.column())
+                                .doesNotContain(text);
                     }
                 }
             }
@@ -223,7 +267,8 @@ class PersonalDataDetectorTest {
             assertThat(f.get(column).evidence()).as(column).startsWith("100% of 300 values");
         }
         // any date looks like a birth date; the identity numbers' birth years are what make it one
-        assertThat(f.get("c3").evidence()).contains("birth year agrees with identity numbers in c5 in 100% of 300 rows");
+        assertThat(f.get("c3").evidence())
+                .contains("birth year agrees with identity numbers in c5 in 100% of 300 rows");
         assertThat(f.get("c3").confidence()).isGreaterThan(0.9);
         assertThat(f.get("c5").evidence()).contains("consistent with c3 in 100%");
         // without a name, diagnosis codes, religions, account numbers and coordinates are not recognised
@@ -236,9 +281,20 @@ class PersonalDataDetectorTest {
 
     @Test
     void aNameColumnHoldingProductNamesIsANameByItsNameOnly() throws SQLException {
-        String[] products = {"Nước mắm Phú Quốc 500ml", "Gạo ST25 túi 5kg", "Cà phê Trung Nguyên", "Bánh pía Sóc Trăng",
-            "Trà xanh Thái Nguyên", "Sữa tươi Vinamilk 1L", "Nem chua Thanh Hóa", "Mì Hảo Hảo tôm chua cay",
-            "Kẹo dừa Bến Tre", "Nước khoáng Lavie", "Bánh đậu xanh Hải Dương", "Mật ong rừng U Minh"};
+        String[] products = {
+            "Nước mắm Phú Quốc 500ml",
+            "Gạo ST25 túi 5kg",
+            "Cà phê Trung Nguyên",
+            "Bánh pía Sóc Trăng",
+            "Trà xanh Thái Nguyên",
+            "Sữa tươi Vinamilk 1L",
+            "Nem chua Thanh Hóa",
+            "Mì Hảo Hảo tôm chua cay",
+            "Kẹo dừa Bến Tre",
+            "Nước khoáng Lavie",
+            "Bánh đậu xanh Hải Dương",
+            "Mật ong rừng U Minh"
+        };
         List<Object[]> rows = new ArrayList<>();
         List<Object[]> people = people(60, 4);
         for (int i = 0; i < 60; i++) {
@@ -286,17 +342,31 @@ class PersonalDataDetectorTest {
         List<Object[]> rows = new ArrayList<>();
         List<Object[]> owners = people(80, 6);
         for (int i = 0; i < 80; i++) {
-            rows.add(new Object[] {gtin13("893" + String.format("%09d", random.nextInt(1_000_000_000))),
-                "Nước mắm cá cơm " + (100 + i) + "ml", taxCode(String.format("0%08d", random.nextInt(100_000_000))),
-                "Công ty TNHH Thương mại " + STREETS[i % STREETS.length], 10_000L + random.nextInt(500_000),
-                LocalDate.of(2024, 1, 1).plusDays(i), owners.get(i)[1], owners.get(i)[4]});
+            rows.add(new Object[] {
+                gtin13("893" + String.format("%09d", random.nextInt(1_000_000_000))),
+                "Nước mắm cá cơm " + (100 + i) + "ml",
+                taxCode(String.format("0%08d", random.nextInt(100_000_000))),
+                "Công ty TNHH Thương mại " + STREETS[i % STREETS.length],
+                10_000L + random.nextInt(500_000),
+                LocalDate.of(2024, 1, 1).plusDays(i),
+                owners.get(i)[1],
+                owners.get(i)[4]
+            });
         }
-        List<String> columns = List.of("gtin", "ten_san_pham", "ma_so_thue", "ten_doanh_nghiep", "gia_ban", "ngay_san_xuat",
-                "ten_chu_so_huu", "cccd_chu_so_huu");
+        List<String> columns = List.of(
+                "gtin",
+                "ten_san_pham",
+                "ma_so_thue",
+                "ten_doanh_nghiep",
+                "gia_ban",
+                "ngay_san_xuat",
+                "ten_chu_so_huu",
+                "cccd_chu_so_huu");
         table("san_pham", columns, "VARCHAR, VARCHAR, VARCHAR, VARCHAR, BIGINT, DATE, VARCHAR, VARCHAR", rows);
 
         Map<String, ColumnFinding> f = byColumn(PersonalDataDetector.detect(db, "san_pham", columns, 1000));
-        for (String column : List.of("gtin", "ten_san_pham", "ma_so_thue", "ten_doanh_nghiep", "gia_ban", "ngay_san_xuat")) {
+        for (String column :
+                List.of("gtin", "ten_san_pham", "ma_so_thue", "ten_doanh_nghiep", "gia_ban", "ngay_san_xuat")) {
             assertThat(f.get(column).category()).as(column).isNull();
         }
         assertThat(f.get("ma_so_thue").evidence()).startsWith("business tax code");
@@ -314,15 +384,19 @@ class PersonalDataDetectorTest {
         for (Object[] p : people(50, 9)) {
             rows.add(new Object[] {p[1], p[2], taxCode(String.format("80%07d", random.nextInt(10_000_000))), p[4]});
         }
-        table("nguoi_nop_thue", List.of("ho_ten", "ngay_sinh", "mst", "mst_moi"), "VARCHAR, VARCHAR, VARCHAR, VARCHAR", rows);
+        table(
+                "nguoi_nop_thue",
+                List.of("ho_ten", "ngay_sinh", "mst", "mst_moi"),
+                "VARCHAR, VARCHAR, VARCHAR, VARCHAR",
+                rows);
 
-        Map<String, ColumnFinding> people = byColumn(PersonalDataDetector.detect(db, "nguoi_nop_thue",
-                List.of("ho_ten", "ngay_sinh", "mst"), 1000));
+        Map<String, ColumnFinding> people = byColumn(
+                PersonalDataDetector.detect(db, "nguoi_nop_thue", List.of("ho_ten", "ngay_sinh", "mst"), 1000));
         assertThat(people.get("mst").category()).isEqualTo(PersonalCategory.PERSONAL_TAX_CODE);
         assertThat(people.get("mst").evidence()).contains("dataset about people (ho_ten, ngay_sinh)");
 
-        Map<String, ColumnFinding> alone = byColumn(PersonalDataDetector.detect(db, "nguoi_nop_thue",
-                List.of("mst", "mst_moi"), 1000));
+        Map<String, ColumnFinding> alone =
+                byColumn(PersonalDataDetector.detect(db, "nguoi_nop_thue", List.of("mst", "mst_moi"), 1000));
         assertThat(alone.get("mst").category()).isNull();
         assertThat(alone.get("mst").evidence()).isEqualTo("business tax code: no person columns in the dataset");
         // since 2025-07-01 an individual's tax code is their 12-digit personal identification number
@@ -336,14 +410,21 @@ class PersonalDataDetectorTest {
         List<Object[]> rows = new ArrayList<>();
         String[] provinces = {"Tỉnh Nghệ An", "Thành phố Hà Nội", "Tỉnh Bắc Ninh", "Thành phố Huế"};
         for (Object[] p : people(40, 13)) {
-            LocalDate born = LocalDate.parse(String.valueOf(p[2]), java.time.format.DateTimeFormatter.ofPattern("dd/MM/yyyy"));
+            LocalDate born =
+                    LocalDate.parse(String.valueOf(p[2]), java.time.format.DateTimeFormatter.ofPattern("dd/MM/yyyy"));
             rows.add(new Object[] {
-                String.format("%.4f, %.4f", 10.7 + random.nextInt(1000) / 10000.0, 106.6 + random.nextInt(1000) / 10000.0),
-                "DN4" + String.format("%02d", 1 + random.nextInt(96)) + String.format("%010d", random.nextInt(1_000_000_000)),
+                String.format(
+                        "%.4f, %.4f", 10.7 + random.nextInt(1000) / 10000.0, 106.6 + random.nextInt(1000) / 10000.0),
+                "DN4" + String.format("%02d", 1 + random.nextInt(96))
+                        + String.format("%010d", random.nextInt(1_000_000_000)),
                 String.valueOf(100_000_000 + random.nextInt(800_000_000)),
                 provinces[random.nextInt(provinces.length)],
                 Long.parseLong(String.valueOf(p[4])),
-                born, p[6], STREETS[random.nextInt(STREETS.length)], LocalDate.of(2020, 1, 1).plusDays(random.nextInt(1500))});
+                born,
+                p[6],
+                STREETS[random.nextInt(STREETS.length)],
+                LocalDate.of(2020, 1, 1).plusDays(random.nextInt(1500))
+            });
         }
         List<String> columns =
                 List.of("toado_raw", "ma_the", "ma_cu", "tinh", "so_cccd", "ngay_sinh", "dien_thoai", "street", "x9");
@@ -393,10 +474,18 @@ class PersonalDataDetectorTest {
         try (Statement s = db.createStatement()) {
             s.execute("CREATE TABLE run (personal_id_status VARCHAR, gtin_status VARCHAR, address_method VARCHAR,"
                     + " address_confidence DOUBLE, tinh_trang_hon_nhan VARCHAR)");
-            s.execute("INSERT INTO run SELECT 'valid', 'bad_check_digit', 'commune_2025', 0.95, 'Đã kết hôn' FROM range(20)");
+            s.execute(
+                    "INSERT INTO run SELECT 'valid', 'bad_check_digit', 'commune_2025', 0.95, 'Đã kết hôn' FROM range(20)");
         }
-        Map<String, ColumnFinding> f = byColumn(PersonalDataDetector.detect(db, "run",
-                List.of("personal_id_status", "gtin_status", "address_method", "address_confidence", "tinh_trang_hon_nhan"),
+        Map<String, ColumnFinding> f = byColumn(PersonalDataDetector.detect(
+                db,
+                "run",
+                List.of(
+                        "personal_id_status",
+                        "gtin_status",
+                        "address_method",
+                        "address_confidence",
+                        "tinh_trang_hon_nhan"),
                 100));
         for (String column : List.of("personal_id_status", "gtin_status", "address_method", "address_confidence")) {
             assertThat(f.get(column).category()).as(column).isNull();
@@ -412,17 +501,29 @@ class PersonalDataDetectorTest {
         Path staging = lake.stage("y-te.benh-nhan");
         List<LakeManifest.Column> columns = new ArrayList<>();
         try (Statement s = db.createStatement()) {
-            s.execute("COPY benh_nhan TO " + DuckDbConnections.literal(staging.resolve("part-0.parquet").toString())
-                    + " (FORMAT parquet)");
+            s.execute("COPY benh_nhan TO "
+                    + DuckDbConnections.literal(
+                            staging.resolve("part-0.parquet").toString()) + " (FORMAT parquet)");
             try (ResultSet rs = s.executeQuery("DESCRIBE benh_nhan")) {
                 while (rs.next()) {
                     columns.add(new LakeManifest.Column(rs.getString("column_name"), rs.getString("column_type")));
                 }
             }
         }
-        DatasetVersion version = lake.publish(staging, new LakeManifest("y-te.benh-nhan", 0,
-                Instant.parse("2026-01-05T00:00:00Z"), 3000, columns, List.of("part-0.parquet"), "in", "spec", "run-1",
-                Map.of(), null));
+        DatasetVersion version = lake.publish(
+                staging,
+                new LakeManifest(
+                        "y-te.benh-nhan",
+                        0,
+                        Instant.parse("2026-01-05T00:00:00Z"),
+                        3000,
+                        columns,
+                        List.of("part-0.parquet"),
+                        "in",
+                        "spec",
+                        "run-1",
+                        Map.of(),
+                        null));
 
         List<ColumnFinding> first = PersonalDataDetector.detect(version, 500);
         assertThat(first).extracting(ColumnFinding::column).containsExactlyElementsOf(PERSON_COLUMNS);
@@ -440,7 +541,8 @@ class PersonalDataDetectorTest {
         table("benh_nhan", PERSON_COLUMNS, PERSON_TYPES, people(20, 11));
         PersonalDataDetector.detect(db, "benh_nhan", PERSON_COLUMNS, 10);
         try (Statement s = db.createStatement();
-                ResultSet rs = s.executeQuery("SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'pd\\_%' ESCAPE '\\'")) {
+                ResultSet rs = s.executeQuery(
+                        "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'pd\\_%' ESCAPE '\\'")) {
             rs.next();
             assertThat(rs.getLong(1)).isZero();
         }

@@ -20,16 +20,21 @@ class AdminUnitsTest {
 
     @Test
     void aReusedWardCodeMeansDifferentPlacesInEachVersion() {
-        assertThat(units.commune(ListVersion.PRE_2025, "00004").orElseThrow().name()).isEqualTo("Trúc Bạch");
-        assertThat(units.commune(ListVersion.V2025, "00004").orElseThrow().name()).isEqualTo("Ba Đình");
-        assertThat(units.commune(ListVersion.PRE_2025, "00004").orElseThrow().districtName()).isEqualTo("Ba Đình");
+        assertThat(units.commune(ListVersion.PRE_2025, "00004").orElseThrow().name())
+                .isEqualTo("Trúc Bạch");
+        assertThat(units.commune(ListVersion.V2025, "00004").orElseThrow().name())
+                .isEqualTo("Ba Đình");
+        assertThat(units.commune(ListVersion.PRE_2025, "00004").orElseThrow().districtName())
+                .isEqualTo("Ba Đình");
     }
 
     @Test
     void everyOldProvinceMergedIntoACurrentOne() {
         for (var old : units.provinces(ListVersion.PRE_2025)) {
             String current = units.currentProvinceCode(old.code()).orElseThrow();
-            assertThat(units.province(ListVersion.V2025, current)).as(old.name()).isPresent();
+            assertThat(units.province(ListVersion.V2025, current))
+                    .as(old.name())
+                    .isPresent();
         }
         assertThat(units.formerProvinceCodes("08")).contains("02", "08");
     }

@@ -12,10 +12,15 @@ class CanonicalSchemaTest {
     @Test
     void everySchemaHasARequiredIdentifierAndUniqueColumnNames() {
         for (CanonicalSchema schema : CanonicalSchema.values()) {
-            assertThat(schema.columns().get(0).required()).as(schema.schemaName()).isTrue();
+            assertThat(schema.columns().get(0).required())
+                    .as(schema.schemaName())
+                    .isTrue();
             assertThat(schema.columns().get(0).name()).endsWith("_id");
             Set<String> names = new HashSet<>();
-            schema.columns().forEach(c -> assertThat(names.add(c.name())).as(schema + "." + c.name()).isTrue());
+            schema.columns()
+                    .forEach(c -> assertThat(names.add(c.name()))
+                            .as(schema + "." + c.name())
+                            .isTrue());
         }
     }
 
@@ -38,6 +43,7 @@ class CanonicalSchemaTest {
     void schemasAreFoundByName() {
         assertThat(CanonicalSchema.named("person")).contains(CanonicalSchema.PERSON);
         assertThat(CanonicalSchema.named("nobody")).isEmpty();
-        assertThat(CanonicalSchema.PERSON.column("birth_date").orElseThrow().type()).isEqualTo("DATE");
+        assertThat(CanonicalSchema.PERSON.column("birth_date").orElseThrow().type())
+                .isEqualTo("DATE");
     }
 }

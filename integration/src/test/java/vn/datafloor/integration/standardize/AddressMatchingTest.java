@@ -44,44 +44,57 @@ class AddressMatchingTest {
         try (Statement s = db.createStatement();
                 ResultSet rs = s.executeQuery(AddressMatching.sql("addresses", "id", "address"))) {
             assertThat(rs.next()).isTrue();
-            Match m = new Match(rs.getString("house_street"), rs.getString("commune_code_2025"),
-                    rs.getString("province_code_2025"), rs.getDouble("confidence"), rs.getString("method"));
+            Match m = new Match(
+                    rs.getString("house_street"),
+                    rs.getString("commune_code_2025"),
+                    rs.getString("province_code_2025"),
+                    rs.getDouble("confidence"),
+                    rs.getString("method"));
             assertThat(rs.next()).isFalse();
             return m;
         }
     }
 
     private static String code(String sql) throws SQLException {
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = db.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         }
     }
 
     @Test
     void referenceTablesHoldBothListsAndTheMerger() throws SQLException {
-        assertThat(code("SELECT count(*) FROM ref_province WHERE version = '2025'")).isEqualTo("34");
-        assertThat(code("SELECT count(*) FROM ref_province WHERE version = 'pre2025'")).isEqualTo("63");
-        assertThat(code("SELECT count(*) FROM ref_commune WHERE version = '2025'")).isEqualTo("3321");
-        assertThat(code("SELECT count(*) FROM ref_commune WHERE version = 'pre2025'")).isEqualTo("10035");
-        assertThat(code("SELECT new_code FROM ref_province_merger WHERE old_code = '74'")).isEqualTo("79");
+        assertThat(code("SELECT count(*) FROM ref_province WHERE version = '2025'"))
+                .isEqualTo("34");
+        assertThat(code("SELECT count(*) FROM ref_province WHERE version = 'pre2025'"))
+                .isEqualTo("63");
+        assertThat(code("SELECT count(*) FROM ref_commune WHERE version = '2025'"))
+                .isEqualTo("3321");
+        assertThat(code("SELECT count(*) FROM ref_commune WHERE version = 'pre2025'"))
+                .isEqualTo("10035");
+        assertThat(code("SELECT new_code FROM ref_province_merger WHERE old_code = '74'"))
+                .isEqualTo("79");
         assertThat(code("SELECT name_key FROM ref_province WHERE version = 'pre2025' AND code = '77'"))
                 .isEqualTo("ba ria vung tau");
-        assertThat(code("SELECT province_2025 FROM ref_province_alias WHERE alias_key = 'binh duong'")).isEqualTo("79");
+        assertThat(code("SELECT province_2025 FROM ref_province_alias WHERE alias_key = 'binh duong'"))
+                .isEqualTo("79");
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        // 2025 two-level addresses, with and without marks and prefixes
-        "12 Nguyễn Trãi, Phường Ba Đình, Thành phố Hà Nội    | 12 Nguyễn Trãi | Ba Đình  | 01 | commune_2025",
-        "12 Nguyen Trai, P. Ba Dinh, TP Ha Noi               | 12 Nguyen Trai | Ba Đình  | 01 | commune_2025",
-        "Số 5, phường Ngọc Hà, Hà Nội                        | Số 5           | Ngọc Hà  | 01 | commune_2025",
-        "Thôn 3, Xã Phúc Thịnh, Hà Nội                       | Thôn 3         | Phúc Thịnh | 01 | commune_2025",
-        "99 Lê Lợi, Phường Bến Thành, TP.HCM                 | 99 Lê Lợi      | Bến Thành | 79 | commune_2025",
-        // a misspelt commune still matches, with less confidence
-        "7 Hàng Bông, Phường Hoàn Kiêm, Hà Nội               | 7 Hàng Bông    | Hoàn Kiếm | 01 | commune_2025",
-    })
-    void addressesInThe2025List(String address, String houseStreet, String communeName, String province,
-            String method) throws SQLException {
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                // 2025 two-level addresses, with and without marks and prefixes
+                "12 Nguyễn Trãi, Phường Ba Đình, Thành phố Hà Nội    | 12 Nguyễn Trãi | Ba Đình  | 01 | commune_2025",
+                "12 Nguyen Trai, P. Ba Dinh, TP Ha Noi               | 12 Nguyen Trai | Ba Đình  | 01 | commune_2025",
+                "Số 5, phường Ngọc Hà, Hà Nội                        | Số 5           | Ngọc Hà  | 01 | commune_2025",
+                "Thôn 3, Xã Phúc Thịnh, Hà Nội                       | Thôn 3         | Phúc Thịnh | 01 | commune_2025",
+                "99 Lê Lợi, Phường Bến Thành, TP.HCM                 | 99 Lê Lợi      | Bến Thành | 79 | commune_2025",
+                // a misspelt commune still matches, with less confidence
+                "7 Hàng Bông, Phường Hoàn Kiêm, Hà Nội               | 7 Hàng Bông    | Hoàn Kiếm | 01 | commune_2025",
+            })
+    void addressesInThe2025List(String address, String houseStreet, String communeName, String province, String method)
+            throws SQLException {
         Match m = match(address);
         assertThat(m.method()).isEqualTo(method);
         assertThat(m.houseStreet()).isEqualTo(houseStreet);
@@ -129,7 +142,8 @@ class AddressMatchingTest {
     @Test
     void oldCommuneWithoutA2025NamesakeKeepsOnlyTheProvince() throws SQLException {
         // Phúc Xá (quận Ba Đình) was merged into a ward with another name
-        assertThat(code("SELECT count(*) FROM ref_commune WHERE version = '2025' AND name_key = 'phuc xa'")).isEqualTo("0");
+        assertThat(code("SELECT count(*) FROM ref_commune WHERE version = '2025' AND name_key = 'phuc xa'"))
+                .isEqualTo("0");
         Match m = match("Số 1, Phúc Xá, Ba Đình, Hà Nội");
         assertThat(m.province()).isEqualTo("01");
         assertThat(m.commune()).isNull();
@@ -169,7 +183,6 @@ class AddressMatchingTest {
     void refusesAnythingButIdentifiers() {
         assertThatThrownBy(() -> AddressMatching.sql("t; DROP TABLE x", "id", "a"))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> AddressMatching.sql("t", "id", "a)"))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> AddressMatching.sql("t", "id", "a)")).isInstanceOf(IllegalArgumentException.class);
     }
 }

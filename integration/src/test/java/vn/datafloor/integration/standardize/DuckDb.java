@@ -23,7 +23,8 @@ final class DuckDb {
 
     /** Evaluates {@code expression} with {@code ?} bound to {@code input}; the result as text. */
     static String eval(Connection c, String expression, String input) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT CAST(" + expression + " AS VARCHAR) FROM (SELECT CAST(? AS VARCHAR) AS s)")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT CAST(" + expression + " AS VARCHAR) FROM (SELECT CAST(? AS VARCHAR) AS s)")) {
             ps.setString(1, input);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

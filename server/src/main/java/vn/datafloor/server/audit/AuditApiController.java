@@ -35,13 +35,21 @@ class AuditApiController {
         this.ledger = ledger;
     }
 
-    record EventView(long ledgerIndex, String type, Instant occurredAt, Long actorUserId, Long orgId, String outcome,
-            String summary, ProofStatus proof) {}
+    record EventView(
+            long ledgerIndex,
+            String type,
+            Instant occurredAt,
+            Long actorUserId,
+            Long orgId,
+            String outcome,
+            String summary,
+            ProofStatus proof) {}
 
     @Operation(summary = "Search audit events, newest first, each with its inclusion proof status")
     @GetMapping("/api/audit/events")
     @Permit(Action.VIEW_AUDIT)
-    List<EventView> events(@RequestParam(required = false) String type,
+    List<EventView> events(
+            @RequestParam(required = false) String type,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
             @RequestParam(required = false) Long orgId,
@@ -49,12 +57,20 @@ class AuditApiController {
             @RequestParam(defaultValue = "50") int limit,
             @RequestParam(defaultValue = "0") int offset) {
         return queries.search(type, from, to, orgId, actorUserId, limit, offset).stream()
-                .map(r -> new EventView(r.ledgerIndex(), r.type(), r.occurredAt(), r.actorUserId(), r.orgId(),
-                        r.outcome(), r.summary(), queries.proofStatus(r.ledgerIndex())))
+                .map(r -> new EventView(
+                        r.ledgerIndex(),
+                        r.type(),
+                        r.occurredAt(),
+                        r.actorUserId(),
+                        r.orgId(),
+                        r.outcome(),
+                        r.summary(),
+                        queries.proofStatus(r.ledgerIndex())))
                 .toList();
     }
 
-    record EventDetail(long ledgerIndex, String entry, ProofStatus proof, List<AuditQueries.OpenedCommitment> commitments) {}
+    record EventDetail(
+            long ledgerIndex, String entry, ProofStatus proof, List<AuditQueries.OpenedCommitment> commitments) {}
 
     @Operation(summary = "One event: the exact ledger entry, its proof status and the opened commitments")
     @GetMapping("/api/audit/events/{index}")
@@ -63,13 +79,17 @@ class AuditApiController {
         if (index < 0 || index >= ledger.size()) {
             throw ProblemException.notFound("No ledger entry " + index);
         }
-        return new EventDetail(index, queries.entryText(index), queries.proofStatus(index), queries.openCommitments(index));
+        return new EventDetail(
+                index, queries.entryText(index), queries.proofStatus(index), queries.openCommitments(index));
     }
 
     record CheckpointView(String origin, long size, String rootHash, String note) {
         static CheckpointView of(SignedCheckpoint c) {
-            return new CheckpointView(c.checkpoint().origin(), c.checkpoint().size(),
-                    java.util.Base64.getEncoder().encodeToString(c.checkpoint().rootHash()), c.note());
+            return new CheckpointView(
+                    c.checkpoint().origin(),
+                    c.checkpoint().size(),
+                    java.util.Base64.getEncoder().encodeToString(c.checkpoint().rootHash()),
+                    c.note());
         }
     }
 
@@ -78,8 +98,13 @@ class AuditApiController {
     @Permit(Action.PUBLISH_CHECKPOINT)
     CheckpointView publish(Actor actor, HttpServletRequest request) {
         SignedCheckpoint checkpoint = ledger.publishCheckpoint();
-        audit.record(new AuditEvent(EventType.CHECKPOINT_PUBLISHED, actor.userId(), actor.username(), actor.orgId(),
-                AuditEvent.Outcome.SUCCESS, ClientAddress.of(request),
+        audit.record(new AuditEvent(
+                EventType.CHECKPOINT_PUBLISHED,
+                actor.userId(),
+                actor.username(),
+                actor.orgId(),
+                AuditEvent.Outcome.SUCCESS,
+                ClientAddress.of(request),
                 "checkpoint at size " + checkpoint.checkpoint().size(),
                 Map.of("size", Long.toString(checkpoint.checkpoint().size()))));
         return CheckpointView.of(checkpoint);
@@ -90,8 +115,13 @@ class AuditApiController {
     @Permit(Action.VIEW_AUDIT)
     VerificationReport verify(Actor actor, HttpServletRequest request) {
         VerificationReport report = ledger.verifyAll();
-        audit.record(new AuditEvent(EventType.LEDGER_VERIFIED, actor.userId(), actor.username(), actor.orgId(),
-                report.ok() ? AuditEvent.Outcome.SUCCESS : AuditEvent.Outcome.FAILURE, ClientAddress.of(request),
+        audit.record(new AuditEvent(
+                EventType.LEDGER_VERIFIED,
+                actor.userId(),
+                actor.username(),
+                actor.orgId(),
+                report.ok() ? AuditEvent.Outcome.SUCCESS : AuditEvent.Outcome.FAILURE,
+                ClientAddress.of(request),
                 report.ok() ? "ledger verified: " + report.entriesChecked() + " entries" : "ledger verification failed",
                 Map.of("entries", Long.toString(report.entriesChecked()), "ok", Boolean.toString(report.ok()))));
         return report;

@@ -20,7 +20,11 @@ public record AuditEvent(
         String summary,
         Map<String, String> details) {
 
-    public enum Outcome { SUCCESS, FAILURE, DENIED }
+    public enum Outcome {
+        SUCCESS,
+        FAILURE,
+        DENIED
+    }
 
     public AuditEvent {
         details = details == null ? Map.of() : Map.copyOf(details);

@@ -57,16 +57,22 @@ class AuditIndexRecovery implements ApplicationRunner {
         // Entries committed but not appended first: they are what a crash most likely interrupted.
         AuditOutbox.Recovered outboxed = outbox.recoverAll();
         if (outboxed.appended() + outboxed.alreadyDurable() > 0) {
-            log.warn("Settled {} ledger entries a restart interrupted: {} appended now, {} were already durable",
-                    outboxed.appended() + outboxed.alreadyDurable(), outboxed.appended(), outboxed.alreadyDurable());
+            log.warn(
+                    "Settled {} ledger entries a restart interrupted: {} appended now, {} were already durable",
+                    outboxed.appended() + outboxed.alreadyDurable(),
+                    outboxed.appended(),
+                    outboxed.alreadyDurable());
         }
         Report report = recover();
         if (report.reindexed() > 0) {
             log.warn("Re-indexed {} ledger entries that were durable but not indexed", report.reindexed());
         }
         for (Unopenable u : report.unopenable()) {
-            log.warn("Ledger entry {} commits to {} but the control database has no salt and value for it (lost before it "
-                    + "was durable, or erased): that commitment can no longer be opened", u.ledgerIndex(), u.fields());
+            log.warn(
+                    "Ledger entry {} commits to {} but the control database has no salt and value for it (lost before it "
+                            + "was durable, or erased): that commitment can no longer be opened",
+                    u.ledgerIndex(),
+                    u.fields());
         }
     }
 
@@ -104,7 +110,9 @@ class AuditIndexRecovery implements ApplicationRunner {
 
     private long countIndexed(long from, long to) {
         return jdbc.sql("select count(*) from audit_event where ledger_index >= ? and ledger_index < ?")
-                .params(from, to).query(Long.class).single();
+                .params(from, to)
+                .query(Long.class)
+                .single();
     }
 
     /** Writes the index row of entry {@code index}; returns the committed fields whose commitment row is missing. */
@@ -114,15 +122,24 @@ class AuditIndexRecovery implements ApplicationRunner {
         jdbc.sql("""
                 insert into audit_event(ledger_index, event_type, occurred_at, actor_user_id, org_id, outcome, summary)
                 values (?,?,?,?,?,?,?)""")
-                .params(index, entry.get("type"), Timestamp.from(Instant.parse((String) entry.get("at"))),
-                        asLong(entry.get("actor")), asLong(entry.get("org")), entry.get("outcome"),
+                .params(
+                        index,
+                        entry.get("type"),
+                        Timestamp.from(Instant.parse((String) entry.get("at"))),
+                        asLong(entry.get("actor")),
+                        asLong(entry.get("org")),
+                        entry.get("outcome"),
                         "recovered from ledger")
                 .update();
         List<String> lost = new ArrayList<>();
         for (String field : COMMITTED_FIELDS) {
-            if (entry.get(field) instanceof String value && value.startsWith("sha256:")
-                    && jdbc.sql("select count(*) from ledger_commitment where commitment = ?").param(value.substring(7))
-                            .query(Long.class).single() == 0) {
+            if (entry.get(field) instanceof String value
+                    && value.startsWith("sha256:")
+                    && jdbc.sql("select count(*) from ledger_commitment where commitment = ?")
+                                    .param(value.substring(7))
+                                    .query(Long.class)
+                                    .single()
+                            == 0) {
                 lost.add(field);
             }
         }

@@ -30,14 +30,29 @@ class AuditListeners {
             return;
         }
         Actor actor = denied.actor();
-        audit.record(new AuditEvent(EventType.ACCESS_DENIED, actor.userId(), actor.username(), actor.orgId(),
-                AuditEvent.Outcome.DENIED, denied.clientAddress(),
+        audit.record(new AuditEvent(
+                EventType.ACCESS_DENIED,
+                actor.userId(),
+                actor.username(),
+                actor.orgId(),
+                AuditEvent.Outcome.DENIED,
+                denied.clientAddress(),
                 denied.method() + " " + denied.path() + " → " + denied.decision(),
-                Map.of("action", String.valueOf(denied.action()), "method", denied.method(), "path", denied.path(),
-                        "decision", denied.decision().name(), "apiKey", String.valueOf(actor.apiKeyId()))));
+                Map.of(
+                        "action",
+                        String.valueOf(denied.action()),
+                        "method",
+                        denied.method(),
+                        "path",
+                        denied.path(),
+                        "decision",
+                        denied.decision().name(),
+                        "apiKey",
+                        String.valueOf(actor.apiKeyId()))));
     }
 
-    @Scheduled(initialDelayString = "${datafloor.ledger.checkpoint-interval}",
+    @Scheduled(
+            initialDelayString = "${datafloor.ledger.checkpoint-interval}",
             fixedDelayString = "${datafloor.ledger.checkpoint-interval}")
     void publishPeriodically() {
         ledger.publishCheckpoint();

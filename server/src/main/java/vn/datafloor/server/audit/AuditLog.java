@@ -35,7 +35,12 @@ public class AuditLog {
     private final SecureRandom random;
     private final JsonMapper json;
 
-    public AuditLog(AuditOutbox outbox, JdbcClient jdbc, TransactionTemplate transactions, Clock clock, SecureRandom random,
+    public AuditLog(
+            AuditOutbox outbox,
+            JdbcClient jdbc,
+            TransactionTemplate transactions,
+            Clock clock,
+            SecureRandom random,
             JsonMapper json) {
         this.outbox = outbox;
         this.transactions = transactions;
@@ -140,7 +145,8 @@ public class AuditLog {
         random.nextBytes(salt);
         String saltHex = HexFormat.of().formatHex(salt);
         String commitment = commitment(saltHex, clearValue);
-        jdbc.sql("insert into ledger_commitment(commitment, salt, clear_value, subject_user_id, created_at) values (?,?,?,?,?)")
+        jdbc.sql(
+                        "insert into ledger_commitment(commitment, salt, clear_value, subject_user_id, created_at) values (?,?,?,?,?)")
                 .params(commitment, saltHex, clearValue, subjectUserId, Timestamp.from(at))
                 .update();
         return "sha256:" + commitment;

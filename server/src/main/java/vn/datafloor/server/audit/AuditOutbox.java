@@ -59,8 +59,16 @@ public class AuditOutbox {
         jdbc.sql("""
                 insert into audit_outbox(id, entry, event_type, occurred_at, actor_user_id, org_id, outcome, summary,
                     ledger_size_before) values (?,?,?,?,?,?,?,?,?)""")
-                .params(id, entry, event.type().name(), Timestamp.from(at), event.actorUserId(), event.orgId(),
-                        event.outcome().name(), summary, ledger.size())
+                .params(
+                        id,
+                        entry,
+                        event.type().name(),
+                        Timestamp.from(at),
+                        event.actorUserId(),
+                        event.orgId(),
+                        event.outcome().name(),
+                        summary,
+                        ledger.size())
                 .update();
     }
 
@@ -85,7 +93,9 @@ public class AuditOutbox {
     Recovered recoverAll() {
         int appended = 0;
         int found = 0;
-        for (String id : jdbc.sql("select id from audit_outbox order by occurred_at, id").query(String.class).list()) {
+        for (String id : jdbc.sql("select id from audit_outbox order by occurred_at, id")
+                .query(String.class)
+                .list()) {
             Pending row = pending(id).orElseThrow();
             Optional<Long> durable = findOnLedger(row);
             if (durable.isPresent()) {
@@ -105,8 +115,11 @@ public class AuditOutbox {
     @Scheduled(fixedDelayString = "PT1M", initialDelayString = "PT1M")
     void relayStale() {
         Instant stale = clock.instant().minus(CLAIM_TIMEOUT);
-        List<String> ids = jdbc.sql("select id from audit_outbox where occurred_at < ? and (claimed_at is null or claimed_at < ?)")
-                .params(Timestamp.from(stale), Timestamp.from(stale)).query(String.class).list();
+        List<String> ids = jdbc.sql(
+                        "select id from audit_outbox where occurred_at < ? and (claimed_at is null or claimed_at < ?)")
+                .params(Timestamp.from(stale), Timestamp.from(stale))
+                .query(String.class)
+                .list();
         for (String id : ids) {
             try {
                 Pending row = pending(id).orElse(null);
@@ -129,8 +142,9 @@ public class AuditOutbox {
     private boolean claim(String id) {
         Instant now = clock.instant();
         Integer claimed = ownTransaction.execute(status -> jdbc.sql(
-                "update audit_outbox set claimed_at = ? where id = ? and (claimed_at is null or claimed_at < ?)")
-                .params(Timestamp.from(now), id, Timestamp.from(now.minus(CLAIM_TIMEOUT))).update());
+                        "update audit_outbox set claimed_at = ? where id = ? and (claimed_at is null or claimed_at < ?)")
+                .params(Timestamp.from(now), id, Timestamp.from(now.minus(CLAIM_TIMEOUT)))
+                .update());
         return claimed != null && claimed == 1;
     }
 
@@ -139,9 +153,16 @@ public class AuditOutbox {
                 select id, entry, event_type, occurred_at, actor_user_id, org_id, outcome, summary, ledger_size_before
                 from audit_outbox where id = ?""")
                 .param(id)
-                .query((rs, n) -> new Pending(rs.getString(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4),
-                        (Long) rs.getObject(5, Long.class), (Long) rs.getObject(6, Long.class), rs.getString(7),
-                        rs.getString(8), rs.getLong(9)))
+                .query((rs, n) -> new Pending(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getTimestamp(4),
+                        (Long) rs.getObject(5, Long.class),
+                        (Long) rs.getObject(6, Long.class),
+                        rs.getString(7),
+                        rs.getString(8),
+                        rs.getLong(9)))
                 .optional();
     }
 
@@ -159,16 +180,27 @@ public class AuditOutbox {
     /** The index row replaces the outbox row in one step. */
     private void settle(Pending row, long index) {
         ownTransaction.executeWithoutResult(status -> {
-            boolean indexed = jdbc.sql("select count(*) from audit_event where ledger_index = ?").param(index)
-                    .query(Long.class).single() > 0;
+            boolean indexed = jdbc.sql("select count(*) from audit_event where ledger_index = ?")
+                            .param(index)
+                            .query(Long.class)
+                            .single()
+                    > 0;
             if (indexed) {
                 // The start-up index recovery got there first; the outbox's summary is the better one.
-                jdbc.sql("update audit_event set summary = ? where ledger_index = ?").params(row.summary(), index).update();
+                jdbc.sql("update audit_event set summary = ? where ledger_index = ?")
+                        .params(row.summary(), index)
+                        .update();
             } else {
                 jdbc.sql("""
                         insert into audit_event(ledger_index, event_type, occurred_at, actor_user_id, org_id, outcome, summary)
                         values (?,?,?,?,?,?,?)""")
-                        .params(index, row.eventType(), row.occurredAt(), row.actorUserId(), row.orgId(), row.outcome(),
+                        .params(
+                                index,
+                                row.eventType(),
+                                row.occurredAt(),
+                                row.actorUserId(),
+                                row.orgId(),
+                                row.outcome(),
                                 row.summary())
                         .update();
             }
@@ -176,6 +208,14 @@ public class AuditOutbox {
         });
     }
 
-    private record Pending(String id, String entry, String eventType, Timestamp occurredAt, Long actorUserId, Long orgId,
-            String outcome, String summary, long ledgerSizeBefore) {}
+    private record Pending(
+            String id,
+            String entry,
+            String eventType,
+            Timestamp occurredAt,
+            Long actorUserId,
+            Long orgId,
+            String outcome,
+            String summary,
+            long ledgerSizeBefore) {}
 }

@@ -36,12 +36,20 @@ class AuditPages {
 
     @GetMapping("/audit")
     @Permit(Action.VIEW_AUDIT)
-    String audit(@RequestParam(required = false) String type,
+    String audit(
+            @RequestParam(required = false) String type,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to,
-            @RequestParam(defaultValue = "0") int page, Model model) {
-        List<AuditRecord> records = queries.search(type, from == null ? null : from.atStartOfDay(VIETNAM).toInstant(),
-                to == null ? null : to.plusDays(1).atStartOfDay(VIETNAM).toInstant(), null, null, 50, page * 50);
+            @RequestParam(defaultValue = "0") int page,
+            Model model) {
+        List<AuditRecord> records = queries.search(
+                type,
+                from == null ? null : from.atStartOfDay(VIETNAM).toInstant(),
+                to == null ? null : to.plusDays(1).atStartOfDay(VIETNAM).toInstant(),
+                null,
+                null,
+                50,
+                page * 50);
         Map<Long, ProofStatus> proofs = new LinkedHashMap<>();
         records.forEach(r -> proofs.put(r.ledgerIndex(), queries.proofStatus(r.ledgerIndex())));
         model.addAttribute("records", records);
@@ -61,7 +69,9 @@ class AuditPages {
     @Permit(Action.VIEW_AUDIT)
     String event(@PathVariable long index, Model model) {
         model.addAttribute("event", api.event(index));
-        model.addAttribute("proof", ledger.inclusionProof(index, Math.max(index + 1, ledger.size())).size());
+        model.addAttribute(
+                "proof",
+                ledger.inclusionProof(index, Math.max(index + 1, ledger.size())).size());
         return "audit/event";
     }
 

@@ -26,7 +26,8 @@ public class AuditQueries {
     }
 
     /** Newest first. Any filter may be null. */
-    public List<AuditRecord> search(String type, Instant from, Instant to, Long orgId, Long actorUserId, int limit, int offset) {
+    public List<AuditRecord> search(
+            String type, Instant from, Instant to, Long orgId, Long actorUserId, int limit, int offset) {
         StringBuilder sql = new StringBuilder(
                 "select ledger_index, event_type, occurred_at, actor_user_id, org_id, outcome, summary from audit_event where 1=1");
         List<Object> params = new ArrayList<>();
@@ -53,17 +54,26 @@ public class AuditQueries {
         sql.append(" order by ledger_index desc limit ? offset ?");
         params.add(Math.max(1, Math.min(limit, 500)));
         params.add(Math.max(0, offset));
-        return jdbc.sql(sql.toString()).params(params).query((rs, n) -> new AuditRecord(
-                rs.getLong(1), rs.getString(2), rs.getTimestamp(3).toInstant(),
-                (Long) rs.getObject(4, Long.class), (Long) rs.getObject(5, Long.class),
-                rs.getString(6), rs.getString(7))).list();
+        return jdbc.sql(sql.toString())
+                .params(params)
+                .query((rs, n) -> new AuditRecord(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        rs.getTimestamp(3).toInstant(),
+                        (Long) rs.getObject(4, Long.class),
+                        (Long) rs.getObject(5, Long.class),
+                        rs.getString(6),
+                        rs.getString(7)))
+                .list();
     }
 
     /** Counts of events per type, for the dashboard chart. */
     public List<TypeCount> countsByType(Instant since) {
-        return jdbc.sql("select event_type, count(*) from audit_event where occurred_at >= ? group by event_type order by 2 desc")
+        return jdbc.sql(
+                        "select event_type, count(*) from audit_event where occurred_at >= ? group by event_type order by 2 desc")
                 .param(Timestamp.from(since))
-                .query((rs, n) -> new TypeCount(rs.getString(1), rs.getLong(2))).list();
+                .query((rs, n) -> new TypeCount(rs.getString(1), rs.getLong(2)))
+                .list();
     }
 
     public record TypeCount(String type, long count) {}
@@ -76,11 +86,18 @@ public class AuditQueries {
         }
         long size = latest.get().checkpoint().size();
         byte[] leafHash = MerkleProofs.leafHash(ledger.entry(index));
-        vn.datafloor.ledger.InclusionCheck check = vn.datafloor.ledger.InclusionCheck.of(index, size, leafHash,
-                ledger.inclusionProof(index, size), latest.get().checkpoint().rootHash());
+        vn.datafloor.ledger.InclusionCheck check = vn.datafloor.ledger.InclusionCheck.of(
+                index,
+                size,
+                leafHash,
+                ledger.inclusionProof(index, size),
+                latest.get().checkpoint().rootHash());
         if (!check.valid()) {
             // The ledger files or the signed checkpoint were changed behind the platform's back: say how.
-            log.error("Ledger entry {} does not verify against the latest signed checkpoint (size {}): {}", index, size,
+            log.error(
+                    "Ledger entry {} does not verify against the latest signed checkpoint (size {}): {}",
+                    index,
+                    size,
                     check.describe());
         }
         return check.valid() ? ProofStatus.VERIFIED : ProofStatus.FAILED;
@@ -97,9 +114,11 @@ public class AuditQueries {
         int at = 0;
         while ((at = text.indexOf("sha256:", at)) >= 0) {
             String commitment = text.substring(at + 7, Math.min(text.length(), at + 7 + 64));
-            jdbc.sql("select salt, clear_value from ledger_commitment where commitment = ?").param(commitment)
+            jdbc.sql("select salt, clear_value from ledger_commitment where commitment = ?")
+                    .param(commitment)
                     .query((rs, n) -> new OpenedCommitment(commitment, rs.getString(1), rs.getString(2)))
-                    .optional().ifPresent(opened::add);
+                    .optional()
+                    .ifPresent(opened::add);
             at += 7;
         }
         return opened;
@@ -118,10 +137,16 @@ public class AuditQueries {
 
     /** Whether the ledger holds an entry of {@code type} since {@code since} whose details include all of {@code details}. */
     public boolean recorded(EventType type, java.util.Map<String, String> details, Instant since) {
-        List<Long> candidates = jdbc.sql("select ledger_index from audit_event where event_type = ? and occurred_at >= ? "
-                + "order by ledger_index").params(type.name(), Timestamp.from(since)).query(Long.class).list();
+        List<Long> candidates = jdbc.sql(
+                        "select ledger_index from audit_event where event_type = ? and occurred_at >= ? "
+                                + "order by ledger_index")
+                .params(type.name(), Timestamp.from(since))
+                .query(Long.class)
+                .list();
         for (long index : candidates) {
-            Object written = ENTRY_READER.readValue(ledger.entry(index), java.util.Map.class).get("details");
+            Object written = ENTRY_READER
+                    .readValue(ledger.entry(index), java.util.Map.class)
+                    .get("details");
             if (written instanceof java.util.Map<?, ?> map
                     && details.entrySet().stream().allMatch(e -> e.getValue().equals(map.get(e.getKey())))) {
                 return true;
@@ -130,5 +155,6 @@ public class AuditQueries {
         return false;
     }
 
-    private static final tools.jackson.databind.json.JsonMapper ENTRY_READER = tools.jackson.databind.json.JsonMapper.builder().build();
+    private static final tools.jackson.databind.json.JsonMapper ENTRY_READER =
+            tools.jackson.databind.json.JsonMapper.builder().build();
 }

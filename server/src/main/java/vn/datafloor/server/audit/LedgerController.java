@@ -35,7 +35,9 @@ class LedgerController {
     @GetMapping(value = "/ledger/checkpoint", produces = MediaType.TEXT_PLAIN_VALUE)
     ResponseEntity<String> checkpoint() {
         SignedCheckpoint checkpoint = ledger.latestCheckpoint().orElseGet(ledger::publishCheckpoint);
-        return ResponseEntity.ok().cacheControl(CacheControl.noCache()).contentType(MediaType.TEXT_PLAIN)
+        return ResponseEntity.ok()
+                .cacheControl(CacheControl.noCache())
+                .contentType(MediaType.TEXT_PLAIN)
                 .body(checkpoint.note());
     }
 
@@ -49,8 +51,8 @@ class LedgerController {
     @GetMapping("/ledger/proof/inclusion")
     InclusionProof inclusion(@RequestParam long index, @RequestParam long size) {
         if (size < 1 || size > ledger.size() || index < 0 || index >= size) {
-            throw ProblemException.badRequest("ledger.proof.range",
-                    "Need 0 <= index < size <= " + ledger.size(), ledger.size());
+            throw ProblemException.badRequest(
+                    "ledger.proof.range", "Need 0 <= index < size <= " + ledger.size(), ledger.size());
         }
         return new InclusionProof(index, size, base64(ledger.inclusionProof(index, size)));
     }
@@ -59,8 +61,8 @@ class LedgerController {
     @GetMapping("/ledger/proof/consistency")
     ConsistencyProof consistency(@RequestParam long from, @RequestParam long to) {
         if (from < 1 || to > ledger.size() || from > to) {
-            throw ProblemException.badRequest("ledger.proof.range",
-                    "Need 1 <= from <= to <= " + ledger.size(), ledger.size());
+            throw ProblemException.badRequest(
+                    "ledger.proof.range", "Need 1 <= from <= to <= " + ledger.size(), ledger.size());
         }
         return new ConsistencyProof(from, to, base64(ledger.consistencyProof(from, to)));
     }
@@ -71,8 +73,11 @@ class LedgerController {
         if (index < 0 || index >= ledger.size()) {
             throw ProblemException.notFound("No ledger entry " + index);
         }
-        return ResponseEntity.ok().cacheControl(CacheControl.maxAge(java.time.Duration.ofDays(365)).immutable())
-                .contentType(MediaType.APPLICATION_JSON).body(ledger.entry(index));
+        return ResponseEntity.ok()
+                .cacheControl(
+                        CacheControl.maxAge(java.time.Duration.ofDays(365)).immutable())
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(ledger.entry(index));
     }
 
     record InclusionProof(long index, long size, List<String> hashes) {}

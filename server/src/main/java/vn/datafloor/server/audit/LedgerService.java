@@ -29,7 +29,8 @@ public class LedgerService {
         this.properties = properties;
         Files.createDirectories(properties.keysDir());
         this.ledger = Ledger.open(properties.ledgerDir());
-        this.signer = NoteSigner.loadOrCreate(properties.keysDir().resolve("ledger-ed25519.key"),
+        this.signer = NoteSigner.loadOrCreate(
+                properties.keysDir().resolve("ledger-ed25519.key"),
                 properties.ledger().keyName());
     }
 

@@ -55,8 +55,7 @@ public class AccessPolicy {
 
     /** Whether the actor may see objects of every organisation for this action (operators, auditors). */
     public boolean seesAllTenants(Actor actor, Action action) {
-        return decide(actor, action).allowed()
-                && actor.roles().stream().anyMatch(action.crossTenantRoles()::contains);
+        return decide(actor, action).allowed() && actor.roles().stream().anyMatch(action.crossTenantRoles()::contains);
     }
 
     public void require(Actor actor, Action action) {
@@ -110,8 +109,8 @@ public class AccessPolicy {
      * @param publicMetadata published with open or shared sharing: anyone may read its description
      * @param core core or important data (the Data Law's classes), whose shared entries state staff may read
      */
-    public record CatalogEntryFacts(long ownerOrgId, boolean published, boolean publicMetadata, boolean core,
-            boolean privateSharing) {}
+    public record CatalogEntryFacts(
+            long ownerOrgId, boolean published, boolean publicMetadata, boolean core, boolean privateSharing) {}
 
     /**
      * May the actor (null: nobody signed in) read the entry's description? Its owner's staff, those who
@@ -119,7 +118,9 @@ public class AccessPolicy {
      * state sector's staff when it is core data that is not private.
      */
     public boolean mayReadCatalogEntry(Actor actor, CatalogEntryFacts entry) {
-        if (actor != null && (actor.belongsTo(entry.ownerOrgId()) || decide(actor, Action.VIEW_WHOLE_CATALOG).allowed())) {
+        if (actor != null
+                && (actor.belongsTo(entry.ownerOrgId())
+                        || decide(actor, Action.VIEW_WHOLE_CATALOG).allowed())) {
             return true;
         }
         if (entry.publicMetadata()) {
@@ -135,7 +136,10 @@ public class AccessPolicy {
 
     /** May the actor see the entry's data in clear, personal columns included? The owner's staff, signed in in person. */
     public boolean mayReadCatalogDataInClear(Actor actor, long ownerOrgId) {
-        return actor != null && !actor.viaApiKey() && actor.belongsTo(ownerOrgId) && actor.roles().stream().anyMatch(Role::isStaff);
+        return actor != null
+                && !actor.viaApiKey()
+                && actor.belongsTo(ownerOrgId)
+                && actor.roles().stream().anyMatch(Role::isStaff);
     }
 
     /** The actor of the current request, if someone is signed in. */

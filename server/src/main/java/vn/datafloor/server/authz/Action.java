@@ -26,24 +26,35 @@ public enum Action {
     /** One's own account: profile, password, language. */
     VIEW_OWN_ACCOUNT(false, EnumSet.allOf(Role.class), Set.of(), null),
     VIEW_DASHBOARD(false, EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD, ANALYST, AUDITOR), Set.of(), null),
-    LIST_ORGANISATIONS(false, EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD, ANALYST, AUDITOR),
-            EnumSet.of(OPERATOR_ADMIN, AUDITOR), "organisations:read"),
+    LIST_ORGANISATIONS(
+            false,
+            EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD, ANALYST, AUDITOR),
+            EnumSet.of(OPERATOR_ADMIN, AUDITOR),
+            "organisations:read"),
     MANAGE_ORGANISATIONS(false, EnumSet.of(OPERATOR_ADMIN), EnumSet.of(OPERATOR_ADMIN), "organisations:write"),
-    LIST_USERS(false, EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, AUDITOR), EnumSet.of(OPERATOR_ADMIN, AUDITOR), "users:read"),
+    LIST_USERS(
+            false, EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, AUDITOR), EnumSet.of(OPERATOR_ADMIN, AUDITOR), "users:read"),
     MANAGE_USERS(false, EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN), EnumSet.of(OPERATOR_ADMIN), "users:write"),
-    MANAGE_API_KEYS(false, EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD, ANALYST, AUDITOR),
-            EnumSet.of(OPERATOR_ADMIN), "apikeys:write"),
+    MANAGE_API_KEYS(
+            false,
+            EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD, ANALYST, AUDITOR),
+            EnumSet.of(OPERATOR_ADMIN),
+            "apikeys:write"),
     VIEW_AUDIT(false, EnumSet.of(OPERATOR_ADMIN, AUDITOR), EnumSet.of(OPERATOR_ADMIN, AUDITOR), "audit:read"),
     PUBLISH_CHECKPOINT(false, EnumSet.of(OPERATOR_ADMIN), Set.of(), "ledger:write"),
     VIEW_METRICS(false, EnumSet.of(OPERATOR_ADMIN), Set.of(), "metrics:read"),
     /** Sources, pipelines, runs, quality reports and datasets (not the quarantined rows). */
-    VIEW_INTEGRATION(false, EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD, ANALYST, AUDITOR, SYSTEM),
-            EnumSet.of(OPERATOR_ADMIN, AUDITOR, SYSTEM), "pipelines:read"),
+    VIEW_INTEGRATION(
+            false,
+            EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD, ANALYST, AUDITOR, SYSTEM),
+            EnumSet.of(OPERATOR_ADMIN, AUDITOR, SYSTEM),
+            "pipelines:read"),
     /**
      * A run's error text and log: the owner organisation's staff only, like its quarantine (decided
      * inside the run service; the endpoints themselves need {@link #VIEW_INTEGRATION}).
      */
-    VIEW_RUN_DETAILS(false, EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD, ANALYST, AUDITOR), Set.of(), "pipelines:read"),
+    VIEW_RUN_DETAILS(
+            false, EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD, ANALYST, AUDITOR), Set.of(), "pipelines:read"),
     /** Registering sources and credentials, editing and running pipelines (the platform: schedules and the demo). */
     MANAGE_INTEGRATION(false, EnumSet.of(ORG_ADMIN, DATA_STEWARD, SYSTEM), EnumSet.of(SYSTEM), "pipelines:write"),
     /** Quarantined rows hold personal data in clear: the organisation's stewards only. */
@@ -62,7 +73,8 @@ public enum Action {
     /** Describing, classifying, confirming personal data, uploading and publishing an organisation's datasets. */
     MANAGE_CATALOG(false, EnumSet.of(ORG_ADMIN, DATA_STEWARD, SYSTEM), EnumSet.of(SYSTEM), "catalog:write"),
     /** The steward's and operator's work queue. */
-    VIEW_CATALOG_QUEUE(false, EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD), EnumSet.of(OPERATOR_ADMIN), "catalog:write"),
+    VIEW_CATALOG_QUEUE(
+            false, EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD), EnumSet.of(OPERATOR_ADMIN), "catalog:write"),
     /** Reviewing a provider's classification: the operator. */
     REVIEW_CLASSIFICATION(false, EnumSet.of(OPERATOR_ADMIN, SYSTEM), Set.of(), "catalog:review");
 

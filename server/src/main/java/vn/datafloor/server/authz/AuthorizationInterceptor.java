@@ -34,8 +34,8 @@ public class AuthorizationInterceptor implements HandlerInterceptor {
                 ? (actor == null ? Decision.UNAUTHENTICATED : Decision.FORBIDDEN)
                 : policy.decide(actor, action);
         if (!decision.allowed()) {
-            events.publishEvent(new AccessDenied(actor, action, decision, request.getMethod(),
-                    request.getRequestURI(), request.getRemoteAddr()));
+            events.publishEvent(new AccessDenied(
+                    actor, action, decision, request.getMethod(), request.getRequestURI(), request.getRemoteAddr()));
             throw new NotPermittedException(decision, action);
         }
         return true;

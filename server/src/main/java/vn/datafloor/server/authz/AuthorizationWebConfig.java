@@ -34,8 +34,11 @@ class AuthorizationWebConfig implements WebMvcConfigurer {
             }
 
             @Override
-            public Object resolveArgument(MethodParameter parameter, ModelAndViewContainer container,
-                    NativeWebRequest request, WebDataBinderFactory binderFactory) {
+            public Object resolveArgument(
+                    MethodParameter parameter,
+                    ModelAndViewContainer container,
+                    NativeWebRequest request,
+                    WebDataBinderFactory binderFactory) {
                 // The interceptor has already refused anonymous callers for non-public actions.
                 return AccessPolicy.currentActor().orElse(null);
             }

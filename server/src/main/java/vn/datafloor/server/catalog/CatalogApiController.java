@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -31,7 +30,10 @@ import vn.datafloor.server.platform.ProblemException;
 
 /** The catalog as JSON: search, dataset descriptions, preview, and the steward's and operator's changes. */
 @RestController
-@Tag(name = "Catalog", description = "Describe, classify, publish and find datasets (the CKAN API and DCAT-AP export serve harvesters)")
+@Tag(
+        name = "Catalog",
+        description =
+                "Describe, classify, publish and find datasets (the CKAN API and DCAT-AP export serve harvesters)")
 class CatalogApiController {
 
     private final CatalogService catalog;
@@ -40,17 +42,30 @@ class CatalogApiController {
         this.catalog = catalog;
     }
 
-    record SearchAnswer(long total, int offset, int limit, List<CatalogEntry> results, Map<String, List<SearchResult.FacetCount>> facets) {}
+    record SearchAnswer(
+            long total,
+            int offset,
+            int limit,
+            List<CatalogEntry> results,
+            Map<String, List<SearchResult.FacetCount>> facets) {}
 
-    @Operation(summary = "Search: q (diacritics-insensitive), a parameter per facet (theme=health&theme=population), "
-            + "sort=relevance|recent|quality|title, offset, limit (≤ 100)")
+    @Operation(
+            summary = "Search: q (diacritics-insensitive), a parameter per facet (theme=health&theme=population), "
+                    + "sort=relevance|recent|quality|title, offset, limit (≤ 100)")
     @GetMapping("/api/catalog/datasets")
     @Permit(Action.VIEW_PUBLIC)
-    SearchAnswer search(Actor actor, @RequestParam(required = false) String q, @RequestParam(defaultValue = "relevance") String sort,
-            @RequestParam(defaultValue = "0") int offset, @RequestParam(defaultValue = "20") int limit,
+    SearchAnswer search(
+            Actor actor,
+            @RequestParam(required = false) String q,
+            @RequestParam(defaultValue = "relevance") String sort,
+            @RequestParam(defaultValue = "0") int offset,
+            @RequestParam(defaultValue = "20") int limit,
             @RequestParam MultiValueMap<String, String> params) {
-        CatalogQuery.Sort order = Arrays.stream(CatalogQuery.Sort.values()).filter(s -> s.name().equalsIgnoreCase(sort)).findFirst()
-                .orElseThrow(() -> ProblemException.badRequest("catalog.badQuery", "sort is one of relevance, recent, quality, title"));
+        CatalogQuery.Sort order = Arrays.stream(CatalogQuery.Sort.values())
+                .filter(s -> s.name().equalsIgnoreCase(sort))
+                .findFirst()
+                .orElseThrow(() -> ProblemException.badRequest(
+                        "catalog.badQuery", "sort is one of relevance, recent, quality, title"));
         if (limit < 1 || limit > 100 || offset < 0 || offset > 100_000) {
             throw ProblemException.badRequest("catalog.badQuery", "limit is 1-100 and offset 0-100000");
         }
@@ -92,7 +107,8 @@ class CatalogApiController {
             throw ProblemException.notFound("No dataset " + slug + " in the catalog");
         }
         List<Map<String, String>> problems = catalog.publicationBlockers(entry).stream()
-                .map(p -> Map.of("field", p.field(), "message", p.message())).toList();
+                .map(p -> Map.of("field", p.field(), "message", p.message()))
+                .toList();
         return new Blockers(problems.isEmpty(), problems);
     }
 
@@ -105,7 +121,8 @@ class CatalogApiController {
 
     @PutMapping("/api/catalog/datasets/{slug}/columns")
     @Permit(Action.MANAGE_CATALOG)
-    CatalogEntry describeColumns(Actor actor, @PathVariable String slug, @RequestBody List<CatalogService.ColumnDescription> body) {
+    CatalogEntry describeColumns(
+            Actor actor, @PathVariable String slug, @RequestBody List<CatalogService.ColumnDescription> body) {
         return catalog.describeColumns(actor, slug, body);
     }
 
@@ -116,7 +133,9 @@ class CatalogApiController {
         return catalog.confirmPersonalData(actor, slug, body);
     }
 
-    @Operation(summary = "Classify under the Data Law (importance core|important|other, sharing open|shared|private, reason)")
+    @Operation(
+            summary =
+                    "Classify under the Data Law (importance core|important|other, sharing open|shared|private, reason)")
     @PutMapping("/api/catalog/datasets/{slug}/classification")
     @Permit(Action.MANAGE_CATALOG)
     CatalogEntry classify(Actor actor, @PathVariable String slug, @RequestBody CatalogService.Classification body) {
@@ -130,7 +149,9 @@ class CatalogApiController {
         return catalog.review(actor, slug, body);
     }
 
-    @Operation(summary = "Publish (422 listing what is missing: metadata, classification, review, unconfirmed personal columns)")
+    @Operation(
+            summary =
+                    "Publish (422 listing what is missing: metadata, classification, review, unconfirmed personal columns)")
     @PostMapping("/api/catalog/datasets/{slug}/publication")
     @Permit(Action.MANAGE_CATALOG)
     CatalogEntry publish(Actor actor, @PathVariable String slug) {
@@ -143,11 +164,13 @@ class CatalogApiController {
         return catalog.unpublish(actor, slug);
     }
 
-    @Operation(summary = "Register a dataset from a file (multipart 'file' .csv/.jsonl/.parquet/.xlsx, field 'dataset')")
+    @Operation(
+            summary = "Register a dataset from a file (multipart 'file' .csv/.jsonl/.parquet/.xlsx, field 'dataset')")
     @PostMapping("/api/catalog/uploads")
     @ResponseStatus(HttpStatus.CREATED)
     @Permit(Action.MANAGE_CATALOG)
-    CatalogEntry upload(Actor actor, @RequestParam String dataset, @RequestParam("file") MultipartFile file) throws IOException {
+    CatalogEntry upload(Actor actor, @RequestParam String dataset, @RequestParam("file") MultipartFile file)
+            throws IOException {
         try (InputStream content = file.getInputStream()) {
             return catalog.upload(actor, dataset.strip().toLowerCase(Locale.ROOT), file.getOriginalFilename(), content);
         }

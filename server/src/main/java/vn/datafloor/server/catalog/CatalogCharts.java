@@ -48,7 +48,8 @@ public final class CatalogCharts {
 
     /** Scores 0–100 per version that has a quality report; versions without one (uploads) are skipped. */
     static Trend qualityTrend(List<DatasetService.VersionFacts> history) {
-        List<DatasetService.VersionFacts> scored = history.stream().filter(v -> v.quality() != null).toList();
+        List<DatasetService.VersionFacts> scored =
+                history.stream().filter(v -> v.quality() != null).toList();
         if (scored.size() > 30) {
             scored = scored.subList(scored.size() - 30, scored.size());
         }
@@ -81,7 +82,10 @@ public final class CatalogCharts {
                 if (score == null) {
                     continue;
                 }
-                points.append(points.length() == 0 ? "" : " ").append(fmt(x(i, scored.size()))).append(',').append(fmt(y(score)));
+                points.append(points.length() == 0 ? "" : " ")
+                        .append(fmt(x(i, scored.size())))
+                        .append(',')
+                        .append(fmt(y(score)));
                 dots.add(new Point(Math.round(x(i, scored.size()) * 10) / 10.0, Math.round(y(score) * 10) / 10.0));
                 last = score;
             }
@@ -121,26 +125,46 @@ public final class CatalogCharts {
      * Sources (and input datasets) → runs → versions → derived datasets. The newest eight versions
      * are drawn; {@code inputs} and {@code derived} map labels to the pages they link to.
      */
-    static Graph lineage(List<DatasetService.VersionFacts> history, Map<String, Optional<String>> inputs,
-            Map<String, String> derived, boolean linkRuns) {
-        List<DatasetService.VersionFacts> shown = history.size() > 8 ? history.subList(history.size() - 8, history.size()) : history;
+    static Graph lineage(
+            List<DatasetService.VersionFacts> history,
+            Map<String, Optional<String>> inputs,
+            Map<String, String> derived,
+            boolean linkRuns) {
+        List<DatasetService.VersionFacts> shown =
+                history.size() > 8 ? history.subList(history.size() - 8, history.size()) : history;
         List<List<Node>> columns = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         Map<String, Node> sources = new LinkedHashMap<>();
         List<Edge> edges = new ArrayList<>();
         List<Node[]> links = new ArrayList<>();
         for (Map.Entry<String, Optional<String>> input : inputs.entrySet()) {
-            sources.computeIfAbsent("input:" + input.getKey(), k -> add(columns, 0, k, input.getKey(), "dataset", input.getValue().orElse(null)));
+            sources.computeIfAbsent(
+                    "input:" + input.getKey(),
+                    k -> add(
+                            columns,
+                            0,
+                            k,
+                            input.getKey(),
+                            "dataset",
+                            input.getValue().orElse(null)));
         }
         for (DatasetService.VersionFacts v : shown) {
             String source = v.lineage() == null ? null : v.lineage().get("source");
-            Node sourceNode = source == null ? null : sources.computeIfAbsent("source:" + source,
-                    k -> add(columns, 0, k, source, "source", null));
-            Node version = add(columns, 2, "version:" + v.version(), "v" + v.version() + " · " + v.rows(), "version", null);
+            Node sourceNode = source == null
+                    ? null
+                    : sources.computeIfAbsent("source:" + source, k -> add(columns, 0, k, source, "source", null));
+            Node version =
+                    add(columns, 2, "version:" + v.version(), "v" + v.version() + " · " + v.rows(), "version", null);
             String pipeline = v.lineage() == null ? null : v.lineage().get("pipeline");
             Node run = null;
             if (v.runId() != null && !"upload".equals(v.runId())) {
-                String label = (pipeline != null ? pipeline : "run") + " · " + v.runId().substring(0, Math.min(8, v.runId().length()));
-                run = add(columns, 1, "run:" + v.runId(), label, "run",
+                String label = (pipeline != null ? pipeline : "run") + " · "
+                        + v.runId().substring(0, Math.min(8, v.runId().length()));
+                run = add(
+                        columns,
+                        1,
+                        "run:" + v.runId(),
+                        label,
+                        "run",
                         linkRuns && pipeline != null ? "/integration/runs/" + v.runId() : null);
             }
             Node before = run != null ? run : sourceNode;
@@ -161,7 +185,9 @@ public final class CatalogCharts {
         if (!shown.isEmpty()) {
             Node latest = columns.get(2).get(columns.get(2).size() - 1);
             for (Map.Entry<String, String> d : derived.entrySet()) {
-                links.add(new Node[] {latest, add(columns, 3, "derived:" + d.getKey(), d.getKey(), "dataset", d.getValue())});
+                links.add(new Node[] {
+                    latest, add(columns, 3, "derived:" + d.getKey(), d.getKey(), "dataset", d.getValue())
+                });
             }
         }
         int rows = columns.stream().mapToInt(List::size).max().orElse(1);
@@ -172,8 +198,14 @@ public final class CatalogCharts {
             double offset = (height - column.size() * (NODE_HEIGHT + ROW_GAP) + ROW_GAP) / 2.0;
             for (int i = 0; i < column.size(); i++) {
                 Node n = column.get(i);
-                Node p = new Node(n.id(), n.column(), 4 + n.column() * (NODE_WIDTH + COLUMN_GAP), offset + i * (NODE_HEIGHT + ROW_GAP),
-                        n.label(), n.kind(), n.href());
+                Node p = new Node(
+                        n.id(),
+                        n.column(),
+                        4 + n.column() * (NODE_WIDTH + COLUMN_GAP),
+                        offset + i * (NODE_HEIGHT + ROW_GAP),
+                        n.label(),
+                        n.kind(),
+                        n.href());
                 nodes.add(p);
                 placed.put(p.id(), p);
             }

@@ -60,8 +60,18 @@ public record CatalogEntry(
      * @param proposedCategory what detection proposed (a {@code PersonalCategory} code), null: nothing found
      * @param personalCategory the steward's decision: a category code, "none", or null while unconfirmed
      */
-    public record Column(int position, String name, String type, String descriptionVi, String descriptionEn, String unit,
-            String example, List<String> tags, String proposedCategory, Double proposedConfidence, String proposedEvidence,
+    public record Column(
+            int position,
+            String name,
+            String type,
+            String descriptionVi,
+            String descriptionEn,
+            String unit,
+            String example,
+            List<String> tags,
+            String proposedCategory,
+            Double proposedConfidence,
+            String proposedEvidence,
             String personalCategory) {
 
         public Column {
@@ -94,10 +104,38 @@ public record CatalogEntry(
 
     /** The same entry with what other capabilities know: the publisher and the lake's newest version. */
     CatalogEntry with(String publisherName, String kind, LatestVersion latestVersion) {
-        return new CatalogEntry(id, slug, dataset, orgId, publisherName, kind, titleVi, titleEn, descriptionVi, descriptionEn,
-                contactName, contactEmail, themes, keywords, spatial, temporalStart, temporalEnd, frequency, licence,
-                documentationUrl, importance, sharing, classificationReason, reviewStatus, reviewNote, status, publishedAt,
-                createdAt, updatedAt, columns, latestVersion);
+        return new CatalogEntry(
+                id,
+                slug,
+                dataset,
+                orgId,
+                publisherName,
+                kind,
+                titleVi,
+                titleEn,
+                descriptionVi,
+                descriptionEn,
+                contactName,
+                contactEmail,
+                themes,
+                keywords,
+                spatial,
+                temporalStart,
+                temporalEnd,
+                frequency,
+                licence,
+                documentationUrl,
+                importance,
+                sharing,
+                classificationReason,
+                reviewStatus,
+                reviewNote,
+                status,
+                publishedAt,
+                createdAt,
+                updatedAt,
+                columns,
+                latestVersion);
     }
 
     public boolean published() {

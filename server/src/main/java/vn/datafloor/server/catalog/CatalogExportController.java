@@ -31,7 +31,8 @@ class CatalogExportController {
 
     static final String TURTLE = "text/turtle";
     static final String JSON_LD = "application/ld+json";
-    private static final CacheControl CACHE = CacheControl.maxAge(DcatExport.MAX_AGE).cachePublic();
+    private static final CacheControl CACHE =
+            CacheControl.maxAge(DcatExport.MAX_AGE).cachePublic();
 
     private final DcatExport export;
 
@@ -45,19 +46,23 @@ class CatalogExportController {
      * for HTML reaches the catalog page instead.
      */
     @Operation(summary = "The public catalog (DCAT-AP 3), Turtle or JSON-LD by the Accept header")
-    @GetMapping(value = "/catalog", produces = {TURTLE, JSON_LD})
+    @GetMapping(
+            value = "/catalog",
+            produces = {TURTLE, JSON_LD})
     ResponseEntity<byte[]> negotiated(@RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept) {
         return respond(negotiate(accept), true);
     }
 
-    @Operation(summary = "The public catalog (DCAT-AP 3) in Turtle",
+    @Operation(
+            summary = "The public catalog (DCAT-AP 3) in Turtle",
             responses = @ApiResponse(responseCode = "200", content = @Content(mediaType = TURTLE)))
     @GetMapping("/catalog.ttl")
     ResponseEntity<byte[]> turtle() {
         return respond(DcatExport.Syntax.TURTLE, false);
     }
 
-    @Operation(summary = "The public catalog (DCAT-AP 3) in JSON-LD 1.1",
+    @Operation(
+            summary = "The public catalog (DCAT-AP 3) in JSON-LD 1.1",
             responses = @ApiResponse(responseCode = "200", content = @Content(mediaType = JSON_LD)))
     @GetMapping("/catalog.jsonld")
     ResponseEntity<byte[]> jsonLd() {
@@ -68,7 +73,8 @@ class CatalogExportController {
         MediaType type = syntax == DcatExport.Syntax.TURTLE
                 ? new MediaType("text", "turtle", StandardCharsets.UTF_8)
                 : MediaType.parseMediaType(JSON_LD);
-        ResponseEntity.BodyBuilder response = ResponseEntity.ok().cacheControl(CACHE).contentType(type);
+        ResponseEntity.BodyBuilder response =
+                ResponseEntity.ok().cacheControl(CACHE).contentType(type);
         if (negotiated) {
             // Caches must keep the Turtle and the JSON-LD (and the HTML page) of /catalog apart.
             response.header(HttpHeaders.VARY, HttpHeaders.ACCEPT);
@@ -89,11 +95,14 @@ class CatalogExportController {
         }
         MimeTypeUtils.sortBySpecificity(accepted);
         accepted.sort(Comparator.comparingDouble(MediaType::getQualityValue).reversed());
-        List<MediaType> refused = accepted.stream().filter(t -> t.getQualityValue() == 0).toList();
+        List<MediaType> refused =
+                accepted.stream().filter(t -> t.getQualityValue() == 0).toList();
         for (MediaType type : accepted) {
             for (DcatExport.Syntax syntax : DcatExport.Syntax.values()) {
                 MediaType offered = MediaType.parseMediaType(syntax.mediaType());
-                if (type.getQualityValue() > 0 && type.includes(offered) && refused.stream().noneMatch(r -> r.includes(offered))) {
+                if (type.getQualityValue() > 0
+                        && type.includes(offered)
+                        && refused.stream().noneMatch(r -> r.includes(offered))) {
                     return syntax;
                 }
             }

@@ -22,19 +22,27 @@ public class CatalogLabels {
     }
 
     public String theme(String code, Locale locale) {
-        return CatalogVocabulary.Theme.ofCode(code).map(t -> t.label(english(locale))).orElse(code);
+        return CatalogVocabulary.Theme.ofCode(code)
+                .map(t -> t.label(english(locale)))
+                .orElse(code);
     }
 
     public String licence(String code, Locale locale) {
-        return CatalogVocabulary.Licence.ofCode(code).map(l -> l.label(english(locale))).orElse(code);
+        return CatalogVocabulary.Licence.ofCode(code)
+                .map(l -> l.label(english(locale)))
+                .orElse(code);
     }
 
     public String licenceUrl(String code) {
-        return CatalogVocabulary.Licence.ofCode(code).map(CatalogVocabulary.Licence::url).orElse(null);
+        return CatalogVocabulary.Licence.ofCode(code)
+                .map(CatalogVocabulary.Licence::url)
+                .orElse(null);
     }
 
     public String frequency(String code, Locale locale) {
-        return CatalogVocabulary.Frequency.ofCode(code).map(f -> f.label(english(locale))).orElse(code);
+        return CatalogVocabulary.Frequency.ofCode(code)
+                .map(f -> f.label(english(locale)))
+                .orElse(code);
     }
 
     public String category(String code, Locale locale) {
@@ -44,17 +52,26 @@ public class CatalogLabels {
         if ("none".equals(code)) {
             return messages.getMessage("catalog.personal.none", null, "none", locale);
         }
-        return PersonalCategory.ofCode(code).map(c -> english(locale) ? c.labelEn() : c.labelVi()).orElse(code);
+        return PersonalCategory.ofCode(code)
+                .map(c -> english(locale) ? c.labelEn() : c.labelVi())
+                .orElse(code);
     }
 
     public boolean sensitive(String code) {
-        return code != null && PersonalCategory.ofCode(code).map(PersonalCategory::sensitive).orElse(false);
+        return code != null
+                && PersonalCategory.ofCode(code)
+                        .map(PersonalCategory::sensitive)
+                        .orElse(false);
     }
 
     public String unit(String code) {
-        return units.province(AdminUnits.ListVersion.V2025, code).map(AdminUnits.Province::name)
-                .or(() -> units.commune(AdminUnits.ListVersion.V2025, code).map(c -> c.name() + ", "
-                        + units.province(AdminUnits.ListVersion.V2025, c.provinceCode()).map(AdminUnits.Province::name).orElse("")))
+        return units.province(AdminUnits.ListVersion.V2025, code)
+                .map(AdminUnits.Province::name)
+                .or(() -> units.commune(AdminUnits.ListVersion.V2025, code)
+                        .map(c -> c.name() + ", "
+                                + units.province(AdminUnits.ListVersion.V2025, c.provinceCode())
+                                        .map(AdminUnits.Province::name)
+                                        .orElse("")))
                 .orElse(code);
     }
 

@@ -17,7 +17,6 @@ import org.springframework.core.io.InputStreamResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
@@ -52,7 +51,11 @@ class CatalogPages {
     private final ProblemResponses problems;
     private final String publicUrl;
 
-    CatalogPages(CatalogService catalog, DownloadThrottle throttle, AccessPolicy policy, ProblemResponses problems,
+    CatalogPages(
+            CatalogService catalog,
+            DownloadThrottle throttle,
+            AccessPolicy policy,
+            ProblemResponses problems,
             DatafloorProperties properties) {
         this.catalog = catalog;
         this.throttle = throttle;
@@ -63,10 +66,17 @@ class CatalogPages {
 
     @GetMapping("/catalog")
     @Permit(Action.VIEW_PUBLIC)
-    String home(Actor actor, @RequestParam(required = false) String q, @RequestParam(defaultValue = "relevance") String sort,
-            @RequestParam(defaultValue = "1") int page, @RequestParam MultiValueMap<String, String> params, Model model) {
+    String home(
+            Actor actor,
+            @RequestParam(required = false) String q,
+            @RequestParam(defaultValue = "relevance") String sort,
+            @RequestParam(defaultValue = "1") int page,
+            @RequestParam MultiValueMap<String, String> params,
+            Model model) {
         Map<String, List<String>> filters = filters(params);
-        CatalogQuery.Sort order = Arrays.stream(CatalogQuery.Sort.values()).filter(s -> s.name().equalsIgnoreCase(sort)).findFirst()
+        CatalogQuery.Sort order = Arrays.stream(CatalogQuery.Sort.values())
+                .filter(s -> s.name().equalsIgnoreCase(sort))
+                .findFirst()
                 .orElse(CatalogQuery.Sort.RELEVANCE);
         int current = Math.max(1, Math.min(page, 5000));
         CatalogService.Results results = catalog.search(actor, q, filters, order, (current - 1) * PAGE_SIZE, PAGE_SIZE);
@@ -81,11 +91,17 @@ class CatalogPages {
         if (q != null && !q.isBlank()) {
             base.append("&q=").append(java.net.URLEncoder.encode(q, java.nio.charset.StandardCharsets.UTF_8));
         }
-        filters.forEach((facet, values) -> values.forEach(v -> base.append('&').append(facet).append('=')
+        filters.forEach((facet, values) -> values.forEach(v -> base.append('&')
+                .append(facet)
+                .append('=')
                 .append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8))));
         model.addAttribute("baseQuery", base.toString());
-        model.addAttribute("canQueue", actor != null && policy.decide(actor, Action.VIEW_CATALOG_QUEUE).allowed());
-        model.addAttribute("canUpload", actor != null && policy.decide(actor, Action.MANAGE_CATALOG).allowed());
+        model.addAttribute(
+                "canQueue",
+                actor != null && policy.decide(actor, Action.VIEW_CATALOG_QUEUE).allowed());
+        model.addAttribute(
+                "canUpload",
+                actor != null && policy.decide(actor, Action.MANAGE_CATALOG).allowed());
         return "catalog/home";
     }
 
@@ -93,8 +109,12 @@ class CatalogPages {
     static Map<String, List<String>> filters(MultiValueMap<String, String> params) {
         Map<String, List<String>> filters = new LinkedHashMap<>();
         for (String facet : CatalogQuery.FACETS) {
-            List<String> values = params.getOrDefault(facet, List.of()).stream().filter(v -> v != null && !v.isBlank())
-                    .map(String::strip).distinct().limit(20).toList();
+            List<String> values = params.getOrDefault(facet, List.of()).stream()
+                    .filter(v -> v != null && !v.isBlank())
+                    .map(String::strip)
+                    .distinct()
+                    .limit(20)
+                    .toList();
             if (!values.isEmpty()) {
                 filters.put(facet, values);
             }
@@ -117,13 +137,25 @@ class CatalogPages {
         model.addAttribute("latestFacts", latest);
         model.addAttribute("trend", CatalogCharts.qualityTrend(history));
         Map<String, Optional<String>> inputs = new LinkedHashMap<>();
-        catalog.inputs(actor, latest).forEach((label, e) -> inputs.put(label, e.map(x -> "/catalog/datasets/" + x.slug())));
+        catalog.inputs(actor, latest)
+                .forEach((label, e) -> inputs.put(label, e.map(x -> "/catalog/datasets/" + x.slug())));
         Map<String, String> derived = new LinkedHashMap<>();
         catalog.derived(actor, entry).forEach(e -> derived.put(e.title(false), "/catalog/datasets/" + e.slug()));
-        model.addAttribute("lineage", CatalogCharts.lineage(history, inputs, derived,
-                actor != null && policy.decide(actor, Action.VIEW_INTEGRATION, entry.orgId()).allowed()));
+        model.addAttribute(
+                "lineage",
+                CatalogCharts.lineage(
+                        history,
+                        inputs,
+                        derived,
+                        actor != null
+                                && policy.decide(actor, Action.VIEW_INTEGRATION, entry.orgId())
+                                        .allowed()));
         model.addAttribute("stale", catalog.stale(entry));
-        model.addAttribute("licenceUrl", CatalogVocabulary.Licence.ofCode(entry.licence()).map(CatalogVocabulary.Licence::url).orElse(null));
+        model.addAttribute(
+                "licenceUrl",
+                CatalogVocabulary.Licence.ofCode(entry.licence())
+                        .map(CatalogVocabulary.Licence::url)
+                        .orElse(null));
         model.addAttribute("canManage", canManage);
         model.addAttribute("canReview", catalog.canReview(actor));
         model.addAttribute("canSeeClear", catalog.canSeeClear(actor, entry));
@@ -138,15 +170,20 @@ class CatalogPages {
 
     @GetMapping("/catalog/datasets/{slug}/download")
     @Permit(Action.VIEW_PUBLIC)
-    ResponseEntity<Resource> download(Actor actor, @PathVariable String slug, @RequestParam(defaultValue = "csv") String format)
+    ResponseEntity<Resource> download(
+            Actor actor, @PathVariable String slug, @RequestParam(defaultValue = "csv") String format)
             throws IOException {
         String client = ClientAddress.current();
         if (!throttle.tryAcquire(client)) {
             // The portal's fair share per client: 429 with Retry-After.
             long retryAfter = throttle.retryAfterSeconds(client);
-            throw ProblemException.tooManyRequests("catalog.tooManyDownloads", "At most " + throttle.perMinute()
-                    + " downloads a minute from one address; try again in " + retryAfter + " s", retryAfter,
-                    throttle.perMinute(), retryAfter);
+            throw ProblemException.tooManyRequests(
+                    "catalog.tooManyDownloads",
+                    "At most " + throttle.perMinute() + " downloads a minute from one address; try again in "
+                            + retryAfter + " s",
+                    retryAfter,
+                    throttle.perMinute(),
+                    retryAfter);
         }
         CatalogService.Download download = catalog.download(actor, slug, format);
         long size = Files.size(download.file());
@@ -158,8 +195,14 @@ class CatalogPages {
             }
         };
         return ResponseEntity.ok()
-                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(download.fileName()).build().toString())
-                .contentType(MediaType.parseMediaType(download.contentType())).contentLength(size)
+                .header(
+                        HttpHeaders.CONTENT_DISPOSITION,
+                        ContentDisposition.attachment()
+                                .filename(download.fileName())
+                                .build()
+                                .toString())
+                .contentType(MediaType.parseMediaType(download.contentType()))
+                .contentLength(size)
                 .body(new InputStreamResource(in));
     }
 
@@ -174,8 +217,8 @@ class CatalogPages {
         return "catalog/edit";
     }
 
-    private void editorModel(Model model, CatalogEntry entry, CatalogService.Description form,
-            List<FieldProblem> fieldProblems) {
+    private void editorModel(
+            Model model, CatalogEntry entry, CatalogService.Description form, List<FieldProblem> fieldProblems) {
         model.addAttribute("entry", entry);
         model.addAttribute("form", form);
         model.addAttribute("fieldProblems", fieldProblems);
@@ -189,17 +232,41 @@ class CatalogPages {
 
     @PostMapping("/catalog/datasets/{slug}")
     @Permit(Action.MANAGE_CATALOG)
-    String save(Actor actor, @PathVariable String slug, @RequestParam(required = false) String titleVi, @RequestParam(required = false) String titleEn,
-            @RequestParam(required = false) String descriptionVi, @RequestParam(required = false) String descriptionEn,
-            @RequestParam(required = false) String contactName, @RequestParam(required = false) String contactEmail,
-            @RequestParam(required = false) List<String> themes, @RequestParam(required = false) String keywords,
-            @RequestParam(required = false) String spatial, @RequestParam(required = false) String temporalStart,
-            @RequestParam(required = false) String temporalEnd, @RequestParam(required = false) String frequency,
-            @RequestParam(required = false) String licence, @RequestParam(required = false) String documentationUrl,
-            Model model, RedirectAttributes flash, Locale locale) {
-        CatalogService.Description form = new CatalogService.Description(titleVi, titleEn, descriptionVi, descriptionEn, contactName,
-                contactEmail, themes == null ? List.of() : themes, split(keywords, "[,\\n]"), split(spatial, "[,\\s]+"),
-                date(temporalStart), date(temporalEnd), frequency, licence, documentationUrl);
+    String save(
+            Actor actor,
+            @PathVariable String slug,
+            @RequestParam(required = false) String titleVi,
+            @RequestParam(required = false) String titleEn,
+            @RequestParam(required = false) String descriptionVi,
+            @RequestParam(required = false) String descriptionEn,
+            @RequestParam(required = false) String contactName,
+            @RequestParam(required = false) String contactEmail,
+            @RequestParam(required = false) List<String> themes,
+            @RequestParam(required = false) String keywords,
+            @RequestParam(required = false) String spatial,
+            @RequestParam(required = false) String temporalStart,
+            @RequestParam(required = false) String temporalEnd,
+            @RequestParam(required = false) String frequency,
+            @RequestParam(required = false) String licence,
+            @RequestParam(required = false) String documentationUrl,
+            Model model,
+            RedirectAttributes flash,
+            Locale locale) {
+        CatalogService.Description form = new CatalogService.Description(
+                titleVi,
+                titleEn,
+                descriptionVi,
+                descriptionEn,
+                contactName,
+                contactEmail,
+                themes == null ? List.of() : themes,
+                split(keywords, "[,\\n]"),
+                split(spatial, "[,\\s]+"),
+                date(temporalStart),
+                date(temporalEnd),
+                frequency,
+                licence,
+                documentationUrl);
         try {
             catalog.describe(actor, slug, form);
             flash.addFlashAttribute("success", problems.message("catalog.saved", new Object[0], locale));
@@ -213,69 +280,104 @@ class CatalogPages {
 
     @PostMapping("/catalog/datasets/{slug}/columns")
     @Permit(Action.MANAGE_CATALOG)
-    String saveColumns(Actor actor, @PathVariable String slug, @RequestParam MultiValueMap<String, String> params,
-            RedirectAttributes flash, Locale locale) {
+    String saveColumns(
+            Actor actor,
+            @PathVariable String slug,
+            @RequestParam MultiValueMap<String, String> params,
+            RedirectAttributes flash,
+            Locale locale) {
         CatalogEntry entry = catalog.get(actor, slug);
         List<CatalogService.ColumnDescription> columns = new ArrayList<>();
         Map<String, String> personal = new LinkedHashMap<>();
         for (int i = 0; i < entry.columns().size(); i++) {
             CatalogEntry.Column c = entry.columns().get(i);
             String prefix = "c" + i + ".";
-            columns.add(new CatalogService.ColumnDescription(c.name(), params.getFirst(prefix + "descriptionVi"),
-                    params.getFirst(prefix + "descriptionEn"), params.getFirst(prefix + "unit"), params.getFirst(prefix + "example"),
+            columns.add(new CatalogService.ColumnDescription(
+                    c.name(),
+                    params.getFirst(prefix + "descriptionVi"),
+                    params.getFirst(prefix + "descriptionEn"),
+                    params.getFirst(prefix + "unit"),
+                    params.getFirst(prefix + "example"),
                     split(params.getFirst(prefix + "tags"), ",")));
             String decision = params.getFirst(prefix + "personal");
             if (decision != null && !decision.isBlank() && !decision.equals(c.personalCategory())) {
                 personal.put(c.name(), decision);
             }
         }
-        return problems.redirectAfter(flash, locale, "catalog.saved", "/catalog/datasets/" + slug + "/edit#schema", () -> {
-            catalog.describeColumns(actor, slug, columns);
-            if (!personal.isEmpty()) {
-                catalog.confirmPersonalData(actor, slug, personal);
-            }
-        });
+        return problems.redirectAfter(
+                flash, locale, "catalog.saved", "/catalog/datasets/" + slug + "/edit#schema", () -> {
+                    catalog.describeColumns(actor, slug, columns);
+                    if (!personal.isEmpty()) {
+                        catalog.confirmPersonalData(actor, slug, personal);
+                    }
+                });
     }
 
     @PostMapping("/catalog/datasets/{slug}/classification")
     @Permit(Action.MANAGE_CATALOG)
-    String classify(Actor actor, @PathVariable String slug, @RequestParam(required = false) String importance,
-            @RequestParam(required = false) String sharing, @RequestParam(required = false) String reason, RedirectAttributes flash,
+    String classify(
+            Actor actor,
+            @PathVariable String slug,
+            @RequestParam(required = false) String importance,
+            @RequestParam(required = false) String sharing,
+            @RequestParam(required = false) String reason,
+            RedirectAttributes flash,
             Locale locale) {
-        return withProblems(flash, locale, "catalog.classified", "/catalog/datasets/" + slug + "/edit#classification",
+        return withProblems(
+                flash,
+                locale,
+                "catalog.classified",
+                "/catalog/datasets/" + slug + "/edit#classification",
                 () -> catalog.classify(actor, slug, new CatalogService.Classification(importance, sharing, reason)));
     }
 
     @PostMapping("/catalog/datasets/{slug}/publication")
     @Permit(Action.MANAGE_CATALOG)
     String publish(Actor actor, @PathVariable String slug, RedirectAttributes flash, Locale locale) {
-        return withProblems(flash, locale, "catalog.published", "/catalog/datasets/" + slug, () -> catalog.publish(actor, slug));
+        return withProblems(
+                flash, locale, "catalog.published", "/catalog/datasets/" + slug, () -> catalog.publish(actor, slug));
     }
 
     @PostMapping("/catalog/datasets/{slug}/withdrawal")
     @Permit(Action.MANAGE_CATALOG)
     String withdraw(Actor actor, @PathVariable String slug, RedirectAttributes flash, Locale locale) {
-        return withProblems(flash, locale, "catalog.withdrawn", "/catalog/datasets/" + slug, () -> catalog.unpublish(actor, slug));
+        return withProblems(
+                flash, locale, "catalog.withdrawn", "/catalog/datasets/" + slug, () -> catalog.unpublish(actor, slug));
     }
 
     @PostMapping("/catalog/datasets/{slug}/review")
     @Permit(Action.REVIEW_CLASSIFICATION)
-    String review(Actor actor, @PathVariable String slug, @RequestParam(required = false) String decision,
-            @RequestParam(required = false) String importance, @RequestParam(required = false) String sharing,
-            @RequestParam(required = false) String note, RedirectAttributes flash, Locale locale) {
-        return withProblems(flash, locale, "catalog.reviewed", "/catalog/queue",
+    String review(
+            Actor actor,
+            @PathVariable String slug,
+            @RequestParam(required = false) String decision,
+            @RequestParam(required = false) String importance,
+            @RequestParam(required = false) String sharing,
+            @RequestParam(required = false) String note,
+            RedirectAttributes flash,
+            Locale locale) {
+        return withProblems(
+                flash,
+                locale,
+                "catalog.reviewed",
+                "/catalog/queue",
                 () -> catalog.review(actor, slug, new CatalogService.Review(decision, importance, sharing, note)));
     }
 
     /** Like {@link ProblemResponses#redirectAfter}, listing each field's problem in the flash message. */
-    private String withProblems(RedirectAttributes flash, Locale locale, String successKey, String target, Runnable change) {
+    private String withProblems(
+            RedirectAttributes flash, Locale locale, String successKey, String target, Runnable change) {
         try {
             change.run();
             flash.addFlashAttribute("success", problems.message(successKey, new Object[0], locale));
         } catch (CatalogValidation.InvalidDescriptionException e) {
             flash.addFlashAttribute("error", problems.message(e.messageKey(), e.messageArgs(), locale));
-            flash.addFlashAttribute("errorList", e.problems().stream()
-                    .map(p -> problems.message(p.key(), new Object[0], locale) + " (" + p.field() + ": " + p.message() + ")").toList());
+            flash.addFlashAttribute(
+                    "errorList",
+                    e.problems().stream()
+                            .map(p -> problems.message(p.key(), new Object[0], locale) + " (" + p.field() + ": "
+                                    + p.message() + ")")
+                            .toList());
         } catch (ProblemException e) {
             flash.addFlashAttribute("error", problems.message(e.messageKey(), e.messageArgs(), locale));
         }
@@ -300,14 +402,21 @@ class CatalogPages {
 
     @PostMapping("/catalog/upload")
     @Permit(Action.MANAGE_CATALOG)
-    String upload(Actor actor, @RequestParam String dataset, @RequestParam("file") MultipartFile file, RedirectAttributes flash,
-            Locale locale, HttpServletRequest request) throws IOException {
+    String upload(
+            Actor actor,
+            @RequestParam String dataset,
+            @RequestParam("file") MultipartFile file,
+            RedirectAttributes flash,
+            Locale locale,
+            HttpServletRequest request)
+            throws IOException {
         try (InputStream content = file.getInputStream()) {
             CatalogEntry entry = catalog.upload(actor, dataset.strip(), file.getOriginalFilename(), content);
             flash.addFlashAttribute("success", problems.message("catalog.uploaded", new Object[0], locale));
             return "redirect:/catalog/datasets/" + entry.slug() + "/edit";
         } catch (ProblemException e) {
-            flash.addFlashAttribute("error", problems.message(e.messageKey(), e.messageArgs(), locale) + " — " + e.getMessage());
+            flash.addFlashAttribute(
+                    "error", problems.message(e.messageKey(), e.messageArgs(), locale) + " — " + e.getMessage());
             return "redirect:/catalog/upload";
         }
     }
@@ -316,7 +425,10 @@ class CatalogPages {
         if (text == null || text.isBlank()) {
             return List.of();
         }
-        return Arrays.stream(text.split(separator)).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(text.split(separator))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 
     private static LocalDate date(String text) {

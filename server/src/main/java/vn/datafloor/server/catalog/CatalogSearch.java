@@ -70,10 +70,27 @@ class CatalogSearch {
         }
         List<String> themes = e.themes();
         List<String> formats = e.open() ? CatalogVocabulary.FORMATS : List.of("parquet");
-        double quality = e.latest() == null || e.latest().quality() == null ? Double.NaN : e.latest().quality();
-        return new CatalogDocument(e.slug(), e.titleVi(), e.titleEn(), e.descriptionVi(), e.descriptionEn(),
-                e.publisher() == null ? "" : e.publisher(), themes, e.keywords(), columns,
-                e.importance() == null ? "unclassified" : e.importance(), e.sharing() == null ? "unclassified" : e.sharing(),
-                e.personalData(), formats, e.licence(), null, e.updatedAt(), quality, audiences(e));
+        double quality = e.latest() == null || e.latest().quality() == null
+                ? Double.NaN
+                : e.latest().quality();
+        return new CatalogDocument(
+                e.slug(),
+                e.titleVi(),
+                e.titleEn(),
+                e.descriptionVi(),
+                e.descriptionEn(),
+                e.publisher() == null ? "" : e.publisher(),
+                themes,
+                e.keywords(),
+                columns,
+                e.importance() == null ? "unclassified" : e.importance(),
+                e.sharing() == null ? "unclassified" : e.sharing(),
+                e.personalData(),
+                formats,
+                e.licence(),
+                null,
+                e.updatedAt(),
+                quality,
+                audiences(e));
     }
 }

@@ -25,10 +25,10 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
-import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.http.HttpStatus;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.event.TransactionalEventListener;
 import vn.datafloor.catalog.CatalogQuery;
 import vn.datafloor.catalog.SearchResult;
 import vn.datafloor.integration.lake.DatasetVersion;
@@ -76,8 +76,15 @@ public class CatalogService {
     private final Path work;
     private volatile Instant indexedUpTo = Instant.EPOCH;
 
-    CatalogService(CatalogStore store, CatalogSearch search, DatasetService datasets, OrganisationService organisations,
-            AccessPolicy policy, AuditLog audit, Clock clock, DatafloorProperties properties) {
+    CatalogService(
+            CatalogStore store,
+            CatalogSearch search,
+            DatasetService datasets,
+            OrganisationService organisations,
+            AccessPolicy policy,
+            AuditLog audit,
+            Clock clock,
+            DatafloorProperties properties) {
         this.store = store;
         this.search = search;
         this.validation = new CatalogValidation(AdminUnits.builtIn());
@@ -90,12 +97,24 @@ public class CatalogService {
     }
 
     /** The editable description of a dataset (API body and editor form). */
-    public record Description(String titleVi, String titleEn, String descriptionVi, String descriptionEn, String contactName,
-            String contactEmail, List<String> themes, List<String> keywords, List<String> spatial, LocalDate temporalStart,
-            LocalDate temporalEnd, String frequency, String licence, String documentationUrl) {}
+    public record Description(
+            String titleVi,
+            String titleEn,
+            String descriptionVi,
+            String descriptionEn,
+            String contactName,
+            String contactEmail,
+            List<String> themes,
+            List<String> keywords,
+            List<String> spatial,
+            LocalDate temporalStart,
+            LocalDate temporalEnd,
+            String frequency,
+            String licence,
+            String documentationUrl) {}
 
-    public record ColumnDescription(String name, String descriptionVi, String descriptionEn, String unit, String example,
-            List<String> tags) {}
+    public record ColumnDescription(
+            String name, String descriptionVi, String descriptionEn, String unit, String example, List<String> tags) {}
 
     public record Classification(String importance, String sharing, String reason) {}
 
@@ -106,8 +125,10 @@ public class CatalogService {
 
     /** Whether the actor (null: nobody signed in) may read the entry's description. */
     boolean canSee(Actor actor, CatalogEntry e) {
-        return policy.mayReadCatalogEntry(actor, new AccessPolicy.CatalogEntryFacts(e.orgId(), e.published(), e.publicMetadata(),
-                e.core(), "private".equals(e.sharing())));
+        return policy.mayReadCatalogEntry(
+                actor,
+                new AccessPolicy.CatalogEntryFacts(
+                        e.orgId(), e.published(), e.publicMetadata(), e.core(), "private".equals(e.sharing())));
     }
 
     /** Whether the actor may see the data itself in clear, personal columns included: the owner's staff. */
@@ -116,11 +137,13 @@ public class CatalogService {
     }
 
     boolean canManage(Actor actor, CatalogEntry e) {
-        return actor != null && policy.decide(actor, Action.MANAGE_CATALOG, e.orgId()).allowed();
+        return actor != null
+                && policy.decide(actor, Action.MANAGE_CATALOG, e.orgId()).allowed();
     }
 
     boolean canReview(Actor actor) {
-        return actor != null && policy.decide(actor, Action.REVIEW_CLASSIFICATION).allowed();
+        return actor != null
+                && policy.decide(actor, Action.REVIEW_CLASSIFICATION).allowed();
     }
 
     /** The entry if the actor may see it. */
@@ -140,7 +163,10 @@ public class CatalogService {
 
     /** Every entry anyone may read: the open data portal, the DCAT-AP export and the CKAN API. */
     public List<CatalogEntry> publicEntries() {
-        return store.all().stream().filter(CatalogEntry::publicMetadata).map(this::complete).toList();
+        return store.all().stream()
+                .filter(CatalogEntry::publicMetadata)
+                .map(this::complete)
+                .toList();
     }
 
     /** The audiences an actor belongs to for searching; null: no restriction. */
@@ -162,21 +188,31 @@ public class CatalogService {
     /** A page of search results with the entries themselves. */
     public record Results(long total, List<CatalogEntry> entries, Map<String, List<SearchResult.FacetCount>> facets) {}
 
-    public Results search(Actor actor, String text, Map<String, List<String>> filters, CatalogQuery.Sort sort, int offset, int limit) {
+    public Results search(
+            Actor actor,
+            String text,
+            Map<String, List<String>> filters,
+            CatalogQuery.Sort sort,
+            int offset,
+            int limit) {
         requireShortText(text);
         return search(new CatalogQuery(text, filters, sort, offset, limit, audiencesOf(actor)), actor);
     }
 
     /** Searches with explicit audiences (the public APIs pass only PUBLIC). */
-    public Results searchPublic(String text, Map<String, List<String>> filters, CatalogQuery.Sort sort, int offset, int limit) {
+    public Results searchPublic(
+            String text, Map<String, List<String>> filters, CatalogQuery.Sort sort, int offset, int limit) {
         requireShortText(text);
         return search(new CatalogQuery(text, filters, sort, offset, limit, Set.of(CatalogQuery.PUBLIC)), null);
     }
 
     private static void requireShortText(String text) {
         if (text != null && text.length() > CatalogQuery.MAX_TEXT_CHARS) {
-            throw ProblemException.badRequest("search.tooLong", "The search text is longer than " + CatalogQuery.MAX_TEXT_CHARS
-                    + " characters; search for fewer words", CatalogQuery.MAX_TEXT_CHARS);
+            throw ProblemException.badRequest(
+                    "search.tooLong",
+                    "The search text is longer than " + CatalogQuery.MAX_TEXT_CHARS
+                            + " characters; search for fewer words",
+                    CatalogQuery.MAX_TEXT_CHARS);
         }
     }
 
@@ -190,7 +226,10 @@ public class CatalogService {
         List<CatalogEntry> entries = new ArrayList<>();
         for (SearchResult.Hit hit : result.hits()) {
             // The index and the database may disagree for a moment (another server's change): the database decides.
-            store.bySlug(hit.id()).map(this::complete).filter(e -> canSee(actor, e)).ifPresent(entries::add);
+            store.bySlug(hit.id())
+                    .map(this::complete)
+                    .filter(e -> canSee(actor, e))
+                    .ifPresent(entries::add);
         }
         return new Results(result.total(), entries, result.facets());
     }
@@ -199,14 +238,18 @@ public class CatalogService {
     public record Summary(long visible, long published, long open, int waiting) {}
 
     public Summary summary(Actor actor) {
-        List<CatalogEntry> visible = store.headers().stream().filter(e -> canSee(actor, e)).toList();
+        List<CatalogEntry> visible =
+                store.headers().stream().filter(e -> canSee(actor, e)).toList();
         int waiting = 0;
         if (actor != null && policy.decide(actor, Action.VIEW_CATALOG_QUEUE).allowed()) {
             Queue queue = queue(actor);
             waiting = queue.toReview().size() + queue.toConfirm().size();
         }
-        return new Summary(visible.size(), visible.stream().filter(CatalogEntry::published).count(),
-                visible.stream().filter(CatalogEntry::open).count(), waiting);
+        return new Summary(
+                visible.size(),
+                visible.stream().filter(CatalogEntry::published).count(),
+                visible.stream().filter(CatalogEntry::open).count(),
+                waiting);
     }
 
     /** What waits for someone: the actor's organisation's entries to describe or confirm, and (operator) reviews. */
@@ -214,13 +257,26 @@ public class CatalogService {
 
     public Queue queue(Actor actor) {
         policy.require(actor, Action.VIEW_CATALOG_QUEUE);
-        List<CatalogEntry> own = actor.orgId() == null ? List.of()
-                : store.ofOrganisation(actor.orgId()).stream().map(this::complete).toList();
+        List<CatalogEntry> own = actor.orgId() == null
+                ? List.of()
+                : store.ofOrganisation(actor.orgId()).stream()
+                        .map(this::complete)
+                        .toList();
         boolean manages = policy.decide(actor, Action.MANAGE_CATALOG).allowed();
-        List<CatalogEntry> toDescribe = manages ? own.stream().filter(e -> e.importance() == null || !e.published()).toList() : List.of();
-        List<CatalogEntry> toConfirm = manages ? own.stream().filter(e -> !e.unconfirmedColumns().isEmpty()).toList() : List.of();
-        List<CatalogEntry> toReview = canReview(actor) ? store.ofOrganisation(null).stream()
-                .filter(e -> "PENDING".equals(e.reviewStatus())).map(this::complete).toList() : List.of();
+        List<CatalogEntry> toDescribe = manages
+                ? own.stream()
+                        .filter(e -> e.importance() == null || !e.published())
+                        .toList()
+                : List.of();
+        List<CatalogEntry> toConfirm = manages
+                ? own.stream().filter(e -> !e.unconfirmedColumns().isEmpty()).toList()
+                : List.of();
+        List<CatalogEntry> toReview = canReview(actor)
+                ? store.ofOrganisation(null).stream()
+                        .filter(e -> "PENDING".equals(e.reviewStatus()))
+                        .map(this::complete)
+                        .toList()
+                : List.of();
         return new Queue(toDescribe, toConfirm, toReview);
     }
 
@@ -238,18 +294,26 @@ public class CatalogService {
 
     /** The entries derived from this one (e.g. the register from agency datasets), visible to the actor. */
     public List<CatalogEntry> derived(Actor actor, CatalogEntry entry) {
-        return datasets.derivedFrom(entry.dataset()).stream().map(store::byDataset).flatMap(Optional::stream)
-                .map(this::complete).filter(e -> canSee(actor, e)).toList();
+        return datasets.derivedFrom(entry.dataset()).stream()
+                .map(store::byDataset)
+                .flatMap(Optional::stream)
+                .map(this::complete)
+                .filter(e -> canSee(actor, e))
+                .toList();
     }
 
     /** The entries this one was derived from, visible to the actor, by lake dataset name. */
     public Map<String, Optional<CatalogEntry>> inputs(Actor actor, DatasetService.VersionFacts latest) {
         Map<String, Optional<CatalogEntry>> inputs = new LinkedHashMap<>();
-        String list = latest == null || latest.lineage() == null ? null : latest.lineage().get("inputs");
+        String list = latest == null || latest.lineage() == null
+                ? null
+                : latest.lineage().get("inputs");
         if (list != null) {
             for (String input : list.split(",")) {
                 String dataset = input.strip().replaceAll("@v\\d+$", "");
-                inputs.put(input.strip(), store.byDataset(dataset).map(this::complete).filter(e -> canSee(actor, e)));
+                inputs.put(
+                        input.strip(),
+                        store.byDataset(dataset).map(this::complete).filter(e -> canSee(actor, e)));
             }
         }
         return inputs;
@@ -257,17 +321,28 @@ public class CatalogService {
 
     /** Freshness: when the newest version is older than the declared frequency allows (with slack). */
     public boolean stale(CatalogEntry e) {
-        Duration allowed = CatalogVocabulary.Frequency.ofCode(e.frequency()).map(CatalogVocabulary.Frequency::allowedAge).orElse(null);
-        return allowed != null && e.latest() != null && e.latest().createdAt().plus(allowed).isBefore(clock.instant());
+        Duration allowed = CatalogVocabulary.Frequency.ofCode(e.frequency())
+                .map(CatalogVocabulary.Frequency::allowedAge)
+                .orElse(null);
+        return allowed != null
+                && e.latest() != null
+                && e.latest().createdAt().plus(allowed).isBefore(clock.instant());
     }
 
     private CatalogEntry complete(CatalogEntry e) {
         Optional<Organisation> org = organisations.find(e.orgId());
-        CatalogEntry.LatestVersion latest = datasets.latestVersion(e.dataset()).map(v -> {
-            Double quality = datasets.qualityScore(e.dataset(), v.version()).orElse(null);
-            return new CatalogEntry.LatestVersion(v.version(), v.manifest().createdAt(), v.manifest().rowCount(), quality);
-        }).orElse(null);
-        return e.with(org.map(Organisation::name).orElse("?"), org.map(o -> o.kind().name()).orElse(null), latest);
+        CatalogEntry.LatestVersion latest = datasets.latestVersion(e.dataset())
+                .map(v -> {
+                    Double quality =
+                            datasets.qualityScore(e.dataset(), v.version()).orElse(null);
+                    return new CatalogEntry.LatestVersion(
+                            v.version(), v.manifest().createdAt(), v.manifest().rowCount(), quality);
+                })
+                .orElse(null);
+        return e.with(
+                org.map(Organisation::name).orElse("?"),
+                org.map(o -> o.kind().name()).orElse(null),
+                latest);
     }
 
     // ------------------------------------------------------------------ following the lake
@@ -283,7 +358,8 @@ public class CatalogService {
         if (latest != null && latest.version() > published.version()) {
             return; // delivered late (after a restart): the newer version's own event describes the dataset
         }
-        datasets.version(published.dataset(), published.version()).ifPresent(version -> follow(version, published.orgId()));
+        datasets.version(published.dataset(), published.version())
+                .ifPresent(version -> follow(version, published.orgId()));
     }
 
     /** At start: the search index is built from the database. */
@@ -304,17 +380,26 @@ public class CatalogService {
                 return store.byDataset(dataset).orElseThrow().id();
             }
         });
-        store.syncColumns(id, version.manifest().columns().stream().map(c -> new String[] {c.name(), c.type()}).toList());
+        store.syncColumns(
+                id,
+                version.manifest().columns().stream()
+                        .map(c -> new String[] {c.name(), c.type()})
+                        .toList());
         for (ColumnFinding finding : PersonalDataDetector.detect(version, DETECTION_SAMPLE)) {
-            store.propose(id, finding.column(), finding.category() == null ? null : finding.category().code(),
-                    finding.category() == null ? null : finding.confidence(), finding.evidence());
+            store.propose(
+                    id,
+                    finding.column(),
+                    finding.category() == null ? null : finding.category().code(),
+                    finding.category() == null ? null : finding.confidence(),
+                    finding.evidence());
         }
         store.touch(id, now);
         reindex(id);
     }
 
     private String freeSlug(String dataset) {
-        String base = dataset.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]+", "-").replaceAll("^-+|-+$", "");
+        String base =
+                dataset.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]+", "-").replaceAll("^-+|-+$", "");
         base = base.length() < 2 ? "dataset-" + base : base.length() > 90 ? base.substring(0, 90) : base;
         String slug = base;
         for (int i = 2; store.slugTaken(slug); i++) {
@@ -330,7 +415,9 @@ public class CatalogService {
     }
 
     /** Picks up entries other servers changed; this server's own changes are indexed at once. */
-    @Scheduled(fixedDelayString = "${datafloor.catalog.index-refresh:PT30S}", initialDelayString = "${datafloor.catalog.index-refresh:PT30S}")
+    @Scheduled(
+            fixedDelayString = "${datafloor.catalog.index-refresh:PT30S}",
+            initialDelayString = "${datafloor.catalog.index-refresh:PT30S}")
     void refreshIndex() {
         Instant since = indexedUpTo;
         Instant started = clock.instant();
@@ -345,7 +432,8 @@ public class CatalogService {
     // ------------------------------------------------------------------ changing
 
     private CatalogEntry editable(Actor actor, String slug) {
-        CatalogEntry entry = store.bySlug(slug).orElseThrow(() -> ProblemException.notFound("No dataset " + slug + " in the catalog"));
+        CatalogEntry entry = store.bySlug(slug)
+                .orElseThrow(() -> ProblemException.notFound("No dataset " + slug + " in the catalog"));
         policy.require(actor, Action.MANAGE_CATALOG, entry.orgId());
         return entry;
     }
@@ -354,10 +442,13 @@ public class CatalogService {
         CatalogEntry entry = editable(actor, slug);
         Description clean = normalise(d);
         List<FieldProblem> problems = validation.check(clean);
-        if (entry.published() && "open".equals(entry.sharing()) && clean.licence() != null
-                && CatalogVocabulary.Licence.ofCode(clean.licence()).map(l -> !l.open()).orElse(false)) {
-            problems.add(new FieldProblem("licence", "catalog.field.openLicence",
-                    "open data needs an open licence"));
+        if (entry.published()
+                && "open".equals(entry.sharing())
+                && clean.licence() != null
+                && CatalogVocabulary.Licence.ofCode(clean.licence())
+                        .map(l -> !l.open())
+                        .orElse(false)) {
+            problems.add(new FieldProblem("licence", "catalog.field.openLicence", "open data needs an open licence"));
         }
         if (!problems.isEmpty()) {
             throw new CatalogValidation.InvalidDescriptionException(problems);
@@ -370,7 +461,8 @@ public class CatalogService {
 
     public CatalogEntry describeColumns(Actor actor, String slug, List<ColumnDescription> columns) {
         CatalogEntry entry = editable(actor, slug);
-        Set<String> known = new HashSet<>(entry.columns().stream().map(CatalogEntry.Column::name).toList());
+        Set<String> known = new HashSet<>(
+                entry.columns().stream().map(CatalogEntry.Column::name).toList());
         List<FieldProblem> problems = new ArrayList<>();
         for (ColumnDescription c : columns) {
             problems.addAll(validation.check(c, known));
@@ -379,12 +471,27 @@ public class CatalogService {
             throw new CatalogValidation.InvalidDescriptionException(problems);
         }
         for (ColumnDescription c : columns) {
-            store.describeColumn(entry.id(), c.name(), blankToNull(c.descriptionVi()), blankToNull(c.descriptionEn()),
-                    blankToNull(c.unit()), blankToNull(c.example()), c.tags() == null ? List.of() : c.tags().stream()
-                            .map(String::strip).filter(t -> !t.isEmpty()).toList());
+            store.describeColumn(
+                    entry.id(),
+                    c.name(),
+                    blankToNull(c.descriptionVi()),
+                    blankToNull(c.descriptionEn()),
+                    blankToNull(c.unit()),
+                    blankToNull(c.example()),
+                    c.tags() == null
+                            ? List.of()
+                            : c.tags().stream()
+                                    .map(String::strip)
+                                    .filter(t -> !t.isEmpty())
+                                    .toList());
         }
         store.touch(entry.id(), clock.instant());
-        record(actor, EventType.CATALOG_ENTRY_UPDATED, entry, "schema description of " + entry.slug() + " updated", Map.of());
+        record(
+                actor,
+                EventType.CATALOG_ENTRY_UPDATED,
+                entry,
+                "schema description of " + entry.slug() + " updated",
+                Map.of());
         reindex(entry.id());
         return complete(store.byId(entry.id()).orElseThrow());
     }
@@ -401,8 +508,11 @@ public class CatalogService {
         for (Map.Entry<String, String> d : decisions.entrySet()) {
             if (!byName.containsKey(d.getKey())) {
                 problems.add(new FieldProblem("columns", "catalog.field.columnUnknown", "no column " + d.getKey()));
-            } else if (!"none".equals(d.getValue()) && PersonalCategory.ofCode(d.getValue()).isEmpty()) {
-                problems.add(new FieldProblem("columns." + d.getKey(), "catalog.field.category",
+            } else if (!"none".equals(d.getValue())
+                    && PersonalCategory.ofCode(d.getValue()).isEmpty()) {
+                problems.add(new FieldProblem(
+                        "columns." + d.getKey(),
+                        "catalog.field.category",
                         "unknown personal-data category '" + d.getValue() + "'"));
             }
         }
@@ -417,16 +527,25 @@ public class CatalogService {
         for (Map.Entry<String, String> d : decisions.entrySet()) {
             store.confirmColumn(entry.id(), d.getKey(), d.getValue(), actor.userId(), now);
             String proposed = byName.get(d.getKey()).proposedCategory();
-            summary.add(d.getKey() + "=" + d.getValue() + (proposed == null || proposed.equals(d.getValue()) ? "" : " (proposed " + proposed + ")"));
+            summary.add(d.getKey() + "=" + d.getValue()
+                    + (proposed == null || proposed.equals(d.getValue()) ? "" : " (proposed " + proposed + ")"));
         }
         store.touch(entry.id(), now);
-        record(actor, EventType.PERSONAL_DATA_CONFIRMED, entry, "personal data of " + entry.slug() + " confirmed",
+        record(
+                actor,
+                EventType.PERSONAL_DATA_CONFIRMED,
+                entry,
+                "personal data of " + entry.slug() + " confirmed",
                 Map.of("columns", truncate(String.join("; ", summary), 1500)));
         CatalogEntry updated = complete(store.byId(entry.id()).orElseThrow());
         if (updated.open() && updated.columns().stream().anyMatch(CatalogEntry.Column::personal)) {
             // Open data may not hold personal data: take it off the portal until it is de-identified or reclassified.
             store.setStatus(entry.id(), "DRAFT", null, now);
-            record(actor, EventType.DATASET_UNLISTED, entry, entry.slug() + " unlisted: open data with personal columns",
+            record(
+                    actor,
+                    EventType.DATASET_UNLISTED,
+                    entry,
+                    entry.slug() + " unlisted: open data with personal columns",
                     Map.of());
         }
         reindex(entry.id());
@@ -457,33 +576,63 @@ public class CatalogService {
             throw new CatalogValidation.InvalidDescriptionException(problems);
         }
         Instant now = clock.instant();
-        store.setClassification(entry.id(), importance.get().code(), sharing.get().code(), c.reason().strip(), actor.userId(),
-                "PENDING", now);
-        long index = record(actor, EventType.DATASET_CLASSIFIED, entry, entry.slug() + " classified " + importance.get().code()
-                + "/" + sharing.get().code(), Map.of("importance", importance.get().code(), "sharing", sharing.get().code(),
-                        "reason", truncate(c.reason().strip(), 1000)));
-        store.recordClassification(entry.id(), now, actor.userId(), "SET", importance.get().code(), sharing.get().code(),
-                c.reason().strip(), index);
+        store.setClassification(
+                entry.id(),
+                importance.get().code(),
+                sharing.get().code(),
+                c.reason().strip(),
+                actor.userId(),
+                "PENDING",
+                now);
+        long index = record(
+                actor,
+                EventType.DATASET_CLASSIFIED,
+                entry,
+                entry.slug() + " classified " + importance.get().code() + "/"
+                        + sharing.get().code(),
+                Map.of(
+                        "importance",
+                        importance.get().code(),
+                        "sharing",
+                        sharing.get().code(),
+                        "reason",
+                        truncate(c.reason().strip(), 1000)));
+        store.recordClassification(
+                entry.id(),
+                now,
+                actor.userId(),
+                "SET",
+                importance.get().code(),
+                sharing.get().code(),
+                c.reason().strip(),
+                index);
         if (entry.published() && importance.get() != CatalogVocabulary.Importance.OTHER) {
             // A changed classification of important or core data waits for the operator before it is public again.
             store.setStatus(entry.id(), "DRAFT", null, now);
-            record(actor, EventType.DATASET_UNLISTED, entry, entry.slug() + " unlisted until the operator reviews it", Map.of());
+            record(
+                    actor,
+                    EventType.DATASET_UNLISTED,
+                    entry,
+                    entry.slug() + " unlisted until the operator reviews it",
+                    Map.of());
         }
         reindex(entry.id());
         return complete(store.byId(entry.id()).orElseThrow());
     }
 
-    private List<FieldProblem> classificationConflicts(CatalogEntry entry, CatalogVocabulary.Importance importance,
-            CatalogVocabulary.Sharing sharing) {
+    private List<FieldProblem> classificationConflicts(
+            CatalogEntry entry, CatalogVocabulary.Importance importance, CatalogVocabulary.Sharing sharing) {
         List<FieldProblem> problems = new ArrayList<>();
         if (sharing == CatalogVocabulary.Sharing.OPEN) {
             if (importance == CatalogVocabulary.Importance.CORE) {
-                problems.add(new FieldProblem("sharing", "catalog.rule.coreNotOpen",
-                        "core data cannot be open data"));
+                problems.add(new FieldProblem("sharing", "catalog.rule.coreNotOpen", "core data cannot be open data"));
             }
             if (entry.columns().stream().anyMatch(CatalogEntry.Column::personal)) {
-                problems.add(new FieldProblem("sharing", "catalog.rule.openPersonal",
-                        "open data may not hold personal data: de-identify the personal columns first, or share it on conditions"));
+                problems.add(
+                        new FieldProblem(
+                                "sharing",
+                                "catalog.rule.openPersonal",
+                                "open data may not hold personal data: de-identify the personal columns first, or share it on conditions"));
             }
         }
         return problems;
@@ -491,9 +640,11 @@ public class CatalogService {
 
     public CatalogEntry review(Actor actor, String slug, Review r) {
         policy.require(actor, Action.REVIEW_CLASSIFICATION);
-        CatalogEntry entry = store.bySlug(slug).orElseThrow(() -> ProblemException.notFound("No dataset " + slug + " in the catalog"));
+        CatalogEntry entry = store.bySlug(slug)
+                .orElseThrow(() -> ProblemException.notFound("No dataset " + slug + " in the catalog"));
         if (entry.importance() == null) {
-            throw ProblemException.conflict("catalog.review.unclassified", "The provider has not classified this dataset yet");
+            throw ProblemException.conflict(
+                    "catalog.review.unclassified", "The provider has not classified this dataset yet");
         }
         boolean approve = "APPROVE".equalsIgnoreCase(r.decision());
         boolean override = "OVERRIDE".equalsIgnoreCase(r.decision());
@@ -503,27 +654,43 @@ public class CatalogService {
         }
         String importance = approve ? entry.importance() : r.importance();
         String sharing = approve ? entry.sharing() : r.sharing();
-        if (override && (CatalogVocabulary.Importance.ofCode(importance).isEmpty() || CatalogVocabulary.Sharing.ofCode(sharing).isEmpty())) {
-            problems.add(new FieldProblem("importance", "catalog.field.importance",
-                    "an override names the importance and sharing it sets"));
+        if (override
+                && (CatalogVocabulary.Importance.ofCode(importance).isEmpty()
+                        || CatalogVocabulary.Sharing.ofCode(sharing).isEmpty())) {
+            problems.add(new FieldProblem(
+                    "importance", "catalog.field.importance", "an override names the importance and sharing it sets"));
         }
         if ((r.note() == null || r.note().isBlank()) && override) {
             problems.add(new FieldProblem("note", "catalog.field.reason", "say why the classification changes"));
         }
         if (problems.isEmpty() && override) {
-            problems.addAll(classificationConflicts(entry, CatalogVocabulary.Importance.ofCode(importance).orElseThrow(),
+            problems.addAll(classificationConflicts(
+                    entry,
+                    CatalogVocabulary.Importance.ofCode(importance).orElseThrow(),
                     CatalogVocabulary.Sharing.ofCode(sharing).orElseThrow()));
         }
         if (!problems.isEmpty()) {
             throw new CatalogValidation.InvalidDescriptionException(problems);
         }
         Instant now = clock.instant();
-        String note = r.note() == null || r.note().isBlank() ? "approved" : r.note().strip();
+        String note =
+                r.note() == null || r.note().isBlank() ? "approved" : r.note().strip();
         String status = approve ? "APPROVED" : "OVERRIDDEN";
         store.setReview(entry.id(), status, importance, sharing, actor.userId(), truncate(note, 2000), now);
-        long index = record(actor, EventType.CLASSIFICATION_REVIEWED, entry, entry.slug() + " classification " + status.toLowerCase(Locale.ROOT)
-                + ": " + importance + "/" + sharing, Map.of("decision", status, "importance", importance, "sharing", sharing,
-                        "reason", truncate(note, 1000)));
+        long index = record(
+                actor,
+                EventType.CLASSIFICATION_REVIEWED,
+                entry,
+                entry.slug() + " classification " + status.toLowerCase(Locale.ROOT) + ": " + importance + "/" + sharing,
+                Map.of(
+                        "decision",
+                        status,
+                        "importance",
+                        importance,
+                        "sharing",
+                        sharing,
+                        "reason",
+                        truncate(note, 1000)));
         store.recordClassification(entry.id(), now, actor.userId(), status, importance, sharing, note, index);
         if (override && entry.published() && "open".equals(entry.sharing()) && !"open".equals(sharing)) {
             store.setStatus(entry.id(), "PUBLISHED", entry.publishedAt(), now);
@@ -536,27 +703,43 @@ public class CatalogService {
     public List<FieldProblem> publicationBlockers(CatalogEntry entry) {
         List<FieldProblem> problems = new ArrayList<>(validation.check(descriptionOf(entry)));
         if (entry.importance() == null || entry.sharing() == null) {
-            problems.add(new FieldProblem("classification", "catalog.rule.unclassified",
+            problems.add(new FieldProblem(
+                    "classification",
+                    "catalog.rule.unclassified",
                     "classify the dataset (importance and sharing) first"));
         } else {
-            if (!"other".equals(entry.importance()) && !Set.of("APPROVED", "OVERRIDDEN").contains(entry.reviewStatus())) {
-                problems.add(new FieldProblem("classification", "catalog.rule.needsReview",
-                        "core and important data are published only after the operator has reviewed the classification"));
+            if (!"other".equals(entry.importance())
+                    && !Set.of("APPROVED", "OVERRIDDEN").contains(entry.reviewStatus())) {
+                problems.add(
+                        new FieldProblem(
+                                "classification",
+                                "catalog.rule.needsReview",
+                                "core and important data are published only after the operator has reviewed the classification"));
             }
             if ("open".equals(entry.sharing())) {
                 if (entry.columns().stream().anyMatch(CatalogEntry.Column::personal)) {
-                    problems.add(new FieldProblem("sharing", "catalog.rule.openPersonal",
-                            "open data may not hold personal data: de-identify the personal columns first, or share it on conditions"));
+                    problems.add(
+                            new FieldProblem(
+                                    "sharing",
+                                    "catalog.rule.openPersonal",
+                                    "open data may not hold personal data: de-identify the personal columns first, or share it on conditions"));
                 }
-                if (CatalogVocabulary.Licence.ofCode(entry.licence()).map(l -> !l.open()).orElse(true)) {
-                    problems.add(new FieldProblem("licence", "catalog.field.openLicence", "open data needs an open licence"));
+                if (CatalogVocabulary.Licence.ofCode(entry.licence())
+                        .map(l -> !l.open())
+                        .orElse(true)) {
+                    problems.add(new FieldProblem(
+                            "licence", "catalog.field.openLicence", "open data needs an open licence"));
                 }
             }
         }
         if (!entry.unconfirmedColumns().isEmpty()) {
-            problems.add(new FieldProblem("columns", "catalog.rule.unconfirmed",
+            problems.add(new FieldProblem(
+                    "columns",
+                    "catalog.rule.unconfirmed",
                     entry.unconfirmedColumns().size() + " column(s) may hold personal data and are not confirmed: "
-                            + entry.unconfirmedColumns().stream().map(CatalogEntry.Column::name).toList()));
+                            + entry.unconfirmedColumns().stream()
+                                    .map(CatalogEntry.Column::name)
+                                    .toList()));
         }
         if (datasets.latestVersion(entry.dataset()).isEmpty()) {
             problems.add(new FieldProblem("versions", "catalog.rule.noVersion", "the dataset has no version yet"));
@@ -572,7 +755,11 @@ public class CatalogService {
         }
         Instant now = clock.instant();
         store.setStatus(entry.id(), "PUBLISHED", entry.publishedAt() == null ? now : entry.publishedAt(), now);
-        record(actor, EventType.DATASET_LISTED, entry, entry.slug() + " published (" + entry.importance() + "/" + entry.sharing() + ")",
+        record(
+                actor,
+                EventType.DATASET_LISTED,
+                entry,
+                entry.slug() + " published (" + entry.importance() + "/" + entry.sharing() + ")",
                 Map.of("importance", entry.importance(), "sharing", entry.sharing()));
         reindex(entry.id());
         return complete(store.byId(entry.id()).orElseThrow());
@@ -590,7 +777,8 @@ public class CatalogService {
     public CatalogEntry upload(Actor actor, String dataset, String filename, java.io.InputStream content) {
         policy.require(actor, Action.MANAGE_CATALOG);
         if (actor.orgId() == null) {
-            throw ProblemException.badRequest("upload.noOrganisation", "Only an organisation's staff may publish datasets");
+            throw ProblemException.badRequest(
+                    "upload.noOrganisation", "Only an organisation's staff may publish datasets");
         }
         store.byDataset(dataset).ifPresent(existing -> policy.require(actor, Action.MANAGE_CATALOG, existing.orgId()));
         var version = datasets.publishUpload(actor, actor.orgId(), dataset, filename, content);
@@ -606,9 +794,16 @@ public class CatalogService {
      * Describes, classifies, confirms personal data, optionally reviews and publishes in one step, as the
      * owner's steward and the operator would one after the other: the demo loader does this as the platform.
      */
-    public CatalogEntry describeAtOnce(Actor actor, String dataset, Description d, Map<String, String> personal,
-            Classification c, Review review, boolean publish) {
-        CatalogEntry entry = store.byDataset(dataset).orElseThrow(() -> new IllegalStateException("No catalog entry for " + dataset));
+    public CatalogEntry describeAtOnce(
+            Actor actor,
+            String dataset,
+            Description d,
+            Map<String, String> personal,
+            Classification c,
+            Review review,
+            boolean publish) {
+        CatalogEntry entry = store.byDataset(dataset)
+                .orElseThrow(() -> new IllegalStateException("No catalog entry for " + dataset));
         policy.require(actor, Action.MANAGE_CATALOG, entry.orgId());
         if (review != null) {
             policy.require(actor, Action.REVIEW_CLASSIFICATION);
@@ -621,19 +816,36 @@ public class CatalogService {
         }
         store.updateMetadata(entry.id(), clean, now);
         for (CatalogEntry.Column column : entry.columns()) {
-            String decision = personal.getOrDefault(column.name(), column.proposedCategory() == null ? null : column.proposedCategory());
+            String decision = personal.getOrDefault(
+                    column.name(), column.proposedCategory() == null ? null : column.proposedCategory());
             if (decision != null) {
                 store.confirmColumn(entry.id(), column.name(), decision, 0, now);
             }
         }
-        store.setClassification(entry.id(), c.importance(), c.sharing(), c.reason(), 0, review == null ? "PENDING" : "APPROVED", now);
-        long index = audit.record(new AuditEvent(EventType.DATASET_CLASSIFIED, null, null, entry.orgId(), AuditEvent.Outcome.SUCCESS,
-                null, entry.slug() + " classified " + c.importance() + "/" + c.sharing() + " (demo)",
-                Map.of("dataset", entry.dataset(), "importance", c.importance(), "sharing", c.sharing(), "reason", c.reason())));
+        store.setClassification(
+                entry.id(), c.importance(), c.sharing(), c.reason(), 0, review == null ? "PENDING" : "APPROVED", now);
+        long index = audit.record(new AuditEvent(
+                EventType.DATASET_CLASSIFIED,
+                null,
+                null,
+                entry.orgId(),
+                AuditEvent.Outcome.SUCCESS,
+                null,
+                entry.slug() + " classified " + c.importance() + "/" + c.sharing() + " (demo)",
+                Map.of(
+                        "dataset",
+                        entry.dataset(),
+                        "importance",
+                        c.importance(),
+                        "sharing",
+                        c.sharing(),
+                        "reason",
+                        c.reason())));
         store.recordClassification(entry.id(), now, null, "SET", c.importance(), c.sharing(), c.reason(), index);
         if (review != null) {
             store.setReview(entry.id(), "APPROVED", c.importance(), c.sharing(), 0, review.note(), now);
-            store.recordClassification(entry.id(), now, null, "APPROVED", c.importance(), c.sharing(), review.note(), index);
+            store.recordClassification(
+                    entry.id(), now, null, "APPROVED", c.importance(), c.sharing(), review.note(), index);
         }
         CatalogEntry updated = complete(store.byId(entry.id()).orElseThrow());
         if (publish) {
@@ -662,8 +874,10 @@ public class CatalogService {
         List<String> columns = new ArrayList<>();
         List<Boolean> masked = new ArrayList<>();
         List<List<String>> rows = new ArrayList<>();
-        try (Connection duck = DuckDbConnections.open(null, "256MB", 1); Statement statement = duck.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT * FROM " + version.readExpression() + " LIMIT " + PREVIEW_ROWS)) {
+        try (Connection duck = DuckDbConnections.open(null, "256MB", 1);
+                Statement statement = duck.createStatement();
+                ResultSet rs = statement.executeQuery(
+                        "SELECT * FROM " + version.readExpression() + " LIMIT " + PREVIEW_ROWS)) {
             int n = rs.getMetaData().getColumnCount();
             for (int i = 1; i <= n; i++) {
                 String name = rs.getMetaData().getColumnName(i);
@@ -699,7 +913,9 @@ public class CatalogService {
         }
         boolean own = canSeeClear(actor, entry);
         if (!entry.open() && !own) {
-            throw new ProblemException(HttpStatus.FORBIDDEN, "catalog.notOpen",
+            throw new ProblemException(
+                    HttpStatus.FORBIDDEN,
+                    "catalog.notOpen",
                     "Only open data can be downloaded here; request access to shared data on the exchange");
         }
         DatasetVersion version = datasets.latestVersion(entry.dataset())
@@ -708,7 +924,8 @@ public class CatalogService {
         try {
             Files.createDirectories(work);
             file = work.resolve("download-" + UUID.randomUUID() + "." + format);
-            try (Connection duck = DuckDbConnections.open(work, "512MB", 2); Statement statement = duck.createStatement()) {
+            try (Connection duck = DuckDbConnections.open(work, "512MB", 2);
+                    Statement statement = duck.createStatement()) {
                 String options = switch (format) {
                     case "csv" -> "FORMAT csv, HEADER true";
                     case "json" -> "FORMAT json, ARRAY true";
@@ -724,35 +941,69 @@ public class CatalogService {
         }
         store.recordDownload(entry.id(), clock.instant(), format, version.version());
         if (!entry.open()) {
-            record(actor, EventType.DATASET_DOWNLOADED, entry, entry.slug() + " v" + version.version() + " downloaded by its owner ("
-                    + format + ")", Map.of("version", Integer.toString(version.version()), "format", format));
+            record(
+                    actor,
+                    EventType.DATASET_DOWNLOADED,
+                    entry,
+                    entry.slug() + " v" + version.version() + " downloaded by its owner (" + format + ")",
+                    Map.of("version", Integer.toString(version.version()), "format", format));
         }
         String contentType = switch (format) {
             case "csv" -> "text/csv; charset=utf-8";
             case "json" -> "application/json";
             default -> "application/vnd.apache.parquet";
         };
-        return new Download(file, entry.slug() + "-v" + version.version() + "." + format, contentType, version.version());
+        return new Download(
+                file, entry.slug() + "-v" + version.version() + "." + format, contentType, version.version());
     }
 
     // ------------------------------------------------------------------ helpers
 
     static Description descriptionOf(CatalogEntry e) {
-        return new Description(e.titleVi(), e.titleEn(), e.descriptionVi(), e.descriptionEn(), e.contactName(), e.contactEmail(),
-                e.themes(), e.keywords(), e.spatial(), e.temporalStart(), e.temporalEnd(), e.frequency(), e.licence(),
+        return new Description(
+                e.titleVi(),
+                e.titleEn(),
+                e.descriptionVi(),
+                e.descriptionEn(),
+                e.contactName(),
+                e.contactEmail(),
+                e.themes(),
+                e.keywords(),
+                e.spatial(),
+                e.temporalStart(),
+                e.temporalEnd(),
+                e.frequency(),
+                e.licence(),
                 e.documentationUrl());
     }
 
     private static Description normalise(Description d) {
-        return new Description(strip(d.titleVi()), blankToNull(d.titleEn()), strip(d.descriptionVi()), blankToNull(d.descriptionEn()),
-                blankToNull(d.contactName()), blankToNull(d.contactEmail()), clean(d.themes()), clean(d.keywords()),
-                clean(d.spatial()), d.temporalStart(), d.temporalEnd(), strip(d.frequency()), strip(d.licence()),
+        return new Description(
+                strip(d.titleVi()),
+                blankToNull(d.titleEn()),
+                strip(d.descriptionVi()),
+                blankToNull(d.descriptionEn()),
+                blankToNull(d.contactName()),
+                blankToNull(d.contactEmail()),
+                clean(d.themes()),
+                clean(d.keywords()),
+                clean(d.spatial()),
+                d.temporalStart(),
+                d.temporalEnd(),
+                strip(d.frequency()),
+                strip(d.licence()),
                 blankToNull(d.documentationUrl()));
     }
 
     private static List<String> clean(List<String> values) {
-        return values == null ? List.of() : values.stream().filter(v -> v != null).map(String::strip).filter(v -> !v.isEmpty())
-                .distinct().toList();
+        return values == null
+                ? List.of()
+                : values.stream()
+                        .filter(v -> v != null)
+                        .map(String::strip)
+                        .filter(v -> !v.isEmpty())
+                        .distinct()
+                        .toList();
     }
 
     private static String strip(String s) {
@@ -771,7 +1022,14 @@ public class CatalogService {
         Map<String, String> all = new LinkedHashMap<>(details);
         all.put("dataset", entry.dataset());
         all.put("catalog_id", Long.toString(entry.id()));
-        return audit.record(new AuditEvent(type, actor == null ? null : actor.userId(), actor == null ? null : actor.username(),
-                entry.orgId(), AuditEvent.Outcome.SUCCESS, ClientAddress.current(), summary, all));
+        return audit.record(new AuditEvent(
+                type,
+                actor == null ? null : actor.userId(),
+                actor == null ? null : actor.username(),
+                entry.orgId(),
+                AuditEvent.Outcome.SUCCESS,
+                ClientAddress.current(),
+                summary,
+                all));
     }
 }

@@ -27,9 +27,15 @@ final class CatalogValidation {
         private final transient List<FieldProblem> problems;
 
         InvalidDescriptionException(List<FieldProblem> problems) {
-            super(HttpStatus.UNPROCESSABLE_CONTENT, "catalog.invalid",
+            super(
+                    HttpStatus.UNPROCESSABLE_CONTENT,
+                    "catalog.invalid",
                     "The description has " + problems.size() + " problem(s): "
-                            + String.join("; ", problems.stream().map(p -> p.field() + ": " + p.message()).toList()),
+                            + String.join(
+                                    "; ",
+                                    problems.stream()
+                                            .map(p -> p.field() + ": " + p.message())
+                                            .toList()),
                     problems.size());
             this.problems = List.copyOf(problems);
         }
@@ -40,7 +46,11 @@ final class CatalogValidation {
 
         @Override
         public Map<String, Object> extensions() {
-            return Map.of("problems", problems.stream().map(p -> Map.of("field", p.field(), "message", p.message())).toList());
+            return Map.of(
+                    "problems",
+                    problems.stream()
+                            .map(p -> Map.of("field", p.field(), "message", p.message()))
+                            .toList());
         }
     }
 
@@ -58,7 +68,8 @@ final class CatalogValidation {
         optional(problems, "descriptionEn", d.descriptionEn(), MAX_DESCRIPTION);
         optional(problems, "contactName", d.contactName(), 200);
         if (d.contactEmail() == null || d.contactEmail().isBlank()) {
-            problems.add(new FieldProblem("contactEmail", "catalog.field.required", "is required: people need someone to ask"));
+            problems.add(new FieldProblem(
+                    "contactEmail", "catalog.field.required", "is required: people need someone to ask"));
         } else if (!EMAIL.matcher(d.contactEmail().strip()).matches()) {
             problems.add(new FieldProblem("contactEmail", "catalog.field.email", "is not an e-mail address"));
         }
@@ -67,19 +78,27 @@ final class CatalogValidation {
         } else {
             for (String theme : d.themes()) {
                 if (CatalogVocabulary.Theme.ofCode(theme).isEmpty()) {
-                    problems.add(new FieldProblem("themes", "catalog.field.themeUnknown", "unknown theme '" + shorten(theme)
-                            + "'; choose from " + java.util.Arrays.stream(CatalogVocabulary.Theme.values())
-                                    .map(CatalogVocabulary.Theme::code).toList()));
+                    problems.add(new FieldProblem(
+                            "themes",
+                            "catalog.field.themeUnknown",
+                            "unknown theme '" + shorten(theme)
+                                    + "'; choose from "
+                                    + java.util.Arrays.stream(CatalogVocabulary.Theme.values())
+                                            .map(CatalogVocabulary.Theme::code)
+                                            .toList()));
                 }
             }
         }
         List<String> keywords = d.keywords() == null ? List.of() : d.keywords();
         if (keywords.size() > MAX_KEYWORDS) {
-            problems.add(new FieldProblem("keywords", "catalog.field.tooMany", "at most " + MAX_KEYWORDS + " keywords"));
+            problems.add(
+                    new FieldProblem("keywords", "catalog.field.tooMany", "at most " + MAX_KEYWORDS + " keywords"));
         }
         for (String keyword : keywords) {
             if (keyword.length() > MAX_KEYWORD || keyword.contains(",") || keyword.contains("\n")) {
-                problems.add(new FieldProblem("keywords", "catalog.field.keyword",
+                problems.add(new FieldProblem(
+                        "keywords",
+                        "catalog.field.keyword",
                         "a keyword is at most " + MAX_KEYWORD + " characters, without commas or line breaks"));
                 break;
             }
@@ -90,8 +109,11 @@ final class CatalogValidation {
         }
         for (String code : spatial) {
             if (!currentUnit(code)) {
-                problems.add(new FieldProblem("spatial", "catalog.field.spatialUnknown", "'" + shorten(code)
-                        + "' is not a province or commune code of the list in force since 2025-07-01"));
+                problems.add(new FieldProblem(
+                        "spatial",
+                        "catalog.field.spatialUnknown",
+                        "'" + shorten(code)
+                                + "' is not a province or commune code of the list in force since 2025-07-01"));
             }
         }
         LocalDate start = d.temporalStart();
@@ -99,15 +121,28 @@ final class CatalogValidation {
         if (start != null && end != null && end.isBefore(start)) {
             problems.add(new FieldProblem("temporalEnd", "catalog.error.temporal", "ends before it starts"));
         }
-        if (d.frequency() == null || CatalogVocabulary.Frequency.ofCode(d.frequency()).isEmpty()) {
-            problems.add(new FieldProblem("frequency", "catalog.error.frequency", "choose one of "
-                    + java.util.Arrays.stream(CatalogVocabulary.Frequency.values()).map(CatalogVocabulary.Frequency::code).toList()));
+        if (d.frequency() == null
+                || CatalogVocabulary.Frequency.ofCode(d.frequency()).isEmpty()) {
+            problems.add(new FieldProblem(
+                    "frequency",
+                    "catalog.error.frequency",
+                    "choose one of "
+                            + java.util.Arrays.stream(CatalogVocabulary.Frequency.values())
+                                    .map(CatalogVocabulary.Frequency::code)
+                                    .toList()));
         }
         if (d.licence() == null || CatalogVocabulary.Licence.ofCode(d.licence()).isEmpty()) {
-            problems.add(new FieldProblem("licence", "catalog.error.licence", "choose one of "
-                    + java.util.Arrays.stream(CatalogVocabulary.Licence.values()).map(CatalogVocabulary.Licence::code).toList()));
+            problems.add(new FieldProblem(
+                    "licence",
+                    "catalog.error.licence",
+                    "choose one of "
+                            + java.util.Arrays.stream(CatalogVocabulary.Licence.values())
+                                    .map(CatalogVocabulary.Licence::code)
+                                    .toList()));
         }
-        if (d.documentationUrl() != null && !d.documentationUrl().isBlank() && !URL.matcher(d.documentationUrl().strip()).matches()) {
+        if (d.documentationUrl() != null
+                && !d.documentationUrl().isBlank()
+                && !URL.matcher(d.documentationUrl().strip()).matches()) {
             problems.add(new FieldProblem("documentationUrl", "catalog.field.url", "must be an http(s) address"));
         }
         return problems;
@@ -124,8 +159,10 @@ final class CatalogValidation {
         optional(problems, field + ".descriptionEn", c.descriptionEn(), MAX_COLUMN_TEXT);
         optional(problems, field + ".unit", c.unit(), 50);
         optional(problems, field + ".example", c.example(), 200);
-        if (c.tags() != null && (c.tags().size() > 10 || c.tags().stream().anyMatch(t -> t.length() > 40 || t.contains(",")))) {
-            problems.add(new FieldProblem(field + ".tags", "catalog.field.keyword", "at most 10 tags of 40 characters, without commas"));
+        if (c.tags() != null
+                && (c.tags().size() > 10 || c.tags().stream().anyMatch(t -> t.length() > 40 || t.contains(",")))) {
+            problems.add(new FieldProblem(
+                    field + ".tags", "catalog.field.keyword", "at most 10 tags of 40 characters, without commas"));
         }
         return problems;
     }
@@ -148,7 +185,8 @@ final class CatalogValidation {
 
     private static void optional(List<FieldProblem> problems, String field, String value, int max) {
         if (value != null && value.length() > max) {
-            problems.add(new FieldProblem(field, "catalog.field.tooLong", "is " + value.length() + " characters; at most " + max));
+            problems.add(new FieldProblem(
+                    field, "catalog.field.tooLong", "is " + value.length() + " characters; at most " + max));
         }
     }
 

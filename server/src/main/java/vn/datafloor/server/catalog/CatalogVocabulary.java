@@ -116,16 +116,36 @@ public final class CatalogVocabulary {
 
     /** Licences a provider may choose. Open data needs an open licence; others use the exchange's contract terms. */
     public enum Licence {
-        CC_BY_4_0("cc-by-4.0", "Creative Commons Ghi công 4.0", "Creative Commons Attribution 4.0",
-                "https://creativecommons.org/licenses/by/4.0/", true),
-        CC_BY_SA_4_0("cc-by-sa-4.0", "Creative Commons Ghi công – Chia sẻ tương tự 4.0", "Creative Commons Attribution-ShareAlike 4.0",
-                "https://creativecommons.org/licenses/by-sa/4.0/", true),
-        CC0_1_0("cc0-1.0", "CC0 – Dành cho công chúng", "CC0 Public Domain Dedication",
-                "https://creativecommons.org/publicdomain/zero/1.0/", true),
-        ODBL_1_0("odbl-1.0", "Giấy phép Cơ sở dữ liệu mở (ODbL) 1.0", "Open Database License 1.0",
-                "https://opendatacommons.org/licenses/odbl/1-0/", true),
-        RESTRICTED("restricted", "Hạn chế – theo hợp đồng trên sàn dữ liệu", "Restricted – under an exchange contract",
-                "https://datafloor.vn/licences/restricted", false);
+        CC_BY_4_0(
+                "cc-by-4.0",
+                "Creative Commons Ghi công 4.0",
+                "Creative Commons Attribution 4.0",
+                "https://creativecommons.org/licenses/by/4.0/",
+                true),
+        CC_BY_SA_4_0(
+                "cc-by-sa-4.0",
+                "Creative Commons Ghi công – Chia sẻ tương tự 4.0",
+                "Creative Commons Attribution-ShareAlike 4.0",
+                "https://creativecommons.org/licenses/by-sa/4.0/",
+                true),
+        CC0_1_0(
+                "cc0-1.0",
+                "CC0 – Dành cho công chúng",
+                "CC0 Public Domain Dedication",
+                "https://creativecommons.org/publicdomain/zero/1.0/",
+                true),
+        ODBL_1_0(
+                "odbl-1.0",
+                "Giấy phép Cơ sở dữ liệu mở (ODbL) 1.0",
+                "Open Database License 1.0",
+                "https://opendatacommons.org/licenses/odbl/1-0/",
+                true),
+        RESTRICTED(
+                "restricted",
+                "Hạn chế – theo hợp đồng trên sàn dữ liệu",
+                "Restricted – under an exchange contract",
+                "https://datafloor.vn/licences/restricted",
+                false);
 
         private final String code;
         private final String vi;
@@ -164,7 +184,9 @@ public final class CatalogVocabulary {
 
     /** Data Law 2024, importance: core data is never traded; important data needs the operator's approval. */
     public enum Importance {
-        CORE, IMPORTANT, OTHER;
+        CORE,
+        IMPORTANT,
+        OTHER;
 
         public String code() {
             return name().toLowerCase();
@@ -177,7 +199,9 @@ public final class CatalogVocabulary {
 
     /** Data Law 2024, sharing: open to anyone, shared on conditions, or private to the owner and contract parties. */
     public enum Sharing {
-        OPEN, SHARED, PRIVATE;
+        OPEN,
+        SHARED,
+        PRIVATE;
 
         public String code() {
             return name().toLowerCase();

@@ -55,32 +55,45 @@ import vn.datafloor.server.platform.UnexpectedErrors;
  * a controller's own {@code @ExceptionHandler} is consulted before any {@code @ControllerAdvice}.
  */
 @RestController
-@Tag(name = "CKAN", description = "CKAN action API, read-only subset: package_search, package_show, package_list, "
-        + "organization_list/show, group_list/show, tag_list, status_show, help_show (GET or POST JSON)")
-@CrossOrigin(origins = "*", methods = {RequestMethod.GET, RequestMethod.POST}, allowCredentials = "false", maxAge = 3600)
+@Tag(
+        name = "CKAN",
+        description = "CKAN action API, read-only subset: package_search, package_show, package_list, "
+                + "organization_list/show, group_list/show, tag_list, status_show, help_show (GET or POST JSON)")
+@CrossOrigin(
+        origins = "*",
+        methods = {RequestMethod.GET, RequestMethod.POST},
+        allowCredentials = "false",
+        maxAge = 3600)
 class CkanApiController {
 
     private static final Logger log = LoggerFactory.getLogger(CkanApiController.class);
 
     /** The CKAN release whose action API this answers like. */
     static final String CKAN_VERSION = "2.10.0";
+
     static final int DEFAULT_ROWS = 10;
     static final int MAX_ROWS = 1000;
     static final int DEFAULT_FACET_LIMIT = 50;
     /** organization_list and group_list: CKAN's ckan.group_and_organization_list_max and …_all_fields_max. */
     static final int MAX_LIST = 1000;
+
     static final int MAX_LIST_ALL_FIELDS = 25;
     static final int MAX_BODY_BYTES = 1 << 20;
     /** Page size when an answer is assembled here from every match (see {@link #collect}). */
     private static final int COLLECT_PAGE = 1000;
     /** The index answers no page beyond this offset. */
     private static final int COLLECT_MAX = 100_000;
+
     private static final MediaType JSON_UTF8 = MediaType.parseMediaType("application/json;charset=utf-8");
     /** Deepest JSON body read: CKAN's parameters are at most a list in an object. */
     static final int MAX_BODY_DEPTH = 64;
+
     private static final JsonMapper JSON = JsonMapper.builder(tools.jackson.core.json.JsonFactory.builder()
-            .streamReadConstraints(tools.jackson.core.StreamReadConstraints.builder().maxNestingDepth(MAX_BODY_DEPTH).build())
-            .build()).build();
+                    .streamReadConstraints(tools.jackson.core.StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_BODY_DEPTH)
+                            .build())
+                    .build())
+            .build();
 
     private final CatalogService catalog;
     private final OrganisationService organisations;
@@ -90,21 +103,41 @@ class CkanApiController {
     private final Map<String, ActionHandler> actions = new LinkedHashMap<>();
     private final Map<String, String> help = new LinkedHashMap<>();
 
-    CkanApiController(CatalogService catalog, OrganisationService organisations, Clock clock, DatafloorProperties properties) {
+    CkanApiController(
+            CatalogService catalog, OrganisationService organisations, Clock clock, DatafloorProperties properties) {
         this.catalog = catalog;
         this.organisations = organisations;
         this.clock = clock;
-        this.siteUrl = properties.publicUrl() == null ? "" : properties.publicUrl().replaceAll("/+$", "");
+        this.siteUrl =
+                properties.publicUrl() == null ? "" : properties.publicUrl().replaceAll("/+$", "");
         this.packages = new CkanPackages(siteUrl);
-        action("status_show", this::statusShow, "Return the site's title, description, URL, default locale and CKAN version.");
-        action("package_list", this::packageList, "Return the names of the public datasets. Parameters: limit, offset.");
-        action("package_search", this::packageSearch, "Search the public datasets. Parameters: q, fq, fq_list, rows (at most "
-                + MAX_ROWS + "), start, sort, facet.field, facet.limit. See docs/ckan-api.md for the query syntax.");
+        action(
+                "status_show",
+                this::statusShow,
+                "Return the site's title, description, URL, default locale and CKAN version.");
+        action(
+                "package_list",
+                this::packageList,
+                "Return the names of the public datasets. Parameters: limit, offset.");
+        action(
+                "package_search",
+                this::packageSearch,
+                "Search the public datasets. Parameters: q, fq, fq_list, rows (at most " + MAX_ROWS
+                        + "), start, sort, facet.field, facet.limit. See docs/ckan-api.md for the query syntax.");
         action("package_show", this::packageShow, "Return a public dataset. Parameters: id (name or id).");
-        action("organization_list", this::organizationList, "Return the organisations that publish public datasets. "
-                + "Parameters: all_fields, sort, limit, offset, q, organizations.");
-        action("organization_show", this::organizationShow, "Return an organisation. Parameters: id (name or id), include_datasets.");
-        action("group_list", this::groupList, "Return the themes. Parameters: all_fields, sort, limit, offset, q, groups.");
+        action(
+                "organization_list",
+                this::organizationList,
+                "Return the organisations that publish public datasets. "
+                        + "Parameters: all_fields, sort, limit, offset, q, organizations.");
+        action(
+                "organization_show",
+                this::organizationShow,
+                "Return an organisation. Parameters: id (name or id), include_datasets.");
+        action(
+                "group_list",
+                this::groupList,
+                "Return the themes. Parameters: all_fields, sort, limit, offset, q, groups.");
         action("group_show", this::groupShow, "Return a theme. Parameters: id (name or id), include_datasets.");
         action("tag_list", this::tagList, "Return the keywords of public datasets. Parameters: query, all_fields.");
         action("help_show", this::helpShow, "Return the help text of an action. Parameters: name.");
@@ -130,7 +163,9 @@ class CkanApiController {
     }
 
     @Operation(summary = "A CKAN action: GET with query parameters or POST with a JSON object of the same parameters")
-    @RequestMapping(path = {"/api/3/action/{name}", "/api/action/{name}"}, method = {RequestMethod.GET, RequestMethod.POST})
+    @RequestMapping(
+            path = {"/api/3/action/{name}", "/api/action/{name}"},
+            method = {RequestMethod.GET, RequestMethod.POST})
     @Permit(Action.VIEW_PUBLIC)
     ResponseEntity<byte[]> action(@PathVariable String name, HttpServletRequest request) {
         Map<String, Object> envelope = new LinkedHashMap<>();
@@ -167,8 +202,13 @@ class CkanApiController {
         String reference = UnexpectedErrors.reference();
         log.error("CKAN API: unexpected error, reference {}", reference, UnexpectedErrors.loggable(e));
         envelope.put("success", false);
-        envelope.put("error", new LinkedHashMap<>(Map.of("__type", "Internal Server Error",
-                "message", "Internal Server Error (reference " + reference + ")")));
+        envelope.put(
+                "error",
+                new LinkedHashMap<>(Map.of(
+                        "__type",
+                        "Internal Server Error",
+                        "message",
+                        "Internal Server Error (reference " + reference + ")")));
         return respond(500, envelope);
     }
 
@@ -177,7 +217,9 @@ class CkanApiController {
     }
 
     private static ResponseEntity<byte[]> respond(int status, Object body) {
-        return ResponseEntity.status(status).contentType(JSON_UTF8).cacheControl(CacheControl.noCache())
+        return ResponseEntity.status(status)
+                .contentType(JSON_UTF8)
+                .cacheControl(CacheControl.noCache())
                 .body(JSON.writeValueAsBytes(body));
     }
 
@@ -209,7 +251,12 @@ class CkanApiController {
     private Object packageList(Params p) {
         int limit = p.natural("limit", Integer.MAX_VALUE);
         int offset = p.natural("offset", 0);
-        return catalog.publicEntries().stream().map(CatalogEntry::slug).sorted().skip(offset).limit(limit).toList();
+        return catalog.publicEntries().stream()
+                .map(CatalogEntry::slug)
+                .sorted()
+                .skip(offset)
+                .limit(limit)
+                .toList();
     }
 
     private Object packageShow(Params p) {
@@ -231,7 +278,9 @@ class CkanApiController {
         if (byName.isPresent()) {
             return byName;
         }
-        return catalog.publicEntries().stream().filter(e -> CkanPackages.packageId(e).equals(nameOrId)).findFirst();
+        return catalog.publicEntries().stream()
+                .filter(e -> CkanPackages.packageId(e).equals(nameOrId))
+                .findFirst();
     }
 
     private Object packageSearch(Params p) {
@@ -261,7 +310,8 @@ class CkanApiController {
             throw CkanError.searchQueryError(e.getMessage());
         }
 
-        Lazy<CkanPackages.Organizations> publishers = new Lazy<>(() -> CkanPackages.Organizations.of(catalog.publicEntries()));
+        Lazy<CkanPackages.Organizations> publishers =
+                new Lazy<>(() -> CkanPackages.Organizations.of(catalog.publicEntries()));
         CkanQuery.Plan plan = CkanQuery.plan(criteria, value -> publishers.get().publishersOf(value));
         Map<String, String> organizationTitles = new HashMap<>();
         Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
@@ -278,7 +328,8 @@ class CkanApiController {
             for (String field : facetFields) {
                 String facet = CkanPackages.FACETS.get(field);
                 Map<String, Long> values = counts.computeIfAbsent(field, f -> new LinkedHashMap<>());
-                for (SearchResult.FacetCount fc : facet == null ? List.<SearchResult.FacetCount>of()
+                for (SearchResult.FacetCount fc : facet == null
+                        ? List.<SearchResult.FacetCount>of()
                         : results.facets().getOrDefault(facet, List.of())) {
                     String value = CkanPackages.facetValue(field, fc.value());
                     values.merge(value, fc.count(), Long::sum);
@@ -288,14 +339,16 @@ class CkanApiController {
                 }
             }
         } else {
-            // What the index cannot do alone (two values of one field AND-ed, name or id, dates, other orders): every match is
+            // What the index cannot do alone (two values of one field AND-ed, name or id, dates, other orders): every
+            // match is
             // fetched in the index's order and the rest is done here.
             CatalogQuery.Sort fetchOrder = order.indexSort() == null ? CatalogQuery.Sort.RECENT : order.indexSort();
             List<CatalogEntry> matches = new ArrayList<>();
             for (CatalogEntry e : collect(criteria.text(), plan.filters(), fetchOrder)) {
                 if (plan.residual().stream().allMatch(c -> CkanQuery.matches(c, CkanPackages.values(c.field(), e)))
-                        && criteria.ranges().stream().allMatch(r -> r.contains(r.field().equals("metadata_created")
-                                ? e.createdAt() : e.updatedAt()))) {
+                        && criteria.ranges().stream()
+                                .allMatch(r -> r.contains(
+                                        r.field().equals("metadata_created") ? e.createdAt() : e.updatedAt()))) {
                     matches.add(e);
                 }
             }
@@ -303,7 +356,8 @@ class CkanApiController {
                 matches.sort(order.comparator(CkanPackages::packageId));
             }
             count = matches.size();
-            page = matches.subList(Math.min(start, matches.size()), (int) Math.min((long) start + rows, matches.size()));
+            page = matches.subList(
+                    Math.min(start, matches.size()), (int) Math.min((long) start + rows, matches.size()));
             for (String field : facetFields) {
                 Map<String, Long> values = counts.computeIfAbsent(field, f -> new LinkedHashMap<>());
                 if (!CkanPackages.FACETS.containsKey(field)) {
@@ -324,15 +378,19 @@ class CkanApiController {
         Map<String, Object> searchFacets = new LinkedHashMap<>();
         for (String field : facetFields) {
             List<Map.Entry<String, Long>> top = counts.getOrDefault(field, Map.of()).entrySet().stream()
-                    .sorted(CkanPackages.FACET_ORDER).limit(facetLimit < 0 ? Long.MAX_VALUE : facetLimit).toList();
+                    .sorted(CkanPackages.FACET_ORDER)
+                    .limit(facetLimit < 0 ? Long.MAX_VALUE : facetLimit)
+                    .toList();
             Map<String, Long> values = new LinkedHashMap<>();
             List<Map<String, Object>> items = new ArrayList<>();
             for (Map.Entry<String, Long> v : top) {
                 values.put(v.getKey(), v.getValue());
                 Map<String, Object> item = new LinkedHashMap<>();
                 item.put("count", v.getValue());
-                item.put("display_name", CkanPackages.displayName(field, v.getKey(),
-                        name -> Optional.ofNullable(organizationTitles.get(name))));
+                item.put(
+                        "display_name",
+                        CkanPackages.displayName(
+                                field, v.getKey(), name -> Optional.ofNullable(organizationTitles.get(name))));
                 item.put("name", v.getKey());
                 items.add(item);
             }
@@ -347,13 +405,18 @@ class CkanApiController {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("count", count);
         result.put("facets", facets);
-        result.put("results", page.stream().map(e -> packages.packageDict(e, dates.created(e.orgId()))).toList());
+        result.put(
+                "results",
+                page.stream()
+                        .map(e -> packages.packageDict(e, dates.created(e.orgId())))
+                        .toList());
         result.put("sort", order.text());
         result.put("search_facets", searchFacets);
         return result;
     }
 
-    private CatalogService.Results search(String text, Map<String, List<String>> filters, CatalogQuery.Sort sort, int offset, int limit) {
+    private CatalogService.Results search(
+            String text, Map<String, List<String>> filters, CatalogQuery.Sort sort, int offset, int limit) {
         try {
             return catalog.searchPublic(text, filters, sort, offset, limit);
         } catch (ProblemException e) {
@@ -378,31 +441,45 @@ class CkanApiController {
 
     private Object organizationList(Params p) {
         List<CatalogEntry> entries = catalog.publicEntries();
-        List<CkanPackages.Organization> all = new ArrayList<>(CkanPackages.Organizations.of(entries).all());
+        List<CkanPackages.Organization> all =
+                new ArrayList<>(CkanPackages.Organizations.of(entries).all());
         boolean allFields = p.bool("all_fields", false);
         List<String> only = p.jsonStringList("organizations");
         String query = p.string("q");
         all.removeIf(o -> !only.isEmpty() && !only.contains(o.name()) && !only.contains(o.id())
-                || query != null && !query.isBlank() && !CkanQuery.fold(o.name() + " " + o.title()).contains(CkanQuery.fold(query)));
-        all.sort(listOrder(p.string("sort"), CkanPackages.Organization::name, CkanPackages.Organization::title,
+                || query != null
+                        && !query.isBlank()
+                        && !CkanQuery.fold(o.name() + " " + o.title()).contains(CkanQuery.fold(query)));
+        all.sort(listOrder(
+                p.string("sort"),
+                CkanPackages.Organization::name,
+                CkanPackages.Organization::title,
                 CkanPackages.Organization::packageCount));
         List<CkanPackages.Organization> page = page(all, p, allFields);
         if (!allFields) {
             return page.stream().map(CkanPackages.Organization::name).toList();
         }
         OrganisationDates dates = new OrganisationDates();
-        return page.stream().map(o -> packages.organizationDict(o, dates.created(o.orgId()), null)).toList();
+        return page.stream()
+                .map(o -> packages.organizationDict(o, dates.created(o.orgId()), null))
+                .toList();
     }
 
     private Object organizationShow(Params p) {
         String id = p.required("id");
         boolean withDatasets = p.bool("include_datasets", false);
         List<CatalogEntry> entries = catalog.publicEntries();
-        CkanPackages.Organization org = CkanPackages.Organizations.of(entries).find(id).orElseThrow(() -> CkanError.notFound(null));
+        CkanPackages.Organization org =
+                CkanPackages.Organizations.of(entries).find(id).orElseThrow(() -> CkanError.notFound(null));
         OrganisationDates dates = new OrganisationDates();
-        List<Map<String, Object>> datasets = !withDatasets ? null : entries.stream().filter(e -> e.orgId() == org.orgId())
-                .sorted(Comparator.comparing(CatalogEntry::slug)).limit(MAX_ROWS)
-                .map(e -> packages.packageDict(e, dates.created(e.orgId()))).toList();
+        List<Map<String, Object>> datasets = !withDatasets
+                ? null
+                : entries.stream()
+                        .filter(e -> e.orgId() == org.orgId())
+                        .sorted(Comparator.comparing(CatalogEntry::slug))
+                        .limit(MAX_ROWS)
+                        .map(e -> packages.packageDict(e, dates.created(e.orgId())))
+                        .toList();
         return packages.organizationDict(org, dates.created(org.orgId()), datasets);
     }
 
@@ -414,27 +491,42 @@ class CkanApiController {
         String query = p.string("q");
         List<CatalogVocabulary.Theme> themes = new ArrayList<>(List.of(CatalogVocabulary.Theme.values()));
         themes.removeIf(t -> !only.isEmpty() && !only.contains(t.code()) && !only.contains(CkanPackages.groupId(t))
-                || query != null && !query.isBlank() && !CkanQuery.fold(t.code() + " " + t.vi() + " " + t.en()).contains(CkanQuery.fold(query)));
-        themes.sort(listOrder(p.string("sort"), CatalogVocabulary.Theme::code, CatalogVocabulary.Theme::vi,
+                || query != null
+                        && !query.isBlank()
+                        && !CkanQuery.fold(t.code() + " " + t.vi() + " " + t.en())
+                                .contains(CkanQuery.fold(query)));
+        themes.sort(listOrder(
+                p.string("sort"),
+                CatalogVocabulary.Theme::code,
+                CatalogVocabulary.Theme::vi,
                 t -> counts.getOrDefault(t.code(), 0)));
         List<CatalogVocabulary.Theme> page = page(themes, p, allFields);
         if (!allFields) {
             return page.stream().map(CatalogVocabulary.Theme::code).toList();
         }
-        return page.stream().map(t -> packages.groupDict(t, counts.getOrDefault(t.code(), 0), null)).toList();
+        return page.stream()
+                .map(t -> packages.groupDict(t, counts.getOrDefault(t.code(), 0), null))
+                .toList();
     }
 
     private Object groupShow(Params p) {
         String id = p.required("id");
         boolean withDatasets = p.bool("include_datasets", false);
         CatalogVocabulary.Theme theme = CatalogVocabulary.Theme.ofCode(id.strip())
-                .or(() -> List.of(CatalogVocabulary.Theme.values()).stream().filter(t -> CkanPackages.groupId(t).equals(id.strip())).findFirst())
+                .or(() -> List.of(CatalogVocabulary.Theme.values()).stream()
+                        .filter(t -> CkanPackages.groupId(t).equals(id.strip()))
+                        .findFirst())
                 .orElseThrow(() -> CkanError.notFound(null));
         List<CatalogEntry> entries = catalog.publicEntries();
         OrganisationDates dates = new OrganisationDates();
-        List<Map<String, Object>> datasets = !withDatasets ? null : entries.stream().filter(e -> e.themes().contains(theme.code()))
-                .sorted(Comparator.comparing(CatalogEntry::slug)).limit(MAX_ROWS)
-                .map(e -> packages.packageDict(e, dates.created(e.orgId()))).toList();
+        List<Map<String, Object>> datasets = !withDatasets
+                ? null
+                : entries.stream()
+                        .filter(e -> e.themes().contains(theme.code()))
+                        .sorted(Comparator.comparing(CatalogEntry::slug))
+                        .limit(MAX_ROWS)
+                        .map(e -> packages.packageDict(e, dates.created(e.orgId())))
+                        .toList();
         return packages.groupDict(theme, themeCounts(entries).getOrDefault(theme.code(), 0), datasets);
     }
 
@@ -450,25 +542,30 @@ class CkanApiController {
         if (p.string("vocabulary_id") != null) {
             return List.of(); // keywords are free tags: no vocabulary has any
         }
-        TreeSet<String> tags = new TreeSet<>(Comparator.comparing(CkanQuery::fold).thenComparing(Comparator.naturalOrder()));
+        TreeSet<String> tags =
+                new TreeSet<>(Comparator.comparing(CkanQuery::fold).thenComparing(Comparator.naturalOrder()));
         catalog.publicEntries().forEach(e -> tags.addAll(e.keywords()));
-        List<String> matching = tags.stream().filter(t -> query == null || query.isBlank() || CkanQuery.fold(t).contains(CkanQuery.fold(query)))
+        List<String> matching = tags.stream()
+                .filter(t ->
+                        query == null || query.isBlank() || CkanQuery.fold(t).contains(CkanQuery.fold(query)))
                 .toList();
         if (!allFields) {
             return matching;
         }
-        return matching.stream().map(t -> {
-            Map<String, Object> d = new LinkedHashMap<>();
-            d.put("id", CkanPackages.tagId(t));
-            d.put("name", t);
-            d.put("vocabulary_id", null);
-            return d;
-        }).toList();
+        return matching.stream()
+                .map(t -> {
+                    Map<String, Object> d = new LinkedHashMap<>();
+                    d.put("id", CkanPackages.tagId(t));
+                    d.put("name", t);
+                    d.put("vocabulary_id", null);
+                    return d;
+                })
+                .toList();
     }
 
     /** CKAN's list sort: {@code name}, {@code title} or {@code package_count}, then asc or desc (default {@code title asc}). */
-    private static <T> Comparator<T> listOrder(String sort, Function<T, String> name, Function<T, String> title,
-            Function<T, Integer> packageCount) {
+    private static <T> Comparator<T> listOrder(
+            String sort, Function<T, String> name, Function<T, String> title, Function<T, Integer> packageCount) {
         String text = sort == null || sort.isBlank() ? "title asc" : sort.strip();
         String[] words = text.split("\\s+");
         String field = words[0];
@@ -500,7 +597,8 @@ class CkanApiController {
         private final Map<Long, Optional<Instant>> cache = new HashMap<>();
 
         Instant created(long orgId) {
-            return cache.computeIfAbsent(orgId, id -> organisations.find(id).map(Organisation::createdAt)).orElse(null);
+            return cache.computeIfAbsent(orgId, id -> organisations.find(id).map(Organisation::createdAt))
+                    .orElse(null);
         }
     }
 
@@ -536,12 +634,17 @@ class CkanApiController {
 
         static Params read(HttpServletRequest request) {
             if ("POST".equals(request.getMethod())) {
-                String type = request.getContentType() == null ? "" : request.getContentType().toLowerCase(Locale.ROOT);
+                String type = request.getContentType() == null
+                        ? ""
+                        : request.getContentType().toLowerCase(Locale.ROOT);
                 if (type.startsWith("application/x-www-form-urlencoded")) {
                     Map<String, Object> form = fromParameters(request);
                     // Old jQuery clients post the JSON object as the only form key, with an empty value or "1".
-                    if (form.size() == 1 && form.keySet().iterator().next().strip().startsWith("{")
-                            && List.of("", "1").contains(String.valueOf(form.values().iterator().next()))) {
+                    if (form.size() == 1
+                            && form.keySet().iterator().next().strip().startsWith("{")
+                            && List.of("", "1")
+                                    .contains(String.valueOf(
+                                            form.values().iterator().next()))) {
                         return new Params(parseObject(form.keySet().iterator().next()));
                     }
                     return new Params(form);
@@ -558,7 +661,8 @@ class CkanApiController {
 
         private static Map<String, Object> fromParameters(HttpServletRequest request) {
             Map<String, Object> values = new LinkedHashMap<>();
-            request.getParameterMap().forEach((key, array) -> values.put(key, array.length == 1 ? array[0] : List.of(array)));
+            request.getParameterMap()
+                    .forEach((key, array) -> values.put(key, array.length == 1 ? array[0] : List.of(array)));
             return values;
         }
 
@@ -566,7 +670,8 @@ class CkanApiController {
             try (InputStream in = request.getInputStream()) {
                 byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
                 if (bytes.length > MAX_BODY_BYTES) {
-                    throw CkanError.badRequest("JSON Error: the request body is larger than " + MAX_BODY_BYTES + " bytes");
+                    throw CkanError.badRequest(
+                            "JSON Error: the request body is larger than " + MAX_BODY_BYTES + " bytes");
                 }
                 return new String(bytes, StandardCharsets.UTF_8);
             } catch (IOException e) {
@@ -580,11 +685,12 @@ class CkanApiController {
             try {
                 parsed = JSON.readValue(json, Object.class);
             } catch (JacksonException e) {
-                throw CkanError.badRequest("JSON Error: Error decoding JSON data. Error: " + firstLine(e.getOriginalMessage()));
+                throw CkanError.badRequest(
+                        "JSON Error: Error decoding JSON data. Error: " + firstLine(e.getOriginalMessage()));
             }
             if (!(parsed instanceof Map)) {
-                throw CkanError.badRequest("JSON Error: Request data JSON decoded to " + firstLine(String.valueOf(parsed))
-                        + " but it needs to be a dictionary.");
+                throw CkanError.badRequest("JSON Error: Request data JSON decoded to "
+                        + firstLine(String.valueOf(parsed)) + " but it needs to be a dictionary.");
             }
             return new LinkedHashMap<>((Map<String, Object>) parsed);
         }

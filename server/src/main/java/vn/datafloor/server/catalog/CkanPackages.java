@@ -31,10 +31,11 @@ import java.util.stream.Collectors;
 final class CkanPackages {
 
     /** CKAN's timestamps: UTC, no zone, microseconds. */
-    static final DateTimeFormatter CKAN_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS").withZone(ZoneOffset.UTC);
+    static final DateTimeFormatter CKAN_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS").withZone(ZoneOffset.UTC);
 
-    private static final Map<String, String> MIME_TYPES = Map.of("csv", "text/csv", "parquet", "application/vnd.apache.parquet",
-            "json", "application/json");
+    private static final Map<String, String> MIME_TYPES =
+            Map.of("csv", "text/csv", "parquet", "application/vnd.apache.parquet", "json", "application/json");
 
     private final String siteUrl;
 
@@ -66,12 +67,15 @@ final class CkanPackages {
     }
 
     private static String uuid(String identity) {
-        return UUID.nameUUIDFromBytes(("datafloor:" + identity).getBytes(StandardCharsets.UTF_8)).toString();
+        return UUID.nameUUIDFromBytes(("datafloor:" + identity).getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 
     /** An organisation's CKAN name: lower-case ASCII letters, digits and '-', from its name. */
     static String organizationName(String publisher) {
-        String slug = CkanQuery.fold(publisher == null ? "" : publisher).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        String slug = CkanQuery.fold(publisher == null ? "" : publisher)
+                .replaceAll("[^a-z0-9]+", "-")
+                .replaceAll("^-+|-+$", "");
         if (slug.length() > 100) {
             slug = slug.substring(0, 100).replaceAll("-+$", "");
         }
@@ -104,8 +108,8 @@ final class CkanPackages {
         }
 
         static Organizations of(List<CatalogEntry> publicEntries) {
-            Map<Long, List<CatalogEntry>> byOrg = publicEntries.stream().collect(Collectors.groupingBy(CatalogEntry::orgId,
-                    TreeMap::new, Collectors.toList()));
+            Map<Long, List<CatalogEntry>> byOrg = publicEntries.stream()
+                    .collect(Collectors.groupingBy(CatalogEntry::orgId, TreeMap::new, Collectors.toList()));
             List<Organization> all = new ArrayList<>();
             byOrg.forEach((orgId, entries) -> {
                 String title = entries.get(0).publisher();
@@ -127,15 +131,25 @@ final class CkanPackages {
                 return Optional.empty();
             }
             String key = idOrName.strip();
-            return all.stream().filter(o -> o.id().equals(key)).findFirst()
+            return all.stream()
+                    .filter(o -> o.id().equals(key))
+                    .findFirst()
                     .or(() -> all.stream().filter(o -> o.name().equals(key)).findFirst());
         }
 
         /** The publisher names (index facet values) an organisation clause means: by id one, by name all that share it. */
         List<String> publishersOf(String idOrName) {
             String key = idOrName == null ? "" : idOrName.strip();
-            List<String> byId = all.stream().filter(o -> o.id().equals(key)).map(Organization::title).toList();
-            return byId.isEmpty() ? all.stream().filter(o -> o.name().equals(key)).map(Organization::title).toList() : byId;
+            List<String> byId = all.stream()
+                    .filter(o -> o.id().equals(key))
+                    .map(Organization::title)
+                    .toList();
+            return byId.isEmpty()
+                    ? all.stream()
+                            .filter(o -> o.name().equals(key))
+                            .map(Organization::title)
+                            .toList()
+                    : byId;
         }
     }
 
@@ -187,7 +201,8 @@ final class CkanPackages {
 
     // ------------------------------------------------------------------ groups and tags
 
-    Map<String, Object> groupDict(CatalogVocabulary.Theme theme, Integer packageCount, List<Map<String, Object>> packages) {
+    Map<String, Object> groupDict(
+            CatalogVocabulary.Theme theme, Integer packageCount, List<Map<String, Object>> packages) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("id", groupId(theme));
         d.put("name", theme.code());
@@ -266,11 +281,17 @@ final class CkanPackages {
         d.put("metadata_modified", time(e.updatedAt()));
         d.put("owner_org", organizationId(e.orgId()));
         d.put("organization", packageOrganization(e, orgCreated));
-        List<Map<String, Object>> tags = e.keywords().stream().map(CkanPackages::tagDict).toList();
+        List<Map<String, Object>> tags =
+                e.keywords().stream().map(CkanPackages::tagDict).toList();
         d.put("tags", tags);
         d.put("num_tags", tags.size());
-        d.put("groups", e.themes().stream().map(CatalogVocabulary.Theme::ofCode).flatMap(Optional::stream)
-                .map(CkanPackages::packageGroup).toList());
+        d.put(
+                "groups",
+                e.themes().stream()
+                        .map(CatalogVocabulary.Theme::ofCode)
+                        .flatMap(Optional::stream)
+                        .map(CkanPackages::packageGroup)
+                        .toList());
         List<Map<String, Object>> resources = resources(e, id);
         d.put("resources", resources);
         d.put("num_resources", resources.size());
@@ -292,12 +313,16 @@ final class CkanPackages {
             r.put("package_id", packageId);
             if (e.open()) {
                 r.put("name", e.slug() + "." + format);
-                r.put("description", "Phiên bản mới nhất" + version + ", định dạng " + upper + " (latest version, " + upper + ")");
+                r.put(
+                        "description",
+                        "Phiên bản mới nhất" + version + ", định dạng " + upper + " (latest version, " + upper + ")");
                 r.put("url", downloadUrl(e, format));
             } else {
                 r.put("name", e.slug() + " (" + upper + ")");
-                r.put("description", "Dữ liệu chia sẻ có điều kiện: đề nghị truy cập trên sàn dữ liệu"
-                        + " (shared on conditions: request access on the exchange)");
+                r.put(
+                        "description",
+                        "Dữ liệu chia sẻ có điều kiện: đề nghị truy cập trên sàn dữ liệu"
+                                + " (shared on conditions: request access on the exchange)");
                 r.put("url", datasetPage(e));
             }
             r.put("format", upper);
@@ -330,11 +355,17 @@ final class CkanPackages {
         extras.put("sharing", e.sharing());
         extras.put("frequency", e.frequency());
         extras.put("spatial_text", e.spatial().isEmpty() ? null : String.join(",", e.spatial()));
-        extras.put("temporal_start", e.temporalStart() == null ? null : e.temporalStart().toString());
-        extras.put("temporal_end", e.temporalEnd() == null ? null : e.temporalEnd().toString());
+        extras.put(
+                "temporal_start",
+                e.temporalStart() == null ? null : e.temporalStart().toString());
+        extras.put(
+                "temporal_end", e.temporalEnd() == null ? null : e.temporalEnd().toString());
         extras.put("personal_data", Boolean.toString(e.personalData()));
-        extras.put("quality", e.latest() == null || e.latest().quality() == null ? null
-                : String.format(Locale.ROOT, "%.1f", e.latest().quality()));
+        extras.put(
+                "quality",
+                e.latest() == null || e.latest().quality() == null
+                        ? null
+                        : String.format(Locale.ROOT, "%.1f", e.latest().quality()));
         extras.put("title_en", blankToNull(e.titleEn()));
         extras.put("notes_en", blankToNull(e.descriptionEn()));
         extras.put("documentation_url", blankToNull(e.documentationUrl()));
@@ -364,7 +395,10 @@ final class CkanPackages {
             case "owner_org" -> Set.of(organizationId(e.orgId()));
             case "tags" -> new LinkedHashSet<>(e.keywords());
             case "groups" -> new LinkedHashSet<>(e.themes());
-            case "res_format" -> formats(e).stream().map(f -> f.toUpperCase(Locale.ROOT)).collect(Collectors.toCollection(LinkedHashSet::new));
+            case "res_format" ->
+                formats(e).stream()
+                        .map(f -> f.toUpperCase(Locale.ROOT))
+                        .collect(Collectors.toCollection(LinkedHashSet::new));
             case "license_id" -> e.licence() == null ? Set.of() : Set.of(e.licence());
             case "importance" -> e.importance() == null ? Set.of() : Set.of(e.importance());
             case "sharing" -> e.sharing() == null ? Set.of() : Set.of(e.sharing());
@@ -375,8 +409,21 @@ final class CkanPackages {
     }
 
     /** CKAN facet field → the index facet it is counted from. */
-    static final Map<String, String> FACETS = Map.of("organization", "publisher", "tags", "keyword", "groups", "theme",
-            "res_format", "format", "license_id", "licence", "importance", "importance", "sharing", "sharing");
+    static final Map<String, String> FACETS = Map.of(
+            "organization",
+            "publisher",
+            "tags",
+            "keyword",
+            "groups",
+            "theme",
+            "res_format",
+            "format",
+            "license_id",
+            "licence",
+            "importance",
+            "importance",
+            "sharing",
+            "sharing");
 
     /** The CKAN value of an index facet value (organisation name from publisher, upper-case format). */
     static String facetValue(String field, String indexValue) {
@@ -391,13 +438,17 @@ final class CkanPackages {
     static String displayName(String field, String value, Function<String, Optional<String>> organizationTitle) {
         return switch (field) {
             case "organization" -> organizationTitle.apply(value).orElse(value);
-            case "groups" -> CatalogVocabulary.Theme.ofCode(value).map(CatalogVocabulary.Theme::vi).orElse(value);
-            case "license_id" -> CatalogVocabulary.Licence.ofCode(value).map(l -> l.label(false)).orElse(value);
+            case "groups" ->
+                CatalogVocabulary.Theme.ofCode(value)
+                        .map(CatalogVocabulary.Theme::vi)
+                        .orElse(value);
+            case "license_id" ->
+                CatalogVocabulary.Licence.ofCode(value).map(l -> l.label(false)).orElse(value);
             default -> value;
         };
     }
 
     /** Counts in CKAN's order: most first, then by value. */
-    static final Comparator<Map.Entry<String, Long>> FACET_ORDER = Map.Entry.<String, Long>comparingByValue().reversed()
-            .thenComparing(Map.Entry.comparingByKey());
+    static final Comparator<Map.Entry<String, Long>> FACET_ORDER =
+            Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey());
 }

@@ -38,8 +38,17 @@ final class CkanQuery {
     private CkanQuery() {}
 
     /** Fields a clause may filter on: CKAN's Solr field names. */
-    static final Set<String> FILTER_FIELDS = Set.of("organization", "owner_org", "tags", "groups", "res_format", "license_id",
-            "name", "id", "importance", "sharing");
+    static final Set<String> FILTER_FIELDS = Set.of(
+            "organization",
+            "owner_org",
+            "tags",
+            "groups",
+            "res_format",
+            "license_id",
+            "name",
+            "id",
+            "importance",
+            "sharing");
 
     /** Fields searched as free text: the catalog's text search covers titles, descriptions and keywords. */
     static final Set<String> TEXT_FIELDS = Set.of("text", "title", "notes", "title_ngram");
@@ -47,16 +56,32 @@ final class CkanQuery {
     static final Set<String> DATE_FIELDS = Set.of("metadata_modified", "metadata_created");
 
     /** Fields that have the same value on every package this API shows: a clause on them keeps all or nothing. */
-    static final Map<String, String> CONSTANT_FIELDS = Map.of("state", "active", "dataset_type", "dataset", "capacity",
-            "public", "entity_type", "package");
+    static final Map<String, String> CONSTANT_FIELDS =
+            Map.of("state", "active", "dataset_type", "dataset", "capacity", "public", "entity_type", "package");
 
     /** CKAN field → the catalog index's facet ({@link CatalogQuery#FACETS}); the others are checked entry by entry. */
-    static final Map<String, String> FACET_OF = Map.of("organization", "publisher", "owner_org", "publisher", "tags", "keyword",
-            "groups", "theme", "res_format", "format", "license_id", "licence", "importance", "importance", "sharing", "sharing");
+    static final Map<String, String> FACET_OF = Map.of(
+            "organization",
+            "publisher",
+            "owner_org",
+            "publisher",
+            "tags",
+            "keyword",
+            "groups",
+            "theme",
+            "res_format",
+            "format",
+            "license_id",
+            "licence",
+            "importance",
+            "importance",
+            "sharing",
+            "sharing");
 
     static final String DEFAULT_SORT = "score desc, metadata_modified desc";
 
-    static final Set<String> SORT_FIELDS = Set.of("score", "metadata_modified", "metadata_created", "title_string", "name", "id");
+    static final Set<String> SORT_FIELDS =
+            Set.of("score", "metadata_modified", "metadata_created", "title_string", "name", "id");
 
     /** Longest q or fq read, in characters: far past any query a client builds, short of a denial of service. */
     static final int MAX_QUERY_CHARS = 10_000;
@@ -141,8 +166,8 @@ final class CkanQuery {
 
     private static void requireShort(String value, String param) {
         if (value != null && value.length() > MAX_QUERY_CHARS) {
-            throw new InvalidQueryException(param + ": longer than " + MAX_QUERY_CHARS + " characters; search for fewer words "
-                    + "or filter with fewer values");
+            throw new InvalidQueryException(param + ": longer than " + MAX_QUERY_CHARS
+                    + " characters; search for fewer words " + "or filter with fewer values");
         }
     }
 
@@ -155,7 +180,8 @@ final class CkanQuery {
 
     private record Term(String field, String value) implements Node {}
 
-    private record Span(String field, String from, boolean fromInclusive, String to, boolean toInclusive) implements Node {}
+    private record Span(String field, String from, boolean fromInclusive, String to, boolean toInclusive)
+            implements Node {}
 
     private record And(List<Node> parts) implements Node {}
 
@@ -427,7 +453,9 @@ final class CkanQuery {
         }
 
         private String unquote(String bound) {
-            String b = bound.length() >= 2 && bound.startsWith("\"") && bound.endsWith("\"") ? bound.substring(1, bound.length() - 1) : bound;
+            String b = bound.length() >= 2 && bound.startsWith("\"") && bound.endsWith("\"")
+                    ? bound.substring(1, bound.length() - 1)
+                    : bound;
             return b.replace("\\", ""); // Solr clients escape the colons of a date
         }
 
@@ -484,7 +512,8 @@ final class CkanQuery {
         /** The keyword as a whole word here (Lucene's operators are upper-case). */
         private boolean atKeyword(String keyword) {
             int end = pos + keyword.length();
-            return s.startsWith(keyword, pos) && (end == s.length() || Character.isWhitespace(s.charAt(end)) || s.charAt(end) == '(');
+            return s.startsWith(keyword, pos)
+                    && (end == s.length() || Character.isWhitespace(s.charAt(end)) || s.charAt(end) == '(');
         }
 
         private boolean keyword(String keyword) {
@@ -570,17 +599,22 @@ final class CkanQuery {
             String field = terms.get(0).field();
             if (terms.stream().anyMatch(t -> !t.field().equals(field))) {
                 throw new InvalidQueryException(param + ": OR is supported only between values of one field, as in "
-                        + "tags:a OR tags:b (got " + String.join(", ", terms.stream().map(Term::field).distinct().toList()) + ")");
+                        + "tags:a OR tags:b (got "
+                        + String.join(
+                                ", ", terms.stream().map(Term::field).distinct().toList()) + ")");
             }
             if (!FILTER_FIELDS.contains(field)) {
                 if (CONSTANT_FIELDS.containsKey(field)) {
-                    if (terms.stream().noneMatch(t -> CONSTANT_FIELDS.get(field).equals(t.value().strip()))) {
+                    if (terms.stream()
+                            .noneMatch(t ->
+                                    CONSTANT_FIELDS.get(field).equals(t.value().strip()))) {
                         nothing = true;
                     }
                     return;
                 }
                 if (!strict && !TEXT_FIELDS.contains(field) && !DATE_FIELDS.contains(field)) {
-                    throw new InvalidQueryException(param + ": OR between words is not supported: every word must match");
+                    throw new InvalidQueryException(
+                            param + ": OR between words is not supported: every word must match");
                 }
                 throw new InvalidQueryException(param + ": OR is supported only between filter values ("
                         + String.join(", ", new java.util.TreeSet<>(FILTER_FIELDS)) + "), not on " + field);
@@ -617,15 +651,16 @@ final class CkanQuery {
 
         private Range range(Span span, String param) {
             if (!DATE_FIELDS.contains(span.field())) {
-                throw new InvalidQueryException(param + ": ranges are supported only on " + String.join(" and ", new java.util.TreeSet<>(DATE_FIELDS))
-                        + ", not on " + span.field());
+                throw new InvalidQueryException(param + ": ranges are supported only on "
+                        + String.join(" and ", new java.util.TreeSet<>(DATE_FIELDS)) + ", not on " + span.field());
             }
             Instant from = "*".equals(span.from()) ? null : instant(span.from(), param, span.field());
             Instant to = "*".equals(span.to()) ? null : instant(span.to(), param, span.field());
             return new Range(span.field(), from, span.fromInclusive(), to, span.toInclusive());
         }
 
-        private static final Pattern NOW = Pattern.compile("NOW((?:[+-]\\d+(?:YEAR|MONTH|DAY|HOUR|MINUTE|SECOND)S?)*)(?:/(DAY|HOUR|MINUTE|SECOND)S?)?");
+        private static final Pattern NOW = Pattern.compile(
+                "NOW((?:[+-]\\d+(?:YEAR|MONTH|DAY|HOUR|MINUTE|SECOND)S?)*)(?:/(DAY|HOUR|MINUTE|SECOND)S?)?");
         private static final Pattern NOW_STEP = Pattern.compile("([+-])(\\d+)(YEAR|MONTH|DAY|HOUR|MINUTE|SECOND)S?");
 
         /** Solr's date forms: 2024-05-01T10:00:00Z (zone optional, then UTC), 2024-05-01, NOW, NOW-7DAYS, NOW/DAY. */
@@ -650,7 +685,9 @@ final class CkanQuery {
                     return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
                 } catch (DateTimeParseException notLocal) {
                     try {
-                        return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+                        return LocalDate.parse(text)
+                                .atStartOfDay(ZoneOffset.UTC)
+                                .toInstant();
                     } catch (DateTimeParseException notDate) {
                         throw new InvalidQueryException(param + ": '" + text + "' is not a date for " + field
                                 + "; write 2024-05-01T10:00:00Z, 2024-05-01, * or NOW-1DAY");
@@ -728,7 +765,8 @@ final class CkanQuery {
     }
 
     private static String comparable(String value, boolean anyCase) {
-        String s = Normalizer.normalize(value == null ? "" : value, Normalizer.Form.NFC).strip();
+        String s = Normalizer.normalize(value == null ? "" : value, Normalizer.Form.NFC)
+                .strip();
         return anyCase ? s.toLowerCase(Locale.ROOT) : s;
     }
 
@@ -759,8 +797,10 @@ final class CkanQuery {
             Comparator<CatalogEntry> order = null;
             for (SortKey key : keys) {
                 Comparator<CatalogEntry> c = switch (key.field()) {
-                    case "metadata_modified" -> Comparator.comparing(CatalogEntry::updatedAt, Comparator.nullsFirst(Comparator.naturalOrder()));
-                    case "metadata_created" -> Comparator.comparing(CatalogEntry::createdAt, Comparator.nullsFirst(Comparator.naturalOrder()));
+                    case "metadata_modified" ->
+                        Comparator.comparing(CatalogEntry::updatedAt, Comparator.nullsFirst(Comparator.naturalOrder()));
+                    case "metadata_created" ->
+                        Comparator.comparing(CatalogEntry::createdAt, Comparator.nullsFirst(Comparator.naturalOrder()));
                     case "title_string" -> Comparator.comparing(e -> titleKey(e.titleVi()));
                     case "name" -> Comparator.comparing(CatalogEntry::slug);
                     case "id" -> Comparator.comparing(idOf);
@@ -790,12 +830,13 @@ final class CkanQuery {
         for (String part : text.split(",")) {
             String[] words = part.strip().split("\\s+");
             if (words.length != 2 || words[0].isEmpty()) {
-                throw new InvalidSortException("Invalid \"sort\" parameter: '" + part.strip() + "' is not 'field asc' or 'field desc'");
+                throw new InvalidSortException(
+                        "Invalid \"sort\" parameter: '" + part.strip() + "' is not 'field asc' or 'field desc'");
             }
             String direction = words[1].toLowerCase(Locale.ROOT);
             if (!SORT_FIELDS.contains(words[0])) {
-                throw new InvalidSortException("Invalid \"sort\" parameter: cannot sort by '" + words[0] + "'; sort by one of "
-                        + String.join(", ", new java.util.TreeSet<>(SORT_FIELDS)));
+                throw new InvalidSortException("Invalid \"sort\" parameter: cannot sort by '" + words[0]
+                        + "'; sort by one of " + String.join(", ", new java.util.TreeSet<>(SORT_FIELDS)));
             }
             if (!direction.equals("asc") && !direction.equals("desc")) {
                 throw new InvalidSortException("Invalid \"sort\" parameter: '" + words[1] + "' is not asc or desc");
@@ -814,5 +855,4 @@ final class CkanQuery {
     static String fold(String s) {
         return vn.datafloor.integration.reference.VietnameseText.fold(s);
     }
-
 }

@@ -88,7 +88,11 @@ class DcatExport {
     private final Clock clock;
     private final Map<Syntax, Rendering> renderings = new ConcurrentHashMap<>();
 
-    DcatExport(CatalogService catalog, CatalogStore store, OrganisationService organisations, DatafloorProperties properties,
+    DcatExport(
+            CatalogService catalog,
+            CatalogStore store,
+            OrganisationService organisations,
+            DatafloorProperties properties,
             Clock clock) {
         this.catalog = catalog;
         this.store = store;
@@ -99,8 +103,11 @@ class DcatExport {
 
     /** The catalog's RDF, built now from the public entries. */
     Model model() {
-        Operator operator = organisations.operatorId().flatMap(organisations::find)
-                .map(o -> new Operator(o.id(), o.name())).orElse(null);
+        Operator operator = organisations
+                .operatorId()
+                .flatMap(organisations::find)
+                .map(o -> new Operator(o.id(), o.name()))
+                .orElse(null);
         return build(catalog.publicEntries(), operator, baseUrl, clock.instant(), AdminUnits.builtIn());
     }
 
@@ -115,7 +122,9 @@ class DcatExport {
         String fingerprint = fingerprint();
         Instant now = clock.instant();
         Rendering cached = renderings.get(syntax);
-        if (cached != null && cached.fingerprint().equals(fingerprint) && cached.madeAt().plus(MAX_AGE).isAfter(now)) {
+        if (cached != null
+                && cached.fingerprint().equals(fingerprint)
+                && cached.madeAt().plus(MAX_AGE).isAfter(now)) {
             return cached.bytes();
         }
         byte[] bytes = serialise(model(), syntax);
@@ -196,7 +205,8 @@ class DcatExport {
         private static final Resource FOAF_AGENT = ResourceFactory.createResource(FOAF_NS + "Agent");
         private static final Resource FOAF_ORGANIZATION = ResourceFactory.createResource(FOAF_NS + "Organization");
         private static final Resource FOAF_DOCUMENT = ResourceFactory.createResource(FOAF_NS + "Document");
-        private static final Property HAS_QUALITY_MEASUREMENT = ResourceFactory.createProperty(DQV, "hasQualityMeasurement");
+        private static final Property HAS_QUALITY_MEASUREMENT =
+                ResourceFactory.createProperty(DQV, "hasQualityMeasurement");
         private static final Property IS_MEASUREMENT_OF = ResourceFactory.createProperty(DQV, "isMeasurementOf");
         private static final Property COMPUTED_ON = ResourceFactory.createProperty(DQV, "computedOn");
         private static final Property VALUE = ResourceFactory.createProperty(DQV, "value");
@@ -219,18 +229,29 @@ class DcatExport {
             String publisherVi = operator == null ? "Datafloor" : operator.name();
             catalog.addProperty(DCTerms.title, "Danh mục dữ liệu Datafloor", "vi")
                     .addProperty(DCTerms.title, "Datafloor data catalogue", "en")
-                    .addProperty(DCTerms.description, "Dữ liệu mở và dữ liệu chia sẻ có điều kiện của cơ quan nhà nước và doanh nghiệp"
-                            + " trên nền tảng dữ liệu quốc gia, do " + publisherVi + " công bố.", "vi")
-                    .addProperty(DCTerms.description, "Open data, and data shared on conditions, of state agencies and enterprises"
-                            + " on the national data platform, published by " + publisherVi + ".", "en")
-                    .addProperty(DCTerms.publisher, operator == null
-                            ? agent(base + "/", "Datafloor")
-                            : agent(base + "/organisations/" + operator.id(), operator.name()))
+                    .addProperty(
+                            DCTerms.description,
+                            "Dữ liệu mở và dữ liệu chia sẻ có điều kiện của cơ quan nhà nước và doanh nghiệp"
+                                    + " trên nền tảng dữ liệu quốc gia, do " + publisherVi + " công bố.",
+                            "vi")
+                    .addProperty(
+                            DCTerms.description,
+                            "Open data, and data shared on conditions, of state agencies and enterprises"
+                                    + " on the national data platform, published by " + publisherVi + ".",
+                            "en")
+                    .addProperty(
+                            DCTerms.publisher,
+                            operator == null
+                                    ? agent(base + "/", "Datafloor")
+                                    : agent(base + "/organisations/" + operator.id(), operator.name()))
                     .addProperty(FOAF_HOMEPAGE, typed(base + "/", FOAF_DOCUMENT))
                     .addProperty(DCTerms.language, language("VIE"))
                     .addProperty(DCTerms.language, language("ENG"))
-                    .addProperty(DCTerms.spatial, typed(EU + "country/VNM", DCTerms.Location)
-                            .addProperty(SKOS.prefLabel, "Việt Nam", "vi").addProperty(SKOS.prefLabel, "Viet Nam", "en"))
+                    .addProperty(
+                            DCTerms.spatial,
+                            typed(EU + "country/VNM", DCTerms.Location)
+                                    .addProperty(SKOS.prefLabel, "Việt Nam", "vi")
+                                    .addProperty(SKOS.prefLabel, "Viet Nam", "en"))
                     .addProperty(DCAT.themeTaxonomy, euThemeScheme())
                     .addProperty(DCAT.themeTaxonomy, themeScheme());
             Instant modified = null;
@@ -252,16 +273,16 @@ class DcatExport {
             text(dataset, DCTerms.description, e.descriptionVi(), e.descriptionEn());
             Resource publisher = agent(base + "/organisations/" + e.orgId(), e.publisher());
             dataset.addProperty(DCTerms.publisher, publisher);
-            Resource contact = m.createResource(VCARD4.Kind).addProperty(VCARD4.fn,
-                    e.contactName() != null ? e.contactName() : e.publisher());
+            Resource contact = m.createResource(VCARD4.Kind)
+                    .addProperty(VCARD4.fn, e.contactName() != null ? e.contactName() : e.publisher());
             if (e.contactEmail() != null) {
                 contact.addProperty(VCARD4.hasEmail, m.createResource("mailto:" + e.contactEmail()));
             }
             dataset.addProperty(DCAT.contactPoint, contact);
             for (String code : e.themes()) {
-                CatalogVocabulary.Theme.ofCode(code).ifPresent(theme -> dataset
-                        .addProperty(DCAT.theme, euTheme(theme.euThemeUri()))
-                        .addProperty(DCAT.theme, theme(theme)));
+                CatalogVocabulary.Theme.ofCode(code)
+                        .ifPresent(theme -> dataset.addProperty(DCAT.theme, euTheme(theme.euThemeUri()))
+                                .addProperty(DCAT.theme, theme(theme)));
             }
             for (String keyword : e.keywords()) {
                 dataset.addProperty(DCAT.keyword, keyword, "vi");
@@ -279,9 +300,12 @@ class DcatExport {
                 }
                 dataset.addProperty(DCTerms.temporal, period);
             }
-            CatalogVocabulary.Frequency.ofCode(e.frequency()).ifPresent(f -> dataset.addProperty(DCTerms.accrualPeriodicity,
-                    typed(f.euFrequencyUri(), DCTerms.Frequency)
-                            .addProperty(SKOS.prefLabel, f.label(false), "vi").addProperty(SKOS.prefLabel, f.label(true), "en")));
+            CatalogVocabulary.Frequency.ofCode(e.frequency())
+                    .ifPresent(f -> dataset.addProperty(
+                            DCTerms.accrualPeriodicity,
+                            typed(f.euFrequencyUri(), DCTerms.Frequency)
+                                    .addProperty(SKOS.prefLabel, f.label(false), "vi")
+                                    .addProperty(SKOS.prefLabel, f.label(true), "en")));
             if (e.publishedAt() != null) {
                 dataset.addLiteral(DCTerms.issued, dateTime(e.publishedAt()));
             }
@@ -296,7 +320,9 @@ class DcatExport {
             }
             dataset.addProperty(DCTerms.accessRights, accessRights(e.sharing()));
             dataset.addProperty(DCTerms.language, language("VIE"));
-            Resource licence = CatalogVocabulary.Licence.ofCode(e.licence()).map(this::licence).orElse(null);
+            Resource licence = CatalogVocabulary.Licence.ofCode(e.licence())
+                    .map(this::licence)
+                    .orElse(null);
             if (e.open()) {
                 for (String format : CatalogVocabulary.FORMATS) {
                     dataset.addProperty(DCAT.distribution, download(e, format, licence));
@@ -307,10 +333,14 @@ class DcatExport {
             if (e.latest() != null) {
                 dataset.addProperty(VERSION, Integer.toString(e.latest().version()));
                 if (e.latest().quality() != null) {
-                    dataset.addProperty(HAS_QUALITY_MEASUREMENT, m.createResource(QUALITY_MEASUREMENT)
-                            .addProperty(IS_MEASUREMENT_OF, qualityMetric())
-                            .addProperty(COMPUTED_ON, dataset)
-                            .addLiteral(VALUE, m.createTypedLiteral(e.latest().quality())));
+                    dataset.addProperty(
+                            HAS_QUALITY_MEASUREMENT,
+                            m.createResource(QUALITY_MEASUREMENT)
+                                    .addProperty(IS_MEASUREMENT_OF, qualityMetric())
+                                    .addProperty(COMPUTED_ON, dataset)
+                                    .addLiteral(
+                                            VALUE,
+                                            m.createTypedLiteral(e.latest().quality())));
                 }
             }
             return dataset;
@@ -320,13 +350,18 @@ class DcatExport {
         private Resource download(CatalogEntry e, String format, Resource licence) {
             FileType type = FILE_TYPES.get(format);
             String url = downloadUrl(base, e.slug(), format);
-            Resource distribution = m.createResource(datasetIri(base, e.slug()) + "/distributions/" + format, DCAT.Distribution);
-            text(distribution, DCTerms.title, e.titleVi() + " (" + type.euFileType() + ")",
+            Resource distribution =
+                    m.createResource(datasetIri(base, e.slug()) + "/distributions/" + format, DCAT.Distribution);
+            text(
+                    distribution,
+                    DCTerms.title,
+                    e.titleVi() + " (" + type.euFileType() + ")",
                     e.titleEn() == null || e.titleEn().isBlank() ? null : e.titleEn() + " (" + type.euFileType() + ")");
             distribution
                     .addProperty(DCAT.accessURL, typed(url, RDFS.Resource))
                     .addProperty(DCAT.downloadURL, typed(url, RDFS.Resource))
-                    .addProperty(DCTerms.format, typed(EU + "file-type/" + type.euFileType(), DCTerms.MediaTypeOrExtent))
+                    .addProperty(
+                            DCTerms.format, typed(EU + "file-type/" + type.euFileType(), DCTerms.MediaTypeOrExtent))
                     .addProperty(DCAT.mediaType, typed(IANA + type.mediaType(), DCTerms.MediaType));
             if (licence != null) {
                 distribution.addProperty(DCTerms.license, licence);
@@ -339,13 +374,20 @@ class DcatExport {
 
         /** Shared data: access is requested on the dataset's page and granted under an exchange contract. */
         private Resource onRequest(CatalogEntry e, Resource licence) {
-            Resource distribution = m.createResource(datasetIri(base, e.slug()) + "/distributions/exchange", DCAT.Distribution)
+            Resource distribution = m.createResource(
+                            datasetIri(base, e.slug()) + "/distributions/exchange", DCAT.Distribution)
                     .addProperty(DCTerms.title, "Truy cập theo hợp đồng trên sàn dữ liệu", "vi")
                     .addProperty(DCTerms.title, "Access under a contract on the data exchange", "en")
-                    .addProperty(DCTerms.description, "Yêu cầu quyền truy cập trên trang của tập dữ liệu; dữ liệu được cung cấp"
-                            + " theo điều khoản của hợp đồng.", "vi")
-                    .addProperty(DCTerms.description, "Request access on the dataset's page; the data is delivered as the"
-                            + " contract's terms allow.", "en")
+                    .addProperty(
+                            DCTerms.description,
+                            "Yêu cầu quyền truy cập trên trang của tập dữ liệu; dữ liệu được cung cấp"
+                                    + " theo điều khoản của hợp đồng.",
+                            "vi")
+                    .addProperty(
+                            DCTerms.description,
+                            "Request access on the dataset's page; the data is delivered as the"
+                                    + " contract's terms allow.",
+                            "en")
                     .addProperty(DCAT.accessURL, typed(datasetIri(base, e.slug()), RDFS.Resource));
             if (licence != null) {
                 distribution.addProperty(DCTerms.license, licence);
@@ -354,7 +396,9 @@ class DcatExport {
         }
 
         private Resource agent(String iri, String name) {
-            return m.createResource(iri, FOAF_AGENT).addProperty(RDF.type, FOAF_ORGANIZATION).addProperty(FOAF_NAME, name, "vi");
+            return m.createResource(iri, FOAF_AGENT)
+                    .addProperty(RDF.type, FOAF_ORGANIZATION)
+                    .addProperty(FOAF_NAME, name, "vi");
         }
 
         private Resource euTheme(String iri) {
@@ -371,14 +415,16 @@ class DcatExport {
         /** The platform's own, finer theme, with its Vietnamese name; the EU theme it is filed under is broader. */
         private Resource theme(CatalogVocabulary.Theme theme) {
             return typed(base + "/catalog/themes/" + theme.code(), SKOS.Concept)
-                    .addProperty(SKOS.prefLabel, theme.vi(), "vi").addProperty(SKOS.prefLabel, theme.en(), "en")
+                    .addProperty(SKOS.prefLabel, theme.vi(), "vi")
+                    .addProperty(SKOS.prefLabel, theme.en(), "en")
                     .addProperty(SKOS.inScheme, themeScheme())
                     .addProperty(SKOS.broadMatch, m.createResource(theme.euThemeUri()));
         }
 
         private Resource themeScheme() {
             return typed(base + "/catalog/themes", SKOS.ConceptScheme)
-                    .addProperty(DCTerms.title, "Chủ đề dữ liệu Datafloor", "vi").addProperty(DCTerms.title, "Datafloor themes", "en");
+                    .addProperty(DCTerms.title, "Chủ đề dữ liệu Datafloor", "vi")
+                    .addProperty(DCTerms.title, "Datafloor themes", "en");
         }
 
         /** A province (2 digits) or commune (5 digits) of the list in force since 2025-07-01. */
@@ -395,12 +441,16 @@ class DcatExport {
                 default -> "NON_PUBLIC";
             };
             return typed(EU + "access-right/" + right, DCTerms.RightsStatement)
-                    .addProperty(SKOS.prefLabel, right.toLowerCase(java.util.Locale.ROOT).replace('_', '-'), "en");
+                    .addProperty(
+                            SKOS.prefLabel,
+                            right.toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                            "en");
         }
 
         private Resource licence(CatalogVocabulary.Licence licence) {
             return typed(licence.url(), DCTerms.LicenseDocument)
-                    .addProperty(RDFS.label, licence.label(false), "vi").addProperty(RDFS.label, licence.label(true), "en");
+                    .addProperty(RDFS.label, licence.label(false), "vi")
+                    .addProperty(RDFS.label, licence.label(true), "en");
         }
 
         private Resource language(String code) {
@@ -409,10 +459,16 @@ class DcatExport {
 
         private Resource qualityMetric() {
             return typed(base + "/catalog/metrics/quality-score", METRIC)
-                    .addProperty(SKOS.definition, "Điểm chất lượng tổng hợp (0–100) của phiên bản mới nhất: tỷ lệ bản ghi"
-                            + " đạt các quy tắc kiểm tra, trung bình theo các chiều chất lượng.", "vi")
-                    .addProperty(SKOS.definition, "Overall quality score (0-100) of the latest version: the share of rows that"
-                            + " passed the pipeline's checks, averaged over the quality dimensions.", "en")
+                    .addProperty(
+                            SKOS.definition,
+                            "Điểm chất lượng tổng hợp (0–100) của phiên bản mới nhất: tỷ lệ bản ghi"
+                                    + " đạt các quy tắc kiểm tra, trung bình theo các chiều chất lượng.",
+                            "vi")
+                    .addProperty(
+                            SKOS.definition,
+                            "Overall quality score (0-100) of the latest version: the share of rows that"
+                                    + " passed the pipeline's checks, averaged over the quality dimensions.",
+                            "en")
                     .addProperty(EXPECTED_DATA_TYPE, XSD.xdouble);
         }
 
@@ -441,15 +497,24 @@ class DcatExport {
     /** A province's name, or a commune's with its province ("Ba Đình, Hà Nội"); the code itself if unknown. */
     static String unitName(AdminUnits units, String code) {
         AdminUnits.ListVersion current = AdminUnits.ListVersion.V2025;
-        return units.province(current, code).map(AdminUnits.Province::name)
-                .or(() -> units.commune(current, code).map(c -> c.name() + ", "
-                        + units.province(current, c.provinceCode()).map(AdminUnits.Province::name).orElse(c.provinceCode())))
+        return units.province(current, code)
+                .map(AdminUnits.Province::name)
+                .or(() -> units.commune(current, code)
+                        .map(c -> c.name() + ", "
+                                + units.province(current, c.provinceCode())
+                                        .map(AdminUnits.Province::name)
+                                        .orElse(c.provinceCode())))
                 .orElse(code);
     }
 
     /** The last change of the description or of the data (its newest version), whichever is later. */
     static Instant lastChange(CatalogEntry e) {
-        return java.util.stream.Stream.of(e.updatedAt(), e.publishedAt(), e.latest() == null ? null : e.latest().createdAt())
-                .filter(Objects::nonNull).max(Comparator.naturalOrder()).orElse(null);
+        return java.util.stream.Stream.of(
+                        e.updatedAt(),
+                        e.publishedAt(),
+                        e.latest() == null ? null : e.latest().createdAt())
+                .filter(Objects::nonNull)
+                .max(Comparator.naturalOrder())
+                .orElse(null);
     }
 }

@@ -31,10 +31,15 @@ class DownloadThrottle {
     boolean tryAcquire(String client) {
         Instant now = clock.instant();
         if (windows.size() > 100_000) {
-            windows.entrySet().removeIf(e -> e.getValue().start().plus(Duration.ofMinutes(1)).isBefore(now));
+            windows.entrySet()
+                    .removeIf(e ->
+                            e.getValue().start().plus(Duration.ofMinutes(1)).isBefore(now));
         }
-        Window window = windows.compute(ClientAddress.throttleKey(client), (k, w) -> w == null
-                || !now.isBefore(w.start().plus(Duration.ofMinutes(1))) ? new Window(now, 1) : new Window(w.start(), w.count() + 1));
+        Window window = windows.compute(
+                ClientAddress.throttleKey(client),
+                (k, w) -> w == null || !now.isBefore(w.start().plus(Duration.ofMinutes(1)))
+                        ? new Window(now, 1)
+                        : new Window(w.start(), w.count() + 1));
         return window.count() <= perMinute;
     }
 
@@ -44,7 +49,10 @@ class DownloadThrottle {
         if (w == null) {
             return 0;
         }
-        return Math.max(1, Duration.between(clock.instant(), w.start().plus(Duration.ofMinutes(1))).toSeconds());
+        return Math.max(
+                1,
+                Duration.between(clock.instant(), w.start().plus(Duration.ofMinutes(1)))
+                        .toSeconds());
     }
 
     int perMinute() {

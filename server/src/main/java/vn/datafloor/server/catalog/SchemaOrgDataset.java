@@ -48,11 +48,19 @@ public final class SchemaOrgDataset {
         }
         if (entry.temporalStart() != null || entry.temporalEnd() != null) {
             // ISO 8601 intervals; ".." leaves an end open.
-            dataset.put("temporalCoverage", (entry.temporalStart() == null ? ".." : entry.temporalStart().toString()) + "/"
-                    + (entry.temporalEnd() == null ? ".." : entry.temporalEnd().toString()));
+            dataset.put(
+                    "temporalCoverage",
+                    (entry.temporalStart() == null
+                                    ? ".."
+                                    : entry.temporalStart().toString()) + "/"
+                            + (entry.temporalEnd() == null
+                                    ? ".."
+                                    : entry.temporalEnd().toString()));
         }
         if (entry.publishedAt() != null) {
-            dataset.put("datePublished", entry.publishedAt().truncatedTo(ChronoUnit.SECONDS).toString());
+            dataset.put(
+                    "datePublished",
+                    entry.publishedAt().truncatedTo(ChronoUnit.SECONDS).toString());
         }
         java.time.Instant modified = DcatExport.lastChange(entry);
         if (modified != null) {

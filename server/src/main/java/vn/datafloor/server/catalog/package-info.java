@@ -1,5 +1,7 @@
 /** Dataset descriptions, classification, personal data, the portal, DCAT-AP, CKAN. */
-@ApplicationModule(displayName = "Catalog", allowedDependencies = {"authz", "audit", "identity", "integration", "platform"})
+@ApplicationModule(
+        displayName = "Catalog",
+        allowedDependencies = {"authz", "audit", "identity", "integration", "platform"})
 package vn.datafloor.server.catalog;
 
 import org.springframework.modulith.ApplicationModule;

@@ -14,14 +14,20 @@ import picocli.CommandLine.Parameters;
  * Each prints the project's figure, a baseline from the same run and the ratio; the last line is
  * {@code BENCH <name> project=… baseline=… ratio=… target=… PASS|FAIL}.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Run a benchmark: ledger, pipeline, linkage-accuracy, linkage-speed, catalog-search, audit-outbox.",
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run a benchmark: ledger, pipeline, linkage-accuracy, linkage-speed, catalog-search, audit-outbox.",
             "Example: ./datafloor bench pipeline --people 1000000",
-            "Example: ./datafloor bench catalog-search --datasets 100000"})
+            "Example: ./datafloor bench catalog-search --datasets 100000"
+        })
 class BenchCommand implements Callable<Integer> {
 
-    @Parameters(index = "0",
-            description = "Benchmark name: ledger, pipeline, linkage-accuracy, linkage-speed, catalog-search, audit-outbox.")
+    @Parameters(
+            index = "0",
+            description =
+                    "Benchmark name: ledger, pipeline, linkage-accuracy, linkage-speed, catalog-search, audit-outbox.")
     String name;
 
     /** Everything after the name (e.g. --people 1000000) belongs to the benchmark, in order. */
@@ -34,7 +40,9 @@ class BenchCommand implements Callable<Integer> {
             // Needs the whole server (control database, ledger, outbox), so it runs here rather than in bench/.
             return vn.datafloor.server.audit.AuditOutboxBench.run(benchmarkOptions);
         }
-        Path home = Path.of(System.getenv().getOrDefault("DATAFLOOR_HOME", ".")).toAbsolutePath().normalize();
+        Path home = Path.of(System.getenv().getOrDefault("DATAFLOOR_HOME", "."))
+                .toAbsolutePath()
+                .normalize();
         Path classes = home.resolve("bench/target/classes");
         // catalog-search runs on Lucene 9 (target/lib-catalog); the others carry Duke's Lucene 4 in
         // target/lib. The two must never share a class path, so each gets only its own directory.
@@ -45,8 +53,13 @@ class BenchCommand implements Callable<Integer> {
             return 2;
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx2g", "-cp",
-                classes + File.pathSeparator + lib + File.separator + "*", "vn.datafloor.bench.BenchMain", name));
+        List<String> command = new ArrayList<>(List.of(
+                java,
+                "-Xmx2g",
+                "-cp",
+                classes + File.pathSeparator + lib + File.separator + "*",
+                "vn.datafloor.bench.BenchMain",
+                name));
         command.addAll(benchmarkOptions);
         return new ProcessBuilder(command).inheritIO().start().waitFor();
     }

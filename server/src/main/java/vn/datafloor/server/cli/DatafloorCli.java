@@ -15,10 +15,21 @@ import vn.datafloor.server.DatafloorApplication;
 import vn.datafloor.server.demo.DemoData;
 
 /** The {@code datafloor} command line: one entry point for the server, the ledger tools and benchmarks. */
-@Command(name = "datafloor", mixinStandardHelpOptions = true, version = "Datafloor 0.1.0",
+@Command(
+        name = "datafloor",
+        mixinStandardHelpOptions = true,
+        version = "Datafloor 0.1.0",
         description = "Open national data platform and data exchange.",
-        subcommands = {DatafloorCli.Demo.class, DatafloorCli.Serve.class, IngestCommand.class, LinkCommand.class, LedgerCommands.class, BenchCommand.class,
-                SynthCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            DatafloorCli.Demo.class,
+            DatafloorCli.Serve.class,
+            IngestCommand.class,
+            LinkCommand.class,
+            LedgerCommands.class,
+            BenchCommand.class,
+            SynthCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public class DatafloorCli implements Runnable {
 
     @CommandLine.Spec
@@ -45,7 +56,9 @@ public class DatafloorCli implements Runnable {
         @Option(names = "--port", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE}).")
         int port;
 
-        @Option(names = "--data", defaultValue = "./data",
+        @Option(
+                names = "--data",
+                defaultValue = "./data",
                 description = "Data directory: db/, ledger/, keys/ (default: ${DEFAULT-VALUE}).")
         Path data;
 
@@ -59,19 +72,25 @@ public class DatafloorCli implements Runnable {
             if (demo) {
                 args.add("--datafloor.demo=true");
             }
-            ConfigurableApplicationContext context = SpringApplication.run(DatafloorApplication.class, args.toArray(String[]::new));
+            ConfigurableApplicationContext context =
+                    SpringApplication.run(DatafloorApplication.class, args.toArray(String[]::new));
             serverRunning = true;
             return context;
         }
     }
 
-    @Command(name = "demo", mixinStandardHelpOptions = true,
-            description = "Start the platform on the embedded default (H2, local ledger) with demo organisations and users.")
+    @Command(
+            name = "demo",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Start the platform on the embedded default (H2, local ledger) with demo organisations and users.")
     static class Demo implements Callable<Integer> {
         @CommandLine.Mixin
         ServerOptions server = new ServerOptions();
 
-        @Option(names = "--people", defaultValue = "50000",
+        @Option(
+                names = "--people",
+                defaultValue = "50000",
                 description = "Size of the synthetic population the demo generates (default: ${DEFAULT-VALUE}).")
         long people;
 
@@ -95,9 +114,13 @@ public class DatafloorCli implements Runnable {
         }
     }
 
-    @Command(name = "serve", mixinStandardHelpOptions = true,
-            description = {"Start the platform (extra --key=value arguments go to Spring Boot).",
-                "Example: ./datafloor serve --spring.profiles.active=postgres (see docs/operations.md)."})
+    @Command(
+            name = "serve",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Start the platform (extra --key=value arguments go to Spring Boot).",
+                "Example: ./datafloor serve --spring.profiles.active=postgres (see docs/operations.md)."
+            })
     static class Serve implements Callable<Integer> {
         @CommandLine.Mixin
         ServerOptions server = new ServerOptions();

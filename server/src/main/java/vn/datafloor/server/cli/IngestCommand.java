@@ -22,21 +22,33 @@ import vn.datafloor.integration.pipeline.RunResult;
  * the platform uses, with a progress bar. Sources must be described inline (no registered sources
  * or stored secrets here).
  */
-@Command(name = "ingest", mixinStandardHelpOptions = true,
-        description = {"Run a pipeline spec (YAML) into the lake under --data.",
-            "Example: ./datafloor ingest --pipeline pipelines/health.yaml --input data/synth"})
+@Command(
+        name = "ingest",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run a pipeline spec (YAML) into the lake under --data.",
+            "Example: ./datafloor ingest --pipeline pipelines/health.yaml --input data/synth"
+        })
 class IngestCommand implements Callable<Integer> {
 
     @Option(names = "--pipeline", required = true, description = "The pipeline spec (YAML); see docs/pipelines.md.")
     Path pipeline;
 
-    @Option(names = "--input", description = "Directory the spec's file paths are relative to (default: the spec's directory).")
+    @Option(
+            names = "--input",
+            description = "Directory the spec's file paths are relative to (default: the spec's directory).")
     Path input;
 
-    @Option(names = "--data", defaultValue = "./data", description = "Data directory; the lake is DATA/lake (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--data",
+            defaultValue = "./data",
+            description = "Data directory; the lake is DATA/lake (default: ${DEFAULT-VALUE}).")
     Path data;
 
-    @Option(names = "--memory", defaultValue = "1GB", description = "DuckDB memory limit before spilling to disk (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--memory",
+            defaultValue = "1GB",
+            description = "DuckDB memory limit before spilling to disk (default: ${DEFAULT-VALUE}).")
     String memory;
 
     @Override
@@ -69,11 +81,26 @@ class IngestCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(control::cancel));
         String runId = UUID.randomUUID().toString();
         try {
-            RunResult result = new PipelineRunner(lake, data.resolve("work"), memory, Runtime.getRuntime().availableProcessors(),
-                    vn.datafloor.integration.pipeline.SqlLibraries.standard())
-                    .run(parsed.spec(), new PipelineRunner.RunRequest(runId, inputDir, null, name -> {
-                        throw new PipelineException("Stored credentials exist only on the platform; run this pipeline there");
-                    }, PipelineRunner.SourceResolver.NONE, Map.of("cli", "ingest"), Instant.now()), control);
+            RunResult result = new PipelineRunner(
+                            lake,
+                            data.resolve("work"),
+                            memory,
+                            Runtime.getRuntime().availableProcessors(),
+                            vn.datafloor.integration.pipeline.SqlLibraries.standard())
+                    .run(
+                            parsed.spec(),
+                            new PipelineRunner.RunRequest(
+                                    runId,
+                                    inputDir,
+                                    null,
+                                    name -> {
+                                        throw new PipelineException(
+                                                "Stored credentials exist only on the platform; run this pipeline there");
+                                    },
+                                    PipelineRunner.SourceResolver.NONE,
+                                    Map.of("cli", "ingest"),
+                                    Instant.now()),
+                            control);
             bar.clear();
             print(result);
             return 0;
@@ -89,16 +116,24 @@ class IngestCommand implements Callable<Integer> {
     }
 
     private static void print(RunResult result) {
-        System.out.printf("%s version %d%s%n", result.version().dataset(), result.version().version(),
+        System.out.printf(
+                "%s version %d%s%n",
+                result.version().dataset(),
+                result.version().version(),
                 result.reused() ? " (unchanged input: kept)" : "");
-        System.out.printf("rows in %,d = published %,d + quarantined %,d%n", result.rowsIn(), result.rowsPublished(),
-                result.rowsQuarantined());
+        System.out.printf(
+                "rows in %,d = published %,d + quarantined %,d%n",
+                result.rowsIn(), result.rowsPublished(), result.rowsQuarantined());
         QualityReport report = result.report();
         if (report != null) {
             System.out.printf("quality %.1f%n", report.overallScore());
-            report.scores().forEach((d, s) -> System.out.printf("  %-13s %5.1f%n", d.name().toLowerCase(), s));
+            report.scores()
+                    .forEach((d, s) ->
+                            System.out.printf("  %-13s %5.1f%n", d.name().toLowerCase(), s));
             for (QualityReport.RuleResult rule : report.rules()) {
-                System.out.printf("  %-30s %-6s failed %,d of %,d%n", rule.name(), rule.severity(), rule.failed(), rule.checked());
+                System.out.printf(
+                        "  %-30s %-6s failed %,d of %,d%n",
+                        rule.name(), rule.severity(), rule.failed(), rule.checked());
             }
         }
         if (result.quarantine() != null) {
@@ -113,7 +148,8 @@ class IngestCommand implements Callable<Integer> {
 
         synchronized void show(String stage, int percent) {
             int filled = Math.max(0, Math.min(30, percent * 30 / 100));
-            System.err.print("\r[" + "#".repeat(filled) + ".".repeat(30 - filled) + "] " + String.format("%3d%% %-20s", percent, stage));
+            System.err.print("\r[" + "#".repeat(filled) + ".".repeat(30 - filled) + "] "
+                    + String.format("%3d%% %-20s", percent, stage));
             System.err.flush();
             drawn = true;
         }

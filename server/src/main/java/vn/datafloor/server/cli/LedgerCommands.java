@@ -11,16 +11,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import vn.datafloor.ledger.Checkpoint;
+import vn.datafloor.ledger.InclusionCheck;
 import vn.datafloor.ledger.Ledger;
 import vn.datafloor.ledger.LedgerVerifier;
-import vn.datafloor.ledger.InclusionCheck;
 import vn.datafloor.ledger.MerkleProofs;
 import vn.datafloor.ledger.NoteSigner;
 import vn.datafloor.ledger.NoteVerifier;
 import vn.datafloor.ledger.VerificationReport;
 
 /** Offline ledger tools: they read the files directly and need no running server. */
-@Command(name = "ledger", mixinStandardHelpOptions = true, description = "Verify the ledger, print proofs, check checkpoints.",
+@Command(
+        name = "ledger",
+        mixinStandardHelpOptions = true,
+        description = "Verify the ledger, print proofs, check checkpoints.",
         subcommands = {LedgerCommands.Verify.class, LedgerCommands.Prove.class, LedgerCommands.CheckConsistency.class})
 class LedgerCommands implements Runnable {
 
@@ -41,15 +44,21 @@ class LedgerCommands implements Runnable {
         }
         Path keyFile = ledgerDir.toAbsolutePath().getParent().resolve("keys/ledger-ed25519.key");
         if (Files.exists(keyFile)) {
-            return Optional.of(NoteSigner.loadOrCreate(keyFile, "datafloor.local").verifierKey());
+            return Optional.of(
+                    NoteSigner.loadOrCreate(keyFile, "datafloor.local").verifierKey());
         }
         return Optional.empty();
     }
 
-    @Command(name = "verify", mixinStandardHelpOptions = true,
+    @Command(
+            name = "verify",
+            mixinStandardHelpOptions = true,
             description = "Recompute every hash and signature from the files; report the first corruption.")
     static class Verify implements Callable<Integer> {
-        @Option(names = "--dir", defaultValue = DEFAULT_DIR, description = "Ledger directory (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--dir",
+                defaultValue = DEFAULT_DIR,
+                description = "Ledger directory (default: ${DEFAULT-VALUE}).")
         Path dir;
 
         @Option(names = "--verifier-key", description = "Verifier key (name+keyID+base64). Default: from ../keys.")
@@ -67,8 +76,9 @@ class LedgerCommands implements Runnable {
             }
             VerificationReport report = LedgerVerifier.verify(dir, vkey);
             if (report.ok()) {
-                System.out.printf("OK: %d entries and %d checkpoints verified.%n", report.entriesChecked(),
-                        report.checkpointsChecked());
+                System.out.printf(
+                        "OK: %d entries and %d checkpoints verified.%n",
+                        report.entriesChecked(), report.checkpointsChecked());
                 return 0;
             }
             System.out.println("CORRUPT: " + report.firstProblem());
@@ -76,23 +86,34 @@ class LedgerCommands implements Runnable {
         }
     }
 
-    @Command(name = "prove", mixinStandardHelpOptions = true,
+    @Command(
+            name = "prove",
+            mixinStandardHelpOptions = true,
             description = "Print the inclusion proof of entry N (RFC 9162 §2.1.3) with the entry and root.")
     static class Prove implements Callable<Integer> {
-        @Option(names = "--dir", defaultValue = DEFAULT_DIR, description = "Ledger directory (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--dir",
+                defaultValue = DEFAULT_DIR,
+                description = "Ledger directory (default: ${DEFAULT-VALUE}).")
         Path dir;
 
         @Option(names = "--index", required = true, description = "Entry index (0-based).")
         long index;
 
-        @Option(names = "--size", description = "Tree size to prove against (default: the latest checkpoint's, else the whole log).")
+        @Option(
+                names = "--size",
+                description = "Tree size to prove against (default: the latest checkpoint's, else the whole log).")
         Long size;
 
         @Override
         public Integer call() throws Exception {
             try (Ledger ledger = Ledger.open(dir)) {
-                long treeSize = size != null ? size
-                        : ledger.latestCheckpoint().map(c -> c.checkpoint().size()).filter(s -> s > index).orElse(ledger.size());
+                long treeSize = size != null
+                        ? size
+                        : ledger.latestCheckpoint()
+                                .map(c -> c.checkpoint().size())
+                                .filter(s -> s > index)
+                                .orElse(ledger.size());
                 if (index < 0 || index >= treeSize || treeSize > ledger.size()) {
                     System.err.printf("Need 0 <= index < size <= %d%n", ledger.size());
                     return 2;
@@ -116,7 +137,9 @@ class LedgerCommands implements Runnable {
         }
     }
 
-    @Command(name = "check-consistency", mixinStandardHelpOptions = true,
+    @Command(
+            name = "check-consistency",
+            mixinStandardHelpOptions = true,
             description = "Check that checkpoint NEW extends checkpoint OLD (signatures and RFC 9162 §2.1.4 proof).")
     static class CheckConsistency implements Callable<Integer> {
         @Parameters(index = "0", description = "File holding the older signed checkpoint.")
@@ -125,7 +148,10 @@ class LedgerCommands implements Runnable {
         @Parameters(index = "1", description = "File holding the newer signed checkpoint.")
         Path newFile;
 
-        @Option(names = "--dir", defaultValue = DEFAULT_DIR, description = "Ledger directory serving the proof (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--dir",
+                defaultValue = DEFAULT_DIR,
+                description = "Ledger directory serving the proof (default: ${DEFAULT-VALUE}).")
         Path dir;
 
         @Option(names = "--verifier-key", description = "Verifier key (name+keyID+base64). Default: from ../keys.")
@@ -162,12 +188,17 @@ class LedgerCommands implements Runnable {
             }
             try (Ledger ledger = Ledger.open(dir)) {
                 if (newer.size() > ledger.size()) {
-                    System.out.println("Cannot check: the ledger at " + dir + " has only " + ledger.size() + " entries");
+                    System.out.println(
+                            "Cannot check: the ledger at " + dir + " has only " + ledger.size() + " entries");
                     return 2;
                 }
                 List<byte[]> proof = ledger.consistencyProof(older.size(), newer.size());
-                boolean ok = MerkleProofs.verifyConsistency(older.size(), newer.size(), proof, older.rootHash(), newer.rootHash());
-                System.out.println(ok ? "CONSISTENT (" + proof.size() + " proof hashes)" : "INCONSISTENT: the proof does not verify");
+                boolean ok = MerkleProofs.verifyConsistency(
+                        older.size(), newer.size(), proof, older.rootHash(), newer.rootHash());
+                System.out.println(
+                        ok
+                                ? "CONSISTENT (" + proof.size() + " proof hashes)"
+                                : "INCONSISTENT: the proof does not verify");
                 return ok ? 0 : 1;
             }
         }

@@ -1,5 +1,7 @@
 /** The ./datafloor commands. */
-@ApplicationModule(displayName = "Command line", allowedDependencies = {"audit", "demo"})
+@ApplicationModule(
+        displayName = "Command line",
+        allowedDependencies = {"audit", "demo"})
 package vn.datafloor.server.cli;
 
 import org.springframework.modulith.ApplicationModule;

@@ -58,7 +58,8 @@ public class DemoData implements ApplicationRunner {
         Organisation health = organisations.bootstrap("Sở Y tế Hà Nội", OrganisationKind.STATE_AGENCY);
         Organisation tax = organisations.bootstrap("Cục Thuế tỉnh Bắc Ninh", OrganisationKind.STATE_AGENCY);
         Organisation saoMai = organisations.bootstrap("Công ty Cổ phần Dữ liệu Sao Mai", OrganisationKind.ENTERPRISE);
-        Organisation institute = organisations.bootstrap("Viện Nghiên cứu Kinh tế số", OrganisationKind.RESEARCH_INSTITUTE);
+        Organisation institute =
+                organisations.bootstrap("Viện Nghiên cứu Kinh tế số", OrganisationKind.RESEARCH_INSTITUTE);
 
         staff(operator, "admin", "Trần Quốc Hùng", "hung.tq@dulieu.gov.vn.example", Role.OPERATOR_ADMIN);
         staff(operator, "kiemtoan", "Lê Thị Thu Hà", "ha.ltt@dulieu.gov.vn.example", Role.AUDITOR);

@@ -48,8 +48,16 @@ class DemoIntegration implements ApplicationRunner {
     private static final Logger log = LoggerFactory.getLogger(DemoIntegration.class);
 
     /** An agency, its data steward, and the extract it supplies. */
-    record Agency(String organisation, OrganisationKind kind, String steward, String stewardName, String source, String type,
-            String file, Map<String, String> settings, String pipeline) {
+    record Agency(
+            String organisation,
+            OrganisationKind kind,
+            String steward,
+            String stewardName,
+            String source,
+            String type,
+            String file,
+            Map<String, String> settings,
+            String pipeline) {
 
         /** Whether the extract is uploaded as the source's file; otherwise it is a database file put in the inbox. */
         boolean takesFile() {
@@ -58,19 +66,66 @@ class DemoIntegration implements ApplicationRunner {
     }
 
     static final List<Agency> AGENCIES = List.of(
-            new Agency("Sở Tư pháp Hà Nội", OrganisationKind.STATE_AGENCY, "hotich.dulieu", "Ngô Thị Thanh Tâm",
-                    "ho-tich.cong-dan", "csv", "civil-registry/people.csv", Map.of("encoding", "utf-8"), "ho-tich-cong-dan"),
-            new Agency("Cục Thuế tỉnh Bắc Ninh", OrganisationKind.STATE_AGENCY, "thue.dulieu", "Trịnh Văn Quang",
-                    "thue.nguoi-nop-thue", "csv", "tax/taxpayers.csv", Map.of("encoding", "auto"), "thue-nguoi-nop-thue"),
-            new Agency("Bảo hiểm xã hội Việt Nam", OrganisationKind.STATE_AGENCY, "bhxh.dulieu", "Đinh Thị Mai",
-                    "bhxh.nguoi-tham-gia", "jsonl", "social-insurance/insured.jsonl", Map.of(), "bhxh-nguoi-tham-gia"),
-            new Agency("Sở Y tế Hà Nội", OrganisationKind.STATE_AGENCY, "yte.dulieu", "Nguyễn Thị Ngọc Ánh",
-                    "y-te.benh-nhan", "csv", "health/patients.csv", Map.of("encoding", "auto"), "y-te-benh-nhan"),
-            new Agency("Sở Kế hoạch và Đầu tư Bắc Ninh", OrganisationKind.STATE_AGENCY, "dkkd.dulieu", "Lương Văn Tiến",
-                    "dkkd.doanh-nghiep", "jdbc", "business-registry/registry.duckdb",
-                    Map.of("table", "doanh_nghiep", "watermark", "ngay_dang_ky"), "dkkd-doanh-nghiep"),
-            new Agency("Cục Quản lý thị trường", OrganisationKind.STATE_AGENCY, "qltt.dulieu", "Phan Thị Hồng",
-                    "qltt.san-pham", "csv", "market/products.csv", Map.of("encoding", "utf-8"), "qltt-san-pham"));
+            new Agency(
+                    "Sở Tư pháp Hà Nội",
+                    OrganisationKind.STATE_AGENCY,
+                    "hotich.dulieu",
+                    "Ngô Thị Thanh Tâm",
+                    "ho-tich.cong-dan",
+                    "csv",
+                    "civil-registry/people.csv",
+                    Map.of("encoding", "utf-8"),
+                    "ho-tich-cong-dan"),
+            new Agency(
+                    "Cục Thuế tỉnh Bắc Ninh",
+                    OrganisationKind.STATE_AGENCY,
+                    "thue.dulieu",
+                    "Trịnh Văn Quang",
+                    "thue.nguoi-nop-thue",
+                    "csv",
+                    "tax/taxpayers.csv",
+                    Map.of("encoding", "auto"),
+                    "thue-nguoi-nop-thue"),
+            new Agency(
+                    "Bảo hiểm xã hội Việt Nam",
+                    OrganisationKind.STATE_AGENCY,
+                    "bhxh.dulieu",
+                    "Đinh Thị Mai",
+                    "bhxh.nguoi-tham-gia",
+                    "jsonl",
+                    "social-insurance/insured.jsonl",
+                    Map.of(),
+                    "bhxh-nguoi-tham-gia"),
+            new Agency(
+                    "Sở Y tế Hà Nội",
+                    OrganisationKind.STATE_AGENCY,
+                    "yte.dulieu",
+                    "Nguyễn Thị Ngọc Ánh",
+                    "y-te.benh-nhan",
+                    "csv",
+                    "health/patients.csv",
+                    Map.of("encoding", "auto"),
+                    "y-te-benh-nhan"),
+            new Agency(
+                    "Sở Kế hoạch và Đầu tư Bắc Ninh",
+                    OrganisationKind.STATE_AGENCY,
+                    "dkkd.dulieu",
+                    "Lương Văn Tiến",
+                    "dkkd.doanh-nghiep",
+                    "jdbc",
+                    "business-registry/registry.duckdb",
+                    Map.of("table", "doanh_nghiep", "watermark", "ngay_dang_ky"),
+                    "dkkd-doanh-nghiep"),
+            new Agency(
+                    "Cục Quản lý thị trường",
+                    OrganisationKind.STATE_AGENCY,
+                    "qltt.dulieu",
+                    "Phan Thị Hồng",
+                    "qltt.san-pham",
+                    "csv",
+                    "market/products.csv",
+                    Map.of("encoding", "utf-8"),
+                    "qltt-san-pham"));
 
     private final OrganisationService organisations;
     private final UserService users;
@@ -82,8 +137,14 @@ class DemoIntegration implements ApplicationRunner {
     private final Path synthDir;
     private final long people;
 
-    DemoIntegration(OrganisationService organisations, UserService users, SourceService sources, PipelineService pipelines,
-            RunService runs, IntegrationPaths paths, vn.datafloor.server.linkage.RegisterService register,
+    DemoIntegration(
+            OrganisationService organisations,
+            UserService users,
+            SourceService sources,
+            PipelineService pipelines,
+            RunService runs,
+            IntegrationPaths paths,
+            vn.datafloor.server.linkage.RegisterService register,
             DatafloorProperties properties,
             @Value("${datafloor.demo.people:50000}") long people) {
         this.organisations = organisations;
@@ -101,26 +162,43 @@ class DemoIntegration implements ApplicationRunner {
     public void run(ApplicationArguments args) throws Exception {
         if (!Files.exists(synthDir.resolve("manifest.json"))) {
             log.info("Generating a synthetic population of {} people for the demo…", people);
-            SyntheticPopulation.generate(SynthOptions.of(people, 42), synthDir, (done, total) -> { });
+            SyntheticPopulation.generate(SynthOptions.of(people, 42), synthDir, (done, total) -> {});
         }
         for (Agency agency : AGENCIES) {
             Organisation org = organisations.bootstrap(agency.organisation(), agency.kind());
-            users.bootstrapStaff(org.id(), agency.steward(), agency.stewardName(), null, EnumSet.of(Role.DATA_STEWARD),
+            users.bootstrapStaff(
+                    org.id(),
+                    agency.steward(),
+                    agency.stewardName(),
+                    null,
+                    EnumSet.of(Role.DATA_STEWARD),
                     DemoData.PASSWORD);
-            long sourceId = sources.visibleTo(Actor.SYSTEM, org.id()).stream().filter(s -> s.name().equals(agency.source()))
-                    .map(SourceService.Source::id).findFirst().orElseGet(() -> register(org.id(), agency));
-            if (agency.takesFile() && sources.visibleTo(Actor.SYSTEM, org.id()).stream()
-                    .anyMatch(s -> s.id() == sourceId && s.location() == null)) {
+            long sourceId = sources.visibleTo(Actor.SYSTEM, org.id()).stream()
+                    .filter(s -> s.name().equals(agency.source()))
+                    .map(SourceService.Source::id)
+                    .findFirst()
+                    .orElseGet(() -> register(org.id(), agency));
+            if (agency.takesFile()
+                    && sources.visibleTo(Actor.SYSTEM, org.id()).stream()
+                            .anyMatch(s -> s.id() == sourceId && s.location() == null)) {
                 try (InputStream in = Files.newInputStream(synthDir.resolve(agency.file()))) {
-                    sources.upload(Actor.SYSTEM, sourceId, Path.of(agency.file()).getFileName().toString(), in);
+                    sources.upload(
+                            Actor.SYSTEM,
+                            sourceId,
+                            Path.of(agency.file()).getFileName().toString(),
+                            in);
                 }
             }
             String spec = resource("/demo/pipelines/" + agency.pipeline() + ".yaml");
             PipelineService.Pipeline pipeline = pipelines.save(Actor.SYSTEM, org.id(), spec);
             if (runs.latestStatus(pipeline.id()).filter("SUCCEEDED"::equals).isEmpty()) {
                 RunService.PipelineRun run = runs.runAndWait(Actor.SYSTEM, pipeline.id(), "DEMO");
-                log.info("Demo pipeline {}: {} ({} published, {} quarantined)", agency.pipeline(), run.status(),
-                        run.rowsPublished(), run.rowsQuarantined());
+                log.info(
+                        "Demo pipeline {}: {} ({} published, {} quarantined)",
+                        agency.pipeline(),
+                        run.status(),
+                        run.rowsPublished(),
+                        run.rowsQuarantined());
             }
         }
         if (register.entityCount() == 0) {
@@ -142,7 +220,8 @@ class DemoIntegration implements ApplicationRunner {
             }
             settings.put("url", "jdbc:duckdb:" + agency.file());
         }
-        return sources.register(Actor.SYSTEM, orgId, agency.source(), agency.type(), settings, null).id();
+        return sources.register(Actor.SYSTEM, orgId, agency.source(), agency.type(), settings, null)
+                .id();
     }
 
     private static String resource(String name) throws IOException {

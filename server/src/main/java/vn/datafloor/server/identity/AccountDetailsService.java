@@ -31,7 +31,10 @@ class AccountDetailsService {
     /** The account as it signs in: with its password hash and whether it and its organisation are enabled. */
     Optional<AccountPrincipal> principal(long userId) {
         return store.user(userId).map(user -> {
-            boolean orgEnabled = user.orgId() == null || store.organisation(user.orgId()).map(Organisation::enabled).orElse(false);
+            boolean orgEnabled = user.orgId() == null
+                    || store.organisation(user.orgId())
+                            .map(Organisation::enabled)
+                            .orElse(false);
             return new AccountPrincipal(user, store.passwordHash(user.id()).orElse(null), orgEnabled, clock.instant());
         });
     }

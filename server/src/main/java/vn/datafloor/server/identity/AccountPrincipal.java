@@ -10,7 +10,8 @@ import vn.datafloor.server.authz.Actor;
 import vn.datafloor.server.authz.ActorHolder;
 
 /** A person signed in with a password. The hash is dropped once authentication is done. */
-final class AccountPrincipal implements UserDetails, ActorHolder, org.springframework.security.core.CredentialsContainer {
+final class AccountPrincipal
+        implements UserDetails, ActorHolder, org.springframework.security.core.CredentialsContainer {
 
     private final Actor actor;
     private final String displayName;
@@ -41,7 +42,9 @@ final class AccountPrincipal implements UserDetails, ActorHolder, org.springfram
 
     @Override
     public Collection<? extends GrantedAuthority> getAuthorities() {
-        return actor.roles().stream().map(r -> new SimpleGrantedAuthority("ROLE_" + r.name())).toList();
+        return actor.roles().stream()
+                .map(r -> new SimpleGrantedAuthority("ROLE_" + r.name()))
+                .toList();
     }
 
     @Override

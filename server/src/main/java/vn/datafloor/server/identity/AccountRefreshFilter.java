@@ -34,8 +34,11 @@ class AccountRefreshFilter extends OncePerRequestFilter {
         if (authentication != null && authentication.getPrincipal() instanceof AccountPrincipal principal) {
             Actor before = principal.actor();
             var current = store.user(before.userId()).orElse(null);
-            boolean orgEnabled = current != null && (current.orgId() == null
-                    || store.organisation(current.orgId()).map(Organisation::enabled).orElse(false));
+            boolean orgEnabled = current != null
+                    && (current.orgId() == null
+                            || store.organisation(current.orgId())
+                                    .map(Organisation::enabled)
+                                    .orElse(false));
             if (current == null || !current.enabled() || !orgEnabled) {
                 SecurityContextHolder.clearContext();
                 HttpSession session = request.getSession(false);
@@ -44,7 +47,8 @@ class AccountRefreshFilter extends OncePerRequestFilter {
                 }
             } else if (!current.roles().equals(before.roles())) {
                 AccountPrincipal refreshed = new AccountPrincipal(current, null, true, clock.instant());
-                var token = UsernamePasswordAuthenticationToken.authenticated(refreshed, null, refreshed.getAuthorities());
+                var token =
+                        UsernamePasswordAuthenticationToken.authenticated(refreshed, null, refreshed.getAuthorities());
                 var context = SecurityContextHolder.createEmptyContext();
                 context.setAuthentication(token);
                 SecurityContextHolder.setContext(context);

@@ -7,7 +7,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -42,8 +41,14 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
     private final LocaleResolver locales;
     private final JsonMapper json;
 
-    ApiKeyAuthenticationFilter(ApiKeyService keys, IdentityStore store, AuditLog audit, Clock clock,
-            ProblemResponses problems, LocaleResolver locales, JsonMapper json) {
+    ApiKeyAuthenticationFilter(
+            ApiKeyService keys,
+            IdentityStore store,
+            AuditLog audit,
+            Clock clock,
+            ProblemResponses problems,
+            LocaleResolver locales,
+            JsonMapper json) {
         this.keys = keys;
         this.store = store;
         this.audit = audit;
@@ -73,8 +78,12 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
         }
         IdentityStore.StoredApiKey key = match.get();
         var user = store.user(key.userId()).orElse(null);
-        boolean orgEnabled = store.organisation(key.orgId()).map(Organisation::enabled).orElse(false);
-        if (key.revokedAt() != null || !key.expiresAt().isAfter(clock.instant()) || user == null || !user.enabled()
+        boolean orgEnabled =
+                store.organisation(key.orgId()).map(Organisation::enabled).orElse(false);
+        if (key.revokedAt() != null
+                || !key.expiresAt().isAfter(clock.instant())
+                || user == null
+                || !user.enabled()
                 || !orgEnabled) {
             reject(request, response, key, key.revokedAt() != null ? "revoked" : "expired or owner disabled");
             return;
@@ -92,15 +101,26 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
         }
     }
 
-    private void reject(HttpServletRequest request, HttpServletResponse response, IdentityStore.StoredApiKey key,
-            String why) throws IOException {
+    private void reject(
+            HttpServletRequest request, HttpServletResponse response, IdentityStore.StoredApiKey key, String why)
+            throws IOException {
         if (key != null) {
-            audit.record(new AuditEvent(EventType.API_KEY_REJECTED, key.userId(), null, key.orgId(),
-                    AuditEvent.Outcome.DENIED, ClientAddress.of(request), "API key " + key.id() + " rejected: " + why,
+            audit.record(new AuditEvent(
+                    EventType.API_KEY_REJECTED,
+                    key.userId(),
+                    null,
+                    key.orgId(),
+                    AuditEvent.Outcome.DENIED,
+                    ClientAddress.of(request),
+                    "API key " + key.id() + " rejected: " + why,
                     Map.of("apiKey", key.id(), "reason", why)));
         }
-        var problem = problems.problem(HttpStatus.UNAUTHORIZED, "error.apiKeyRejected", new Object[0],
-                locales.resolveLocale(request), request);
+        var problem = problems.problem(
+                HttpStatus.UNAUTHORIZED,
+                "error.apiKeyRejected",
+                new Object[0],
+                locales.resolveLocale(request),
+                request);
         response.setStatus(401);
         response.setContentType("application/problem+json");
         response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
@@ -112,7 +132,9 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
         private final ApiKeyPrincipal principal;
 
         ApiKeyAuthentication(Actor actor) {
-            super(actor.roles().stream().map(r -> new SimpleGrantedAuthority("ROLE_" + r.name())).toList());
+            super(actor.roles().stream()
+                    .map(r -> new SimpleGrantedAuthority("ROLE_" + r.name()))
+                    .toList());
             this.principal = new ApiKeyPrincipal(actor);
             setAuthenticated(true);
         }
@@ -134,5 +156,4 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
             return "ApiKeyPrincipal[key " + actor.apiKeyId() + "]";
         }
     }
-
 }

@@ -45,7 +45,12 @@ public class ApiKeyService {
     private final SecureRandom random;
     private final Duration maxLifetime;
 
-    ApiKeyService(IdentityStore store, AccessPolicy policy, AuditLog audit, Clock clock, SecureRandom random,
+    ApiKeyService(
+            IdentityStore store,
+            AccessPolicy policy,
+            AuditLog audit,
+            Clock clock,
+            SecureRandom random,
             DatafloorProperties properties) {
         this.store = store;
         this.policy = policy;
@@ -55,8 +60,16 @@ public class ApiKeyService {
         this.maxLifetime = properties.apiKeys().maxLifetime();
     }
 
-    public record ApiKey(String id, long orgId, long userId, String name, Set<String> scopes, Instant createdAt,
-            Instant expiresAt, Instant revokedAt, Instant lastUsedAt) {
+    public record ApiKey(
+            String id,
+            long orgId,
+            long userId,
+            String name,
+            Set<String> scopes,
+            Instant createdAt,
+            Instant expiresAt,
+            Instant revokedAt,
+            Instant lastUsedAt) {
         public boolean activeAt(Instant now) {
             return revokedAt == null && expiresAt.isAfter(now);
         }
@@ -82,11 +95,14 @@ public class ApiKeyService {
         }
         for (String scope : granted) {
             if (!allowedScopes(actor).contains(scope)) {
-                throw ProblemException.badRequest("apikey.scopeNotAllowed", "Scope not allowed for your roles: " + scope, scope);
+                throw ProblemException.badRequest(
+                        "apikey.scopeNotAllowed", "Scope not allowed for your roles: " + scope, scope);
             }
         }
         if (lifetime == null || lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(maxLifetime) > 0) {
-            throw ProblemException.badRequest("apikey.lifetimeInvalid", "Expiry must be within " + maxLifetime.toDays() + " days",
+            throw ProblemException.badRequest(
+                    "apikey.lifetimeInvalid",
+                    "Expiry must be within " + maxLifetime.toDays() + " days",
                     maxLifetime.toDays());
         }
         byte[] idBytes = new byte[8];
@@ -96,11 +112,30 @@ public class ApiKeyService {
         random.nextBytes(secret);
         String secretText = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         Instant now = clock.instant();
-        store.insertApiKey(id, actor.orgId(), actor.userId(), clean, String.join(" ", granted), sha256(secretText), now,
+        store.insertApiKey(
+                id,
+                actor.orgId(),
+                actor.userId(),
+                clean,
+                String.join(" ", granted),
+                sha256(secretText),
+                now,
                 now.plus(lifetime));
-        audit.record(new AuditEvent(EventType.API_KEY_CREATED, actor.userId(), actor.username(), actor.orgId(),
-                AuditEvent.Outcome.SUCCESS, ClientAddress.current(), "API key " + id + " created, scopes " + granted,
-                Map.of("apiKey", id, "scopes", String.join(" ", granted), "expires", now.plus(lifetime).toString())));
+        audit.record(new AuditEvent(
+                EventType.API_KEY_CREATED,
+                actor.userId(),
+                actor.username(),
+                actor.orgId(),
+                AuditEvent.Outcome.SUCCESS,
+                ClientAddress.current(),
+                "API key " + id + " created, scopes " + granted,
+                Map.of(
+                        "apiKey",
+                        id,
+                        "scopes",
+                        String.join(" ", granted),
+                        "expires",
+                        now.plus(lifetime).toString())));
         return new CreatedKey(view(store.apiKey(id).orElseThrow()), PREFIX + id + "_" + secretText);
     }
 
@@ -108,7 +143,9 @@ public class ApiKeyService {
     public Set<String> allowedScopes(Actor actor) {
         Set<String> scopes = new TreeSet<>();
         for (Action action : Action.values()) {
-            if (action.scope() != null && !action.anyone() && actor.roles().stream().anyMatch(action.roles()::contains)
+            if (action.scope() != null
+                    && !action.anyone()
+                    && actor.roles().stream().anyMatch(action.roles()::contains)
                     && action != Action.MANAGE_API_KEYS) {
                 scopes.add(action.scope());
             }
@@ -128,15 +165,23 @@ public class ApiKeyService {
 
     @Transactional
     public ApiKey revoke(Actor actor, String id) {
-        IdentityStore.StoredApiKey key = store.apiKey(id).orElseThrow(() -> ProblemException.notFound("No API key " + id));
+        IdentityStore.StoredApiKey key =
+                store.apiKey(id).orElseThrow(() -> ProblemException.notFound("No API key " + id));
         Decision decision = policy.decideOnApiKey(actor, key.userId(), key.orgId());
         if (!decision.allowed()) {
             throw new vn.datafloor.server.authz.NotPermittedException(decision, Action.MANAGE_API_KEYS);
         }
         if (key.revokedAt() == null) {
             store.revokeApiKey(id, clock.instant());
-            audit.record(new AuditEvent(EventType.API_KEY_REVOKED, actor.userId(), actor.username(), key.orgId(),
-                    AuditEvent.Outcome.SUCCESS, ClientAddress.current(), "API key " + id + " revoked", Map.of("apiKey", id)));
+            audit.record(new AuditEvent(
+                    EventType.API_KEY_REVOKED,
+                    actor.userId(),
+                    actor.username(),
+                    key.orgId(),
+                    AuditEvent.Outcome.SUCCESS,
+                    ClientAddress.current(),
+                    "API key " + id + " revoked",
+                    Map.of("apiKey", id)));
         }
         return view(store.apiKey(id).orElseThrow());
     }
@@ -153,8 +198,10 @@ public class ApiKeyService {
         }
         String id = rest.substring(0, split);
         String secret = rest.substring(split + 1);
-        return store.apiKey(id).filter(key -> MessageDigest.isEqual(
-                key.secretHash().getBytes(StandardCharsets.US_ASCII), sha256(secret).getBytes(StandardCharsets.US_ASCII)));
+        return store.apiKey(id)
+                .filter(key -> MessageDigest.isEqual(
+                        key.secretHash().getBytes(StandardCharsets.US_ASCII),
+                        sha256(secret).getBytes(StandardCharsets.US_ASCII)));
     }
 
     void touch(String id) {
@@ -162,14 +209,22 @@ public class ApiKeyService {
     }
 
     static ApiKey view(IdentityStore.StoredApiKey key) {
-        return new ApiKey(key.id(), key.orgId(), key.userId(), key.name(),
-                new TreeSet<>(Arrays.asList(key.scopes().split(" "))), key.createdAt(), key.expiresAt(), key.revokedAt(),
+        return new ApiKey(
+                key.id(),
+                key.orgId(),
+                key.userId(),
+                key.name(),
+                new TreeSet<>(Arrays.asList(key.scopes().split(" "))),
+                key.createdAt(),
+                key.expiresAt(),
+                key.revokedAt(),
                 key.lastUsedAt());
     }
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -80,11 +80,31 @@ class IdentityApiController {
 
     // --- users
 
-    record UserView(long id, Long orgId, String username, String displayName, String email, String kind, boolean enabled,
-            Set<Role> roles, Instant lockedUntil, Instant lastLoginAt, Instant createdAt) {
+    record UserView(
+            long id,
+            Long orgId,
+            String username,
+            String displayName,
+            String email,
+            String kind,
+            boolean enabled,
+            Set<Role> roles,
+            Instant lockedUntil,
+            Instant lastLoginAt,
+            Instant createdAt) {
         static UserView of(UserAccount u) {
-            return new UserView(u.id(), u.orgId(), u.username(), u.displayName(), u.email(), u.kind().name(), u.enabled(),
-                    u.roles(), u.lockedUntil(), u.lastLoginAt(), u.createdAt());
+            return new UserView(
+                    u.id(),
+                    u.orgId(),
+                    u.username(),
+                    u.displayName(),
+                    u.email(),
+                    u.kind().name(),
+                    u.enabled(),
+                    u.roles(),
+                    u.lockedUntil(),
+                    u.lastLoginAt(),
+                    u.createdAt());
         }
     }
 
@@ -144,7 +164,8 @@ class IdentityApiController {
     @ResponseStatus(HttpStatus.CREATED)
     @Permit(Action.MANAGE_API_KEYS)
     ApiKeyService.CreatedKey createKey(Actor actor, @RequestBody NewApiKey body) {
-        return apiKeys.create(actor, body.name(), body.scopes(), Duration.ofDays(body.days() == null ? 90 : body.days()));
+        return apiKeys.create(
+                actor, body.name(), body.scopes(), Duration.ofDays(body.days() == null ? 90 : body.days()));
     }
 
     @DeleteMapping("/api/api-keys/{id}")

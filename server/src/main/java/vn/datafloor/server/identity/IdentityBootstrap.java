@@ -39,8 +39,13 @@ class IdentityBootstrap {
     private final DatafloorProperties properties;
     private final SecureRandom random;
 
-    IdentityBootstrap(IdentityStore store, OrganisationService organisations, UserService users, AuditLog audit,
-            DatafloorProperties properties, SecureRandom random) {
+    IdentityBootstrap(
+            IdentityStore store,
+            OrganisationService organisations,
+            UserService users,
+            AuditLog audit,
+            DatafloorProperties properties,
+            SecureRandom random) {
         this.store = store;
         this.organisations = organisations;
         this.users = users;
@@ -52,8 +57,15 @@ class IdentityBootstrap {
     @EventListener(ApplicationReadyEvent.class)
     @Order(0)
     void onReady() {
-        audit.record(new AuditEvent(EventType.PLATFORM_STARTED, null, null, null, AuditEvent.Outcome.SUCCESS, null,
-                "platform started", Map.of()));
+        audit.record(new AuditEvent(
+                EventType.PLATFORM_STARTED,
+                null,
+                null,
+                null,
+                AuditEvent.Outcome.SUCCESS,
+                null,
+                "platform started",
+                Map.of()));
         if (store.countUsers() > 0) {
             return;
         }
@@ -61,7 +73,8 @@ class IdentityBootstrap {
         byte[] secret = new byte[18];
         random.nextBytes(secret);
         String password = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        users.bootstrapStaff(operator.id(), "admin", "Quản trị viên vận hành", null, EnumSet.of(Role.OPERATOR_ADMIN), password);
+        users.bootstrapStaff(
+                operator.id(), "admin", "Quản trị viên vận hành", null, EnumSet.of(Role.OPERATOR_ADMIN), password);
         Path file = properties.keysDir().resolve("initial-admin-password");
         try {
             Files.createDirectories(file.getParent());

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -35,8 +34,13 @@ class IdentityPages {
     private final ProblemResponses problems;
     private final boolean oidcEnabled;
 
-    IdentityPages(OrganisationService organisations, UserService users, ApiKeyService apiKeys, AccessPolicy policy,
-            ProblemResponses problems, vn.datafloor.server.platform.DatafloorProperties properties) {
+    IdentityPages(
+            OrganisationService organisations,
+            UserService users,
+            ApiKeyService apiKeys,
+            AccessPolicy policy,
+            ProblemResponses problems,
+            vn.datafloor.server.platform.DatafloorProperties properties) {
         this.organisations = organisations;
         this.users = users;
         this.apiKeys = apiKeys;
@@ -59,28 +63,41 @@ class IdentityPages {
     String organisations(Actor actor, Model model) {
         model.addAttribute("organisations", organisations.visibleTo(actor));
         model.addAttribute("kinds", OrganisationKind.values());
-        model.addAttribute("canManage", policy.decide(actor, Action.MANAGE_ORGANISATIONS).allowed());
+        model.addAttribute(
+                "canManage", policy.decide(actor, Action.MANAGE_ORGANISATIONS).allowed());
         return "identity/organisations";
     }
 
     @PostMapping("/organisations")
     @Permit(Action.MANAGE_ORGANISATIONS)
-    String createOrganisation(Actor actor, @RequestParam String name, @RequestParam OrganisationKind kind,
-            RedirectAttributes flash, Locale locale) {
-        return attempt(flash, locale, "organisation.created", "/organisations",
-                () -> organisations.create(actor, name, kind));
+    String createOrganisation(
+            Actor actor,
+            @RequestParam String name,
+            @RequestParam OrganisationKind kind,
+            RedirectAttributes flash,
+            Locale locale) {
+        return attempt(
+                flash, locale, "organisation.created", "/organisations", () -> organisations.create(actor, name, kind));
     }
 
     @PostMapping("/organisations/{id}/verification")
     @Permit(Action.MANAGE_ORGANISATIONS)
-    String verifyOrganisation(Actor actor, @PathVariable long id, @RequestParam boolean verified, RedirectAttributes flash,
+    String verifyOrganisation(
+            Actor actor,
+            @PathVariable long id,
+            @RequestParam boolean verified,
+            RedirectAttributes flash,
             Locale locale) {
         return attempt(flash, locale, "saved", "/organisations", () -> organisations.setVerified(actor, id, verified));
     }
 
     @PostMapping("/organisations/{id}/status")
     @Permit(Action.MANAGE_ORGANISATIONS)
-    String organisationStatus(Actor actor, @PathVariable long id, @RequestParam boolean enabled, RedirectAttributes flash,
+    String organisationStatus(
+            Actor actor,
+            @PathVariable long id,
+            @RequestParam boolean enabled,
+            RedirectAttributes flash,
             Locale locale) {
         return attempt(flash, locale, "saved", "/organisations", () -> organisations.setEnabled(actor, id, enabled));
     }
@@ -92,16 +109,21 @@ class IdentityPages {
     String users(Actor actor, @RequestParam(required = false) Long org, Model model) {
         List<UserAccount> list = users.list(actor, org);
         // A caller who may list users but not organisations (an API key with users:read) sees ids only.
-        List<Organisation> visibleOrgs = policy.decide(actor, Action.LIST_ORGANISATIONS).allowed()
-                ? organisations.visibleTo(actor) : List.of();
-        Map<Long, String> orgNames = visibleOrgs.stream().collect(Collectors.toMap(Organisation::id, Organisation::name));
+        List<Organisation> visibleOrgs =
+                policy.decide(actor, Action.LIST_ORGANISATIONS).allowed() ? organisations.visibleTo(actor) : List.of();
+        Map<Long, String> orgNames =
+                visibleOrgs.stream().collect(Collectors.toMap(Organisation::id, Organisation::name));
         model.addAttribute("users", list);
         model.addAttribute("orgNames", orgNames);
         model.addAttribute("selectedOrg", org);
         boolean canManage = policy.decide(actor, Action.MANAGE_USERS).allowed();
         model.addAttribute("canManage", canManage);
-        model.addAttribute("manageableOrgs", visibleOrgs.stream()
-                .filter(o -> policy.decide(actor, Action.MANAGE_USERS, o.id()).allowed()).toList());
+        model.addAttribute(
+                "manageableOrgs",
+                visibleOrgs.stream()
+                        .filter(o -> policy.decide(actor, Action.MANAGE_USERS, o.id())
+                                .allowed())
+                        .toList());
         model.addAttribute("grantableRoles", grantableRoles(actor));
         model.addAttribute("me", actor.userId());
         return "identity/users";
@@ -109,24 +131,47 @@ class IdentityPages {
 
     @PostMapping("/users")
     @Permit(Action.MANAGE_USERS)
-    String createUser(Actor actor, @RequestParam long orgId, @RequestParam String username,
-            @RequestParam String displayName, @RequestParam(required = false) String email,
-            @RequestParam(required = false) Set<Role> roles, @RequestParam String password, RedirectAttributes flash,
+    String createUser(
+            Actor actor,
+            @RequestParam long orgId,
+            @RequestParam String username,
+            @RequestParam String displayName,
+            @RequestParam(required = false) String email,
+            @RequestParam(required = false) Set<Role> roles,
+            @RequestParam String password,
+            RedirectAttributes flash,
             Locale locale) {
-        return attempt(flash, locale, "user.created", "/users?org=" + orgId, () -> users.create(actor, orgId,
-                new UserService.NewUser(username, displayName, email, roles == null ? Set.of() : roles, password)));
+        return attempt(
+                flash,
+                locale,
+                "user.created",
+                "/users?org=" + orgId,
+                () -> users.create(
+                        actor,
+                        orgId,
+                        new UserService.NewUser(
+                                username, displayName, email, roles == null ? Set.of() : roles, password)));
     }
 
     @PostMapping("/users/{id}/roles")
     @Permit(Action.MANAGE_USERS)
-    String setRoles(Actor actor, @PathVariable long id, @RequestParam(required = false) Set<Role> roles,
-            RedirectAttributes flash, Locale locale) {
-        return attempt(flash, locale, "saved", "/users", () -> users.setRoles(actor, id, roles == null ? Set.of() : roles));
+    String setRoles(
+            Actor actor,
+            @PathVariable long id,
+            @RequestParam(required = false) Set<Role> roles,
+            RedirectAttributes flash,
+            Locale locale) {
+        return attempt(
+                flash, locale, "saved", "/users", () -> users.setRoles(actor, id, roles == null ? Set.of() : roles));
     }
 
     @PostMapping("/users/{id}/status")
     @Permit(Action.MANAGE_USERS)
-    String userStatus(Actor actor, @PathVariable long id, @RequestParam boolean enabled, RedirectAttributes flash,
+    String userStatus(
+            Actor actor,
+            @PathVariable long id,
+            @RequestParam boolean enabled,
+            RedirectAttributes flash,
             Locale locale) {
         return attempt(flash, locale, "saved", "/users", () -> users.setEnabled(actor, id, enabled));
     }
@@ -144,11 +189,16 @@ class IdentityPages {
 
     @PostMapping("/api-keys")
     @Permit(Action.MANAGE_API_KEYS)
-    String createKey(Actor actor, @RequestParam String name, @RequestParam(required = false) Set<String> scopes,
-            @RequestParam(defaultValue = "90") int days, RedirectAttributes flash, Locale locale) {
+    String createKey(
+            Actor actor,
+            @RequestParam String name,
+            @RequestParam(required = false) Set<String> scopes,
+            @RequestParam(defaultValue = "90") int days,
+            RedirectAttributes flash,
+            Locale locale) {
         try {
-            ApiKeyService.CreatedKey created = apiKeys.create(actor, name, scopes == null ? Set.of() : new HashSet<>(scopes),
-                    Duration.ofDays(days));
+            ApiKeyService.CreatedKey created = apiKeys.create(
+                    actor, name, scopes == null ? Set.of() : new HashSet<>(scopes), Duration.ofDays(days));
             // Flash attributes live in the session for one redirect only; the token is never stored.
             flash.addFlashAttribute("newToken", created.token());
             flash.addFlashAttribute("newKeyId", created.key().id());
@@ -177,13 +227,23 @@ class IdentityPages {
 
     @PostMapping("/account/password")
     @Permit(Action.VIEW_OWN_ACCOUNT)
-    String changePassword(Actor actor, @RequestParam String currentPassword, @RequestParam String newPassword,
-            RedirectAttributes flash, Locale locale) {
-        return attempt(flash, locale, "password.changed", "/account",
-                () -> { users.changePassword(actor, currentPassword, newPassword); return null; });
+    String changePassword(
+            Actor actor,
+            @RequestParam String currentPassword,
+            @RequestParam String newPassword,
+            RedirectAttributes flash,
+            Locale locale) {
+        return attempt(flash, locale, "password.changed", "/account", () -> {
+            users.changePassword(actor, currentPassword, newPassword);
+            return null;
+        });
     }
 
-    private String attempt(RedirectAttributes flash, Locale locale, String successKey, String target,
+    private String attempt(
+            RedirectAttributes flash,
+            Locale locale,
+            String successKey,
+            String target,
             java.util.function.Supplier<?> work) {
         return problems.redirectAfter(flash, locale, successKey, target, () -> {
             Object unused = work.get(); // the page shows the outcome through the flash message, not the value
@@ -198,5 +258,4 @@ class IdentityPages {
         }
         return roles;
     }
-
 }

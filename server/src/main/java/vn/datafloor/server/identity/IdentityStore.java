@@ -41,32 +41,53 @@ class IdentityStore {
 
     List<Organisation> organisations() {
         return jdbc.sql("select id, name, kind, verified, enabled, created_at from organisation order by name")
-                .query(IdentityStore::organisation).list();
+                .query(IdentityStore::organisation)
+                .list();
     }
 
     Optional<Organisation> organisation(long id) {
         return jdbc.sql("select id, name, kind, verified, enabled, created_at from organisation where id = ?")
-                .param(id).query(IdentityStore::organisation).optional();
+                .param(id)
+                .query(IdentityStore::organisation)
+                .optional();
     }
 
     Optional<Organisation> organisationByName(String name) {
-        return jdbc.sql("select id, name, kind, verified, enabled, created_at from organisation where lower(name) = lower(?)")
-                .param(name).query(IdentityStore::organisation).optional();
+        return jdbc.sql(
+                        "select id, name, kind, verified, enabled, created_at from organisation where lower(name) = lower(?)")
+                .param(name)
+                .query(IdentityStore::organisation)
+                .optional();
     }
 
     void setOrganisationFlags(long id, boolean verified, boolean enabled) {
-        jdbc.sql("update organisation set verified = ?, enabled = ? where id = ?").params(verified, enabled, id).update();
+        jdbc.sql("update organisation set verified = ?, enabled = ? where id = ?")
+                .params(verified, enabled, id)
+                .update();
     }
 
     private static Organisation organisation(ResultSet rs, int row) throws SQLException {
-        return new Organisation(rs.getLong("id"), rs.getString("name"), OrganisationKind.valueOf(rs.getString("kind")),
-                rs.getBoolean("verified"), rs.getBoolean("enabled"), rs.getTimestamp("created_at").toInstant());
+        return new Organisation(
+                rs.getLong("id"),
+                rs.getString("name"),
+                OrganisationKind.valueOf(rs.getString("kind")),
+                rs.getBoolean("verified"),
+                rs.getBoolean("enabled"),
+                rs.getTimestamp("created_at").toInstant());
     }
 
     // --- users
 
-    long insertUser(Long orgId, String username, String displayName, String email, UserAccount.AccountKind kind,
-            String citizenId, String passwordHash, Set<Role> roles, Instant now) {
+    long insertUser(
+            Long orgId,
+            String username,
+            String displayName,
+            String email,
+            UserAccount.AccountKind kind,
+            String citizenId,
+            String passwordHash,
+            Set<Role> roles,
+            Instant now) {
         KeyHolder keys = new GeneratedKeyHolder();
         jdbc.sql("""
                 insert into app_user(org_id, username, display_name, email, kind, citizen_id, password_hash, enabled,
@@ -82,56 +103,84 @@ class IdentityStore {
     void replaceRoles(long userId, Set<Role> roles) {
         jdbc.sql("delete from user_role where user_id = ?").param(userId).update();
         for (Role role : roles) {
-            jdbc.sql("insert into user_role(user_id, role) values (?,?)").params(userId, role.name()).update();
+            jdbc.sql("insert into user_role(user_id, role) values (?,?)")
+                    .params(userId, role.name())
+                    .update();
         }
     }
 
     Optional<UserAccount> user(long id) {
-        return withRoles(jdbc.sql("select " + USER_COLUMNS + " from app_user where id = ?").param(id)
-                .query(IdentityStore::userRow).list()).stream().findFirst();
+        return withRoles(jdbc.sql("select " + USER_COLUMNS + " from app_user where id = ?")
+                        .param(id)
+                        .query(IdentityStore::userRow)
+                        .list())
+                .stream()
+                .findFirst();
     }
 
     Optional<UserAccount> userByUsername(String username) {
         return withRoles(jdbc.sql("select " + USER_COLUMNS + " from app_user where lower(username) = lower(?)")
-                .param(username).query(IdentityStore::userRow).list()).stream().findFirst();
+                        .param(username)
+                        .query(IdentityStore::userRow)
+                        .list())
+                .stream()
+                .findFirst();
     }
 
     Optional<UserAccount> userByEmail(String email) {
         return withRoles(jdbc.sql("select " + USER_COLUMNS + " from app_user where lower(email) = lower(?)")
-                .param(email).query(IdentityStore::userRow).list()).stream().findFirst();
+                        .param(email)
+                        .query(IdentityStore::userRow)
+                        .list())
+                .stream()
+                .findFirst();
     }
 
     /** An account's id, login name and password hash (null for accounts that sign in elsewhere). */
     record Credentials(long id, String username, String passwordHash) {}
 
     Optional<Credentials> credentials(String username) {
-        return jdbc.sql("select id, username, password_hash from app_user where lower(username) = lower(?)").param(username)
-                .query((rs, n) -> new Credentials(rs.getLong(1), rs.getString(2), rs.getString(3))).optional();
+        return jdbc.sql("select id, username, password_hash from app_user where lower(username) = lower(?)")
+                .param(username)
+                .query((rs, n) -> new Credentials(rs.getLong(1), rs.getString(2), rs.getString(3)))
+                .optional();
     }
 
     Optional<String> passwordHash(long userId) {
-        return jdbc.sql("select password_hash from app_user where id = ?").param(userId).query(String.class).optional();
+        return jdbc.sql("select password_hash from app_user where id = ?")
+                .param(userId)
+                .query(String.class)
+                .optional();
     }
 
     List<UserAccount> usersOf(Long orgId) {
         List<UserAccount> rows = orgId == null
-                ? jdbc.sql("select " + USER_COLUMNS + " from app_user order by username").query(IdentityStore::userRow).list()
-                : jdbc.sql("select " + USER_COLUMNS + " from app_user where org_id = ? order by username").param(orgId)
-                        .query(IdentityStore::userRow).list();
+                ? jdbc.sql("select " + USER_COLUMNS + " from app_user order by username")
+                        .query(IdentityStore::userRow)
+                        .list()
+                : jdbc.sql("select " + USER_COLUMNS + " from app_user where org_id = ? order by username")
+                        .param(orgId)
+                        .query(IdentityStore::userRow)
+                        .list();
         return withRoles(rows);
     }
 
     void setEnabled(long userId, boolean enabled) {
-        jdbc.sql("update app_user set enabled = ? where id = ?").params(enabled, userId).update();
+        jdbc.sql("update app_user set enabled = ? where id = ?")
+                .params(enabled, userId)
+                .update();
     }
 
     void setPasswordHash(long userId, String hash) {
-        jdbc.sql("update app_user set password_hash = ? where id = ?").params(hash, userId).update();
+        jdbc.sql("update app_user set password_hash = ? where id = ?")
+                .params(hash, userId)
+                .update();
     }
 
     void recordSuccess(long userId, Instant now) {
         jdbc.sql("update app_user set failed_attempts = 0, locked_until = null, last_login_at = ? where id = ?")
-                .params(Timestamp.from(now), userId).update();
+                .params(Timestamp.from(now), userId)
+                .update();
     }
 
     long countUsers() {
@@ -143,20 +192,46 @@ class IdentityStore {
             return rows;
         }
         String ids = rows.stream().map(u -> Long.toString(u.id())).collect(Collectors.joining(","));
-        Map<Long, Set<Role>> roles = jdbc.sql("select user_id, role from user_role where user_id in (" + ids + ")")
-                .query((rs, n) -> Map.entry(rs.getLong(1), Role.valueOf(rs.getString(2)))).list().stream()
-                .collect(Collectors.groupingBy(Map.Entry::getKey,
-                        Collectors.mapping(Map.Entry::getValue, Collectors.toCollection(() -> EnumSet.noneOf(Role.class)))));
-        return rows.stream().map(u -> new UserAccount(u.id(), u.orgId(), u.username(), u.displayName(), u.email(), u.kind(),
-                u.enabled(), roles.getOrDefault(u.id(), Set.of()), u.failedAttempts(), u.lockedUntil(), u.lastLoginAt(),
-                u.createdAt())).toList();
+        Map<Long, Set<Role>> roles = jdbc
+                .sql("select user_id, role from user_role where user_id in (" + ids + ")")
+                .query((rs, n) -> Map.entry(rs.getLong(1), Role.valueOf(rs.getString(2))))
+                .list()
+                .stream()
+                .collect(Collectors.groupingBy(
+                        Map.Entry::getKey,
+                        Collectors.mapping(
+                                Map.Entry::getValue, Collectors.toCollection(() -> EnumSet.noneOf(Role.class)))));
+        return rows.stream()
+                .map(u -> new UserAccount(
+                        u.id(),
+                        u.orgId(),
+                        u.username(),
+                        u.displayName(),
+                        u.email(),
+                        u.kind(),
+                        u.enabled(),
+                        roles.getOrDefault(u.id(), Set.of()),
+                        u.failedAttempts(),
+                        u.lockedUntil(),
+                        u.lastLoginAt(),
+                        u.createdAt()))
+                .toList();
     }
 
     private static UserAccount userRow(ResultSet rs, int row) throws SQLException {
-        return new UserAccount(rs.getLong("id"), (Long) rs.getObject("org_id", Long.class), rs.getString("username"),
-                rs.getString("display_name"), rs.getString("email"), UserAccount.AccountKind.valueOf(rs.getString("kind")),
-                rs.getBoolean("enabled"), Set.of(), rs.getInt("failed_attempts"), instant(rs.getTimestamp("locked_until")),
-                instant(rs.getTimestamp("last_login_at")), rs.getTimestamp("created_at").toInstant());
+        return new UserAccount(
+                rs.getLong("id"),
+                (Long) rs.getObject("org_id", Long.class),
+                rs.getString("username"),
+                rs.getString("display_name"),
+                rs.getString("email"),
+                UserAccount.AccountKind.valueOf(rs.getString("kind")),
+                rs.getBoolean("enabled"),
+                Set.of(),
+                rs.getInt("failed_attempts"),
+                instant(rs.getTimestamp("locked_until")),
+                instant(rs.getTimestamp("last_login_at")),
+                rs.getTimestamp("created_at").toInstant());
     }
 
     static Instant instant(Timestamp timestamp) {
@@ -165,7 +240,14 @@ class IdentityStore {
 
     // --- API keys
 
-    void insertApiKey(String id, long orgId, long userId, String name, String scopes, String secretHash, Instant now,
+    void insertApiKey(
+            String id,
+            long orgId,
+            long userId,
+            String name,
+            String scopes,
+            String secretHash,
+            Instant now,
             Instant expiresAt) {
         jdbc.sql("""
                 insert into api_key(id, org_id, user_id, name, scopes, secret_hash, created_at, expires_at)
@@ -174,15 +256,26 @@ class IdentityStore {
                 .update();
     }
 
-    record StoredApiKey(String id, long orgId, long userId, String name, String scopes, String secretHash,
-            Instant createdAt, Instant expiresAt, Instant revokedAt, Instant lastUsedAt) {}
+    record StoredApiKey(
+            String id,
+            long orgId,
+            long userId,
+            String name,
+            String scopes,
+            String secretHash,
+            Instant createdAt,
+            Instant expiresAt,
+            Instant revokedAt,
+            Instant lastUsedAt) {}
 
     private static final String KEY_COLUMNS =
             "id, org_id, user_id, name, scopes, secret_hash, created_at, expires_at, revoked_at, last_used_at";
 
     Optional<StoredApiKey> apiKey(String id) {
-        return jdbc.sql("select " + KEY_COLUMNS + " from api_key where id = ?").param(id)
-                .query(IdentityStore::apiKeyRow).optional();
+        return jdbc.sql("select " + KEY_COLUMNS + " from api_key where id = ?")
+                .param(id)
+                .query(IdentityStore::apiKeyRow)
+                .optional();
     }
 
     List<StoredApiKey> apiKeys(Long orgId, Long userId) {
@@ -197,21 +290,35 @@ class IdentityStore {
             params.add(userId);
         }
         sql.append(" order by created_at desc");
-        return jdbc.sql(sql.toString()).params(params).query(IdentityStore::apiKeyRow).list();
+        return jdbc.sql(sql.toString())
+                .params(params)
+                .query(IdentityStore::apiKeyRow)
+                .list();
     }
 
     void revokeApiKey(String id, Instant now) {
-        jdbc.sql("update api_key set revoked_at = ? where id = ? and revoked_at is null").params(Timestamp.from(now), id).update();
+        jdbc.sql("update api_key set revoked_at = ? where id = ? and revoked_at is null")
+                .params(Timestamp.from(now), id)
+                .update();
     }
 
     void touchApiKey(String id, Instant now) {
-        jdbc.sql("update api_key set last_used_at = ? where id = ?").params(Timestamp.from(now), id).update();
+        jdbc.sql("update api_key set last_used_at = ? where id = ?")
+                .params(Timestamp.from(now), id)
+                .update();
     }
 
     private static StoredApiKey apiKeyRow(ResultSet rs, int row) throws SQLException {
-        return new StoredApiKey(rs.getString("id"), rs.getLong("org_id"), rs.getLong("user_id"), rs.getString("name"),
-                rs.getString("scopes"), rs.getString("secret_hash"), rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("expires_at").toInstant(), instant(rs.getTimestamp("revoked_at")),
+        return new StoredApiKey(
+                rs.getString("id"),
+                rs.getLong("org_id"),
+                rs.getLong("user_id"),
+                rs.getString("name"),
+                rs.getString("scopes"),
+                rs.getString("secret_hash"),
+                rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("expires_at").toInstant(),
+                instant(rs.getTimestamp("revoked_at")),
                 instant(rs.getTimestamp("last_used_at")));
     }
 }

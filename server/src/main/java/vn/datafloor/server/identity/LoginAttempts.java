@@ -114,7 +114,10 @@ public class LoginAttempts {
             prune(failures);
             if (failures.size() >= ipMaxFailuresPerMinute) {
                 // The address is let in again when enough of its failures have left the one-minute window.
-                Instant freed = failures.stream().skip(failures.size() - ipMaxFailuresPerMinute).findFirst().orElseThrow()
+                Instant freed = failures.stream()
+                        .skip(failures.size() - ipMaxFailuresPerMinute)
+                        .findFirst()
+                        .orElseThrow()
                         .plus(Duration.ofMinutes(1));
                 long seconds = Duration.between(clock.instant(), freed).toMillis();
                 throw new ThrottledException(Math.max(1, (seconds + 999) / 1000));
@@ -150,14 +153,24 @@ public class LoginAttempts {
         };
         AuditLog.UserRef ref = account == null ? null : new AuditLog.UserRef(account.id(), account.username());
         if (failure != Failure.THROTTLED) {
-            Deque<Instant> failures = failuresByAddress.computeIfAbsent(ClientAddress.throttleKey(address), a -> new ArrayDeque<>());
+            Deque<Instant> failures =
+                    failuresByAddress.computeIfAbsent(ClientAddress.throttleKey(address), a -> new ArrayDeque<>());
             synchronized (failures) {
                 prune(failures);
                 failures.addLast(now);
             }
         }
-        audit.recordSignInAttempt(new AuditEvent(EventType.LOGIN_FAILED, null, null, null, AuditEvent.Outcome.FAILURE,
-                address, summary, Map.of("reason", reason)), ref);
+        audit.recordSignInAttempt(
+                new AuditEvent(
+                        EventType.LOGIN_FAILED,
+                        null,
+                        null,
+                        null,
+                        AuditEvent.Outcome.FAILURE,
+                        address,
+                        summary,
+                        Map.of("reason", reason)),
+                ref);
         if (failure == Failure.CREDENTIALS) {
             Backoff after = backoffs.compute(key(typedName, address), (k, before) -> {
                 int count = before == null ? 1 : before.failures() + 1;
@@ -165,9 +178,22 @@ public class LoginAttempts {
             });
             if (after.blockedUntil() != null) {
                 Duration delay = delayAfter(after.failures());
-                audit.recordSignInAttempt(new AuditEvent(EventType.LOGIN_BACKOFF, null, null, null, AuditEvent.Outcome.FAILURE,
-                        address, "sign-in back-off of " + delay.toSeconds() + " s after " + after.failures() + " failures",
-                        Map.of("failures", Integer.toString(after.failures()), "seconds", Long.toString(delay.toSeconds()))), ref);
+                audit.recordSignInAttempt(
+                        new AuditEvent(
+                                EventType.LOGIN_BACKOFF,
+                                null,
+                                null,
+                                null,
+                                AuditEvent.Outcome.FAILURE,
+                                address,
+                                "sign-in back-off of " + delay.toSeconds() + " s after " + after.failures()
+                                        + " failures",
+                                Map.of(
+                                        "failures",
+                                        Integer.toString(after.failures()),
+                                        "seconds",
+                                        Long.toString(delay.toSeconds()))),
+                        ref);
             }
         }
         if (backoffs.size() > MAX_TRACKED) {
@@ -189,8 +215,15 @@ public class LoginAttempts {
 
     void recordSuccess(long userId, String username, Long orgId, String address, String method) {
         store.recordSuccess(userId, clock.instant());
-        audit.record(new AuditEvent(EventType.LOGIN_SUCCEEDED, userId, username, orgId, AuditEvent.Outcome.SUCCESS, address,
-                "login (" + method + ")", Map.of("method", method)));
+        audit.record(new AuditEvent(
+                EventType.LOGIN_SUCCEEDED,
+                userId,
+                username,
+                orgId,
+                AuditEvent.Outcome.SUCCESS,
+                address,
+                "login (" + method + ")",
+                Map.of("method", method)));
     }
 
     /** Forgets what can no longer matter, so that the maps cannot grow without bound. */
@@ -203,7 +236,7 @@ public class LoginAttempts {
             }
         });
         Instant now = clock.instant();
-        for (Iterator<Backoff> it = backoffs.values().iterator(); it.hasNext();) {
+        for (Iterator<Backoff> it = backoffs.values().iterator(); it.hasNext(); ) {
             Backoff state = it.next();
             if (!state.blockedAt(now) && state.lastFailure().plus(FORGET_AFTER).isBefore(now)) {
                 it.remove();
@@ -224,7 +257,8 @@ public class LoginAttempts {
 
     /** SHA-256 of the normalised name and the address's throttle key: the same for "Admin" and "admin ". */
     static String key(String typedName, String address) {
-        String name = Normalizer.normalize(typedName == null ? "" : typedName.strip(), Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
+        String name = Normalizer.normalize(typedName == null ? "" : typedName.strip(), Normalizer.Form.NFC)
+                .toLowerCase(Locale.ROOT);
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(name.getBytes(StandardCharsets.UTF_8));

@@ -38,14 +38,14 @@ class OidcAccounts implements OAuth2UserService<OidcUserRequest, OidcUser> {
     OidcUser toAccount(OidcUser oidcUser) {
         String email = oidcUser.getEmail();
         if (email == null || !Boolean.TRUE.equals(oidcUser.getEmailVerified())) {
-            throw new OAuth2AuthenticationException(new OAuth2Error("unverified_email",
-                    "The identity provider did not vouch for an e-mail address", null));
+            throw new OAuth2AuthenticationException(new OAuth2Error(
+                    "unverified_email", "The identity provider did not vouch for an e-mail address", null));
         }
         UserAccount account = store.userByEmail(email)
                 .filter(UserAccount::enabled)
                 .filter(u -> !u.lockedAt(clock.instant()))
-                .orElseThrow(() -> new OAuth2AuthenticationException(new OAuth2Error("no_account",
-                        "No enabled Datafloor account has this e-mail address", null)));
+                .orElseThrow(() -> new OAuth2AuthenticationException(
+                        new OAuth2Error("no_account", "No enabled Datafloor account has this e-mail address", null)));
         return new OidcAccountPrincipal(oidcUser, AccountPrincipal.actorOf(account));
     }
 

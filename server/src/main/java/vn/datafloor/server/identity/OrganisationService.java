@@ -26,7 +26,8 @@ public class OrganisationService implements vn.datafloor.server.authz.Organisati
     /** State agencies and the operator. */
     @Override
     public boolean inStateSector(long orgId) {
-        return find(orgId).map(o -> o.kind() == OrganisationKind.STATE_AGENCY || o.kind() == OrganisationKind.OPERATOR)
+        return find(orgId)
+                .map(o -> o.kind() == OrganisationKind.STATE_AGENCY || o.kind() == OrganisationKind.OPERATOR)
                 .orElse(false);
     }
 
@@ -65,7 +66,12 @@ public class OrganisationService implements vn.datafloor.server.authz.Organisati
             throw ProblemException.conflict("organisation.nameTaken", "An organisation with this name exists");
         }
         long id = store.insertOrganisation(clean, kind, false, clock.instant());
-        record(actor, EventType.ORGANISATION_CREATED, id, "organisation created (" + kind + ")", Map.of("kind", kind.name()));
+        record(
+                actor,
+                EventType.ORGANISATION_CREATED,
+                id,
+                "organisation created (" + kind + ")",
+                Map.of("kind", kind.name()));
         return store.organisation(id).orElseThrow();
     }
 
@@ -73,7 +79,11 @@ public class OrganisationService implements vn.datafloor.server.authz.Organisati
     public Organisation setVerified(Actor actor, long id, boolean verified) {
         Organisation org = forManagement(actor, id);
         store.setOrganisationFlags(id, verified, org.enabled());
-        record(actor, EventType.ORGANISATION_VERIFIED, id, verified ? "organisation verified" : "verification withdrawn",
+        record(
+                actor,
+                EventType.ORGANISATION_VERIFIED,
+                id,
+                verified ? "organisation verified" : "verification withdrawn",
                 Map.of("verified", Boolean.toString(verified)));
         return store.organisation(id).orElseThrow();
     }
@@ -82,11 +92,16 @@ public class OrganisationService implements vn.datafloor.server.authz.Organisati
     public Organisation setEnabled(Actor actor, long id, boolean enabled) {
         Organisation org = forManagement(actor, id);
         if (!enabled && actor.belongsTo(id)) {
-            throw ProblemException.conflict("organisation.cannotDisableOwn", "You cannot disable your own organisation");
+            throw ProblemException.conflict(
+                    "organisation.cannotDisableOwn", "You cannot disable your own organisation");
         }
         store.setOrganisationFlags(id, org.verified(), enabled);
-        record(actor, enabled ? EventType.ORGANISATION_ENABLED : EventType.ORGANISATION_DISABLED, id,
-                enabled ? "organisation enabled" : "organisation disabled", Map.of());
+        record(
+                actor,
+                enabled ? EventType.ORGANISATION_ENABLED : EventType.ORGANISATION_DISABLED,
+                id,
+                enabled ? "organisation enabled" : "organisation disabled",
+                Map.of());
         return store.organisation(id).orElseThrow();
     }
 
@@ -94,8 +109,15 @@ public class OrganisationService implements vn.datafloor.server.authz.Organisati
     public Organisation bootstrap(String name, OrganisationKind kind) {
         return store.organisationByName(name).orElseGet(() -> {
             long id = store.insertOrganisation(name, kind, true, clock.instant());
-            audit.record(new AuditEvent(EventType.ORGANISATION_CREATED, null, null, id, AuditEvent.Outcome.SUCCESS, null,
-                    "organisation created at bootstrap (" + kind + ")", Map.of("kind", kind.name())));
+            audit.record(new AuditEvent(
+                    EventType.ORGANISATION_CREATED,
+                    null,
+                    null,
+                    id,
+                    AuditEvent.Outcome.SUCCESS,
+                    null,
+                    "organisation created at bootstrap (" + kind + ")",
+                    Map.of("kind", kind.name())));
             return store.organisation(id).orElseThrow();
         });
     }
@@ -107,7 +129,10 @@ public class OrganisationService implements vn.datafloor.server.authz.Organisati
 
     /** The operator organisation (the data center itself), if it exists. */
     public java.util.Optional<Long> operatorId() {
-        return store.organisations().stream().filter(o -> o.kind() == OrganisationKind.OPERATOR).map(Organisation::id).findFirst();
+        return store.organisations().stream()
+                .filter(o -> o.kind() == OrganisationKind.OPERATOR)
+                .map(Organisation::id)
+                .findFirst();
     }
 
     public long count() {
@@ -122,7 +147,14 @@ public class OrganisationService implements vn.datafloor.server.authz.Organisati
     private void record(Actor actor, EventType type, long orgId, String summary, Map<String, String> details) {
         Map<String, String> all = new java.util.HashMap<>(details);
         all.put("organisation", Long.toString(orgId));
-        audit.record(new AuditEvent(type, actor.userId(), actor.username(), orgId, AuditEvent.Outcome.SUCCESS,
-                ClientAddress.current(), summary, all));
+        audit.record(new AuditEvent(
+                type,
+                actor.userId(),
+                actor.username(),
+                orgId,
+                AuditEvent.Outcome.SUCCESS,
+                ClientAddress.current(),
+                summary,
+                all));
     }
 }

@@ -30,8 +30,18 @@ public class PasswordPolicy {
     static final String COMMON_PASSWORDS = "/passwords/10-million-password-list-top-100000.txt.gz";
 
     /** Common choices of this platform's users that no international list has. */
-    private static final Set<String> LOCAL = Set.of("matkhau", "matkhau123", "matkhau12345", "matkhau123456", "vietnam",
-            "vietnam12345", "hanoi1234567", "saigon123456", "datafloor", "datafloor123", "administrator");
+    private static final Set<String> LOCAL = Set.of(
+            "matkhau",
+            "matkhau123",
+            "matkhau12345",
+            "matkhau123456",
+            "vietnam",
+            "vietnam12345",
+            "hanoi1234567",
+            "saigon123456",
+            "datafloor",
+            "datafloor123",
+            "administrator");
 
     /**
      * Keys in the order fingers meet them: keyboard rows (QWERTY, AZERTY, QWERTZ), the digit row,
@@ -39,13 +49,21 @@ public class PasswordPolicy {
      * is guessed early by every cracker, however long it is.
      */
     private static final List<String> SEQUENCES = List.of(
-            "qwertyuiopasdfghjklzxcvbnm", "azertyuiopqsdfghjklmwxcvbn", "qwertzuiopasdfghjklyxcvbnm",
-            "1234567890", "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p", "zaq1xsw2cde3vfr4bgt5nhy6mju7",
-            "abcdefghijklmnopqrstuvwxyz", "7894561230", "1472583690", "1593574862");
+            "qwertyuiopasdfghjklzxcvbnm",
+            "azertyuiopqsdfghjklmwxcvbn",
+            "qwertzuiopasdfghjklyxcvbnm",
+            "1234567890",
+            "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p",
+            "zaq1xsw2cde3vfr4bgt5nhy6mju7",
+            "abcdefghijklmnopqrstuvwxyz",
+            "7894561230",
+            "1472583690",
+            "1593574862");
 
     /** Each sequence forwards and backwards, written twice so that a run may wrap ("…7890123"). */
     private static final List<String> WALKS = SEQUENCES.stream()
-            .flatMap(sequence -> java.util.stream.Stream.of(sequence + sequence,
+            .flatMap(sequence -> java.util.stream.Stream.of(
+                    sequence + sequence,
                     new StringBuilder(sequence + sequence).reverse().toString()))
             .toList();
 
@@ -64,8 +82,9 @@ public class PasswordPolicy {
             if (raw == null) {
                 throw new IllegalStateException("missing resource " + COMMON_PASSWORDS);
             }
-            BufferedReader lines = new BufferedReader(new InputStreamReader(new GZIPInputStream(raw), StandardCharsets.UTF_8));
-            for (String line; (line = lines.readLine()) != null;) {
+            BufferedReader lines =
+                    new BufferedReader(new InputStreamReader(new GZIPInputStream(raw), StandardCharsets.UTF_8));
+            for (String line; (line = lines.readLine()) != null; ) {
                 String password = normalise(line);
                 if (!password.isEmpty()) {
                     passwords.add(password);

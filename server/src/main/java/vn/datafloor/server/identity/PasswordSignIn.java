@@ -25,7 +25,8 @@ final class PasswordSignIn implements AuthenticationProvider {
     /** A real Argon2 hash with the same parameters, of a password nobody knows. */
     private final String decoyHash;
 
-    PasswordSignIn(AccountDetailsService accounts, PasswordEncoder passwords, LoginAttempts attempts, String decoyPassword) {
+    PasswordSignIn(
+            AccountDetailsService accounts, PasswordEncoder passwords, LoginAttempts attempts, String decoyPassword) {
         this.accounts = accounts;
         this.passwords = passwords;
         this.attempts = attempts;
@@ -35,8 +36,12 @@ final class PasswordSignIn implements AuthenticationProvider {
     @Override
     public Authentication authenticate(Authentication authentication) {
         String typedName = authentication.getName() == null ? "" : authentication.getName();
-        String password = authentication.getCredentials() == null ? "" : authentication.getCredentials().toString();
-        String address = authentication.getDetails() instanceof WebAuthenticationDetails details ? details.getRemoteAddress() : null;
+        String password = authentication.getCredentials() == null
+                ? ""
+                : authentication.getCredentials().toString();
+        String address = authentication.getDetails() instanceof WebAuthenticationDetails details
+                ? details.getRemoteAddress()
+                : null;
         Optional<IdentityStore.Credentials> account = accounts.credentials(typedName);
         try {
             attempts.checkAddress(address);
@@ -50,7 +55,10 @@ final class PasswordSignIn implements AuthenticationProvider {
         // Exactly one verification on every path, so that its time says nothing about the name.
         boolean matches = passwords.matches(password, checkable ? hash : decoyHash) && checkable;
         if (!matches) {
-            attempts.failed(typedName, account.orElse(null), address,
+            attempts.failed(
+                    typedName,
+                    account.orElse(null),
+                    address,
                     backingOff ? LoginAttempts.Failure.BACKING_OFF : LoginAttempts.Failure.CREDENTIALS);
             throw new BadCredentialsException("bad credentials");
         }

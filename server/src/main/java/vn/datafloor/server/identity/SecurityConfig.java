@@ -62,10 +62,31 @@ class SecurityConfig {
 
     /** Pages and endpoints anyone may reach; everything else needs a signed-in caller. */
     static final String[] PUBLIC_PATHS = {
-        "/", "/login", "/error", "/ledger/**", "/css/**", "/js/**", "/img/**", "/webjars/**", "/favicon.ico",
-        "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html", "/swagger-ui/**", "/actuator/health", "/actuator/health/**",
+        "/",
+        "/login",
+        "/error",
+        "/ledger/**",
+        "/css/**",
+        "/js/**",
+        "/img/**",
+        "/webjars/**",
+        "/favicon.ico",
+        "/v3/api-docs",
+        "/v3/api-docs/**",
+        "/v3/api-docs.yaml",
+        "/swagger-ui.html",
+        "/swagger-ui/**",
+        "/actuator/health",
+        "/actuator/health/**",
         // The catalog and open data portal: each handler still asks the policy (editing needs a steward).
-        "/catalog", "/catalog/**", "/catalog.jsonld", "/catalog.ttl", "/api/catalog/**", "/api/3", "/api/3/**", "/api/action/**"
+        "/catalog",
+        "/catalog/**",
+        "/catalog.jsonld",
+        "/catalog.ttl",
+        "/api/catalog/**",
+        "/api/3",
+        "/api/3/**",
+        "/api/action/**"
     };
 
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
@@ -77,18 +98,29 @@ class SecurityConfig {
      * authentication manager's provider, and Spring Boot adds no user store of its own.
      */
     @Bean
-    PasswordSignIn passwordSignIn(AccountDetailsService accounts, PasswordEncoder passwords, LoginAttempts attempts,
-            SecureRandom random) {
+    PasswordSignIn passwordSignIn(
+            AccountDetailsService accounts, PasswordEncoder passwords, LoginAttempts attempts, SecureRandom random) {
         byte[] decoy = new byte[32];
         random.nextBytes(decoy);
         return new PasswordSignIn(accounts, passwords, attempts, HexFormat.of().formatHex(decoy));
     }
 
     @Bean
-    SecurityFilterChain securityFilterChain(HttpSecurity http, AccessPolicy policy, ApiKeyService keys,
-            IdentityStore store, AuditLog audit, Clock clock, ProblemResponses problems, LocaleResolver locales,
-            JsonMapper json, LoginAttempts attempts, DatafloorProperties properties,
-            ObjectProvider<ClientRegistrationRepository> oidcClients, OidcAccounts oidcAccounts) throws Exception {
+    SecurityFilterChain securityFilterChain(
+            HttpSecurity http,
+            AccessPolicy policy,
+            ApiKeyService keys,
+            IdentityStore store,
+            AuditLog audit,
+            Clock clock,
+            ProblemResponses problems,
+            LocaleResolver locales,
+            JsonMapper json,
+            LoginAttempts attempts,
+            DatafloorProperties properties,
+            ObjectProvider<ClientRegistrationRepository> oidcClients,
+            OidcAccounts oidcAccounts)
+            throws Exception {
         RequestMatcher api = request -> ProblemResponses.wantsJson(request);
         RequestMatcher bearer = ApiKeyAuthenticationFilter::hasBearer;
         RequestMatcher signInForm = PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/login");
@@ -97,30 +129,48 @@ class SecurityConfig {
                 new LoginUrlAuthenticationEntryPoint("/login"),
                 List.of(new RequestMatcherEntry<>(api, (request, response, e) -> {
                     response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-                    writeProblem(request, response, HttpStatus.UNAUTHORIZED, "error.unauthenticated", new Object[0],
-                            problems, locales, json);
+                    writeProblem(
+                            request,
+                            response,
+                            HttpStatus.UNAUTHORIZED,
+                            "error.unauthenticated",
+                            new Object[0],
+                            problems,
+                            locales,
+                            json);
                 })));
 
         http.authorizeHttpRequests(authorize -> authorize
-                .requestMatchers(PUBLIC_PATHS).permitAll()
-                .requestMatchers("/actuator/**").access(metricsAccess(policy))
-                .anyRequest().authenticated());
+                .requestMatchers(PUBLIC_PATHS)
+                .permitAll()
+                .requestMatchers("/actuator/**")
+                .access(metricsAccess(policy))
+                .anyRequest()
+                .authenticated());
 
-        http.formLogin(form -> form
-                .loginPage("/login")
-                .authenticationDetailsSource(request -> new WebAuthenticationDetails(ClientAddress.of(request),
-                        request.getSession(false) == null ? null : request.getSession(false).getId()))
+        http.formLogin(form -> form.loginPage("/login")
+                .authenticationDetailsSource(request -> new WebAuthenticationDetails(
+                        ClientAddress.of(request),
+                        request.getSession(false) == null
+                                ? null
+                                : request.getSession(false).getId()))
                 .successHandler(loginSucceeded(attempts))
-                .failureHandler((request, response, exception) -> loginFailed(request, response, exception, problems,
-                        locales, json))
+                .failureHandler((request, response, exception) ->
+                        loginFailed(request, response, exception, problems, locales, json))
                 .permitAll());
-        http.logout(logout -> logout
-                .logoutUrl("/logout")
+        http.logout(logout -> logout.logoutUrl("/logout")
                 .addLogoutHandler((request, response, authentication) -> {
                     if (authentication != null && authentication.getPrincipal() instanceof ActorHolder holder) {
                         var actor = holder.actor();
-                        audit.record(new AuditEvent(EventType.LOGOUT, actor.userId(), actor.username(), actor.orgId(),
-                                AuditEvent.Outcome.SUCCESS, ClientAddress.of(request), "logout", java.util.Map.of()));
+                        audit.record(new AuditEvent(
+                                EventType.LOGOUT,
+                                actor.userId(),
+                                actor.username(),
+                                actor.orgId(),
+                                AuditEvent.Outcome.SUCCESS,
+                                ClientAddress.of(request),
+                                "logout",
+                                java.util.Map.of()));
                     }
                 })
                 .logoutSuccessUrl("/login?logout"));
@@ -128,9 +178,11 @@ class SecurityConfig {
         // Bearer-token calls carry no ambient credentials, so cross-site request forgery cannot reach them.
         // The CKAN action API is read-only and public: CKAN clients POST JSON without any token.
         // The token is read from the X-CSRF-TOKEN header or a form body, never from the query string.
-        http.csrf(csrf -> csrf.csrfTokenRequestHandler(new HeaderOrFormCsrfTokenHandler()).ignoringRequestMatchers(bearer,
-                PathPatternRequestMatcher.withDefaults().matcher("/api/3/**"),
-                PathPatternRequestMatcher.withDefaults().matcher("/api/action/**")));
+        http.csrf(csrf -> csrf.csrfTokenRequestHandler(new HeaderOrFormCsrfTokenHandler())
+                .ignoringRequestMatchers(
+                        bearer,
+                        PathPatternRequestMatcher.withDefaults().matcher("/api/3/**"),
+                        PathPatternRequestMatcher.withDefaults().matcher("/api/action/**")));
 
         // Remember the page someone wanted before sign-in, but never create a session for API calls.
         org.springframework.security.web.savedrequest.HttpSessionRequestCache cache =
@@ -138,11 +190,11 @@ class SecurityConfig {
         cache.setRequestMatcher(request -> !ProblemResponses.wantsJson(request) && "GET".equals(request.getMethod()));
         http.requestCache(requestCache -> requestCache.requestCache(cache));
 
-        http.headers(headers -> headers
-                .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+        http.headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
                 .frameOptions(frame -> frame.deny())
                 .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN))
-                .httpStrictTransportSecurity(hsts -> hsts.includeSubDomains(true).maxAgeInSeconds(31536000)));
+                .httpStrictTransportSecurity(
+                        hsts -> hsts.includeSubDomains(true).maxAgeInSeconds(31536000)));
 
         http.exceptionHandling(exceptions -> exceptions
                 .authenticationEntryPoint(signIn)
@@ -156,30 +208,45 @@ class SecurityConfig {
                     if (e instanceof CsrfException) {
                         // A signed-in session sending a state change without its token: a forged request, or a
                         // token smuggled in the URL. Either way a security event for that user.
-                        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+                        Authentication authentication =
+                                SecurityContextHolder.getContext().getAuthentication();
                         if (authentication != null && authentication.getPrincipal() instanceof ActorHolder holder) {
-                            audit.record(new AuditEvent(EventType.SECURITY_REFUSED, holder.actor().userId(), null,
-                                    holder.actor().orgId(), AuditEvent.Outcome.FAILURE, ClientAddress.current(),
+                            audit.record(new AuditEvent(
+                                    EventType.SECURITY_REFUSED,
+                                    holder.actor().userId(),
+                                    null,
+                                    holder.actor().orgId(),
+                                    AuditEvent.Outcome.FAILURE,
+                                    ClientAddress.current(),
                                     "state change without a valid CSRF token refused: " + request.getMethod() + " "
-                                            + request.getRequestURI(), java.util.Map.of("what", "csrf", "method",
-                                            request.getMethod())));
+                                            + request.getRequestURI(),
+                                    java.util.Map.of("what", "csrf", "method", request.getMethod())));
                         }
                     }
-                    writeProblem(request, response, HttpStatus.FORBIDDEN, e instanceof CsrfException ? "error.csrf"
-                            : "error.forbidden", new Object[0], problems, locales, json);
+                    writeProblem(
+                            request,
+                            response,
+                            HttpStatus.FORBIDDEN,
+                            e instanceof CsrfException ? "error.csrf" : "error.forbidden",
+                            new Object[0],
+                            problems,
+                            locales,
+                            json);
                 }));
 
-        http.addFilterBefore(new ApiKeyAuthenticationFilter(keys, store, audit, clock, problems, locales, json),
+        http.addFilterBefore(
+                new ApiKeyAuthenticationFilter(keys, store, audit, clock, problems, locales, json),
                 UsernamePasswordAuthenticationFilter.class);
-        http.addFilterAfter(new AccountRefreshFilter(store, clock), org.springframework.security.web.authentication.AnonymousAuthenticationFilter.class);
+        http.addFilterAfter(
+                new AccountRefreshFilter(store, clock),
+                org.springframework.security.web.authentication.AnonymousAuthenticationFilter.class);
 
         if (properties.oidc().enabled()) {
             if (oidcClients.getIfAvailable() == null) {
                 throw new IllegalStateException("datafloor.oidc.enabled=true but no "
                         + "spring.security.oauth2.client.registration.* is configured (see docs/operations.md)");
             }
-            http.oauth2Login(oidc -> oidc
-                    .loginPage("/login")
+            http.oauth2Login(oidc -> oidc.loginPage("/login")
                     .userInfoEndpoint(userInfo -> userInfo.oidcUserService(oidcAccounts))
                     .successHandler(loginSucceeded(attempts)));
         }
@@ -189,14 +256,24 @@ class SecurityConfig {
     private static SavedRequestAwareAuthenticationSuccessHandler loginSucceeded(LoginAttempts attempts) {
         SavedRequestAwareAuthenticationSuccessHandler redirect = new SavedRequestAwareAuthenticationSuccessHandler() {
             @Override
-            public void onAuthenticationSuccess(HttpServletRequest request, HttpServletResponse response,
-                    Authentication authentication) throws jakarta.servlet.ServletException, IOException {
+            public void onAuthenticationSuccess(
+                    HttpServletRequest request, HttpServletResponse response, Authentication authentication)
+                    throws jakarta.servlet.ServletException, IOException {
                 if (authentication.getPrincipal() instanceof ActorHolder holder) {
                     var actor = holder.actor();
-                    attempts.recordSuccess(actor.userId(), actor.username(), actor.orgId(), ClientAddress.of(request),
-                            authentication instanceof org.springframework.security.oauth2.client.authentication.OAuth2AuthenticationToken
-                                    ? "oidc" : "password");
-                    setDefaultTargetUrl(actor.roles().contains(vn.datafloor.server.authz.Role.CITIZEN) ? "/account" : "/dashboard");
+                    attempts.recordSuccess(
+                            actor.userId(),
+                            actor.username(),
+                            actor.orgId(),
+                            ClientAddress.of(request),
+                            authentication
+                                            instanceof
+                                            org.springframework.security.oauth2.client.authentication
+                                                    .OAuth2AuthenticationToken
+                                    ? "oidc"
+                                    : "password");
+                    setDefaultTargetUrl(
+                            actor.roles().contains(vn.datafloor.server.authz.Role.CITIZEN) ? "/account" : "/dashboard");
                 }
                 super.onAuthenticationSuccess(request, response, authentication);
             }
@@ -210,42 +287,70 @@ class SecurityConfig {
      * backing off; the disabled notice only after the right password; and for a throttled address a
      * 429 with Retry-After, showing the sign-in page again to people.
      */
-    static void loginFailed(HttpServletRequest request, HttpServletResponse response, AuthenticationException exception,
-            ProblemResponses problems, LocaleResolver locales, JsonMapper json) throws IOException, ServletException {
+    static void loginFailed(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            AuthenticationException exception,
+            ProblemResponses problems,
+            LocaleResolver locales,
+            JsonMapper json)
+            throws IOException, ServletException {
         if (exception instanceof LoginAttempts.ThrottledException throttled) {
             response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(throttled.retryAfterSeconds()));
             if (ProblemResponses.wantsJson(request)) {
-                writeProblem(request, response, HttpStatus.TOO_MANY_REQUESTS, "login.throttled",
-                        new Object[] {throttled.retryAfterSeconds()}, problems, locales, json);
+                writeProblem(
+                        request,
+                        response,
+                        HttpStatus.TOO_MANY_REQUESTS,
+                        "login.throttled",
+                        new Object[] {throttled.retryAfterSeconds()},
+                        problems,
+                        locales,
+                        json);
                 return;
             }
             response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
-            request.getRequestDispatcher("/login?throttled").forward(new HttpServletRequestWrapper(request) {
-                @Override
-                public String getMethod() {
-                    return "GET"; // render the sign-in page, not a second sign-in
-                }
-            }, response);
+            request.getRequestDispatcher("/login?throttled")
+                    .forward(
+                            new HttpServletRequestWrapper(request) {
+                                @Override
+                                public String getMethod() {
+                                    return "GET"; // render the sign-in page, not a second sign-in
+                                }
+                            },
+                            response);
             return;
         }
-        response.sendRedirect(request.getContextPath() + (exception instanceof DisabledException ? "/login?disabled" : "/login?error"));
+        response.sendRedirect(request.getContextPath()
+                + (exception instanceof DisabledException ? "/login?disabled" : "/login?error"));
     }
 
     private static boolean nobodySignedIn() {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-        return authentication == null || authentication instanceof AnonymousAuthenticationToken || !authentication.isAuthenticated();
+        return authentication == null
+                || authentication instanceof AnonymousAuthenticationToken
+                || !authentication.isAuthenticated();
     }
 
     private static AuthorizationManager<RequestAuthorizationContext> metricsAccess(AccessPolicy policy) {
         return (authentication, context) -> {
             Authentication auth = authentication.get();
             var actor = auth != null && auth.getPrincipal() instanceof ActorHolder holder ? holder.actor() : null;
-            return new AuthorizationDecision(policy.decide(actor, Action.VIEW_METRICS).allowed());
+            return new AuthorizationDecision(
+                    policy.decide(actor, Action.VIEW_METRICS).allowed());
         };
     }
 
-    private static void writeProblem(HttpServletRequest request, HttpServletResponse response, HttpStatus status,
-            String key, Object[] args, ProblemResponses problems, LocaleResolver locales, JsonMapper json) throws IOException {
+    private static void writeProblem(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            HttpStatus status,
+            String key,
+            Object[] args,
+            ProblemResponses problems,
+            LocaleResolver locales,
+            JsonMapper json)
+            throws IOException {
         var problem = problems.problem(status, key, args, locales.resolveLocale(request), request);
         response.setStatus(status.value());
         response.setContentType("application/problem+json");

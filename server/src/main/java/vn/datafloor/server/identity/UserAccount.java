@@ -22,7 +22,10 @@ public record UserAccount(
         Instant lastLoginAt,
         Instant createdAt) {
 
-    public enum AccountKind { STAFF, CITIZEN }
+    public enum AccountKind {
+        STAFF,
+        CITIZEN
+    }
 
     public boolean lockedAt(Instant now) {
         return lockedUntil != null && lockedUntil.isAfter(now);

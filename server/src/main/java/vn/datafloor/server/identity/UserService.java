@@ -38,8 +38,13 @@ public class UserService {
     private final PasswordPolicy passwordPolicy;
     private final Clock clock;
 
-    UserService(IdentityStore store, AccessPolicy policy, AuditLog audit, PasswordEncoder passwords,
-            PasswordPolicy passwordPolicy, Clock clock) {
+    UserService(
+            IdentityStore store,
+            AccessPolicy policy,
+            AuditLog audit,
+            PasswordEncoder passwords,
+            PasswordPolicy passwordPolicy,
+            Clock clock) {
         this.store = store;
         this.policy = policy;
         this.audit = audit;
@@ -73,7 +78,8 @@ public class UserService {
     @Transactional
     public UserAccount create(Actor actor, long orgId, NewUser request) {
         policy.require(actor, Action.MANAGE_USERS, orgId);
-        Organisation org = store.organisation(orgId).orElseThrow(() -> ProblemException.notFound("No organisation " + orgId));
+        Organisation org =
+                store.organisation(orgId).orElseThrow(() -> ProblemException.notFound("No organisation " + orgId));
         String username = validUsername(request.username());
         if (store.userByUsername(username).isPresent()) {
             throw ProblemException.conflict("user.usernameTaken", "That username is taken");
@@ -82,10 +88,24 @@ public class UserService {
         String email = validEmail(request.email());
         String displayName = validDisplayName(request.displayName());
         requireGoodPassword(username, request.password());
-        long id = store.insertUser(orgId, username, displayName, email, UserAccount.AccountKind.STAFF, null,
-                passwords.encode(request.password()), roles, clock.instant());
-        audit.record(new AuditEvent(EventType.USER_CREATED, actor.userId(), actor.username(), orgId,
-                AuditEvent.Outcome.SUCCESS, ClientAddress.current(), "user " + id + " created with roles " + roles,
+        long id = store.insertUser(
+                orgId,
+                username,
+                displayName,
+                email,
+                UserAccount.AccountKind.STAFF,
+                null,
+                passwords.encode(request.password()),
+                roles,
+                clock.instant());
+        audit.record(new AuditEvent(
+                EventType.USER_CREATED,
+                actor.userId(),
+                actor.username(),
+                orgId,
+                AuditEvent.Outcome.SUCCESS,
+                ClientAddress.current(),
+                "user " + id + " created with roles " + roles,
                 Map.of("user", Long.toString(id), "roles", names(roles))));
         return store.user(id).orElseThrow();
     }
@@ -98,13 +118,20 @@ public class UserService {
         Organisation org = store.organisation(user.orgId()).orElseThrow();
         Set<Role> roles = grantable(actor, org, requested);
         if (actor.userId() == userId && actor.has(Role.OPERATOR_ADMIN) && !roles.contains(Role.OPERATOR_ADMIN)
-                || actor.userId() == userId && actor.has(Role.ORG_ADMIN) && !roles.contains(Role.ORG_ADMIN)
+                || actor.userId() == userId
+                        && actor.has(Role.ORG_ADMIN)
+                        && !roles.contains(Role.ORG_ADMIN)
                         && !roles.contains(Role.OPERATOR_ADMIN)) {
             throw ProblemException.conflict("user.cannotDemoteSelf", "You cannot remove your own administrator role");
         }
         store.replaceRoles(userId, roles);
-        audit.record(new AuditEvent(EventType.USER_ROLES_CHANGED, actor.userId(), actor.username(), user.orgId(),
-                AuditEvent.Outcome.SUCCESS, ClientAddress.current(),
+        audit.record(new AuditEvent(
+                EventType.USER_ROLES_CHANGED,
+                actor.userId(),
+                actor.username(),
+                user.orgId(),
+                AuditEvent.Outcome.SUCCESS,
+                ClientAddress.current(),
                 "roles of user " + userId + ": " + user.roles() + " → " + roles,
                 Map.of("user", Long.toString(userId), "before", names(user.roles()), "after", names(roles))));
         return store.user(userId).orElseThrow();
@@ -117,9 +144,15 @@ public class UserService {
             throw ProblemException.conflict("user.cannotDisableSelf", "You cannot disable your own account");
         }
         store.setEnabled(userId, enabled);
-        audit.record(new AuditEvent(enabled ? EventType.USER_ENABLED : EventType.USER_DISABLED, actor.userId(),
-                actor.username(), user.orgId(), AuditEvent.Outcome.SUCCESS, ClientAddress.current(),
-                (enabled ? "user enabled: " : "user disabled: ") + userId, Map.of("user", Long.toString(userId))));
+        audit.record(new AuditEvent(
+                enabled ? EventType.USER_ENABLED : EventType.USER_DISABLED,
+                actor.userId(),
+                actor.username(),
+                user.orgId(),
+                AuditEvent.Outcome.SUCCESS,
+                ClientAddress.current(),
+                (enabled ? "user enabled: " : "user disabled: ") + userId,
+                Map.of("user", Long.toString(userId))));
         return store.user(userId).orElseThrow();
     }
 
@@ -135,17 +168,38 @@ public class UserService {
             throw ProblemException.badRequest("password.sameAsCurrent", "The new password is the current one");
         }
         store.setPasswordHash(user.id(), passwords.encode(newPassword));
-        audit.record(new AuditEvent(EventType.PASSWORD_CHANGED, user.id(), user.username(), user.orgId(),
-                AuditEvent.Outcome.SUCCESS, ClientAddress.current(), "password changed", Map.of()));
+        audit.record(new AuditEvent(
+                EventType.PASSWORD_CHANGED,
+                user.id(),
+                user.username(),
+                user.orgId(),
+                AuditEvent.Outcome.SUCCESS,
+                ClientAddress.current(),
+                "password changed",
+                Map.of()));
     }
 
     /** For bootstrap and the demo only: creates a staff account without an actor (idempotent by username). */
-    public UserAccount bootstrapStaff(long orgId, String username, String displayName, String email, Set<Role> roles,
-            String password) {
+    public UserAccount bootstrapStaff(
+            long orgId, String username, String displayName, String email, Set<Role> roles, String password) {
         return store.userByUsername(username).orElseGet(() -> {
-            long id = store.insertUser(orgId, username, displayName, email, UserAccount.AccountKind.STAFF, null,
-                    passwords.encode(password), roles, clock.instant());
-            audit.record(new AuditEvent(EventType.USER_CREATED, null, null, orgId, AuditEvent.Outcome.SUCCESS, null,
+            long id = store.insertUser(
+                    orgId,
+                    username,
+                    displayName,
+                    email,
+                    UserAccount.AccountKind.STAFF,
+                    null,
+                    passwords.encode(password),
+                    roles,
+                    clock.instant());
+            audit.record(new AuditEvent(
+                    EventType.USER_CREATED,
+                    null,
+                    null,
+                    orgId,
+                    AuditEvent.Outcome.SUCCESS,
+                    null,
                     "user " + id + " created at bootstrap with roles " + roles,
                     Map.of("user", Long.toString(id), "roles", names(roles))));
             return store.user(id).orElseThrow();
@@ -158,10 +212,25 @@ public class UserService {
             throw ProblemException.badRequest("citizen.idInvalid", "A citizen identity number has 12 digits");
         }
         return store.userByUsername(citizenId).orElseGet(() -> {
-            long id = store.insertUser(null, citizenId, displayName, null, UserAccount.AccountKind.CITIZEN, citizenId,
-                    passwords.encode(password), EnumSet.of(Role.CITIZEN), clock.instant());
-            audit.record(new AuditEvent(EventType.USER_CREATED, null, null, null, AuditEvent.Outcome.SUCCESS, null,
-                    "citizen account " + id + " created", Map.of("user", Long.toString(id), "roles", "CITIZEN")));
+            long id = store.insertUser(
+                    null,
+                    citizenId,
+                    displayName,
+                    null,
+                    UserAccount.AccountKind.CITIZEN,
+                    citizenId,
+                    passwords.encode(password),
+                    EnumSet.of(Role.CITIZEN),
+                    clock.instant());
+            audit.record(new AuditEvent(
+                    EventType.USER_CREATED,
+                    null,
+                    null,
+                    null,
+                    AuditEvent.Outcome.SUCCESS,
+                    null,
+                    "citizen account " + id + " created",
+                    Map.of("user", Long.toString(id), "roles", "CITIZEN")));
             return store.user(id).orElseThrow();
         });
     }
@@ -186,18 +255,19 @@ public class UserService {
         }
         Set<Role> roles = EnumSet.copyOf(requested);
         if (roles.contains(Role.SYSTEM)) {
-            throw ProblemException.badRequest("user.systemRole", "SYSTEM is the platform's own role and cannot be granted");
+            throw ProblemException.badRequest(
+                    "user.systemRole", "SYSTEM is the platform's own role and cannot be granted");
         }
         if (roles.contains(Role.CITIZEN)) {
             throw ProblemException.badRequest("user.citizenRole", "CITIZEN is an account kind, not a staff role");
         }
         if (roles.contains(Role.OPERATOR_ADMIN) && org.kind() != OrganisationKind.OPERATOR) {
-            throw ProblemException.badRequest("user.operatorRoleOutsideOperator",
-                    "OPERATOR_ADMIN is only for the operator's own staff");
+            throw ProblemException.badRequest(
+                    "user.operatorRoleOutsideOperator", "OPERATOR_ADMIN is only for the operator's own staff");
         }
         if (!actor.has(Role.OPERATOR_ADMIN) && roles.stream().anyMatch(OPERATOR_GRANTED::contains)) {
-            throw new vn.datafloor.server.authz.NotPermittedException(vn.datafloor.server.authz.Decision.FORBIDDEN,
-                    Action.MANAGE_USERS);
+            throw new vn.datafloor.server.authz.NotPermittedException(
+                    vn.datafloor.server.authz.Decision.FORBIDDEN, Action.MANAGE_USERS);
         }
         return roles;
     }
@@ -205,15 +275,16 @@ public class UserService {
     private void requireGoodPassword(String username, String password) {
         List<String> broken = passwordPolicy.violations(username, password);
         if (!broken.isEmpty()) {
-            throw ProblemException.badRequest(broken.get(0), "Password rejected: " + String.join(", ", broken),
-                    PasswordPolicy.MIN_LENGTH);
+            throw ProblemException.badRequest(
+                    broken.get(0), "Password rejected: " + String.join(", ", broken), PasswordPolicy.MIN_LENGTH);
         }
     }
 
     private static String validUsername(String username) {
         String clean = username == null ? "" : username.strip().toLowerCase(java.util.Locale.ROOT);
         if (!USERNAME.matcher(clean).matches()) {
-            throw ProblemException.badRequest("user.usernameInvalid",
+            throw ProblemException.badRequest(
+                    "user.usernameInvalid",
                     "Username: 3 to 64 of a-z, 0-9, dot, dash, underscore, starting with a letter or digit");
         }
         return clean;

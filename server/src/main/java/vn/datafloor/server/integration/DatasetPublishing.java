@@ -48,7 +48,10 @@ public class DatasetPublishing {
 
     /** How a version came to be, as its ledger entry says ({@code details.via}). */
     public enum Via {
-        RUN, UPLOAD, REGISTER, RECOVERED;
+        RUN,
+        UPLOAD,
+        REGISTER,
+        RECOVERED;
 
         String code() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -62,7 +65,13 @@ public class DatasetPublishing {
      * @param summary what the ledger's index shows after "dataset vN: ", e.g. "1,204 rows uploaded"
      * @param details further ledger details; dataset, version, rows, input fingerprint and via are added here
      */
-    public record Publication(long orgId, Via via, Long actorUserId, String actorName, String clientAddress, String summary,
+    public record Publication(
+            long orgId,
+            Via via,
+            Long actorUserId,
+            String actorName,
+            String clientAddress,
+            String summary,
             Map<String, String> details) {
 
         public Publication {
@@ -93,8 +102,15 @@ public class DatasetPublishing {
     private final JdbcClient jdbc;
     private final Clock clock;
 
-    DatasetPublishing(IntegrationStore store, IntegrationPaths paths, AuditLog audit, AuditQueries ledger,
-            ApplicationEventPublisher events, TransactionTemplate transactions, JdbcClient jdbc, Clock clock) {
+    DatasetPublishing(
+            IntegrationStore store,
+            IntegrationPaths paths,
+            AuditLog audit,
+            AuditQueries ledger,
+            ApplicationEventPublisher events,
+            TransactionTemplate transactions,
+            JdbcClient jdbc,
+            Clock clock) {
         this.store = store;
         this.paths = paths;
         this.audit = audit;
@@ -147,8 +163,11 @@ public class DatasetPublishing {
 
     /** Whether the version has been recorded (its entry and event are then committed, if not yet delivered). */
     public boolean recorded(String dataset, int version) {
-        return jdbc.sql("select count(*) from dataset_publication where dataset = ? and version = ?").params(dataset, version)
-                .query(Long.class).single() > 0;
+        return jdbc.sql("select count(*) from dataset_publication where dataset = ? and version = ?")
+                        .params(dataset, version)
+                        .query(Long.class)
+                        .single()
+                > 0;
     }
 
     /**
@@ -162,7 +181,11 @@ public class DatasetPublishing {
                 return; // recorded already, by the process that published it or by an earlier recovery
             }
             jdbc.sql("insert into dataset_publication(dataset, version, org_id, via, published_at) values (?,?,?,?,?)")
-                    .params(version.dataset(), version.version(), publication.orgId(), publication.via().code(),
+                    .params(
+                            version.dataset(),
+                            version.version(),
+                            publication.orgId(),
+                            publication.via().code(),
                             Timestamp.from(clock.instant()))
                     .update();
             if (!onLedgerAlready(version)) {
@@ -182,15 +205,23 @@ public class DatasetPublishing {
         if (manifest.inputFingerprint() != null && !"register".equals(manifest.specFingerprint())) {
             details.putIfAbsent("input_sha256", manifest.inputFingerprint());
         }
-        return new AuditEvent(EventType.DATASET_PUBLISHED, publication.actorUserId(), publication.actorName(),
-                publication.orgId(), AuditEvent.Outcome.SUCCESS, publication.clientAddress(),
-                version.dataset() + " v" + version.version() + ": " + publication.summary(), details);
+        return new AuditEvent(
+                EventType.DATASET_PUBLISHED,
+                publication.actorUserId(),
+                publication.actorName(),
+                publication.orgId(),
+                AuditEvent.Outcome.SUCCESS,
+                publication.clientAddress(),
+                version.dataset() + " v" + version.version() + ": " + publication.summary(),
+                details);
     }
 
     private boolean onLedgerAlready(DatasetVersion version) {
         Instant since = version.manifest().createdAt().minus(java.time.Duration.ofDays(1));
-        return ledger.recorded(EventType.DATASET_PUBLISHED, Map.of("dataset", version.dataset(), "version",
-                Integer.toString(version.version())), since);
+        return ledger.recorded(
+                EventType.DATASET_PUBLISHED,
+                Map.of("dataset", version.dataset(), "version", Integer.toString(version.version())),
+                since);
     }
 
     /**
@@ -208,13 +239,21 @@ public class DatasetPublishing {
                     continue;
                 }
                 if (owner.isEmpty()) {
-                    log.warn("Dataset {} v{} is in the lake but no organisation owns the dataset: not recorded", dataset,
+                    log.warn(
+                            "Dataset {} v{} is in the lake but no organisation owns the dataset: not recorded",
+                            dataset,
                             version.version());
                     continue;
                 }
-                record(version, Publication.bySystem(owner.get(), Via.RECOVERED,
-                        version.manifest().rowCount() + " rows, recorded after a restart",
-                        version.manifest().runId() == null ? Map.of() : Map.of("run", version.manifest().runId())));
+                record(
+                        version,
+                        Publication.bySystem(
+                                owner.get(),
+                                Via.RECOVERED,
+                                version.manifest().rowCount() + " rows, recorded after a restart",
+                                version.manifest().runId() == null
+                                        ? Map.of()
+                                        : Map.of("run", version.manifest().runId())));
                 recovered.add(version);
             }
         }
@@ -236,8 +275,12 @@ public class DatasetPublishing {
         public void run(ApplicationArguments args) {
             List<DatasetVersion> recovered = publishing.recordMissing();
             if (!recovered.isEmpty()) {
-                log.warn("Recorded {} dataset version(s) that were in the lake but not recorded: {}", recovered.size(),
-                        recovered.stream().map(v -> v.dataset() + " v" + v.version()).toList());
+                log.warn(
+                        "Recorded {} dataset version(s) that were in the lake but not recorded: {}",
+                        recovered.size(),
+                        recovered.stream()
+                                .map(v -> v.dataset() + " v" + v.version())
+                                .toList());
             }
         }
     }

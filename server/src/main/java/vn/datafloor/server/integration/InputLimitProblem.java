@@ -16,20 +16,29 @@ final class InputLimitProblem extends ProblemException {
 
     private final transient Map<String, Object> extensions;
 
-    private InputLimitProblem(HttpStatus status, String key, String detail, Map<String, Object> extensions, Object... args) {
+    private InputLimitProblem(
+            HttpStatus status, String key, String detail, Map<String, Object> extensions, Object... args) {
         super(status, key, detail, args);
         this.extensions = extensions;
     }
 
     static InputLimitProblem of(InputLimitException e, InputLimits limits) {
         if (java.util.Set.of("doctype", "cellReference", "encoding").contains(e.limit())) {
-            return new InputLimitProblem(HttpStatus.UNPROCESSABLE_CONTENT, "upload.notASpreadsheet",
-                    e.getMessage() + ". Nothing was published.", Map.of("reason", e.getMessage()));
+            return new InputLimitProblem(
+                    HttpStatus.UNPROCESSABLE_CONTENT,
+                    "upload.notASpreadsheet",
+                    e.getMessage() + ". Nothing was published.",
+                    Map.of("reason", e.getMessage()));
         }
         String property = property(e.limit());
         Object value = value(e.limit(), limits);
-        return new InputLimitProblem(HttpStatus.PAYLOAD_TOO_LARGE, "upload.overLimit", e.getMessage() + ". Nothing was published.",
-                Map.of("limit", property, "maximum", value, "reason", e.getMessage()), property, value);
+        return new InputLimitProblem(
+                HttpStatus.PAYLOAD_TOO_LARGE,
+                "upload.overLimit",
+                e.getMessage() + ". Nothing was published.",
+                Map.of("limit", property, "maximum", value, "reason", e.getMessage()),
+                property,
+                value);
     }
 
     @Override
@@ -39,7 +48,8 @@ final class InputLimitProblem extends ProblemException {
 
     /** maxCellBytes → datafloor.integration.limits.max-cell-bytes */
     static String property(String limit) {
-        return "datafloor.integration.limits." + limit.replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
+        return "datafloor.integration.limits."
+                + limit.replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
     }
 
     private static Object value(String limit, InputLimits limits) {

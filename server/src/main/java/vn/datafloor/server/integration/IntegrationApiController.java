@@ -31,7 +31,8 @@ class IntegrationApiController {
     private final RunService runs;
     private final DatasetService datasets;
 
-    IntegrationApiController(SourceService sources, PipelineService pipelines, RunService runs, DatasetService datasets) {
+    IntegrationApiController(
+            SourceService sources, PipelineService pipelines, RunService runs, DatasetService datasets) {
         this.sources = sources;
         this.pipelines = pipelines;
         this.runs = runs;
@@ -44,8 +45,9 @@ class IntegrationApiController {
         return sources.visibleTo(actor);
     }
 
-    @Operation(summary = "The kinds of source the platform connects to, each with its settings: which are required, "
-            + "which is the secret (sealed at registration), which comes by upload")
+    @Operation(
+            summary = "The kinds of source the platform connects to, each with its settings: which are required, "
+                    + "which is the secret (sealed at registration), which comes by upload")
     @GetMapping("/api/source-kinds")
     @Permit(Action.VIEW_INTEGRATION)
     List<SourceService.SourceKind> sourceKinds() {
@@ -71,7 +73,8 @@ class IntegrationApiController {
     @Operation(summary = "Upload the source's file (multipart field 'file'); it replaces the previous one")
     @PostMapping(value = "/api/sources/{id}/file", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     @Permit(Action.MANAGE_INTEGRATION)
-    SourceService.Source upload(Actor actor, @PathVariable long id, @RequestParam("file") MultipartFile file) throws IOException {
+    SourceService.Source upload(Actor actor, @PathVariable long id, @RequestParam("file") MultipartFile file)
+            throws IOException {
         return sources.upload(actor, id, file.getOriginalFilename(), file.getInputStream());
     }
 
@@ -138,7 +141,9 @@ class IntegrationApiController {
 
     @GetMapping("/api/runs")
     @Permit(Action.VIEW_INTEGRATION)
-    List<RunService.PipelineRun> runs(Actor actor, @RequestParam(required = false) Long pipelineId,
+    List<RunService.PipelineRun> runs(
+            Actor actor,
+            @RequestParam(required = false) Long pipelineId,
             @RequestParam(defaultValue = "50") int limit) {
         return runs.visibleTo(actor, pipelineId, limit);
     }
@@ -165,8 +170,8 @@ class IntegrationApiController {
     @Operation(summary = "Quarantined rows with their reasons, 50 a page (personal data: the read is recorded)")
     @GetMapping("/api/runs/{id}/quarantine")
     @Permit(Action.VIEW_QUARANTINE)
-    RunService.QuarantinePage quarantine(Actor actor, @PathVariable String id, @RequestParam(defaultValue = "0") int page)
-            throws Exception {
+    RunService.QuarantinePage quarantine(
+            Actor actor, @PathVariable String id, @RequestParam(defaultValue = "0") int page) throws Exception {
         return runs.quarantine(actor, id, page);
     }
 

@@ -54,8 +54,13 @@ class IntegrationPages {
     private final AccessPolicy policy;
     private final ProblemResponses problems;
 
-    IntegrationPages(SourceService sources, PipelineService pipelines, RunService runs, DatasetService datasets,
-            AccessPolicy policy, ProblemResponses problems) {
+    IntegrationPages(
+            SourceService sources,
+            PipelineService pipelines,
+            RunService runs,
+            DatasetService datasets,
+            AccessPolicy policy,
+            ProblemResponses problems) {
         this.sources = sources;
         this.pipelines = pipelines;
         this.runs = runs;
@@ -65,8 +70,10 @@ class IntegrationPages {
     }
 
     private void canManage(Actor actor, Model model) {
-        model.addAttribute("canManage", policy.decide(actor, Action.MANAGE_INTEGRATION).allowed());
-        model.addAttribute("canSeeQuarantine", policy.decide(actor, Action.VIEW_QUARANTINE).allowed());
+        model.addAttribute(
+                "canManage", policy.decide(actor, Action.MANAGE_INTEGRATION).allowed());
+        model.addAttribute(
+                "canSeeQuarantine", policy.decide(actor, Action.VIEW_QUARANTINE).allowed());
     }
 
     // --- sources
@@ -76,16 +83,25 @@ class IntegrationPages {
     String sources(Actor actor, Model model) {
         model.addAttribute("sources", sources.visibleTo(actor));
         model.addAttribute("kinds", sources.kinds());
-        model.addAttribute("takesFile", sources.kinds().stream().filter(SourceService.SourceKind::takesFile)
-                .map(SourceService.SourceKind::kind).toList());
+        model.addAttribute(
+                "takesFile",
+                sources.kinds().stream()
+                        .filter(SourceService.SourceKind::takesFile)
+                        .map(SourceService.SourceKind::kind)
+                        .toList());
         canManage(actor, model);
         return "integration/sources";
     }
 
     @PostMapping("/integration/sources")
     @Permit(Action.MANAGE_INTEGRATION)
-    String register(Actor actor, @RequestParam String name, @RequestParam String type,
-            @RequestParam Map<String, String> form, RedirectAttributes flash, Locale locale) {
+    String register(
+            Actor actor,
+            @RequestParam String name,
+            @RequestParam String type,
+            @RequestParam Map<String, String> form,
+            RedirectAttributes flash,
+            Locale locale) {
         // The form has one group of fields per kind, named "<kind>.<setting>": only the chosen kind's are read.
         Map<String, String> settings = new LinkedHashMap<>();
         String secret = null;
@@ -101,16 +117,29 @@ class IntegrationPages {
             }
         }
         String sealed = secret;
-        return problems.redirectAfter(flash, locale, "source.registered", "/integration/sources",
+        return problems.redirectAfter(
+                flash,
+                locale,
+                "source.registered",
+                "/integration/sources",
                 () -> sources.register(actor, name, type, settings, sealed));
     }
 
     @PostMapping("/integration/sources/{id}/file")
     @Permit(Action.MANAGE_INTEGRATION)
-    String upload(Actor actor, @PathVariable long id, @RequestParam("file") MultipartFile file, RedirectAttributes flash,
-            Locale locale) throws IOException {
+    String upload(
+            Actor actor,
+            @PathVariable long id,
+            @RequestParam("file") MultipartFile file,
+            RedirectAttributes flash,
+            Locale locale)
+            throws IOException {
         java.io.InputStream content = file.getInputStream();
-        return problems.redirectAfter(flash, locale, "source.uploaded", "/integration/sources",
+        return problems.redirectAfter(
+                flash,
+                locale,
+                "source.uploaded",
+                "/integration/sources",
                 () -> sources.upload(actor, id, file.getOriginalFilename(), content));
     }
 
@@ -156,7 +185,8 @@ class IntegrationPages {
         } catch (PipelineService.InvalidSpecException e) {
             model.addAttribute("spec", spec);
             model.addAttribute("problems", e.problems());
-            model.addAttribute("problemLines", e.problems().stream().map(SpecProblem::line).toList());
+            model.addAttribute(
+                    "problemLines", e.problems().stream().map(SpecProblem::line).toList());
             canManage(actor, model);
             return "integration/pipeline-edit";
         }

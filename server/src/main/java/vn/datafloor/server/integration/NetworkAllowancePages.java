@@ -44,7 +44,9 @@ class NetworkAllowancePages {
     String page(Actor actor, Model model) {
         Map<Long, OrganisationAllowances> rows = new LinkedHashMap<>();
         for (Organisation organisation : organisations.visibleTo(actor)) {
-            rows.put(organisation.id(), new OrganisationAllowances(organisation, sources.networkAllowances(actor, organisation.id())));
+            rows.put(
+                    organisation.id(),
+                    new OrganisationAllowances(organisation, sources.networkAllowances(actor, organisation.id())));
         }
         model.addAttribute("rows", rows.values());
         return "integration/network";
@@ -52,17 +54,34 @@ class NetworkAllowancePages {
 
     @PostMapping("/integration/network")
     @Permit(Action.MANAGE_ORGANISATIONS)
-    String allow(Actor actor, @RequestParam long orgId, @RequestParam String allowance, @RequestParam String reason,
-            RedirectAttributes flash, Locale locale) {
-        return problems.redirectAfter(flash, locale, "network.allowed", "/integration/network",
+    String allow(
+            Actor actor,
+            @RequestParam long orgId,
+            @RequestParam String allowance,
+            @RequestParam String reason,
+            RedirectAttributes flash,
+            Locale locale) {
+        return problems.redirectAfter(
+                flash,
+                locale,
+                "network.allowed",
+                "/integration/network",
                 () -> sources.allowNetwork(actor, orgId, allowance, reason));
     }
 
     @PostMapping("/integration/network/{orgId}/{allowanceId}/revoke")
     @Permit(Action.MANAGE_ORGANISATIONS)
-    String revoke(Actor actor, @PathVariable long orgId, @PathVariable long allowanceId, RedirectAttributes flash,
+    String revoke(
+            Actor actor,
+            @PathVariable long orgId,
+            @PathVariable long allowanceId,
+            RedirectAttributes flash,
             Locale locale) {
-        return problems.redirectAfter(flash, locale, "network.revoked", "/integration/network",
+        return problems.redirectAfter(
+                flash,
+                locale,
+                "network.revoked",
+                "/integration/network",
                 () -> sources.revokeNetwork(actor, orgId, allowanceId));
     }
 }

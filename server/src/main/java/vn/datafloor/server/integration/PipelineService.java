@@ -30,7 +30,12 @@ public class PipelineService {
 
     private final org.springframework.transaction.support.TransactionTemplate transactions;
 
-    PipelineService(IntegrationStore store, SourceService sources, AccessPolicy policy, AuditLog audit, Clock clock,
+    PipelineService(
+            IntegrationStore store,
+            SourceService sources,
+            AccessPolicy policy,
+            AuditLog audit,
+            Clock clock,
             org.springframework.transaction.PlatformTransactionManager transactionManager) {
         this.transactions = new org.springframework.transaction.support.TransactionTemplate(transactionManager);
         this.store = store;
@@ -40,16 +45,27 @@ public class PipelineService {
         this.clock = clock;
     }
 
-    public record Pipeline(long id, long orgId, String name, String spec, String dataset, String schedule, boolean enabled,
-            String lastWatermark, Instant updatedAt) {}
+    public record Pipeline(
+            long id,
+            long orgId,
+            String name,
+            String spec,
+            String dataset,
+            String schedule,
+            boolean enabled,
+            String lastWatermark,
+            Instant updatedAt) {}
 
     /** Thrown when a spec has problems; carries them all, with line numbers, for the editor. */
     public static final class InvalidSpecException extends ProblemException {
         private final transient List<SpecProblem> problems;
 
         InvalidSpecException(List<SpecProblem> problems) {
-            super(org.springframework.http.HttpStatus.UNPROCESSABLE_CONTENT, "pipeline.invalid",
-                    "The pipeline spec has " + problems.size() + " problem(s): " + problems, problems.size());
+            super(
+                    org.springframework.http.HttpStatus.UNPROCESSABLE_CONTENT,
+                    "pipeline.invalid",
+                    "The pipeline spec has " + problems.size() + " problem(s): " + problems,
+                    problems.size());
             this.problems = List.copyOf(problems);
         }
 
@@ -59,8 +75,19 @@ public class PipelineService {
 
         @Override
         public Map<String, Object> extensions() {
-            return Map.of("problems", problems.stream().map(p -> Map.of("line", p.line(), "field", String.valueOf(p.field()),
-                    "message", p.message(), "text", p.toString())).toList());
+            return Map.of(
+                    "problems",
+                    problems.stream()
+                            .map(p -> Map.of(
+                                    "line",
+                                    p.line(),
+                                    "field",
+                                    String.valueOf(p.field()),
+                                    "message",
+                                    p.message(),
+                                    "text",
+                                    p.toString()))
+                            .toList());
         }
     }
 
@@ -71,7 +98,8 @@ public class PipelineService {
     }
 
     public Pipeline get(Actor actor, long id) {
-        IntegrationStore.PipelineRow row = store.pipeline(id).orElseThrow(() -> ProblemException.notFound("No pipeline " + id));
+        IntegrationStore.PipelineRow row =
+                store.pipeline(id).orElseThrow(() -> ProblemException.notFound("No pipeline " + id));
         policy.require(actor, Action.VIEW_INTEGRATION, row.orgId());
         return view(row);
     }
@@ -82,17 +110,31 @@ public class PipelineService {
         List<SpecProblem> problems = new ArrayList<>(parsed.problems());
         PipelineSpec spec = parsed.spec();
         if (spec != null) {
-            if (spec.source() != null && spec.source().ref() != null && !sources.exists(orgId, spec.source().ref())) {
-                problems.add(new SpecProblem(0, "source.ref", "Your organisation has no source named " + spec.source().ref()
-                        + ": register it on the Sources page"));
+            if (spec.source() != null
+                    && spec.source().ref() != null
+                    && !sources.exists(orgId, spec.source().ref())) {
+                problems.add(new SpecProblem(
+                        0,
+                        "source.ref",
+                        "Your organisation has no source named " + spec.source().ref()
+                                + ": register it on the Sources page"));
             }
             if (spec.dataset() != null) {
-                store.datasetOwner(spec.dataset()).filter(owner -> owner != orgId).ifPresent(owner -> problems.add(
-                        new SpecProblem(0, "target.dataset", "Dataset " + spec.dataset() + " belongs to another organisation")));
+                store.datasetOwner(spec.dataset())
+                        .filter(owner -> owner != orgId)
+                        .ifPresent(owner -> problems.add(new SpecProblem(
+                                0,
+                                "target.dataset",
+                                "Dataset " + spec.dataset() + " belongs to another organisation")));
             }
-            if (spec.source() != null && spec.source().ref() == null && spec.source().credential() != null) {
-                problems.add(new SpecProblem(0, "source.credential",
-                        "Secrets come from registered sources: register the source with its secret and use source: {ref: …}"));
+            if (spec.source() != null
+                    && spec.source().ref() == null
+                    && spec.source().credential() != null) {
+                problems.add(
+                        new SpecProblem(
+                                0,
+                                "source.credential",
+                                "Secrets come from registered sources: register the source with its secret and use source: {ref: …}"));
             }
         }
         return problems;
@@ -126,34 +168,64 @@ public class PipelineService {
      * is a security event, recorded outside the refused save's transaction.
      */
     private void recordRefusals(long orgId, Long userId, List<SpecProblem> problems) {
-        List<String> refused = problems.stream().map(SpecProblem::message)
-                .filter(m -> m.contains("not allowed") || m.contains("disallowed")).distinct().toList();
+        List<String> refused = problems.stream()
+                .map(SpecProblem::message)
+                .filter(m -> m.contains("not allowed") || m.contains("disallowed"))
+                .distinct()
+                .toList();
         if (!refused.isEmpty()) {
-            audit.record(new AuditEvent(EventType.SECURITY_REFUSED, userId, null, orgId, AuditEvent.Outcome.FAILURE,
-                    ClientAddress.current(), "pipeline spec refused: " + refused.get(0),
-                    Map.of("what", "pipeline spec", "problems", String.join(" | ", refused.subList(0, Math.min(5, refused.size()))))));
+            audit.record(new AuditEvent(
+                    EventType.SECURITY_REFUSED,
+                    userId,
+                    null,
+                    orgId,
+                    AuditEvent.Outcome.FAILURE,
+                    ClientAddress.current(),
+                    "pipeline spec refused: " + refused.get(0),
+                    Map.of(
+                            "what",
+                            "pipeline spec",
+                            "problems",
+                            String.join(" | ", refused.subList(0, Math.min(5, refused.size()))))));
         }
     }
 
     private Pipeline store(long orgId, Long userId, String username, String yaml) {
         PipelineSpec spec = PipelineSpecs.parse(yaml).spec();
-        var unchanged = store.pipeline(orgId, spec.name()).filter(existing -> existing.spec().equals(yaml));
+        var unchanged = store.pipeline(orgId, spec.name())
+                .filter(existing -> existing.spec().equals(yaml));
         if (unchanged.isPresent()) {
             return view(unchanged.get()); // saving the same text again changes nothing, and records nothing
         }
         Instant now = clock.instant();
-        long id = store.pipeline(orgId, spec.name()).map(existing -> {
-            store.updatePipeline(existing.id(), yaml, spec.dataset(), spec.schedule(), now);
-            return existing.id();
-        }).orElseGet(() -> store.insertPipeline(orgId, spec.name(), yaml, spec.dataset(), spec.schedule(), now));
-        audit.record(new AuditEvent(EventType.PIPELINE_SAVED, userId, username, orgId, AuditEvent.Outcome.SUCCESS,
-                ClientAddress.current(), "pipeline " + id + " saved → " + spec.dataset(),
+        long id = store.pipeline(orgId, spec.name())
+                .map(existing -> {
+                    store.updatePipeline(existing.id(), yaml, spec.dataset(), spec.schedule(), now);
+                    return existing.id();
+                })
+                .orElseGet(() -> store.insertPipeline(orgId, spec.name(), yaml, spec.dataset(), spec.schedule(), now));
+        audit.record(new AuditEvent(
+                EventType.PIPELINE_SAVED,
+                userId,
+                username,
+                orgId,
+                AuditEvent.Outcome.SUCCESS,
+                ClientAddress.current(),
+                "pipeline " + id + " saved → " + spec.dataset(),
                 Map.of("pipeline", Long.toString(id), "dataset", spec.dataset())));
         return view(store.pipeline(id).orElseThrow());
     }
 
     private static Pipeline view(IntegrationStore.PipelineRow row) {
-        return new Pipeline(row.id(), row.orgId(), row.name(), row.spec(), row.dataset(), row.schedule(), row.enabled(),
-                row.lastWatermark(), row.updatedAt());
+        return new Pipeline(
+                row.id(),
+                row.orgId(),
+                row.name(),
+                row.spec(),
+                row.dataset(),
+                row.schedule(),
+                row.enabled(),
+                row.lastWatermark(),
+                row.updatedAt());
     }
 }

@@ -45,8 +45,14 @@ class RunRecovery implements ApplicationRunner {
     private final DatasetPublishing publishing;
     private final Clock clock;
 
-    RunRecovery(IntegrationStore store, IntegrationPaths paths, RunService runs, AuditLog audit, AuditQueries ledger,
-            DatasetPublishing publishing, Clock clock) {
+    RunRecovery(
+            IntegrationStore store,
+            IntegrationPaths paths,
+            RunService runs,
+            AuditLog audit,
+            AuditQueries ledger,
+            DatasetPublishing publishing,
+            Clock clock) {
         this.store = store;
         this.paths = paths;
         this.runs = runs;
@@ -63,17 +69,22 @@ class RunRecovery implements ApplicationRunner {
 
     /** Settles interrupted runs and deletes dead runs' scratch; running it again changes nothing more. */
     Outcome recover() {
-        vn.datafloor.integration.pipeline.RunRecovery engine = new vn.datafloor.integration.pipeline.RunRecovery(paths.lake());
+        vn.datafloor.integration.pipeline.RunRecovery engine =
+                new vn.datafloor.integration.pipeline.RunRecovery(paths.lake());
         int swept = engine.sweepScratch(paths.work(), runs::runningHere);
         Outcome outcome = engine.recover(new StoreRecords());
         if (swept > 0) {
             log.warn("Deleted the scratch data of {} run(s) a restart interrupted", swept);
         }
         if (!outcome.succeeded().isEmpty()) {
-            log.warn("{} run(s) interrupted by the restart had published their version: marked succeeded", outcome.succeeded().size());
+            log.warn(
+                    "{} run(s) interrupted by the restart had published their version: marked succeeded",
+                    outcome.succeeded().size());
         }
         if (!outcome.failed().isEmpty()) {
-            log.warn("{} run(s) interrupted by the restart had published nothing: marked failed", outcome.failed().size());
+            log.warn(
+                    "{} run(s) interrupted by the restart had published nothing: marked failed",
+                    outcome.failed().size());
         }
         return outcome;
     }
@@ -85,7 +96,9 @@ class RunRecovery implements ApplicationRunner {
 
         @Override
         public List<String> interrupted() {
-            List<IntegrationStore.RunRow> interrupted = store.activeRuns().stream().filter(r -> !runs.runningHere(r.id())).toList();
+            List<IntegrationStore.RunRow> interrupted = store.activeRuns().stream()
+                    .filter(r -> !runs.runningHere(r.id()))
+                    .toList();
             interrupted.forEach(r -> rows.put(r.id(), r));
             return interrupted.stream().map(IntegrationStore.RunRow::id).toList();
         }
@@ -106,8 +119,10 @@ class RunRecovery implements ApplicationRunner {
         @Override
         public void recordPublication(String runId, Published published) {
             // Its row, its ledger entry (unless the dead process appended it) and its event, as if it had not died.
-            publishing.record(published.version(), RunService.runPublication(runId, row(runId).orgId(),
-                    published.rowsPublished(), published.rowsQuarantined()));
+            publishing.record(
+                    published.version(),
+                    RunService.runPublication(
+                            runId, row(runId).orgId(), published.rowsPublished(), published.rowsQuarantined()));
         }
 
         @Override
@@ -118,13 +133,33 @@ class RunRecovery implements ApplicationRunner {
             if (store.datasetOwner(version.dataset()).isEmpty()) {
                 store.claimDataset(version.dataset(), row.orgId(), now);
             }
-            store.runSucceeded(runId, now, sourceName(row.pipelineId()), published.rowsIn(), published.rowsPublished(),
-                    published.rowsQuarantined(), version.dataset(), version.version(), false, null,
+            store.runSucceeded(
+                    runId,
+                    now,
+                    sourceName(row.pipelineId()),
+                    published.rowsIn(),
+                    published.rowsPublished(),
+                    published.rowsQuarantined(),
+                    version.dataset(),
+                    version.version(),
+                    false,
+                    null,
                     published.report() == null ? null : QualityReports.toJson(published.report()),
-                    published.quarantine() == null ? null : published.quarantine().toString());
-            int seq = store.logs(runId).stream().mapToInt(IntegrationStore.LogLine::seq).max().orElse(0) + 1;
-            store.log(runId, seq, now, "WARN", "Interrupted by a restart after version " + version.version()
-                    + " was published; recovered from the lake");
+                    published.quarantine() == null
+                            ? null
+                            : published.quarantine().toString());
+            int seq = store.logs(runId).stream()
+                            .mapToInt(IntegrationStore.LogLine::seq)
+                            .max()
+                            .orElse(0)
+                    + 1;
+            store.log(
+                    runId,
+                    seq,
+                    now,
+                    "WARN",
+                    "Interrupted by a restart after version " + version.version()
+                            + " was published; recovered from the lake");
         }
 
         @Override
@@ -144,7 +179,10 @@ class RunRecovery implements ApplicationRunner {
 
         private String sourceName(long pipelineId) {
             try {
-                return store.pipeline(pipelineId).map(p -> RunService.sourceName(PipelineSpecs.parse(p.spec()).spec())).orElse(null);
+                return store.pipeline(pipelineId)
+                        .map(p -> RunService.sourceName(
+                                PipelineSpecs.parse(p.spec()).spec()))
+                        .orElse(null);
             } catch (RuntimeException unreadable) {
                 return null; // the spec changed since into something unreadable: the run keeps no source name
             }

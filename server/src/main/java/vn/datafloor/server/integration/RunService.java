@@ -12,7 +12,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -73,11 +72,18 @@ public class RunService {
     });
     private final Map<String, RunControl> active = new ConcurrentHashMap<>();
 
-    RunService(IntegrationStore store, IntegrationPaths paths, SourceService sources, AccessPolicy policy, AuditLog audit,
-            Clock clock, vn.datafloor.integration.pipeline.SqlLibrary library,
+    RunService(
+            IntegrationStore store,
+            IntegrationPaths paths,
+            SourceService sources,
+            AccessPolicy policy,
+            AuditLog audit,
+            Clock clock,
+            vn.datafloor.integration.pipeline.SqlLibrary library,
             DatasetPublishing publishing,
             org.springframework.transaction.support.TransactionTemplate transactions,
-            @org.springframework.beans.factory.annotation.Value("${datafloor.integration.memory-limit:1GB}") String memory) {
+            @org.springframework.beans.factory.annotation.Value("${datafloor.integration.memory-limit:1GB}")
+                    String memory) {
         this.store = store;
         this.paths = paths;
         this.sources = sources;
@@ -86,14 +92,37 @@ public class RunService {
         this.clock = clock;
         this.publishing = publishing;
         this.transactions = transactions;
-        this.runner = new PipelineRunner(paths.lake(), paths.work(), memory, Runtime.getRuntime().availableProcessors(), library,
+        this.runner = new PipelineRunner(
+                paths.lake(),
+                paths.work(),
+                memory,
+                Runtime.getRuntime().availableProcessors(),
+                library,
                 paths.inputLimits());
     }
 
-    public record PipelineRun(String id, long pipelineId, long orgId, String status, String trigger, String stage, int progress,
-            Instant queuedAt, Instant startedAt, Instant finishedAt, String sourceName, Long rowsIn, Long rowsPublished,
-            Long rowsQuarantined, String dataset, Integer datasetVersion, boolean reused, String encoding, QualityReport quality,
-            boolean hasQuarantine, String error) {
+    public record PipelineRun(
+            String id,
+            long pipelineId,
+            long orgId,
+            String status,
+            String trigger,
+            String stage,
+            int progress,
+            Instant queuedAt,
+            Instant startedAt,
+            Instant finishedAt,
+            String sourceName,
+            Long rowsIn,
+            Long rowsPublished,
+            Long rowsQuarantined,
+            String dataset,
+            Integer datasetVersion,
+            boolean reused,
+            String encoding,
+            QualityReport quality,
+            boolean hasQuarantine,
+            String error) {
         public boolean active() {
             return "QUEUED".equals(status) || "RUNNING".equals(status);
         }
@@ -107,8 +136,8 @@ public class RunService {
     }
 
     public PipelineRun start(Actor actor, long pipelineId, String trigger) {
-        IntegrationStore.PipelineRow pipeline = store.pipeline(pipelineId)
-                .orElseThrow(() -> ProblemException.notFound("No pipeline " + pipelineId));
+        IntegrationStore.PipelineRow pipeline =
+                store.pipeline(pipelineId).orElseThrow(() -> ProblemException.notFound("No pipeline " + pipelineId));
         policy.require(actor, Action.MANAGE_INTEGRATION, pipeline.orgId());
         return submit(pipeline, trigger, actor.personId(), actor.personName());
     }
@@ -145,8 +174,14 @@ public class RunService {
             active.remove(runId);
             throw ProblemException.conflict("run.alreadyActive", "This pipeline is already queued or running");
         }
-        audit.record(new AuditEvent(EventType.PIPELINE_RUN_STARTED, userId, username, pipeline.orgId(), AuditEvent.Outcome.SUCCESS,
-                ClientAddress.current(), "run " + runId + " of pipeline " + pipeline.id() + " (" + trigger + ")",
+        audit.record(new AuditEvent(
+                EventType.PIPELINE_RUN_STARTED,
+                userId,
+                username,
+                pipeline.orgId(),
+                AuditEvent.Outcome.SUCCESS,
+                ClientAddress.current(),
+                "run " + runId + " of pipeline " + pipeline.id() + " (" + trigger + ")",
                 Map.of("run", runId, "pipeline", Long.toString(pipeline.id()), "trigger", trigger)));
         futures.put(runId, executor.submit(() -> execute(pipeline.id(), runId, control)));
         return view(store.run(runId).orElseThrow());
@@ -167,15 +202,32 @@ public class RunService {
             // The run's version is published, put on the ledger and announced by the publishing service before
             // the run's status changes: a crash between them leaves a RUNNING run whose version is recorded,
             // which recovery completes without a second entry (see RunRecovery).
-            PipelineRunner.RunRequest request = new PipelineRunner.RunRequest(runId, paths.inbox(orgId), pipeline.lastWatermark(),
-                    name -> sources.secret(orgId, name), ref -> sources.resolve(orgId, ref),
-                    Map.of("organisation", Long.toString(orgId), "pipeline_id", Long.toString(pipelineId)), clock.instant(),
-                    sources.networkPolicy(orgId), (staging, manifest) -> publishing.publish(staging, manifest,
+            PipelineRunner.RunRequest request = new PipelineRunner.RunRequest(
+                    runId,
+                    paths.inbox(orgId),
+                    pipeline.lastWatermark(),
+                    name -> sources.secret(orgId, name),
+                    ref -> sources.resolve(orgId, ref),
+                    Map.of("organisation", Long.toString(orgId), "pipeline_id", Long.toString(pipelineId)),
+                    clock.instant(),
+                    sources.networkPolicy(orgId),
+                    (staging, manifest) -> publishing.publish(
+                            staging,
+                            manifest,
                             runPublication(runId, orgId, manifest.rowCount(), quarantinedIn(staging))));
             RunResult result = runner.run(spec, request, control);
             DatasetVersion version = result.version();
-            store.runSucceeded(runId, clock.instant(), sourceName(spec), result.rowsIn(), result.rowsPublished(),
-                    result.rowsQuarantined(), spec.dataset(), version.version(), result.reused(), result.encoding(),
+            store.runSucceeded(
+                    runId,
+                    clock.instant(),
+                    sourceName(spec),
+                    result.rowsIn(),
+                    result.rowsPublished(),
+                    result.rowsQuarantined(),
+                    spec.dataset(),
+                    version.version(),
+                    result.reused(),
+                    result.encoding(),
                     result.report() == null ? null : QualityReports.toJson(result.report()),
                     result.quarantine() == null ? null : result.quarantine().toString());
             if (result.watermark() != null) {
@@ -183,15 +235,35 @@ public class RunService {
             }
         } catch (RunControl.RunCancelledException e) {
             store.runEnded(runId, "CANCELLED", clock.instant(), e.getMessage());
-            audit.record(new AuditEvent(EventType.PIPELINE_RUN_CANCELLED, null, null, pipeline.orgId(), AuditEvent.Outcome.FAILURE,
-                    null, "run " + runId + " cancelled", Map.of("run", runId)));
+            audit.record(new AuditEvent(
+                    EventType.PIPELINE_RUN_CANCELLED,
+                    null,
+                    null,
+                    pipeline.orgId(),
+                    AuditEvent.Outcome.FAILURE,
+                    null,
+                    "run " + runId + " cancelled",
+                    Map.of("run", runId)));
         } catch (vn.datafloor.integration.connect.SecurityRefusal e) {
             control.log("ERROR", e.getMessage());
             failed(pipeline, runId, e.getMessage());
-            Long startedBy = store.run(runId).map(IntegrationStore.RunRow::startedBy).orElse(null);
-            audit.record(new AuditEvent(EventType.SECURITY_REFUSED, startedBy, null, pipeline.orgId(), AuditEvent.Outcome.FAILURE,
-                    null, "run " + runId + " refused: " + e.getMessage(), Map.of("run", runId, "pipeline",
-                            Long.toString(pipeline.id()), "what", "source or expression reaching outside its limits")));
+            Long startedBy =
+                    store.run(runId).map(IntegrationStore.RunRow::startedBy).orElse(null);
+            audit.record(new AuditEvent(
+                    EventType.SECURITY_REFUSED,
+                    startedBy,
+                    null,
+                    pipeline.orgId(),
+                    AuditEvent.Outcome.FAILURE,
+                    null,
+                    "run " + runId + " refused: " + e.getMessage(),
+                    Map.of(
+                            "run",
+                            runId,
+                            "pipeline",
+                            Long.toString(pipeline.id()),
+                            "what",
+                            "source or expression reaching outside its limits")));
         } catch (PipelineException | SourceException e) {
             control.log("ERROR", e.getMessage());
             failed(pipeline, runId, e.getMessage());
@@ -213,8 +285,11 @@ public class RunService {
     }
 
     /** How a run's new version is recorded; recovery records the same when a crash came first. */
-    static DatasetPublishing.Publication runPublication(String runId, long orgId, long rowsPublished, long rowsQuarantined) {
-        return DatasetPublishing.Publication.bySystem(orgId, DatasetPublishing.Via.RUN,
+    static DatasetPublishing.Publication runPublication(
+            String runId, long orgId, long rowsPublished, long rowsQuarantined) {
+        return DatasetPublishing.Publication.bySystem(
+                orgId,
+                DatasetPublishing.Via.RUN,
                 rowsPublished + " rows, " + rowsQuarantined + " quarantined",
                 Map.of("run", runId, "quarantined", Long.toString(rowsQuarantined)));
     }
@@ -224,7 +299,8 @@ public class RunService {
         Path report = staging.resolve("quality.json");
         try {
             return Files.isRegularFile(report)
-                    ? QualityReports.fromJson(Files.readString(report, java.nio.charset.StandardCharsets.UTF_8)).rowsQuarantined()
+                    ? QualityReports.fromJson(Files.readString(report, java.nio.charset.StandardCharsets.UTF_8))
+                            .rowsQuarantined()
                     : 0;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -233,8 +309,15 @@ public class RunService {
 
     /** The ledger entry of a failed run. */
     static AuditEvent failedEvent(String runId, long orgId) {
-        return new AuditEvent(EventType.PIPELINE_RUN_FAILED, null, null, orgId, AuditEvent.Outcome.FAILURE, null,
-                "run " + runId + " failed", Map.of("run", runId));
+        return new AuditEvent(
+                EventType.PIPELINE_RUN_FAILED,
+                null,
+                null,
+                orgId,
+                AuditEvent.Outcome.FAILURE,
+                null,
+                "run " + runId + " failed",
+                Map.of("run", runId));
     }
 
     /** How a run's source is shown: its registered name, or its type and location. */
@@ -267,16 +350,39 @@ public class RunService {
     }
 
     private static PipelineRun withoutDetails(PipelineRun r) {
-        return new PipelineRun(r.id(), r.pipelineId(), r.orgId(), r.status(), r.trigger(), r.stage(), r.progress(), r.queuedAt(),
-                r.startedAt(), r.finishedAt(), r.sourceName(), r.rowsIn(), r.rowsPublished(), r.rowsQuarantined(), r.dataset(),
-                r.datasetVersion(), r.reused(), r.encoding(), r.quality(), r.hasQuarantine(), null);
+        return new PipelineRun(
+                r.id(),
+                r.pipelineId(),
+                r.orgId(),
+                r.status(),
+                r.trigger(),
+                r.stage(),
+                r.progress(),
+                r.queuedAt(),
+                r.startedAt(),
+                r.finishedAt(),
+                r.sourceName(),
+                r.rowsIn(),
+                r.rowsPublished(),
+                r.rowsQuarantined(),
+                r.dataset(),
+                r.datasetVersion(),
+                r.reused(),
+                r.encoding(),
+                r.quality(),
+                r.hasQuarantine(),
+                null);
     }
 
     public List<PipelineRun> visibleTo(Actor actor, Long pipelineId, int limit) {
         policy.require(actor, Action.VIEW_INTEGRATION);
         Long org = policy.seesAllTenants(actor, Action.VIEW_INTEGRATION) ? null : actor.orgId();
-        return store.runs(org, pipelineId, Math.max(1, Math.min(limit, 500))).stream().map(this::view)
-                .map(run -> policy.decide(actor, Action.VIEW_RUN_DETAILS, run.orgId()).allowed() ? run : withoutDetails(run))
+        return store.runs(org, pipelineId, Math.max(1, Math.min(limit, 500))).stream()
+                .map(this::view)
+                .map(run -> policy.decide(actor, Action.VIEW_RUN_DETAILS, run.orgId())
+                                .allowed()
+                        ? run
+                        : withoutDetails(run))
                 .toList();
     }
 
@@ -290,7 +396,9 @@ public class RunService {
         if (!policy.decide(actor, Action.VIEW_RUN_DETAILS, row.orgId()).allowed()) {
             return List.of();
         }
-        return store.logs(runId).stream().map(l -> new LogLine(l.at(), l.level(), l.message())).toList();
+        return store.logs(runId).stream()
+                .map(l -> new LogLine(l.at(), l.level(), l.message()))
+                .toList();
     }
 
     /** One page of a run's quarantined rows. They hold personal data: reading them is recorded. */
@@ -306,9 +414,11 @@ public class RunService {
         int safePage = Math.max(0, page);
         List<String> columns = new ArrayList<>();
         List<List<String>> rows = new ArrayList<>();
-        try (Connection duck = DuckDbConnections.open(null, "256MB", 1); Statement statement = duck.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT * FROM read_parquet(" + DuckDbConnections.literal(row.quarantinePath())
-                        + ") ORDER BY source_record LIMIT " + (size + 1) + " OFFSET " + (safePage * size))) {
+        try (Connection duck = DuckDbConnections.open(null, "256MB", 1);
+                Statement statement = duck.createStatement();
+                ResultSet rs = statement.executeQuery(
+                        "SELECT * FROM read_parquet(" + DuckDbConnections.literal(row.quarantinePath())
+                                + ") ORDER BY source_record LIMIT " + (size + 1) + " OFFSET " + (safePage * size))) {
             ResultSetMetaData meta = rs.getMetaData();
             for (int c = 1; c <= meta.getColumnCount(); c++) {
                 columns.add(meta.getColumnName(c));
@@ -322,9 +432,21 @@ public class RunService {
             }
         }
         boolean more = rows.size() > size;
-        audit.record(new AuditEvent(EventType.QUARANTINE_VIEWED, actor.userId(), actor.username(), row.orgId(),
-                AuditEvent.Outcome.SUCCESS, ClientAddress.current(), "quarantine of run " + runId + ", page " + safePage,
-                Map.of("run", runId, "page", Integer.toString(safePage), "rows", Integer.toString(Math.min(size, rows.size())))));
+        audit.record(new AuditEvent(
+                EventType.QUARANTINE_VIEWED,
+                actor.userId(),
+                actor.username(),
+                row.orgId(),
+                AuditEvent.Outcome.SUCCESS,
+                ClientAddress.current(),
+                "quarantine of run " + runId + ", page " + safePage,
+                Map.of(
+                        "run",
+                        runId,
+                        "page",
+                        Integer.toString(safePage),
+                        "rows",
+                        Integer.toString(Math.min(size, rows.size())))));
         return new QuarantinePage(columns, more ? rows.subList(0, size) : rows, safePage, more);
     }
 
@@ -354,10 +476,28 @@ public class RunService {
     }
 
     private PipelineRun view(IntegrationStore.RunRow r) {
-        return new PipelineRun(r.id(), r.pipelineId(), r.orgId(), r.status(), r.trigger(), r.stage(), r.progress(), r.queuedAt(),
-                r.startedAt(), r.finishedAt(), r.sourceName(), r.rowsIn(), r.rowsPublished(), r.rowsQuarantined(), r.dataset(),
-                r.datasetVersion(), r.reused(), r.encoding(), r.qualityJson() == null ? null : QualityReports.fromJson(r.qualityJson()),
-                r.quarantinePath() != null, r.error());
+        return new PipelineRun(
+                r.id(),
+                r.pipelineId(),
+                r.orgId(),
+                r.status(),
+                r.trigger(),
+                r.stage(),
+                r.progress(),
+                r.queuedAt(),
+                r.startedAt(),
+                r.finishedAt(),
+                r.sourceName(),
+                r.rowsIn(),
+                r.rowsPublished(),
+                r.rowsQuarantined(),
+                r.dataset(),
+                r.datasetVersion(),
+                r.reused(),
+                r.encoding(),
+                r.qualityJson() == null ? null : QualityReports.fromJson(r.qualityJson()),
+                r.quarantinePath() != null,
+                r.error());
     }
 
     /** Keeps the run's row and log current, writing progress no more than a few times a second. */
@@ -394,5 +534,4 @@ public class RunService {
     Optional<IntegrationStore.RunRow> row(String runId) {
         return store.run(runId);
     }
-
 }

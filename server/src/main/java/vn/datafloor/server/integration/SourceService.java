@@ -59,9 +59,16 @@ public class SourceService {
     private final JsonMapper json;
     private final long maxUploadBytes;
 
-    SourceService(IntegrationStore store, IntegrationPaths paths, AccessPolicy policy, AuditLog audit, SecretBox secrets,
-            Clock clock, JsonMapper json,
-            @org.springframework.beans.factory.annotation.Value("${datafloor.integration.max-upload-bytes:2147483648}") long maxUploadBytes) {
+    SourceService(
+            IntegrationStore store,
+            IntegrationPaths paths,
+            AccessPolicy policy,
+            AuditLog audit,
+            SecretBox secrets,
+            Clock clock,
+            JsonMapper json,
+            @org.springframework.beans.factory.annotation.Value("${datafloor.integration.max-upload-bytes:2147483648}")
+                    long maxUploadBytes) {
         this.store = store;
         this.paths = paths;
         this.policy = policy;
@@ -73,21 +80,40 @@ public class SourceService {
     }
 
     /** A source as people see it: never the secret, only whether there is one. */
-    public record Source(long id, long orgId, String name, String type, String location, Map<String, String> settings,
-            boolean hasSecret, java.time.Instant createdAt) {}
+    public record Source(
+            long id,
+            long orgId,
+            String name,
+            String type,
+            String location,
+            Map<String, String> settings,
+            boolean hasSecret,
+            java.time.Instant createdAt) {}
 
     /** A setting of a source kind, as the API lists it. */
-    public record SettingView(String name, boolean required, boolean secret, String supply, String help, List<String> choices) {}
+    public record SettingView(
+            String name, boolean required, boolean secret, String supply, String help, List<String> choices) {}
 
     /** A source kind, as the API lists it: which settings a registration gives, and which come otherwise. */
     public record SourceKind(String kind, boolean takesFile, List<String> fileExtensions, List<SettingView> settings) {}
 
     /** Every kind the platform connects to, from the engine's one registry, in its order. */
     public List<SourceKind> kinds() {
-        return SourceConnectors.all().stream().map(c -> new SourceKind(c.kind(),
-                c.reach() == SourceConnector.Reach.UPLOADED_FILE, c.fileExtensions(), c.settings().stream()
-                        .map(s -> new SettingView(s.name(), s.required(), s.secret(), s.supply().name().toLowerCase(Locale.ROOT),
-                                s.help(), s.choices())).toList())).toList();
+        return SourceConnectors.all().stream()
+                .map(c -> new SourceKind(
+                        c.kind(),
+                        c.reach() == SourceConnector.Reach.UPLOADED_FILE,
+                        c.fileExtensions(),
+                        c.settings().stream()
+                                .map(s -> new SettingView(
+                                        s.name(),
+                                        s.required(),
+                                        s.secret(),
+                                        s.supply().name().toLowerCase(Locale.ROOT),
+                                        s.help(),
+                                        s.choices()))
+                                .toList()))
+                .toList();
     }
 
     public List<Source> visibleTo(Actor actor) {
@@ -103,7 +129,8 @@ public class SourceService {
     }
 
     public Source get(Actor actor, long id) {
-        IntegrationStore.SourceRow row = store.source(id).orElseThrow(() -> ProblemException.notFound("No source " + id));
+        IntegrationStore.SourceRow row =
+                store.source(id).orElseThrow(() -> ProblemException.notFound("No source " + id));
         policy.require(actor, Action.VIEW_INTEGRATION, row.orgId());
         return view(row);
     }
@@ -114,7 +141,8 @@ public class SourceService {
     }
 
     /** Registers for {@code orgId}: one's own organisation, or any for the platform (the demo loader). */
-    public Source register(Actor actor, Long orgId, String name, String type, Map<String, String> settings, String secret) {
+    public Source register(
+            Actor actor, Long orgId, String name, String type, Map<String, String> settings, String secret) {
         if (orgId == null) {
             throw ProblemException.badRequest("source.noOrganisation", "Sources belong to an organisation");
         }
@@ -122,26 +150,40 @@ public class SourceService {
         return register(orgId.longValue(), actor.personId(), actor.personName(), name, type, settings, secret);
     }
 
-    private Source register(long orgId, Long userId, String username, String name, String type, Map<String, String> settings,
+    private Source register(
+            long orgId,
+            Long userId,
+            String username,
+            String name,
+            String type,
+            Map<String, String> settings,
             String secret) {
         String cleanName = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
         if (!NAME.matcher(cleanName).matches()) {
-            throw ProblemException.badRequest("source.nameInvalid", "Source names are 1-100 of a-z, 0-9, '.', '_', '-'");
+            throw ProblemException.badRequest(
+                    "source.nameInvalid", "Source names are 1-100 of a-z, 0-9, '.', '_', '-'");
         }
-        SourceConnector<?> connector = SourceConnectors.find(type).orElseThrow(() -> ProblemException.badRequest(
-                "source.typeInvalid", "Type must be one of " + SourceConnectors.kinds()));
+        SourceConnector<?> connector = SourceConnectors.find(type)
+                .orElseThrow(() -> ProblemException.badRequest(
+                        "source.typeInvalid", "Type must be one of " + SourceConnectors.kinds()));
         String cleanType = connector.kind();
         if (store.source(orgId, cleanName).isPresent()) {
-            throw ProblemException.conflict("source.nameTaken", "Your organisation already has a source with this name");
+            throw ProblemException.conflict(
+                    "source.nameTaken", "Your organisation already has a source with this name");
         }
         // Only what the steward writes is stored in clear: the file comes by upload, the secret is sealed apart.
         Set<String> writable = new java.util.HashSet<>();
-        connector.settings().stream().filter(s -> s.supply() == Setting.Supply.VALUE).forEach(s -> writable.add(s.name()));
+        connector.settings().stream()
+                .filter(s -> s.supply() == Setting.Supply.VALUE)
+                .forEach(s -> writable.add(s.name()));
         Map<String, String> clean = new LinkedHashMap<>();
         (settings == null ? Map.<String, String>of() : settings).forEach((k, v) -> {
             if (!writable.contains(k)) {
-                throw ProblemException.badRequest("source.settingUnknown", "Unknown setting " + k + " for a " + cleanType
-                        + " source; it takes " + new java.util.TreeSet<>(writable), k);
+                throw ProblemException.badRequest(
+                        "source.settingUnknown",
+                        "Unknown setting " + k + " for a " + cleanType + " source; it takes "
+                                + new java.util.TreeSet<>(writable),
+                        k);
             }
             if (v != null && !v.isBlank()) {
                 clean.put(k, v.strip());
@@ -161,13 +203,21 @@ public class SourceService {
                 throw ProblemException.badRequest("source.jdbcNotAllowed", problem);
             }
         }
-        long id = store.insertSource(orgId, cleanName, cleanType, null, json.writeValueAsString(clean), userId, clock.instant());
+        long id = store.insertSource(
+                orgId, cleanName, cleanType, null, json.writeValueAsString(clean), userId, clock.instant());
         if (secret != null && !secret.isEmpty()) {
             store.setSourceSecret(id, secrets.seal(secret, "source:" + id));
         }
-        audit.record(new AuditEvent(EventType.SOURCE_REGISTERED, userId, username, orgId, AuditEvent.Outcome.SUCCESS,
-                ClientAddress.current(), "source " + id + " (" + cleanType + ") registered" + (secret == null || secret.isEmpty()
-                        ? "" : " with a sealed secret"), Map.of("source", Long.toString(id), "type", cleanType)));
+        audit.record(new AuditEvent(
+                EventType.SOURCE_REGISTERED,
+                userId,
+                username,
+                orgId,
+                AuditEvent.Outcome.SUCCESS,
+                ClientAddress.current(),
+                "source " + id + " (" + cleanType + ") registered"
+                        + (secret == null || secret.isEmpty() ? "" : " with a sealed secret"),
+                Map.of("source", Long.toString(id), "type", cleanType)));
         return view(store.source(id).orElseThrow());
     }
 
@@ -179,31 +229,39 @@ public class SourceService {
         var refusal = e.refusal();
         if (refusal.isPresent()) {
             refused(orgId, userId, sourceName, refusal.get().message());
-            return ProblemException.badRequest("source.jdbcNotAllowed", refusal.get().message());
+            return ProblemException.badRequest(
+                    "source.jdbcNotAllowed", refusal.get().message());
         }
         SettingsException.Problem first = e.problems().stream()
-                .filter(p -> p.reason() == SettingsException.Reason.SECRET_IN_URL).findFirst().orElse(e.problems().get(0));
+                .filter(p -> p.reason() == SettingsException.Reason.SECRET_IN_URL)
+                .findFirst()
+                .orElse(e.problems().get(0));
         if (first.reason() == SettingsException.Reason.SECRET_IN_URL) {
             return ProblemException.badRequest("source.secretInUrl", first.message());
         }
         if ("url".equals(first.field())) {
             return ProblemException.badRequest("source.urlMissing", first.message());
         }
-        return ProblemException.badRequest("source.settingInvalid", first.field() + ": " + first.message(), first.field());
+        return ProblemException.badRequest(
+                "source.settingInvalid", first.field() + ": " + first.message(), first.field());
     }
 
     /** Stores an uploaded file as the source's current file; written aside and moved into place whole. */
     public Source upload(Actor actor, long sourceId, String filename, InputStream content) {
-        IntegrationStore.SourceRow row = store.source(sourceId).orElseThrow(() -> ProblemException.notFound("No source " + sourceId));
+        IntegrationStore.SourceRow row =
+                store.source(sourceId).orElseThrow(() -> ProblemException.notFound("No source " + sourceId));
         policy.require(actor, Action.MANAGE_INTEGRATION, row.orgId());
         return upload(row, actor.personId(), actor.personName(), filename, content);
     }
 
-    private Source upload(IntegrationStore.SourceRow row, Long userId, String username, String filename, InputStream content) {
+    private Source upload(
+            IntegrationStore.SourceRow row, Long userId, String username, String filename, InputStream content) {
         if (!takesFile(row.type())) {
             throw ProblemException.badRequest("source.notAFileSource", "Only " + fileKinds() + " sources take files");
         }
-        String safe = Path.of(filename == null ? "upload" : filename).getFileName().toString()
+        String safe = Path.of(filename == null ? "upload" : filename)
+                .getFileName()
+                .toString()
                 .replaceAll("[^A-Za-z0-9._-]", "_");
         if (safe.isEmpty() || safe.startsWith(".")) {
             safe = "upload." + row.type();
@@ -232,16 +290,27 @@ public class SourceService {
                 throw InputLimitProblem.of(e, paths.inputLimits());
             } catch (SourceException e) {
                 Files.deleteIfExists(partial);
-                throw new ProblemException(org.springframework.http.HttpStatus.UNPROCESSABLE_CONTENT, "upload.unreadable",
-                        e.getMessage());
+                throw new ProblemException(
+                        org.springframework.http.HttpStatus.UNPROCESSABLE_CONTENT, "upload.unreadable", e.getMessage());
             }
             Path target = directory.resolve(safe);
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             String location = paths.inbox(row.orgId()).relativize(target).toString();
             store.setSourceLocation(row.id(), location);
-            audit.record(new AuditEvent(EventType.SOURCE_FILE_UPLOADED, userId, username, row.orgId(), AuditEvent.Outcome.SUCCESS,
-                    ClientAddress.current(), "file for source " + row.id() + " (" + size + " bytes)",
-                    Map.of("source", Long.toString(row.id()), "bytes", Long.toString(size), "sha256",
+            audit.record(new AuditEvent(
+                    EventType.SOURCE_FILE_UPLOADED,
+                    userId,
+                    username,
+                    row.orgId(),
+                    AuditEvent.Outcome.SUCCESS,
+                    ClientAddress.current(),
+                    "file for source " + row.id() + " (" + size + " bytes)",
+                    Map.of(
+                            "source",
+                            Long.toString(row.id()),
+                            "bytes",
+                            Long.toString(size),
+                            "sha256",
                             HexFormat.of().formatHex(sha.digest()))));
             return view(store.source(row.id()).orElseThrow());
         } catch (IOException e) {
@@ -258,8 +327,11 @@ public class SourceService {
         for (int n; (n = in.read(buffer)) > 0; ) {
             total += n;
             if (total > maxUploadBytes) {
-                throw new ProblemException(org.springframework.http.HttpStatus.PAYLOAD_TOO_LARGE, "source.fileTooLarge",
-                        "The file is larger than " + maxUploadBytes + " bytes", maxUploadBytes / (1024 * 1024));
+                throw new ProblemException(
+                        org.springframework.http.HttpStatus.PAYLOAD_TOO_LARGE,
+                        "source.fileTooLarge",
+                        "The file is larger than " + maxUploadBytes + " bytes",
+                        maxUploadBytes / (1024 * 1024));
             }
             out.write(buffer, 0, n);
         }
@@ -286,8 +358,14 @@ public class SourceService {
 
     /** A refused registration is a security event: who tried which kind of reach. */
     private void refused(long orgId, Long userId, String sourceName, String why) {
-        audit.record(new AuditEvent(EventType.SECURITY_REFUSED, userId, null, orgId, AuditEvent.Outcome.FAILURE,
-                vn.datafloor.server.platform.ClientAddress.current(), "source " + sourceName + " refused: " + why,
+        audit.record(new AuditEvent(
+                EventType.SECURITY_REFUSED,
+                userId,
+                null,
+                orgId,
+                AuditEvent.Outcome.FAILURE,
+                vn.datafloor.server.platform.ClientAddress.current(),
+                "source " + sourceName + " refused: " + why,
                 Map.of("source", sourceName, "why", why)));
     }
 
@@ -297,7 +375,8 @@ public class SourceService {
     public List<NetworkAllowance> networkAllowances(Actor actor, long orgId) {
         policy.require(actor, Action.MANAGE_ORGANISATIONS, orgId);
         return store.networkAllowances(orgId).stream()
-                .map(a -> new NetworkAllowance(a.id(), a.orgId(), a.allowance(), a.reason(), a.createdAt())).toList();
+                .map(a -> new NetworkAllowance(a.id(), a.orgId(), a.allowance(), a.reason(), a.createdAt()))
+                .toList();
     }
 
     /** The operator allows a private host or range for one organisation; the decision goes on the ledger. */
@@ -308,17 +387,28 @@ public class SourceService {
             throw ProblemException.badRequest("network.invalid", invalid);
         }
         if (reason == null || reason.isBlank() || reason.length() > 1000) {
-            throw ProblemException.badRequest("network.reason", "Give the reason for this allowance (at most 1000 characters)");
+            throw ProblemException.badRequest(
+                    "network.reason", "Give the reason for this allowance (at most 1000 characters)");
         }
         String clean = allowance.strip().toLowerCase(Locale.ROOT);
         if (store.networkAllowances(orgId).stream().anyMatch(a -> a.allowance().equals(clean))) {
-            throw ProblemException.conflict("network.duplicate", "This host or range is already allowed for the organisation");
+            throw ProblemException.conflict(
+                    "network.duplicate", "This host or range is already allowed for the organisation");
         }
         long id = store.addNetworkAllowance(orgId, clean, reason.strip(), actor.userId(), clock.instant());
-        audit.record(new AuditEvent(EventType.NETWORK_ALLOWANCE_GRANTED, actor.userId(), actor.username(), orgId,
-                AuditEvent.Outcome.SUCCESS, ClientAddress.current(), "sources of organisation " + orgId + " may reach " + clean,
+        audit.record(new AuditEvent(
+                EventType.NETWORK_ALLOWANCE_GRANTED,
+                actor.userId(),
+                actor.username(),
+                orgId,
+                AuditEvent.Outcome.SUCCESS,
+                ClientAddress.current(),
+                "sources of organisation " + orgId + " may reach " + clean,
                 Map.of("allowance", clean, "reason", reason.strip(), "id", Long.toString(id))));
-        return networkAllowances(actor, orgId).stream().filter(a -> a.id() == id).findFirst().orElseThrow();
+        return networkAllowances(actor, orgId).stream()
+                .filter(a -> a.id() == id)
+                .findFirst()
+                .orElseThrow();
     }
 
     /** Withdraws an allowance; idempotent, like the HTTP DELETE that calls it. */
@@ -327,23 +417,32 @@ public class SourceService {
         if (!store.removeNetworkAllowance(orgId, allowanceId)) {
             return; // already gone: withdrawing twice changes nothing and records nothing
         }
-        audit.record(new AuditEvent(EventType.NETWORK_ALLOWANCE_REVOKED, actor.userId(), actor.username(), orgId,
-                AuditEvent.Outcome.SUCCESS, ClientAddress.current(), "allowance " + allowanceId + " of organisation " + orgId
-                        + " withdrawn", Map.of("id", Long.toString(allowanceId))));
+        audit.record(new AuditEvent(
+                EventType.NETWORK_ALLOWANCE_REVOKED,
+                actor.userId(),
+                actor.username(),
+                orgId,
+                AuditEvent.Outcome.SUCCESS,
+                ClientAddress.current(),
+                "allowance " + allowanceId + " of organisation " + orgId + " withdrawn",
+                Map.of("id", Long.toString(allowanceId))));
     }
 
     /** Which addresses the organisation's sources may reach: public ones, plus what the operator allowed. */
     public vn.datafloor.integration.connect.NetworkPolicy networkPolicy(long orgId) {
         return new vn.datafloor.integration.connect.NetworkPolicy(store.networkAllowances(orgId).stream()
-                .map(IntegrationStore.NetworkAllowance::allowance).toList());
+                .map(IntegrationStore.NetworkAllowance::allowance)
+                .toList());
     }
 
     /** The engine's description of a registered source, for {@code source: {ref: name}}. */
     SourceSpec resolve(long orgId, String ref) {
-        IntegrationStore.SourceRow row = store.source(orgId, ref).orElseThrow(() -> new vn.datafloor.integration.pipeline
-                .PipelineException("source.ref " + ref + ": your organisation has no source with this name"));
+        IntegrationStore.SourceRow row = store.source(orgId, ref)
+                .orElseThrow(() -> new vn.datafloor.integration.pipeline.PipelineException(
+                        "source.ref " + ref + ": your organisation has no source with this name"));
         if (takesFile(row.type()) && row.location() == null) {
-            throw new vn.datafloor.integration.pipeline.PipelineException("Source " + ref + " has no file yet: upload one first");
+            throw new vn.datafloor.integration.pipeline.PipelineException(
+                    "Source " + ref + " has no file yet: upload one first");
         }
         // Rows keep the columns they always had: settings as JSON, the file in location, the secret sealed apart.
         Map<String, String> values = new LinkedHashMap<>(settings(row));
@@ -358,7 +457,8 @@ public class SourceService {
             spec = SourceSpec.of(row.type(), values);
         } catch (SettingsException e) {
             if (e.refusal().isPresent()) {
-                throw new vn.datafloor.integration.connect.SecurityRefusal("Source " + ref + ": " + e.refusal().get().message());
+                throw new vn.datafloor.integration.connect.SecurityRefusal(
+                        "Source " + ref + ": " + e.refusal().get().message());
             }
             throw new vn.datafloor.integration.pipeline.PipelineException("Source " + ref + ": " + e.getMessage());
         }
@@ -374,22 +474,30 @@ public class SourceService {
 
     /** Whether sources of this kind take an uploaded file (the registry says; unknown kinds do not). */
     static boolean takesFile(String kind) {
-        return SourceConnectors.find(kind).map(c -> c.reach() == SourceConnector.Reach.UPLOADED_FILE).orElse(false);
+        return SourceConnectors.find(kind)
+                .map(c -> c.reach() == SourceConnector.Reach.UPLOADED_FILE)
+                .orElse(false);
     }
 
     private static String fileKinds() {
-        return String.join(", ", SourceConnectors.all().stream().filter(c -> c.reach() == SourceConnector.Reach.UPLOADED_FILE)
-                .map(SourceConnector::kind).toList());
+        return String.join(
+                ", ",
+                SourceConnectors.all().stream()
+                        .filter(c -> c.reach() == SourceConnector.Reach.UPLOADED_FILE)
+                        .map(SourceConnector::kind)
+                        .toList());
     }
 
     /** Opens a sealed secret inside a run; {@code name} is "source:&lt;id&gt;" of a source of {@code orgId}. */
     String secret(long orgId, String name) {
         if (name == null || !name.startsWith("source:")) {
-            throw new vn.datafloor.integration.pipeline.PipelineException("Unknown credential " + name
-                    + ": register the source with its secret and use source: {ref: …}");
+            throw new vn.datafloor.integration.pipeline.PipelineException(
+                    "Unknown credential " + name + ": register the source with its secret and use source: {ref: …}");
         }
-        IntegrationStore.SourceRow row = store.source(Long.parseLong(name.substring(7))).filter(r -> r.orgId() == orgId)
-                .orElseThrow(() -> new vn.datafloor.integration.pipeline.PipelineException("Unknown credential " + name));
+        IntegrationStore.SourceRow row = store.source(Long.parseLong(name.substring(7)))
+                .filter(r -> r.orgId() == orgId)
+                .orElseThrow(
+                        () -> new vn.datafloor.integration.pipeline.PipelineException("Unknown credential " + name));
         return secrets.open(row.secret(), name);
     }
 
@@ -398,7 +506,14 @@ public class SourceService {
     }
 
     private Source view(IntegrationStore.SourceRow row) {
-        return new Source(row.id(), row.orgId(), row.name(), row.type(), row.location(), settings(row), row.secret() != null,
+        return new Source(
+                row.id(),
+                row.orgId(),
+                row.name(),
+                row.type(),
+                row.location(),
+                settings(row),
+                row.secret() != null,
                 row.createdAt());
     }
 

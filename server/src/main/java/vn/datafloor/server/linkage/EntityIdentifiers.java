@@ -44,7 +44,10 @@ final class EntityIdentifiers {
             // entity still free as soon as no open cluster of higher priority could want that entity, so
             // each round settles at least the first open cluster and usually nearly all of them. A cluster
             // with no free candidate settles at once, on a new identifier (null until drawn below).
-            while (scalar(statement, "SELECT count(*) FROM cluster_size WHERE cluster_id NOT IN (SELECT cluster_id FROM decided)") > 0) {
+            while (scalar(
+                            statement,
+                            "SELECT count(*) FROM cluster_size WHERE cluster_id NOT IN (SELECT cluster_id FROM decided)")
+                    > 0) {
                 statement.execute("""
                         INSERT INTO decided
                         WITH open AS (SELECT cluster_id, priority FROM cluster_size
@@ -61,7 +64,8 @@ final class EntityIdentifiers {
             }
             long fresh = scalar(statement, "SELECT count(*) FROM decided WHERE entity_id IS NULL");
             statement.execute("CREATE OR REPLACE TABLE new_id (n BIGINT, entity_id VARCHAR)");
-            try (DuckDBAppender appender = ((DuckDBConnection) duck).createAppender(DuckDBConnection.DEFAULT_SCHEMA, "new_id")) {
+            try (DuckDBAppender appender =
+                    ((DuckDBConnection) duck).createAppender(DuckDBConnection.DEFAULT_SCHEMA, "new_id")) {
                 for (long n = 1; n <= fresh; n++) {
                     appender.beginRow();
                     appender.append(n);
@@ -99,7 +103,8 @@ final class EntityIdentifiers {
                     UNION ALL
                     SELECT priority, 2 * rank + 1, survivor, 'MERGED', 'absorbed ' || absorbed FROM absorbed""");
             List<EntityEvent> events = new ArrayList<>();
-            try (ResultSet rs = statement.executeQuery("SELECT entity_id, kind, detail FROM identifier_event ORDER BY priority, step")) {
+            try (ResultSet rs = statement.executeQuery(
+                    "SELECT entity_id, kind, detail FROM identifier_event ORDER BY priority, step")) {
                 while (rs.next()) {
                     events.add(new EntityEvent(rs.getString(1), rs.getString(2), rs.getString(3)));
                 }
@@ -115,7 +120,9 @@ final class EntityIdentifiers {
                 }
             }
             long created = scalar(statement, "SELECT count(*) FROM cluster_entity WHERE NOT kept");
-            long split = scalar(statement, "SELECT count(*) FROM cluster_entity WHERE NOT kept AND cluster_id IN (SELECT cluster_id FROM vote)");
+            long split = scalar(
+                    statement,
+                    "SELECT count(*) FROM cluster_entity WHERE NOT kept AND cluster_id IN (SELECT cluster_id FROM vote)");
             long merged = scalar(statement, "SELECT count(*) FROM absorbed");
             return new Assignment(created, merged, split, List.copyOf(events), List.copyOf(retirements));
         }

@@ -32,18 +32,27 @@ final class GoldenValues {
         }
         rank.append(" ELSE ").append(UNTRUSTED).append(" END");
         String survivorFirst = " ORDER BY trust, version DESC, rid";
-        StringBuilder sql = new StringBuilder("CREATE OR REPLACE TABLE golden AS SELECT cluster_id, count(*) AS members");
+        StringBuilder sql =
+                new StringBuilder("CREATE OR REPLACE TABLE golden AS SELECT cluster_id, count(*) AS members");
         List<String> provenance = new ArrayList<>();
         for (String a : PersonRecords.ATTRIBUTES) {
-            sql.append(", first(").append(a).append(survivorFirst).append(") FILTER (WHERE ").append(a).append(" IS NOT NULL) AS ")
+            sql.append(", first(")
+                    .append(a)
+                    .append(survivorFirst)
+                    .append(") FILTER (WHERE ")
+                    .append(a)
+                    .append(" IS NOT NULL) AS ")
                     .append(a);
             // '"attribute":' || NULL is NULL, so an attribute without a value drops out of the object.
-            provenance.add("'\"" + a + "\":' || CAST(to_json(first(dataset || ' v' || version || ' #' || record_id" + survivorFirst
-                    + ") FILTER (WHERE " + a + " IS NOT NULL)) AS VARCHAR)");
+            provenance.add("'\"" + a + "\":' || CAST(to_json(first(dataset || ' v' || version || ' #' || record_id"
+                    + survivorFirst + ") FILTER (WHERE " + a + " IS NOT NULL)) AS VARCHAR)");
         }
-        sql.append(", '{' || array_to_string(list_filter([").append(String.join(", ", provenance))
+        sql.append(", '{' || array_to_string(list_filter([")
+                .append(String.join(", ", provenance))
                 .append("], p -> p IS NOT NULL), ',') || '}' AS provenance")
-                .append(" FROM (SELECT *, ").append(rank).append(" AS trust FROM member) GROUP BY cluster_id");
+                .append(" FROM (SELECT *, ")
+                .append(rank)
+                .append(" AS trust FROM member) GROUP BY cluster_id");
         try (Statement statement = duck.createStatement()) {
             statement.execute(sql.toString());
         }

@@ -30,19 +30,25 @@ final class IncrementalLinkage {
      * and of the register's assignment ({@code previousAssignment}): existing records in their
      * entity, new ones in the entity of their best match in the register, or else in a new cluster.
      */
-    static Result link(Path union, Path previousAssignment, LinkageParameters parameters, Path clustersFile, Path scratch)
+    static Result link(
+            Path union, Path previousAssignment, LinkageParameters parameters, Path clustersFile, Path scratch)
             throws SQLException {
         Path fresh = scratch.resolve("new.parquet");
         Path existing = scratch.resolve("existing.parquet");
         Path links = scratch.resolve("links.parquet");
         Path freshClusters = scratch.resolve("new-clusters.parquet");
-        try (Connection duck = DuckDbConnections.open(scratch.resolve("spill"), "1GB", 2); Statement statement = duck.createStatement()) {
-            statement.execute("CREATE TABLE previous AS SELECT * FROM " + RegisterWriter.assignmentRelation(previousAssignment));
+        try (Connection duck = DuckDbConnections.open(scratch.resolve("spill"), "1GB", 2);
+                Statement statement = duck.createStatement()) {
+            statement.execute(
+                    "CREATE TABLE previous AS SELECT * FROM " + RegisterWriter.assignmentRelation(previousAssignment));
             statement.execute("COPY (SELECT * FROM read_parquet(" + literal(union.toString())
-                    + ") WHERE rid NOT IN (SELECT record_key FROM previous)) TO " + literal(fresh.toString()) + " (FORMAT parquet)");
+                    + ") WHERE rid NOT IN (SELECT record_key FROM previous)) TO " + literal(fresh.toString())
+                    + " (FORMAT parquet)");
             statement.execute("COPY (SELECT * FROM read_parquet(" + literal(union.toString())
-                    + ") WHERE rid IN (SELECT record_key FROM previous)) TO " + literal(existing.toString()) + " (FORMAT parquet)");
-            long newRecords = RegisterWriter.scalar(statement, "SELECT count(*) FROM read_parquet(" + literal(fresh.toString()) + ")");
+                    + ") WHERE rid IN (SELECT record_key FROM previous)) TO " + literal(existing.toString())
+                    + " (FORMAT parquet)");
+            long newRecords = RegisterWriter.scalar(
+                    statement, "SELECT count(*) FROM read_parquet(" + literal(fresh.toString()) + ")");
             if (newRecords > 0) {
                 try (Linker linker = Linker.open(NationalPeopleModel.link(fresh, existing), scratch.resolve("link"))) {
                     linker.predict(parameters);
@@ -53,14 +59,18 @@ final class IncrementalLinkage {
                     linker.cluster(THRESHOLD);
                     linker.writeClusters(freshClusters);
                 }
-                // Each new record (left) joins the entity of its best match in the register (ties: the smaller record key) ...
+                // Each new record (left) joins the entity of its best match in the register (ties: the smaller record
+                // key) ...
                 statement.execute("CREATE TABLE attached AS SELECT p.id_l AS record_key,"
                         + " first(a.entity_id ORDER BY p.match_weight DESC, p.id_r) AS entity_id FROM read_parquet("
-                        + literal(links.toString()) + ") p JOIN previous a ON a.record_key = p.id_r WHERE p.match_probability >= "
+                        + literal(links.toString())
+                        + ") p JOIN previous a ON a.record_key = p.id_r WHERE p.match_probability >= "
                         + THRESHOLD + " GROUP BY p.id_l");
                 // ... and the rest that belong together become one new entity.
-                statement.execute("CREATE TABLE grouped AS SELECT record_id AS record_key, 'new:' || cluster_id AS cluster_id"
-                        + " FROM read_parquet(" + literal(freshClusters.toString()) + ") WHERE record_id NOT IN (SELECT record_key FROM attached)");
+                statement.execute(
+                        "CREATE TABLE grouped AS SELECT record_id AS record_key, 'new:' || cluster_id AS cluster_id"
+                                + " FROM read_parquet(" + literal(freshClusters.toString())
+                                + ") WHERE record_id NOT IN (SELECT record_key FROM attached)");
             } else {
                 statement.execute("CREATE TABLE attached (record_key VARCHAR, entity_id VARCHAR)");
                 statement.execute("CREATE TABLE grouped (record_key VARCHAR, cluster_id VARCHAR)");

@@ -2,8 +2,8 @@ package vn.datafloor.server.linkage;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
 import vn.datafloor.server.integration.DatasetPublished;
 
 /**
@@ -28,10 +28,18 @@ class LivingRegister {
         }
         try {
             var run = register.update(vn.datafloor.server.authz.Actor.SYSTEM);
-            log.info("Register updated after {} v{}: {} new records", published.dataset(), published.version(), run.records());
+            log.info(
+                    "Register updated after {} v{}: {} new records",
+                    published.dataset(),
+                    published.version(),
+                    run.records());
         } catch (RuntimeException e) {
             // The dataset is published whatever happens here; the next update or rebuild catches up.
-            log.warn("Register update after {} v{} failed: {}", published.dataset(), published.version(), e.getMessage());
+            log.warn(
+                    "Register update after {} v{} failed: {}",
+                    published.dataset(),
+                    published.version(),
+                    e.getMessage());
         }
     }
 }

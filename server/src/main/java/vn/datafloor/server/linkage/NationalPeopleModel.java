@@ -28,17 +28,32 @@ final class NationalPeopleModel {
 
     /** New records (left) against the register's records (right), same comparisons as the full build. */
     static LinkageModel link(Path fresh, Path register) {
-        return common(Mode.LINK).input("new", fresh, RECORD_KEY).input("register", register, RECORD_KEY).build();
+        return common(Mode.LINK)
+                .input("new", fresh, RECORD_KEY)
+                .input("register", register, RECORD_KEY)
+                .build();
     }
 
     private static LinkageModel.Builder common(Mode mode) {
         return LinkageModel.builder("national-people", mode)
                 .blocking("l.birth_date = r.birth_date", "l.personal_id = r.personal_id", "l.name_key = r.name_key")
-                .comparison("name", "name_key", Level.exactWithTermFrequency(), Level.of(LevelKind.JARO_WINKLER, 0.92),
+                .comparison(
+                        "name",
+                        "name_key",
+                        Level.exactWithTermFrequency(),
+                        Level.of(LevelKind.JARO_WINKLER, 0.92),
                         Level.of(LevelKind.JARO_WINKLER, 0.8))
-                .comparison("dob", "birth_date", Level.of(LevelKind.EXACT), Level.of(LevelKind.DATE_DAY_MONTH_SWAPPED),
+                .comparison(
+                        "dob",
+                        "birth_date",
+                        Level.of(LevelKind.EXACT),
+                        Level.of(LevelKind.DATE_DAY_MONTH_SWAPPED),
                         Level.of(LevelKind.DATE_ONE_COMPONENT))
-                .comparison("cccd", "personal_id", Level.of(LevelKind.EXACT), Level.of(LevelKind.ID_ONE_DIGIT),
+                .comparison(
+                        "cccd",
+                        "personal_id",
+                        Level.of(LevelKind.EXACT),
+                        Level.of(LevelKind.ID_ONE_DIGIT),
                         Level.of(LevelKind.ID_TRANSPOSITION))
                 .comparison("sex", "sex", Level.of(LevelKind.EXACT))
                 .training(Training.defaults().withDeterministicRules(List.of("l.personal_id = r.personal_id")))

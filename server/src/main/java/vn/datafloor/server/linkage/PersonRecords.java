@@ -24,8 +24,8 @@ import vn.datafloor.server.integration.IntegrationPaths;
 class PersonRecords {
 
     /** The attributes the register links on and keeps golden values of, in the published column order. */
-    static final List<String> ATTRIBUTES = List.of("full_name", "name_key", "birth_date", "sex", "personal_id", "phone",
-            "commune_code", "province_code");
+    static final List<String> ATTRIBUTES = List.of(
+            "full_name", "name_key", "birth_date", "sex", "personal_id", "phone", "commune_code", "province_code");
 
     private final IntegrationPaths paths;
 
@@ -38,7 +38,8 @@ class PersonRecords {
         List<DatasetVersion> found = new ArrayList<>();
         for (String dataset : paths.lake().datasets()) {
             paths.lake().latest(dataset).ifPresent(v -> {
-                Set<String> columns = v.manifest().columns().stream().map(c -> c.name()).collect(Collectors.toSet());
+                Set<String> columns =
+                        v.manifest().columns().stream().map(c -> c.name()).collect(Collectors.toSet());
                 if (columns.containsAll(List.of("person_id", "name_key", "birth_date"))) {
                     found.add(v);
                 }
@@ -59,20 +60,33 @@ class PersonRecords {
     long writeUnion(List<DatasetVersion> sources, Path union, Path scratch) throws SQLException {
         List<String> selects = new ArrayList<>();
         for (DatasetVersion v : sources) {
-            Set<String> columns = v.manifest().columns().stream().map(c -> c.name()).collect(Collectors.toSet());
-            StringBuilder select = new StringBuilder("SELECT ").append(literal(v.dataset())).append(" AS dataset, ")
-                    .append(v.version()).append(" AS version, CAST(person_id AS VARCHAR) AS record_id, ")
-                    .append(literal(v.dataset() + "|")).append(" || CAST(person_id AS VARCHAR) AS rid");
+            Set<String> columns =
+                    v.manifest().columns().stream().map(c -> c.name()).collect(Collectors.toSet());
+            StringBuilder select = new StringBuilder("SELECT ")
+                    .append(literal(v.dataset()))
+                    .append(" AS dataset, ")
+                    .append(v.version())
+                    .append(" AS version, CAST(person_id AS VARCHAR) AS record_id, ")
+                    .append(literal(v.dataset() + "|"))
+                    .append(" || CAST(person_id AS VARCHAR) AS rid");
             for (String attribute : ATTRIBUTES) {
                 String type = attribute.equals("birth_date") ? "DATE" : "VARCHAR";
-                select.append(", ").append(columns.contains(attribute) ? "TRY_CAST(" + attribute + " AS " + type + ")" : "NULL::" + type)
-                        .append(" AS ").append(attribute);
+                select.append(", ")
+                        .append(
+                                columns.contains(attribute)
+                                        ? "TRY_CAST(" + attribute + " AS " + type + ")"
+                                        : "NULL::" + type)
+                        .append(" AS ")
+                        .append(attribute);
             }
             selects.add(select.append(" FROM ").append(v.readExpression()).toString());
         }
-        try (Connection duck = DuckDbConnections.open(scratch.resolve("spill"), "1GB", 2); Statement statement = duck.createStatement()) {
-            statement.execute("COPY (" + String.join(" UNION ALL ", selects) + ") TO " + literal(union.toString()) + " (FORMAT parquet)");
-            try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM read_parquet(" + literal(union.toString()) + ")")) {
+        try (Connection duck = DuckDbConnections.open(scratch.resolve("spill"), "1GB", 2);
+                Statement statement = duck.createStatement()) {
+            statement.execute("COPY (" + String.join(" UNION ALL ", selects) + ") TO " + literal(union.toString())
+                    + " (FORMAT parquet)");
+            try (ResultSet rs =
+                    statement.executeQuery("SELECT count(*) FROM read_parquet(" + literal(union.toString()) + ")")) {
                 rs.next();
                 return rs.getLong(1);
             }

@@ -37,9 +37,14 @@ class RegisterController {
 
     @GetMapping("/register")
     @Permit(Action.VIEW_REGISTER)
-    String search(Actor actor, @RequestParam(required = false) String name, @RequestParam(required = false) String personalId,
-            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate birthDate, Model model) {
-        boolean asked = (name != null && !name.isBlank()) || (personalId != null && !personalId.isBlank()) || birthDate != null;
+    String search(
+            Actor actor,
+            @RequestParam(required = false) String name,
+            @RequestParam(required = false) String personalId,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate birthDate,
+            Model model) {
+        boolean asked =
+                (name != null && !name.isBlank()) || (personalId != null && !personalId.isBlank()) || birthDate != null;
         model.addAttribute("results", asked ? register.search(actor, name, personalId, birthDate) : null);
         model.addAttribute("name", name);
         model.addAttribute("personalId", personalId);
@@ -47,11 +52,21 @@ class RegisterController {
         model.addAttribute("entityCount", register.entityCount());
         List<RegisterService.RegisterRun> runs = register.runs(actor);
         model.addAttribute("runs", runs);
-        model.addAttribute("parameters", runs.isEmpty() || runs.get(0).parameters() == null ? null
-                : register.parameters(runs.get(0).parameters()));
-        model.addAttribute("histogramMax", runs.isEmpty() ? 1L
-                : runs.get(0).histogram().values().stream().mapToLong(Long::longValue).max().orElse(1L));
-        model.addAttribute("canManage", policy.decide(actor, Action.MANAGE_REGISTER).allowed());
+        model.addAttribute(
+                "parameters",
+                runs.isEmpty() || runs.get(0).parameters() == null
+                        ? null
+                        : register.parameters(runs.get(0).parameters()));
+        model.addAttribute(
+                "histogramMax",
+                runs.isEmpty()
+                        ? 1L
+                        : runs.get(0).histogram().values().stream()
+                                .mapToLong(Long::longValue)
+                                .max()
+                                .orElse(1L));
+        model.addAttribute(
+                "canManage", policy.decide(actor, Action.MANAGE_REGISTER).allowed());
         return "linkage/register";
     }
 
@@ -86,8 +101,10 @@ class RegisterController {
 
     @PostMapping("/register/review/{id}/decision")
     @Permit(Action.REVIEW_REGISTER)
-    String decide(Actor actor, @PathVariable long id, @RequestParam boolean match, RedirectAttributes flash, Locale locale) {
-        return problems.redirectAfter(flash, locale, "register.decided", "/register/review", () -> register.decide(actor, id, match));
+    String decide(
+            Actor actor, @PathVariable long id, @RequestParam boolean match, RedirectAttributes flash, Locale locale) {
+        return problems.redirectAfter(
+                flash, locale, "register.decided", "/register/review", () -> register.decide(actor, id, match));
     }
 
     // --- API
@@ -106,8 +123,8 @@ class RegisterController {
     @PostMapping("/api/register/review/{id}/decision")
     @ResponseBody
     @Permit(Action.REVIEW_REGISTER)
-    java.util.Map<String, Object> decideApi(Actor actor, @PathVariable long id,
-            @org.springframework.web.bind.annotation.RequestBody Decision body) {
+    java.util.Map<String, Object> decideApi(
+            Actor actor, @PathVariable long id, @org.springframework.web.bind.annotation.RequestBody Decision body) {
         register.decide(actor, id, body.match());
         return java.util.Map.of("id", id, "match", body.match());
     }
@@ -116,13 +133,16 @@ class RegisterController {
     @GetMapping("/api/register/entities")
     @ResponseBody
     @Permit(Action.VIEW_REGISTER)
-    List<RegisterService.Entity> searchApi(Actor actor, @RequestParam(required = false) String name,
+    List<RegisterService.Entity> searchApi(
+            Actor actor,
+            @RequestParam(required = false) String name,
             @RequestParam(required = false) String personalId,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate birthDate) {
         return register.search(actor, name, personalId, birthDate);
     }
 
-    record EntityView(RegisterService.Entity entity, List<RegisterService.Member> members, List<RegisterService.Event> history) {}
+    record EntityView(
+            RegisterService.Entity entity, List<RegisterService.Member> members, List<RegisterService.Event> history) {}
 
     @Operation(summary = "An entity: golden values with provenance, linked source records, merges and splits")
     @GetMapping("/api/register/entities/{id}")

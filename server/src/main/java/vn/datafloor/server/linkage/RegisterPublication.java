@@ -36,9 +36,17 @@ class RegisterPublication {
      * publication (the register holds everyone's data), and announced as a DatasetPublished event.
      */
     DatasetVersion publish(Path staging, LakeManifest manifest) {
-        long operatorOrg = organisations.operatorId().orElseThrow(() -> new IllegalStateException(
-                "The register is published by the operator's organisation, and there is none yet"));
-        return publishing.publish(staging, manifest, DatasetPublishing.Publication.bySystem(operatorOrg,
-                DatasetPublishing.Via.REGISTER, manifest.rowCount() + " entities", Map.of("run", manifest.runId())));
+        long operatorOrg = organisations
+                .operatorId()
+                .orElseThrow(() -> new IllegalStateException(
+                        "The register is published by the operator's organisation, and there is none yet"));
+        return publishing.publish(
+                staging,
+                manifest,
+                DatasetPublishing.Publication.bySystem(
+                        operatorOrg,
+                        DatasetPublishing.Via.REGISTER,
+                        manifest.rowCount() + " entities",
+                        Map.of("run", manifest.runId())));
     }
 }

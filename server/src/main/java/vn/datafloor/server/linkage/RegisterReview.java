@@ -39,6 +39,7 @@ class RegisterReview {
 
     /** The uncertain band: likely enough to ask, not certain enough to decide alone. */
     static final double REVIEW_FROM = 0.5;
+
     static final double REVIEW_TO = 0.9;
 
     private final RegisterStore store;
@@ -62,8 +63,11 @@ class RegisterReview {
             }
             boolean inOrder = pair.leftId().compareTo(pair.rightId()) <= 0;
             String contributions = json.writeValueAsString(pair.contributions());
-            uncertain.add(new UncertainPair(inOrder ? pair.leftId() : pair.rightId(), inOrder ? pair.rightId() : pair.leftId(),
-                    pair.matchProbability(), pair.matchWeight(),
+            uncertain.add(new UncertainPair(
+                    inOrder ? pair.leftId() : pair.rightId(),
+                    inOrder ? pair.rightId() : pair.leftId(),
+                    pair.matchProbability(),
+                    pair.matchWeight(),
                     contributions.length() > 4000 ? contributions.substring(0, 4000) : contributions));
         }
         store.queuePending(uncertain, runId);
@@ -94,7 +98,9 @@ class RegisterReview {
         clusterOf.forEach((record, cluster) -> current.put(record, root(parent, cluster)));
         Set<String> keptApart = new LinkedHashSet<>();
         for (Decision d : decisions) {
-            if (!d.match() && current.containsKey(d.leftKey()) && current.get(d.leftKey()).equals(current.get(d.rightKey()))) {
+            if (!d.match()
+                    && current.containsKey(d.leftKey())
+                    && current.get(d.leftKey()).equals(current.get(d.rightKey()))) {
                 current.put(d.rightKey(), keptApart(d.rightKey()));
                 keptApart.add(d.rightKey());
             }
@@ -141,7 +147,8 @@ class RegisterReview {
                 insert.executeBatch();
             }
             Map<String, String> clusterOf = new HashMap<>();
-            try (ResultSet rs = statement.executeQuery("SELECT c.record_id, c.cluster_id FROM clusters c JOIN named USING (record_id)")) {
+            try (ResultSet rs = statement.executeQuery(
+                    "SELECT c.record_id, c.cluster_id FROM clusters c JOIN named USING (record_id)")) {
                 while (rs.next()) {
                     clusterOf.put(rs.getString(1), rs.getString(2));
                 }
@@ -162,10 +169,11 @@ class RegisterReview {
                 }
                 insert.executeBatch();
             }
-            statement.execute("COPY (SELECT c.record_id, CASE WHEN k.record_id IS NOT NULL THEN 'kept-apart:' || c.record_id"
-                    + " ELSE coalesce(j.root, c.cluster_id) END AS cluster_id FROM clusters c"
-                    + " LEFT JOIN joined j ON j.cluster_id = c.cluster_id LEFT JOIN kept_apart k ON k.record_id = c.record_id) TO "
-                    + literal(clustersFile.toString()) + " (FORMAT parquet)");
+            statement.execute(
+                    "COPY (SELECT c.record_id, CASE WHEN k.record_id IS NOT NULL THEN 'kept-apart:' || c.record_id"
+                            + " ELSE coalesce(j.root, c.cluster_id) END AS cluster_id FROM clusters c"
+                            + " LEFT JOIN joined j ON j.cluster_id = c.cluster_id LEFT JOIN kept_apart k ON k.record_id = c.record_id) TO "
+                            + literal(clustersFile.toString()) + " (FORMAT parquet)");
         }
     }
 
@@ -173,8 +181,14 @@ class RegisterReview {
 
     List<ReviewItem> pending(int limit) {
         return store.pendingPairs(Math.max(1, Math.min(limit, 200))).stream()
-                .map(p -> new ReviewItem(p.id(), member(p.leftKey()), member(p.rightKey()), p.probability(), p.weight(),
-                        p.contributions(), p.status()))
+                .map(p -> new ReviewItem(
+                        p.id(),
+                        member(p.leftKey()),
+                        member(p.rightKey()),
+                        p.probability(),
+                        p.weight(),
+                        p.contributions(),
+                        p.status()))
                 .toList();
     }
 
@@ -185,17 +199,30 @@ class RegisterReview {
     /** Records a steward's decision; it applies from the next rebuild on, and is on the ledger. */
     void decide(Actor actor, long reviewId, boolean match) {
         if (!store.decide(reviewId, match, actor.userId(), clock.instant())) {
-            throw store.reviewExists(reviewId) ? ProblemException.conflict("register.alreadyDecided", "This pair was already decided")
+            throw store.reviewExists(reviewId)
+                    ? ProblemException.conflict("register.alreadyDecided", "This pair was already decided")
                     : ProblemException.notFound("No review item " + reviewId);
         }
-        audit.record(new AuditEvent(EventType.REVIEW_DECIDED, actor.userId(), actor.username(), actor.orgId(),
-                AuditEvent.Outcome.SUCCESS, ClientAddress.current(), "review " + reviewId + ": " + (match ? "match" : "not a match"),
+        audit.record(new AuditEvent(
+                EventType.REVIEW_DECIDED,
+                actor.userId(),
+                actor.username(),
+                actor.orgId(),
+                AuditEvent.Outcome.SUCCESS,
+                ClientAddress.current(),
+                "review " + reviewId + ": " + (match ? "match" : "not a match"),
                 Map.of("review", Long.toString(reviewId), "decision", match ? "MATCH" : "NON_MATCH")));
     }
 
     /** A record of the pair as the register holds it; one no longer in the register is named by its key. */
     private Member member(String recordKey) {
-        return store.member(recordKey).orElse(new Member(recordKey.contains("|") ? recordKey.substring(0, recordKey.indexOf('|')) : "?",
-                0, recordKey.substring(recordKey.indexOf('|') + 1), null, null, null));
+        return store.member(recordKey)
+                .orElse(new Member(
+                        recordKey.contains("|") ? recordKey.substring(0, recordKey.indexOf('|')) : "?",
+                        0,
+                        recordKey.substring(recordKey.indexOf('|') + 1),
+                        null,
+                        null,
+                        null));
     }
 }

@@ -60,8 +60,16 @@ public class RegisterService {
     private final Clock clock;
     private final JsonMapper json;
 
-    RegisterService(IntegrationPaths paths, RegisterStore store, PersonRecords people, RegisterReview review, RegisterWriter writer,
-            AccessPolicy policy, AuditLog audit, Clock clock, JsonMapper json) {
+    RegisterService(
+            IntegrationPaths paths,
+            RegisterStore store,
+            PersonRecords people,
+            RegisterReview review,
+            RegisterWriter writer,
+            AccessPolicy policy,
+            AuditLog audit,
+            Clock clock,
+            JsonMapper json) {
         this.paths = paths;
         this.store = store;
         this.people = people;
@@ -73,19 +81,48 @@ public class RegisterService {
         this.json = json;
     }
 
-    public record Entity(String id, String fullName, LocalDate birthDate, String sex, String personalId, String phone,
-            String communeCode, String provinceCode, Map<String, String> provenance, int members, String retiredInto,
+    public record Entity(
+            String id,
+            String fullName,
+            LocalDate birthDate,
+            String sex,
+            String personalId,
+            String phone,
+            String communeCode,
+            String provinceCode,
+            Map<String, String> provenance,
+            int members,
+            String retiredInto,
             Instant updatedAt) {}
 
-    public record Member(String dataset, int version, String recordId, String fullName, LocalDate birthDate, String personalId) {}
+    public record Member(
+            String dataset, int version, String recordId, String fullName, LocalDate birthDate, String personalId) {}
 
     public record Event(String kind, String detail, String runId, Instant at) {}
 
-    public record RegisterRun(String id, String status, Instant startedAt, Instant finishedAt, Long records, Long pairs, Long entities,
-            Long created, Long merged, Long split, Double priorWeight, Map<String, Long> histogram, String parameters,
+    public record RegisterRun(
+            String id,
+            String status,
+            Instant startedAt,
+            Instant finishedAt,
+            Long records,
+            Long pairs,
+            Long entities,
+            Long created,
+            Long merged,
+            Long split,
+            Double priorWeight,
+            Map<String, Long> histogram,
+            String parameters,
             String error) {}
 
-    public record ReviewItem(long id, Member left, Member right, double probability, double weight, String contributions,
+    public record ReviewItem(
+            long id,
+            Member left,
+            Member right,
+            double probability,
+            double weight,
+            String contributions,
             String status) {}
 
     // --- building
@@ -99,7 +136,8 @@ public class RegisterService {
         return recorded("built", "register-", (runId, scratch) -> {
             List<DatasetVersion> sources = people.datasets();
             if (sources.isEmpty()) {
-                throw ProblemException.conflict("register.noSources",
+                throw ProblemException.conflict(
+                        "register.noSources",
                         "No published dataset has the person schema yet: run a person pipeline first");
             }
             Path union = scratch.resolve("people.parquet");
@@ -120,15 +158,42 @@ public class RegisterService {
             }
             Path clustersFile = scratch.resolve("clusters.parquet");
             review.applyDecisions(linkerClusters, clustersFile, scratch);
-            RegisterWriter.Outcome outcome = writer.write(runId, union, clustersFile, writer.writeAssignment(scratch), scratch);
-            store.runSucceeded(runId, clock.instant(), new RunTotals(records, pairs, outcome.entities(), outcome.created(),
-                    outcome.merged(), outcome.split(), parameters.priorWeight(), json.writeValueAsString(histogram),
-                    json.writeValueAsString(parameters)));
-            audit.record(new AuditEvent(EventType.REGISTER_BUILT, userId, username, null, AuditEvent.Outcome.SUCCESS,
-                    ClientAddress.current(), "register built: " + outcome.entities() + " entities from " + records + " records",
-                    Map.of("run", runId, "records", Long.toString(records), "entities", Long.toString(outcome.entities()),
-                            "created", Long.toString(outcome.created()), "merged", Long.toString(outcome.merged()),
-                            "split", Long.toString(outcome.split()))));
+            RegisterWriter.Outcome outcome =
+                    writer.write(runId, union, clustersFile, writer.writeAssignment(scratch), scratch);
+            store.runSucceeded(
+                    runId,
+                    clock.instant(),
+                    new RunTotals(
+                            records,
+                            pairs,
+                            outcome.entities(),
+                            outcome.created(),
+                            outcome.merged(),
+                            outcome.split(),
+                            parameters.priorWeight(),
+                            json.writeValueAsString(histogram),
+                            json.writeValueAsString(parameters)));
+            audit.record(new AuditEvent(
+                    EventType.REGISTER_BUILT,
+                    userId,
+                    username,
+                    null,
+                    AuditEvent.Outcome.SUCCESS,
+                    ClientAddress.current(),
+                    "register built: " + outcome.entities() + " entities from " + records + " records",
+                    Map.of(
+                            "run",
+                            runId,
+                            "records",
+                            Long.toString(records),
+                            "entities",
+                            Long.toString(outcome.entities()),
+                            "created",
+                            Long.toString(outcome.created()),
+                            "merged",
+                            Long.toString(outcome.merged()),
+                            "split",
+                            Long.toString(outcome.split()))));
         });
     }
 
@@ -153,16 +218,41 @@ public class RegisterService {
             Path previous = writer.writeAssignment(scratch);
             Path clustersFile = scratch.resolve("clusters.parquet");
             LinkageParameters parameters = parameters(lastParameters.get());
-            IncrementalLinkage.Result linked = IncrementalLinkage.link(union, previous, parameters, clustersFile, scratch);
+            IncrementalLinkage.Result linked =
+                    IncrementalLinkage.link(union, previous, parameters, clustersFile, scratch);
             long newRecords = linked.newRecords();
             long attached = linked.attached();
             RegisterWriter.Outcome outcome = writer.write(runId, union, clustersFile, previous, scratch);
-            store.runSucceeded(runId, clock.instant(), new RunTotals(newRecords, attached, outcome.entities(), outcome.created(),
-                    outcome.merged(), outcome.split(), parameters.priorWeight(), null, lastParameters.get()));
-            audit.record(new AuditEvent(EventType.REGISTER_BUILT, userId, username, null, AuditEvent.Outcome.SUCCESS,
-                    ClientAddress.current(), "register updated: " + newRecords + " new records, " + attached + " joined existing entities",
-                    Map.of("run", runId, "new", Long.toString(newRecords), "attached", Long.toString(attached),
-                            "created", Long.toString(outcome.created()))));
+            store.runSucceeded(
+                    runId,
+                    clock.instant(),
+                    new RunTotals(
+                            newRecords,
+                            attached,
+                            outcome.entities(),
+                            outcome.created(),
+                            outcome.merged(),
+                            outcome.split(),
+                            parameters.priorWeight(),
+                            null,
+                            lastParameters.get()));
+            audit.record(new AuditEvent(
+                    EventType.REGISTER_BUILT,
+                    userId,
+                    username,
+                    null,
+                    AuditEvent.Outcome.SUCCESS,
+                    ClientAddress.current(),
+                    "register updated: " + newRecords + " new records, " + attached + " joined existing entities",
+                    Map.of(
+                            "run",
+                            runId,
+                            "new",
+                            Long.toString(newRecords),
+                            "attached",
+                            Long.toString(attached),
+                            "created",
+                            Long.toString(outcome.created()))));
         });
     }
 
@@ -185,7 +275,8 @@ public class RegisterService {
         } catch (Exception e) {
             log.error("Register run {} failed", runId, e);
             store.runFailed(runId, clock.instant(), "The register could not be " + verb + ": " + e.getMessage());
-            throw new ProblemException(HttpStatus.INTERNAL_SERVER_ERROR, "register.failed", "The register could not be " + verb, runId);
+            throw new ProblemException(
+                    HttpStatus.INTERNAL_SERVER_ERROR, "register.failed", "The register could not be " + verb, runId);
         } finally {
             deleteScratch(scratch);
         }
@@ -221,11 +312,18 @@ public class RegisterService {
         String nameKey = name != null && !name.isBlank() ? fold(name) : null;
         String digits = personalId != null && !personalId.isBlank() ? personalId.replaceAll("\\D", "") : null;
         if (nameKey == null && digits == null && birthDate == null) {
-            throw ProblemException.badRequest("register.searchEmpty", "Give a name, an identity number or a date of birth");
+            throw ProblemException.badRequest(
+                    "register.searchEmpty", "Give a name, an identity number or a date of birth");
         }
         List<Entity> found = store.searchEntities(nameKey, digits, birthDate);
-        audit.record(new AuditEvent(EventType.REGISTER_VIEWED, actor.userId(), actor.username(), actor.orgId(),
-                AuditEvent.Outcome.SUCCESS, ClientAddress.current(), "register search: " + found.size() + " result(s)",
+        audit.record(new AuditEvent(
+                EventType.REGISTER_VIEWED,
+                actor.userId(),
+                actor.username(),
+                actor.orgId(),
+                AuditEvent.Outcome.SUCCESS,
+                ClientAddress.current(),
+                "register search: " + found.size() + " result(s)",
                 Map.of("results", Integer.toString(found.size()))));
         return found;
     }
@@ -233,8 +331,15 @@ public class RegisterService {
     public Entity entity(Actor actor, String id) {
         policy.require(actor, Action.VIEW_REGISTER);
         Entity entity = store.entity(id).orElseThrow(() -> ProblemException.notFound("No entity " + id));
-        audit.record(new AuditEvent(EventType.REGISTER_VIEWED, actor.userId(), actor.username(), actor.orgId(),
-                AuditEvent.Outcome.SUCCESS, ClientAddress.current(), "register entity " + id + " viewed", Map.of("entity", id)));
+        audit.record(new AuditEvent(
+                EventType.REGISTER_VIEWED,
+                actor.userId(),
+                actor.username(),
+                actor.orgId(),
+                AuditEvent.Outcome.SUCCESS,
+                ClientAddress.current(),
+                "register entity " + id + " viewed",
+                Map.of("entity", id)));
         return entity;
     }
 
@@ -264,7 +369,9 @@ public class RegisterService {
 
     /** The same fold as std_name_key: lower case, no marks, đ → d, words of letters only, single spaces. */
     static String fold(String text) {
-        return vn.datafloor.integration.reference.VietnameseText.fold(text).replaceAll("[^a-z']+", " ").strip();
+        return vn.datafloor.integration.reference.VietnameseText.fold(text)
+                .replaceAll("[^a-z']+", " ")
+                .strip();
     }
 
     // ---
@@ -280,15 +387,13 @@ public class RegisterService {
         return labelled;
     }
 
-
-
-
     private static void deleteScratch(Path scratch) {
         if (scratch == null) {
             return;
         }
         try (var walk = Files.walk(scratch)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            walk.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // scratch space only
         }

@@ -47,20 +47,42 @@ class RegisterStore {
     // --- runs
 
     /** What a successful run found; {@code histogram} is null for an update, which scores no full set of pairs. */
-    record RunTotals(long records, long pairs, long entities, long created, long merged, long split, double priorWeight,
-            String histogram, String parameters) {}
+    record RunTotals(
+            long records,
+            long pairs,
+            long entities,
+            long created,
+            long merged,
+            long split,
+            double priorWeight,
+            String histogram,
+            String parameters) {}
 
     void startRun(String runId, Instant at) {
-        jdbc.sql("insert into register_run(id, status, started_at) values (?, 'RUNNING', ?)").params(runId, Timestamp.from(at)).update();
+        jdbc.sql("insert into register_run(id, status, started_at) values (?, 'RUNNING', ?)")
+                .params(runId, Timestamp.from(at))
+                .update();
     }
 
     void runSucceeded(String runId, Instant at, RunTotals totals) {
-        String parameters = totals.parameters().length() > 200_000 ? totals.parameters().substring(0, 200_000) : totals.parameters();
+        String parameters = totals.parameters().length() > 200_000
+                ? totals.parameters().substring(0, 200_000)
+                : totals.parameters();
         jdbc.sql("""
                 update register_run set status = 'SUCCEEDED', finished_at = ?, records = ?, pairs = ?, entities = ?, created = ?,
                 merged = ?, split = ?, prior_weight = ?, histogram = ?, parameters = ? where id = ?""")
-                .params(Timestamp.from(at), totals.records(), totals.pairs(), totals.entities(), totals.created(), totals.merged(),
-                        totals.split(), totals.priorWeight(), totals.histogram(), parameters, runId)
+                .params(
+                        Timestamp.from(at),
+                        totals.records(),
+                        totals.pairs(),
+                        totals.entities(),
+                        totals.created(),
+                        totals.merged(),
+                        totals.split(),
+                        totals.priorWeight(),
+                        totals.histogram(),
+                        parameters,
+                        runId)
                 .update();
     }
 
@@ -73,31 +95,51 @@ class RegisterStore {
     /** The trained parameters (JSON) of the latest successful run, which an update scores with. */
     Optional<String> lastParameters() {
         return jdbc.sql(
-                "select parameters from register_run where status = 'SUCCEEDED' and parameters is not null order by started_at desc limit 1")
-                .query(String.class).optional();
+                        "select parameters from register_run where status = 'SUCCEEDED' and parameters is not null order by started_at desc limit 1")
+                .query(String.class)
+                .optional();
     }
 
     List<RegisterRun> recentRuns(int limit) {
-        return jdbc.sql("select id from register_run order by started_at desc limit ?").param(limit).query(String.class).list().stream()
-                .map(id -> run(id).orElseThrow()).toList();
+        return jdbc
+                .sql("select id from register_run order by started_at desc limit ?")
+                .param(limit)
+                .query(String.class)
+                .list()
+                .stream()
+                .map(id -> run(id).orElseThrow())
+                .toList();
     }
 
     Optional<RegisterRun> run(String id) {
         return jdbc.sql("""
                 select id, status, started_at, finished_at, records, pairs, entities, created, merged, split, prior_weight, histogram,
-                parameters, error from register_run where id = ?""").param(id).query((rs, n) -> new RegisterRun(rs.getString(1),
-                rs.getString(2), rs.getTimestamp(3).toInstant(), rs.getTimestamp(4) == null ? null : rs.getTimestamp(4).toInstant(),
-                rs.getObject(5, Long.class), rs.getObject(6, Long.class), rs.getObject(7, Long.class),
-                rs.getObject(8, Long.class), rs.getObject(9, Long.class), rs.getObject(10, Long.class),
-                rs.getObject(11, Double.class), rs.getString(12) == null ? Map.of() : counts(rs.getString(12)),
-                rs.getString(13), rs.getString(14))).optional();
+                parameters, error from register_run where id = ?""")
+                .param(id)
+                .query((rs, n) -> new RegisterRun(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getTimestamp(3).toInstant(),
+                        rs.getTimestamp(4) == null ? null : rs.getTimestamp(4).toInstant(),
+                        rs.getObject(5, Long.class),
+                        rs.getObject(6, Long.class),
+                        rs.getObject(7, Long.class),
+                        rs.getObject(8, Long.class),
+                        rs.getObject(9, Long.class),
+                        rs.getObject(10, Long.class),
+                        rs.getObject(11, Double.class),
+                        rs.getString(12) == null ? Map.of() : counts(rs.getString(12)),
+                        rs.getString(13),
+                        rs.getString(14)))
+                .optional();
     }
 
     /** JSON numbers come back as Integer or Long by size: counts are longs. */
     @SuppressWarnings("unchecked")
     private Map<String, Long> counts(String histogram) {
         Map<String, Long> counts = new LinkedHashMap<>();
-        ((Map<String, Object>) json.readValue(histogram, LinkedHashMap.class)).forEach((k, v) -> counts.put(k, ((Number) v).longValue()));
+        ((Map<String, Object>) json.readValue(histogram, LinkedHashMap.class))
+                .forEach((k, v) -> counts.put(k, ((Number) v).longValue()));
         return counts;
     }
 
@@ -107,16 +149,29 @@ class RegisterStore {
             "id, full_name, birth_date, sex, personal_id, phone, commune_code, province_code, provenance, members, retired_into, updated_at";
 
     /** One entity's golden values as a run computed them; {@code provenance} is the JSON object attribute → source record. */
-    record GoldenEntity(String entityId, String fullName, String nameKey, LocalDate birthDate, String sex, String personalId,
-            String phone, String communeCode, String provinceCode, String provenance, int members) {}
+    record GoldenEntity(
+            String entityId,
+            String fullName,
+            String nameKey,
+            LocalDate birthDate,
+            String sex,
+            String personalId,
+            String phone,
+            String communeCode,
+            String provinceCode,
+            String provenance,
+            int members) {}
 
     long entityCount() {
-        return jdbc.sql("select count(*) from register_entity where retired_into is null").query(Long.class).single();
+        return jdbc.sql("select count(*) from register_entity where retired_into is null")
+                .query(Long.class)
+                .single();
     }
 
     /** Living entities by any of the given criteria (null: not asked), at most 100. */
     List<Entity> searchEntities(String nameKeyContains, String personalId, LocalDate birthDate) {
-        StringBuilder sql = new StringBuilder("select " + ENTITY_COLUMNS + " from register_entity where retired_into is null");
+        StringBuilder sql =
+                new StringBuilder("select " + ENTITY_COLUMNS + " from register_entity where retired_into is null");
         List<Object> params = new ArrayList<>();
         if (nameKeyContains != null) {
             sql.append(" and name_key like ?");
@@ -135,14 +190,27 @@ class RegisterStore {
     }
 
     Optional<Entity> entity(String id) {
-        return jdbc.sql("select " + ENTITY_COLUMNS + " from register_entity where id = ?").param(id).query(this::entityRow).optional();
+        return jdbc.sql("select " + ENTITY_COLUMNS + " from register_entity where id = ?")
+                .param(id)
+                .query(this::entityRow)
+                .optional();
     }
 
     @SuppressWarnings("unchecked")
     private Entity entityRow(ResultSet rs, int n) throws SQLException {
-        return new Entity(rs.getString(1), rs.getString(2), localDate(rs.getDate(3)), rs.getString(4), rs.getString(5),
-                rs.getString(6), rs.getString(7), rs.getString(8), json.readValue(rs.getString(9), LinkedHashMap.class), rs.getInt(10),
-                rs.getString(11), rs.getTimestamp(12).toInstant());
+        return new Entity(
+                rs.getString(1),
+                rs.getString(2),
+                localDate(rs.getDate(3)),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getString(6),
+                rs.getString(7),
+                rs.getString(8),
+                json.readValue(rs.getString(9), LinkedHashMap.class),
+                rs.getInt(10),
+                rs.getString(11),
+                rs.getTimestamp(12).toInstant());
     }
 
     /** Updates the entities that exist (bringing a retired one back) and inserts the others. */
@@ -150,12 +218,11 @@ class RegisterStore {
         Timestamp now = Timestamp.from(at);
         int[][] updated = template.batchUpdate("""
                 update register_entity set full_name = ?, name_key = ?, birth_date = ?, sex = ?, personal_id = ?, phone = ?,
-                commune_code = ?, province_code = ?, provenance = ?, members = ?, updated_at = ?, retired_into = null where id = ?""",
-                entities, BATCH, (ps, e) -> {
-                    bindGolden(ps, e);
-                    ps.setTimestamp(11, now);
-                    ps.setString(12, e.entityId());
-                });
+                commune_code = ?, province_code = ?, provenance = ?, members = ?, updated_at = ?, retired_into = null where id = ?""", entities, BATCH, (ps, e) -> {
+            bindGolden(ps, e);
+            ps.setTimestamp(11, now);
+            ps.setString(12, e.entityId());
+        });
         List<GoldenEntity> missing = new ArrayList<>();
         int i = 0;
         for (int[] batch : updated) {
@@ -169,11 +236,11 @@ class RegisterStore {
         template.batchUpdate("""
                 insert into register_entity(full_name, name_key, birth_date, sex, personal_id, phone, commune_code, province_code,
                 provenance, members, updated_at, id, created_at) values (?,?,?,?,?,?,?,?,?,?,?,?,?)""", missing, BATCH, (ps, e) -> {
-                    bindGolden(ps, e);
-                    ps.setTimestamp(11, now);
-                    ps.setString(12, e.entityId());
-                    ps.setTimestamp(13, now);
-                });
+            bindGolden(ps, e);
+            ps.setTimestamp(11, now);
+            ps.setString(12, e.entityId());
+            ps.setTimestamp(13, now);
+        });
     }
 
     private static void bindGolden(java.sql.PreparedStatement ps, GoldenEntity e) throws SQLException {
@@ -193,7 +260,10 @@ class RegisterStore {
     record Retirement(String entityId, String retiredInto) {}
 
     void retire(List<Retirement> retirements, Instant at) {
-        template.batchUpdate("update register_entity set retired_into = ?, members = 0, updated_at = ? where id = ?", retirements, BATCH,
+        template.batchUpdate(
+                "update register_entity set retired_into = ?, members = 0, updated_at = ? where id = ?",
+                retirements,
+                BATCH,
                 (ps, r) -> {
                     ps.setString(1, r.retiredInto());
                     ps.setTimestamp(2, Timestamp.from(at));
@@ -204,8 +274,15 @@ class RegisterStore {
     // --- members
 
     /** One source record in the register: {@code recordKey} is "dataset|record_id". */
-    record MemberRow(String recordKey, String entityId, String dataset, int version, String recordId, String fullName,
-            LocalDate birthDate, String personalId) {}
+    record MemberRow(
+            String recordKey,
+            String entityId,
+            String dataset,
+            int version,
+            String recordId,
+            String fullName,
+            LocalDate birthDate,
+            String personalId) {}
 
     /** Passes every record → entity assignment to {@code sink}, a row at a time. */
     void forEachAssignment(java.util.function.BiConsumer<String, String> sink) {
@@ -222,30 +299,43 @@ class RegisterStore {
         template.batchUpdate("""
                 insert into register_member(record_key, entity_id, dataset, version, record_id, full_name, birth_date, personal_id, run_id)
                 values (?,?,?,?,?,?,?,?,?)""", members, BATCH, (ps, m) -> {
-                    ps.setString(1, m.recordKey());
-                    ps.setString(2, m.entityId());
-                    ps.setString(3, m.dataset());
-                    ps.setInt(4, m.version());
-                    ps.setString(5, m.recordId());
-                    ps.setString(6, m.fullName());
-                    ps.setDate(7, m.birthDate() == null ? null : Date.valueOf(m.birthDate()));
-                    ps.setString(8, m.personalId());
-                    ps.setString(9, runId);
-                });
+            ps.setString(1, m.recordKey());
+            ps.setString(2, m.entityId());
+            ps.setString(3, m.dataset());
+            ps.setInt(4, m.version());
+            ps.setString(5, m.recordId());
+            ps.setString(6, m.fullName());
+            ps.setDate(7, m.birthDate() == null ? null : Date.valueOf(m.birthDate()));
+            ps.setString(8, m.personalId());
+            ps.setString(9, runId);
+        });
     }
 
     List<Member> members(String entityId) {
-        return jdbc.sql("select dataset, version, record_id, full_name, birth_date, personal_id from register_member where entity_id = ? "
-                + "order by dataset, record_id").param(entityId).query(RegisterStore::memberRow).list();
+        return jdbc.sql(
+                        "select dataset, version, record_id, full_name, birth_date, personal_id from register_member where entity_id = ? "
+                                + "order by dataset, record_id")
+                .param(entityId)
+                .query(RegisterStore::memberRow)
+                .list();
     }
 
     Optional<Member> member(String recordKey) {
-        return jdbc.sql("select dataset, version, record_id, full_name, birth_date, personal_id from register_member where record_key = ?")
-                .param(recordKey).query(RegisterStore::memberRow).optional();
+        return jdbc.sql(
+                        "select dataset, version, record_id, full_name, birth_date, personal_id from register_member where record_key = ?")
+                .param(recordKey)
+                .query(RegisterStore::memberRow)
+                .optional();
     }
 
     private static Member memberRow(ResultSet rs, int n) throws SQLException {
-        return new Member(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4), localDate(rs.getDate(5)), rs.getString(6));
+        return new Member(
+                rs.getString(1),
+                rs.getInt(2),
+                rs.getString(3),
+                rs.getString(4),
+                localDate(rs.getDate(5)),
+                rs.getString(6));
     }
 
     // --- events
@@ -254,7 +344,10 @@ class RegisterStore {
     record EntityEvent(String entityId, String kind, String detail) {}
 
     void insertEvents(List<EntityEvent> events, String runId, Instant at) {
-        template.batchUpdate("insert into register_event(entity_id, kind, detail, run_id, at) values (?,?,?,?,?)", events, BATCH,
+        template.batchUpdate(
+                "insert into register_event(entity_id, kind, detail, run_id, at) values (?,?,?,?,?)",
+                events,
+                BATCH,
                 (ps, e) -> {
                     ps.setString(1, e.entityId());
                     ps.setString(2, e.kind());
@@ -265,8 +358,14 @@ class RegisterStore {
     }
 
     List<Event> history(String entityId) {
-        return jdbc.sql("select kind, detail, run_id, at from register_event where entity_id = ? order by id").param(entityId)
-                .query((rs, n) -> new Event(rs.getString(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant())).list();
+        return jdbc.sql("select kind, detail, run_id, at from register_event where entity_id = ? order by id")
+                .param(entityId)
+                .query((rs, n) -> new Event(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getTimestamp(4).toInstant()))
+                .list();
     }
 
     // --- review
@@ -275,7 +374,14 @@ class RegisterStore {
     record UncertainPair(String leftKey, String rightKey, double probability, double weight, String contributions) {}
 
     /** A pair as the queue holds it. */
-    record QueuedPair(long id, String leftKey, String rightKey, double probability, double weight, String contributions, String status) {}
+    record QueuedPair(
+            long id,
+            String leftKey,
+            String rightKey,
+            double probability,
+            double weight,
+            String contributions,
+            String status) {}
 
     /** A steward's decision on a pair, which every later rebuild honours. */
     record Decision(String leftKey, String rightKey, boolean match) {}
@@ -287,42 +393,61 @@ class RegisterStore {
                 select cast(? as varchar(250)), cast(? as varchar(250)), cast(? as double precision), cast(? as double precision),
                 cast(? as varchar(4000)), 'PENDING', cast(? as varchar(40))
                 where not exists (select 1 from register_review where left_key = ? and right_key = ?)""", pairs, BATCH, (ps, p) -> {
-                    ps.setString(1, p.leftKey());
-                    ps.setString(2, p.rightKey());
-                    ps.setDouble(3, p.probability());
-                    ps.setDouble(4, p.weight());
-                    ps.setString(5, p.contributions());
-                    ps.setString(6, runId);
-                    ps.setString(7, p.leftKey());
-                    ps.setString(8, p.rightKey());
-                });
+            ps.setString(1, p.leftKey());
+            ps.setString(2, p.rightKey());
+            ps.setDouble(3, p.probability());
+            ps.setDouble(4, p.weight());
+            ps.setString(5, p.contributions());
+            ps.setString(6, runId);
+            ps.setString(7, p.leftKey());
+            ps.setString(8, p.rightKey());
+        });
     }
 
     List<QueuedPair> pendingPairs(int limit) {
-        return jdbc.sql("select id, left_key, right_key, probability, weight, contributions, status from register_review "
-                + "where status = 'PENDING' order by probability desc limit ?").param(limit)
-                .query((rs, n) -> new QueuedPair(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getDouble(4), rs.getDouble(5),
-                        rs.getString(6), rs.getString(7))).list();
+        return jdbc.sql(
+                        "select id, left_key, right_key, probability, weight, contributions, status from register_review "
+                                + "where status = 'PENDING' order by probability desc limit ?")
+                .param(limit)
+                .query((rs, n) -> new QueuedPair(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getDouble(4),
+                        rs.getDouble(5),
+                        rs.getString(6),
+                        rs.getString(7)))
+                .list();
     }
 
     long pendingCount() {
-        return jdbc.sql("select count(*) from register_review where status = 'PENDING'").query(Long.class).single();
+        return jdbc.sql("select count(*) from register_review where status = 'PENDING'")
+                .query(Long.class)
+                .single();
     }
 
     /** Records a decision on a pending pair; false if there is no such pending pair. */
     boolean decide(long reviewId, boolean match, Long decidedBy, Instant at) {
-        return jdbc.sql("update register_review set status = ?, decided_by = ?, decided_at = ? where id = ? and status = 'PENDING'")
-                .params(match ? "MATCH" : "NON_MATCH", decidedBy, Timestamp.from(at), reviewId).update() > 0;
+        return jdbc.sql(
+                                "update register_review set status = ?, decided_by = ?, decided_at = ? where id = ? and status = 'PENDING'")
+                        .params(match ? "MATCH" : "NON_MATCH", decidedBy, Timestamp.from(at), reviewId)
+                        .update()
+                > 0;
     }
 
     boolean reviewExists(long reviewId) {
-        return jdbc.sql("select count(*) from register_review where id = ?").param(reviewId).query(Long.class).single() > 0;
+        return jdbc.sql("select count(*) from register_review where id = ?")
+                        .param(reviewId)
+                        .query(Long.class)
+                        .single()
+                > 0;
     }
 
     /** Every decision taken, oldest first: later ones are applied on top of earlier ones. */
     List<Decision> decisions() {
         return jdbc.sql("select left_key, right_key, status from register_review where status <> 'PENDING' order by id")
-                .query((rs, n) -> new Decision(rs.getString(1), rs.getString(2), "MATCH".equals(rs.getString(3)))).list();
+                .query((rs, n) -> new Decision(rs.getString(1), rs.getString(2), "MATCH".equals(rs.getString(3))))
+                .list();
     }
 
     // ---

@@ -51,10 +51,17 @@ class RegisterWriter {
     private final SecureRandom random;
     private final List<String> trust;
 
-    RegisterWriter(IntegrationPaths paths, RegisterStore store, PersonRecords people, RegisterPublication publication, AuditLog audit,
-            Clock clock, SecureRandom random,
-            @Value("${datafloor.register.source-trust:ho-tich.cong-dan,bhxh.nguoi-tham-gia,thue.nguoi-nop-thue,y-te.benh-nhan}")
-            List<String> trust) {
+    RegisterWriter(
+            IntegrationPaths paths,
+            RegisterStore store,
+            PersonRecords people,
+            RegisterPublication publication,
+            AuditLog audit,
+            Clock clock,
+            SecureRandom random,
+            @Value(
+                            "${datafloor.register.source-trust:ho-tich.cong-dan,bhxh.nguoi-tham-gia,thue.nguoi-nop-thue,y-te.benh-nhan}")
+                    List<String> trust) {
         this.paths = paths;
         this.store = store;
         this.people = people;
@@ -92,9 +99,11 @@ class RegisterWriter {
      */
     Outcome write(String runId, Path union, Path clustersFile, Path previousAssignment, Path scratch) throws Exception {
         Instant now = clock.instant();
-        try (Connection duck = DuckDbConnections.open(scratch.resolve("spill2"), "1GB", 2); Statement statement = duck.createStatement()) {
-            statement.execute("CREATE TABLE member AS SELECT u.*, c.cluster_id FROM read_parquet(" + literal(union.toString())
-                    + ") u JOIN read_parquet(" + literal(clustersFile.toString()) + ") c ON c.record_id = u.rid");
+        try (Connection duck = DuckDbConnections.open(scratch.resolve("spill2"), "1GB", 2);
+                Statement statement = duck.createStatement()) {
+            statement.execute("CREATE TABLE member AS SELECT u.*, c.cluster_id FROM read_parquet("
+                    + literal(union.toString()) + ") u JOIN read_parquet(" + literal(clustersFile.toString())
+                    + ") c ON c.record_id = u.rid");
             statement.execute("CREATE TABLE previous AS SELECT * FROM " + assignmentRelation(previousAssignment));
             GoldenValues.compute(duck, trust);
             EntityIdentifiers.Assignment assignment = EntityIdentifiers.assign(duck, this::newEntityId);
@@ -110,9 +119,17 @@ class RegisterWriter {
             });
             // Identifiers that changed are explained on the ledger, one entry each.
             for (EntityEvent event : assignment.events()) {
-                if (!event.kind().equals("CREATED") && (event.detail().startsWith("merged into") || event.detail().startsWith("split from"))) {
-                    audit.record(new AuditEvent(event.kind().equals("MERGED") ? EventType.ENTITY_MERGED : EventType.ENTITY_SPLIT, null,
-                            null, null, AuditEvent.Outcome.SUCCESS, null, "entity " + event.entityId() + ": " + event.detail(),
+                if (!event.kind().equals("CREATED")
+                        && (event.detail().startsWith("merged into")
+                                || event.detail().startsWith("split from"))) {
+                    audit.record(new AuditEvent(
+                            event.kind().equals("MERGED") ? EventType.ENTITY_MERGED : EventType.ENTITY_SPLIT,
+                            null,
+                            null,
+                            null,
+                            AuditEvent.Outcome.SUCCESS,
+                            null,
+                            "entity " + event.entityId() + ": " + event.detail(),
                             Map.of("entity", event.entityId(), "change", event.detail(), "run", runId)));
                 }
             }
@@ -125,11 +142,19 @@ class RegisterWriter {
     private void saveMembersAndEntities(Statement statement, String runId, Instant now) throws SQLException {
         store.deleteMembers();
         List<MemberRow> members = new ArrayList<>();
-        try (ResultSet rs = statement.executeQuery("SELECT m.rid, e.entity_id, m.dataset, m.version, m.record_id, m.full_name,"
-                + " m.birth_date, m.personal_id FROM member m JOIN cluster_entity e ON e.cluster_id = m.cluster_id")) {
+        try (ResultSet rs = statement.executeQuery(
+                "SELECT m.rid, e.entity_id, m.dataset, m.version, m.record_id, m.full_name,"
+                        + " m.birth_date, m.personal_id FROM member m JOIN cluster_entity e ON e.cluster_id = m.cluster_id")) {
             while (rs.next()) {
-                members.add(new MemberRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5),
-                        rs.getString(6), localDate(rs, 7), rs.getString(8)));
+                members.add(new MemberRow(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getInt(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        localDate(rs, 7),
+                        rs.getString(8)));
                 if (members.size() == RegisterStore.BATCH) {
                     store.insertMembers(members, runId);
                     members.clear();
@@ -138,12 +163,23 @@ class RegisterWriter {
         }
         store.insertMembers(members, runId);
         List<GoldenEntity> entities = new ArrayList<>();
-        try (ResultSet rs = statement.executeQuery("SELECT e.entity_id, g.full_name, g.name_key, g.birth_date, g.sex, g.personal_id,"
-                + " g.phone, g.commune_code, g.province_code, g.provenance, g.members FROM golden g"
-                + " JOIN cluster_entity e ON e.cluster_id = g.cluster_id ORDER BY e.priority")) {
+        try (ResultSet rs = statement.executeQuery(
+                "SELECT e.entity_id, g.full_name, g.name_key, g.birth_date, g.sex, g.personal_id,"
+                        + " g.phone, g.commune_code, g.province_code, g.provenance, g.members FROM golden g"
+                        + " JOIN cluster_entity e ON e.cluster_id = g.cluster_id ORDER BY e.priority")) {
             while (rs.next()) {
-                entities.add(new GoldenEntity(rs.getString(1), rs.getString(2), rs.getString(3), localDate(rs, 4), rs.getString(5),
-                        rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getInt(11)));
+                entities.add(new GoldenEntity(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        localDate(rs, 4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        rs.getString(7),
+                        rs.getString(8),
+                        rs.getString(9),
+                        rs.getString(10),
+                        rs.getInt(11)));
                 if (entities.size() == RegisterStore.BATCH) {
                     store.saveEntities(entities, now);
                     entities.clear();
@@ -157,9 +193,11 @@ class RegisterWriter {
     private void publish(Statement statement, String runId, long entities) throws SQLException {
         Path staging = publication.stage();
         try {
-            statement.execute("COPY (SELECT e.entity_id, " + PersonRecords.ATTRIBUTES.stream().map(a -> "g." + a).collect(Collectors.joining(", "))
+            statement.execute("COPY (SELECT e.entity_id, "
+                    + PersonRecords.ATTRIBUTES.stream().map(a -> "g." + a).collect(Collectors.joining(", "))
                     + ", CAST(g.members AS INTEGER) AS records, g.provenance FROM golden g JOIN cluster_entity e ON e.cluster_id = g.cluster_id"
-                    + " ORDER BY e.entity_id) TO " + literal(staging.resolve("part-0.parquet").toString()) + " (FORMAT parquet, COMPRESSION zstd)");
+                    + " ORDER BY e.entity_id) TO "
+                    + literal(staging.resolve("part-0.parquet").toString()) + " (FORMAT parquet, COMPRESSION zstd)");
         } catch (SQLException e) {
             publication.discard(staging);
             throw e;
@@ -171,10 +209,28 @@ class RegisterWriter {
         }
         columns.add(new LakeManifest.Column("records", "INTEGER"));
         columns.add(new LakeManifest.Column("provenance", "VARCHAR"));
-        publication.publish(staging, new LakeManifest(RegisterService.DATASET, 0, clock.instant(), entities, columns,
-                List.of("part-0.parquet"), runId, "register", runId, Map.of("source", "register:national-people", "run", runId, "inputs",
-                        people.datasets().stream().map(v -> v.dataset() + "@v" + v.version()).collect(Collectors.joining(","))),
-                null));
+        publication.publish(
+                staging,
+                new LakeManifest(
+                        RegisterService.DATASET,
+                        0,
+                        clock.instant(),
+                        entities,
+                        columns,
+                        List.of("part-0.parquet"),
+                        runId,
+                        "register",
+                        runId,
+                        Map.of(
+                                "source",
+                                "register:national-people",
+                                "run",
+                                runId,
+                                "inputs",
+                                people.datasets().stream()
+                                        .map(v -> v.dataset() + "@v" + v.version())
+                                        .collect(Collectors.joining(","))),
+                        null));
     }
 
     private String newEntityId() {

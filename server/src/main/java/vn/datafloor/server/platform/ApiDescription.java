@@ -15,11 +15,19 @@ class ApiDescription {
     @Bean
     OpenAPI datafloorOpenApi() {
         return new OpenAPI()
-                .info(new Info().title("Datafloor API").version("0.1.0")
-                        .description("Open national data platform and data exchange. Errors are RFC 9457 problem details; "
-                                + "machine clients send an API key as `Authorization: Bearer dfk_…`."))
-                .components(new Components().addSecuritySchemes("apiKey", new SecurityScheme()
-                        .type(SecurityScheme.Type.HTTP).scheme("bearer").bearerFormat("dfk_<id>_<secret>")))
+                .info(new Info()
+                        .title("Datafloor API")
+                        .version("0.1.0")
+                        .description(
+                                "Open national data platform and data exchange. Errors are RFC 9457 problem details; "
+                                        + "machine clients send an API key as `Authorization: Bearer dfk_…`."))
+                .components(new Components()
+                        .addSecuritySchemes(
+                                "apiKey",
+                                new SecurityScheme()
+                                        .type(SecurityScheme.Type.HTTP)
+                                        .scheme("bearer")
+                                        .bearerFormat("dfk_<id>_<secret>")))
                 .addSecurityItem(new SecurityRequirement().addList("apiKey"));
     }
 }

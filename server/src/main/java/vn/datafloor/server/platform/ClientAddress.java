@@ -81,7 +81,8 @@ public final class ClientAddress {
         }
         StringBuilder prefix = new StringBuilder();
         for (int i = 0; i < 8; i += 2) {
-            prefix.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff))).append(':');
+            prefix.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff)))
+                    .append(':');
         }
         return prefix.append(":/64").toString();
     }
@@ -147,7 +148,9 @@ public final class ClientAddress {
     }
 
     private static String unquote(String token) {
-        return token.length() >= 2 && token.startsWith("\"") && token.endsWith("\"") ? token.substring(1, token.length() - 1) : token;
+        return token.length() >= 2 && token.startsWith("\"") && token.endsWith("\"")
+                ? token.substring(1, token.length() - 1)
+                : token;
     }
 
     /** "[2001:db8::1]:443" → "2001:db8::1", "192.0.2.1:8080" → "192.0.2.1"; a bare IPv6 address is left whole. */

@@ -29,7 +29,8 @@ final class ClientAddressFilter extends HttpFilter {
         } else if ("x-forwarded-for".equalsIgnoreCase(header.strip())) {
             this.rfc7239 = false;
         } else {
-            throw new IllegalArgumentException("datafloor.client-address-header must be X-Forwarded-For or Forwarded, not " + header);
+            throw new IllegalArgumentException(
+                    "datafloor.client-address-header must be X-Forwarded-For or Forwarded, not " + header);
         }
     }
 
@@ -81,7 +82,8 @@ final class ClientAddressFilter extends HttpFilter {
             this.scheme = "https".equals(proto) || "http".equals(proto) ? proto : request.getScheme();
             if (forwardedPort != null) {
                 this.port = forwardedPort;
-            } else if (!scheme.equals(request.getScheme()) && request.getServerPort() == defaultPort(request.getScheme())) {
+            } else if (!scheme.equals(request.getScheme())
+                    && request.getServerPort() == defaultPort(request.getScheme())) {
                 this.port = defaultPort(scheme);
             } else {
                 this.port = request.getServerPort();

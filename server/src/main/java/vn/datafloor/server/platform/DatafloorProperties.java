@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import vn.datafloor.integration.connect.InputLimits;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import vn.datafloor.integration.connect.InputLimits;
 
 /** Settings under {@code datafloor.*}; see docs/operations.md. */
 @ConfigurationProperties("datafloor")
@@ -41,13 +41,22 @@ public record DatafloorProperties(
      * {@code datafloor.integration.limits.*}: what a source file or upload may expand to once read (see
      * {@link InputLimits}); an unset limit keeps its default.
      */
-    public record Limits(Long maxDecompressedBytes, Long maxRows, Integer maxColumns, Integer maxCellBytes, Integer maxZipEntries,
+    public record Limits(
+            Long maxDecompressedBytes,
+            Long maxRows,
+            Integer maxColumns,
+            Integer maxCellBytes,
+            Integer maxZipEntries,
             Integer maxCompressionRatio) {
 
         InputLimits toInputLimits() {
             InputLimits d = InputLimits.DEFAULTS;
-            return new InputLimits(or(maxDecompressedBytes, d.maxDecompressedBytes()), or(maxRows, d.maxRows()),
-                    or(maxColumns, d.maxColumns()), or(maxCellBytes, d.maxCellBytes()), or(maxZipEntries, d.maxZipEntries()),
+            return new InputLimits(
+                    or(maxDecompressedBytes, d.maxDecompressedBytes()),
+                    or(maxRows, d.maxRows()),
+                    or(maxColumns, d.maxColumns()),
+                    or(maxCellBytes, d.maxCellBytes()),
+                    or(maxZipEntries, d.maxZipEntries()),
                     or(maxCompressionRatio, d.maxCompressionRatio()));
         }
 
@@ -58,7 +67,9 @@ public record DatafloorProperties(
 
     /** The limits every source file and upload is read under. */
     public InputLimits inputLimits() {
-        return integration == null || integration.limits() == null ? InputLimits.DEFAULTS : integration.limits().toInputLimits();
+        return integration == null || integration.limits() == null
+                ? InputLimits.DEFAULTS
+                : integration.limits().toInputLimits();
     }
 
     public Path ledgerDir() {

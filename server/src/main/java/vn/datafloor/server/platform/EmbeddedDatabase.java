@@ -22,8 +22,7 @@ public final class EmbeddedDatabase {
     /** The default {@code spring.datasource.url}, resolved against {@code datafloor.data-dir} by Spring. */
     static final String URL_PROPERTY = "jdbc:h2:file:${datafloor.data-dir}/db/datafloor" + SETTINGS;
 
-    private EmbeddedDatabase() {
-    }
+    private EmbeddedDatabase() {}
 
     /** The JDBC URL of the control database under {@code dataDir}, exactly as the server opens it. */
     public static String url(Path dataDir) {

@@ -18,8 +18,10 @@ public class EmbeddedDatabaseDefaults implements EnvironmentPostProcessor, Order
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        environment.getPropertySources().addLast(new MapPropertySource(SOURCE_NAME,
-                Map.of("spring.datasource.url", EmbeddedDatabase.URL_PROPERTY)));
+        environment
+                .getPropertySources()
+                .addLast(new MapPropertySource(
+                        SOURCE_NAME, Map.of("spring.datasource.url", EmbeddedDatabase.URL_PROPERTY)));
     }
 
     @Override

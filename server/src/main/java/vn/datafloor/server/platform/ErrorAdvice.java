@@ -44,14 +44,16 @@ class ErrorAdvice {
             clientError(e.status(), e.messageKey(), e, request);
         }
         Object answer = respond(e.status(), e.messageKey(), e.messageArgs(), request, response, locale);
-        if (answer instanceof org.springframework.http.ResponseEntity<?> entity && entity.getBody() instanceof ProblemDetail problem) {
+        if (answer instanceof org.springframework.http.ResponseEntity<?> entity
+                && entity.getBody() instanceof ProblemDetail problem) {
             e.extensions().forEach(problem::setProperty);
         }
         return answer;
     }
 
     @ExceptionHandler(NotPermittedException.class)
-    Object notPermitted(NotPermittedException e, HttpServletRequest request, HttpServletResponse response, Locale locale) {
+    Object notPermitted(
+            NotPermittedException e, HttpServletRequest request, HttpServletResponse response, Locale locale) {
         return switch (e.decision()) {
             case UNAUTHENTICATED -> wantsJsonOrRedirect(request, response, locale);
             case HIDDEN -> respond(HttpStatus.NOT_FOUND, "error.notFound", new Object[0], request, response, locale);
@@ -67,8 +69,13 @@ class ErrorAdvice {
         return new ModelAndView("redirect:/login");
     }
 
-    @ExceptionHandler({MissingServletRequestParameterException.class, MethodArgumentTypeMismatchException.class,
-            HttpMessageNotReadableException.class, BindException.class, IllegalArgumentException.class})
+    @ExceptionHandler({
+        MissingServletRequestParameterException.class,
+        MethodArgumentTypeMismatchException.class,
+        HttpMessageNotReadableException.class,
+        BindException.class,
+        IllegalArgumentException.class
+    })
     Object badInput(Exception e, HttpServletRequest request, HttpServletResponse response, Locale locale) {
         clientError(HttpStatus.BAD_REQUEST, "error.badRequest", e, request);
         return respond(HttpStatus.BAD_REQUEST, "error.badRequest", new Object[0], request, response, locale);
@@ -76,7 +83,8 @@ class ErrorAdvice {
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
     Object wrongMethod(Exception e, HttpServletRequest request, HttpServletResponse response, Locale locale) {
-        return respond(HttpStatus.METHOD_NOT_ALLOWED, "error.methodNotAllowed", new Object[0], request, response, locale);
+        return respond(
+                HttpStatus.METHOD_NOT_ALLOWED, "error.methodNotAllowed", new Object[0], request, response, locale);
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
@@ -90,8 +98,10 @@ class ErrorAdvice {
         return respond(HttpStatus.PAYLOAD_TOO_LARGE, "error.tooLarge", new Object[0], request, response, locale);
     }
 
-    @ExceptionHandler({org.springframework.web.multipart.support.MissingServletRequestPartException.class,
-            org.springframework.web.multipart.MultipartException.class})
+    @ExceptionHandler({
+        org.springframework.web.multipart.support.MissingServletRequestPartException.class,
+        org.springframework.web.multipart.MultipartException.class
+    })
     Object badMultipart(Exception e, HttpServletRequest request, HttpServletResponse response, Locale locale) {
         clientError(HttpStatus.BAD_REQUEST, "error.badRequest", e, request);
         return respond(HttpStatus.BAD_REQUEST, "error.badRequest", new Object[0], request, response, locale);
@@ -105,11 +115,21 @@ class ErrorAdvice {
     @ExceptionHandler(Exception.class)
     Object unexpected(Exception e, HttpServletRequest request, HttpServletResponse response, Locale locale) {
         String reference = UnexpectedErrors.reference();
-        log.error("Unexpected error on {} {}, reference {}", request.getMethod(), pattern(request), reference,
+        log.error(
+                "Unexpected error on {} {}, reference {}",
+                request.getMethod(),
+                pattern(request),
+                reference,
                 UnexpectedErrors.loggable(e));
-        Object answer = respond(HttpStatus.INTERNAL_SERVER_ERROR, "error.unexpected", new Object[] {reference}, request, response,
+        Object answer = respond(
+                HttpStatus.INTERNAL_SERVER_ERROR,
+                "error.unexpected",
+                new Object[] {reference},
+                request,
+                response,
                 locale);
-        if (answer instanceof org.springframework.http.ResponseEntity<?> entity && entity.getBody() instanceof ProblemDetail problem) {
+        if (answer instanceof org.springframework.http.ResponseEntity<?> entity
+                && entity.getBody() instanceof ProblemDetail problem) {
             problem.setProperty("reference", reference);
         }
         return answer;
@@ -118,19 +138,30 @@ class ErrorAdvice {
     /** One line, no stack trace, no value from the request: the method, the handler's path pattern, the status, the kind. */
     private static void clientError(HttpStatus status, String key, Exception e, HttpServletRequest request) {
         if (log.isDebugEnabled()) {
-            log.debug("Client error {} {} on {} {} ({})", status.value(), key, request.getMethod(), pattern(request),
+            log.debug(
+                    "Client error {} {} on {} {} ({})",
+                    status.value(),
+                    key,
+                    request.getMethod(),
+                    pattern(request),
                     e.getClass().getSimpleName());
         }
     }
 
     /** The mapping's pattern ("/api/catalog/{slug}"), never the URI a caller typed. */
     private static String pattern(HttpServletRequest request) {
-        Object pattern = request.getAttribute(org.springframework.web.servlet.HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+        Object pattern =
+                request.getAttribute(org.springframework.web.servlet.HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
         return pattern == null ? "(no handler)" : pattern.toString();
     }
 
-    private Object respond(HttpStatus status, String key, Object[] args, HttpServletRequest request,
-            HttpServletResponse response, Locale locale) {
+    private Object respond(
+            HttpStatus status,
+            String key,
+            Object[] args,
+            HttpServletRequest request,
+            HttpServletResponse response,
+            Locale locale) {
         ProblemDetail problem = problems.problem(status, key, args, locale, request);
         if (ProblemResponses.wantsJson(request)) {
             return problems.entity(problem);

@@ -27,7 +27,8 @@ class EventRedelivery {
 
     @Scheduled(fixedDelayString = "PT5M", initialDelayString = "PT5M")
     void redeliverFailed() {
-        incomplete.resubmitIncompletePublications(publication -> publication.getStatus() == EventPublication.Status.FAILED
+        incomplete.resubmitIncompletePublications(publication -> publication.getStatus()
+                        == EventPublication.Status.FAILED
                 && publication.getPublicationDate().isBefore(clock.instant().minus(PAUSE)));
     }
 }

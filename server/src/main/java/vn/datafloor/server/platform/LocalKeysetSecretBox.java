@@ -36,7 +36,8 @@ public class LocalKeysetSecretBox implements SecretBox {
             } else {
                 Files.createDirectories(file.getParent());
                 keyset = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
-                Files.writeString(file, TinkJsonProtoKeysetFormat.serializeKeyset(keyset, InsecureSecretKeyAccess.get()));
+                Files.writeString(
+                        file, TinkJsonProtoKeysetFormat.serializeKeyset(keyset, InsecureSecretKeyAccess.get()));
                 try {
                     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
                 } catch (UnsupportedOperationException notPosix) {
@@ -54,8 +55,9 @@ public class LocalKeysetSecretBox implements SecretBox {
     @Override
     public String seal(String secret, String context) {
         try {
-            return Base64.getEncoder().encodeToString(aead.encrypt(secret.getBytes(StandardCharsets.UTF_8),
-                    context.getBytes(StandardCharsets.UTF_8)));
+            return Base64.getEncoder()
+                    .encodeToString(aead.encrypt(
+                            secret.getBytes(StandardCharsets.UTF_8), context.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Encryption failed", e);
         }
@@ -64,7 +66,8 @@ public class LocalKeysetSecretBox implements SecretBox {
     @Override
     public String open(String ciphertext, String context) {
         try {
-            return new String(aead.decrypt(Base64.getDecoder().decode(ciphertext), context.getBytes(StandardCharsets.UTF_8)),
+            return new String(
+                    aead.decrypt(Base64.getDecoder().decode(ciphertext), context.getBytes(StandardCharsets.UTF_8)),
                     StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("A stored secret could not be decrypted (wrong key or tampered)", e);

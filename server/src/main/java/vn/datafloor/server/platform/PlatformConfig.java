@@ -56,7 +56,9 @@ public class PlatformConfig implements WebMvcConfigurer {
         CookieLocaleResolver resolver = new CookieLocaleResolver("datafloor-lang");
         resolver.setDefaultLocaleFunction(request -> {
             String accept = request.getHeader("Accept-Language");
-            if (accept != null && ProblemResponses.wantsJson(request) && "en".equals(request.getLocale().getLanguage())) {
+            if (accept != null
+                    && ProblemResponses.wantsJson(request)
+                    && "en".equals(request.getLocale().getLanguage())) {
                 return Locale.ENGLISH;
             }
             return VIETNAMESE;

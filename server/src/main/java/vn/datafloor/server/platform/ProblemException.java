@@ -32,7 +32,8 @@ public class ProblemException extends RuntimeException {
     }
 
     /** 429 with {@code Retry-After: seconds}, which every 429 carries (RFC 6585 §4). */
-    public static ProblemException tooManyRequests(String messageKey, String detail, long retryAfterSeconds, Object... args) {
+    public static ProblemException tooManyRequests(
+            String messageKey, String detail, long retryAfterSeconds, Object... args) {
         long seconds = Math.max(1, retryAfterSeconds);
         return new ProblemException(HttpStatus.TOO_MANY_REQUESTS, messageKey, detail, args) {
             @Override

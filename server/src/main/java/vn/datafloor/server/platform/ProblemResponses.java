@@ -29,11 +29,13 @@ public class ProblemResponses {
             return true;
         }
         String accept = request.getHeader("Accept");
-        return accept != null && (accept.contains("application/json") || accept.contains("application/problem+json"))
+        return accept != null
+                && (accept.contains("application/json") || accept.contains("application/problem+json"))
                 && !accept.contains("text/html");
     }
 
-    public ProblemDetail problem(HttpStatus status, String messageKey, Object[] args, Locale locale, HttpServletRequest request) {
+    public ProblemDetail problem(
+            HttpStatus status, String messageKey, Object[] args, Locale locale, HttpServletRequest request) {
         ProblemDetail problem = ProblemDetail.forStatus(status);
         problem.setType(URI.create("https://datafloor.vn/problems/" + messageKey.replace('.', '-')));
         problem.setTitle(status.getReasonPhrase());
@@ -43,7 +45,9 @@ public class ProblemResponses {
     }
 
     public ResponseEntity<ProblemDetail> entity(ProblemDetail problem) {
-        return ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        return ResponseEntity.status(problem.getStatus())
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
     }
 
     public String message(String key, Object[] args, Locale locale) {
@@ -54,8 +58,12 @@ public class ProblemResponses {
      * Does a page's change and redirects to {@code target} with a flash message: the success text, or
      * the problem's explanation when the change was refused.
      */
-    public String redirectAfter(org.springframework.web.servlet.mvc.support.RedirectAttributes flash, Locale locale,
-            String successKey, String target, Runnable change) {
+    public String redirectAfter(
+            org.springframework.web.servlet.mvc.support.RedirectAttributes flash,
+            Locale locale,
+            String successKey,
+            String target,
+            Runnable change) {
         try {
             change.run();
             flash.addFlashAttribute("success", message(successKey, new Object[0], locale));

@@ -28,8 +28,8 @@ public final class UnexpectedErrors {
     public static Throwable loggable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof StackOverflowError) {
-                Throwable cut = new Throwable(e.getClass().getName() + " caused by a stack overflow (first " + OVERFLOW_FRAMES
-                        + " frames of the overflowing thread)");
+                Throwable cut = new Throwable(e.getClass().getName() + " caused by a stack overflow (first "
+                        + OVERFLOW_FRAMES + " frames of the overflowing thread)");
                 StackTraceElement[] frames = t.getStackTrace();
                 cut.setStackTrace(Arrays.copyOf(frames, Math.min(frames.length, OVERFLOW_FRAMES)));
                 return cut;

@@ -30,9 +30,16 @@ class DashboardPage {
 
     private final vn.datafloor.server.catalog.CatalogService catalog;
 
-    DashboardPage(OrganisationService organisations, UserService users, LedgerService ledger, AuditQueries audit,
-            AccessPolicy policy, Clock clock, vn.datafloor.server.integration.RunService runs,
-            vn.datafloor.server.integration.DatasetService datasets, vn.datafloor.server.catalog.CatalogService catalog) {
+    DashboardPage(
+            OrganisationService organisations,
+            UserService users,
+            LedgerService ledger,
+            AuditQueries audit,
+            AccessPolicy policy,
+            Clock clock,
+            vn.datafloor.server.integration.RunService runs,
+            vn.datafloor.server.integration.DatasetService datasets,
+            vn.datafloor.server.catalog.CatalogService catalog) {
         this.catalog = catalog;
         this.runs = runs;
         this.datasets = datasets;
@@ -56,24 +63,35 @@ class DashboardPage {
     String dashboard(Actor actor, Model model) {
         model.addAttribute("organisationCount", organisations.visibleTo(actor).size());
         model.addAttribute("ledgerSize", ledger.size());
-        model.addAttribute("checkpoint", ledger.latestCheckpoint().map(c -> c.checkpoint()).orElse(null));
+        model.addAttribute(
+                "checkpoint", ledger.latestCheckpoint().map(c -> c.checkpoint()).orElse(null));
         if (policy.decide(actor, Action.LIST_USERS).allowed()) {
             model.addAttribute("userCount", users.list(actor, null).size());
         }
         if (policy.decide(actor, Action.VIEW_INTEGRATION).allowed()) {
             var visible = datasets.visibleTo(actor);
             model.addAttribute("datasetCount", visible.size());
-            model.addAttribute("datasetRows", visible.stream().mapToLong(d -> d.latest() == null ? 0 : d.latest().rows()).sum());
+            model.addAttribute(
+                    "datasetRows",
+                    visible.stream()
+                            .mapToLong(d -> d.latest() == null ? 0 : d.latest().rows())
+                            .sum());
             // The latest finished run of each pipeline, for the quality chart.
-            java.util.Map<Long, vn.datafloor.server.integration.RunService.PipelineRun> latest = new java.util.LinkedHashMap<>();
-            runs.visibleTo(actor, null, 200).stream().filter(r -> "SUCCEEDED".equals(r.status()) && r.quality() != null)
+            java.util.Map<Long, vn.datafloor.server.integration.RunService.PipelineRun> latest =
+                    new java.util.LinkedHashMap<>();
+            runs.visibleTo(actor, null, 200).stream()
+                    .filter(r -> "SUCCEEDED".equals(r.status()) && r.quality() != null)
                     .forEach(r -> latest.putIfAbsent(r.pipelineId(), r));
             model.addAttribute("qualityRuns", List.copyOf(latest.values()));
         }
         model.addAttribute("catalog", catalog.summary(actor));
         if (policy.decide(actor, Action.VIEW_AUDIT).allowed()) {
-            List<AuditQueries.TypeCount> counts = audit.countsByType(clock.instant().minus(Duration.ofDays(7)));
-            long max = counts.stream().mapToLong(AuditQueries.TypeCount::count).max().orElse(1);
+            List<AuditQueries.TypeCount> counts =
+                    audit.countsByType(clock.instant().minus(Duration.ofDays(7)));
+            long max = counts.stream()
+                    .mapToLong(AuditQueries.TypeCount::count)
+                    .max()
+                    .orElse(1);
             model.addAttribute("eventCounts", counts);
             model.addAttribute("eventMax", Math.max(1, max));
             model.addAttribute("recentEvents", audit.search(null, null, null, null, null, 8, 0));

@@ -22,18 +22,30 @@ class LakeWriterRulesTest {
 
     @BeforeAll
     static void importClasses() {
-        platform = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("vn.datafloor.server", "vn.datafloor.integration", "vn.datafloor.linkage", "vn.datafloor.catalog");
+        platform = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages(
+                        "vn.datafloor.server",
+                        "vn.datafloor.integration",
+                        "vn.datafloor.linkage",
+                        "vn.datafloor.catalog");
     }
 
     @Test
     void onlyThePublishingServiceWritesTheLake() {
-        noClasses().that().doNotHaveFullyQualifiedName("vn.datafloor.server.integration.DatasetPublishing")
-                .and().doNotHaveFullyQualifiedName("vn.datafloor.integration.pipeline.PipelineRunner")
-                .and().doNotHaveFullyQualifiedName("vn.datafloor.integration.lake.Lake")
-                .should().callMethod(Lake.class, "publish", Path.class, LakeManifest.class)
-                .orShould().callMethod(Lake.class, "stage", String.class)
-                .orShould().callMethod(Lake.class, "discard", Path.class)
+        noClasses()
+                .that()
+                .doNotHaveFullyQualifiedName("vn.datafloor.server.integration.DatasetPublishing")
+                .and()
+                .doNotHaveFullyQualifiedName("vn.datafloor.integration.pipeline.PipelineRunner")
+                .and()
+                .doNotHaveFullyQualifiedName("vn.datafloor.integration.lake.Lake")
+                .should()
+                .callMethod(Lake.class, "publish", Path.class, LakeManifest.class)
+                .orShould()
+                .callMethod(Lake.class, "stage", String.class)
+                .orShould()
+                .callMethod(Lake.class, "discard", Path.class)
                 .because("a version published anywhere else would miss its ledger entry and its event")
                 .check(platform);
     }

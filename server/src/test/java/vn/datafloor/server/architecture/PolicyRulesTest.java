@@ -23,21 +23,30 @@ class PolicyRulesTest {
 
     @BeforeAll
     static void importClasses() {
-        server = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        server = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("vn.datafloor.server");
     }
 
     @Test
     void noServiceMethodStepsAroundThePolicy() {
-        noMethods().should().haveNameMatching(".*AsSystem|visibleToSystem.*|.*ForTests?")
-                .because("the platform is an actor the policy decides for (Actor.SYSTEM), and tests use the real methods")
+        noMethods()
+                .should()
+                .haveNameMatching(".*AsSystem|visibleToSystem.*|.*ForTests?")
+                .because(
+                        "the platform is an actor the policy decides for (Actor.SYSTEM), and tests use the real methods")
                 .check(server);
     }
 
     @Test
     void noRequestHandlerActsAsThePlatform() {
-        noClasses().that().areAnnotatedWith(Controller.class).or().areAnnotatedWith(RestController.class)
-                .should().accessField(Actor.class, "SYSTEM")
+        noClasses()
+                .that()
+                .areAnnotatedWith(Controller.class)
+                .or()
+                .areAnnotatedWith(RestController.class)
+                .should()
+                .accessField(Actor.class, "SYSTEM")
                 .because("a request acts as the person who made it")
                 .check(server);
     }

@@ -21,38 +21,61 @@ class SqlContainmentRulesTest {
 
     @BeforeAll
     static void importClasses() {
-        platform = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("vn.datafloor.server", "vn.datafloor.integration", "vn.datafloor.linkage", "vn.datafloor.catalog");
+        platform = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages(
+                        "vn.datafloor.server",
+                        "vn.datafloor.integration",
+                        "vn.datafloor.linkage",
+                        "vn.datafloor.catalog");
     }
 
     @Test
     void onlyTheFactoryOpensDuckDb() {
-        noClasses().that().doNotHaveFullyQualifiedName("vn.datafloor.integration.lake.DuckDbConnections")
-                .should().callMethod(java.sql.DriverManager.class, "getConnection", String.class)
-                .orShould().callMethod(java.sql.DriverManager.class, "getConnection", String.class, java.util.Properties.class)
-                .orShould().callMethod(java.sql.DriverManager.class, "getConnection", String.class, String.class, String.class)
-                .orShould().callConstructor(org.duckdb.DuckDBDriver.class)
+        noClasses()
+                .that()
+                .doNotHaveFullyQualifiedName("vn.datafloor.integration.lake.DuckDbConnections")
+                .should()
+                .callMethod(java.sql.DriverManager.class, "getConnection", String.class)
+                .orShould()
+                .callMethod(java.sql.DriverManager.class, "getConnection", String.class, java.util.Properties.class)
+                .orShould()
+                .callMethod(java.sql.DriverManager.class, "getConnection", String.class, String.class, String.class)
+                .orShould()
+                .callConstructor(org.duckdb.DuckDBDriver.class)
                 .because("every DuckDB connection is opened by the one factory that can lock it")
                 .check(platform);
     }
 
     @Test
     void agencyDatabasesAreReachedOnlyThroughTheVettedDriver() {
-        noClasses().that().doNotHaveFullyQualifiedName("vn.datafloor.integration.connect.SourceLoader")
-                .should().callMethod(java.sql.Driver.class, "connect", String.class, java.util.Properties.class)
+        noClasses()
+                .that()
+                .doNotHaveFullyQualifiedName("vn.datafloor.integration.connect.SourceLoader")
+                .should()
+                .callMethod(java.sql.Driver.class, "connect", String.class, java.util.Properties.class)
                 .because("JdbcSources vets the URL, the driver class and the host before a connection is made")
                 .check(platform);
     }
 
     @Test
     void outboundHttpGoesThroughTheGuard() {
-        noClasses().that().resideOutsideOfPackage("vn.datafloor.integration.connect..")
-                .and().resideInAnyPackage("vn.datafloor.integration..", "vn.datafloor.linkage..")
-                .should().dependOnClassesThat().haveFullyQualifiedName("java.net.http.HttpClient")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("vn.datafloor.integration.connect..")
+                .and()
+                .resideInAnyPackage("vn.datafloor.integration..", "vn.datafloor.linkage..")
+                .should()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("java.net.http.HttpClient")
                 .because("outbound calls are guarded against SSRF in one place (GuardedHttp)")
                 .check(platform);
-        noClasses().that().haveNameNotMatching("vn\\.datafloor\\.integration\\.connect\\.GuardedHttp(\\$.*)?")
-                .should().dependOnClassesThat().resideInAPackage("org.apache.hc.client5..")
+        noClasses()
+                .that()
+                .haveNameNotMatching("vn\\.datafloor\\.integration\\.connect\\.GuardedHttp(\\$.*)?")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.apache.hc.client5..")
                 .check(platform);
     }
 }

@@ -31,12 +31,12 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -66,11 +66,10 @@ import vn.datafloor.server.demo.DemoData;
  * refuses a suite that reports no test.
  */
 @Tag("attack")
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "datafloor.demo=true",
-    "datafloor.demo.people=2000",
-    "datafloor.ledger.checkpoint-interval=PT12H"
-})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"datafloor.demo=true", "datafloor.demo.people=2000", "datafloor.ledger.checkpoint-interval=PT12H"
+        })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AttackSuiteTest {
@@ -93,16 +92,20 @@ class AttackSuiteTest {
     PipelineAttempts pipelines;
     /** The attacker: a data steward of Sở Y tế Hà Nội. */
     Session steward;
+
     String stewardKey;
     /** A second attacker for the ledger test: a data steward of Cục Thuế tỉnh Bắc Ninh. */
     Session taxSteward;
+
     String taxStewardKey;
     /** Cục Thuế's administrator, whose password the weak-password test tries to change. */
     Session taxAdmin;
+
     String operatorKey;
     String auditorKey;
     /** A steward of another agency (Sở Tư pháp Hà Nội). */
     String otherStewardKey;
+
     final Map<String, JsonNode> users = new HashMap<>();
 
     @BeforeAll
@@ -113,12 +116,14 @@ class AttackSuiteTest {
         Session operator = http.signIn("admin", DemoData.PASSWORD);
         operatorKey = http.mintKey(operator, "attack-suite-operator", "audit:read", "users:read");
         steward = http.signIn("yte.dulieu", DemoData.PASSWORD);
-        stewardKey = http.mintKey(steward, "attack-suite-steward", "pipelines:read", "pipelines:write", "catalog:write");
+        stewardKey =
+                http.mintKey(steward, "attack-suite-steward", "pipelines:read", "pipelines:write", "catalog:write");
         taxSteward = http.signIn("thue.dulieu", DemoData.PASSWORD);
         taxStewardKey = http.mintKey(taxSteward, "attack-suite-tax-steward", "pipelines:read", "pipelines:write");
         taxAdmin = http.signIn("thue.admin", DemoData.PASSWORD);
         auditorKey = http.mintKey(http.signIn("kiemtoan", DemoData.PASSWORD), "attack-suite-auditor", "pipelines:read");
-        otherStewardKey = http.mintKey(http.signIn("hotich.dulieu", DemoData.PASSWORD), "attack-suite-other", "pipelines:read");
+        otherStewardKey =
+                http.mintKey(http.signIn("hotich.dulieu", DemoData.PASSWORD), "attack-suite-other", "pipelines:read");
         Response list = http.bearer(operatorKey, "GET", "/api/users", null);
         assertThat(list.status()).as("the operator lists users").isEqualTo(200);
         for (JsonNode user : list.json()) {
@@ -136,25 +141,40 @@ class AttackSuiteTest {
         createAgencyDatabase(agencyDb);
 
         // The channel works: a query on the agency's own table runs and publishes.
-        Attempt control = pipelines.attempt(stewardKey, "benign query", duckDbSource("attack-a-control", "SELECT * FROM people"),
+        Attempt control = pipelines.attempt(
+                stewardKey,
+                "benign query",
+                duckDbSource("attack-a-control", "SELECT * FROM people"),
                 spec("attack-a-control", ref("attack-a-control"), "attack-a-control", Map.of("v", "v")));
-        assertThat(control.refused()).as("a benign query on the agency's own table is accepted: %s", control.outcome()).isFalse();
-        assertThat(control.runStatus()).as("a benign query on the agency's own table runs: %s", control.outcome())
+        assertThat(control.refused())
+                .as("a benign query on the agency's own table is accepted: %s", control.outcome())
+                .isFalse();
+        assertThat(control.runStatus())
+                .as("a benign query on the agency's own table runs: %s", control.outcome())
                 .isEqualTo("SUCCEEDED");
         assertThat(pipelines.published("attack-a-control")).isTrue();
 
         Path keyFile = dataDir.resolve("keys").resolve("secrets.keyset.json");
         List<String> keyText = distinctiveTokens(Files.readString(keyFile));
-        assertThat(keyText).as("the secrets keyset has key material to look for").isNotEmpty();
-        List<String> passwd = Files.readAllLines(Path.of("/etc/passwd")).stream().filter(line -> line.length() >= 10).toList();
+        assertThat(keyText)
+                .as("the secrets keyset has key material to look for")
+                .isNotEmpty();
+        List<String> passwd = Files.readAllLines(Path.of("/etc/passwd")).stream()
+                .filter(line -> line.length() >= 10)
+                .toList();
         Path otherAgencysParquet = anotherOrganisationsParquet();
         Path copyTarget = scratch.resolve("a-copy-" + UUID.randomUUID() + ".csv");
 
         Map<String, String> attacks = new LinkedHashMap<>();
-        attacks.put("read_text of the platform's secrets keyset", "SELECT content AS v FROM read_text(" + sql(keyFile) + ")");
-        attacks.put("read_parquet of another organisation's dataset",
+        attacks.put(
+                "read_text of the platform's secrets keyset",
+                "SELECT content AS v FROM read_text(" + sql(keyFile) + ")");
+        attacks.put(
+                "read_parquet of another organisation's dataset",
                 "SELECT CAST(count(*) AS VARCHAR) AS v FROM read_parquet(" + sql(otherAgencysParquet) + ")");
-        attacks.put("read_csv_auto of /etc/passwd", "SELECT column0 AS v FROM read_csv_auto('/etc/passwd', header = false)");
+        attacks.put(
+                "read_csv_auto of /etc/passwd",
+                "SELECT column0 AS v FROM read_csv_auto('/etc/passwd', header = false)");
         attacks.put("glob over the file system", "SELECT file AS v FROM glob('/etc/*')");
         attacks.put("COPY to a file outside", "COPY (SELECT 42 AS v) TO " + sql(copyTarget));
 
@@ -162,7 +182,10 @@ class AttackSuiteTest {
         int n = 0;
         for (Map.Entry<String, String> attack : attacks.entrySet()) {
             String name = "attack-a-" + ++n;
-            Attempt attempt = pipelines.attempt(stewardKey, attack.getKey(), duckDbSource(name, attack.getValue()),
+            Attempt attempt = pipelines.attempt(
+                    stewardKey,
+                    attack.getKey(),
+                    duckDbSource(name, attack.getValue()),
                     spec(name, ref(name), name, Map.of("v", "v")));
             expectNothingReached(violations, attempt, name);
             String published = pipelines.publishedText(name);
@@ -179,7 +202,9 @@ class AttackSuiteTest {
         if (Files.exists(copyTarget)) {
             violations.add("COPY to a file outside: " + copyTarget + " was written");
         }
-        assertThat(violations).as("attacks through a DuckDB source's query that got through").isEmpty();
+        assertThat(violations)
+                .as("attacks through a DuckDB source's query that got through")
+                .isEmpty();
     }
 
     // =================================================================================== B
@@ -192,14 +217,38 @@ class AttackSuiteTest {
         String userHome = System.getProperty("user.home");
         Path controlDb = dataDir.resolve("db").resolve("datafloor");
         Map<String, Map<String, String>> inlineSources = new LinkedHashMap<>();
-        inlineSources.put("H2 in memory whose INIT makes a Java method callable", settings("type", "jdbc",
-                "url", "jdbc:h2:mem:attack;INIT=CREATE ALIAS P FOR 'java.lang.System.getProperty'",
-                "query", "SELECT P('user.home') AS v"));
-        inlineSources.put("the platform's own control database", settings("type", "jdbc",
-                "url", "jdbc:h2:file:" + controlDb, "user", "datafloor", "query", "SELECT username AS v FROM app_user"));
-        inlineSources.put("the platform's own control database, with the server's own settings", settings("type", "jdbc",
-                "url", "jdbc:h2:file:" + controlDb + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=FALSE",
-                "user", "datafloor", "query", "SELECT username AS v FROM app_user"));
+        inlineSources.put(
+                "H2 in memory whose INIT makes a Java method callable",
+                settings(
+                        "type",
+                        "jdbc",
+                        "url",
+                        "jdbc:h2:mem:attack;INIT=CREATE ALIAS P FOR 'java.lang.System.getProperty'",
+                        "query",
+                        "SELECT P('user.home') AS v"));
+        inlineSources.put(
+                "the platform's own control database",
+                settings(
+                        "type",
+                        "jdbc",
+                        "url",
+                        "jdbc:h2:file:" + controlDb,
+                        "user",
+                        "datafloor",
+                        "query",
+                        "SELECT username AS v FROM app_user"));
+        inlineSources.put(
+                "the platform's own control database, with the server's own settings",
+                settings(
+                        "type",
+                        "jdbc",
+                        "url",
+                        "jdbc:h2:file:" + controlDb
+                                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=FALSE",
+                        "user",
+                        "datafloor",
+                        "query",
+                        "SELECT username AS v FROM app_user"));
 
         int n = 0;
         for (Map.Entry<String, Map<String, String>> source : inlineSources.entrySet()) {
@@ -210,7 +259,8 @@ class AttackSuiteTest {
             Attempt attempt = pipelines.attempt(stewardKey, label, null, spec);
             if (!attempt.refused()) {
                 violations.add(label + ": the pipeline was saved and run");
-            } else if (attempt.refusedCleanly() && !attempt.refusal().body().toLowerCase(Locale.ROOT).contains("url")) {
+            } else if (attempt.refusedCleanly()
+                    && !attempt.refusal().body().toLowerCase(Locale.ROOT).contains("url")) {
                 violations.add(label + ": the refusal does not name the source url");
             }
             expectNothingReached(violations, attempt, name);
@@ -221,9 +271,18 @@ class AttackSuiteTest {
             if (published.contains("yte.dulieu") || attempt.everything().contains("kiemtoan")) {
                 violations.add(label + ": login names from the control database reached the attacker");
             }
-            Response registered = http.bearer(stewardKey, "POST", "/api/sources", PipelineAttempts.registration(
-                    new NewSource(name + "-registered", "jdbc", settings("url", source.getValue().get("url"),
-                            "query", source.getValue().get("query")))));
+            Response registered = http.bearer(
+                    stewardKey,
+                    "POST",
+                    "/api/sources",
+                    PipelineAttempts.registration(new NewSource(
+                            name + "-registered",
+                            "jdbc",
+                            settings(
+                                    "url",
+                                    source.getValue().get("url"),
+                                    "query",
+                                    source.getValue().get("query")))));
             if (!registered.clientError()) {
                 violations.add(label + ": registering a source with this url answered " + registered);
             }
@@ -238,14 +297,27 @@ class AttackSuiteTest {
         for (String url : codeLoadingUrls) {
             String parameter = url.substring(url.indexOf('?') + 1).split("=")[0];
             String name = "attack-b-" + ++n;
-            Response registered = http.bearer(stewardKey, "POST", "/api/sources", PipelineAttempts.registration(
-                    new NewSource(name, "jdbc", settings("url", url, "query", "SELECT 1 AS v"))));
+            Response registered = http.bearer(
+                    stewardKey,
+                    "POST",
+                    "/api/sources",
+                    PipelineAttempts.registration(
+                            new NewSource(name, "jdbc", settings("url", url, "query", "SELECT 1 AS v"))));
             if (!registered.clientError()) {
                 violations.add("PostgreSQL url with " + parameter + "=: registering the source answered " + registered);
             }
             // Saved only, never run: the check belongs at the door.
-            Response saved = http.bearer(stewardKey, "POST", "/api/pipelines", "{\"spec\":" + HttpAttacker.quote(spec(name,
-                    inline(settings("type", "jdbc", "url", url, "query", "SELECT 1 AS v")), name, Map.of("v", "v"))) + "}");
+            Response saved = http.bearer(
+                    stewardKey,
+                    "POST",
+                    "/api/pipelines",
+                    "{\"spec\":"
+                            + HttpAttacker.quote(spec(
+                                    name,
+                                    inline(settings("type", "jdbc", "url", url, "query", "SELECT 1 AS v")),
+                                    name,
+                                    Map.of("v", "v")))
+                            + "}");
             if (!saved.clientError()) {
                 violations.add("PostgreSQL url with " + parameter + "= inline in a spec: saving answered " + saved);
             }
@@ -254,7 +326,8 @@ class AttackSuiteTest {
     }
 
     private void expectValidationNamesTheUrl(List<String> violations, String label, String spec) {
-        Response checked = http.bearer(stewardKey, "POST", "/api/pipelines/validation", "{\"spec\":" + HttpAttacker.quote(spec) + "}");
+        Response checked = http.bearer(
+                stewardKey, "POST", "/api/pipelines/validation", "{\"spec\":" + HttpAttacker.quote(spec) + "}");
         if (checked.status() >= 500) {
             violations.add(label + ": validation failed with " + checked);
         } else if (checked.ok()) {
@@ -262,7 +335,8 @@ class AttackSuiteTest {
             checked.json().forEach(problem -> problems.add(problem.toString()));
             if (problems.isEmpty()) {
                 violations.add(label + ": validation found nothing wrong with the spec");
-            } else if (problems.stream().noneMatch(p -> p.toLowerCase(Locale.ROOT).contains("url"))) {
+            } else if (problems.stream()
+                    .noneMatch(p -> p.toLowerCase(Locale.ROOT).contains("url"))) {
                 violations.add(label + ": validation's problems do not name the source url");
             }
         }
@@ -281,16 +355,24 @@ class AttackSuiteTest {
 
         Map<String, String> variants = new LinkedHashMap<>();
         // A naive tokenizer reads E'\'' as the start of a literal that runs on; DuckDB reads a one-quote string.
-        variants.put("escape-string literal hiding a subquery", "E'\\'' || (SELECT content FROM read_text('/etc/hostname')) || ''");
-        variants.put("escape-string literal, dollar-quoted path, quotes re-balanced in a comment",
+        variants.put(
+                "escape-string literal hiding a subquery",
+                "E'\\'' || (SELECT content FROM read_text('/etc/hostname')) || ''");
+        variants.put(
+                "escape-string literal, dollar-quoted path, quotes re-balanced in a comment",
                 "E'\\'' || (SELECT $$LEAK<$$ || content || $$>$$ FROM read_text($$/etc/hostname$$)) /*'*/");
-        variants.put("escape-string literal, re-balanced in a line comment",
+        variants.put(
+                "escape-string literal, re-balanced in a line comment",
                 "E'\\'' || (SELECT $$LEAK<$$ || content || $$>$$ FROM read_text($$/etc/hostname$$)) --'\n || ''");
-        variants.put("escape-string literal hiding a COPY statement",
+        variants.put(
+                "escape-string literal hiding a COPY statement",
                 "E'\\'' AS x; COPY (SELECT 42) TO $$" + copyTarget + "$$; SELECT 1 /*'*/");
-        variants.put("escape-string literal hiding a table function",
+        variants.put(
+                "escape-string literal hiding a table function",
                 "E'\\'' || (SELECT $$LEAK<$$ || string_agg(file, $$,$$) || $$>$$ FROM glob($$/etc/*$$)) /*'*/");
-        variants.put("a subquery beside a comment", "ma || /* a comment */ (SELECT content FROM read_text('/etc/hostname'))");
+        variants.put(
+                "a subquery beside a comment",
+                "ma || /* a comment */ (SELECT content FROM read_text('/etc/hostname'))");
         variants.put("read_text called directly", "read_text('/etc/hostname')");
         variants.put("read_text by its quoted name", "\"read_text\"('/etc/hostname')");
         variants.put("getenv", "getenv('HOME')");
@@ -305,7 +387,8 @@ class AttackSuiteTest {
             String label = variant.getKey();
             String name = "attack-c-" + ++n;
             String spec = spec(name, ref(csv.name()), name, linked("id", "ma", "v", variant.getValue()));
-            Response checked = http.bearer(stewardKey, "POST", "/api/pipelines/validation", "{\"spec\":" + HttpAttacker.quote(spec) + "}");
+            Response checked = http.bearer(
+                    stewardKey, "POST", "/api/pipelines/validation", "{\"spec\":" + HttpAttacker.quote(spec) + "}");
             if (checked.status() >= 500) {
                 violations.add(label + ": validation failed with " + checked);
             } else if (checked.ok() && checked.json().isEmpty()) {
@@ -313,13 +396,14 @@ class AttackSuiteTest {
             }
             Attempt attempt = pipelines.attempt(stewardKey, label, null, spec);
             if (!attempt.refusedCleanly()) {
-                violations.add(label + ": saving answered " + (attempt.refused() ? attempt.refusal() : "2xx, and it ran: "
-                        + attempt.runStatus()));
+                violations.add(label + ": saving answered "
+                        + (attempt.refused() ? attempt.refusal() : "2xx, and it ran: " + attempt.runStatus()));
             }
             expectNothingReached(violations, attempt, name);
             String published = pipelines.publishedText(name);
             String seen = attempt.everything();
-            if (seen.contains("LEAK<") || published.contains("LEAK<")
+            if (seen.contains("LEAK<")
+                    || published.contains("LEAK<")
                     || (hostname.length() >= 2 && published.contains(hostname))
                     || (hostname.length() >= 6 && seen.contains(hostname))) {
                 violations.add(label + ": the server's host name (/etc/hostname) reached the attacker");
@@ -357,21 +441,35 @@ class AttackSuiteTest {
             int n = 0;
             for (Map.Entry<String, String> url : urls.entrySet()) {
                 String name = "attack-d-" + ++n;
-                Attempt attempt = pipelines.attempt(stewardKey, url.getKey(),
+                Attempt attempt = pipelines.attempt(
+                        stewardKey,
+                        url.getKey(),
                         new NewSource(name, "http", settings("url", url.getValue(), "timeout_seconds", "3")),
                         spec(name, ref(name), name, Map.of("canary", "canary")));
                 attempts.put(url.getKey(), attempt);
                 expectNothingReached(violations, attempt, name);
             }
             String inlineName = "attack-d-inline";
-            Attempt inlineAttempt = pipelines.attempt(stewardKey, "loopback, inline in the spec", null, spec(inlineName,
-                    inline(settings("type", "http", "url", "http://127.0.0.1:" + port + "/inline", "timeout_seconds", "3")),
-                    inlineName, Map.of("canary", "canary")));
+            Attempt inlineAttempt = pipelines.attempt(
+                    stewardKey,
+                    "loopback, inline in the spec",
+                    null,
+                    spec(
+                            inlineName,
+                            inline(settings(
+                                    "type",
+                                    "http",
+                                    "url",
+                                    "http://127.0.0.1:" + port + "/inline",
+                                    "timeout_seconds",
+                                    "3")),
+                            inlineName,
+                            Map.of("canary", "canary")));
             expectNothingReached(violations, inlineAttempt, inlineName);
 
             if (!canary.requests().isEmpty()) {
-                violations.add("the canary on the loopback interface received " + canary.requests().size() + " request(s): "
-                        + canary.requests());
+                violations.add("the canary on the loopback interface received "
+                        + canary.requests().size() + " request(s): " + canary.requests());
             }
             String open = normalise(attempts.get("loopback").outcome(), port, closed);
             String shut = normalise(attempts.get("loopback, a closed port").outcome(), port, closed);
@@ -379,12 +477,15 @@ class AttackSuiteTest {
                 violations.add("an open and a closed port answer differently (a port scanner): open → [" + open
                         + "], closed → [" + shut + "]");
             }
-            assertThat(violations).as("requests to internal addresses that got through").isEmpty();
+            assertThat(violations)
+                    .as("requests to internal addresses that got through")
+                    .isEmpty();
         }
     }
 
     private String normalise(String outcome, int open, int closed) {
-        return outcome.replace(Integer.toString(open), "PORT").replace(Integer.toString(closed), "PORT")
+        return outcome.replace(Integer.toString(open), "PORT")
+                .replace(Integer.toString(closed), "PORT")
                 .replaceAll("attack-d-\\d+", "SOURCE")
                 .replaceAll("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "RUN")
                 .replaceAll("reference [0-9a-f]+", "reference REF");
@@ -398,8 +499,12 @@ class AttackSuiteTest {
     void aRunFailingOnAValueNeverEchoesItAndOutsidersCannotReadTheError() {
         List<String> personal = List.of("001203004567", "001090023456", "Nguyễn Thị Minh Khai", "Trần Văn Bình");
         NewSource csv = new NewSource("attack-e-src", "csv", settings("encoding", "utf-8"));
-        uploadSourceFile(csv, "cong-dan.csv", ("ma,ho_ten,so_cccd\n1," + personal.get(2) + "," + personal.get(0) + "\n2,"
-                + personal.get(3) + "," + personal.get(1) + "\n").getBytes(StandardCharsets.UTF_8));
+        uploadSourceFile(
+                csv,
+                "cong-dan.csv",
+                ("ma,ho_ten,so_cccd\n1," + personal.get(2) + "," + personal.get(0) + "\n2," + personal.get(3) + ","
+                                + personal.get(1) + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
 
         Map<String, Map<String, String>> castings = new LinkedHashMap<>();
         castings.put("an identity number cast to a date", linked("id", "ma", "born", "CAST(so_cccd AS DATE)"));
@@ -410,9 +515,13 @@ class AttackSuiteTest {
         for (Map.Entry<String, Map<String, String>> casting : castings.entrySet()) {
             String label = casting.getKey();
             String name = "attack-e-" + ++n;
-            Attempt attempt = pipelines.attempt(stewardKey, label, null, spec(name, ref(csv.name()), name, casting.getValue()));
-            assertThat(attempt.refused()).as("%s: a legitimate cast is accepted and runs (%s)", label,
-                    attempt.refused() ? attempt.refusedAt() + " " + attempt.refusal() : "ran").isFalse();
+            Attempt attempt =
+                    pipelines.attempt(stewardKey, label, null, spec(name, ref(csv.name()), name, casting.getValue()));
+            assertThat(attempt.refused())
+                    .as(
+                            "%s: a legitimate cast is accepted and runs (%s)",
+                            label, attempt.refused() ? attempt.refusedAt() + " " + attempt.refusal() : "ran")
+                    .isFalse();
             if (!"FAILED".equals(attempt.runStatus())) {
                 violations.add(label + ": the run did not fail but ended " + attempt.runStatus());
             }
@@ -424,9 +533,11 @@ class AttackSuiteTest {
             }
             String runId = HttpAttacker.text(attempt.run(), "id");
             long pipelineId = attempt.run().get("pipelineId").asLong();
-            for (Map.Entry<String, String> outsider : Map.of("the operator's auditor", auditorKey,
-                    "another agency's steward", otherStewardKey).entrySet()) {
-                for (String path : List.of("/api/runs/" + runId, "/api/runs/" + runId + "/log", "/api/runs?pipelineId=" + pipelineId)) {
+            for (Map.Entry<String, String> outsider : Map.of(
+                            "the operator's auditor", auditorKey, "another agency's steward", otherStewardKey)
+                    .entrySet()) {
+                for (String path : List.of(
+                        "/api/runs/" + runId, "/api/runs/" + runId + "/log", "/api/runs?pipelineId=" + pipelineId)) {
                     Response seen = http.bearer(outsider.getValue(), "GET", path, null);
                     if (seen.status() >= 500) {
                         violations.add(label + ": " + outsider.getKey() + " reading " + path + " got " + seen);
@@ -436,7 +547,9 @@ class AttackSuiteTest {
                 }
             }
         }
-        assertThat(violations).as("personal values that reached a run's error, log or outsiders").isEmpty();
+        assertThat(violations)
+                .as("personal values that reached a run's error, log or outsiders")
+                .isEmpty();
     }
 
     // =================================================================================== I
@@ -451,16 +564,27 @@ class AttackSuiteTest {
         List<String> violations = new ArrayList<>();
 
         for (String parameter : List.of("q", "fq")) {
-            expectCkanClientError(violations, "GET package_search " + parameter + " nested 20,000 deep",
-                    http.get("/api/3/action/package_search?" + parameter + "=" + huge), false);
-            expectCkanClientError(violations, "GET package_search " + parameter + " nested 3,000 deep",
-                    http.get("/api/3/action/package_search?" + parameter + "=" + fitting), true);
-            expectCkanClientError(violations, "POST package_search " + parameter + " nested 20,000 deep",
-                    http.postJson("/api/3/action/package_search", "{\"" + parameter + "\":" + HttpAttacker.quote(huge) + "}"), true);
+            expectCkanClientError(
+                    violations,
+                    "GET package_search " + parameter + " nested 20,000 deep",
+                    http.get("/api/3/action/package_search?" + parameter + "=" + huge),
+                    false);
+            expectCkanClientError(
+                    violations,
+                    "GET package_search " + parameter + " nested 3,000 deep",
+                    http.get("/api/3/action/package_search?" + parameter + "=" + fitting),
+                    true);
+            expectCkanClientError(
+                    violations,
+                    "POST package_search " + parameter + " nested 20,000 deep",
+                    http.postJson(
+                            "/api/3/action/package_search", "{\"" + parameter + "\":" + HttpAttacker.quote(huge) + "}"),
+                    true);
         }
         Response page = http.get("/catalog?q=" + huge);
         if (!page.clientError() || hasStackTrace(page.body())) {
-            violations.add("GET /catalog?q= nested 20,000 deep answered " + page + (hasStackTrace(page.body()) ? " with a stack trace" : ""));
+            violations.add("GET /catalog?q= nested 20,000 deep answered " + page
+                    + (hasStackTrace(page.body()) ? " with a stack trace" : ""));
         }
         Response fittingPage = http.get("/catalog?q=" + fitting);
         if (fittingPage.status() >= 500 || hasStackTrace(fittingPage.body())) {
@@ -500,11 +624,15 @@ class AttackSuiteTest {
     @DisplayName("J. The CSRF token counts only in the header, never in the query string")
     void aCsrfTokenInTheQueryStringIsRefused() {
         String body = "{\"name\":\"attack-j\",\"scopes\":[\"pipelines:read\"],\"days\":1}";
-        Response viaQuery = http.sessionJson(steward, "POST", "/api/api-keys?_csrf=" + HttpAttacker.encode(steward.csrfToken),
-                body, false);
+        Response viaQuery = http.sessionJson(
+                steward, "POST", "/api/api-keys?_csrf=" + HttpAttacker.encode(steward.csrfToken), body, false);
         Response viaHeader = http.sessionJson(steward, "POST", "/api/api-keys", body, true);
-        assertThat(viaHeader.status()).as("positive control: the token in the header is accepted").isEqualTo(201);
-        assertThat(viaQuery.status()).as("the token in the query string of a JSON call").isEqualTo(403);
+        assertThat(viaHeader.status())
+                .as("positive control: the token in the header is accepted")
+                .isEqualTo(201);
+        assertThat(viaQuery.status())
+                .as("the token in the query string of a JSON call")
+                .isEqualTo(403);
     }
 
     // =================================================================================== K
@@ -524,7 +652,8 @@ class AttackSuiteTest {
             violations.add("changing the password to the current one answered " + same);
         }
         for (String path : List.of("/api/api-keys", "/api/sources")) {
-            Response anonymous = http.postJson(path, "{\"name\":\"x\",\"type\":\"csv\",\"scopes\":[\"pipelines:read\"]}");
+            Response anonymous =
+                    http.postJson(path, "{\"name\":\"x\",\"type\":\"csv\",\"scopes\":[\"pipelines:read\"]}");
             if (anonymous.status() != 401 || !anonymous.contentType().startsWith("application/problem+json")) {
                 violations.add("anonymous POST " + path + " answered " + anonymous + " (" + anonymous.contentType()
                         + "), not 401 problem+json");
@@ -534,8 +663,13 @@ class AttackSuiteTest {
     }
 
     private Response changePassword(String current, String next) {
-        return http.sessionJson(taxAdmin, "POST", "/api/me/password", "{\"currentPassword\":" + HttpAttacker.quote(current)
-                + ",\"newPassword\":" + HttpAttacker.quote(next) + "}", true);
+        return http.sessionJson(
+                taxAdmin,
+                "POST",
+                "/api/me/password",
+                "{\"currentPassword\":" + HttpAttacker.quote(current) + ",\"newPassword\":" + HttpAttacker.quote(next)
+                        + "}",
+                true);
     }
 
     // =================================================================================== L
@@ -551,22 +685,62 @@ class AttackSuiteTest {
         try (Canary canary = new Canary()) {
             // Each attack says whether a run ended: refusals inside a run may reach the ledger just after it ends.
             Map<String, java.util.function.BooleanSupplier> attacks = new LinkedHashMap<>();
-            attacks.put("A. a DuckDB source reading /etc/passwd", () -> ran(pipelines.attempt(taxStewardKey, "A",
-                    duckDbSource("attack-l-a", "SELECT content AS v FROM read_text('/etc/passwd')"),
-                    spec("attack-l-a", ref("attack-l-a"), "attack-l-a", Map.of("v", "v")))));
-            attacks.put("B. an inline H2 database", () -> ran(pipelines.attempt(taxStewardKey, "B", null, spec("attack-l-b",
-                    inline(settings("type", "jdbc", "url", "jdbc:h2:mem:attack;INIT=CREATE ALIAS P FOR 'java.lang.System.getProperty'",
-                            "query", "SELECT P('user.home') AS v")), "attack-l-b", Map.of("v", "v")))));
+            attacks.put(
+                    "A. a DuckDB source reading /etc/passwd",
+                    () -> ran(pipelines.attempt(
+                            taxStewardKey,
+                            "A",
+                            duckDbSource("attack-l-a", "SELECT content AS v FROM read_text('/etc/passwd')"),
+                            spec("attack-l-a", ref("attack-l-a"), "attack-l-a", Map.of("v", "v")))));
+            attacks.put(
+                    "B. an inline H2 database",
+                    () -> ran(pipelines.attempt(
+                            taxStewardKey,
+                            "B",
+                            null,
+                            spec(
+                                    "attack-l-b",
+                                    inline(settings(
+                                            "type",
+                                            "jdbc",
+                                            "url",
+                                            "jdbc:h2:mem:attack;INIT=CREATE ALIAS P FOR 'java.lang.System.getProperty'",
+                                            "query",
+                                            "SELECT P('user.home') AS v")),
+                                    "attack-l-b",
+                                    Map.of("v", "v")))));
             // The agency's own demo source, with an expression that smuggles a subquery.
-            attacks.put("C. an expression smuggling a subquery", () -> ran(pipelines.attempt(taxStewardKey, "C", null,
-                    spec("attack-l-c", ref("thue.nguoi-nop-thue"), "attack-l-c",
-                            Map.of("v", "E'\\'' || (SELECT content FROM read_text($$/etc/hostname$$)) /*'*/")))));
-            attacks.put("D. an HTTP source on the loopback interface", () -> ran(pipelines.attempt(taxStewardKey, "D",
-                    new NewSource("attack-l-d", "http", settings("url", "http://127.0.0.1:" + canary.port() + "/x", "timeout_seconds", "3")),
-                    spec("attack-l-d", ref("attack-l-d"), "attack-l-d", Map.of("canary", "canary")))));
+            attacks.put(
+                    "C. an expression smuggling a subquery",
+                    () -> ran(pipelines.attempt(
+                            taxStewardKey,
+                            "C",
+                            null,
+                            spec(
+                                    "attack-l-c",
+                                    ref("thue.nguoi-nop-thue"),
+                                    "attack-l-c",
+                                    Map.of(
+                                            "v",
+                                            "E'\\'' || (SELECT content FROM read_text($$/etc/hostname$$)) /*'*/")))));
+            attacks.put(
+                    "D. an HTTP source on the loopback interface",
+                    () -> ran(pipelines.attempt(
+                            taxStewardKey,
+                            "D",
+                            new NewSource(
+                                    "attack-l-d",
+                                    "http",
+                                    settings(
+                                            "url", "http://127.0.0.1:" + canary.port() + "/x", "timeout_seconds", "3")),
+                            spec("attack-l-d", ref("attack-l-d"), "attack-l-d", Map.of("canary", "canary")))));
             attacks.put("J. a JSON call with its CSRF token in the query string", () -> {
-                http.sessionJson(taxSteward, "POST", "/api/api-keys?_csrf=" + HttpAttacker.encode(taxSteward.csrfToken),
-                        "{\"name\":\"attack-l-j\",\"scopes\":[\"pipelines:read\"],\"days\":1}", false);
+                http.sessionJson(
+                        taxSteward,
+                        "POST",
+                        "/api/api-keys?_csrf=" + HttpAttacker.encode(taxSteward.csrfToken),
+                        "{\"name\":\"attack-l-j\",\"scopes\":[\"pipelines:read\"],\"days\":1}",
+                        false);
                 return false;
             });
 
@@ -575,7 +749,8 @@ class AttackSuiteTest {
                 boolean ran = attack.getValue().getAsBoolean();
                 List<String> events = refusalEventsSince(attacker, before, ran ? Duration.ofSeconds(3) : Duration.ZERO);
                 if (events.isEmpty()) {
-                    violations.add(attack.getKey() + ": no refusal event (type *REFUSED* or ACCESS_DENIED) names the attacker");
+                    violations.add(attack.getKey()
+                            + ": no refusal event (type *REFUSED* or ACCESS_DENIED) names the attacker");
                 }
             }
         }
@@ -591,9 +766,12 @@ class AttackSuiteTest {
         long deadline = System.nanoTime() + patience.toNanos();
         while (true) {
             List<String> found = new ArrayList<>();
-            for (JsonNode event : http.bearer(operatorKey, "GET", "/api/audit/events?actorUserId=" + userId + "&limit=200", null).json()) {
+            for (JsonNode event : http.bearer(
+                            operatorKey, "GET", "/api/audit/events?actorUserId=" + userId + "&limit=200", null)
+                    .json()) {
                 String type = HttpAttacker.text(event, "type");
-                if (event.get("ledgerIndex").asLong() > after && (type.contains("REFUSED") || type.equals("ACCESS_DENIED"))) {
+                if (event.get("ledgerIndex").asLong() > after
+                        && (type.contains("REFUSED") || type.equals("ACCESS_DENIED"))) {
                     found.add(type);
                 }
             }
@@ -631,7 +809,8 @@ class AttackSuiteTest {
         }
 
         List<Long> failures = new ArrayList<>();
-        for (JsonNode event : http.bearer(operatorKey, "GET", "/api/audit/events?type=LOGIN_FAILED&limit=200", null).json()) {
+        for (JsonNode event : http.bearer(operatorKey, "GET", "/api/audit/events?type=LOGIN_FAILED&limit=200", null)
+                .json()) {
             if (event.get("ledgerIndex").asLong() > before) {
                 failures.add(event.get("ledgerIndex").asLong());
             }
@@ -649,9 +828,12 @@ class AttackSuiteTest {
             shapes.add(shape(json));
         }
         if (shapes.size() > 1) {
-            violations.add("the public ledger entries of failed sign-ins come in " + shapes.size() + " shapes: " + shapes);
+            violations.add(
+                    "the public ledger entries of failed sign-ins come in " + shapes.size() + " shapes: " + shapes);
         }
-        assertThat(violations).as("ways to tell a real account from an unknown name").isEmpty();
+        assertThat(violations)
+                .as("ways to tell a real account from an unknown name")
+                .isEmpty();
     }
 
     /** The answer to one failed sign-in: the redirect, and the page it leads to with CSRF tokens blanked. */
@@ -662,7 +844,8 @@ class AttackSuiteTest {
         String page = "";
         if (!location.isEmpty()) {
             Response followed = http.get(location, "Cookie", browser.cookieHeader());
-            page = followed.status() + " " + followed.body().replaceAll("(value|content)=\"[A-Za-z0-9_\\-]{20,}={0,2}\"", "$1=\"TOKEN\"");
+            page = followed.status() + " "
+                    + followed.body().replaceAll("(value|content)=\"[A-Za-z0-9_\\-]{20,}={0,2}\"", "$1=\"TOKEN\"");
         }
         return answer.status() + " → " + location + "\n" + page;
     }
@@ -670,10 +853,14 @@ class AttackSuiteTest {
     /** An entry's fields and details, without its time: what tells entries apart. */
     private String shape(JsonNode entry) {
         Map<String, String> fields = new TreeMap<>();
-        entry.properties().forEach(field -> fields.put(field.getKey(), switch (field.getKey()) {
-            case "details", "type", "outcome", "v" -> field.getValue().toString();
-            default -> "…";
-        }));
+        entry.properties()
+                .forEach(field -> fields.put(
+                        field.getKey(),
+                        switch (field.getKey()) {
+                            case "details", "type", "outcome", "v" ->
+                                field.getValue().toString();
+                            default -> "…";
+                        }));
         fields.remove("at");
         return fields.toString();
     }
@@ -693,7 +880,8 @@ class AttackSuiteTest {
         Response first = null;
         Response limited = null;
         for (int i = 1; i <= 40 && limited == null; i++) {
-            Response download = http.get("/catalog/datasets/qltt-san-pham/download?format=csv", "X-Forwarded-For", "203.0.113." + i);
+            Response download = http.get(
+                    "/catalog/datasets/qltt-san-pham/download?format=csv", "X-Forwarded-For", "203.0.113." + i);
             if (first == null) {
                 first = download;
             }
@@ -701,10 +889,15 @@ class AttackSuiteTest {
                 limited = download;
             }
         }
-        assertThat(first.status()).as("positive control: the open dataset downloads").isEqualTo(200);
+        assertThat(first.status())
+                .as("positive control: the open dataset downloads")
+                .isEqualTo(200);
         if (limited == null) {
-            violations.add("40 downloads in a row, each with another X-Forwarded-For, were never limited (the limit is 30 a minute)");
-        } else if (limited.header("Retry-After").filter(v -> v.matches("\\d+") && Long.parseLong(v) > 0).isEmpty()) {
+            violations.add(
+                    "40 downloads in a row, each with another X-Forwarded-For, were never limited (the limit is 30 a minute)");
+        } else if (limited.header("Retry-After")
+                .filter(v -> v.matches("\\d+") && Long.parseLong(v) > 0)
+                .isEmpty()) {
             violations.add("the 429 carries no Retry-After header");
         }
 
@@ -714,14 +907,18 @@ class AttackSuiteTest {
             http.submitLogin(browser, "khong-ton-tai-" + i, "Mat-khau-sai-hoan-toan-2026", "X-Forwarded-For", spoofed);
         }
         Session victim = http.openLoginPage("X-Forwarded-For", "198.51.100.250");
-        Response rightPassword = http.submitLogin(victim, "saomai.admin", DemoData.PASSWORD, "X-Forwarded-For", "198.51.100.250");
+        Response rightPassword =
+                http.submitLogin(victim, "saomai.admin", DemoData.PASSWORD, "X-Forwarded-For", "198.51.100.250");
         // Signed in or not, whatever the answer looks like: does the session now reach a signed-in API?
         Response me = http.get("/api/me", "Cookie", victim.cookieHeader(), "Accept", "application/json");
         if (me.status() == 200) {
-            violations.add("after 35 failed sign-ins from one address under changing X-Forwarded-For, that address still signs in "
-                    + "(the sign-in answered " + rightPassword + ")");
+            violations.add(
+                    "after 35 failed sign-ins from one address under changing X-Forwarded-For, that address still signs in "
+                            + "(the sign-in answered " + rightPassword + ")");
         }
-        assertThat(violations).as("limits that a forged X-Forwarded-For got around").isEmpty();
+        assertThat(violations)
+                .as("limits that a forged X-Forwarded-For got around")
+                .isEmpty();
     }
 
     // =================================================================================== H
@@ -749,11 +946,18 @@ class AttackSuiteTest {
             String dataset = "attack-h-" + kind + "-catalog";
             Response catalogued;
             try {
-                catalogued = http.bearerMultipart(stewardKey, "/api/catalog/uploads", Map.of("dataset", dataset), "file",
-                        "bomb-" + kind + ".xlsx", content, BOMB_PATIENCE);
+                catalogued = http.bearerMultipart(
+                        stewardKey,
+                        "/api/catalog/uploads",
+                        Map.of("dataset", dataset),
+                        "file",
+                        "bomb-" + kind + ".xlsx",
+                        content,
+                        BOMB_PATIENCE);
             } catch (java.io.UncheckedIOException noAnswer) {
-                violations.add(kind + " bomb: the catalog upload was still being processed after " + BOMB_PATIENCE.toSeconds()
-                        + " s (" + noAnswer.getCause().getClass().getSimpleName() + "); the source upload was not tried");
+                violations.add(kind + " bomb: the catalog upload was still being processed after "
+                        + BOMB_PATIENCE.toSeconds() + " s ("
+                        + noAnswer.getCause().getClass().getSimpleName() + "); the source upload was not tried");
                 continue;
             }
             if (catalogued.status() != 413 && catalogued.status() != 422) {
@@ -764,15 +968,30 @@ class AttackSuiteTest {
             }
 
             String sourceName = "attack-h-" + kind;
-            Response registered = http.bearer(stewardKey, "POST", "/api/sources",
+            Response registered = http.bearer(
+                    stewardKey,
+                    "POST",
+                    "/api/sources",
                     PipelineAttempts.registration(new NewSource(sourceName, "xlsx", Map.of())));
-            assertThat(registered.status()).as("an xlsx source can be registered").isEqualTo(201);
+            assertThat(registered.status())
+                    .as("an xlsx source can be registered")
+                    .isEqualTo(201);
             long sourceId = registered.json().get("id").asLong();
-            Response uploaded = http.bearerMultipart(stewardKey, "/api/sources/" + sourceId + "/file", Map.of(), "file",
-                    "bomb-" + kind + ".xlsx", content, BOMB_PATIENCE);
+            Response uploaded = http.bearerMultipart(
+                    stewardKey,
+                    "/api/sources/" + sourceId + "/file",
+                    Map.of(),
+                    "file",
+                    "bomb-" + kind + ".xlsx",
+                    content,
+                    BOMB_PATIENCE);
             if (uploaded.ok()) {
-                Attempt attempt = pipelines.attempt(stewardKey, kind + " bomb through a source", null,
-                        spec(sourceName, ref(sourceName), sourceName, Map.of("v", "v")), BOMB_PATIENCE);
+                Attempt attempt = pipelines.attempt(
+                        stewardKey,
+                        kind + " bomb through a source",
+                        null,
+                        spec(sourceName, ref(sourceName), sourceName, Map.of("v", "v")),
+                        BOMB_PATIENCE);
                 expectNothingReached(violations, attempt, sourceName);
             } else if (uploaded.status() != 413 && uploaded.status() != 422) {
                 violations.add(kind + " bomb: the source upload answered " + uploaded + ", not 413 or 422");
@@ -786,8 +1005,9 @@ class AttackSuiteTest {
     /** Refused with a 4xx, or a run that FAILED; and no version of the dataset in the lake. */
     void expectNothingReached(List<String> violations, Attempt attempt, String dataset) {
         if (attempt.overran() != null) {
-            violations.add(attempt.label() + ": the run was still working after " + attempt.overran().toSeconds()
-                    + " s and had to be cancelled (it ended " + attempt.runStatus() + "): nothing refused it");
+            violations.add(attempt.label() + ": the run was still working after "
+                    + attempt.overran().toSeconds() + " s and had to be cancelled (it ended " + attempt.runStatus()
+                    + "): nothing refused it");
         } else if (attempt.refused()) {
             if (!attempt.refusedCleanly()) {
                 violations.add(attempt.label() + ": " + attempt.refusedAt() + " failed with " + attempt.refusal()
@@ -805,9 +1025,16 @@ class AttackSuiteTest {
     void uploadSourceFile(NewSource source, String filename, byte[] content) {
         Response registered = http.bearer(stewardKey, "POST", "/api/sources", PipelineAttempts.registration(source));
         assertThat(registered.status()).as("registering %s", source.name()).isEqualTo(201);
-        Response uploaded = http.bearerMultipart(stewardKey, "/api/sources/" + registered.json().get("id").asLong() + "/file",
-                Map.of(), "file", filename, content);
-        assertThat(uploaded.status()).as("uploading the file of %s", source.name()).isEqualTo(200);
+        Response uploaded = http.bearerMultipart(
+                stewardKey,
+                "/api/sources/" + registered.json().get("id").asLong() + "/file",
+                Map.of(),
+                "file",
+                filename,
+                content);
+        assertThat(uploaded.status())
+                .as("uploading the file of %s", source.name())
+                .isEqualTo(200);
     }
 
     NewSource duckDbSource(String name, String query) {
@@ -815,14 +1042,16 @@ class AttackSuiteTest {
     }
 
     Path inboxOf(String username) {
-        return dataDir.resolve("inbox").resolve(Long.toString(users.get(username).get("orgId").asLong()));
+        return dataDir.resolve("inbox")
+                .resolve(Long.toString(users.get(username).get("orgId").asLong()));
     }
 
     /** An agency's own DuckDB file with a small table, as an agency would upload it to its inbox. */
     static void createAgencyDatabase(Path file) throws Exception {
         Files.createDirectories(file.getParent());
         Files.deleteIfExists(file);
-        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:" + file); Statement statement = duck.createStatement()) {
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:" + file);
+                Statement statement = duck.createStatement()) {
             statement.execute("CREATE TABLE people (v VARCHAR, ho_ten VARCHAR)");
             statement.execute("INSERT INTO people VALUES ('1', 'Lê Văn Một'), ('2', 'Phạm Thị Hai')");
         }
@@ -832,15 +1061,18 @@ class AttackSuiteTest {
     static Path anotherOrganisationsParquet() throws IOException {
         Path dataset = dataDir.resolve("lake").resolve("ho-tich.cong-dan");
         try (Stream<Path> files = Files.walk(dataset)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".parquet") && p.getParent().getFileName().toString().matches("v\\d+"))
-                    .findFirst().orElseThrow(() -> new IllegalStateException("the demo published no ho-tich.cong-dan version"));
+            return files.filter(p -> p.getFileName().toString().endsWith(".parquet")
+                            && p.getParent().getFileName().toString().matches("v\\d+"))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("the demo published no ho-tich.cong-dan version"));
         }
     }
 
     /** The newest ledger index of the audit index, or of one event type; -1 when there is none. */
     long latestLedgerIndex(String... type) {
         String query = type.length == 0 ? "" : "&type=" + type[0];
-        JsonNode events = http.bearer(operatorKey, "GET", "/api/audit/events?limit=1" + query, null).json();
+        JsonNode events = http.bearer(operatorKey, "GET", "/api/audit/events?limit=1" + query, null)
+                .json();
         return events.isEmpty() ? -1 : events.get(0).get("ledgerIndex").asLong();
     }
 
@@ -862,8 +1094,11 @@ class AttackSuiteTest {
     }
 
     static boolean hasStackTrace(String body) {
-        return body.contains("\tat ") || body.contains("at java.") || body.contains("StackOverflowError")
-                || body.matches("(?s).*\\bat vn\\.datafloor\\..*") || body.contains("Exception:");
+        return body.contains("\tat ")
+                || body.contains("at java.")
+                || body.contains("StackOverflowError")
+                || body.matches("(?s).*\\bat vn\\.datafloor\\..*")
+                || body.contains("Exception:");
     }
 
     /** Long base64-like runs of a key file: text that could only come from the key itself. */

@@ -100,7 +100,9 @@ final class HttpAttacker {
                 String pair = setCookie.split(";", 2)[0];
                 int eq = pair.indexOf('=');
                 if (eq > 0) {
-                    cookies.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+                    cookies.put(
+                            pair.substring(0, eq).strip(),
+                            pair.substring(eq + 1).strip());
                 }
             }
         }
@@ -115,11 +117,12 @@ final class HttpAttacker {
     /** Sends and reads the whole answer; an answer slower than {@code timeout} is an {@link UncheckedIOException}. */
     Response send(HttpRequest.Builder request, Duration timeout) {
         try {
-            HttpResponse<String> response = client.send(request.timeout(timeout).build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<String> response = client.send(
+                    request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return new Response(response.statusCode(), response.headers(), response.body());
         } catch (IOException e) {
-            throw new UncheckedIOException("The server did not answer " + request.build().uri().getPath(), e);
+            throw new UncheckedIOException(
+                    "The server did not answer " + request.build().uri().getPath(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -139,7 +142,8 @@ final class HttpAttacker {
     }
 
     Response postJson(String pathAndQuery, String json, String... headers) {
-        HttpRequest.Builder request = request(pathAndQuery).header("Content-Type", "application/json")
+        HttpRequest.Builder request = request(pathAndQuery)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json));
         for (int i = 0; i + 1 < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
@@ -161,16 +165,19 @@ final class HttpAttacker {
             throw new IllegalStateException("The sign-in page answered " + page.status());
         }
         session.remember(page.headers());
-        session.csrfToken = find(FORM_CSRF, page.body()).orElseThrow(
-                () -> new IllegalStateException("The sign-in form carries no _csrf field"));
+        session.csrfToken = find(FORM_CSRF, page.body())
+                .orElseThrow(() -> new IllegalStateException("The sign-in form carries no _csrf field"));
         return session;
     }
 
     /** Posts the sign-in form as a browser would; the answer is the redirect, not followed. */
     Response submitLogin(Session session, String username, String password, String... headers) {
-        String form = "username=" + encode(username) + "&password=" + encode(password) + "&_csrf=" + encode(session.csrfToken);
-        HttpRequest.Builder request = request("/login").header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Cookie", session.cookieHeader()).POST(HttpRequest.BodyPublishers.ofString(form));
+        String form = "username=" + encode(username) + "&password=" + encode(password) + "&_csrf="
+                + encode(session.csrfToken);
+        HttpRequest.Builder request = request("/login")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Cookie", session.cookieHeader())
+                .POST(HttpRequest.BodyPublishers.ofString(form));
         for (int i = 0; i + 1 < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
@@ -185,7 +192,8 @@ final class HttpAttacker {
         Response answer = submitLogin(session, username, password);
         String location = answer.header("Location").orElse("");
         if (answer.status() != 302 || location.contains("/login")) {
-            throw new IllegalStateException("Could not sign in as " + username + ": HTTP " + answer.status() + " to " + location);
+            throw new IllegalStateException(
+                    "Could not sign in as " + username + ": HTTP " + answer.status() + " to " + location);
         }
         Session signedIn = new Session(username);
         signedIn.cookies.putAll(session.cookies);
@@ -195,16 +203,19 @@ final class HttpAttacker {
             throw new IllegalStateException("After sign-in, " + location + " answered " + page.status());
         }
         signedIn.csrfHeader = find(META_CSRF_HEADER, page.body()).orElse("X-CSRF-TOKEN");
-        signedIn.csrfToken = find(META_CSRF_TOKEN, page.body()).orElseThrow(
-                () -> new IllegalStateException("The page after sign-in carries no CSRF token"));
+        signedIn.csrfToken = find(META_CSRF_TOKEN, page.body())
+                .orElseThrow(() -> new IllegalStateException("The page after sign-in carries no CSRF token"));
         return signedIn;
     }
 
     /** A JSON call with the session's cookie, and its CSRF token in the header unless {@code withCsrfHeader} is false. */
     Response sessionJson(Session session, String method, String pathAndQuery, String json, boolean withCsrfHeader) {
-        HttpRequest.Builder request = request(pathAndQuery).header("Cookie", session.cookieHeader())
+        HttpRequest.Builder request = request(pathAndQuery)
+                .header("Cookie", session.cookieHeader())
                 .header("Accept", "application/json")
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+                .method(
+                        method,
+                        json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         if (json != null) {
             request.header("Content-Type", "application/json");
         }
@@ -222,10 +233,11 @@ final class HttpAttacker {
         for (int i = 0; i < scopes.length; i++) {
             json.append(i == 0 ? "" : ",").append(quote(scopes[i]));
         }
-        Response created = sessionJson(session, "POST", "/api/api-keys", json.append("]}").toString(), true);
+        Response created =
+                sessionJson(session, "POST", "/api/api-keys", json.append("]}").toString(), true);
         if (created.status() != 201) {
-            throw new IllegalStateException("Could not mint a key for " + session.username + ": HTTP " + created.status()
-                    + " " + created.body());
+            throw new IllegalStateException("Could not mint a key for " + session.username + ": HTTP "
+                    + created.status() + " " + created.body());
         }
         return created.json().get("token").asString();
     }
@@ -233,9 +245,12 @@ final class HttpAttacker {
     // ------------------------------------------------------------------ API keys
 
     Response bearer(String token, String method, String pathAndQuery, String json) {
-        HttpRequest.Builder request = request(pathAndQuery).header("Authorization", "Bearer " + token)
+        HttpRequest.Builder request = request(pathAndQuery)
+                .header("Authorization", "Bearer " + token)
                 .header("Accept", "application/json")
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+                .method(
+                        method,
+                        json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         if (json != null) {
             request.header("Content-Type", "application/json");
         }
@@ -243,22 +258,36 @@ final class HttpAttacker {
     }
 
     /** A multipart upload: text fields and one file. */
-    Response bearerMultipart(String token, String pathAndQuery, Map<String, String> fields, String fileField, String filename,
+    Response bearerMultipart(
+            String token,
+            String pathAndQuery,
+            Map<String, String> fields,
+            String fileField,
+            String filename,
             byte[] content) {
         return bearerMultipart(token, pathAndQuery, fields, fileField, filename, content, Duration.ofSeconds(180));
     }
 
-    Response bearerMultipart(String token, String pathAndQuery, Map<String, String> fields, String fileField, String filename,
-            byte[] content, Duration timeout) {
+    Response bearerMultipart(
+            String token,
+            String pathAndQuery,
+            Map<String, String> fields,
+            String fileField,
+            String filename,
+            byte[] content,
+            Duration timeout) {
         String boundary = "----datafloor-attack-" + UUID.randomUUID();
         List<byte[]> parts = new ArrayList<>();
-        fields.forEach((name, value) -> parts.add(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name
-                + "\"\r\n\r\n" + value + "\r\n").getBytes(StandardCharsets.UTF_8)));
-        parts.add(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + fileField + "\"; filename=\"" + filename
-                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        fields.forEach((name, value) -> parts.add(
+                ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n")
+                        .getBytes(StandardCharsets.UTF_8)));
+        parts.add(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + fileField + "\"; filename=\""
+                        + filename + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
         parts.add(content);
         parts.add(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        HttpRequest.Builder request = request(pathAndQuery).header("Authorization", "Bearer " + token)
+        HttpRequest.Builder request = request(pathAndQuery)
+                .header("Authorization", "Bearer " + token)
                 .header("Accept", "application/json")
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArrays(parts));

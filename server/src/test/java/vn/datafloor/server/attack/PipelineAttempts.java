@@ -48,7 +48,13 @@ final class PipelineAttempts {
      * {@code log} its log lines as text. {@code overran} is set when the run was still working at the
      * attempt's deadline and was cancelled.
      */
-    record Attempt(String label, String refusedAt, Response refusal, JsonNode run, String log, List<String> answers,
+    record Attempt(
+            String label,
+            String refusedAt,
+            Response refusal,
+            JsonNode run,
+            String log,
+            List<String> answers,
             Duration overran) {
         boolean refused() {
             return refusedAt != null;
@@ -174,7 +180,10 @@ final class PipelineAttempts {
         }
         StringBuilder text = new StringBuilder();
         for (JsonNode line : answer.json()) {
-            text.append(HttpAttacker.text(line, "level")).append(' ').append(HttpAttacker.text(line, "message")).append('\n');
+            text.append(HttpAttacker.text(line, "level"))
+                    .append(' ')
+                    .append(HttpAttacker.text(line, "message"))
+                    .append('\n');
         }
         return text.toString();
     }
@@ -186,7 +195,8 @@ final class PipelineAttempts {
             return false;
         }
         try (Stream<Path> children = Files.list(dir)) {
-            return children.anyMatch(child -> child.getFileName().toString().matches("v\\d+") && Files.isDirectory(child));
+            return children.anyMatch(
+                    child -> child.getFileName().toString().matches("v\\d+") && Files.isDirectory(child));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -199,8 +209,10 @@ final class PipelineAttempts {
         }
         String glob = dataDir.resolve("lake").resolve(dataset).toAbsolutePath() + "/v*/*.parquet";
         StringBuilder text = new StringBuilder();
-        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = duck.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT * FROM read_parquet('" + glob.replace("'", "''") + "')")) {
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+                Statement statement = duck.createStatement();
+                ResultSet rs =
+                        statement.executeQuery("SELECT * FROM read_parquet('" + glob.replace("'", "''") + "')")) {
             int columns = rs.getMetaData().getColumnCount();
             while (rs.next()) {
                 for (int c = 1; c <= columns; c++) {
@@ -217,11 +229,16 @@ final class PipelineAttempts {
     // ------------------------------------------------------------------ specs
 
     static String registration(NewSource source) {
-        StringBuilder json = new StringBuilder("{\"name\":").append(HttpAttacker.quote(source.name()))
-                .append(",\"type\":").append(HttpAttacker.quote(source.type())).append(",\"settings\":{");
+        StringBuilder json = new StringBuilder("{\"name\":")
+                .append(HttpAttacker.quote(source.name()))
+                .append(",\"type\":")
+                .append(HttpAttacker.quote(source.type()))
+                .append(",\"settings\":{");
         int i = 0;
         for (Map.Entry<String, String> setting : source.settings().entrySet()) {
-            json.append(i++ == 0 ? "" : ",").append(HttpAttacker.quote(setting.getKey())).append(':')
+            json.append(i++ == 0 ? "" : ",")
+                    .append(HttpAttacker.quote(setting.getKey()))
+                    .append(':')
                     .append(HttpAttacker.quote(setting.getValue()));
         }
         return json.append("}}").toString();
@@ -234,7 +251,11 @@ final class PipelineAttempts {
         yaml.append("source:\n").append(sourceYaml);
         yaml.append("target:\n  dataset: ").append(dataset).append('\n');
         yaml.append("mapping:\n");
-        mapping.forEach((column, expression) -> yaml.append("  ").append(column).append(": ").append(yaml(expression)).append('\n'));
+        mapping.forEach((column, expression) -> yaml.append("  ")
+                .append(column)
+                .append(": ")
+                .append(yaml(expression))
+                .append('\n'));
         return yaml.toString();
     }
 
@@ -246,7 +267,8 @@ final class PipelineAttempts {
     /** An inline source with the given settings. */
     static String inline(Map<String, String> settings) {
         StringBuilder yaml = new StringBuilder();
-        settings.forEach((key, value) -> yaml.append("  ").append(key).append(": ").append(yaml(value)).append('\n'));
+        settings.forEach((key, value) ->
+                yaml.append("  ").append(key).append(": ").append(yaml(value)).append('\n'));
         return yaml.toString();
     }
 

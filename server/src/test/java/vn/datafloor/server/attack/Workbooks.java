@@ -24,7 +24,8 @@ final class Workbooks {
         return write(file, sheet -> {
             String cell = "A".repeat(cellChars);
             for (int r = 2; r <= rows + 1; r++) {
-                sheet.write("<row r=\"" + r + "\"><c r=\"A" + r + "\" t=\"inlineStr\"><is><t>" + cell + "</t></is></c></row>");
+                sheet.write("<row r=\"" + r + "\"><c r=\"A" + r + "\" t=\"inlineStr\"><is><t>" + cell
+                        + "</t></is></c></row>");
             }
         });
     }
@@ -43,7 +44,9 @@ final class Workbooks {
 
     /** Bytes the sheet XML of {@link #manyRows} expands to, for the test's own arithmetic. */
     static long manyRowsSheetBytes(int rows, int cellChars) {
-        long perRow = ("<row r=\"" + (rows + 1) + "\"><c r=\"A" + (rows + 1) + "\" t=\"inlineStr\"><is><t></t></is></c></row>").length()
+        long perRow = ("<row r=\"" + (rows + 1) + "\"><c r=\"A" + (rows + 1)
+                                + "\" t=\"inlineStr\"><is><t></t></is></c></row>")
+                        .length()
                 + (long) cellChars;
         return perRow * rows;
     }
@@ -54,7 +57,8 @@ final class Workbooks {
 
     private static Path write(Path file, SheetBody rows) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        try (OutputStream out = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(out, StandardCharsets.UTF_8)) {
+        try (OutputStream out = Files.newOutputStream(file);
+                ZipOutputStream zip = new ZipOutputStream(out, StandardCharsets.UTF_8)) {
             zip.setLevel(Deflater.BEST_COMPRESSION);
             entry(zip, "[Content_Types].xml", """
                     <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -80,7 +84,8 @@ final class Workbooks {
                     <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>
                     </Relationships>""");
             zip.putNextEntry(new ZipEntry("xl/worksheets/sheet1.xml"));
-            Writer sheet = new java.io.BufferedWriter(new java.io.OutputStreamWriter(zip, StandardCharsets.UTF_8), 1 << 16);
+            Writer sheet =
+                    new java.io.BufferedWriter(new java.io.OutputStreamWriter(zip, StandardCharsets.UTF_8), 1 << 16);
             sheet.write("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
                     + "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
                     + "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>v</t></is></c></row>");

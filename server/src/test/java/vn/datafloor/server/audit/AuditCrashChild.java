@@ -27,17 +27,21 @@ import vn.datafloor.server.DatafloorApplication;
  */
 public final class AuditCrashChild {
 
-    private AuditCrashChild() {
-    }
+    private AuditCrashChild() {}
 
     public static void main(String[] args) {
         String mode = args[0];
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(DatafloorApplication.class).run(
-                "--datafloor.data-dir=" + args[1], "--server.port=0", "--datafloor.demo=false",
-                "--datafloor.ledger.checkpoint-interval=PT1H", "--logging.level.root=WARN");
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(DatafloorApplication.class)
+                .run(
+                        "--datafloor.data-dir=" + args[1],
+                        "--server.port=0",
+                        "--datafloor.demo=false",
+                        "--datafloor.ledger.checkpoint-interval=PT1H",
+                        "--logging.level.root=WARN");
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         JdbcClient jdbc = context.getBean(JdbcClient.class);
-        jdbc.sql("create table if not exists crash_probe(id bigint primary key)").update();
+        jdbc.sql("create table if not exists crash_probe(id bigint primary key)")
+                .update();
         // What the start-up recovery left, before anything new is written (one start serves both).
         out.println(check(context, jdbc));
         if (mode.equals("check")) {
@@ -46,7 +50,9 @@ public final class AuditCrashChild {
         }
         AuditLog audit = context.getBean(AuditLog.class);
         TransactionTemplate transactions = context.getBean(TransactionTemplate.class);
-        AtomicLong ids = new AtomicLong(jdbc.sql("select coalesce(max(id) + 1, 0) from crash_probe").query(Long.class).single()
+        AtomicLong ids = new AtomicLong(jdbc.sql("select coalesce(max(id) + 1, 0) from crash_probe")
+                        .query(Long.class)
+                        .single()
                 + System.nanoTime() % 1_000_000 * 1_000_000);
         out.println("ready");
         Thread inTransaction = new Thread(() -> {
@@ -71,8 +77,15 @@ public final class AuditCrashChild {
     }
 
     private static AuditEvent probe(String id) {
-        return new AuditEvent(EventType.SOURCE_REGISTERED, null, "probe " + id, null, AuditEvent.Outcome.SUCCESS, "192.0.2.1",
-                "crash probe " + id, Map.of("probe", id));
+        return new AuditEvent(
+                EventType.SOURCE_REGISTERED,
+                null,
+                "probe " + id,
+                null,
+                AuditEvent.Outcome.SUCCESS,
+                "192.0.2.1",
+                "crash probe " + id,
+                Map.of("probe", id));
     }
 
     private static void ack(PrintStream out, String id) {
@@ -91,18 +104,29 @@ public final class AuditCrashChild {
             if (entry.get("details") instanceof Map<?, ?> details && details.get("probe") instanceof String probe) {
                 onLedger.merge(probe, 1, Integer::sum);
                 String commitment = ((String) entry.get("actorName")).substring(7);
-                if (jdbc.sql("select count(*) from ledger_commitment where commitment = ?").param(commitment).query(Long.class)
-                        .single() == 0) {
+                if (jdbc.sql("select count(*) from ledger_commitment where commitment = ?")
+                                .param(commitment)
+                                .query(Long.class)
+                                .single()
+                        == 0) {
                     unopenable++;
                 }
             }
         }
-        List<Long> rows = jdbc.sql("select id from crash_probe").query(Long.class).list();
+        List<Long> rows =
+                jdbc.sql("select id from crash_probe").query(Long.class).list();
         Map<String, Object> result = new TreeMap<>();
         result.put("rows", rows);
         result.put("onLedger", onLedger);
-        result.put("unindexed", ledger.size() - jdbc.sql("select count(*) from audit_event").query(Long.class).single());
-        result.put("outbox", jdbc.sql("select count(*) from audit_outbox").query(Long.class).single());
+        result.put(
+                "unindexed",
+                ledger.size()
+                        - jdbc.sql("select count(*) from audit_event")
+                                .query(Long.class)
+                                .single());
+        result.put(
+                "outbox",
+                jdbc.sql("select count(*) from audit_outbox").query(Long.class).single());
         result.put("unopenable", unopenable);
         return json.writeValueAsString(result);
     }

@@ -43,24 +43,31 @@ class AuditCrashTest {
             boolean last = round == ROUNDS;
             Process p = child(last ? "check" : "write", dataDir, round);
             int ackedBefore = acked.size();
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader in =
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 // The server logs to standard output too: skip its start-up to the state line.
                 String line = in.readLine();
                 while (line != null && !line.startsWith("{\"onLedger\"")) {
                     line = in.readLine();
                 }
-                assertThat(line).as("child did not start; stderr: %s", stderr(round)).isNotNull();
+                assertThat(line)
+                        .as("child did not start; stderr: %s", stderr(round))
+                        .isNotNull();
                 // What the previous round's kill left, after this start's recovery.
                 check(line, acked, round);
                 if (last) {
                     break;
                 }
                 line = in.readLine();
-                assertThat(line).as("child did not get ready; stderr: %s", stderr(round)).isEqualTo("ready");
+                assertThat(line)
+                        .as("child did not get ready; stderr: %s", stderr(round))
+                        .isEqualTo("ready");
                 int killAfter = 20 + rnd.nextInt(300);
                 for (int seen = 0; seen < killAfter; ) {
                     line = in.readLine();
-                    assertThat(line).as("child ended early; stderr: %s", stderr(round)).isNotNull();
+                    assertThat(line)
+                            .as("child ended early; stderr: %s", stderr(round))
+                            .isNotNull();
                     if (record(line, acked)) {
                         seen++;
                     }
@@ -82,34 +89,57 @@ class AuditCrashTest {
     private void check(String result, Set<String> acked, int round) {
         Map<String, Object> state = JsonMapper.builder().build().readValue(result, Map.class);
         int kill = round - 1; // the kill being checked (-1: none yet)
-        Set<String> rows = ((List<Number>) state.get("rows")).stream().map(n -> "t" + n.longValue()).collect(Collectors.toSet());
+        Set<String> rows = ((List<Number>) state.get("rows"))
+                .stream().map(n -> "t" + n.longValue()).collect(Collectors.toSet());
         Map<String, Integer> onLedger = (Map<String, Integer>) state.get("onLedger");
 
-        assertThat(onLedger.values()).as("kill %d: an entry appended twice", kill).allMatch(count -> count == 1);
+        assertThat(onLedger.values())
+                .as("kill %d: an entry appended twice", kill)
+                .allMatch(count -> count == 1);
         for (String id : acked) {
-            assertThat(onLedger).as("kill %d: acknowledged %s is not on the ledger", kill, id).containsKey(id);
+            assertThat(onLedger)
+                    .as("kill %d: acknowledged %s is not on the ledger", kill, id)
+                    .containsKey(id);
             if (id.startsWith("t")) {
-                assertThat(rows).as("kill %d: acknowledged row %s lost", kill, id).contains(id);
+                assertThat(rows)
+                        .as("kill %d: acknowledged row %s lost", kill, id)
+                        .contains(id);
             }
         }
         // Database first, ledger second: a committed row always gets its entry, an entry never lacks its row.
         for (String row : rows) {
-            assertThat(onLedger).as("kill %d: row %s committed but its entry never appended", kill, row).containsKey(row);
+            assertThat(onLedger)
+                    .as("kill %d: row %s committed but its entry never appended", kill, row)
+                    .containsKey(row);
         }
         for (String id : onLedger.keySet()) {
             if (id.startsWith("t")) {
-                assertThat(rows).as("kill %d: entry %s speaks of a row that does not exist", kill, id).contains(id);
+                assertThat(rows)
+                        .as("kill %d: entry %s speaks of a row that does not exist", kill, id)
+                        .contains(id);
             }
         }
-        assertThat(((Number) state.get("unopenable")).intValue()).as("kill %d: commitments without their salt", kill).isZero();
-        assertThat(((Number) state.get("unindexed")).longValue()).as("kill %d: ledger entries not indexed", kill).isZero();
-        assertThat(((Number) state.get("outbox")).longValue()).as("kill %d: outbox rows left", kill).isZero();
+        assertThat(((Number) state.get("unopenable")).intValue())
+                .as("kill %d: commitments without their salt", kill)
+                .isZero();
+        assertThat(((Number) state.get("unindexed")).longValue())
+                .as("kill %d: ledger entries not indexed", kill)
+                .isZero();
+        assertThat(((Number) state.get("outbox")).longValue())
+                .as("kill %d: outbox rows left", kill)
+                .isZero();
     }
 
     private Process child(String mode, Path dataDir, int n) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx384m", "-cp", System.getProperty("java.class.path"),
-                AuditCrashChild.class.getName(), mode, dataDir.toString())
+        return new ProcessBuilder(
+                        java,
+                        "-Xmx384m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        AuditCrashChild.class.getName(),
+                        mode,
+                        dataDir.toString())
                 .redirectError(tmp.resolve("stderr-" + n + ".txt").toFile())
                 .start();
     }

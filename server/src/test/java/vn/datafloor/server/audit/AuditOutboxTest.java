@@ -35,8 +35,15 @@ class AuditOutboxTest extends PlatformTest {
     TransactionTemplate transactions;
 
     private static AuditEvent event(String marker) {
-        return new AuditEvent(EventType.SOURCE_REGISTERED, null, "Nguyễn Văn " + marker, null, AuditEvent.Outcome.SUCCESS,
-                "192.0.2.7", "outbox " + marker, Map.of("marker", marker));
+        return new AuditEvent(
+                EventType.SOURCE_REGISTERED,
+                null,
+                "Nguyễn Văn " + marker,
+                null,
+                AuditEvent.Outcome.SUCCESS,
+                "192.0.2.7",
+                "outbox " + marker,
+                Map.of("marker", marker));
     }
 
     private long entriesWith(String marker) {
@@ -52,14 +59,20 @@ class AuditOutboxTest extends PlatformTest {
     @Test
     void aRolledBackTransactionLeavesNoEntryAndNoSalt() {
         long size = ledger.size();
-        long commitments = jdbc.sql("select count(*) from ledger_commitment").query(Long.class).single();
+        long commitments = jdbc.sql("select count(*) from ledger_commitment")
+                .query(Long.class)
+                .single();
         assertThatThrownBy(() -> transactions.executeWithoutResult(status -> {
-            audit.record(event("rolled-back"));
-            throw new IllegalStateException("the caller's work failed");
-        })).hasMessageContaining("caller's work failed");
+                    audit.record(event("rolled-back"));
+                    throw new IllegalStateException("the caller's work failed");
+                }))
+                .hasMessageContaining("caller's work failed");
         assertThat(ledger.size()).isEqualTo(size);
         assertThat(entriesWith("rolled-back")).isZero();
-        assertThat(jdbc.sql("select count(*) from ledger_commitment").query(Long.class).single()).isEqualTo(commitments);
+        assertThat(jdbc.sql("select count(*) from ledger_commitment")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(commitments);
         assertThat(outbox.waiting()).isZero();
     }
 
@@ -76,7 +89,9 @@ class AuditOutboxTest extends PlatformTest {
         assertThat(sizeInside[0]).as("nothing appended before the commit").isEqualTo(size);
         assertThat(entriesWith("committed")).isEqualTo(1);
         assertThat(outbox.waiting()).isZero();
-        assertThat(jdbc.sql("select count(*) from audit_event where summary = 'outbox committed'").query(Long.class).single())
+        assertThat(jdbc.sql("select count(*) from audit_event where summary = 'outbox committed'")
+                        .query(Long.class)
+                        .single())
                 .isEqualTo(1);
     }
 
@@ -103,8 +118,11 @@ class AuditOutboxTest extends PlatformTest {
         assertThat(recovered.alreadyDurable()).isEqualTo(1);
         assertThat(entriesWith("late")).isEqualTo(1);
         assertThat(entriesWith("durable")).isEqualTo(1);
-        assertThat(jdbc.sql("select summary from audit_event where ledger_index = ?").param(durableIndex).query(String.class)
-                .single()).isEqualTo("outbox durable");
+        assertThat(jdbc.sql("select summary from audit_event where ledger_index = ?")
+                        .param(durableIndex)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("outbox durable");
         assertThat(outbox.waiting()).isZero();
         // Twice is once.
         long size = ledger.size();
@@ -117,7 +135,8 @@ class AuditOutboxTest extends PlatformTest {
         String id = UUID.randomUUID().toString();
         prepared(id, "claimed");
         jdbc.sql("update audit_outbox set claimed_at = ? where id = ?")
-                .params(java.sql.Timestamp.from(clock.instant()), id).update();
+                .params(java.sql.Timestamp.from(clock.instant()), id)
+                .update();
         assertThat(outbox.relay(id)).isEqualTo(AuditLog.NOT_YET_APPENDED);
         assertThat(entriesWith("claimed")).isZero();
         // Once the claim is stale (its relay died), the row is taken again.
@@ -128,10 +147,11 @@ class AuditOutboxTest extends PlatformTest {
 
     /** A committed outbox row as {@link AuditLog} writes it; returns its entry text. */
     private String prepared(String id, String marker) {
-        String entry = "{\"details\":{\"marker\":\"" + marker + "\"},\"id\":\"" + id + "\",\"outcome\":\"SUCCESS\",\"type\":"
-                + "\"SOURCE_REGISTERED\",\"v\":1,\"at\":\"" + clock.instant().truncatedTo(ChronoUnit.MILLIS) + "\"}";
-        transactions.executeWithoutResult(status -> outbox.prepare(id, entry, event(marker),
-                clock.instant().truncatedTo(ChronoUnit.MILLIS), "outbox " + marker));
+        String entry = "{\"details\":{\"marker\":\"" + marker + "\"},\"id\":\"" + id
+                + "\",\"outcome\":\"SUCCESS\",\"type\":" + "\"SOURCE_REGISTERED\",\"v\":1,\"at\":\""
+                + clock.instant().truncatedTo(ChronoUnit.MILLIS) + "\"}";
+        transactions.executeWithoutResult(status -> outbox.prepare(
+                id, entry, event(marker), clock.instant().truncatedTo(ChronoUnit.MILLIS), "outbox " + marker));
         return entry;
     }
 }

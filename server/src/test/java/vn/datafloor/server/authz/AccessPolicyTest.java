@@ -32,8 +32,15 @@ class AccessPolicyTest {
         assertThat(policy.decide(system, Action.MANAGE_INTEGRATION, ENTERPRISE)).isEqualTo(Decision.ALLOW);
         assertThat(policy.decide(system, Action.MANAGE_REGISTER)).isEqualTo(Decision.ALLOW);
         assertThat(policy.decide(system, Action.MANAGE_CATALOG, ENTERPRISE)).isEqualTo(Decision.ALLOW);
-        for (Action action : Set.of(Action.VIEW_AUDIT, Action.MANAGE_USERS, Action.MANAGE_ORGANISATIONS, Action.VIEW_QUARANTINE,
-                Action.VIEW_REGISTER, Action.MANAGE_API_KEYS, Action.VIEW_DASHBOARD, Action.PUBLISH_CHECKPOINT)) {
+        for (Action action : Set.of(
+                Action.VIEW_AUDIT,
+                Action.MANAGE_USERS,
+                Action.MANAGE_ORGANISATIONS,
+                Action.VIEW_QUARANTINE,
+                Action.VIEW_REGISTER,
+                Action.MANAGE_API_KEYS,
+                Action.VIEW_DASHBOARD,
+                Action.PUBLISH_CHECKPOINT)) {
             assertThat(policy.decide(system, action)).as("%s", action).isEqualTo(Decision.FORBIDDEN);
         }
         assertThat(system.personId()).isNull();
@@ -41,7 +48,8 @@ class AccessPolicyTest {
         assertThat(Role.SYSTEM.isStaff()).isFalse();
         // A steward remains confined to the own organisation.
         Actor steward = person(3, AGENCY, Role.DATA_STEWARD);
-        assertThat(policy.decide(steward, Action.MANAGE_INTEGRATION, ENTERPRISE)).isEqualTo(Decision.HIDDEN);
+        assertThat(policy.decide(steward, Action.MANAGE_INTEGRATION, ENTERPRISE))
+                .isEqualTo(Decision.HIDDEN);
         assertThat(steward.personId()).isEqualTo(3L);
     }
 

@@ -76,9 +76,19 @@ class AuthorizationMatrixTest extends PlatformTest {
         Set<Role> userAdmins = EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN);
         Set<Role> userReaders = EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, AUDITOR);
         // public
-        for (String path : List.of("/", "/login", "/ledger/checkpoint", "/ledger/public-key", "/ledger/proof/inclusion",
-                "/ledger/proof/consistency", "/ledger/entries/{index}", "/v3/api-docs", "/v3/api-docs.yaml",
-                "/v3/api-docs/swagger-config", "/swagger-ui.html", "/error")) {
+        for (String path : List.of(
+                "/",
+                "/login",
+                "/ledger/checkpoint",
+                "/ledger/public-key",
+                "/ledger/proof/inclusion",
+                "/ledger/proof/consistency",
+                "/ledger/entries/{index}",
+                "/v3/api-docs",
+                "/v3/api-docs.yaml",
+                "/v3/api-docs/swagger-config",
+                "/swagger-ui.html",
+                "/error")) {
             EXPECTED.put("GET " + path, anyone());
         }
         // own account
@@ -103,7 +113,9 @@ class AuthorizationMatrixTest extends PlatformTest {
         EXPECTED.put("POST /integration/network", roles(operator, "organisations:write"));
         EXPECTED.put("POST /integration/network/{orgId}/{allowanceId}/revoke", roles(operator, "organisations:write"));
         EXPECTED.put("POST /api/organisations/{id}/network-allowances", roles(operator, "organisations:write"));
-        EXPECTED.put("DELETE /api/organisations/{id}/network-allowances/{allowanceId}", roles(operator, "organisations:write"));
+        EXPECTED.put(
+                "DELETE /api/organisations/{id}/network-allowances/{allowanceId}",
+                roles(operator, "organisations:write"));
         // users
         EXPECTED.put("GET /users", roles(userReaders, "users:read"));
         EXPECTED.put("GET /api/users", roles(userReaders, "users:read"));
@@ -135,22 +147,45 @@ class AuthorizationMatrixTest extends PlatformTest {
         Set<Role> managers = EnumSet.of(ORG_ADMIN, DATA_STEWARD);
         String read = "pipelines:read";
         String write = "pipelines:write";
-        for (String path : List.of("/integration/sources", "/integration/pipelines", "/integration/datasets", "/api/sources",
+        for (String path : List.of(
+                "/integration/sources",
+                "/integration/pipelines",
+                "/integration/datasets",
+                "/api/sources",
                 "/api/source-kinds",
-                "/api/pipelines", "/api/runs", "/api/datasets")) {
+                "/api/pipelines",
+                "/api/runs",
+                "/api/datasets")) {
             EXPECTED.put("GET " + path, roles(STAFF, read));
         }
-        for (String path : List.of("/api/sources/{id}", "/api/pipelines/{id}", "/api/runs/{id}", "/api/runs/{id}/log",
-                "/api/datasets/{name}", "/integration/pipelines/{id}", "/integration/runs/{id}", "/integration/runs/{id}/status")) {
+        for (String path : List.of(
+                "/api/sources/{id}",
+                "/api/pipelines/{id}",
+                "/api/runs/{id}",
+                "/api/runs/{id}/log",
+                "/api/datasets/{name}",
+                "/integration/pipelines/{id}",
+                "/integration/runs/{id}",
+                "/integration/runs/{id}/status")) {
             EXPECTED.put("GET " + path, tenant(STAFF, seesAll, read));
         }
-        for (String endpoint : List.of("POST /api/sources", "POST /api/sources/{id}/file", "POST /api/pipelines",
-                "POST /api/pipelines/validation", "POST /integration/sources", "POST /integration/sources/{id}/file",
-                "GET /integration/pipelines/new", "POST /integration/pipelines", "POST /integration/pipelines/validation")) {
+        for (String endpoint : List.of(
+                "POST /api/sources",
+                "POST /api/sources/{id}/file",
+                "POST /api/pipelines",
+                "POST /api/pipelines/validation",
+                "POST /integration/sources",
+                "POST /integration/sources/{id}/file",
+                "GET /integration/pipelines/new",
+                "POST /integration/pipelines",
+                "POST /integration/pipelines/validation")) {
             EXPECTED.put(endpoint, roles(managers, write));
         }
-        for (String endpoint : List.of("POST /api/pipelines/{id}/runs", "POST /api/runs/{id}/cancellation",
-                "POST /integration/pipelines/{id}/runs", "POST /integration/runs/{id}/cancellation")) {
+        for (String endpoint : List.of(
+                "POST /api/pipelines/{id}/runs",
+                "POST /api/runs/{id}/cancellation",
+                "POST /integration/pipelines/{id}/runs",
+                "POST /integration/runs/{id}/cancellation")) {
             EXPECTED.put(endpoint, tenant(managers, Set.of(), write));
         }
         EXPECTED.put("GET /api/runs/{id}/quarantine", tenant(managers, Set.of(), "quarantine:read"));
@@ -170,9 +205,16 @@ class AuthorizationMatrixTest extends PlatformTest {
         EXPECTED.put("POST /register/review/{id}/decision", roles(operator, "register:write"));
         EXPECTED.put("POST /api/register/review/{id}/decision", roles(operator, "register:write"));
         // the catalog: public reading (each caller sees what it may), stewards describe, the operator reviews
-        for (String path : List.of("/catalog", "/catalog.jsonld", "/catalog.ttl", "/catalog/datasets/{slug}",
-                "/catalog/datasets/{slug}/download", "/api/catalog/datasets", "/api/catalog/datasets/{slug}",
-                "/api/catalog/datasets/{slug}/versions", "/api/catalog/datasets/{slug}/preview")) {
+        for (String path : List.of(
+                "/catalog",
+                "/catalog.jsonld",
+                "/catalog.ttl",
+                "/catalog/datasets/{slug}",
+                "/catalog/datasets/{slug}/download",
+                "/api/catalog/datasets",
+                "/api/catalog/datasets/{slug}",
+                "/api/catalog/datasets/{slug}/versions",
+                "/api/catalog/datasets/{slug}/preview")) {
             EXPECTED.put("GET " + path, anyone());
         }
         // the CKAN action API (ckanapi also calls the unversioned path)
@@ -182,21 +224,33 @@ class AuthorizationMatrixTest extends PlatformTest {
             EXPECTED.put("POST " + path, anyone());
         }
         String catalogWrite = "catalog:write";
-        for (String endpoint : List.of("GET /catalog/datasets/{slug}/edit", "POST /catalog/datasets/{slug}",
-                "POST /catalog/datasets/{slug}/columns", "POST /catalog/datasets/{slug}/classification",
-                "POST /catalog/datasets/{slug}/publication", "POST /catalog/datasets/{slug}/withdrawal",
-                "GET /api/catalog/datasets/{slug}/readiness", "POST /api/catalog/datasets/{slug}/publication",
+        for (String endpoint : List.of(
+                "GET /catalog/datasets/{slug}/edit",
+                "POST /catalog/datasets/{slug}",
+                "POST /catalog/datasets/{slug}/columns",
+                "POST /catalog/datasets/{slug}/classification",
+                "POST /catalog/datasets/{slug}/publication",
+                "POST /catalog/datasets/{slug}/withdrawal",
+                "GET /api/catalog/datasets/{slug}/readiness",
+                "POST /api/catalog/datasets/{slug}/publication",
                 "DELETE /api/catalog/datasets/{slug}/publication")) {
             EXPECTED.put(endpoint, tenant(managers, Set.of(), catalogWrite));
         }
-        // Bodies the matrix sends are unreadable, so these stop at 400 before the tenant check; CatalogFlowTest covers it.
-        for (String endpoint : List.of("PUT /api/catalog/datasets/{slug}", "PUT /api/catalog/datasets/{slug}/columns",
-                "PUT /api/catalog/datasets/{slug}/personal-data", "PUT /api/catalog/datasets/{slug}/classification",
-                "GET /catalog/upload", "POST /catalog/upload", "POST /api/catalog/uploads")) {
+        // Bodies the matrix sends are unreadable, so these stop at 400 before the tenant check; CatalogFlowTest covers
+        // it.
+        for (String endpoint : List.of(
+                "PUT /api/catalog/datasets/{slug}",
+                "PUT /api/catalog/datasets/{slug}/columns",
+                "PUT /api/catalog/datasets/{slug}/personal-data",
+                "PUT /api/catalog/datasets/{slug}/classification",
+                "GET /catalog/upload",
+                "POST /catalog/upload",
+                "POST /api/catalog/uploads")) {
             EXPECTED.put(endpoint, roles(managers, catalogWrite));
         }
         EXPECTED.put("GET /catalog/queue", roles(EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD), catalogWrite));
-        EXPECTED.put("GET /api/catalog/queue", roles(EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD), catalogWrite));
+        EXPECTED.put(
+                "GET /api/catalog/queue", roles(EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD), catalogWrite));
         EXPECTED.put("POST /catalog/datasets/{slug}/review", roles(operator, "catalog:review"));
         EXPECTED.put("POST /api/catalog/datasets/{slug}/review", roles(operator, "catalog:review"));
         // actuator
@@ -211,7 +265,14 @@ class AuthorizationMatrixTest extends PlatformTest {
      * A caller: nobody, a signed-in person with one role, or an API key. {@code csrf}: whether its
      * requests carry a CSRF token (nobody is tried both ways: without one it must still get 401).
      */
-    record Persona(String name, Role role, Long orgId, MockHttpSession session, String token, Set<String> scopes, boolean csrf) {
+    record Persona(
+            String name,
+            Role role,
+            Long orgId,
+            MockHttpSession session,
+            String token,
+            Set<String> scopes,
+            boolean csrf) {
         Persona(String name, Role role, Long orgId, MockHttpSession session, String token, Set<String> scopes) {
             this(name, role, orgId, session, token, scopes, true);
         }
@@ -262,11 +323,17 @@ class AuthorizationMatrixTest extends PlatformTest {
         operatorOrg = admin.orgId();
         healthOrg = users.findByUsername("yte.admin").orElseThrow().orgId();
         saoMaiOrg = users.findByUsername("saomai.admin").orElseThrow().orgId();
-        users.bootstrapStaff(healthOrg, "yte.phantich", "Đặng Thu Trang", null, EnumSet.of(ANALYST), "Phan-tich-matrix-2026");
-        users.bootstrapStaff(healthOrg, "yte.matrix", "Người dùng mục tiêu", null, EnumSet.of(ANALYST), "Matrix-target-2026");
-        users.bootstrapStaff(operatorOrg, "vanhanh.matrix", "Người dùng mục tiêu", null, EnumSet.of(AUDITOR), "Matrix-target-2026");
-        sameOrgUser.put(healthOrg, users.findByUsername("yte.matrix").orElseThrow().id());
-        sameOrgUser.put(operatorOrg, users.findByUsername("vanhanh.matrix").orElseThrow().id());
+        users.bootstrapStaff(
+                healthOrg, "yte.phantich", "Đặng Thu Trang", null, EnumSet.of(ANALYST), "Phan-tich-matrix-2026");
+        users.bootstrapStaff(
+                healthOrg, "yte.matrix", "Người dùng mục tiêu", null, EnumSet.of(ANALYST), "Matrix-target-2026");
+        users.bootstrapStaff(
+                operatorOrg, "vanhanh.matrix", "Người dùng mục tiêu", null, EnumSet.of(AUDITOR), "Matrix-target-2026");
+        sameOrgUser.put(
+                healthOrg, users.findByUsername("yte.matrix").orElseThrow().id());
+        sameOrgUser.put(
+                operatorOrg,
+                users.findByUsername("vanhanh.matrix").orElseThrow().id());
         otherOrgUser = users.findByUsername("saomai.phantich").orElseThrow().id();
 
         personas.add(new Persona("anonymous", null, null, null, null, Set.of()));
@@ -279,14 +346,24 @@ class AuthorizationMatrixTest extends PlatformTest {
         addSessionPersona("001085012345", CITIZEN, null, DemoPasswords.DEMO);
         // An organisation admin's machine client that may only read users.
         Actor healthAdmin = actorOf("yte.admin");
-        String token = apiKeys.create(healthAdmin, "matrix", Set.of("users:read"), Duration.ofDays(1)).token();
-        personas.add(new Persona("api-key(ORG_ADMIN, users:read)", ORG_ADMIN, healthOrg, null, token, Set.of("users:read")));
+        String token = apiKeys.create(healthAdmin, "matrix", Set.of("users:read"), Duration.ofDays(1))
+                .token();
+        personas.add(
+                new Persona("api-key(ORG_ADMIN, users:read)", ORG_ADMIN, healthOrg, null, token, Set.of("users:read")));
 
         for (String username : List.of("admin", "kiemtoan", "yte.admin", "yte.dulieu", "yte.phantich")) {
-            ownKeyOf.put(username, apiKeys.create(actorOf(username), "own", Set.of("organisations:read"), Duration.ofDays(1)).key().id());
+            ownKeyOf.put(
+                    username,
+                    apiKeys.create(actorOf(username), "own", Set.of("organisations:read"), Duration.ofDays(1))
+                            .key()
+                            .id());
         }
-        otherOrgKey = apiKeys.create(actorOf("saomai.admin"), "other", Set.of("organisations:read"), Duration.ofDays(1)).key().id();
-        entityId = jdbc.sql("select min(id) from register_entity").query(String.class).single();
+        otherOrgKey = apiKeys.create(actorOf("saomai.admin"), "other", Set.of("organisations:read"), Duration.ofDays(1))
+                .key()
+                .id();
+        entityId = jdbc.sql("select min(id) from register_entity")
+                .query(String.class)
+                .single();
         integration.put(healthOrg, integrationObjects(healthOrg, "yte"));
         integration.put(operatorOrg, integrationObjects(operatorOrg, "vanhanh"));
         integration.put(saoMaiOrg, integrationObjects(saoMaiOrg, "saomai"));
@@ -304,11 +381,15 @@ class AuthorizationMatrixTest extends PlatformTest {
     /** Every (method, pattern) pair the application serves, from all request-mapping handler mappings. */
     private Set<String> exposedEndpoints() {
         Set<String> endpoints = new TreeSet<>();
-        for (RequestMappingInfoHandlerMapping mapping : context.getBeansOfType(RequestMappingInfoHandlerMapping.class).values()) {
+        for (RequestMappingInfoHandlerMapping mapping :
+                context.getBeansOfType(RequestMappingInfoHandlerMapping.class).values()) {
             for (RequestMappingInfo info : mapping.getHandlerMethods().keySet()) {
                 Set<String> patterns = info.getPatternValues();
-                Set<String> methods = info.getMethodsCondition().getMethods().isEmpty() ? Set.of("GET")
-                        : info.getMethodsCondition().getMethods().stream().map(Enum::name).collect(java.util.stream.Collectors.toSet());
+                Set<String> methods = info.getMethodsCondition().getMethods().isEmpty()
+                        ? Set.of("GET")
+                        : info.getMethodsCondition().getMethods().stream()
+                                .map(Enum::name)
+                                .collect(java.util.stream.Collectors.toSet());
                 for (String pattern : patterns) {
                     for (String method : methods) {
                         endpoints.add(method + " " + pattern);
@@ -323,7 +404,9 @@ class AuthorizationMatrixTest extends PlatformTest {
     void everyExposedEndpointIsInTheExpectedTable() {
         Set<String> unknown = new TreeSet<>(exposedEndpoints());
         unknown.removeAll(EXPECTED.keySet());
-        assertThat(unknown).as("endpoints with no expected authorization: add them to EXPECTED").isEmpty();
+        assertThat(unknown)
+                .as("endpoints with no expected authorization: add them to EXPECTED")
+                .isEmpty();
     }
 
     @Test
@@ -345,8 +428,8 @@ class AuthorizationMatrixTest extends PlatformTest {
                     checked++;
                     String problem = expected.check(result, api(pattern));
                     if (problem != null) {
-                        failures.add(endpoint + " as " + persona.name() + (ownTarget ? " (own)" : " (other org)") + " → "
-                                + result.getResponse().getStatus() + ": " + problem);
+                        failures.add(endpoint + " as " + persona.name() + (ownTarget ? " (own)" : " (other org)")
+                                + " → " + result.getResponse().getStatus() + ": " + problem);
                     }
                 }
             }
@@ -358,7 +441,10 @@ class AuthorizationMatrixTest extends PlatformTest {
     enum Expectation {
         /** Allowed, and the answer may be a redirect anywhere (the home page sends visitors to sign in). */
         ALLOW,
-        ALLOW_NOT_REDIRECTED, UNAUTHENTICATED, FORBIDDEN, HIDDEN;
+        ALLOW_NOT_REDIRECTED,
+        UNAUTHENTICATED,
+        FORBIDDEN,
+        HIDDEN;
 
         String check(MvcResult result, boolean api) throws Exception {
             int status = result.getResponse().getStatus();
@@ -367,13 +453,20 @@ class AuthorizationMatrixTest extends PlatformTest {
             boolean problemJson = type != null && type.startsWith("application/problem+json");
             return switch (this) {
                 case ALLOW -> status == 401 || status == 403 || status == 404 ? "expected to be allowed" : null;
-                case ALLOW_NOT_REDIRECTED -> status == 401 || status == 403 || status == 404 || (location != null && location.contains("/login"))
-                        ? "expected to be allowed" : null;
-                case UNAUTHENTICATED -> api
-                        ? (status == 401 && problemJson ? null : "expected 401 problem+json")
-                        : (status == 302 && location != null && location.endsWith("/login") ? null : "expected redirect to /login");
-                case FORBIDDEN -> status == 403 && (!api || problemJson) ? null : "expected 403" + (api ? " problem+json" : "");
-                case HIDDEN -> status == 404 && (!api || problemJson) ? null : "expected 404" + (api ? " problem+json" : "");
+                case ALLOW_NOT_REDIRECTED ->
+                    status == 401 || status == 403 || status == 404 || (location != null && location.contains("/login"))
+                            ? "expected to be allowed"
+                            : null;
+                case UNAUTHENTICATED ->
+                    api
+                            ? (status == 401 && problemJson ? null : "expected 401 problem+json")
+                            : (status == 302 && location != null && location.endsWith("/login")
+                                    ? null
+                                    : "expected redirect to /login");
+                case FORBIDDEN ->
+                    status == 403 && (!api || problemJson) ? null : "expected 403" + (api ? " problem+json" : "");
+                case HIDDEN ->
+                    status == 404 && (!api || problemJson) ? null : "expected 404" + (api ? " problem+json" : "");
             };
         }
     }
@@ -388,7 +481,8 @@ class AuthorizationMatrixTest extends PlatformTest {
         if (!rule.roles().contains(persona.role())) {
             return Expectation.FORBIDDEN;
         }
-        if (persona.token() != null && (rule.apiScope() == null || !persona.scopes().contains(rule.apiScope()))) {
+        if (persona.token() != null
+                && (rule.apiScope() == null || !persona.scopes().contains(rule.apiScope()))) {
             return Expectation.FORBIDDEN;
         }
         if (rule.tenantScoped() && !ownTarget && !rule.cross().contains(persona.role())) {
@@ -402,7 +496,9 @@ class AuthorizationMatrixTest extends PlatformTest {
     }
 
     private static List<Boolean> targetsFor(String pattern) {
-        return pattern.contains("{id}") || pattern.contains("{name}") || pattern.contains("{slug}") ? List.of(true, false) : List.of(true);
+        return pattern.contains("{id}") || pattern.contains("{name}") || pattern.contains("{slug}")
+                ? List.of(true, false)
+                : List.of(true);
     }
 
     private String concrete(String method, String pattern, Persona persona, boolean own) {
@@ -418,16 +514,26 @@ class AuthorizationMatrixTest extends PlatformTest {
         } else if (pattern.contains("/runs/{id}")) {
             id = objects.runId();
         } else if (pattern.contains("api-keys/{id}")) {
-            id = own && ownKeyOf.containsKey(persona.name()) ? ownKeyOf.get(persona.name()) : own ? ownKeyOf.get("yte.admin") : otherOrgKey;
+            id = own && ownKeyOf.containsKey(persona.name())
+                    ? ownKeyOf.get(persona.name())
+                    : own ? ownKeyOf.get("yte.admin") : otherOrgKey;
         } else if (pattern.contains("/users/{id}")) {
             id = Long.toString(own ? sameOrgUser.getOrDefault(org, sameOrgUser.get(healthOrg)) : otherOrgUser);
         } else {
             id = Long.toString(own ? org : saoMaiOrg);
         }
         // Public catalog pages are read on the demo's open dataset; a steward's pages on the organisation's own entry.
-        String slug = EXPECTED.get(method + " " + pattern) != null && EXPECTED.get(method + " " + pattern).anyone() ? PUBLIC_SLUG
+        String slug = EXPECTED.get(method + " " + pattern) != null
+                        && EXPECTED.get(method + " " + pattern).anyone()
+                ? PUBLIC_SLUG
                 : objects.dataset().replace('.', '-');
-        return pattern.replace("{id}", id).replace("{name}", objects.dataset()).replace("{slug}", slug).replace("{index}", "0").replace("{allowanceId}", "999999").replace("{orgId}", id).replace("/**", "/liveness")
+        return pattern.replace("{id}", id)
+                .replace("{name}", objects.dataset())
+                .replace("{slug}", slug)
+                .replace("{index}", "0")
+                .replace("{allowanceId}", "999999")
+                .replace("{orgId}", id)
+                .replace("/**", "/liveness")
                 .replace("/ledger/proof/inclusion", "/ledger/proof/inclusion?index=0&size=1")
                 .replace("/ledger/proof/consistency", "/ledger/proof/consistency?from=1&to=1");
     }
@@ -438,10 +544,21 @@ class AuthorizationMatrixTest extends PlatformTest {
     final Map<Long, IntegrationObjects> integration = new LinkedHashMap<>();
 
     private IntegrationObjects integrationObjects(long orgId, String prefix) throws Exception {
-        var source = sources.register(vn.datafloor.server.authz.Actor.SYSTEM, orgId, prefix + ".matrix", "csv", Map.of("encoding", "utf-8"), null);
-        sources.upload(vn.datafloor.server.authz.Actor.SYSTEM, source.id(), "people.csv", new java.io.ByteArrayInputStream(
-                "record_id,ho_ten\n1,Nguyễn Văn An\n2,\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        var pipeline = pipelines.save(vn.datafloor.server.authz.Actor.SYSTEM, orgId, """
+        var source = sources.register(
+                vn.datafloor.server.authz.Actor.SYSTEM,
+                orgId,
+                prefix + ".matrix",
+                "csv",
+                Map.of("encoding", "utf-8"),
+                null);
+        sources.upload(
+                vn.datafloor.server.authz.Actor.SYSTEM,
+                source.id(),
+                "people.csv",
+                new java.io.ByteArrayInputStream(
+                        "record_id,ho_ten\n1,Nguyễn Văn An\n2,\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        var pipeline =
+                pipelines.save(vn.datafloor.server.authz.Actor.SYSTEM, orgId, """
                 pipeline: %s-matrix
                 source: {ref: %s.matrix}
                 target: {dataset: %s.matrix}

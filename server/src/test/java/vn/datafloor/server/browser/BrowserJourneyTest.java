@@ -50,12 +50,14 @@ import vn.datafloor.server.demo.DemoData;
  */
 @Tag("browser")
 @ExtendWith(Chromium.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "datafloor.demo=true",
-    "datafloor.demo.people=2000",
-    // Checkpoints only when the test asks for one, so "awaiting checkpoint" is a stable state to observe.
-    "datafloor.ledger.checkpoint-interval=PT12H"
-})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "datafloor.demo=true",
+            "datafloor.demo.people=2000",
+            // Checkpoints only when the test asks for one, so "awaiting checkpoint" is a stable state to observe.
+            "datafloor.ledger.checkpoint-interval=PT12H"
+        })
 class BrowserJourneyTest {
 
     private static final Locale VIETNAMESE = Locale.forLanguageTag("vi");
@@ -107,7 +109,9 @@ class BrowserJourneyTest {
         signIn("admin", DemoData.PASSWORD);
         wait.until(ExpectedConditions.urlContains("/dashboard"));
         WebElement dashboardLink = navLink("/dashboard");
-        assertThat(dashboardLink.getText()).isEqualTo(text("nav.dashboard", VIETNAMESE)).isEqualTo("Tổng quan");
+        assertThat(dashboardLink.getText())
+                .isEqualTo(text("nav.dashboard", VIETNAMESE))
+                .isEqualTo("Tổng quan");
         assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("vi");
         collectCspViolations();
 
@@ -130,7 +134,9 @@ class BrowserJourneyTest {
         WebElement create = browser.findElement(By.id("key-create"));
         create.click();
         wait.until(ExpectedConditions.stalenessOf(create));
-        String token = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-token"))).getText().strip();
+        String token = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-token")))
+                .getText()
+                .strip();
         assertThat(token).startsWith("dfk_");
         String keyId = token.substring(4, token.indexOf('_', 4));
         assertThat(browser.findElement(By.id("key-" + keyId)).getText()).contains(keyName, "audit:read");
@@ -138,8 +144,13 @@ class BrowserJourneyTest {
 
         // Use it over real HTTP: the key reads the audit log, and finds its own creation there.
         HttpClient http = HttpClient.newBuilder().connectTimeout(WAIT).build();
-        HttpResponse<String> withKey = http.send(HttpRequest.newBuilder(URI.create(base + "/api/audit/events?type=API_KEY_CREATED"))
-                .header("Authorization", "Bearer " + token).header("Accept", "application/json").timeout(WAIT).GET().build(),
+        HttpResponse<String> withKey = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/api/audit/events?type=API_KEY_CREATED"))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Accept", "application/json")
+                        .timeout(WAIT)
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(withKey.statusCode()).as(withKey.body()).isEqualTo(200);
         JsonNode events = json.readTree(withKey.body());
@@ -150,25 +161,34 @@ class BrowserJourneyTest {
                 created = event;
             }
         }
-        assertThat(created).as("API_KEY_CREATED event for key %s in %s", keyId, withKey.body()).isNotNull();
+        assertThat(created)
+                .as("API_KEY_CREATED event for key %s in %s", keyId, withKey.body())
+                .isNotNull();
         assertThat(created.get("proof").asString()).isEqualTo("PENDING");
-        HttpResponse<String> withoutKey = http.send(HttpRequest.newBuilder(URI.create(base + "/api/audit/events"))
-                .header("Accept", "application/json").timeout(WAIT).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> withoutKey = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/api/audit/events"))
+                        .header("Accept", "application/json")
+                        .timeout(WAIT)
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(withoutKey.statusCode()).isEqualTo(401);
-        assertThat(withoutKey.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(withoutKey.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
 
         // The audit page shows the event, awaiting a checkpoint.
         open("/audit");
         WebElement row = eventRow(keyId);
         assertThat(row.findElement(By.cssSelector("td.event-type")).getText())
-                .isEqualTo(text("event.API_KEY_CREATED", Locale.ENGLISH)).isEqualTo("API key created");
+                .isEqualTo(text("event.API_KEY_CREATED", Locale.ENGLISH))
+                .isEqualTo("API key created");
         assertThat(proofBadge(row).getAttribute("class")).contains("proof-PENDING");
         assertThat(proofBadge(row).getText()).isEqualTo(text("proof.PENDING", Locale.ENGLISH));
         collectCspViolations();
 
         // Sign a checkpoint: the event is now provably in the signed tree.
-        WebElement publish = browser.findElement(By.cssSelector("form[action$='/audit/checkpoint'] button[type=submit]"));
+        WebElement publish =
+                browser.findElement(By.cssSelector("form[action$='/audit/checkpoint'] button[type=submit]"));
         assertThat(publish.getText()).isEqualTo(text("audit.publish", Locale.ENGLISH));
         publish.click();
         wait.until(ExpectedConditions.stalenessOf(publish));
@@ -180,7 +200,9 @@ class BrowserJourneyTest {
         // Verify the whole ledger in place (htmx), then see the proof still verified.
         browser.findElement(By.id("verify-ledger")).click();
         WebElement result = wait.until(d -> d.findElements(By.cssSelector("#verify-ok, #verify-failed")).stream()
-                .filter(WebElement::isDisplayed).findFirst().orElse(null));
+                .filter(WebElement::isDisplayed)
+                .findFirst()
+                .orElse(null));
         assertThat(result.getAttribute("id")).as(result.getText()).isEqualTo("verify-ok");
         assertThat(result.getText()).startsWith("The ledger is intact");
         assertThat(browser.getCurrentUrl()).endsWith("/audit");
@@ -189,13 +211,16 @@ class BrowserJourneyTest {
 
         open("/audit");
         assertThat(proofBadge(eventRow(keyId)).getAttribute("class")).contains("proof-VERIFIED");
-        assertThat(browser.findElements(By.cssSelector("#events .proof-FAILED"))).isEmpty();
+        assertThat(browser.findElements(By.cssSelector("#events .proof-FAILED")))
+                .isEmpty();
         collectCspViolations();
 
         // The other main pages, for the Content-Security-Policy check below.
         for (String page : List.of("/organisations", "/users", "/account", "/audit/events/0")) {
             open(page);
-            assertThat(browser.findElement(By.tagName("h1")).getText()).as(page).isNotBlank()
+            assertThat(browser.findElement(By.tagName("h1")).getText())
+                    .as(page)
+                    .isNotBlank()
                     .doesNotContain(text("error.title", Locale.ENGLISH));
             collectCspViolations();
         }
@@ -244,7 +269,8 @@ class BrowserJourneyTest {
     }
 
     private String alertText() {
-        return wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("p.alert.error"))).getText();
+        return wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("p.alert.error")))
+                .getText();
     }
 
     private WebElement navLink(String path) {
@@ -254,7 +280,8 @@ class BrowserJourneyTest {
     private WebElement eventRow(String keyId) {
         return wait.until(d -> d.findElements(By.cssSelector("#events tbody tr")).stream()
                 .filter(r -> r.getText().contains("API key " + keyId + " created"))
-                .findFirst().orElse(null));
+                .findFirst()
+                .orElse(null));
     }
 
     private static WebElement proofBadge(WebElement row) {

@@ -34,8 +34,10 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @Tag("browser")
 @ExtendWith(Chromium.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "datafloor.demo=true", "datafloor.demo.people=2000", "datafloor.ledger.checkpoint-interval=PT12H"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"datafloor.demo=true", "datafloor.demo.people=2000", "datafloor.ledger.checkpoint-interval=PT12H"
+        })
 class CatalogBrowserTest {
 
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
@@ -90,15 +92,17 @@ class CatalogBrowserTest {
         assertThat(title.getText()).isEqualTo("Danh mục sản phẩm đã công bố chất lượng");
         assertThat(browser.findElement(By.id("sharing")).getText()).isEqualTo("Dữ liệu mở");
         assertThat(browser.findElement(By.id("classification")).getText()).contains("Ai cũng xem và tải về được");
-        assertThat(browser.findElements(By.cssSelector("#quality svg.trend polyline"))).isNotEmpty();
-        assertThat(browser.findElements(By.cssSelector("#lineage svg.lineage .node-version"))).isNotEmpty();
+        assertThat(browser.findElements(By.cssSelector("#quality svg.trend polyline")))
+                .isNotEmpty();
+        assertThat(browser.findElements(By.cssSelector("#lineage svg.lineage .node-version")))
+                .isNotEmpty();
         assertThat(browser.findElements(By.cssSelector("#preview tbody tr"))).isNotEmpty();
         screenshot("catalog-dataset");
 
         // The download link works for a client with no session at all.
         String href = browser.findElement(By.id("download-csv")).getAttribute("href");
-        HttpResponse<String> csv = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(href)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> csv = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(href)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(csv.statusCode()).isEqualTo(200);
         assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
         assertThat(csv.body().lines().count()).isGreaterThan(1);
@@ -138,7 +142,9 @@ class CatalogBrowserTest {
         WebElement schema = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("schema")));
         assertThat(browser.getCurrentUrl()).contains("/catalog/datasets/yte-khach-hang-trinh-duyet/edit");
         assertThat(new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("personal-so_cccd")))
-                .getFirstSelectedOption().getAttribute("value")).isEqualTo("identity_number");
+                        .getFirstSelectedOption()
+                        .getAttribute("value"))
+                .isEqualTo("identity_number");
         assertThat(schema.getText()).contains("Not confirmed");
         assertThat(browser.findElement(By.id("publication")).getText()).contains("Classify the dataset first");
         assertThat(browser.findElement(By.id("publish-dataset")).isEnabled()).isFalse();

@@ -32,10 +32,10 @@ final class Chromium implements ExecutionCondition {
     static final String BROWSER_VARIABLE = "DATAFLOOR_CHROMIUM";
     static final String DRIVER_VARIABLE = "DATAFLOOR_CHROMEDRIVER";
 
-    private static final List<String> BROWSER_CANDIDATES =
-            List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/lib/chromium/chromium", "/usr/bin/google-chrome");
-    private static final List<String> DRIVER_CANDIDATES =
-            List.of("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver", "/usr/lib/chromium-browser/chromedriver");
+    private static final List<String> BROWSER_CANDIDATES = List.of(
+            "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/lib/chromium/chromium", "/usr/bin/google-chrome");
+    private static final List<String> DRIVER_CANDIDATES = List.of(
+            "/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver", "/usr/lib/chromium-browser/chromedriver");
 
     static Optional<Path> browser() {
         return locate(BROWSER_VARIABLE, BROWSER_CANDIDATES);
@@ -47,7 +47,8 @@ final class Chromium implements ExecutionCondition {
 
     private static Optional<Path> locate(String variable, List<String> candidates) {
         String configured = System.getenv(variable);
-        Stream<String> paths = configured != null && !configured.isBlank() ? Stream.of(configured) : candidates.stream();
+        Stream<String> paths =
+                configured != null && !configured.isBlank() ? Stream.of(configured) : candidates.stream();
         return paths.map(Path::of).filter(Files::isExecutable).findFirst();
     }
 
@@ -68,7 +69,8 @@ final class Chromium implements ExecutionCondition {
     /** A fresh directory under target/test-data for one test class's data or one browser profile. */
     static Path scratch(String prefix) {
         try {
-            return java.nio.file.Files.createTempDirectory(java.nio.file.Files.createDirectories(Path.of("target", "test-data")), prefix)
+            return java.nio.file.Files.createTempDirectory(
+                            java.nio.file.Files.createDirectories(Path.of("target", "test-data")), prefix)
                     .toAbsolutePath();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -29,8 +29,10 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @Tag("browser")
 @ExtendWith(Chromium.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "datafloor.demo=true", "datafloor.demo.people=2000", "datafloor.ledger.checkpoint-interval=PT12H"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"datafloor.demo=true", "datafloor.demo.people=2000", "datafloor.ledger.checkpoint-interval=PT12H"
+        })
 class PipelineBrowserTest {
 
     @DynamicPropertySource
@@ -82,7 +84,9 @@ class PipelineBrowserTest {
         browser.get("http://localhost:" + port + "/integration/pipelines");
         // The demo's first run of the tax pipeline quarantined the records whose ID disagrees with their birth.
         WebElement demoRun = browser.findElements(By.cssSelector("#runs tbody tr")).stream()
-                .filter(r -> r.getText().contains("thue.nguoi-nop-thue")).reduce((first, second) -> second).orElseThrow()
+                .filter(r -> r.getText().contains("thue.nguoi-nop-thue"))
+                .reduce((first, second) -> second)
+                .orElseThrow()
                 .findElement(By.tagName("a"));
         demoRun.click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("quality")));
@@ -92,8 +96,11 @@ class PipelineBrowserTest {
 
         browser.get("http://localhost:" + port + "/integration/pipelines");
         browser.findElements(By.cssSelector("#pipelines tbody tr")).stream()
-                .filter(r -> r.getText().contains("thue-nguoi-nop-thue")).findFirst().orElseThrow()
-                .findElement(By.tagName("button")).click();
+                .filter(r -> r.getText().contains("thue-nguoi-nop-thue"))
+                .findFirst()
+                .orElseThrow()
+                .findElement(By.tagName("button"))
+                .click();
         // The page polls the run; its state ends as succeeded without a reload.
         WebElement state = wait.until(d -> {
             WebElement s = d.findElement(By.id("run-state"));

@@ -49,22 +49,36 @@ class CatalogFlowTest extends PlatformTest {
 
     @SuppressWarnings("unchecked")
     private List<String> slugs(MvcResult result) throws Exception {
-        return ((List<Map<String, Object>>) body(result).get("results")).stream().map(r -> (String) r.get("slug")).toList();
+        return ((List<Map<String, Object>>) body(result).get("results"))
+                .stream().map(r -> (String) r.get("slug")).toList();
     }
 
     private MvcResult putJson(MockHttpSession session, String url, Object body) throws Exception {
-        return mvc.perform(put(url).session(session).with(csrf()).contentType(MediaType.APPLICATION_JSON)
-                .content(json.writeValueAsString(body))).andReturn();
+        return mvc.perform(put(url).session(session)
+                        .with(csrf())
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(json.writeValueAsString(body)))
+                .andReturn();
     }
 
     private MvcResult postJson(MockHttpSession session, String url, Object body) throws Exception {
-        return mvc.perform(post(url).session(session).with(csrf()).contentType(MediaType.APPLICATION_JSON)
-                .content(json.writeValueAsString(body))).andReturn();
+        return mvc.perform(post(url)
+                        .session(session)
+                        .with(csrf())
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(json.writeValueAsString(body)))
+                .andReturn();
     }
 
-    private MvcResult upload(MockHttpSession session, String dataset, String fileName, String content) throws Exception {
-        return mvc.perform(multipart("/api/catalog/uploads").file(new MockMultipartFile("file", fileName, "text/csv",
-                content.getBytes(StandardCharsets.UTF_8))).param("dataset", dataset).session(session).with(csrf())).andReturn();
+    private MvcResult upload(MockHttpSession session, String dataset, String fileName, String content)
+            throws Exception {
+        return mvc.perform(multipart("/api/catalog/uploads")
+                        .file(new MockMultipartFile(
+                                "file", fileName, "text/csv", content.getBytes(StandardCharsets.UTF_8)))
+                        .param("dataset", dataset)
+                        .session(session)
+                        .with(csrf()))
+                .andReturn();
     }
 
     private static Map<String, Object> description(String title) {
@@ -95,45 +109,87 @@ class CatalogFlowTest extends PlatformTest {
     @Test
     void aVisitorFindsOpenDataWithoutDiacriticsReadsItAndDownloadsItWithoutSigningIn() throws Exception {
         // "san pham" finds "Danh mục sản phẩm…", folded, anonymously.
-        MvcResult found = mvc.perform(get("/api/catalog/datasets").param("q", "san pham cong bo")).andReturn();
+        MvcResult found = mvc.perform(get("/api/catalog/datasets").param("q", "san pham cong bo"))
+                .andReturn();
         assertThat(found.getResponse().getStatus()).isEqualTo(200);
         assertThat(slugs(found)).contains("qltt-san-pham");
-        assertThat(text(mvc.perform(get("/catalog").param("q", "SAN PHAM")).andReturn())).contains("id=\"hit-qltt-san-pham\"");
+        assertThat(text(mvc.perform(get("/catalog").param("q", "SAN PHAM")).andReturn()))
+                .contains("id=\"hit-qltt-san-pham\"");
         // The register is core data: a visitor does not find it, the operator does.
-        assertThat(slugs(mvc.perform(get("/api/catalog/datasets").param("q", "dan cu")).andReturn())).doesNotContain("register-nguoi");
-        assertThat(slugs(mvc.perform(get("/api/catalog/datasets").param("q", "dan cu").session(login("admin"))).andReturn()))
+        assertThat(slugs(mvc.perform(get("/api/catalog/datasets").param("q", "dan cu"))
+                        .andReturn()))
+                .doesNotContain("register-nguoi");
+        assertThat(slugs(mvc.perform(get("/api/catalog/datasets")
+                                .param("q", "dan cu")
+                                .session(login("admin")))
+                        .andReturn()))
                 .contains("register-nguoi");
         // Private and draft entries are invisible to visitors, visible to their owners.
-        assertThat(mvc.perform(get("/catalog/datasets/thue-nguoi-nop-thue")).andReturn().getResponse().getStatus()).isEqualTo(404);
-        assertThat(mvc.perform(get("/catalog/datasets/y-te-benh-nhan")).andReturn().getResponse().getStatus()).isEqualTo(404);
-        assertThat(mvc.perform(get("/catalog/datasets/y-te-benh-nhan").session(login("yte.dulieu"))).andReturn().getResponse()
-                .getStatus()).isEqualTo(200);
+        assertThat(mvc.perform(get("/catalog/datasets/thue-nguoi-nop-thue"))
+                        .andReturn()
+                        .getResponse()
+                        .getStatus())
+                .isEqualTo(404);
+        assertThat(mvc.perform(get("/catalog/datasets/y-te-benh-nhan"))
+                        .andReturn()
+                        .getResponse()
+                        .getStatus())
+                .isEqualTo(404);
+        assertThat(mvc.perform(get("/catalog/datasets/y-te-benh-nhan").session(login("yte.dulieu")))
+                        .andReturn()
+                        .getResponse()
+                        .getStatus())
+                .isEqualTo(200);
 
         String page = text(mvc.perform(get("/catalog/datasets/qltt-san-pham")).andReturn());
-        assertThat(page).contains("Dữ liệu mở", "Ai cũng xem và tải về được", "id=\"lineage\"", "id=\"quality\"", "<polyline",
-                "id=\"preview\"", "application/ld+json", "\"@type\"").doesNotContain("withdraw-dataset", "edit-dataset");
-        assertThat(text(mvc.perform(get("/catalog/datasets/qltt-san-pham").session(login("qltt.dulieu"))).andReturn()))
+        assertThat(page)
+                .contains(
+                        "Dữ liệu mở",
+                        "Ai cũng xem và tải về được",
+                        "id=\"lineage\"",
+                        "id=\"quality\"",
+                        "<polyline",
+                        "id=\"preview\"",
+                        "application/ld+json",
+                        "\"@type\"")
+                .doesNotContain("withdraw-dataset", "edit-dataset");
+        assertThat(text(mvc.perform(get("/catalog/datasets/qltt-san-pham").session(login("qltt.dulieu")))
+                        .andReturn()))
                 .contains("withdraw-dataset", "edit-dataset");
 
-        int before = Integer.parseInt(text(mvc.perform(get("/catalog/datasets/qltt-san-pham")).andReturn())
-                .replaceAll("(?s).*id=\"download-count\">(\\d+)<.*", "$1"));
+        int before = Integer.parseInt(
+                text(mvc.perform(get("/catalog/datasets/qltt-san-pham")).andReturn())
+                        .replaceAll("(?s).*id=\"download-count\">(\\d+)<.*", "$1"));
         clock.advance(Duration.ofMinutes(2)); // a fresh download allowance
-        MvcResult csv = mvc.perform(get("/catalog/datasets/qltt-san-pham/download").param("format", "csv")).andReturn();
+        MvcResult csv = mvc.perform(
+                        get("/catalog/datasets/qltt-san-pham/download").param("format", "csv"))
+                .andReturn();
         assertThat(csv.getResponse().getStatus()).isEqualTo(200);
         assertThat(csv.getResponse().getContentType()).startsWith("text/csv");
         assertThat(csv.getResponse().getHeader("Content-Disposition")).contains("qltt-san-pham-v");
         assertThat(text(csv).lines().findFirst().orElseThrow()).contains("gtin");
-        MvcResult parquet = mvc.perform(get("/catalog/datasets/qltt-san-pham/download").param("format", "parquet")).andReturn();
-        assertThat(new String(parquet.getResponse().getContentAsByteArray(), 0, 4, StandardCharsets.US_ASCII)).isEqualTo("PAR1");
-        MvcResult jsonDownload = mvc.perform(get("/catalog/datasets/qltt-san-pham/download").param("format", "json")).andReturn();
+        MvcResult parquet = mvc.perform(
+                        get("/catalog/datasets/qltt-san-pham/download").param("format", "parquet"))
+                .andReturn();
+        assertThat(new String(parquet.getResponse().getContentAsByteArray(), 0, 4, StandardCharsets.US_ASCII))
+                .isEqualTo("PAR1");
+        MvcResult jsonDownload = mvc.perform(
+                        get("/catalog/datasets/qltt-san-pham/download").param("format", "json"))
+                .andReturn();
         assertThat(json.readValue(text(jsonDownload), List.class)).isNotEmpty();
-        int after = Integer.parseInt(text(mvc.perform(get("/catalog/datasets/qltt-san-pham")).andReturn())
-                .replaceAll("(?s).*id=\"download-count\">(\\d+)<.*", "$1"));
+        int after = Integer.parseInt(
+                text(mvc.perform(get("/catalog/datasets/qltt-san-pham")).andReturn())
+                        .replaceAll("(?s).*id=\"download-count\">(\\d+)<.*", "$1"));
         assertThat(after).isEqualTo(before + 3);
-        assertThat(mvc.perform(get("/catalog/datasets/qltt-san-pham/download").param("format", "exe")).andReturn().getResponse()
-                .getStatus()).isEqualTo(400);
+        assertThat(mvc.perform(get("/catalog/datasets/qltt-san-pham/download").param("format", "exe"))
+                        .andReturn()
+                        .getResponse()
+                        .getStatus())
+                .isEqualTo(400);
         // Shared data is described publicly but not downloadable here.
-        MvcResult shared = mvc.perform(get("/catalog/datasets/dkkd-doanh-nghiep/download").accept(MediaType.APPLICATION_JSON)).andReturn();
+        MvcResult shared = mvc.perform(
+                        get("/catalog/datasets/dkkd-doanh-nghiep/download").accept(MediaType.APPLICATION_JSON))
+                .andReturn();
         assertThat(shared.getResponse().getStatus()).isEqualTo(403);
         assertThat(shared.getResponse().getContentType()).startsWith("application/problem+json");
     }
@@ -144,8 +200,10 @@ class CatalogFlowTest extends PlatformTest {
         int ok = 0;
         MvcResult refused = null;
         for (int i = 0; i < 40 && refused == null; i++) {
-            MvcResult r = mvc.perform(get("/catalog/datasets/qltt-san-pham/download").param("format", "csv")
-                    .accept(MediaType.APPLICATION_JSON)).andReturn();
+            MvcResult r = mvc.perform(get("/catalog/datasets/qltt-san-pham/download")
+                            .param("format", "csv")
+                            .accept(MediaType.APPLICATION_JSON))
+                    .andReturn();
             if (r.getResponse().getStatus() == 429) {
                 refused = r;
             } else {
@@ -158,18 +216,28 @@ class CatalogFlowTest extends PlatformTest {
         assertThat(body(refused).get("retryAfterSeconds")).isNotNull();
         // Retry-After (seconds) in the header too, as every 429 carries it.
         assertThat(refused.getResponse().getHeader("Retry-After"))
-                .isEqualTo(String.valueOf(body(refused).get("retryAfterSeconds"))).matches("[1-9][0-9]*");
+                .isEqualTo(String.valueOf(body(refused).get("retryAfterSeconds")))
+                .matches("[1-9][0-9]*");
         clock.advance(Duration.ofSeconds(61));
-        assertThat(mvc.perform(get("/catalog/datasets/qltt-san-pham/download")).andReturn().getResponse().getStatus()).isEqualTo(200);
+        assertThat(mvc.perform(get("/catalog/datasets/qltt-san-pham/download"))
+                        .andReturn()
+                        .getResponse()
+                        .getStatus())
+                .isEqualTo(200);
     }
 
     /** One download from {@code peer} (MockMvc only: nothing is sent anywhere), claiming {@code forwardedFor}. */
     private int downloadFrom(String peer, String forwardedFor) throws Exception {
-        return mvc.perform(get("/catalog/datasets/qltt-san-pham/download").param("format", "csv")
-                .header("X-Forwarded-For", forwardedFor).with(request -> {
-                    request.setRemoteAddr(peer);
-                    return request;
-                })).andReturn().getResponse().getStatus();
+        return mvc.perform(get("/catalog/datasets/qltt-san-pham/download")
+                        .param("format", "csv")
+                        .header("X-Forwarded-For", forwardedFor)
+                        .with(request -> {
+                            request.setRemoteAddr(peer);
+                            return request;
+                        }))
+                .andReturn()
+                .getResponse()
+                .getStatus();
     }
 
     @Test
@@ -184,15 +252,19 @@ class CatalogFlowTest extends PlatformTest {
         for (int i = 0; i < 30; i++) {
             assertThat(downloadFrom(TRUSTED_PROXY, "6.6.6.6, 198.18.4.1")).isEqualTo(200);
         }
-        assertThat(downloadFrom(TRUSTED_PROXY, "7.7.7.7, 198.18.4.1")).as("forged left part ignored").isEqualTo(429);
+        assertThat(downloadFrom(TRUSTED_PROXY, "7.7.7.7, 198.18.4.1"))
+                .as("forged left part ignored")
+                .isEqualTo(429);
         assertThat(downloadFrom(TRUSTED_PROXY, "198.18.4.2")).isEqualTo(200);
     }
 
     @Test
     void previewsMaskPersonalColumnsForAnyoneButTheOwner() throws Exception {
-        Map<String, Object> anonymous = body(mvc.perform(get("/api/catalog/datasets/dkkd-doanh-nghiep/preview")).andReturn());
-        Map<String, Object> owner = body(mvc.perform(get("/api/catalog/datasets/dkkd-doanh-nghiep/preview")
-                .session(login("dkkd.dulieu"))).andReturn());
+        Map<String, Object> anonymous = body(mvc.perform(get("/api/catalog/datasets/dkkd-doanh-nghiep/preview"))
+                .andReturn());
+        Map<String, Object> owner = body(mvc.perform(
+                        get("/api/catalog/datasets/dkkd-doanh-nghiep/preview").session(login("dkkd.dulieu")))
+                .andReturn());
         @SuppressWarnings("unchecked")
         List<Boolean> masked = (List<Boolean>) anonymous.get("masked");
         assertThat(masked).contains(true);
@@ -203,7 +275,8 @@ class CatalogFlowTest extends PlatformTest {
         List<List<String>> clearRows = (List<List<String>>) owner.get("rows");
         int column = masked.indexOf(true);
         assertThat(rows.get(0).get(column)).isNotEqualTo(clearRows.get(0).get(column));
-        assertThat(rows.stream().map(r -> r.get(column)).filter(v -> v != null && !v.isBlank())).allMatch(v -> v.contains("*"));
+        assertThat(rows.stream().map(r -> r.get(column)).filter(v -> v != null && !v.isBlank()))
+                .allMatch(v -> v.contains("*"));
     }
 
     @Test
@@ -220,11 +293,17 @@ class CatalogFlowTest extends PlatformTest {
             Map<?, ?> column = (Map<?, ?>) c;
             proposals.put((String) column.get("name"), (String) column.get("proposedCategory"));
         }
-        assertThat(proposals).containsEntry("ho_ten", "name").containsEntry("so_cccd", "identity_number")
-                .containsEntry("so_dien_thoai", "phone").containsEntry("ngay_sinh", "date_of_birth");
+        assertThat(proposals)
+                .containsEntry("ho_ten", "name")
+                .containsEntry("so_cccd", "identity_number")
+                .containsEntry("so_dien_thoai", "phone")
+                .containsEntry("ngay_sinh", "date_of_birth");
 
         // Nothing can be published yet, and the answer says why.
-        MvcResult early = mvc.perform(post("/api/catalog/datasets/" + slug + "/publication").session(steward).with(csrf())).andReturn();
+        MvcResult early = mvc.perform(post("/api/catalog/datasets/" + slug + "/publication")
+                        .session(steward)
+                        .with(csrf()))
+                .andReturn();
         assertThat(early.getResponse().getStatus()).isEqualTo(422);
         assertThat(text(early)).contains("classif", "not confirmed", "contactEmail");
 
@@ -236,37 +315,68 @@ class CatalogFlowTest extends PlatformTest {
         MvcResult invalid = putJson(steward, "/api/catalog/datasets/" + slug, bad);
         assertThat(invalid.getResponse().getStatus()).isEqualTo(422);
         assertThat(invalid.getResponse().getContentType()).startsWith("application/problem+json");
-        assertThat(text(invalid)).contains("titleVi", "astrology", "'99'", "descriptionVi").doesNotContain("'00004'");
+        assertThat(text(invalid))
+                .contains("titleVi", "astrology", "'99'", "descriptionVi")
+                .doesNotContain("'00004'");
 
         // HTML in text is stored as written and rendered inert.
-        MvcResult described = putJson(steward, "/api/catalog/datasets/" + slug,
+        MvcResult described = putJson(
+                steward,
+                "/api/catalog/datasets/" + slug,
                 description("Khách hàng nhà thuốc <script>alert(1)</script>"));
         assertThat(described.getResponse().getStatus()).as(text(described)).isEqualTo(200);
-        String editor = text(mvc.perform(get("/catalog/datasets/" + slug).session(steward)).andReturn());
+        String editor = text(
+                mvc.perform(get("/catalog/datasets/" + slug).session(steward)).andReturn());
         assertThat(editor).contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>alert(1)");
 
         // Another organisation's steward cannot touch it.
         MockHttpSession other = login("dkkd.dulieu");
-        assertThat(putJson(other, "/api/catalog/datasets/" + slug, description("x")).getResponse().getStatus()).isEqualTo(404);
-        assertThat(putJson(other, "/api/catalog/datasets/" + slug + "/classification",
-                Map.of("importance", "other", "sharing", "open", "reason", "x")).getResponse().getStatus()).isEqualTo(404);
+        assertThat(putJson(other, "/api/catalog/datasets/" + slug, description("x"))
+                        .getResponse()
+                        .getStatus())
+                .isEqualTo(404);
+        assertThat(putJson(
+                                other,
+                                "/api/catalog/datasets/" + slug + "/classification",
+                                Map.of("importance", "other", "sharing", "open", "reason", "x"))
+                        .getResponse()
+                        .getStatus())
+                .isEqualTo(404);
 
-        // Confirm the personal columns (ghi_chu overridden as not personal), then open data is refused: it holds personal data.
+        // Confirm the personal columns (ghi_chu overridden as not personal), then open data is refused: it holds
+        // personal data.
         Map<String, String> decisions = new LinkedHashMap<>();
         proposals.forEach((column, proposed) -> decisions.put(column, proposed == null ? "none" : proposed));
         decisions.put("ghi_chu", "health");
         assertThat(putJson(steward, "/api/catalog/datasets/" + slug + "/personal-data", Map.of("ho_ten", "astrology"))
-                .getResponse().getStatus()).isEqualTo(422);
+                        .getResponse()
+                        .getStatus())
+                .isEqualTo(422);
         MvcResult confirmed = putJson(steward, "/api/catalog/datasets/" + slug + "/personal-data", decisions);
         assertThat(confirmed.getResponse().getStatus()).as(text(confirmed)).isEqualTo(200);
-        MvcResult open = putJson(steward, "/api/catalog/datasets/" + slug + "/classification",
+        MvcResult open = putJson(
+                steward,
+                "/api/catalog/datasets/" + slug + "/classification",
                 Map.of("importance", "other", "sharing", "open", "reason", "thử"));
         assertThat(open.getResponse().getStatus()).isEqualTo(422);
         assertThat(text(open)).contains("personal data");
-        assertThat(putJson(steward, "/api/catalog/datasets/" + slug + "/classification",
-                Map.of("importance", "important", "sharing", "shared")).getResponse().getStatus()).isEqualTo(422);
-        MvcResult classified = putJson(steward, "/api/catalog/datasets/" + slug + "/classification",
-                Map.of("importance", "important", "sharing", "shared", "reason", "Có dữ liệu sức khỏe; chia sẻ cho nghiên cứu có hợp đồng"));
+        assertThat(putJson(
+                                steward,
+                                "/api/catalog/datasets/" + slug + "/classification",
+                                Map.of("importance", "important", "sharing", "shared"))
+                        .getResponse()
+                        .getStatus())
+                .isEqualTo(422);
+        MvcResult classified = putJson(
+                steward,
+                "/api/catalog/datasets/" + slug + "/classification",
+                Map.of(
+                        "importance",
+                        "important",
+                        "sharing",
+                        "shared",
+                        "reason",
+                        "Có dữ liệu sức khỏe; chia sẻ cho nghiên cứu có hợp đồng"));
         assertThat(classified.getResponse().getStatus()).isEqualTo(200);
         assertThat(body(classified).get("reviewStatus")).isEqualTo("PENDING");
         List<AuditRecord> events = audit.search("DATASET_CLASSIFIED", null, null, null, null, 20, 0);
@@ -275,34 +385,53 @@ class CatalogFlowTest extends PlatformTest {
                 .anySatisfy(e -> assertThat(e.summary()).contains(slug));
 
         // Important data waits for the operator; the steward cannot approve it.
-        MvcResult waiting = mvc.perform(post("/api/catalog/datasets/" + slug + "/publication").session(steward).with(csrf())).andReturn();
+        MvcResult waiting = mvc.perform(post("/api/catalog/datasets/" + slug + "/publication")
+                        .session(steward)
+                        .with(csrf()))
+                .andReturn();
         assertThat(waiting.getResponse().getStatus()).isEqualTo(422);
         assertThat(text(waiting)).contains("reviewed");
         assertThat(postJson(steward, "/api/catalog/datasets/" + slug + "/review", Map.of("decision", "APPROVE"))
-                .getResponse().getStatus()).isEqualTo(403);
+                        .getResponse()
+                        .getStatus())
+                .isEqualTo(403);
         MockHttpSession operator = login("admin");
         String queue = text(mvc.perform(get("/catalog/queue").session(operator)).andReturn());
         assertThat(queue).contains("review-" + slug);
-        MvcResult approved = postJson(operator, "/api/catalog/datasets/" + slug + "/review", Map.of("decision", "APPROVE", "note", "Đồng ý"));
+        MvcResult approved = postJson(
+                operator, "/api/catalog/datasets/" + slug + "/review", Map.of("decision", "APPROVE", "note", "Đồng ý"));
         assertThat(approved.getResponse().getStatus()).as(text(approved)).isEqualTo(200);
         assertThat(audit.search("CLASSIFICATION_REVIEWED", null, null, null, null, 20, 0))
                 .anySatisfy(e -> assertThat(e.summary()).contains(slug, "approved"));
 
-        MvcResult published = mvc.perform(post("/api/catalog/datasets/" + slug + "/publication").session(steward).with(csrf())).andReturn();
+        MvcResult published = mvc.perform(post("/api/catalog/datasets/" + slug + "/publication")
+                        .session(steward)
+                        .with(csrf()))
+                .andReturn();
         assertThat(published.getResponse().getStatus()).as(text(published)).isEqualTo(200);
-        assertThat(slugs(mvc.perform(get("/api/catalog/datasets").param("q", "khach hang nha thuoc")).andReturn())).contains(slug);
+        assertThat(slugs(mvc.perform(get("/api/catalog/datasets").param("q", "khach hang nha thuoc"))
+                        .andReturn()))
+                .contains(slug);
         String page = text(mvc.perform(get("/catalog/datasets/" + slug)).andReturn());
         assertThat(page).contains("Dữ liệu dùng chung", "Y tế").doesNotContain("Nguyễn Thị Minh Khai");
         // A visitor cannot download shared data; the owner can, and that download is on the ledger.
-        assertThat(mvc.perform(get("/catalog/datasets/" + slug + "/download")).andReturn().getResponse().getStatus()).isEqualTo(403);
+        assertThat(mvc.perform(get("/catalog/datasets/" + slug + "/download"))
+                        .andReturn()
+                        .getResponse()
+                        .getStatus())
+                .isEqualTo(403);
         clock.advance(Duration.ofMinutes(2));
-        MvcResult own = mvc.perform(get("/catalog/datasets/" + slug + "/download").session(steward)).andReturn();
+        MvcResult own = mvc.perform(
+                        get("/catalog/datasets/" + slug + "/download").session(steward))
+                .andReturn();
         assertThat(own.getResponse().getStatus()).isEqualTo(200);
         assertThat(text(own)).contains("Nguyễn Thị Minh Khai");
-        assertThat(audit.search("DATASET_DOWNLOADED", null, null, null, null, 20, 0)).anySatisfy(e -> assertThat(e.summary()).contains(slug));
+        assertThat(audit.search("DATASET_DOWNLOADED", null, null, null, null, 20, 0))
+                .anySatisfy(e -> assertThat(e.summary()).contains(slug));
         // Freshness: promised daily, three days later it is flagged stale.
         clock.advance(Duration.ofDays(3));
-        assertThat(text(mvc.perform(get("/catalog/datasets/" + slug)).andReturn())).contains("id=\"stale-badge\"");
+        assertThat(text(mvc.perform(get("/catalog/datasets/" + slug)).andReturn()))
+                .contains("id=\"stale-badge\"");
     }
 
     @Test
@@ -318,7 +447,11 @@ class CatalogFlowTest extends PlatformTest {
         assertThat(empty.getResponse().getStatus()).isEqualTo(422);
         MvcResult badName = upload(steward, "../../etc", "x.csv", "a\n1\n");
         assertThat(badName.getResponse().getStatus()).isEqualTo(400);
-        assertThat(mvc.perform(get("/api/catalog/datasets/yte-hong").session(steward)).andReturn().getResponse().getStatus()).isEqualTo(404);
+        assertThat(mvc.perform(get("/api/catalog/datasets/yte-hong").session(steward))
+                        .andReturn()
+                        .getResponse()
+                        .getStatus())
+                .isEqualTo(404);
         // Another organisation's dataset name cannot be taken over.
         MvcResult takeover = upload(login("dkkd.dulieu"), "y-te.benh-nhan", "x.csv", "a\n1\n");
         assertThat(takeover.getResponse().getStatus()).isIn(404, 409);
@@ -334,7 +467,9 @@ class CatalogFlowTest extends PlatformTest {
             for (int i = 0; i < 2; i++) {
                 Callable<Integer> call = () -> {
                     start.await();
-                    return upload(steward, "yte.dong-thoi", "a.csv", PEOPLE_CSV).getResponse().getStatus();
+                    return upload(steward, "yte.dong-thoi", "a.csv", PEOPLE_CSV)
+                            .getResponse()
+                            .getStatus();
                 };
                 results.add(pool.submit(call));
             }
@@ -345,10 +480,15 @@ class CatalogFlowTest extends PlatformTest {
         } finally {
             pool.shutdownNow();
         }
-        Map<String, Object> entry = body(mvc.perform(get("/api/catalog/datasets/yte-dong-thoi").session(steward)).andReturn());
+        Map<String, Object> entry =
+                body(mvc.perform(get("/api/catalog/datasets/yte-dong-thoi").session(steward))
+                        .andReturn());
         assertThat(((Map<?, ?>) entry.get("latest")).get("version")).isEqualTo(2);
-        List<?> versions = json.readValue(text(mvc.perform(get("/api/catalog/datasets/yte-dong-thoi/versions").session(steward))
-                .andReturn()), List.class);
+        List<?> versions = json.readValue(
+                text(mvc.perform(get("/api/catalog/datasets/yte-dong-thoi/versions")
+                                .session(steward))
+                        .andReturn()),
+                List.class);
         assertThat(versions).hasSize(2);
     }
 
@@ -364,7 +504,10 @@ class CatalogFlowTest extends PlatformTest {
     @Test
     void aVersionPublishedJustBeforeACrashIsFollowedAtTheNextStart() throws Exception {
         MockHttpSession steward = login("yte.dulieu");
-        assertThat(upload(steward, "yte.sau-su-co", "a.csv", PEOPLE_CSV).getResponse().getStatus()).isEqualTo(201);
+        assertThat(upload(steward, "yte.sau-su-co", "a.csv", PEOPLE_CSV)
+                        .getResponse()
+                        .getStatus())
+                .isEqualTo(201);
         // A second version reaches the lake, and the process dies before the catalog hears of it.
         clock.advance(Duration.ofMinutes(1));
         java.nio.file.Path staging = paths.lake().stage("yte.sau-su-co");
@@ -373,12 +516,26 @@ class CatalogFlowTest extends PlatformTest {
             statement.execute("COPY (SELECT 'x' AS ma, 'Nguyễn Văn An' AS ho_ten, 'chan doan' AS chan_doan) TO '"
                     + staging.resolve("part-0.parquet") + "' (FORMAT parquet)");
         }
-        paths.lake().publish(staging, new vn.datafloor.integration.lake.LakeManifest("yte.sau-su-co", 0, clock.instant(), 1,
-                List.of(new vn.datafloor.integration.lake.LakeManifest.Column("ma", "VARCHAR"),
-                        new vn.datafloor.integration.lake.LakeManifest.Column("ho_ten", "VARCHAR"),
-                        new vn.datafloor.integration.lake.LakeManifest.Column("chan_doan", "VARCHAR")),
-                List.of("part-0.parquet"), "test", "test", null, Map.of("source", "test"), null));
-        assertThat(catalogService.forDataset("yte.sau-su-co").orElseThrow().columns()).extracting(CatalogEntry.Column::name)
+        paths.lake()
+                .publish(
+                        staging,
+                        new vn.datafloor.integration.lake.LakeManifest(
+                                "yte.sau-su-co",
+                                0,
+                                clock.instant(),
+                                1,
+                                List.of(
+                                        new vn.datafloor.integration.lake.LakeManifest.Column("ma", "VARCHAR"),
+                                        new vn.datafloor.integration.lake.LakeManifest.Column("ho_ten", "VARCHAR"),
+                                        new vn.datafloor.integration.lake.LakeManifest.Column("chan_doan", "VARCHAR")),
+                                List.of("part-0.parquet"),
+                                "test",
+                                "test",
+                                null,
+                                Map.of("source", "test"),
+                                null));
+        assertThat(catalogService.forDataset("yte.sau-su-co").orElseThrow().columns())
+                .extracting(CatalogEntry.Column::name)
                 .doesNotContain("chan_doan");
         publishing.recordMissing(); // what the next start does: the lake is the truth
         assertThat(publishing.recorded("yte.sau-su-co", 2)).isTrue();
@@ -393,20 +550,46 @@ class CatalogFlowTest extends PlatformTest {
         Map<String, Object> all = body(mvc.perform(get("/api/catalog/datasets")).andReturn());
         @SuppressWarnings("unchecked")
         Map<String, List<Map<String, Object>>> facets = (Map<String, List<Map<String, Object>>>) all.get("facets");
-        assertThat(facets.get("sharing")).extracting(f -> f.get("value")).contains("open", "shared").doesNotContain("private");
-        MvcResult trade = mvc.perform(get("/api/catalog/datasets").param("theme", "trade")).andReturn();
+        assertThat(facets.get("sharing"))
+                .extracting(f -> f.get("value"))
+                .contains("open", "shared")
+                .doesNotContain("private");
+        MvcResult trade = mvc.perform(get("/api/catalog/datasets").param("theme", "trade"))
+                .andReturn();
         assertThat(slugs(trade)).contains("qltt-san-pham");
-        assertThat((List<?>) body(trade).get("results")).allSatisfy(r -> assertThat(((List<?>) ((Map<?, ?>) r).get("themes")).contains("trade")).isTrue());
-        assertThat(slugs(mvc.perform(get("/api/catalog/datasets").param("sharing", "open").param("personal", "yes")).andReturn())).isEmpty();
-        assertThat(mvc.perform(get("/api/catalog/datasets").param("sort", "price")).andReturn().getResponse().getStatus()).isEqualTo(400);
-        assertThat(mvc.perform(get("/api/catalog/datasets").param("limit", "5000")).andReturn().getResponse().getStatus()).isEqualTo(400);
+        assertThat((List<?>) body(trade).get("results"))
+                .allSatisfy(r -> assertThat(((List<?>) ((Map<?, ?>) r).get("themes")).contains("trade"))
+                        .isTrue());
+        assertThat(slugs(mvc.perform(get("/api/catalog/datasets")
+                                .param("sharing", "open")
+                                .param("personal", "yes"))
+                        .andReturn()))
+                .isEmpty();
+        assertThat(mvc.perform(get("/api/catalog/datasets").param("sort", "price"))
+                        .andReturn()
+                        .getResponse()
+                        .getStatus())
+                .isEqualTo(400);
+        assertThat(mvc.perform(get("/api/catalog/datasets").param("limit", "5000"))
+                        .andReturn()
+                        .getResponse()
+                        .getStatus())
+                .isEqualTo(400);
         for (String hostile : List.of("title:(x OR", "\"unbalanced", "*?\\", "AND OR NOT", "x".repeat(499))) {
-            assertThat(mvc.perform(get("/api/catalog/datasets").param("q", hostile)).andReturn().getResponse().getStatus())
-                    .as(hostile).isEqualTo(200);
+            assertThat(mvc.perform(get("/api/catalog/datasets").param("q", hostile))
+                            .andReturn()
+                            .getResponse()
+                            .getStatus())
+                    .as(hostile)
+                    .isEqualTo(200);
         }
-        String html = text(mvc.perform(get("/catalog").param("theme", "trade").param("q", "<b>x</b>")).andReturn());
+        String html = text(mvc.perform(get("/catalog").param("theme", "trade").param("q", "<b>x</b>"))
+                .andReturn());
         assertThat(html).contains("&lt;b&gt;x&lt;/b&gt;").doesNotContain("<b>x</b>");
-        assertThat(text(mvc.perform(get("/catalog")).andReturn())).contains("id=\"facet-theme\"", "id=\"facet-sharing\"");
-        assertThat(text(mvc.perform(get("/dashboard").session(login("yte.dulieu"))).andReturn())).contains("id=\"tile-catalog\"");
+        assertThat(text(mvc.perform(get("/catalog")).andReturn()))
+                .contains("id=\"facet-theme\"", "id=\"facet-sharing\"");
+        assertThat(text(mvc.perform(get("/dashboard").session(login("yte.dulieu")))
+                        .andReturn()))
+                .contains("id=\"tile-catalog\"");
     }
 }

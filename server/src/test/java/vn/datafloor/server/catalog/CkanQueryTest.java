@@ -29,16 +29,22 @@ class CkanQueryTest {
     void twentyThousandNestedParenthesesAreRefusedByTheDepthLimitNotTheStack() {
         // 20,000 deep is past the length limit as well; both refuse it before any recursion.
         String twentyThousand = "(".repeat(20_000) + "water" + ")".repeat(20_000);
-        assertThatThrownBy(() -> parse(twentyThousand)).isInstanceOf(CkanQuery.InvalidQueryException.class)
+        assertThatThrownBy(() -> parse(twentyThousand))
+                .isInstanceOf(CkanQuery.InvalidQueryException.class)
                 .hasMessageStartingWith("q: longer than");
         // Within the length limit, the depth limit holds on its own.
         String deep = "(".repeat(4_900) + "water" + ")".repeat(4_900);
-        assertThatThrownBy(() -> parse(deep)).isInstanceOf(CkanQuery.InvalidQueryException.class)
-                .hasMessageStartingWith("q: ").hasMessageContaining("more than " + CkanQuery.MAX_DEPTH + " nested parentheses");
-        assertThatThrownBy(() -> parse(null, deep)).isInstanceOf(CkanQuery.InvalidQueryException.class)
-                .hasMessageStartingWith("fq: ").hasMessageContaining("more than " + CkanQuery.MAX_DEPTH + " nested parentheses");
+        assertThatThrownBy(() -> parse(deep))
+                .isInstanceOf(CkanQuery.InvalidQueryException.class)
+                .hasMessageStartingWith("q: ")
+                .hasMessageContaining("more than " + CkanQuery.MAX_DEPTH + " nested parentheses");
+        assertThatThrownBy(() -> parse(null, deep))
+                .isInstanceOf(CkanQuery.InvalidQueryException.class)
+                .hasMessageStartingWith("fq: ")
+                .hasMessageContaining("more than " + CkanQuery.MAX_DEPTH + " nested parentheses");
         // Unbalanced, too: the depth is counted on the way down, before the missing ')' is noticed.
-        assertThatThrownBy(() -> parse("(".repeat(9_000))).isInstanceOf(CkanQuery.InvalidQueryException.class)
+        assertThatThrownBy(() -> parse("(".repeat(9_000)))
+                .isInstanceOf(CkanQuery.InvalidQueryException.class)
                 .hasMessageContaining("nested parentheses");
         String allowed = "(".repeat(CkanQuery.MAX_DEPTH) + "tags:x" + ")".repeat(CkanQuery.MAX_DEPTH);
         assertThat(parse(null, allowed).clauses()).containsExactly(clause("tags", "x"));
@@ -47,13 +53,16 @@ class CkanQueryTest {
     @Test
     void overlongParametersAndSearchTextAreRefusedBeforeTheyAreParsed() {
         String longQ = "nuoc ".repeat(CkanQuery.MAX_QUERY_CHARS / 5 + 1);
-        assertThatThrownBy(() -> parse(longQ)).isInstanceOf(CkanQuery.InvalidQueryException.class)
+        assertThatThrownBy(() -> parse(longQ))
+                .isInstanceOf(CkanQuery.InvalidQueryException.class)
                 .hasMessageStartingWith("q: longer than " + CkanQuery.MAX_QUERY_CHARS);
-        assertThatThrownBy(() -> parse(null, "tags:" + "x".repeat(CkanQuery.MAX_QUERY_CHARS))).isInstanceOf(CkanQuery.InvalidQueryException.class)
+        assertThatThrownBy(() -> parse(null, "tags:" + "x".repeat(CkanQuery.MAX_QUERY_CHARS)))
+                .isInstanceOf(CkanQuery.InvalidQueryException.class)
                 .hasMessageStartingWith("fq: longer than");
         // Each parameter within its limit, their words together past the search text's.
         String half = "a".repeat(CatalogQuery.MAX_TEXT_CHARS / 2 + 10);
-        assertThatThrownBy(() -> parse(half, "title:" + half)).isInstanceOf(CkanQuery.InvalidQueryException.class)
+        assertThatThrownBy(() -> parse(half, "title:" + half))
+                .isInstanceOf(CkanQuery.InvalidQueryException.class)
                 .hasMessageContaining("longer than " + CatalogQuery.MAX_TEXT_CHARS);
     }
 
@@ -86,13 +95,16 @@ class CkanQueryTest {
     void unknownFieldsInQAreTextButInFqAreRefused() {
         assertThat(parse("foo:bar").text()).isEqualTo("foo bar");
         assertThat(parse("Hà:Nội").text()).as("not an ASCII field name: a word").isEqualTo("Hà:Nội");
-        assertThatThrownBy(() -> parse(null, "foo:bar")).isInstanceOf(CkanQuery.InvalidQueryException.class)
-                .hasMessageContaining("fq: unknown field 'foo'").hasMessageContaining("organization");
+        assertThatThrownBy(() -> parse(null, "foo:bar"))
+                .isInstanceOf(CkanQuery.InvalidQueryException.class)
+                .hasMessageContaining("fq: unknown field 'foo'")
+                .hasMessageContaining("organization");
     }
 
     @Test
     void orBetweenWordsIsRefusedBecauseEveryWordMustMatch() {
-        assertThatThrownBy(() -> parse("water OR air")).isInstanceOf(CkanQuery.InvalidQueryException.class)
+        assertThatThrownBy(() -> parse("water OR air"))
+                .isInstanceOf(CkanQuery.InvalidQueryException.class)
                 .hasMessageContaining("q: OR between words is not supported");
     }
 
@@ -100,22 +112,33 @@ class CkanQueryTest {
 
     @Test
     void clausesJoinedBySpaceAndOrPlusAreAllRequired() {
-        for (String fq : new String[] {"organization:a tags:x", "organization:a AND tags:x", "+organization:a +tags:x",
-                "organization:a && tags:x", "(organization:a) AND (tags:x)"}) {
-            assertThat(parse(null, fq).clauses()).as(fq).containsExactly(clause("organization", "a"), clause("tags", "x"));
+        for (String fq : new String[] {
+            "organization:a tags:x",
+            "organization:a AND tags:x",
+            "+organization:a +tags:x",
+            "organization:a && tags:x",
+            "(organization:a) AND (tags:x)"
+        }) {
+            assertThat(parse(null, fq).clauses())
+                    .as(fq)
+                    .containsExactly(clause("organization", "a"), clause("tags", "x"));
         }
     }
 
     @Test
     void orBetweenValuesOfOneFieldIsOneClause() {
-        assertThat(parse(null, "organization:a OR organization:b").clauses()).containsExactly(clause("organization", "a", "b"));
+        assertThat(parse(null, "organization:a OR organization:b").clauses())
+                .containsExactly(clause("organization", "a", "b"));
         assertThat(parse(null, "tags:(x OR \"y z\")").clauses()).containsExactly(clause("tags", "x", "y z"));
-        assertThat(parse(null, "(groups:trade || groups:health)").clauses()).containsExactly(clause("groups", "trade", "health"));
+        assertThat(parse(null, "(groups:trade || groups:health)").clauses())
+                .containsExactly(clause("groups", "trade", "health"));
         // ckanext-harvest joins an OR of organisations and a date range with a space: OR binds tighter.
-        CkanQuery.Criteria harvest = parse(null, "organization:a OR organization:b metadata_modified:[2026-04-01T00:00:00Z TO *]");
+        CkanQuery.Criteria harvest =
+                parse(null, "organization:a OR organization:b metadata_modified:[2026-04-01T00:00:00Z TO *]");
         assertThat(harvest.clauses()).containsExactly(clause("organization", "a", "b"));
-        assertThat(harvest.ranges()).containsExactly(new CkanQuery.Range("metadata_modified", Instant.parse("2026-04-01T00:00:00Z"),
-                true, null, true));
+        assertThat(harvest.ranges())
+                .containsExactly(new CkanQuery.Range(
+                        "metadata_modified", Instant.parse("2026-04-01T00:00:00Z"), true, null, true));
     }
 
     @Test
@@ -126,17 +149,22 @@ class CkanQueryTest {
 
     @Test
     void orAcrossFieldsIsRefusedClearly() {
-        assertThatThrownBy(() -> parse(null, "organization:a OR tags:x")).isInstanceOf(CkanQuery.InvalidQueryException.class)
+        assertThatThrownBy(() -> parse(null, "organization:a OR tags:x"))
+                .isInstanceOf(CkanQuery.InvalidQueryException.class)
                 .hasMessageContaining("OR is supported only between values of one field");
-        assertThatThrownBy(() -> parse(null, "tags:(x OR y AND z)")).isInstanceOf(CkanQuery.InvalidQueryException.class)
+        assertThatThrownBy(() -> parse(null, "tags:(x OR y AND z)"))
+                .isInstanceOf(CkanQuery.InvalidQueryException.class)
                 .hasMessageContaining("mixing AND and OR");
     }
 
     @Test
     void negationIsUnsupported() {
         for (String fq : new String[] {"-organization:a", "NOT tags:x", "!tags:x", "tags:y -tags:x", "tags:(NOT x)"}) {
-            assertThatThrownBy(() -> parse(null, fq)).as(fq).isInstanceOf(CkanQuery.InvalidQueryException.class)
-                    .hasMessageContaining("negative clauses").hasMessageContaining("not supported");
+            assertThatThrownBy(() -> parse(null, fq))
+                    .as(fq)
+                    .isInstanceOf(CkanQuery.InvalidQueryException.class)
+                    .hasMessageContaining("negative clauses")
+                    .hasMessageContaining("not supported");
         }
         assertThatThrownBy(() -> parse("-tags:x")).hasMessageStartingWith("q: negative clauses");
     }
@@ -154,38 +182,60 @@ class CkanQueryTest {
                 "metadata_modified:[2026-01-01 TO", "unbalanced '['",
                 "metadata_modified:[2026-01-01]", "a range is written [from TO to]",
                 "tags:[a TO b]", "ranges are supported only on");
-        problems.forEach((fq, message) -> assertThatThrownBy(() -> parse(null, fq)).as(fq)
-                .isInstanceOf(CkanQuery.InvalidQueryException.class).hasMessageStartingWith("fq: ").hasMessageContaining(message));
+        problems.forEach((fq, message) -> assertThatThrownBy(() -> parse(null, fq))
+                .as(fq)
+                .isInstanceOf(CkanQuery.InvalidQueryException.class)
+                .hasMessageStartingWith("fq: ")
+                .hasMessageContaining(message));
     }
 
     @Test
     void escapedCharactersAreLiteral() {
         assertThat(parse(null, "tags:a\\ b").clauses()).containsExactly(clause("tags", "a b"));
-        assertThat(parse(null, "metadata_modified:[2026-04-01T00\\:00\\:00Z TO NOW]").ranges().get(0).from())
+        assertThat(parse(null, "metadata_modified:[2026-04-01T00\\:00\\:00Z TO NOW]")
+                        .ranges()
+                        .get(0)
+                        .from())
                 .isEqualTo(Instant.parse("2026-04-01T00:00:00Z"));
     }
 
     @Test
     void dateRangesAcceptSolrForms() {
-        CkanQuery.Range r = parse(null, "metadata_modified:{2026-04-01 TO NOW-1DAY}").ranges().get(0);
+        CkanQuery.Range r = parse(null, "metadata_modified:{2026-04-01 TO NOW-1DAY}")
+                .ranges()
+                .get(0);
         assertThat(r.from()).isEqualTo(Instant.parse("2026-04-01T00:00:00Z"));
         assertThat(r.fromInclusive()).isFalse();
         assertThat(r.to()).isEqualTo(Instant.parse("2026-04-30T10:30:00Z"));
         assertThat(r.toInclusive()).isFalse();
-        assertThat(parse(null, "metadata_created:[* TO NOW/DAY]").ranges().get(0).to()).isEqualTo(Instant.parse("2026-05-01T00:00:00Z"));
-        assertThat(parse(null, "metadata_created:[\"2026-04-01T08:00:00\" TO *]").ranges().get(0).from())
+        assertThat(parse(null, "metadata_created:[* TO NOW/DAY]")
+                        .ranges()
+                        .get(0)
+                        .to())
+                .isEqualTo(Instant.parse("2026-05-01T00:00:00Z"));
+        assertThat(parse(null, "metadata_created:[\"2026-04-01T08:00:00\" TO *]")
+                        .ranges()
+                        .get(0)
+                        .from())
                 .isEqualTo(Instant.parse("2026-04-01T08:00:00Z"));
-        assertThatThrownBy(() -> parse(null, "metadata_modified:[yesterday TO *]")).hasMessageContaining("'yesterday' is not a date");
+        assertThatThrownBy(() -> parse(null, "metadata_modified:[yesterday TO *]"))
+                .hasMessageContaining("'yesterday' is not a date");
 
-        assertThat(r.contains(Instant.parse("2026-04-01T00:00:00Z"))).as("exclusive lower bound").isFalse();
+        assertThat(r.contains(Instant.parse("2026-04-01T00:00:00Z")))
+                .as("exclusive lower bound")
+                .isFalse();
         assertThat(r.contains(Instant.parse("2026-04-15T00:00:00Z"))).isTrue();
-        assertThat(r.contains(Instant.parse("2026-04-30T10:30:00Z"))).as("exclusive upper bound").isFalse();
+        assertThat(r.contains(Instant.parse("2026-04-30T10:30:00Z")))
+                .as("exclusive upper bound")
+                .isFalse();
         assertThat(r.contains(null)).isFalse();
     }
 
     @Test
     void constantFieldsKeepEverythingOrNothing() {
-        assertThat(parse(null, "+state:active +dataset_type:dataset capacity:public").matchesNothing()).isFalse();
+        assertThat(parse(null, "+state:active +dataset_type:dataset capacity:public")
+                        .matchesNothing())
+                .isFalse();
         assertThat(parse(null, "state:draft").matchesNothing()).isTrue();
         assertThat(parse(null, "state:(draft OR active)").matchesNothing()).isFalse();
         assertThat(parse(null, "capacity:private").matchesNothing()).isTrue();
@@ -202,10 +252,21 @@ class CkanQueryTest {
 
     @Test
     void theIndexTakesOneClausePerFacetAndTheRestIsCheckedEntryByEntry() {
-        CkanQuery.Criteria c = parse(null, "organization:cuc-thue res_format:CSV tags:a tags:b license_id:cc-by-4.0 name:x groups:trade");
+        CkanQuery.Criteria c = parse(
+                null, "organization:cuc-thue res_format:CSV tags:a tags:b license_id:cc-by-4.0 name:x groups:trade");
         CkanQuery.Plan plan = CkanQuery.plan(c, org -> org.equals("cuc-thue") ? List.of("Cục Thuế") : List.of());
-        assertThat(plan.filters()).containsExactlyInAnyOrderEntriesOf(Map.of("publisher", List.of("Cục Thuế"), "format", List.of("csv"),
-                "keyword", List.of("a"), "licence", List.of("cc-by-4.0"), "theme", List.of("trade")));
+        assertThat(plan.filters())
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "publisher",
+                        List.of("Cục Thuế"),
+                        "format",
+                        List.of("csv"),
+                        "keyword",
+                        List.of("a"),
+                        "licence",
+                        List.of("cc-by-4.0"),
+                        "theme",
+                        List.of("trade")));
         assertThat(plan.residual()).containsExactly(clause("tags", "b"), clause("name", "x"));
         assertThat(plan.matchesNothing()).isFalse();
         assertThat(plan.filters().keySet()).allMatch(CatalogQuery.FACETS::contains);
@@ -219,10 +280,14 @@ class CkanQueryTest {
 
     @Test
     void residualClausesCompareLikeTheIndex() {
-        assertThat(CkanQuery.matches(clause("res_format", "csv"), Set.of("CSV", "JSON"))).isTrue();
-        assertThat(CkanQuery.matches(clause("tags", "Thuế"), Set.of("thuế"))).as("tags are exact").isFalse();
+        assertThat(CkanQuery.matches(clause("res_format", "csv"), Set.of("CSV", "JSON")))
+                .isTrue();
+        assertThat(CkanQuery.matches(clause("tags", "Thuế"), Set.of("thuế")))
+                .as("tags are exact")
+                .isFalse();
         // NFD input (macOS, old converters) matches the NFC stored keyword.
-        assertThat(CkanQuery.matches(clause("tags", "thue\u0302\u0301"), Set.of("thuế"))).isTrue();
+        assertThat(CkanQuery.matches(clause("tags", "thue\u0302\u0301"), Set.of("thuế")))
+                .isTrue();
         assertThat(CkanQuery.matches(clause("name", "a", "b"), Set.of("b"))).isTrue();
     }
 
@@ -232,29 +297,36 @@ class CkanQueryTest {
     void ckanSortsMapToTheIndexWhereItHasTheOrder() {
         assertThat(CkanQuery.order(null).indexSort()).isEqualTo(CatalogQuery.Sort.RELEVANCE);
         assertThat(CkanQuery.order(null).text()).isEqualTo("score desc, metadata_modified desc");
-        assertThat(CkanQuery.order("score desc, metadata_modified desc").indexSort()).isEqualTo(CatalogQuery.Sort.RELEVANCE);
+        assertThat(CkanQuery.order("score desc, metadata_modified desc").indexSort())
+                .isEqualTo(CatalogQuery.Sort.RELEVANCE);
         assertThat(CkanQuery.order("metadata_modified desc").indexSort()).isEqualTo(CatalogQuery.Sort.RECENT);
         assertThat(CkanQuery.order("title_string asc").indexSort()).isEqualTo(CatalogQuery.Sort.TITLE);
         assertThat(CkanQuery.order("name asc").indexSort()).isNull();
         assertThat(CkanQuery.order("id asc").indexSort()).isNull();
         assertThat(CkanQuery.order("metadata_created desc").indexSort()).isNull();
-        assertThat(CkanQuery.order("TITLE_STRING ASC".toLowerCase()).indexSort()).isEqualTo(CatalogQuery.Sort.TITLE);
+        assertThat(CkanQuery.order("TITLE_STRING ASC".toLowerCase()).indexSort())
+                .isEqualTo(CatalogQuery.Sort.TITLE);
         assertThat(CkanQuery.order("name DESC").keys()).containsExactly(new CkanQuery.SortKey("name", true));
     }
 
     @Test
     void badSortsAreRefused() {
         for (String sort : new String[] {"popularity desc", "name", "name upward", "name asc desc", ", name asc"}) {
-            assertThatThrownBy(() -> CkanQuery.order(sort)).as(sort).isInstanceOf(CkanQuery.InvalidSortException.class)
+            assertThatThrownBy(() -> CkanQuery.order(sort))
+                    .as(sort)
+                    .isInstanceOf(CkanQuery.InvalidSortException.class)
                     .hasMessageStartingWith("Invalid \"sort\" parameter");
         }
     }
 
     @Test
     void titlesSortWithoutCaseOrDiacritics() {
-        assertThat(List.of("Hà Nội", "Đà Nẵng", "cà Mau").stream().sorted(java.util.Comparator.comparing(CkanQuery::titleKey)).toList())
+        assertThat(List.of("Hà Nội", "Đà Nẵng", "cà Mau").stream()
+                        .sorted(java.util.Comparator.comparing(CkanQuery::titleKey))
+                        .toList())
                 .containsExactly("cà Mau", "Đà Nẵng", "Hà Nội");
         assertThat(CkanPackages.organizationName("Cục Quản lý thị trường")).isEqualTo("cuc-quan-ly-thi-truong");
-        assertThat(CkanPackages.organizationName("Sở Kế hoạch và Đầu tư Bắc Ninh")).isEqualTo("so-ke-hoach-va-dau-tu-bac-ninh");
+        assertThat(CkanPackages.organizationName("Sở Kế hoạch và Đầu tư Bắc Ninh"))
+                .isEqualTo("so-ke-hoach-va-dau-tu-bac-ninh");
     }
 }

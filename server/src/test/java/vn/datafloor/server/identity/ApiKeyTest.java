@@ -40,7 +40,10 @@ class ApiKeyTest extends PlatformTest {
 
     private int status(String method, String url, String token) throws Exception {
         var request = "DELETE".equals(method) ? delete(url) : get(url);
-        return mvc.perform(request.header("Authorization", "Bearer " + token)).andReturn().getResponse().getStatus();
+        return mvc.perform(request.header("Authorization", "Bearer " + token))
+                .andReturn()
+                .getResponse()
+                .getStatus();
     }
 
     @Test
@@ -49,26 +52,34 @@ class ApiKeyTest extends PlatformTest {
         String token = created.token();
         assertThat(token).startsWith("dfk_" + created.key().id() + "_");
         String secret = token.substring(token.lastIndexOf('_') + 1);
-        String stored = jdbc.sql("select secret_hash from api_key where id = ?").param(created.key().id()).query(String.class).single();
+        String stored = jdbc.sql("select secret_hash from api_key where id = ?")
+                .param(created.key().id())
+                .query(String.class)
+                .single();
         assertThat(stored).hasSize(64).doesNotContain(secret);
         assertThat(keys.visibleTo(actor("yte.admin")).toString()).doesNotContain(secret);
 
         assertThat(status("GET", "/api/users", token)).isEqualTo(200);
-        assertThat(jdbc.sql("select last_used_at from api_key where id = ?").param(created.key().id())
-                .query(java.sql.Timestamp.class).single()).isNotNull();
+        assertThat(jdbc.sql("select last_used_at from api_key where id = ?")
+                        .param(created.key().id())
+                        .query(java.sql.Timestamp.class)
+                        .single())
+                .isNotNull();
         // The scope is the limit, whatever the roles allow.
         assertThat(status("GET", "/api/organisations", token)).isEqualTo(403);
 
         keys.revoke(actor("yte.admin"), created.key().id());
         assertThat(status("GET", "/api/users", token)).isEqualTo(401);
-        assertThat(audit.search("API_KEY_REJECTED", null, null, null, null, 5, 0)).isNotEmpty();
+        assertThat(audit.search("API_KEY_REJECTED", null, null, null, null, 5, 0))
+                .isNotEmpty();
     }
 
     @Test
     void expiredAndForgedKeysAreRefusedWithProblemDetails() throws Exception {
         var created = keys.create(actor("yte.admin"), "short", Set.of("users:read"), Duration.ofDays(1));
         String forged = created.token().substring(0, created.token().length() - 2) + "xx";
-        MvcResult forgedResult = mvc.perform(get("/api/users").header("Authorization", "Bearer " + forged)).andReturn();
+        MvcResult forgedResult = mvc.perform(get("/api/users").header("Authorization", "Bearer " + forged))
+                .andReturn();
         assertThat(forgedResult.getResponse().getStatus()).isEqualTo(401);
         assertThat(forgedResult.getResponse().getContentType()).startsWith("application/problem+json");
         assertThat(forgedResult.getResponse().getHeader("WWW-Authenticate")).contains("invalid_token");
@@ -81,26 +92,39 @@ class ApiKeyTest extends PlatformTest {
 
     @Test
     void keysCannotCarryScopesBeyondTheirOwnersRolesNorMintOtherKeys() throws Exception {
-        assertThatThrownBy(() -> keys.create(actor("yte.dulieu"), "too much", Set.of("users:write"), Duration.ofDays(1)))
+        assertThatThrownBy(
+                        () -> keys.create(actor("yte.dulieu"), "too much", Set.of("users:write"), Duration.ofDays(1)))
                 .isInstanceOf(ProblemException.class);
-        assertThatThrownBy(() -> keys.create(actor("yte.admin"), "too long", Set.of("users:read"), Duration.ofDays(400)))
+        assertThatThrownBy(
+                        () -> keys.create(actor("yte.admin"), "too long", Set.of("users:read"), Duration.ofDays(400)))
                 .isInstanceOf(ProblemException.class);
         var created = keys.create(actor("admin"), "ops", Set.of("organisations:read"), Duration.ofDays(1));
-        Actor viaKey = new Actor(actor("admin").userId(), "admin", actor("admin").orgId(), actor("admin").roles(),
-                created.key().id(), Set.of("apikeys:write"));
+        Actor viaKey = new Actor(
+                actor("admin").userId(),
+                "admin",
+                actor("admin").orgId(),
+                actor("admin").roles(),
+                created.key().id(),
+                Set.of("apikeys:write"));
         assertThatThrownBy(() -> keys.create(viaKey, "child", Set.of("organisations:read"), Duration.ofDays(1)))
                 .isInstanceOf(NotPermittedException.class);
-        int minted = mvc.perform(post("/api/api-keys").header("Authorization", "Bearer " + created.token())
-                .contentType(MediaType.APPLICATION_JSON).content("{\"name\":\"x\",\"scopes\":[\"organisations:read\"]}"))
-                .andReturn().getResponse().getStatus();
+        int minted = mvc.perform(post("/api/api-keys")
+                        .header("Authorization", "Bearer " + created.token())
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"name\":\"x\",\"scopes\":[\"organisations:read\"]}"))
+                .andReturn()
+                .getResponse()
+                .getStatus();
         assertThat(minted).isEqualTo(403);
     }
 
     @Test
     void anotherOrganisationsKeyCannotBeRevokedOrEvenSeen() throws Exception {
         var other = keys.create(actor("saomai.admin"), "theirs", Set.of("organisations:read"), Duration.ofDays(1));
-        assertThat(keys.visibleTo(actor("yte.admin"))).noneMatch(k -> k.id().equals(other.key().id()));
-        assertThatThrownBy(() -> keys.revoke(actor("yte.admin"), other.key().id())).isInstanceOf(NotPermittedException.class);
+        assertThat(keys.visibleTo(actor("yte.admin")))
+                .noneMatch(k -> k.id().equals(other.key().id()));
+        assertThatThrownBy(() -> keys.revoke(actor("yte.admin"), other.key().id()))
+                .isInstanceOf(NotPermittedException.class);
         assertThat(status("GET", "/api/organisations", other.token())).isEqualTo(200);
         // The operator may revoke anyone's key.
         keys.revoke(actor("admin"), other.key().id());
@@ -110,18 +134,31 @@ class ApiKeyTest extends PlatformTest {
     @Test
     void theApiKeysPageShowsTheNewTokenOnceAndTheAuditTrailRecordsIt() throws Exception {
         var session = login("yte.dulieu");
-        MvcResult created = mvc.perform(post("/api-keys").session(session).param("name", "trang thu")
-                .param("scopes", "organisations:read").param("days", "10")
-                .with(org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf()))
+        MvcResult created = mvc.perform(
+                        post("/api-keys")
+                                .session(session)
+                                .param("name", "trang thu")
+                                .param("scopes", "organisations:read")
+                                .param("days", "10")
+                                .with(org.springframework.security.test.web.servlet.request
+                                        .SecurityMockMvcRequestPostProcessors.csrf()))
                 .andReturn();
         String token = (String) created.getFlashMap().get("newToken");
         assertThat(token).startsWith("dfk_");
         assertThat(status("GET", "/api/organisations", token)).isEqualTo(200);
         // The redirect after creation shows the token; any later visit does not.
-        String shown = mvc.perform(get("/api-keys").session(session)).andReturn().getResponse().getContentAsString();
+        String shown = mvc.perform(get("/api-keys").session(session))
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
         assertThat(shown).contains("trang thu", token);
-        String later = mvc.perform(get("/api-keys").session(session)).andReturn().getResponse().getContentAsString();
+        String later = mvc.perform(get("/api-keys").session(session))
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
         assertThat(later).contains("trang thu").doesNotContain(token);
-        assertThat(audit.search("API_KEY_CREATED", null, null, null, actor("yte.dulieu").userId(), 5, 0)).hasSize(1);
+        assertThat(audit.search(
+                        "API_KEY_CREATED", null, null, null, actor("yte.dulieu").userId(), 5, 0))
+                .hasSize(1);
     }
 }

@@ -24,7 +24,8 @@ class SystemRoleTest extends PlatformTest {
         Actor operator = new Actor(admin.id(), admin.username(), admin.orgId(), admin.roles(), null, Set.of());
         UserAccount steward = users.findByUsername("yte.dulieu").orElseThrow();
         assertThatThrownBy(() -> users.setRoles(operator, steward.id(), EnumSet.of(Role.DATA_STEWARD, Role.SYSTEM)))
-                .isInstanceOf(ProblemException.class).hasMessageContaining("cannot be granted");
+                .isInstanceOf(ProblemException.class)
+                .hasMessageContaining("cannot be granted");
         assertThat(users.findByUsername("yte.dulieu").orElseThrow().roles()).doesNotContain(Role.SYSTEM);
     }
 }

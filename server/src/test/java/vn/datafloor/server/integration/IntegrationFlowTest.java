@@ -45,17 +45,25 @@ class IntegrationFlowTest extends PlatformTest {
     }
 
     private MvcResult postJson(MockHttpSession session, String url, Object body) throws Exception {
-        return mvc.perform(post(url).session(session).with(csrf()).contentType(MediaType.APPLICATION_JSON)
-                .content(json.writeValueAsString(body))).andReturn();
+        return mvc.perform(post(url)
+                        .session(session)
+                        .with(csrf())
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(json.writeValueAsString(body)))
+                .andReturn();
     }
 
     private long registerAndUpload(MockHttpSession steward, String name, String csv) throws Exception {
-        MvcResult created = postJson(steward, "/api/sources", Map.of("name", name, "type", "csv", "settings",
-                Map.of("encoding", "auto")));
+        MvcResult created = postJson(
+                steward, "/api/sources", Map.of("name", name, "type", "csv", "settings", Map.of("encoding", "auto")));
         assertThat(created.getResponse().getStatus()).isEqualTo(201);
         long id = ((Number) body(created).get("id")).longValue();
-        MvcResult uploaded = mvc.perform(multipart("/api/sources/" + id + "/file").file(new MockMultipartFile("file",
-                "nguoi.csv", "text/csv", csv.getBytes(StandardCharsets.UTF_8))).session(steward).with(csrf())).andReturn();
+        MvcResult uploaded = mvc.perform(multipart("/api/sources/" + id + "/file")
+                        .file(new MockMultipartFile(
+                                "file", "nguoi.csv", "text/csv", csv.getBytes(StandardCharsets.UTF_8)))
+                        .session(steward)
+                        .with(csrf()))
+                .andReturn();
         assertThat(uploaded.getResponse().getStatus()).isEqualTo(200);
         assertThat(body(uploaded).get("location")).asString().endsWith("nguoi.csv");
         return id;
@@ -64,7 +72,8 @@ class IntegrationFlowTest extends PlatformTest {
     private Map<String, Object> waitForEnd(MockHttpSession session, String runId) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (Instant.now().isBefore(deadline)) {
-            Map<String, Object> run = body(mvc.perform(get("/api/runs/" + runId).session(session)).andReturn());
+            Map<String, Object> run =
+                    body(mvc.perform(get("/api/runs/" + runId).session(session)).andReturn());
             if (!List.of("QUEUED", "RUNNING").contains(run.get("status"))) {
                 return run;
             }
@@ -93,7 +102,8 @@ class IntegrationFlowTest extends PlatformTest {
                 """;
         MvcResult rejected = postJson(steward, "/api/pipelines", Map.of("spec", bad));
         assertThat(rejected.getResponse().getStatus()).isEqualTo(422);
-        assertThat(rejected.getResponse().getContentAsString(StandardCharsets.UTF_8)).contains("line 6");
+        assertThat(rejected.getResponse().getContentAsString(StandardCharsets.UTF_8))
+                .contains("line 6");
 
         String good = """
                 pipeline: flow-nguoi
@@ -112,7 +122,10 @@ class IntegrationFlowTest extends PlatformTest {
         assertThat(saved.getResponse().getStatus()).isEqualTo(200);
         long pipelineId = ((Number) body(saved).get("id")).longValue();
 
-        MvcResult started = mvc.perform(post("/api/pipelines/" + pipelineId + "/runs").session(steward).with(csrf())).andReturn();
+        MvcResult started = mvc.perform(post("/api/pipelines/" + pipelineId + "/runs")
+                        .session(steward)
+                        .with(csrf()))
+                .andReturn();
         assertThat(started.getResponse().getStatus()).isEqualTo(202);
         Map<String, Object> run = waitForEnd(steward, (String) body(started).get("id"));
         assertThat(run.get("status")).isEqualTo("SUCCEEDED");
@@ -121,23 +134,39 @@ class IntegrationFlowTest extends PlatformTest {
         assertThat(((Number) run.get("rowsQuarantined")).longValue()).isEqualTo(2);
 
         // The quarantine holds personal data: stewards may read it, and the read is recorded.
-        MvcResult quarantine = mvc.perform(get("/api/runs/" + run.get("id") + "/quarantine").session(steward)).andReturn();
+        MvcResult quarantine = mvc.perform(
+                        get("/api/runs/" + run.get("id") + "/quarantine").session(steward))
+                .andReturn();
         assertThat(quarantine.getResponse().getStatus()).isEqualTo(200);
-        assertThat(quarantine.getResponse().getContentAsString(StandardCharsets.UTF_8)).contains("completeness", "uniqueness");
-        assertThat(audit.search("QUARANTINE_VIEWED", null, null, null, null, 10, 0)).isNotEmpty();
+        assertThat(quarantine.getResponse().getContentAsString(StandardCharsets.UTF_8))
+                .contains("completeness", "uniqueness");
+        assertThat(audit.search("QUARANTINE_VIEWED", null, null, null, null, 10, 0))
+                .isNotEmpty();
         assertThat(audit.search("DATASET_PUBLISHED", null, null, null, null, 50, 0))
                 .anySatisfy(e -> assertThat(e.summary()).contains("flow.nguoi v1"));
 
-        MvcResult datasets = mvc.perform(get("/api/datasets/flow.nguoi").session(steward)).andReturn();
-        assertThat(datasets.getResponse().getContentAsString(StandardCharsets.UTF_8)).contains("\"rows\":2");
+        MvcResult datasets =
+                mvc.perform(get("/api/datasets/flow.nguoi").session(steward)).andReturn();
+        assertThat(datasets.getResponse().getContentAsString(StandardCharsets.UTF_8))
+                .contains("\"rows\":2");
 
         // Another organisation sees neither the run nor the dataset.
         MockHttpSession other = login("saomai.admin");
-        assertThat(mvc.perform(get("/api/runs/" + run.get("id")).session(other)).andReturn().getResponse().getStatus()).isEqualTo(404);
-        assertThat(mvc.perform(get("/api/datasets/flow.nguoi").session(other)).andReturn().getResponse().getStatus()).isEqualTo(404);
+        assertThat(mvc.perform(get("/api/runs/" + run.get("id")).session(other))
+                        .andReturn()
+                        .getResponse()
+                        .getStatus())
+                .isEqualTo(404);
+        assertThat(mvc.perform(get("/api/datasets/flow.nguoi").session(other))
+                        .andReturn()
+                        .getResponse()
+                        .getStatus())
+                .isEqualTo(404);
 
         // The run page and the editor render.
-        String page = mvc.perform(get("/integration/runs/" + run.get("id")).session(steward)).andReturn().getResponse()
+        String page = mvc.perform(get("/integration/runs/" + run.get("id")).session(steward))
+                .andReturn()
+                .getResponse()
                 .getContentAsString(StandardCharsets.UTF_8);
         assertThat(page).contains("flow-nguoi", "quality", "v1");
     }
@@ -156,13 +185,19 @@ class IntegrationFlowTest extends PlatformTest {
                 target: {dataset: flow.dong-thoi}
                 mapping: {record_id: record_id, full_name: ho_ten}
                 key: [record_id]
-                """))).get("id")).longValue();
+                """)))
+                        .get("id"))
+                .longValue();
         CountDownLatch go = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         Callable<Integer> start = () -> {
             go.await();
-            return mvc.perform(post("/api/pipelines/" + pipelineId + "/runs").session(steward).with(csrf())).andReturn()
-                    .getResponse().getStatus();
+            return mvc.perform(post("/api/pipelines/" + pipelineId + "/runs")
+                            .session(steward)
+                            .with(csrf()))
+                    .andReturn()
+                    .getResponse()
+                    .getStatus();
         };
         Future<Integer> a = pool.submit(start);
         Future<Integer> b = pool.submit(start);
@@ -170,7 +205,10 @@ class IntegrationFlowTest extends PlatformTest {
         List<Integer> statuses = List.of(a.get(), b.get());
         pool.shutdown();
         assertThat(statuses).containsExactlyInAnyOrder(202, 409);
-        long runs = jdbc.sql("select count(*) from pipeline_run where pipeline_id = ?").param(pipelineId).query(Long.class).single();
+        long runs = jdbc.sql("select count(*) from pipeline_run where pipeline_id = ?")
+                .param(pipelineId)
+                .query(Long.class)
+                .single();
         assertThat(runs).isEqualTo(1);
     }
 
@@ -181,27 +219,58 @@ class IntegrationFlowTest extends PlatformTest {
         long id = ((Number) body(created).get("id")).longValue();
         byte[] big = new byte[3 * 1024 * 1024];
         java.util.Arrays.fill(big, (byte) 'a');
-        MvcResult tooBig = mvc.perform(multipart("/api/sources/" + id + "/file").file(new MockMultipartFile("file", "big.csv",
-                "text/csv", big)).session(steward).with(csrf())).andReturn();
+        MvcResult tooBig = mvc.perform(multipart("/api/sources/" + id + "/file")
+                        .file(new MockMultipartFile("file", "big.csv", "text/csv", big))
+                        .session(steward)
+                        .with(csrf()))
+                .andReturn();
         assertThat(tooBig.getResponse().getStatus()).isEqualTo(413);
         assertThat(tooBig.getResponse().getContentType()).startsWith("application/problem+json");
-        assertThat(body(mvc.perform(get("/api/sources/" + id).session(steward)).andReturn()).get("location")).isNull();
+        assertThat(body(mvc.perform(get("/api/sources/" + id).session(steward)).andReturn())
+                        .get("location"))
+                .isNull();
     }
 
     @Test
     void secretsAreSealedAndDatabaseUrlsThatCouldOpenServerFilesAreRefused() throws Exception {
         MockHttpSession steward = login("yte.dulieu");
-        MvcResult created = postJson(steward, "/api/sources", Map.of("name", "flow.csdl", "type", "jdbc", "settings",
-                Map.of("url", "jdbc:postgresql://db.example:5432/benhvien", "user", "doc", "table", "benh_nhan"),
-                "secret", "Mat-khau-rat-bi-mat"));
+        MvcResult created = postJson(
+                steward,
+                "/api/sources",
+                Map.of(
+                        "name",
+                        "flow.csdl",
+                        "type",
+                        "jdbc",
+                        "settings",
+                        Map.of(
+                                "url",
+                                "jdbc:postgresql://db.example:5432/benhvien",
+                                "user",
+                                "doc",
+                                "table",
+                                "benh_nhan"),
+                        "secret",
+                        "Mat-khau-rat-bi-mat"));
         assertThat(created.getResponse().getStatus()).isEqualTo(201);
-        assertThat(created.getResponse().getContentAsString(StandardCharsets.UTF_8)).doesNotContain("Mat-khau-rat-bi-mat")
+        assertThat(created.getResponse().getContentAsString(StandardCharsets.UTF_8))
+                .doesNotContain("Mat-khau-rat-bi-mat")
                 .contains("\"hasSecret\":true");
-        String stored = jdbc.sql("select secret_ciphertext from data_source where name = 'flow.csdl'").query(String.class).single();
+        String stored = jdbc.sql("select secret_ciphertext from data_source where name = 'flow.csdl'")
+                .query(String.class)
+                .single();
         assertThat(stored).doesNotContain("Mat-khau");
         for (String url : List.of("jdbc:h2:file:/etc/passwd", "jdbc:duckdb:/etc/shadow", "jdbc:duckdb:../../keys/x")) {
-            MvcResult refused = postJson(steward, "/api/sources", Map.of("name", "flow.xau" + Math.abs(url.hashCode()), "type", "jdbc",
-                    "settings", Map.of("url", url, "table", "t")));
+            MvcResult refused = postJson(
+                    steward,
+                    "/api/sources",
+                    Map.of(
+                            "name",
+                            "flow.xau" + Math.abs(url.hashCode()),
+                            "type",
+                            "jdbc",
+                            "settings",
+                            Map.of("url", url, "table", "t")));
             assertThat(refused.getResponse().getStatus()).as(url).isEqualTo(400);
         }
     }
@@ -220,23 +289,36 @@ class IntegrationFlowTest extends PlatformTest {
                   birth_date: CAST(so_cccd AS DATE)
                 key: [record_id]
                 """;
-        long pipelineId = ((Number) body(postJson(steward, "/api/pipelines", Map.of("spec", spec))).get("id")).longValue();
-        String runId = (String) body(mvc.perform(post("/api/pipelines/" + pipelineId + "/runs").session(steward).with(csrf()))
-                .andReturn()).get("id");
+        long pipelineId = ((Number) body(postJson(steward, "/api/pipelines", Map.of("spec", spec)))
+                        .get("id"))
+                .longValue();
+        String runId = (String) body(mvc.perform(post("/api/pipelines/" + pipelineId + "/runs")
+                                .session(steward)
+                                .with(csrf()))
+                        .andReturn())
+                .get("id");
         Map<String, Object> run = waitForEnd(steward, runId);
         assertThat(run.get("status")).isEqualTo("FAILED");
-        String log = mvc.perform(get("/api/runs/" + runId + "/log").session(steward)).andReturn().getResponse()
+        String log = mvc.perform(get("/api/runs/" + runId + "/log").session(steward))
+                .andReturn()
+                .getResponse()
                 .getContentAsString(StandardCharsets.UTF_8);
-        assertThat(String.valueOf(run.get("error")) + log).contains("failed").doesNotContain("001203004567")
+        assertThat(String.valueOf(run.get("error")) + log)
+                .contains("failed")
+                .doesNotContain("001203004567")
                 .doesNotContain("Bình");
 
         // The operator's auditor sees that the run failed, not why: the error and the log are the owner's.
         MockHttpSession auditor = login("kiemtoan");
-        Map<String, Object> seen = body(mvc.perform(get("/api/runs/" + runId).session(auditor)).andReturn());
+        Map<String, Object> seen =
+                body(mvc.perform(get("/api/runs/" + runId).session(auditor)).andReturn());
         assertThat(seen.get("status")).isEqualTo("FAILED");
         assertThat(seen.get("error")).isNull();
-        assertThat(mvc.perform(get("/api/runs/" + runId + "/log").session(auditor)).andReturn().getResponse()
-                .getContentAsString(StandardCharsets.UTF_8)).isEqualTo("[]");
+        assertThat(mvc.perform(get("/api/runs/" + runId + "/log").session(auditor))
+                        .andReturn()
+                        .getResponse()
+                        .getContentAsString(StandardCharsets.UTF_8))
+                .isEqualTo("[]");
     }
 
     @Test
@@ -250,32 +332,61 @@ class IntegrationFlowTest extends PlatformTest {
                   record_id: "1"
                 key: [record_id]
                 """;
-        long before = jdbc.sql("select count(*) from audit_event where event_type = 'SECURITY_REFUSED'").query(Long.class).single();
+        long before = jdbc.sql("select count(*) from audit_event where event_type = 'SECURITY_REFUSED'")
+                .query(Long.class)
+                .single();
         MvcResult refused = postJson(steward, "/api/pipelines", Map.of("spec", inline));
         assertThat(refused.getResponse().getStatus()).isEqualTo(422);
-        assertThat(refused.getResponse().getContentAsString(StandardCharsets.UTF_8)).contains("source.url");
-        MvcResult reading = postJson(steward, "/api/pipelines", Map.of("spec", inline.replace(
-                "source: {type: jdbc, url: \"jdbc:h2:mem:x;INIT=CREATE ALIAS P FOR 'java.lang.System.getProperty'\", query: \"SELECT 1\"}",
-                "source: {ref: flow.nguoi}").replace("record_id: \"1\"", "record_id: read_text('/etc/hostname')")));
+        assertThat(refused.getResponse().getContentAsString(StandardCharsets.UTF_8))
+                .contains("source.url");
+        MvcResult reading = postJson(
+                steward,
+                "/api/pipelines",
+                Map.of(
+                        "spec",
+                        inline.replace(
+                                        "source: {type: jdbc, url: \"jdbc:h2:mem:x;INIT=CREATE ALIAS P FOR 'java.lang.System.getProperty'\", query: \"SELECT 1\"}",
+                                        "source: {ref: flow.nguoi}")
+                                .replace("record_id: \"1\"", "record_id: read_text('/etc/hostname')")));
         assertThat(reading.getResponse().getStatus()).isEqualTo(422);
-        assertThat(reading.getResponse().getContentAsString(StandardCharsets.UTF_8)).contains("read_text");
-        long after = jdbc.sql("select count(*) from audit_event where event_type = 'SECURITY_REFUSED'").query(Long.class).single();
+        assertThat(reading.getResponse().getContentAsString(StandardCharsets.UTF_8))
+                .contains("read_text");
+        long after = jdbc.sql("select count(*) from audit_event where event_type = 'SECURITY_REFUSED'")
+                .query(Long.class)
+                .single();
         assertThat(after).isEqualTo(before + 2);
 
         // Private networks: the operator's decision, on the ledger; a steward may not make it.
-        long health = jdbc.sql("select org_id from app_user where username = 'yte.dulieu'").query(Long.class).single();
+        long health = jdbc.sql("select org_id from app_user where username = 'yte.dulieu'")
+                .query(Long.class)
+                .single();
         String path = "/api/organisations/" + health + "/network-allowances";
-        assertThat(postJson(steward, path, Map.of("allowance", "10.20.0.0/16", "reason", "x")).getResponse().getStatus())
+        assertThat(postJson(steward, path, Map.of("allowance", "10.20.0.0/16", "reason", "x"))
+                        .getResponse()
+                        .getStatus())
                 .isEqualTo(403);
         MockHttpSession operator = login("admin");
-        assertThat(postJson(operator, path, Map.of("allowance", "10.20.0.0/99", "reason", "x")).getResponse().getStatus())
+        assertThat(postJson(operator, path, Map.of("allowance", "10.20.0.0/99", "reason", "x"))
+                        .getResponse()
+                        .getStatus())
                 .isEqualTo(400);
-        MvcResult allowed = postJson(operator, path, Map.of("allowance", "10.20.0.0/16", "reason", "bệnh viện trong mạng riêng"));
+        MvcResult allowed =
+                postJson(operator, path, Map.of("allowance", "10.20.0.0/16", "reason", "bệnh viện trong mạng riêng"));
         assertThat(allowed.getResponse().getStatus()).isEqualTo(201);
-        assertThat(jdbc.sql("select count(*) from audit_event where event_type = 'NETWORK_ALLOWANCE_GRANTED' and org_id = ?")
-                .param(health).query(Long.class).single()).isEqualTo(1);
+        assertThat(jdbc.sql(
+                                "select count(*) from audit_event where event_type = 'NETWORK_ALLOWANCE_GRANTED' and org_id = ?")
+                        .param(health)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
         long id = ((Number) body(allowed).get("id")).longValue();
-        assertThat(mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete(path + "/" + id)
-                .session(operator).with(csrf())).andReturn().getResponse().getStatus()).isEqualTo(204);
+        assertThat(mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete(
+                                        path + "/" + id)
+                                .session(operator)
+                                .with(csrf()))
+                        .andReturn()
+                        .getResponse()
+                        .getStatus())
+                .isEqualTo(204);
     }
 }

@@ -20,7 +20,6 @@ import vn.datafloor.integration.pipeline.SqlLibrary;
 import vn.datafloor.server.PlatformTest;
 import vn.datafloor.server.audit.AuditLog;
 import vn.datafloor.server.audit.AuditQueries;
-import vn.datafloor.server.audit.EventType;
 
 /**
  * The states a crash leaves behind, built against the real lake, control database and ledger: after
@@ -79,11 +78,13 @@ class RunRecoveryTest extends PlatformTest {
 
         // Killed just after the rename: the version names the run, which is still RUNNING; nothing on the ledger.
         insertRun("renamed", pipeline, org, "RUNNING");
-        Files.writeString(inbox.resolve("recovery-nguoi.csv"), "record_id,ho_ten\n1,An\n2,\n3,Bình\n", StandardCharsets.UTF_8);
+        Files.writeString(
+                inbox.resolve("recovery-nguoi.csv"), "record_id,ho_ten\n1,An\n2,\n3,Bình\n", StandardCharsets.UTF_8);
         DatasetVersion first = publish(runner, "renamed", inbox);
         // Killed after the publishing service recorded the version (row, ledger entry, event), before the status.
         insertRun("ledgered", pipeline, org, "RUNNING");
-        Files.writeString(inbox.resolve("recovery-nguoi.csv"), "record_id,ho_ten\n1,An\n3,Bình\n4,Chi\n", StandardCharsets.UTF_8);
+        Files.writeString(
+                inbox.resolve("recovery-nguoi.csv"), "record_id,ho_ten\n1,An\n3,Bình\n4,Chi\n", StandardCharsets.UTF_8);
         DatasetVersion second = publish(runner, "ledgered", inbox);
         publishing.record(second, RunService.runPublication("ledgered", org, 3, 0));
         // Killed while running: its scratch folder (rows in clear) is left; and one that never started.
@@ -113,13 +114,22 @@ class RunRecoveryTest extends PlatformTest {
         }
         assertThat(store.datasetOwner("recovery.nguoi")).contains(org);
         assertThat(scratch).doesNotExist();
-        assertThat(events.stream(DatasetPublished.class)).contains(new DatasetPublished("recovery.nguoi", first.version(), org),
-                new DatasetPublished("recovery.nguoi", second.version(), org));
+        assertThat(events.stream(DatasetPublished.class))
+                .contains(
+                        new DatasetPublished("recovery.nguoi", first.version(), org),
+                        new DatasetPublished("recovery.nguoi", second.version(), org));
         Map<String, Long> entries = ledgerEntries();
-        assertThat(entries).containsEntry("DATASET_PUBLISHED renamed", 1L).containsEntry("DATASET_PUBLISHED ledgered", 1L)
-                .containsEntry("PIPELINE_RUN_FAILED staged", 1L).containsEntry("PIPELINE_RUN_FAILED queued", 1L);
-        assertThat(entries).doesNotContainKeys("PIPELINE_RUN_FAILED renamed", "PIPELINE_RUN_FAILED ledgered",
-                "DATASET_PUBLISHED staged", "DATASET_PUBLISHED queued");
+        assertThat(entries)
+                .containsEntry("DATASET_PUBLISHED renamed", 1L)
+                .containsEntry("DATASET_PUBLISHED ledgered", 1L)
+                .containsEntry("PIPELINE_RUN_FAILED staged", 1L)
+                .containsEntry("PIPELINE_RUN_FAILED queued", 1L);
+        assertThat(entries)
+                .doesNotContainKeys(
+                        "PIPELINE_RUN_FAILED renamed",
+                        "PIPELINE_RUN_FAILED ledgered",
+                        "DATASET_PUBLISHED staged",
+                        "DATASET_PUBLISHED queued");
 
         // Twice is once.
         var again = recovery.recover();
@@ -137,13 +147,25 @@ class RunRecoveryTest extends PlatformTest {
     }
 
     private DatasetVersion publish(PipelineRunner runner, String runId, Path inbox) {
-        return runner.run(PipelineSpecs.parse(SPEC).spec(), new PipelineRunner.RunRequest(runId, inbox, null, name -> "",
-                PipelineRunner.SourceResolver.NONE, Map.of(), clock.instant()), RunControl.quiet()).version();
+        return runner.run(
+                        PipelineSpecs.parse(SPEC).spec(),
+                        new PipelineRunner.RunRequest(
+                                runId,
+                                inbox,
+                                null,
+                                name -> "",
+                                PipelineRunner.SourceResolver.NONE,
+                                Map.of(),
+                                clock.instant()),
+                        RunControl.quiet())
+                .version();
     }
 
     private void insertRun(String id, long pipeline, long org, String status) {
         jdbc.sql("insert into pipeline_run(id, pipeline_id, org_id, status, trigger_kind, progress, queued_at, reused) "
-                + "values (?,?,?,?,'MANUAL',0,?,false)").params(id, pipeline, org, status, Timestamp.from(clock.instant())).update();
+                        + "values (?,?,?,?,'MANUAL',0,?,false)")
+                .params(id, pipeline, org, status, Timestamp.from(clock.instant()))
+                .update();
     }
 
     /** "TYPE run" to how many ledger entries of the run's two kinds say so. */

@@ -31,8 +31,13 @@ class SchedulerTest extends PlatformTest {
     @Test
     void aScheduledPipelineRunsWhenItsTimeComes() throws Exception {
         long org = users.findByUsername("yte.admin").orElseThrow().orgId();
-        var source = sources.register(vn.datafloor.server.authz.Actor.SYSTEM, org, "lich.nguoi", "csv", java.util.Map.of(), null);
-        sources.upload(vn.datafloor.server.authz.Actor.SYSTEM, source.id(), "nguoi.csv", new ByteArrayInputStream("record_id,ho_ten\n1,An\n".getBytes(StandardCharsets.UTF_8)));
+        var source = sources.register(
+                vn.datafloor.server.authz.Actor.SYSTEM, org, "lich.nguoi", "csv", java.util.Map.of(), null);
+        sources.upload(
+                vn.datafloor.server.authz.Actor.SYSTEM,
+                source.id(),
+                "nguoi.csv",
+                new ByteArrayInputStream("record_id,ho_ten\n1,An\n".getBytes(StandardCharsets.UTF_8)));
         var pipeline = pipelines.save(vn.datafloor.server.authz.Actor.SYSTEM, org, """
                 pipeline: lich-nguoi
                 source: {ref: lich.nguoi}
@@ -43,15 +48,21 @@ class SchedulerTest extends PlatformTest {
                 """);
         // Pretend the pipeline was saved yesterday at 01:00 (Vietnam), so 02:00 has passed once.
         jdbc.sql("update pipeline set updated_at = ? where id = ?")
-                .params(java.sql.Timestamp.from(clock.instant().minus(Duration.ofDays(1))), pipeline.id()).update();
+                .params(java.sql.Timestamp.from(clock.instant().minus(Duration.ofDays(1))), pipeline.id())
+                .update();
         runs.startScheduled();
         // Read as the test sees the database: the run service has no test-only doors.
-        var triggers = jdbc.sql("select trigger_kind from pipeline_run where pipeline_id = ?").param(pipeline.id())
-                .query(String.class).list();
+        var triggers = jdbc.sql("select trigger_kind from pipeline_run where pipeline_id = ?")
+                .param(pipeline.id())
+                .query(String.class)
+                .list();
         assertThat(triggers).containsExactly("SCHEDULE");
         // The same tick again does not start it twice.
         runs.startScheduled();
-        assertThat(jdbc.sql("select count(*) from pipeline_run where pipeline_id = ?").param(pipeline.id())
-                .query(Long.class).single()).isEqualTo(1);
+        assertThat(jdbc.sql("select count(*) from pipeline_run where pipeline_id = ?")
+                        .param(pipeline.id())
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
     }
 }

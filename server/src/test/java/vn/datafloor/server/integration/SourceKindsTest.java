@@ -35,7 +35,8 @@ class SourceKindsTest extends PlatformTest {
     @Test
     void theApiListsExactlyTheRegistryWithEachSettingsNatureAndTheSecretMarked() throws Exception {
         MockHttpSession steward = login("yte.dulieu");
-        MvcResult answer = mvc.perform(get("/api/source-kinds").session(steward)).andReturn();
+        MvcResult answer =
+                mvc.perform(get("/api/source-kinds").session(steward)).andReturn();
         assertThat(answer.getResponse().getStatus()).isEqualTo(200);
         JsonNode kinds = json.readTree(answer.getResponse().getContentAsString(StandardCharsets.UTF_8));
         assertThat(kinds.size()).isEqualTo(SourceConnectors.all().size());
@@ -43,24 +44,33 @@ class SourceKindsTest extends PlatformTest {
             SourceConnector<?> connector = SourceConnectors.all().get(i);
             JsonNode kind = kinds.get(i);
             assertThat(kind.get("kind").asString()).isEqualTo(connector.kind());
-            assertThat(kind.get("takesFile").asBoolean()).isEqualTo(connector.reach() == SourceConnector.Reach.UPLOADED_FILE);
-            assertThat(kind.get("settings").size()).isEqualTo(connector.settings().size());
+            assertThat(kind.get("takesFile").asBoolean())
+                    .isEqualTo(connector.reach() == SourceConnector.Reach.UPLOADED_FILE);
+            assertThat(kind.get("settings").size())
+                    .isEqualTo(connector.settings().size());
             for (int s = 0; s < connector.settings().size(); s++) {
                 Setting setting = connector.settings().get(s);
                 JsonNode listed = kind.get("settings").get(s);
                 assertThat(listed.get("name").asString()).isEqualTo(setting.name());
-                assertThat(listed.get("required").asBoolean()).as(setting.name()).isEqualTo(setting.required());
+                assertThat(listed.get("required").asBoolean())
+                        .as(setting.name())
+                        .isEqualTo(setting.required());
                 assertThat(listed.get("secret").asBoolean()).as(setting.name()).isEqualTo(setting.secret());
             }
         }
-        assertThat(kinds.findValues("secret").stream().filter(JsonNode::asBoolean).count()).as("jdbc's password, http's token")
+        assertThat(kinds.findValues("secret").stream()
+                        .filter(JsonNode::asBoolean)
+                        .count())
+                .as("jdbc's password, http's token")
                 .isEqualTo(2);
     }
 
     @Test
     void theSourcesPageOffersEveryKindInTheRegistry() throws Exception {
         MockHttpSession steward = login("yte.dulieu");
-        String page = mvc.perform(get("/integration/sources").session(steward)).andReturn().getResponse()
+        String page = mvc.perform(get("/integration/sources").session(steward))
+                .andReturn()
+                .getResponse()
                 .getContentAsString(StandardCharsets.UTF_8);
         for (String kind : SourceConnectors.kinds()) {
             assertThat(page).contains("<option value=\"" + kind + "\"").contains("data-kind=\"" + kind + "\"");
@@ -87,35 +97,67 @@ class SourceKindsTest extends PlatformTest {
     @Test
     void registrationTakesOnlyTheKindsOwnSettingsAndNamesTheWrongOneWithoutEchoingASecret() throws Exception {
         MockHttpSession steward = login("yte.dulieu");
-        MvcResult foreign = register(steward, Map.of("name", "kinds.csv-url", "type", "csv", "settings",
-                Map.of("url", "https://api.example/x")));
+        MvcResult foreign = register(
+                steward,
+                Map.of("name", "kinds.csv-url", "type", "csv", "settings", Map.of("url", "https://api.example/x")));
         assertThat(foreign.getResponse().getStatus()).isEqualTo(400);
         assertThat(problemType(foreign)).endsWith("source-settingUnknown");
 
-        MvcResult badNumber = register(steward, Map.of("name", "kinds.http-timeout", "type", "http", "settings",
-                Map.of("url", "https://api.example/x", "timeout_seconds", SECRET)));
+        MvcResult badNumber = register(
+                steward,
+                Map.of(
+                        "name",
+                        "kinds.http-timeout",
+                        "type",
+                        "http",
+                        "settings",
+                        Map.of("url", "https://api.example/x", "timeout_seconds", SECRET)));
         assertThat(badNumber.getResponse().getStatus()).isEqualTo(400);
         assertThat(problemType(badNumber)).endsWith("source-settingInvalid");
-        assertThat(badNumber.getResponse().getContentAsString(StandardCharsets.UTF_8)).doesNotContain(SECRET);
+        assertThat(badNumber.getResponse().getContentAsString(StandardCharsets.UTF_8))
+                .doesNotContain(SECRET);
 
-        MvcResult inUrl = register(steward, Map.of("name", "kinds.jdbc-password", "type", "jdbc", "settings",
-                Map.of("url", "jdbc:sqlserver://db.example;password=" + SECRET, "table", "t")));
+        MvcResult inUrl = register(
+                steward,
+                Map.of(
+                        "name",
+                        "kinds.jdbc-password",
+                        "type",
+                        "jdbc",
+                        "settings",
+                        Map.of("url", "jdbc:sqlserver://db.example;password=" + SECRET, "table", "t")));
         assertThat(inUrl.getResponse().getStatus()).isEqualTo(400);
-        assertThat(inUrl.getResponse().getContentAsString(StandardCharsets.UTF_8)).doesNotContain(SECRET);
+        assertThat(inUrl.getResponse().getContentAsString(StandardCharsets.UTF_8))
+                .doesNotContain(SECRET);
 
-        MvcResult secretAsSetting = register(steward, Map.of("name", "kinds.jdbc-credential", "type", "jdbc", "settings",
-                Map.of("url", "jdbc:postgresql://db.example/x", "table", "t", "credential", SECRET)));
-        assertThat(secretAsSetting.getResponse().getStatus()).as("a secret goes in the secret field, never the settings")
+        MvcResult secretAsSetting = register(
+                steward,
+                Map.of(
+                        "name",
+                        "kinds.jdbc-credential",
+                        "type",
+                        "jdbc",
+                        "settings",
+                        Map.of("url", "jdbc:postgresql://db.example/x", "table", "t", "credential", SECRET)));
+        assertThat(secretAsSetting.getResponse().getStatus())
+                .as("a secret goes in the secret field, never the settings")
                 .isEqualTo(400);
-        assertThat(secretAsSetting.getResponse().getContentAsString(StandardCharsets.UTF_8)).doesNotContain(SECRET);
+        assertThat(secretAsSetting.getResponse().getContentAsString(StandardCharsets.UTF_8))
+                .doesNotContain(SECRET);
     }
 
     private MvcResult register(MockHttpSession session, Map<String, Object> body) throws Exception {
-        return mvc.perform(post("/api/sources").session(session).with(csrf()).contentType(MediaType.APPLICATION_JSON)
-                .content(json.writeValueAsString(body))).andReturn();
+        return mvc.perform(post("/api/sources")
+                        .session(session)
+                        .with(csrf())
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(json.writeValueAsString(body)))
+                .andReturn();
     }
 
     private String problemType(MvcResult result) throws Exception {
-        return json.readTree(result.getResponse().getContentAsString(StandardCharsets.UTF_8)).get("type").asString();
+        return json.readTree(result.getResponse().getContentAsString(StandardCharsets.UTF_8))
+                .get("type")
+                .asString();
     }
 }

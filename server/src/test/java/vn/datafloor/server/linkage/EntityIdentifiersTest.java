@@ -47,7 +47,9 @@ class EntityIdentifiersTest {
         assertThat(entityOfCluster()).containsExactly(Map.entry("x", "E1"), Map.entry("y", "E2"));
         assertThat(assignment.events()).isEmpty();
         assertThat(assignment.retirements()).isEmpty();
-        assertThat(assignment).extracting(Assignment::created, Assignment::merged, Assignment::split).containsExactly(0L, 0L, 0L);
+        assertThat(assignment)
+                .extracting(Assignment::created, Assignment::merged, Assignment::split)
+                .containsExactly(0L, 0L, 0L);
     }
 
     @Test
@@ -58,10 +60,14 @@ class EntityIdentifiersTest {
         Assignment assignment = EntityIdentifiers.assign(duck, newIds);
 
         assertThat(entityOfCluster()).containsExactly(Map.entry("x", "E1"));
-        assertThat(assignment.events()).containsExactly(new EntityEvent("E2", "MERGED", "merged into E1"),
-                new EntityEvent("E1", "MERGED", "absorbed E2"));
+        assertThat(assignment.events())
+                .containsExactly(
+                        new EntityEvent("E2", "MERGED", "merged into E1"),
+                        new EntityEvent("E1", "MERGED", "absorbed E2"));
         assertThat(assignment.retirements()).containsExactly(new Retirement("E2", "E1"));
-        assertThat(assignment).extracting(Assignment::created, Assignment::merged, Assignment::split).containsExactly(0L, 1L, 0L);
+        assertThat(assignment)
+                .extracting(Assignment::created, Assignment::merged, Assignment::split)
+                .containsExactly(0L, 1L, 0L);
     }
 
     @Test
@@ -72,10 +78,14 @@ class EntityIdentifiersTest {
         Assignment assignment = EntityIdentifiers.assign(duck, newIds);
 
         assertThat(entityOfCluster()).containsExactly(Map.entry("large", "E1"), Map.entry("small", "NEW-1"));
-        assertThat(assignment.events()).containsExactly(new EntityEvent("NEW-1", "SPLIT", "split from E1"),
-                new EntityEvent("E1", "SPLIT", "records moved to NEW-1"));
+        assertThat(assignment.events())
+                .containsExactly(
+                        new EntityEvent("NEW-1", "SPLIT", "split from E1"),
+                        new EntityEvent("E1", "SPLIT", "records moved to NEW-1"));
         assertThat(assignment.retirements()).isEmpty();
-        assertThat(assignment).extracting(Assignment::created, Assignment::merged, Assignment::split).containsExactly(1L, 0L, 1L);
+        assertThat(assignment)
+                .extracting(Assignment::created, Assignment::merged, Assignment::split)
+                .containsExactly(1L, 0L, 1L);
     }
 
     @Test
@@ -86,23 +96,35 @@ class EntityIdentifiersTest {
         Assignment assignment = EntityIdentifiers.assign(duck, newIds);
 
         assertThat(entityOfCluster()).containsExactly(Map.entry("y", "NEW-1"), Map.entry("x", "E1"));
-        assertThat(assignment.events()).containsExactly(new EntityEvent("NEW-1", "CREATED", "created from 2 record(s)"));
-        assertThat(assignment).extracting(Assignment::created, Assignment::merged, Assignment::split).containsExactly(1L, 0L, 0L);
+        assertThat(assignment.events())
+                .containsExactly(new EntityEvent("NEW-1", "CREATED", "created from 2 record(s)"));
+        assertThat(assignment)
+                .extracting(Assignment::created, Assignment::merged, Assignment::split)
+                .containsExactly(1L, 0L, 0L);
     }
 
     @Test
     void clustersChooseInOrderOfSizeSoASecondChoiceIsTakenBeforeASmallerClustersFirst() throws SQLException {
         // p1 (4 records) takes E1; p2 (3) wanted E1 too, so takes its second choice E2; p3 (2) wanted
         // E2 and, finding it taken by a larger cluster, is split off with a new identifier.
-        previous("a1", "E1", "a2", "E1", "a3", "E1", "a4", "E1", "b1", "E1", "b2", "E1", "b3", "E2", "c1", "E2", "c2", "E2");
-        clusters("p1", "a1", "p1", "a2", "p1", "a3", "p1", "a4", "p2", "b1", "p2", "b2", "p2", "b3", "p3", "c1", "p3", "c2");
+        previous(
+                "a1", "E1", "a2", "E1", "a3", "E1", "a4", "E1", "b1", "E1", "b2", "E1", "b3", "E2", "c1", "E2", "c2",
+                "E2");
+        clusters(
+                "p1", "a1", "p1", "a2", "p1", "a3", "p1", "a4", "p2", "b1", "p2", "b2", "p2", "b3", "p3", "c1", "p3",
+                "c2");
 
         Assignment assignment = EntityIdentifiers.assign(duck, newIds);
 
-        assertThat(entityOfCluster()).containsExactly(Map.entry("p1", "E1"), Map.entry("p2", "E2"), Map.entry("p3", "NEW-1"));
-        assertThat(assignment.events()).containsExactly(new EntityEvent("NEW-1", "SPLIT", "split from E2"),
-                new EntityEvent("E2", "SPLIT", "records moved to NEW-1"));
-        assertThat(assignment).extracting(Assignment::created, Assignment::merged, Assignment::split).containsExactly(1L, 0L, 1L);
+        assertThat(entityOfCluster())
+                .containsExactly(Map.entry("p1", "E1"), Map.entry("p2", "E2"), Map.entry("p3", "NEW-1"));
+        assertThat(assignment.events())
+                .containsExactly(
+                        new EntityEvent("NEW-1", "SPLIT", "split from E2"),
+                        new EntityEvent("E2", "SPLIT", "records moved to NEW-1"));
+        assertThat(assignment)
+                .extracting(Assignment::created, Assignment::merged, Assignment::split)
+                .containsExactly(1L, 0L, 1L);
     }
 
     @Test
@@ -141,7 +163,8 @@ class EntityIdentifiersTest {
     private Map<String, String> entityOfCluster() throws SQLException {
         Map<String, String> assigned = new LinkedHashMap<>();
         try (Statement statement = duck.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT cluster_id, entity_id FROM cluster_entity ORDER BY priority")) {
+                ResultSet rs =
+                        statement.executeQuery("SELECT cluster_id, entity_id FROM cluster_entity ORDER BY priority")) {
             while (rs.next()) {
                 assigned.put(rs.getString(1), rs.getString(2));
             }

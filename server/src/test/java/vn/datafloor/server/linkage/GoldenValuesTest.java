@@ -43,27 +43,37 @@ class GoldenValuesTest {
 
         GoldenValues.compute(duck, List.of("civil", "tax"));
 
-        try (Statement statement = duck.createStatement(); ResultSet rs = statement.executeQuery("""
+        try (Statement statement = duck.createStatement();
+                ResultSet rs = statement.executeQuery("""
                 SELECT members, full_name, birth_date, sex, personal_id, phone, commune_code, provenance FROM golden
                 WHERE cluster_id = 'k'""")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getInt(1)).isEqualTo(4);
             assertThat(rs.getString(2)).as("trusted source first").isEqualTo("Nguyễn Văn An");
             assertThat(rs.getString(3)).isEqualTo("1980-01-02");
-            assertThat(rs.getString(4)).as("a less trusted source fills what a trusted one lacks").isEqualTo("M");
+            assertThat(rs.getString(4))
+                    .as("a less trusted source fills what a trusted one lacks")
+                    .isEqualTo("M");
             assertThat(rs.getString(5)).isEqualTo("001080000001");
-            assertThat(rs.getString(6)).as("same trust: the more recent version").isEqualTo("0902");
-            assertThat(rs.getString(7)).as("an unlisted source, when it is the only one").isEqualTo("00001");
-            assertThat(rs.getString(8)).isEqualTo("{\"full_name\":\"civil v1 #1\",\"name_key\":\"civil v1 #1\","
-                    + "\"birth_date\":\"civil v1 #1\",\"sex\":\"tax v3 #2\",\"personal_id\":\"civil v1 #1\",\"phone\":\"tax v5 #3\","
-                    + "\"commune_code\":\"clinic v9 #4\",\"province_code\":\"clinic v9 #4\"}");
+            assertThat(rs.getString(6))
+                    .as("same trust: the more recent version")
+                    .isEqualTo("0902");
+            assertThat(rs.getString(7))
+                    .as("an unlisted source, when it is the only one")
+                    .isEqualTo("00001");
+            assertThat(rs.getString(8))
+                    .isEqualTo("{\"full_name\":\"civil v1 #1\",\"name_key\":\"civil v1 #1\","
+                            + "\"birth_date\":\"civil v1 #1\",\"sex\":\"tax v3 #2\",\"personal_id\":\"civil v1 #1\",\"phone\":\"tax v5 #3\","
+                            + "\"commune_code\":\"clinic v9 #4\",\"province_code\":\"clinic v9 #4\"}");
         }
-        try (Statement statement = duck.createStatement(); ResultSet rs = statement.executeQuery(
-                "SELECT members, birth_date, provenance FROM golden WHERE cluster_id = 'other'")) {
+        try (Statement statement = duck.createStatement();
+                ResultSet rs = statement.executeQuery(
+                        "SELECT members, birth_date, provenance FROM golden WHERE cluster_id = 'other'")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getInt(1)).isOne();
             assertThat(rs.getString(2)).isNull();
-            assertThat(rs.getString(3)).as("only attributes with a value have a source")
+            assertThat(rs.getString(3))
+                    .as("only attributes with a value have a source")
                     .isEqualTo("{\"full_name\":\"civil v1 #9\",\"name_key\":\"civil v1 #9\"}");
         }
     }

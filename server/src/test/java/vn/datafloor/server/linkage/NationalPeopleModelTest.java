@@ -42,11 +42,13 @@ class NationalPeopleModelTest {
     }
 
     private static String linkYaml(Path fresh, Path existing) {
-        return dedupeYaml(fresh).replace("mode: dedupe", "mode: link").replace("""
+        return dedupeYaml(fresh)
+                .replace("mode: dedupe", "mode: link")
+                .replace("""
                 inputs:
                   - name: people
-                """, "inputs:\n  - name: new\n").replace("    id: rid\n", "    id: rid\n  - name: register\n    path: "
-                        + existing + "\n    id: rid\n");
+                """, "inputs:\n  - name: new\n")
+                .replace("    id: rid\n", "    id: rid\n  - name: register\n    path: " + existing + "\n    id: rid\n");
     }
 
     @Test

@@ -25,7 +25,8 @@ class RegisterReviewTest {
     void aNonMatchSeesTheClustersAsEarlierDecisionsLeftThem() {
         // b leaves a's cluster; c was then no longer with b, so c stays.
         Adjustments adjustments = RegisterReview.adjustments(
-                List.of(new Decision("a", "b", false), new Decision("b", "c", false)), Map.of("a", "K", "b", "K", "c", "K"));
+                List.of(new Decision("a", "b", false), new Decision("b", "c", false)),
+                Map.of("a", "K", "b", "K", "c", "K"));
 
         assertThat(adjustments.keptApart()).containsExactly("b");
     }

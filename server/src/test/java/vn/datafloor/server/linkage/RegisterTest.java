@@ -21,9 +21,15 @@ import vn.datafloor.server.authz.Role;
 class RegisterTest extends PlatformTest {
 
     /** Which synthetic source each demo dataset came from, to read the ground truth. */
-    private static final Map<String, String> SOURCE_OF = Map.of("ho-tich.cong-dan", "civil-registry/people",
-            "thue.nguoi-nop-thue", "tax/taxpayers", "bhxh.nguoi-tham-gia", "social-insurance/insured",
-            "y-te.benh-nhan", "health/patients");
+    private static final Map<String, String> SOURCE_OF = Map.of(
+            "ho-tich.cong-dan",
+            "civil-registry/people",
+            "thue.nguoi-nop-thue",
+            "tax/taxpayers",
+            "bhxh.nguoi-tham-gia",
+            "social-insurance/insured",
+            "y-te.benh-nhan",
+            "health/patients");
 
     @Autowired
     RegisterService register;
@@ -39,12 +45,14 @@ class RegisterTest extends PlatformTest {
     @Test
     void theLinkedRegisterAgreesWithTheGroundTruth() throws Exception {
         Map<String, String> truth = new HashMap<>();
-        for (String line : Files.readAllLines(DATA_DIR.resolve("synth/truth/record_links.csv"), StandardCharsets.UTF_8)) {
+        for (String line :
+                Files.readAllLines(DATA_DIR.resolve("synth/truth/record_links.csv"), StandardCharsets.UTF_8)) {
             String[] cells = line.split(",");
             truth.put(cells[0] + "|" + cells[1], cells[3]);
         }
         List<String[]> members = jdbc.sql("select entity_id, dataset, record_id from register_member")
-                .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}).list();
+                .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)})
+                .list();
         assertThat(members).hasSizeGreaterThan(2000);
         // Pairwise: pairs in one entity that truly are one person (precision), true pairs kept together (recall).
         Map<String, Map<String, Long>> byEntity = new HashMap<>();
@@ -78,26 +86,40 @@ class RegisterTest extends PlatformTest {
     @Test
     void rebuildingKeepsEveryIdentifierAndSearchFindsPeopleWithOrWithoutDiacritics() {
         Map<String, String> before = new HashMap<>();
-        jdbc.sql("select record_key, entity_id from register_member").query((rs, n) -> before.put(rs.getString(1), rs.getString(2))).list();
+        jdbc.sql("select record_key, entity_id from register_member")
+                .query((rs, n) -> before.put(rs.getString(1), rs.getString(2)))
+                .list();
         long publishedBefore = registerPublications();
         var run = register.rebuild(operator);
         assertThat(run.status()).isEqualTo("SUCCEEDED");
         Map<String, String> after = new HashMap<>();
-        jdbc.sql("select record_key, entity_id from register_member").query((rs, n) -> after.put(rs.getString(1), rs.getString(2))).list();
+        jdbc.sql("select record_key, entity_id from register_member")
+                .query((rs, n) -> after.put(rs.getString(1), rs.getString(2)))
+                .list();
         assertThat(after).isEqualTo(before);
         assertThat(run.created()).isZero();
         // Each build is also a dataset version in the lake, one row per entity.
-        assertThat(jdbc.sql("select count(*) from dataset_owner where dataset = 'register.nguoi'").query(Long.class).single()).isOne();
+        assertThat(jdbc.sql("select count(*) from dataset_owner where dataset = 'register.nguoi'")
+                        .query(Long.class)
+                        .single())
+                .isOne();
         // ... and on the ledger, like every publication.
         assertThat(registerPublications()).isEqualTo(publishedBefore + 1);
 
-        RegisterService.Entity any = jdbc.sql("select id, full_name from register_entity where full_name is not null limit 1")
-                .query((rs, n) -> register.entity(operator, rs.getString(1))).single();
+        RegisterService.Entity any = jdbc.sql(
+                        "select id, full_name from register_entity where full_name is not null limit 1")
+                .query((rs, n) -> register.entity(operator, rs.getString(1)))
+                .single();
         String folded = RegisterService.fold(any.fullName());
-        assertThat(register.search(operator, folded.toUpperCase(), null, null)).extracting(RegisterService.Entity::id).contains(any.id());
-        assertThat(register.search(operator, any.fullName(), null, null)).extracting(RegisterService.Entity::id).contains(any.id());
+        assertThat(register.search(operator, folded.toUpperCase(), null, null))
+                .extracting(RegisterService.Entity::id)
+                .contains(any.id());
+        assertThat(register.search(operator, any.fullName(), null, null))
+                .extracting(RegisterService.Entity::id)
+                .contains(any.id());
         assertThat(any.provenance()).containsKey("full_name");
-        assertThat(audit.search("REGISTER_VIEWED", null, null, null, null, 5, 0)).isNotEmpty();
+        assertThat(audit.search("REGISTER_VIEWED", null, null, null, null, 5, 0))
+                .isNotEmpty();
     }
 
     @Test
@@ -106,23 +128,36 @@ class RegisterTest extends PlatformTest {
         List<String[]> pair = jdbc.sql("""
                 select a.record_key, b.record_key from register_member a join register_member b
                 on a.entity_id = b.entity_id and a.record_key < b.record_key limit 1""")
-                .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2)}).list();
+                .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2)})
+                .list();
         assertThat(pair).hasSize(1);
         jdbc.sql("insert into register_review(left_key, right_key, probability, weight, contributions, status, run_id) "
-                + "values (?, ?, 0.95, 4.0, '[]', 'PENDING', 'test')").params(pair.get(0)[0], pair.get(0)[1]).update();
+                        + "values (?, ?, 0.95, 4.0, '[]', 'PENDING', 'test')")
+                .params(pair.get(0)[0], pair.get(0)[1])
+                .update();
         long reviewId = jdbc.sql("select id from register_review where left_key = ? and right_key = ?")
-                .params(pair.get(0)[0], pair.get(0)[1]).query(Long.class).single();
+                .params(pair.get(0)[0], pair.get(0)[1])
+                .query(Long.class)
+                .single();
         register.decide(operator, reviewId, false);
         register.rebuild(operator);
-        String left = jdbc.sql("select entity_id from register_member where record_key = ?").param(pair.get(0)[0]).query(String.class).single();
-        String right = jdbc.sql("select entity_id from register_member where record_key = ?").param(pair.get(0)[1]).query(String.class).single();
+        String left = jdbc.sql("select entity_id from register_member where record_key = ?")
+                .param(pair.get(0)[0])
+                .query(String.class)
+                .single();
+        String right = jdbc.sql("select entity_id from register_member where record_key = ?")
+                .param(pair.get(0)[1])
+                .query(String.class)
+                .single();
         assertThat(left).isNotEqualTo(right);
         assertThat(audit.search("REVIEW_DECIDED", null, null, null, null, 5, 0)).isNotEmpty();
         assertThat(audit.search("ENTITY_SPLIT", null, null, null, null, 5, 0)).isNotEmpty();
         // Deciding twice is refused.
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> register.decide(operator, reviewId, true))
                 .isInstanceOf(vn.datafloor.server.platform.ProblemException.class);
-        String page = mvc.perform(get("/register/review").session(login("admin"))).andReturn().getResponse()
+        String page = mvc.perform(get("/register/review").session(login("admin")))
+                .andReturn()
+                .getResponse()
                 .getContentAsString(StandardCharsets.UTF_8);
         assertThat(page).contains("Xem xét cặp chưa chắc chắn", "cặp đang chờ quyết định");
     }
@@ -142,16 +177,28 @@ class RegisterTest extends PlatformTest {
         String[] known = jdbc.sql("""
                 select e.id, e.full_name, e.birth_date, e.personal_id, e.sex from register_entity e
                 where e.personal_id is not null and e.full_name is not null and e.retired_into is null order by e.id limit 1""")
-                .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)})
+                .query((rs, n) -> new String[] {
+                    rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)
+                })
                 .single();
         Map<String, String> before = new HashMap<>();
-        jdbc.sql("select record_key, entity_id from register_member").query((rs, n) -> before.put(rs.getString(1), rs.getString(2))).list();
-        long org = jdbc.sql("select min(id) from organisation where kind = 'STATE_AGENCY'").query(Long.class).single();
-        var source = sources.register(vn.datafloor.server.authz.Actor.SYSTEM, org, "song.nguoi", "csv", Map.of("encoding", "utf-8"), null);
+        jdbc.sql("select record_key, entity_id from register_member")
+                .query((rs, n) -> before.put(rs.getString(1), rs.getString(2)))
+                .list();
+        long org = jdbc.sql("select min(id) from organisation where kind = 'STATE_AGENCY'")
+                .query(Long.class)
+                .single();
+        var source = sources.register(
+                vn.datafloor.server.authz.Actor.SYSTEM, org, "song.nguoi", "csv", Map.of("encoding", "utf-8"), null);
         String csv = "ma,ho_ten,ngay_sinh,gioi_tinh,so_cccd\n"
-                + "A1," + known[1] + "," + known[2] + "," + ("M".equals(known[4]) ? "Nam" : "Nữ") + "," + known[3] + "\n"
+                + "A1," + known[1] + "," + known[2] + "," + ("M".equals(known[4]) ? "Nam" : "Nữ") + "," + known[3]
+                + "\n"
                 + "A2,Hứa Thị Xuân Mai,1977-07-07,Nữ,\n";
-        sources.upload(vn.datafloor.server.authz.Actor.SYSTEM, source.id(), "nguoi.csv", new java.io.ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)));
+        sources.upload(
+                vn.datafloor.server.authz.Actor.SYSTEM,
+                source.id(),
+                "nguoi.csv",
+                new java.io.ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)));
         var pipeline = pipelines.save(vn.datafloor.server.authz.Actor.SYSTEM, org, """
                 pipeline: song-nguoi
                 source: {ref: song.nguoi}
@@ -168,30 +215,49 @@ class RegisterTest extends PlatformTest {
         var run = runs.runAndWait(vn.datafloor.server.authz.Actor.SYSTEM, pipeline.id(), "DEMO");
         assertThat(run.status()).isEqualTo("SUCCEEDED");
         // The run's publication updated the register on its own.
-        String a1 = jdbc.sql("select entity_id from register_member where record_key = 'song.nguoi|A1'").query(String.class).single();
-        String a2 = jdbc.sql("select entity_id from register_member where record_key = 'song.nguoi|A2'").query(String.class).single();
+        String a1 = jdbc.sql("select entity_id from register_member where record_key = 'song.nguoi|A1'")
+                .query(String.class)
+                .single();
+        String a2 = jdbc.sql("select entity_id from register_member where record_key = 'song.nguoi|A2'")
+                .query(String.class)
+                .single();
         assertThat(a1).isEqualTo(known[0]);
         assertThat(a2).isNotEqualTo(known[0]).startsWith("VN-P-");
         Map<String, String> after = new HashMap<>();
-        jdbc.sql("select record_key, entity_id from register_member").query((rs, n) -> after.put(rs.getString(1), rs.getString(2))).list();
-        before.forEach((record, entity) -> assertThat(after.get(record)).as(record).isEqualTo(entity));
+        jdbc.sql("select record_key, entity_id from register_member")
+                .query((rs, n) -> after.put(rs.getString(1), rs.getString(2)))
+                .list();
+        before.forEach(
+                (record, entity) -> assertThat(after.get(record)).as(record).isEqualTo(entity));
     }
 
     @Test
     void theRegisterPagesRender() throws Exception {
         var session = login("kiemtoan");
-        String id = jdbc.sql("select min(id) from register_entity").query(String.class).single();
-        String page = mvc.perform(get("/register/entities/" + id).session(session)).andReturn().getResponse()
+        String id = jdbc.sql("select min(id) from register_entity")
+                .query(String.class)
+                .single();
+        String page = mvc.perform(get("/register/entities/" + id).session(session))
+                .andReturn()
+                .getResponse()
                 .getContentAsString(StandardCharsets.UTF_8);
         assertThat(page).contains(id, "v1");
-        String search = mvc.perform(get("/register").param("name", "nguyen").session(session)).andReturn().getResponse()
+        String search = mvc.perform(get("/register").param("name", "nguyen").session(session))
+                .andReturn()
+                .getResponse()
                 .getContentAsString(StandardCharsets.UTF_8);
         assertThat(search).contains("register-results", "register-parameters", "dob");
-        assertThat(mvc.perform(get("/register").session(login("yte.admin"))).andReturn().getResponse().getStatus()).isEqualTo(403);
+        assertThat(mvc.perform(get("/register").session(login("yte.admin")))
+                        .andReturn()
+                        .getResponse()
+                        .getStatus())
+                .isEqualTo(403);
     }
 
     private long registerPublications() {
-        return jdbc.sql("select count(*) from audit_event where event_type = 'DATASET_PUBLISHED' and summary like 'register.nguoi v%'")
-                .query(Long.class).single();
+        return jdbc.sql(
+                        "select count(*) from audit_event where event_type = 'DATASET_PUBLISHED' and summary like 'register.nguoi v%'")
+                .query(Long.class)
+                .single();
     }
 }

@@ -12,19 +12,30 @@ import vn.datafloor.integration.connect.InputLimits;
 class DatafloorPropertiesTest {
 
     private static DatafloorProperties bind(Map<String, String> properties) {
-        return new Binder(new MapConfigurationPropertySource(properties)).bind("datafloor", DatafloorProperties.class).get();
+        return new Binder(new MapConfigurationPropertySource(properties))
+                .bind("datafloor", DatafloorProperties.class)
+                .get();
     }
 
     @Test
     void inputLimitsAreBoundAndUnsetOnesKeepTheirDefaults() {
-        DatafloorProperties properties = bind(Map.of("datafloor.data-dir", "./data",
-                "datafloor.integration.max-upload-bytes", "1000",
-                "datafloor.integration.limits.max-rows", "1000",
-                "datafloor.integration.limits.max-cell-bytes", "4096",
-                "datafloor.integration.limits.max-compression-ratio", "50"));
+        DatafloorProperties properties = bind(Map.of(
+                "datafloor.data-dir",
+                "./data",
+                "datafloor.integration.max-upload-bytes",
+                "1000",
+                "datafloor.integration.limits.max-rows",
+                "1000",
+                "datafloor.integration.limits.max-cell-bytes",
+                "4096",
+                "datafloor.integration.limits.max-compression-ratio",
+                "50"));
 
-        assertThat(properties.inputLimits()).isEqualTo(InputLimits.DEFAULTS.withMaxRows(1000).withMaxCellBytes(4096)
-                .withMaxCompressionRatio(50));
+        assertThat(properties.inputLimits())
+                .isEqualTo(InputLimits.DEFAULTS
+                        .withMaxRows(1000)
+                        .withMaxCellBytes(4096)
+                        .withMaxCompressionRatio(50));
         assertThat(bind(Map.of("datafloor.data-dir", "./data")).inputLimits()).isEqualTo(InputLimits.DEFAULTS);
     }
 }

@@ -57,18 +57,28 @@ class ErrorAdviceTest {
         assertThat(overflow.getStackTrace()).hasSizeGreaterThan(UnexpectedErrors.OVERFLOW_FRAMES);
         MockHttpServletRequest request = request("/api/3/action/package_search?q=((((");
 
-        Object answer = advice.unexpected(new ServletException("Handler dispatch failed", overflow), request,
-                new MockHttpServletResponse(), Locale.ENGLISH);
+        Object answer = advice.unexpected(
+                new ServletException("Handler dispatch failed", overflow),
+                request,
+                new MockHttpServletResponse(),
+                Locale.ENGLISH);
 
         ProblemDetail problem = (ProblemDetail) ((ResponseEntity<?>) answer).getBody();
         assertThat(problem.getStatus()).isEqualTo(500);
         String reference = (String) problem.getProperties().get("reference");
         assertThat(reference).matches("[0-9a-f]{16}");
-        assertThat(problem.getDetail()).contains(reference).doesNotContain("StackOverflowError").doesNotContain("at vn.");
+        assertThat(problem.getDetail())
+                .contains(reference)
+                .doesNotContain("StackOverflowError")
+                .doesNotContain("at vn.");
         assertThat(logged.list).singleElement().satisfies(event -> {
             assertThat(event.getLevel()).isEqualTo(Level.ERROR);
-            assertThat(event.getFormattedMessage()).contains(reference).contains("/api/3/action/{name}").doesNotContain("((((");
-            assertThat(event.getThrowableProxy().getStackTraceElementProxyArray()).hasSize(UnexpectedErrors.OVERFLOW_FRAMES);
+            assertThat(event.getFormattedMessage())
+                    .contains(reference)
+                    .contains("/api/3/action/{name}")
+                    .doesNotContain("((((");
+            assertThat(event.getThrowableProxy().getStackTraceElementProxyArray())
+                    .hasSize(UnexpectedErrors.OVERFLOW_FRAMES);
         });
     }
 
@@ -76,8 +86,12 @@ class ErrorAdviceTest {
     void aClientErrorLogsOneLineWithoutStackTraceOrTheCallersValues() {
         MockHttpServletRequest request = request("/api/catalog/datasets?q=bi-mat");
 
-        Object answer = advice.problem(ProblemException.badRequest("search.tooLong", "The search text is longer than 10 characters "
-                + "(bi-mat)", 10), request, new MockHttpServletResponse(), Locale.ENGLISH);
+        Object answer = advice.problem(
+                ProblemException.badRequest(
+                        "search.tooLong", "The search text is longer than 10 characters " + "(bi-mat)", 10),
+                request,
+                new MockHttpServletResponse(),
+                Locale.ENGLISH);
 
         assertThat(((ResponseEntity<?>) answer).getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
         assertThat(logged.list).hasSizeLessThanOrEqualTo(1).allSatisfy(event -> {
@@ -89,7 +103,8 @@ class ErrorAdviceTest {
     private static MockHttpServletRequest request(String uri) {
         MockHttpServletRequest request = new MockHttpServletRequest("GET", uri.replaceAll("\\?.*", ""));
         request.setQueryString(uri.contains("?") ? uri.substring(uri.indexOf('?') + 1) : null);
-        request.setAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE,
+        request.setAttribute(
+                HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE,
                 uri.startsWith("/api/3") ? "/api/3/action/{name}" : "/api/catalog/datasets");
         return request;
     }

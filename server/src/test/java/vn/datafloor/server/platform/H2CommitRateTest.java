@@ -34,10 +34,16 @@ class H2CommitRateTest {
         // Alternate, so that neither setting gets all of a quiet or busy moment of the machine.
         for (int run = 0; run < 2; run++) {
             bestDelayed = Math.max(bestDelayed, insertsPerSecond(tmp.resolve("delayed-" + run), delayed));
-            bestDurable = Math.max(bestDurable, insertsPerSecond(tmp.resolve("durable-" + run), EmbeddedDatabase.SETTINGS));
+            bestDurable =
+                    Math.max(bestDurable, insertsPerSecond(tmp.resolve("durable-" + run), EmbeddedDatabase.SETTINGS));
         }
-        System.out.printf(Locale.ROOT, "H2 committed single-row inserts/s: default WRITE_DELAY (500 ms) %.0f, "
-                + "WRITE_DELAY=0 (platform) %.0f, ratio %.2f%n", bestDelayed, bestDurable, bestDurable / bestDelayed);
+        System.out.printf(
+                Locale.ROOT,
+                "H2 committed single-row inserts/s: default WRITE_DELAY (500 ms) %.0f, "
+                        + "WRITE_DELAY=0 (platform) %.0f, ratio %.2f%n",
+                bestDelayed,
+                bestDurable,
+                bestDurable / bestDelayed);
     }
 
     private static double insertsPerSecond(Path dataDir, String settings) throws Exception {
@@ -69,7 +75,11 @@ class H2CommitRateTest {
             assertThat(rs.getLong(1)).isEqualTo(id);
         }
         double perSecond = rows * 1e9 / elapsed;
-        System.out.printf(Locale.ROOT, "  %-60s %.0f inserts/s%n", settings.substring(settings.indexOf("AUTO_SERVER")), perSecond);
+        System.out.printf(
+                Locale.ROOT,
+                "  %-60s %.0f inserts/s%n",
+                settings.substring(settings.indexOf("AUTO_SERVER")),
+                perSecond);
         return perSecond;
     }
 

@@ -21,8 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class H2CrashCommitter {
 
-    private H2CrashCommitter() {
-    }
+    private H2CrashCommitter() {}
 
     public static void main(String[] args) throws Exception {
         String url = EmbeddedDatabase.url(Path.of(args[0]));
@@ -53,13 +52,14 @@ public final class H2CrashCommitter {
 
     private static void start(Work work) {
         new Thread(() -> {
-            try {
-                work.run();
-            } catch (Exception e) {
-                e.printStackTrace();
-                System.exit(3);
-            }
-        }).start();
+                    try {
+                        work.run();
+                    } catch (Exception e) {
+                        e.printStackTrace();
+                        System.exit(3);
+                    }
+                })
+                .start();
     }
 
     private static void commitSingly(Connection c, AtomicLong ids, PrintStream out) throws Exception {

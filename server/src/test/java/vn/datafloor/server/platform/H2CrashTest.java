@@ -44,18 +44,24 @@ class H2CrashTest {
         String cp = System.getProperty("java.class.path");
         for (int round = 0; round < ROUNDS; round++) {
             Path err = tmp.resolve("stderr-" + round + ".txt");
-            Process p = new ProcessBuilder(java, "-Xmx128m", "-cp", cp, H2CrashCommitter.class.getName(), dataDir.toString())
+            Process p = new ProcessBuilder(
+                            java, "-Xmx128m", "-cp", cp, H2CrashCommitter.class.getName(), dataDir.toString())
                     .redirectError(err.toFile())
                     .start();
             int ackedBefore = acked.size();
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader in =
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String ready = in.readLine();
-                assertThat(ready).as("child did not open the database; stderr: %s", readQuietly(err)).startsWith("ready ");
+                assertThat(ready)
+                        .as("child did not open the database; stderr: %s", readQuietly(err))
+                        .startsWith("ready ");
                 int killAfter = 1 + rnd.nextInt(400);
                 int seen = 0;
                 while (seen < killAfter) {
                     String line = in.readLine();
-                    assertThat(line).as("child ended early; stderr: %s", readQuietly(err)).isNotNull();
+                    assertThat(line)
+                            .as("child ended early; stderr: %s", readQuietly(err))
+                            .isNotNull();
                     if (record(line, acked)) {
                         seen++;
                     }
@@ -75,7 +81,8 @@ class H2CrashTest {
             Map<Long, String> stored = readAll(dataDir);
             Set<Long> lost = new HashSet<>(acked);
             lost.removeAll(stored.keySet());
-            assertThat(lost).as("round %d: acknowledged commits lost after kill -9 (%d acknowledged)", round, acked.size())
+            assertThat(lost)
+                    .as("round %d: acknowledged commits lost after kill -9 (%d acknowledged)", round, acked.size())
                     .isEmpty();
             for (long id : acked) {
                 assertThat(stored.get(id)).as("row %d", id).isEqualTo(H2CrashCommitter.payload(id));
@@ -90,7 +97,8 @@ class H2CrashTest {
         try (Connection c = DriverManager.getConnection(EmbeddedDatabase.url(dataDir), "datafloor", "");
                 Statement s = c.createStatement()) {
             // A database that lost even the table's creation holds no rows (and the assertion says which were lost).
-            try (ResultSet rs = s.executeQuery("select count(*) from information_schema.tables where table_name = 'crash_probe'")) {
+            try (ResultSet rs =
+                    s.executeQuery("select count(*) from information_schema.tables where table_name = 'crash_probe'")) {
                 rs.next();
                 if (rs.getLong(1) == 0) {
                     return rows;

@@ -8,10 +8,13 @@ class RunningUserCheckTest {
 
     @Test
     void rootIsTheEffectiveUserIdZero() {
-        assertThat(RunningUserCheck.runsAsRoot("Name:\tjava\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n", "datafloor")).isTrue();
-        assertThat(RunningUserCheck.runsAsRoot("Name:\tjava\nUid:\t998\t998\t998\t998\n", "root")).isFalse();
+        assertThat(RunningUserCheck.runsAsRoot("Name:\tjava\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n", "datafloor"))
+                .isTrue();
+        assertThat(RunningUserCheck.runsAsRoot("Name:\tjava\nUid:\t998\t998\t998\t998\n", "root"))
+                .isFalse();
         // setuid-style: real user 998, effective root.
-        assertThat(RunningUserCheck.runsAsRoot("Uid:\t998\t0\t0\t0\n", "datafloor")).isTrue();
+        assertThat(RunningUserCheck.runsAsRoot("Uid:\t998\t0\t0\t0\n", "datafloor"))
+                .isTrue();
     }
 
     @Test

@@ -15,7 +15,8 @@ class H2StorageTest extends StorageContract {
 
     private static final Path DATA_DIR = newDataDir("h2-");
 
-    @Autowired Environment environment;
+    @Autowired
+    Environment environment;
 
     @DynamicPropertySource
     static void h2(DynamicPropertyRegistry registry) {
@@ -27,6 +28,8 @@ class H2StorageTest extends StorageContract {
     void theEmbeddedDatabaseIsOpenedWithDurableCommits() throws Exception {
         assertThat(environment.getProperty("spring.datasource.url")).isEqualTo(EmbeddedDatabase.url(DATA_DIR));
         assertThat(jdbc.sql("select setting_value from information_schema.settings where setting_name = 'WRITE_DELAY'")
-                .query(String.class).single()).isEqualTo("0");
+                        .query(String.class)
+                        .single())
+                .isEqualTo("0");
     }
 }

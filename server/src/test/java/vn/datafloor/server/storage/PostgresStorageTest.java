@@ -38,7 +38,8 @@ class PostgresStorageTest extends StorageContract {
 
     @BeforeAll
     static void requirePostgres() throws SQLException {
-        Assumptions.assumeTrue(URL != null && !URL.isBlank(), "DATAFLOOR_TEST_PG_URL not set: PostgreSQL suite skipped");
+        Assumptions.assumeTrue(
+                URL != null && !URL.isBlank(), "DATAFLOOR_TEST_PG_URL not set: PostgreSQL suite skipped");
         try (Connection connection = DriverManager.getConnection(URL, USER, PASSWORD_ENV);
                 Statement statement = connection.createStatement()) {
             statement.execute("create schema " + SCHEMA);
@@ -50,8 +51,7 @@ class PostgresStorageTest extends StorageContract {
     static void postgres(DynamicPropertyRegistry registry) {
         Path dataDir = newDataDir("postgres-");
         registry.add("datafloor.data-dir", dataDir::toString);
-        registry.add("spring.datasource.url",
-                () -> URL + (URL.contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA);
+        registry.add("spring.datasource.url", () -> URL + (URL.contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA);
         registry.add("spring.datasource.username", () -> USER == null ? "" : USER);
         registry.add("spring.datasource.password", () -> PASSWORD_ENV == null ? "" : PASSWORD_ENV);
         registry.add("spring.flyway.default-schema", () -> SCHEMA);

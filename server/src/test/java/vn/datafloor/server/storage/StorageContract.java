@@ -56,11 +56,12 @@ import vn.datafloor.server.platform.ProblemException;
  * <p>Every connection runs in the Asia/Ho_Chi_Minh session time zone (UTC+7, the platform's home)
  * so that a column or conversion that silently depends on the session zone shows up as a shift.
  */
-@SpringBootTest(properties = {
-    "spring.datasource.hikari.connection-init-sql=SET TIME ZONE 'Asia/Ho_Chi_Minh'",
-    // No scheduled checkpoints while the tests run: they would only add noise to the ledger.
-    "datafloor.ledger.checkpoint-interval=PT12H"
-})
+@SpringBootTest(
+        properties = {
+            "spring.datasource.hikari.connection-init-sql=SET TIME ZONE 'Asia/Ho_Chi_Minh'",
+            // No scheduled checkpoints while the tests run: they would only add noise to the ledger.
+            "datafloor.ledger.checkpoint-interval=PT12H"
+        })
 @AutoConfigureMockMvc
 public abstract class StorageContract {
 
@@ -69,14 +70,29 @@ public abstract class StorageContract {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    @Autowired protected OrganisationService organisations;
-    @Autowired protected UserService users;
-    @Autowired protected ApiKeyService apiKeys;
-    @Autowired protected AuditLog auditLog;
-    @Autowired protected AuditQueries auditQueries;
-    @Autowired protected JdbcClient jdbc;
-    @Autowired protected MockMvc mvc;
-    @Autowired protected JsonMapper json;
+    @Autowired
+    protected OrganisationService organisations;
+
+    @Autowired
+    protected UserService users;
+
+    @Autowired
+    protected ApiKeyService apiKeys;
+
+    @Autowired
+    protected AuditLog auditLog;
+
+    @Autowired
+    protected AuditQueries auditQueries;
+
+    @Autowired
+    protected JdbcClient jdbc;
+
+    @Autowired
+    protected MockMvc mvc;
+
+    @Autowired
+    protected JsonMapper json;
 
     /** A fresh data directory (ledger, keys and, for H2, the database) under {@code target/}. */
     protected static Path newDataDir(String prefix) {
@@ -101,23 +117,27 @@ public abstract class StorageContract {
     protected Tenant newOperatorTenant() {
         String s = suffix();
         Organisation org = organisations.bootstrap("Trung tâm vận hành " + s, OrganisationKind.OPERATOR);
-        UserAccount admin = users.bootstrapStaff(org.id(), "op-" + s, "Quản trị " + s, null,
-                EnumSet.of(Role.OPERATOR_ADMIN), PASSWORD);
+        UserAccount admin = users.bootstrapStaff(
+                org.id(), "op-" + s, "Quản trị " + s, null, EnumSet.of(Role.OPERATOR_ADMIN), PASSWORD);
         Actor actor = new Actor(admin.id(), admin.username(), org.id(), Set.of(Role.OPERATOR_ADMIN), null, Set.of());
         return new Tenant(org, admin, actor);
     }
 
     @Test
     void flywayAppliedTheFirstMigration() {
-        List<Map<String, Object>> rows = jdbc
-                .sql("select version, success from flyway_schema_history where version = '1'")
-                .query().listOfRows();
+        List<Map<String, Object>> rows = jdbc.sql(
+                        "select version, success from flyway_schema_history where version = '1'")
+                .query()
+                .listOfRows();
         assertThat(rows).hasSize(1);
         assertThat(rows.get(0)).containsEntry("success", true);
-        for (String table : List.of("organisation", "app_user", "user_role", "api_key", "audit_event",
-                "ledger_commitment")) {
-            assertThat(jdbc.sql("select count(*) from " + table).query(Long.class).single())
-                    .as("table %s exists", table).isNotNegative();
+        for (String table :
+                List.of("organisation", "app_user", "user_role", "api_key", "audit_event", "ledger_commitment")) {
+            assertThat(jdbc.sql("select count(*) from " + table)
+                            .query(Long.class)
+                            .single())
+                    .as("table %s exists", table)
+                    .isNotNegative();
         }
     }
 
@@ -129,11 +149,19 @@ public abstract class StorageContract {
         assertThat(org.kind()).isEqualTo(OrganisationKind.STATE_AGENCY);
         assertThat(org.verified()).isTrue();
         assertThat(org.enabled()).isTrue();
-        assertThat(organisations.bootstrap("Cơ quan thử nghiệm " + s, OrganisationKind.STATE_AGENCY).id())
-                .as("bootstrap is idempotent by name").isEqualTo(org.id());
+        assertThat(organisations
+                        .bootstrap("Cơ quan thử nghiệm " + s, OrganisationKind.STATE_AGENCY)
+                        .id())
+                .as("bootstrap is idempotent by name")
+                .isEqualTo(org.id());
 
-        UserAccount user = users.bootstrapStaff(org.id(), "staff-" + s, "Cán bộ " + s, "canbo." + s + "@example.vn",
-                EnumSet.of(Role.ORG_ADMIN, Role.DATA_STEWARD), PASSWORD);
+        UserAccount user = users.bootstrapStaff(
+                org.id(),
+                "staff-" + s,
+                "Cán bộ " + s,
+                "canbo." + s + "@example.vn",
+                EnumSet.of(Role.ORG_ADMIN, Role.DATA_STEWARD),
+                PASSWORD);
         UserAccount loaded = users.findByUsername("STAFF-" + s).orElseThrow();
         assertThat(loaded.id()).isEqualTo(user.id());
         assertThat(loaded.orgId()).isEqualTo(org.id());
@@ -148,20 +176,30 @@ public abstract class StorageContract {
         UserAccount changed = users.setRoles(operator.actor(), user.id(), EnumSet.of(Role.ANALYST));
         assertThat(changed.roles()).containsExactly(Role.ANALYST);
         assertThat(users.findByUsername("staff-" + s).orElseThrow().roles()).containsExactly(Role.ANALYST);
-        assertThat(users.list(operator.actor(), org.id())).extracting(UserAccount::username).containsExactly("staff-" + s);
+        assertThat(users.list(operator.actor(), org.id()))
+                .extracting(UserAccount::username)
+                .containsExactly("staff-" + s);
     }
 
     @Test
     void aTakenUsernameIsAConflict() {
         Tenant operator = newOperatorTenant();
         String username = "dup-" + suffix();
-        UserAccount first = users.create(operator.actor(), operator.organisation().id(),
+        UserAccount first = users.create(
+                operator.actor(),
+                operator.organisation().id(),
                 new UserService.NewUser(username, "Người thứ nhất", null, EnumSet.of(Role.AUDITOR), PASSWORD));
         assertThat(first.roles()).containsExactly(Role.AUDITOR);
 
-        assertThatThrownBy(() -> users.create(operator.actor(), operator.organisation().id(),
-                new UserService.NewUser(username.toUpperCase(java.util.Locale.ROOT), "Người thứ hai", null,
-                        EnumSet.of(Role.ANALYST), PASSWORD)))
+        assertThatThrownBy(() -> users.create(
+                        operator.actor(),
+                        operator.organisation().id(),
+                        new UserService.NewUser(
+                                username.toUpperCase(java.util.Locale.ROOT),
+                                "Người thứ hai",
+                                null,
+                                EnumSet.of(Role.ANALYST),
+                                PASSWORD)))
                 .isInstanceOfSatisfying(ProblemException.class, e -> {
                     assertThat(e.status()).isEqualTo(HttpStatus.CONFLICT);
                     assertThat(e.messageKey()).isEqualTo("user.usernameTaken");
@@ -171,19 +209,20 @@ public abstract class StorageContract {
         assertThatThrownBy(() -> jdbc.sql("""
                 insert into app_user(org_id, username, display_name, kind, enabled, failed_attempts, created_at)
                 values (?, ?, 'Bản sao', 'STAFF', true, 0, ?)""")
-                .params(operator.organisation().id(), username, Timestamp.from(Instant.now()))
-                .update())
+                        .params(operator.organisation().id(), username, Timestamp.from(Instant.now()))
+                        .update())
                 .isInstanceOf(DataIntegrityViolationException.class);
         assertThat(users.list(operator.actor(), operator.organisation().id()))
-                .filteredOn(u -> u.username().equals(username)).hasSize(1);
+                .filteredOn(u -> u.username().equals(username))
+                .hasSize(1);
     }
 
     @Test
     void apiKeysAreCreatedMatchedAndRevoked() throws Exception {
         Tenant operator = newOperatorTenant();
         Duration lifetime = Duration.ofDays(30);
-        ApiKeyService.CreatedKey created = apiKeys.create(operator.actor(), "khóa kiểm thử " + suffix(),
-                Set.of("audit:read", "users:read"), lifetime);
+        ApiKeyService.CreatedKey created = apiKeys.create(
+                operator.actor(), "khóa kiểm thử " + suffix(), Set.of("audit:read", "users:read"), lifetime);
         String id = created.key().id();
         assertThat(created.token()).startsWith("dfk_" + id + "_");
 
@@ -196,8 +235,9 @@ public abstract class StorageContract {
         assertThat(stored.lastUsedAt()).isNull();
 
         // The token is matched against the stored hash by the real authentication filter.
-        mvc.perform(get("/api/audit/events").param("type", "API_KEY_CREATED").param("orgId",
-                        Long.toString(operator.organisation().id()))
+        mvc.perform(get("/api/audit/events")
+                        .param("type", "API_KEY_CREATED")
+                        .param("orgId", Long.toString(operator.organisation().id()))
                         .header("Authorization", "Bearer " + created.token()))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$[0].summary").value(org.hamcrest.Matchers.containsString(id)));
@@ -213,13 +253,23 @@ public abstract class StorageContract {
         mvc.perform(get("/api/audit/events").header("Authorization", "Bearer " + created.token()))
                 .andExpect(status().isUnauthorized());
 
-        List<AuditRecord> revocations = auditQueries.search("API_KEY_REVOKED", null, null,
-                operator.organisation().id(), operator.admin().id(), 10, 0);
-        assertThat(revocations).extracting(AuditRecord::summary).anySatisfy(s -> assertThat(s).contains(id));
+        List<AuditRecord> revocations = auditQueries.search(
+                "API_KEY_REVOKED",
+                null,
+                null,
+                operator.organisation().id(),
+                operator.admin().id(),
+                10,
+                0);
+        assertThat(revocations)
+                .extracting(AuditRecord::summary)
+                .anySatisfy(s -> assertThat(s).contains(id));
     }
 
     private ApiKeyService.ApiKey keyVisibleTo(Actor actor, String id) {
-        return apiKeys.visibleTo(actor).stream().filter(k -> k.id().equals(id)).findFirst()
+        return apiKeys.visibleTo(actor).stream()
+                .filter(k -> k.id().equals(id))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("API key " + id + " not listed"));
     }
 
@@ -227,11 +277,14 @@ public abstract class StorageContract {
     void auditEventsAreRecordedAndSearchable() {
         Tenant operator = newOperatorTenant();
         long orgId = operator.organisation().id();
-        UserAccount created = users.create(operator.actor(), orgId,
-                new UserService.NewUser("audited-" + suffix(), "Người được ghi nhận", null, EnumSet.of(Role.ANALYST),
-                        PASSWORD));
+        UserAccount created = users.create(
+                operator.actor(),
+                orgId,
+                new UserService.NewUser(
+                        "audited-" + suffix(), "Người được ghi nhận", null, EnumSet.of(Role.ANALYST), PASSWORD));
 
-        List<AuditRecord> byType = auditQueries.search("USER_CREATED", null, null, orgId, operator.admin().id(), 10, 0);
+        List<AuditRecord> byType = auditQueries.search(
+                "USER_CREATED", null, null, orgId, operator.admin().id(), 10, 0);
         assertThat(byType).hasSize(1);
         AuditRecord record = byType.get(0);
         assertThat(record.type()).isEqualTo("USER_CREATED");
@@ -245,12 +298,16 @@ public abstract class StorageContract {
         List<AuditRecord> ofOrg = auditQueries.search(null, null, null, orgId, null, 50, 0);
         assertThat(ofOrg).extracting(AuditRecord::type).contains("ORGANISATION_CREATED", "USER_CREATED");
         assertThat(ofOrg).extracting(AuditRecord::ledgerIndex).isSortedAccordingTo(java.util.Comparator.reverseOrder());
-        assertThat(auditQueries.search("USER_CREATED", record.occurredAt(), record.occurredAt().plusMillis(1), orgId,
-                null, 10, 0)).extracting(AuditRecord::ledgerIndex).contains(record.ledgerIndex());
+        assertThat(auditQueries.search(
+                        "USER_CREATED", record.occurredAt(), record.occurredAt().plusMillis(1), orgId, null, 10, 0))
+                .extracting(AuditRecord::ledgerIndex)
+                .contains(record.ledgerIndex());
         assertThat(auditQueries.search("USER_CREATED", record.occurredAt().plusMillis(1), null, orgId, null, 10, 0))
-                .extracting(AuditRecord::ledgerIndex).doesNotContain(record.ledgerIndex());
+                .extracting(AuditRecord::ledgerIndex)
+                .doesNotContain(record.ledgerIndex());
         assertThat(auditQueries.search("USER_CREATED", null, record.occurredAt(), orgId, null, 10, 0))
-                .extracting(AuditRecord::ledgerIndex).doesNotContain(record.ledgerIndex());
+                .extracting(AuditRecord::ledgerIndex)
+                .doesNotContain(record.ledgerIndex());
         assertThat(auditQueries.countsByType(record.occurredAt()))
                 .anySatisfy(c -> assertThat(c.type()).isEqualTo("USER_CREATED"));
     }
@@ -258,21 +315,38 @@ public abstract class StorageContract {
     @Test
     void timestampsRoundTripWithoutATimeZoneShift() {
         Tenant operator = newOperatorTenant();
-        long index = auditLog.record(new AuditEvent(EventType.PASSWORD_CHANGED, operator.admin().id(), null,
-                operator.organisation().id(), AuditEvent.Outcome.SUCCESS, null, "timestamp probe", Map.of()));
+        long index = auditLog.record(new AuditEvent(
+                EventType.PASSWORD_CHANGED,
+                operator.admin().id(),
+                null,
+                operator.organisation().id(),
+                AuditEvent.Outcome.SUCCESS,
+                null,
+                "timestamp probe",
+                Map.of()));
 
         // The ledger entry carries the instant as UTC text; the index row must hold exactly the same instant.
         String entry = auditQueries.entryText(index);
         JsonNode parsed = json.readTree(entry);
         Instant written = Instant.parse(parsed.get("at").asString());
-        AuditRecord indexed = auditQueries.search("PASSWORD_CHANGED", null, null, operator.organisation().id(),
-                operator.admin().id(), 1, 0).get(0);
+        AuditRecord indexed = auditQueries
+                .search(
+                        "PASSWORD_CHANGED",
+                        null,
+                        null,
+                        operator.organisation().id(),
+                        operator.admin().id(),
+                        1,
+                        0)
+                .get(0);
         assertThat(indexed.ledgerIndex()).isEqualTo(index);
         assertThat(indexed.occurredAt()).isEqualTo(written);
 
         // Independently of JDBC conversions: the database's own epoch value is the same instant.
         BigDecimal epoch = jdbc.sql("select extract(epoch from occurred_at) from audit_event where ledger_index = ?")
-                .param(index).query(BigDecimal.class).single();
+                .param(index)
+                .query(BigDecimal.class)
+                .single();
         assertThat(epoch.movePointRight(3).longValueExact()).isEqualTo(written.toEpochMilli());
 
         // Rows written through the services: creation times fall between the moments around the call.
@@ -293,28 +367,43 @@ public abstract class StorageContract {
         assertThat(Normalizer.isNormalized(personName, Normalizer.Form.NFC)).isTrue();
 
         Organisation org = organisations.bootstrap(orgName, OrganisationKind.STATE_AGENCY);
-        UserAccount user = users.bootstrapStaff(org.id(), "minhkhai-" + s, personName, null, EnumSet.of(Role.ANALYST),
-                PASSWORD);
+        UserAccount user =
+                users.bootstrapStaff(org.id(), "minhkhai-" + s, personName, null, EnumSet.of(Role.ANALYST), PASSWORD);
 
         Tenant operator = newOperatorTenant();
         assertThat(organisations.get(operator.actor(), org.id()).name()).isEqualTo(orgName);
-        assertThat(organisations.visibleTo(operator.actor())).extracting(Organisation::name).contains(orgName);
-        assertThat(users.findByUsername("minhkhai-" + s).orElseThrow().displayName()).isEqualTo(personName);
+        assertThat(organisations.visibleTo(operator.actor()))
+                .extracting(Organisation::name)
+                .contains(orgName);
+        assertThat(users.findByUsername("minhkhai-" + s).orElseThrow().displayName())
+                .isEqualTo(personName);
         // Case-insensitive lookup works on Vietnamese letters too (lower('SỞ') = 'sở').
-        assertThat(organisations.bootstrap("SỞ Y TẾ HÀ NỘI " + s, OrganisationKind.STATE_AGENCY).id()).isEqualTo(org.id());
+        assertThat(organisations
+                        .bootstrap("SỞ Y TẾ HÀ NỘI " + s, OrganisationKind.STATE_AGENCY)
+                        .id())
+                .isEqualTo(org.id());
 
         // Stored as characters, not bytes: the database agrees on the length of the text.
-        assertThat(jdbc.sql("select length(display_name) from app_user where id = ?").param(user.id())
-                .query(Integer.class).single()).isEqualTo(personName.length());
-        assertThat(jdbc.sql("select count(*) from organisation where name = ?").param(orgName)
-                .query(Long.class).single()).isEqualTo(1L);
+        assertThat(jdbc.sql("select length(display_name) from app_user where id = ?")
+                        .param(user.id())
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(personName.length());
+        assertThat(jdbc.sql("select count(*) from organisation where name = ?")
+                        .param(orgName)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1L);
 
         // Decomposed input (as some keyboards send it) is stored composed.
         String decomposed = Normalizer.normalize("Trần Thị Ngọc Ánh", Normalizer.Form.NFD);
         assertThat(decomposed).isNotEqualTo("Trần Thị Ngọc Ánh");
-        UserAccount created = users.create(operator.actor(), org.id(),
+        UserAccount created = users.create(
+                operator.actor(),
+                org.id(),
                 new UserService.NewUser("ngocanh-" + s, decomposed, null, EnumSet.of(Role.DATA_STEWARD), PASSWORD));
-        assertThat(users.findByUsername("ngocanh-" + s).orElseThrow().displayName()).isEqualTo("Trần Thị Ngọc Ánh");
+        assertThat(users.findByUsername("ngocanh-" + s).orElseThrow().displayName())
+                .isEqualTo("Trần Thị Ngọc Ánh");
         assertThat(created.displayName()).isEqualTo("Trần Thị Ngọc Ánh");
     }
 }
