@@ -345,44 +345,18 @@ public class RunService {
     public PipelineRun get(Actor actor, String runId) {
         IntegrationStore.RunRow row = store.run(runId).orElseThrow(() -> ProblemException.notFound("No run " + runId));
         policy.require(actor, Action.VIEW_INTEGRATION, row.orgId());
-        PipelineRun run = view(row);
-        return policy.decide(actor, Action.VIEW_RUN_DETAILS, row.orgId()).allowed() ? run : withoutDetails(run);
-    }
-
-    private static PipelineRun withoutDetails(PipelineRun r) {
-        return new PipelineRun(
-                r.id(),
-                r.pipelineId(),
-                r.orgId(),
-                r.status(),
-                r.trigger(),
-                r.stage(),
-                r.progress(),
-                r.queuedAt(),
-                r.startedAt(),
-                r.finishedAt(),
-                r.sourceName(),
-                r.rowsIn(),
-                r.rowsPublished(),
-                r.rowsQuarantined(),
-                r.dataset(),
-                r.datasetVersion(),
-                r.reused(),
-                r.encoding(),
-                r.quality(),
-                r.hasQuarantine(),
-                null);
+        return view(
+                row, policy.decide(actor, Action.VIEW_RUN_DETAILS, row.orgId()).allowed());
     }
 
     public List<PipelineRun> visibleTo(Actor actor, Long pipelineId, int limit) {
         policy.require(actor, Action.VIEW_INTEGRATION);
         Long org = policy.seesAllTenants(actor, Action.VIEW_INTEGRATION) ? null : actor.orgId();
         return store.runs(org, pipelineId, Math.max(1, Math.min(limit, 500))).stream()
-                .map(this::view)
-                .map(run -> policy.decide(actor, Action.VIEW_RUN_DETAILS, run.orgId())
-                                .allowed()
-                        ? run
-                        : withoutDetails(run))
+                .map(row -> view(
+                        row,
+                        policy.decide(actor, Action.VIEW_RUN_DETAILS, row.orgId())
+                                .allowed()))
                 .toList();
     }
 
@@ -476,6 +450,11 @@ public class RunService {
     }
 
     private PipelineRun view(IntegrationStore.RunRow r) {
+        return view(r, true);
+    }
+
+    /** {@code withError}: whether the run's error text is shown (the owner organisation's staff only). */
+    private PipelineRun view(IntegrationStore.RunRow r, boolean withError) {
         return new PipelineRun(
                 r.id(),
                 r.pipelineId(),
@@ -497,7 +476,7 @@ public class RunService {
                 r.encoding(),
                 r.qualityJson() == null ? null : QualityReports.fromJson(r.qualityJson()),
                 r.quarantinePath() != null,
-                r.error());
+                withError ? r.error() : null);
     }
 
     /** Keeps the run's row and log current, writing progress no more than a few times a second. */
