@@ -51,7 +51,8 @@ class ApiKeyTest extends PlatformTest {
         var created = keys.create(actor("yte.admin"), "nightly export", Set.of("users:read"), Duration.ofDays(30));
         String token = created.token();
         assertThat(token).startsWith("dfk_" + created.key().id() + "_");
-        String secret = token.substring(token.lastIndexOf('_') + 1);
+        // The secret may itself hold '_' (base64url): it is everything after the id's separator.
+        String secret = token.substring(("dfk_" + created.key().id() + "_").length());
         String stored = jdbc.sql("select secret_hash from api_key where id = ?")
                 .param(created.key().id())
                 .query(String.class)
