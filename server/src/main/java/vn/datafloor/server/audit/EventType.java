@@ -49,5 +49,7 @@ public enum EventType {
     PERSONAL_DATA_CONFIRMED,
     DATASET_LISTED,
     DATASET_UNLISTED,
-    DATASET_DOWNLOADED
+    DATASET_DOWNLOADED,
+    /** Money moved in the exchange's journal (a top-up, a purchase, a refund …): a balanced transaction. */
+    MONEY_POSTED
 }

@@ -75,6 +75,13 @@ public enum Action {
     /** The steward's and operator's work queue. */
     VIEW_CATALOG_QUEUE(
             false, EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD), EnumSet.of(OPERATOR_ADMIN), "catalog:write"),
+    /** An organisation's money: its balance, transfer reference and transactions; every account for the operator and auditors. */
+    VIEW_MONEY(
+            false, EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, AUDITOR), EnumSet.of(OPERATOR_ADMIN, AUDITOR), "money:read"),
+    /** The journal's trial balance: every account and the total, which must be zero. */
+    VIEW_JOURNAL(false, EnumSet.of(OPERATOR_ADMIN, AUDITOR), EnumSet.of(OPERATOR_ADMIN, AUDITOR), "journal:read"),
+    /** Matching the bank's statement to top-ups: the operator, who holds the platform's bank account. */
+    RECONCILE_PAYMENTS(false, EnumSet.of(OPERATOR_ADMIN), Set.of(), "payments:write"),
     /** Reviewing a provider's classification: the operator. */
     REVIEW_CLASSIFICATION(false, EnumSet.of(OPERATOR_ADMIN, SYSTEM), Set.of(), "catalog:review");
 

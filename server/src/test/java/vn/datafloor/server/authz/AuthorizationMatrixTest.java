@@ -134,6 +134,14 @@ class AuthorizationMatrixTest extends PlatformTest {
         EXPECTED.put("POST /api/api-keys", roles(STAFF, "apikeys:write"));
         EXPECTED.put("POST /api-keys/{id}/revoke", tenant(STAFF, operator, "apikeys:write"));
         EXPECTED.put("DELETE /api/api-keys/{id}", tenant(STAFF, operator, "apikeys:write"));
+        // the exchange's money
+        Set<Role> moneyViewers = EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, AUDITOR);
+        EXPECTED.put("GET /exchange/money", roles(moneyViewers, "money:read"));
+        EXPECTED.put("POST /exchange/money/statement", roles(operator, "payments:write"));
+        EXPECTED.put("GET /api/exchange/account", roles(moneyViewers, "money:read"));
+        EXPECTED.put("GET /api/exchange/accounts/{id}", tenant(moneyViewers, seesAll, "money:read"));
+        EXPECTED.put("GET /api/exchange/journal/trial-balance", roles(seesAll, "journal:read"));
+        EXPECTED.put("POST /api/exchange/top-ups/statement", roles(operator, "payments:write"));
         // audit and ledger operations
         EXPECTED.put("GET /audit", roles(seesAll, "audit:read"));
         EXPECTED.put("GET /audit/events/{index}", roles(seesAll, "audit:read"));

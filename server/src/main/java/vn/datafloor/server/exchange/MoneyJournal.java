@@ -1,0 +1,407 @@
+package vn.datafloor.server.exchange;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import vn.datafloor.server.audit.AuditEvent;
+import vn.datafloor.server.audit.AuditLog;
+import vn.datafloor.server.audit.EventType;
+import vn.datafloor.server.platform.ProblemException;
+
+/**
+ * The exchange's money as a double-entry journal. A transaction is a set of postings that sums to
+ * zero; balances are sums of postings. Organisations' accounts may not go below zero; the platform's
+ * bank account is where money enters and leaves, so its balance is the negative of what the
+ * platform holds for others.
+ *
+ * <p>Every transaction carries an idempotency key: the same key with the same postings returns the
+ * transaction already made, with other postings it is refused; a doubled click or a retried request
+ * never moves money twice. The accounts a transaction touches are locked in id order for its
+ * duration, so concurrent transactions on one account queue instead of both spending the same
+ * money. Its ledger entry is written in the same database transaction (the audit outbox) and appended
+ * once it commits.
+ */
+@Service
+public class MoneyJournal {
+
+    /** What an account is for. */
+    public enum AccountKind {
+        /** An organisation's available money. */
+        CASH(true),
+        /** An organisation's money held as deposits (auction bids). */
+        HELD(true),
+        /** The platform's bank account: money enters and leaves the journal here. */
+        PLATFORM_BANK(false),
+        /** The platform's fees earned. */
+        PLATFORM_FEES(false),
+        /** VAT collected, owed to the State. */
+        VAT_PAYABLE(false);
+
+        private final boolean organisations;
+
+        AccountKind(boolean organisations) {
+            this.organisations = organisations;
+        }
+
+        /** Accounts of organisations, which may never go below zero. */
+        public boolean ofOrganisation() {
+            return organisations;
+        }
+    }
+
+    /** What a transaction does. */
+    public enum TransactionKind {
+        TOP_UP,
+        PURCHASE,
+        USAGE_CHARGE,
+        DEPOSIT,
+        DEPOSIT_RELEASE,
+        REFUND,
+        PAYOUT
+    }
+
+    public record Account(long id, Long orgId, AccountKind kind, String reference) {}
+
+    /** One side of a transaction: a positive amount adds to the account's balance, a negative one takes from it. */
+    public record Posting(long accountId, long amount) {}
+
+    public record Transaction(
+            long id,
+            TransactionKind kind,
+            String idempotencyKey,
+            String description,
+            Long createdBy,
+            Instant createdAt,
+            List<Posting> postings) {}
+
+    public record Balance(Account account, String organisation, long balance) {}
+
+    /** Every account's balance and their sum, which a balanced journal keeps at zero. */
+    public record TrialBalance(List<Balance> balances, long total, long transactions) {}
+
+    /** Refused because an organisation's account would go below zero. */
+    public static final class InsufficientFundsException extends ProblemException {
+        private static final long serialVersionUID = 1L;
+
+        InsufficientFundsException(long accountId, long balance, long change) {
+            super(
+                    HttpStatus.CONFLICT,
+                    "money.insufficient",
+                    "Not enough money in account " + accountId + ": balance " + balance + " đồng, change " + change
+                            + " đồng. Top up first.",
+                    accountId);
+        }
+    }
+
+    private static final String REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final SecureRandom random;
+
+    MoneyJournal(JdbcClient jdbc, TransactionTemplate transactions, AuditLog audit, Clock clock, SecureRandom random) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.audit = audit;
+        this.clock = clock;
+        this.random = random;
+    }
+
+    // ------------------------------------------------------------------ accounts
+
+    /** The organisation's account of this kind, created on first use (CASH with its transfer reference). */
+    public Account account(long orgId, AccountKind kind) {
+        if (!kind.ofOrganisation()) {
+            throw new IllegalArgumentException(kind + " is a platform account");
+        }
+        return find(orgId, kind).orElseGet(() -> create(orgId, kind));
+    }
+
+    /** The platform's account of this kind, created on first use. */
+    public Account platformAccount(AccountKind kind) {
+        if (kind.ofOrganisation()) {
+            throw new IllegalArgumentException(kind + " is an organisation's account");
+        }
+        return find(null, kind).orElseGet(() -> create(null, kind));
+    }
+
+    /** The account whose transfer reference this is ({@code DF} and eight letters or digits), if any. */
+    public Optional<Account> byReference(String reference) {
+        return jdbc.sql("select id, org_id, kind, reference from money_account where reference = ?")
+                .param(reference)
+                .query(MoneyJournal::account)
+                .optional();
+    }
+
+    public long balance(long accountId) {
+        return jdbc.sql("select coalesce(sum(amount), 0) from money_posting where account_id = ?")
+                .param(accountId)
+                .query(Long.class)
+                .single();
+    }
+
+    private Optional<Account> find(Long orgId, AccountKind kind) {
+        return (orgId == null
+                        ? jdbc.sql(
+                                        "select id, org_id, kind, reference from money_account where org_id is null and kind = ?")
+                                .param(kind.name())
+                        : jdbc.sql(
+                                        "select id, org_id, kind, reference from money_account where org_id = ? and kind = ?")
+                                .params(orgId, kind.name()))
+                .query(MoneyJournal::account)
+                .optional();
+    }
+
+    private Account create(Long orgId, AccountKind kind) {
+        String reference = kind == AccountKind.CASH ? newReference() : null;
+        try {
+            jdbc.sql("insert into money_account(org_id, kind, reference, created_at) values (?,?,?,?)")
+                    .params(orgId, kind.name(), reference, Timestamp.from(clock.instant()))
+                    .update();
+        } catch (DuplicateKeyException concurrentlyCreated) {
+            // another request created it first (or, once in a great while, the reference was taken: retry)
+            return find(orgId, kind).orElseGet(() -> create(orgId, kind));
+        }
+        return find(orgId, kind).orElseThrow();
+    }
+
+    private String newReference() {
+        StringBuilder reference = new StringBuilder("DF");
+        for (int i = 0; i < 8; i++) {
+            reference.append(REFERENCE_ALPHABET.charAt(random.nextInt(REFERENCE_ALPHABET.length())));
+        }
+        return reference.toString();
+    }
+
+    // ------------------------------------------------------------------ posting
+
+    /**
+     * Records a balanced transaction once. The caller has authorized it; {@code createdBy} is the person
+     * behind it or null for the platform.
+     *
+     * @return the transaction, new or the one already made under this key with the same postings
+     * @throws ProblemException 400 for postings that do not balance, 409 for a key reused for other
+     *     postings, {@link InsufficientFundsException} when an organisation's account would go below zero
+     */
+    public Transaction post(
+            TransactionKind kind,
+            String idempotencyKey,
+            List<Posting> postings,
+            String description,
+            Long createdBy,
+            Long orgId) {
+        check(idempotencyKey, postings, description);
+        String fingerprint = fingerprint(kind, postings);
+        Optional<Transaction> earlier = byKey(idempotencyKey);
+        if (earlier.isPresent()) {
+            return same(earlier.get(), fingerprint);
+        }
+        try {
+            return transactions.execute(
+                    status -> postOnce(kind, idempotencyKey, fingerprint, postings, description, createdBy, orgId));
+        } catch (DuplicateKeyException doubleSubmit) {
+            // The same key posted concurrently: the other request made the transaction.
+            return same(byKey(idempotencyKey).orElseThrow(), fingerprint);
+        }
+    }
+
+    private Transaction postOnce(
+            TransactionKind kind,
+            String idempotencyKey,
+            String fingerprint,
+            List<Posting> postings,
+            String description,
+            Long createdBy,
+            Long orgId) {
+        Map<Long, Long> change = new TreeMap<>();
+        postings.forEach(p -> change.merge(p.accountId(), p.amount(), Long::sum));
+        // Locked in id order: two transactions over the same accounts never wait on each other in a cycle.
+        for (long accountId : change.keySet()) {
+            Account account = jdbc.sql("select id, org_id, kind, reference from money_account where id = ? for update")
+                    .param(accountId)
+                    .query(MoneyJournal::account)
+                    .optional()
+                    .orElseThrow(() -> ProblemException.badRequest("money.noAccount", "No account " + accountId));
+            long delta = change.get(accountId);
+            if (account.kind().ofOrganisation() && delta < 0) {
+                long balance = balance(accountId);
+                if (balance + delta < 0) {
+                    throw new InsufficientFundsException(accountId, balance, delta);
+                }
+            }
+        }
+        Instant now = clock.instant();
+        jdbc.sql(
+                        "insert into money_transaction(kind, idempotency_key, fingerprint, description, created_by, created_at) "
+                                + "values (?,?,?,?,?,?)")
+                .params(kind.name(), idempotencyKey, fingerprint, description, createdBy, Timestamp.from(now))
+                .update();
+        long id = jdbc.sql("select id from money_transaction where idempotency_key = ?")
+                .param(idempotencyKey)
+                .query(Long.class)
+                .single();
+        for (Posting posting : postings) {
+            jdbc.sql("insert into money_posting(transaction_id, account_id, amount) values (?,?,?)")
+                    .params(id, posting.accountId(), posting.amount())
+                    .update();
+        }
+        long moved = postings.stream()
+                .filter(p -> p.amount() > 0)
+                .mapToLong(Posting::amount)
+                .sum();
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("transaction", Long.toString(id));
+        details.put("kind", kind.name());
+        details.put("amount", Long.toString(moved));
+        details.put("postings", fingerprint);
+        audit.record(new AuditEvent(
+                EventType.MONEY_POSTED,
+                createdBy,
+                null,
+                orgId,
+                AuditEvent.Outcome.SUCCESS,
+                null,
+                kind + " " + id + ": " + moved + " đồng",
+                details));
+        return byId(id).orElseThrow();
+    }
+
+    private static void check(String idempotencyKey, List<Posting> postings, String description) {
+        if (idempotencyKey == null || idempotencyKey.isBlank() || idempotencyKey.length() > 200) {
+            throw ProblemException.badRequest(
+                    "money.keyMissing", "Every money transaction needs an idempotency key of 1-200 characters");
+        }
+        if (postings.size() < 2) {
+            throw ProblemException.badRequest(
+                    "money.tooFewPostings", "A transaction moves money between at least two accounts");
+        }
+        long sum = 0;
+        for (Posting posting : postings) {
+            if (posting.amount() == 0) {
+                throw ProblemException.badRequest("money.zeroPosting", "A posting moves a non-zero amount");
+            }
+            sum = Math.addExact(sum, posting.amount());
+        }
+        if (sum != 0) {
+            throw ProblemException.badRequest("money.unbalanced", "The postings sum to " + sum + " đồng, not 0");
+        }
+        if (description == null || description.isBlank() || description.length() > 500) {
+            throw ProblemException.badRequest(
+                    "money.descriptionMissing", "Describe the transaction in 1-500 characters");
+        }
+    }
+
+    private static Transaction same(Transaction earlier, String fingerprint) {
+        if (!fingerprint(earlier.kind(), earlier.postings()).equals(fingerprint)) {
+            throw ProblemException.conflict(
+                    "money.keyReused", "This idempotency key was used for a different transaction; use a new key");
+        }
+        return earlier;
+    }
+
+    /** SHA-256 of the kind and the postings in a fixed order: what makes two requests the same transaction. */
+    static String fingerprint(TransactionKind kind, List<Posting> postings) {
+        StringBuilder text = new StringBuilder(kind.name());
+        postings.stream()
+                .sorted(Comparator.comparingLong(Posting::accountId).thenComparingLong(Posting::amount))
+                .forEach(p -> text.append('|').append(p.accountId()).append(':').append(p.amount()));
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256")
+                            .digest(text.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    public Optional<Transaction> byKey(String idempotencyKey) {
+        return jdbc.sql("select id from money_transaction where idempotency_key = ?")
+                .param(idempotencyKey)
+                .query(Long.class)
+                .optional()
+                .flatMap(this::byId);
+    }
+
+    public Optional<Transaction> byId(long id) {
+        List<Posting> postings = jdbc.sql(
+                        "select account_id, amount from money_posting where transaction_id = ? order by id")
+                .param(id)
+                .query((rs, n) -> new Posting(rs.getLong(1), rs.getLong(2)))
+                .list();
+        return jdbc.sql(
+                        "select id, kind, idempotency_key, description, created_by, created_at from money_transaction where id = ?")
+                .param(id)
+                .query((rs, n) -> new Transaction(
+                        rs.getLong(1),
+                        TransactionKind.valueOf(rs.getString(2)),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getObject(5, Long.class),
+                        rs.getTimestamp(6).toInstant(),
+                        postings))
+                .optional();
+    }
+
+    /** The newest transactions touching the account, newest first. */
+    public List<Transaction> transactionsOf(long accountId, int limit) {
+        List<Transaction> found = new ArrayList<>();
+        for (long id : jdbc
+                .sql("select distinct t.id from money_transaction t join money_posting p on p.transaction_id = t.id "
+                        + "where p.account_id = ? order by t.id desc")
+                .param(accountId)
+                .query(Long.class)
+                .list()
+                .stream()
+                .limit(limit)
+                .toList()) {
+            byId(id).ifPresent(found::add);
+        }
+        return found;
+    }
+
+    /** Every account's balance from its postings, and their sum. */
+    public TrialBalance trialBalance() {
+        List<Balance> balances = jdbc.sql("""
+                        select a.id, a.org_id, a.kind, a.reference, o.name, coalesce(sum(p.amount), 0)
+                        from money_account a
+                        left join organisation o on o.id = a.org_id
+                        left join money_posting p on p.account_id = a.id
+                        group by a.id, a.org_id, a.kind, a.reference, o.name
+                        order by a.org_id nulls first, a.kind""")
+                .query((rs, n) -> new Balance(account(rs, n), rs.getString(5), rs.getLong(6)))
+                .list();
+        long total = jdbc.sql("select coalesce(sum(amount), 0) from money_posting")
+                .query(Long.class)
+                .single();
+        long count = jdbc.sql("select count(*) from money_transaction")
+                .query(Long.class)
+                .single();
+        return new TrialBalance(balances, total, count);
+    }
+
+    private static Account account(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        return new Account(
+                rs.getLong(1), rs.getObject(2, Long.class), AccountKind.valueOf(rs.getString(3)), rs.getString(4));
+    }
+}
