@@ -406,4 +406,103 @@ public abstract class StorageContract {
                 .isEqualTo("Trần Thị Ngọc Ánh");
         assertThat(created.displayName()).isEqualTo("Trần Thị Ngọc Ánh");
     }
+
+    @Autowired
+    protected vn.datafloor.server.exchange.MoneyJournal journal;
+
+    @Autowired
+    protected org.springframework.transaction.support.TransactionTemplate transactions;
+
+    /** Many buyers at once, half of them double submits: exactly what is there is spent, each key once. */
+    @Test
+    void moneyIsNeitherOverspentNorChargedTwiceUnderConcurrentBuyers() throws Exception {
+        Organisation buyerOrg = organisations.bootstrap("Bên mua " + suffix(), OrganisationKind.ENTERPRISE);
+        Organisation sellerOrg = organisations.bootstrap("Bên bán " + suffix(), OrganisationKind.STATE_AGENCY);
+        var bank = journal.platformAccount(vn.datafloor.server.exchange.MoneyJournal.AccountKind.PLATFORM_BANK);
+        var buyer = journal.account(buyerOrg.id(), vn.datafloor.server.exchange.MoneyJournal.AccountKind.CASH);
+        var seller = journal.account(sellerOrg.id(), vn.datafloor.server.exchange.MoneyJournal.AccountKind.CASH);
+        String run = suffix();
+        journal.post(
+                vn.datafloor.server.exchange.MoneyJournal.TransactionKind.TOP_UP,
+                "topup-" + run,
+                List.of(
+                        new vn.datafloor.server.exchange.MoneyJournal.Posting(bank.id(), -50_000),
+                        new vn.datafloor.server.exchange.MoneyJournal.Posting(buyer.id(), 50_000)),
+                "top-up",
+                null,
+                buyerOrg.id());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(12);
+        try {
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                String key = "buy-" + run + "-" + (i - i % 2);
+                done.add(pool.submit(() -> {
+                    try {
+                        journal.post(
+                                vn.datafloor.server.exchange.MoneyJournal.TransactionKind.PURCHASE,
+                                key,
+                                List.of(
+                                        new vn.datafloor.server.exchange.MoneyJournal.Posting(buyer.id(), -3_000),
+                                        new vn.datafloor.server.exchange.MoneyJournal.Posting(seller.id(), 3_000)),
+                                "purchase",
+                                null,
+                                buyerOrg.id());
+                    } catch (vn.datafloor.server.exchange.MoneyJournal.InsufficientFundsException refused) {
+                        // expected once the money is spent
+                    }
+                    return null;
+                }));
+            }
+            for (var future : done) {
+                future.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        long purchases = jdbc.sql("select count(*) from money_transaction where idempotency_key like ?")
+                .param("buy-" + run + "-%")
+                .query(Long.class)
+                .single();
+        assertThat(purchases).as("16 purchases of 3,000 fit in 50,000").isEqualTo(16);
+        assertThat(journal.balance(buyer.id())).isEqualTo(50_000 - 16 * 3_000);
+        assertThat(journal.balance(seller.id())).isEqualTo(16 * 3_000);
+        assertThat(journal.trialBalance().total()).isZero();
+    }
+
+    /** An entry recorded in a transaction that rolls back never reaches the ledger; a committed one does. */
+    @Test
+    void ledgerEntriesFollowTheirTransaction() {
+        String marker = "outbox-" + suffix();
+        assertThatThrownBy(() -> transactions.executeWithoutResult(status -> {
+                    auditLog.record(new AuditEvent(
+                            EventType.SOURCE_REGISTERED,
+                            null,
+                            null,
+                            null,
+                            AuditEvent.Outcome.SUCCESS,
+                            null,
+                            marker + " rolled back",
+                            Map.of("marker", marker)));
+                    throw new IllegalStateException("rolled back");
+                }))
+                .hasMessage("rolled back");
+        transactions.executeWithoutResult(status -> auditLog.record(new AuditEvent(
+                EventType.SOURCE_REGISTERED,
+                null,
+                null,
+                null,
+                AuditEvent.Outcome.SUCCESS,
+                null,
+                marker + " committed",
+                Map.of("marker", marker))));
+        assertThat(jdbc.sql("select summary from audit_event where summary like ?")
+                        .param(marker + "%")
+                        .query(String.class)
+                        .list())
+                .containsExactly(marker + " committed");
+        assertThat(jdbc.sql("select count(*) from audit_outbox")
+                        .query(Long.class)
+                        .single())
+                .isZero();
+    }
 }
