@@ -81,7 +81,7 @@ public enum Action {
     /** The journal's trial balance: every account and the total, which must be zero. */
     VIEW_JOURNAL(false, EnumSet.of(OPERATOR_ADMIN, AUDITOR), EnumSet.of(OPERATOR_ADMIN, AUDITOR), "journal:read"),
     /** Matching the bank's statement to top-ups: the operator, who holds the platform's bank account. */
-    RECONCILE_PAYMENTS(false, EnumSet.of(OPERATOR_ADMIN), Set.of(), "payments:write"),
+    RECONCILE_PAYMENTS(false, EnumSet.of(OPERATOR_ADMIN, SYSTEM), Set.of(), "payments:write"),
     /** Reviewing a provider's classification: the operator. */
     REVIEW_CLASSIFICATION(false, EnumSet.of(OPERATOR_ADMIN, SYSTEM), Set.of(), "catalog:review");
 

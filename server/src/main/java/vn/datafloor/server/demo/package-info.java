@@ -1,7 +1,7 @@
 /** Loads the living demo world through the capabilities' services, as the platform. */
 @ApplicationModule(
         displayName = "Demo loader",
-        allowedDependencies = {"authz", "catalog", "identity", "integration", "linkage", "platform"})
+        allowedDependencies = {"authz", "catalog", "exchange", "identity", "integration", "linkage", "platform"})
 package vn.datafloor.server.demo;
 
 import org.springframework.modulith.ApplicationModule;
