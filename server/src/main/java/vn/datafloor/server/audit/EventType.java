@@ -51,5 +51,9 @@ public enum EventType {
     DATASET_UNLISTED,
     DATASET_DOWNLOADED,
     /** Money moved in the exchange's journal (a top-up, a purchase, a refund …): a balanced transaction. */
-    MONEY_POSTED
+    MONEY_POSTED,
+    /** A provider submitted a data product for the operator's inspection. */
+    PRODUCT_SUBMITTED,
+    /** The operator approved or refused a data product for listing, with reasons. */
+    PRODUCT_INSPECTED
 }

@@ -69,7 +69,11 @@ public enum Action {
      * Every catalog entry, drafts and private ones included (not their data in clear). Decided inside
      * the catalog service: catalog pages themselves are public and show each caller what it may see.
      */
-    VIEW_WHOLE_CATALOG(false, EnumSet.of(OPERATOR_ADMIN, AUDITOR), EnumSet.of(OPERATOR_ADMIN, AUDITOR), "catalog:read"),
+    VIEW_WHOLE_CATALOG(
+            false,
+            EnumSet.of(OPERATOR_ADMIN, AUDITOR, SYSTEM),
+            EnumSet.of(OPERATOR_ADMIN, AUDITOR, SYSTEM),
+            "catalog:read"),
     /** Describing, classifying, confirming personal data, uploading and publishing an organisation's datasets. */
     MANAGE_CATALOG(false, EnumSet.of(ORG_ADMIN, DATA_STEWARD, SYSTEM), EnumSet.of(SYSTEM), "catalog:write"),
     /** The steward's and operator's work queue. */
@@ -82,6 +86,10 @@ public enum Action {
     VIEW_JOURNAL(false, EnumSet.of(OPERATOR_ADMIN, AUDITOR), EnumSet.of(OPERATOR_ADMIN, AUDITOR), "journal:read"),
     /** Matching the bank's statement to top-ups: the operator, who holds the platform's bank account. */
     RECONCILE_PAYMENTS(false, EnumSet.of(OPERATOR_ADMIN, SYSTEM), Set.of(), "payments:write"),
+    /** Building and submitting an organisation's data products from its catalog entries. */
+    MANAGE_PRODUCTS(false, EnumSet.of(ORG_ADMIN, DATA_STEWARD, SYSTEM), EnumSet.of(SYSTEM), "products:write"),
+    /** The mandatory inspection of data products before listing: the operator. */
+    INSPECT_PRODUCTS(false, EnumSet.of(OPERATOR_ADMIN, SYSTEM), Set.of(), "products:inspect"),
     /** Reviewing a provider's classification: the operator. */
     REVIEW_CLASSIFICATION(false, EnumSet.of(OPERATOR_ADMIN, SYSTEM), Set.of(), "catalog:review");
 

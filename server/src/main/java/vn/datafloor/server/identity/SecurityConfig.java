@@ -86,7 +86,11 @@ class SecurityConfig {
         "/api/catalog/**",
         "/api/3",
         "/api/3/**",
-        "/api/action/**"
+        "/api/action/**",
+        // The exchange's listing: each handler still asks the policy (building and submitting need a steward).
+        "/exchange",
+        "/api/exchange/products",
+        "/api/exchange/products/**"
     };
 
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "

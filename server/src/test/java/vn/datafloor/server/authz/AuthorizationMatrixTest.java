@@ -142,6 +142,19 @@ class AuthorizationMatrixTest extends PlatformTest {
         EXPECTED.put("GET /api/exchange/accounts/{id}", tenant(moneyViewers, seesAll, "money:read"));
         EXPECTED.put("GET /api/exchange/journal/trial-balance", roles(seesAll, "journal:read"));
         EXPECTED.put("POST /api/exchange/top-ups/statement", roles(operator, "payments:write"));
+        // the exchange's products and inspection
+        Set<Role> productManagers = EnumSet.of(ORG_ADMIN, DATA_STEWARD);
+        EXPECTED.put("GET /exchange", anyone());
+        EXPECTED.put("GET /api/exchange/products", anyone());
+        EXPECTED.put("GET /api/exchange/products/{id}", anyone());
+        EXPECTED.put("POST /exchange/products", roles(productManagers, "products:write"));
+        EXPECTED.put("POST /api/exchange/products", roles(productManagers, "products:write"));
+        EXPECTED.put("POST /exchange/products/{id}/submission", roles(productManagers, "products:write"));
+        EXPECTED.put("POST /api/exchange/products/{id}/submission", roles(productManagers, "products:write"));
+        EXPECTED.put("GET /exchange/inspections", roles(operator, "products:inspect"));
+        EXPECTED.put("GET /api/exchange/inspections", roles(operator, "products:inspect"));
+        EXPECTED.put("POST /exchange/products/{id}/inspection", roles(operator, "products:inspect"));
+        EXPECTED.put("POST /api/exchange/products/{id}/inspection", roles(operator, "products:inspect"));
         // audit and ledger operations
         EXPECTED.put("GET /audit", roles(seesAll, "audit:read"));
         EXPECTED.put("GET /audit/events/{index}", roles(seesAll, "audit:read"));
@@ -372,6 +385,15 @@ class AuthorizationMatrixTest extends PlatformTest {
         entityId = jdbc.sql("select min(id) from register_entity")
                 .query(String.class)
                 .single();
+        // A listed product of the health department, inserted as inspection would leave it.
+        jdbc.sql("insert into exchange_product(org_id, catalog_slug, title, description, delivery, status, created_at, "
+                        + "updated_at) values (?, 'matrix', 'Sản phẩm ma trận', 'Sản phẩm dùng cho ma trận phân quyền', "
+                        + "'LATEST', 'APPROVED', current_timestamp, current_timestamp)")
+                .param(healthOrg)
+                .update();
+        listedProductId = jdbc.sql("select max(id) from exchange_product")
+                .query(Long.class)
+                .single();
         integration.put(healthOrg, integrationObjects(healthOrg, "yte"));
         integration.put(operatorOrg, integrationObjects(operatorOrg, "vanhanh"));
         integration.put(saoMaiOrg, integrationObjects(saoMaiOrg, "saomai"));
@@ -525,6 +547,8 @@ class AuthorizationMatrixTest extends PlatformTest {
             id = own && ownKeyOf.containsKey(persona.name())
                     ? ownKeyOf.get(persona.name())
                     : own ? ownKeyOf.get("yte.admin") : otherOrgKey;
+        } else if (pattern.contains("/products/{id}")) {
+            id = Long.toString(listedProductId);
         } else if (pattern.contains("/users/{id}")) {
             id = Long.toString(own ? sameOrgUser.getOrDefault(org, sameOrgUser.get(healthOrg)) : otherOrgUser);
         } else {
@@ -550,6 +574,8 @@ class AuthorizationMatrixTest extends PlatformTest {
     record IntegrationObjects(long sourceId, long pipelineId, String runId, String dataset) {}
 
     final Map<Long, IntegrationObjects> integration = new LinkedHashMap<>();
+
+    long listedProductId;
 
     private IntegrationObjects integrationObjects(long orgId, String prefix) throws Exception {
         var source = sources.register(
