@@ -133,6 +133,9 @@ public final class OdrlJson {
             throw new PolicyException(List.of(
                     "$: not valid JSON within the limits (depth " + MAX_DEPTH + "): " + e.getOriginalMessage()));
         }
+        if (root == null || root.isMissingNode()) {
+            throw new PolicyException(List.of("$: empty document"));
+        }
         Reader reader = new Reader();
         Policy policy = reader.policy(root);
         if (!reader.problems.isEmpty() || policy == null) {

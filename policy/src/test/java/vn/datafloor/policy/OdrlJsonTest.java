@@ -150,6 +150,16 @@ class OdrlJsonTest {
     }
 
     @Test
+    void anEmptyDocumentIsAClearError() {
+        assertThatThrownBy(() -> OdrlJson.read(""))
+                .isInstanceOf(PolicyException.class)
+                .hasMessage("Invalid ODRL policy: $: empty document");
+        assertThatThrownBy(() -> OdrlJson.read("[]"))
+                .isInstanceOf(PolicyException.class)
+                .hasMessage("Invalid ODRL policy: $: a policy is a JSON object");
+    }
+
+    @Test
     void notJsonIsAClearError() {
         assertThatThrownBy(() -> OdrlJson.read("{not json"))
                 .isInstanceOf(PolicyException.class)
