@@ -66,9 +66,15 @@ public class ProductService {
      *
      * @param blocking a failed blocking item forbids approval
      * @param passed whether the product meets it
-     * @param detail what was found, for the inspector and the provider
+     * @param detail what was found, for the inspector and the provider (English; the pages show {@code messageKey})
      */
-    public record CheckItem(String code, boolean blocking, boolean passed, String detail) {}
+    public record CheckItem(
+            String code,
+            boolean blocking,
+            boolean passed,
+            String detail,
+            String messageKey,
+            List<String> messageArgs) {}
 
     public record Inspection(long id, String decision, String reason, Long inspector, Instant decidedAt) {}
 
@@ -99,7 +105,7 @@ public class ProductService {
             AuditLog audit,
             JsonMapper json,
             Clock clock,
-            @Value("${datafloor.exchange.minimum-quality:0.9}") double minimumQuality) {
+            @Value("${datafloor.exchange.minimum-quality:90}") double minimumQuality) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.catalog = catalog;
@@ -299,41 +305,48 @@ public class ProductService {
         Optional<CatalogEntry> found = catalog.find(Actor.SYSTEM, product.catalogSlug());
         List<CheckItem> items = new ArrayList<>();
         if (found.isEmpty()) {
-            items.add(new CheckItem(
-                    "catalog.entry", true, false, "the catalog entry " + product.catalogSlug() + " is gone"));
+            items.add(item("catalog.entry", true, false, "gone", "the catalog entry is gone", product.catalogSlug()));
             return items;
         }
         CatalogEntry entry = found.get();
-        items.add(new CheckItem(
+        boolean published = entry.published();
+        items.add(item(
                 "catalog.published",
                 true,
-                entry.published(),
-                entry.published() ? "published in the catalog" : "the catalog entry is not published"));
-        items.add(new CheckItem(
+                published,
+                published ? "ok" : "fail",
+                published ? "published in the catalog" : "the catalog entry is not published"));
+        boolean classified = entry.importance() != null;
+        items.add(item(
                 "classification.set",
                 true,
-                entry.importance() != null,
-                entry.importance() == null ? "not classified under the Data Law" : "classified " + entry.importance()));
+                classified,
+                classified ? "ok" : "fail",
+                classified ? "classified " + entry.importance() : "not classified under the Data Law",
+                String.valueOf(entry.importance())));
         boolean core = "core".equals(entry.importance());
-        items.add(new CheckItem(
+        items.add(item(
                 "classification.notCore",
                 true,
                 !core,
+                core ? "fail" : "ok",
                 core ? "core data is never traded (Data Law)" : "not core data"));
         boolean important = "important".equals(entry.importance());
-        items.add(new CheckItem(
+        items.add(item(
                 "classification.important",
                 false,
                 !important,
+                important ? "fail" : "ok",
                 important
                         ? "important data: the inspector's explicit sign-off is needed and delivery abroad is forbidden"
                         : "not important data"));
         boolean reviewed = "APPROVED".equals(entry.reviewStatus());
         // The operator's review of the classification is required where it matters most: important data.
-        items.add(new CheckItem(
+        items.add(item(
                 "classification.reviewed",
                 important,
                 reviewed,
+                reviewed ? "ok" : "fail",
                 reviewed
                         ? "the operator reviewed the classification"
                         : "the classification awaits the operator's review"));
@@ -342,50 +355,67 @@ public class ProductService {
         long unmasked = entry.columns().stream()
                 .filter(c -> c.personal() && !c.masked())
                 .count();
-        items.add(
-                new CheckItem(
-                        "personalData.deIdentified",
-                        true,
-                        unmasked == 0,
-                        personal == 0
-                                ? "no personal data"
-                                : unmasked == 0
-                                        ? personal + " personal column(s), all de-identified"
-                                        : unmasked
-                                                + " personal column(s) in clear: only de-identified data, or data with the subjects' consent, may be traded"));
+        items.add(item(
+                "personalData.deIdentified",
+                true,
+                unmasked == 0,
+                personal == 0 ? "none" : unmasked == 0 ? "ok" : "fail",
+                personal == 0
+                        ? "no personal data"
+                        : unmasked == 0
+                                ? personal + " personal column(s), all de-identified"
+                                : unmasked
+                                        + " personal column(s) in clear: only de-identified data, or data with the subjects' "
+                                        + "consent, may be traded",
+                Long.toString(unmasked == 0 ? personal : unmasked)));
         boolean unconfirmed = entry.columns().stream().anyMatch(CatalogEntry.Column::unconfirmed);
-        items.add(new CheckItem(
+        items.add(item(
                 "personalData.confirmed",
                 true,
                 !unconfirmed,
+                unconfirmed ? "fail" : "ok",
                 unconfirmed
                         ? "some detected personal data is not yet confirmed by the steward"
                         : "personal data confirmed"));
+        // Quality scores are percentages (0-100), as the catalog shows them.
         Double quality = entry.latest() == null ? null : entry.latest().quality();
-        items.add(new CheckItem(
+        String score = quality == null ? "" : String.format(Locale.ROOT, "%.1f", quality);
+        String minimum = String.format(Locale.ROOT, "%.0f", minimumQuality);
+        boolean good = quality != null && quality >= minimumQuality;
+        items.add(item(
                 "quality",
                 true,
-                quality != null && quality >= minimumQuality,
+                good,
+                quality == null ? "none" : good ? "ok" : "fail",
                 quality == null
                         ? "no quality score (no published version measured)"
-                        : String.format(
-                                Locale.ROOT, "quality %.1f%% (at least %.0f%%)", quality * 100, minimumQuality * 100)));
+                        : "quality " + score + "% (at least " + minimum + "%)",
+                score,
+                minimum));
         boolean documented =
                 entry.descriptionVi() != null && entry.descriptionVi().strip().length() >= 50
                         || entry.documentationUrl() != null;
-        items.add(new CheckItem(
+        items.add(item(
                 "documentation",
                 true,
                 documented,
+                documented ? "ok" : "fail",
                 documented ? "documented" : "describe the dataset (50 characters or a documentation link)"));
-        items.add(new CheckItem(
+        boolean sample = entry.latest() != null && entry.latest().rows() > 0;
+        items.add(item(
                 "sample",
                 true,
-                entry.latest() != null && entry.latest().rows() > 0,
-                entry.latest() == null
-                        ? "no published version to sample"
-                        : entry.latest().rows() + " rows to sample"));
+                sample,
+                sample ? "ok" : "fail",
+                sample ? entry.latest().rows() + " rows to sample" : "no published version to sample",
+                entry.latest() == null ? "0" : Long.toString(entry.latest().rows())));
         return items;
+    }
+
+    /** A checklist item; its page text is the message {@code product.detail.<code>.<variant>} with {@code args}. */
+    private static CheckItem item(
+            String code, boolean blocking, boolean passed, String variant, String detail, String... args) {
+        return new CheckItem(code, blocking, passed, detail, "product.detail." + code + "." + variant, List.of(args));
     }
 
     public Optional<Product> product(long id) {

@@ -22,6 +22,9 @@ class ProductInspectionTest extends PlatformTest {
     @Autowired
     UserService users;
 
+    @Autowired
+    org.springframework.context.MessageSource messages;
+
     private Actor actor(String username) {
         UserAccount u = users.findByUsername(username).orElseThrow();
         return new Actor(u.id(), u.username(), u.orgId(), u.roles(), null, Set.of());
@@ -70,6 +73,12 @@ class ProductInspectionTest extends PlatformTest {
                         .as("%s: %s", c.code(), c.detail())
                         .isTrue());
         assertThat(waiting.approvable()).isTrue();
+        // Scores are percentages: a measured version reads as at most 100%, against the 90% minimum.
+        assertThat(waiting.checklist())
+                .filteredOn(c -> c.code().equals("quality"))
+                .singleElement()
+                .satisfies(
+                        c -> assertThat(c.detail()).matches("quality (100\\.0|[1-9]?\\d\\.\\d)% \\(at least 90%\\)"));
         products.inspect(operator, draft.id(), true, "Đạt mọi tiêu chí");
         assertThat(products.listed()).extracting(ProductService.Product::id).contains(draft.id());
         assertThat(mvc.perform(get("/api/exchange/products/" + draft.id()))
@@ -97,6 +106,15 @@ class ProductInspectionTest extends PlatformTest {
                 .satisfies(c -> assertThat(c.passed()).isFalse());
         assertThatThrownBy(() -> products.inspect(operator, register.id(), true, "thử duyệt"))
                 .hasMessageContaining("classification.notCore");
+        // Every item the pages show has its text in both languages (a missing key would throw).
+        for (ProductService.CheckItem item : core.checklist()) {
+            for (java.util.Locale locale :
+                    java.util.List.of(java.util.Locale.forLanguageTag("vi"), java.util.Locale.ENGLISH)) {
+                assertThat(messages.getMessage(
+                                item.messageKey(), item.messageArgs().toArray(), locale))
+                        .isNotBlank();
+            }
+        }
         ProductService.Inspected refused =
                 products.inspect(operator, register.id(), false, "Dữ liệu cốt lõi không được giao dịch");
         assertThat(refused.product().status()).isEqualTo(ProductService.Status.REJECTED);
