@@ -73,6 +73,7 @@ public class CatalogService {
     private final AccessPolicy policy;
     private final AuditLog audit;
     private final Clock clock;
+    private final org.springframework.context.ApplicationEventPublisher events;
     private final Path work;
     private volatile Instant indexedUpTo = Instant.EPOCH;
 
@@ -84,7 +85,9 @@ public class CatalogService {
             AccessPolicy policy,
             AuditLog audit,
             Clock clock,
-            DatafloorProperties properties) {
+            DatafloorProperties properties,
+            org.springframework.context.ApplicationEventPublisher events) {
+        this.events = events;
         this.store = store;
         this.search = search;
         this.validation = new CatalogValidation(AdminUnits.builtIn());
@@ -606,6 +609,8 @@ public class CatalogService {
                 sharing.get().code(),
                 c.reason().strip(),
                 index);
+        events.publishEvent(new ClassificationChanged(
+                entry.slug(), importance.get().code(), sharing.get().code()));
         if (entry.published() && importance.get() != CatalogVocabulary.Importance.OTHER) {
             // A changed classification of important or core data waits for the operator before it is public again.
             store.setStatus(entry.id(), "DRAFT", null, now);
@@ -677,6 +682,9 @@ public class CatalogService {
                 r.note() == null || r.note().isBlank() ? "approved" : r.note().strip();
         String status = approve ? "APPROVED" : "OVERRIDDEN";
         store.setReview(entry.id(), status, importance, sharing, actor.userId(), truncate(note, 2000), now);
+        if (override) {
+            events.publishEvent(new ClassificationChanged(entry.slug(), importance, sharing));
+        }
         long index = record(
                 actor,
                 EventType.CLASSIFICATION_REVIEWED,

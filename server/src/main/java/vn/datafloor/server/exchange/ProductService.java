@@ -250,6 +250,36 @@ public class ProductService {
         return inspected(actor, product(productId).orElseThrow());
     }
 
+    /**
+     * A classification changed under listed or waiting products: they leave the listing and go back
+     * to the inspection queue, on the ledger, until the operator inspects them again.
+     */
+    @org.springframework.context.event.EventListener
+    void onClassificationChanged(vn.datafloor.server.catalog.ClassificationChanged changed) {
+        for (Product product :
+                products("where catalog_slug = ? and status in ('APPROVED', 'SUBMITTED')", changed.slug())) {
+            transactions.executeWithoutResult(status -> {
+                setStatus(product.id(), Status.SUBMITTED);
+                audit.record(new AuditEvent(
+                        EventType.PRODUCT_SUBMITTED,
+                        null,
+                        null,
+                        product.orgId(),
+                        AuditEvent.Outcome.SUCCESS,
+                        null,
+                        "product " + product.id() + " back to inspection: classification now " + changed.importance()
+                                + "/" + changed.sharing(),
+                        Map.of(
+                                "product",
+                                Long.toString(product.id()),
+                                "dataset",
+                                product.catalogSlug(),
+                                "reason",
+                                "classification changed")));
+            });
+        }
+    }
+
     // ------------------------------------------------------------------ reading
 
     /** Approved products: the public listing. */

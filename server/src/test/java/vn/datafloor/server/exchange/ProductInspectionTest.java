@@ -23,6 +23,9 @@ class ProductInspectionTest extends PlatformTest {
     UserService users;
 
     @Autowired
+    vn.datafloor.server.catalog.CatalogService catalog;
+
+    @Autowired
     org.springframework.context.MessageSource messages;
 
     private Actor actor(String username) {
@@ -86,6 +89,15 @@ class ProductInspectionTest extends PlatformTest {
                         .getResponse()
                         .getStatus())
                 .isEqualTo(200);
+
+        // A new classification takes it off the listing and back to inspection.
+        catalog.classify(
+                steward,
+                "qltt-san-pham",
+                new vn.datafloor.server.catalog.CatalogService.Classification(
+                        "other", "shared", "Chỉ chia sẻ có điều kiện từ nay"));
+        assertThat(products.listed()).extracting(ProductService.Product::id).doesNotContain(draft.id());
+        assertThat(products.queue(operator)).extracting(i -> i.product().id()).contains(draft.id());
 
         // The register of people is core data: its product can only be refused.
         Actor operatorSteward = operator;
