@@ -123,10 +123,14 @@ public class AuditOutbox {
         for (String id : ids) {
             try {
                 Pending row = pending(id).orElse(null);
-                if (row != null && findOnLedger(row).isPresent()) {
-                    settle(row, findOnLedger(row).get());
-                } else if (row != null) {
-                    relay(id);
+                if (row != null) {
+                    // The ledger is scanned once: an entry already durable is settled, else appended.
+                    Optional<Long> durable = findOnLedger(row);
+                    if (durable.isPresent()) {
+                        settle(row, durable.get());
+                    } else {
+                        relay(id);
+                    }
                 }
             } catch (RuntimeException e) {
                 log.warn("Ledger entry {} is still waiting to be appended: {}", id, e.getMessage());

@@ -365,16 +365,15 @@ public class MoneyJournal {
 
     /** The newest transactions touching the account, newest first. */
     public List<Transaction> transactionsOf(long accountId, int limit) {
-        List<Transaction> found = new ArrayList<>();
-        for (long id : jdbc
-                .sql("select distinct t.id from money_transaction t join money_posting p on p.transaction_id = t.id "
-                        + "where p.account_id = ? order by t.id desc")
-                .param(accountId)
+        // The database limits the list: an account's history grows without end, the page shows a few.
+        List<Long> ids = jdbc.sql(
+                        "select distinct t.id from money_transaction t join money_posting p on p.transaction_id = t.id "
+                                + "where p.account_id = ? order by t.id desc fetch first ? rows only")
+                .params(accountId, limit)
                 .query(Long.class)
-                .list()
-                .stream()
-                .limit(limit)
-                .toList()) {
+                .list();
+        List<Transaction> found = new ArrayList<>();
+        for (long id : ids) {
             byId(id).ifPresent(found::add);
         }
         return found;
