@@ -22,6 +22,18 @@ import vn.datafloor.server.identity.OrganisationKind;
 /** Every string the UI shows exists in Vietnamese and in English. */
 class MessagesTest {
 
+    /**
+     * The bundles the server reads (spring.messages.basename): one per part of the UI, so parts are
+     * written side by side. Each exists in Vietnamese and English.
+     */
+    static final java.util.List<String> BUNDLES = java.util.List.of(
+            "messages",
+            "messages-market",
+            "messages-auction",
+            "messages-dispute",
+            "messages-statement",
+            "messages-supervision");
+
     private static Properties load(String name) throws IOException {
         Properties properties = new Properties();
         try (InputStream in = MessagesTest.class.getResourceAsStream("/" + name)) {
@@ -30,9 +42,32 @@ class MessagesTest {
         return properties;
     }
 
+    /** Every bundle's keys together, in one language ("" Vietnamese, "_en" English); a key in two bundles fails. */
+    private static Properties all(String suffix) throws IOException {
+        Properties merged = new Properties();
+        for (String bundle : BUNDLES) {
+            Properties one = load(bundle + suffix + ".properties");
+            for (String key : one.stringPropertyNames()) {
+                assertThat(merged.containsKey(key))
+                        .as(bundle + ": " + key + " defined in another bundle")
+                        .isFalse();
+                merged.setProperty(key, one.getProperty(key));
+            }
+        }
+        return merged;
+    }
+
+    @Test
+    void theServerReadsEveryBundle() throws IOException {
+        String settings = Files.readString(Path.of("src/main/resources/application.yml"));
+        assertThat(settings).contains("basename: " + String.join(",", BUNDLES));
+    }
+
     @Test
     void noKeyIsDefinedTwice() throws IOException {
-        for (String name : java.util.List.of("messages.properties", "messages_en.properties")) {
+        for (String name : BUNDLES.stream()
+                .flatMap(b -> Stream.of(b + ".properties", b + "_en.properties"))
+                .toList()) {
             try (InputStream in = MessagesTest.class.getResourceAsStream("/" + name)) {
                 java.util.List<String> keys = new String(in.readAllBytes(), StandardCharsets.UTF_8)
                         .lines()
@@ -47,13 +82,12 @@ class MessagesTest {
 
     @Test
     void vietnameseAndEnglishHaveTheSameKeys() throws IOException {
-        assertThat(load("messages_en.properties").stringPropertyNames())
-                .containsExactlyInAnyOrderElementsOf(load("messages.properties").stringPropertyNames());
+        assertThat(all("_en").stringPropertyNames()).containsExactlyInAnyOrderElementsOf(all("").stringPropertyNames());
     }
 
     @Test
     void everyKeyATemplateUsesIsTranslated() throws IOException {
-        Set<String> keys = load("messages.properties").stringPropertyNames();
+        Set<String> keys = all("").stringPropertyNames();
         Pattern literal = Pattern.compile("#\\{([a-zA-Z][a-zA-Z0-9.]*)");
         Set<String> missing = new TreeSet<>();
         try (Stream<Path> files = Files.walk(Path.of("src/main/resources/templates"))) {
@@ -71,7 +105,7 @@ class MessagesTest {
 
     @Test
     void everyEnumShownByNameHasALabel() throws IOException {
-        Set<String> keys = load("messages.properties").stringPropertyNames();
+        Set<String> keys = all("").stringPropertyNames();
         for (EventType type : EventType.values()) {
             assertThat(keys).contains("event." + type);
         }
@@ -85,7 +119,7 @@ class MessagesTest {
 
     @Test
     void vietnameseTextIsNfcNormalised() throws IOException {
-        Properties vietnamese = load("messages.properties");
+        Properties vietnamese = all("");
         for (String key : vietnamese.stringPropertyNames()) {
             String value = vietnamese.getProperty(key);
             assertThat(java.text.Normalizer.isNormalized(value, java.text.Normalizer.Form.NFC))

@@ -55,5 +55,23 @@ public enum EventType {
     /** A provider submitted a data product for the operator's inspection. */
     PRODUCT_SUBMITTED,
     /** The operator approved or refused a data product for listing, with reasons. */
-    PRODUCT_INSPECTED
+    PRODUCT_INSPECTED,
+    /** A provider added or withdrew an offer (price model, price, terms). */
+    OFFER_CHANGED,
+    /** The operator set a line of the State's fee schedule. */
+    FEE_SCHEDULE_CHANGED,
+    /** A contract moved between negotiation states (requested, agreed, verified, finalized, terminated). */
+    CONTRACT_CHANGED,
+    /** An agreement was formed: its document's SHA-256 is in the entry, so both parties can check their copy. */
+    CONTRACT_AGREED,
+    /** A request to buy or use data was refused by the offer's terms (purpose, territory, kind of buyer). */
+    EXCHANGE_REQUEST_DENIED,
+    /** Usage of a pay-per-use contract was recorded (metering). */
+    USAGE_RECORDED,
+    AUCTION_OPENED,
+    BID_PLACED,
+    AUCTION_CLOSED,
+    DISPUTE_OPENED,
+    DISPUTE_RESPONDED,
+    DISPUTE_DECIDED
 }

@@ -90,6 +90,36 @@ public enum Action {
     MANAGE_PRODUCTS(false, EnumSet.of(ORG_ADMIN, DATA_STEWARD, SYSTEM), EnumSet.of(SYSTEM), "products:write"),
     /** The mandatory inspection of data products before listing: the operator. */
     INSPECT_PRODUCTS(false, EnumSet.of(OPERATOR_ADMIN, SYSTEM), Set.of(), "products:inspect"),
+    /** The State's fee schedule for state data: the operator. */
+    MANAGE_FEES(false, EnumSet.of(OPERATOR_ADMIN, SYSTEM), Set.of(), "fees:write"),
+    /** Ordering data and bidding in auctions for one's organisation (its money). */
+    BUY_DATA(false, EnumSet.of(ORG_ADMIN, ANALYST, SYSTEM), EnumSet.of(SYSTEM), "exchange:buy"),
+    /** An organisation's contracts, as buyer or provider; every contract for the operator and auditors. */
+    VIEW_CONTRACTS(
+            false,
+            EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD, ANALYST, AUDITOR, SYSTEM),
+            EnumSet.of(OPERATOR_ADMIN, AUDITOR, SYSTEM),
+            "contracts:read"),
+    /** A provider approving or refusing requests for its offers, and terminating its contracts. */
+    DECIDE_CONTRACTS(false, EnumSet.of(ORG_ADMIN, DATA_STEWARD, SYSTEM), EnumSet.of(SYSTEM), "contracts:write"),
+    /** Metering: recording what a buyer used under a pay-per-use contract (the delivery channels, the platform). */
+    RECORD_USAGE(false, EnumSet.of(OPERATOR_ADMIN, SYSTEM), Set.of(), "usage:write"),
+    /** Opening auctions on an organisation's offers. */
+    MANAGE_AUCTIONS(false, EnumSet.of(ORG_ADMIN, DATA_STEWARD, SYSTEM), EnumSet.of(SYSTEM), "auctions:write"),
+    /** Opening a dispute on one's contract and answering one. */
+    OPEN_DISPUTES(false, EnumSet.of(ORG_ADMIN, DATA_STEWARD, ANALYST), Set.of(), "disputes:write"),
+    /** Mediating and deciding disputes: the operator. */
+    MEDIATE_DISPUTES(false, EnumSet.of(OPERATOR_ADMIN, SYSTEM), Set.of(), "disputes:mediate"),
+    /** A provider's sales, usage of its products and revenue; every provider's for the operator and auditors. */
+    VIEW_SALES(
+            false,
+            EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD, AUDITOR),
+            EnumSet.of(OPERATOR_ADMIN, AUDITOR),
+            "sales:read"),
+    /** The market supervision dashboard: the operator and auditors. */
+    SUPERVISE_MARKET(false, EnumSet.of(OPERATOR_ADMIN, AUDITOR), EnumSet.of(OPERATOR_ADMIN, AUDITOR), "market:read"),
+    /** Paying providers their revenue out of the platform's bank account: the operator. */
+    PAY_OUT(false, EnumSet.of(OPERATOR_ADMIN, SYSTEM), Set.of(), "payments:write"),
     /** Reviewing a provider's classification: the operator. */
     REVIEW_CLASSIFICATION(false, EnumSet.of(OPERATOR_ADMIN, SYSTEM), Set.of(), "catalog:review");
 

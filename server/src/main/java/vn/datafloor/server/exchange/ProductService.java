@@ -258,26 +258,30 @@ public class ProductService {
     void onClassificationChanged(vn.datafloor.server.catalog.ClassificationChanged changed) {
         for (Product product :
                 products("where catalog_slug = ? and status in ('APPROVED', 'SUBMITTED')", changed.slug())) {
-            transactions.executeWithoutResult(status -> {
-                setStatus(product.id(), Status.SUBMITTED);
-                audit.record(new AuditEvent(
-                        EventType.PRODUCT_SUBMITTED,
-                        null,
-                        null,
-                        product.orgId(),
-                        AuditEvent.Outcome.SUCCESS,
-                        null,
-                        "product " + product.id() + " back to inspection: classification now " + changed.importance()
-                                + "/" + changed.sharing(),
-                        Map.of(
-                                "product",
-                                Long.toString(product.id()),
-                                "dataset",
-                                product.catalogSlug(),
-                                "reason",
-                                "classification changed")));
-            });
+            backToInspection(product, "classification now " + changed.importance() + "/" + changed.sharing());
         }
+    }
+
+    /**
+     * A listed product whose terms or data changed leaves the listing for the inspection queue (a
+     * draft or refused one stays as it is: it will be inspected when submitted).
+     */
+    void backToInspection(Product product, String why) {
+        if (product.status() != Status.APPROVED && product.status() != Status.SUBMITTED) {
+            return;
+        }
+        transactions.executeWithoutResult(status -> {
+            setStatus(product.id(), Status.SUBMITTED);
+            audit.record(new AuditEvent(
+                    EventType.PRODUCT_SUBMITTED,
+                    null,
+                    null,
+                    product.orgId(),
+                    AuditEvent.Outcome.SUCCESS,
+                    null,
+                    "product " + product.id() + " back to inspection: " + why,
+                    Map.of("product", Long.toString(product.id()), "dataset", product.catalogSlug(), "reason", why)));
+        });
     }
 
     // ------------------------------------------------------------------ reading
