@@ -125,9 +125,9 @@ create table exchange_usage (
 create index exchange_usage_contract on exchange_usage(contract_id, recorded_at);
 create table exchange_usage_charge (
     contract_id    bigint      not null references exchange_contract(id),
-    month          varchar(7)  not null,
+    usage_month    varchar(7)  not null,
     units          bigint      not null,
     net            bigint      not null,
     transaction_id bigint references money_transaction(id),
-    primary key (contract_id, month)
+    primary key (contract_id, usage_month)
 );

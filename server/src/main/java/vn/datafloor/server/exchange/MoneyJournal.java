@@ -234,14 +234,18 @@ public class MoneyJournal {
             Long orgId) {
         Map<Long, Long> change = new TreeMap<>();
         postings.forEach(p -> change.merge(p.accountId(), p.amount(), Long::sum));
-        // Locked in id order: two transactions over the same accounts never wait on each other in a cycle.
+        // Only an organisation's account that loses money is locked: its balance must be checked and must
+        // not move before the posting lands. Credits and the platform's accounts need no lock (postings are
+        // inserted, never updated), so the platform's fee and VAT accounts, touched by every purchase, do
+        // not serialise the market. Locks are taken in id order: no two transactions wait in a cycle.
         for (long accountId : change.keySet()) {
-            Account account = jdbc.sql("select id, org_id, kind, reference from money_account where id = ? for update")
+            long delta = change.get(accountId);
+            Account account = jdbc.sql("select id, org_id, kind, reference from money_account where id = ?"
+                            + (delta < 0 ? " for update" : ""))
                     .param(accountId)
                     .query(MoneyJournal::account)
                     .optional()
                     .orElseThrow(() -> ProblemException.badRequest("money.noAccount", "No account " + accountId));
-            long delta = change.get(accountId);
             if (account.kind().ofOrganisation() && delta < 0) {
                 long balance = balance(accountId);
                 if (balance + delta < 0) {

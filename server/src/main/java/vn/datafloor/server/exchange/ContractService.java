@@ -1,0 +1,1207 @@
+package vn.datafloor.server.exchange;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+import vn.datafloor.policy.Decision;
+import vn.datafloor.policy.OdrlJson;
+import vn.datafloor.policy.Policy;
+import vn.datafloor.server.audit.AuditEvent;
+import vn.datafloor.server.audit.AuditLog;
+import vn.datafloor.server.audit.EventType;
+import vn.datafloor.server.authz.AccessPolicy;
+import vn.datafloor.server.authz.Action;
+import vn.datafloor.server.authz.Actor;
+import vn.datafloor.server.catalog.CatalogEntry;
+import vn.datafloor.server.catalog.CatalogService;
+import vn.datafloor.server.exchange.MoneyJournal.AccountKind;
+import vn.datafloor.server.exchange.MoneyJournal.Posting;
+import vn.datafloor.server.exchange.MoneyJournal.TransactionKind;
+import vn.datafloor.server.exchange.OfferService.Offer;
+import vn.datafloor.server.exchange.OfferService.PriceModel;
+import vn.datafloor.server.identity.Organisation;
+import vn.datafloor.server.identity.OrganisationService;
+import vn.datafloor.server.platform.ClientAddress;
+import vn.datafloor.server.platform.ProblemException;
+
+/**
+ * Contracts: a buyer's order for an offer, negotiated in the Eclipse Dataspace Protocol's states and
+ * only along its transitions, so a DSP endpoint can sit in front of it. The declared purpose is checked
+ * against the offer's ODRL terms before anything else; where the offer asks for it the provider
+ * approves or refuses (the buyer's money is held meanwhile). An agreement records the exact policy,
+ * price, parties, datasets and versions; its SHA-256 goes on the ledger. Money moves through the
+ * journal in the same database transaction as the contract's state, with an invoice numbered without
+ * gaps; a limited offer is never oversold and a doubled order never charges twice.
+ */
+@Service
+public class ContractService {
+
+    /** The Dataspace Protocol 2025-1 contract negotiation states. */
+    public enum State {
+        REQUESTED,
+        OFFERED,
+        ACCEPTED,
+        AGREED,
+        VERIFIED,
+        FINALIZED,
+        TERMINATED;
+
+        /** The protocol's transitions: nothing else is ever written. */
+        public Set<State> next() {
+            return switch (this) {
+                case REQUESTED -> EnumSet.of(OFFERED, AGREED, TERMINATED);
+                case OFFERED -> EnumSet.of(REQUESTED, ACCEPTED, TERMINATED);
+                case ACCEPTED -> EnumSet.of(AGREED, TERMINATED);
+                case AGREED -> EnumSet.of(VERIFIED, TERMINATED);
+                case VERIFIED -> EnumSet.of(FINALIZED, TERMINATED);
+                case FINALIZED, TERMINATED -> EnumSet.noneOf(State.class);
+            };
+        }
+    }
+
+    public record Contract(
+            long id,
+            long offerId,
+            long productId,
+            long providerOrg,
+            long buyerOrg,
+            State state,
+            String purpose,
+            String scenario,
+            long price,
+            long vat,
+            long platformFee,
+            String agreementHash,
+            Instant requestedAt,
+            Instant agreedAt,
+            Instant startsAt,
+            Instant endsAt,
+            Instant terminatedAt,
+            String terminationReason,
+            Long auctionId) {
+
+        /** An agreement in force: finalized, started, not ended, not terminated. */
+        public boolean activeAt(Instant now) {
+            return state == State.FINALIZED
+                    && terminatedAt == null
+                    && startsAt != null
+                    && !now.isBefore(startsAt)
+                    && (endsAt == null || now.isBefore(endsAt));
+        }
+    }
+
+    public record Order(Long offerId, String purpose, String scenario, String territory) {}
+
+    public record StateChange(State from, State to, Long actor, String reason, Instant at) {}
+
+    /** A contract with its history, its agreement document (once agreed) and its invoices. */
+    public record Detail(
+            Contract contract,
+            String product,
+            String provider,
+            String buyer,
+            List<StateChange> history,
+            String agreement,
+            List<InvoiceBook.Invoice> invoices) {}
+
+    /** What an active agreement entitles its buyer to: the delivery channels enforce it. */
+    public record Entitlement(
+            long contractId,
+            long buyerOrg,
+            long providerOrg,
+            long productId,
+            String dataset,
+            Integer version,
+            String purpose,
+            String policy,
+            Instant from,
+            Instant until) {}
+
+    static final ZoneId VIETNAM = ZoneId.of("Asia/Ho_Chi_Minh");
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
+    private final OfferService offers;
+    private final ProductService products;
+    private final CatalogService catalog;
+    private final OrganisationService organisations;
+    private final MoneyJournal journal;
+    private final InvoiceBook invoices;
+    private final AccessPolicy policy;
+    private final AuditLog audit;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final int platformFeePercent;
+
+    ContractService(
+            JdbcClient jdbc,
+            TransactionTemplate transactions,
+            OfferService offers,
+            ProductService products,
+            CatalogService catalog,
+            OrganisationService organisations,
+            MoneyJournal journal,
+            InvoiceBook invoices,
+            AccessPolicy policy,
+            AuditLog audit,
+            JsonMapper json,
+            Clock clock,
+            @Value("${datafloor.exchange.platform-fee-percent:5}") int platformFeePercent) {
+        if (platformFeePercent < 0 || platformFeePercent > 50) {
+            throw new IllegalArgumentException("datafloor.exchange.platform-fee-percent must be 0-50");
+        }
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.offers = offers;
+        this.products = products;
+        this.catalog = catalog;
+        this.organisations = organisations;
+        this.journal = journal;
+        this.invoices = invoices;
+        this.policy = policy;
+        this.audit = audit;
+        this.json = json;
+        this.clock = clock;
+        this.platformFeePercent = platformFeePercent;
+    }
+
+    public int platformFeePercent() {
+        return platformFeePercent;
+    }
+
+    // ------------------------------------------------------------------ ordering
+
+    /**
+     * A buyer's order. The same key from the same organisation returns the same contract, however
+     * often and however concurrently it is sent.
+     *
+     * @throws ProblemException 403 when the terms do not permit the declared use (with the reasons),
+     *     409 for a sold-out or withdrawn offer, one's own offer, a key reused for another order, or
+     *     not enough money
+     */
+    public Contract order(Actor actor, String idempotencyKey, Order order) {
+        if (actor.orgId() == null) {
+            throw ProblemException.badRequest("contract.noOrganisation", "Organisations buy data; you belong to none");
+        }
+        policy.require(actor, Action.BUY_DATA, actor.orgId());
+        if (idempotencyKey == null || idempotencyKey.isBlank() || idempotencyKey.length() > 200) {
+            throw ProblemException.badRequest(
+                    "contract.keyMissing", "Send an Idempotency-Key header of 1-200 characters with every order");
+        }
+        String orderKey = actor.orgId() + ":" + idempotencyKey;
+        Optional<Contract> earlier = byOrderKey(orderKey);
+        if (earlier.isPresent()) {
+            return same(earlier.get(), order);
+        }
+        Offer offer = offers.offer(order.offerId() == null ? -1 : order.offerId())
+                .orElseThrow(() -> ProblemException.notFound("No offer " + order.offerId()));
+        ProductService.Product product = products.product(offer.productId()).orElseThrow();
+        if (!OfferService.visibleTo(actor, offer) || product.status() != ProductService.Status.APPROVED) {
+            throw ProblemException.notFound("No offer " + order.offerId());
+        }
+        if (!offer.active()) {
+            throw ProblemException.conflict("contract.offerWithdrawn", "This offer was withdrawn");
+        }
+        if (product.orgId() == actor.orgId()) {
+            throw ProblemException.conflict("contract.ownOffer", "An organisation cannot buy its own offer");
+        }
+        if (offer.priceModel() == PriceModel.AUCTION) {
+            throw ProblemException.conflict(
+                    "contract.auctionOnly", "This offer is sold by auction: bid in its auction room");
+        }
+        String purpose = order.purpose() == null ? "" : order.purpose().strip();
+        if (!OfferService.PURPOSES.contains(purpose)) {
+            throw ProblemException.badRequest(
+                    "contract.purpose", "Declare the purpose of use, one of " + OfferService.PURPOSES, purpose);
+        }
+        String scenario = OfferService.text(
+                order.scenario(), 10, 2000, "contract.scenario", "how the data will be used (10-2000 characters)");
+        String territory = order.territory() == null || order.territory().isBlank()
+                ? "VN"
+                : order.territory().strip();
+        if (!territory.matches("[A-Z]{2}(-[A-Z0-9]{1,3})?")) {
+            throw ProblemException.badRequest(
+                    "contract.territory", "Where the data is used: a country or province code such as VN or VN-HN");
+        }
+        checkTerms(actor, offer, product, purpose, territory);
+        if (offer.soldOut()) {
+            throw soldOut();
+        }
+        prepareAccounts(actor.orgId(), product.orgId());
+        try {
+            long id = transactions.execute(status -> place(actor, orderKey, offer, product, purpose, scenario));
+            return contract(id).orElseThrow();
+        } catch (DuplicateKeyException doubleSubmit) {
+            // The same order sent twice at once: the first one made the contract.
+            return same(byOrderKey(orderKey).orElseThrow(), order);
+        }
+    }
+
+    private void checkTerms(
+            Actor actor, Offer offer, ProductService.Product product, String purpose, String territory) {
+        Organisation buyer = organisations.find(actor.orgId()).orElseThrow();
+        String importance = catalog.find(Actor.SYSTEM, product.catalogSlug())
+                .map(CatalogEntry::importance)
+                .orElse("other");
+        Policy terms = OdrlJson.read(offer.policy());
+        Decision decision = OfferTerms.check(
+                terms,
+                OfferService.orgUri(actor.orgId()),
+                purpose,
+                buyer.kind().name(),
+                territory,
+                importance,
+                clock.instant());
+        if (!decision.permitted()) {
+            List<String> reasons = decision.reasons().stream()
+                    .filter(r -> r.kind() != Decision.ReasonKind.PERMITTED)
+                    .map(Decision.Reason::toString)
+                    .toList();
+            audit.record(new AuditEvent(
+                    EventType.EXCHANGE_REQUEST_DENIED,
+                    actor.personId(),
+                    actor.personName(),
+                    actor.orgId(),
+                    AuditEvent.Outcome.DENIED,
+                    ClientAddress.current(),
+                    "order for offer " + offer.id() + " refused by its terms (purpose " + purpose + ", " + territory
+                            + ")",
+                    Map.of(
+                            "offer",
+                            Long.toString(offer.id()),
+                            "purpose",
+                            purpose,
+                            "territory",
+                            territory,
+                            "reasons",
+                            truncate(String.join("; ", reasons), 1000))));
+            throw new ProblemException(
+                    HttpStatus.FORBIDDEN,
+                    "contract.notPermitted",
+                    "The offer's terms do not permit this use: " + String.join("; ", reasons),
+                    purpose);
+        }
+    }
+
+    /** In one transaction: the contract, the unit it takes from a limited offer, and its money. */
+    private long place(
+            Actor actor,
+            String orderKey,
+            Offer offer,
+            ProductService.Product product,
+            String purpose,
+            String scenario) {
+        Instant now = clock.instant();
+        long net = offer.priceModel() == PriceModel.PAY_PER_USE ? 0 : offer.price();
+        long vat = OfferService.vatOn(net, offer.vatPercent());
+        long fee = platformFee(net);
+        jdbc.sql("""
+                        insert into exchange_contract(offer_id, product_id, provider_org, buyer_org, state, purpose, scenario,
+                          order_key, price, vat, platform_fee, requested_by, requested_at, periods_charged)
+                        values (?,?,?,?,?,?,?,?,?,?,?,?,?,0)""")
+                .params(
+                        offer.id(),
+                        product.id(),
+                        product.orgId(),
+                        actor.orgId(),
+                        State.REQUESTED.name(),
+                        purpose,
+                        scenario,
+                        orderKey,
+                        net,
+                        vat,
+                        fee,
+                        actor.personId(),
+                        Timestamp.from(now))
+                .update();
+        long id = jdbc.sql("select id from exchange_contract where order_key = ?")
+                .param(orderKey)
+                .query(Long.class)
+                .single();
+        event(id, null, State.REQUESTED, actor.personId(), "purpose " + purpose, actor.orgId(), now);
+        // The unit is taken by a conditional update: two buyers of the last unit cannot both succeed.
+        if (offer.quantity() != null) {
+            int taken = jdbc.sql("update exchange_offer set sold = sold + 1 where id = ? and sold < quantity")
+                    .param(offer.id())
+                    .update();
+            if (taken != 1) {
+                throw soldOut();
+            }
+        }
+        if (offer.approvalRequired()) {
+            if (net + vat > 0) {
+                // Held until the provider decides: the buyer cannot spend it twice meanwhile.
+                journal.post(
+                        TransactionKind.DEPOSIT,
+                        "contract:" + id + ":hold",
+                        List.of(
+                                new Posting(cash(actor.orgId()), -(net + vat)),
+                                new Posting(held(actor.orgId()), net + vat)),
+                        "Held for order " + id + " awaiting the provider's approval",
+                        actor.personId(),
+                        actor.orgId());
+            }
+            return id;
+        }
+        conclude(id, actor.personId(), "the offer needs no approval", cash(actor.orgId()));
+        return id;
+    }
+
+    /**
+     * From REQUESTED to FINALIZED: the provider's agreement (automatic or decided), the buyer's
+     * verification (its order was its commitment) and the payment, from {@code payFrom}.
+     */
+    private void conclude(long contractId, Long decidedBy, String why, long payFrom) {
+        Contract contract = contract(contractId).orElseThrow();
+        Offer offer = offers.offer(contract.offerId()).orElseThrow();
+        Instant now = clock.instant();
+        Instant ends = end(offer, now);
+        String document = agreementDocument(contract, offer, now, ends);
+        String hash = sha256(document);
+        transition(contract, State.AGREED, decidedBy, why);
+        jdbc.sql("update exchange_contract set agreement = ?, agreement_hash = ?, agreed_at = ?, starts_at = ?, "
+                        + "ends_at = ? where id = ?")
+                .params(document, hash, Timestamp.from(now), Timestamp.from(now), Timestamp.from(ends), contractId)
+                .update();
+        audit.record(new AuditEvent(
+                EventType.CONTRACT_AGREED,
+                decidedBy,
+                null,
+                contract.buyerOrg(),
+                AuditEvent.Outcome.SUCCESS,
+                null,
+                "agreement " + contractId + " between organisations " + contract.providerOrg() + " and "
+                        + contract.buyerOrg() + ", document SHA-256 " + hash,
+                Map.of(
+                        "contract",
+                        Long.toString(contractId),
+                        "hash",
+                        hash,
+                        "provider",
+                        Long.toString(contract.providerOrg()),
+                        "buyer",
+                        Long.toString(contract.buyerOrg()))));
+        transition(
+                contract(contractId).orElseThrow(), State.VERIFIED, null, "the buyer's order commits it to the terms");
+        long total = contract.price() + contract.vat();
+        if (total > 0) {
+            InvoiceBook.Kind kind = switch (offer.priceModel()) {
+                case SUBSCRIPTION -> InvoiceBook.Kind.SUBSCRIPTION;
+                case AUCTION -> InvoiceBook.Kind.AUCTION;
+                default -> InvoiceBook.Kind.PURCHASE;
+            };
+            charge(
+                    contract,
+                    "contract:" + contractId + ":purchase",
+                    payFrom,
+                    contract.price(),
+                    contract.vat(),
+                    offer.vatPercent(),
+                    kind,
+                    "Contract " + contractId + ": " + offer.title());
+        }
+        jdbc.sql("update exchange_contract set periods_charged = 1 where id = ?")
+                .param(contractId)
+                .update();
+        transition(contract(contractId).orElseThrow(), State.FINALIZED, null, "paid; the entitlement starts");
+    }
+
+    /** The postings of a sale: the buyer pays net + VAT, the provider gets net less the platform's fee. */
+    private MoneyJournal.Transaction charge(
+            Contract contract,
+            String key,
+            long payFrom,
+            long net,
+            long vat,
+            int vatPercent,
+            InvoiceBook.Kind kind,
+            String description) {
+        long fee = platformFee(net);
+        List<Posting> postings = new ArrayList<>();
+        postings.add(new Posting(payFrom, -(net + vat)));
+        if (net - fee != 0) {
+            postings.add(new Posting(cash(contract.providerOrg()), net - fee));
+        }
+        if (fee != 0) {
+            postings.add(new Posting(
+                    journal.platformAccount(AccountKind.PLATFORM_FEES).id(), fee));
+        }
+        if (vat != 0) {
+            postings.add(
+                    new Posting(journal.platformAccount(AccountKind.VAT_PAYABLE).id(), vat));
+        }
+        TransactionKind transactionKind =
+                kind == InvoiceBook.Kind.USAGE ? TransactionKind.USAGE_CHARGE : TransactionKind.PURCHASE;
+        MoneyJournal.Transaction transaction =
+                journal.post(transactionKind, key, postings, description, null, contract.buyerOrg());
+        invoices.issue(
+                contract.providerOrg(),
+                contract.buyerOrg(),
+                contract.id(),
+                transaction.id(),
+                kind,
+                description,
+                net,
+                vatPercent,
+                vat);
+        return transaction;
+    }
+
+    long platformFee(long net) {
+        return Math.floorDiv(Math.multiplyExact(net, platformFeePercent), 100);
+    }
+
+    private Instant end(Offer offer, Instant start) {
+        ZonedDateTime from = start.atZone(VIETNAM);
+        if (offer.priceModel() == PriceModel.SUBSCRIPTION && offer.period() != null) {
+            return (offer.period() == OfferService.Period.YEAR ? from.plusYears(1) : from.plusMonths(1)).toInstant();
+        }
+        return from.plusDays(offer.durationDays()).toInstant();
+    }
+
+    private static ProblemException soldOut() {
+        return ProblemException.conflict("contract.soldOut", "This offer is sold out");
+    }
+
+    private Contract same(Contract earlier, Order order) {
+        if (order.offerId() == null || earlier.offerId() != order.offerId()) {
+            throw ProblemException.conflict(
+                    "contract.keyReused", "This Idempotency-Key was used for another order; use a new key");
+        }
+        return earlier;
+    }
+
+    // ------------------------------------------------------------------ the provider's decision
+
+    /** The provider approves (the agreement is formed and paid from the held money) or refuses with a reason. */
+    public Contract decide(Actor actor, long contractId, boolean approve, String reason) {
+        Contract contract = visible(actor, contractId);
+        policy.require(actor, Action.DECIDE_CONTRACTS, contract.providerOrg());
+        String why = OfferService.text(reason, 3, 2000, "contract.reason", "the decision's reason (3-2000 characters)");
+        if (contract.state() != State.REQUESTED) {
+            throw ProblemException.conflict(
+                    "contract.notRequested", "Only a requested contract is decided; this one is " + contract.state());
+        }
+        prepareAccounts(contract.buyerOrg(), contract.providerOrg());
+        transactions.executeWithoutResult(status -> {
+            Contract locked = lock(contractId);
+            if (locked.state() != State.REQUESTED) {
+                throw ProblemException.conflict("contract.notRequested", "This contract was decided meanwhile");
+            }
+            if (approve) {
+                conclude(contractId, actor.personId(), why, held(contract.buyerOrg()));
+            } else {
+                release(locked, "refused by the provider: " + why);
+                transition(locked, State.TERMINATED, actor.personId(), why);
+            }
+        });
+        return contract(contractId).orElseThrow();
+    }
+
+    /** The buyer withdraws a request the provider has not decided: its held money comes back. */
+    public Contract withdraw(Actor actor, long contractId, String reason) {
+        Contract contract = visible(actor, contractId);
+        policy.require(actor, Action.BUY_DATA, contract.buyerOrg());
+        String why = OfferService.text(reason, 3, 2000, "contract.reason", "a reason (3-2000 characters)");
+        transactions.executeWithoutResult(status -> {
+            Contract locked = lock(contractId);
+            if (locked.state() != State.REQUESTED) {
+                throw ProblemException.conflict(
+                        "contract.notRequested", "Only a request not yet decided can be withdrawn");
+            }
+            release(locked, "withdrawn by the buyer: " + why);
+            transition(locked, State.TERMINATED, actor.personId(), why);
+        });
+        return contract(contractId).orElseThrow();
+    }
+
+    private void release(Contract contract, String why) {
+        long total = contract.price() + contract.vat();
+        if (total > 0) {
+            journal.post(
+                    TransactionKind.DEPOSIT_RELEASE,
+                    "contract:" + contract.id() + ":release",
+                    List.of(
+                            new Posting(held(contract.buyerOrg()), -total),
+                            new Posting(cash(contract.buyerOrg()), total)),
+                    "Released for order " + contract.id() + ": " + truncate(why, 200),
+                    null,
+                    contract.buyerOrg());
+        }
+        jdbc.sql("update exchange_offer set sold = sold - 1 where id = ? and quantity is not null and sold > 0")
+                .param(contract.offerId())
+                .update();
+    }
+
+    /**
+     * Ends an agreement in force: the buyer cancelling (a subscription is not renewed) or the operator
+     * deciding a dispute. The entitlement ends at once; what was paid stays paid unless refunded.
+     */
+    public Contract terminate(Actor actor, long contractId, String reason) {
+        Contract contract = visible(actor, contractId);
+        boolean buyer =
+                policy.decide(actor, Action.BUY_DATA, contract.buyerOrg()).allowed();
+        boolean mediator = policy.decide(actor, Action.MEDIATE_DISPUTES).allowed();
+        if (!buyer && !mediator) {
+            policy.require(actor, Action.MEDIATE_DISPUTES);
+        }
+        String why = OfferService.text(reason, 3, 2000, "contract.reason", "a reason (3-2000 characters)");
+        if (contract.state() != State.FINALIZED || contract.terminatedAt() != null) {
+            throw ProblemException.conflict(
+                    "contract.notInForce",
+                    "Only an agreement in force can be terminated; this one is " + contract.state());
+        }
+        transactions.executeWithoutResult(status -> endAgreement(lock(contractId), actor.personId(), why));
+        return contract(contractId).orElseThrow();
+    }
+
+    private void endAgreement(Contract contract, Long by, String why) {
+        Instant now = clock.instant();
+        jdbc.sql("update exchange_contract set terminated_at = ?, termination_reason = ? where id = ? "
+                        + "and terminated_at is null")
+                .params(Timestamp.from(now), truncate(why, 2000), contract.id())
+                .update();
+        jdbc.sql("insert into exchange_contract_event(contract_id, from_state, to_state, actor, reason, at) "
+                        + "values (?,?,?,?,?,?)")
+                .params(
+                        contract.id(),
+                        contract.state().name(),
+                        contract.state().name(),
+                        by,
+                        "ended: " + why,
+                        Timestamp.from(now))
+                .update();
+        audit.record(new AuditEvent(
+                EventType.CONTRACT_CHANGED,
+                by,
+                null,
+                contract.buyerOrg(),
+                AuditEvent.Outcome.SUCCESS,
+                null,
+                "agreement " + contract.id() + " ended: " + truncate(why, 200),
+                Map.of("contract", Long.toString(contract.id()), "ended", "true")));
+    }
+
+    // ------------------------------------------------------------------ auctions
+
+    /**
+     * The agreement an auction's winner gets, paid from the deposit it holds (which covers the price
+     * and its VAT), in the caller's transaction. For the auction service only.
+     */
+    public Contract award(long auctionId, long offerId, long buyerOrg, long price, String purpose, String scenario) {
+        Offer offer = offers.offer(offerId).orElseThrow();
+        ProductService.Product product = products.product(offer.productId()).orElseThrow();
+        Instant now = clock.instant();
+        long vat = OfferService.vatOn(price, offer.vatPercent());
+        String orderKey = buyerOrg + ":auction:" + auctionId;
+        jdbc.sql("""
+                        insert into exchange_contract(offer_id, product_id, provider_org, buyer_org, state, purpose, scenario,
+                          order_key, price, vat, platform_fee, requested_at, periods_charged, auction_id)
+                        values (?,?,?,?,?,?,?,?,?,?,?,?,0,?)""")
+                .params(
+                        offerId,
+                        product.id(),
+                        product.orgId(),
+                        buyerOrg,
+                        State.REQUESTED.name(),
+                        purpose,
+                        scenario,
+                        orderKey,
+                        price,
+                        vat,
+                        platformFee(price),
+                        Timestamp.from(now),
+                        auctionId)
+                .update();
+        long id = jdbc.sql("select id from exchange_contract where order_key = ?")
+                .param(orderKey)
+                .query(Long.class)
+                .single();
+        event(id, null, State.REQUESTED, null, "winning bid of auction " + auctionId, buyerOrg, now);
+        conclude(id, null, "the auction's highest bid", held(buyerOrg));
+        return contract(id).orElseThrow();
+    }
+
+    /**
+     * Creates, outside any transaction, the accounts and the invoice counter a sale between these two
+     * organisations touches: creating them inside the sale's transaction could collide with a
+     * concurrent creation and, on PostgreSQL, abort it. Call before {@link #award}.
+     */
+    public void prepareAccounts(long buyerOrg, long providerOrg) {
+        cash(buyerOrg);
+        held(buyerOrg);
+        cash(providerOrg);
+        journal.platformAccount(AccountKind.PLATFORM_FEES);
+        journal.platformAccount(AccountKind.VAT_PAYABLE);
+        invoices.prepare(providerOrg);
+    }
+
+    // ------------------------------------------------------------------ subscriptions and usage
+
+    /**
+     * Renews subscriptions whose period has ended: the next period is charged (once, by its key) and
+     * the agreement extended; a buyer who cannot pay loses the entitlement, with the reason.
+     */
+    public int renewDue() {
+        Instant now = clock.instant();
+        int renewed = 0;
+        for (Contract contract : contracts(
+                "where c.state = 'FINALIZED' and c.terminated_at is null and c.ends_at <= ? and o.price_model = 'SUBSCRIPTION'",
+                Timestamp.from(now))) {
+            Offer offer = offers.offer(contract.offerId()).orElseThrow();
+            prepareAccounts(contract.buyerOrg(), contract.providerOrg());
+            try {
+                transactions.executeWithoutResult(status -> {
+                    Contract locked = lock(contract.id());
+                    int period = jdbc.sql("select periods_charged from exchange_contract where id = ?")
+                                    .param(contract.id())
+                                    .query(Integer.class)
+                                    .single()
+                            + 1;
+                    charge(
+                            locked,
+                            "contract:" + contract.id() + ":period:" + period,
+                            cash(contract.buyerOrg()),
+                            offer.price(),
+                            OfferService.vatOn(offer.price(), offer.vatPercent()),
+                            offer.vatPercent(),
+                            InvoiceBook.Kind.SUBSCRIPTION,
+                            "Contract " + contract.id() + ", period " + period + ": " + offer.title());
+                    jdbc.sql("update exchange_contract set periods_charged = ?, ends_at = ? where id = ?")
+                            .params(period, Timestamp.from(end(offer, locked.endsAt())), contract.id())
+                            .update();
+                });
+                renewed++;
+            } catch (MoneyJournal.InsufficientFundsException unpaid) {
+                transactions.executeWithoutResult(status -> endAgreement(
+                        lock(contract.id()), null, "subscription not renewed: not enough money for the next period"));
+            }
+        }
+        return renewed;
+    }
+
+    /** Records what a pay-per-use buyer used (queries, rows or bytes, in the offer's unit). */
+    public void recordUsage(Actor actor, long contractId, long quantity, String channel) {
+        policy.require(actor, Action.RECORD_USAGE);
+        Contract contract =
+                contract(contractId).orElseThrow(() -> ProblemException.notFound("No contract " + contractId));
+        Offer offer = offers.offer(contract.offerId()).orElseThrow();
+        if (offer.priceModel() != PriceModel.PAY_PER_USE) {
+            throw ProblemException.conflict("usage.notMetered", "Contract " + contractId + " is not pay per use");
+        }
+        if (!contract.activeAt(clock.instant())) {
+            throw ProblemException.conflict("usage.notInForce", "Contract " + contractId + " is not in force");
+        }
+        if (quantity <= 0 || quantity > 1_000_000_000_000L) {
+            throw ProblemException.badRequest("usage.quantity", "Usage is a positive quantity");
+        }
+        String via = channel == null || channel.isBlank() ? "api" : channel.strip();
+        if (via.length() > 20) {
+            throw ProblemException.badRequest("usage.channel", "A channel name has at most 20 characters");
+        }
+        Instant now = clock.instant();
+        transactions.executeWithoutResult(status -> {
+            jdbc.sql("insert into exchange_usage(contract_id, units, channel, recorded_at) values (?,?,?,?)")
+                    .params(contractId, quantity, via, Timestamp.from(now))
+                    .update();
+            audit.record(new AuditEvent(
+                    EventType.USAGE_RECORDED,
+                    actor.personId(),
+                    actor.personName(),
+                    contract.buyerOrg(),
+                    AuditEvent.Outcome.SUCCESS,
+                    null,
+                    "usage of contract " + contractId + ": " + quantity + " " + offer.usageUnit() + " via " + via,
+                    Map.of(
+                            "contract",
+                            Long.toString(contractId),
+                            "quantity",
+                            Long.toString(quantity),
+                            "channel",
+                            via)));
+        });
+    }
+
+    /** Billable units of a month's usage: queries as counted, rows per started thousand, bytes per started MB. */
+    static long billable(OfferService.UsageUnit unit, long quantity) {
+        return switch (unit) {
+            case QUERY -> quantity;
+            case THOUSAND_ROWS -> -Math.floorDiv(-quantity, 1000);
+            case MEGABYTE -> -Math.floorDiv(-quantity, 1_048_576);
+        };
+    }
+
+    /** The price of a month's billable units: graduated tiers (or the unit price), then the monthly cap. */
+    static long usagePrice(Offer offer, long units) {
+        long net;
+        if (offer.tiers().isEmpty()) {
+            net = Math.multiplyExact(units, offer.price());
+        } else {
+            net = 0;
+            long below = 0;
+            for (OfferService.Tier tier : offer.tiers()) {
+                long upTo = tier.upTo() == null ? Long.MAX_VALUE : tier.upTo();
+                long inTier = Math.max(0, Math.min(units, upTo) - below);
+                net = Math.addExact(net, Math.multiplyExact(inTier, tier.price()));
+                below = upTo;
+                if (units <= upTo) {
+                    break;
+                }
+            }
+        }
+        return offer.monthlyCap() == null ? net : Math.min(net, offer.monthlyCap());
+    }
+
+    /**
+     * Charges every pay-per-use contract's usage of each finished month not charged yet (Vietnam time),
+     * once per contract and month; a buyer who cannot pay loses the entitlement and the charge is kept
+     * as owed.
+     */
+    public int chargeUsage() {
+        ZonedDateTime now = clock.instant().atZone(VIETNAM);
+        Instant monthStart =
+                now.withDayOfMonth(1).toLocalDate().atStartOfDay(VIETNAM).toInstant();
+        record Span(long contractId, Instant first, Instant last) {}
+        List<Span> spans = jdbc.sql("select contract_id, min(recorded_at), max(recorded_at) from exchange_usage "
+                        + "where recorded_at < ? group by contract_id order by contract_id")
+                .param(Timestamp.from(monthStart))
+                .query((rs, n) -> new Span(
+                        rs.getLong(1),
+                        rs.getTimestamp(2).toInstant(),
+                        rs.getTimestamp(3).toInstant()))
+                .list();
+        int charged = 0;
+        for (Span span : spans) {
+            java.time.YearMonth last = java.time.YearMonth.from(span.last().atZone(VIETNAM));
+            for (java.time.YearMonth month =
+                            java.time.YearMonth.from(span.first().atZone(VIETNAM));
+                    !month.isAfter(last);
+                    month = month.plusMonths(1)) {
+                boolean done =
+                        jdbc.sql("select count(*) from exchange_usage_charge where contract_id = ? and usage_month = ?")
+                                        .params(span.contractId(), month.toString())
+                                        .query(Long.class)
+                                        .single()
+                                > 0;
+                if (!done && chargeMonth(span.contractId(), month.toString())) {
+                    charged++;
+                }
+            }
+        }
+        return charged;
+    }
+
+    private boolean chargeMonth(long contractId, String month) {
+        Contract contract = contract(contractId).orElseThrow();
+        Offer offer = offers.offer(contract.offerId()).orElseThrow();
+        java.time.YearMonth ym = java.time.YearMonth.parse(month);
+        Instant from = ym.atDay(1).atStartOfDay(VIETNAM).toInstant();
+        Instant to = ym.plusMonths(1).atDay(1).atStartOfDay(VIETNAM).toInstant();
+        long quantity = jdbc.sql("select coalesce(sum(units), 0) from exchange_usage where contract_id = ? "
+                        + "and recorded_at >= ? and recorded_at < ?")
+                .params(contractId, Timestamp.from(from), Timestamp.from(to))
+                .query(Long.class)
+                .single();
+        long units = billable(offer.usageUnit(), quantity);
+        long net = usagePrice(offer, units);
+        long vat = OfferService.vatOn(net, offer.vatPercent());
+        prepareAccounts(contract.buyerOrg(), contract.providerOrg());
+        try {
+            transactions.executeWithoutResult(status -> {
+                MoneyJournal.Transaction paid = net == 0
+                        ? null
+                        : charge(
+                                contract,
+                                "contract:" + contractId + ":usage:" + month,
+                                cash(contract.buyerOrg()),
+                                net,
+                                vat,
+                                offer.vatPercent(),
+                                InvoiceBook.Kind.USAGE,
+                                "Contract " + contractId + ", usage " + month + ": " + units + " "
+                                        + offer.usageUnit().name().toLowerCase(Locale.ROOT));
+                jdbc.sql("insert into exchange_usage_charge(contract_id, usage_month, units, net, transaction_id) "
+                                + "values (?,?,?,?,?)")
+                        .params(contractId, month, units, net, paid == null ? null : paid.id())
+                        .update();
+            });
+            return true;
+        } catch (MoneyJournal.InsufficientFundsException unpaid) {
+            transactions.executeWithoutResult(status -> {
+                jdbc.sql("insert into exchange_usage_charge(contract_id, usage_month, units, net, transaction_id) "
+                                + "values (?,?,?,?,null)")
+                        .params(contractId, month, units, net)
+                        .update();
+                Contract locked = lock(contractId);
+                if (locked.terminatedAt() == null) {
+                    endAgreement(
+                            locked, null, "usage charge for " + month + " unpaid: top up and contact the provider");
+                }
+            });
+            return false;
+        } catch (DuplicateKeyException chargedMeanwhile) {
+            return false;
+        }
+    }
+
+    /** A contract's usage: the month so far and what it will cost, for the buyer's page. */
+    public record UsageSoFar(String month, long quantity, long units, long net, Long cap) {}
+
+    public UsageSoFar usageThisMonth(Actor actor, long contractId) {
+        Contract contract = visible(actor, contractId);
+        Offer offer = offers.offer(contract.offerId()).orElseThrow();
+        if (offer.priceModel() != PriceModel.PAY_PER_USE) {
+            return null;
+        }
+        java.time.YearMonth ym = java.time.YearMonth.from(clock.instant().atZone(VIETNAM));
+        Instant from = ym.atDay(1).atStartOfDay(VIETNAM).toInstant();
+        long quantity = jdbc.sql("select coalesce(sum(units), 0) from exchange_usage where contract_id = ? "
+                        + "and recorded_at >= ?")
+                .params(contractId, Timestamp.from(from))
+                .query(Long.class)
+                .single();
+        long units = billable(offer.usageUnit(), quantity);
+        return new UsageSoFar(ym.toString(), quantity, units, usagePrice(offer, units), offer.monthlyCap());
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    /** The agreement as a document: exactly what was agreed, in the words and numbers both parties see. */
+    private String agreementDocument(Contract contract, Offer offer, Instant from, Instant until) {
+        ProductService.Product product = products.product(contract.productId()).orElseThrow();
+        Integer version = product.fixedVersion();
+        ObjectNode doc = json.createObjectNode();
+        doc.put("agreement", contract.id());
+        doc.put("uid", "urn:datafloor:agreement:" + contract.id());
+        ObjectNode provider = doc.putObject("provider");
+        provider.put("id", contract.providerOrg());
+        provider.put(
+                "name",
+                organisations
+                        .find(contract.providerOrg())
+                        .map(Organisation::name)
+                        .orElse(""));
+        ObjectNode buyer = doc.putObject("buyer");
+        buyer.put("id", contract.buyerOrg());
+        buyer.put(
+                "name",
+                organisations.find(contract.buyerOrg()).map(Organisation::name).orElse(""));
+        ObjectNode productNode = doc.putObject("product");
+        productNode.put("id", product.id());
+        productNode.put("title", product.title());
+        ObjectNode dataset = doc.putArray("datasets").addObject();
+        dataset.put("slug", product.catalogSlug());
+        if (version == null) {
+            dataset.put("version", "latest");
+        } else {
+            dataset.put("version", version);
+        }
+        ObjectNode offerNode = doc.putObject("offer");
+        offerNode.put("id", offer.id());
+        offerNode.put("title", offer.title());
+        offerNode.put("priceModel", offer.priceModel().name());
+        ObjectNode price = doc.putObject("price");
+        price.put("currency", "VND");
+        price.put("net", contract.price());
+        price.put("vatPercent", offer.vatPercent());
+        price.put("vat", contract.vat());
+        price.put("total", contract.price() + contract.vat());
+        if (offer.period() != null) {
+            price.put("period", offer.period().name());
+        }
+        if (offer.usageUnit() != null) {
+            price.put("unitPrice", offer.price());
+            price.put("unit", offer.usageUnit().name());
+            if (offer.monthlyCap() != null) {
+                price.put("monthlyCap", offer.monthlyCap());
+            }
+        }
+        price.put("platformFeePercent", platformFeePercent);
+        doc.put("purpose", contract.purpose());
+        doc.put("scenario", contract.scenario());
+        doc.put("requestedAt", contract.requestedAt().toString());
+        doc.put("agreedAt", from.toString());
+        doc.put("startsAt", from.toString());
+        doc.put("endsAt", until.toString());
+        Policy agreement = OfferTerms.asAgreement(
+                OdrlJson.read(offer.policy()),
+                "urn:datafloor:agreement:" + contract.id(),
+                OfferService.orgUri(contract.buyerOrg()));
+        JsonNode policyNode = json.readTree(OdrlJson.write(agreement));
+        doc.set("policy", policyNode);
+        return json.writerWithDefaultPrettyPrinter().writeValueAsString(doc);
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A contract for its buyer, its provider, the operator and auditors; others get 404. */
+    public Contract visible(Actor actor, long contractId) {
+        Contract contract =
+                contract(contractId).orElseThrow(() -> ProblemException.notFound("No contract " + contractId));
+        boolean allowed =
+                policy.decide(actor, Action.VIEW_CONTRACTS, contract.buyerOrg()).allowed()
+                        || policy.decide(actor, Action.VIEW_CONTRACTS, contract.providerOrg())
+                                .allowed();
+        if (!allowed) {
+            throw ProblemException.notFound("No contract " + contractId);
+        }
+        return contract;
+    }
+
+    public Detail detail(Actor actor, long contractId) {
+        Contract contract = visible(actor, contractId);
+        List<StateChange> history = jdbc.sql(
+                        "select from_state, to_state, actor, reason, at from exchange_contract_event "
+                                + "where contract_id = ? order by id")
+                .param(contractId)
+                .query((rs, n) -> new StateChange(
+                        rs.getString(1) == null ? null : State.valueOf(rs.getString(1)),
+                        State.valueOf(rs.getString(2)),
+                        rs.getObject(3, Long.class),
+                        rs.getString(4),
+                        rs.getTimestamp(5).toInstant()))
+                .list();
+        String agreement = jdbc.sql("select agreement from exchange_contract where id = ?")
+                .param(contractId)
+                .query(String.class)
+                .optional()
+                .orElse(null);
+        return new Detail(
+                contract,
+                products.product(contract.productId())
+                        .map(ProductService.Product::title)
+                        .orElse(""),
+                organisations
+                        .find(contract.providerOrg())
+                        .map(Organisation::name)
+                        .orElse(""),
+                organisations.find(contract.buyerOrg()).map(Organisation::name).orElse(""),
+                history,
+                agreement,
+                invoices.ofContract(contractId));
+    }
+
+    /** The organisation's contracts as buyer and as provider, newest first. */
+    public List<Contract> ofOrganisation(Actor actor, long orgId) {
+        policy.require(actor, Action.VIEW_CONTRACTS, orgId);
+        return contracts("where c.buyer_org = ? or c.provider_org = ? order by c.id desc", orgId, orgId);
+    }
+
+    /** Every contract, for the operator and auditors. */
+    public List<Contract> all(Actor actor, int limit) {
+        policy.require(actor, Action.VIEW_CONTRACTS);
+        if (!policy.seesAllTenants(actor, Action.VIEW_CONTRACTS)) {
+            throw ProblemException.notFound("No such list");
+        }
+        return contracts("order by c.id desc fetch first " + Math.max(1, Math.min(limit, 10_000)) + " rows only");
+    }
+
+    /** Requests waiting for the provider's decision. */
+    public List<Contract> waitingFor(Actor actor, long providerOrg) {
+        policy.require(actor, Action.DECIDE_CONTRACTS, providerOrg);
+        return contracts("where c.provider_org = ? and c.state = 'REQUESTED' order by c.id", providerOrg);
+    }
+
+    /** The organisation's entitlements now: its agreements in force. */
+    public List<Entitlement> entitlements(Actor actor, long orgId) {
+        policy.require(actor, Action.VIEW_CONTRACTS, orgId);
+        Instant now = clock.instant();
+        return contracts(
+                        "where c.buyer_org = ? and c.state = 'FINALIZED' and c.terminated_at is null order by c.id",
+                        orgId)
+                .stream()
+                .filter(c -> c.activeAt(now))
+                .map(this::entitlementOf)
+                .toList();
+    }
+
+    /** The entitlement of one contract if it is in force now: what the delivery channels check. */
+    public Optional<Entitlement> entitlement(long contractId) {
+        Instant now = clock.instant();
+        return contract(contractId).filter(c -> c.activeAt(now)).map(this::entitlementOf);
+    }
+
+    private Entitlement entitlementOf(Contract contract) {
+        ProductService.Product product = products.product(contract.productId()).orElseThrow();
+        String agreement = jdbc.sql("select agreement from exchange_contract where id = ?")
+                .param(contract.id())
+                .query(String.class)
+                .single();
+        String policyJson = json.readTree(agreement).get("policy").toString();
+        return new Entitlement(
+                contract.id(),
+                contract.buyerOrg(),
+                contract.providerOrg(),
+                product.id(),
+                product.catalogSlug(),
+                product.fixedVersion(),
+                contract.purpose(),
+                policyJson,
+                contract.startsAt(),
+                contract.endsAt());
+    }
+
+    /** The stored agreement document and its hash, to check against the ledger. */
+    public record AgreementDocument(long contractId, String document, String hash, boolean intact) {}
+
+    public AgreementDocument agreement(Actor actor, long contractId) {
+        Contract contract = visible(actor, contractId);
+        String document = jdbc.sql("select agreement from exchange_contract where id = ?")
+                .param(contractId)
+                .query(String.class)
+                .optional()
+                .orElse(null);
+        if (document == null) {
+            throw ProblemException.conflict(
+                    "contract.noAgreement", "No agreement yet: the contract is " + contract.state());
+        }
+        return new AgreementDocument(
+                contractId, document, contract.agreementHash(), sha256(document).equals(contract.agreementHash()));
+    }
+
+    public Optional<Contract> contract(long id) {
+        List<Contract> found = contracts("where c.id = ?", id);
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    Optional<Contract> byOrderKey(String orderKey) {
+        List<Contract> found = contracts("where c.order_key = ?", orderKey);
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    private Contract lock(long contractId) {
+        jdbc.sql("select id from exchange_contract where id = ? for update")
+                .param(contractId)
+                .query(Long.class)
+                .single();
+        return contract(contractId).orElseThrow();
+    }
+
+    List<Contract> contracts(String where, Object... params) {
+        return jdbc.sql("""
+                        select c.id, c.offer_id, c.product_id, c.provider_org, c.buyer_org, c.state, c.purpose, c.scenario,
+                          c.price, c.vat, c.platform_fee, c.agreement_hash, c.requested_at, c.agreed_at, c.starts_at,
+                          c.ends_at, c.terminated_at, c.termination_reason, c.auction_id
+                        from exchange_contract c join exchange_offer o on o.id = c.offer_id """ + where)
+                .params(params)
+                .query(ContractService::contractRow)
+                .list();
+    }
+
+    private static Contract contractRow(ResultSet rs, int n) throws SQLException {
+        return new Contract(
+                rs.getLong(1),
+                rs.getLong(2),
+                rs.getLong(3),
+                rs.getLong(4),
+                rs.getLong(5),
+                State.valueOf(rs.getString(6)),
+                rs.getString(7),
+                rs.getString(8),
+                rs.getLong(9),
+                rs.getLong(10),
+                rs.getLong(11),
+                rs.getString(12),
+                rs.getTimestamp(13).toInstant(),
+                instant(rs.getTimestamp(14)),
+                instant(rs.getTimestamp(15)),
+                instant(rs.getTimestamp(16)),
+                instant(rs.getTimestamp(17)),
+                rs.getString(18),
+                rs.getObject(19, Long.class));
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    // ------------------------------------------------------------------ state changes
+
+    /** Moves a contract along one of the protocol's transitions, on the ledger; any other move is refused. */
+    void transition(Contract contract, State to, Long by, String reason) {
+        if (!contract.state().next().contains(to)) {
+            throw ProblemException.conflict(
+                    "contract.transition",
+                    "A contract cannot go from " + contract.state() + " to " + to,
+                    contract.state().name(),
+                    to.name());
+        }
+        int moved = jdbc.sql("update exchange_contract set state = ? where id = ? and state = ?")
+                .params(to.name(), contract.id(), contract.state().name())
+                .update();
+        if (moved != 1) {
+            throw ProblemException.conflict("contract.changedMeanwhile", "The contract changed meanwhile; reload it");
+        }
+        if (to == State.TERMINATED) {
+            jdbc.sql("update exchange_contract set terminated_at = ?, termination_reason = ? where id = ?")
+                    .params(Timestamp.from(clock.instant()), truncate(reason, 2000), contract.id())
+                    .update();
+        }
+        event(contract.id(), contract.state(), to, by, reason, contract.buyerOrg(), clock.instant());
+    }
+
+    private void event(long contractId, State from, State to, Long by, String reason, long orgId, Instant at) {
+        jdbc.sql("insert into exchange_contract_event(contract_id, from_state, to_state, actor, reason, at) "
+                        + "values (?,?,?,?,?,?)")
+                .params(
+                        contractId,
+                        from == null ? null : from.name(),
+                        to.name(),
+                        by,
+                        truncate(reason, 2000),
+                        Timestamp.from(at))
+                .update();
+        audit.record(new AuditEvent(
+                EventType.CONTRACT_CHANGED,
+                by,
+                null,
+                orgId,
+                AuditEvent.Outcome.SUCCESS,
+                null,
+                "contract " + contractId + ": " + (from == null ? "" : from + " → ") + to,
+                Map.of("contract", Long.toString(contractId), "state", to.name())));
+    }
+
+    private long cash(long orgId) {
+        return journal.account(orgId, AccountKind.CASH).id();
+    }
+
+    private long held(long orgId) {
+        return journal.account(orgId, AccountKind.HELD).id();
+    }
+
+    private static String truncate(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
+    }
+}

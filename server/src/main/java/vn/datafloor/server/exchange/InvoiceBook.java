@@ -1,0 +1,163 @@
+package vn.datafloor.server.exchange;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+import vn.datafloor.server.authz.AccessPolicy;
+import vn.datafloor.server.authz.Action;
+import vn.datafloor.server.authz.Actor;
+
+/**
+ * Invoices, numbered without gaps per seller. The number comes from the seller's counter row, which
+ * the issuing transaction locks and increments: a transaction that rolls back gives its number back,
+ * two that commit never share one.
+ */
+@Service
+public class InvoiceBook {
+
+    public enum Kind {
+        PURCHASE,
+        SUBSCRIPTION,
+        USAGE,
+        AUCTION,
+        /** A refund: negative amounts against an earlier invoice. */
+        CREDIT_NOTE
+    }
+
+    public record Invoice(
+            long id,
+            long sellerOrg,
+            long number,
+            long buyerOrg,
+            long contractId,
+            long transactionId,
+            Kind kind,
+            String description,
+            long net,
+            int vatPercent,
+            long vat,
+            long total,
+            Instant issuedAt) {}
+
+    private final JdbcClient jdbc;
+    private final AccessPolicy policy;
+    private final Clock clock;
+
+    InvoiceBook(JdbcClient jdbc, AccessPolicy policy, Clock clock) {
+        this.jdbc = jdbc;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    /**
+     * Creates the seller's counter if it has none. Called before the issuing transaction starts: a
+     * concurrent creation is then harmless, where inside a PostgreSQL transaction it would abort it.
+     */
+    @Transactional(propagation = Propagation.REQUIRES_NEW)
+    public void prepare(long sellerOrg) {
+        boolean exists = jdbc.sql("select count(*) from exchange_invoice_counter where seller_org = ?")
+                        .param(sellerOrg)
+                        .query(Long.class)
+                        .single()
+                > 0;
+        if (!exists) {
+            try {
+                jdbc.sql("insert into exchange_invoice_counter(seller_org, last_number) values (?, 0)")
+                        .param(sellerOrg)
+                        .update();
+            } catch (DuplicateKeyException concurrentlyCreated) {
+                // another transaction created it: the same row serves both
+            }
+        }
+    }
+
+    /** Issues the next invoice of the seller, in the caller's transaction (after {@link #prepare}). */
+    public Invoice issue(
+            long sellerOrg,
+            long buyerOrg,
+            long contractId,
+            long transactionId,
+            Kind kind,
+            String description,
+            long net,
+            int vatPercent,
+            long vat) {
+        int updated = jdbc.sql("update exchange_invoice_counter set last_number = last_number + 1 where seller_org = ?")
+                .param(sellerOrg)
+                .update();
+        if (updated != 1) {
+            throw new IllegalStateException("No invoice counter for seller " + sellerOrg + ": call prepare first");
+        }
+        long number = jdbc.sql("select last_number from exchange_invoice_counter where seller_org = ?")
+                .param(sellerOrg)
+                .query(Long.class)
+                .single();
+        jdbc.sql("""
+                        insert into exchange_invoice(seller_org, number, buyer_org, contract_id, transaction_id, kind,
+                          description, net, vat_percent, vat, total, issued_at) values (?,?,?,?,?,?,?,?,?,?,?,?)""")
+                .params(
+                        sellerOrg,
+                        number,
+                        buyerOrg,
+                        contractId,
+                        transactionId,
+                        kind.name(),
+                        description.length() > 500 ? description.substring(0, 500) : description,
+                        net,
+                        vatPercent,
+                        vat,
+                        net + vat,
+                        Timestamp.from(clock.instant()))
+                .update();
+        return invoices("where seller_org = ? and number = ?", sellerOrg, number)
+                .get(0);
+    }
+
+    /** The organisation's invoices as seller or buyer, newest first. */
+    public List<Invoice> of(Actor actor, long orgId, int limit) {
+        policy.require(actor, Action.VIEW_MONEY, orgId);
+        return invoices(
+                "where seller_org = ? or buyer_org = ? order by issued_at desc, id desc fetch first " + limit
+                        + " rows only",
+                orgId,
+                orgId);
+    }
+
+    public List<Invoice> ofContract(long contractId) {
+        return invoices("where contract_id = ? order by id", contractId);
+    }
+
+    List<Invoice> invoices(String where, Object... params) {
+        return jdbc.sql(
+                        "select id, seller_org, number, buyer_org, contract_id, transaction_id, kind, description, net, "
+                                + "vat_percent, vat, total, issued_at from exchange_invoice " + where)
+                .params(params)
+                .query(InvoiceBook::invoice)
+                .list();
+    }
+
+    private static Invoice invoice(ResultSet rs, int n) throws SQLException {
+        return new Invoice(
+                rs.getLong(1),
+                rs.getLong(2),
+                rs.getLong(3),
+                rs.getLong(4),
+                rs.getLong(5),
+                rs.getLong(6),
+                Kind.valueOf(rs.getString(7)),
+                rs.getString(8),
+                rs.getLong(9),
+                rs.getInt(10),
+                rs.getLong(11),
+                rs.getLong(12),
+                rs.getTimestamp(13).toInstant());
+    }
+}

@@ -1,0 +1,433 @@
+package vn.datafloor.server.exchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import vn.datafloor.server.PlatformTest;
+import vn.datafloor.server.audit.EventType;
+import vn.datafloor.server.authz.Actor;
+import vn.datafloor.server.authz.Role;
+import vn.datafloor.server.exchange.ContractService.State;
+import vn.datafloor.server.exchange.OfferService.PriceModel;
+import vn.datafloor.server.identity.UserAccount;
+import vn.datafloor.server.identity.UserService;
+import vn.datafloor.server.platform.ProblemException;
+
+/**
+ * The market end to end on the engine: state data sold at the scheduled fee, a declared purpose
+ * checked against the ODRL terms, money through a balanced journal with gap-free invoices, no double
+ * charge, no overselling, the provider's approval, usage charged within the cap.
+ */
+class MarketTest extends PlatformTest {
+
+    @Autowired
+    OfferService offers;
+
+    @Autowired
+    ContractService contracts;
+
+    @Autowired
+    ProductService products;
+
+    @Autowired
+    MoneyJournal journal;
+
+    @Autowired
+    BankStatements statements;
+
+    @Autowired
+    InvoiceBook invoices;
+
+    @Autowired
+    UserService users;
+
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
+    private Actor actor(String username) {
+        UserAccount u = users.findByUsername(username).orElseThrow();
+        return new Actor(u.id(), u.username(), u.orgId(), u.roles(), null, Set.of());
+    }
+
+    private long cash(long orgId) {
+        return journal.balance(
+                journal.account(orgId, MoneyJournal.AccountKind.CASH).id());
+    }
+
+    private long held(long orgId) {
+        return journal.balance(
+                journal.account(orgId, MoneyJournal.AccountKind.HELD).id());
+    }
+
+    private void topUp(long orgId, long amount, String bankRef) {
+        statements.credit(journal.account(orgId, MoneyJournal.AccountKind.CASH), amount, bankRef, null);
+    }
+
+    private ProductService.Product listedProduct() {
+        return products.listed().stream()
+                .filter(p -> p.catalogSlug().equals("qltt-san-pham"))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    /** An offer on the demo's listed product, re-inspected and listed again. */
+    private OfferService.Offer offer(String title, PriceModel model, Integer quantity, boolean approval) {
+        Actor provider = actor("qltt.dulieu");
+        ProductService.Product product = listedProduct();
+        OfferService.Offer offer = offers.create(
+                provider,
+                product.id(),
+                new OfferService.NewOffer(
+                        title,
+                        model,
+                        123L,
+                        model == PriceModel.SUBSCRIPTION ? OfferService.Period.MONTH : null,
+                        model == PriceModel.PAY_PER_USE ? OfferService.UsageUnit.QUERY : null,
+                        null,
+                        null,
+                        quantity,
+                        null,
+                        approval,
+                        null,
+                        new OfferService.Terms(List.of("df:research", "df:statistics"), "VN", List.of(), true, true),
+                        null,
+                        null));
+        products.inspect(actor("admin"), product.id(), true, "Điều khoản mới đã được thẩm định");
+        return offer;
+    }
+
+    private void fees() {
+        Actor operator = actor("admin");
+        offers.setFee(
+                operator, new OfferService.NewFee("other", PriceModel.ONE_TIME, null, 2_000_000L, "Biểu phí thử"));
+        offers.setFee(
+                operator, new OfferService.NewFee("other", PriceModel.PAY_PER_USE, "QUERY", 1_000L, "Biểu phí thử"));
+    }
+
+    private long trialTotal() {
+        return journal.trialBalance().total();
+    }
+
+    @Test
+    void stateDataIsSoldAtTheScheduledFeeForADeclaredPurposeThroughABalancedJournal() throws Exception {
+        fees();
+        OfferService.Offer offer = offer("Trọn bộ danh mục", PriceModel.ONE_TIME, null, false);
+        // State data: the schedule's fee, not the 123 đồng the agency typed.
+        assertThat(offer.price()).isEqualTo(2_000_000);
+        assertThat(offer.vat()).isEqualTo(200_000);
+        assertThat(offer.feeId()).isNotNull();
+        OfferService.Shown shown = offers.shown(null, offer.id());
+        assertThat(shown.termsVi())
+                .contains("chỉ dùng cho nghiên cứu hoặc thống kê")
+                .contains("Không được bán");
+        assertThat(shown.termsEn()).contains("only for research or statistics");
+        assertThat(mvc.perform(get("/api/exchange/offers/" + offer.id() + "/policy"))
+                        .andReturn()
+                        .getResponse()
+                        .getContentType())
+                .startsWith("application/ld+json");
+
+        Actor buyer = actor("saomai.phantich");
+        long buyerOrg = buyer.orgId();
+        long providerOrg = listedProduct().orgId();
+        topUp(buyerOrg, 5_000_000, "T-MARKET-1");
+        long buyerBefore = cash(buyerOrg);
+        long providerBefore = cash(providerOrg);
+
+        // A purpose the terms do not allow is refused before anything else, with the reason, on the ledger.
+        assertThatThrownBy(() -> contracts.order(
+                        buyer,
+                        "k-marketing",
+                        new ContractService.Order(offer.id(), "df:marketing", "Quảng cáo sản phẩm mới", "VN")))
+                .isInstanceOf(ProblemException.class)
+                .hasMessageContaining("purpose");
+        assertThat(jdbc.sql("select count(*) from audit_event where event_type = ?")
+                        .param(EventType.EXCHANGE_REQUEST_DENIED.name())
+                        .query(Long.class)
+                        .single())
+                .isPositive();
+        assertThat(cash(buyerOrg)).isEqualTo(buyerBefore);
+
+        ContractService.Order order =
+                new ContractService.Order(offer.id(), "df:research", "Nghiên cứu thị trường hàng tiêu dùng", "VN-HN");
+        ContractService.Contract contract = contracts.order(buyer, "k-research-1", order);
+        assertThat(contract.state()).isEqualTo(State.FINALIZED);
+        assertThat(contract.activeAt(clock.instant())).isTrue();
+        assertThat(cash(buyerOrg)).isEqualTo(buyerBefore - 2_200_000);
+        assertThat(cash(providerOrg)).isEqualTo(providerBefore + 2_000_000 - contracts.platformFee(2_000_000));
+        assertThat(trialTotal()).isZero();
+
+        // The same order again: the same contract, no second charge.
+        assertThat(contracts.order(buyer, "k-research-1", order).id()).isEqualTo(contract.id());
+        assertThat(cash(buyerOrg)).isEqualTo(buyerBefore - 2_200_000);
+        assertThatThrownBy(() -> contracts.order(
+                        buyer,
+                        "k-research-1",
+                        new ContractService.Order(offer.id() + 1000, "df:research", "x".repeat(20), "VN")))
+                .hasMessageContaining("Idempotency-Key");
+
+        // The history is the protocol's path; the agreement is intact and its hash is on the ledger.
+        ContractService.Detail detail = contracts.detail(buyer, contract.id());
+        assertThat(detail.history())
+                .extracting(ContractService.StateChange::to)
+                .containsExactly(State.REQUESTED, State.AGREED, State.VERIFIED, State.FINALIZED);
+        ContractService.AgreementDocument agreement = contracts.agreement(buyer, contract.id());
+        assertThat(agreement.intact()).isTrue();
+        assertThat(agreement.document())
+                .contains("\"purpose\" : \"df:research\"")
+                .contains("\"@type\" : \"Agreement\"");
+        assertThat(jdbc.sql("select count(*) from audit_event where event_type = ? and summary like ?")
+                        .params(EventType.CONTRACT_AGREED.name(), "%" + agreement.hash() + "%")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
+        assertThat(detail.invoices()).singleElement().satisfies(i -> {
+            assertThat(i.total()).isEqualTo(2_200_000);
+            assertThat(i.vat()).isEqualTo(200_000);
+        });
+        assertThat(contracts.entitlements(buyer, buyerOrg))
+                .anySatisfy(e -> assertThat(e.contractId()).isEqualTo(contract.id()));
+
+        // Another organisation sees nothing of it.
+        assertThatThrownBy(() -> contracts.detail(actor("vien.phantich"), contract.id()))
+                .hasMessageContaining("No contract");
+        // An organisation cannot buy from itself.
+        UserAccount steward = users.findByUsername("qltt.dulieu").orElseThrow();
+        Actor providerAdmin = new Actor(steward.id(), "qltt", steward.orgId(), Set.of(Role.ORG_ADMIN), null, Set.of());
+        assertThatThrownBy(() -> contracts.order(providerAdmin, "own", order)).hasMessageContaining("own offer");
+
+        // The buyer ends it: the entitlement is gone at once.
+        contracts.terminate(buyer, contract.id(), "Không còn nhu cầu");
+        assertThat(contracts.entitlement(contract.id())).isEmpty();
+    }
+
+    @Test
+    void aLimitedOfferIsNeverOversoldAndADoubledOrderNeverChargesTwice() throws Exception {
+        fees();
+        OfferService.Offer offer = offer("Ba bản quyền đầu tiên", PriceModel.ONE_TIME, 3, false);
+        Actor buyer = actor("vien.phantich");
+        long buyerOrg = buyer.orgId();
+        topUp(buyerOrg, 50_000_000, "T-MARKET-2");
+        long before = cash(buyerOrg);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Callable<String>> orders = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            String key = "race-" + i;
+            orders.add(() -> {
+                try {
+                    return "ok "
+                            + contracts
+                                    .order(
+                                            buyer,
+                                            key,
+                                            new ContractService.Order(
+                                                    offer.id(), "df:statistics", "Thống kê giá cả thị trường", "VN"))
+                                    .id();
+                } catch (ProblemException e) {
+                    return "refused " + e.getMessage();
+                }
+            });
+        }
+        for (int i = 0; i < 6; i++) {
+            orders.add(() -> "ok "
+                    + contracts
+                            .order(
+                                    buyer,
+                                    "race-same",
+                                    new ContractService.Order(
+                                            offer.id(), "df:statistics", "Thống kê giá cả thị trường", "VN"))
+                            .id());
+        }
+        List<String> results = new ArrayList<>();
+        for (Future<String> f : pool.invokeAll(orders)) {
+            results.add(f.get());
+        }
+        pool.shutdown();
+        long contractsMade = jdbc.sql(
+                        "select count(*) from exchange_contract where offer_id = ? and state = 'FINALIZED'")
+                .param(offer.id())
+                .query(Long.class)
+                .single();
+        assertThat(contractsMade).isEqualTo(3);
+        assertThat(offers.offer(offer.id()).orElseThrow().sold()).isEqualTo(3);
+        assertThat(results)
+                .filteredOn(r -> r.startsWith("refused"))
+                .allSatisfy(r -> assertThat(r).contains("sold out"));
+        assertThat(cash(buyerOrg)).isEqualTo(before - 3 * 2_200_000L);
+        assertThat(trialTotal()).isZero();
+        // Invoices of the seller are numbered 1..n without a gap.
+        List<Long> numbers = jdbc.sql("select number from exchange_invoice where seller_org = ? order by number")
+                .param(listedProduct().orgId())
+                .query(Long.class)
+                .list();
+        for (int i = 0; i < numbers.size(); i++) {
+            assertThat(numbers.get(i)).isEqualTo(i + 1L);
+        }
+    }
+
+    @Test
+    void theProviderApprovesOrRefusesWhileTheBuyersMoneyIsHeld() {
+        fees();
+        OfferService.Offer offer = offer("Theo thẩm duyệt", PriceModel.ONE_TIME, null, true);
+        Actor buyer = actor("saomai.admin");
+        Actor provider = actor("qltt.dulieu");
+        long buyerOrg = buyer.orgId();
+        topUp(buyerOrg, 5_000_000, "T-MARKET-3");
+        long before = cash(buyerOrg);
+        long heldBefore = held(buyerOrg);
+        ContractService.Order order =
+                new ContractService.Order(offer.id(), "df:research", "Nghiên cứu chuỗi cung ứng", "VN");
+        ContractService.Contract refused = contracts.order(buyer, "approval-1", order);
+        assertThat(refused.state()).isEqualTo(State.REQUESTED);
+        assertThat(held(buyerOrg)).isEqualTo(heldBefore + 2_200_000);
+        assertThat(contracts.waitingFor(provider, refused.providerOrg()))
+                .extracting(ContractService.Contract::id)
+                .contains(refused.id());
+        contracts.decide(provider, refused.id(), false, "Mục đích chưa rõ ràng");
+        assertThat(contracts.contract(refused.id()).orElseThrow().state()).isEqualTo(State.TERMINATED);
+        assertThat(cash(buyerOrg)).isEqualTo(before);
+        assertThat(held(buyerOrg)).isEqualTo(heldBefore);
+        // Out of order: a terminated contract cannot be approved.
+        assertThatThrownBy(() -> contracts.decide(provider, refused.id(), true, "đổi ý"))
+                .hasMessageContaining("requested");
+
+        ContractService.Contract approved = contracts.order(buyer, "approval-2", order);
+        contracts.decide(provider, approved.id(), true, "Đồng ý");
+        assertThat(contracts.contract(approved.id()).orElseThrow().state()).isEqualTo(State.FINALIZED);
+        assertThat(cash(buyerOrg)).isEqualTo(before - 2_200_000);
+        assertThat(held(buyerOrg)).isEqualTo(heldBefore);
+        assertThat(trialTotal()).isZero();
+    }
+
+    @Test
+    void usageIsChargedOncePerMonthAfterItEnds() {
+        fees();
+        OfferService.Offer offer = offer("Theo lượt truy vấn", PriceModel.PAY_PER_USE, null, false);
+        Actor buyer = actor("saomai.phantich");
+        topUp(buyer.orgId(), 1_000_000, "T-MARKET-4");
+        ContractService.Contract contract = contracts.order(
+                buyer, "usage-1", new ContractService.Order(offer.id(), "df:statistics", "Thống kê theo tháng", "VN"));
+        assertThat(contract.price()).isZero();
+        contracts.recordUsage(Actor.SYSTEM, contract.id(), 7, "sql");
+        contracts.recordUsage(Actor.SYSTEM, contract.id(), 5, "rest");
+        assertThat(contracts.usageThisMonth(buyer, contract.id()).net()).isEqualTo(12_000);
+        long before = cash(buyer.orgId());
+        // Nothing is charged while the month runs.
+        contracts.chargeUsage();
+        assertThat(cash(buyer.orgId())).isEqualTo(before);
+        clock.advance(Duration.ofDays(32));
+        assertThat(contracts.chargeUsage()).isPositive();
+        assertThat(cash(buyer.orgId())).isEqualTo(before - 13_200);
+        contracts.chargeUsage();
+        assertThat(cash(buyer.orgId())).isEqualTo(before - 13_200);
+        assertThat(trialTotal()).isZero();
+    }
+
+    @Test
+    void badOffersAreRefusedWithTheirReason() {
+        ProductService.Product product = listedProduct();
+        Actor provider = actor("qltt.dulieu");
+        assertThatThrownBy(() -> offers.create(
+                        provider,
+                        product.id(),
+                        new OfferService.NewOffer(
+                                "Giá hoang đường",
+                                PriceModel.AUCTION,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null)))
+                .hasMessageContaining("input cost");
+        String unknownTerms = """
+                {"@context": "http://www.w3.org/ns/odrl.jsonld", "@type": "Offer", "uid": "urn:x",
+                 "permission": [{"action": "use", "constraint": [
+                   {"leftOperand": "http://example.com/moonPhase", "operator": "eq", "rightOperand": "full"}]}]}""";
+        assertThatThrownBy(() -> offers.create(
+                        provider,
+                        product.id(),
+                        new OfferService.NewOffer(
+                                "Điều khoản lạ",
+                                PriceModel.FREE,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                unknownTerms,
+                                null)))
+                .hasMessageContaining("moonPhase");
+        assertThatThrownBy(() -> offers.setFee(
+                        actor("admin"), new OfferService.NewFee("other", PriceModel.ONE_TIME, null, -5L, "x y z")))
+                .hasMessageContaining("price");
+        assertThatThrownBy(() -> offers.setFee(
+                        actor("qltt.dulieu"), new OfferService.NewFee("other", PriceModel.ONE_TIME, null, 5L, "x y z")))
+                .isInstanceOf(RuntimeException.class);
+    }
+
+    @Test
+    void tieredUsageRisesByVolumeAndStopsAtTheCap() {
+        OfferService.Offer offer = new OfferService.Offer(
+                1,
+                1,
+                "t",
+                PriceModel.PAY_PER_USE,
+                100,
+                null,
+                OfferService.UsageUnit.THOUSAND_ROWS,
+                50_000L,
+                List.of(new OfferService.Tier(100L, 100), new OfferService.Tier(null, 40)),
+                10,
+                null,
+                0,
+                30,
+                false,
+                List.of(),
+                "{}",
+                null,
+                null,
+                true,
+                clock.instant());
+        assertThat(ContractService.billable(OfferService.UsageUnit.THOUSAND_ROWS, 1))
+                .isEqualTo(1);
+        assertThat(ContractService.billable(OfferService.UsageUnit.THOUSAND_ROWS, 2001))
+                .isEqualTo(3);
+        assertThat(ContractService.usagePrice(offer, 50)).isEqualTo(5_000);
+        assertThat(ContractService.usagePrice(offer, 150)).isEqualTo(100 * 100 + 50 * 40);
+        assertThat(ContractService.usagePrice(offer, 10_000)).isEqualTo(50_000);
+    }
+
+    @Test
+    void onlyTheProtocolsTransitionsExist() {
+        assertThat(State.REQUESTED.next()).containsExactlyInAnyOrder(State.OFFERED, State.AGREED, State.TERMINATED);
+        assertThat(State.OFFERED.next()).containsExactlyInAnyOrder(State.REQUESTED, State.ACCEPTED, State.TERMINATED);
+        assertThat(State.ACCEPTED.next()).containsExactlyInAnyOrder(State.AGREED, State.TERMINATED);
+        assertThat(State.AGREED.next()).containsExactlyInAnyOrder(State.VERIFIED, State.TERMINATED);
+        assertThat(State.VERIFIED.next()).containsExactlyInAnyOrder(State.FINALIZED, State.TERMINATED);
+        assertThat(State.FINALIZED.next()).isEmpty();
+        assertThat(State.TERMINATED.next()).isEmpty();
+    }
+}
