@@ -217,6 +217,20 @@ public class ContractService {
         if (earlier.isPresent()) {
             return same(earlier.get(), order);
         }
+        try {
+            return placeOnce(actor, orderKey, order);
+        } catch (ProblemException refused) {
+            // A retry racing its first attempt sees the first attempt's outcome, not a later refusal
+            // (the first may have taken the last unit this retry would find sold out).
+            Optional<Contract> made = byOrderKey(orderKey);
+            if (made.isPresent()) {
+                return same(made.get(), order);
+            }
+            throw refused;
+        }
+    }
+
+    private Contract placeOnce(Actor actor, String orderKey, Order order) {
         Offer offer = offers.offer(order.offerId() == null ? -1 : order.offerId())
                 .orElseThrow(() -> ProblemException.notFound("No offer " + order.offerId()));
         ProductService.Product product = products.product(offer.productId()).orElseThrow();
@@ -269,13 +283,7 @@ public class ContractService {
                 .orElse("other");
         Policy terms = OdrlJson.read(offer.policy());
         Decision decision = OfferTerms.check(
-                terms,
-                OfferService.orgUri(actor.orgId()),
-                purpose,
-                buyer.kind().name(),
-                territory,
-                importance,
-                clock.instant());
+                terms, OfferService.orgUri(actor.orgId()), purpose, buyer.kind().name(), territory, importance, now());
         if (!decision.permitted()) {
             List<String> reasons = decision.reasons().stream()
                     .filter(r -> r.kind() != Decision.ReasonKind.PERMITTED)
@@ -315,7 +323,7 @@ public class ContractService {
             ProductService.Product product,
             String purpose,
             String scenario) {
-        Instant now = clock.instant();
+        Instant now = now();
         long net = offer.priceModel() == PriceModel.PAY_PER_USE ? 0 : offer.price();
         long vat = OfferService.vatOn(net, offer.vatPercent());
         long fee = platformFee(net);
@@ -378,7 +386,7 @@ public class ContractService {
     private void conclude(long contractId, Long decidedBy, String why, long payFrom) {
         Contract contract = contract(contractId).orElseThrow();
         Offer offer = offers.offer(contract.offerId()).orElseThrow();
-        Instant now = clock.instant();
+        Instant now = now();
         Instant ends = end(offer, now);
         String document = agreementDocument(contract, offer, now, ends);
         String hash = sha256(document);
@@ -580,7 +588,7 @@ public class ContractService {
     }
 
     private void endAgreement(Contract contract, Long by, String why) {
-        Instant now = clock.instant();
+        Instant now = now();
         jdbc.sql("update exchange_contract set terminated_at = ?, termination_reason = ? where id = ? "
                         + "and terminated_at is null")
                 .params(Timestamp.from(now), truncate(why, 2000), contract.id())
@@ -615,7 +623,7 @@ public class ContractService {
     public Contract award(long auctionId, long offerId, long buyerOrg, long price, String purpose, String scenario) {
         Offer offer = offers.offer(offerId).orElseThrow();
         ProductService.Product product = products.product(offer.productId()).orElseThrow();
-        Instant now = clock.instant();
+        Instant now = now();
         long vat = OfferService.vatOn(price, offer.vatPercent());
         String orderKey = buyerOrg + ":auction:" + auctionId;
         jdbc.sql("""
@@ -667,7 +675,7 @@ public class ContractService {
      * the agreement extended; a buyer who cannot pay loses the entitlement, with the reason.
      */
     public int renewDue() {
-        Instant now = clock.instant();
+        Instant now = now();
         int renewed = 0;
         for (Contract contract : contracts(
                 "where c.state = 'FINALIZED' and c.terminated_at is null and c.ends_at <= ? and o.price_model = 'SUBSCRIPTION'",
@@ -713,7 +721,7 @@ public class ContractService {
         if (offer.priceModel() != PriceModel.PAY_PER_USE) {
             throw ProblemException.conflict("usage.notMetered", "Contract " + contractId + " is not pay per use");
         }
-        if (!contract.activeAt(clock.instant())) {
+        if (!contract.activeAt(now())) {
             throw ProblemException.conflict("usage.notInForce", "Contract " + contractId + " is not in force");
         }
         if (quantity <= 0 || quantity > 1_000_000_000_000L) {
@@ -723,7 +731,7 @@ public class ContractService {
         if (via.length() > 20) {
             throw ProblemException.badRequest("usage.channel", "A channel name has at most 20 characters");
         }
-        Instant now = clock.instant();
+        Instant now = now();
         transactions.executeWithoutResult(status -> {
             jdbc.sql("insert into exchange_usage(contract_id, units, channel, recorded_at) values (?,?,?,?)")
                     .params(contractId, quantity, via, Timestamp.from(now))
@@ -782,7 +790,7 @@ public class ContractService {
      * as owed.
      */
     public int chargeUsage() {
-        ZonedDateTime now = clock.instant().atZone(VIETNAM);
+        ZonedDateTime now = now().atZone(VIETNAM);
         Instant monthStart =
                 now.withDayOfMonth(1).toLocalDate().atStartOfDay(VIETNAM).toInstant();
         record Span(long contractId, Instant first, Instant last) {}
@@ -877,7 +885,7 @@ public class ContractService {
         if (offer.priceModel() != PriceModel.PAY_PER_USE) {
             return null;
         }
-        java.time.YearMonth ym = java.time.YearMonth.from(clock.instant().atZone(VIETNAM));
+        java.time.YearMonth ym = java.time.YearMonth.from(now().atZone(VIETNAM));
         Instant from = ym.atDay(1).atStartOfDay(VIETNAM).toInstant();
         long quantity = jdbc.sql("select coalesce(sum(units), 0) from exchange_usage where contract_id = ? "
                         + "and recorded_at >= ?")
@@ -1036,7 +1044,7 @@ public class ContractService {
     /** The organisation's entitlements now: its agreements in force. */
     public List<Entitlement> entitlements(Actor actor, long orgId) {
         policy.require(actor, Action.VIEW_CONTRACTS, orgId);
-        Instant now = clock.instant();
+        Instant now = now();
         return contracts(
                         "where c.buyer_org = ? and c.state = 'FINALIZED' and c.terminated_at is null order by c.id",
                         orgId)
@@ -1048,7 +1056,7 @@ public class ContractService {
 
     /** The entitlement of one contract if it is in force now: what the delivery channels check. */
     public Optional<Entitlement> entitlement(long contractId) {
-        Instant now = clock.instant();
+        Instant now = now();
         return contract(contractId).filter(c -> c.activeAt(now)).map(this::entitlementOf);
     }
 
@@ -1113,7 +1121,7 @@ public class ContractService {
                         select c.id, c.offer_id, c.product_id, c.provider_org, c.buyer_org, c.state, c.purpose, c.scenario,
                           c.price, c.vat, c.platform_fee, c.agreement_hash, c.requested_at, c.agreed_at, c.starts_at,
                           c.ends_at, c.terminated_at, c.termination_reason, c.auction_id
-                        from exchange_contract c join exchange_offer o on o.id = c.offer_id """ + where)
+                        from exchange_contract c join exchange_offer o on o.id = c.offer_id """ + " " + where)
                 .params(params)
                 .query(ContractService::contractRow)
                 .list();
@@ -1165,10 +1173,10 @@ public class ContractService {
         }
         if (to == State.TERMINATED) {
             jdbc.sql("update exchange_contract set terminated_at = ?, termination_reason = ? where id = ?")
-                    .params(Timestamp.from(clock.instant()), truncate(reason, 2000), contract.id())
+                    .params(Timestamp.from(now()), truncate(reason, 2000), contract.id())
                     .update();
         }
-        event(contract.id(), contract.state(), to, by, reason, contract.buyerOrg(), clock.instant());
+        event(contract.id(), contract.state(), to, by, reason, contract.buyerOrg(), now());
     }
 
     private void event(long contractId, State from, State to, Long by, String reason, long orgId, Instant at) {
@@ -1191,6 +1199,14 @@ public class ContractService {
                 null,
                 "contract " + contractId + ": " + (from == null ? "" : from + " → ") + to,
                 Map.of("contract", Long.toString(contractId), "state", to.name())));
+    }
+
+    /**
+     * The time now to the millisecond: what the database stores without rounding (H2 rounds to the
+     * microsecond, up as well as down), so a contract starting "now" has started when read back.
+     */
+    private Instant now() {
+        return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     }
 
     private long cash(long orgId) {

@@ -251,16 +251,24 @@ public class OfferService {
             feeId = fee.id();
             price = fee.amount();
         } else {
+            if (model == PriceModel.AUCTION && stateData && request.inputCost() == null) {
+                throw ProblemException.badRequest(
+                        "offer.inputCostRequired",
+                        "State data is auctioned with its declared input cost: the reserve may not be below it");
+            }
             price = price(request.price());
         }
         Long inputCost = request.inputCost();
         if (inputCost != null && (inputCost < 0 || inputCost > MAX_PRICE)) {
             throw ProblemException.badRequest("offer.inputCost", "The input cost is 0 to " + MAX_PRICE + " đồng");
         }
-        if (model == PriceModel.AUCTION && stateData && inputCost == null) {
+        if (model == PriceModel.AUCTION && inputCost != null && price < inputCost) {
+            // For an auction the price is the reserve: state data is never sold below what it cost.
             throw ProblemException.badRequest(
-                    "offer.inputCostRequired",
-                    "State data is auctioned with its declared input cost: the reserve may not be below it");
+                    "offer.reserveBelowCost",
+                    "The reserve price " + price + " đồng is below the declared input cost " + inputCost + " đồng",
+                    price,
+                    inputCost);
         }
         Long cap = null;
         List<Tier> tiers = List.of();
@@ -665,7 +673,7 @@ public class OfferService {
         return jdbc.sql("""
                         select id, product_id, title, price_model, price, period, usage_unit, monthly_cap, tiers, vat_percent,
                           quantity, sold, duration_days, approval_required, private_buyers, policy, fee_id, input_cost, active,
-                          created_at from exchange_offer """ + where).params(params).query(this::offerRow).list();
+                          created_at from exchange_offer """ + " " + where).params(params).query(this::offerRow).list();
     }
 
     private Offer offerRow(ResultSet rs, int n) throws SQLException {

@@ -89,8 +89,15 @@ class SecurityConfig {
         "/api/action/**",
         // The exchange's listing: each handler still asks the policy (building and submitting need a steward).
         "/exchange",
+        "/exchange/products/**",
+        "/exchange/auctions",
+        "/exchange/auctions/**",
         "/api/exchange/products",
-        "/api/exchange/products/**"
+        "/api/exchange/products/**",
+        "/api/exchange/offers/**",
+        "/api/exchange/fees",
+        "/api/exchange/auctions",
+        "/api/exchange/auctions/**"
     };
 
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
