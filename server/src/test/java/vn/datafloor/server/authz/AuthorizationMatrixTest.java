@@ -155,6 +155,31 @@ class AuthorizationMatrixTest extends PlatformTest {
         EXPECTED.put("GET /api/exchange/inspections", roles(operator, "products:inspect"));
         EXPECTED.put("POST /exchange/products/{id}/inspection", roles(operator, "products:inspect"));
         EXPECTED.put("POST /api/exchange/products/{id}/inspection", roles(operator, "products:inspect"));
+        // the market: offers, fees, orders, contracts, agreements, entitlements, metering
+        Set<Role> buyers = EnumSet.of(ORG_ADMIN, ANALYST);
+        EXPECTED.put("GET /exchange/products/{id}", anyone());
+        EXPECTED.put("POST /exchange/products/{id}/orders", roles(buyers, "exchange:buy"));
+        EXPECTED.put("POST /exchange/products/{id}/offers", roles(productManagers, "products:write"));
+        EXPECTED.put("POST /exchange/offers/{id}/withdrawal", roles(productManagers, "products:write"));
+        EXPECTED.put("GET /exchange/fees", anyone());
+        EXPECTED.put("POST /exchange/fees", roles(operator, "fees:write"));
+        EXPECTED.put("POST /api/exchange/products/{id}/offers", roles(productManagers, "products:write"));
+        EXPECTED.put("GET /api/exchange/products/{id}/comparables", roles(productManagers, "products:write"));
+        EXPECTED.put("GET /api/exchange/offers/{id}", anyone());
+        EXPECTED.put("GET /api/exchange/offers/{id}/policy", anyone());
+        EXPECTED.put("POST /api/exchange/offers/{id}/withdrawal", roles(productManagers, "products:write"));
+        EXPECTED.put("GET /api/exchange/fees", anyone());
+        EXPECTED.put("PUT /api/exchange/fees", roles(operator, "fees:write"));
+        EXPECTED.put("POST /api/exchange/orders", roles(buyers, "exchange:buy"));
+        EXPECTED.put("GET /api/exchange/contracts", roles(STAFF, "contracts:read"));
+        EXPECTED.put("GET /api/exchange/contracts/{id}", tenant(STAFF, seesAll, "contracts:read"));
+        EXPECTED.put("GET /api/exchange/agreements/{id}", tenant(STAFF, seesAll, "contracts:read"));
+        EXPECTED.put("POST /api/exchange/contracts/{id}/decision", roles(productManagers, "contracts:write"));
+        EXPECTED.put("POST /api/exchange/contracts/{id}/withdrawal", roles(buyers, "exchange:buy"));
+        EXPECTED.put("POST /api/exchange/contracts/{id}/termination", roles(STAFF, "contracts:read"));
+        EXPECTED.put("POST /api/exchange/contracts/{id}/usage", roles(operator, "usage:write"));
+        EXPECTED.put("GET /api/exchange/entitlements", roles(STAFF, "contracts:read"));
+        EXPECTED.put("GET /api/exchange/invoices", roles(moneyViewers, "money:read"));
         // audit and ledger operations
         EXPECTED.put("GET /audit", roles(seesAll, "audit:read"));
         EXPECTED.put("GET /audit/events/{index}", roles(seesAll, "audit:read"));
@@ -394,6 +419,36 @@ class AuthorizationMatrixTest extends PlatformTest {
         listedProductId = jdbc.sql("select max(id) from exchange_product")
                 .query(Long.class)
                 .single();
+        // An offer on it, and a contract of each organisation (as buyer), made as the market would leave them.
+        jdbc.sql("insert into exchange_offer(product_id, title, price_model, price, vat_percent, sold, duration_days, "
+                        + "approval_required, policy, active, created_at) values (?, 'Đề nghị ma trận', 'FREE', 0, 10, 0, "
+                        + "30, false, ?, true, current_timestamp)")
+                .params(
+                        listedProductId,
+                        "{\"@context\": \"http://www.w3.org/ns/odrl.jsonld\", \"@type\": \"Offer\", \"uid\": \"urn:matrix\", "
+                                + "\"permission\": [{\"action\": \"use\"}]}")
+                .update();
+        matrixOfferId =
+                jdbc.sql("select max(id) from exchange_offer").query(Long.class).single();
+        for (long buyer : List.of(healthOrg, operatorOrg, saoMaiOrg)) {
+            jdbc.sql(
+                            "insert into exchange_contract(offer_id, product_id, provider_org, buyer_org, state, purpose, scenario, "
+                                    + "order_key, price, vat, platform_fee, requested_at, periods_charged) values (?,?,?,?, "
+                                    + "'REQUESTED', 'df:research', 'Kịch bản ma trận', ?, 0, 0, 0, current_timestamp, 0)")
+                    .params(
+                            matrixOfferId,
+                            listedProductId,
+                            buyer == saoMaiOrg ? saoMaiOrg : healthOrg,
+                            buyer,
+                            "matrix-" + buyer)
+                    .update();
+            contractOf.put(
+                    buyer,
+                    jdbc.sql("select id from exchange_contract where order_key = ?")
+                            .param("matrix-" + buyer)
+                            .query(Long.class)
+                            .single());
+        }
         integration.put(healthOrg, integrationObjects(healthOrg, "yte"));
         integration.put(operatorOrg, integrationObjects(operatorOrg, "vanhanh"));
         integration.put(saoMaiOrg, integrationObjects(saoMaiOrg, "saomai"));
@@ -549,6 +604,10 @@ class AuthorizationMatrixTest extends PlatformTest {
                     : own ? ownKeyOf.get("yte.admin") : otherOrgKey;
         } else if (pattern.contains("/products/{id}")) {
             id = Long.toString(listedProductId);
+        } else if (pattern.contains("/offers/{id}")) {
+            id = Long.toString(matrixOfferId);
+        } else if (pattern.contains("/contracts/{id}") || pattern.contains("/agreements/{id}")) {
+            id = Long.toString(contractOf.get(own ? org : saoMaiOrg));
         } else if (pattern.contains("/users/{id}")) {
             id = Long.toString(own ? sameOrgUser.getOrDefault(org, sameOrgUser.get(healthOrg)) : otherOrgUser);
         } else {
@@ -576,6 +635,11 @@ class AuthorizationMatrixTest extends PlatformTest {
     final Map<Long, IntegrationObjects> integration = new LinkedHashMap<>();
 
     long listedProductId;
+
+    long matrixOfferId;
+
+    /** A contract per organisation, with it as buyer (Sao Mai's is between Sao Mai and itself). */
+    final Map<Long, Long> contractOf = new LinkedHashMap<>();
 
     private IntegrationObjects integrationObjects(long orgId, String prefix) throws Exception {
         var source = sources.register(
