@@ -141,17 +141,14 @@ public class MoneyStatements {
             return currentMonth();
         }
         String month = text.strip();
+        if (!MONTH.matcher(month).matches()) {
+            throw malformed(month);
+        }
         YearMonth parsed;
         try {
-            if (!MONTH.matcher(month).matches()) {
-                throw new DateTimeParseException("not YYYY-MM", month, 0);
-            }
             parsed = YearMonth.parse(month);
         } catch (DateTimeParseException e) {
-            throw ProblemException.badRequest(
-                    "statement.month.malformed",
-                    "The month must be written YYYY-MM, for example 2026-03; got " + abbreviate(month),
-                    abbreviate(month));
+            throw malformed(month); // 2026-13
         }
         if (parsed.isAfter(currentMonth())) {
             throw ProblemException.badRequest(
@@ -162,8 +159,13 @@ public class MoneyStatements {
         return parsed;
     }
 
-    private static String abbreviate(String text) {
-        return text.length() > 20 ? text.substring(0, 20) + "…" : text;
+    private static ProblemException malformed(String month) {
+        // Echoed so the person sees what was read, cut short: it came from the address bar.
+        String shown = month.length() > 20 ? month.substring(0, 20) + "…" : month;
+        return ProblemException.badRequest(
+                "statement.month.malformed",
+                "The month must be written YYYY-MM, for example 2026-03; got " + shown,
+                shown);
     }
 
     static Instant start(YearMonth month) {
