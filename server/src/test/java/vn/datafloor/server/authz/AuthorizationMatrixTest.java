@@ -142,6 +142,14 @@ class AuthorizationMatrixTest extends PlatformTest {
         EXPECTED.put("GET /api/exchange/accounts/{id}", tenant(moneyViewers, seesAll, "money:read"));
         EXPECTED.put("GET /api/exchange/journal/trial-balance", roles(seesAll, "journal:read"));
         EXPECTED.put("POST /api/exchange/top-ups/statement", roles(operator, "payments:write"));
+        // monthly statements (the organisation's, or any for the operator and auditors) and payouts (the operator)
+        EXPECTED.put("GET /exchange/statements", roles(moneyViewers, "money:read"));
+        EXPECTED.put("GET /api/exchange/statements/{id}", tenant(moneyViewers, seesAll, "money:read"));
+        EXPECTED.put("GET /api/exchange/statements/{id}.csv", tenant(moneyViewers, seesAll, "money:read"));
+        EXPECTED.put("GET /exchange/payouts", roles(operator, "payments:write"));
+        EXPECTED.put("POST /exchange/payouts", roles(operator, "payments:write"));
+        EXPECTED.put("GET /api/exchange/payouts", roles(operator, "payments:write"));
+        EXPECTED.put("POST /api/exchange/payouts", roles(operator, "payments:write"));
         // the exchange's products and inspection
         Set<Role> productManagers = EnumSet.of(ORG_ADMIN, DATA_STEWARD);
         EXPECTED.put("GET /exchange", anyone());
