@@ -18,16 +18,18 @@ import picocli.CommandLine.Parameters;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = {
-            "Run a benchmark: ledger, pipeline, linkage-accuracy, linkage-speed, catalog-search, audit-outbox.",
+            "Run a benchmark: ledger, pipeline, linkage-accuracy, linkage-speed, catalog-search, audit-outbox, exchange.",
             "Example: ./datafloor bench pipeline --people 1000000",
-            "Example: ./datafloor bench catalog-search --datasets 100000"
+            "Example: ./datafloor bench catalog-search --datasets 100000",
+            "Example: ./datafloor bench exchange --orders 20000 --buyers 64"
         })
 class BenchCommand implements Callable<Integer> {
 
     @Parameters(
             index = "0",
             description =
-                    "Benchmark name: ledger, pipeline, linkage-accuracy, linkage-speed, catalog-search, audit-outbox.")
+                    "Benchmark name: ledger, pipeline, linkage-accuracy, linkage-speed, catalog-search, audit-outbox, "
+                            + "exchange.")
     String name;
 
     /** Everything after the name (e.g. --people 1000000) belongs to the benchmark, in order. */
@@ -36,6 +38,10 @@ class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (name.equals("exchange")) {
+            // The whole server too: contracts, journal, invoices and ledger on the configured database.
+            return vn.datafloor.server.exchange.ExchangeBench.run(benchmarkOptions);
+        }
         if (name.equals("audit-outbox")) {
             // Needs the whole server (control database, ledger, outbox), so it runs here rather than in bench/.
             return vn.datafloor.server.audit.AuditOutboxBench.run(benchmarkOptions);

@@ -1,7 +1,7 @@
 /** The ./datafloor commands. */
 @ApplicationModule(
         displayName = "Command line",
-        allowedDependencies = {"audit", "demo"})
+        allowedDependencies = {"audit", "demo", "exchange"})
 package vn.datafloor.server.cli;
 
 import org.springframework.modulith.ApplicationModule;

@@ -30,6 +30,8 @@ class DashboardPage {
 
     private final vn.datafloor.server.catalog.CatalogService catalog;
 
+    private final vn.datafloor.server.exchange.ProductService products;
+
     DashboardPage(
             OrganisationService organisations,
             UserService users,
@@ -39,8 +41,10 @@ class DashboardPage {
             Clock clock,
             vn.datafloor.server.integration.RunService runs,
             vn.datafloor.server.integration.DatasetService datasets,
-            vn.datafloor.server.catalog.CatalogService catalog) {
+            vn.datafloor.server.catalog.CatalogService catalog,
+            vn.datafloor.server.exchange.ProductService products) {
         this.catalog = catalog;
+        this.products = products;
         this.runs = runs;
         this.datasets = datasets;
         this.organisations = organisations;
@@ -85,6 +89,16 @@ class DashboardPage {
             model.addAttribute("qualityRuns", List.copyOf(latest.values()));
         }
         model.addAttribute("catalog", catalog.summary(actor));
+        if (actor.orgId() != null
+                && policy.decide(actor, Action.BUY_DATA, actor.orgId()).allowed()) {
+            // A buyer's first screen offers something to buy: the newest listed products of others.
+            model.addAttribute(
+                    "forSale",
+                    products.listed().stream()
+                            .filter(p -> p.orgId() != actor.orgId())
+                            .limit(3)
+                            .toList());
+        }
         if (policy.decide(actor, Action.VIEW_AUDIT).allowed()) {
             List<AuditQueries.TypeCount> counts =
                     audit.countsByType(clock.instant().minus(Duration.ofDays(7)));

@@ -77,7 +77,7 @@ class AuditOutboxTest extends PlatformTest {
     }
 
     @Test
-    void insideATransactionTheEntryIsAppendedWhenItCommits() {
+    void insideATransactionTheEntryIsAppendedWhenItCommits() throws InterruptedException {
         long[] returned = new long[1];
         long[] sizeInside = new long[1];
         long size = ledger.size();
@@ -87,12 +87,48 @@ class AuditOutboxTest extends PlatformTest {
         });
         assertThat(returned[0]).isEqualTo(AuditLog.NOT_YET_APPENDED);
         assertThat(sizeInside[0]).as("nothing appended before the commit").isEqualTo(size);
+        assertThat(audit.awaitRelayed(java.time.Duration.ofSeconds(30))).isTrue();
         assertThat(entriesWith("committed")).isEqualTo(1);
         assertThat(outbox.waiting()).isZero();
         assertThat(jdbc.sql("select count(*) from audit_event where summary = 'outbox committed'")
                         .query(Long.class)
                         .single())
                 .isEqualTo(1);
+    }
+
+    /**
+     * More committing transactions at once than the pool has connections: each still holds its
+     * connection when its entry is handed over, so the append must not need a second one on the
+     * committing thread (it stalled the server with 64 buyers on a pool of 10).
+     */
+    @Test
+    void moreConcurrentCommitsThanPooledConnectionsDoNotStall() throws Exception {
+        int threads = 40;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int n = t;
+            done.add(pool.submit(() -> {
+                start.await();
+                for (int i = 0; i < 5; i++) {
+                    int k = i;
+                    transactions.executeWithoutResult(status -> audit.record(event("crowd-" + n + "-" + k)));
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (java.util.concurrent.Future<?> f : done) {
+            f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertThat(audit.awaitRelayed(java.time.Duration.ofSeconds(60))).isTrue();
+        assertThat(outbox.waiting()).isZero();
+        assertThat(jdbc.sql("select count(*) from audit_event where summary like 'outbox crowd-%'")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(threads * 5L);
     }
 
     @Test

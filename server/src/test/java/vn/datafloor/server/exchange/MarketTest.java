@@ -53,6 +53,9 @@ class MarketTest extends PlatformTest {
     UserService users;
 
     @Autowired
+    vn.datafloor.server.audit.AuditLog audit;
+
+    @Autowired
     org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
     private Actor actor(String username) {
@@ -187,6 +190,7 @@ class MarketTest extends PlatformTest {
         assertThat(agreement.document())
                 .contains("\"purpose\" : \"df:research\"")
                 .contains("\"@type\" : \"Agreement\"");
+        assertThat(audit.awaitRelayed(Duration.ofSeconds(30))).isTrue();
         assertThat(jdbc.sql("select count(*) from audit_event where event_type = ? and summary like ?")
                         .params(EventType.CONTRACT_AGREED.name(), "%" + agreement.hash() + "%")
                         .query(Long.class)

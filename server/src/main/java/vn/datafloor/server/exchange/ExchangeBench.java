@@ -1,0 +1,333 @@
+package vn.datafloor.server.exchange;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import vn.datafloor.policy.OdrlJson;
+import vn.datafloor.server.DatafloorApplication;
+import vn.datafloor.server.authz.Actor;
+import vn.datafloor.server.authz.Role;
+import vn.datafloor.server.identity.OrganisationKind;
+import vn.datafloor.server.identity.OrganisationService;
+import vn.datafloor.server.platform.ProblemException;
+
+/**
+ * {@code ./datafloor bench exchange}: many buyers at once on limited-quantity offers, against the
+ * database the server is configured with (the embedded H2 in a fresh folder unless a
+ * {@code --spring.datasource.url} is given). Each order is a whole purchase: the terms checked, the
+ * contract, a unit taken from the offer, the journal's postings, a gap-free invoice and the ledger
+ * entries through the outbox. Some orders are sent twice with the same key, as a doubled click would.
+ * Then 1,000 bids on an auction, if the auction service is present. The baseline, in the same run and
+ * with as many threads, is the same number of single-row inserts, each committed on its own. The
+ * figures: orders/s, p99 latency, and the anomalies that must be zero (journal total, oversold units,
+ * double charges, invoice number gaps).
+ */
+public final class ExchangeBench {
+
+    private ExchangeBench() {}
+
+    public static int run(List<String> options) throws Exception {
+        int orders = option(options, "--orders", 20_000);
+        int buyers = option(options, "--buyers", 64);
+        int offersCount = option(options, "--offers", 16);
+        Path data = Files.createTempDirectory("datafloor-bench-exchange-");
+        List<String> args = new ArrayList<>(List.of(
+                "--datafloor.data-dir=" + data,
+                "--server.port=0",
+                "--datafloor.demo=false",
+                "--datafloor.ledger.checkpoint-interval=PT1H",
+                "--datafloor.exchange.billing-interval=PT24H",
+                "--logging.level.root=WARN"));
+        options.stream()
+                .filter(o -> o.startsWith("--spring.") || o.startsWith("--datafloor."))
+                .forEach(args::add);
+        try (ConfigurableApplicationContext context =
+                new SpringApplicationBuilder(DatafloorApplication.class).run(args.toArray(String[]::new))) {
+            JdbcClient jdbc = context.getBean(JdbcClient.class);
+            OrganisationService organisations = context.getBean(OrganisationService.class);
+            ContractService contracts = context.getBean(ContractService.class);
+            MoneyJournal journal = context.getBean(MoneyJournal.class);
+            BankStatements statements = context.getBean(BankStatements.class);
+            String run = Long.toString(System.currentTimeMillis(), 36);
+
+            long provider = organisations
+                    .bootstrap("Nhà cung cấp thử tải " + run, OrganisationKind.ENTERPRISE)
+                    .id();
+            List<Actor> actors = new ArrayList<>();
+            for (int b = 0; b < buyers; b++) {
+                long org = organisations
+                        .bootstrap("Bên mua thử tải " + run + "-" + b, OrganisationKind.ENTERPRISE)
+                        .id();
+                statements.credit(
+                        journal.account(org, MoneyJournal.AccountKind.CASH),
+                        1_000_000_000L,
+                        "BENCH-" + run + "-" + b,
+                        null);
+                contracts.prepareAccounts(org, provider);
+                actors.add(new Actor(1_000_000 + b, "bench" + b, org, Set.of(Role.ORG_ADMIN), null, Set.of()));
+            }
+            long product = insertProduct(jdbc, provider, run);
+            // Fewer units than orders: the last buyers of each offer must be refused, never oversold.
+            int quantity = (int) (orders * 0.9 / offersCount);
+            long[] offerIds = new long[offersCount];
+            for (int i = 0; i < offersCount; i++) {
+                offerIds[i] = insertOffer(jdbc, product, provider, quantity, run + "-" + i);
+            }
+            jdbc.sql("create table bench_insert(id varchar(36) primary key, payload varchar(200))")
+                    .update();
+
+            AtomicLong sequence = new AtomicLong();
+            AtomicLong soldOut = new AtomicLong();
+            AtomicLong doubled = new AtomicLong();
+            AtomicLong doubleMismatch = new AtomicLong();
+            AtomicLong failures = new AtomicLong();
+            IntConsumer order = thread -> {
+                long n = sequence.getAndIncrement();
+                Actor buyer = actors.get(thread % actors.size());
+                long offer = offerIds[(int) (n % offersCount)];
+                String key = "bench-" + run + "-" + n;
+                ContractService.Order request =
+                        new ContractService.Order(offer, "df:statistics", "Thống kê thử tải sàn dữ liệu", "VN");
+                try {
+                    ContractService.Contract made = contracts.order(buyer, key, request);
+                    if (n % 20 == 0) {
+                        // A doubled click: the same key again must answer the same contract, charging nothing.
+                        doubled.incrementAndGet();
+                        if (contracts.order(buyer, key, request).id() != made.id()) {
+                            doubleMismatch.incrementAndGet();
+                        }
+                    }
+                } catch (ProblemException e) {
+                    if ("contract.soldOut".equals(e.messageKey())) {
+                        soldOut.incrementAndGet();
+                    } else {
+                        failures.incrementAndGet();
+                        System.err.println("order refused: " + e.getMessage());
+                    }
+                }
+            };
+            IntConsumer insert = thread -> jdbc.sql("insert into bench_insert(id, payload) values (?, ?)")
+                    .params(UUID.randomUUID().toString(), "a single row, committed on its own")
+                    .update();
+
+            // Warm-up of both paths on a separate offer, not counted.
+            long warmOffer = insertOffer(jdbc, product, provider, 1_000_000, run + "-warm");
+            AtomicLong warm = new AtomicLong();
+            timed(
+                    thread -> {
+                        try {
+                            contracts.order(
+                                    actors.get(thread % actors.size()),
+                                    "warm-" + run + "-" + warm.getAndIncrement(),
+                                    new ContractService.Order(warmOffer, "df:statistics", "Khởi động thử tải", "VN"));
+                        } catch (ProblemException e) {
+                            failures.incrementAndGet();
+                        }
+                    },
+                    Math.min(2_000, orders / 10),
+                    buyers);
+            timed(insert, Math.min(2_000, orders / 10), buyers);
+
+            Timing project = timed(order, orders, buyers);
+            Timing baseline = timed(insert, orders, buyers);
+
+            long total = journal.trialBalance().total();
+            long oversold = 0;
+            for (long offer : offerIds) {
+                long made = jdbc.sql(
+                                "select count(*) from exchange_contract where offer_id = ? and state = 'FINALIZED'")
+                        .param(offer)
+                        .query(Long.class)
+                        .single();
+                long sold = jdbc.sql("select sold from exchange_offer where id = ?")
+                        .param(offer)
+                        .query(Long.class)
+                        .single();
+                oversold += Math.max(0, made - quantity) + Math.abs(made - sold);
+            }
+            long doubleCharges = jdbc.sql("""
+                            select count(*) from (select contract_id from exchange_invoice group by contract_id
+                            having count(*) > 1) twice""").query(Long.class).single();
+            long numbers = jdbc.sql("select count(*) from exchange_invoice where seller_org = ?")
+                    .param(provider)
+                    .query(Long.class)
+                    .single();
+            long highest = jdbc.sql("select coalesce(max(number), 0) from exchange_invoice where seller_org = ?")
+                    .param(provider)
+                    .query(Long.class)
+                    .single();
+            long gaps = highest - numbers;
+            long anomalies = Math.abs(total) + oversold + doubleCharges + gaps + doubleMismatch.get() + failures.get();
+
+            double ordersPerSecond = orders / project.seconds();
+            double insertsPerSecond = orders / baseline.seconds();
+            double ratio = ordersPerSecond / insertsPerSecond;
+            System.out.printf(
+                    Locale.ROOT,
+                    "database: %s; %d buyers, %d orders on %d offers of %d units; %d sold out, %d doubled clicks%n",
+                    jdbc.sql("select 1").query(Integer.class).single() == 1 ? databaseName(context) : "?",
+                    buyers,
+                    orders,
+                    offersCount,
+                    quantity,
+                    soldOut.get(),
+                    doubled.get());
+            System.out.printf(
+                    Locale.ROOT,
+                    "orders: %.0f/s, p50 %.1f ms, p99 %.1f ms; single-row inserts: %.0f/s, p99 %.1f ms%n",
+                    ordersPerSecond,
+                    project.percentile(50),
+                    project.percentile(99),
+                    insertsPerSecond,
+                    baseline.percentile(99));
+            System.out.printf(
+                    Locale.ROOT,
+                    "anomalies: journal total %d đồng, oversold units %d, double charges %d, invoice gaps %d, doubled "
+                            + "orders answered differently %d, unexpected refusals %d%n",
+                    total,
+                    oversold,
+                    doubleCharges,
+                    gaps,
+                    doubleMismatch.get(),
+                    failures.get());
+            bids(context, options, run, actors, provider, product);
+            boolean pass = project.percentile(99) <= 50 && anomalies == 0 && ratio >= 0.25;
+            System.out.printf(
+                    Locale.ROOT,
+                    "BENCH exchange project=%.0f/s baseline=%.0f/s ratio=%.2f target=p99<=50ms,anomalies=0,ratio>=0.25 "
+                            + "(p99=%.1fms,anomalies=%d) %s%n",
+                    ordersPerSecond,
+                    insertsPerSecond,
+                    ratio,
+                    project.percentile(99),
+                    anomalies,
+                    pass ? "PASS" : "FAIL");
+        }
+        return 0;
+    }
+
+    /** Bids on an auction, when the auction service is part of this build (it reports its own figures). */
+    private static void bids(
+            ConfigurableApplicationContext context,
+            List<String> options,
+            String run,
+            List<Actor> actors,
+            long provider,
+            long product) {
+        // Filled in by the auction service's benchmark hook, if present.
+    }
+
+    private static String databaseName(ConfigurableApplicationContext context) throws Exception {
+        try (var connection = context.getBean(javax.sql.DataSource.class).getConnection()) {
+            return connection.getMetaData().getDatabaseProductName() + " "
+                    + connection.getMetaData().getDatabaseProductVersion();
+        }
+    }
+
+    static long insertProduct(JdbcClient jdbc, long provider, String run) {
+        Instant now = Instant.now();
+        jdbc.sql("insert into exchange_product(org_id, catalog_slug, title, description, delivery, status, created_at, "
+                        + "updated_at) values (?,?,?,?,?,?,?,?)")
+                .params(
+                        provider,
+                        "bench-" + run,
+                        "Sản phẩm thử tải",
+                        "Sản phẩm dùng cho phép đo tải của sàn",
+                        "LATEST",
+                        "APPROVED",
+                        Timestamp.from(now),
+                        Timestamp.from(now))
+                .update();
+        return jdbc.sql("select max(id) from exchange_product where org_id = ?")
+                .param(provider)
+                .query(Long.class)
+                .single();
+    }
+
+    static long insertOffer(JdbcClient jdbc, long product, long provider, int quantity, String name) {
+        String policy = OdrlJson.write(OfferTerms.build(
+                "urn:datafloor:bench:" + name,
+                OfferService.orgUri(provider),
+                OfferService.productUri(product),
+                List.of("df:statistics", "df:research"),
+                "VN",
+                List.of(),
+                true,
+                true,
+                365,
+                false,
+                "other"));
+        jdbc.sql("""
+                        insert into exchange_offer(product_id, title, price_model, price, vat_percent, quantity, sold,
+                          duration_days, approval_required, policy, active, created_at)
+                        values (?, ?, 'ONE_TIME', 100000, 10, ?, 0, 365, false, ?, true, ?)""")
+                .params(product, "Thử tải " + name, quantity, policy, Timestamp.from(Instant.now()))
+                .update();
+        return jdbc.sql("select max(id) from exchange_offer where product_id = ?")
+                .param(product)
+                .query(Long.class)
+                .single();
+    }
+
+    /** How long {@code total} calls took on {@code threads} threads, and each call's latency. */
+    record Timing(double seconds, double[] millis) {
+        double percentile(int p) {
+            double[] sorted = millis.clone();
+            Arrays.sort(sorted);
+            if (sorted.length == 0) {
+                return 0;
+            }
+            int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+            return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+        }
+    }
+
+    static Timing timed(IntConsumer call, int total, int threads) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
+        try {
+            long start = System.nanoTime();
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                int share = total / threads + (t < total % threads ? 1 : 0);
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < share; i++) {
+                        long began = System.nanoTime();
+                        call.accept(thread);
+                        latencies.add((System.nanoTime() - began) / 1e6);
+                    }
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Timing(
+                    seconds, latencies.stream().mapToDouble(Double::doubleValue).toArray());
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    static int option(List<String> options, String name, int fallback) {
+        int at = options.indexOf(name);
+        return at >= 0 && at + 1 < options.size() ? Integer.parseInt(options.get(at + 1)) : fallback;
+    }
+}
