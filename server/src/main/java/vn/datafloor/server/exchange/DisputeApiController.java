@@ -141,7 +141,8 @@ class DisputeApiController {
                                 .build()
                                 .toString())
                 .header("X-Content-Type-Options", "nosniff")
-                .header("Digest", "sha-256=" + content.file().sha256())
+                // the hash recorded at upload, hex-encoded, so a downloader can check what it received
+                .header("X-Content-SHA256", content.file().sha256())
                 .contentType(MediaType.APPLICATION_OCTET_STREAM)
                 .body(content.bytes());
     }
