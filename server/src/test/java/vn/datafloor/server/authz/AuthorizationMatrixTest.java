@@ -188,6 +188,22 @@ class AuthorizationMatrixTest extends PlatformTest {
         EXPECTED.put("POST /api/exchange/contracts/{id}/usage", roles(operator, "usage:write"));
         EXPECTED.put("GET /api/exchange/entitlements", roles(STAFF, "contracts:read"));
         EXPECTED.put("GET /api/exchange/invoices", roles(moneyViewers, "money:read"));
+        // the exchange's disputes: parties open and answer, the operator mediates; parties, operator and auditors read
+        Set<Role> disputeParties = EnumSet.of(ORG_ADMIN, DATA_STEWARD, ANALYST);
+        EXPECTED.put("POST /api/exchange/contracts/{id}/disputes", roles(disputeParties, "disputes:write"));
+        EXPECTED.put("GET /api/exchange/disputes", roles(STAFF, "contracts:read"));
+        EXPECTED.put("GET /api/exchange/disputes/{id}", tenant(STAFF, seesAll, "contracts:read"));
+        EXPECTED.put("GET /api/exchange/disputes/{id}/files/{fileId}", tenant(STAFF, seesAll, "contracts:read"));
+        EXPECTED.put("POST /api/exchange/disputes/{id}/responses", roles(disputeParties, "disputes:write"));
+        EXPECTED.put("POST /api/exchange/disputes/{id}/messages", roles(operator, "disputes:mediate"));
+        EXPECTED.put("POST /api/exchange/disputes/{id}/decision", roles(operator, "disputes:mediate"));
+        EXPECTED.put("GET /exchange/disputes", roles(STAFF, "contracts:read"));
+        EXPECTED.put("GET /exchange/disputes/{id}", tenant(STAFF, seesAll, "contracts:read"));
+        EXPECTED.put("GET /exchange/contracts/{id}/dispute", tenant(disputeParties, Set.of(), "disputes:write"));
+        EXPECTED.put("POST /exchange/contracts/{id}/dispute", roles(disputeParties, "disputes:write"));
+        EXPECTED.put("POST /exchange/disputes/{id}/responses", roles(disputeParties, "disputes:write"));
+        EXPECTED.put("POST /exchange/disputes/{id}/messages", roles(operator, "disputes:mediate"));
+        EXPECTED.put("POST /exchange/disputes/{id}/decision", roles(operator, "disputes:mediate"));
         // audit and ledger operations
         EXPECTED.put("GET /audit", roles(seesAll, "audit:read"));
         EXPECTED.put("GET /audit/events/{index}", roles(seesAll, "audit:read"));
@@ -457,6 +473,7 @@ class AuthorizationMatrixTest extends PlatformTest {
                             .query(Long.class)
                             .single());
         }
+        disputeFixtures();
         integration.put(healthOrg, integrationObjects(healthOrg, "yte"));
         integration.put(operatorOrg, integrationObjects(operatorOrg, "vanhanh"));
         integration.put(saoMaiOrg, integrationObjects(saoMaiOrg, "saomai"));
@@ -598,7 +615,12 @@ class AuthorizationMatrixTest extends PlatformTest {
         Long org = persona.orgId() == null ? healthOrg : persona.orgId();
         IntegrationObjects objects = integration.get(own ? org : saoMaiOrg);
         String id;
-        if (pattern.contains("/entities/{id}")) {
+        DisputeObjects dispute = own ? healthDispute : saoMaiDispute;
+        if (pattern.contains("/disputes/{id}")) {
+            id = Long.toString(dispute.disputeId());
+        } else if (pattern.contains("/contracts/{id}/dispute")) {
+            id = Long.toString(dispute.contractId());
+        } else if (pattern.contains("/entities/{id}")) {
             id = entityId;
         } else if (pattern.contains("/sources/{id}")) {
             id = Long.toString(objects.sourceId());
@@ -630,11 +652,82 @@ class AuthorizationMatrixTest extends PlatformTest {
                 .replace("{name}", objects.dataset())
                 .replace("{slug}", slug)
                 .replace("{index}", "0")
+                .replace("{fileId}", Long.toString(dispute.fileId()))
                 .replace("{allowanceId}", "999999")
                 .replace("{orgId}", id)
                 .replace("/**", "/liveness")
                 .replace("/ledger/proof/inclusion", "/ledger/proof/inclusion?index=0&size=1")
                 .replace("/ledger/proof/consistency", "/ledger/proof/consistency?from=1&to=1");
+    }
+
+    /** A contract, an open dispute on it and an evidence file, between two organisations (ids). */
+    record DisputeObjects(long contractId, long disputeId, long fileId) {}
+
+    DisputeObjects healthDispute;
+    DisputeObjects saoMaiDispute;
+
+    /**
+     * A dispute the health department is a party of, and one between Sao Mai and a research institute it
+     * is not, inserted as the dispute service would leave them.
+     */
+    private void disputeFixtures() throws Exception {
+        long institute = users.findByUsername("vien.phantich").orElseThrow().orgId();
+        jdbc.sql("insert into exchange_product(org_id, catalog_slug, title, description, delivery, status, created_at, "
+                        + "updated_at) values (?, 'matrix-saomai', 'Sản phẩm tranh chấp', 'Sản phẩm dùng cho ma trận "
+                        + "phân quyền', 'LATEST', 'APPROVED', current_timestamp, current_timestamp)")
+                .param(saoMaiOrg)
+                .update();
+        long saoMaiProduct = jdbc.sql("select max(id) from exchange_product")
+                .query(Long.class)
+                .single();
+        healthDispute = disputeBetween(listedProductId, healthOrg, institute, "health");
+        saoMaiDispute = disputeBetween(saoMaiProduct, saoMaiOrg, institute, "saomai");
+    }
+
+    private DisputeObjects disputeBetween(long productId, long provider, long buyer, String tag) throws Exception {
+        jdbc.sql("insert into exchange_offer(product_id, title, price_model, price, vat_percent, sold, duration_days, "
+                        + "approval_required, policy, active, created_at) values (?, 'Ma trận', 'ONE_TIME', 0, 10, 0, 30, "
+                        + "false, '{}', true, current_timestamp)")
+                .param(productId)
+                .update();
+        long offerId =
+                jdbc.sql("select max(id) from exchange_offer").query(Long.class).single();
+        jdbc.sql(
+                        "insert into exchange_contract(offer_id, product_id, provider_org, buyer_org, state, purpose, scenario, "
+                                + "order_key, price, vat, platform_fee, requested_at, periods_charged) values (?,?,?,?, "
+                                + "'FINALIZED', 'df:research', 'Ma trận phân quyền', ?, 0, 0, 0, current_timestamp, 1)")
+                .params(offerId, productId, provider, buyer, "matrix:" + tag)
+                .update();
+        long contractId = jdbc.sql("select id from exchange_contract where order_key = ?")
+                .param("matrix:" + tag)
+                .query(Long.class)
+                .single();
+        java.sql.Timestamp now = java.sql.Timestamp.from(clock().instant());
+        jdbc.sql(
+                        "insert into exchange_dispute(contract_id, claimant_org, respondent_org, state, claim, amount_claimed, "
+                                + "opened_at, response_due, decision_due, open_contract_id) values (?,?,?, 'OPEN', "
+                                + "'Tranh chấp dùng cho ma trận phân quyền', 0, ?, ?, ?, ?)")
+                .params(contractId, buyer, provider, now, now, now, contractId)
+                .update();
+        long disputeId = jdbc.sql("select id from exchange_dispute where open_contract_id = ?")
+                .param(contractId)
+                .query(Long.class)
+                .single();
+        byte[] bytes = ("evidence " + tag).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String sha = java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        jdbc.sql(
+                        "insert into exchange_dispute_file(dispute_id, party_org, stage, file_name, content_type, size_bytes, "
+                                + "sha256, uploaded_at) values (?,?, 'CLAIM', 'evidence.txt', 'text/plain', ?, ?, current_timestamp)")
+                .params(disputeId, buyer, bytes.length, sha)
+                .update();
+        long fileId = jdbc.sql("select max(id) from exchange_dispute_file")
+                .query(Long.class)
+                .single();
+        java.nio.file.Path stored = DATA_DIR.resolve("disputes").resolve(Long.toString(disputeId));
+        java.nio.file.Files.createDirectories(stored);
+        java.nio.file.Files.write(stored.resolve(Long.toString(fileId)), bytes);
+        return new DisputeObjects(contractId, disputeId, fileId);
     }
 
     /** A source, pipeline, finished run and dataset of one organisation. */
