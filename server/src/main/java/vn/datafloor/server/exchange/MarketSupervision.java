@@ -176,7 +176,7 @@ public class MarketSupervision {
             try {
                 priceModel = PriceModel.valueOf(model.strip().toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw ProblemException.badRequest("supervision.model", "No price model " + model.strip());
+                throw ProblemException.badRequest("supervision.modelUnknown", "No price model " + model.strip());
             }
         }
         Granularity granularity;
@@ -186,7 +186,7 @@ public class MarketSupervision {
             try {
                 granularity = Granularity.valueOf(by.strip().toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw ProblemException.badRequest("supervision.by", "Group by DAY or MONTH");
+                throw ProblemException.badRequest("supervision.byUnknown", "Group by DAY or MONTH");
             }
         }
         if (granularity == Granularity.DAY && days > 400) {

@@ -155,6 +155,17 @@ class AuthorizationMatrixTest extends PlatformTest {
         EXPECTED.put("GET /api/exchange/inspections", roles(operator, "products:inspect"));
         EXPECTED.put("POST /exchange/products/{id}/inspection", roles(operator, "products:inspect"));
         EXPECTED.put("POST /api/exchange/products/{id}/inspection", roles(operator, "products:inspect"));
+        // the exchange's supervision and providers' sales
+        EXPECTED.put("GET /exchange/supervision", roles(seesAll, "market:read"));
+        EXPECTED.put("GET /api/exchange/supervision", roles(seesAll, "market:read"));
+        EXPECTED.put("GET /api/exchange/supervision/contracts.csv", roles(seesAll, "market:read"));
+        EXPECTED.put("GET /api/exchange/supervision/alerts", roles(seesAll, "market:read"));
+        Set<Role> salesViewers = EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD, AUDITOR);
+        EXPECTED.put("GET /exchange/sales", roles(salesViewers, "sales:read"));
+        EXPECTED.put("GET /api/exchange/sales", roles(salesViewers, "sales:read"));
+        EXPECTED.put(
+                "POST /exchange/sales/requests/{id}/decision",
+                roles(EnumSet.of(ORG_ADMIN, DATA_STEWARD), "contracts:write"));
         // audit and ledger operations
         EXPECTED.put("GET /audit", roles(seesAll, "audit:read"));
         EXPECTED.put("GET /audit/events/{index}", roles(seesAll, "audit:read"));
