@@ -416,9 +416,7 @@ public class MarketSupervision {
                 .query((rs, n) -> new PerProduct(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)))
                 .list()
                 .forEach(p -> {
-                    String product = products.product(p.product())
-                            .map(ProductService.Product::title)
-                            .orElse("#" + p.product());
+                    String product = names.product(p.product());
                     String subject = names.of(p.buyer()) + " · " + product;
                     alerts.add(new Alert(
                             AlertKind.INCONSISTENT_PURPOSES,
@@ -457,9 +455,7 @@ public class MarketSupervision {
                     long id = rs.getLong(1);
                     Instant ends = rs.getTimestamp(4).toInstant();
                     long days = Math.max(0, Duration.between(now, ends).toDays());
-                    String product = products.product(rs.getLong(3))
-                            .map(ProductService.Product::title)
-                            .orElse("");
+                    String product = names.product(rs.getLong(3));
                     String subject = "#" + id + " " + product + " (" + names.of(rs.getLong(2)) + ")";
                     return new Alert(
                             AlertKind.EXPIRING,
@@ -499,9 +495,7 @@ public class MarketSupervision {
                             time(rs.getTimestamp(2)),
                             time(rs.getTimestamp(3)),
                             rs.getString(4),
-                            products.product(rs.getLong(5))
-                                    .map(ProductService.Product::title)
-                                    .orElse(""),
+                            names.product(rs.getLong(5)),
                             names.of(rs.getLong(6)),
                             names.of(rs.getLong(7)),
                             rs.getString(8),
@@ -598,9 +592,18 @@ public class MarketSupervision {
         return buckets.computeIfAbsent(label(filter, at), k -> new long[3]);
     }
 
-    /** Organisation names looked up once per request. */
+    /** Organisation names and product titles looked up once per request. */
     final class Names {
         private final Map<Long, String> known = new HashMap<>();
+        private final Map<Long, String> titles = new HashMap<>();
+
+        String product(long productId) {
+            return titles.computeIfAbsent(
+                    productId,
+                    id -> products.product(id)
+                            .map(ProductService.Product::title)
+                            .orElse("#" + id));
+        }
 
         String of(long orgId) {
             return known.computeIfAbsent(

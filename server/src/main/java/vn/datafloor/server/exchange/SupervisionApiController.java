@@ -47,7 +47,8 @@ class SupervisionApiController {
         return supervision.overview(actor, supervision.filter(from, to, provider, model, by));
     }
 
-    @GetMapping(value = "/api/exchange/supervision/contracts.csv", produces = "text/csv")
+    // No "produces": a refusal must still be answered as application/problem+json, not 406.
+    @GetMapping("/api/exchange/supervision/contracts.csv")
     @Permit(Action.SUPERVISE_MARKET)
     @Operation(
             summary = "The contracts requested in the period (and of the provider, price model) as CSV, UTF-8 with BOM")
