@@ -454,7 +454,12 @@ public class MarketSupervision {
                 .query((rs, n) -> {
                     long id = rs.getLong(1);
                     Instant ends = rs.getTimestamp(4).toInstant();
-                    long days = Math.max(0, Duration.between(now, ends).toDays());
+                    // Whole days left, counting a started day: 12 days and 23 hours is "13 days".
+                    long days = Math.max(
+                            0,
+                            -Math.floorDiv(
+                                    -Duration.between(now, ends).toMillis(),
+                                    Duration.ofDays(1).toMillis()));
                     String product = names.product(rs.getLong(3));
                     String subject = "#" + id + " " + product + " (" + names.of(rs.getLong(2)) + ")";
                     return new Alert(

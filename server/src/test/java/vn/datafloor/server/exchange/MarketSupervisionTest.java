@@ -359,7 +359,7 @@ class MarketSupervisionTest extends PlatformTest {
     }
 
     @Test
-    void anAgreementEndingWithinFourteenDaysIsAlerted() {
+    void anAgreementEndingWithinFourteenDaysIsAlerted() throws Exception {
         clock.advance(Duration.ofDays(3));
         OfferService.Offer short20 = offer("Giám sát: 20 ngày", PriceModel.ONE_TIME, 20, List.of("df:research"));
         ContractService.Contract contract =
@@ -370,7 +370,13 @@ class MarketSupervisionTest extends PlatformTest {
         assertThat(alertsOf(AlertKind.EXPIRING))
                 .filteredOn(a -> a.link().equals(link))
                 .singleElement()
-                .satisfies(a -> assertThat(a.figure()).isEqualTo(12));
+                .satisfies(a -> assertThat(a.figure()).isEqualTo(13));
+        // The dashboard says it in words, with the link.
+        String page = mvc.perform(get("/exchange/supervision").session(login("kiemtoan")))
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
+        assertThat(page).contains("Hợp đồng #" + contract.id(), "hết hạn sau 13 ngày", "href=\"" + link + "\"");
         // Ended: no longer about to.
         clock.advance(Duration.ofDays(14));
         assertThat(alertsOf(AlertKind.EXPIRING)).noneMatch(a -> a.link().equals(link));
