@@ -2,7 +2,9 @@ package vn.datafloor.server.exchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -93,6 +95,11 @@ class MarketSupervisionTest extends PlatformTest {
 
     /** An offer on the demo's listed product (state data: priced by the fee schedule), re-inspected. */
     private OfferService.Offer offer(String title, PriceModel model, Integer days, List<String> purposes) {
+        return offer(title, model, days, purposes, false);
+    }
+
+    private OfferService.Offer offer(
+            String title, PriceModel model, Integer days, List<String> purposes, boolean approval) {
         Actor operator = actor("admin");
         offers.setFee(
                 operator, new OfferService.NewFee("other", PriceModel.ONE_TIME, null, 2_000_000L, "Biểu phí thử"));
@@ -112,7 +119,7 @@ class MarketSupervisionTest extends PlatformTest {
                         null,
                         null,
                         days,
-                        false,
+                        approval,
                         null,
                         new OfferService.Terms(purposes, "VN", List.of(), true, true),
                         null,
@@ -429,6 +436,36 @@ class MarketSupervisionTest extends PlatformTest {
         assertThatThrownBy(() -> supervision.alerts(actor("qltt.dulieu"))).isInstanceOf(NotPermittedException.class);
         assertThatThrownBy(() -> sales.of(actor("saomai.phantich"), provider, todayOf(null, null)))
                 .isInstanceOf(NotPermittedException.class);
+    }
+
+    @Test
+    void theProviderDecidesAWaitingRequestFromItsSalesPage() throws Exception {
+        clock.advance(Duration.ofDays(3));
+        OfferService.Offer approval =
+                offer("Giám sát: cần phê duyệt", PriceModel.ONE_TIME, null, List.of("df:research"), true);
+        ContractService.Contract requested =
+                order(newBuyer("Công ty Giám sát Chờ duyệt"), approval, "df:research", "sup-wait");
+        assertThat(requested.state()).isEqualTo(ContractService.State.REQUESTED);
+        long provider = listedProduct().orgId();
+        assertThat(sales.of(actor("qltt.dulieu"), provider, todayOf(null, null)).waiting())
+                .extracting(ProviderSales.Waiting::contractId)
+                .contains(requested.id());
+        MockHttpSession steward = login("qltt.dulieu");
+        assertThat(mvc.perform(get("/exchange/sales").session(steward))
+                        .andReturn()
+                        .getResponse()
+                        .getContentAsString())
+                .contains("id=\"request-" + requested.id() + "\"", "/exchange/sales/requests/" + requested.id());
+        mvc.perform(post("/exchange/sales/requests/" + requested.id() + "/decision")
+                        .param("approve", "true")
+                        .param("reason", "Mục đích nghiên cứu phù hợp")
+                        .with(csrf())
+                        .session(steward))
+                .andReturn();
+        assertThat(contracts.contract(requested.id()).orElseThrow().state()).isEqualTo(ContractService.State.FINALIZED);
+        assertThat(sales.of(actor("qltt.dulieu"), provider, todayOf(null, null)).waiting())
+                .extracting(ProviderSales.Waiting::contractId)
+                .doesNotContain(requested.id());
     }
 
     @Test
