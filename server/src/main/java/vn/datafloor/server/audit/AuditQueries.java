@@ -78,6 +78,20 @@ public class AuditQueries {
 
     public record TypeCount(String type, long count) {}
 
+    /**
+     * Organisations with at least {@code atLeast} events of a type since a moment, most first: the
+     * market supervision's "repeated denials" alert reads the index here rather than the ledger.
+     */
+    public List<OrganisationCount> countsByOrganisation(EventType type, Instant since, int atLeast) {
+        return jdbc.sql("select org_id, count(*) from audit_event where event_type = ? and occurred_at >= ? "
+                        + "and org_id is not null group by org_id having count(*) >= ? order by 2 desc, 1")
+                .params(type.name(), Timestamp.from(since), atLeast)
+                .query((rs, n) -> new OrganisationCount(rs.getLong(1), rs.getLong(2)))
+                .list();
+    }
+
+    public record OrganisationCount(long orgId, long count) {}
+
     /** Verifies that entry {@code index} is in the tree the latest signed checkpoint commits to. */
     public ProofStatus proofStatus(long index) {
         Optional<SignedCheckpoint> latest = ledger.latestCheckpoint();

@@ -204,6 +204,17 @@ class AuthorizationMatrixTest extends PlatformTest {
         EXPECTED.put("POST /exchange/disputes/{id}/responses", roles(disputeParties, "disputes:write"));
         EXPECTED.put("POST /exchange/disputes/{id}/messages", roles(operator, "disputes:mediate"));
         EXPECTED.put("POST /exchange/disputes/{id}/decision", roles(operator, "disputes:mediate"));
+        // the exchange's supervision and providers' sales
+        EXPECTED.put("GET /exchange/supervision", roles(seesAll, "market:read"));
+        EXPECTED.put("GET /api/exchange/supervision", roles(seesAll, "market:read"));
+        EXPECTED.put("GET /api/exchange/supervision/contracts.csv", roles(seesAll, "market:read"));
+        EXPECTED.put("GET /api/exchange/supervision/alerts", roles(seesAll, "market:read"));
+        Set<Role> salesViewers = EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD, AUDITOR);
+        EXPECTED.put("GET /exchange/sales", roles(salesViewers, "sales:read"));
+        EXPECTED.put("GET /api/exchange/sales", roles(salesViewers, "sales:read"));
+        EXPECTED.put(
+                "POST /exchange/sales/requests/{id}/decision",
+                roles(EnumSet.of(ORG_ADMIN, DATA_STEWARD), "contracts:write"));
         // audit and ledger operations
         EXPECTED.put("GET /audit", roles(seesAll, "audit:read"));
         EXPECTED.put("GET /audit/events/{index}", roles(seesAll, "audit:read"));
