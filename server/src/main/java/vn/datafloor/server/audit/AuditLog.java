@@ -43,7 +43,7 @@ public class AuditLog {
      * entry is durable in the outbox before this starts, so a crash loses nothing: recovery appends it.
      */
     private final java.util.concurrent.ExecutorService relays =
-            java.util.concurrent.Executors.newFixedThreadPool(2, runnable -> {
+            java.util.concurrent.Executors.newSingleThreadExecutor(runnable -> {
                 Thread thread = new Thread(runnable, "audit-relay");
                 thread.setDaemon(true);
                 return thread;
@@ -111,19 +111,7 @@ public class AuditLog {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
-                    waiting.incrementAndGet();
-                    try {
-                        relays.execute(() -> {
-                            try {
-                                outbox.relay(id);
-                            } finally {
-                                done();
-                            }
-                        });
-                    } catch (java.util.concurrent.RejectedExecutionException stopping) {
-                        // Shutting down: the row stays in the outbox and is appended at the next start.
-                        done();
-                    }
+                    handOver(id);
                 }
             });
             return NOT_YET_APPENDED;
@@ -133,9 +121,62 @@ public class AuditLog {
         return outbox.relay(id);
     }
 
-    private void done() {
+    /** Committed entries waiting for the relay, appended in batches that share one fsync. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<String> handedOver =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private void handOver(String id) {
+        waiting.incrementAndGet();
+        handedOver.add(id);
+        drainSoon();
+    }
+
+    private void drainSoon() {
+        if (draining.compareAndSet(false, true)) {
+            try {
+                relays.execute(this::drain);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // Shutting down: the rows stay in the outbox and are appended at the next start.
+                draining.set(false);
+            }
+        }
+    }
+
+    /** One relay at a time takes what is waiting, up to 256 entries, and appends them together. */
+    private void drain() {
+        try {
+            while (true) {
+                java.util.List<String> batch = new java.util.ArrayList<>();
+                String id;
+                while (batch.size() < 256 && (id = handedOver.poll()) != null) {
+                    batch.add(id);
+                }
+                if (batch.isEmpty()) {
+                    return;
+                }
+                try {
+                    outbox.relayAll(batch);
+                } catch (RuntimeException e) {
+                    // Committed rows stay in the outbox; the scheduled retry appends them.
+                    org.slf4j.LoggerFactory.getLogger(AuditLog.class)
+                            .warn("{} ledger entries wait for the retry: {}", batch.size(), e.getMessage());
+                } finally {
+                    done(batch.size());
+                }
+            }
+        } finally {
+            draining.set(false);
+            if (!handedOver.isEmpty()) {
+                drainSoon();
+            }
+        }
+    }
+
+    private void done(int count) {
         synchronized (relayed) {
-            waiting.decrementAndGet();
+            waiting.addAndGet(-count);
             relayed.notifyAll();
         }
     }

@@ -87,6 +87,44 @@ public class AuditOutbox {
     }
 
     /**
+     * Appends several committed rows at once: one claim, one fsync, one settling transaction for all
+     * of them, where {@link #relay} pays each per entry. Rows another relay holds are left to it.
+     */
+    void relayAll(List<String> ids) {
+        if (ids.size() == 1) {
+            relay(ids.get(0));
+            return;
+        }
+        Instant now = clock.instant();
+        List<String> claimed = ownTransaction.execute(status -> {
+            List<String> mine = new java.util.ArrayList<>();
+            for (String id : ids) {
+                int updated = jdbc.sql("update audit_outbox set claimed_at = ? where id = ? "
+                                + "and (claimed_at is null or claimed_at < ?)")
+                        .params(Timestamp.from(now), id, Timestamp.from(now.minus(CLAIM_TIMEOUT)))
+                        .update();
+                if (updated == 1) {
+                    mine.add(id);
+                }
+            }
+            return mine;
+        });
+        if (claimed == null || claimed.isEmpty()) {
+            return;
+        }
+        List<Pending> rows = ownTransaction.execute(
+                status -> claimed.stream().map(id -> pending(id).orElseThrow()).toList());
+        long first = ledger.appendAll(rows.stream()
+                .map(r -> r.entry().getBytes(StandardCharsets.UTF_8))
+                .toList());
+        ownTransaction.executeWithoutResult(status -> {
+            for (int i = 0; i < rows.size(); i++) {
+                settleIn(rows.get(i), first + i);
+            }
+        });
+    }
+
+    /**
      * At start, before anything else writes: every row a crash left is appended, or indexed when its
      * entry had already become durable. Returns how many of each.
      */
@@ -183,7 +221,11 @@ public class AuditOutbox {
 
     /** The index row replaces the outbox row in one step. */
     private void settle(Pending row, long index) {
-        ownTransaction.executeWithoutResult(status -> {
+        ownTransaction.executeWithoutResult(status -> settleIn(row, index));
+    }
+
+    private void settleIn(Pending row, long index) {
+        {
             boolean indexed = jdbc.sql("select count(*) from audit_event where ledger_index = ?")
                             .param(index)
                             .query(Long.class)
@@ -209,7 +251,7 @@ public class AuditOutbox {
                         .update();
             }
             jdbc.sql("delete from audit_outbox where id = ?").param(row.id()).update();
-        });
+        }
     }
 
     private record Pending(

@@ -46,6 +46,18 @@ public class LedgerService {
         }
     }
 
+    /** Appends entries as consecutive leaves sharing one fsync; returns the first one's index once all are durable. */
+    long appendAll(List<byte[]> entries) {
+        appendGate.readLock().lock();
+        try {
+            return ledger.appendAll(entries);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not append to the ledger", e);
+        } finally {
+            appendGate.readLock().unlock();
+        }
+    }
+
     public long size() {
         return ledger.size();
     }

@@ -350,17 +350,18 @@ public class ContractService {
                 .param(orderKey)
                 .query(Long.class)
                 .single();
-        event(id, null, State.REQUESTED, actor.personId(), "purpose " + purpose, actor.orgId(), now);
-        // The unit is taken by a conditional update: two buyers of the last unit cannot both succeed.
-        if (offer.quantity() != null) {
-            int taken = jdbc.sql("update exchange_offer set sold = sold + 1 where id = ? and sold < quantity")
-                    .param(offer.id())
-                    .update();
-            if (taken != 1) {
-                throw soldOut();
-            }
-        }
+        // On the ledger now only when it waits for the provider; otherwise its agreement's entry tells it.
+        event(
+                id,
+                null,
+                State.REQUESTED,
+                actor.personId(),
+                "purpose " + purpose,
+                actor.orgId(),
+                now,
+                offer.approvalRequired());
         if (offer.approvalRequired()) {
+            takeUnit(offer);
             if (net + vat > 0) {
                 // Held until the provider decides: the buyer cannot spend it twice meanwhile.
                 journal.post(
@@ -375,22 +376,39 @@ public class ContractService {
             }
             return id;
         }
-        conclude(id, actor.personId(), "the offer needs no approval", cash(actor.orgId()));
+        conclude(id, actor.personId(), "the offer needs no approval", cash(actor.orgId()), offer);
         return id;
+    }
+
+    /**
+     * Takes a unit of a limited offer by a conditional update: two buyers of the last unit cannot both
+     * succeed. Its row stays locked until the purchase commits, so it is taken as late as possible.
+     */
+    private void takeUnit(Offer offer) {
+        if (offer.quantity() != null) {
+            int taken = jdbc.sql("update exchange_offer set sold = sold + 1 where id = ? and sold < quantity")
+                    .param(offer.id())
+                    .update();
+            if (taken != 1) {
+                throw soldOut();
+            }
+        }
     }
 
     /**
      * From REQUESTED to FINALIZED: the provider's agreement (automatic or decided), the buyer's
      * verification (its order was its commitment) and the payment, from {@code payFrom}.
      */
-    private void conclude(long contractId, Long decidedBy, String why, long payFrom) {
+    private void conclude(long contractId, Long decidedBy, String why, long payFrom, Offer unitOf) {
         Contract contract = contract(contractId).orElseThrow();
         Offer offer = offers.offer(contract.offerId()).orElseThrow();
         Instant now = now();
         Instant ends = end(offer, now);
         String document = agreementDocument(contract, offer, now, ends);
         String hash = sha256(document);
-        transition(contract, State.AGREED, decidedBy, why);
+        // The steps of one transaction are rows of the contract's history; the ledger gets the agreement's
+        // entry, which carries the document's hash and says it was finalized.
+        transition(contract, State.AGREED, decidedBy, why, false);
         jdbc.sql("update exchange_contract set agreement = ?, agreement_hash = ?, agreed_at = ?, starts_at = ?, "
                         + "ends_at = ? where id = ?")
                 .params(document, hash, Timestamp.from(now), Timestamp.from(now), Timestamp.from(ends), contractId)
@@ -403,7 +421,7 @@ public class ContractService {
                 AuditEvent.Outcome.SUCCESS,
                 null,
                 "agreement " + contractId + " between organisations " + contract.providerOrg() + " and "
-                        + contract.buyerOrg() + ", document SHA-256 " + hash,
+                        + contract.buyerOrg() + " (agreed, verified, finalized), document SHA-256 " + hash,
                 Map.of(
                         "contract",
                         Long.toString(contractId),
@@ -414,31 +432,53 @@ public class ContractService {
                         "buyer",
                         Long.toString(contract.buyerOrg()))));
         transition(
-                contract(contractId).orElseThrow(), State.VERIFIED, null, "the buyer's order commits it to the terms");
+                contract(contractId).orElseThrow(),
+                State.VERIFIED,
+                null,
+                "the buyer's order commits it to the terms",
+                false);
         long total = contract.price() + contract.vat();
+        MoneyJournal.Transaction paid = null;
+        InvoiceBook.Kind invoiceKind = InvoiceBook.Kind.PURCHASE;
         if (total > 0) {
             InvoiceBook.Kind kind = switch (offer.priceModel()) {
                 case SUBSCRIPTION -> InvoiceBook.Kind.SUBSCRIPTION;
                 case AUCTION -> InvoiceBook.Kind.AUCTION;
                 default -> InvoiceBook.Kind.PURCHASE;
             };
-            charge(
+            invoiceKind = kind;
+            paid = post(
                     contract,
                     "contract:" + contractId + ":purchase",
                     payFrom,
                     contract.price(),
                     contract.vat(),
-                    offer.vatPercent(),
                     kind,
                     "Contract " + contractId + ": " + offer.title());
         }
         jdbc.sql("update exchange_contract set periods_charged = 1 where id = ?")
                 .param(contractId)
                 .update();
-        transition(contract(contractId).orElseThrow(), State.FINALIZED, null, "paid; the entitlement starts");
+        transition(contract(contractId).orElseThrow(), State.FINALIZED, null, "paid; the entitlement starts", false);
+        // The rows every buyer of this offer and seller queues on are locked last, held only to the commit.
+        if (unitOf != null) {
+            takeUnit(unitOf);
+        }
+        if (paid != null) {
+            invoices.issue(
+                    contract.providerOrg(),
+                    contract.buyerOrg(),
+                    contractId,
+                    paid.id(),
+                    invoiceKind,
+                    "Contract " + contractId + ": " + offer.title(),
+                    contract.price(),
+                    offer.vatPercent(),
+                    contract.vat());
+        }
     }
 
-    /** The postings of a sale: the buyer pays net + VAT, the provider gets net less the platform's fee. */
+    /** A sale's postings and its invoice. */
     private MoneyJournal.Transaction charge(
             Contract contract,
             String key,
@@ -446,6 +486,29 @@ public class ContractService {
             long net,
             long vat,
             int vatPercent,
+            InvoiceBook.Kind kind,
+            String description) {
+        MoneyJournal.Transaction transaction = post(contract, key, payFrom, net, vat, kind, description);
+        invoices.issue(
+                contract.providerOrg(),
+                contract.buyerOrg(),
+                contract.id(),
+                transaction.id(),
+                kind,
+                description,
+                net,
+                vatPercent,
+                vat);
+        return transaction;
+    }
+
+    /** The postings of a sale: the buyer pays net + VAT, the provider gets net less the platform's fee. */
+    private MoneyJournal.Transaction post(
+            Contract contract,
+            String key,
+            long payFrom,
+            long net,
+            long vat,
             InvoiceBook.Kind kind,
             String description) {
         long fee = platformFee(net);
@@ -464,19 +527,7 @@ public class ContractService {
         }
         TransactionKind transactionKind =
                 kind == InvoiceBook.Kind.USAGE ? TransactionKind.USAGE_CHARGE : TransactionKind.PURCHASE;
-        MoneyJournal.Transaction transaction =
-                journal.post(transactionKind, key, postings, description, null, contract.buyerOrg());
-        invoices.issue(
-                contract.providerOrg(),
-                contract.buyerOrg(),
-                contract.id(),
-                transaction.id(),
-                kind,
-                description,
-                net,
-                vatPercent,
-                vat);
-        return transaction;
+        return journal.post(transactionKind, key, postings, description, null, contract.buyerOrg());
     }
 
     long platformFee(long net) {
@@ -521,7 +572,7 @@ public class ContractService {
                 throw ProblemException.conflict("contract.notRequested", "This contract was decided meanwhile");
             }
             if (approve) {
-                conclude(contractId, actor.personId(), why, held(contract.buyerOrg()));
+                conclude(contractId, actor.personId(), why, held(contract.buyerOrg()), null);
             } else {
                 release(locked, "refused by the provider: " + why);
                 transition(locked, State.TERMINATED, actor.personId(), why);
@@ -649,8 +700,8 @@ public class ContractService {
                 .param(orderKey)
                 .query(Long.class)
                 .single();
-        event(id, null, State.REQUESTED, null, "winning bid of auction " + auctionId, buyerOrg, now);
-        conclude(id, null, "the auction's highest bid", held(buyerOrg));
+        event(id, null, State.REQUESTED, null, "winning bid of auction " + auctionId, buyerOrg, now, false);
+        conclude(id, null, "the auction's highest bid", held(buyerOrg), null);
         return contract(id).orElseThrow();
     }
 
@@ -1158,6 +1209,10 @@ public class ContractService {
 
     /** Moves a contract along one of the protocol's transitions, on the ledger; any other move is refused. */
     void transition(Contract contract, State to, Long by, String reason) {
+        transition(contract, to, by, reason, true);
+    }
+
+    private void transition(Contract contract, State to, Long by, String reason, boolean onLedger) {
         if (!contract.state().next().contains(to)) {
             throw ProblemException.conflict(
                     "contract.transition",
@@ -1176,10 +1231,11 @@ public class ContractService {
                     .params(Timestamp.from(now()), truncate(reason, 2000), contract.id())
                     .update();
         }
-        event(contract.id(), contract.state(), to, by, reason, contract.buyerOrg(), now());
+        event(contract.id(), contract.state(), to, by, reason, contract.buyerOrg(), now(), onLedger);
     }
 
-    private void event(long contractId, State from, State to, Long by, String reason, long orgId, Instant at) {
+    private void event(
+            long contractId, State from, State to, Long by, String reason, long orgId, Instant at, boolean onLedger) {
         jdbc.sql("insert into exchange_contract_event(contract_id, from_state, to_state, actor, reason, at) "
                         + "values (?,?,?,?,?,?)")
                 .params(
@@ -1190,6 +1246,9 @@ public class ContractService {
                         truncate(reason, 2000),
                         Timestamp.from(at))
                 .update();
+        if (!onLedger) {
+            return;
+        }
         audit.record(new AuditEvent(
                 EventType.CONTRACT_CHANGED,
                 by,
