@@ -216,13 +216,15 @@ public class AuctionService {
                     "auction.notListed", "The product is not listed: it must pass inspection before it is auctioned");
         }
         if (request == null || request.kind() == null) {
-            throw ProblemException.badRequest("auction.kind", "Choose the kind of auction: SEALED or ASCENDING");
+            throw ProblemException.badRequest("auction.kindMissing", "Choose the kind of auction: SEALED or ASCENDING");
         }
         Instant now = now();
         Instant closes = request.closesAt() == null ? null : request.closesAt().truncatedTo(ChronoUnit.MILLIS);
         if (closes == null || !closes.isAfter(now) || closes.isAfter(now.plus(LONGEST))) {
             throw ProblemException.badRequest(
-                    "auction.deadline", "The deadline is in the future and at most 90 days away", LONGEST.toDays());
+                    "auction.deadlineInvalid",
+                    "The deadline is in the future and at most 90 days away",
+                    LONGEST.toDays());
         }
         long reserve = offer.price();
         if (offer.inputCost() != null && reserve < offer.inputCost()) {
@@ -238,7 +240,7 @@ public class AuctionService {
             increment = request.minIncrement() == null ? Math.max(1, reserve / 100) : request.minIncrement();
             if (increment < 1 || increment > OfferService.MAX_PRICE) {
                 throw ProblemException.badRequest(
-                        "auction.increment", "The minimum increment is a positive number of đồng");
+                        "auction.incrementInvalid", "The minimum increment is a positive number of đồng");
             }
         }
         if (openAuctionOf(offerId).isPresent()) {
@@ -323,7 +325,7 @@ public class AuctionService {
                     "auction.keyMissing", "Send an Idempotency-Key header of 1-200 characters with every bid");
         }
         if (request == null) {
-            throw ProblemException.badRequest("auction.amount", "Give the bid's amount in đồng before VAT");
+            throw ProblemException.badRequest("auction.amountInvalid", "Give the bid's amount in đồng before VAT");
         }
         String bidKey = actor.orgId() + ":" + idempotencyKey;
         Optional<Bid> earlier = byKey(bidKey);
@@ -339,15 +341,20 @@ public class AuctionService {
         Long amount = request.amount();
         if (amount == null || amount <= 0 || amount > OfferService.MAX_PRICE) {
             throw ProblemException.badRequest(
-                    "auction.amount", "A bid is a whole number of đồng before VAT, up to " + OfferService.MAX_PRICE);
+                    "auction.amountInvalid",
+                    "A bid is a whole number of đồng before VAT, up to " + OfferService.MAX_PRICE);
         }
         String purpose = request.purpose() == null ? "" : request.purpose().strip();
         if (!OfferService.PURPOSES.contains(purpose)) {
             throw ProblemException.badRequest(
-                    "auction.purpose", "Declare the purpose of use, one of " + OfferService.PURPOSES, purpose);
+                    "auction.purposeInvalid", "Declare the purpose of use, one of " + OfferService.PURPOSES, purpose);
         }
         String scenario = OfferService.text(
-                request.scenario(), 10, 2000, "auction.scenario", "how the data will be used (10-2000 characters)");
+                request.scenario(),
+                10,
+                2000,
+                "auction.scenarioInvalid",
+                "how the data will be used (10-2000 characters)");
         String territory = request.territory() == null || request.territory().isBlank()
                 ? "VN"
                 : request.territory().strip();
@@ -382,7 +389,7 @@ public class AuctionService {
 
     private void check(Auction auction, long amount, Instant now) {
         if (!auction.open()) {
-            throw ProblemException.conflict("auction.closed", "This auction is closed");
+            throw ProblemException.conflict("auction.isClosed", "This auction is closed");
         }
         if (!now.isBefore(auction.closesAt())) {
             throw ProblemException.conflict(
