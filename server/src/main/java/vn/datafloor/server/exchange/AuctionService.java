@@ -8,11 +8,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -613,6 +613,19 @@ public class AuctionService {
                 return false;
             }
             List<Bid> bids = currentBids(auctionId);
+            // Every bidder's held account is locked up front, in id order: the charge and the releases below
+            // each lock theirs as they post, and two auctions closing at once with bidders in common would
+            // otherwise take them in different orders and deadlock.
+            for (long accountId : bids.stream()
+                    .map(b -> heldAccount(b.bidderOrg()))
+                    .sorted()
+                    .distinct()
+                    .toList()) {
+                jdbc.sql("select id from money_account where id = ? for update")
+                        .param(accountId)
+                        .query(Long.class)
+                        .single();
+            }
             Offer offer = offers.offer(auction.offerId()).orElseThrow();
             boolean sellable = offer.active()
                     && products.product(auction.productId())
@@ -636,7 +649,7 @@ public class AuctionService {
                     release(auctionId, winner.bidderOrg(), excess, "excess", "Excess deposit of the winner");
                 }
             }
-            Set<Long> losers = new LinkedHashSet<>();
+            Set<Long> losers = new TreeSet<>();
             for (Bid bid : bids) {
                 if (winner == null || bid.bidderOrg() != winner.bidderOrg()) {
                     losers.add(bid.bidderOrg());
