@@ -684,6 +684,7 @@ class AuthorizationMatrixTest extends PlatformTest {
 
     /** A contract per organisation, with it as buyer (Sao Mai's is between Sao Mai and itself). */
     final Map<Long, Long> contractOf = new LinkedHashMap<>();
+
     long auctionId;
 
     private IntegrationObjects integrationObjects(long orgId, String prefix) throws Exception {
