@@ -215,6 +215,19 @@ class AuthorizationMatrixTest extends PlatformTest {
         EXPECTED.put(
                 "POST /exchange/sales/requests/{id}/decision",
                 roles(EnumSet.of(ORG_ADMIN, DATA_STEWARD), "contracts:write"));
+        // the exchange's auctions: public room; providers open, buyers bid, the provider or the operator closes
+        Set<Role> bidders = EnumSet.of(ORG_ADMIN, ANALYST);
+        Set<Role> auctionClosers = EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD);
+        EXPECTED.put("GET /exchange/auctions", anyone());
+        EXPECTED.put("GET /exchange/auctions/{id}", anyone());
+        EXPECTED.put("GET /api/exchange/auctions", anyone());
+        EXPECTED.put("GET /api/exchange/auctions/{id}", anyone());
+        EXPECTED.put("POST /exchange/auctions", roles(productManagers, "auctions:write"));
+        EXPECTED.put("POST /api/exchange/offers/{id}/auctions", roles(productManagers, "auctions:write"));
+        EXPECTED.put("POST /exchange/auctions/{id}/bids", roles(bidders, "exchange:buy"));
+        EXPECTED.put("POST /api/exchange/auctions/{id}/bids", roles(bidders, "exchange:buy"));
+        EXPECTED.put("POST /exchange/auctions/{id}/close", roles(auctionClosers, "contracts:read"));
+        EXPECTED.put("POST /api/exchange/auctions/{id}/close", roles(auctionClosers, "contracts:read"));
         // audit and ledger operations
         EXPECTED.put("GET /audit", roles(seesAll, "audit:read"));
         EXPECTED.put("GET /audit/events/{index}", roles(seesAll, "audit:read"));
@@ -485,6 +498,27 @@ class AuthorizationMatrixTest extends PlatformTest {
                             .single());
         }
         disputeFixtures();
+        // An open auction of that product's auction offer, closing long after the matrix has run.
+        jdbc.sql("insert into exchange_offer(product_id, title, price_model, price, vat_percent, sold, duration_days, "
+                        + "approval_required, policy, active, created_at) values (?, 'Đấu giá ma trận', 'AUCTION', "
+                        + "1000000, 10, 0, 365, false, '{}', true, current_timestamp)")
+                .param(listedProductId)
+                .update();
+        long auctionOffer =
+                jdbc.sql("select max(id) from exchange_offer").query(Long.class).single();
+        jdbc.sql("insert into exchange_auction(offer_id, product_id, provider_org, kind, reserve, min_increment, "
+                        + "vat_percent, closes_at, state, open_offer, opened_at) "
+                        + "values (?, ?, ?, 'SEALED', 1000000, 0, 10, ?, 'OPEN', ?, current_timestamp)")
+                .params(
+                        auctionOffer,
+                        listedProductId,
+                        healthOrg,
+                        java.sql.Timestamp.from(clock.instant().plus(Duration.ofDays(80))),
+                        auctionOffer)
+                .update();
+        auctionId = jdbc.sql("select max(id) from exchange_auction")
+                .query(Long.class)
+                .single();
         integration.put(healthOrg, integrationObjects(healthOrg, "yte"));
         integration.put(operatorOrg, integrationObjects(operatorOrg, "vanhanh"));
         integration.put(saoMaiOrg, integrationObjects(saoMaiOrg, "saomai"));
@@ -643,6 +677,8 @@ class AuthorizationMatrixTest extends PlatformTest {
             id = own && ownKeyOf.containsKey(persona.name())
                     ? ownKeyOf.get(persona.name())
                     : own ? ownKeyOf.get("yte.admin") : otherOrgKey;
+        } else if (pattern.contains("/auctions/{id}")) {
+            id = Long.toString(auctionId);
         } else if (pattern.contains("/products/{id}")) {
             id = Long.toString(listedProductId);
         } else if (pattern.contains("/offers/{id}")) {
@@ -752,6 +788,8 @@ class AuthorizationMatrixTest extends PlatformTest {
 
     /** A contract per organisation, with it as buyer (Sao Mai's is between Sao Mai and itself). */
     final Map<Long, Long> contractOf = new LinkedHashMap<>();
+
+    long auctionId;
 
     private IntegrationObjects integrationObjects(long orgId, String prefix) throws Exception {
         var source = sources.register(
