@@ -74,7 +74,8 @@ public class AgreementDocuments {
     public record Row(String label, String value, boolean code) {}
 
     /** A part of the document: rows, or items (numbered for steps), and a note under its heading. */
-    public record Section(String id, String heading, String note, List<Row> rows, List<String> items, boolean numbered) {}
+    public record Section(
+            String id, String heading, String note, List<Row> rows, List<String> items, boolean numbered) {}
 
     /** The document in one language, ready for HTML or PDF: every label already translated. */
     public record Rendered(
@@ -136,7 +137,10 @@ public class AgreementDocuments {
         ContractService.AgreementDocument stored = contracts.agreement(actor, contractId);
         ContractService.Contract contract = contracts.visible(actor, contractId);
         Optional<AgreementVerification.LedgerEntry> entry = verification.agreedEntry(contract);
-        return render(stored.document(), entry.map(AgreementVerification.LedgerEntry::index).orElse(null), locale);
+        return render(
+                stored.document(),
+                entry.map(AgreementVerification.LedgerEntry::index).orElse(null),
+                locale);
     }
 
     /** Renders a stored agreement document; {@code ledgerIndex} is its CONTRACT_AGREED entry, if found. */
@@ -161,21 +165,25 @@ public class AgreementDocuments {
         List<Row> product = new ArrayList<>();
         product.add(row(
                 text(locale, "agreement.doc.productTitle"),
-                doc.path("product").path("title").asString("") + " (" + text(locale, "agreement.doc.number")
-                        + " " + doc.path("product").path("id").asLong() + ")"));
+                doc.path("product").path("title").asString("") + " (" + text(locale, "agreement.doc.number") + " "
+                        + doc.path("product").path("id").asLong() + ")"));
         product.add(row(
                 text(locale, "agreement.doc.offer"),
                 doc.path("offer").path("title").asString("") + " (" + text(locale, "agreement.doc.number") + " "
                         + doc.path("offer").path("id").asLong() + ")"));
         product.add(row(
                 text(locale, "agreement.doc.priceModel"),
-                label(locale, "agreement.priceModel.", doc.path("offer").path("priceModel").asString(""))));
+                label(
+                        locale,
+                        "agreement.priceModel.",
+                        doc.path("offer").path("priceModel").asString(""))));
         for (JsonNode dataset : doc.path("datasets")) {
             JsonNode version = dataset.path("version");
             String which = version.isNumber()
                     ? text(locale, "agreement.doc.version", version.asLong())
                     : text(locale, "agreement.doc.latest");
-            product.add(row(text(locale, "agreement.doc.dataset"), dataset.path("slug").asString("") + " — " + which));
+            product.add(row(
+                    text(locale, "agreement.doc.dataset"), dataset.path("slug").asString("") + " — " + which));
         }
         sections.add(new Section("product", text(locale, "agreement.doc.product"), null, product, List.of(), false));
 
@@ -185,29 +193,40 @@ public class AgreementDocuments {
                 text(locale, "agreement.doc.use"),
                 null,
                 List.of(
-                        row(text(locale, "agreement.doc.purpose"), purposeLabel(purpose, locale) + " (" + purpose + ")"),
-                        row(text(locale, "agreement.doc.scenario"), doc.path("scenario").asString(""))),
+                        row(
+                                text(locale, "agreement.doc.purpose"),
+                                purposeLabel(purpose, locale) + " (" + purpose + ")"),
+                        row(
+                                text(locale, "agreement.doc.scenario"),
+                                doc.path("scenario").asString(""))),
                 List.of(),
                 false));
 
         List<Row> money = new ArrayList<>();
         long net = price.path("net").asLong();
         money.add(row(text(locale, "agreement.doc.net"), dong(net)));
-        money.add(row(text(locale, "agreement.doc.vatRate"), price.path("vatPercent").asLong() + "%"));
+        money.add(row(
+                text(locale, "agreement.doc.vatRate"), price.path("vatPercent").asLong() + "%"));
         money.add(row(text(locale, "agreement.doc.vat"), dong(price.path("vat").asLong())));
-        money.add(row(text(locale, "agreement.doc.total"), dong(price.path("total").asLong())));
+        money.add(row(
+                text(locale, "agreement.doc.total"), dong(price.path("total").asLong())));
         if (price.has("period")) {
             money.add(row(
                     text(locale, "agreement.doc.period"),
                     label(locale, "agreement.period.", price.path("period").asString(""))));
         }
         if (price.has("unit")) {
-            money.add(row(text(locale, "agreement.doc.unitPrice"), dong(price.path("unitPrice").asLong())));
             money.add(row(
-                    text(locale, "agreement.doc.unit"), label(locale, "agreement.unit.", price.path("unit").asString(""))));
+                    text(locale, "agreement.doc.unitPrice"),
+                    dong(price.path("unitPrice").asLong())));
+            money.add(row(
+                    text(locale, "agreement.doc.unit"),
+                    label(locale, "agreement.unit.", price.path("unit").asString(""))));
         }
         if (price.has("monthlyCap")) {
-            money.add(row(text(locale, "agreement.doc.cap"), dong(price.path("monthlyCap").asLong())));
+            money.add(row(
+                    text(locale, "agreement.doc.cap"),
+                    dong(price.path("monthlyCap").asLong())));
         }
         long feePercent = price.path("platformFeePercent").asLong();
         money.add(row(
@@ -238,11 +257,17 @@ public class AgreementDocuments {
                 false));
 
         String policyJson = json.writerWithDefaultPrettyPrinter().writeValueAsString(doc.path("policy"));
-        List<String> terms = PlainLanguage.render(OdrlJson.read(doc.path("policy").toString()), locale)
+        List<String> terms = PlainLanguage.render(
+                        OdrlJson.read(doc.path("policy").toString()), locale)
                 .lines()
                 .toList();
         sections.add(new Section(
-                "terms", text(locale, "agreement.doc.terms"), text(locale, "agreement.doc.termsNote"), List.of(), terms, false));
+                "terms",
+                text(locale, "agreement.doc.terms"),
+                text(locale, "agreement.doc.termsNote"),
+                List.of(),
+                terms,
+                false));
 
         List<Row> integrity = new ArrayList<>();
         integrity.add(new Row(text(locale, "agreement.doc.hash"), hash, true));
@@ -336,8 +361,7 @@ public class AgreementDocuments {
     private static String cssHash() {
         try {
             return Base64.getEncoder()
-                    .encodeToString(
-                            MessageDigest.getInstance("SHA-256").digest(CSS.getBytes(StandardCharsets.UTF_8)));
+                    .encodeToString(MessageDigest.getInstance("SHA-256").digest(CSS.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

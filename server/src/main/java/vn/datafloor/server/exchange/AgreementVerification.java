@@ -196,7 +196,8 @@ public class AgreementVerification {
                     + "; report this to the operator.";
         } else if (!matchesLedger) {
             outcome = Outcome.LEDGER_DISAGREES;
-            explanation = "The document hashes to " + computed + ", but the CONTRACT_AGREED entry " + entry.get().index()
+            explanation = "The document hashes to " + computed + ", but the CONTRACT_AGREED entry "
+                    + entry.get().index()
                     + " on the ledger says " + ledgerHash + ": the document and its stored hash were changed "
                     + "together after the agreement; report this to the operator.";
         } else if (proof == ProofStatus.FAILED) {
@@ -208,8 +209,8 @@ public class AgreementVerification {
             explanation = "The document's SHA-256 " + computed + " is the hash stored with the contract and the hash "
                     + "in CONTRACT_AGREED entry " + entry.get().index() + " of the public ledger"
                     + (proof == ProofStatus.VERIFIED
-                            ? ", whose inclusion in the signed checkpoint of size " + entry.get().checkpointSize()
-                                    + " verifies."
+                            ? ", whose inclusion in the signed checkpoint of size "
+                                    + entry.get().checkpointSize() + " verifies."
                             : "; the entry is newer than the latest signed checkpoint and will be covered by the next.");
         }
         return new Verification(
@@ -243,11 +244,11 @@ public class AgreementVerification {
         Instant to = contract.agreedAt().plus(ENTRY_WINDOW);
         String id = Long.toString(contract.id());
         for (int offset = 0; offset < 100_000; offset += 500) {
-            List<AuditRecord> page = audit.search(
-                    EventType.CONTRACT_AGREED.name(), from, to, contract.buyerOrg(), null, 500, offset);
+            List<AuditRecord> page =
+                    audit.search(EventType.CONTRACT_AGREED.name(), from, to, contract.buyerOrg(), null, 500, offset);
             for (AuditRecord candidate : page) {
-                JsonNode details = json.readTree(audit.entryText(candidate.ledgerIndex()))
-                        .path("details");
+                JsonNode details =
+                        json.readTree(audit.entryText(candidate.ledgerIndex())).path("details");
                 if (id.equals(details.path("contract").asString(null))) {
                     Long checkpoint = ledger.latestCheckpoint()
                             .map(c -> c.checkpoint().size())
