@@ -155,6 +155,20 @@ class AuthorizationMatrixTest extends PlatformTest {
         EXPECTED.put("GET /api/exchange/inspections", roles(operator, "products:inspect"));
         EXPECTED.put("POST /exchange/products/{id}/inspection", roles(operator, "products:inspect"));
         EXPECTED.put("POST /api/exchange/products/{id}/inspection", roles(operator, "products:inspect"));
+        // the exchange's contracts pages and agreement documents: a contract's parties, the operator and auditors
+        Set<Role> deciders = EnumSet.of(ORG_ADMIN, DATA_STEWARD);
+        Set<Role> buyers = EnumSet.of(ORG_ADMIN, ANALYST);
+        EXPECTED.put("GET /exchange/contracts", roles(STAFF, "contracts:read"));
+        EXPECTED.put("GET /exchange/contracts/{id}", tenant(STAFF, seesAll, "contracts:read"));
+        // Form posts the matrix sends lack their parameters, so they stop at 400 before the contract's own check.
+        EXPECTED.put("POST /exchange/contracts/{id}/decision", roles(deciders, "contracts:write"));
+        EXPECTED.put("POST /exchange/contracts/{id}/withdrawal", roles(buyers, "exchange:buy"));
+        EXPECTED.put("POST /exchange/contracts/{id}/termination", roles(STAFF, "contracts:read"));
+        EXPECTED.put("POST /exchange/contracts/{id}/verification", roles(STAFF, "contracts:read"));
+        for (String document : List.of("document.json", "document.html", "document.pdf", "verification")) {
+            EXPECTED.put("GET /api/exchange/agreements/{id}/" + document, tenant(STAFF, seesAll, "contracts:read"));
+        }
+        EXPECTED.put("POST /api/exchange/agreements/verification", roles(STAFF, "contracts:read"));
         // audit and ledger operations
         EXPECTED.put("GET /audit", roles(seesAll, "audit:read"));
         EXPECTED.put("GET /audit/events/{index}", roles(seesAll, "audit:read"));
@@ -394,6 +408,21 @@ class AuthorizationMatrixTest extends PlatformTest {
         listedProductId = jdbc.sql("select max(id) from exchange_product")
                 .query(Long.class)
                 .single();
+        // Contracts: one the health department sells to Sao Mai (its own), one between Sao Mai and the operator
+        // (another's).
+        healthContractId = matrixContract(listedProductId, healthOrg, saoMaiOrg, "health");
+        jdbc.sql("insert into exchange_product(org_id, catalog_slug, title, description, delivery, status, created_at, "
+                        + "updated_at) values (?, 'matrix-saomai', 'Sản phẩm ma trận 2', 'Sản phẩm thứ hai cho ma trận "
+                        + "phân quyền', 'LATEST', 'APPROVED', current_timestamp, current_timestamp)")
+                .param(saoMaiOrg)
+                .update();
+        otherContractId = matrixContract(
+                jdbc.sql("select max(id) from exchange_product")
+                        .query(Long.class)
+                        .single(),
+                saoMaiOrg,
+                operatorOrg,
+                "other");
         integration.put(healthOrg, integrationObjects(healthOrg, "yte"));
         integration.put(operatorOrg, integrationObjects(operatorOrg, "vanhanh"));
         integration.put(saoMaiOrg, integrationObjects(saoMaiOrg, "saomai"));
@@ -547,6 +576,8 @@ class AuthorizationMatrixTest extends PlatformTest {
             id = own && ownKeyOf.containsKey(persona.name())
                     ? ownKeyOf.get(persona.name())
                     : own ? ownKeyOf.get("yte.admin") : otherOrgKey;
+        } else if (pattern.contains("/agreements/{id}") || pattern.contains("/exchange/contracts/{id}")) {
+            id = Long.toString(own ? healthContractId : otherContractId);
         } else if (pattern.contains("/products/{id}")) {
             id = Long.toString(listedProductId);
         } else if (pattern.contains("/users/{id}")) {
@@ -576,6 +607,31 @@ class AuthorizationMatrixTest extends PlatformTest {
     final Map<Long, IntegrationObjects> integration = new LinkedHashMap<>();
 
     long listedProductId;
+
+    long healthContractId;
+
+    long otherContractId;
+
+    /** A contract requested on a free offer of the product, as an order leaves it (no agreement yet). */
+    private long matrixContract(long productId, long providerOrg, long buyerOrg, String key) {
+        jdbc.sql("insert into exchange_offer(product_id, title, price_model, price, vat_percent, sold, duration_days, "
+                        + "approval_required, policy, active, created_at) values (?, 'Ma trận', 'FREE', 0, 0, 0, 30, "
+                        + "true, '{}', true, current_timestamp)")
+                .param(productId)
+                .update();
+        long offerId =
+                jdbc.sql("select max(id) from exchange_offer").query(Long.class).single();
+        jdbc.sql(
+                        "insert into exchange_contract(offer_id, product_id, provider_org, buyer_org, state, purpose, scenario, "
+                                + "order_key, price, vat, platform_fee, requested_at, periods_charged) values (?, ?, ?, ?, "
+                                + "'REQUESTED', 'df:research', 'Ma trận phân quyền', ?, 0, 0, 0, current_timestamp, 0)")
+                .params(offerId, productId, providerOrg, buyerOrg, "matrix:" + key)
+                .update();
+        return jdbc.sql("select id from exchange_contract where order_key = ?")
+                .param("matrix:" + key)
+                .query(Long.class)
+                .single();
+    }
 
     private IntegrationObjects integrationObjects(long orgId, String prefix) throws Exception {
         var source = sources.register(
