@@ -429,7 +429,7 @@ public class AgreementDocuments {
         private static final float TOP = PDRectangle.A4.getHeight() - 56;
         private static final float BOTTOM = 64;
         private static final float WIDTH = PDRectangle.A4.getWidth() - 2 * MARGIN;
-        private static final float LABEL_WIDTH = 165;
+        private static final float LABEL_WIDTH = 190;
 
         private final PDDocument document;
         private final PDType0Font regular;
