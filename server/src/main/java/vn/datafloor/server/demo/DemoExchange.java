@@ -2,6 +2,8 @@ package vn.datafloor.server.demo;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -11,8 +13,12 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import vn.datafloor.server.authz.Actor;
 import vn.datafloor.server.exchange.BankStatements;
+import vn.datafloor.server.exchange.ContractService;
 import vn.datafloor.server.exchange.MoneyJournal;
+import vn.datafloor.server.exchange.OfferService;
+import vn.datafloor.server.exchange.OfferService.PriceModel;
 import vn.datafloor.server.exchange.ProductService;
+import vn.datafloor.server.identity.UserAccount;
 import vn.datafloor.server.identity.UserService;
 
 /**
@@ -32,12 +38,22 @@ class DemoExchange implements ApplicationRunner {
     private final BankStatements statements;
     private final UserService users;
     private final ProductService products;
+    private final OfferService offers;
+    private final ContractService contracts;
 
-    DemoExchange(MoneyJournal journal, BankStatements statements, UserService users, ProductService products) {
+    DemoExchange(
+            MoneyJournal journal,
+            BankStatements statements,
+            UserService users,
+            ProductService products,
+            OfferService offers,
+            ContractService contracts) {
         this.journal = journal;
         this.statements = statements;
         this.users = users;
         this.products = products;
+        this.offers = offers;
+        this.contracts = contracts;
     }
 
     @Override
@@ -72,12 +88,15 @@ class DemoExchange implements ApplicationRunner {
                         "Sản phẩm, nhà sản xuất và số công bố chất lượng theo quy định, cập nhật hằng tháng; không chứa dữ liệu cá nhân.",
                         ProductService.Delivery.LATEST,
                         null));
+        fees();
+        offers(listed);
         products.submit(Actor.SYSTEM, listed.id());
         products.inspect(
                 Actor.SYSTEM,
                 listed.id(),
                 true,
-                "Đạt mọi tiêu chí: dữ liệu công khai, đã mô tả, chất lượng đạt ngưỡng.");
+                "Đạt mọi tiêu chí: dữ liệu công khai, đã mô tả, chất lượng đạt ngưỡng; điều khoản hợp lệ.");
+        contracts(listed);
         ProductService.Product waiting = products.create(
                 Actor.SYSTEM,
                 new ProductService.NewProduct(
@@ -101,6 +120,135 @@ class DemoExchange implements ApplicationRunner {
                 core.id(),
                 false,
                 "Dữ liệu cốt lõi về dân cư: Luật Dữ liệu không cho phép giao dịch trên sàn.");
+    }
+
+    /** The State's fee schedule as the operator set it: state agencies' prices come from here. */
+    private void fees() {
+        String basis = "Biểu phí khai thác dữ liệu (dữ liệu mẫu)";
+        offers.setFee(Actor.SYSTEM, new OfferService.NewFee("other", PriceModel.ONE_TIME, null, 2_000_000L, basis));
+        offers.setFee(Actor.SYSTEM, new OfferService.NewFee("other", PriceModel.SUBSCRIPTION, null, 500_000L, basis));
+        offers.setFee(Actor.SYSTEM, new OfferService.NewFee("other", PriceModel.PAY_PER_USE, "QUERY", 1_000L, basis));
+        offers.setFee(
+                Actor.SYSTEM, new OfferService.NewFee("important", PriceModel.ONE_TIME, null, 20_000_000L, basis));
+        offers.setFee(
+                Actor.SYSTEM, new OfferService.NewFee("important", PriceModel.SUBSCRIPTION, null, 5_000_000L, basis));
+    }
+
+    /** The listed product's offers, one per price model, each with its terms. */
+    private void offers(ProductService.Product product) {
+        OfferService.Terms research = new OfferService.Terms(
+                List.of("df:research", "df:statistics", "df:productDevelopment"), "VN", List.of(), true, true);
+        offer(product, "Trọn bộ danh mục, mua một lần", PriceModel.ONE_TIME, null, null, null, research, null);
+        offer(
+                product,
+                "Thuê bao cập nhật hằng tháng",
+                PriceModel.SUBSCRIPTION,
+                OfferService.Period.MONTH,
+                null,
+                null,
+                research,
+                null);
+        offer(
+                product,
+                "Tra cứu theo lượt qua API",
+                PriceModel.PAY_PER_USE,
+                null,
+                OfferService.UsageUnit.QUERY,
+                200_000L,
+                new OfferService.Terms(
+                        List.of("df:riskManagement", "df:statistics", "df:productDevelopment"),
+                        "VN",
+                        List.of(),
+                        true,
+                        true),
+                null);
+        offer(
+                product,
+                "Bản mẫu miễn phí cho viện nghiên cứu",
+                PriceModel.FREE,
+                null,
+                null,
+                null,
+                new OfferService.Terms(List.of("df:research"), "VN", List.of("RESEARCH_INSTITUTE"), true, true),
+                null);
+        offer(
+                product,
+                "Quyền khai thác độc quyền năm 2027 (đấu giá)",
+                PriceModel.AUCTION,
+                null,
+                null,
+                null,
+                research,
+                30_000_000L);
+    }
+
+    private void offer(
+            ProductService.Product product,
+            String title,
+            PriceModel model,
+            OfferService.Period period,
+            OfferService.UsageUnit unit,
+            Long cap,
+            OfferService.Terms terms,
+            Long reserve) {
+        offers.create(
+                Actor.SYSTEM,
+                product.id(),
+                new OfferService.NewOffer(
+                        title,
+                        model,
+                        reserve,
+                        period,
+                        unit,
+                        cap,
+                        null,
+                        model == PriceModel.AUCTION ? 1 : null,
+                        model == PriceModel.SUBSCRIPTION ? null : 365,
+                        false,
+                        null,
+                        terms,
+                        null,
+                        model == PriceModel.AUCTION ? 15_000_000L : null));
+    }
+
+    /** Buyers who bought: a research institute for free, an enterprise once and by the query, a department monthly. */
+    private void contracts(ProductService.Product product) {
+        List<OfferService.Offer> all = offers.ofProduct(Actor.SYSTEM, product);
+        OfferService.Offer free = byModel(all, PriceModel.FREE);
+        OfferService.Offer once = byModel(all, PriceModel.ONE_TIME);
+        OfferService.Offer perUse = byModel(all, PriceModel.PAY_PER_USE);
+        OfferService.Offer monthly = byModel(all, PriceModel.SUBSCRIPTION);
+        contracts.order(
+                actor("vien.phantich"),
+                "demo-vien-free",
+                new ContractService.Order(
+                        free.id(), "df:research", "Nghiên cứu cơ cấu hàng tiêu dùng sản xuất trong nước", "VN-HN"));
+        contracts.order(
+                actor("saomai.phantich"),
+                "demo-saomai-once",
+                new ContractService.Order(
+                        once.id(), "df:productDevelopment", "Xây dựng dịch vụ tra cứu nguồn gốc sản phẩm", "VN"));
+        ContractService.Contract metered = contracts.order(
+                actor("saomai.phantich"),
+                "demo-saomai-api",
+                new ContractService.Order(
+                        perUse.id(), "df:riskManagement", "Kiểm tra nhà cung cấp trước khi ký hợp đồng", "VN"));
+        contracts.recordUsage(Actor.SYSTEM, metered.id(), 37, "rest");
+        contracts.recordUsage(Actor.SYSTEM, metered.id(), 12, "sql");
+        contracts.order(
+                actor("saomai.admin"),
+                "demo-saomai-monthly",
+                new ContractService.Order(
+                        monthly.id(), "df:statistics", "Thống kê giá trị hàng hoá theo nhóm hàng hằng tháng", "VN"));
+    }
+
+    private static OfferService.Offer byModel(List<OfferService.Offer> all, PriceModel model) {
+        return all.stream().filter(o -> o.priceModel() == model).findFirst().orElseThrow();
+    }
+
+    private Actor actor(String username) {
+        UserAccount u = users.findByUsername(username).orElseThrow();
+        return new Actor(u.id(), u.username(), u.orgId(), u.roles(), null, Set.of());
     }
 
     private String reference(String username) {

@@ -153,7 +153,13 @@ public class OfferService {
             Long inputCost) {}
 
     /** An offer with its terms in plain language, as buyers see it. */
-    public record Shown(Offer offer, String termsVi, String termsEn, List<String> purposes) {}
+    public record Shown(Offer offer, String termsVi, String termsEn, List<String> purposes) {
+        /** The terms, one sentence a line, in English for an English locale and Vietnamese otherwise. */
+        public List<String> lines(Locale locale) {
+            String text = "en".equals(locale.getLanguage()) ? termsEn : termsVi;
+            return text.isBlank() ? List.of() : List.of(text.split("\n"));
+        }
+    }
 
     /** A line of the State's fee schedule. */
     public record Fee(

@@ -90,6 +90,7 @@ class SecurityConfig {
         // The exchange's listing: each handler still asks the policy (building and submitting need a steward).
         "/exchange",
         "/exchange/products/**",
+        "/exchange/fees",
         "/exchange/auctions",
         "/exchange/auctions/**",
         "/api/exchange/products",

@@ -142,6 +142,14 @@ class AuthorizationMatrixTest extends PlatformTest {
         EXPECTED.put("GET /api/exchange/accounts/{id}", tenant(moneyViewers, seesAll, "money:read"));
         EXPECTED.put("GET /api/exchange/journal/trial-balance", roles(seesAll, "journal:read"));
         EXPECTED.put("POST /api/exchange/top-ups/statement", roles(operator, "payments:write"));
+        // monthly statements (the organisation's, or any for the operator and auditors) and payouts (the operator)
+        EXPECTED.put("GET /exchange/statements", roles(moneyViewers, "money:read"));
+        EXPECTED.put("GET /api/exchange/statements/{id}", tenant(moneyViewers, seesAll, "money:read"));
+        EXPECTED.put("GET /api/exchange/statements/{id}.csv", tenant(moneyViewers, seesAll, "money:read"));
+        EXPECTED.put("GET /exchange/payouts", roles(operator, "payments:write"));
+        EXPECTED.put("POST /exchange/payouts", roles(operator, "payments:write"));
+        EXPECTED.put("GET /api/exchange/payouts", roles(operator, "payments:write"));
+        EXPECTED.put("POST /api/exchange/payouts", roles(operator, "payments:write"));
         // the exchange's products and inspection
         Set<Role> productManagers = EnumSet.of(ORG_ADMIN, DATA_STEWARD);
         EXPECTED.put("GET /exchange", anyone());
@@ -155,9 +163,33 @@ class AuthorizationMatrixTest extends PlatformTest {
         EXPECTED.put("GET /api/exchange/inspections", roles(operator, "products:inspect"));
         EXPECTED.put("POST /exchange/products/{id}/inspection", roles(operator, "products:inspect"));
         EXPECTED.put("POST /api/exchange/products/{id}/inspection", roles(operator, "products:inspect"));
+        // the market: offers, fees, orders, contracts, agreements, entitlements, metering
+        Set<Role> buyers = EnumSet.of(ORG_ADMIN, ANALYST);
+        EXPECTED.put("GET /exchange/products/{id}", anyone());
+        EXPECTED.put("POST /exchange/products/{id}/orders", roles(buyers, "exchange:buy"));
+        EXPECTED.put("POST /exchange/products/{id}/offers", roles(productManagers, "products:write"));
+        EXPECTED.put("POST /exchange/offers/{id}/withdrawal", roles(productManagers, "products:write"));
+        EXPECTED.put("GET /exchange/fees", anyone());
+        EXPECTED.put("POST /exchange/fees", roles(operator, "fees:write"));
+        EXPECTED.put("POST /api/exchange/products/{id}/offers", roles(productManagers, "products:write"));
+        EXPECTED.put("GET /api/exchange/products/{id}/comparables", roles(productManagers, "products:write"));
+        EXPECTED.put("GET /api/exchange/offers/{id}", anyone());
+        EXPECTED.put("GET /api/exchange/offers/{id}/policy", anyone());
+        EXPECTED.put("POST /api/exchange/offers/{id}/withdrawal", roles(productManagers, "products:write"));
+        EXPECTED.put("GET /api/exchange/fees", anyone());
+        EXPECTED.put("PUT /api/exchange/fees", roles(operator, "fees:write"));
+        EXPECTED.put("POST /api/exchange/orders", roles(buyers, "exchange:buy"));
+        EXPECTED.put("GET /api/exchange/contracts", roles(STAFF, "contracts:read"));
+        EXPECTED.put("GET /api/exchange/contracts/{id}", tenant(STAFF, seesAll, "contracts:read"));
+        EXPECTED.put("GET /api/exchange/agreements/{id}", tenant(STAFF, seesAll, "contracts:read"));
+        EXPECTED.put("POST /api/exchange/contracts/{id}/decision", roles(productManagers, "contracts:write"));
+        EXPECTED.put("POST /api/exchange/contracts/{id}/withdrawal", roles(buyers, "exchange:buy"));
+        EXPECTED.put("POST /api/exchange/contracts/{id}/termination", roles(STAFF, "contracts:read"));
+        EXPECTED.put("POST /api/exchange/contracts/{id}/usage", roles(operator, "usage:write"));
+        EXPECTED.put("GET /api/exchange/entitlements", roles(STAFF, "contracts:read"));
+        EXPECTED.put("GET /api/exchange/invoices", roles(moneyViewers, "money:read"));
         // the exchange's contracts pages and agreement documents: a contract's parties, the operator and auditors
         Set<Role> deciders = EnumSet.of(ORG_ADMIN, DATA_STEWARD);
-        Set<Role> buyers = EnumSet.of(ORG_ADMIN, ANALYST);
         EXPECTED.put("GET /exchange/contracts", roles(STAFF, "contracts:read"));
         EXPECTED.put("GET /exchange/contracts/{id}", tenant(STAFF, seesAll, "contracts:read"));
         // Form posts the matrix sends lack their parameters, so they stop at 400 before the contract's own check.
@@ -408,21 +440,36 @@ class AuthorizationMatrixTest extends PlatformTest {
         listedProductId = jdbc.sql("select max(id) from exchange_product")
                 .query(Long.class)
                 .single();
-        // Contracts: one the health department sells to Sao Mai (its own), one between Sao Mai and the operator
-        // (another's).
-        healthContractId = matrixContract(listedProductId, healthOrg, saoMaiOrg, "health");
-        jdbc.sql("insert into exchange_product(org_id, catalog_slug, title, description, delivery, status, created_at, "
-                        + "updated_at) values (?, 'matrix-saomai', 'Sản phẩm ma trận 2', 'Sản phẩm thứ hai cho ma trận "
-                        + "phân quyền', 'LATEST', 'APPROVED', current_timestamp, current_timestamp)")
-                .param(saoMaiOrg)
+        // An offer on it, and a contract of each organisation (as buyer), made as the market would leave them.
+        jdbc.sql("insert into exchange_offer(product_id, title, price_model, price, vat_percent, sold, duration_days, "
+                        + "approval_required, policy, active, created_at) values (?, 'Đề nghị ma trận', 'FREE', 0, 10, 0, "
+                        + "30, false, ?, true, current_timestamp)")
+                .params(
+                        listedProductId,
+                        "{\"@context\": \"http://www.w3.org/ns/odrl.jsonld\", \"@type\": \"Offer\", \"uid\": \"urn:matrix\", "
+                                + "\"permission\": [{\"action\": \"use\"}]}")
                 .update();
-        otherContractId = matrixContract(
-                jdbc.sql("select max(id) from exchange_product")
-                        .query(Long.class)
-                        .single(),
-                saoMaiOrg,
-                operatorOrg,
-                "other");
+        matrixOfferId =
+                jdbc.sql("select max(id) from exchange_offer").query(Long.class).single();
+        for (long buyer : List.of(healthOrg, operatorOrg, saoMaiOrg)) {
+            jdbc.sql(
+                            "insert into exchange_contract(offer_id, product_id, provider_org, buyer_org, state, purpose, scenario, "
+                                    + "order_key, price, vat, platform_fee, requested_at, periods_charged) values (?,?,?,?, "
+                                    + "'REQUESTED', 'df:research', 'Kịch bản ma trận', ?, 0, 0, 0, current_timestamp, 0)")
+                    .params(
+                            matrixOfferId,
+                            listedProductId,
+                            buyer == saoMaiOrg ? saoMaiOrg : healthOrg,
+                            buyer,
+                            "matrix-" + buyer)
+                    .update();
+            contractOf.put(
+                    buyer,
+                    jdbc.sql("select id from exchange_contract where order_key = ?")
+                            .param("matrix-" + buyer)
+                            .query(Long.class)
+                            .single());
+        }
         integration.put(healthOrg, integrationObjects(healthOrg, "yte"));
         integration.put(operatorOrg, integrationObjects(operatorOrg, "vanhanh"));
         integration.put(saoMaiOrg, integrationObjects(saoMaiOrg, "saomai"));
@@ -576,10 +623,12 @@ class AuthorizationMatrixTest extends PlatformTest {
             id = own && ownKeyOf.containsKey(persona.name())
                     ? ownKeyOf.get(persona.name())
                     : own ? ownKeyOf.get("yte.admin") : otherOrgKey;
-        } else if (pattern.contains("/agreements/{id}") || pattern.contains("/exchange/contracts/{id}")) {
-            id = Long.toString(own ? healthContractId : otherContractId);
         } else if (pattern.contains("/products/{id}")) {
             id = Long.toString(listedProductId);
+        } else if (pattern.contains("/offers/{id}")) {
+            id = Long.toString(matrixOfferId);
+        } else if (pattern.contains("/contracts/{id}") || pattern.contains("/agreements/{id}")) {
+            id = Long.toString(contractOf.get(own ? org : saoMaiOrg));
         } else if (pattern.contains("/users/{id}")) {
             id = Long.toString(own ? sameOrgUser.getOrDefault(org, sameOrgUser.get(healthOrg)) : otherOrgUser);
         } else {
@@ -608,30 +657,10 @@ class AuthorizationMatrixTest extends PlatformTest {
 
     long listedProductId;
 
-    long healthContractId;
+    long matrixOfferId;
 
-    long otherContractId;
-
-    /** A contract requested on a free offer of the product, as an order leaves it (no agreement yet). */
-    private long matrixContract(long productId, long providerOrg, long buyerOrg, String key) {
-        jdbc.sql("insert into exchange_offer(product_id, title, price_model, price, vat_percent, sold, duration_days, "
-                        + "approval_required, policy, active, created_at) values (?, 'Ma trận', 'FREE', 0, 0, 0, 30, "
-                        + "true, '{}', true, current_timestamp)")
-                .param(productId)
-                .update();
-        long offerId =
-                jdbc.sql("select max(id) from exchange_offer").query(Long.class).single();
-        jdbc.sql(
-                        "insert into exchange_contract(offer_id, product_id, provider_org, buyer_org, state, purpose, scenario, "
-                                + "order_key, price, vat, platform_fee, requested_at, periods_charged) values (?, ?, ?, ?, "
-                                + "'REQUESTED', 'df:research', 'Ma trận phân quyền', ?, 0, 0, 0, current_timestamp, 0)")
-                .params(offerId, productId, providerOrg, buyerOrg, "matrix:" + key)
-                .update();
-        return jdbc.sql("select id from exchange_contract where order_key = ?")
-                .param("matrix:" + key)
-                .query(Long.class)
-                .single();
-    }
+    /** A contract per organisation, with it as buyer (Sao Mai's is between Sao Mai and itself). */
+    final Map<Long, Long> contractOf = new LinkedHashMap<>();
 
     private IntegrationObjects integrationObjects(long orgId, String prefix) throws Exception {
         var source = sources.register(

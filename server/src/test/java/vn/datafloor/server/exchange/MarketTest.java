@@ -324,7 +324,7 @@ class MarketTest extends PlatformTest {
     void usageIsChargedOncePerMonthAfterItEnds() {
         fees();
         OfferService.Offer offer = offer("Theo lượt truy vấn", PriceModel.PAY_PER_USE, null, false);
-        Actor buyer = actor("saomai.phantich");
+        Actor buyer = actor("vien.phantich");
         topUp(buyer.orgId(), 1_000_000, "T-MARKET-4");
         ContractService.Contract contract = contracts.order(
                 buyer, "usage-1", new ContractService.Order(offer.id(), "df:statistics", "Thống kê theo tháng", "VN"));
