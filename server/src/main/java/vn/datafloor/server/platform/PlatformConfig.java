@@ -71,6 +71,7 @@ public class PlatformConfig implements WebMvcConfigurer {
         LocaleChangeInterceptor change = new LocaleChangeInterceptor();
         change.setParamName("lang");
         change.setIgnoreInvalidLocale(true);
-        registry.addInterceptor(change);
+        // An agreement document's ?lang= picks the document's language, not the reader's: it must not change the UI's.
+        registry.addInterceptor(change).excludePathPatterns("/api/exchange/agreements/**");
     }
 }
