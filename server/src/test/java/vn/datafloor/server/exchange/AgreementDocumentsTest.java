@@ -86,10 +86,7 @@ class AgreementDocumentsTest extends PlatformTest {
         Actor operator = actor("admin");
         offers.setFee(
                 operator, new OfferService.NewFee("other", PriceModel.ONE_TIME, null, 2_000_000L, "Biểu phí thử"));
-        ProductService.Product product = products.listed().stream()
-                .filter(p -> p.catalogSlug().equals("qltt-san-pham"))
-                .findFirst()
-                .orElseThrow();
+        ProductService.Product product = ExchangeFixtures.listedDemoProduct(products, jdbc);
         OfferService.Offer offer = offers.create(
                 actor("qltt.dulieu"),
                 product.id(),

@@ -89,10 +89,7 @@ class AuctionTest extends PlatformTest {
     }
 
     private ProductService.Product listedProduct() {
-        return products.listed().stream()
-                .filter(p -> p.catalogSlug().equals("qltt-san-pham"))
-                .findFirst()
-                .orElseThrow();
+        return ExchangeFixtures.listedDemoProduct(products, jdbc);
     }
 
     /** An AUCTION-model offer on the demo's listed state data (reserve 1,000,000 đồng, input cost 800,000), relisted. */
@@ -145,6 +142,7 @@ class AuctionTest extends PlatformTest {
     }
 
     private long events(EventType type, String auction) {
+        awaitLedger();
         return jdbc.sql("select count(*) from audit_event where event_type = ? and summary like ?")
                 .params(type.name(), "auction " + auction + "%")
                 .query(Long.class)
@@ -499,5 +497,19 @@ class AuctionTest extends PlatformTest {
                         .session(login("qltt.dulieu"))
                         .with(csrf()))
                 .andExpect(status().isConflict());
+    }
+
+    @Autowired
+    vn.datafloor.server.audit.AuditLog auditLog;
+
+    /** Entries of committed transactions are appended by the relay: wait until it has caught up. */
+    private void awaitLedger() {
+        try {
+            org.assertj.core.api.Assertions.assertThat(auditLog.awaitRelayed(java.time.Duration.ofSeconds(30)))
+                    .isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -103,10 +103,7 @@ class DisputeTest extends PlatformTest {
         Actor operator = actor("admin");
         offers.setFee(
                 operator, new OfferService.NewFee("other", PriceModel.ONE_TIME, null, 2_000_000L, "Biểu phí thử"));
-        ProductService.Product product = products.listed().stream()
-                .filter(p -> p.catalogSlug().equals("qltt-san-pham"))
-                .findFirst()
-                .orElseThrow();
+        ProductService.Product product = ExchangeFixtures.listedDemoProduct(products, jdbc);
         OfferService.Offer offer = offers.create(
                 actor("qltt.dulieu"),
                 product.id(),
@@ -141,6 +138,7 @@ class DisputeTest extends PlatformTest {
     }
 
     private long events(EventType type, long disputeId) {
+        awaitLedger();
         return jdbc.sql("select count(*) from audit_event where event_type = ? and summary like ?")
                 .params(type.name(), "dispute " + disputeId + " %")
                 .query(Long.class)
@@ -457,5 +455,19 @@ class DisputeTest extends PlatformTest {
                         .getResponse()
                         .getContentAsString());
         assertThat(listed.toString()).contains("\"id\":" + id);
+    }
+
+    @Autowired
+    vn.datafloor.server.audit.AuditLog auditLog;
+
+    /** Entries of committed transactions are appended by the relay: wait until it has caught up. */
+    private void awaitLedger() {
+        try {
+            org.assertj.core.api.Assertions.assertThat(auditLog.awaitRelayed(java.time.Duration.ofSeconds(30)))
+                    .isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -38,6 +38,9 @@ import vn.datafloor.server.platform.ProblemException;
 class MarketSupervisionTest extends PlatformTest {
 
     @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
+    @Autowired
     OfferService offers;
 
     @Autowired
@@ -87,10 +90,7 @@ class MarketSupervisionTest extends PlatformTest {
     }
 
     private ProductService.Product listedProduct() {
-        return products.listed().stream()
-                .filter(p -> p.catalogSlug().equals("qltt-san-pham"))
-                .findFirst()
-                .orElseThrow();
+        return ExchangeFixtures.listedDemoProduct(products, jdbc);
     }
 
     /** An offer on the demo's listed product (state data: priced by the fee schedule), re-inspected. */

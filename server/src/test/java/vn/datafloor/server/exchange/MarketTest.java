@@ -78,10 +78,7 @@ class MarketTest extends PlatformTest {
     }
 
     private ProductService.Product listedProduct() {
-        return products.listed().stream()
-                .filter(p -> p.catalogSlug().equals("qltt-san-pham"))
-                .findFirst()
-                .orElseThrow();
+        return ExchangeFixtures.listedDemoProduct(products, jdbc);
     }
 
     /** An offer on the demo's listed product, re-inspected and listed again. */
