@@ -40,6 +40,9 @@ class DemoExchange implements ApplicationRunner {
     private final ProductService products;
     private final OfferService offers;
     private final ContractService contracts;
+    private final vn.datafloor.server.exchange.AuctionService auctions;
+    private final vn.datafloor.server.exchange.DisputeService disputes;
+    private final java.time.Clock clock;
 
     DemoExchange(
             MoneyJournal journal,
@@ -47,7 +50,13 @@ class DemoExchange implements ApplicationRunner {
             UserService users,
             ProductService products,
             OfferService offers,
-            ContractService contracts) {
+            ContractService contracts,
+            vn.datafloor.server.exchange.AuctionService auctions,
+            vn.datafloor.server.exchange.DisputeService disputes,
+            java.time.Clock clock) {
+        this.auctions = auctions;
+        this.disputes = disputes;
+        this.clock = clock;
         this.journal = journal;
         this.statements = statements;
         this.users = users;
@@ -235,11 +244,50 @@ class DemoExchange implements ApplicationRunner {
                         perUse.id(), "df:riskManagement", "Kiểm tra nhà cung cấp trước khi ký hợp đồng", "VN"));
         contracts.recordUsage(Actor.SYSTEM, metered.id(), 37, "rest");
         contracts.recordUsage(Actor.SYSTEM, metered.id(), 12, "sql");
-        contracts.order(
+        ContractService.Contract subscription = contracts.order(
                 actor("saomai.admin"),
                 "demo-saomai-monthly",
                 new ContractService.Order(
                         monthly.id(), "df:statistics", "Thống kê giá trị hàng hoá theo nhóm hàng hằng tháng", "VN"));
+        auctionAndDispute(product, subscription);
+    }
+
+    /** An ascending auction open for five more days, with a first bid; a dispute answered and waiting for the operator. */
+    private void auctionAndDispute(ProductService.Product product, ContractService.Contract subscription) {
+        OfferService.Offer licence = byModel(offers.ofProduct(Actor.SYSTEM, product), PriceModel.AUCTION);
+        vn.datafloor.server.exchange.AuctionService.Auction auction = auctions.open(
+                Actor.SYSTEM,
+                licence.id(),
+                new vn.datafloor.server.exchange.AuctionService.NewAuction(
+                        vn.datafloor.server.exchange.AuctionService.Kind.ASCENDING,
+                        clock.instant().plus(java.time.Duration.ofDays(5)),
+                        500_000L));
+        auctions.bid(
+                actor("saomai.admin"),
+                auction.id(),
+                "demo-saomai-bid-1",
+                new vn.datafloor.server.exchange.AuctionService.NewBid(
+                        31_000_000L, "df:productDevelopment", "Dịch vụ tra cứu nguồn gốc hàng hoá độc quyền", "VN"));
+        vn.datafloor.server.exchange.DisputeService.Dispute dispute = disputes.open(
+                actor("saomai.admin"),
+                subscription.id(),
+                new vn.datafloor.server.exchange.DisputeService.Submission(
+                        "Bản cập nhật tháng này thiếu khoảng 1.200 sản phẩm so với mô tả của đề nghị; "
+                                + "đề nghị hoàn một nửa phí tháng.",
+                        275_000L,
+                        List.of(),
+                        List.of(),
+                        List.of()));
+        disputes.respond(
+                actor("qltt.dulieu"),
+                dispute.id(),
+                new vn.datafloor.server.exchange.DisputeService.Submission(
+                        "Các sản phẩm đó bị thu hồi số công bố trong tháng nên không còn trong danh mục; "
+                                + "đề nghị nhà vận hành xem xét.",
+                        null,
+                        List.of(),
+                        List.of(),
+                        List.of()));
     }
 
     private static OfferService.Offer byModel(List<OfferService.Offer> all, PriceModel model) {
