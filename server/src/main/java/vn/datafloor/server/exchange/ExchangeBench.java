@@ -33,7 +33,7 @@ import vn.datafloor.server.platform.ProblemException;
  * {@code --spring.datasource.url} is given). Each order is a whole purchase: the terms checked, the
  * contract, a unit taken from the offer, the journal's postings, a gap-free invoice and the ledger
  * entries through the outbox. Some orders are sent twice with the same key, as a doubled click would.
- * Then 1,000 bids on an auction, if the auction service is present. The baseline, in the same run and
+ * Then 1,000 bids on a sealed auction, each raising the bidder's deposit. The baseline, in the same run and
  * with as many threads, is the same number of single-row inserts, each committed on its own. The
  * figures: orders/s, p99 latency, and the anomalies that must be zero (journal total, oversold units,
  * double charges, invoice number gaps).
@@ -206,7 +206,7 @@ public final class ExchangeBench {
                     gaps,
                     doubleMismatch.get(),
                     failures.get());
-            bids(context, options, run, actors, provider, product);
+            anomalies += bids(context, option(options, "--bids", 1_000), actors, product);
             boolean pass = project.percentile(99) <= 50 && anomalies == 0 && ratio >= 0.25;
             System.out.printf(
                     Locale.ROOT,
@@ -222,15 +222,69 @@ public final class ExchangeBench {
         return 0;
     }
 
-    /** Bids on an auction, when the auction service is part of this build (it reports its own figures). */
-    private static void bids(
-            ConfigurableApplicationContext context,
-            List<String> options,
-            String run,
-            List<Actor> actors,
-            long provider,
-            long product) {
-        // Filled in by the auction service's benchmark hook, if present.
+    /**
+     * 1,000 bids on one sealed auction from all the buyers at once, each raising its own bid (every
+     * raise tops up its deposit in the journal); then the deposits are checked against the standing
+     * bids and the journal's total. Returns the anomalies found.
+     */
+    private static long bids(ConfigurableApplicationContext context, int count, List<Actor> actors, long product)
+            throws Exception {
+        AuctionService auctions = context.getBean(AuctionService.class);
+        MoneyJournal journal = context.getBean(MoneyJournal.class);
+        JdbcClient jdbc = context.getBean(JdbcClient.class);
+        long offer = insertOffer(jdbc, product, 0, 0, "auction", "AUCTION");
+        AuctionService.Auction auction = auctions.open(
+                Actor.SYSTEM,
+                offer,
+                new AuctionService.NewAuction(
+                        AuctionService.Kind.SEALED, Instant.now().plus(java.time.Duration.ofDays(1)), null));
+        java.util.concurrent.ConcurrentHashMap<Long, AtomicLong> raises =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        AtomicLong refused = new AtomicLong();
+        Timing timing = timed(
+                thread -> {
+                    Actor bidder = actors.get(thread % actors.size());
+                    long n = raises.computeIfAbsent(bidder.orgId(), k -> new AtomicLong())
+                            .incrementAndGet();
+                    try {
+                        auctions.bid(
+                                bidder,
+                                auction.id(),
+                                "bid-" + bidder.orgId() + "-" + n,
+                                new AuctionService.NewBid(
+                                        100_000L + n * 1_000 + thread, "df:statistics", "Thống kê thử tải", "VN"));
+                    } catch (ProblemException e) {
+                        refused.incrementAndGet();
+                        System.err.println("bid refused: " + e.getMessage());
+                    }
+                },
+                count,
+                actors.size());
+        long mismatched = 0;
+        for (Actor bidder : actors) {
+            long held = journal.balance(journal.account(bidder.orgId(), MoneyJournal.AccountKind.HELD)
+                    .id());
+            Long standing = jdbc.sql("select max(deposit) from exchange_bid where auction_id = ? and bidder_org = ?")
+                    .params(auction.id(), bidder.orgId())
+                    .query(Long.class)
+                    .optional()
+                    .orElse(null);
+            if (held != (standing == null ? 0 : standing)) {
+                mismatched++;
+            }
+        }
+        long total = journal.trialBalance().total();
+        System.out.printf(
+                Locale.ROOT,
+                "bids: %d on one sealed auction, %.0f/s, p99 %.1f ms; refused %d, deposits not matching the standing bid %d, "
+                        + "journal total %d đồng%n",
+                count,
+                count / timing.seconds(),
+                timing.percentile(99),
+                refused.get(),
+                mismatched,
+                total);
+        return refused.get() + mismatched + Math.abs(total);
     }
 
     private static String databaseName(ConfigurableApplicationContext context) throws Exception {
@@ -261,6 +315,10 @@ public final class ExchangeBench {
     }
 
     static long insertOffer(JdbcClient jdbc, long product, long provider, int quantity, String name) {
+        return insertOffer(jdbc, product, provider, quantity, name, "ONE_TIME");
+    }
+
+    static long insertOffer(JdbcClient jdbc, long product, long provider, int quantity, String name, String model) {
         String policy = OdrlJson.write(OfferTerms.build(
                 "urn:datafloor:bench:" + name,
                 OfferService.orgUri(provider),
@@ -276,8 +334,14 @@ public final class ExchangeBench {
         jdbc.sql("""
                         insert into exchange_offer(product_id, title, price_model, price, vat_percent, quantity, sold,
                           duration_days, approval_required, policy, active, created_at)
-                        values (?, ?, 'ONE_TIME', 100000, 10, ?, 0, 365, false, ?, true, ?)""")
-                .params(product, "Thử tải " + name, quantity, policy, Timestamp.from(Instant.now()))
+                        values (?, ?, ?, 100000, 10, ?, 0, 365, false, ?, true, ?)""")
+                .params(
+                        product,
+                        "Thử tải " + name,
+                        model,
+                        quantity == 0 ? null : quantity,
+                        policy,
+                        Timestamp.from(Instant.now()))
                 .update();
         return jdbc.sql("select max(id) from exchange_offer where product_id = ?")
                 .param(product)
