@@ -264,7 +264,7 @@ public final class ExchangeBench {
         for (Actor bidder : actors) {
             long held = journal.balance(journal.account(bidder.orgId(), MoneyJournal.AccountKind.HELD)
                     .id());
-            Long standing = jdbc.sql("select max(deposit) from exchange_bid where auction_id = ? and bidder_org = ?")
+            Long standing = jdbc.sql("select sum(deposit) from exchange_bid where auction_id = ? and bidder_org = ?")
                     .params(auction.id(), bidder.orgId())
                     .query(Long.class)
                     .optional()
@@ -276,7 +276,7 @@ public final class ExchangeBench {
         long total = journal.trialBalance().total();
         System.out.printf(
                 Locale.ROOT,
-                "bids: %d on one sealed auction, %.0f/s, p99 %.1f ms; refused %d, deposits not matching the standing bid %d, "
+                "bids: %d on one sealed auction, %.0f/s, p99 %.1f ms; refused %d, deposits not matching the bids %d, "
                         + "journal total %d đồng%n",
                 count,
                 count / timing.seconds(),
