@@ -46,6 +46,7 @@ public final class ExchangeBench {
         int orders = option(options, "--orders", 20_000);
         int buyers = option(options, "--buyers", 64);
         int offersCount = option(options, "--offers", 16);
+        int providersCount = Math.max(1, Math.min(offersCount, option(options, "--providers", 1)));
         Path data = Files.createTempDirectory("datafloor-bench-exchange-");
         List<String> args = new ArrayList<>(List.of(
                 "--datafloor.data-dir=" + data,
@@ -66,9 +67,14 @@ public final class ExchangeBench {
             BankStatements statements = context.getBean(BankStatements.class);
             String run = Long.toString(System.currentTimeMillis(), 36);
 
-            long provider = organisations
-                    .bootstrap("Nhà cung cấp thử tải " + run, OrganisationKind.ENTERPRISE)
-                    .id();
+            // Each provider has its own invoice counter, which its sales queue on: one provider is the hard case.
+            long[] providers = new long[providersCount];
+            for (int p = 0; p < providersCount; p++) {
+                providers[p] = organisations
+                        .bootstrap("Nhà cung cấp thử tải " + run + "-" + p, OrganisationKind.ENTERPRISE)
+                        .id();
+            }
+            long provider = providers[0];
             List<Actor> actors = new ArrayList<>();
             for (int b = 0; b < buyers; b++) {
                 long org = organisations
@@ -79,15 +85,22 @@ public final class ExchangeBench {
                         1_000_000_000L,
                         "BENCH-" + run + "-" + b,
                         null);
-                contracts.prepareAccounts(org, provider);
+                for (long p : providers) {
+                    contracts.prepareAccounts(org, p);
+                }
                 actors.add(new Actor(1_000_000 + b, "bench" + b, org, Set.of(Role.ORG_ADMIN), null, Set.of()));
             }
-            long product = insertProduct(jdbc, provider, run);
+            long[] productOf = new long[providersCount];
+            for (int p = 0; p < providersCount; p++) {
+                productOf[p] = insertProduct(jdbc, providers[p], run + "-" + p);
+            }
+            long product = productOf[0];
             // Fewer units than orders: the last buyers of each offer must be refused, never oversold.
             int quantity = (int) (orders * 0.9 / offersCount);
             long[] offerIds = new long[offersCount];
             for (int i = 0; i < offersCount; i++) {
-                offerIds[i] = insertOffer(jdbc, product, provider, quantity, run + "-" + i);
+                int p = i % providersCount;
+                offerIds[i] = insertOffer(jdbc, productOf[p], providers[p], quantity, run + "-" + i);
             }
             jdbc.sql("create table bench_insert(id varchar(36) primary key, payload varchar(200))")
                     .update();
@@ -164,15 +177,18 @@ public final class ExchangeBench {
             long doubleCharges = jdbc.sql("""
                             select count(*) from (select contract_id from exchange_invoice group by contract_id
                             having count(*) > 1) twice""").query(Long.class).single();
-            long numbers = jdbc.sql("select count(*) from exchange_invoice where seller_org = ?")
-                    .param(provider)
-                    .query(Long.class)
-                    .single();
-            long highest = jdbc.sql("select coalesce(max(number), 0) from exchange_invoice where seller_org = ?")
-                    .param(provider)
-                    .query(Long.class)
-                    .single();
-            long gaps = highest - numbers;
+            long gaps = 0;
+            for (long p : providers) {
+                long numbers = jdbc.sql("select count(*) from exchange_invoice where seller_org = ?")
+                        .param(p)
+                        .query(Long.class)
+                        .single();
+                long highest = jdbc.sql("select coalesce(max(number), 0) from exchange_invoice where seller_org = ?")
+                        .param(p)
+                        .query(Long.class)
+                        .single();
+                gaps += highest - numbers;
+            }
             long anomalies = Math.abs(total) + oversold + doubleCharges + gaps + doubleMismatch.get() + failures.get();
 
             double ordersPerSecond = orders / project.seconds();
@@ -180,12 +196,14 @@ public final class ExchangeBench {
             double ratio = ordersPerSecond / insertsPerSecond;
             System.out.printf(
                     Locale.ROOT,
-                    "database: %s; %d buyers, %d orders on %d offers of %d units; %d sold out, %d doubled clicks%n",
+                    "database: %s; %d buyers, %d orders on %d offers of %d units from %d provider(s); %d sold out, %d "
+                            + "doubled clicks%n",
                     jdbc.sql("select 1").query(Integer.class).single() == 1 ? databaseName(context) : "?",
                     buyers,
                     orders,
                     offersCount,
                     quantity,
+                    providersCount,
                     soldOut.get(),
                     doubled.get());
             System.out.printf(
