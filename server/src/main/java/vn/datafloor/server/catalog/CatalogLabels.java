@@ -82,6 +82,7 @@ public class CatalogLabels {
             case "licence" -> licence(value, locale);
             case "importance", "sharing" -> messages.getMessage("catalog." + facet + "." + value, null, value, locale);
             case "personal" -> messages.getMessage("catalog.personal." + value, null, value, locale);
+            case "price" -> messages.getMessage("catalog.price." + value, null, value, locale);
             case "format" -> value.toUpperCase(Locale.ROOT);
             default -> value;
         };

@@ -51,12 +51,16 @@ class CatalogPages {
     private final ProblemResponses problems;
     private final String publicUrl;
 
+    private final org.springframework.beans.factory.ObjectProvider<ListingPrices> listingPrices;
+
     CatalogPages(
             CatalogService catalog,
             DownloadThrottle throttle,
             AccessPolicy policy,
             ProblemResponses problems,
-            DatafloorProperties properties) {
+            DatafloorProperties properties,
+            org.springframework.beans.factory.ObjectProvider<ListingPrices> listingPrices) {
+        this.listingPrices = listingPrices;
         this.catalog = catalog;
         this.throttle = throttle;
         this.policy = policy;
@@ -151,6 +155,9 @@ class CatalogPages {
                                 && policy.decide(actor, Action.VIEW_INTEGRATION, entry.orgId())
                                         .allowed()));
         model.addAttribute("stale", catalog.stale(entry));
+        ListingPrices prices = listingPrices.getIfAvailable();
+        model.addAttribute(
+                "listings", prices == null || !entry.published() ? List.of() : prices.listings(entry.slug()));
         model.addAttribute(
                 "licenceUrl",
                 CatalogVocabulary.Licence.ofCode(entry.licence())

@@ -24,8 +24,14 @@ class CatalogSearch {
 
     private final CatalogIndex index = CatalogIndex.inMemory();
 
+    private final org.springframework.beans.factory.ObjectProvider<ListingPrices> listings;
+
+    CatalogSearch(org.springframework.beans.factory.ObjectProvider<ListingPrices> listings) {
+        this.listings = listings;
+    }
+
     void replaceAll(List<CatalogEntry> entries) {
-        index.replaceAll(entries.stream().map(CatalogSearch::document).toList());
+        index.replaceAll(entries.stream().map(this::document).toList());
     }
 
     void put(CatalogEntry entry) {
@@ -57,7 +63,20 @@ class CatalogSearch {
         return audiences;
     }
 
-    static CatalogDocument document(CatalogEntry e) {
+    /** The price facet's value: how the entry's listings sell it (no listing: no price value). */
+    private String priceType(CatalogEntry e) {
+        ListingPrices prices = listings.getIfAvailable();
+        if (prices == null || !e.published()) {
+            return null;
+        }
+        return prices.listings(e.slug()).stream()
+                .map(ListingPrices.Listing::priceType)
+                .min(java.util.Comparator.comparingInt(
+                        t -> List.of("free", "fee", "paid", "auction").indexOf(t)))
+                .orElse(null);
+    }
+
+    CatalogDocument document(CatalogEntry e) {
         List<String> columns = new ArrayList<>();
         for (CatalogEntry.Column c : e.columns()) {
             columns.add(c.name());
@@ -88,7 +107,7 @@ class CatalogSearch {
                 e.personalData(),
                 formats,
                 e.licence(),
-                null,
+                priceType(e),
                 e.updatedAt(),
                 quality,
                 audiences(e));

@@ -428,6 +428,11 @@ public class CatalogService {
         indexedUpTo = started;
     }
 
+    /** A listing on the exchange changed: the entry's price facet follows. */
+    public void refreshListing(String slug) {
+        store.bySlug(slug).ifPresent(e -> reindex(e.id()));
+    }
+
     private void reindex(long id) {
         store.byId(id).map(this::complete).ifPresent(search::put);
     }

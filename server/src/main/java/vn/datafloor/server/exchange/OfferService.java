@@ -366,6 +366,7 @@ public class OfferService {
             return offerId;
         });
         products.backToInspection(product, "offer " + id + " added");
+        catalog.refreshListing(product.catalogSlug());
         return offer(id).orElseThrow();
     }
 
@@ -388,6 +389,7 @@ public class OfferService {
                     "offer " + offerId + " withdrawn",
                     Map.of("offer", Long.toString(offerId), "withdrawn", "true")));
         });
+        catalog.refreshListing(product.catalogSlug());
         return offer(offerId).orElseThrow();
     }
 

@@ -184,6 +184,7 @@ public class ProductService {
                     "product " + productId + " submitted for inspection",
                     Map.of("product", Long.toString(productId), "dataset", product.catalogSlug())));
         });
+        catalog.refreshListing(product.catalogSlug());
         return product(productId).orElseThrow();
     }
 
@@ -247,6 +248,7 @@ public class ProductService {
                             "failed",
                             String.join(",", failed))));
         });
+        catalog.refreshListing(product.catalogSlug());
         return inspected(actor, product(productId).orElseThrow());
     }
 
@@ -282,6 +284,7 @@ public class ProductService {
                     "product " + product.id() + " back to inspection: " + why,
                     Map.of("product", Long.toString(product.id()), "dataset", product.catalogSlug(), "reason", why)));
         });
+        catalog.refreshListing(product.catalogSlug());
     }
 
     // ------------------------------------------------------------------ reading

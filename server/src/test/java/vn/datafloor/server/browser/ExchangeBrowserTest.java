@@ -117,7 +117,38 @@ class ExchangeBrowserTest {
         signIn("saomai.admin");
         open("/exchange/money");
         assertThat(browser.findElement(By.id("transfer-reference")).getText()).matches("DF[A-Z2-9]{8}");
-        assertThat(browser.findElement(By.id("available")).getText()).contains("50.000.000");
+        // 50,000,000 topped up; 2,200,000 bought once, 550,000 for the first month, 34,100,000 held for its bid.
+        assertThat(browser.findElement(By.id("available")).getText()).contains("13.150.000");
         screenshot("exchange-money");
+    }
+
+    @Test
+    void anAnalystBuysForADeclaredPurposeAndGetsAnAgreementInForce() throws Exception {
+        signIn("vien.phantich");
+        open("/dashboard");
+        WebElement forSale = browser.findElement(By.id("for-sale"));
+        assertThat(forSale.getText()).contains("Danh mục sản phẩm hàng hoá");
+        forSale.findElement(By.cssSelector("li a")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".offer")));
+        WebElement once = browser.findElements(By.cssSelector(".offer")).stream()
+                .filter(o -> o.getText().contains("mua một lần"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(once.getText())
+                .contains("2.000.000 ₫ + VAT 10% = 2.200.000 ₫")
+                .contains("Không được bán");
+        screenshot("exchange-product");
+        new org.openqa.selenium.support.ui.Select(once.findElement(By.name("purpose"))).selectByValue("df:research");
+        once.findElement(By.name("scenario")).sendKeys("Nghiên cứu cơ cấu hàng hoá tiêu dùng theo nhóm hàng");
+        WebElement buy = once.findElement(By.cssSelector("button[type=submit]"));
+        buy.click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("contract-state")));
+        assertThat(browser.findElement(By.id("contract-state")).getText()).isNotBlank();
+        assertThat(browser.findElement(By.id("in-force")).getAttribute("class")).contains("ok");
+        assertThat(browser.findElement(By.id("contract-total")).getText()).contains("2.200.000");
+        assertThat(browser.findElement(By.id("invoices")).getText()).contains("2.200.000");
+        assertThat(browser.findElement(By.id("downloads")).findElements(By.cssSelector("a[href$='lang=vi']")))
+                .isNotEmpty();
+        screenshot("exchange-contract");
     }
 }

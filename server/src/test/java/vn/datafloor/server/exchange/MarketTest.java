@@ -138,6 +138,25 @@ class MarketTest extends PlatformTest {
                         .getContentType())
                 .startsWith("application/ld+json");
 
+        // The listing shows in the catalog: the price facet finds it by its most accessible offer (the demo
+        // offers it free to research institutes), its page links to the product.
+        String found = mvc.perform(get("/api/catalog/datasets").param("price", "free"))
+                .andReturn()
+                .getResponse()
+                .getContentAsString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(found).contains("qltt-san-pham");
+        assertThat(mvc.perform(get("/api/catalog/datasets").param("price", "auction"))
+                        .andReturn()
+                        .getResponse()
+                        .getContentAsString(java.nio.charset.StandardCharsets.UTF_8))
+                .doesNotContain("qltt-san-pham");
+        assertThat(mvc.perform(get("/catalog/datasets/qltt-san-pham"))
+                        .andReturn()
+                        .getResponse()
+                        .getContentAsString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("id=\"listings\"")
+                .contains("/exchange/products/" + listedProduct().id());
+
         Actor buyer = actor("saomai.phantich");
         long buyerOrg = buyer.orgId();
         long providerOrg = listedProduct().orgId();
