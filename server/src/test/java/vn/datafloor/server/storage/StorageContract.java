@@ -282,6 +282,7 @@ public abstract class StorageContract {
                 orgId,
                 new UserService.NewUser(
                         "audited-" + suffix(), "Người được ghi nhận", null, EnumSet.of(Role.ANALYST), PASSWORD));
+        awaitLedger();
 
         List<AuditRecord> byType = auditQueries.search(
                 "USER_CREATED", null, null, orgId, operator.admin().id(), 10, 0);
@@ -495,6 +496,7 @@ public abstract class StorageContract {
                 null,
                 marker + " committed",
                 Map.of("marker", marker))));
+        awaitLedger();
         assertThat(jdbc.sql("select summary from audit_event where summary like ?")
                         .param(marker + "%")
                         .query(String.class)
@@ -504,5 +506,15 @@ public abstract class StorageContract {
                         .query(Long.class)
                         .single())
                 .isZero();
+    }
+
+    /** Entries of committed transactions are appended by the audit relay: wait until it has caught up. */
+    protected void awaitLedger() {
+        try {
+            assertThat(auditLog.awaitRelayed(java.time.Duration.ofSeconds(30))).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }
