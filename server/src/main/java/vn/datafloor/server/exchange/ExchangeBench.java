@@ -198,7 +198,7 @@ public final class ExchangeBench {
                     Locale.ROOT,
                     "database: %s; %d buyers, %d orders on %d offers of %d units from %d provider(s); %d sold out, %d "
                             + "doubled clicks%n",
-                    jdbc.sql("select 1").query(Integer.class).single() == 1 ? databaseName(context) : "?",
+                    databaseName(context),
                     buyers,
                     orders,
                     offersCount,

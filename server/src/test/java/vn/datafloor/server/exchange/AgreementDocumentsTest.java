@@ -10,7 +10,6 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.text.PDFTextStripper;
@@ -23,13 +22,10 @@ import org.springframework.mock.web.MockHttpSession;
 import org.springframework.mock.web.MockMultipartFile;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import vn.datafloor.server.PlatformTest;
 import vn.datafloor.server.audit.ProofStatus;
 import vn.datafloor.server.authz.Actor;
 import vn.datafloor.server.exchange.AgreementVerification.Outcome;
 import vn.datafloor.server.exchange.OfferService.PriceModel;
-import vn.datafloor.server.identity.UserAccount;
-import vn.datafloor.server.identity.UserService;
 import vn.datafloor.server.platform.ProblemException;
 
 /**
@@ -38,27 +34,9 @@ import vn.datafloor.server.platform.ProblemException;
  * fails, with where it changed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AgreementDocumentsTest extends PlatformTest {
+class AgreementDocumentsTest extends ExchangeTest {
 
     private static final String BUYER_NAME = "Công ty Cổ phần Dữ liệu Sao Mai";
-
-    @Autowired
-    OfferService offers;
-
-    @Autowired
-    ContractService contracts;
-
-    @Autowired
-    ProductService products;
-
-    @Autowired
-    MoneyJournal journal;
-
-    @Autowired
-    BankStatements statements;
-
-    @Autowired
-    UserService users;
 
     @Autowired
     AgreementDocuments documents;
@@ -69,16 +47,8 @@ class AgreementDocumentsTest extends PlatformTest {
     @Autowired
     JsonMapper json;
 
-    @Autowired
-    org.springframework.jdbc.core.simple.JdbcClient jdbc;
-
     ContractService.Contract contract;
     String providerName;
-
-    private Actor actor(String username) {
-        UserAccount u = users.findByUsername(username).orElseThrow();
-        return new Actor(u.id(), u.username(), u.orgId(), u.roles(), null, Set.of());
-    }
 
     /** A one-time purchase of the demo's listed product, for research, by Sao Mai. */
     @BeforeAll
@@ -86,7 +56,7 @@ class AgreementDocumentsTest extends PlatformTest {
         Actor operator = actor("admin");
         offers.setFee(
                 operator, new OfferService.NewFee("other", PriceModel.ONE_TIME, null, 2_000_000L, "Biểu phí thử"));
-        ProductService.Product product = ExchangeFixtures.listedDemoProduct(products, jdbc);
+        ProductService.Product product = listedProduct();
         OfferService.Offer offer = offers.create(
                 actor("qltt.dulieu"),
                 product.id(),

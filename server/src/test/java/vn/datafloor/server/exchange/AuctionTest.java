@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockHttpSession;
-import vn.datafloor.server.PlatformTest;
 import vn.datafloor.server.audit.EventType;
 import vn.datafloor.server.authz.Actor;
 import vn.datafloor.server.authz.Role;
@@ -32,7 +31,6 @@ import vn.datafloor.server.exchange.AuctionService.Status;
 import vn.datafloor.server.exchange.ContractService.State;
 import vn.datafloor.server.exchange.OfferService.PriceModel;
 import vn.datafloor.server.identity.UserAccount;
-import vn.datafloor.server.identity.UserService;
 import vn.datafloor.server.platform.ProblemException;
 
 /**
@@ -41,56 +39,12 @@ import vn.datafloor.server.platform.ProblemException;
  * deposit, the others get theirs back, once, however often the close runs; concurrent bidders leave
  * the journal balanced.
  */
-class AuctionTest extends PlatformTest {
+class AuctionTest extends ExchangeTest {
 
     static final long RESERVE = 1_000_000;
 
     @Autowired
     AuctionService auctions;
-
-    @Autowired
-    OfferService offers;
-
-    @Autowired
-    ContractService contracts;
-
-    @Autowired
-    ProductService products;
-
-    @Autowired
-    MoneyJournal journal;
-
-    @Autowired
-    BankStatements statements;
-
-    @Autowired
-    UserService users;
-
-    @Autowired
-    org.springframework.jdbc.core.simple.JdbcClient jdbc;
-
-    private Actor actor(String username) {
-        UserAccount u = users.findByUsername(username).orElseThrow();
-        return new Actor(u.id(), u.username(), u.orgId(), u.roles(), null, Set.of());
-    }
-
-    private long cash(long orgId) {
-        return journal.balance(
-                journal.account(orgId, MoneyJournal.AccountKind.CASH).id());
-    }
-
-    private long held(long orgId) {
-        return journal.balance(
-                journal.account(orgId, MoneyJournal.AccountKind.HELD).id());
-    }
-
-    private void topUp(long orgId, long amount, String bankRef) {
-        statements.credit(journal.account(orgId, MoneyJournal.AccountKind.CASH), amount, bankRef, null);
-    }
-
-    private ProductService.Product listedProduct() {
-        return ExchangeFixtures.listedDemoProduct(products, jdbc);
-    }
 
     /** An AUCTION-model offer on the demo's listed state data (reserve 1,000,000 đồng, input cost 800,000), relisted. */
     private OfferService.Offer auctionOffer(String title) {
@@ -135,10 +89,6 @@ class AuctionTest extends PlatformTest {
     private void closeEarlierAuctions() {
         clock.advance(Duration.ofDays(3));
         auctions.closeDue();
-    }
-
-    private long trialTotal() {
-        return journal.trialBalance().total();
     }
 
     private long events(EventType type, String auction) {
@@ -497,19 +447,5 @@ class AuctionTest extends PlatformTest {
                         .session(login("qltt.dulieu"))
                         .with(csrf()))
                 .andExpect(status().isConflict());
-    }
-
-    @Autowired
-    vn.datafloor.server.audit.AuditLog auditLog;
-
-    /** Entries of committed transactions are appended by the relay: wait until it has caught up. */
-    private void awaitLedger() {
-        try {
-            org.assertj.core.api.Assertions.assertThat(auditLog.awaitRelayed(java.time.Duration.ofSeconds(30)))
-                    .isTrue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

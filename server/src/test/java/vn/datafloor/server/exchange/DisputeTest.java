@@ -12,18 +12,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.mock.web.MockHttpSession;
 import org.springframework.mock.web.MockMultipartFile;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import vn.datafloor.server.PlatformTest;
 import vn.datafloor.server.audit.EventType;
 import vn.datafloor.server.authz.Actor;
 import vn.datafloor.server.authz.NotPermittedException;
@@ -33,8 +30,6 @@ import vn.datafloor.server.exchange.DisputeService.State;
 import vn.datafloor.server.exchange.DisputeService.Submission;
 import vn.datafloor.server.exchange.DisputeService.Upload;
 import vn.datafloor.server.exchange.OfferService.PriceModel;
-import vn.datafloor.server.identity.UserAccount;
-import vn.datafloor.server.identity.UserService;
 import vn.datafloor.server.platform.ProblemException;
 
 /**
@@ -42,7 +37,7 @@ import vn.datafloor.server.platform.ProblemException;
  * refunds move exactly the amount decided from the provider to the buyer with a credit note, once,
  * or not at all; termination ends the entitlement; nobody else sees any of it.
  */
-class DisputeTest extends PlatformTest {
+class DisputeTest extends ExchangeTest {
 
     private static final AtomicInteger BANK_REFS = new AtomicInteger();
 
@@ -54,41 +49,7 @@ class DisputeTest extends PlatformTest {
     DisputeService disputes;
 
     @Autowired
-    OfferService offers;
-
-    @Autowired
-    ContractService contracts;
-
-    @Autowired
-    ProductService products;
-
-    @Autowired
-    MoneyJournal journal;
-
-    @Autowired
-    BankStatements statements;
-
-    @Autowired
-    InvoiceBook invoices;
-
-    @Autowired
-    UserService users;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    @Autowired
     JsonMapper json;
-
-    private Actor actor(String username) {
-        UserAccount u = users.findByUsername(username).orElseThrow();
-        return new Actor(u.id(), u.username(), u.orgId(), u.roles(), null, Set.of());
-    }
-
-    private long cash(long orgId) {
-        return journal.balance(
-                journal.account(orgId, MoneyJournal.AccountKind.CASH).id());
-    }
 
     private void topUp(long orgId, long amount) {
         statements.credit(
@@ -103,7 +64,7 @@ class DisputeTest extends PlatformTest {
         Actor operator = actor("admin");
         offers.setFee(
                 operator, new OfferService.NewFee("other", PriceModel.ONE_TIME, null, 2_000_000L, "Biểu phí thử"));
-        ProductService.Product product = ExchangeFixtures.listedDemoProduct(products, jdbc);
+        ProductService.Product product = listedProduct();
         OfferService.Offer offer = offers.create(
                 actor("qltt.dulieu"),
                 product.id(),
@@ -455,19 +416,5 @@ class DisputeTest extends PlatformTest {
                         .getResponse()
                         .getContentAsString());
         assertThat(listed.toString()).contains("\"id\":" + id);
-    }
-
-    @Autowired
-    vn.datafloor.server.audit.AuditLog auditLog;
-
-    /** Entries of committed transactions are appended by the relay: wait until it has caught up. */
-    private void awaitLedger() {
-        try {
-            org.assertj.core.api.Assertions.assertThat(auditLog.awaitRelayed(java.time.Duration.ofSeconds(30)))
-                    .isTrue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

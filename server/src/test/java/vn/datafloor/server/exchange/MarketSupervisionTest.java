@@ -11,13 +11,11 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.mock.web.MockHttpSession;
-import vn.datafloor.server.PlatformTest;
 import vn.datafloor.server.authz.Actor;
 import vn.datafloor.server.authz.NotPermittedException;
 import vn.datafloor.server.authz.Role;
@@ -26,8 +24,6 @@ import vn.datafloor.server.exchange.MarketSupervision.AlertKind;
 import vn.datafloor.server.exchange.OfferService.PriceModel;
 import vn.datafloor.server.identity.OrganisationKind;
 import vn.datafloor.server.identity.OrganisationService;
-import vn.datafloor.server.identity.UserAccount;
-import vn.datafloor.server.identity.UserService;
 import vn.datafloor.server.platform.ProblemException;
 
 /**
@@ -35,28 +31,7 @@ import vn.datafloor.server.platform.ProblemException;
  * alert firing on data built to trigger it and not before; the CSV export; providers' sales; who may
  * see what.
  */
-class MarketSupervisionTest extends PlatformTest {
-
-    @Autowired
-    org.springframework.jdbc.core.simple.JdbcClient jdbc;
-
-    @Autowired
-    OfferService offers;
-
-    @Autowired
-    ContractService contracts;
-
-    @Autowired
-    ProductService products;
-
-    @Autowired
-    MoneyJournal journal;
-
-    @Autowired
-    BankStatements statements;
-
-    @Autowired
-    InvoiceBook invoices;
+class MarketSupervisionTest extends ExchangeTest {
 
     @Autowired
     MarketSupervision supervision;
@@ -65,17 +40,9 @@ class MarketSupervisionTest extends PlatformTest {
     ProviderSales sales;
 
     @Autowired
-    UserService users;
-
-    @Autowired
     OrganisationService organisations;
 
     private static final AtomicInteger BUYERS = new AtomicInteger();
-
-    private Actor actor(String username) {
-        UserAccount u = users.findByUsername(username).orElseThrow();
-        return new Actor(u.id(), u.username(), u.orgId(), u.roles(), null, Set.of());
-    }
 
     /** A buyer organisation of its own, with money, so other tests' contracts never mix into its figures. */
     private Actor newBuyer(String name) {
@@ -87,10 +54,6 @@ class MarketSupervisionTest extends PlatformTest {
                 org, "giamsat.mua" + n, "Người mua " + n, null, EnumSet.of(Role.ANALYST), "Giam-sat-mua-2026");
         statements.credit(journal.account(org, MoneyJournal.AccountKind.CASH), 50_000_000, "T-SUPERVISION-" + n, null);
         return actor("giamsat.mua" + n);
-    }
-
-    private ProductService.Product listedProduct() {
-        return ExchangeFixtures.listedDemoProduct(products, jdbc);
     }
 
     /** An offer on the demo's listed product (state data: priced by the fee schedule), re-inspected. */

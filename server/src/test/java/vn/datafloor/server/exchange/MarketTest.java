@@ -13,15 +13,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import vn.datafloor.server.PlatformTest;
 import vn.datafloor.server.audit.EventType;
 import vn.datafloor.server.authz.Actor;
 import vn.datafloor.server.authz.Role;
 import vn.datafloor.server.exchange.ContractService.State;
 import vn.datafloor.server.exchange.OfferService.PriceModel;
 import vn.datafloor.server.identity.UserAccount;
-import vn.datafloor.server.identity.UserService;
 import vn.datafloor.server.platform.ProblemException;
 
 /**
@@ -29,57 +26,7 @@ import vn.datafloor.server.platform.ProblemException;
  * checked against the ODRL terms, money through a balanced journal with gap-free invoices, no double
  * charge, no overselling, the provider's approval, usage charged within the cap.
  */
-class MarketTest extends PlatformTest {
-
-    @Autowired
-    OfferService offers;
-
-    @Autowired
-    ContractService contracts;
-
-    @Autowired
-    ProductService products;
-
-    @Autowired
-    MoneyJournal journal;
-
-    @Autowired
-    BankStatements statements;
-
-    @Autowired
-    InvoiceBook invoices;
-
-    @Autowired
-    UserService users;
-
-    @Autowired
-    vn.datafloor.server.audit.AuditLog audit;
-
-    @Autowired
-    org.springframework.jdbc.core.simple.JdbcClient jdbc;
-
-    private Actor actor(String username) {
-        UserAccount u = users.findByUsername(username).orElseThrow();
-        return new Actor(u.id(), u.username(), u.orgId(), u.roles(), null, Set.of());
-    }
-
-    private long cash(long orgId) {
-        return journal.balance(
-                journal.account(orgId, MoneyJournal.AccountKind.CASH).id());
-    }
-
-    private long held(long orgId) {
-        return journal.balance(
-                journal.account(orgId, MoneyJournal.AccountKind.HELD).id());
-    }
-
-    private void topUp(long orgId, long amount, String bankRef) {
-        statements.credit(journal.account(orgId, MoneyJournal.AccountKind.CASH), amount, bankRef, null);
-    }
-
-    private ProductService.Product listedProduct() {
-        return ExchangeFixtures.listedDemoProduct(products, jdbc);
-    }
+class MarketTest extends ExchangeTest {
 
     /** An offer on the demo's listed product, re-inspected and listed again. */
     private OfferService.Offer offer(String title, PriceModel model, Integer quantity, boolean approval) {
@@ -113,10 +60,6 @@ class MarketTest extends PlatformTest {
                 operator, new OfferService.NewFee("other", PriceModel.ONE_TIME, null, 2_000_000L, "Biểu phí thử"));
         offers.setFee(
                 operator, new OfferService.NewFee("other", PriceModel.PAY_PER_USE, "QUERY", 1_000L, "Biểu phí thử"));
-    }
-
-    private long trialTotal() {
-        return journal.trialBalance().total();
     }
 
     @Test
@@ -206,7 +149,7 @@ class MarketTest extends PlatformTest {
         assertThat(agreement.document())
                 .contains("\"purpose\" : \"df:research\"")
                 .contains("\"@type\" : \"Agreement\"");
-        assertThat(audit.awaitRelayed(Duration.ofSeconds(30))).isTrue();
+        assertThat(auditLog.awaitRelayed(Duration.ofSeconds(30))).isTrue();
         assertThat(jdbc.sql("select count(*) from audit_event where event_type = ? and summary like ?")
                         .params(EventType.CONTRACT_AGREED.name(), "%" + agreement.hash() + "%")
                         .query(Long.class)
