@@ -253,6 +253,7 @@ public abstract class StorageContract {
         mvc.perform(get("/api/audit/events").header("Authorization", "Bearer " + created.token()))
                 .andExpect(status().isUnauthorized());
 
+        awaitLedger();
         List<AuditRecord> revocations = auditQueries.search(
                 "API_KEY_REVOKED",
                 null,
