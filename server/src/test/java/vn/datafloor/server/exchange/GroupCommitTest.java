@@ -81,7 +81,7 @@ class GroupCommitTest {
     }
 
     @Test
-    void aUnitThatBreaksItsBatchIsRefusedWhileTheOthersAreRunAloneAndCommitted() {
+    void aUnitTheDatabaseRefusesIsRolledBackAloneAndTheNextCommits() {
         // A duplicate key fails the statement; rolled back to its savepoint, the batch goes on.
         jdbc.sql("insert into unit(id, owner) values (1, 'before')").update();
         assertThatThrownBy(() -> writer.run(() -> jdbc.sql("insert into unit(id, owner) values (1, 'again')")
