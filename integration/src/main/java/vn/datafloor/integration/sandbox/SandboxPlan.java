@@ -281,6 +281,29 @@ final class SandboxPlan {
         return !query.groupColumns().isEmpty();
     }
 
+    /**
+     * The smallest noisy number of persons a group needs to be released. Without GROUP BY the one
+     * row always exists, so k alone decides (plain post-processing of an ε-DP count). With GROUP BY
+     * a group's very existence may be one person's doing: a group of one person passes with
+     * probability P[1 + Z ≥ τ] = α^(τ-1)/(1+α), α = e^(-ε/Δ), for each of the Δ groups that person
+     * may be in; τ is the smallest threshold, at least k, that keeps Δ·α^(τ-1)/(1+α) ≤
+     * {@link SandboxPolicy#SELECTION_DELTA}. (A threshold, not a sample: doubles are fine here.)
+     */
+    long threshold() {
+        long k = policy.minimumGroupSize();
+        if (!grouped()) {
+            return k;
+        }
+        return Math.max(k, selectionThreshold(partitionsPerPerson(), shareMicros, SandboxPolicy.SELECTION_DELTA));
+    }
+
+    static long selectionThreshold(long partitions, long microEpsilon, double delta) {
+        double epsilonPerGroup = microEpsilon / (double) DiscreteLaplace.MICROS / partitions;
+        double alpha = Math.exp(-epsilonPerGroup);
+        double steps = Math.log(partitions / (delta * (1 + alpha))) / epsilonPerGroup;
+        return 1 + (long) Math.ceil(Math.max(0, steps));
+    }
+
     /** Groups one person may count in: the policy's bound, or 1 without GROUP BY. */
     long partitionsPerPerson() {
         return grouped() ? policy.maxPartitionsContributed() : 1;

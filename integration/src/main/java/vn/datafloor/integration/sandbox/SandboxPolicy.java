@@ -33,6 +33,13 @@ public record SandboxPolicy(
     /** k when the offer sets none. */
     public static final int DEFAULT_MINIMUM_GROUP_SIZE = 10;
 
+    /**
+     * δ of the release of group keys: the chance that a group only one person is in (a key only
+     * they could have revealed) passes the threshold. Grouped queries raise k to the smallest
+     * threshold with that chance, as Google's partition selection does.
+     */
+    public static final double SELECTION_DELTA = 1e-6;
+
     /** Largest scaled bound |bound| · 10^precision, so every sensitivity fits the exact sampler. */
     static final long MAX_SCALED_BOUND = 1_000_000_000_000L;
 

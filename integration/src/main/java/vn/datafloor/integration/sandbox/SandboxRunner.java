@@ -21,13 +21,15 @@ import vn.datafloor.integration.lake.LockedConnection;
  * Answers a buyer's sandbox query with differential privacy: checks it ({@link SandboxQuery}),
  * charges the agreement's budget, runs the contribution-bounded exact query on a locked connection
  * ({@link SandboxPlan}), then adds discrete Laplace noise in Java and suppresses groups whose noisy
- * number of persons is below k.
+ * number of persons is below k (with GROUP BY, below the larger threshold {@link SandboxPlan#threshold}
+ * that bounds δ of releasing the group keys).
  *
  * <p>The answer's ε is split evenly into shares: one for the noisy number of persons per group (the
  * threshold), one for the noisy number of groups (the suppressed count; grouped queries only), and
  * one per aggregate; AVG splits its share between a noisy count and a noisy sum, as Google's
  * BoundedMean does. Sequential composition makes the answer ε-DP for the share sum, apart from the
- * release of group keys, which thresholding makes (ε, δ)-DP (docs/sandbox.md gives δ).
+ * release of group keys, which thresholding makes (ε, δ)-DP with δ = {@link
+ * SandboxPolicy#SELECTION_DELTA}.
  */
 public final class SandboxRunner {
 
@@ -90,11 +92,12 @@ public final class SandboxRunner {
         long partitions = plan.partitionsPerPerson();
         long rowsPerPerson = Math.multiplyExact(partitions, policy.maxContributionsPerPartition());
         int groupWidth = plan.query().groupColumns().size();
+        long threshold = plan.threshold();
         List<List<Object>> rows = new ArrayList<>();
         for (ExactGroup group : exact) {
             Object[] values = group.values();
             long persons = ((Number) values[groupWidth]).longValue();
-            if (persons + noise.sample(partitions, share) < policy.minimumGroupSize()) {
+            if (persons + noise.sample(partitions, share) < threshold) {
                 continue;
             }
             List<Object> row = new ArrayList<>();

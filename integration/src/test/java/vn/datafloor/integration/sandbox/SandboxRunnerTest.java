@@ -66,6 +66,10 @@ class SandboxRunnerTest {
                     UNION ALL
                     SELECT 'P99999', p, 'nam', 50, 1000000000000
                     FROM (VALUES ('Hà Nội'), ('Đà Nẵng'), ('TP HCM')) v(p), range(10)""");
+            // thirty persons of a province: at least k, but below the threshold of a grouped release
+            s.execute("""
+                    INSERT INTO dan_cu
+                    SELECT 'B' || CAST(i AS VARCHAR), 'Bắc Kạn', 'nu', 40, 7000000 FROM range(30) r(i)""");
             // a row of nobody: never counted
             s.execute("INSERT INTO dan_cu VALUES (NULL, 'Huế', 'nu', 30, 9000000)");
         }
@@ -99,8 +103,8 @@ class SandboxRunnerTest {
         SandboxResult without =
                 exact().run(connection, "SELECT count(*) FROM dan_cu WHERE ma_dinh_danh <> 'P99999'", budget(10));
 
-        // two rows per person: 5,000 regular persons, five in Cao Bằng, and the heavy one
-        assertThat(count(with, 0, 0)).isEqualTo(2L * PERSONS + 2 * 5 + 2);
+        // two rows per person: 5,000 regular persons, five in Cao Bằng, and the heavy one; one in Bắc Kạn
+        assertThat(count(with, 0, 0)).isEqualTo(2L * PERSONS + 2 * 5 + 2 + 30);
         assertThat(count(with, 0, 0) - count(without, 0, 0)).isEqualTo(POLICY.maxContributionsPerPartition());
     }
 
@@ -140,36 +144,58 @@ class SandboxRunnerTest {
         assertThat(result.rows())
                 .extracting(r -> r.get(0))
                 .containsExactly("Đà Nẵng", "TP HCM", "Hà Nội", "Huế"); // DuckDB's order: code points
-        assertThat(result.suppressedGroups()).isEqualTo(1); // Cao Bằng: five persons < k = 10
+        // Cao Bằng: five persons < k = 10; Bắc Kạn: thirty, below the threshold that keeps δ ≤ 10⁻⁶
+        assertThat(result.suppressedGroups()).isEqualTo(2);
         assertThat(exact().run(connection, "SELECT count(*) FROM dan_cu WHERE tinh = 'Cao Bằng'", budget(10))
                         .rows())
                 .isEmpty();
+        // without GROUP BY no key is released, so k alone decides
+        SandboxResult bacKan =
+                exact().run(connection, "SELECT count(*) FROM dan_cu WHERE tinh = 'Bắc Kạn'", budget(10));
+        assertThat(bacKan.rows()).hasSize(1);
+        assertThat(count(bacKan, 0, 0)).isEqualTo(30);
+        assertThat(bacKan.suppressedGroups()).isZero();
     }
 
     @Test
-    void noisyAnswersAreCloseToTheBoundedAggregatesAndSpendTheBudget() {
-        SandboxRunner runner = new SandboxRunner(POLICY);
-        SandboxResult result = runner.run(
-                connection,
-                "SELECT gioi_tinh, count(*), count(tuoi), sum(thu_nhap), avg(thu_nhap) AS tb FROM dan_cu"
-                        + " GROUP BY gioi_tinh",
-                budget(3));
+    void theQuerysEpsilonIsSplitAmongItsMeasures() {
+        SandboxResult result = exact().run(
+                        connection,
+                        "SELECT gioi_tinh, count(*), count(tuoi), sum(thu_nhap), avg(thu_nhap) AS tb FROM dan_cu"
+                                + " GROUP BY gioi_tinh",
+                        budget(3));
 
         // six shares of ε = 1: selection, number of groups, and four aggregates
         assertThat(result.epsilonSpent()).isEqualByComparingTo("0.999996");
         assertThat(result.budget().spentMicroEpsilon()).isEqualTo(999_996);
         assertThat(result.remainingEpsilon()).isEqualByComparingTo("2.000004");
+    }
+
+    @Test
+    void noisyAnswersAreCloseToTheBoundedAggregates() {
+        // ε = 60 per answer (ten per measure) so accuracy can be asserted without false alarms
+        SandboxPolicy generous = new SandboxPolicy(
+                POLICY.table(), POLICY.subjectColumn(), 10, 1, 2, POLICY.bounds(), 0, BigDecimal.valueOf(60));
+        SandboxRunner runner = new SandboxRunner(generous);
+        SandboxResult result = runner.run(
+                connection,
+                "SELECT gioi_tinh, count(*), count(tuoi), sum(thu_nhap), avg(thu_nhap) AS tb FROM dan_cu"
+                        + " GROUP BY gioi_tinh",
+                budget(60));
+
         assertThat(result.columns()).containsExactly("gioi_tinh", "count", "count(tuoi)", "sum(thu_nhap)", "tb");
         assertThat(result.rows()).extracting(r -> r.get(0)).containsExactly("nam", "nu");
         List<Object> men = result.rows().get(0);
-        // 2,500 men with two rows, the heavy person and the Cao Bằng five; noise of scale 12 around it
-        assertThat((Long) men.get(1)).isCloseTo(2L * 2500 + 2 + 10, within(300L));
-        assertThat((Long) men.get(2)).isCloseTo(2L * 2500 + 2 + 10, within(300L));
+        // 2,500 men with two rows, the heavy person and the Cao Bằng five; noise of scale 0.2
+        assertThat((Long) men.get(1)).isCloseTo(2L * 2500 + 2 + 10, within(20L));
+        assertThat((Long) men.get(2)).isCloseTo(2L * 2500 + 2 + 10, within(20L));
+        // incomes 5,000,000 + (i % 100)·100,000 for even i, two rows of the heavy one clamped to 5·10⁷
+        double exactSum = 2 * (2500 * 9_900_000.0 + 50_000_000.0 + 5 * 7_000_000.0);
         double sum = ((BigDecimal) men.get(3)).doubleValue();
         double mean = ((BigDecimal) men.get(4)).doubleValue();
-        assertThat(mean).isBetween(0.0, 50_000_000.0);
-        assertThat(sum / mean).isCloseTo(2 * 2500 + 12, within(600.0));
-        assertThat(mean).isCloseTo(9_950_000.0, within(500_000.0));
+        // noise scales: 10⁷ on the sum, 2,000 on the mean
+        assertThat(sum).isCloseTo(exactSum, within(5e8));
+        assertThat(mean).isCloseTo(exactSum / (2 * 2500 + 12), within(100_000.0));
         assertThat(((BigDecimal) men.get(4)).scale()).isZero();
     }
 
@@ -194,6 +220,37 @@ class SandboxRunnerTest {
         assertThatThrownBy(() -> runner.run(connection, "SELECT count(*) FROM dan_cu", spent))
                 .isInstanceOfSatisfying(
                         SandboxException.class, e -> assertThat(e.code()).isEqualTo("sandbox.budget"));
+    }
+
+    @Test
+    void theWhereConditionKeepsItsMeaningThroughDuckDbsRendering() throws Exception {
+        String condition = "tuoi BETWEEN 20 AND 29 AND tinh IN ('Huế', 'Hà Nội') AND NOT (gioi_tinh = 'nu')"
+                + " AND thu_nhap >= 7500000.5 AND ma_dinh_danh IS NOT NULL";
+        long persons = connection.query("SELECT count(DISTINCT ma_dinh_danh) FROM dan_cu WHERE " + condition, rs -> {
+            rs.next();
+            return rs.getLong(1);
+        });
+        SandboxResult result = exact().run(connection, "SELECT count(*) FROM dan_cu WHERE " + condition, budget(5));
+
+        assertThat(persons).isGreaterThan(10);
+        assertThat(count(result, 0, 0)).isEqualTo(2 * persons);
+    }
+
+    @Test
+    void theSelectionThresholdIsTheSmallestThatKeepsDeltaAndAtLeastK() {
+        for (long partitions : new long[] {1, 3}) {
+            for (long micro : new long[] {100_000, 333_333, 2_000_000}) {
+                long threshold = SandboxPlan.selectionThreshold(partitions, micro, 1e-6);
+                double alpha = Math.exp(-micro / 1e6 / partitions);
+                double delta = partitions * Math.pow(alpha, threshold - 1) / (1 + alpha);
+                double deltaOneLower = partitions * Math.pow(alpha, threshold - 2) / (1 + alpha);
+                assertThat(delta).isLessThanOrEqualTo(1e-6);
+                assertThat(deltaOneLower).isGreaterThan(1e-6);
+            }
+        }
+        // POLICY, GROUP BY with one aggregate: three shares of ε = 1
+        assertThat(SandboxPlan.selectionThreshold(1, 333_333, SandboxPolicy.SELECTION_DELTA))
+                .isEqualTo(41);
     }
 
     @Test
