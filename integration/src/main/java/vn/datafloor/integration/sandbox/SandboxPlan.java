@@ -68,6 +68,9 @@ final class SandboxPlan {
                 throw new SandboxException("sandbox.column", "Unknown column " + column);
             }
         }
+        if (query.where() != null) {
+            FilterTypes.check(query.where(), columns);
+        }
         List<Measure> measures = new ArrayList<>();
         for (SandboxQuery.Output output : query.outputs()) {
             if (output.aggregate() == SandboxQuery.Aggregate.SUM || output.aggregate() == SandboxQuery.Aggregate.AVG) {
@@ -102,26 +105,36 @@ final class SandboxPlan {
 
     /** A column of the contracted table. */
     record Column(String name, String type) {
-        private static final Set<String> NUMERIC = Set.of(
-                "TINYINT",
-                "SMALLINT",
-                "INTEGER",
-                "BIGINT",
-                "HUGEINT",
-                "UTINYINT",
-                "USMALLINT",
-                "UINTEGER",
-                "UBIGINT",
-                "UHUGEINT",
-                "FLOAT",
-                "DOUBLE",
-                "REAL",
-                "DECIMAL");
+        static final Set<String> INTEGERS =
+                Set.of("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT");
+        static final Set<String> HUGE = Set.of("HUGEINT", "UHUGEINT");
+        static final Set<String> FLOATS = Set.of("FLOAT", "DOUBLE", "REAL");
 
         boolean numeric() {
-            String base = type.toUpperCase(Locale.ROOT);
-            int paren = base.indexOf('(');
-            return NUMERIC.contains(paren < 0 ? base : base.substring(0, paren));
+            String base = base();
+            return INTEGERS.contains(base) || HUGE.contains(base) || FLOATS.contains(base) || "DECIMAL".equals(base);
+        }
+
+        /** The type without its parameters: DECIMAL for DECIMAL(18,2). */
+        String base() {
+            String upper = type.toUpperCase(Locale.ROOT);
+            int paren = upper.indexOf('(');
+            return paren < 0 ? upper : upper.substring(0, paren);
+        }
+
+        /** Width and scale of a DECIMAL(w,s) column (DuckDB's default DECIMAL is (18,3)). */
+        int[] decimal() {
+            String upper = type.toUpperCase(Locale.ROOT);
+            int open = upper.indexOf('(');
+            int comma = upper.indexOf(',');
+            int close = upper.indexOf(')');
+            if (open < 0 || comma < 0 || close < 0) {
+                return new int[] {18, 3};
+            }
+            return new int[] {
+                Integer.parseInt(upper.substring(open + 1, comma).strip()),
+                Integer.parseInt(upper.substring(comma + 1, close).strip())
+            };
         }
     }
 
