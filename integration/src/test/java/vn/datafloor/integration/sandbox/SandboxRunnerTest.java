@@ -125,6 +125,52 @@ class SandboxRunnerTest {
     }
 
     @Test
+    void theGroupAPersonCountsInIsChosenAtRandomPerQuery() {
+        java.util.Set<Object> chosen = new java.util.HashSet<>();
+        // one person is below any threshold: the answer shows nothing, the plan shows the choice
+        SandboxResult result = exact().run(
+                        connection,
+                        "SELECT tinh, count(*) FROM dan_cu WHERE ma_dinh_danh = 'P99999' GROUP BY tinh",
+                        budget(10));
+        assertThat(result.rows()).isEmpty();
+        assertThat(result.suppressedGroups()).isEqualTo(1);
+        // which province: the exact bounded query, run by trusted test code, with a fresh salt each time
+        for (int i = 0; i < 20; i++) {
+            SandboxPlan plan = SandboxPlan.of(
+                    SandboxQuery.validate(
+                            "SELECT tinh, count(*) FROM dan_cu WHERE ma_dinh_danh = 'P99999' GROUP BY tinh", "dan_cu"),
+                    POLICY,
+                    columns(),
+                    new SecureRandom().nextLong());
+            List<Object> provinces = query(plan.sql());
+            assertThat(provinces).hasSize(1);
+            chosen.add(provinces.get(0));
+        }
+        // four provinces, twenty draws: always the same one has probability 4·(1/4)²⁰
+        assertThat(chosen).hasSizeGreaterThan(1);
+    }
+
+    private static Map<String, SandboxPlan.Column> columns() {
+        return Map.of(
+                "ma_dinh_danh", new SandboxPlan.Column("ma_dinh_danh", "VARCHAR"),
+                "tinh", new SandboxPlan.Column("tinh", "VARCHAR"));
+    }
+
+    private static List<Object> query(String sql) {
+        try {
+            return connection.query(sql, rs -> {
+                List<Object> values = new ArrayList<>();
+                while (rs.next()) {
+                    values.add(rs.getObject(1));
+                }
+                return values;
+            });
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void sumsClampEachValueToTheBounds() {
         String sum = "SELECT sum(thu_nhap) AS tong FROM dan_cu";
         SandboxResult with = exact().run(connection, sum, budget(10));
