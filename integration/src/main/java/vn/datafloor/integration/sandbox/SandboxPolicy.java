@@ -43,6 +43,9 @@ public record SandboxPolicy(
     /** Largest scaled bound |bound| · 10^precision, so every sensitivity fits the exact sampler. */
     static final long MAX_SCALED_BOUND = 1_000_000_000_000L;
 
+    /** Largest sensitivity the exact sampler takes: Δ·10⁶ must fit in a long. */
+    static final long MAX_SENSITIVITY = Long.MAX_VALUE / DiscreteLaplace.MICROS;
+
     /** The interval a column's values are clamped to; both ends have at most {@code precision} decimals. */
     public record Bounds(BigDecimal lower, BigDecimal upper) {
         public Bounds {
@@ -81,6 +84,16 @@ public record SandboxPolicy(
                 if (scaled.abs().compareTo(BigDecimal.valueOf(MAX_SCALED_BOUND)) > 0) {
                     throw new IllegalArgumentException("bounds of " + entry.getKey() + " are too wide");
                 }
+            }
+            // the largest sensitivity this column gives (a sum's max |bound|, a mean's width), per person
+            BigDecimal lower = entry.getValue().lower().movePointRight(precision);
+            BigDecimal upper = entry.getValue().upper().movePointRight(precision);
+            BigDecimal widest = lower.abs().max(upper.abs()).max(upper.subtract(lower));
+            BigDecimal perPerson =
+                    widest.multiply(BigDecimal.valueOf((long) maxPartitionsContributed * maxContributionsPerPartition));
+            if (perPerson.compareTo(BigDecimal.valueOf(MAX_SENSITIVITY)) > 0) {
+                throw new IllegalArgumentException(
+                        "bounds of " + entry.getKey() + " are too wide for exact noise with these contribution bounds");
             }
             normalized.put(entry.getKey().toLowerCase(Locale.ROOT), entry.getValue());
         }

@@ -32,6 +32,12 @@ class SandboxPolicyTest {
         assertThatThrownBy(() -> SandboxPolicy.of("t", "id", Map.of("x", bounds("0", "1e11")), BigDecimal.ONE))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> bounds("2", "1")).isInstanceOf(IllegalArgumentException.class);
+        // 10¹⁰ VND is fine alone, but not for 1,000 groups of 1,000 rows per person: Δ·10⁶ would overflow
+        assertThat(new SandboxPolicy("t", "id", 10, 1, 1, Map.of("x", bounds("0", "1e10")), 0, BigDecimal.ONE).bounds())
+                .hasSize(1);
+        assertThatThrownBy(() -> new SandboxPolicy(
+                        "t", "id", 10, 1000, 1000, Map.of("x", bounds("0", "1e10")), 0, BigDecimal.ONE))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
