@@ -68,9 +68,9 @@ public final class SandboxRunner {
                 List<ExactGroup> groups = new ArrayList<>();
                 int width = rs.getMetaData().getColumnCount();
                 while (rs.next()) {
-                    Object[] values = new Object[width];
+                    List<Object> values = new ArrayList<>(width);
                     for (int i = 0; i < width; i++) {
-                        values[i] = rs.getObject(i + 1);
+                        values.add(rs.getObject(i + 1));
                     }
                     groups.add(new ExactGroup(values));
                 }
@@ -85,7 +85,7 @@ public final class SandboxRunner {
     }
 
     /** One row of the exact bounded query: group values, persons, then each measure's values. */
-    record ExactGroup(Object[] values) {}
+    record ExactGroup(List<Object> values) {}
 
     SandboxResult release(SandboxPlan plan, List<ExactGroup> exact, PrivacyBudget after) {
         long share = plan.shareMicros();
@@ -95,8 +95,8 @@ public final class SandboxRunner {
         long threshold = plan.threshold();
         List<List<Object>> rows = new ArrayList<>();
         for (ExactGroup group : exact) {
-            Object[] values = group.values();
-            long persons = ((Number) values[groupWidth]).longValue();
+            List<Object> values = group.values();
+            long persons = ((Number) values.get(groupWidth)).longValue();
             if (persons + noise.sample(partitions, share) < threshold) {
                 continue;
             }
@@ -105,13 +105,13 @@ public final class SandboxRunner {
             for (SandboxPlan.Measure measure : plan.measures()) {
                 SandboxQuery.Output output = measure.output();
                 switch (output.aggregate()) {
-                    case GROUP -> row.add(values[plan.query().groupColumns().indexOf(output.column())]);
+                    case GROUP -> row.add(values.get(plan.query().groupColumns().indexOf(output.column())));
                     case COUNT_STAR, COUNT -> {
-                        long count = ((Number) values[next++]).longValue();
+                        long count = ((Number) values.get(next++)).longValue();
                         row.add(Math.max(0, count + noise.sample(rowsPerPerson, share)));
                     }
                     case SUM -> {
-                        BigInteger sum = new BigInteger(values[next++].toString());
+                        BigInteger sum = new BigInteger(values.get(next++).toString());
                         long sensitivity = Math.multiplyExact(
                                 rowsPerPerson,
                                 Math.max(1, Math.max(Math.abs(measure.lower()), Math.abs(measure.upper()))));
@@ -119,8 +119,8 @@ public final class SandboxRunner {
                         row.add(new BigDecimal(noisy, policy.precision()));
                     }
                     case AVG -> {
-                        BigInteger sum = new BigInteger(values[next++].toString());
-                        long count = ((Number) values[next++]).longValue();
+                        BigInteger sum = new BigInteger(values.get(next++).toString());
+                        long count = ((Number) values.get(next++)).longValue();
                         row.add(mean(measure, sum, count, rowsPerPerson, share));
                     }
                 }
@@ -134,7 +134,7 @@ public final class SandboxRunner {
             long noisyGroups = exact.size() + noise.sample(partitions, share);
             suppressed = Math.max(0, noisyGroups - rows.size());
         } else {
-            suppressed = exact.size() - rows.size();
+            suppressed = (long) exact.size() - rows.size();
         }
         return new SandboxResult(
                 plan.query().labels(), rows, suppressed, PrivacyBudget.epsilon(plan.costMicros()), after);

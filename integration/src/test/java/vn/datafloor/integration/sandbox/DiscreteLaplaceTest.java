@@ -31,7 +31,7 @@ class DiscreteLaplaceTest {
 
     /** The exact probability mass at {@code z}. */
     private static double pmf(long z, double alpha) {
-        return (1 - alpha) / (1 + alpha) * Math.pow(alpha, Math.abs(z));
+        return (1 - alpha) / (1 + alpha) * Math.pow(alpha, (double) Math.abs(z));
     }
 
     private Map<Long, Integer> histogram(DiscreteLaplace source, long sensitivity, long microEpsilon, int n) {
@@ -51,7 +51,7 @@ class DiscreteLaplaceTest {
         while (n * pmf(edge + 1, alpha) >= 20) {
             edge++;
         }
-        double tail = n * Math.pow(alpha, edge + 1) / (1 + alpha); // P[Z > edge] = α^{edge+1}/(1+α)
+        double tail = n * Math.pow(alpha, (double) (edge + 1)) / (1 + alpha); // P[Z > edge] = α^{edge+1}/(1+α)
         double statistic = 0;
         int bins = 0;
         for (long z = -edge; z <= edge; z++) {

@@ -25,8 +25,6 @@ import vn.datafloor.integration.lake.LockedConnection;
  */
 class SandboxRunnerTest {
 
-    private static final String HEAVY = "P99999";
-
     /** Every regular person's three rows, of which two count. */
     private static final int PERSONS = 5000;
 
@@ -292,8 +290,8 @@ class SandboxRunnerTest {
             for (long micro : new long[] {100_000, 333_333, 2_000_000}) {
                 long threshold = SandboxPlan.selectionThreshold(partitions, micro, 1e-6);
                 double alpha = Math.exp(-micro / 1e6 / partitions);
-                double delta = partitions * Math.pow(alpha, threshold - 1) / (1 + alpha);
-                double deltaOneLower = partitions * Math.pow(alpha, threshold - 2) / (1 + alpha);
+                double delta = partitions * Math.pow(alpha, (double) (threshold - 1)) / (1 + alpha);
+                double deltaOneLower = partitions * Math.pow(alpha, (double) (threshold - 2)) / (1 + alpha);
                 assertThat(delta).isLessThanOrEqualTo(1e-6);
                 assertThat(deltaOneLower).isGreaterThan(1e-6);
             }
