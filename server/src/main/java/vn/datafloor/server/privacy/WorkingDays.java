@@ -171,12 +171,19 @@ public class WorkingDays {
      * to the end of the next working day when that day is a day off (Civil Code, art. 148(5)).
      */
     public Instant daysAfter(Instant at, int n) {
-        Set<LocalDate> extra = extraDaysOff();
+        return daysAfter(at, n, extraDaysOff());
+    }
+
+    static Instant daysAfter(Instant at, int n, Collection<LocalDate> extra) {
         LocalDate last = at.atZone(VIETNAM).toLocalDate().plusDays(n);
         while (!isWorkingDay(last, extra)) {
             last = last.plusDays(1);
         }
         return endOf(last);
+    }
+
+    static Instant workingDaysAfter(Instant at, int n, Collection<LocalDate> extra) {
+        return endOf(plusWorkingDays(at.atZone(VIETNAM).toLocalDate(), n, extra));
     }
 
     /** The end of a day in Vietnam: the first instant of the next one. */
