@@ -38,7 +38,8 @@ class BreachApiController {
     @PostMapping("/api/privacy/breaches")
     @Permit(Action.MANAGE_PRIVACY)
     @ResponseStatus(HttpStatus.CREATED)
-    @Operation(summary = "The operator declares a breach (datasets, period, what happened); 72 hours to notify start now")
+    @Operation(
+            summary = "The operator declares a breach (datasets, period, what happened); 72 hours to notify start now")
     BreachService.Breach declare(Actor actor, @RequestBody BreachService.Declaration declaration) {
         return breaches.declare(actor, declaration);
     }

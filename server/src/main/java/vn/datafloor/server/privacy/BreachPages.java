@@ -37,7 +37,8 @@ class BreachPages {
     String list(Actor actor, Model model) {
         model.addAttribute("breaches", breaches.list(actor));
         model.addAttribute("indexAvailable", breaches.indexAvailable());
-        model.addAttribute("canDeclare", policy.decide(actor, Action.MANAGE_PRIVACY).allowed());
+        model.addAttribute(
+                "canDeclare", policy.decide(actor, Action.MANAGE_PRIVACY).allowed());
         return "privacy/breaches";
     }
 
@@ -75,7 +76,8 @@ class BreachPages {
     @Permit(Action.VIEW_BREACHES)
     String breach(Actor actor, @PathVariable long id, Model model) {
         model.addAttribute("d", breaches.detail(actor, id));
-        model.addAttribute("canDeclare", policy.decide(actor, Action.MANAGE_PRIVACY).allowed());
+        model.addAttribute(
+                "canDeclare", policy.decide(actor, Action.MANAGE_PRIVACY).allowed());
         return "privacy/breach";
     }
 

@@ -216,7 +216,8 @@ public class BreachService {
     public Breach markNotified(Actor actor, long breachId, String reference) {
         policy.require(actor, Action.MANAGE_PRIVACY);
         Breach breach = visible(actor, breachId);
-        String ref = text(reference, 200, "breach.referenceMissing", "the authority's reference or how it was notified");
+        String ref =
+                text(reference, 200, "breach.referenceMissing", "the authority's reference or how it was notified");
         if (breach.notified()) {
             throw ProblemException.conflict(
                     "breach.alreadyNotified", "The authority was notified already, at " + breach.notifiedAt());
@@ -253,7 +254,8 @@ public class BreachService {
     public List<Breach> list(Actor actor) {
         policy.require(actor, Action.VIEW_BREACHES);
         Instant now = now();
-        return jdbc.sql(SELECT + " order by id desc fetch first 500 rows only")
+        return jdbc
+                .sql(SELECT + " order by id desc fetch first 500 rows only")
                 .query((rs, n) -> row(rs, now))
                 .list()
                 .stream()
@@ -295,9 +297,11 @@ public class BreachService {
     /** The notification to the authority, drafted from the declaration: the operator reads and completes it. */
     static Notification draft(Breach b, Affected affected) {
         DateTimeFormatter format = DateTimeFormatter.ofPattern("dd/MM/yyyy HH:mm");
-        String from = ZonedDateTime.ofInstant(b.occurredFrom(), WorkingDays.VIETNAM).format(format);
+        String from =
+                ZonedDateTime.ofInstant(b.occurredFrom(), WorkingDays.VIETNAM).format(format);
         String to = ZonedDateTime.ofInstant(b.occurredTo(), WorkingDays.VIETNAM).format(format);
-        String found = ZonedDateTime.ofInstant(b.declaredAt(), WorkingDays.VIETNAM).format(format);
+        String found =
+                ZonedDateTime.ofInstant(b.declaredAt(), WorkingDays.VIETNAM).format(format);
         String datasets = String.join(", ", b.datasets());
         String countVi = affected.available()
                 ? affected.count() + " chủ thể dữ liệu có dữ liệu đã bị truy cập trong thời gian này"
@@ -331,7 +335,10 @@ public class BreachService {
 
     private java.util.Optional<Breach> breach(long id) {
         Instant now = now();
-        return jdbc.sql(SELECT + " where id = ?").param(id).query((rs, n) -> row(rs, now)).optional();
+        return jdbc.sql(SELECT + " where id = ?")
+                .param(id)
+                .query((rs, n) -> row(rs, now))
+                .optional();
     }
 
     private static final String SELECT =

@@ -102,8 +102,8 @@ class ConsentPages {
             RedirectAttributes flash,
             Locale locale) {
         boolean refuse = "REFUSE".equals(decision);
-        return problems.redirectAfter(flash, locale, refuse ? "consent.refusedNow" : "consent.givenNow", "/me/consents",
-                () -> {
+        return problems.redirectAfter(
+                flash, locale, refuse ? "consent.refusedNow" : "consent.givenNow", "/me/consents", () -> {
                     LocalDate until = date(validUntil);
                     List<String> chosen = ConsentService.categories(categories);
                     String notice = consents.notice(controller, recipient, purpose, chosen, until, language);

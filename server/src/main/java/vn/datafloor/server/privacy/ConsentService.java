@@ -170,8 +170,9 @@ public class ConsentService {
             return false;
         }
         Timestamp when = Timestamp.from(at);
-        return jdbc.sql("select count(*) from privacy_consent where recipient_org = ? and purpose = ? and subject_id = ? "
-                                + VALID_AT)
+        return jdbc.sql(
+                                "select count(*) from privacy_consent where recipient_org = ? and purpose = ? and subject_id = ? "
+                                        + VALID_AT)
                         .params(recipientOrg, purpose, subjectId, when, when, when, when)
                         .query(Long.class)
                         .single()
@@ -198,11 +199,12 @@ public class ConsentService {
             params.add(purpose);
             params.addAll(batch);
             params.addAll(List.of(when, when, when, when));
-            found.addAll(jdbc.sql("select distinct subject_id from privacy_consent where recipient_org = ? and purpose = ? "
-                            + "and subject_id in (" + marks + ") " + VALID_AT)
-                    .params(params)
-                    .query(String.class)
-                    .list());
+            found.addAll(
+                    jdbc.sql("select distinct subject_id from privacy_consent where recipient_org = ? and purpose = ? "
+                                    + "and subject_id in (" + marks + ") " + VALID_AT)
+                            .params(params)
+                            .query(String.class)
+                            .list());
         }
         return found;
     }
@@ -217,8 +219,13 @@ public class ConsentService {
      * The notice shown before the subject decides, in Vietnamese ({@code vi}) or English: what
      * consenting means, in plain words. Its SHA-256 goes in the record.
      */
-    public String notice(long controllerOrg, long recipientOrg, String purpose, List<String> categories,
-            LocalDate validUntil, String language) {
+    public String notice(
+            long controllerOrg,
+            long recipientOrg,
+            String purpose,
+            List<String> categories,
+            LocalDate validUntil,
+            String language) {
         boolean english = "en".equals(language);
         String controller = orgName(controllerOrg);
         String recipient = orgName(recipientOrg);
@@ -332,8 +339,8 @@ public class ConsentService {
                     recipient,
                     AuditEvent.Outcome.SUCCESS,
                     ClientAddress.current(),
-                    "consent " + recordId + (status == Status.GIVEN ? " given" : " refused") + " for "
-                            + grant.purpose() + " to organisation " + recipient,
+                    "consent " + recordId + (status == Status.GIVEN ? " given" : " refused") + " for " + grant.purpose()
+                            + " to organisation " + recipient,
                     details));
             return made;
         });
@@ -367,7 +374,8 @@ public class ConsentService {
                         "This consent is not in force (" + consent.status() + "): nothing to withdraw",
                         consent.status());
             }
-            jdbc.sql("update privacy_consent set status = ?, status_at = ?, withdrawn_at = ? where id = ? and status = ?")
+            jdbc.sql(
+                            "update privacy_consent set status = ?, status_at = ?, withdrawn_at = ? where id = ? and status = ?")
                     .params(
                             Status.WITHDRAWN.name(),
                             Timestamp.from(now),
@@ -420,7 +428,8 @@ public class ConsentService {
                     .query((rs, n) -> row(rs, now, null))
                     .list();
         }
-        return jdbc.sql(SELECT + " where c.controller_org = ? or c.recipient_org = ? order by c.given_at desc, c.id desc "
+        return jdbc.sql(SELECT
+                        + " where c.controller_org = ? or c.recipient_org = ? order by c.given_at desc, c.id desc "
                         + "fetch first 1000 rows only")
                 .params(actor.orgId(), actor.orgId())
                 .query((rs, n) -> row(rs, now, null))
@@ -456,7 +465,8 @@ public class ConsentService {
     /** A consent's status history, oldest first. */
     public List<StatusChange> history(Actor actor, long consentId) {
         Consent consent = visible(actor, consentId);
-        return jdbc.sql("select status, at, note from privacy_consent_event where consent_id = ? order by at, id")
+        return jdbc.sql(
+                        "select status, changed_at, note from privacy_consent_event where consent_id = ? order by changed_at, id")
                 .param(consent.id())
                 .query((rs, n) -> new StatusChange(
                         Status.valueOf(rs.getString(1)), rs.getTimestamp(2).toInstant(), rs.getString(3)))
@@ -490,8 +500,13 @@ public class ConsentService {
         json.put("recipients", List.of(party(c.recipientOrg(), c.recipient())));
         Map<String, Object> purpose = new LinkedHashMap<>();
         purpose.put("purpose", c.purpose());
-        purpose.put("purposeDescription", Map.of(
-                "vi", PrivacyLabels.purpose(c.purpose(), false), "en", PrivacyLabels.purpose(c.purpose(), true)));
+        purpose.put(
+                "purposeDescription",
+                Map.of(
+                        "vi",
+                        PrivacyLabels.purpose(c.purpose(), false),
+                        "en",
+                        PrivacyLabels.purpose(c.purpose(), true)));
         purpose.put("legalBasis", c.legalBasis());
         List<Map<String, Object>> categories = new ArrayList<>();
         for (String code : c.dataCategories()) {
@@ -597,8 +612,7 @@ public class ConsentService {
     }
 
     private long organisation(Long id, String field) {
-        if (id == null
-                || organisations.find(id).filter(Organisation::enabled).isEmpty()) {
+        if (id == null || organisations.find(id).filter(Organisation::enabled).isEmpty()) {
             throw ProblemException.badRequest(
                     "consent.organisation", "No organisation " + id + " (" + field + ")", String.valueOf(id));
         }
@@ -639,7 +653,8 @@ public class ConsentService {
     }
 
     private void event(long consentId, Status status, Instant at, Long actorUser, String note) {
-        jdbc.sql("insert into privacy_consent_event(consent_id, status, at, actor_user, note) values (?,?,?,?,?)")
+        jdbc.sql(
+                        "insert into privacy_consent_event(consent_id, status, changed_at, actor_user, note) values (?,?,?,?,?)")
                 .params(consentId, status.name(), Timestamp.from(at), actorUser, note)
                 .update();
     }

@@ -28,7 +28,10 @@ class PrivacySchedule {
         int escalated = requests.escalateOverdue(Actor.SYSTEM);
         int expired = consents.expireDue(Actor.SYSTEM);
         if (escalated + expired > 0) {
-            LOG.info("Privacy: {} overdue request(s) escalated to the operator, {} consent(s) expired", escalated, expired);
+            LOG.info(
+                    "Privacy: {} overdue request(s) escalated to the operator, {} consent(s) expired",
+                    escalated,
+                    expired);
         }
     }
 }

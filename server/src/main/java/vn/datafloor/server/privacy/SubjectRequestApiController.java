@@ -16,8 +16,10 @@ import vn.datafloor.server.authz.Permit;
 
 /** Data-subject requests: citizens file and follow them; organisations answer theirs within the deadlines. */
 @RestController
-@Tag(name = "Privacy: data-subject requests", description = "Access, export, correction, deletion, restriction, "
-        + "objection and consent withdrawal, with deadlines in Vietnamese working days")
+@Tag(
+        name = "Privacy: data-subject requests",
+        description = "Access, export, correction, deletion, restriction, "
+                + "objection and consent withdrawal, with deadlines in Vietnamese working days")
 class SubjectRequestApiController {
 
     private final SubjectRequestService requests;

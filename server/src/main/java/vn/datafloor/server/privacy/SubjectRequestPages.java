@@ -93,7 +93,8 @@ class SubjectRequestPages {
                 case "IN_PROGRESS" -> requests.progress(actor, id, note);
                 case "DONE" -> requests.complete(actor, id, note);
                 case "REFUSED" -> requests.refuse(actor, id, note);
-                default -> throw ProblemException.badRequest("subjectRequest.stepUnknown", "Unknown step " + step, step);
+                default ->
+                    throw ProblemException.badRequest("subjectRequest.stepUnknown", "Unknown step " + step, step);
             }
         });
     }
@@ -103,7 +104,8 @@ class SubjectRequestPages {
             return SubjectRequestService.Kind.valueOf(kind);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw ProblemException.badRequest(
-                    "subjectRequest.kindMissing", "Say what you ask: one of " + List.of(SubjectRequestService.Kind.values()));
+                    "subjectRequest.kindMissing",
+                    "Say what you ask: one of " + List.of(SubjectRequestService.Kind.values()));
         }
     }
 }

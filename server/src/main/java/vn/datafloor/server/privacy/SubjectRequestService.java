@@ -201,7 +201,8 @@ public class SubjectRequestService {
             targets.add(withdrawn.recipientOrg());
         } else if (filing.organisations() != null && !filing.organisations().isEmpty()) {
             for (Long org : filing.organisations()) {
-                if (org == null || organisations.find(org).filter(Organisation::enabled).isEmpty()) {
+                if (org == null
+                        || organisations.find(org).filter(Organisation::enabled).isEmpty()) {
                     throw ProblemException.badRequest(
                             "subjectRequest.organisationUnknown", "No organisation " + org, String.valueOf(org));
                 }
@@ -369,8 +370,10 @@ public class SubjectRequestService {
             step(requestId, to, now, actor.personId(), actor.orgId(), note);
             Map<String, String> facts = facts(requestId, request.orgId(), request.kind());
             facts.put("state", to.name());
-            facts.put("onTime", Boolean.toString(!now.isAfter(to == State.ACKNOWLEDGED ? request.acknowledgeDue()
-                    : request.completeDue())));
+            facts.put(
+                    "onTime",
+                    Boolean.toString(
+                            !now.isAfter(to == State.ACKNOWLEDGED ? request.acknowledgeDue() : request.completeDue())));
             audit.record(new AuditEvent(
                     EventType.SUBJECT_REQUEST_CHANGED,
                     actor.personId(),
@@ -395,9 +398,10 @@ public class SubjectRequestService {
         policy.require(actor, Action.RUN_PRIVACY_DEADLINES);
         Instant now = now();
         Timestamp at = Timestamp.from(now);
-        List<Long> due = jdbc.sql("select id from privacy_request where state not in ('DONE', 'REFUSED') and "
-                        + "((acknowledged_at is null and state <> 'ESCALATED' and acknowledge_due <= ?) "
-                        + "or (complete_due <= ? and (escalated_at is null or escalated_at < complete_due))) order by id")
+        List<Long> due = jdbc.sql(
+                        "select id from privacy_request where state not in ('DONE', 'REFUSED') and "
+                                + "((acknowledged_at is null and state <> 'ESCALATED' and acknowledge_due <= ?) "
+                                + "or (complete_due <= ? and (escalated_at is null or escalated_at < complete_due))) order by id")
                 .params(at, at)
                 .query(Long.class)
                 .list();
@@ -514,7 +518,7 @@ public class SubjectRequestService {
     public Detail detail(Actor actor, long requestId) {
         SubjectRequest request = visible(actor, requestId);
         List<Step> steps = jdbc.sql(
-                        "select state, at, actor_org, note from privacy_request_step where request_id = ? order by at, id")
+                        "select state, changed_at, actor_org, note from privacy_request_step where request_id = ? order by changed_at, id")
                 .param(requestId)
                 .query((rs, n) -> new Step(
                         State.valueOf(rs.getString(1)),
@@ -578,7 +582,7 @@ public class SubjectRequestService {
     }
 
     private void step(long requestId, State state, Instant at, Long actorUser, Long actorOrg, String note) {
-        jdbc.sql("insert into privacy_request_step(request_id, state, at, actor_user, actor_org, note) "
+        jdbc.sql("insert into privacy_request_step(request_id, state, changed_at, actor_user, actor_org, note) "
                         + "values (?,?,?,?,?,?)")
                 .params(requestId, state.name(), Timestamp.from(at), actorUser, actorOrg, note)
                 .update();

@@ -196,7 +196,7 @@ public class WorkingDays {
     /** The extra days off, from configuration and the table. */
     Set<LocalDate> extraDaysOff() {
         Set<LocalDate> days = new TreeSet<>(configured);
-        days.addAll(jdbc.sql("select day from privacy_day_off")
+        days.addAll(jdbc.sql("select day_off from privacy_day_off")
                 .query((rs, n) -> rs.getDate(1).toLocalDate())
                 .list());
         return days;
@@ -204,7 +204,7 @@ public class WorkingDays {
 
     /** The extra days off in the table, by day. */
     public List<DayOff> daysOff() {
-        return jdbc.sql("select day, reason from privacy_day_off order by day")
+        return jdbc.sql("select day_off, reason from privacy_day_off order by day_off")
                 .query((rs, n) -> new DayOff(rs.getDate(1).toLocalDate(), rs.getString(2)))
                 .list();
     }
@@ -219,11 +219,11 @@ public class WorkingDays {
         if (why.length() > 200) {
             throw ProblemException.badRequest("privacy.dayOff.reason", "The reason has at most 200 characters");
         }
-        int updated = jdbc.sql("update privacy_day_off set reason = ? where day = ?")
+        int updated = jdbc.sql("update privacy_day_off set reason = ? where day_off = ?")
                 .params(why, Date.valueOf(day))
                 .update();
         if (updated == 0) {
-            jdbc.sql("insert into privacy_day_off(day, reason, added_by, added_at) values (?,?,?,?)")
+            jdbc.sql("insert into privacy_day_off(day_off, reason, added_by, added_at) values (?,?,?,?)")
                     .params(Date.valueOf(day), why, actor.personId(), java.sql.Timestamp.from(clock.instant()))
                     .update();
         }

@@ -771,12 +771,13 @@ class AuthorizationMatrixTest extends PlatformTest {
         for (int i = 0; i < 2; i++) {
             String uuid = java.util.UUID.randomUUID().toString();
             long org = Long.parseLong(parties[i][1]);
-            jdbc.sql("insert into privacy_consent(record_uuid, subject_id, subject_salt, controller_org, recipient_org, "
-                            + "purpose, legal_basis, data_categories, valid_from, given_at, channel, notice_text, "
-                            + "notice_sha256, notice_language, affirmative_act, status, status_at) values (?,?, "
-                            + "'00000000000000000000000000000000', ?,?, 'df:research', 'df:consent', 'name', ?,?, 'WEB', "
-                            + "'Nội dung đồng ý dùng cho ma trận phân quyền', "
-                            + "'0000000000000000000000000000000000000000000000000000000000000000', 'vi', true, 'GIVEN', ?)")
+            jdbc.sql(
+                            "insert into privacy_consent(record_uuid, subject_id, subject_salt, controller_org, recipient_org, "
+                                    + "purpose, legal_basis, data_categories, valid_from, given_at, channel, notice_text, "
+                                    + "notice_sha256, notice_language, affirmative_act, status, status_at) values (?,?, "
+                                    + "'00000000000000000000000000000000', ?,?, 'df:research', 'df:consent', 'name', ?,?, 'WEB', "
+                                    + "'Nội dung đồng ý dùng cho ma trận phân quyền', "
+                                    + "'0000000000000000000000000000000000000000000000000000000000000000', 'vi', true, 'GIVEN', ?)")
                     .params(uuid, parties[i][0], org, org, now, now, now)
                     .update();
             privacyObjects[i] = jdbc.sql("select id from privacy_consent where record_uuid = ?")

@@ -50,8 +50,8 @@ class BreachTest extends PrivacyFixtures {
     }
 
     private BreachService withIndex(AffectedSubjects index) {
-        StaticListableBeanFactory beans = new StaticListableBeanFactory(
-                index == null ? Map.of() : Map.of("accessIndex", index));
+        StaticListableBeanFactory beans =
+                new StaticListableBeanFactory(index == null ? Map.of() : Map.of("accessIndex", index));
         return new BreachService(
                 jdbc, transactions, policy, auditLog, clock, beans.getBeanProvider(AffectedSubjects.class));
     }
@@ -82,7 +82,10 @@ class BreachTest extends PrivacyFixtures {
         assertThat(detail.affected().subjects()).containsExactly("001*******45", "079*******23");
         assertThat(index.asked).hasSize(1);
         assertThat(index.asked.get(0)).startsWith("yte.kham-benh " + declared.occurredFrom());
-        assertThat(detail.draft().vi()).contains("2 chủ thể dữ liệu").contains("yte.kham-benh").contains("Thu hồi khóa");
+        assertThat(detail.draft().vi())
+                .contains("2 chủ thể dữ liệu")
+                .contains("yte.kham-benh")
+                .contains("Thu hồi khóa");
         assertThat(detail.draft().en()).contains("2 data subjects").contains("Phòng An ninh dữ liệu");
         assertThat(newestEntry("BREACH_DECLARED")).contains("\"breach\":\"" + declared.id() + "\"");
     }
@@ -149,7 +152,10 @@ class BreachTest extends PrivacyFixtures {
                 .andReturn()
                 .getResponse()
                 .getContentAsString();
-        assertThat(page).contains("id=\"index-unavailable\"").contains("id=\"draft-vi\"").contains("id=\"mark-notified\"");
+        assertThat(page)
+                .contains("id=\"index-unavailable\"")
+                .contains("id=\"draft-vi\"")
+                .contains("id=\"mark-notified\"");
         assertThat(mvc.perform(get("/privacy/breaches").session(login("yte.admin")))
                         .andReturn()
                         .getResponse()

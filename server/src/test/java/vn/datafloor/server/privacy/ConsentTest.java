@@ -51,7 +51,8 @@ class ConsentTest extends PrivacyFixtures {
         for (Boolean silence : new Boolean[] {null, false}) {
             assertThatThrownBy(() -> consents.give(citizen, grant(health, saoMai, "df:research", silence)))
                     .isInstanceOf(ProblemException.class)
-                    .satisfies(e -> assertThat(((ProblemException) e).messageKey()).isEqualTo("consent.silence"));
+                    .satisfies(
+                            e -> assertThat(((ProblemException) e).messageKey()).isEqualTo("consent.silence"));
         }
         assertThat(consents.list(citizen)).isEmpty();
         assertThat(consents.hasValidConsent("079190000111", saoMai, "df:research", clock.instant()))
@@ -124,7 +125,8 @@ class ConsentTest extends PrivacyFixtures {
     void aConsentExpiresAtTheEndOfItsLastDay() {
         Actor citizen = citizen("079190000444", "Hoàng Minh Em");
         long health = orgOf("yte.admin");
-        LocalDate lastDay = clock.instant().atZone(WorkingDays.VIETNAM).toLocalDate().plusDays(3);
+        LocalDate lastDay =
+                clock.instant().atZone(WorkingDays.VIETNAM).toLocalDate().plusDays(3);
         Grant g = grant(health, health, "df:research", true);
         Consent given = consents.give(
                 citizen,
@@ -161,7 +163,10 @@ class ConsentTest extends PrivacyFixtures {
         long saoMai = orgOf("saomai.admin");
         Consent given = consents.give(citizen, grant(health, saoMai, "df:research", true));
         String entry = newestEntry("CONSENT_GIVEN");
-        assertThat(entry).contains(given.recordId()).contains("\"subject\":\"sha256:").doesNotContain("079190000555");
+        assertThat(entry)
+                .contains(given.recordId())
+                .contains("\"subject\":\"sha256:")
+                .doesNotContain("079190000555");
         consents.withdraw(citizen, given.id(), null);
         String withdrawal = newestEntry("CONSENT_WITHDRAWN");
         assertThat(withdrawal).contains(given.recordId()).doesNotContain("079190000555");
@@ -178,10 +183,12 @@ class ConsentTest extends PrivacyFixtures {
         assertThat(consents.list(other)).isEmpty();
         assertThatThrownBy(() -> consents.visible(other, mine.id()))
                 .isInstanceOf(ProblemException.class)
-                .satisfies(e -> assertThat(((ProblemException) e).status().value()).isEqualTo(404));
+                .satisfies(
+                        e -> assertThat(((ProblemException) e).status().value()).isEqualTo(404));
         assertThatThrownBy(() -> consents.withdraw(other, mine.id(), null))
                 .isInstanceOf(ProblemException.class)
-                .satisfies(e -> assertThat(((ProblemException) e).status().value()).isEqualTo(404));
+                .satisfies(
+                        e -> assertThat(((ProblemException) e).status().value()).isEqualTo(404));
         // Sao Mai is controller and recipient: it sees it, masked; the health department does not
         Consent seen = consents.visible(actor("saomai.admin"), mine.id());
         assertThat(seen.subject()).isEqualTo("079*******66");
@@ -223,9 +230,8 @@ class ConsentTest extends PrivacyFixtures {
                 .getResponse();
         assertThat(created.getStatus()).isEqualTo(201);
         long id = consents.list(actor("079190000888")).get(0).id();
-        MockHttpServletResponse receipt = mvc.perform(get("/api/privacy/consents/" + id)
-                        .session(session)
-                        .accept(MediaType.APPLICATION_JSON))
+        MockHttpServletResponse receipt = mvc.perform(
+                        get("/api/privacy/consents/" + id).session(session).accept(MediaType.APPLICATION_JSON))
                 .andReturn()
                 .getResponse();
         assertThat(receipt.getStatus()).isEqualTo(200);
@@ -244,7 +250,9 @@ class ConsentTest extends PrivacyFixtures {
                 .andReturn()
                 .getResponse();
         assertThat(withdrawn.getStatus()).isEqualTo(200);
-        assertThat(withdrawn.getContentAsString()).contains("\"status\":\"WITHDRAWN\"").contains("CONSENT_WITHDRAWAL");
+        assertThat(withdrawn.getContentAsString())
+                .contains("\"status\":\"WITHDRAWN\"")
+                .contains("CONSENT_WITHDRAWAL");
         assertThat(consents.hasValidConsent("079190000888", health, "df:research", clock.instant()))
                 .isFalse();
     }
@@ -266,8 +274,8 @@ class ConsentTest extends PrivacyFixtures {
         assertThat(page).contains("id=\"consent-notice\"").contains("id=\"affirmative-act\"");
         String box = page.substring(page.indexOf("<input type=\"checkbox\" name=\"affirmativeAct\""));
         assertThat(box.substring(0, box.indexOf('>'))).doesNotContain("checked");
-        String hash = ConsentService.sha256(
-                consents.notice(health, health, "df:statistics", List.of("name"), null, "vi"));
+        String hash =
+                ConsentService.sha256(consents.notice(health, health, "df:statistics", List.of("name"), null, "vi"));
         assertThat(page).contains(hash);
         // the box left unticked: silence
         mvc.perform(post("/me/consents")

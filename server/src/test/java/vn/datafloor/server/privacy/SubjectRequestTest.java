@@ -59,11 +59,19 @@ class SubjectRequestTest extends PrivacyFixtures {
         assertThat(requests.list(mine)).extracting(SubjectRequest::id).containsExactly(toHealth.id());
         assertThatThrownBy(() -> requests.visible(other, toHealth.id()))
                 .isInstanceOf(ProblemException.class)
-                .satisfies(e -> assertThat(((ProblemException) e).status().value()).isEqualTo(404));
+                .satisfies(
+                        e -> assertThat(((ProblemException) e).status().value()).isEqualTo(404));
         List<SubjectRequest> healthInbox = requests.list(actor("yte.dulieu"));
-        assertThat(healthInbox).extracting(SubjectRequest::id).contains(toHealth.id()).doesNotContain(toSaoMai.id());
+        assertThat(healthInbox)
+                .extracting(SubjectRequest::id)
+                .contains(toHealth.id())
+                .doesNotContain(toSaoMai.id());
         assertThat(healthInbox).allMatch(r -> r.orgId() == health);
-        assertThat(healthInbox.stream().filter(r -> r.id() == toHealth.id()).findFirst().orElseThrow().subject())
+        assertThat(healthInbox.stream()
+                        .filter(r -> r.id() == toHealth.id())
+                        .findFirst()
+                        .orElseThrow()
+                        .subject())
                 .isEqualTo("001*******02");
         // the health department cannot see or answer Sao Mai's request
         assertThatThrownBy(() -> requests.acknowledge(actor("yte.dulieu"), toSaoMai.id(), null))
@@ -100,7 +108,8 @@ class SubjectRequestTest extends PrivacyFixtures {
         assertThat(done.open()).isFalse();
         assertThatThrownBy(() -> requests.refuse(steward, filed.id(), "muộn"))
                 .isInstanceOf(ProblemException.class)
-                .satisfies(e -> assertThat(((ProblemException) e).status().value()).isEqualTo(409));
+                .satisfies(
+                        e -> assertThat(((ProblemException) e).status().value()).isEqualTo(409));
         assertThat(requests.detail(citizen, filed.id()).steps())
                 .extracting(SubjectRequestService.Step::state)
                 .containsExactly(State.SUBMITTED, State.ACKNOWLEDGED, State.DONE);
@@ -155,8 +164,8 @@ class SubjectRequestTest extends PrivacyFixtures {
         if (holders.isEmpty()) {
             assertThatThrownBy(() -> requests.file(citizen, new Filing(Kind.ACCESS, List.of(), null, null)))
                     .isInstanceOf(ProblemException.class)
-                    .satisfies(e ->
-                            assertThat(((ProblemException) e).messageKey()).isEqualTo("subjectRequest.noHolder"));
+                    .satisfies(
+                            e -> assertThat(((ProblemException) e).messageKey()).isEqualTo("subjectRequest.noHolder"));
             return;
         }
         assertThat(requests.file(citizen, new Filing(Kind.ACCESS, List.of(), null, null)))

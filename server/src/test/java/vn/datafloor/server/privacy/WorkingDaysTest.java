@@ -74,19 +74,23 @@ class WorkingDaysTest {
 
     @Test
     void aDeadlineEndsAtTheEndOfItsDayInVietnam() {
-        Instant filed = ZonedDateTime.of(2026, 2, 13, 16, 30, 0, 0, WorkingDays.VIETNAM).toInstant();
+        Instant filed =
+                ZonedDateTime.of(2026, 2, 13, 16, 30, 0, 0, WorkingDays.VIETNAM).toInstant();
         assertThat(WorkingDays.workingDaysAfter(filed, 2, NONE)).isEqualTo(Instant.parse("2026-02-24T17:00:00Z"));
         // filed at 23:30 on Friday in Vietnam (16:30 UTC): still Friday's request
-        Instant late = ZonedDateTime.of(2026, 3, 6, 23, 30, 0, 0, WorkingDays.VIETNAM).toInstant();
+        Instant late =
+                ZonedDateTime.of(2026, 3, 6, 23, 30, 0, 0, WorkingDays.VIETNAM).toInstant();
         assertThat(WorkingDays.workingDaysAfter(late, 2, NONE)).isEqualTo(Instant.parse("2026-03-10T17:00:00Z"));
     }
 
     @Test
     void fifteenDaysEndingOnADayOffMoveToTheNextWorkingDay() {
-        Instant filed = ZonedDateTime.of(2026, 2, 2, 9, 0, 0, 0, WorkingDays.VIETNAM).toInstant();
+        Instant filed =
+                ZonedDateTime.of(2026, 2, 2, 9, 0, 0, 0, WorkingDays.VIETNAM).toInstant();
         // 2 + 15 = 17 February, the first day of Tết: the period ends with Monday 23 February
         assertThat(WorkingDays.daysAfter(filed, 15, NONE)).isEqualTo(Instant.parse("2026-02-23T17:00:00Z"));
-        Instant ordinary = ZonedDateTime.of(2026, 1, 27, 9, 0, 0, 0, WorkingDays.VIETNAM).toInstant();
+        Instant ordinary =
+                ZonedDateTime.of(2026, 1, 27, 9, 0, 0, 0, WorkingDays.VIETNAM).toInstant();
         assertThat(WorkingDays.daysAfter(ordinary, 15, NONE)).isEqualTo(Instant.parse("2026-02-11T17:00:00Z"));
     }
 }
