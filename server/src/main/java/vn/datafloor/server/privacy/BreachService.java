@@ -72,7 +72,7 @@ public class BreachService {
         }
 
         public boolean notifiedLate() {
-            return notifiedAt != null && notifiedAt.isAfter(notifyDue);
+            return notifiedAt != null && !notifiedAt.isBefore(notifyDue);
         }
 
         /** Whole hours left to notify, for the countdown. */
@@ -245,7 +245,7 @@ public class BreachService {
                             "notifyDue",
                             breach.notifyDue().toString(),
                             "late",
-                            Boolean.toString(now.isAfter(breach.notifyDue())))));
+                            Boolean.toString(!now.isBefore(breach.notifyDue())))));
         });
         return breach(breachId).orElseThrow();
     }

@@ -373,7 +373,7 @@ public class SubjectRequestService {
             facts.put(
                     "onTime",
                     Boolean.toString(
-                            !now.isAfter(to == State.ACKNOWLEDGED ? request.acknowledgeDue() : request.completeDue())));
+                            now.isBefore(to == State.ACKNOWLEDGED ? request.acknowledgeDue() : request.completeDue())));
             audit.record(new AuditEvent(
                     EventType.SUBJECT_REQUEST_CHANGED,
                     actor.personId(),
