@@ -136,6 +136,11 @@ public final class AccessSession implements AutoCloseable {
         }
     }
 
+    /** The locked connection, for tests that show the lockdown holds without the checks. */
+    LockedConnection connection() {
+        return connection;
+    }
+
     /** The buyer's table names. */
     public List<String> tables() {
         return views.values().stream().map(PermittedViews.Permitted::name).sorted().toList();

@@ -47,9 +47,14 @@ final class PermittedViews {
 
     private PermittedViews() {}
 
-    static void checkName(String name) {
+    /** Whether a name starts like DuckDB's system objects or the session's hidden ones. */
+    static boolean reserved(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
-        if (!VIEW_NAME.matcher(name).matches() || RESERVED_PREFIXES.stream().anyMatch(lower::startsWith)) {
+        return RESERVED_PREFIXES.stream().anyMatch(lower::startsWith);
+    }
+
+    static void checkName(String name) {
+        if (!VIEW_NAME.matcher(name).matches() || reserved(name)) {
             throw new IllegalArgumentException(
                     "A view name must be a plain identifier (letters, digits, _) not starting with a system prefix");
         }

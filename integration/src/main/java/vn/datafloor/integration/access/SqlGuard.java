@@ -190,9 +190,10 @@ final class SqlGuard {
         Set<String> inner = new HashSet<>(scope);
         for (JsonNode entry : node.path("cte_map").path("map")) {
             String name = entry.path("key").asString("").toLowerCase(Locale.ROOT);
-            if (!PLAIN_NAME.matcher(name).matches() || name.startsWith("__")) {
+            if (!PLAIN_NAME.matcher(name).matches() || PermittedViews.reserved(name)) {
                 throw new AccessException(
-                        Code.CONSTRUCT_NOT_ALLOWED, "A CTE must have a plain name (letters, digits, _)");
+                        Code.CONSTRUCT_NOT_ALLOWED,
+                        "A CTE must have a plain name (letters, digits, _) without a system prefix");
             }
             if (views.containsKey(name)) {
                 throw new AccessException(Code.CONSTRUCT_NOT_ALLOWED, "A CTE may not have the name of a table");
