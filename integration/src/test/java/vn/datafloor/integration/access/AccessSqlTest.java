@@ -110,6 +110,39 @@ class AccessSqlTest {
                         .doesNotContain("persons.parquet"));
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {
+                "FROM persons",
+                "SELECT id, id FROM persons",
+                "SELECT * EXCLUDE (citizen_id) FROM persons",
+                "SELECT COLUMNS('inc.*') FROM persons",
+                "SELECT * FROM persons p, (SELECT id AS other FROM persons) q WHERE p.id = q.other",
+                "SELECT * FROM (VALUES (1, 'a')) v(n, s)",
+                "SELECT persons.id FROM persons",
+                "SELECT year(birth_date), date_trunc('year', birth_date) FROM persons",
+                "SELECT upper(id) || '-' || lpad(CAST(age AS VARCHAR), 3, '0') FROM persons",
+                "SELECT province_code, count(*) FILTER (WHERE age > 30) FROM persons GROUP BY ALL",
+                "SELECT id, lag(income) OVER (PARTITION BY province_code ORDER BY id) FROM persons QUALIFY row_number() OVER () < 5",
+                "SELECT id FROM persons WHERE EXISTS (SELECT 1 FROM persons q WHERE q.age > persons.age)",
+                "SELECT id FROM persons EXCEPT SELECT id FROM persons WHERE age > 40",
+                "SELECT CASE WHEN age BETWEEN 20 AND 30 THEN 'young' ELSE 'older' END FROM persons",
+                "SELECT * FROM persons USING SAMPLE 10 ROWS"
+            })
+    void acceptsOrdinaryAnalysis(String sql) {
+        QueryResult result = session.query(sql, 100);
+        assertThat(result.columns()).isNotEmpty();
+        assertThat(result.rows()).isNotEmpty();
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {"DESCRIBE persons", "SUMMARIZE persons", "SHOW TABLES", "SHOW ALL TABLES", "PIVOT persons ON age"
+            })
+    void refusesMetadataStatements(String sql) {
+        assertThatThrownBy(() -> session.query(sql, 10)).isInstanceOf(AccessException.class);
+    }
+
     @Test
     void aCommentCannotHideASecondStatement() {
         assertThatThrownBy(() -> session.query("SELECT id FROM persons -- harmless\n; ATTACH '/tmp/x.db'", 10))
