@@ -297,6 +297,11 @@ public final class AccessSession implements AutoCloseable {
         if (top.path("where_clause").isNull() || top.path("where_clause").isMissingNode()) {
             return wholeView(named, false);
         }
+        if (hasStar(top.path("where_clause"))) {
+            // A star in the WHERE (COLUMNS(*)) would also see the hidden subject column and could mean
+            // something else there: report the whole view rather than risk reporting too few.
+            return wholeView(named, true);
+        }
         ArrayNode subjectQuery = (ArrayNode) DuckDbParser.parseSelect(
                         "SELECT DISTINCT " + PermittedViews.SUBJECT + " FROM " + identifier(catalog) + ".main."
                                 + view.table() + " AS __df_t WHERE true LIMIT " + (limits.maxSubjects() + 1))
@@ -315,6 +320,18 @@ public final class AccessSession implements AutoCloseable {
             // The WHERE names something only the select list defines (an alias): report the whole view.
             return wholeView(named, true);
         }
+    }
+
+    private static boolean hasStar(JsonNode node) {
+        if ("STAR".equals(node.path("class").asString(""))) {
+            return true;
+        }
+        for (JsonNode child : node) {
+            if (hasStar(child)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private SubjectsTouched wholeView(List<PermittedViews.Permitted> named, boolean overApproximated) {

@@ -261,6 +261,14 @@ class AccessSqlTest {
         assertThat(result.subjects().capped()).isFalse();
         QueryResult aliased = session.query("SELECT count(*) FROM persons AS x WHERE x.id IN ('P4', 'P5')", 10);
         assertThat(aliased.subjects().ids()).containsExactlyInAnyOrder("P4", "P5");
+        QueryResult byAlias = session.query("SELECT age + 1 AS older FROM persons WHERE older < 23", 10);
+        assertThat(byAlias.rows()).hasSize(1);
+        assertThat(byAlias.subjects().ids()).as("the WHERE names a select alias: the whole view").hasSize(People.COUNT);
+        assertThat(byAlias.subjects().overApproximated()).isTrue();
+        QueryResult star = session.query("SELECT id FROM persons WHERE COLUMNS('^income$') < 2000000", 10);
+        assertThat(star.rows()).hasSize(1);
+        assertThat(star.subjects().ids()).hasSize(People.COUNT);
+        assertThat(star.subjects().overApproximated()).isTrue();
         QueryResult none = session.query("SELECT 1", 10);
         assertThat(none.subjects().ids()).isEmpty();
     }
