@@ -53,6 +53,8 @@ import vn.datafloor.integration.lake.PrivateFiles;
  * extension, no configuration change. After that the database holds nothing the buyer may not see
  * (except the hidden subject-id column, used for the ledger), so even SQL the checks wrongly
  * accepted could not unmask a value or read the raw files.
+ *
+ * <p>A session holds one DuckDB connection: its requests run one at a time.
  */
 public final class AccessSession implements AutoCloseable {
 
@@ -156,7 +158,7 @@ public final class AccessSession implements AutoCloseable {
      * run under the statement timeout, at most {@code maxRows} rows returned (and no more than the
      * session's limit).
      */
-    public QueryResult query(String userSql, int maxRows) {
+    public synchronized QueryResult query(String userSql, int maxRows) {
         int cap = Math.min(Math.max(1, maxRows), limits.maxRows());
         SqlGuard.Rewritten rewritten = SqlGuard.rewrite(userSql, views, catalog);
         String sql = DuckDbParser.toSql(limited(rewritten.statements(), cap + 1));
@@ -169,7 +171,7 @@ public final class AccessSession implements AutoCloseable {
      * A page of rows of {@code table}: the named fields (all visible columns when empty), the rows
      * passing every filter, in a stable order.
      */
-    public QueryResult rows(String table, List<String> fields, List<RowFilter> filters, int offset, int limit) {
+    public synchronized QueryResult rows(String table, List<String> fields, List<RowFilter> filters, int offset, int limit) {
         PermittedViews.Permitted view = view(table);
         if (offset < 0 || limit < 1) {
             throw new AccessException(Code.INVALID_REQUEST, "offset must be 0 or more and limit 1 or more");
@@ -217,7 +219,7 @@ public final class AccessSession implements AutoCloseable {
      * writes it with COPY into the session's private export directory, the one place its lockdown
      * lets it write; the file is then moved to {@code target}.
      */
-    public ExportResult export(String table, Format format, Path target) throws IOException {
+    public synchronized ExportResult export(String table, Format format, Path target) throws IOException {
         PermittedViews.Permitted view = view(table);
         Path staged = exports.resolve(UUID.randomUUID() + (format == Format.CSV ? ".csv" : ".parquet"));
         String columns = String.join(", ", view.columns().stream().map(c -> identifier(c)).toList());
@@ -254,7 +256,7 @@ public final class AccessSession implements AutoCloseable {
     }
 
     @Override
-    public void close() throws SQLException {
+    public synchronized void close() throws SQLException {
         try {
             connection.close();
         } finally {

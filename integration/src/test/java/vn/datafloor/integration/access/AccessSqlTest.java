@@ -239,6 +239,20 @@ class AccessSqlTest {
     }
 
     @Test
+    void aQueryNeedingMoreMemoryThanAllowedIsStopped() throws Exception {
+        try (AccessSession small = AccessSession.open(
+                List.of(People.plain(file)),
+                new AccessLimits("32MB", 1, Duration.ofSeconds(20), 100, 100),
+                dir.resolve("work"))) {
+            assertThatThrownBy(() -> small.query(
+                            "SELECT length(string_agg(repeat(a.full_name, 20000), ',')) FROM persons a, persons b, persons c",
+                            10))
+                    .isInstanceOfSatisfying(
+                            AccessException.class, e -> assertThat(e.code()).isEqualTo(Code.RESOURCE_LIMIT));
+        }
+    }
+
+    @Test
     void veryDeepNestingIsRefused() {
         String deep = "SELECT " + "(".repeat(400) + "1" + ")".repeat(400) + " FROM persons";
         String deepSum = "SELECT " + "1 + ".repeat(600) + "1 FROM persons";
