@@ -76,7 +76,9 @@ public final class AccessBenchmark {
                 QueryResult result = session.query(String.format(AGGREGATE, "persons"), 10_000);
                 Duration d = Duration.ofNanos(System.nanoTime() - t);
                 permitted = permitted == null || d.compareTo(permitted) < 0 ? d : permitted;
-                total = result.rows().stream().mapToLong(r -> ((Number) r.get(2)).longValue()).sum();
+                total = result.rows().stream()
+                        .mapToLong(r -> ((Number) r.get(2)).longValue())
+                        .sum();
             }
             permittedRows = total;
         }

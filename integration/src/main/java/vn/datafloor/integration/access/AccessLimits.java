@@ -8,8 +8,7 @@ import java.util.Objects;
  * may run, how many rows one page or query may return, and how many distinct data subjects a
  * result reports before the set is marked as capped.
  */
-public record AccessLimits(
-        String memoryLimit, int threads, Duration statementTimeout, int maxRows, int maxSubjects) {
+public record AccessLimits(String memoryLimit, int threads, Duration statementTimeout, int maxRows, int maxSubjects) {
 
     public AccessLimits {
         Objects.requireNonNull(memoryLimit, "memoryLimit");

@@ -38,8 +38,8 @@ import tools.jackson.databind.node.ObjectNode;
 import vn.datafloor.integration.access.AccessException.Code;
 import vn.datafloor.integration.lake.DuckDbConnections;
 import vn.datafloor.integration.lake.DuckDbParser;
-import vn.datafloor.integration.lake.LockedConnection;
 import vn.datafloor.integration.lake.Lockdown;
+import vn.datafloor.integration.lake.LockedConnection;
 import vn.datafloor.integration.lake.PrivateFiles;
 
 /**
@@ -126,8 +126,8 @@ public final class AccessSession implements AutoCloseable {
                 rs.next();
                 catalog = rs.getString(1);
             }
-            LockedConnection locked = DuckDbConnections.lock(
-                    duck, new Lockdown(List.of(exports), List.of(), limits.statementTimeout()));
+            LockedConnection locked =
+                    DuckDbConnections.lock(duck, new Lockdown(List.of(exports), List.of(), limits.statementTimeout()));
             return new AccessSession(locked, Map.copyOf(permitted), catalog, limits, scratch, exports);
         } catch (SQLException | RuntimeException e) {
             if (duck != null) {
@@ -145,7 +145,10 @@ public final class AccessSession implements AutoCloseable {
 
     /** The buyer's table names. */
     public List<String> tables() {
-        return views.values().stream().map(PermittedViews.Permitted::name).sorted().toList();
+        return views.values().stream()
+                .map(PermittedViews.Permitted::name)
+                .sorted()
+                .toList();
     }
 
     /** The columns the buyer sees in {@code table}. */
@@ -171,7 +174,8 @@ public final class AccessSession implements AutoCloseable {
      * A page of rows of {@code table}: the named fields (all visible columns when empty), the rows
      * passing every filter, in a stable order.
      */
-    public synchronized QueryResult rows(String table, List<String> fields, List<RowFilter> filters, int offset, int limit) {
+    public synchronized QueryResult rows(
+            String table, List<String> fields, List<RowFilter> filters, int offset, int limit) {
         PermittedViews.Permitted view = view(table);
         if (offset < 0 || limit < 1) {
             throw new AccessException(Code.INVALID_REQUEST, "offset must be 0 or more and limit 1 or more");
@@ -193,7 +197,9 @@ public final class AccessSession implements AutoCloseable {
             sql.append(separator).append(column);
             separator = " AND ";
             if (filter.operator() == RowFilter.Operator.IN) {
-                sql.append(" IN (").append(String.join(", ", filter.values().stream().map(v -> "?").toList()))
+                sql.append(" IN (")
+                        .append(String.join(
+                                ", ", filter.values().stream().map(v -> "?").toList()))
                         .append(')');
             } else {
                 sql.append(' ').append(filter.operator().sql).append(" ?");
@@ -202,16 +208,11 @@ public final class AccessSession implements AutoCloseable {
         }
         sql.append(" ORDER BY rowid LIMIT ").append(cap + 1).append(" OFFSET ").append(offset);
         Page page = run(sql.toString(), parameters, cap, true);
-        String fingerprint = sha256Hex(("rows\n" + view.name() + "\n" + selected + "\n" + filters + "\n" + offset
-                        + "\n" + cap)
-                .getBytes(StandardCharsets.UTF_8));
+        String fingerprint =
+                sha256Hex(("rows\n" + view.name() + "\n" + selected + "\n" + filters + "\n" + offset + "\n" + cap)
+                        .getBytes(StandardCharsets.UTF_8));
         return new QueryResult(
-                page.columns,
-                page.rows,
-                page.truncated,
-                page.bytes,
-                fingerprint,
-                cappedSubjects(page.subjects, false));
+                page.columns, page.rows, page.truncated, page.bytes, fingerprint, cappedSubjects(page.subjects, false));
     }
 
     /**
@@ -222,7 +223,8 @@ public final class AccessSession implements AutoCloseable {
     public synchronized ExportResult export(String table, Format format, Path target) throws IOException {
         PermittedViews.Permitted view = view(table);
         Path staged = exports.resolve(UUID.randomUUID() + (format == Format.CSV ? ".csv" : ".parquet"));
-        String columns = String.join(", ", view.columns().stream().map(c -> identifier(c)).toList());
+        String columns = String.join(
+                ", ", view.columns().stream().map(c -> identifier(c)).toList());
         String options = format == Format.CSV ? "(FORMAT csv, HEADER true)" : "(FORMAT parquet, COMPRESSION zstd)";
         long rows;
         try {
@@ -272,7 +274,8 @@ public final class AccessSession implements AutoCloseable {
                 .statements()
                 .deepCopy();
         ObjectNode node = (ObjectNode) wrapper.get(0).path("node");
-        ((ObjectNode) node.path("from_table").path("subquery")).set("node", statements.get(0).path("node"));
+        ((ObjectNode) node.path("from_table").path("subquery"))
+                .set("node", statements.get(0).path("node"));
         ((ObjectNode) node.path("modifiers").get(0).path("limit").path("value")).put("value", limit);
         return wrapper;
     }
@@ -304,11 +307,11 @@ public final class AccessSession implements AutoCloseable {
             // something else there: report the whole view rather than risk reporting too few.
             return wholeView(named, true);
         }
-        ArrayNode subjectQuery = (ArrayNode) DuckDbParser.parseSelect(
-                        "SELECT DISTINCT " + PermittedViews.SUBJECT + " FROM " + identifier(catalog) + ".main."
-                                + view.table() + " AS __df_t WHERE true LIMIT " + (limits.maxSubjects() + 1))
-                .statements()
-                .deepCopy();
+        ArrayNode subjectQuery = (ArrayNode)
+                DuckDbParser.parseSelect("SELECT DISTINCT " + PermittedViews.SUBJECT + " FROM " + identifier(catalog)
+                                + ".main." + view.table() + " AS __df_t WHERE true LIMIT " + (limits.maxSubjects() + 1))
+                        .statements()
+                        .deepCopy();
         ObjectNode node = (ObjectNode) subjectQuery.get(0).path("node");
         ((ObjectNode) node.path("from_table")).put("alias", from.path("alias").asString());
         node.set("where_clause", top.path("where_clause").deepCopy());
@@ -473,7 +476,9 @@ public final class AccessSession implements AutoCloseable {
         String message = e.getMessage() == null ? "" : e.getMessage().strip();
         if (message.startsWith("Binder Error") || message.startsWith("Catalog Error")) {
             return new AccessException(
-                    Code.UNKNOWN_COLUMN, "The query names a column, table or function the contract does not include", e);
+                    Code.UNKNOWN_COLUMN,
+                    "The query names a column, table or function the contract does not include",
+                    e);
         }
         if (message.startsWith("Out of Memory Error")) {
             return new AccessException(Code.RESOURCE_LIMIT, "The query needed more memory than allowed", e);
@@ -526,5 +531,4 @@ public final class AccessSession implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
     }
-
 }

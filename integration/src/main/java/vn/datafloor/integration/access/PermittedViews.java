@@ -179,8 +179,8 @@ final class PermittedViews {
                 return "year(TRY_CAST(" + source + " AS DATE))";
             case AGE_BAND:
                 String age = "TRY_CAST(" + source + " AS INTEGER)";
-                return "CASE WHEN " + age + " IS NULL THEN NULL ELSE CAST((" + age + " // 5) * 5 AS VARCHAR) || '-' || CAST(("
-                        + age + " // 5) * 5 + 4 AS VARCHAR) END";
+                return "CASE WHEN " + age + " IS NULL THEN NULL ELSE CAST((" + age
+                        + " // 5) * 5 AS VARCHAR) || '-' || CAST((" + age + " // 5) * 5 + 4 AS VARCHAR) END";
             default:
                 throw new IllegalStateException("mask " + mask + " is applied by a join");
         }
@@ -215,7 +215,8 @@ final class PermittedViews {
 
     /** A policy's row filter as SQL: the column is already a quoted, known name; the values quoted literals. */
     static String condition(String column, RowFilter filter) {
-        List<String> values = filter.values().stream().map(PermittedViews::value).toList();
+        List<String> values =
+                filter.values().stream().map(PermittedViews::value).toList();
         if (filter.operator() == RowFilter.Operator.IN) {
             return column + " IN (" + String.join(", ", values) + ")";
         }

@@ -70,39 +70,228 @@ final class SqlGuard {
     /** Functions on values only: arithmetic, text, dates, aggregates and window functions. */
     static final Set<String> FUNCTIONS = Set.of(
             // operators as the tree names them
-            "+", "-", "*", "/", "//", "%", "^", "**", "||", "~~", "!~~", "~~*", "!~~*", "~~~", "!~~~", "&", "|",
-            "<<", ">>", "@", "array_extract", "array_slice", "struct_extract", "list_value", "struct_pack",
+            "+",
+            "-",
+            "*",
+            "/",
+            "//",
+            "%",
+            "^",
+            "**",
+            "||",
+            "~~",
+            "!~~",
+            "~~*",
+            "!~~*",
+            "~~~",
+            "!~~~",
+            "&",
+            "|",
+            "<<",
+            ">>",
+            "@",
+            "array_extract",
+            "array_slice",
+            "struct_extract",
+            "list_value",
+            "struct_pack",
             // text
-            "lower", "upper", "lcase", "ucase", "trim", "ltrim", "rtrim", "length", "char_length",
-            "character_length", "strlen", "substr", "substring", "replace", "concat", "concat_ws", "left",
-            "right", "lpad", "rpad", "split_part", "starts_with", "ends_with", "contains", "prefix", "suffix",
-            "position", "strpos", "instr", "reverse", "repeat", "strip_accents", "nfc_normalize", "like_escape",
-            "regexp_matches", "regexp_replace", "regexp_extract", "regexp_full_match", "format", "printf",
-            "string_split", "ascii", "chr", "md5", "sha256", "hash", "levenshtein", "damerau_levenshtein",
-            "jaro_winkler_similarity", "jaccard", "initcap",
+            "lower",
+            "upper",
+            "lcase",
+            "ucase",
+            "trim",
+            "ltrim",
+            "rtrim",
+            "length",
+            "char_length",
+            "character_length",
+            "strlen",
+            "substr",
+            "substring",
+            "replace",
+            "concat",
+            "concat_ws",
+            "left",
+            "right",
+            "lpad",
+            "rpad",
+            "split_part",
+            "starts_with",
+            "ends_with",
+            "contains",
+            "prefix",
+            "suffix",
+            "position",
+            "strpos",
+            "instr",
+            "reverse",
+            "repeat",
+            "strip_accents",
+            "nfc_normalize",
+            "like_escape",
+            "regexp_matches",
+            "regexp_replace",
+            "regexp_extract",
+            "regexp_full_match",
+            "format",
+            "printf",
+            "string_split",
+            "ascii",
+            "chr",
+            "md5",
+            "sha256",
+            "hash",
+            "levenshtein",
+            "damerau_levenshtein",
+            "jaro_winkler_similarity",
+            "jaccard",
+            "initcap",
             // numbers
-            "abs", "round", "floor", "ceil", "ceiling", "trunc", "sign", "sqrt", "cbrt", "exp", "ln", "log",
-            "log2", "log10", "pow", "power", "mod", "greatest", "least", "isnan", "isinf", "isfinite",
-            "try", "coalesce", "nullif", "ifnull", "if", "iif", "typeof",
+            "abs",
+            "round",
+            "floor",
+            "ceil",
+            "ceiling",
+            "trunc",
+            "sign",
+            "sqrt",
+            "cbrt",
+            "exp",
+            "ln",
+            "log",
+            "log2",
+            "log10",
+            "pow",
+            "power",
+            "mod",
+            "greatest",
+            "least",
+            "isnan",
+            "isinf",
+            "isfinite",
+            "try",
+            "coalesce",
+            "nullif",
+            "ifnull",
+            "if",
+            "iif",
+            "typeof",
             // dates
-            "current_date", "today", "now", "get_current_timestamp", "date_part", "datepart", "date_trunc",
-            "datetrunc", "date_diff", "datediff", "date_sub", "datesub", "date_add", "year", "month", "day",
-            "quarter", "week", "weekofyear", "dayofweek", "dayofyear", "dayofmonth", "isodow", "yearweek",
-            "hour", "minute", "second", "epoch", "make_date", "make_timestamp", "strftime", "strptime",
-            "try_strptime", "last_day", "age", "to_days", "to_months", "to_years", "extract",
+            "current_date",
+            "today",
+            "now",
+            "get_current_timestamp",
+            "date_part",
+            "datepart",
+            "date_trunc",
+            "datetrunc",
+            "date_diff",
+            "datediff",
+            "date_sub",
+            "datesub",
+            "date_add",
+            "year",
+            "month",
+            "day",
+            "quarter",
+            "week",
+            "weekofyear",
+            "dayofweek",
+            "dayofyear",
+            "dayofmonth",
+            "isodow",
+            "yearweek",
+            "hour",
+            "minute",
+            "second",
+            "epoch",
+            "make_date",
+            "make_timestamp",
+            "strftime",
+            "strptime",
+            "try_strptime",
+            "last_day",
+            "age",
+            "to_days",
+            "to_months",
+            "to_years",
+            "extract",
             // lists and structs the operators need
-            "len", "array_length", "list_extract", "list_contains", "list_has", "unnest",
+            "len",
+            "array_length",
+            "list_extract",
+            "list_contains",
+            "list_has",
+            "unnest",
             // aggregates
-            "count", "count_star", "sum", "avg", "mean", "min", "max", "median", "mode", "quantile",
-            "quantile_cont", "quantile_disc", "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp",
-            "var_pop", "string_agg", "group_concat", "listagg", "list", "array_agg", "first", "last",
-            "any_value", "arg_min", "arg_max", "argmin", "argmax", "min_by", "max_by", "bool_and", "bool_or",
-            "count_if", "countif", "sum_no_overflow", "approx_count_distinct", "approx_quantile", "corr",
-            "covar_pop", "covar_samp", "regr_slope", "regr_intercept", "regr_r2", "entropy", "kurtosis",
-            "skewness", "product", "histogram", "fsum", "favg", "bit_and", "bit_or",
+            "count",
+            "count_star",
+            "sum",
+            "avg",
+            "mean",
+            "min",
+            "max",
+            "median",
+            "mode",
+            "quantile",
+            "quantile_cont",
+            "quantile_disc",
+            "stddev",
+            "stddev_samp",
+            "stddev_pop",
+            "variance",
+            "var_samp",
+            "var_pop",
+            "string_agg",
+            "group_concat",
+            "listagg",
+            "list",
+            "array_agg",
+            "first",
+            "last",
+            "any_value",
+            "arg_min",
+            "arg_max",
+            "argmin",
+            "argmax",
+            "min_by",
+            "max_by",
+            "bool_and",
+            "bool_or",
+            "count_if",
+            "countif",
+            "sum_no_overflow",
+            "approx_count_distinct",
+            "approx_quantile",
+            "corr",
+            "covar_pop",
+            "covar_samp",
+            "regr_slope",
+            "regr_intercept",
+            "regr_r2",
+            "entropy",
+            "kurtosis",
+            "skewness",
+            "product",
+            "histogram",
+            "fsum",
+            "favg",
+            "bit_and",
+            "bit_or",
             // window functions
-            "row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead",
-            "first_value", "last_value", "nth_value", "rank_dense");
+            "row_number",
+            "rank",
+            "dense_rank",
+            "percent_rank",
+            "cume_dist",
+            "ntile",
+            "lag",
+            "lead",
+            "first_value",
+            "last_value",
+            "nth_value",
+            "rank_dense");
 
     /** What the rewrite produced. */
     record Rewritten(ArrayNode statements, String fingerprint, Set<String> views, ObjectNode top) {}
@@ -133,7 +322,8 @@ final class SqlGuard {
         if (!parsed.ok()) {
             if (DuckDbParser.NOT_SELECT.equals(parsed.error())) {
                 throw new AccessException(
-                        Code.NOT_SELECT, "Only one SELECT statement is allowed: no COPY, ATTACH, SET, PRAGMA, DDL or DML");
+                        Code.NOT_SELECT,
+                        "Only one SELECT statement is allowed: no COPY, ATTACH, SET, PRAGMA, DDL or DML");
             }
             String error = parsed.error().toLowerCase(Locale.ROOT);
             if (error.contains("depth") || error.contains("nested")) {
@@ -237,12 +427,14 @@ final class SqlGuard {
             }
             case "SUBQUERY" -> query(ref.path("subquery").path("node"), scope, depth + 1);
             case "EXPRESSION_LIST" -> expressions(ref.path("values"), scope, depth + 1);
-            case "TABLE_FUNCTION" -> throw new AccessException(
-                    Code.TABLE_NOT_ALLOWED,
-                    "Table functions (read_csv, read_parquet, glob, query, duckdb_tables…) are not allowed: "
-                            + "query the contract's tables " + tableNames());
-            default -> throw new AccessException(
-                    Code.CONSTRUCT_NOT_ALLOWED, "This kind of FROM clause is not allowed (PIVOT, SHOW…)");
+            case "TABLE_FUNCTION" ->
+                throw new AccessException(
+                        Code.TABLE_NOT_ALLOWED,
+                        "Table functions (read_csv, read_parquet, glob, query, duckdb_tables…) are not allowed: "
+                                + "query the contract's tables " + tableNames());
+            default ->
+                throw new AccessException(
+                        Code.CONSTRUCT_NOT_ALLOWED, "This kind of FROM clause is not allowed (PIVOT, SHOW…)");
         }
     }
 
@@ -319,7 +511,8 @@ final class SqlGuard {
             case "COLUMN_REF" -> {
                 for (JsonNode part : node.path("column_names")) {
                     if (part.asString("").toLowerCase(Locale.ROOT).startsWith(PermittedViews.HIDDEN_PREFIX)) {
-                        throw new AccessException(Code.UNKNOWN_COLUMN, "The query names a column the contract does not include");
+                        throw new AccessException(
+                                Code.UNKNOWN_COLUMN, "The query names a column the contract does not include");
                     }
                 }
                 return false;
@@ -327,7 +520,9 @@ final class SqlGuard {
             case "FUNCTION", "WINDOW" -> {
                 String name = node.path("function_name").asString("").toLowerCase(Locale.ROOT);
                 String schema = node.path("schema").asString("");
-                if (!FUNCTIONS.contains(name) || !schema.isEmpty() || !node.path("catalog").asString("").isEmpty()) {
+                if (!FUNCTIONS.contains(name)
+                        || !schema.isEmpty()
+                        || !node.path("catalog").asString("").isEmpty()) {
                     throw new AccessException(
                             Code.FUNCTION_NOT_ALLOWED,
                             PLAIN_NAME.matcher(name).matches()
@@ -355,6 +550,10 @@ final class SqlGuard {
     }
 
     private String tableNames() {
-        return views.values().stream().map(PermittedViews.Permitted::name).sorted().toList().toString();
+        return views.values().stream()
+                .map(PermittedViews.Permitted::name)
+                .sorted()
+                .toList()
+                .toString();
     }
 }

@@ -46,7 +46,8 @@ class AccessChannelsTest {
     @BeforeEach
     void open() throws Exception {
         file = People.write(dir);
-        Set<String> consented = IntStream.rangeClosed(1, 20).mapToObj(i -> "P" + i).collect(Collectors.toSet());
+        Set<String> consented =
+                IntStream.rangeClosed(1, 20).mapToObj(i -> "P" + i).collect(Collectors.toSet());
         session = AccessSession.open(
                 List.of(People.view(
                         file,
@@ -93,8 +94,9 @@ class AccessChannelsTest {
         QueryResult filtered = session.rows(
                 "persons",
                 List.of("ID", "income"),
-                List.of(RowFilter.eq("province_code", "79"), new RowFilter("income", RowFilter.Operator.GE,
-                        List.of(10_000_000L))),
+                List.of(
+                        RowFilter.eq("province_code", "79"),
+                        new RowFilter("income", RowFilter.Operator.GE, List.of(10_000_000L))),
                 0,
                 100);
         assertThat(filtered.columns()).containsExactly("id", "income");
@@ -105,36 +107,50 @@ class AccessChannelsTest {
 
     @Test
     void restFiltersOnMaskedValuesNotClearOnes() {
-        QueryResult clear = session.rows("persons", List.of("id"), List.of(RowFilter.eq("citizen_id", "079000000001")), 0, 10);
+        QueryResult clear =
+                session.rows("persons", List.of("id"), List.of(RowFilter.eq("citizen_id", "079000000001")), 0, 10);
         assertThat(clear.rows()).isEmpty();
-        QueryResult masked = session.rows("persons", List.of("id"), List.of(RowFilter.eq("citizen_id", "********0001")), 0, 10);
+        QueryResult masked =
+                session.rows("persons", List.of("id"), List.of(RowFilter.eq("citizen_id", "********0001")), 0, 10);
         assertThat(ids(masked)).containsExactly("P1");
     }
 
     @Test
     void restRefusesFieldsAndFiltersOutsideTheContract() throws Exception {
         try (AccessSession narrow = AccessSession.open(
-                List.of(new AccessView("persons", List.of(file), List.of("id", "age"), Map.of(), List.of(),
-                        Optional.empty(), "id", People.key(1))),
+                List.of(new AccessView(
+                        "persons",
+                        List.of(file),
+                        List.of("id", "age"),
+                        Map.of(),
+                        List.of(),
+                        Optional.empty(),
+                        "id",
+                        People.key(1))),
                 AccessLimits.defaults(),
                 dir.resolve("work"))) {
             assertThatThrownBy(() -> narrow.rows("persons", List.of("income"), List.of(), 0, 10))
-                    .isInstanceOfSatisfying(AccessException.class, e -> assertThat(e.code()).isEqualTo(Code.UNKNOWN_COLUMN));
+                    .isInstanceOfSatisfying(
+                            AccessException.class, e -> assertThat(e.code()).isEqualTo(Code.UNKNOWN_COLUMN));
             assertThatThrownBy(() -> narrow.rows("persons", List.of("id"), List.of(RowFilter.eq("income", 5L)), 0, 10))
-                    .isInstanceOfSatisfying(AccessException.class, e -> assertThat(e.code()).isEqualTo(Code.UNKNOWN_COLUMN));
+                    .isInstanceOfSatisfying(
+                            AccessException.class, e -> assertThat(e.code()).isEqualTo(Code.UNKNOWN_COLUMN));
             assertThatThrownBy(() -> narrow.rows("people", List.of(), List.of(), 0, 10))
-                    .isInstanceOfSatisfying(AccessException.class, e -> assertThat(e.code()).isEqualTo(Code.UNKNOWN_TABLE));
-            assertThatThrownBy(() -> narrow.rows("persons", List.of("id\" FROM duckdb_settings() --"), List.of(), 0, 10))
-                    .isInstanceOfSatisfying(AccessException.class, e -> assertThat(e.code()).isEqualTo(Code.UNKNOWN_COLUMN));
+                    .isInstanceOfSatisfying(
+                            AccessException.class, e -> assertThat(e.code()).isEqualTo(Code.UNKNOWN_TABLE));
+            assertThatThrownBy(
+                            () -> narrow.rows("persons", List.of("id\" FROM duckdb_settings() --"), List.of(), 0, 10))
+                    .isInstanceOfSatisfying(
+                            AccessException.class, e -> assertThat(e.code()).isEqualTo(Code.UNKNOWN_COLUMN));
             assertThatThrownBy(() -> narrow.rows("persons", List.of(), List.of(), -1, 10))
-                    .isInstanceOfSatisfying(AccessException.class, e -> assertThat(e.code()).isEqualTo(Code.INVALID_REQUEST));
+                    .isInstanceOfSatisfying(
+                            AccessException.class, e -> assertThat(e.code()).isEqualTo(Code.INVALID_REQUEST));
         }
     }
 
     @Test
     void restBindsFilterValuesSoQuotesAreJustText() {
-        QueryResult page = session.rows(
-                "persons", List.of("id"), List.of(RowFilter.eq("id", "P1' OR '1'='1")), 0, 100);
+        QueryResult page = session.rows("persons", List.of("id"), List.of(RowFilter.eq("id", "P1' OR '1'='1")), 0, 100);
         assertThat(page.rows()).isEmpty();
     }
 
@@ -157,11 +173,13 @@ class AccessChannelsTest {
         assertThat(lines.subList(1, lines.size()))
                 .extracting(l -> l.split(",")[0])
                 .containsExactlyInAnyOrderElementsOf(PERMITTED);
-        assertThat(lines.subList(1, lines.size())).allSatisfy(l -> assertThat(l.split(",")[2]).startsWith("********"));
+        assertThat(lines.subList(1, lines.size()))
+                .allSatisfy(l -> assertThat(l.split(",")[2]).startsWith("********"));
         assertThat(export.rows()).isEqualTo(PERMITTED.size());
         assertThat(export.bytes()).isEqualTo(Files.size(target));
         assertThat(export.sha256())
-                .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(target))));
+                .isEqualTo(HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(target))));
         assertThat(export.subjects().ids()).isEqualTo(PERMITTED);
     }
 
@@ -186,11 +204,16 @@ class AccessChannelsTest {
     @Test
     void withoutConsentAsLegalBasisOnlyThePolicyFilterApplies() throws Exception {
         try (AccessSession noConsent = AccessSession.open(
-                List.of(People.view(file, Map.of(), List.of(RowFilter.eq("province_code", "48")), Optional.empty(),
-                        People.key(1))),
+                List.of(People.view(
+                        file, Map.of(), List.of(RowFilter.eq("province_code", "48")), Optional.empty(), People.key(1))),
                 AccessLimits.defaults(),
                 dir.resolve("work"))) {
-            assertThat(noConsent.query("SELECT count(*) FROM persons", 1).rows().get(0).get(0)).isEqualTo(10L);
+            assertThat(noConsent
+                            .query("SELECT count(*) FROM persons", 1)
+                            .rows()
+                            .get(0)
+                            .get(0))
+                    .isEqualTo(10L);
         }
     }
 

@@ -78,7 +78,10 @@ class AccessMasksTest {
             assertThat(result.rows()).isEmpty(); // the clear value is no longer there to match
             QueryResult all = session.query("SELECT DISTINCT citizen_id FROM persons", 10);
             assertThat(all.rows()).containsExactly(List.of("000000000000"));
-            assertThat(session.query("SELECT count(DISTINCT id) FROM persons", 1).rows().get(0).get(0))
+            assertThat(session.query("SELECT count(DISTINCT id) FROM persons", 1)
+                            .rows()
+                            .get(0)
+                            .get(0))
                     .as("P1..P9 become x0, P10..P30 x00")
                     .isEqualTo(2L);
         }
@@ -88,10 +91,14 @@ class AccessMasksTest {
     void keyedHashIsHmacSha256UnderTheAgreementKey() throws Exception {
         byte[] key = People.key(7);
         try (AccessSession session = open(Map.of("citizen_id", Mask.KEYED_HASH), key)) {
-            Object hashed = session.query("SELECT citizen_id FROM persons WHERE id = 'P5'", 1).rows().get(0).get(0);
+            Object hashed = session.query("SELECT citizen_id FROM persons WHERE id = 'P5'", 1)
+                    .rows()
+                    .get(0)
+                    .get(0);
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            String expected = HexFormat.of().formatHex(mac.doFinal("079000000005".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            String expected = HexFormat.of()
+                    .formatHex(mac.doFinal("079000000005".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             assertThat(hashed).isEqualTo(expected);
         }
     }
@@ -101,10 +108,15 @@ class AccessMasksTest {
         byte[] key = new byte[100];
         java.util.Arrays.fill(key, (byte) 0x42);
         try (AccessSession session = open(Map.of("citizen_id", Mask.KEYED_HASH), key)) {
-            Object hashed = session.query("SELECT citizen_id FROM persons WHERE id = 'P5'", 1).rows().get(0).get(0);
+            Object hashed = session.query("SELECT citizen_id FROM persons WHERE id = 'P5'", 1)
+                    .rows()
+                    .get(0)
+                    .get(0);
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            assertThat(hashed).isEqualTo(HexFormat.of().formatHex(mac.doFinal("079000000005".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+            assertThat(hashed)
+                    .isEqualTo(HexFormat.of()
+                            .formatHex(mac.doFinal("079000000005".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
         }
     }
 
@@ -125,14 +137,22 @@ class AccessMasksTest {
         }
         assertThat(first).hasSize(People.COUNT).isEqualTo(again);
         assertThat(first.stream().map(r -> r.get(0)).distinct()).hasSize(People.COUNT);
-        assertThat(other.stream().map(r -> r.get(0))).doesNotContainAnyElementsOf(first.stream().map(r -> r.get(0)).toList());
+        assertThat(other.stream().map(r -> r.get(0)))
+                .doesNotContainAnyElementsOf(first.stream().map(r -> r.get(0)).toList());
     }
 
     @Test
     void aMaskOnAColumnThatIsNotVisibleIsAMistake() {
         assertThatThrownBy(() -> AccessSession.open(
-                        List.of(new AccessView("persons", List.of(file), List.of("id"), Map.of("income", Mask.NULL),
-                                List.of(), Optional.empty(), "id", People.key(1))),
+                        List.of(new AccessView(
+                                "persons",
+                                List.of(file),
+                                List.of("id"),
+                                Map.of("income", Mask.NULL),
+                                List.of(),
+                                Optional.empty(),
+                                "id",
+                                People.key(1))),
                         AccessLimits.defaults(),
                         dir.resolve("work")))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -141,8 +161,15 @@ class AccessMasksTest {
     @Test
     void aVisibleColumnMissingFromTheFilesIsRefusedWhenTheSessionOpens() {
         assertThatThrownBy(() -> AccessSession.open(
-                        List.of(new AccessView("persons", List.of(file), List.of("id", "salary"), Map.of(), List.of(),
-                                Optional.empty(), "id", People.key(1))),
+                        List.of(new AccessView(
+                                "persons",
+                                List.of(file),
+                                List.of("id", "salary"),
+                                Map.of(),
+                                List.of(),
+                                Optional.empty(),
+                                "id",
+                                People.key(1))),
                         AccessLimits.defaults(),
                         dir.resolve("work")))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -39,7 +39,10 @@ class AccessSqlTest {
         }
         session = AccessSession.open(
                 List.of(People.view(
-                        file, Map.of("citizen_id", Mask.LAST4, "full_name", Mask.REDACT), List.of(), Optional.empty(),
+                        file,
+                        Map.of("citizen_id", Mask.LAST4, "full_name", Mask.REDACT),
+                        List.of(),
+                        Optional.empty(),
                         People.key(1))),
                 AccessLimits.defaults().withStatementTimeout(Duration.ofSeconds(2)),
                 dir.resolve("work"));
@@ -55,9 +58,13 @@ class AccessSqlTest {
         return Stream.of(
                 Arguments.of("SELECT * FROM persons; SELECT * FROM duckdb_settings()", Code.MULTIPLE_STATEMENTS),
                 Arguments.of("SELECT 1 FROM persons; DROP TABLE persons", Code.NOT_SELECT),
-                Arguments.of("SELECT id FROM persons UNION SELECT table_name FROM duckdb_tables()", Code.TABLE_NOT_ALLOWED),
-                Arguments.of("SELECT id FROM persons UNION ALL SELECT table_name FROM duckdb_tables", Code.TABLE_NOT_ALLOWED),
-                Arguments.of("SELECT id FROM persons UNION SELECT table_name FROM information_schema.tables",
+                Arguments.of(
+                        "SELECT id FROM persons UNION SELECT table_name FROM duckdb_tables()", Code.TABLE_NOT_ALLOWED),
+                Arguments.of(
+                        "SELECT id FROM persons UNION ALL SELECT table_name FROM duckdb_tables",
+                        Code.TABLE_NOT_ALLOWED),
+                Arguments.of(
+                        "SELECT id FROM persons UNION SELECT table_name FROM information_schema.tables",
                         Code.TABLE_NOT_ALLOWED),
                 Arguments.of("SELECT * FROM pg_catalog.pg_class", Code.TABLE_NOT_ALLOWED),
                 Arguments.of("SELECT * FROM main.persons", Code.TABLE_NOT_ALLOWED),
@@ -66,12 +73,15 @@ class AccessSqlTest {
                 Arguments.of("SELECT * FROM read_csv('/etc/passwd')", Code.TABLE_NOT_ALLOWED),
                 Arguments.of("SELECT * FROM '/etc/passwd'", Code.TABLE_NOT_ALLOWED),
                 Arguments.of("SELECT * FROM read_parquet(" + raw + ")", Code.TABLE_NOT_ALLOWED),
-                Arguments.of("SELECT p.citizen_id FROM persons p JOIN " + raw + " r ON r.id = p.id", Code.TABLE_NOT_ALLOWED),
+                Arguments.of(
+                        "SELECT p.citizen_id FROM persons p JOIN " + raw + " r ON r.id = p.id", Code.TABLE_NOT_ALLOWED),
                 Arguments.of("SELECT * FROM glob('/*')", Code.TABLE_NOT_ALLOWED),
                 Arguments.of("SELECT * FROM query('SELECT 1')", Code.TABLE_NOT_ALLOWED),
                 Arguments.of("SELECT * FROM query_table('persons')", Code.TABLE_NOT_ALLOWED),
-                Arguments.of("SELECT (SELECT count(*) FROM read_text('/etc/passwd')) FROM persons", Code.TABLE_NOT_ALLOWED),
-                Arguments.of("SELECT id FROM persons WHERE id IN (SELECT name FROM duckdb_settings())",
+                Arguments.of(
+                        "SELECT (SELECT count(*) FROM read_text('/etc/passwd')) FROM persons", Code.TABLE_NOT_ALLOWED),
+                Arguments.of(
+                        "SELECT id FROM persons WHERE id IN (SELECT name FROM duckdb_settings())",
                         Code.TABLE_NOT_ALLOWED),
                 Arguments.of("COPY persons TO '/tmp/out.csv'", Code.NOT_SELECT),
                 Arguments.of("ATTACH '/tmp/x.db' AS x", Code.NOT_SELECT),
@@ -82,15 +92,19 @@ class AccessSqlTest {
                 Arguments.of("DELETE FROM persons", Code.NOT_SELECT),
                 Arguments.of("SELECT getenv('HOME')", Code.FUNCTION_NOT_ALLOWED),
                 Arguments.of("SELECT current_setting('memory_limit')", Code.FUNCTION_NOT_ALLOWED),
-                Arguments.of("SELECT id FROM persons WHERE current_setting('threads') IS NULL", Code.FUNCTION_NOT_ALLOWED),
+                Arguments.of(
+                        "SELECT id FROM persons WHERE current_setting('threads') IS NULL", Code.FUNCTION_NOT_ALLOWED),
                 Arguments.of("SELECT pg_catalog.lower(id) FROM persons", Code.FUNCTION_NOT_ALLOWED),
                 Arguments.of("SELECT read_blob FROM persons, read_blob('/etc/passwd')", Code.TABLE_NOT_ALLOWED),
                 Arguments.of("SELECT list_transform([1], x -> x) FROM persons", Code.FUNCTION_NOT_ALLOWED),
-                Arguments.of("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT * FROM r",
+                Arguments.of(
+                        "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT * FROM r",
                         Code.RECURSIVE_CTE),
-                Arguments.of("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r, persons) SELECT count(*) FROM r",
+                Arguments.of(
+                        "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r, persons) SELECT count(*) FROM r",
                         Code.RECURSIVE_CTE),
-                Arguments.of("WITH duckdb_tables AS (SELECT 1) SELECT * FROM duckdb_tables", Code.CONSTRUCT_NOT_ALLOWED),
+                Arguments.of(
+                        "WITH duckdb_tables AS (SELECT 1) SELECT * FROM duckdb_tables", Code.CONSTRUCT_NOT_ALLOWED),
                 Arguments.of("SELECT * FROM (WITH x AS (SELECT 1) SELECT * FROM x), x", Code.TABLE_NOT_ALLOWED),
                 Arguments.of("SELECT __df_subject FROM persons", Code.UNKNOWN_COLUMN),
                 Arguments.of("SELECT $1", Code.CONSTRUCT_NOT_ALLOWED),
@@ -103,7 +117,8 @@ class AccessSqlTest {
     @MethodSource("attacks")
     void refusesWhatTheContractDoesNotAllow(String sql, Code code) {
         assertThatThrownBy(() -> session.query(sql, 10))
-                .isInstanceOfSatisfying(AccessException.class, e -> assertThat(e.code()).isEqualTo(code))
+                .isInstanceOfSatisfying(
+                        AccessException.class, e -> assertThat(e.code()).isEqualTo(code))
                 .satisfies(e -> assertThat(e.getMessage())
                         .doesNotContain("/etc/passwd")
                         .doesNotContain("HOME")
@@ -146,7 +161,8 @@ class AccessSqlTest {
     @Test
     void aCommentCannotHideASecondStatement() {
         assertThatThrownBy(() -> session.query("SELECT id FROM persons -- harmless\n; ATTACH '/tmp/x.db'", 10))
-                .isInstanceOfSatisfying(AccessException.class, e -> assertThat(e.code()).isEqualTo(Code.NOT_SELECT));
+                .isInstanceOfSatisfying(
+                        AccessException.class, e -> assertThat(e.code()).isEqualTo(Code.NOT_SELECT));
         assertThatThrownBy(() -> session.query("SELECT id /* ; */ FROM persons; /* */ SELECT 1", 10))
                 .isInstanceOfSatisfying(
                         AccessException.class, e -> assertThat(e.code()).isEqualTo(Code.MULTIPLE_STATEMENTS));
@@ -155,8 +171,15 @@ class AccessSqlTest {
     @Test
     void aColumnOutsideTheContractDoesNotExistInTheView() throws Exception {
         try (AccessSession narrow = AccessSession.open(
-                List.of(new AccessView("persons", List.of(file), List.of("id", "province_code"), Map.of(), List.of(),
-                        Optional.empty(), "id", People.key(1))),
+                List.of(new AccessView(
+                        "persons",
+                        List.of(file),
+                        List.of("id", "province_code"),
+                        Map.of(),
+                        List.of(),
+                        Optional.empty(),
+                        "id",
+                        People.key(1))),
                 AccessLimits.defaults(),
                 dir.resolve("work"))) {
             assertThat(narrow.columns("persons")).containsExactly("id", "province_code");
@@ -173,8 +196,10 @@ class AccessSqlTest {
         // What the guard would refuse, sent straight to the session's connection: the lockdown refuses it too.
         assertThatThrownBy(() -> session.connection()
                         .query("SELECT citizen_id FROM read_parquet('" + file + "')", rs -> rs.next()))
-                .isInstanceOfSatisfying(java.sql.SQLException.class,
-                        e -> assertThat(vn.datafloor.integration.lake.LockedConnection.refusedByLockdown(e)).isTrue());
+                .isInstanceOfSatisfying(
+                        java.sql.SQLException.class,
+                        e -> assertThat(vn.datafloor.integration.lake.LockedConnection.refusedByLockdown(e))
+                                .isTrue());
         assertThatThrownBy(() -> session.connection().execute("SET enable_external_access = true"))
                 .isInstanceOf(java.sql.SQLException.class);
     }
@@ -182,12 +207,13 @@ class AccessSqlTest {
     @Test
     void theDatabaseHoldsNoClearValueOfAMaskedColumn() throws Exception {
         // Even the hidden table behind the view holds masked values only.
-        long clear = session.connection().query(
-                "SELECT count(*) FROM __df_permitted_0 WHERE citizen_id LIKE '0790%' OR full_name LIKE 'Nguy%'",
-                rs -> {
-                    rs.next();
-                    return rs.getLong(1);
-                });
+        long clear = session.connection()
+                .query(
+                        "SELECT count(*) FROM __df_permitted_0 WHERE citizen_id LIKE '0790%' OR full_name LIKE 'Nguy%'",
+                        rs -> {
+                            rs.next();
+                            return rs.getLong(1);
+                        });
         assertThat(clear).isZero();
     }
 
@@ -222,7 +248,8 @@ class AccessSqlTest {
     @Test
     void theFingerprintIgnoresWhitespaceAndComments() {
         String a = session.query("SELECT id FROM persons WHERE income > 5", 1).fingerprint();
-        String b = session.query("select   id\n  from persons -- mine\n where /* x */ income>5", 1).fingerprint();
+        String b = session.query("select   id\n  from persons -- mine\n where /* x */ income>5", 1)
+                .fingerprint();
         String c = session.query("SELECT id FROM persons WHERE income > 6", 1).fingerprint();
         assertThat(a).hasSize(64).isEqualTo(b).isNotEqualTo(c);
     }
@@ -233,9 +260,14 @@ class AccessSqlTest {
                         "SELECT sum(a.income * b.age + c.age * d.age + e.age - f.age) FROM persons a, persons b,"
                                 + " persons c, persons d, persons e, persons f, persons g, persons h",
                         10))
-                .isInstanceOfSatisfying(AccessException.class, e -> assertThat(e.code()).isEqualTo(Code.TIMEOUT));
+                .isInstanceOfSatisfying(
+                        AccessException.class, e -> assertThat(e.code()).isEqualTo(Code.TIMEOUT));
         // the session is still usable afterwards
-        assertThat(session.query("SELECT count(*) FROM persons", 1).rows().get(0).get(0)).isEqualTo(30L);
+        assertThat(session.query("SELECT count(*) FROM persons", 1)
+                        .rows()
+                        .get(0)
+                        .get(0))
+                .isEqualTo(30L);
     }
 
     @Test
@@ -259,12 +291,14 @@ class AccessSqlTest {
         String deepSubqueries = "SELECT * FROM " + "(SELECT * FROM ".repeat(200) + "persons" + ")".repeat(200);
         for (String sql : List.of(deepSum, deepSubqueries)) {
             assertThatThrownBy(() -> session.query(sql, 1))
-                    .isInstanceOfSatisfying(AccessException.class, e -> assertThat(e.code()).isEqualTo(Code.TOO_DEEP));
+                    .isInstanceOfSatisfying(
+                            AccessException.class, e -> assertThat(e.code()).isEqualTo(Code.TOO_DEEP));
         }
         // parentheses alone do not nest the tree
         assertThat(session.query(deep, 1).rows()).hasSize(1);
         assertThatThrownBy(() -> session.query("SELECT id FROM persons WHERE id = '" + "x".repeat(30_000) + "'", 1))
-                .isInstanceOfSatisfying(AccessException.class, e -> assertThat(e.code()).isEqualTo(Code.TOO_LONG));
+                .isInstanceOfSatisfying(
+                        AccessException.class, e -> assertThat(e.code()).isEqualTo(Code.TOO_LONG));
     }
 
     @Test
@@ -277,7 +311,9 @@ class AccessSqlTest {
         assertThat(aliased.subjects().ids()).containsExactlyInAnyOrder("P4", "P5");
         QueryResult byAlias = session.query("SELECT age + 1 AS older FROM persons WHERE older < 23", 10);
         assertThat(byAlias.rows()).hasSize(1);
-        assertThat(byAlias.subjects().ids()).as("the WHERE names a select alias: the whole view").hasSize(People.COUNT);
+        assertThat(byAlias.subjects().ids())
+                .as("the WHERE names a select alias: the whole view")
+                .hasSize(People.COUNT);
         assertThat(byAlias.subjects().overApproximated()).isTrue();
         QueryResult star = session.query("SELECT id FROM persons WHERE COLUMNS('^income$') < 2000000", 10);
         assertThat(star.rows()).hasSize(1);

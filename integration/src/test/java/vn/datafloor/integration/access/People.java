@@ -18,8 +18,8 @@ final class People {
 
     static final int COUNT = 30;
 
-    static final List<String> COLUMNS = List.of(
-            "id", "full_name", "citizen_id", "birth_date", "age", "commune_code", "province_code", "income");
+    static final List<String> COLUMNS =
+            List.of("id", "full_name", "citizen_id", "birth_date", "age", "commune_code", "province_code", "income");
 
     private People() {}
 
@@ -45,8 +45,8 @@ final class People {
         return i % 3 == 0 ? 1 : i % 3 == 1 ? 79 : 48;
     }
 
-    static AccessView view(Path file, Map<String, Mask> masks, List<RowFilter> filters, Optional<ConsentFilter> consent,
-            byte[] key) {
+    static AccessView view(
+            Path file, Map<String, Mask> masks, List<RowFilter> filters, Optional<ConsentFilter> consent, byte[] key) {
         return new AccessView("persons", List.of(file), COLUMNS, masks, filters, consent, "id", key);
     }
 
