@@ -319,7 +319,7 @@ public final class AccessSession implements AutoCloseable {
         try {
             Page page = run(DuckDbParser.toSql(subjectQuery), List.of(), limits.maxSubjects() + 1, false);
             Set<String> ids = new LinkedHashSet<>();
-            page.rows.forEach(row -> ids.add(String.valueOf(row.get(0))));
+            page.rows.stream().map(row -> row.get(0)).filter(id -> id != null).forEach(id -> ids.add(id.toString()));
             return cappedSubjects(ids, false);
         } catch (AccessException e) {
             // The WHERE names something only the select list defines (an alias): report the whole view.
@@ -342,18 +342,23 @@ public final class AccessSession implements AutoCloseable {
     private SubjectsTouched wholeView(List<PermittedViews.Permitted> named, boolean overApproximated) {
         StringBuilder sql = new StringBuilder();
         for (PermittedViews.Permitted view : named) {
-            sql.append(sql.length() == 0 ? "" : " UNION ")
+            sql.append(sql.length() == 0 ? "" : " UNION ALL ")
                     .append("SELECT ")
                     .append(PermittedViews.SUBJECT)
                     .append(" FROM ")
-                    .append(view.table());
+                    .append(view.table())
+                    .append(" WHERE ")
+                    .append(PermittedViews.SUBJECT)
+                    .append(" IS NOT NULL");
         }
-        sql.append(" LIMIT ").append(limits.maxSubjects() + 1);
-        Page page = run("SELECT DISTINCT * FROM (" + sql + ")", List.of(), limits.maxSubjects() + 1, false);
+        Page page = run(
+                "SELECT DISTINCT * FROM (" + sql + ") LIMIT " + (limits.maxSubjects() + 1),
+                List.of(),
+                limits.maxSubjects() + 1,
+                false);
         Set<String> ids = new LinkedHashSet<>();
-        page.rows.forEach(row -> ids.add(String.valueOf(row.get(0))));
-        SubjectsTouched capped = cappedSubjects(ids, overApproximated);
-        return capped;
+        page.rows.stream().map(row -> row.get(0)).filter(id -> id != null).forEach(id -> ids.add(id.toString()));
+        return cappedSubjects(ids, overApproximated);
     }
 
     private SubjectsTouched cappedSubjects(Set<String> ids, boolean overApproximated) {

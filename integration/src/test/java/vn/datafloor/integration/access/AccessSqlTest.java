@@ -324,6 +324,41 @@ class AccessSqlTest {
     }
 
     @Test
+    void subjectsWithManyRowsAreCountedOnceBeforeTheCap() throws Exception {
+        AccessView byProvince = new AccessView(
+                "persons",
+                List.of(file),
+                People.COLUMNS,
+                Map.of(),
+                List.of(),
+                Optional.empty(),
+                "province_code",
+                People.key(1));
+        try (AccessSession exact = AccessSession.open(
+                        List.of(byProvince),
+                        new AccessLimits("256MB", 1, Duration.ofSeconds(10), 100, 3),
+                        dir.resolve("work"));
+                AccessSession tight = AccessSession.open(
+                        List.of(byProvince),
+                        new AccessLimits("256MB", 1, Duration.ofSeconds(10), 100, 2),
+                        dir.resolve("work"))) {
+            SubjectsTouched all = exact.query("SELECT count(*) FROM persons", 1).subjects();
+            assertThat(all.ids()).containsExactlyInAnyOrder("01", "48", "79");
+            assertThat(all.capped()).isFalse();
+            SubjectsTouched some = exact.query("SELECT count(*) FROM persons WHERE age > 40", 1)
+                    .subjects();
+            assertThat(some.ids()).containsExactlyInAnyOrder("01", "48", "79");
+            assertThat(some.capped()).isFalse();
+            assertThat(tight.query("SELECT count(*) FROM persons", 1).subjects().capped())
+                    .isTrue();
+            assertThat(tight.query("SELECT count(*) FROM persons WHERE age > 40", 1)
+                            .subjects()
+                            .capped())
+                    .isTrue();
+        }
+    }
+
+    @Test
     void theSubjectSetIsCapped() throws Exception {
         try (AccessSession small = AccessSession.open(
                 List.of(People.plain(file)),
