@@ -218,6 +218,78 @@ class AccessChannelsTest {
     }
 
     @Test
+    void restBindsDatesAndDecimals() {
+        QueryResult page = session.rows(
+                "persons",
+                List.of("id"),
+                List.of(
+                        new RowFilter("birth_date", RowFilter.Operator.GE, List.of(java.time.LocalDate.of(2005, 1, 1))),
+                        new RowFilter(
+                                "income", RowFilter.Operator.LT, List.of(new java.math.BigDecimal("18999999.5")))),
+                0,
+                100);
+        // born 2005 or later: persons 15..; permitted: 15, 16, 18, 19; income below 18,999,999.5: not 19
+        assertThat(ids(page)).containsExactlyInAnyOrder("P15", "P16", "P18");
+    }
+
+    @Test
+    void policyFiltersOfEveryValueTypeAreApplied() throws Exception {
+        try (AccessSession typed = AccessSession.open(
+                List.of(People.view(
+                        file,
+                        Map.of(),
+                        List.of(
+                                new RowFilter(
+                                        "birth_date",
+                                        RowFilter.Operator.LT,
+                                        List.of(java.time.LocalDate.of(1995, 1, 1))),
+                                new RowFilter(
+                                        "income", RowFilter.Operator.NE, List.of(new java.math.BigDecimal("2000000"))),
+                                new RowFilter("age", RowFilter.Operator.GT, List.of(20)),
+                                RowFilter.in("id", List.of("P1", "P2", "P3", "P4", "P5", "P6", "x' OR '1'='1"))),
+                        Optional.empty(),
+                        People.key(1))),
+                AccessLimits.defaults(),
+                dir.resolve("work"))) {
+            // born before 1995: 1..4; income not 2 million: not 2; age > 20: all
+            assertThat(ids(typed.query("SELECT id FROM persons", 100))).containsExactlyInAnyOrder("P1", "P3", "P4");
+        }
+    }
+
+    @Test
+    void severalViewsInOneSessionCanBeJoined() throws Exception {
+        AccessView hanoi = new AccessView(
+                "hanoi",
+                List.of(file),
+                List.of("id", "income"),
+                Map.of(),
+                List.of(RowFilter.eq("province_code", "01")),
+                Optional.empty(),
+                "id",
+                People.key(1));
+        AccessView saigon = new AccessView(
+                "saigon",
+                List.of(file),
+                List.of("id", "age"),
+                Map.of(),
+                List.of(RowFilter.eq("province_code", "79")),
+                Optional.empty(),
+                "id",
+                People.key(1));
+        try (AccessSession two =
+                AccessSession.open(List.of(hanoi, saigon), AccessLimits.defaults(), dir.resolve("work"))) {
+            assertThat(two.tables()).containsExactly("hanoi", "saigon");
+            QueryResult result = two.query(
+                    "SELECT (SELECT count(*) FROM hanoi) AS h, (SELECT count(*) FROM saigon) AS s,"
+                            + " (SELECT count(*) FROM hanoi JOIN saigon USING (id)) AS both_",
+                    1);
+            assertThat(result.rows().get(0)).containsExactly(10L, 10L, 0L);
+            assertThat(result.subjects().ids()).hasSize(20);
+            assertThat(result.subjects().overApproximated()).isTrue();
+        }
+    }
+
+    @Test
     void closingRemovesTheScratchDirectory() throws Exception {
         session.export("persons", AccessSession.Format.CSV, dir.resolve("x.csv"));
         session.close();
