@@ -165,6 +165,7 @@ public final class AccessSession implements AutoCloseable {
         int cap = Math.min(Math.max(1, maxRows), limits.maxRows());
         SqlGuard.Rewritten rewritten = SqlGuard.rewrite(userSql, views, catalog);
         String sql = DuckDbParser.toSql(limited(rewritten.statements(), cap + 1));
+        SqlGuard.verifyRendered(sql, views, catalog);
         Page page = run(sql, List.of(), cap, false);
         SubjectsTouched subjects = subjectsOf(rewritten);
         return new QueryResult(page.columns, page.rows, page.truncated, page.bytes, rewritten.fingerprint(), subjects);

@@ -299,10 +299,12 @@ final class SqlGuard {
     private final Map<String, PermittedViews.Permitted> views;
     private final String catalog;
     private final Set<String> referenced = new LinkedHashSet<>();
+    private final boolean rendered;
 
-    private SqlGuard(Map<String, PermittedViews.Permitted> views, String catalog) {
+    private SqlGuard(Map<String, PermittedViews.Permitted> views, String catalog, boolean rendered) {
         this.views = views;
         this.catalog = catalog;
+        this.rendered = rendered;
     }
 
     /**
@@ -336,10 +338,28 @@ final class SqlGuard {
             throw new AccessException(Code.MULTIPLE_STATEMENTS, "Only one statement is allowed");
         }
         ArrayNode tree = (ArrayNode) statements.deepCopy();
-        SqlGuard guard = new SqlGuard(views, catalog);
+        SqlGuard guard = new SqlGuard(views, catalog, false);
         ObjectNode top = (ObjectNode) tree.get(0).path("node");
         guard.query(top, Set.of(), 0);
         return new Rewritten(tree, fingerprint(tree), Set.copyOf(guard.referenced), top);
+    }
+
+    /**
+     * Checks DuckDB's rendering of a rewritten tree once more, as DuckDB will parse it: the same rules,
+     * and every table reference must now be a pinned view. Guards against a rendering that parses into
+     * something other than the tree that was checked.
+     */
+    static void verifyRendered(String sql, Map<String, PermittedViews.Permitted> views, String catalog) {
+        DuckDbParser.Parsed parsed = DuckDbParser.parseSelect(sql);
+        if (!parsed.ok() || parsed.statements().size() != 1) {
+            throw new AccessException(Code.CONSTRUCT_NOT_ALLOWED, "The query could not be rewritten safely");
+        }
+        SqlGuard guard = new SqlGuard(views, catalog, true);
+        try {
+            guard.query(parsed.statements().get(0).path("node"), Set.of(), 0);
+        } catch (AccessException e) {
+            throw new AccessException(Code.CONSTRUCT_NOT_ALLOWED, "The query could not be rewritten safely", e);
+        }
     }
 
     /** SHA-256 of the tree without source positions: whitespace and comments do not change it. */
@@ -448,6 +468,17 @@ final class SqlGuard {
         }
         if (!qualified && scope.contains(lower)) {
             return; // a CTE of this query, checked where it is defined
+        }
+        if (rendered) {
+            PermittedViews.Permitted pinned = views.get(lower);
+            if (pinned == null
+                    || !pinned.name().equals(name)
+                    || !catalog.equals(ref.path("catalog_name").asString(""))
+                    || !"main".equals(ref.path("schema_name").asString(""))) {
+                throw new AccessException(Code.TABLE_NOT_ALLOWED, "A table reference is not a pinned view");
+            }
+            referenced.add(lower);
+            return;
         }
         PermittedViews.Permitted view = qualified ? null : views.get(lower);
         if (view == null) {
