@@ -1,0 +1,540 @@
+package vn.datafloor.integration.access;
+
+import static vn.datafloor.integration.lake.DuckDbConnections.identifier;
+import static vn.datafloor.integration.lake.DuckDbConnections.literal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+import vn.datafloor.integration.access.AccessException.Code;
+import vn.datafloor.integration.lake.DuckDbConnections;
+import vn.datafloor.integration.lake.DuckDbParser;
+import vn.datafloor.integration.lake.Lockdown;
+import vn.datafloor.integration.lake.LockedConnection;
+import vn.datafloor.integration.lake.PrivateFiles;
+
+/**
+ * Delivers to an entitled buyer exactly what an agreement allows, through three channels: REST
+ * pages ({@link #rows}), read-only SQL ({@link #query}) and bulk export ({@link #export}).
+ *
+ * <p>Opening a session is the trusted part: for each {@link AccessView} it reads the version's
+ * Parquet files once and materialises the permitted rows (row filters and consent applied, masks
+ * computed) into a hidden table, with a view of the buyer's name over its visible columns. Then
+ * it locks the connection: no file but its own private export directory, no network, no
+ * extension, no configuration change. After that the database holds nothing the buyer may not see
+ * (except the hidden subject-id column, used for the ledger), so even SQL the checks wrongly
+ * accepted could not unmask a value or read the raw files.
+ *
+ * <p>A session holds one DuckDB connection: its requests run one at a time.
+ */
+public final class AccessSession implements AutoCloseable {
+
+    /** The formats of a bulk export. */
+    public enum Format {
+        CSV,
+        PARQUET
+    }
+
+    private final LockedConnection connection;
+    private final Map<String, PermittedViews.Permitted> views;
+    private final String catalog;
+    private final AccessLimits limits;
+    private final Path scratch;
+    private final Path exports;
+
+    private AccessSession(
+            LockedConnection connection,
+            Map<String, PermittedViews.Permitted> views,
+            String catalog,
+            AccessLimits limits,
+            Path scratch,
+            Path exports) {
+        this.connection = connection;
+        this.views = views;
+        this.catalog = catalog;
+        this.limits = limits;
+        this.scratch = scratch;
+        this.exports = exports;
+    }
+
+    /**
+     * Opens a session over {@code views}. {@code workDirectory} receives a private scratch
+     * directory (spill files, exports before they are moved), removed on close.
+     */
+    public static AccessSession open(List<AccessView> views, AccessLimits limits, Path workDirectory)
+            throws IOException, SQLException {
+        if (views.isEmpty()) {
+            throw new IllegalArgumentException("A session needs at least one view");
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (AccessView view : views) {
+            PermittedViews.checkName(view.name());
+            if (!names.add(view.name().toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("Two views have the same name");
+            }
+        }
+        PrivateFiles.createDirectory(workDirectory);
+        Path scratch = Files.createTempDirectory(workDirectory, "access-");
+        PrivateFiles.createDirectory(scratch);
+        Path spill = PrivateFiles.createDirectory(scratch.resolve("spill"));
+        Path exports = PrivateFiles.createDirectory(scratch.resolve("export"));
+        Connection duck = null;
+        try {
+            duck = DuckDbConnections.open(spill, limits.memoryLimit(), limits.threads());
+            try (Statement statement = duck.createStatement()) {
+                // A query's ORDER BY survives the row-limit wrapper only when insertion order is kept.
+                statement.execute("SET preserve_insertion_order = true");
+            }
+            Map<String, PermittedViews.Permitted> permitted = new LinkedHashMap<>();
+            for (int i = 0; i < views.size(); i++) {
+                PermittedViews.Permitted view = PermittedViews.create(duck, views.get(i), i);
+                permitted.put(view.name().toLowerCase(Locale.ROOT), view);
+            }
+            PermittedViews.finish(duck);
+            String catalog;
+            try (Statement statement = duck.createStatement();
+                    ResultSet rs = statement.executeQuery("SELECT current_database()")) {
+                rs.next();
+                catalog = rs.getString(1);
+            }
+            LockedConnection locked =
+                    DuckDbConnections.lock(duck, new Lockdown(List.of(exports), List.of(), limits.statementTimeout()));
+            return new AccessSession(locked, Map.copyOf(permitted), catalog, limits, scratch, exports);
+        } catch (SQLException | RuntimeException e) {
+            if (duck != null) {
+                duck.close();
+            }
+            deleteTree(scratch);
+            throw e;
+        }
+    }
+
+    /** The locked connection, for tests that show the lockdown holds without the checks. */
+    LockedConnection connection() {
+        return connection;
+    }
+
+    /** The buyer's table names. */
+    public List<String> tables() {
+        return views.values().stream()
+                .map(PermittedViews.Permitted::name)
+                .sorted()
+                .toList();
+    }
+
+    /** The columns the buyer sees in {@code table}. */
+    public List<String> columns(String table) {
+        return view(table).columns();
+    }
+
+    /**
+     * Runs a buyer's SELECT over the session's tables: checked and rewritten on DuckDB's parse tree,
+     * run under the statement timeout, at most {@code maxRows} rows returned (and no more than the
+     * session's limit).
+     */
+    public synchronized QueryResult query(String userSql, int maxRows) {
+        int cap = Math.min(Math.max(1, maxRows), limits.maxRows());
+        SqlGuard.Rewritten rewritten = SqlGuard.rewrite(userSql, views, catalog);
+        String sql = DuckDbParser.toSql(limited(rewritten.statements(), cap + 1));
+        SqlGuard.verifyRendered(sql, views, catalog);
+        Page page = run(sql, List.of(), cap, false);
+        SubjectsTouched subjects = subjectsOf(rewritten);
+        return new QueryResult(page.columns, page.rows, page.truncated, page.bytes, rewritten.fingerprint(), subjects);
+    }
+
+    /**
+     * A page of rows of {@code table}: the named fields (all visible columns when empty), the rows
+     * passing every filter, in a stable order.
+     */
+    public synchronized QueryResult rows(
+            String table, List<String> fields, List<RowFilter> filters, int offset, int limit) {
+        PermittedViews.Permitted view = view(table);
+        if (offset < 0 || limit < 1) {
+            throw new AccessException(Code.INVALID_REQUEST, "offset must be 0 or more and limit 1 or more");
+        }
+        int cap = Math.min(limit, limits.maxRows());
+        List<String> selected = new ArrayList<>();
+        for (String field : fields.isEmpty() ? view.columns() : fields) {
+            selected.add(visible(view, field));
+        }
+        StringBuilder sql = new StringBuilder("SELECT ");
+        for (String column : selected) {
+            sql.append(identifier(column)).append(", ");
+        }
+        sql.append(PermittedViews.SUBJECT).append(" FROM ").append(view.table());
+        List<Object> parameters = new ArrayList<>();
+        String separator = " WHERE ";
+        for (RowFilter filter : filters) {
+            String column = identifier(visible(view, filter.column()));
+            sql.append(separator).append(column);
+            separator = " AND ";
+            if (filter.operator() == RowFilter.Operator.IN) {
+                sql.append(" IN (")
+                        .append(String.join(
+                                ", ", filter.values().stream().map(v -> "?").toList()))
+                        .append(')');
+            } else {
+                sql.append(' ').append(filter.operator().sql).append(" ?");
+            }
+            parameters.addAll(filter.values());
+        }
+        sql.append(" ORDER BY rowid LIMIT ").append(cap + 1).append(" OFFSET ").append(offset);
+        Page page = run(sql.toString(), parameters, cap, true);
+        String fingerprint =
+                sha256Hex(("rows\n" + view.name() + "\n" + selected + "\n" + filters + "\n" + offset + "\n" + cap)
+                        .getBytes(StandardCharsets.UTF_8));
+        return new QueryResult(
+                page.columns, page.rows, page.truncated, page.bytes, fingerprint, cappedSubjects(page.subjects, false));
+    }
+
+    /**
+     * Writes the permitted view of {@code table} to {@code target} (replaced if it exists). DuckDB
+     * writes it with COPY into the session's private export directory, the one place its lockdown
+     * lets it write; the file is then moved to {@code target}.
+     */
+    public synchronized ExportResult export(String table, Format format, Path target) throws IOException {
+        PermittedViews.Permitted view = view(table);
+        Path staged = exports.resolve(UUID.randomUUID() + (format == Format.CSV ? ".csv" : ".parquet"));
+        String columns = String.join(
+                ", ", view.columns().stream().map(c -> identifier(c)).toList());
+        String options = format == Format.CSV ? "(FORMAT csv, HEADER true)" : "(FORMAT parquet, COMPRESSION zstd)";
+        long rows;
+        try {
+            connection.execute("COPY (SELECT " + columns + " FROM " + view.table() + " ORDER BY rowid) TO "
+                    + literal(staged.toString()) + " " + options);
+            rows = connection.query("SELECT count(*) FROM " + view.table(), rs -> {
+                rs.next();
+                return rs.getLong(1);
+            });
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        PrivateFiles.restrictFile(staged);
+        Path absolute = target.toAbsolutePath();
+        if (absolute.getParent() != null) {
+            Files.createDirectories(absolute.getParent());
+        }
+        Files.move(staged, absolute, StandardCopyOption.REPLACE_EXISTING);
+        String sha256;
+        try (InputStream in = Files.newInputStream(absolute)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+            sha256 = HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return new ExportResult(absolute, rows, Files.size(absolute), sha256, wholeView(List.of(view), false));
+    }
+
+    @Override
+    public synchronized void close() throws SQLException {
+        try {
+            connection.close();
+        } finally {
+            deleteTree(scratch);
+        }
+    }
+
+    // --- SQL channel -------------------------------------------------------------------------
+
+    /** Wraps the checked statement in {@code SELECT * FROM (…) LIMIT n}, as a tree. */
+    private static ArrayNode limited(ArrayNode statements, int limit) {
+        ArrayNode wrapper = (ArrayNode) DuckDbParser.parseSelect("SELECT * FROM (SELECT 1) AS __df_q LIMIT 1")
+                .statements()
+                .deepCopy();
+        ObjectNode node = (ObjectNode) wrapper.get(0).path("node");
+        ((ObjectNode) node.path("from_table").path("subquery"))
+                .set("node", statements.get(0).path("node"));
+        ((ObjectNode) node.path("modifiers").get(0).path("limit").path("value")).put("value", limit);
+        return wrapper;
+    }
+
+    /**
+     * The subjects a query touched: on one table with a WHERE, the permitted rows passing that WHERE;
+     * otherwise every subject of the views the query names (an over-approximation, flagged).
+     */
+    private SubjectsTouched subjectsOf(SqlGuard.Rewritten rewritten) {
+        List<PermittedViews.Permitted> named =
+                rewritten.views().stream().map(views::get).toList();
+        if (named.isEmpty()) {
+            return new SubjectsTouched(Set.of(), false, false);
+        }
+        ObjectNode top = rewritten.top();
+        JsonNode from = top.path("from_table");
+        boolean singleTable = "SELECT_NODE".equals(top.path("type").asString(""))
+                && "BASE_TABLE".equals(from.path("type").asString(""))
+                && named.size() == 1;
+        if (!singleTable) {
+            return wholeView(named, true);
+        }
+        PermittedViews.Permitted view = named.get(0);
+        if (top.path("where_clause").isNull() || top.path("where_clause").isMissingNode()) {
+            return wholeView(named, false);
+        }
+        if (hasStar(top.path("where_clause"))) {
+            // A star in the WHERE (COLUMNS(*)) would also see the hidden subject column and could mean
+            // something else there: report the whole view rather than risk reporting too few.
+            return wholeView(named, true);
+        }
+        ArrayNode subjectQuery = (ArrayNode)
+                DuckDbParser.parseSelect("SELECT DISTINCT " + PermittedViews.SUBJECT + " FROM " + identifier(catalog)
+                                + ".main." + view.table() + " AS __df_t WHERE true LIMIT " + (limits.maxSubjects() + 1))
+                        .statements()
+                        .deepCopy();
+        ObjectNode node = (ObjectNode) subjectQuery.get(0).path("node");
+        ((ObjectNode) node.path("from_table")).put("alias", from.path("alias").asString());
+        node.set("where_clause", top.path("where_clause").deepCopy());
+        node.set("cte_map", top.path("cte_map").deepCopy());
+        try {
+            Page page = run(DuckDbParser.toSql(subjectQuery), List.of(), limits.maxSubjects() + 1, false);
+            Set<String> ids = new LinkedHashSet<>();
+            page.rows.stream().map(row -> row.get(0)).filter(id -> id != null).forEach(id -> ids.add(id.toString()));
+            return cappedSubjects(ids, false);
+        } catch (AccessException e) {
+            // The WHERE names something only the select list defines (an alias): report the whole view.
+            return wholeView(named, true);
+        }
+    }
+
+    private static boolean hasStar(JsonNode node) {
+        if ("STAR".equals(node.path("class").asString(""))) {
+            return true;
+        }
+        for (JsonNode child : node) {
+            if (hasStar(child)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private SubjectsTouched wholeView(List<PermittedViews.Permitted> named, boolean overApproximated) {
+        StringBuilder sql = new StringBuilder();
+        for (PermittedViews.Permitted view : named) {
+            sql.append(sql.length() == 0 ? "" : " UNION ALL ")
+                    .append("SELECT ")
+                    .append(PermittedViews.SUBJECT)
+                    .append(" FROM ")
+                    .append(view.table())
+                    .append(" WHERE ")
+                    .append(PermittedViews.SUBJECT)
+                    .append(" IS NOT NULL");
+        }
+        Page page = run(
+                "SELECT DISTINCT * FROM (" + sql + ") LIMIT " + (limits.maxSubjects() + 1),
+                List.of(),
+                limits.maxSubjects() + 1,
+                false);
+        Set<String> ids = new LinkedHashSet<>();
+        page.rows.stream().map(row -> row.get(0)).filter(id -> id != null).forEach(id -> ids.add(id.toString()));
+        return cappedSubjects(ids, overApproximated);
+    }
+
+    private SubjectsTouched cappedSubjects(Set<String> ids, boolean overApproximated) {
+        if (ids.size() <= limits.maxSubjects()) {
+            return new SubjectsTouched(ids, false, overApproximated);
+        }
+        return new SubjectsTouched(
+                ids.stream().limit(limits.maxSubjects()).collect(java.util.stream.Collectors.toSet()),
+                true,
+                overApproximated);
+    }
+
+    // --- running -------------------------------------------------------------------------------
+
+    private static final class Page {
+        final List<String> columns = new ArrayList<>();
+        final List<List<Object>> rows = new ArrayList<>();
+        final Set<String> subjects = new LinkedHashSet<>();
+        boolean truncated;
+        long bytes;
+    }
+
+    /**
+     * Runs trusted SQL text (DuckDB's rendering of a checked tree, or text built here from quoted
+     * names) with bound parameters; keeps {@code cap} rows and notes whether there were more. With
+     * {@code lastIsSubject}, the last column is the hidden subject id, collected apart.
+     */
+    private Page run(String sql, List<Object> parameters, int cap, boolean lastIsSubject) {
+        try (PreparedStatement statement = connection.connection().prepareStatement(sql);
+                LockedConnection.Deadline deadline = connection.deadline(statement)) {
+            try {
+                for (int i = 0; i < parameters.size(); i++) {
+                    bind(statement, i + 1, parameters.get(i));
+                }
+                try (ResultSet rs = statement.executeQuery()) {
+                    return read(rs, cap, lastIsSubject);
+                }
+            } catch (SQLException e) {
+                throw failure(deadline.translate(e));
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    private static void bind(PreparedStatement statement, int index, Object value) throws SQLException {
+        if (value instanceof LocalDate d) {
+            statement.setObject(index, d);
+        } else if (value instanceof BigDecimal d) {
+            statement.setBigDecimal(index, d);
+        } else {
+            statement.setObject(index, value);
+        }
+    }
+
+    private static Page read(ResultSet rs, int cap, boolean lastIsSubject) throws SQLException {
+        Page page = new Page();
+        ResultSetMetaData meta = rs.getMetaData();
+        int count = meta.getColumnCount();
+        int shown = lastIsSubject ? count - 1 : count;
+        for (int i = 1; i <= shown; i++) {
+            page.columns.add(meta.getColumnLabel(i));
+        }
+        while (rs.next()) {
+            if (page.rows.size() == cap) {
+                page.truncated = true;
+                break;
+            }
+            List<Object> row = new ArrayList<>(shown);
+            for (int i = 1; i <= shown; i++) {
+                Object value = value(rs.getObject(i));
+                page.bytes += value == null ? 4 : value.toString().getBytes(StandardCharsets.UTF_8).length;
+                row.add(value);
+            }
+            page.rows.add(java.util.Collections.unmodifiableList(row));
+            if (lastIsSubject) {
+                String subject = rs.getString(count);
+                if (subject != null) {
+                    page.subjects.add(subject);
+                }
+            }
+        }
+        return page;
+    }
+
+    private static Object value(Object value) {
+        if (value == null
+                || value instanceof String
+                || value instanceof Long
+                || value instanceof Integer
+                || value instanceof Short
+                || value instanceof Double
+                || value instanceof Float
+                || value instanceof BigDecimal
+                || value instanceof Boolean
+                || value instanceof LocalDate
+                || value instanceof java.time.LocalDateTime) {
+            return value;
+        }
+        if (value instanceof java.sql.Date d) {
+            return d.toLocalDate();
+        }
+        if (value instanceof java.sql.Timestamp t) {
+            return t.toLocalDateTime();
+        }
+        if (value instanceof byte[] bytes) {
+            return HexFormat.of().formatHex(bytes);
+        }
+        return value.toString();
+    }
+
+    /** DuckDB's error as a refusal that names its kind, never its text (which may quote values). */
+    private static AccessException failure(SQLException e) {
+        if (e instanceof SQLTimeoutException) {
+            return new AccessException(Code.TIMEOUT, e.getMessage(), e);
+        }
+        if (LockedConnection.refusedByLockdown(e)) {
+            return new AccessException(Code.REFUSED_BY_LOCKDOWN, "The query tried to reach outside its tables", e);
+        }
+        String message = e.getMessage() == null ? "" : e.getMessage().strip();
+        if (message.startsWith("Binder Error") || message.startsWith("Catalog Error")) {
+            return new AccessException(
+                    Code.UNKNOWN_COLUMN,
+                    "The query names a column, table or function the contract does not include",
+                    e);
+        }
+        if (message.startsWith("Out of Memory Error")) {
+            return new AccessException(Code.RESOURCE_LIMIT, "The query needed more memory than allowed", e);
+        }
+        if (message.startsWith("INTERRUPT") || message.contains("Interrupted")) {
+            return new AccessException(Code.TIMEOUT, "The query was stopped", e);
+        }
+        int colon = message.indexOf(':');
+        String kind = colon > 0 && colon < 40 ? message.substring(0, colon) : "Error";
+        return new AccessException(Code.EXECUTION_FAILED, "The query failed in DuckDB (" + kind + ")", e);
+    }
+
+    // --- names ---------------------------------------------------------------------------------
+
+    private PermittedViews.Permitted view(String table) {
+        PermittedViews.Permitted view = table == null ? null : views.get(table.toLowerCase(Locale.ROOT));
+        if (view == null) {
+            throw new AccessException(Code.UNKNOWN_TABLE, "The contract's tables are " + tables());
+        }
+        return view;
+    }
+
+    private static String visible(PermittedViews.Permitted view, String field) {
+        for (String column : view.columns()) {
+            if (column.equalsIgnoreCase(field)) {
+                return column;
+            }
+        }
+        throw new AccessException(
+                Code.UNKNOWN_COLUMN, "The contract's columns of " + view.name() + " are " + view.columns());
+    }
+
+    private static String sha256Hex(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
