@@ -73,5 +73,10 @@ public enum EventType {
     AUCTION_CLOSED,
     DISPUTE_OPENED,
     DISPUTE_RESPONDED,
-    DISPUTE_DECIDED
+    DISPUTE_DECIDED,
+    /**
+     * A consumer received data under a contract: who, purpose, channel, query fingerprint, rows, and a
+     * commitment to the data subjects touched (root and count only; see privacy.SubjectCommitment).
+     */
+    DATA_ACCESSED
 }
