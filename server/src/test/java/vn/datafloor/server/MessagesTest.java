@@ -32,7 +32,8 @@ class MessagesTest {
             "messages-auction",
             "messages-dispute",
             "messages-statement",
-            "messages-supervision");
+            "messages-supervision",
+            "messages-citizen");
 
     private static Properties load(String name) throws IOException {
         Properties properties = new Properties();

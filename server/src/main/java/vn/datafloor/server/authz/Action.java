@@ -2,6 +2,7 @@ package vn.datafloor.server.authz;
 
 import static vn.datafloor.server.authz.Role.ANALYST;
 import static vn.datafloor.server.authz.Role.AUDITOR;
+import static vn.datafloor.server.authz.Role.CITIZEN;
 import static vn.datafloor.server.authz.Role.DATA_STEWARD;
 import static vn.datafloor.server.authz.Role.OPERATOR_ADMIN;
 import static vn.datafloor.server.authz.Role.ORG_ADMIN;
@@ -121,7 +122,15 @@ public enum Action {
     /** Paying providers their revenue out of the platform's bank account: the operator. */
     PAY_OUT(false, EnumSet.of(OPERATOR_ADMIN, SYSTEM), Set.of(), "payments:write"),
     /** Reviewing a provider's classification: the operator. */
-    REVIEW_CLASSIFICATION(false, EnumSet.of(OPERATOR_ADMIN, SYSTEM), Set.of(), "catalog:review");
+    REVIEW_CLASSIFICATION(false, EnumSet.of(OPERATOR_ADMIN, SYSTEM), Set.of(), "catalog:review"),
+    /**
+     * A citizen's own "who saw my data": the accesses that touched them and their proofs. Only the
+     * citizen, signed in in person (no API keys); the services read by the citizen's own identity
+     * number, never by one the request names.
+     */
+    VIEW_OWN_ACCESSES(false, EnumSet.of(CITIZEN), Set.of(), null),
+    /** A citizen's own record in the register: its values and the agencies they came from. Likewise. */
+    VIEW_OWN_DATA(false, EnumSet.of(CITIZEN), Set.of(), null);
 
     private final boolean anyone;
     private final Set<Role> roles;

@@ -276,6 +276,23 @@ public class AccessIndex {
         return rows.stream().map(r -> r.view(names, this::orgName)).toList();
     }
 
+    /** One access, if it touched any of a person's ids. */
+    public Optional<SubjectAccess> accessOf(long accessId, Collection<String> subjectIds) {
+        if (subjectIds.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Object> params = new ArrayList<>();
+        params.add(accessId);
+        params.add(accessId);
+        params.addAll(subjectIds);
+        return jdbc.sql("select " + COLUMNS + " from access_event where id = ? and exists (select 1 from access_subject "
+                        + "where access_id = ? and subject_id in (" + placeholders(subjectIds.size()) + "))")
+                .params(params)
+                .query(AccessIndex::row)
+                .optional()
+                .map(r -> r.view(new LinkedHashMap<>(), this::orgName));
+    }
+
     /** How many accesses touched any of a person's ids. */
     public long countAccessesOf(Collection<String> subjectIds) {
         if (subjectIds.isEmpty()) {
@@ -352,6 +369,28 @@ public class AccessIndex {
                 subjectId,
                 opening,
                 access.root());
+    }
+
+    /** The proof for whichever of a person's ids (identity number, register ids) the access touched. */
+    public AccessProof proofFor(long accessId, Collection<String> subjectIds) {
+        if (subjectIds.isEmpty()) {
+            throw ProblemException.notFound("No access " + accessId + " of yours");
+        }
+        List<Object> params = new ArrayList<>();
+        params.add(accessId);
+        params.addAll(subjectIds);
+        String subject = jdbc.sql("select subject_id from access_subject where access_id = ? and subject_id in ("
+                        + placeholders(subjectIds.size()) + ") order by subject_id")
+                .params(params)
+                .query(String.class)
+                .list()
+                .stream()
+                .findFirst()
+                .orElse(null);
+        if (subject == null) {
+            throw ProblemException.notFound("No access " + accessId + " of yours");
+        }
+        return proofFor(accessId, subject);
     }
 
     /** Rebuilds the access's tree from its stored leaves and opens it at one leaf. */
