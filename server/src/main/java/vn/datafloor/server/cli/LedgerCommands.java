@@ -208,11 +208,13 @@ class LedgerCommands implements Runnable {
             }
         }
     }
+
     @Command(
             name = "verify-access-proof",
             mixinStandardHelpOptions = true,
-            description = "Check a citizen's access proof (GET /api/me/accesses/{id}/proof): signed checkpoint, the "
-                    + "entry's inclusion, and the opening that names the citizen. Needs nothing but the file and the key.")
+            description =
+                    "Check a citizen's access proof (GET /api/me/accesses/{id}/proof): signed checkpoint, the "
+                            + "entry's inclusion, and the opening that names the citizen. Needs nothing but the file and the key.")
     static class VerifyAccessProof implements Callable<Integer> {
         @Parameters(index = "0", description = "The proof's JSON file.")
         Path file;
@@ -239,8 +241,7 @@ class LedgerCommands implements Runnable {
                 System.out.println("No verifier key given or found: using the key written in the proof itself, which "
                         + "shows the proof is consistent but not that the platform signed it.");
             }
-            vn.datafloor.server.privacy.AccessProof.Verification check =
-                    proof.verify(vkey.orElse(proof.verifierKey()));
+            vn.datafloor.server.privacy.AccessProof.Verification check = proof.verify(vkey.orElse(proof.verifierKey()));
             System.out.println("access " + proof.accessId() + ", subject " + proof.subjectId() + ", ledger entry "
                     + proof.ledgerIndex() + " (" + proof.status() + ")");
             System.out.println("  checkpoint signed:           " + check.checkpointSigned());

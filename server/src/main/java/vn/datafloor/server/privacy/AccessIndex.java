@@ -285,7 +285,8 @@ public class AccessIndex {
         params.add(accessId);
         params.add(accessId);
         params.addAll(subjectIds);
-        return jdbc.sql("select " + COLUMNS + " from access_event where id = ? and exists (select 1 from access_subject "
+        return jdbc.sql("select " + COLUMNS
+                        + " from access_event where id = ? and exists (select 1 from access_subject "
                         + "where access_id = ? and subject_id in (" + placeholders(subjectIds.size()) + "))")
                 .params(params)
                 .query(AccessIndex::row)
@@ -379,7 +380,8 @@ public class AccessIndex {
         List<Object> params = new ArrayList<>();
         params.add(accessId);
         params.addAll(subjectIds);
-        String subject = jdbc.sql("select subject_id from access_subject where access_id = ? and subject_id in ("
+        String subject = jdbc
+                .sql("select subject_id from access_subject where access_id = ? and subject_id in ("
                         + placeholders(subjectIds.size()) + ") order by subject_id")
                 .params(params)
                 .query(String.class)

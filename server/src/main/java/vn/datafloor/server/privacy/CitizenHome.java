@@ -100,7 +100,8 @@ public class CitizenHome {
             RegisterService.Entity e = own.entity();
             Map<String, String> values = new java.util.HashMap<>();
             values.put("full_name", e.fullName());
-            values.put("birth_date", e.birthDate() == null ? null : e.birthDate().toString());
+            values.put(
+                    "birth_date", e.birthDate() == null ? null : e.birthDate().toString());
             values.put("sex", e.sex());
             values.put("personal_id", e.personalId());
             values.put("phone", e.phone());
@@ -112,7 +113,8 @@ public class CitizenHome {
                 if (value == null) {
                     continue;
                 }
-                String source = datasetOf(e.provenance() == null ? null : e.provenance().get(attribute));
+                String source =
+                        datasetOf(e.provenance() == null ? null : e.provenance().get(attribute));
                 fields.add(new HeldValue(attribute, value, source, agencyOf(source, owners)));
             }
             List<SourceRecord> sources = own.members().stream()
@@ -153,6 +155,8 @@ public class CitizenHome {
             return null;
         }
         Long org = owners.get(dataset);
-        return org == null ? null : organisations.find(org).map(Organisation::name).orElse(null);
+        return org == null
+                ? null
+                : organisations.find(org).map(Organisation::name).orElse(null);
     }
 }

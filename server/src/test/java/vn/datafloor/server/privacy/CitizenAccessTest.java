@@ -124,9 +124,13 @@ class CitizenAccessTest extends PlatformTest {
             AccessIndex.SubjectAccess access = seen.get(0);
             assertThat(access.ledgerIndex()).isEqualTo(entry);
             assertThat(access.consumerName())
-                    .isEqualTo(organisations.find(org("saomai.admin")).orElseThrow().name());
+                    .isEqualTo(organisations
+                            .find(org("saomai.admin"))
+                            .orElseThrow()
+                            .name());
             assertThat(access.providerName())
-                    .isEqualTo(organisations.find(org("yte.admin")).orElseThrow().name());
+                    .isEqualTo(
+                            organisations.find(org("yte.admin")).orElseThrow().name());
             assertThat(access.purpose()).isEqualTo("df:credit-scoring");
             assertThat(access.channel()).isEqualTo(AccessIndex.Channel.REST);
             assertThat(access.contractId()).isEqualTo(4242);
@@ -197,7 +201,9 @@ class CitizenAccessTest extends PlatformTest {
         assertThat(check.ok()).as(check.toString()).isTrue();
 
         // The same proof through JSON, as a citizen downloads it.
-        assertThat(AccessProof.fromJson(proof.toJson()).verify(ledger.verifierKey()).ok())
+        assertThat(AccessProof.fromJson(proof.toJson())
+                        .verify(ledger.verifierKey())
+                        .ok())
                 .isTrue();
         // Another subject's id with this opening, an edited entry, another key: each fails.
         assertThat(withSubject(proof, other).verify(ledger.verifierKey()).subjectNamed())
@@ -216,15 +222,7 @@ class CitizenAccessTest extends PlatformTest {
     @Test
     void aSetAboveTheCapIsRefusedAndAnAccessInsideATransactionIsRefused() {
         AccessIndex capped = new AccessIndex(
-                jdbc,
-                template,
-                transactions,
-                audit,
-                ledger,
-                organisations,
-                new SecureRandom(),
-                clock,
-                3);
+                jdbc, template, transactions, audit, ledger, organisations, new SecureRandom(), clock, 3);
         assertThatThrownBy(() -> capped.prepare(List.of("1", "2", "3", "4")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at most 3");
@@ -329,7 +327,9 @@ class CitizenAccessTest extends PlatformTest {
                         + "retired_into is null and personal_id not in (select username from app_user) order by id")
                 .query(String.class)
                 .list();
-        assertThat(found).as("the demo register holds people with identity numbers").isNotEmpty();
+        assertThat(found)
+                .as("the demo register holds people with identity numbers")
+                .isNotEmpty();
         String personalId = found.get(0);
         String entityId = jdbc.sql("select id from register_entity where personal_id = ? and retired_into is null")
                 .param(personalId)

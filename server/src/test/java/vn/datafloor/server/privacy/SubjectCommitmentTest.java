@@ -105,7 +105,9 @@ class SubjectCommitmentTest {
         first[31] ^= 1;
         path.set(0, first);
         assertThat(SubjectCommitment.verify(
-                        id, new SubjectCommitment.Opening(opening.salt(), 5, opening.treeSize(), path), prepared.root()))
+                        id,
+                        new SubjectCommitment.Opening(opening.salt(), 5, opening.treeSize(), path),
+                        prepared.root()))
                 .isFalse();
         // another index, a size of another shape (a size of the same shape leads to the same root: the count is
         // bound by the ledger entry, which AccessProof checks), a malformed path
@@ -144,8 +146,7 @@ class SubjectCommitmentTest {
         }
         // a single subject: the root is a salted leaf, not the subject's id hashed
         SubjectCommitment.Prepared single = SubjectCommitment.prepare(List.of("001085012345"), random);
-        assertThat(single.root())
-                .isNotEqualTo(MerkleProofs.leafHash("001085012345".getBytes(StandardCharsets.UTF_8)));
+        assertThat(single.root()).isNotEqualTo(MerkleProofs.leafHash("001085012345".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
