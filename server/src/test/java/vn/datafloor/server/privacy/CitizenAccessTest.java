@@ -214,6 +214,28 @@ class CitizenAccessTest extends PlatformTest {
                         java.nio.file.Files.createTempDirectory("other-key").resolve("k.pem"), "other")
                 .verifierKey();
         assertThat(proof.verify(otherKey).checkpointSigned()).isFalse();
+        // The offline command line gives the same answers from the downloaded file.
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("access-proof");
+        java.nio.file.Path good = dir.resolve("good.json");
+        java.nio.file.Files.writeString(good, proof.toJson());
+        java.nio.file.Path forged = dir.resolve("forged.json");
+        java.nio.file.Files.writeString(forged, withSubject(proof, other).toJson());
+        assertThat(new picocli.CommandLine(new vn.datafloor.server.cli.DatafloorCli())
+                        .execute(
+                                "ledger",
+                                "verify-access-proof",
+                                good.toString(),
+                                "--verifier-key",
+                                ledger.verifierKey()))
+                .isZero();
+        assertThat(new picocli.CommandLine(new vn.datafloor.server.cli.DatafloorCli())
+                        .execute(
+                                "ledger",
+                                "verify-access-proof",
+                                forged.toString(),
+                                "--verifier-key",
+                                ledger.verifierKey()))
+                .isEqualTo(1);
         // Only the subjects the access touched have a proof.
         assertThatThrownBy(() -> index.proofFor(accessId, newCitizenId()))
                 .isInstanceOf(vn.datafloor.server.platform.ProblemException.class);
