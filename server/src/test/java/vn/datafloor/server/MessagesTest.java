@@ -33,6 +33,7 @@ class MessagesTest {
             "messages-dispute",
             "messages-statement",
             "messages-supervision",
+            "messages-privacy",
             "messages-citizen");
 
     private static Properties load(String name) throws IOException {

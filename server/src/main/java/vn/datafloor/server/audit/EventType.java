@@ -74,6 +74,24 @@ public enum EventType {
     DISPUTE_OPENED,
     DISPUTE_RESPONDED,
     DISPUTE_DECIDED,
+    /** A data subject gave consent (the subject only as a salted commitment). */
+    CONSENT_GIVEN,
+    /** A data subject refused a consent that was asked. */
+    CONSENT_REFUSED,
+    /** A data subject withdrew a consent: deliveries stop at once. */
+    CONSENT_WITHDRAWN,
+    /** A consent reached the end of its validity. */
+    CONSENT_EXPIRED,
+    /** A data subject filed a request (access, correction, deletion …) to an organisation. */
+    SUBJECT_REQUEST_FILED,
+    /** An organisation acknowledged, progressed, completed or refused a data-subject request. */
+    SUBJECT_REQUEST_CHANGED,
+    /** A data-subject request passed its deadline and went to the operator. */
+    SUBJECT_REQUEST_ESCALATED,
+    /** The operator declared a personal-data breach (72 hours to notify the authority). */
+    BREACH_DECLARED,
+    /** The operator recorded that the authority was notified of a breach. */
+    BREACH_NOTIFIED,
     /**
      * A consumer received data under a contract: who, purpose, channel, query fingerprint, rows, and a
      * commitment to the data subjects touched (root and count only; see privacy.SubjectCommitment).

@@ -123,6 +123,30 @@ public enum Action {
     PAY_OUT(false, EnumSet.of(OPERATOR_ADMIN, SYSTEM), Set.of(), "payments:write"),
     /** Reviewing a provider's classification: the operator. */
     REVIEW_CLASSIFICATION(false, EnumSet.of(OPERATOR_ADMIN, SYSTEM), Set.of(), "catalog:review"),
+    /** A citizen giving, refusing and withdrawing their own consents. */
+    GIVE_CONSENT(false, EnumSet.of(Role.CITIZEN), Set.of(), "consents:write"),
+    /** Consent records: a citizen's own; those an organisation is controller or recipient of; all for the operator and auditors. */
+    VIEW_CONSENTS(
+            false,
+            EnumSet.of(Role.CITIZEN, OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD, AUDITOR),
+            EnumSet.of(OPERATOR_ADMIN, AUDITOR),
+            "consents:read"),
+    /** A citizen filing data-subject requests (access, export, correction, deletion, restriction, objection, withdrawal). */
+    FILE_SUBJECT_REQUESTS(false, EnumSet.of(Role.CITIZEN), Set.of(), "subject-requests:write"),
+    /** Data-subject requests: a citizen's own; an organisation's inbox; all (escalations) for the operator and auditors. */
+    VIEW_SUBJECT_REQUESTS(
+            false,
+            EnumSet.of(Role.CITIZEN, OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD, AUDITOR),
+            EnumSet.of(OPERATOR_ADMIN, AUDITOR),
+            "subject-requests:read"),
+    /** An organisation acknowledging, completing or refusing the requests addressed to it. */
+    HANDLE_SUBJECT_REQUESTS(false, EnumSet.of(ORG_ADMIN, DATA_STEWARD), Set.of(), "subject-requests:write"),
+    /** The platform's privacy clockwork: escalating overdue requests, expiring consents. */
+    RUN_PRIVACY_DEADLINES(false, EnumSet.of(SYSTEM), EnumSet.of(SYSTEM), null),
+    /** Personal-data breaches and the calendar's extra days off: the operator (and the demo). */
+    MANAGE_PRIVACY(false, EnumSet.of(OPERATOR_ADMIN, SYSTEM), EnumSet.of(SYSTEM), "privacy:write"),
+    /** Reading declared breaches and their notifications: the operator and auditors. */
+    VIEW_BREACHES(false, EnumSet.of(OPERATOR_ADMIN, AUDITOR, SYSTEM), Set.of(), "privacy:read"),
     /**
      * A citizen's own "who saw my data": the accesses that touched them and their proofs. Only the
      * citizen, signed in in person (no API keys); the services read by the citizen's own identity

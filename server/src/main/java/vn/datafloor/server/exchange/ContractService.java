@@ -156,6 +156,7 @@ public class ContractService {
     private final JsonMapper json;
     private final Clock clock;
     private final int platformFeePercent;
+    private final GroupCommit purchases;
 
     ContractService(
             JdbcClient jdbc,
@@ -187,6 +188,13 @@ public class ContractService {
         this.json = json;
         this.clock = clock;
         this.platformFeePercent = platformFeePercent;
+        this.purchases = new GroupCommit(transactions, "datafloor-purchases");
+    }
+
+    /** Purchases still waiting are committed before the database goes away. */
+    @jakarta.annotation.PreDestroy
+    void close() {
+        purchases.close();
     }
 
     public int platformFeePercent() {
@@ -267,7 +275,7 @@ public class ContractService {
         }
         prepareAccounts(actor.orgId(), product.orgId());
         try {
-            long id = transactions.execute(status -> place(actor, orderKey, offer, product, purpose, scenario));
+            long id = purchases.run(() -> place(actor, orderKey, offer, product, purpose, scenario));
             return contract(id).orElseThrow();
         } catch (DuplicateKeyException doubleSubmit) {
             // The same order sent twice at once: the first one made the contract.
@@ -281,7 +289,7 @@ public class ContractService {
         String importance = catalog.find(Actor.SYSTEM, product.catalogSlug())
                 .map(CatalogEntry::importance)
                 .orElse("other");
-        Policy terms = OdrlJson.read(offer.policy());
+        Policy terms = terms(offer.policy());
         Decision decision = OfferTerms.check(
                 terms, OfferService.orgUri(actor.orgId()), purpose, buyer.kind().name(), territory, importance, now());
         if (!decision.permitted()) {
@@ -327,6 +335,7 @@ public class ContractService {
         long net = offer.priceModel() == PriceModel.PAY_PER_USE ? 0 : offer.price();
         long vat = OfferService.vatOn(net, offer.vatPercent());
         long fee = platformFee(net);
+        org.springframework.jdbc.support.KeyHolder keys = new org.springframework.jdbc.support.GeneratedKeyHolder();
         jdbc.sql("""
                         insert into exchange_contract(offer_id, product_id, provider_org, buyer_org, state, purpose, scenario,
                           order_key, price, vat, platform_fee, requested_by, requested_at, periods_charged)
@@ -345,38 +354,56 @@ public class ContractService {
                         fee,
                         actor.personId(),
                         Timestamp.from(now))
-                .update();
-        long id = jdbc.sql("select id from exchange_contract where order_key = ?")
-                .param(orderKey)
-                .query(Long.class)
-                .single();
-        // On the ledger now only when it waits for the provider; otherwise its agreement's entry tells it.
-        event(
-                id,
-                null,
-                State.REQUESTED,
-                actor.personId(),
-                "purpose " + purpose,
-                actor.orgId(),
-                now,
-                offer.approvalRequired());
-        if (offer.approvalRequired()) {
-            takeUnit(offer);
-            if (net + vat > 0) {
-                // Held until the provider decides: the buyer cannot spend it twice meanwhile.
-                journal.post(
-                        TransactionKind.DEPOSIT,
-                        "contract:" + id + ":hold",
-                        List.of(
-                                new Posting(cash(actor.orgId()), -(net + vat)),
-                                new Posting(held(actor.orgId()), net + vat)),
-                        "Held for order " + id + " awaiting the provider's approval",
-                        actor.personId(),
-                        actor.orgId());
-            }
+                .update(keys, "id");
+        long id = keys.getKeyAs(Number.class).longValue();
+        if (!offer.approvalRequired()) {
+            Contract requested = new Contract(
+                    id,
+                    offer.id(),
+                    product.id(),
+                    product.orgId(),
+                    actor.orgId(),
+                    State.REQUESTED,
+                    purpose,
+                    scenario,
+                    net,
+                    vat,
+                    fee,
+                    null,
+                    now,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null);
+            // Its request is a row of its history like the steps that follow; the agreement's entry tells the ledger.
+            conclude(
+                    requested,
+                    offer,
+                    product,
+                    new StateChange(null, State.REQUESTED, actor.personId(), "purpose " + purpose, now),
+                    actor.personId(),
+                    "the offer needs no approval",
+                    cash(actor.orgId()),
+                    offer);
             return id;
         }
-        conclude(id, actor.personId(), "the offer needs no approval", cash(actor.orgId()), offer);
+        // On the ledger now, since it waits for the provider.
+        event(id, null, State.REQUESTED, actor.personId(), "purpose " + purpose, actor.orgId(), now, true);
+        takeUnit(offer);
+        if (net + vat > 0) {
+            // Held until the provider decides: the buyer cannot spend it twice meanwhile.
+            journal.post(
+                    TransactionKind.DEPOSIT,
+                    "contract:" + id + ":hold",
+                    List.of(
+                            new Posting(cash(actor.orgId()), -(net + vat)),
+                            new Posting(held(actor.orgId()), net + vat)),
+                    "Held for order " + id + " awaiting the provider's approval",
+                    actor.personId(),
+                    actor.orgId());
+        }
         return id;
     }
 
@@ -402,17 +429,63 @@ public class ContractService {
     private void conclude(long contractId, Long decidedBy, String why, long payFrom, Offer unitOf) {
         Contract contract = contract(contractId).orElseThrow();
         Offer offer = offers.offer(contract.offerId()).orElseThrow();
+        ProductService.Product product = products.product(contract.productId()).orElseThrow();
+        conclude(contract, offer, product, null, decidedBy, why, payFrom, unitOf);
+    }
+
+    /**
+     * The same with what the caller has already read, in as few statements as the steps allow: a purchase
+     * is the market's hot path. The contract moves in one conditional update, its history rows are
+     * written together, and {@code requested} (when given) is the history row of its request.
+     */
+    private void conclude(
+            Contract contract,
+            Offer offer,
+            ProductService.Product product,
+            StateChange requested,
+            Long decidedBy,
+            String why,
+            long payFrom,
+            Offer unitOf) {
+        long contractId = contract.id();
+        if (!contract.state().next().contains(State.AGREED)) {
+            throw ProblemException.conflict(
+                    "contract.transition",
+                    "A contract cannot go from " + contract.state() + " to " + State.AGREED,
+                    contract.state().name(),
+                    State.AGREED.name());
+        }
         Instant now = now();
         Instant ends = end(offer, now);
-        String document = agreementDocument(contract, offer, now, ends);
+        String document = agreementDocument(contract, offer, product, now, ends);
         String hash = sha256(document);
-        // The steps of one transaction are rows of the contract's history; the ledger gets the agreement's
-        // entry, which carries the document's hash and says it was finalized.
-        transition(contract, State.AGREED, decidedBy, why, false);
-        jdbc.sql("update exchange_contract set agreement = ?, agreement_hash = ?, agreed_at = ?, starts_at = ?, "
-                        + "ends_at = ? where id = ?")
-                .params(document, hash, Timestamp.from(now), Timestamp.from(now), Timestamp.from(ends), contractId)
+        // Agreed, verified, paid and finalized in one transaction: the contract's row takes its final state
+        // at once (a concurrent change of its state makes this fail), its history keeps every step.
+        int moved = jdbc.sql(
+                        "update exchange_contract set state = ?, agreement = ?, agreement_hash = ?, agreed_at = ?, "
+                                + "starts_at = ?, ends_at = ?, periods_charged = 1 where id = ? and state = ?")
+                .params(
+                        State.FINALIZED.name(),
+                        document,
+                        hash,
+                        Timestamp.from(now),
+                        Timestamp.from(now),
+                        Timestamp.from(ends),
+                        contractId,
+                        contract.state().name())
                 .update();
+        if (moved != 1) {
+            throw ProblemException.conflict("contract.changedMeanwhile", "The contract changed meanwhile; reload it");
+        }
+        List<StateChange> steps = new ArrayList<>();
+        if (requested != null) {
+            steps.add(requested);
+        }
+        steps.add(new StateChange(contract.state(), State.AGREED, decidedBy, why, now));
+        steps.add(
+                new StateChange(State.AGREED, State.VERIFIED, null, "the buyer's order commits it to the terms", now));
+        steps.add(new StateChange(State.VERIFIED, State.FINALIZED, null, "paid; the entitlement starts", now));
+        history(contractId, steps);
         audit.record(new AuditEvent(
                 EventType.CONTRACT_AGREED,
                 decidedBy,
@@ -431,23 +504,14 @@ public class ContractService {
                         Long.toString(contract.providerOrg()),
                         "buyer",
                         Long.toString(contract.buyerOrg()))));
-        transition(
-                contract(contractId).orElseThrow(),
-                State.VERIFIED,
-                null,
-                "the buyer's order commits it to the terms",
-                false);
         long total = contract.price() + contract.vat();
-        MoneyJournal.Transaction paid = null;
-        InvoiceBook.Kind invoiceKind = InvoiceBook.Kind.PURCHASE;
         if (total > 0) {
             InvoiceBook.Kind kind = switch (offer.priceModel()) {
                 case SUBSCRIPTION -> InvoiceBook.Kind.SUBSCRIPTION;
                 case AUCTION -> InvoiceBook.Kind.AUCTION;
                 default -> InvoiceBook.Kind.PURCHASE;
             };
-            invoiceKind = kind;
-            paid = post(
+            MoneyJournal.Transaction paid = post(
                     contract,
                     "contract:" + contractId + ":purchase",
                     payFrom,
@@ -455,27 +519,40 @@ public class ContractService {
                     contract.vat(),
                     kind,
                     "Contract " + contractId + ": " + offer.title());
-        }
-        jdbc.sql("update exchange_contract set periods_charged = 1 where id = ?")
-                .param(contractId)
-                .update();
-        transition(contract(contractId).orElseThrow(), State.FINALIZED, null, "paid; the entitlement starts", false);
-        // The rows every buyer of this offer and seller queues on are locked last, held only to the commit.
-        if (unitOf != null) {
-            takeUnit(unitOf);
-        }
-        if (paid != null) {
+            // The rows every buyer of this offer and seller queues on are taken last, held only to the commit.
+            if (unitOf != null) {
+                takeUnit(unitOf);
+            }
             invoices.issue(
                     contract.providerOrg(),
                     contract.buyerOrg(),
                     contractId,
                     paid.id(),
-                    invoiceKind,
+                    kind,
                     "Contract " + contractId + ": " + offer.title(),
                     contract.price(),
                     offer.vatPercent(),
                     contract.vat());
+        } else if (unitOf != null) {
+            takeUnit(unitOf);
         }
+    }
+
+    /** Rows of a contract's history, written together. */
+    private void history(long contractId, List<StateChange> steps) {
+        List<Object> values = new ArrayList<>(steps.size() * 6);
+        for (StateChange step : steps) {
+            values.add(contractId);
+            values.add(step.from() == null ? null : step.from().name());
+            values.add(step.to().name());
+            values.add(step.actor());
+            values.add(truncate(step.reason(), 2000));
+            values.add(Timestamp.from(step.at()));
+        }
+        jdbc.sql("insert into exchange_contract_event(contract_id, from_state, to_state, actor, reason, at) values "
+                        + String.join(",", java.util.Collections.nCopies(steps.size(), "(?,?,?,?,?,?)")))
+                .params(values)
+                .update();
     }
 
     /** A sale's postings and its invoice. */
@@ -527,6 +604,10 @@ public class ContractService {
         }
         TransactionKind transactionKind =
                 kind == InvoiceBook.Kind.USAGE ? TransactionKind.USAGE_CHARGE : TransactionKind.PURCHASE;
+        if (key.endsWith(":purchase")) {
+            // Posted only by conclude, once per contract, in the transaction that moves it out of REQUESTED.
+            return journal.postNew(transactionKind, key, postings, description, null, contract.buyerOrg());
+        }
         return journal.post(transactionKind, key, postings, description, null, contract.buyerOrg());
     }
 
@@ -711,13 +792,22 @@ public class ContractService {
      * concurrent creation and, on PostgreSQL, abort it. Call before {@link #award}.
      */
     public void prepareAccounts(long buyerOrg, long providerOrg) {
+        String pair = buyerOrg + ":" + providerOrg;
+        if (preparedPairs.contains(pair)) {
+            return;
+        }
         cash(buyerOrg);
         held(buyerOrg);
         cash(providerOrg);
         journal.platformAccount(AccountKind.PLATFORM_FEES);
         journal.platformAccount(AccountKind.VAT_PAYABLE);
         invoices.prepare(providerOrg);
+        if (!org.springframework.transaction.support.TransactionSynchronizationManager.isActualTransactionActive()) {
+            preparedPairs.add(pair); // committed, and accounts and counters are never deleted
+        }
     }
+
+    private final java.util.Set<String> preparedPairs = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     // ------------------------------------------------------------------ subscriptions and usage
 
@@ -950,8 +1040,8 @@ public class ContractService {
     // ------------------------------------------------------------------ reading
 
     /** The agreement as a document: exactly what was agreed, in the words and numbers both parties see. */
-    private String agreementDocument(Contract contract, Offer offer, Instant from, Instant until) {
-        ProductService.Product product = products.product(contract.productId()).orElseThrow();
+    private String agreementDocument(
+            Contract contract, Offer offer, ProductService.Product product, Instant from, Instant until) {
         Integer version = product.fixedVersion();
         ObjectNode doc = json.createObjectNode();
         doc.put("agreement", contract.id());
@@ -1007,13 +1097,28 @@ public class ContractService {
         doc.put("startsAt", from.toString());
         doc.put("endsAt", until.toString());
         Policy agreement = OfferTerms.asAgreement(
-                OdrlJson.read(offer.policy()),
+                terms(offer.policy()),
                 "urn:datafloor:agreement:" + contract.id(),
                 OfferService.orgUri(contract.buyerOrg()));
         JsonNode policyNode = json.readTree(OdrlJson.write(agreement));
         doc.set("policy", policyNode);
         return json.writerWithDefaultPrettyPrinter().writeValueAsString(doc);
     }
+
+    /**
+     * An offer's terms, parsed once: every order of an offer checks them and writes them into its
+     * agreement. Policies are immutable records, so the parsed form is shared; the text is the key, so
+     * changed terms are parsed afresh.
+     */
+    private Policy terms(String policyText) {
+        if (parsedTerms.size() > 1_000) {
+            parsedTerms.clear();
+        }
+        return parsedTerms.computeIfAbsent(policyText, OdrlJson::read);
+    }
+
+    private final java.util.concurrent.ConcurrentMap<String, Policy> parsedTerms =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     static String sha256(String text) {
         try {

@@ -57,12 +57,18 @@ public class InvoiceBook {
         this.clock = clock;
     }
 
+    /** Sellers whose counter was seen committed: counters are never deleted. */
+    private final java.util.Set<Long> prepared = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /**
      * Creates the seller's counter if it has none. Called before the issuing transaction starts: a
      * concurrent creation is then harmless, where inside a PostgreSQL transaction it would abort it.
      */
     @Transactional(propagation = Propagation.REQUIRES_NEW)
     public void prepare(long sellerOrg) {
+        if (prepared.contains(sellerOrg)) {
+            return;
+        }
         boolean exists = jdbc.sql("select count(*) from exchange_invoice_counter where seller_org = ?")
                         .param(sellerOrg)
                         .query(Long.class)
@@ -76,6 +82,9 @@ public class InvoiceBook {
             } catch (DuplicateKeyException concurrentlyCreated) {
                 // another transaction created it: the same row serves both
             }
+        }
+        if (exists) {
+            prepared.add(sellerOrg);
         }
     }
 
@@ -100,6 +109,9 @@ public class InvoiceBook {
                 .param(sellerOrg)
                 .query(Long.class)
                 .single();
+        Instant issuedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        String text = description.length() > 500 ? description.substring(0, 500) : description;
+        org.springframework.jdbc.support.KeyHolder keys = new org.springframework.jdbc.support.GeneratedKeyHolder();
         jdbc.sql("""
                         insert into exchange_invoice(seller_org, number, buyer_org, contract_id, transaction_id, kind,
                           description, net, vat_percent, vat, total, issued_at) values (?,?,?,?,?,?,?,?,?,?,?,?)""")
@@ -110,15 +122,27 @@ public class InvoiceBook {
                         contractId,
                         transactionId,
                         kind.name(),
-                        description.length() > 500 ? description.substring(0, 500) : description,
+                        text,
                         net,
                         vatPercent,
                         vat,
                         net + vat,
-                        Timestamp.from(clock.instant()))
-                .update();
-        return invoices("where seller_org = ? and number = ?", sellerOrg, number)
-                .get(0);
+                        Timestamp.from(issuedAt))
+                .update(keys, "id");
+        return new Invoice(
+                keys.getKeyAs(Number.class).longValue(),
+                sellerOrg,
+                number,
+                buyerOrg,
+                contractId,
+                transactionId,
+                kind,
+                text,
+                net,
+                vatPercent,
+                vat,
+                net + vat,
+                issuedAt);
     }
 
     /** The organisation's invoices as seller or buyer, newest first. */

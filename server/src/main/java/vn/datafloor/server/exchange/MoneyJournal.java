@@ -133,7 +133,27 @@ public class MoneyJournal {
         if (!kind.ofOrganisation()) {
             throw new IllegalArgumentException(kind + " is a platform account");
         }
-        return find(orgId, kind).orElseGet(() -> create(orgId, kind));
+        return known(orgId, kind);
+    }
+
+    /**
+     * Accounts are never deleted and their ids never change, so one seen committed is remembered: a
+     * purchase asks for four of them. One seen inside a transaction may yet roll back, and is not.
+     */
+    private final java.util.concurrent.ConcurrentMap<String, Account> committedAccounts =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Account known(Long orgId, AccountKind kind) {
+        String key = orgId + ":" + kind;
+        Account cached = committedAccounts.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        Account account = find(orgId, kind).orElseGet(() -> create(orgId, kind));
+        if (!org.springframework.transaction.support.TransactionSynchronizationManager.isActualTransactionActive()) {
+            committedAccounts.put(key, account);
+        }
+        return account;
     }
 
     /** The platform's account of this kind, created on first use. */
@@ -141,7 +161,7 @@ public class MoneyJournal {
         if (kind.ofOrganisation()) {
             throw new IllegalArgumentException(kind + " is an organisation's account");
         }
-        return find(null, kind).orElseGet(() -> create(null, kind));
+        return known(null, kind);
     }
 
     /** The account whose transfer reference this is ({@code DF} and eight letters or digits), if any. */
@@ -224,6 +244,25 @@ public class MoneyJournal {
         }
     }
 
+    /**
+     * Posts, inside the caller's transaction, a transaction whose key that transaction itself makes new
+     * (a purchase's, in the step that moves its contract out of REQUESTED): no earlier one is looked up.
+     * Were the key used after all, its unique index would fail the caller's transaction.
+     */
+    Transaction postNew(
+            TransactionKind kind,
+            String idempotencyKey,
+            List<Posting> postings,
+            String description,
+            Long createdBy,
+            Long orgId) {
+        if (!org.springframework.transaction.support.TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("postNew runs inside the transaction that makes its key new");
+        }
+        check(idempotencyKey, postings, description);
+        return postOnce(kind, idempotencyKey, fingerprint(kind, postings), postings, description, createdBy, orgId);
+    }
+
     private Transaction postOnce(
             TransactionKind kind,
             String idempotencyKey,
@@ -238,35 +277,50 @@ public class MoneyJournal {
         // not move before the posting lands. Credits and the platform's accounts need no lock (postings are
         // inserted, never updated), so the platform's fee and VAT accounts, touched by every purchase, do
         // not serialise the market. Locks are taken in id order: no two transactions wait in a cycle.
-        for (long accountId : change.keySet()) {
-            long delta = change.get(accountId);
-            Account account = jdbc.sql("select id, org_id, kind, reference from money_account where id = ?"
-                            + (delta < 0 ? " for update" : ""))
+        for (Map.Entry<Long, Long> entry : change.entrySet()) {
+            long accountId = entry.getKey();
+            long delta = entry.getValue();
+            if (delta >= 0) {
+                continue; // a credit: the posting's foreign key is the check that the account exists
+            }
+            Account account = jdbc.sql("select id, org_id, kind, reference from money_account where id = ? for update")
                     .param(accountId)
                     .query(MoneyJournal::account)
                     .optional()
                     .orElseThrow(() -> ProblemException.badRequest("money.noAccount", "No account " + accountId));
-            if (account.kind().ofOrganisation() && delta < 0) {
+            if (account.kind().ofOrganisation()) {
                 long balance = balance(accountId);
                 if (balance + delta < 0) {
                     throw new InsufficientFundsException(accountId, balance, delta);
                 }
             }
         }
-        Instant now = clock.instant();
+        // To the millisecond, as the database keeps it: the transaction returned is the one read back later.
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        org.springframework.jdbc.support.KeyHolder keys = new org.springframework.jdbc.support.GeneratedKeyHolder();
         jdbc.sql(
                         "insert into money_transaction(kind, idempotency_key, fingerprint, description, created_by, created_at) "
                                 + "values (?,?,?,?,?,?)")
                 .params(kind.name(), idempotencyKey, fingerprint, description, createdBy, Timestamp.from(now))
-                .update();
-        long id = jdbc.sql("select id from money_transaction where idempotency_key = ?")
-                .param(idempotencyKey)
-                .query(Long.class)
-                .single();
+                .update(keys, "id");
+        long id = keys.getKeyAs(Number.class).longValue();
+        // One statement for all the postings, in their order (their ids keep it).
+        List<Object> values = new java.util.ArrayList<>(postings.size() * 3);
         for (Posting posting : postings) {
-            jdbc.sql("insert into money_posting(transaction_id, account_id, amount) values (?,?,?)")
-                    .params(id, posting.accountId(), posting.amount())
+            values.add(id);
+            values.add(posting.accountId());
+            values.add(posting.amount());
+        }
+        try {
+            jdbc.sql("insert into money_posting(transaction_id, account_id, amount) values "
+                            + String.join(",", java.util.Collections.nCopies(postings.size(), "(?,?,?)")))
+                    .params(values)
                     .update();
+        } catch (org.springframework.dao.DataIntegrityViolationException noSuchAccount) {
+            throw ProblemException.badRequest(
+                    "money.noAccount",
+                    "No account " + change.keySet(),
+                    change.keySet().toString());
         }
         long moved = postings.stream()
                 .filter(p -> p.amount() > 0)
@@ -286,7 +340,7 @@ public class MoneyJournal {
                 null,
                 kind + " " + id + ": " + moved + " đồng",
                 details));
-        return byId(id).orElseThrow();
+        return new Transaction(id, kind, idempotencyKey, description, createdBy, now, List.copyOf(postings));
     }
 
     private static void check(String idempotencyKey, List<Posting> postings, String description) {

@@ -139,6 +139,17 @@ public class OrganisationService implements vn.datafloor.server.authz.Organisati
         return store.organisations().size();
     }
 
+    /**
+     * The enabled organisations by name, for public facts such as whom a citizen names in a consent or
+     * a request (names and kinds are public, as a dataset's publisher is); not an authorization check.
+     */
+    public List<Organisation> directory() {
+        return store.organisations().stream()
+                .filter(Organisation::enabled)
+                .sorted(java.util.Comparator.comparing(Organisation::name))
+                .toList();
+    }
+
     private Organisation forManagement(Actor actor, long id) {
         policy.require(actor, Action.MANAGE_ORGANISATIONS, id);
         return store.organisation(id).orElseThrow(() -> ProblemException.notFound("No organisation " + id));

@@ -369,6 +369,37 @@ class AuthorizationMatrixTest extends PlatformTest {
                 "GET /api/catalog/queue", roles(EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD), catalogWrite));
         EXPECTED.put("POST /catalog/datasets/{slug}/review", roles(operator, "catalog:review"));
         EXPECTED.put("POST /api/catalog/datasets/{slug}/review", roles(operator, "catalog:review"));
+        // privacy: citizens' consents and requests, organisations' inboxes, the operator's breaches
+        Set<Role> citizens = EnumSet.of(CITIZEN);
+        Set<Role> privacyViewers = EnumSet.of(CITIZEN, OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD, AUDITOR);
+        Set<Role> requestHandlers = EnumSet.of(ORG_ADMIN, DATA_STEWARD);
+        EXPECTED.put("GET /api/privacy/consents", roles(privacyViewers, "consents:read"));
+        EXPECTED.put("POST /api/privacy/consents", roles(citizens, "consents:write"));
+        EXPECTED.put("GET /api/privacy/consents/{id}", tenant(privacyViewers, seesAll, "consents:read"));
+        EXPECTED.put("POST /api/privacy/consents/{id}/withdraw", roles(citizens, "consents:write"));
+        EXPECTED.put("GET /api/privacy/requests", roles(privacyViewers, "subject-requests:read"));
+        EXPECTED.put("POST /api/privacy/requests", roles(citizens, "subject-requests:write"));
+        EXPECTED.put("GET /api/privacy/requests/{id}", tenant(privacyViewers, seesAll, "subject-requests:read"));
+        for (String step : List.of("acknowledgement", "progress", "completion", "refusal")) {
+            EXPECTED.put("POST /api/privacy/requests/{id}/" + step, roles(requestHandlers, "subject-requests:write"));
+        }
+        EXPECTED.put("GET /api/privacy/breaches", roles(seesAll, "privacy:read"));
+        EXPECTED.put("POST /api/privacy/breaches", roles(operator, "privacy:write"));
+        EXPECTED.put("GET /api/privacy/breaches/{id}", roles(seesAll, "privacy:read"));
+        EXPECTED.put("POST /api/privacy/breaches/{id}/notification", roles(operator, "privacy:write"));
+        EXPECTED.put("GET /api/privacy/days-off", roles(operator, "privacy:write"));
+        EXPECTED.put("POST /api/privacy/days-off", roles(operator, "privacy:write"));
+        EXPECTED.put("GET /me/consents", roles(citizens, "consents:write"));
+        EXPECTED.put("POST /me/consents", roles(citizens, "consents:write"));
+        EXPECTED.put("POST /me/consents/{id}/withdraw", roles(citizens, "consents:write"));
+        EXPECTED.put("GET /me/requests", roles(citizens, "subject-requests:write"));
+        EXPECTED.put("POST /me/requests", roles(citizens, "subject-requests:write"));
+        EXPECTED.put("GET /privacy/requests", roles(privacyViewers, "subject-requests:read"));
+        EXPECTED.put("POST /privacy/requests/{id}/answer", roles(requestHandlers, "subject-requests:write"));
+        EXPECTED.put("GET /privacy/breaches", roles(seesAll, "privacy:read"));
+        EXPECTED.put("POST /privacy/breaches", roles(operator, "privacy:write"));
+        EXPECTED.put("GET /privacy/breaches/{id}", roles(seesAll, "privacy:read"));
+        EXPECTED.put("POST /privacy/breaches/{id}/notification", roles(operator, "privacy:write"));
         // actuator
         EXPECTED.put("GET /actuator", roles(operator, "metrics:read"));
         EXPECTED.put("GET /actuator/health", anyone());
@@ -520,6 +551,7 @@ class AuthorizationMatrixTest extends PlatformTest {
                             .single());
         }
         disputeFixtures();
+        privacyFixtures();
         // An open auction of that product's auction offer, closing long after the matrix has run.
         jdbc.sql("insert into exchange_offer(product_id, title, price_model, price, vat_percent, sold, duration_days, "
                         + "approval_required, policy, active, created_at) values (?, 'Đấu giá ma trận', 'AUCTION', "
@@ -686,6 +718,12 @@ class AuthorizationMatrixTest extends PlatformTest {
         DisputeObjects dispute = own ? healthDispute : saoMaiDispute;
         if (pattern.contains("/me/accesses/{id}")) {
             id = Long.toString(own ? citizenAccess : otherCitizenAccess);
+        } else if (pattern.contains("/privacy/consents/{id}")) {
+            id = Long.toString(own ? privacyObjects[0] : privacyObjects[1]);
+        } else if (pattern.contains("/privacy/requests/{id}")) {
+            id = Long.toString(own ? privacyObjects[2] : privacyObjects[3]);
+        } else if (pattern.contains("/privacy/breaches/{id}")) {
+            id = Long.toString(privacyObjects[4]);
         } else if (pattern.contains("/disputes/{id}")) {
             id = Long.toString(dispute.disputeId());
         } else if (pattern.contains("/contracts/{id}/dispute")) {
@@ -762,6 +800,51 @@ class AuthorizationMatrixTest extends PlatformTest {
                         actorOf("saomai.phantich")),
                 accessIndex.prepare(subjects));
         return jdbc.sql("select max(id) from access_event").query(Long.class).single();
+    }
+
+    /**
+     * Privacy objects, inserted as the services would leave them: a consent and a data-subject request of the
+     * demo's citizen with the health department (own), the same of another citizen with Sao Mai (other), a breach.
+     */
+    final long[] privacyObjects = new long[5];
+
+    private void privacyFixtures() {
+        java.sql.Timestamp now = java.sql.Timestamp.from(clock.instant());
+        java.sql.Timestamp later = java.sql.Timestamp.from(clock.instant().plus(Duration.ofDays(80)));
+        String[][] parties = {{"001085012345", Long.toString(healthOrg)}, {"079190000321", Long.toString(saoMaiOrg)}};
+        for (int i = 0; i < 2; i++) {
+            String uuid = java.util.UUID.randomUUID().toString();
+            long org = Long.parseLong(parties[i][1]);
+            jdbc.sql(
+                            "insert into privacy_consent(record_uuid, subject_id, subject_salt, controller_org, recipient_org, "
+                                    + "purpose, legal_basis, data_categories, valid_from, given_at, channel, notice_text, "
+                                    + "notice_sha256, notice_language, affirmative_act, status, status_at) values (?,?, "
+                                    + "'00000000000000000000000000000000', ?,?, 'df:research', 'df:consent', 'name', ?,?, 'WEB', "
+                                    + "'Nội dung đồng ý dùng cho ma trận phân quyền', "
+                                    + "'0000000000000000000000000000000000000000000000000000000000000000', 'vi', true, 'GIVEN', ?)")
+                    .params(uuid, parties[i][0], org, org, now, now, now)
+                    .update();
+            privacyObjects[i] = jdbc.sql("select id from privacy_consent where record_uuid = ?")
+                    .param(uuid)
+                    .query(Long.class)
+                    .single();
+            jdbc.sql("insert into privacy_request(filing_id, subject_id, subject_salt, org_id, kind, state, "
+                            + "submitted_at, acknowledge_due, complete_due) values (?,?, "
+                            + "'00000000000000000000000000000000', ?, 'ACCESS', 'SUBMITTED', ?,?,?)")
+                    .params(uuid, parties[i][0], org, now, later, later)
+                    .update();
+            privacyObjects[2 + i] = jdbc.sql("select id from privacy_request where filing_id = ?")
+                    .param(uuid)
+                    .query(Long.class)
+                    .single();
+        }
+        jdbc.sql("insert into privacy_breach(declared_at, datasets, occurred_from, occurred_to, description, contact, "
+                        + "notify_due) values (?, 'matrix.people', ?, ?, 'Sự cố dùng cho ma trận phân quyền', "
+                        + "'Đầu mối ma trận', ?)")
+                .params(now, now, now, later)
+                .update();
+        privacyObjects[4] =
+                jdbc.sql("select max(id) from privacy_breach").query(Long.class).single();
     }
 
     /** A contract, an open dispute on it and an evidence file, between two organisations (ids). */
