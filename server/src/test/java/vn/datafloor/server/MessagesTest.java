@@ -33,7 +33,8 @@ class MessagesTest {
             "messages-dispute",
             "messages-statement",
             "messages-supervision",
-            "messages-privacy");
+            "messages-privacy",
+            "messages-citizen");
 
     private static Properties load(String name) throws IOException {
         Properties properties = new Properties();

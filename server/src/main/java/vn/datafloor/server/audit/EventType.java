@@ -91,5 +91,10 @@ public enum EventType {
     /** The operator declared a personal-data breach (72 hours to notify the authority). */
     BREACH_DECLARED,
     /** The operator recorded that the authority was notified of a breach. */
-    BREACH_NOTIFIED
+    BREACH_NOTIFIED,
+    /**
+     * A consumer received data under a contract: who, purpose, channel, query fingerprint, rows, and a
+     * commitment to the data subjects touched (root and count only; see privacy.SubjectCommitment).
+     */
+    DATA_ACCESSED
 }

@@ -2,6 +2,7 @@ package vn.datafloor.server.authz;
 
 import static vn.datafloor.server.authz.Role.ANALYST;
 import static vn.datafloor.server.authz.Role.AUDITOR;
+import static vn.datafloor.server.authz.Role.CITIZEN;
 import static vn.datafloor.server.authz.Role.DATA_STEWARD;
 import static vn.datafloor.server.authz.Role.OPERATOR_ADMIN;
 import static vn.datafloor.server.authz.Role.ORG_ADMIN;
@@ -145,7 +146,15 @@ public enum Action {
     /** Personal-data breaches and the calendar's extra days off: the operator (and the demo). */
     MANAGE_PRIVACY(false, EnumSet.of(OPERATOR_ADMIN, SYSTEM), EnumSet.of(SYSTEM), "privacy:write"),
     /** Reading declared breaches and their notifications: the operator and auditors. */
-    VIEW_BREACHES(false, EnumSet.of(OPERATOR_ADMIN, AUDITOR, SYSTEM), Set.of(), "privacy:read");
+    VIEW_BREACHES(false, EnumSet.of(OPERATOR_ADMIN, AUDITOR, SYSTEM), Set.of(), "privacy:read"),
+    /**
+     * A citizen's own "who saw my data": the accesses that touched them and their proofs. Only the
+     * citizen, signed in in person (no API keys); the services read by the citizen's own identity
+     * number, never by one the request names.
+     */
+    VIEW_OWN_ACCESSES(false, EnumSet.of(CITIZEN), Set.of(), null),
+    /** A citizen's own record in the register: its values and the agencies they came from. Likewise. */
+    VIEW_OWN_DATA(false, EnumSet.of(CITIZEN), Set.of(), null);
 
     private final boolean anyone;
     private final Set<Role> roles;

@@ -24,7 +24,12 @@ import vn.datafloor.ledger.VerificationReport;
         name = "ledger",
         mixinStandardHelpOptions = true,
         description = "Verify the ledger, print proofs, check checkpoints.",
-        subcommands = {LedgerCommands.Verify.class, LedgerCommands.Prove.class, LedgerCommands.CheckConsistency.class})
+        subcommands = {
+            LedgerCommands.Verify.class,
+            LedgerCommands.Prove.class,
+            LedgerCommands.CheckConsistency.class,
+            LedgerCommands.VerifyAccessProof.class
+        })
 class LedgerCommands implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -201,6 +206,50 @@ class LedgerCommands implements Runnable {
                                 : "INCONSISTENT: the proof does not verify");
                 return ok ? 0 : 1;
             }
+        }
+    }
+
+    @Command(
+            name = "verify-access-proof",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Check a citizen's access proof (GET /api/me/accesses/{id}/proof): signed checkpoint, the "
+                            + "entry's inclusion, and the opening that names the citizen. Needs nothing but the file and the key.")
+    static class VerifyAccessProof implements Callable<Integer> {
+        @Parameters(index = "0", description = "The proof's JSON file.")
+        Path file;
+
+        @Option(
+                names = "--verifier-key",
+                description = "The ledger's verifier key (from /ledger/public-key, better out of band). "
+                        + "Default: from ../keys beside --dir, else the key written in the file (then only "
+                        + "the proof's consistency is shown, not who signed it).")
+        String key;
+
+        @Option(
+                names = "--dir",
+                defaultValue = DEFAULT_DIR,
+                description = "Ledger directory whose ../keys holds the signing key (default: ${DEFAULT-VALUE}).")
+        Path dir;
+
+        @Override
+        public Integer call() throws Exception {
+            vn.datafloor.server.privacy.AccessProof proof =
+                    vn.datafloor.server.privacy.AccessProof.fromJson(Files.readString(file, StandardCharsets.UTF_8));
+            Optional<String> vkey = verifierKey(key, dir);
+            if (vkey.isEmpty()) {
+                System.out.println("No verifier key given or found: using the key written in the proof itself, which "
+                        + "shows the proof is consistent but not that the platform signed it.");
+            }
+            vn.datafloor.server.privacy.AccessProof.Verification check = proof.verify(vkey.orElse(proof.verifierKey()));
+            System.out.println("access " + proof.accessId() + ", subject " + proof.subjectId() + ", ledger entry "
+                    + proof.ledgerIndex() + " (" + proof.status() + ")");
+            System.out.println("  checkpoint signed:           " + check.checkpointSigned());
+            System.out.println("  entry in the checkpoint:     " + check.entryOnLedger());
+            System.out.println("  entry is this access:        " + check.entryIsThisAccess());
+            System.out.println("  subject named by the entry:  " + check.subjectNamed());
+            System.out.println(check.ok() ? "VERIFIED" : "NOT VERIFIED");
+            return check.ok() ? 0 : 1;
         }
     }
 }

@@ -285,7 +285,7 @@ class SecurityConfig {
                                     ? "oidc"
                                     : "password");
                     setDefaultTargetUrl(
-                            actor.roles().contains(vn.datafloor.server.authz.Role.CITIZEN) ? "/account" : "/dashboard");
+                            actor.roles().contains(vn.datafloor.server.authz.Role.CITIZEN) ? "/me" : "/dashboard");
                 }
                 super.onAuthenticationSuccess(request, response, authentication);
             }

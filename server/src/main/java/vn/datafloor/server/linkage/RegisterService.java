@@ -343,6 +343,26 @@ public class RegisterService {
         return entity;
     }
 
+    /** A citizen's own entity in the register with the source records linked to it. */
+    public record OwnRecord(Entity entity, List<Member> members) {}
+
+    /**
+     * The signed-in citizen's own entries in the register (normally one), found by the identity number
+     * the citizen's account signs in with, never by one the request names; with the source records
+     * each value came from. For the citizen's "my data" page; not recorded as a register read, since
+     * nobody but the person reads it.
+     */
+    public List<OwnRecord> ownRecords(Actor actor) {
+        policy.require(actor, Action.VIEW_OWN_DATA);
+        String citizenId = actor.username();
+        if (citizenId == null || !citizenId.matches("\\d{12}")) {
+            return List.of();
+        }
+        return store.searchEntities(null, citizenId, null).stream()
+                .map(e -> new OwnRecord(e, store.members(e.id())))
+                .toList();
+    }
+
     public List<Member> members(Actor actor, String entityId) {
         policy.require(actor, Action.VIEW_REGISTER);
         return store.members(entityId);

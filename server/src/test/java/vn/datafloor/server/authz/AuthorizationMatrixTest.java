@@ -241,6 +241,15 @@ class AuthorizationMatrixTest extends PlatformTest {
             EXPECTED.put("GET /api/exchange/agreements/{id}/" + document, tenant(STAFF, seesAll, "contracts:read"));
         }
         EXPECTED.put("POST /api/exchange/agreements/verification", roles(STAFF, "contracts:read"));
+        // the citizen's own accesses and data: citizens only, and only their own (another's access is not found)
+        Set<Role> citizen = EnumSet.of(CITIZEN);
+        EXPECTED.put("GET /me", roles(citizen, null));
+        EXPECTED.put("GET /me/accesses", roles(citizen, null));
+        EXPECTED.put("GET /me/accesses/{id}", tenant(citizen, Set.of(), null));
+        EXPECTED.put("GET /me/data", roles(citizen, null));
+        EXPECTED.put("GET /api/me/accesses", roles(citizen, null));
+        EXPECTED.put("GET /api/me/accesses/{id}/proof", tenant(citizen, Set.of(), null));
+        EXPECTED.put("GET /api/me/data", roles(citizen, null));
         // audit and ledger operations
         EXPECTED.put("GET /audit", roles(seesAll, "audit:read"));
         EXPECTED.put("GET /audit/events/{index}", roles(seesAll, "audit:read"));
@@ -564,6 +573,7 @@ class AuthorizationMatrixTest extends PlatformTest {
         auctionId = jdbc.sql("select max(id) from exchange_auction")
                 .query(Long.class)
                 .single();
+        citizenAccessFixtures();
         integration.put(healthOrg, integrationObjects(healthOrg, "yte"));
         integration.put(operatorOrg, integrationObjects(operatorOrg, "vanhanh"));
         integration.put(saoMaiOrg, integrationObjects(saoMaiOrg, "saomai"));
@@ -706,7 +716,9 @@ class AuthorizationMatrixTest extends PlatformTest {
         IntegrationObjects objects = integration.get(own ? org : saoMaiOrg);
         String id;
         DisputeObjects dispute = own ? healthDispute : saoMaiDispute;
-        if (pattern.contains("/privacy/consents/{id}")) {
+        if (pattern.contains("/me/accesses/{id}")) {
+            id = Long.toString(own ? citizenAccess : otherCitizenAccess);
+        } else if (pattern.contains("/privacy/consents/{id}")) {
             id = Long.toString(own ? privacyObjects[0] : privacyObjects[1]);
         } else if (pattern.contains("/privacy/requests/{id}")) {
             id = Long.toString(own ? privacyObjects[2] : privacyObjects[3]);
@@ -756,6 +768,38 @@ class AuthorizationMatrixTest extends PlatformTest {
                 .replace("/**", "/liveness")
                 .replace("/ledger/proof/inclusion", "/ledger/proof/inclusion?index=0&size=1")
                 .replace("/ledger/proof/consistency", "/ledger/proof/consistency?from=1&to=1");
+    }
+
+    @Autowired
+    vn.datafloor.server.privacy.AccessIndex accessIndex;
+
+    /** An access that touched the demo citizen, and one that touched only another citizen. */
+    long citizenAccess;
+
+    long otherCitizenAccess;
+
+    private void citizenAccessFixtures() {
+        citizenAccess = recordMatrixAccess(List.of("001085012345", "079190000001"));
+        otherCitizenAccess = recordMatrixAccess(List.of("079190000002"));
+    }
+
+    private long recordMatrixAccess(List<String> subjects) {
+        accessIndex.recordAccess(
+                new vn.datafloor.server.privacy.AccessIndex.AccessRecord(
+                        contractOf.get(saoMaiOrg),
+                        saoMaiOrg,
+                        healthOrg,
+                        "matrix.nguoi",
+                        1,
+                        "df:research",
+                        vn.datafloor.server.privacy.AccessIndex.Channel.REST,
+                        "sha256:matrix",
+                        subjects.size(),
+                        100,
+                        clock.instant(),
+                        actorOf("saomai.phantich")),
+                accessIndex.prepare(subjects));
+        return jdbc.sql("select max(id) from access_event").query(Long.class).single();
     }
 
     /**
