@@ -34,7 +34,8 @@ class MessagesTest {
             "messages-statement",
             "messages-supervision",
             "messages-privacy",
-            "messages-citizen");
+            "messages-citizen",
+            "messages-access");
 
     private static Properties load(String name) throws IOException {
         Properties properties = new Properties();

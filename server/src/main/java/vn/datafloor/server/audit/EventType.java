@@ -68,6 +68,8 @@ public enum EventType {
     EXCHANGE_REQUEST_DENIED,
     /** Usage of a pay-per-use contract was recorded (metering). */
     USAGE_RECORDED,
+    /** A delivery channel refused a consumer: key scope, agreement not in force, terms, budget. */
+    ACCESS_REFUSED,
     AUCTION_OPENED,
     BID_PLACED,
     AUCTION_CLOSED,

@@ -105,6 +105,8 @@ public enum Action {
     DECIDE_CONTRACTS(false, EnumSet.of(ORG_ADMIN, DATA_STEWARD, SYSTEM), EnumSet.of(SYSTEM), "contracts:write"),
     /** Metering: recording what a buyer used under a pay-per-use contract (the delivery channels, the platform). */
     RECORD_USAGE(false, EnumSet.of(OPERATOR_ADMIN, SYSTEM), Set.of(), "usage:write"),
+    /** Reading the data of one's organisation's agreements through the delivery channels. */
+    ACCESS_DATA(false, EnumSet.of(ORG_ADMIN, ANALYST, SYSTEM), EnumSet.of(SYSTEM), "data:access"),
     /** Opening auctions on an organisation's offers. */
     MANAGE_AUCTIONS(false, EnumSet.of(ORG_ADMIN, DATA_STEWARD, SYSTEM), EnumSet.of(SYSTEM), "auctions:write"),
     /** Opening a dispute on one's contract and answering one. */

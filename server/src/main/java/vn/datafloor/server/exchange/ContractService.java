@@ -895,6 +895,34 @@ public class ContractService {
         });
     }
 
+    /**
+     * Meters one delivery of a pay-per-use agreement in the offer's unit (one query, the rows, or the
+     * bytes); other price models are not metered. The delivery's own ledger entry records it, so this
+     * adds the usage row only.
+     */
+    public void meter(long contractId, long rows, long bytes, String channel) {
+        Contract contract = contract(contractId).orElseThrow();
+        Offer offer = offers.offer(contract.offerId()).orElseThrow();
+        if (offer.priceModel() != PriceModel.PAY_PER_USE) {
+            return;
+        }
+        long quantity = switch (offer.usageUnit()) {
+            case QUERY -> 1;
+            case THOUSAND_ROWS -> rows;
+            case MEGABYTE -> bytes;
+        };
+        if (quantity <= 0) {
+            return;
+        }
+        jdbc.sql("insert into exchange_usage(contract_id, units, channel, recorded_at) values (?,?,?,?)")
+                .params(
+                        contractId,
+                        quantity,
+                        truncate(channel.toLowerCase(java.util.Locale.ROOT), 20),
+                        Timestamp.from(now()))
+                .update();
+    }
+
     /** Billable units of a month's usage: queries as counted, rows per started thousand, bytes per started MB. */
     static long billable(OfferService.UsageUnit unit, long quantity) {
         return switch (unit) {

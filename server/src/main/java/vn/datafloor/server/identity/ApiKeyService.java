@@ -80,6 +80,23 @@ public class ApiKeyService {
 
     @Transactional
     public CreatedKey create(Actor actor, String name, Set<String> scopes, Duration lifetime) {
+        return create(actor, name, scopes, lifetime, null);
+    }
+
+    /**
+     * A key that reads one agreement's data only: the {@code data:access} scope and the agreement's own
+     * scope ({@code agreement:<id>}), which the delivery channels require. The caller has checked that the
+     * actor's organisation holds the agreement.
+     */
+    @Transactional
+    public CreatedKey createForAgreement(Actor actor, String name, String agreementScope, Duration lifetime) {
+        if (agreementScope == null || !agreementScope.matches("agreement:\\d{1,18}")) {
+            throw new IllegalArgumentException("an agreement scope is agreement:<id>");
+        }
+        return create(actor, name, Set.of(Action.ACCESS_DATA.scope()), lifetime, agreementScope);
+    }
+
+    private CreatedKey create(Actor actor, String name, Set<String> scopes, Duration lifetime, String resourceScope) {
         policy.require(actor, Action.MANAGE_API_KEYS);
         if (actor.viaApiKey()) {
             // A key never mints keys: a leaked key must not be able to outlive its own revocation.
@@ -98,6 +115,9 @@ public class ApiKeyService {
                 throw ProblemException.badRequest(
                         "apikey.scopeNotAllowed", "Scope not allowed for your roles: " + scope, scope);
             }
+        }
+        if (resourceScope != null) {
+            granted.add(resourceScope);
         }
         if (lifetime == null || lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(maxLifetime) > 0) {
             throw ProblemException.badRequest(

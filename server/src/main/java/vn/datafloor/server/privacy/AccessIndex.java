@@ -51,7 +51,7 @@ import vn.datafloor.server.platform.ProblemException;
  * index, which the citizen sees marked "not confirmed on the ledger".
  */
 @Service
-public class AccessIndex {
+public class AccessIndex implements AffectedSubjects {
 
     /** The default cap on the subjects of one access; see {@code datafloor.privacy.max-subjects-per-access}. */
     public static final int DEFAULT_MAX_SUBJECTS = 1_000_000;

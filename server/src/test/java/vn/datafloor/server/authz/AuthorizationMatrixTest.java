@@ -186,6 +186,18 @@ class AuthorizationMatrixTest extends PlatformTest {
         EXPECTED.put("POST /api/exchange/contracts/{id}/withdrawal", roles(buyers, "exchange:buy"));
         EXPECTED.put("POST /api/exchange/contracts/{id}/termination", roles(STAFF, "contracts:read"));
         EXPECTED.put("POST /api/exchange/contracts/{id}/usage", roles(operator, "usage:write"));
+        // delivery: the buyer's members read their own agreements (keys must be scoped to the agreement, so an
+        // unscoped key is refused); bodies the matrix sends are not JSON objects, so an allowed POST stops at 400
+        for (String path : List.of(
+                "/api/access/{agreementId}",
+                "/api/access/{agreementId}/rows",
+                "/api/access/{agreementId}/sandbox/budget")) {
+            EXPECTED.put("GET " + path, tenant(buyers, Set.of(), null));
+        }
+        for (String path : List.of("keys", "query", "exports", "sandbox")) {
+            EXPECTED.put("POST /api/access/{agreementId}/" + path, roles(buyers, "data:access"));
+        }
+        EXPECTED.put("GET /api/access/exports/{token}", roles(buyers, "data:access"));
         EXPECTED.put("GET /api/exchange/entitlements", roles(STAFF, "contracts:read"));
         EXPECTED.put("GET /api/exchange/invoices", roles(moneyViewers, "money:read"));
         // the exchange's disputes: parties open and answer, the operator mediates; parties, operator and auditors read
@@ -706,7 +718,10 @@ class AuthorizationMatrixTest extends PlatformTest {
     }
 
     private static List<Boolean> targetsFor(String pattern) {
-        return pattern.contains("{id}") || pattern.contains("{name}") || pattern.contains("{slug}")
+        return pattern.contains("{id}")
+                        || pattern.contains("{name}")
+                        || pattern.contains("{slug}")
+                        || pattern.contains("{agreementId}")
                 ? List.of(true, false)
                 : List.of(true);
     }
@@ -746,7 +761,9 @@ class AuthorizationMatrixTest extends PlatformTest {
             id = Long.toString(listedProductId);
         } else if (pattern.contains("/offers/{id}")) {
             id = Long.toString(matrixOfferId);
-        } else if (pattern.contains("/contracts/{id}") || pattern.contains("/agreements/{id}")) {
+        } else if (pattern.contains("/contracts/{id}")
+                || pattern.contains("/agreements/{id}")
+                || pattern.contains("{agreementId}")) {
             id = Long.toString(contractOf.get(own ? org : saoMaiOrg));
         } else if (pattern.contains("/users/{id}")) {
             id = Long.toString(own ? sameOrgUser.getOrDefault(org, sameOrgUser.get(healthOrg)) : otherOrgUser);
@@ -763,6 +780,8 @@ class AuthorizationMatrixTest extends PlatformTest {
                 .replace("{slug}", slug)
                 .replace("{index}", "0")
                 .replace("{fileId}", Long.toString(dispute.fileId()))
+                .replace("{agreementId}", id)
+                .replace("{token}", "unknown-export-token")
                 .replace("{allowanceId}", "999999")
                 .replace("{orgId}", id)
                 .replace("/**", "/liveness")

@@ -1,0 +1,450 @@
+package vn.datafloor.server.access;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import vn.datafloor.integration.access.AccessException;
+import vn.datafloor.integration.access.AccessSession;
+import vn.datafloor.integration.access.AccessView;
+import vn.datafloor.integration.access.ConsentFilter;
+import vn.datafloor.integration.access.ExportResult;
+import vn.datafloor.integration.access.Mask;
+import vn.datafloor.integration.access.QueryResult;
+import vn.datafloor.integration.access.RowFilter;
+import vn.datafloor.integration.lake.DatasetVersion;
+import vn.datafloor.integration.sandbox.SandboxResult;
+import vn.datafloor.policy.Decision;
+import vn.datafloor.policy.Evaluator;
+import vn.datafloor.policy.OdrlJson;
+import vn.datafloor.policy.Policy;
+import vn.datafloor.policy.Request;
+import vn.datafloor.policy.WorldState;
+import vn.datafloor.server.audit.AuditEvent;
+import vn.datafloor.server.audit.AuditLog;
+import vn.datafloor.server.audit.EventType;
+import vn.datafloor.server.authz.AccessPolicy;
+import vn.datafloor.server.authz.Action;
+import vn.datafloor.server.authz.Actor;
+import vn.datafloor.server.catalog.CatalogEntry;
+import vn.datafloor.server.catalog.CatalogService;
+import vn.datafloor.server.exchange.ContractService;
+import vn.datafloor.server.integration.DatasetService;
+import vn.datafloor.server.platform.DatafloorProperties;
+import vn.datafloor.server.platform.ProblemException;
+import vn.datafloor.server.privacy.AccessIndex;
+import vn.datafloor.server.privacy.ConsentService;
+
+/**
+ * Delivery of an agreement's data through every channel, by one enforcement pipeline: the consumer
+ * (a member of the buying organisation, or an API key scoped to the agreement) → the agreement in
+ * force → the ODRL decision on its terms → the permitted view (column masks from the dataset's
+ * personal-data classification, the consent filter where consent is the legal basis) → the rate
+ * limit → execution in a locked-down DuckDB session → metering → the ledger entry and the access
+ * index naming the data subjects touched.
+ */
+@Service
+public class DeliveryService {
+
+    /** The channels, as the ledger and the usage meter name them. */
+    public enum Channel {
+        REST,
+        SQL,
+        EXPORT,
+        SANDBOX
+    }
+
+    private final ContractService contracts;
+    private final CatalogService catalog;
+    private final DatasetService datasets;
+    private final ConsentService consents;
+    private final AccessIndex accessIndex;
+    private final AccessPolicy policy;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final RateLimits rateLimits;
+    private final byte[] hashSecret;
+    private final AccessSessions sessions;
+    private final SandboxChannel sandbox;
+    private final ExportLinks exports;
+
+    DeliveryService(
+            ContractService contracts,
+            CatalogService catalog,
+            DatasetService datasets,
+            ConsentService consents,
+            AccessIndex accessIndex,
+            AccessPolicy policy,
+            AuditLog audit,
+            Clock clock,
+            DatafloorProperties properties,
+            SandboxChannel sandbox,
+            ExportLinks exports,
+            @Value("${datafloor.access.requests-per-second:200}") int requestsPerSecond) {
+        this.contracts = contracts;
+        this.catalog = catalog;
+        this.datasets = datasets;
+        this.consents = consents;
+        this.accessIndex = accessIndex;
+        this.policy = policy;
+        this.audit = audit;
+        this.clock = clock;
+        this.rateLimits = new RateLimits(requestsPerSecond);
+        this.sessions =
+                new AccessSessions(properties.dataDir().resolve("access").resolve("sessions"), 16);
+        this.sandbox = sandbox;
+        this.exports = exports;
+        this.hashSecret = AccessKeys.secret(properties.keysDir().resolve("access-hash.key"));
+    }
+
+    /** What an agreement lets its consumer see: the table, its visible columns and how each is shown. */
+    public record Grant(
+            ContractService.Entitlement entitlement,
+            String table,
+            List<String> columns,
+            Map<String, Mask> masks,
+            boolean consentFiltered,
+            String subjectColumn,
+            int version,
+            AccessView view) {}
+
+    /** The page of rows a REST call returns, with what the meter counted. */
+    public record Delivered(List<String> columns, List<Map<String, Object>> rows, boolean truncated, long accessId) {}
+
+    // ------------------------------------------------------------------ the pipeline's first half
+
+    /**
+     * Authorizes {@code actor} on the agreement for {@code channel} and returns its permitted view, or
+     * refuses (with the refusal on the ledger): 404 for an agreement that is not theirs, 403 for a key
+     * scoped elsewhere or terms that deny, 409 for an agreement not in force, 429 over the rate limit.
+     */
+    public Grant grant(Actor actor, long agreementId, Channel channel) {
+        // A key made for another agreement learns nothing, not even whether this one exists.
+        if (actor.viaApiKey() && !actor.scopes().contains(AccessKeys.scope(agreementId))) {
+            throw refused(
+                    actor,
+                    agreementId,
+                    channel,
+                    HttpStatus.FORBIDDEN,
+                    "access.keyScope",
+                    "This API key is not scoped to agreement " + agreementId + ": create one on its access page");
+        }
+        ContractService.Contract contract = contracts
+                .contract(agreementId)
+                .filter(c -> actor.orgId() != null && actor.orgId() == c.buyerOrg())
+                .orElseThrow(() -> ProblemException.notFound("No agreement " + agreementId + " of yours"));
+        policy.require(actor, Action.ACCESS_DATA, contract.buyerOrg());
+        ContractService.Entitlement entitlement = contracts
+                .entitlement(agreementId)
+                .orElseThrow(() -> refused(
+                        actor,
+                        agreementId,
+                        channel,
+                        HttpStatus.CONFLICT,
+                        "access.notInForce",
+                        "Agreement " + agreementId + " is not in force (ended, terminated or not yet paid)"));
+        Instant now = clock.instant();
+        Policy terms = OdrlJson.read(entitlement.policy());
+        Decision decision = Evaluator.evaluate(
+                terms,
+                Request.of(
+                                "urn:datafloor:org:" + entitlement.buyerOrg(),
+                                "use",
+                                terms.targets().isEmpty()
+                                        ? null
+                                        : terms.targets().get(0))
+                        .with("purpose", entitlement.purpose())
+                        .with("spatial", "VN")
+                        .with("df:crossBorder", "false")
+                        .with("df:legalBasis", "df:contract")
+                        .with("df:deliveryChannel", "df:" + channel.name().toLowerCase(java.util.Locale.ROOT)),
+                WorldState.at(now).startedAt(entitlement.from()));
+        if (!decision.permitted()) {
+            List<String> reasons = decision.reasons().stream()
+                    .filter(r -> r.kind() != Decision.ReasonKind.PERMITTED)
+                    .map(Decision.Reason::toString)
+                    .toList();
+            throw refused(
+                    actor,
+                    agreementId,
+                    channel,
+                    HttpStatus.FORBIDDEN,
+                    "access.notPermitted",
+                    "The agreement's terms do not permit this access: " + String.join("; ", reasons));
+        }
+        if (!rateLimits.take(agreementId)) {
+            throw ProblemException.tooManyRequests(
+                    "access.rateLimited", "Too many requests on this agreement; wait a second and retry", 1);
+        }
+        return view(entitlement);
+    }
+
+    private Grant view(ContractService.Entitlement entitlement) {
+        CatalogEntry entry = catalog.find(Actor.SYSTEM, entitlement.dataset())
+                .orElseThrow(() -> ProblemException.notFound("The agreement's dataset is no longer in the catalog"));
+        DatasetVersion version = (entitlement.version() == null
+                        ? datasets.latestVersion(entry.dataset())
+                        : datasets.version(entry.dataset(), entitlement.version()))
+                .orElseThrow(() -> ProblemException.conflict(
+                        "access.noVersion", "The agreement's dataset version is not in the lake"));
+        Map<String, Mask> masks = new LinkedHashMap<>();
+        List<String> columns = new ArrayList<>();
+        String subjectColumn = null;
+        boolean personal = false;
+        for (CatalogEntry.Column column : entry.columns()) {
+            columns.add(column.name());
+            Mask mask = MaskRules.maskFor(column);
+            if (mask != null) {
+                masks.put(column.name(), mask);
+            }
+            if (column.personal() || column.unconfirmed()) {
+                personal = true;
+            }
+            if (subjectColumn == null && MaskRules.identifies(column)) {
+                subjectColumn = column.name();
+            }
+        }
+        boolean consentFiltered = personal && subjectColumn != null;
+        Optional<ConsentFilter> consent = consentFiltered
+                ? Optional.of(new ConsentFilter(
+                        subjectColumn,
+                        consents.consentedSubjects(
+                                entitlement.buyerOrg(), entitlement.purpose(), clock.instant(), null)))
+                : Optional.empty();
+        String table = tableName(entry.dataset());
+        AccessView view = new AccessView(
+                table,
+                version.files(),
+                columns,
+                masks,
+                List.<RowFilter>of(),
+                consent,
+                subjectColumn == null ? columns.get(0) : subjectColumn,
+                hashKey(entitlement.contractId()));
+        return new Grant(entitlement, table, columns, masks, consentFiltered, subjectColumn, version.version(), view);
+    }
+
+    /** The name buyers use for the dataset in SQL: its lake name, letters, digits and underscores. */
+    static String tableName(String dataset) {
+        String name = dataset.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        return Character.isLetter(name.charAt(0)) ? name : "d_" + name;
+    }
+
+    /** The key of the agreement's keyed hashes: one per agreement, so two buyers' copies do not join. */
+    private byte[] hashKey(long agreementId) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(hashSecret, "HmacSHA256"));
+            return mac.doFinal(("agreement:" + agreementId).getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ channels
+
+    /** REST: a page of the permitted rows, the named fields, rows passing the filters. */
+    public Delivered rows(
+            Actor actor, long agreementId, List<String> fields, List<RowFilter> filters, int offset, int limit) {
+        Grant grant = grant(actor, agreementId, Channel.REST);
+        QueryResult result = run(grant, session -> session.rows(grant.table(), fields, filters, offset, limit));
+        long accessId = delivered(actor, grant, Channel.REST, result.fingerprint(), result);
+        return new Delivered(result.columns(), asMaps(result), result.truncated(), accessId);
+    }
+
+    /** SQL: a read-only SELECT over the agreement's table, rewritten onto the permitted view. */
+    public Delivered query(Actor actor, long agreementId, String sql, int maxRows) {
+        Grant grant = grant(actor, agreementId, Channel.SQL);
+        requireSql(sql);
+        QueryResult result = run(grant, session -> session.query(sql, Math.max(1, Math.min(maxRows, 10_000))));
+        long accessId = delivered(actor, grant, Channel.SQL, result.fingerprint(), result);
+        return new Delivered(result.columns(), asMaps(result), result.truncated(), accessId);
+    }
+
+    /** A CSV or Parquet file of the permitted rows, behind a single-use link that expires. */
+    public ExportLinks.Link export(Actor actor, long agreementId, AccessSession.Format format) {
+        Grant grant = grant(actor, agreementId, Channel.EXPORT);
+        Path target = exports.newFile(format);
+        ExportResult result;
+        try {
+            result = sessions.session(grant.view()).export(grant.table(), format, target);
+        } catch (AccessException e) {
+            throw problem(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ContractService.Entitlement entitlement = grant.entitlement();
+        long accessId = record(
+                actor,
+                grant,
+                Channel.EXPORT,
+                "export:" + result.sha256(),
+                result.rows(),
+                result.bytes(),
+                grant.subjectColumn() == null ? Set.of() : result.subjects().ids());
+        return exports.issue(entitlement.contractId(), entitlement.buyerOrg(), format, result, accessId);
+    }
+
+    /**
+     * The file behind an export link, once: its buyer (signed in or with the agreement's key) fetches it
+     * before it expires and while the agreement is still in force; then the link is spent.
+     */
+    public ExportLinks.Download download(Actor actor, String token) {
+        ExportLinks.Pending pending = exports.pending(token)
+                .filter(p -> actor.orgId() != null && actor.orgId() == p.orgId())
+                .orElseThrow(ExportLinks::gone);
+        grant(actor, pending.contractId(), Channel.EXPORT);
+        return exports.take(token, pending);
+    }
+
+    /** The sandbox: an aggregate query answered with noise, spending the agreement's privacy budget. */
+    public SandboxResult sandbox(Actor actor, long agreementId, String sql) {
+        Grant grant = grant(actor, agreementId, Channel.SANDBOX);
+        requireSql(sql);
+        if (grant.subjectColumn() == null) {
+            throw ProblemException.conflict(
+                    "access.sandboxNoSubject",
+                    "The sandbox protects persons: this dataset has no column identifying them; use the SQL channel");
+        }
+        CatalogEntry entry =
+                catalog.find(Actor.SYSTEM, grant.entitlement().dataset()).orElseThrow();
+        SandboxResult result = sandbox.answer(agreementId, grant.view(), entry.columns(), sql);
+        record(
+                actor,
+                grant,
+                Channel.SANDBOX,
+                "sandbox:" + Integer.toHexString(sql.strip().hashCode()),
+                result.rows().size(),
+                0,
+                Set.of());
+        return result;
+    }
+
+    /** The agreement's remaining privacy budget. */
+    public vn.datafloor.integration.sandbox.PrivacyBudget budget(Actor actor, long agreementId) {
+        grant(actor, agreementId, Channel.SANDBOX);
+        return sandbox.budget(agreementId);
+    }
+
+    private static void requireSql(String sql) {
+        if (sql == null || sql.isBlank()) {
+            throw ProblemException.badRequest("access.sqlMissing", "Send a JSON body whose sql field holds a SELECT");
+        }
+    }
+
+    private interface SessionCall {
+        QueryResult call(AccessSession session);
+    }
+
+    private QueryResult run(Grant grant, SessionCall call) {
+        try {
+            return call.call(sessions.session(grant.view()));
+        } catch (AccessException e) {
+            throw problem(e);
+        } catch (IllegalStateException closedMeanwhile) {
+            // Its view changed (a withdrawal) and another request closed it: once more on the current view.
+            sessions.discard(grant.view());
+            try {
+                return call.call(sessions.session(grant.view()));
+            } catch (AccessException e) {
+                throw problem(e);
+            }
+        }
+    }
+
+    @jakarta.annotation.PreDestroy
+    void close() {
+        sessions.closeAll();
+    }
+
+    static ProblemException problem(AccessException e) {
+        HttpStatus status = switch (e.code()) {
+            case TIMEOUT, RESOURCE_LIMIT -> HttpStatus.UNPROCESSABLE_ENTITY;
+            case EXECUTION_FAILED -> HttpStatus.UNPROCESSABLE_ENTITY;
+            default -> HttpStatus.BAD_REQUEST;
+        };
+        return new ProblemException(status, "access.refused", e.getMessage(), e.getMessage());
+    }
+
+    private static List<Map<String, Object>> asMaps(QueryResult result) {
+        List<Map<String, Object>> rows = new ArrayList<>(result.rows().size());
+        for (List<Object> row : result.rows()) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            for (int i = 0; i < result.columns().size(); i++) {
+                Object value = row.get(i);
+                map.put(
+                        result.columns().get(i),
+                        value instanceof java.time.temporal.Temporal ? value.toString() : value);
+            }
+            rows.add(map);
+        }
+        return rows;
+    }
+
+    /** Metering and the record of the access: the ledger entry and the index of the subjects it touched. */
+    private long delivered(Actor actor, Grant grant, Channel channel, String fingerprint, QueryResult result) {
+        return record(
+                actor,
+                grant,
+                channel,
+                fingerprint,
+                result.rows().size(),
+                result.bytes(),
+                grant.subjectColumn() == null ? Set.of() : result.subjects().ids());
+    }
+
+    private long record(
+            Actor actor,
+            Grant grant,
+            Channel channel,
+            String fingerprint,
+            long rows,
+            long bytes,
+            Set<String> subjects) {
+        ContractService.Entitlement entitlement = grant.entitlement();
+        long accessId = accessIndex.recordAccess(
+                new AccessIndex.AccessRecord(
+                        entitlement.contractId(),
+                        entitlement.buyerOrg(),
+                        entitlement.providerOrg(),
+                        entitlement.dataset(),
+                        grant.version(),
+                        entitlement.purpose(),
+                        AccessIndex.Channel.valueOf(channel.name()),
+                        fingerprint,
+                        rows,
+                        bytes,
+                        clock.instant(),
+                        actor),
+                accessIndex.prepare(subjects));
+        contracts.meter(entitlement.contractId(), rows, bytes, channel.name());
+        return accessId;
+    }
+
+    private ProblemException refused(
+            Actor actor, long agreementId, Channel channel, HttpStatus status, String key, String detail) {
+        audit.record(new AuditEvent(
+                EventType.ACCESS_REFUSED,
+                actor.personId(),
+                actor.personName(),
+                actor.orgId(),
+                AuditEvent.Outcome.DENIED,
+                null,
+                "access to agreement " + agreementId + " via " + channel + " refused: " + key,
+                Map.of("agreement", Long.toString(agreementId), "channel", channel.name(), "reason", key)));
+        return new ProblemException(status, key, detail, agreementId);
+    }
+}
