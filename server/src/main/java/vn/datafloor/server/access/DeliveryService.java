@@ -221,8 +221,7 @@ public class DeliveryService {
         Optional<ConsentFilter> consent = consentFiltered
                 ? Optional.of(new ConsentFilter(
                         subjectColumn,
-                        consents.consentedSubjects(
-                                entitlement.buyerOrg(), entitlement.purpose(), clock.instant(), null)))
+                        consents.consentedSubjects(entitlement.buyerOrg(), entitlement.purpose(), clock.instant())))
                 : Optional.empty();
         String table = tableName(entry.dataset());
         AccessView view = new AccessView(

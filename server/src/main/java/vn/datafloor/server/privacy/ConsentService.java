@@ -209,6 +209,22 @@ public class ConsentService {
         return found;
     }
 
+    /**
+     * Every subject holding a valid consent for this recipient and purpose at {@code at}: the delivery
+     * pipeline's consent filter, read afresh on every request so a withdrawal counts at once.
+     */
+    public Set<String> consentedSubjects(long recipientOrg, String purpose, Instant at) {
+        if (purpose == null || at == null) {
+            return new LinkedHashSet<>();
+        }
+        Timestamp when = Timestamp.from(at);
+        return new LinkedHashSet<>(jdbc.sql("select distinct subject_id from privacy_consent where recipient_org = ? "
+                        + "and purpose = ? " + VALID_AT)
+                .params(recipientOrg, purpose, when, when, when, when)
+                .query(String.class)
+                .list());
+    }
+
     /** Given (never refused) by then, in its validity, not withdrawn by then. */
     private static final String VALID_AT = "and status <> 'REFUSED' and given_at <= ? and valid_from <= ? "
             + "and (valid_until is null or valid_until > ?) and (withdrawn_at is null or withdrawn_at > ?)";

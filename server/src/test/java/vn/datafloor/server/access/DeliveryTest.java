@@ -1,0 +1,284 @@
+package vn.datafloor.server.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import vn.datafloor.integration.access.AccessSession;
+import vn.datafloor.integration.access.Mask;
+import vn.datafloor.integration.lake.DuckDbConnections;
+import vn.datafloor.server.PlatformTest;
+import vn.datafloor.server.audit.AuditLog;
+import vn.datafloor.server.authz.Actor;
+import vn.datafloor.server.exchange.ContractService;
+import vn.datafloor.server.exchange.OfferService;
+import vn.datafloor.server.exchange.ProductService;
+import vn.datafloor.server.identity.ApiKeyService;
+import vn.datafloor.server.identity.UserAccount;
+import vn.datafloor.server.identity.UserService;
+import vn.datafloor.server.integration.DatasetService;
+import vn.datafloor.server.platform.ProblemException;
+import vn.datafloor.server.privacy.AccessIndex;
+import vn.datafloor.server.privacy.ConsentService;
+
+/**
+ * Delivery end to end on the demo's civil registry: an enterprise's agreement, the masked view, only
+ * persons who consented, a withdrawal effective on the next request, keys scoped to one agreement,
+ * single-use exports, the sandbox's budget, and every access indexed for the persons it touched.
+ */
+class DeliveryTest extends PlatformTest {
+
+    @Autowired
+    ProductService products;
+
+    @Autowired
+    OfferService offers;
+
+    @Autowired
+    ContractService contracts;
+
+    @Autowired
+    DeliveryService delivery;
+
+    @Autowired
+    ConsentService consents;
+
+    @Autowired
+    AccessIndex accessIndex;
+
+    @Autowired
+    UserService users;
+
+    @Autowired
+    ApiKeyService apiKeys;
+
+    @Autowired
+    DatasetService datasets;
+
+    @Autowired
+    AuditLog auditLog;
+
+    private static Long agreementId;
+    private static List<String> people;
+
+    private Actor actor(String username) {
+        UserAccount u = users.findByUsername(username).orElseThrow();
+        return new Actor(u.id(), u.username(), u.orgId(), u.roles(), null, Set.of());
+    }
+
+    @BeforeEach
+    void agreement() throws Exception {
+        if (agreementId != null) {
+            return;
+        }
+        Actor provider = actor("hotich.dulieu");
+        ProductService.Product product = products.create(
+                provider,
+                new ProductService.NewProduct(
+                        "ho-tich-cong-dan",
+                        "Hộ tịch công dân Hà Nội (giao có che)",
+                        "Trích xuất hộ tịch có che dữ liệu cá nhân, giao theo thỏa thuận cho thống kê",
+                        ProductService.Delivery.LATEST,
+                        null));
+        OfferService.Offer offer = offers.create(
+                provider,
+                product.id(),
+                new OfferService.NewOffer(
+                        "Truy cập thống kê",
+                        OfferService.PriceModel.FREE,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        false,
+                        null,
+                        new OfferService.Terms(List.of("df:statistics"), "VN", List.of(), true, true),
+                        null,
+                        null));
+        products.submit(provider, product.id());
+        products.inspect(actor("admin"), product.id(), true, "Đã thẩm định cho thử kênh giao");
+        Actor buyer = actor("saomai.admin");
+        ContractService.Contract contract = contracts.order(
+                buyer,
+                "delivery-test",
+                new ContractService.Order(offer.id(), "df:statistics", "Thống kê dân số theo năm sinh", "VN"));
+        if (contract.state() == ContractService.State.REQUESTED) {
+            contract = contracts.decide(provider, contract.id(), true, "Đồng ý cho thống kê");
+        }
+        assertThat(contract.state()).isEqualTo(ContractService.State.FINALIZED);
+        agreementId = contract.id();
+        people = identityNumbers();
+    }
+
+    /** The first identity numbers in the registry, read from the lake directly (what the provider holds). */
+    private List<String> identityNumbers() throws Exception {
+        DeliveryService.Grant grant = delivery.grant(actor("saomai.admin"), agreementId, DeliveryService.Channel.REST);
+        assertThat(grant.subjectColumn()).isNotNull();
+        List<String> found = new ArrayList<>();
+        try (Connection duck = DuckDbConnections.open(null, "256MB", 1);
+                Statement statement = duck.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT DISTINCT CAST("
+                        + DuckDbConnections.identifier(grant.subjectColumn()) + " AS VARCHAR) FROM read_parquet("
+                        + DuckDbConnections.literal(grant.view().files().get(0).toString()) + ") WHERE "
+                        + DuckDbConnections.identifier(grant.subjectColumn()) + " IS NOT NULL ORDER BY 1 LIMIT 3")) {
+            while (rs.next()) {
+                found.add(rs.getString(1));
+            }
+        }
+        assertThat(found).hasSize(3);
+        return found;
+    }
+
+    private ConsentService.Consent consentOf(String identityNumber) {
+        UserAccount citizen = users.findByUsername(identityNumber)
+                .orElseGet(
+                        () -> users.bootstrapCitizen(identityNumber, "Công dân " + identityNumber, "Mat-khau-thu-9x!"));
+        Actor actor = new Actor(citizen.id(), citizen.username(), null, citizen.roles(), null, Set.of());
+        long controller = actor("hotich.dulieu").orgId();
+        long recipient = actor("saomai.admin").orgId();
+        LocalDate until = LocalDate.of(2030, 12, 31);
+        String notice =
+                consents.notice(controller, recipient, "df:statistics", List.of("identity_number"), until, "vi");
+        return consents.give(
+                actor,
+                new ConsentService.Grant(
+                        controller,
+                        recipient,
+                        "df:statistics",
+                        List.of("identity_number"),
+                        until,
+                        notice,
+                        "vi",
+                        ConsentService.Channel.WEB,
+                        true,
+                        ConsentService.Decision.GIVE));
+    }
+
+    @Test
+    void onlyConsentingPersonsAreDeliveredMaskedAndAWithdrawalTakesEffectOnTheNextRequest() throws Exception {
+        Actor buyer = actor("saomai.admin");
+        DeliveryService.Grant grant = delivery.grant(buyer, agreementId, DeliveryService.Channel.REST);
+        assertThat(grant.consentFiltered()).isTrue();
+        assertThat(grant.masks()).containsEntry(grant.subjectColumn(), Mask.KEYED_HASH);
+
+        ConsentService.Consent first = consentOf(people.get(0));
+        consentOf(people.get(1));
+        DeliveryService.Delivered rows = delivery.rows(buyer, agreementId, List.of(), List.of(), 0, 100);
+        assertThat(rows.rows()).isNotEmpty();
+        List<Object> shown =
+                rows.rows().stream().map(r -> r.get(grant.subjectColumn())).toList();
+        // Keyed hashes, never the clear identity numbers.
+        assertThat(shown).doesNotContainAnyElementsOf(List.copyOf(people));
+        assertThat(shown).allSatisfy(v -> assertThat(v.toString()).matches("[0-9a-f]{64}"));
+        assertThat(accessIndex.accessesOf(people.get(0), 10, 0)).isNotEmpty();
+        assertThat(accessIndex.accessesOf(people.get(2), 10, 0)).isEmpty();
+
+        UserAccount citizen = users.findByUsername(people.get(0)).orElseThrow();
+        consents.withdraw(
+                new Actor(citizen.id(), citizen.username(), null, citizen.roles(), null, Set.of()),
+                first.id(),
+                "Tôi rút lại");
+        DeliveryService.Delivered after = delivery.rows(buyer, agreementId, List.of(), List.of(), 0, 100);
+        assertThat(after.rows().size()).isLessThan(rows.rows().size()).isPositive();
+        int accessesBefore = accessIndex.accessesOf(people.get(0), 100, 0).size();
+        delivery.query(buyer, agreementId, "SELECT count(*) AS n FROM " + grant.table(), 10);
+        assertThat(accessIndex.accessesOf(people.get(0), 100, 0)).hasSize(accessesBefore);
+        assertThat(accessIndex.accessesOf(people.get(1), 100, 0).size()).isGreaterThan(1);
+    }
+
+    @Test
+    void theSqlChannelRunsOnlyOnThePermittedViewAndRefusesEverythingElse() {
+        Actor buyer = actor("saomai.admin");
+        consentOf(people.get(1));
+        DeliveryService.Grant grant = delivery.grant(buyer, agreementId, DeliveryService.Channel.SQL);
+        DeliveryService.Delivered counted =
+                delivery.query(buyer, agreementId, "SELECT count(*) AS n FROM " + grant.table(), 10);
+        assertThat(((Number) counted.rows().get(0).get("n")).longValue()).isPositive();
+        for (String attack : List.of(
+                "SELECT * FROM read_parquet('" + grant.view().files().get(0) + "')",
+                "SELECT * FROM duckdb_tables()",
+                "SELECT 1; DROP TABLE " + grant.table(),
+                "COPY " + grant.table() + " TO '/tmp/x.csv'",
+                "SELECT getenv('HOME')")) {
+            assertThatThrownBy(() -> delivery.query(buyer, agreementId, attack, 10))
+                    .isInstanceOf(ProblemException.class)
+                    .satisfies(e ->
+                            assertThat(((ProblemException) e).status().value()).isEqualTo(400));
+        }
+    }
+
+    @Test
+    void aKeyReadsOnlyItsOwnAgreementAndAnotherOrganisationSeesNothing() throws Exception {
+        Actor buyer = actor("saomai.admin");
+        ApiKeyService.CreatedKey key =
+                apiKeys.createForAgreement(buyer, "thử", AccessKeys.scope(agreementId), Duration.ofDays(1));
+        mvc.perform(get("/api/access/" + agreementId).header("Authorization", "Bearer " + key.token()))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.consentFiltered").value(true));
+        mvc.perform(get("/api/access/" + (agreementId + 1000)).header("Authorization", "Bearer " + key.token()))
+                .andExpect(status().isForbidden());
+        assertThatThrownBy(() -> delivery.grant(actor("vien.phantich"), agreementId, DeliveryService.Channel.REST))
+                .isInstanceOf(ProblemException.class)
+                .satisfies(
+                        e -> assertThat(((ProblemException) e).status().value()).isEqualTo(404));
+    }
+
+    @Test
+    void anExportLinkServesOneDownloadOnly() throws Exception {
+        Actor buyer = actor("saomai.admin");
+        consentOf(people.get(1));
+        ExportLinks.Link link = delivery.export(buyer, agreementId, AccessSession.Format.CSV);
+        assertThat(link.rows()).isPositive();
+        ApiKeyService.CreatedKey key =
+                apiKeys.createForAgreement(buyer, "xuất", AccessKeys.scope(agreementId), Duration.ofDays(1));
+        String csv = mvc.perform(get(link.url()).header("Authorization", "Bearer " + key.token()))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
+        assertThat(csv).doesNotContain(people.get(1));
+        mvc.perform(get(link.url()).header("Authorization", "Bearer " + key.token()))
+                .andExpect(status().isGone());
+    }
+
+    @Test
+    void theSandboxAnswersAggregatesWithNoiseUntilTheBudgetIsSpent() throws Exception {
+        Actor buyer = actor("saomai.admin");
+        DeliveryService.Grant grant = delivery.grant(buyer, agreementId, DeliveryService.Channel.SANDBOX);
+        ApiKeyService.CreatedKey key =
+                apiKeys.createForAgreement(buyer, "hộp cát", AccessKeys.scope(agreementId), Duration.ofDays(1));
+        String body = "{\"sql\": \"SELECT count(*) FROM " + grant.table() + "\"}";
+        for (int i = 0; i < 10; i++) {
+            mvc.perform(post("/api/access/" + agreementId + "/sandbox")
+                            .header("Authorization", "Bearer " + key.token())
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .content(body))
+                    .andExpect(status().isOk());
+        }
+        mvc.perform(post("/api/access/" + agreementId + "/sandbox")
+                        .header("Authorization", "Bearer " + key.token())
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(body))
+                .andExpect(status().isConflict());
+        assertThat(delivery.budget(buyer, agreementId).remainingMicroEpsilon()).isLessThan(1_000_000);
+        assertThat(auditLog.awaitRelayed(Duration.ofSeconds(30))).isTrue();
+    }
+}
