@@ -282,4 +282,44 @@ class DeliveryTest extends PlatformTest {
         assertThat(delivery.budget(buyer, agreementId).remainingMicroEpsilon()).isLessThan(1_000_000);
         assertThat(auditLog.awaitRelayed(Duration.ofSeconds(30))).isTrue();
     }
+
+    @Test
+    void theAccessPageShowsTheMasksAndAnswersAQueryAndTheSandbox() throws Exception {
+        Actor buyer = actor("saomai.admin");
+        DeliveryService.Grant grant = delivery.grant(buyer, agreementId, DeliveryService.Channel.REST);
+        var session = login("saomai.admin");
+        String page = mvc.perform(get("/access/" + agreementId).session(session))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
+        assertThat(page)
+                .contains(grant.table())
+                .contains("mã băm riêng của thỏa thuận")
+                .contains("id=\"budget\"");
+        String answered = mvc.perform(
+                        post("/access/" + agreementId + "/query")
+                                .session(session)
+                                .with(org.springframework.security.test.web.servlet.request
+                                        .SecurityMockMvcRequestPostProcessors.csrf())
+                                .param("sql", "SELECT count(*) AS n FROM " + grant.table()))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
+        assertThat(answered).contains("id=\"query-result\"");
+        String refused = mvc.perform(
+                        post("/access/" + agreementId + "/query")
+                                .session(session)
+                                .with(org.springframework.security.test.web.servlet.request
+                                        .SecurityMockMvcRequestPostProcessors.csrf())
+                                .param("sql", "SELECT * FROM duckdb_tables()"))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
+        assertThat(refused).contains("id=\"access-error\"").doesNotContain("id=\"query-result\"");
+        mvc.perform(get("/access/" + agreementId).session(login("vien.phantich")))
+                .andExpect(status().isNotFound());
+    }
 }

@@ -198,6 +198,11 @@ class AuthorizationMatrixTest extends PlatformTest {
             EXPECTED.put("POST /api/access/{agreementId}/" + path, roles(buyers, "data:access"));
         }
         EXPECTED.put("GET /api/access/exports/{token}", roles(buyers, "data:access"));
+        EXPECTED.put("GET /access/{agreementId}", tenant(buyers, Set.of(), null));
+        for (String path : List.of("keys", "query", "exports", "sandbox")) {
+            // a form post: the page answers with the grant's refusal (404 for another organisation's agreement)
+            EXPECTED.put("POST /access/{agreementId}/" + path, tenant(buyers, Set.of(), null));
+        }
         EXPECTED.put("GET /api/exchange/entitlements", roles(STAFF, "contracts:read"));
         EXPECTED.put("GET /api/exchange/invoices", roles(moneyViewers, "money:read"));
         // the exchange's disputes: parties open and answer, the operator mediates; parties, operator and auditors read
