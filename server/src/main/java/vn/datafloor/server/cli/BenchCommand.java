@@ -18,10 +18,13 @@ import picocli.CommandLine.Parameters;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = {
-            "Run a benchmark: ledger, pipeline, linkage-accuracy, linkage-speed, catalog-search, audit-outbox, exchange.",
+            "Run a benchmark: ledger, pipeline, linkage-accuracy, linkage-speed, catalog-search, audit-outbox, exchange, "
+                    + "query, access.",
             "Example: ./datafloor bench pipeline --people 1000000",
             "Example: ./datafloor bench catalog-search --datasets 100000",
-            "Example: ./datafloor bench exchange --orders 20000 --buyers 64"
+            "Example: ./datafloor bench exchange --orders 20000 --buyers 64",
+            "Example: ./datafloor bench query --rows 10000000",
+            "Example: ./datafloor bench access --requests 20000"
         })
 class BenchCommand implements Callable<Integer> {
 
@@ -29,7 +32,7 @@ class BenchCommand implements Callable<Integer> {
             index = "0",
             description =
                     "Benchmark name: ledger, pipeline, linkage-accuracy, linkage-speed, catalog-search, audit-outbox, "
-                            + "exchange.")
+                            + "exchange, query, access.")
     String name;
 
     /** Everything after the name (e.g. --people 1000000) belongs to the benchmark, in order. */
@@ -38,6 +41,14 @@ class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (name.equals("query")) {
+            // The access engine's rewrite against raw DuckDB, on a synthetic Parquet file.
+            return vn.datafloor.server.access.QueryBench.run(benchmarkOptions);
+        }
+        if (name.equals("access")) {
+            // The whole server with the demo: the REST delivery channel over HTTP against a bare endpoint.
+            return vn.datafloor.server.access.AccessBench.run(benchmarkOptions);
+        }
         if (name.equals("exchange")) {
             // The whole server too: contracts, journal, invoices and ledger on the configured database.
             return vn.datafloor.server.exchange.ExchangeBench.run(benchmarkOptions);
