@@ -128,7 +128,12 @@ class ExchangeBrowserTest {
         open("/dashboard");
         WebElement forSale = browser.findElement(By.id("for-sale"));
         assertThat(forSale.getText()).contains("Danh mục sản phẩm hàng hoá");
-        forSale.findElement(By.cssSelector("li a")).click();
+        // The market surveillance's product list (the demo also lists the civil registry, offered free).
+        forSale.findElements(By.cssSelector("li a")).stream()
+                .filter(a -> a.getText().contains("Danh mục sản phẩm hàng hoá"))
+                .findFirst()
+                .orElseThrow()
+                .click();
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".offer")));
         WebElement once = browser.findElements(By.cssSelector(".offer")).stream()
                 .filter(o -> o.getText().contains("mua một lần"))
