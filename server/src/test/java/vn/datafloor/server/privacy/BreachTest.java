@@ -2,7 +2,6 @@ package vn.datafloor.server.privacy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 
 import java.time.Duration;
@@ -138,8 +137,10 @@ class BreachTest extends PrivacyFixtures {
     }
 
     @Test
-    void theBreachPagesShowTheCountdownAndSayWhenTheIndexIsMissing() throws Exception {
-        assumeTrue(context.getBeanProvider(AffectedSubjects.class).getIfAvailable() == null);
+    void theBreachPagesShowTheCountdownAndTheAffectedPersonsFromTheAccessIndex() throws Exception {
+        // The access index is the application's AffectedSubjects (without one: withoutAnAccessIndexNothingIsMadeUp).
+        assertThat(context.getBeanProvider(AffectedSubjects.class).getIfAvailable())
+                .isInstanceOf(AccessIndex.class);
         BreachService breaches = context.getBean(BreachService.class);
         Breach declared = breaches.declare(actor("admin"), declaration(List.of("yte.kham-benh")));
         var session = login("admin");
@@ -147,13 +148,14 @@ class BreachTest extends PrivacyFixtures {
                 .andReturn()
                 .getResponse()
                 .getContentAsString();
-        assertThat(list).contains("id=\"breach-" + declared.id() + "\"").contains("id=\"index-unavailable\"");
+        assertThat(list).contains("id=\"breach-" + declared.id() + "\"").doesNotContain("id=\"index-unavailable\"");
         String page = mvc.perform(get("/privacy/breaches/" + declared.id()).session(session))
                 .andReturn()
                 .getResponse()
                 .getContentAsString();
         assertThat(page)
-                .contains("id=\"index-unavailable\"")
+                .contains("id=\"affected\"")
+                .doesNotContain("id=\"index-unavailable\"")
                 .contains("id=\"draft-vi\"")
                 .contains("id=\"mark-notified\"");
         assertThat(mvc.perform(get("/privacy/breaches").session(login("yte.admin")))
