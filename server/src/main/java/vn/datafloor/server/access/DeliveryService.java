@@ -29,7 +29,6 @@ import vn.datafloor.integration.lake.DatasetVersion;
 import vn.datafloor.integration.sandbox.SandboxResult;
 import vn.datafloor.policy.Decision;
 import vn.datafloor.policy.Evaluator;
-import vn.datafloor.policy.OdrlJson;
 import vn.datafloor.policy.Policy;
 import vn.datafloor.policy.Request;
 import vn.datafloor.policy.WorldState;
@@ -119,6 +118,7 @@ public class DeliveryService {
             boolean consentFiltered,
             String subjectColumn,
             int version,
+            List<CatalogEntry.Column> catalogColumns,
             AccessView view) {}
 
     /** The page of rows a REST call returns, with what the meter counted. */
@@ -157,7 +157,7 @@ public class DeliveryService {
                         "access.notInForce",
                         "Agreement " + agreementId + " is not in force (ended, terminated or not yet paid)"));
         Instant now = clock.instant();
-        Policy terms = OdrlJson.read(entitlement.policy());
+        Policy terms = contracts.terms(entitlement.policy());
         Decision decision = Evaluator.evaluate(
                 terms,
                 Request.of(
@@ -233,7 +233,16 @@ public class DeliveryService {
                 consent,
                 subjectColumn == null ? columns.get(0) : subjectColumn,
                 hashKey(entitlement.contractId()));
-        return new Grant(entitlement, table, columns, masks, consentFiltered, subjectColumn, version.version(), view);
+        return new Grant(
+                entitlement,
+                table,
+                columns,
+                masks,
+                consentFiltered,
+                subjectColumn,
+                version.version(),
+                entry.columns(),
+                view);
     }
 
     /** The name buyers use for the dataset in SQL: its lake name, letters, digits and underscores. */
@@ -318,9 +327,7 @@ public class DeliveryService {
                     "access.sandboxNoSubject",
                     "The sandbox protects persons: this dataset has no column identifying them; use the SQL channel");
         }
-        CatalogEntry entry =
-                catalog.find(Actor.SYSTEM, grant.entitlement().dataset()).orElseThrow();
-        SandboxResult result = sandbox.answer(agreementId, grant.view(), entry.columns(), sql);
+        SandboxResult result = sandbox.answer(agreementId, grant.view(), grant.catalogColumns(), sql);
         record(
                 actor,
                 grant,

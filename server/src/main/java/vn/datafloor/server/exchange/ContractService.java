@@ -1134,11 +1134,11 @@ public class ContractService {
     }
 
     /**
-     * An offer's terms, parsed once: every order of an offer checks them and writes them into its
-     * agreement. Policies are immutable records, so the parsed form is shared; the text is the key, so
+     * An offer's or agreement's terms, parsed once: every order of an offer checks them and writes them
+     * into its agreement, and every delivery on an agreement checks its own. Policies are immutable records, so the parsed form is shared; the text is the key, so
      * changed terms are parsed afresh.
      */
-    private Policy terms(String policyText) {
+    public Policy terms(String policyText) {
         if (parsedTerms.size() > 1_000) {
             parsedTerms.clear();
         }
