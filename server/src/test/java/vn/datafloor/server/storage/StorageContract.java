@@ -235,6 +235,7 @@ public abstract class StorageContract {
         assertThat(stored.lastUsedAt()).isNull();
 
         // The token is matched against the stored hash by the real authentication filter.
+        awaitLedger();
         mvc.perform(get("/api/audit/events")
                         .param("type", "API_KEY_CREATED")
                         .param("orgId", Long.toString(operator.organisation().id()))
