@@ -31,6 +31,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -54,7 +55,9 @@ import vn.datafloor.integration.lake.PrivateFiles;
  * (except the hidden subject-id column, used for the ledger), so even SQL the checks wrongly
  * accepted could not unmask a value or read the raw files.
  *
- * <p>A session holds one DuckDB connection: its requests run one at a time.
+ * <p>A session holds a few connections to its one database ({@link AccessLimits#connections()}),
+ * all under the same lockdown, so several requests run side by side; each connection keeps the REST
+ * channel's prepared statements, since a page differs from the next only in its bound values.
  */
 public final class AccessSession implements AutoCloseable {
 
@@ -64,7 +67,13 @@ public final class AccessSession implements AutoCloseable {
         PARQUET
     }
 
+    /** How many prepared REST statements one connection keeps. */
+    private static final int PREPARED_PER_CONNECTION = 32;
+
     private final LockedConnection connection;
+    private final List<Lane> all;
+    private final java.util.concurrent.BlockingQueue<Lane> idle;
+    private volatile boolean closed;
     private final Map<String, PermittedViews.Permitted> views;
     private final String catalog;
     private final AccessLimits limits;
@@ -72,13 +81,15 @@ public final class AccessSession implements AutoCloseable {
     private final Path exports;
 
     private AccessSession(
-            LockedConnection connection,
+            List<LockedConnection> connections,
             Map<String, PermittedViews.Permitted> views,
             String catalog,
             AccessLimits limits,
             Path scratch,
             Path exports) {
-        this.connection = connection;
+        this.connection = connections.get(0);
+        this.all = connections.stream().map(Lane::new).toList();
+        this.idle = new java.util.concurrent.ArrayBlockingQueue<>(all.size(), false, all);
         this.views = views;
         this.catalog = catalog;
         this.limits = limits;
@@ -128,7 +139,18 @@ public final class AccessSession implements AutoCloseable {
             }
             LockedConnection locked =
                     DuckDbConnections.lock(duck, new Lockdown(List.of(exports), List.of(), limits.statementTimeout()));
-            return new AccessSession(locked, Map.copyOf(permitted), catalog, limits, scratch, exports);
+            List<LockedConnection> connections = new ArrayList<>(List.of(locked));
+            try {
+                while (connections.size() < limits.connections()) {
+                    connections.add(locked.duplicate());
+                }
+            } catch (SQLException | RuntimeException e) {
+                for (LockedConnection c : connections.subList(1, connections.size())) {
+                    c.close();
+                }
+                throw e;
+            }
+            return new AccessSession(connections, Map.copyOf(permitted), catalog, limits, scratch, exports);
         } catch (SQLException | RuntimeException e) {
             if (duck != null) {
                 duck.close();
@@ -141,6 +163,11 @@ public final class AccessSession implements AutoCloseable {
     /** The locked connection, for tests that show the lockdown holds without the checks. */
     LockedConnection connection() {
         return connection;
+    }
+
+    /** Every connection of the session, for tests that show each one is locked. */
+    List<LockedConnection> connections() {
+        return all.stream().map(lane -> lane.connection).toList();
     }
 
     /** The buyer's table names. */
@@ -161,12 +188,12 @@ public final class AccessSession implements AutoCloseable {
      * run under the statement timeout, at most {@code maxRows} rows returned (and no more than the
      * session's limit).
      */
-    public synchronized QueryResult query(String userSql, int maxRows) {
+    public QueryResult query(String userSql, int maxRows) {
         int cap = Math.min(Math.max(1, maxRows), limits.maxRows());
         SqlGuard.Rewritten rewritten = SqlGuard.rewrite(userSql, views, catalog);
         String sql = DuckDbParser.toSql(limited(rewritten.statements(), cap + 1));
         SqlGuard.verifyRendered(sql, views, catalog);
-        Page page = run(sql, List.of(), cap, false);
+        Page page = run(sql, List.of(), cap, false, false);
         SubjectsTouched subjects = subjectsOf(rewritten);
         return new QueryResult(page.columns, page.rows, page.truncated, page.bytes, rewritten.fingerprint(), subjects);
     }
@@ -175,8 +202,7 @@ public final class AccessSession implements AutoCloseable {
      * A page of rows of {@code table}: the named fields (all visible columns when empty), the rows
      * passing every filter, in a stable order.
      */
-    public synchronized QueryResult rows(
-            String table, List<String> fields, List<RowFilter> filters, int offset, int limit) {
+    public QueryResult rows(String table, List<String> fields, List<RowFilter> filters, int offset, int limit) {
         PermittedViews.Permitted view = view(table);
         if (offset < 0 || limit < 1) {
             throw new AccessException(Code.INVALID_REQUEST, "offset must be 0 or more and limit 1 or more");
@@ -208,7 +234,7 @@ public final class AccessSession implements AutoCloseable {
             parameters.addAll(filter.values());
         }
         sql.append(" ORDER BY rowid LIMIT ").append(cap + 1).append(" OFFSET ").append(offset);
-        Page page = run(sql.toString(), parameters, cap, true);
+        Page page = run(sql.toString(), parameters, cap, true, true);
         String fingerprint =
                 sha256Hex(("rows\n" + view.name() + "\n" + selected + "\n" + filters + "\n" + offset + "\n" + cap)
                         .getBytes(StandardCharsets.UTF_8));
@@ -221,22 +247,25 @@ public final class AccessSession implements AutoCloseable {
      * writes it with COPY into the session's private export directory, the one place its lockdown
      * lets it write; the file is then moved to {@code target}.
      */
-    public synchronized ExportResult export(String table, Format format, Path target) throws IOException {
+    public ExportResult export(String table, Format format, Path target) throws IOException {
         PermittedViews.Permitted view = view(table);
         Path staged = exports.resolve(UUID.randomUUID() + (format == Format.CSV ? ".csv" : ".parquet"));
         String columns = String.join(
                 ", ", view.columns().stream().map(c -> identifier(c)).toList());
         String options = format == Format.CSV ? "(FORMAT csv, HEADER true)" : "(FORMAT parquet, COMPRESSION zstd)";
         long rows;
+        Lane lane = borrow();
         try {
-            connection.execute("COPY (SELECT " + columns + " FROM " + view.table() + " ORDER BY rowid) TO "
+            lane.connection.execute("COPY (SELECT " + columns + " FROM " + view.table() + " ORDER BY rowid) TO "
                     + literal(staged.toString()) + " " + options);
-            rows = connection.query("SELECT count(*) FROM " + view.table(), rs -> {
+            rows = lane.connection.query("SELECT count(*) FROM " + view.table(), rs -> {
                 rs.next();
                 return rs.getLong(1);
             });
         } catch (SQLException e) {
             throw failure(e);
+        } finally {
+            idle.add(lane);
         }
         PrivateFiles.restrictFile(staged);
         Path absolute = target.toAbsolutePath();
@@ -258,12 +287,44 @@ public final class AccessSession implements AutoCloseable {
         return new ExportResult(absolute, rows, Files.size(absolute), sha256, wholeView(List.of(view), false));
     }
 
+    /**
+     * Closes every connection, waiting (up to the statement timeout) for requests still running on
+     * them; a request that arrives afterwards is refused with {@link IllegalStateException}.
+     */
     @Override
-    public synchronized void close() throws SQLException {
+    public void close() throws SQLException {
+        synchronized (all) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        SQLException first = null;
         try {
-            connection.close();
+            long deadline = System.nanoTime() + limits.statementTimeout().toNanos() + 1_000_000_000L;
+            List<Lane> taken = new ArrayList<>();
+            while (taken.size() < all.size()) {
+                Lane lane = idle.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (lane == null) {
+                    break;
+                }
+                taken.add(lane);
+            }
+            // Duplicates first: the database goes away with its last connection, the original.
+            for (int i = all.size() - 1; i >= 0; i--) {
+                try {
+                    all.get(i).close();
+                } catch (SQLException e) {
+                    first = first == null ? e : first;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             deleteTree(scratch);
+        }
+        if (first != null) {
+            throw first;
         }
     }
 
@@ -388,20 +449,102 @@ public final class AccessSession implements AutoCloseable {
      * {@code lastIsSubject}, the last column is the hidden subject id, collected apart.
      */
     private Page run(String sql, List<Object> parameters, int cap, boolean lastIsSubject) {
-        try (PreparedStatement statement = connection.connection().prepareStatement(sql);
-                LockedConnection.Deadline deadline = connection.deadline(statement)) {
-            try {
-                for (int i = 0; i < parameters.size(); i++) {
-                    bind(statement, i + 1, parameters.get(i));
+        return run(sql, parameters, cap, lastIsSubject, false);
+    }
+
+    /**
+     * As above; with {@code keep}, the statement is prepared once per connection and kept (text built
+     * here from quoted names, whose values are all bound), instead of prepared and closed each time.
+     */
+    private Page run(String sql, List<Object> parameters, int cap, boolean lastIsSubject, boolean keep) {
+        Lane lane = borrow();
+        PreparedStatement statement = null;
+        boolean reusable = false;
+        try {
+            statement = keep ? lane.prepared.get(sql) : null;
+            if (statement == null) {
+                statement = lane.connection.connection().prepareStatement(sql);
+                if (keep) {
+                    lane.keep(sql, statement);
                 }
-                try (ResultSet rs = statement.executeQuery()) {
-                    return read(rs, cap, lastIsSubject);
+            }
+            try (LockedConnection.Deadline deadline = lane.connection.deadline(statement)) {
+                try {
+                    for (int i = 0; i < parameters.size(); i++) {
+                        bind(statement, i + 1, parameters.get(i));
+                    }
+                    try (ResultSet rs = statement.executeQuery()) {
+                        Page page = read(rs, cap, lastIsSubject);
+                        reusable = keep;
+                        return page;
+                    }
+                } catch (SQLException e) {
+                    throw failure(deadline.translate(e));
                 }
-            } catch (SQLException e) {
-                throw failure(deadline.translate(e));
             }
         } catch (SQLException e) {
             throw failure(e);
+        } finally {
+            if (statement != null && !reusable) {
+                // A failed or cancelled statement is not trusted again; a one-off one is done.
+                lane.prepared.remove(sql, statement);
+                closeQuietly(statement);
+            }
+            idle.add(lane);
+        }
+    }
+
+    private Lane borrow() {
+        if (closed) {
+            throw new IllegalStateException("The access session is closed");
+        }
+        Lane lane;
+        try {
+            lane = idle.poll(limits.statementTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AccessException(Code.TIMEOUT, "The request was interrupted while waiting for a connection", e);
+        }
+        if (lane == null) {
+            throw new AccessException(Code.TIMEOUT, "Every connection of the session stayed busy; try again shortly");
+        }
+        if (closed) {
+            idle.add(lane);
+            throw new IllegalStateException("The access session is closed");
+        }
+        return lane;
+    }
+
+    private static void closeQuietly(Statement statement) {
+        try {
+            statement.close();
+        } catch (SQLException ignored) {
+            // closing a statement of a connection that is going away
+        }
+    }
+
+    /** One connection of the session and the statements it keeps prepared (the least recently used go). */
+    private static final class Lane {
+        final LockedConnection connection;
+        final Map<String, PreparedStatement> prepared = new LinkedHashMap<>(16, 0.75f, true);
+
+        Lane(LockedConnection connection) {
+            this.connection = connection;
+        }
+
+        void keep(String sql, PreparedStatement statement) {
+            prepared.put(sql, statement);
+            if (prepared.size() > PREPARED_PER_CONNECTION) {
+                var eldest = prepared.entrySet().iterator().next();
+                prepared.remove(eldest.getKey());
+                closeQuietly(eldest.getValue());
+            }
+        }
+
+        void close() throws SQLException {
+            prepared.values().forEach(AccessSession::closeQuietly);
+            prepared.clear();
+            connection.close();
         }
     }
 

@@ -84,6 +84,16 @@ public final class LockedConnection implements AutoCloseable {
         return new Deadline(statement, lockdown.statementTimeout());
     }
 
+    /**
+     * Another connection to the same database, under the same lockdown: the lock is the database's
+     * (DuckDB's configuration is global and locked), so the new connection can loosen nothing either.
+     * Lets one sealed database serve several statements side by side.
+     */
+    public LockedConnection duplicate() throws SQLException {
+        return new LockedConnection(
+                connection.unwrap(org.duckdb.DuckDBConnection.class).duplicate(), lockdown);
+    }
+
     @Override
     public void close() throws SQLException {
         connection.close();

@@ -205,6 +205,53 @@ class AccessSqlTest {
     }
 
     @Test
+    void everyConnectionOfTheSessionIsLockedNotOnlyTheFirst() {
+        assertThat(session.connections()).hasSize(AccessLimits.DEFAULT_CONNECTIONS);
+        for (vn.datafloor.integration.lake.LockedConnection each : session.connections()) {
+            assertThatThrownBy(() -> each.query("SELECT count(*) FROM read_parquet('" + file + "')", rs -> rs.next()))
+                    .isInstanceOfSatisfying(
+                            java.sql.SQLException.class,
+                            e -> assertThat(vn.datafloor.integration.lake.LockedConnection.refusedByLockdown(e))
+                                    .isTrue());
+            assertThatThrownBy(() -> each.execute("SET lock_configuration = false"))
+                    .isInstanceOf(java.sql.SQLException.class);
+        }
+    }
+
+    @Test
+    void requestsFromManyThreadsEachGetTheirOwnCorrectPage() throws Exception {
+        List<String> all = session.rows("persons", List.of("id"), List.of(), 0, 1000).rows().stream()
+                .map(row -> row.get(0).toString())
+                .toList();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            List<java.util.concurrent.Future<Boolean>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                int offset = i % Math.max(1, all.size() - 3);
+                answers.add(pool.submit(() -> {
+                    List<String> page = session.rows("persons", List.of("id"), List.of(), offset, 3).rows().stream()
+                            .map(row -> row.get(0).toString())
+                            .toList();
+                    return page.equals(all.subList(offset, Math.min(all.size(), offset + 3)));
+                }));
+            }
+            for (var answer : answers) {
+                assertThat(answer.get()).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aClosedSessionRefusesTheNextRequest() throws Exception {
+        session.close();
+        assertThatThrownBy(() -> session.rows("persons", List.of(), List.of(), 0, 1))
+                .isInstanceOf(IllegalStateException.class);
+        session.close(); // a second close is harmless
+    }
+
+    @Test
     void theDatabaseHoldsNoClearValueOfAMaskedColumn() throws Exception {
         // Even the hidden table behind the view holds masked values only.
         long clear = session.connection()

@@ -79,6 +79,7 @@ public class DeliveryService {
     private final AccessSessions sessions;
     private final SandboxChannel sandbox;
     private final ExportLinks exports;
+    private final org.springframework.transaction.support.TransactionTemplate transactions;
 
     DeliveryService(
             ContractService contracts,
@@ -92,7 +93,9 @@ public class DeliveryService {
             DatafloorProperties properties,
             SandboxChannel sandbox,
             ExportLinks exports,
+            org.springframework.transaction.support.TransactionTemplate transactions,
             @Value("${datafloor.access.requests-per-second:200}") int requestsPerSecond) {
+        this.transactions = transactions;
         this.contracts = contracts;
         this.catalog = catalog;
         this.datasets = datasets;
@@ -421,22 +424,26 @@ public class DeliveryService {
             long bytes,
             Set<String> subjects) {
         ContractService.Entitlement entitlement = grant.entitlement();
-        long accessId = accessIndex.recordAccess(
-                new AccessIndex.AccessRecord(
-                        entitlement.contractId(),
-                        entitlement.buyerOrg(),
-                        entitlement.providerOrg(),
-                        entitlement.dataset(),
-                        grant.version(),
-                        entitlement.purpose(),
-                        AccessIndex.Channel.valueOf(channel.name()),
-                        fingerprint,
-                        rows,
-                        bytes,
-                        clock.instant(),
-                        actor),
-                accessIndex.prepare(subjects));
-        contracts.meter(entitlement.contractId(), rows, bytes, channel.name());
+        AccessIndex.AccessRecord access = new AccessIndex.AccessRecord(
+                entitlement.contractId(),
+                entitlement.buyerOrg(),
+                entitlement.providerOrg(),
+                entitlement.dataset(),
+                grant.version(),
+                entitlement.purpose(),
+                AccessIndex.Channel.valueOf(channel.name()),
+                fingerprint,
+                rows,
+                bytes,
+                clock.instant(),
+                actor);
+        var commitment = accessIndex.prepare(subjects);
+        // The access, its ledger entry's outbox row and its usage commit together: one commit per request.
+        Long accessId = transactions.execute(status -> {
+            long id = accessIndex.recordAccess(access, commitment);
+            contracts.meter(entitlement.contractId(), rows, bytes, channel.name());
+            return id;
+        });
         return accessId;
     }
 

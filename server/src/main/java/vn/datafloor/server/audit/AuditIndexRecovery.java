@@ -120,10 +120,11 @@ class AuditIndexRecovery implements ApplicationRunner {
         @SuppressWarnings("unchecked")
         Map<String, Object> entry = json.readValue(new String(ledger.entry(index), StandardCharsets.UTF_8), Map.class);
         jdbc.sql("""
-                insert into audit_event(ledger_index, event_type, occurred_at, actor_user_id, org_id, outcome, summary)
-                values (?,?,?,?,?,?,?)""")
+                insert into audit_event(ledger_index, entry_id, event_type, occurred_at, actor_user_id, org_id, outcome,
+                summary) values (?,?,?,?,?,?,?,?)""")
                 .params(
                         index,
+                        entry.get("id") instanceof String id ? id : null,
                         entry.get("type"),
                         Timestamp.from(Instant.parse((String) entry.get("at"))),
                         asLong(entry.get("actor")),

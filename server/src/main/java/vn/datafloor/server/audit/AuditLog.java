@@ -101,9 +101,43 @@ public class AuditLog {
     /** What a sign-in attempt's name commitment opens to when the typed name matches no account. */
     public static final String NO_ACCOUNT = "(no such account)";
 
-    private long record(AuditEvent event, String committedName, Long nameSubject) {
-        Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    /**
+     * Prepares {@code event} in the caller's transaction, to be appended once that commits (by the relay,
+     * in batches that share one fsync), and returns its entry id: {@link #ledgerIndexes} finds the
+     * entry's index by it once appended. For writes whose own rows must name their entry, such as an
+     * access and the subjects it touched: both commit together or not at all.
+     */
+    public String recordInTransaction(AuditEvent event) {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("recordInTransaction needs the caller's transaction");
+        }
         String id = UUID.randomUUID().toString();
+        record(id, event, event.actorName(), event.actorUserId());
+        return id;
+    }
+
+    /** The ledger indexes of the entries appended so far among {@code entryIds} (see {@link #recordInTransaction}). */
+    public java.util.Map<String, Long> ledgerIndexes(java.util.Collection<String> entryIds) {
+        java.util.Map<String, Long> found = new java.util.HashMap<>();
+        java.util.List<String> ids = entryIds.stream().distinct().toList();
+        for (int from = 0; from < ids.size(); from += 500) {
+            java.util.List<String> batch = ids.subList(from, Math.min(ids.size(), from + 500));
+            jdbc.sql("select entry_id, ledger_index from audit_event where entry_id in ("
+                            + String.join(",", java.util.Collections.nCopies(batch.size(), "?")) + ")")
+                    .params(new java.util.ArrayList<Object>(batch))
+                    .query((rs, n) -> java.util.Map.entry(rs.getString(1), rs.getLong(2)))
+                    .list()
+                    .forEach(e -> found.put(e.getKey(), e.getValue()));
+        }
+        return found;
+    }
+
+    private long record(AuditEvent event, String committedName, Long nameSubject) {
+        return record(UUID.randomUUID().toString(), event, committedName, nameSubject);
+    }
+
+    private long record(String id, AuditEvent event, String committedName, Long nameSubject) {
+        Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         boolean inCallersTransaction = TransactionSynchronizationManager.isActualTransactionActive();
         if (inCallersTransaction) {
             prepare(id, at, event, committedName, nameSubject);

@@ -233,15 +233,16 @@ public class AuditOutbox {
                     > 0;
             if (indexed) {
                 // The start-up index recovery got there first; the outbox's summary is the better one.
-                jdbc.sql("update audit_event set summary = ? where ledger_index = ?")
-                        .params(row.summary(), index)
+                jdbc.sql("update audit_event set summary = ?, entry_id = ? where ledger_index = ?")
+                        .params(row.summary(), row.id(), index)
                         .update();
             } else {
                 jdbc.sql("""
-                        insert into audit_event(ledger_index, event_type, occurred_at, actor_user_id, org_id, outcome, summary)
-                        values (?,?,?,?,?,?,?)""")
+                        insert into audit_event(ledger_index, entry_id, event_type, occurred_at, actor_user_id, org_id,
+                        outcome, summary) values (?,?,?,?,?,?,?,?)""")
                         .params(
                                 index,
+                                row.id(),
                                 row.eventType(),
                                 row.occurredAt(),
                                 row.actorUserId(),

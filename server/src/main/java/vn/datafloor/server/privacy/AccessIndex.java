@@ -22,7 +22,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import vn.datafloor.ledger.SignedCheckpoint;
 import vn.datafloor.server.audit.AuditEvent;
@@ -45,10 +44,11 @@ import vn.datafloor.server.platform.ProblemException;
  * authorization decision: it writes down a fact about an access the channel has already authorized,
  * so it takes no actor to check, only the one to name.
  *
- * <p>Order, as for the ledger's own commitments: the index rows (with every salt) commit first, then
- * the entry is appended, then the row learns its ledger index. So no entry ever commits to subjects
- * nobody can open; a crash after the rows and before the append leaves an access without a ledger
- * index, which the citizen sees marked "not confirmed on the ledger".
+ * <p>Order, as for the ledger's own commitments: the index rows (with every salt) commit together with
+ * the entry's outbox row, then the audit relay appends the entry, then the row learns its ledger index
+ * when next read. So no entry ever commits to subjects nobody can open, and no access is stored
+ * without its entry: a crash after the commit leaves the outbox row, which the next start appends.
+ * Until then the citizen sees the access marked "not yet confirmed on the ledger".
  */
 @Service
 public class AccessIndex implements AffectedSubjects {
@@ -172,46 +172,80 @@ public class AccessIndex implements AffectedSubjects {
     }
 
     /**
-     * Stores the access and its subjects' openings, puts it on the ledger as {@code DATA_ACCESSED}
-     * (root and count of the subjects, no id) and returns the entry's ledger index. Must be called
-     * outside any transaction: the index is known only once the entry is appended.
+     * Stores the access and its subjects' openings and prepares its {@code DATA_ACCESSED} ledger entry
+     * (root and count of the subjects, no id), all in one transaction (the caller's, when there is one,
+     * so that metering commits with it); returns the access's id. The entry is appended by the audit
+     * relay once the transaction commits, together with other requests' entries, and the access learns
+     * its ledger index when next read. So an access is never stored without its entry on the way, nor
+     * an entry appended for an access that rolled back.
      */
     public long recordAccess(AccessRecord record, SubjectCommitment.Prepared commitment) {
-        if (TransactionSynchronizationManager.isActualTransactionActive()) {
-            throw new IllegalStateException("recordAccess appends to the ledger: call it outside a transaction");
-        }
         Instant now = clock.instant();
-        long accessId = transactions.execute(status -> insert(record, commitment, now));
-        Map<String, String> details = new LinkedHashMap<>();
-        details.put("access", Long.toString(accessId));
-        details.put("contract", Long.toString(record.contractId()));
-        details.put("provider", Long.toString(record.providerOrgId()));
-        details.put("dataset", record.dataset());
-        details.put("version", Integer.toString(record.datasetVersion()));
-        details.put("purpose", record.purpose());
-        details.put("channel", record.channel().name());
-        details.put("query", record.queryFingerprint());
-        details.put("rows", Long.toString(record.rowsReturned()));
-        details.put("bytes", Long.toString(record.bytesReturned()));
-        details.put("accessedAt", record.at().toString());
-        details.put("subjects", Integer.toString(commitment.size()));
-        details.put("subjectsRoot", commitment.rootHex());
-        Actor actor = record.actor();
-        long index = audit.record(new AuditEvent(
-                EventType.DATA_ACCESSED,
-                actor.personId(),
-                actor.personName(),
-                record.consumerOrgId(),
-                AuditEvent.Outcome.SUCCESS,
-                ClientAddress.current(),
-                "data accessed: " + record.dataset() + " v" + record.datasetVersion() + " via "
-                        + record.channel() + ", " + record.rowsReturned() + " row(s), "
-                        + commitment.size() + " subject(s)",
-                details));
-        jdbc.sql("update access_event set ledger_index = ? where id = ?")
-                .params(index, accessId)
-                .update();
-        return index;
+        Long accessId = transactions.execute(status -> {
+            long id = insert(record, commitment, now);
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("access", Long.toString(id));
+            details.put("contract", Long.toString(record.contractId()));
+            details.put("provider", Long.toString(record.providerOrgId()));
+            details.put("dataset", record.dataset());
+            details.put("version", Integer.toString(record.datasetVersion()));
+            details.put("purpose", record.purpose());
+            details.put("channel", record.channel().name());
+            details.put("query", record.queryFingerprint());
+            details.put("rows", Long.toString(record.rowsReturned()));
+            details.put("bytes", Long.toString(record.bytesReturned()));
+            details.put("accessedAt", record.at().toString());
+            details.put("subjects", Integer.toString(commitment.size()));
+            details.put("subjectsRoot", commitment.rootHex());
+            Actor actor = record.actor();
+            String entry = audit.recordInTransaction(new AuditEvent(
+                    EventType.DATA_ACCESSED,
+                    actor.personId(),
+                    actor.personName(),
+                    record.consumerOrgId(),
+                    AuditEvent.Outcome.SUCCESS,
+                    ClientAddress.current(),
+                    "data accessed: " + record.dataset() + " v" + record.datasetVersion() + " via "
+                            + record.channel() + ", " + record.rowsReturned() + " row(s), "
+                            + commitment.size() + " subject(s)",
+                    details));
+            jdbc.sql("update access_event set audit_entry = ? where id = ?")
+                    .params(entry, id)
+                    .update();
+            return id;
+        });
+        return accessId;
+    }
+
+    /**
+     * The rows with the ledger index of each entry appended since they were stored: looked up by the
+     * entry's id and written back, so it is looked up once.
+     */
+    private List<Row> withLedgerIndexes(List<Row> rows) {
+        List<String> pending = rows.stream()
+                .filter(r -> r.ledgerIndex() == null && r.auditEntry() != null)
+                .map(Row::auditEntry)
+                .toList();
+        if (pending.isEmpty()) {
+            return rows;
+        }
+        Map<String, Long> indexes = audit.ledgerIndexes(pending);
+        if (indexes.isEmpty()) {
+            return rows;
+        }
+        List<Row> resolved = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            Long index = row.ledgerIndex() == null && row.auditEntry() != null ? indexes.get(row.auditEntry()) : null;
+            if (index == null) {
+                resolved.add(row);
+            } else {
+                jdbc.sql("update access_event set ledger_index = ? where id = ? and ledger_index is null")
+                        .params(index, row.id())
+                        .update();
+                resolved.add(row.withLedgerIndex(index));
+            }
+        }
+        return resolved;
     }
 
     private long insert(AccessRecord record, SubjectCommitment.Prepared commitment, Instant now) {
@@ -266,12 +300,12 @@ public class AccessIndex implements AffectedSubjects {
         List<Object> params = new ArrayList<>(subjectIds);
         params.add(Math.max(1, Math.min(limit, 500)));
         params.add(Math.max(0, offset));
-        List<Row> rows = jdbc.sql("select " + COLUMNS
+        List<Row> rows = withLedgerIndexes(jdbc.sql("select " + COLUMNS
                         + " from access_event where id in (select access_id from access_subject where subject_id in ("
                         + placeholders(subjectIds.size()) + ")) order by accessed_at desc, id desc limit ? offset ?")
                 .params(params)
                 .query(AccessIndex::row)
-                .list();
+                .list());
         Map<Long, String> names = new LinkedHashMap<>();
         return rows.stream().map(r -> r.view(names, this::orgName)).toList();
     }
@@ -291,6 +325,7 @@ public class AccessIndex implements AffectedSubjects {
                 .params(params)
                 .query(AccessIndex::row)
                 .optional()
+                .map(r -> withLedgerIndexes(List.of(r)).get(0))
                 .map(r -> r.view(new LinkedHashMap<>(), this::orgName));
     }
 
@@ -335,6 +370,7 @@ public class AccessIndex implements AffectedSubjects {
                 .param(accessId)
                 .query(AccessIndex::row)
                 .optional()
+                .map(r -> withLedgerIndexes(List.of(r)).get(0))
                 .orElseThrow(() -> ProblemException.notFound("No access " + accessId + " of yours"));
         Optional<Integer> leaf = jdbc.sql(
                         "select leaf_index from access_subject where access_id = ? and subject_id = ?")
@@ -418,7 +454,7 @@ public class AccessIndex implements AffectedSubjects {
     }
 
     private static final String COLUMNS = "id, ledger_index, accessed_at, consumer_org, provider_org, contract_id, "
-            + "dataset, dataset_version, purpose, channel, rows_returned, subject_count, subjects_root";
+            + "dataset, dataset_version, purpose, channel, rows_returned, subject_count, subjects_root, audit_entry";
 
     private record Row(
             long id,
@@ -433,7 +469,26 @@ public class AccessIndex implements AffectedSubjects {
             Channel channel,
             long rows,
             int subjects,
-            String root) {
+            String root,
+            String auditEntry) {
+
+        Row withLedgerIndex(long index) {
+            return new Row(
+                    id,
+                    index,
+                    at,
+                    consumerOrg,
+                    providerOrg,
+                    contractId,
+                    dataset,
+                    version,
+                    purpose,
+                    channel,
+                    rows,
+                    subjects,
+                    root,
+                    auditEntry);
+        }
 
         SubjectAccess view(Map<Long, String> names, java.util.function.LongFunction<String> lookup) {
             return new SubjectAccess(
@@ -455,10 +510,12 @@ public class AccessIndex implements AffectedSubjects {
     }
 
     private static Row row(ResultSet rs, int n) throws SQLException {
-        long ledgerIndex = rs.getLong(2);
+        // wasNull speaks of the last column read, so it is asked right after the index, before the id.
+        long index = rs.getLong(2);
+        Long ledgerIndex = rs.wasNull() ? null : index;
         return new Row(
                 rs.getLong(1),
-                rs.wasNull() ? null : ledgerIndex,
+                ledgerIndex,
                 rs.getTimestamp(3).toInstant(),
                 rs.getLong(4),
                 rs.getLong(5),
@@ -469,6 +526,7 @@ public class AccessIndex implements AffectedSubjects {
                 Channel.valueOf(rs.getString(10)),
                 rs.getLong(11),
                 rs.getInt(12),
-                rs.getString(13));
+                rs.getString(13),
+                rs.getString(14));
     }
 }

@@ -94,9 +94,29 @@ class CitizenAccessTest extends PlatformTest {
                 actorOf("saomai.phantich"));
     }
 
+    /** Records an access and waits until the relay has put its entry on the ledger. */
     private long record(String dataset, List<String> subjects) {
-        index.recordAccess(access(dataset, clock.instant(), subjects.size()), index.prepare(subjects));
-        return jdbc.sql("select max(id) from access_event").query(Long.class).single();
+        long accessId = index.recordAccess(access(dataset, clock.instant(), subjects.size()), index.prepare(subjects));
+        awaitLedger();
+        return accessId;
+    }
+
+    private void awaitLedger() {
+        try {
+            assertThat(audit.awaitRelayed(Duration.ofSeconds(30))).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The ledger index of an access's entry, as its subjects see it. */
+    private long ledgerIndexOf(String subject, long accessId) {
+        return index.accessesOf(subject, 100, 0).stream()
+                .filter(a -> a.accessId() == accessId)
+                .findFirst()
+                .orElseThrow()
+                .ledgerIndex();
     }
 
     private void publishCheckpoint() throws Exception {
@@ -115,7 +135,8 @@ class CitizenAccessTest extends PlatformTest {
         String b = newCitizenId();
         String untouched = newCitizenId();
         long before = ledger.size();
-        long entry = index.recordAccess(access("yte.nguoi", clock.instant(), 2), index.prepare(List.of(a, b)));
+        long accessId = record("yte.nguoi", List.of(a, b));
+        long entry = ledgerIndexOf(a, accessId);
         assertThat(entry).isGreaterThanOrEqualTo(before);
 
         for (String subject : List.of(a, b)) {
@@ -145,8 +166,9 @@ class CitizenAccessTest extends PlatformTest {
         String a = newCitizenId();
         String b = newCitizenId();
         SubjectCommitment.Prepared commitment = index.prepare(List.of(a, b));
-        long entry = index.recordAccess(access("yte.nguoi", clock.instant(), 2), commitment);
-        String text = new String(ledger.entry(entry), StandardCharsets.UTF_8);
+        long accessId = index.recordAccess(access("yte.nguoi", clock.instant(), 2), commitment);
+        awaitLedger();
+        String text = new String(ledger.entry(ledgerIndexOf(a, accessId)), StandardCharsets.UTF_8);
         assertThat(text)
                 .contains("\"type\":\"DATA_ACCESSED\"")
                 .contains("\"subjectsRoot\":\"" + commitment.rootHex() + "\"")
@@ -242,16 +264,24 @@ class CitizenAccessTest extends PlatformTest {
     }
 
     @Test
-    void aSetAboveTheCapIsRefusedAndAnAccessInsideATransactionIsRefused() {
+    void aSetAboveTheCapIsRefusedAndAnAccessRolledBackLeavesNeitherRowsNorEntry() throws Exception {
         AccessIndex capped = new AccessIndex(
                 jdbc, template, transactions, audit, ledger, organisations, new SecureRandom(), clock, 3);
         assertThatThrownBy(() -> capped.prepare(List.of("1", "2", "3", "4")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at most 3");
         assertThat(capped.prepare(List.of("1", "2", "3", "3")).size()).isEqualTo(3);
-        assertThatThrownBy(() -> transactions.executeWithoutResult(status -> index.recordAccess(
-                        access("yte.nguoi", clock.instant(), 1), index.prepare(List.of(newCitizenId())))))
+        // Recorded in a caller's transaction that then fails: the access and its entry go together.
+        String subject = newCitizenId();
+        long entries = ledger.size();
+        assertThatThrownBy(() -> transactions.executeWithoutResult(status -> {
+                    index.recordAccess(access("yte.nguoi", clock.instant(), 1), index.prepare(List.of(subject)));
+                    throw new IllegalStateException("the caller's work failed after recording");
+                }))
                 .isInstanceOf(IllegalStateException.class);
+        awaitLedger();
+        assertThat(index.accessesOf(subject, 10, 0)).isEmpty();
+        assertThat(ledger.size()).isEqualTo(entries);
     }
 
     @Test
