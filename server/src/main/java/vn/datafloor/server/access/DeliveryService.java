@@ -122,7 +122,8 @@ public class DeliveryService {
             String subjectColumn,
             int version,
             List<CatalogEntry.Column> catalogColumns,
-            AccessView view) {}
+            AccessView view,
+            ContractService.Contract contract) {}
 
     /** The page of rows a REST call returns, with what the meter counted. */
     public record Delivered(List<String> columns, List<Map<String, Object>> rows, boolean truncated, long accessId) {}
@@ -151,7 +152,7 @@ public class DeliveryService {
                 .orElseThrow(() -> ProblemException.notFound("No agreement " + agreementId + " of yours"));
         policy.require(actor, Action.ACCESS_DATA, contract.buyerOrg());
         ContractService.Entitlement entitlement = contracts
-                .entitlement(agreementId)
+                .entitlement(contract)
                 .orElseThrow(() -> refused(
                         actor,
                         agreementId,
@@ -192,10 +193,10 @@ public class DeliveryService {
             throw ProblemException.tooManyRequests(
                     "access.rateLimited", "Too many requests on this agreement; wait a second and retry", 1);
         }
-        return view(entitlement);
+        return view(contract, entitlement);
     }
 
-    private Grant view(ContractService.Entitlement entitlement) {
+    private Grant view(ContractService.Contract contract, ContractService.Entitlement entitlement) {
         CatalogEntry entry = catalog.find(Actor.SYSTEM, entitlement.dataset())
                 .orElseThrow(() -> ProblemException.notFound("The agreement's dataset is no longer in the catalog"));
         DatasetVersion version = (entitlement.version() == null
@@ -245,7 +246,8 @@ public class DeliveryService {
                 subjectColumn,
                 version.version(),
                 entry.columns(),
-                view);
+                view,
+                contract);
     }
 
     /** The name buyers use for the dataset in SQL: its lake name, letters, digits and underscores. */
@@ -441,7 +443,7 @@ public class DeliveryService {
         // The access, its ledger entry's outbox row and its usage commit together: one commit per request.
         Long accessId = transactions.execute(status -> {
             long id = accessIndex.recordAccess(access, commitment);
-            contracts.meter(entitlement.contractId(), rows, bytes, channel.name());
+            contracts.meter(grant.contract(), rows, bytes, channel.name());
             return id;
         });
         return accessId;

@@ -901,7 +901,12 @@ public class ContractService {
      * adds the usage row only.
      */
     public void meter(long contractId, long rows, long bytes, String channel) {
-        Contract contract = contract(contractId).orElseThrow();
+        meter(contract(contractId).orElseThrow(), rows, bytes, channel);
+    }
+
+    /** As above, for a contract the caller has just read. */
+    public void meter(Contract contract, long rows, long bytes, String channel) {
+        long contractId = contract.id();
         Offer offer = offers.offer(contract.offerId()).orElseThrow();
         if (offer.priceModel() != PriceModel.PAY_PER_USE) {
             return;
@@ -1240,17 +1245,38 @@ public class ContractService {
 
     /** The entitlement of one contract if it is in force now: what the delivery channels check. */
     public Optional<Entitlement> entitlement(long contractId) {
-        Instant now = now();
-        return contract(contractId).filter(c -> c.activeAt(now)).map(this::entitlementOf);
+        return contract(contractId).flatMap(this::entitlement);
     }
+
+    /** The entitlement of a contract already read, if it is in force now. */
+    public Optional<Entitlement> entitlement(Contract contract) {
+        Instant now = now();
+        return Optional.of(contract).filter(c -> c.activeAt(now)).map(this::entitlementOf);
+    }
+
+    /**
+     * The policy of each agreement, read once: an agreement document never changes after it is signed
+     * (its hash is on the ledger), so a delivery need not read and parse it on every request.
+     */
+    private final java.util.Map<Long, String> agreementPolicies =
+            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<Long, String> eldest) {
+                    return size() > 10_000;
+                }
+            });
 
     private Entitlement entitlementOf(Contract contract) {
         ProductService.Product product = products.product(contract.productId()).orElseThrow();
-        String agreement = jdbc.sql("select agreement from exchange_contract where id = ?")
-                .param(contract.id())
-                .query(String.class)
-                .single();
-        String policyJson = json.readTree(agreement).get("policy").toString();
+        String policyJson = agreementPolicies.get(contract.id());
+        if (policyJson == null) {
+            String agreement = jdbc.sql("select agreement from exchange_contract where id = ?")
+                    .param(contract.id())
+                    .query(String.class)
+                    .single();
+            policyJson = json.readTree(agreement).get("policy").toString();
+            agreementPolicies.put(contract.id(), policyJson);
+        }
         return new Entitlement(
                 contract.id(),
                 contract.buyerOrg(),
