@@ -833,6 +833,59 @@ class AccessAttackSuiteTest {
                 .isEmpty();
     }
 
+    // =================================================================================== 9
+
+    @Test
+    @Order(9)
+    @DisplayName("9. A query cannot hide from a citizen's \"who saw me\" that it read their row")
+    void aQueryCannotHideFromTheAccessIndexWhomItRead() {
+        String victim = consentingPersons().iterator().next();
+        Session citizen = http.signIn(victim, DemoData.PASSWORD);
+        String id = DuckDbConnections.identifier(subjectColumn);
+        long all = count(bankKey, bankAgreement, "SELECT count(*) AS n FROM " + table);
+        Map<String, String> queries = new LinkedHashMap<>();
+        queries.put("a plain filter (the control)", "SELECT * FROM " + table + " WHERE " + id + " IS NOT NULL");
+        // The view's whole row holds no clear identity number, so these filters keep every row, the victim's
+        // too; evaluated where the clear id is at hand, they would leave the victim out of the access index.
+        queries.put(
+                "a filter on the whole row as text",
+                "SELECT * FROM " + table + " WHERE CAST(" + table + " AS VARCHAR) NOT LIKE "
+                        + DuckDbConnections.literal("%" + victim + "%"));
+        queries.put(
+                "a filter on the whole row under an alias, in a subquery",
+                "SELECT * FROM " + table + " AS x WHERE NOT EXISTS (SELECT 1 WHERE contains(CAST(x AS VARCHAR), "
+                        + DuckDbConnections.literal(victim) + "))");
+        List<String> violations = new ArrayList<>();
+        Map<String, Long> accessIds = new LinkedHashMap<>();
+        for (Map.Entry<String, String> query : queries.entrySet()) {
+            Response answer = sql(bankKey, bankAgreement, query.getValue());
+            if (!answer.ok()) {
+                continue; // refused outright: nothing was read
+            }
+            if (answer.json().get("rows").size() != all) {
+                violations.add(query.getKey() + ": the filter did not keep every row, the premise fails");
+            }
+            accessIds.put(query.getKey(), answer.json().get("accessId").asLong());
+        }
+        awaitRelay();
+        Response seen = http.sessionJson(citizen, "GET", "/api/me/accesses?size=100", null, true);
+        assertThat(seen.status())
+                .as("the citizen reads who saw them: %s", seen.body())
+                .isEqualTo(200);
+        // A delivery's accessId is its DATA_ACCESSED entry's ledger index.
+        Set<Long> listed = new HashSet<>();
+        seen.json().get("accesses").forEach(a -> listed.add(a.get("ledgerIndex").asLong()));
+        assertThat(accessIds).as("the control query ran").containsKey("a plain filter (the control)");
+        accessIds.forEach((label, accessId) -> {
+            if (!listed.contains(accessId)) {
+                violations.add(label + ": the victim's row was delivered, but their access list does not show it");
+            }
+        });
+        assertThat(violations)
+                .as("queries that read a person without the access index naming them")
+                .isEmpty();
+    }
+
     // =================================================================================== helpers
 
     private Response sql(String key, long agreement, String query) {
@@ -905,7 +958,7 @@ class AccessAttackSuiteTest {
      */
     private Set<String> consentingPersons() {
         Set<String> consenting = new LinkedHashSet<>();
-        clearIds.stream().filter(i -> i.matches("\\d{12}")).limit(12).forEach(consenting::add);
+        clearIds.stream().limit(12).filter(i -> i.matches("\\d{12}")).forEach(consenting::add);
         consenting.add("001085012345");
         return consenting;
     }
