@@ -364,9 +364,11 @@ public final class AccessSession implements AutoCloseable {
         if (top.path("where_clause").isNull() || top.path("where_clause").isMissingNode()) {
             return wholeView(named, false);
         }
-        if (hasStar(top.path("where_clause"))) {
-            // A star in the WHERE (COLUMNS(*)) would also see the hidden subject column and could mean
-            // something else there: report the whole view rather than risk reporting too few.
+        if (hasStar(top.path("where_clause"))
+                || namesWholeRow(top.path("where_clause"), from.path("alias").asString(""))) {
+            // A star in the WHERE (COLUMNS(*)), or the row itself by its table's name (CAST(t AS VARCHAR)),
+            // would also see the hidden subject column and could mean something else there: report the
+            // whole view rather than risk reporting too few.
             return wholeView(named, true);
         }
         ArrayNode subjectQuery = (ArrayNode)
@@ -387,6 +389,20 @@ public final class AccessSession implements AutoCloseable {
             // The WHERE names something only the select list defines (an alias): report the whole view.
             return wholeView(named, true);
         }
+    }
+
+    /** Whether a column reference anywhere under {@code node}, subqueries included, is the row of {@code alias}. */
+    private static boolean namesWholeRow(JsonNode node, String alias) {
+        if ("COLUMN_REF".equals(node.path("class").asString(""))) {
+            JsonNode names = node.path("column_names");
+            return names.size() == 1 && names.get(0).asString("").equalsIgnoreCase(alias);
+        }
+        for (JsonNode child : node) {
+            if (namesWholeRow(child, alias)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean hasStar(JsonNode node) {

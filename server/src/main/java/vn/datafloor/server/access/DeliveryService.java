@@ -273,7 +273,8 @@ public class DeliveryService {
     public Delivered rows(
             Actor actor, long agreementId, List<String> fields, List<RowFilter> filters, int offset, int limit) {
         Grant grant = grant(actor, agreementId, Channel.REST);
-        QueryResult result = run(grant, session -> session.rows(grant.table(), fields, filters, offset, limit));
+        QueryResult result =
+                run(actor, grant, Channel.REST, session -> session.rows(grant.table(), fields, filters, offset, limit));
         long accessId = delivered(actor, grant, Channel.REST, result.fingerprint(), result);
         return new Delivered(result.columns(), asMaps(result), result.truncated(), accessId);
     }
@@ -282,7 +283,8 @@ public class DeliveryService {
     public Delivered query(Actor actor, long agreementId, String sql, int maxRows) {
         Grant grant = grant(actor, agreementId, Channel.SQL);
         requireSql(sql);
-        QueryResult result = run(grant, session -> session.query(sql, Math.max(1, Math.min(maxRows, 10_000))));
+        QueryResult result =
+                run(actor, grant, Channel.SQL, session -> session.query(sql, Math.max(1, Math.min(maxRows, 10_000))));
         long accessId = delivered(actor, grant, Channel.SQL, result.fingerprint(), result);
         return new Delivered(result.columns(), asMaps(result), result.truncated(), accessId);
     }
@@ -318,7 +320,14 @@ public class DeliveryService {
     public ExportLinks.Download download(Actor actor, String token) {
         ExportLinks.Pending pending = exports.pending(token)
                 .filter(p -> actor.orgId() != null && actor.orgId() == p.orgId())
-                .orElseThrow(ExportLinks::gone);
+                .orElse(null);
+        if (pending == null) {
+            // Spent, expired, unknown or another organisation's: the answer does not say which; the ledger
+            // names the agreement the link was made for (a replay, or a link passed on).
+            exports.contractOf(token)
+                    .ifPresent(contract -> recordRefusal(actor, contract, Channel.EXPORT, "access.exportGone"));
+            throw ExportLinks.gone();
+        }
         grant(actor, pending.contractId(), Channel.EXPORT);
         return exports.take(token, pending);
     }
@@ -332,7 +341,15 @@ public class DeliveryService {
                     "access.sandboxNoSubject",
                     "The sandbox protects persons: this dataset has no column identifying them; use the SQL channel");
         }
-        SandboxResult result = sandbox.answer(agreementId, grant.view(), grant.catalogColumns(), sql);
+        SandboxResult result;
+        try {
+            result = sandbox.answer(agreementId, grant.view(), grant.catalogColumns(), sql);
+        } catch (ProblemException e) {
+            if ("access.sandbox".equals(e.messageKey())) {
+                recordRefusal(actor, agreementId, Channel.SANDBOX, e.messageKey());
+            }
+            throw e;
+        }
         record(
                 actor,
                 grant,
@@ -360,20 +377,30 @@ public class DeliveryService {
         QueryResult call(AccessSession session);
     }
 
-    private QueryResult run(Grant grant, SessionCall call) {
+    private QueryResult run(Actor actor, Grant grant, Channel channel, SessionCall call) {
         try {
             return call.call(sessions.session(grant.view()));
         } catch (AccessException e) {
-            throw problem(e);
+            throw refused(actor, grant, channel, e);
         } catch (IllegalStateException closedMeanwhile) {
             // Its view changed (a withdrawal) and another request closed it: once more on the current view.
             sessions.discard(grant.view());
             try {
                 return call.call(sessions.session(grant.view()));
             } catch (AccessException e) {
-                throw problem(e);
+                throw refused(actor, grant, channel, e);
             }
         }
+    }
+
+    /**
+     * The engine refused the request itself (a second statement, another table, a file, a column outside
+     * the view, a query over its limits): an attempt on the agreement, on the ledger like the refusals of
+     * the pipeline's first half.
+     */
+    private ProblemException refused(Actor actor, Grant grant, Channel channel, AccessException e) {
+        recordRefusal(actor, grant.entitlement().contractId(), channel, "access.refused:" + e.code());
+        return problem(e);
     }
 
     @jakarta.annotation.PreDestroy
@@ -451,6 +478,11 @@ public class DeliveryService {
 
     private ProblemException refused(
             Actor actor, long agreementId, Channel channel, HttpStatus status, String key, String detail) {
+        recordRefusal(actor, agreementId, channel, key);
+        return new ProblemException(status, key, detail, agreementId);
+    }
+
+    private void recordRefusal(Actor actor, long agreementId, Channel channel, String key) {
         audit.record(new AuditEvent(
                 EventType.ACCESS_REFUSED,
                 actor.personId(),
@@ -460,6 +492,5 @@ public class DeliveryService {
                 null,
                 "access to agreement " + agreementId + " via " + channel + " refused: " + key,
                 Map.of("agreement", Long.toString(agreementId), "channel", channel.name(), "reason", key)));
-        return new ProblemException(status, key, detail, agreementId);
     }
 }

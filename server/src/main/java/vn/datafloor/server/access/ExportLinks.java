@@ -114,6 +114,17 @@ class ExportLinks {
                 .optional();
     }
 
+    /** The agreement a link was made for, spent or expired or not; empty for a token never issued. */
+    Optional<Long> contractOf(String token) {
+        if (token == null || token.length() > 100) {
+            return Optional.empty();
+        }
+        return jdbc.sql("select contract_id from access_export where token_hash = ?")
+                .param(sha256(token))
+                .query(Long.class)
+                .optional();
+    }
+
     /** Spends the link: a second request, even a concurrent one, finds it gone. */
     Download take(String token, Pending pending) {
         int spent = jdbc.sql("update access_export set used_at = ? where token_hash = ? and used_at is null "

@@ -2,6 +2,7 @@ package vn.datafloor.server.access;
 
 import java.util.Locale;
 import vn.datafloor.integration.access.Mask;
+import vn.datafloor.integration.schema.CanonicalSchema;
 import vn.datafloor.server.catalog.CatalogEntry;
 
 /**
@@ -13,9 +14,20 @@ import vn.datafloor.server.catalog.CatalogEntry;
  */
 final class MaskRules {
 
+    /**
+     * The canonical person shape's record identifier (the record's id in its source). It names one person
+     * as surely as the identity number and is the same in every buyer's copy: delivered clear, it would let
+     * two buyers join their copies. So it gets the agreement's keyed hash, whatever the classification says.
+     */
+    private static final String PERSON_RECORD_ID =
+            CanonicalSchema.PERSON.column("person_id").orElseThrow().name();
+
     private MaskRules() {}
 
     static Mask maskFor(CatalogEntry.Column column) {
+        if (PERSON_RECORD_ID.equalsIgnoreCase(column.name())) {
+            return Mask.KEYED_HASH;
+        }
         String category = column.personal() ? column.personalCategory() : column.proposedCategory();
         if (category == null || "none".equals(category)) {
             return null;

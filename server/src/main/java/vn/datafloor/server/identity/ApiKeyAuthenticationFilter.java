@@ -61,6 +61,16 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
         this.json = json;
     }
 
+    /**
+     * A streamed answer (an export download) ends in an async dispatch through the security chain; without
+     * the key's identity there it is anonymous, refused after the response is committed, and the client
+     * gets a truncated body. The key is checked again, as on any request.
+     */
+    @Override
+    protected boolean shouldNotFilterAsyncDispatch() {
+        return false;
+    }
+
     static boolean hasBearer(HttpServletRequest request) {
         String header = request.getHeader("Authorization");
         return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7);
