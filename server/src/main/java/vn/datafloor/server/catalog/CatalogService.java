@@ -159,6 +159,15 @@ public class CatalogService {
         return find(actor, slug).orElseThrow(() -> ProblemException.notFound("No dataset " + slug + " in the catalog"));
     }
 
+    /**
+     * The entry as stored, without its publisher's name or its latest version's facts, whoever asks: for
+     * data deliveries, which check rights themselves and need only the dataset and its columns on every
+     * request.
+     */
+    public Optional<CatalogEntry> stored(String slug) {
+        return store.bySlug(slug);
+    }
+
     /** The entry of a lake dataset, whoever asks (for other capabilities that check rights themselves). */
     public Optional<CatalogEntry> forDataset(String dataset) {
         return store.byDataset(dataset).map(this::complete);

@@ -46,6 +46,7 @@ import vn.datafloor.server.exchange.OfferService.PriceModel;
 import vn.datafloor.server.identity.Organisation;
 import vn.datafloor.server.identity.OrganisationService;
 import vn.datafloor.server.platform.ClientAddress;
+import vn.datafloor.server.platform.GroupCommit;
 import vn.datafloor.server.platform.ProblemException;
 
 /**

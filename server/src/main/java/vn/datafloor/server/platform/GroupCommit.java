@@ -1,4 +1,4 @@
-package vn.datafloor.server.exchange;
+package vn.datafloor.server.platform;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +16,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Small units of work from many threads, run one after another by a single writer in shared
  * transactions: one commit for every unit waiting, as the ledger shares one fsync among its appends.
  *
- * <p>Why: a purchase is a dozen short statements and one commit, and many buyers of one offer or one
+ * <p>Used by purchases and by data deliveries' access records. Why: a purchase is a dozen short statements and one commit, and many buyers of one offer or one
  * seller queue on the same rows (the offer's units, the seller's invoice counter). Run concurrently,
  * each holds those locks across its own commit, so the market moves at one commit per purchase and
  * waiters pile up. Run by one writer, no unit waits for a lock another unit holds, and a batch of
@@ -28,7 +28,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * trouble never decides another's outcome. A unit must therefore be repeatable: it
  * reads what it needs inside its transaction and decides from that.
  */
-final class GroupCommit implements AutoCloseable {
+public final class GroupCommit implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
 
@@ -42,7 +42,7 @@ final class GroupCommit implements AutoCloseable {
     private final Thread writer;
     private volatile boolean closed;
 
-    GroupCommit(TransactionTemplate transactions, String name) {
+    public GroupCommit(TransactionTemplate transactions, String name) {
         this.transactions = transactions;
         this.writer = new Thread(this::write, name);
         this.writer.setDaemon(true);
@@ -50,7 +50,7 @@ final class GroupCommit implements AutoCloseable {
     }
 
     /** Runs {@code work} in a shared transaction and returns its result once that has committed. */
-    <T> T run(Supplier<T> work) {
+    public <T> T run(Supplier<T> work) {
         if (closed || Thread.currentThread() == writer) {
             // Shutting down, or a unit asking for another: run it in the caller's own transaction.
             return transactions.execute(status -> work.get());
@@ -61,7 +61,7 @@ final class GroupCommit implements AutoCloseable {
             return unit.done().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the purchase was being committed", e);
+            throw new IllegalStateException("interrupted while the work was being committed", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;

@@ -1,4 +1,4 @@
-package vn.datafloor.server.exchange;
+package vn.datafloor.server.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
