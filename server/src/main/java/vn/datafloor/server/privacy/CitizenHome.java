@@ -66,6 +66,16 @@ public class CitizenHome {
                 .orElse(dataset);
     }
 
+    /** A date the register holds (ISO) as people write it: 29/06/1976; anything else as it is. */
+    public String dayOf(String isoDate) {
+        try {
+            return java.time.LocalDate.parse(isoDate)
+                    .format(java.time.format.DateTimeFormatter.ofPattern("dd/MM/yyyy"));
+        } catch (RuntimeException notADate) {
+            return isoDate;
+        }
+    }
+
     /** A page of accesses, newest first, and how many there are in all. */
     public record AccessPage(List<AccessIndex.SubjectAccess> accesses, int page, int size, long total) {
         public boolean hasNext() {

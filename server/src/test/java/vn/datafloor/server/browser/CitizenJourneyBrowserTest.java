@@ -171,7 +171,13 @@ class CitizenJourneyBrowserTest {
         assertCitizenPage("citizen-accesses");
         open("/me");
         follow("link-data");
-        assertThat(browser.findElement(By.tagName("main")).getText()).contains(DemoData.CITIZEN_NAME);
+        assertThat(browser.findElement(By.tagName("main")).getText())
+                .contains(DemoData.CITIZEN_NAME)
+                .doesNotContain("ho-tich.cong-dan");
+        // In words and as people write dates (the identity number states a man born in that year).
+        assertThat(browser.findElement(By.id("value-sex")).getText()).contains(": " + text("citizen.sex.M"));
+        assertThat(browser.findElement(By.id("value-birth_date")).getText())
+                .containsPattern(": \\d{2}/\\d{2}/" + birthYear(DemoData.CITIZEN));
         assertCitizenPage("citizen-data");
         open("/me");
         follow("link-account");
