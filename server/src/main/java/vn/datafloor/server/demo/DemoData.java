@@ -26,6 +26,16 @@ public class DemoData implements ApplicationRunner {
     /** One password for every demo account, printed by the launcher. Never used outside the demo. */
     public static final String PASSWORD = "Datafloor-demo-2026";
 
+    /**
+     * The demo's citizen: a real person of the synthetic population the demo generates (seed 42), the
+     * fourth one, Lê Văn Hán, born 1976, record CR000000004 of the civil registry and also in the tax and
+     * health extracts. The population's first households do not depend on its size, so every demo of ten people or
+     * more holds him; the bank reads his row once he has consented.
+     */
+    public static final String CITIZEN = "036076942608";
+
+    public static final String CITIZEN_NAME = "Lê Văn Hán";
+
     public record DemoLogin(String username, String role, String organisation) {}
 
     public static final List<DemoLogin> LOGINS = List.of(
@@ -42,7 +52,7 @@ public class DemoData implements ApplicationRunner {
             new DemoLogin("bhxh.dulieu", "DATA_STEWARD", "Bảo hiểm xã hội Việt Nam"),
             new DemoLogin("dkkd.dulieu", "DATA_STEWARD", "Sở Kế hoạch và Đầu tư Bắc Ninh"),
             new DemoLogin("qltt.dulieu", "DATA_STEWARD", "Cục Quản lý thị trường"),
-            new DemoLogin("001085012345", "CITIZEN", "—"));
+            new DemoLogin(CITIZEN, "CITIZEN", "—"));
 
     private final OrganisationService organisations;
     private final UserService users;
@@ -69,7 +79,7 @@ public class DemoData implements ApplicationRunner {
         staff(saoMai, "saomai.admin", "Vũ Hoàng Long", "long.vh@saomai.example", Role.ORG_ADMIN);
         staff(saoMai, "saomai.phantich", "Bùi Thị Lan", "lan.bt@saomai.example", Role.ANALYST);
         staff(institute, "vien.phantich", "Hoàng Văn Nam", "nam.hv@vienktso.example", Role.ANALYST);
-        users.bootstrapCitizen("001085012345", "Nguyễn Văn An", PASSWORD);
+        users.bootstrapCitizen(CITIZEN, CITIZEN_NAME, PASSWORD);
     }
 
     private void staff(Organisation org, String username, String name, String email, Role role) {

@@ -29,8 +29,8 @@ import vn.datafloor.server.privacy.SubjectRequestService;
 /**
  * Delivery in the demo, as its users would have left it: the civil registry sold for credit scoring and
  * research (masked, and only for persons who consented); Sao Mai has read rows, run a query and taken an
- * export; the research institute has spent part of its sandbox budget; the demo citizen holds a consent
- * to withdraw and has one request open.
+ * export; the research institute has spent part of its sandbox budget; the demo citizen, a person of the
+ * registry, has been accessed by the bank, holds a consent to withdraw and has one request open.
  */
 @Component
 @Order(50)
@@ -114,14 +114,18 @@ class DemoDelivery implements ApplicationRunner {
         long controller = provider.orgId();
         List<String> people = firstPeople(actor("saomai.admin"), bank.id(), 12);
         for (String person : people) {
+            if (person.equals(DemoData.CITIZEN)) {
+                continue; // the demo's citizen consents to the bank only, below
+            }
             Actor citizen = citizen(person);
             give(citizen, controller, bank.buyerOrg(), "df:creditScoring");
             give(citizen, controller, research.buyerOrg(), "df:research");
         }
-        Actor an = citizen("001085012345");
-        give(an, controller, bank.buyerOrg(), "df:creditScoring");
+        // The demo's citizen is a person of the registry: the bank's accesses below touch them.
+        Actor demoCitizen = citizen(DemoData.CITIZEN);
+        give(demoCitizen, controller, bank.buyerOrg(), "df:creditScoring");
         requests.file(
-                an,
+                demoCitizen,
                 new SubjectRequestService.Filing(
                         SubjectRequestService.Kind.ACCESS,
                         List.of(controller),

@@ -9,6 +9,7 @@ import org.springframework.stereotype.Service;
 import vn.datafloor.server.authz.AccessPolicy;
 import vn.datafloor.server.authz.Action;
 import vn.datafloor.server.authz.Actor;
+import vn.datafloor.server.catalog.CatalogService;
 import vn.datafloor.server.identity.Organisation;
 import vn.datafloor.server.identity.OrganisationService;
 import vn.datafloor.server.integration.DatasetService;
@@ -33,18 +34,46 @@ public class CitizenHome {
     private final DatasetService datasets;
     private final OrganisationService organisations;
     private final AccessPolicy policy;
+    private final CatalogService catalog;
 
     public CitizenHome(
             AccessIndex index,
             RegisterService register,
             DatasetService datasets,
             OrganisationService organisations,
-            AccessPolicy policy) {
+            AccessPolicy policy,
+            CatalogService catalog) {
         this.index = index;
         this.register = register;
         this.datasets = datasets;
         this.organisations = organisations;
         this.policy = policy;
+        this.catalog = catalog;
+    }
+
+    /**
+     * An access's dataset as the citizen reads it: the catalog's title (the access names the product's
+     * catalog entry, or a lake dataset), asked as the platform; the name itself when the catalog has none.
+     */
+    public String datasetTitle(String dataset, boolean english) {
+        if (dataset == null) {
+            return "";
+        }
+        return catalog.find(Actor.SYSTEM, dataset)
+                .or(() -> catalog.forDataset(dataset))
+                .map(e -> e.title(english))
+                .filter(t -> t != null && !t.isBlank())
+                .orElse(dataset);
+    }
+
+    /** A date the register holds (ISO) as people write it: 29/06/1976; anything else as it is. */
+    public String dayOf(String isoDate) {
+        try {
+            return java.time.LocalDate.parse(isoDate)
+                    .format(java.time.format.DateTimeFormatter.ofPattern("dd/MM/yyyy"));
+        } catch (RuntimeException notADate) {
+            return isoDate;
+        }
     }
 
     /** A page of accesses, newest first, and how many there are in all. */

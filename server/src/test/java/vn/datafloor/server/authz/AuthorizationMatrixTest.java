@@ -507,7 +507,7 @@ class AuthorizationMatrixTest extends PlatformTest {
         addSessionPersona("yte.admin", ORG_ADMIN, healthOrg, DemoPasswords.DEMO);
         addSessionPersona("yte.dulieu", DATA_STEWARD, healthOrg, DemoPasswords.DEMO);
         addSessionPersona("yte.phantich", ANALYST, healthOrg, "Phan-tich-matrix-2026");
-        addSessionPersona("001085012345", CITIZEN, null, DemoPasswords.DEMO);
+        addSessionPersona(vn.datafloor.server.demo.DemoData.CITIZEN, CITIZEN, null, DemoPasswords.DEMO);
         // An organisation admin's machine client that may only read users.
         Actor healthAdmin = actorOf("yte.admin");
         String token = apiKeys.create(healthAdmin, "matrix", Set.of("users:read"), Duration.ofDays(1))
@@ -803,7 +803,7 @@ class AuthorizationMatrixTest extends PlatformTest {
     long otherCitizenAccess;
 
     private void citizenAccessFixtures() {
-        citizenAccess = recordMatrixAccess(List.of("001085012345", "079190000001"));
+        citizenAccess = recordMatrixAccess(List.of(vn.datafloor.server.demo.DemoData.CITIZEN, "079190000001"));
         otherCitizenAccess = recordMatrixAccess(List.of("079190000002"));
     }
 
@@ -835,7 +835,10 @@ class AuthorizationMatrixTest extends PlatformTest {
     private void privacyFixtures() {
         java.sql.Timestamp now = java.sql.Timestamp.from(clock.instant());
         java.sql.Timestamp later = java.sql.Timestamp.from(clock.instant().plus(Duration.ofDays(80)));
-        String[][] parties = {{"001085012345", Long.toString(healthOrg)}, {"079190000321", Long.toString(saoMaiOrg)}};
+        String[][] parties = {
+            {vn.datafloor.server.demo.DemoData.CITIZEN, Long.toString(healthOrg)},
+            {"079190000321", Long.toString(saoMaiOrg)}
+        };
         for (int i = 0; i < 2; i++) {
             String uuid = java.util.UUID.randomUUID().toString();
             long org = Long.parseLong(parties[i][1]);

@@ -45,6 +45,9 @@ class CitizenAccessTest extends PlatformTest {
     AccessIndex index;
 
     @Autowired
+    CitizenHome home;
+
+    @Autowired
     UserService users;
 
     @Autowired
@@ -127,6 +130,35 @@ class CitizenAccessTest extends PlatformTest {
     private MockHttpSession citizen(String citizenId) throws Exception {
         users.bootstrapCitizen(citizenId, "Công dân kiểm thử", PASSWORD);
         return login(citizenId, PASSWORD);
+    }
+
+    @Test
+    void theDemoCitizenIsAPersonOfTheRegistryTheBankReadAndSeesThoseAccesses() throws Exception {
+        String citizen = vn.datafloor.server.demo.DemoData.CITIZEN;
+        UserAccount account = users.findByUsername(citizen).orElseThrow();
+        Actor actor = new Actor(account.id(), account.username(), null, account.roles(), null, Set.of());
+        // The register holds them (which sources it links them to depends on what it was last rebuilt
+        // from, which other tests of this context change).
+        CitizenHome.HeldData held = home.data(actor).get(0);
+        assertThat(held.values()).anySatisfy(v -> assertThat(v.value()).isEqualTo(citizen));
+        // The demo's deliveries to the bank touched them, for credit scoring, under Sao Mai's agreement.
+        // (Other tests of this context may record more accesses to them; the demo's are among them.)
+        List<AccessIndex.SubjectAccess> byBank = home.accesses(actor, 0, 100).accesses().stream()
+                .filter(a -> a.consumerOrgId() == org("saomai.admin")
+                        && a.purpose().equals("df:creditScoring")
+                        && a.providerOrgId() == org("hotich.dulieu"))
+                .toList();
+        assertThat(byBank)
+                .extracting(AccessIndex.SubjectAccess::channel)
+                .contains(AccessIndex.Channel.REST, AccessIndex.Channel.SQL, AccessIndex.Channel.EXPORT);
+        awaitAndCheckpoint();
+        AccessProof proof = home.proof(actor, byBank.get(0).accessId());
+        assertThat(proof.verify(ledger.verifierKey()).ok()).isTrue();
+    }
+
+    private void awaitAndCheckpoint() throws Exception {
+        assertThat(audit.awaitRelayed(Duration.ofSeconds(30))).isTrue();
+        publishCheckpoint();
     }
 
     @Test

@@ -17,7 +17,7 @@ import vn.datafloor.server.identity.UserService;
 abstract class PrivacyFixtures extends PlatformTest {
 
     /** The demo's citizen. */
-    static final String AN = "001085012345";
+    static final String DEMO_CITIZEN = vn.datafloor.server.demo.DemoData.CITIZEN;
 
     @Autowired
     UserService users;
