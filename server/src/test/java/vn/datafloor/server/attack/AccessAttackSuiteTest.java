@@ -959,7 +959,7 @@ class AccessAttackSuiteTest {
     private Set<String> consentingPersons() {
         Set<String> consenting = new LinkedHashSet<>();
         clearIds.stream().limit(12).filter(i -> i.matches("\\d{12}")).forEach(consenting::add);
-        consenting.add("001085012345");
+        consenting.add(DemoData.CITIZEN);
         return consenting;
     }
 
