@@ -150,7 +150,16 @@ public final class AccessSession implements AutoCloseable {
                 }
                 throw e;
             }
-            return new AccessSession(connections, Map.copyOf(permitted), catalog, limits, scratch, exports);
+            AccessSession session =
+                    new AccessSession(connections, Map.copyOf(permitted), catalog, limits, scratch, exports);
+            // Part of opening, not of the first request that reads a whole view: its subjects, once.
+            try {
+                permitted.values().forEach(session::subjectsOf);
+            } catch (RuntimeException e) {
+                session.close();
+                throw e;
+            }
+            return session;
         } catch (SQLException | RuntimeException e) {
             if (duck != null) {
                 duck.close();
@@ -417,7 +426,32 @@ public final class AccessSession implements AutoCloseable {
         return false;
     }
 
+    /**
+     * The distinct subjects of each set of views, computed once: a session's tables never change, and a
+     * DISTINCT over millions of subject ids costs more than most queries it would be reported for.
+     */
+    private final Map<String, Set<String>> wholeViews = new java.util.concurrent.ConcurrentHashMap<>();
+
     private SubjectsTouched wholeView(List<PermittedViews.Permitted> named, boolean overApproximated) {
+        if (named.size() == 1) {
+            return cappedSubjects(subjectsOf(named.get(0)), overApproximated);
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        for (PermittedViews.Permitted view : named) {
+            ids.addAll(subjectsOf(view));
+            if (ids.size() > limits.maxSubjects()) {
+                break;
+            }
+        }
+        return cappedSubjects(ids, overApproximated);
+    }
+
+    /** Every subject of one view (up to the cap and one more), computed at open. */
+    private Set<String> subjectsOf(PermittedViews.Permitted view) {
+        return wholeViews.computeIfAbsent(view.table(), table -> distinctSubjects(List.of(view)));
+    }
+
+    private Set<String> distinctSubjects(List<PermittedViews.Permitted> named) {
         StringBuilder sql = new StringBuilder();
         for (PermittedViews.Permitted view : named) {
             sql.append(sql.length() == 0 ? "" : " UNION ALL ")
@@ -436,7 +470,7 @@ public final class AccessSession implements AutoCloseable {
                 false);
         Set<String> ids = new LinkedHashSet<>();
         page.rows.stream().map(row -> row.get(0)).filter(id -> id != null).forEach(id -> ids.add(id.toString()));
-        return cappedSubjects(ids, overApproximated);
+        return java.util.Collections.unmodifiableSet(ids);
     }
 
     private SubjectsTouched cappedSubjects(Set<String> ids, boolean overApproximated) {
