@@ -20,6 +20,7 @@ public final class ClearVersion implements AutoCloseable {
         this.copies = copies;
     }
 
+    /** The version read; null for files that are no lake version's ({@link Lake#clear(java.util.List, Path)}). */
     public DatasetVersion version() {
         return version;
     }

@@ -70,6 +70,11 @@ public final class Lake {
         }
     }
 
+    /** The lake as it is, for a tool that runs beside a server: what looks like stale staging may be a run's. */
+    static Lake withoutSweeping(Path root) {
+        return new Lake(root.toAbsolutePath().normalize(), null);
+    }
+
     public Path root() {
         return root;
     }
@@ -168,6 +173,27 @@ public final class Lake {
                     + " is encrypted, and the lake was opened without its master key");
         }
         return keys.decrypt(version, scratch);
+    }
+
+    /**
+     * {@link #clear} for a version's files as an access view carries them ({@link DatasetVersion#files}).
+     * Files that are no published version's in this lake are nothing it encrypted: returned as they are,
+     * with no version.
+     */
+    public ClearVersion clear(List<Path> files, Path scratch) {
+        Optional<DatasetVersion> version = files.isEmpty() ? Optional.empty() : versionOf(files.get(0));
+        if (version.isEmpty()
+                || !version.get()
+                        .files()
+                        .equals(files.stream()
+                                .map(f -> f.toAbsolutePath().normalize())
+                                .toList())) {
+            if (files.stream().anyMatch(f -> versionOf(f).isPresent())) {
+                throw new IllegalArgumentException("Files of a lake version are read together, all of them");
+            }
+            return new ClearVersion(null, files, null);
+        }
+        return clear(version.get(), scratch);
     }
 
     /** The published version {@code file} belongs to, if it is one of a version's files in this lake. */

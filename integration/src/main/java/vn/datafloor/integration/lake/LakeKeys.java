@@ -159,9 +159,11 @@ public final class LakeKeys {
      * Wraps every encrypted version's data key again with the master key's current primary, after a
      * rotation. Each {@code keys.json} is replaced by an atomic rename, so a crash leaves the old or the
      * new one, both readable while the old key is still in the keyset; running it again is harmless.
-     * Returns how many versions were re-wrapped.
+     * Returns how many versions were re-wrapped. It does not sweep staging (unlike {@link Lake#open}), so
+     * it may run beside a server that is publishing.
      */
-    public int rewrap(Lake lake) {
+    public int rewrap(Path lakeRoot) {
+        Lake lake = Lake.withoutSweeping(lakeRoot);
         int rewrapped = 0;
         for (String dataset : lake.datasets()) {
             for (DatasetVersion version : lake.versions(dataset)) {

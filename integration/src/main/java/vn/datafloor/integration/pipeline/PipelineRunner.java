@@ -598,8 +598,8 @@ public final class PipelineRunner {
         }
         String keys = columnList(spec.key());
         String current = "(SELECT " + columnList(columns) + " FROM checked WHERE NOT _rejected)";
-        String before =
-                "(SELECT " + columnList(columns) + " FROM " + previousClear.get().readExpression() + ")";
+        String before = "(SELECT " + columnList(columns) + " FROM "
+                + previousClear.get().readExpression() + ")";
         String sql = "WITH cur AS " + current + ", prev AS " + before + " SELECT "
                 + "(SELECT count(*) FROM cur ANTI JOIN prev USING (" + keys + ")), "
                 + "(SELECT count(*) FROM prev ANTI JOIN cur USING (" + keys + ")), "

@@ -84,7 +84,7 @@ class LakeKeysTest {
         assertThat(readIds(lake, before)).contains(CITIZEN_ID);
         assertThat(readIds(lake, after)).contains(CITIZEN_ID);
 
-        assertThat(new LakeKeys(master).rewrap(lake)).isEqualTo(2);
+        assertThat(new LakeKeys(master).rewrap(lake.root())).isEqualTo(2);
         // Once every data key is wrapped by the new key, the old one can go: both versions still read.
         keepOnlyPrimary(keyFile);
         Lake retired = Lake.open(root.resolve("lake"), new LakeKeys(LocalMasterKey.open(keyFile)));
@@ -104,7 +104,7 @@ class LakeKeysTest {
 
         LocalMasterKey commandLine = LocalMasterKey.open(keyFile);
         commandLine.rotate();
-        new LakeKeys(commandLine).rewrap(Lake.open(root.resolve("lake")));
+        new LakeKeys(commandLine).rewrap(root.resolve("lake"));
         keepOnlyPrimary(keyFile);
 
         // Wrapped by a key the server had not loaded: it reads the new keyset file, no restart.
@@ -194,7 +194,7 @@ class LakeKeysTest {
         // A crash before the rename leaves the temporary file and the old keys.json, still unwrappable.
         Files.writeString(version.directory().resolve(".keys.json.tmp"), "{\"half\":");
         assertThat(readIds(lake, version)).contains(CITIZEN_ID);
-        assertThat(new LakeKeys(master).rewrap(lake)).isEqualTo(1);
+        assertThat(new LakeKeys(master).rewrap(lake.root())).isEqualTo(1);
         assertThat(version.directory().resolve(".keys.json.tmp")).doesNotExist();
         assertThat(readIds(lake, version)).contains(CITIZEN_ID);
     }

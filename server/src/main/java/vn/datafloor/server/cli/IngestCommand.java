@@ -16,6 +16,7 @@ import vn.datafloor.integration.pipeline.PipelineSpecs;
 import vn.datafloor.integration.pipeline.QualityReport;
 import vn.datafloor.integration.pipeline.RunControl;
 import vn.datafloor.integration.pipeline.RunResult;
+import vn.datafloor.server.integration.IntegrationPaths;
 
 /**
  * Runs one pipeline from a YAML file straight into the lake, without the server: the same engine
@@ -64,7 +65,8 @@ class IngestCommand implements Callable<Integer> {
             return 2;
         }
         Path inputDir = input != null ? input : pipeline.toAbsolutePath().getParent();
-        Lake lake = Lake.open(data.resolve("lake"));
+        // Encrypted like the server's versions, under the same master keyset (created here on first use).
+        Lake lake = Lake.open(data.resolve("lake"), IntegrationPaths.lakeKeys(data.resolve("keys")));
         ProgressBar bar = new ProgressBar();
         RunControl control = new RunControl(new RunControl.Listener() {
             @Override

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import org.springframework.stereotype.Component;
 import vn.datafloor.integration.connect.InputLimits;
 import vn.datafloor.integration.lake.Lake;
+import vn.datafloor.integration.lake.LakeKeys;
+import vn.datafloor.integration.lake.LocalMasterKey;
 import vn.datafloor.server.platform.DatafloorProperties;
 
 /**
@@ -13,14 +15,25 @@ import vn.datafloor.server.platform.DatafloorProperties;
 @Component
 public class IntegrationPaths {
 
+    /** The lake's master keyset, in the keys directory. */
+    public static final String LAKE_KEYSET = "lake.keyset.json";
+
     private final Path dataDir;
     private final Lake lake;
     private final InputLimits inputLimits;
 
     IntegrationPaths(DatafloorProperties properties) {
         this.dataDir = properties.dataDir().toAbsolutePath().normalize();
-        this.lake = Lake.open(dataDir.resolve("lake"));
+        this.lake = Lake.open(dataDir.resolve("lake"), lakeKeys(properties.keysDir()));
         this.inputLimits = properties.inputLimits();
+    }
+
+    /**
+     * The lake's keys: versions are encrypted under data keys wrapped by the master keyset in
+     * {@code keys/lake.keyset.json} (created on first use; rotated by {@code ./datafloor lake rotate-key}).
+     */
+    public static LakeKeys lakeKeys(Path keysDir) {
+        return new LakeKeys(LocalMasterKey.openOrCreate(keysDir.resolve(LAKE_KEYSET)));
     }
 
     /** {@code datafloor.integration.limits.*}: every upload is checked against them, every run reads under them. */
