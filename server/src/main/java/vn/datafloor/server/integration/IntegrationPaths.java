@@ -19,12 +19,14 @@ public class IntegrationPaths {
     public static final String LAKE_KEYSET = "lake.keyset.json";
 
     private final Path dataDir;
+    private final LocalMasterKey lakeMasterKey;
     private final Lake lake;
     private final InputLimits inputLimits;
 
     IntegrationPaths(DatafloorProperties properties) {
         this.dataDir = properties.dataDir().toAbsolutePath().normalize();
-        this.lake = Lake.open(dataDir.resolve("lake"), lakeKeys(properties.keysDir()));
+        this.lakeMasterKey = LocalMasterKey.openOrCreate(properties.keysDir().resolve(LAKE_KEYSET));
+        this.lake = Lake.open(dataDir.resolve("lake"), new LakeKeys(lakeMasterKey));
         this.inputLimits = properties.inputLimits();
     }
 
@@ -34,6 +36,11 @@ public class IntegrationPaths {
      */
     public static LakeKeys lakeKeys(Path keysDir) {
         return new LakeKeys(LocalMasterKey.openOrCreate(keysDir.resolve(LAKE_KEYSET)));
+    }
+
+    /** The lake's master key, as the file holds it now (a rotation shows at the next call). */
+    LocalMasterKey lakeMasterKey() {
+        return lakeMasterKey;
     }
 
     /** {@code datafloor.integration.limits.*}: every upload is checked against them, every run reads under them. */
