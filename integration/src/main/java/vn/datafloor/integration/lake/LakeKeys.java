@@ -46,7 +46,15 @@ public final class LakeKeys {
     /** What {@code keys.json} holds: the wrapped data key, and which files it encrypts. */
     record KeysFile(String format, String dataset, int version, String cipher, List<String> files, String dataKey) {}
 
+    /** The lake's master keyset file in the platform's keys directory ({@code data/keys}). */
+    public static final String KEYSET_FILE = "lake.keyset.json";
+
     private final MasterKey master;
+
+    /** The platform's default: the local master keyset in {@code keysDir}, created on first use. */
+    public static LakeKeys local(Path keysDir) {
+        return new LakeKeys(LocalMasterKey.openOrCreate(keysDir.resolve(KEYSET_FILE)));
+    }
 
     public LakeKeys(MasterKey master) {
         LocalMasterKey.register();

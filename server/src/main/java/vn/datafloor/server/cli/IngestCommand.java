@@ -10,13 +10,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import vn.datafloor.integration.connect.SourceException;
 import vn.datafloor.integration.lake.Lake;
+import vn.datafloor.integration.lake.LakeKeys;
 import vn.datafloor.integration.pipeline.PipelineException;
 import vn.datafloor.integration.pipeline.PipelineRunner;
 import vn.datafloor.integration.pipeline.PipelineSpecs;
 import vn.datafloor.integration.pipeline.QualityReport;
 import vn.datafloor.integration.pipeline.RunControl;
 import vn.datafloor.integration.pipeline.RunResult;
-import vn.datafloor.server.integration.IntegrationPaths;
 
 /**
  * Runs one pipeline from a YAML file straight into the lake, without the server: the same engine
@@ -66,7 +66,7 @@ class IngestCommand implements Callable<Integer> {
         }
         Path inputDir = input != null ? input : pipeline.toAbsolutePath().getParent();
         // Encrypted like the server's versions, under the same master keyset (created here on first use).
-        Lake lake = Lake.open(data.resolve("lake"), IntegrationPaths.lakeKeys(data.resolve("keys")));
+        Lake lake = Lake.open(data.resolve("lake"), LakeKeys.local(data.resolve("keys")));
         ProgressBar bar = new ProgressBar();
         RunControl control = new RunControl(new RunControl.Listener() {
             @Override

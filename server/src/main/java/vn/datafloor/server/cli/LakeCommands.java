@@ -7,7 +7,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import vn.datafloor.integration.lake.LakeKeys;
 import vn.datafloor.integration.lake.LocalMasterKey;
-import vn.datafloor.server.integration.IntegrationPaths;
 
 /** Lake maintenance that works on the files directly, beside a running server or without one. */
 @Command(
@@ -47,7 +46,7 @@ class LakeCommands implements Runnable {
         @Override
         public Integer call() {
             java.io.PrintWriter out = spec.commandLine().getOut();
-            Path keyset = data.resolve("keys").resolve(IntegrationPaths.LAKE_KEYSET);
+            Path keyset = data.resolve("keys").resolve(LakeKeys.KEYSET_FILE);
             if (!Files.isRegularFile(keyset)) {
                 // Creating one here would wrap nothing and hide a wrong --data.
                 spec.commandLine()

@@ -15,9 +15,6 @@ import vn.datafloor.server.platform.DatafloorProperties;
 @Component
 public class IntegrationPaths {
 
-    /** The lake's master keyset, in the keys directory. */
-    public static final String LAKE_KEYSET = "lake.keyset.json";
-
     private final Path dataDir;
     private final LocalMasterKey lakeMasterKey;
     private final Lake lake;
@@ -25,17 +22,9 @@ public class IntegrationPaths {
 
     IntegrationPaths(DatafloorProperties properties) {
         this.dataDir = properties.dataDir().toAbsolutePath().normalize();
-        this.lakeMasterKey = LocalMasterKey.openOrCreate(properties.keysDir().resolve(LAKE_KEYSET));
+        this.lakeMasterKey = LocalMasterKey.openOrCreate(properties.keysDir().resolve(LakeKeys.KEYSET_FILE));
         this.lake = Lake.open(dataDir.resolve("lake"), new LakeKeys(lakeMasterKey));
         this.inputLimits = properties.inputLimits();
-    }
-
-    /**
-     * The lake's keys: versions are encrypted under data keys wrapped by the master keyset in
-     * {@code keys/lake.keyset.json} (created on first use; rotated by {@code ./datafloor lake rotate-key}).
-     */
-    public static LakeKeys lakeKeys(Path keysDir) {
-        return new LakeKeys(LocalMasterKey.openOrCreate(keysDir.resolve(LAKE_KEYSET)));
     }
 
     /** The lake's master key, as the file holds it now (a rotation shows at the next call). */

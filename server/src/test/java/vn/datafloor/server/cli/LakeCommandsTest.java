@@ -19,9 +19,9 @@ import vn.datafloor.integration.lake.ClearVersion;
 import vn.datafloor.integration.lake.DatasetVersion;
 import vn.datafloor.integration.lake.DuckDbConnections;
 import vn.datafloor.integration.lake.Lake;
+import vn.datafloor.integration.lake.LakeKeys;
 import vn.datafloor.integration.lake.LakeManifest;
 import vn.datafloor.integration.lake.LocalMasterKey;
-import vn.datafloor.server.integration.IntegrationPaths;
 
 /** {@code ./datafloor lake rotate-key}, in process, on a lake the platform's keys encrypted. */
 class LakeCommandsTest {
@@ -41,9 +41,9 @@ class LakeCommandsTest {
 
     @Test
     void rotatingKeepsTheOldKeyAndRewrapsEveryVersion() throws Exception {
-        Lake lake = Lake.open(data.resolve("lake"), IntegrationPaths.lakeKeys(data.resolve("keys")));
+        Lake lake = Lake.open(data.resolve("lake"), LakeKeys.local(data.resolve("keys")));
         DatasetVersion version = publish(lake);
-        Path keyset = data.resolve("keys").resolve(IntegrationPaths.LAKE_KEYSET);
+        Path keyset = data.resolve("keys").resolve(LakeKeys.KEYSET_FILE);
         int before = LocalMasterKey.open(keyset).primaryKeyId();
 
         assertThat(run("lake", "rotate-key", "--data", data.toString())).isZero();

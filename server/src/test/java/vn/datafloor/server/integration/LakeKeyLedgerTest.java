@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import vn.datafloor.integration.lake.LakeKeys;
 import vn.datafloor.integration.lake.LocalMasterKey;
 import vn.datafloor.server.audit.AuditEvent;
 import vn.datafloor.server.audit.EventType;
@@ -20,15 +21,14 @@ class LakeKeyLedgerTest {
 
     @Test
     void eachNewPrimaryKeyIsRecordedOnceAndAFreshKeysetNotAtAll() {
-        LocalMasterKey server = LocalMasterKey.openOrCreate(keys.resolve(IntegrationPaths.LAKE_KEYSET));
+        LocalMasterKey server = LocalMasterKey.openOrCreate(keys.resolve(LakeKeys.KEYSET_FILE));
         Set<String> onLedger = new HashSet<>();
         List<AuditEvent> appended = new ArrayList<>();
         assertThat(LakeKeyLedger.record(server, onLedger::contains, appended::add))
                 .isFalse();
 
         // The command line rotates the file; the server's key sees it at its next look.
-        int rotated =
-                LocalMasterKey.open(keys.resolve(IntegrationPaths.LAKE_KEYSET)).rotate();
+        int rotated = LocalMasterKey.open(keys.resolve(LakeKeys.KEYSET_FILE)).rotate();
         assertThat(LakeKeyLedger.record(server, onLedger::contains, e -> {
                     appended.add(e);
                     onLedger.add(e.details().get("primary_key_id"));
