@@ -88,8 +88,14 @@ final class PipelineBench {
             System.out.printf("baseline: DuckDB CSV→Parquet copy: %.2f s%n", baseline);
 
             resetHeapPeaks();
-            PipelineRunner runner = new PipelineRunner(
-                    Lake.open(work.resolve("lake")), work.resolve("work"), "1GB", cores, SqlLibraries.standard());
+            // Encrypted as the platform's lake is (docs/encryption.md): the publish stage includes sealing.
+            Lake lake = Lake.open(
+                    work.resolve("lake"),
+                    new vn.datafloor.integration.lake.LakeKeys(
+                            vn.datafloor.integration.lake.LocalMasterKey.openOrCreate(
+                                    work.resolve("keys").resolve("lake.keyset.json"))));
+            PipelineRunner runner =
+                    new PipelineRunner(lake, work.resolve("work"), "1GB", cores, SqlLibraries.standard());
             long start = System.nanoTime();
             long[] stageStart = {System.nanoTime()};
             String[] stage = {"starting"};

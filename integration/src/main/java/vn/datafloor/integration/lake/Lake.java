@@ -26,6 +26,9 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code <dataset>/v<N>/part-*.parquet} and {@code manifest.json}. A version is written in a
  * staging directory, its manifest last, then renamed into place in one atomic step; a crash at any
  * point leaves either the whole version or nothing visible, and stale staging is swept on open.
+ *
+ * <p>A lake opened with {@link LakeKeys} encrypts every version it publishes (docs/encryption.md); its
+ * trusted readers get clear copies from {@link #clear}.
  */
 public final class Lake {
 
@@ -36,9 +39,11 @@ public final class Lake {
             JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     private final Path root;
+    private final LakeKeys keys;
 
-    private Lake(Path root) {
+    private Lake(Path root, LakeKeys keys) {
         this.root = root;
+        this.keys = keys;
     }
 
     /** Opens (creating) the lake and removes what crashed runs left in staging. */
@@ -46,14 +51,28 @@ public final class Lake {
             PUBLISHING = new java.util.concurrent.ConcurrentHashMap<>();
 
     public static Lake open(Path root) {
+        return open(root, null);
+    }
+
+    /**
+     * Opens (creating) the lake with its keys: versions published through it are encrypted, and
+     * {@link #clear} decrypts them. Without keys ({@code null}) versions are published in clear and
+     * encrypted ones cannot be read.
+     */
+    public static Lake open(Path root, LakeKeys keys) {
         try {
             Files.createDirectories(root);
-            Lake lake = new Lake(root.toAbsolutePath().normalize());
+            Lake lake = new Lake(root.toAbsolutePath().normalize(), keys);
             lake.sweepStaging();
             return lake;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot open the lake at " + root, e);
         }
+    }
+
+    /** The lake as it is, for a tool that runs beside a server: what looks like stale staging may be a run's. */
+    static Lake withoutSweeping(Path root) {
+        return new Lake(root.toAbsolutePath().normalize(), null);
     }
 
     public Path root() {
@@ -109,6 +128,10 @@ public final class Lake {
                     manifest.runId(),
                     manifest.lineage(),
                     manifest.diff());
+            if (keys != null) {
+                // Under the lock, where the version number is known: the data key is bound to it.
+                keys.seal(staging, dataset, next, manifest.files());
+            }
             try (Stream<Path> files = Files.list(staging)) {
                 for (Path file : files.filter(Files::isRegularFile).toList()) {
                     force(file);
@@ -132,6 +155,63 @@ public final class Lake {
         } finally {
             local.unlock();
         }
+    }
+
+    /**
+     * The version's Parquet files in clear for a trusted reader: the files themselves when the version is
+     * not encrypted, else copies decrypted into a private directory under {@code scratch}, deleted when
+     * the result is closed. Only the readers listed in docs/encryption.md call this.
+     *
+     * @throws LakeKeyException when the version is encrypted and this lake has no keys, or the keys fail
+     */
+    public ClearVersion clear(DatasetVersion version, Path scratch) {
+        if (!version.encrypted()) {
+            return new ClearVersion(version, version.files(), null);
+        }
+        if (keys == null) {
+            throw new LakeKeyException(version.dataset() + " v" + version.version()
+                    + " is encrypted, and the lake was opened without its master key");
+        }
+        return keys.decrypt(version, scratch);
+    }
+
+    /**
+     * {@link #clear} for a version's files as an access view carries them ({@link DatasetVersion#files}).
+     * Files that are no published version's in this lake are nothing it encrypted: returned as they are,
+     * with no version.
+     */
+    public ClearVersion clear(List<Path> files, Path scratch) {
+        Optional<DatasetVersion> version = files.isEmpty() ? Optional.empty() : versionOf(files.get(0));
+        if (version.isEmpty()
+                || !version.get()
+                        .files()
+                        .equals(files.stream()
+                                .map(f -> f.toAbsolutePath().normalize())
+                                .toList())) {
+            if (files.stream().anyMatch(f -> versionOf(f).isPresent())) {
+                throw new IllegalArgumentException("Files of a lake version are read together, all of them");
+            }
+            return new ClearVersion(null, files, null);
+        }
+        return clear(version.get(), scratch);
+    }
+
+    /** The published version {@code file} belongs to, if it is one of a version's files in this lake. */
+    public Optional<DatasetVersion> versionOf(Path file) {
+        Path absolute = file.toAbsolutePath().normalize();
+        Path versionDirectory = absolute.getParent();
+        if (versionDirectory == null
+                || versionDirectory.getParent() == null
+                || !root.equals(versionDirectory.getParent().getParent())) {
+            return Optional.empty();
+        }
+        String dataset = versionDirectory.getParent().getFileName().toString();
+        Matcher m = VERSION_DIR.matcher(versionDirectory.getFileName().toString());
+        if (!validName(dataset) || !m.matches()) {
+            return Optional.empty();
+        }
+        return version(dataset, Integer.parseInt(m.group(1)))
+                .filter(v -> v.files().contains(absolute));
     }
 
     /** Throws away a staged directory (a failed or cancelled run). */

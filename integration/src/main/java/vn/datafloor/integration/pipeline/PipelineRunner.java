@@ -37,6 +37,7 @@ import vn.datafloor.integration.connect.NetworkPolicy;
 import vn.datafloor.integration.connect.SecurityRefusal;
 import vn.datafloor.integration.connect.SourceException;
 import vn.datafloor.integration.connect.SourceLoader;
+import vn.datafloor.integration.lake.ClearVersion;
 import vn.datafloor.integration.lake.DatasetVersion;
 import vn.datafloor.integration.lake.DuckDbConnections;
 import vn.datafloor.integration.lake.Lake;
@@ -229,13 +230,16 @@ public final class PipelineRunner {
                 // From here on the steward's expressions run: seal the connection first. It keeps only its own
                 // tables, this run's staging folder and quarantine folder, and the previous version to diff against.
                 staging = lake.stage(spec.dataset());
+                // The previous version in clear, in this run's private scratch (deleted with it): the lake may
+                // encrypt its versions, and the diff is the one place a run reads one.
+                Optional<ClearVersion> previousClear = previous.map(v -> lake.clear(v, work));
                 Path quarantineDirectory = PrivateFiles.createDirectory(
                         lake.root().resolve("_quarantine").resolve(spec.dataset()));
                 LockedConnection locked = DuckDbConnections.lock(
                         duck,
                         new Lockdown(
                                 List.of(staging, quarantineDirectory),
-                                previous.map(DatasetVersion::files).orElse(List.of()),
+                                previousClear.map(ClearVersion::files).orElse(List.of()),
                                 statementTimeout));
                 this.deadlines.set(locked);
                 control.progress("mapping", 20);
@@ -270,7 +274,7 @@ public final class PipelineRunner {
                 control.checkCancelled();
 
                 control.progress("publishing", 92);
-                LakeManifest.Diff diff = diff(duck, spec, targetColumns, previous);
+                LakeManifest.Diff diff = diff(duck, spec, targetColumns, previousClear);
                 Map<String, String> lineage = new LinkedHashMap<>(request.lineage());
                 lineage.put("run", request.runId());
                 lineage.put("pipeline", spec.name());
@@ -581,11 +585,12 @@ public final class PipelineRunner {
     }
 
     private LakeManifest.Diff diff(
-            Connection duck, PipelineSpec spec, List<String> columns, Optional<DatasetVersion> previous)
+            Connection duck, PipelineSpec spec, List<String> columns, Optional<ClearVersion> previousClear)
             throws SQLException {
-        if (previous.isEmpty()) {
+        if (previousClear.isEmpty()) {
             return null;
         }
+        Optional<DatasetVersion> previous = previousClear.map(ClearVersion::version);
         Set<String> previousColumns = new LinkedHashSet<>();
         previous.get().manifest().columns().forEach(c -> previousColumns.add(c.name()));
         if (spec.key().isEmpty() || !previousColumns.containsAll(spec.key()) || !previousColumns.containsAll(columns)) {
@@ -593,8 +598,8 @@ public final class PipelineRunner {
         }
         String keys = columnList(spec.key());
         String current = "(SELECT " + columnList(columns) + " FROM checked WHERE NOT _rejected)";
-        String before =
-                "(SELECT " + columnList(columns) + " FROM " + previous.get().readExpression() + ")";
+        String before = "(SELECT " + columnList(columns) + " FROM "
+                + previousClear.get().readExpression() + ")";
         String sql = "WITH cur AS " + current + ", prev AS " + before + " SELECT "
                 + "(SELECT count(*) FROM cur ANTI JOIN prev USING (" + keys + ")), "
                 + "(SELECT count(*) FROM prev ANTI JOIN cur USING (" + keys + ")), "

@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import vn.datafloor.integration.lake.ClearVersion;
 import vn.datafloor.integration.lake.DatasetVersion;
 import vn.datafloor.integration.lake.DuckDbConnections;
 import vn.datafloor.integration.lake.LakeManifest;
@@ -63,6 +64,15 @@ public final class PersonalDataDetector {
      * version gives the same proposals) and proposes a category per column, in the manifest's column order.
      */
     public static List<ColumnFinding> detect(DatasetVersion version, int sampleRows) {
+        return detect(version, version.files().isEmpty() ? null : version.readExpression(), sampleRows);
+    }
+
+    /** The same over a version's clear copy, for a lake that encrypts its versions ({@code Lake.clear}). */
+    public static List<ColumnFinding> detect(ClearVersion clear, int sampleRows) {
+        return detect(clear.version(), clear.files().isEmpty() ? null : clear.readExpression(), sampleRows);
+    }
+
+    private static List<ColumnFinding> detect(DatasetVersion version, String readExpression, int sampleRows) {
         requirePositive(sampleRows);
         if (version.files().isEmpty()) {
             return version.manifest().columns().stream()
@@ -74,9 +84,9 @@ public final class PersonalDataDetector {
                     .map(LakeManifest.Column::name)
                     .toList();
             if (columns.isEmpty()) {
-                columns = describe(duck, version.readExpression());
+                columns = describe(duck, readExpression);
             }
-            return detect(duck, version.readExpression(), columns, sampleRows);
+            return detect(duck, readExpression, columns, sampleRows);
         } catch (SQLException e) {
             throw new IllegalStateException(
                     "Cannot profile " + version.dataset() + " v" + version.version() + ": " + e.getMessage(), e);

@@ -3,7 +3,6 @@ package vn.datafloor.integration.pipeline;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
-import vn.datafloor.integration.lake.Lake;
 
 /**
  * Child process for {@link PipelineCrashTest}: runs a pipeline and reports each stage on stdout. With
@@ -22,8 +21,8 @@ public final class CrashingRun {
         if (records != null) {
             records.status(runId, "RUNNING");
         }
-        PipelineRunner runner =
-                new PipelineRunner(Lake.open(lake), lake.resolveSibling("work"), "256MB", 1, SqlLibrary.NONE);
+        PipelineRunner runner = new PipelineRunner(
+                PipelineCrashTest.encrypted(lake), lake.resolveSibling("work"), "256MB", 1, SqlLibrary.NONE);
         RunControl control = new RunControl(new RunControl.Listener() {
             @Override
             public void progress(String stage, int percent) {

@@ -92,7 +92,7 @@ class PipelineCrashTest {
                 }
             }
             assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            Lake lake = Lake.open(lakeDir);
+            Lake lake = encrypted(lakeDir);
             assertEveryVisibleVersionIsComplete(lake);
 
             // What a restart does: sweep the dead runs' scratch, then settle their records from the lake.
@@ -106,7 +106,7 @@ class PipelineCrashTest {
             Map<String, String> statuses = new java.util.TreeMap<>();
             records.runIds().forEach(id -> statuses.put(id, records.status(id)));
             List<String> ledger = records.ledger();
-            RunRecovery.Outcome again = new RunRecovery(Lake.open(lakeDir)).recover(records);
+            RunRecovery.Outcome again = new RunRecovery(encrypted(lakeDir)).recover(records);
             assertThat(again.succeeded()).isEmpty();
             assertThat(again.failed()).isEmpty();
             records.runIds().forEach(id -> assertThat(records.status(id)).isEqualTo(statuses.get(id)));
@@ -116,7 +116,7 @@ class PipelineCrashTest {
         assertThat(records.runIds()).hasSize(stages.size());
 
         // After the crashes, runs publish once and then recognise the unchanged input.
-        Lake lake = Lake.open(lakeDir);
+        Lake lake = encrypted(lakeDir);
         int before = lake.versions("crash.people").size();
         PipelineRunner runner = new PipelineRunner(lake, work, "256MB", 1, SqlLibrary.NONE);
         RunResult first = runner.run(PipelineSpecs.parse(SPEC).spec(), request(input), RunControl.quiet());
@@ -182,7 +182,7 @@ class PipelineCrashTest {
         if (Files.isDirectory(quarantine)) {
             try (var files = Files.list(quarantine)) {
                 // Only runs that published keep their quarantine.
-                List<String> versionsRuns = Lake.open(lakeDir).versions("crash.people").stream()
+                List<String> versionsRuns = encrypted(lakeDir).versions("crash.people").stream()
                         .map(v -> v.manifest().runId() + ".parquet")
                         .toList();
                 assertThat(files.map(p -> p.getFileName().toString()))
@@ -202,12 +202,27 @@ class PipelineCrashTest {
                 Instant.now());
     }
 
+    /**
+     * The lake as the platform opens it: every version encrypted, its data key published with it. A kill
+     * while sealing must leave no version, or one whose key unwraps and whose files decrypt whole.
+     */
+    static Lake encrypted(Path lakeDir) {
+        return Lake.open(
+                lakeDir,
+                new vn.datafloor.integration.lake.LakeKeys(vn.datafloor.integration.lake.LocalMasterKey.openOrCreate(
+                        lakeDir.resolveSibling("keys").resolve("lake.keyset.json"))));
+    }
+
     private static void assertEveryVisibleVersionIsComplete(Lake lake) throws Exception {
         List<DatasetVersion> versions = new ArrayList<>(lake.versions("crash.people"));
         for (DatasetVersion version : versions) {
-            try (Connection duck = DuckDbConnections.open(null, "256MB", 1);
+            assertThat(version.encrypted())
+                    .as("version " + version.version() + " has its key")
+                    .isTrue();
+            try (var clear = lake.clear(version, lake.root().resolveSibling("work"));
+                    Connection duck = DuckDbConnections.open(null, "256MB", 1);
                     Statement statement = duck.createStatement();
-                    ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + version.readExpression())) {
+                    ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + clear.readExpression())) {
                 rs.next();
                 assertThat(rs.getLong(1))
                         .as("rows of version " + version.version())

@@ -154,6 +154,31 @@ class PipelineRunnerTest {
     }
 
     @Test
+    void anEncryptedLakeStillGetsItsDiffFromThePreviousVersion() throws Exception {
+        lake = Lake.open(
+                dir.resolve("lake"),
+                new vn.datafloor.integration.lake.LakeKeys(vn.datafloor.integration.lake.LocalMasterKey.openOrCreate(
+                        dir.resolve("keys/lake.keyset.json"))));
+        runner = new PipelineRunner(lake, dir.resolve("work"), "512MB", 2, SqlLibrary.NONE);
+        Files.writeString(
+                input.resolve("people.csv"), "record_id,ho_ten,ngay_sinh\n1,An,01/01/1990\n2,Bình,02/02/1990\n");
+        PipelineSpec spec = spec(people("{type: csv, path: people.csv}"));
+        RunResult first = run(spec);
+        assertThat(first.version().encrypted()).isTrue();
+
+        Files.writeString(
+                input.resolve("people.csv"),
+                "record_id,ho_ten,ngay_sinh\n1,An,01/01/1990\n2,Bình Minh,02/02/1990\n3,Chi,03/03/1990\n");
+        RunResult second = run(spec);
+        assertThat(second.version().manifest().diff().added()).isEqualTo(1);
+        assertThat(second.version().manifest().diff().changed()).isEqualTo(1);
+        // The clear copy of the previous version went with the run's scratch space.
+        try (java.util.stream.Stream<Path> work = Files.list(dir.resolve("work"))) {
+            assertThat(work).isEmpty();
+        }
+    }
+
+    @Test
     void windows1258AndMixedEncodingsAndBomsAreReadCorrectly() throws Exception {
         Files.write(
                 input.resolve("legacy.csv"),

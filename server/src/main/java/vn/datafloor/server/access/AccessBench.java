@@ -96,7 +96,7 @@ public final class AccessBench {
             DeliveryService.Grant grant = delivery.grant(buyer, agreementId, DeliveryService.Channel.REST);
 
             long began = System.nanoTime();
-            List<String> persons = identityNumbers(grant, consentCount);
+            List<String> persons = identityNumbers(context, grant, consentCount);
             int given = consent(context, users, persons);
             System.out.printf(
                     Locale.ROOT,
@@ -250,14 +250,22 @@ public final class AccessBench {
     }
 
     /** The first identity numbers in the registry, read from the lake directly (what the provider holds). */
-    private static List<String> identityNumbers(DeliveryService.Grant grant, int count) throws Exception {
+    private static List<String> identityNumbers(
+            ConfigurableApplicationContext context, DeliveryService.Grant grant, int count) throws Exception {
         List<String> found = new ArrayList<>();
         String column = DuckDbConnections.identifier(grant.subjectColumn());
-        try (Connection duck = DuckDbConnections.open(null, "256MB", 1);
+        Path scratch = vn.datafloor.integration.lake.PrivateFiles.createDirectory(
+                context.getBean(vn.datafloor.server.platform.DatafloorProperties.class)
+                        .dataDir()
+                        .resolve("access")
+                        .resolve("bench"));
+        try (vn.datafloor.integration.lake.ClearVersion clear = context.getBean(
+                                vn.datafloor.server.integration.DatasetService.class)
+                        .clear(grant.view().files(), scratch);
+                Connection duck = DuckDbConnections.open(null, "256MB", 1);
                 Statement statement = duck.createStatement();
                 ResultSet rs = statement.executeQuery("SELECT DISTINCT CAST(" + column + " AS VARCHAR) FROM "
-                        + "read_parquet("
-                        + DuckDbConnections.literal(grant.view().files().get(0).toString()) + ") WHERE " + column
+                        + clear.readExpression() + " WHERE " + column
                         + " IS NOT NULL ORDER BY 1 LIMIT " + count)) {
             while (rs.next()) {
                 found.add(rs.getString(1));

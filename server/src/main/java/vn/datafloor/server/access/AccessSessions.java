@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 import vn.datafloor.integration.access.AccessLimits;
 import vn.datafloor.integration.access.AccessSession;
 import vn.datafloor.integration.access.AccessView;
+import vn.datafloor.integration.lake.ClearVersion;
+import vn.datafloor.server.integration.DatasetService;
 
 /**
  * Open access sessions, one per permitted view. Opening one copies the permitted rows with their masks
@@ -31,11 +33,13 @@ final class AccessSessions {
 
     private final Path workDirectory;
     private final int capacity;
+    private final DatasetService datasets;
     private final Map<String, AccessSession> open = new LinkedHashMap<>(16, 0.75f, true);
 
-    AccessSessions(Path workDirectory, int capacity) {
+    AccessSessions(Path workDirectory, int capacity, DatasetService datasets) {
         this.workDirectory = workDirectory;
         this.capacity = capacity;
+        this.datasets = datasets;
     }
 
     /** The session of this view, opened if none is. */
@@ -52,7 +56,11 @@ final class AccessSessions {
         AccessSession fresh;
         try {
             Files.createDirectories(workDirectory);
-            fresh = AccessSession.open(List.of(view), AccessLimits.defaults(), workDirectory);
+            // The one place delivery decrypts: the grant was decided before this is called, and the session
+            // copies the permitted, masked rows out of the clear copies, which are deleted once it is open.
+            try (ClearVersion clear = datasets.clear(view.files(), workDirectory)) {
+                fresh = AccessSession.open(List.of(reading(view, clear)), AccessLimits.defaults(), workDirectory);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (SQLException e) {
@@ -87,6 +95,19 @@ final class AccessSessions {
         }
         evicted.forEach(AccessSessions::closeQuietly);
         return chosen;
+    }
+
+    /** The view over the clear copies; the session's key stays that of the view over the lake's files. */
+    private static AccessView reading(AccessView view, ClearVersion clear) {
+        return new AccessView(
+                view.name(),
+                clear.files(),
+                view.visibleColumns(),
+                view.masks(),
+                view.rowFilters(),
+                view.consent(),
+                view.subjectColumn(),
+                view.hashKey());
     }
 
     /** Forgets a session that failed (closed meanwhile, or broken), so the next request opens another. */

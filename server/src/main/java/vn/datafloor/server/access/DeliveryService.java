@@ -107,7 +107,7 @@ public class DeliveryService {
         this.clock = clock;
         this.rateLimits = new RateLimits(requestsPerSecond);
         this.sessions =
-                new AccessSessions(properties.dataDir().resolve("access").resolve("sessions"), 16);
+                new AccessSessions(properties.dataDir().resolve("access").resolve("sessions"), 16, datasets);
         this.sandbox = sandbox;
         this.exports = exports;
         this.hashSecret = AccessKeys.secret(properties.keysDir().resolve("access-hash.key"));

@@ -1,6 +1,7 @@
 package vn.datafloor.server.access;
 
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -16,15 +17,19 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import vn.datafloor.integration.access.AccessView;
+import vn.datafloor.integration.lake.ClearVersion;
 import vn.datafloor.integration.lake.DuckDbConnections;
 import vn.datafloor.integration.lake.Lockdown;
 import vn.datafloor.integration.lake.LockedConnection;
+import vn.datafloor.integration.lake.PrivateFiles;
 import vn.datafloor.integration.sandbox.PrivacyBudget;
 import vn.datafloor.integration.sandbox.SandboxException;
 import vn.datafloor.integration.sandbox.SandboxPolicy;
 import vn.datafloor.integration.sandbox.SandboxResult;
 import vn.datafloor.integration.sandbox.SandboxRunner;
 import vn.datafloor.server.catalog.CatalogEntry;
+import vn.datafloor.server.integration.DatasetService;
+import vn.datafloor.server.platform.DatafloorProperties;
 import vn.datafloor.server.platform.ProblemException;
 
 /**
@@ -40,13 +45,19 @@ class SandboxChannel {
     private final BigDecimal totalEpsilon;
     private final BigDecimal epsilonPerQuery;
     private final BigDecimal upperBound;
+    private final DatasetService datasets;
+    private final Path scratch;
 
     SandboxChannel(
             JdbcClient jdbc,
             Clock clock,
             @Value("${datafloor.access.sandbox.epsilon-total:10}") BigDecimal totalEpsilon,
             @Value("${datafloor.access.sandbox.epsilon-per-query:1}") BigDecimal epsilonPerQuery,
-            @Value("${datafloor.access.sandbox.upper-bound:1000000000}") BigDecimal upperBound) {
+            @Value("${datafloor.access.sandbox.upper-bound:1000000000}") BigDecimal upperBound,
+            DatasetService datasets,
+            DatafloorProperties properties) {
+        this.datasets = datasets;
+        this.scratch = properties.dataDir().resolve("access").resolve("sandbox");
         this.jdbc = jdbc;
         this.clock = clock;
         this.totalEpsilon = totalEpsilon;
@@ -78,7 +89,7 @@ class SandboxChannel {
         }
         SandboxPolicy policy = SandboxPolicy.of(view.name(), view.subjectColumn(), bounds, epsilonPerQuery);
         SandboxResult result;
-        try (LockedConnection connection = open(view)) {
+        try (LockedConnection connection = open(view, datasets, scratch)) {
             result = new SandboxRunner(policy).run(connection, sql, before);
         } catch (SandboxException e) {
             throw new ProblemException(
@@ -120,16 +131,12 @@ class SandboxChannel {
     }
 
     /** A DuckDB connection holding the view as a table of the agreement's name, then locked down. */
-    private static LockedConnection open(AccessView view) throws SQLException {
+    private static LockedConnection open(AccessView view, DatasetService datasets, Path scratch) throws SQLException {
         Connection duck = DuckDbConnections.open(null, "512MB", 1);
-        try (Statement statement = duck.createStatement()) {
-            StringBuilder files = new StringBuilder("[");
-            for (int i = 0; i < view.files().size(); i++) {
-                files.append(i == 0 ? "" : ", ")
-                        .append(DuckDbConnections.literal(view.files().get(i).toString()));
-            }
-            files.append(']');
-            String source = "read_parquet(" + files + ")";
+        // Decrypted after the grant, only until the view is materialised below (docs/encryption.md).
+        try (Statement statement = duck.createStatement();
+                ClearVersion clear = datasets.clear(view.files(), PrivateFiles.createDirectory(scratch))) {
+            String source = clear.readExpression();
             if (view.consent().isPresent()) {
                 statement.execute("CREATE TEMP TABLE consented(id VARCHAR PRIMARY KEY)");
                 try (PreparedStatement insert = duck.prepareStatement("INSERT INTO consented VALUES (?)")) {
@@ -151,9 +158,12 @@ class SandboxChannel {
                                     .map(DuckDbConnections::identifier)
                                     .toList())
                     + " FROM " + source);
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             duck.close();
             throw e;
+        } catch (java.io.IOException e) {
+            duck.close();
+            throw new java.io.UncheckedIOException(e);
         }
         return DuckDbConnections.lock(duck, Lockdown.sealed(Duration.ofSeconds(30)));
     }

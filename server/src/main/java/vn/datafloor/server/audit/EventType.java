@@ -98,5 +98,10 @@ public enum EventType {
      * A consumer received data under a contract: who, purpose, channel, query fingerprint, rows, and a
      * commitment to the data subjects touched (root and count only; see privacy.SubjectCommitment).
      */
-    DATA_ACCESSED
+    DATA_ACCESSED,
+    /**
+     * The lake's master key has a new primary key ({@code ./datafloor lake rotate-key}); recorded by the
+     * server when it sees the rotated keyset (docs/encryption.md).
+     */
+    LAKE_KEY_ROTATED
 }

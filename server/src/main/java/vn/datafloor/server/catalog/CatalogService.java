@@ -31,8 +31,10 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.event.TransactionalEventListener;
 import vn.datafloor.catalog.CatalogQuery;
 import vn.datafloor.catalog.SearchResult;
+import vn.datafloor.integration.lake.ClearVersion;
 import vn.datafloor.integration.lake.DatasetVersion;
 import vn.datafloor.integration.lake.DuckDbConnections;
+import vn.datafloor.integration.lake.PrivateFiles;
 import vn.datafloor.integration.pipeline.Masking;
 import vn.datafloor.integration.profile.ColumnFinding;
 import vn.datafloor.integration.profile.PersonalCategory;
@@ -397,7 +399,11 @@ public class CatalogService {
                 version.manifest().columns().stream()
                         .map(c -> new String[] {c.name(), c.type()})
                         .toList());
-        for (ColumnFinding finding : PersonalDataDetector.detect(version, DETECTION_SAMPLE)) {
+        List<ColumnFinding> findings;
+        try (ClearVersion copy = readable(version)) {
+            findings = PersonalDataDetector.detect(copy, DETECTION_SAMPLE);
+        }
+        for (ColumnFinding finding : findings) {
             store.propose(
                     id,
                     finding.column(),
@@ -896,10 +902,11 @@ public class CatalogService {
         List<String> columns = new ArrayList<>();
         List<Boolean> masked = new ArrayList<>();
         List<List<String>> rows = new ArrayList<>();
-        try (Connection duck = DuckDbConnections.open(null, "256MB", 1);
+        try (ClearVersion copy = readable(version);
+                Connection duck = DuckDbConnections.open(null, "256MB", 1);
                 Statement statement = duck.createStatement();
-                ResultSet rs = statement.executeQuery(
-                        "SELECT * FROM " + version.readExpression() + " LIMIT " + PREVIEW_ROWS)) {
+                ResultSet rs =
+                        statement.executeQuery("SELECT * FROM " + copy.readExpression() + " LIMIT " + PREVIEW_ROWS)) {
             int n = rs.getMetaData().getColumnCount();
             for (int i = 1; i <= n; i++) {
                 String name = rs.getMetaData().getColumnName(i);
@@ -919,6 +926,18 @@ public class CatalogService {
             throw new IllegalStateException("Could not read " + entry.dataset() + " v" + version.version(), e);
         }
         return new Preview(columns, masked, rows, version.version());
+    }
+
+    /**
+     * The version in clear, for this capability's three readers: profiling a new version, the preview
+     * (masked unless the actor may see clear) and the download (open data, or its owner's, on the ledger).
+     */
+    private ClearVersion readable(DatasetVersion version) {
+        try {
+            return datasets.clear(version, PrivateFiles.createDirectory(work));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A download ready to stream: a temporary file the caller deletes after sending. */
@@ -946,14 +965,15 @@ public class CatalogService {
         try {
             Files.createDirectories(work);
             file = work.resolve("download-" + UUID.randomUUID() + "." + format);
-            try (Connection duck = DuckDbConnections.open(work, "512MB", 2);
+            try (ClearVersion copy = readable(version);
+                    Connection duck = DuckDbConnections.open(work, "512MB", 2);
                     Statement statement = duck.createStatement()) {
                 String options = switch (format) {
                     case "csv" -> "FORMAT csv, HEADER true";
                     case "json" -> "FORMAT json, ARRAY true";
                     default -> "FORMAT parquet, COMPRESSION zstd";
                 };
-                statement.execute("COPY (SELECT * FROM " + version.readExpression() + ") TO "
+                statement.execute("COPY (SELECT * FROM " + copy.readExpression() + ") TO "
                         + DuckDbConnections.literal(file.toString()) + " (" + options + ")");
             }
         } catch (IOException e) {

@@ -26,6 +26,7 @@ import vn.datafloor.server.demo.DemoData;
             IngestCommand.class,
             LinkCommand.class,
             LedgerCommands.class,
+            LakeCommands.class,
             PolicyCommands.class,
             BenchCommand.class,
             SynthCommand.class,

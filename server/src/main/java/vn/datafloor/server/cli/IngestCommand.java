@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import vn.datafloor.integration.connect.SourceException;
 import vn.datafloor.integration.lake.Lake;
+import vn.datafloor.integration.lake.LakeKeys;
 import vn.datafloor.integration.pipeline.PipelineException;
 import vn.datafloor.integration.pipeline.PipelineRunner;
 import vn.datafloor.integration.pipeline.PipelineSpecs;
@@ -64,7 +65,8 @@ class IngestCommand implements Callable<Integer> {
             return 2;
         }
         Path inputDir = input != null ? input : pipeline.toAbsolutePath().getParent();
-        Lake lake = Lake.open(data.resolve("lake"));
+        // Encrypted like the server's versions, under the same master keyset (created here on first use).
+        Lake lake = Lake.open(data.resolve("lake"), LakeKeys.local(data.resolve("keys")));
         ProgressBar bar = new ProgressBar();
         RunControl control = new RunControl(new RunControl.Listener() {
             @Override

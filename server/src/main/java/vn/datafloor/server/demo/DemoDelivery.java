@@ -1,5 +1,6 @@
 package vn.datafloor.server.demo;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -48,6 +49,7 @@ class DemoDelivery implements ApplicationRunner {
     private final DeliveryService delivery;
     private final ConsentService consents;
     private final SubjectRequestService requests;
+    private final vn.datafloor.server.integration.DatasetService datasets;
 
     DemoDelivery(
             UserService users,
@@ -56,7 +58,9 @@ class DemoDelivery implements ApplicationRunner {
             ContractService contracts,
             DeliveryService delivery,
             ConsentService consents,
-            SubjectRequestService requests) {
+            SubjectRequestService requests,
+            vn.datafloor.server.integration.DatasetService datasets) {
+        this.datasets = datasets;
         this.users = users;
         this.products = products;
         this.offers = offers;
@@ -166,11 +170,12 @@ class DemoDelivery implements ApplicationRunner {
             return found;
         }
         String column = DuckDbConnections.identifier(grant.subjectColumn());
-        try (Connection duck = DuckDbConnections.open(null, "256MB", 1);
+        // The lake encrypts its versions: a clear copy in a private temporary directory, deleted on close.
+        try (var clear = datasets.clear(grant.view().files(), Path.of(System.getProperty("java.io.tmpdir")));
+                Connection duck = DuckDbConnections.open(null, "256MB", 1);
                 Statement statement = duck.createStatement();
                 ResultSet rs = statement.executeQuery("SELECT DISTINCT CAST(" + column
-                        + " AS VARCHAR) FROM read_parquet("
-                        + DuckDbConnections.literal(grant.view().files().get(0).toString()) + ") WHERE " + column
+                        + " AS VARCHAR) FROM " + clear.readExpression() + " WHERE " + column
                         + " IS NOT NULL ORDER BY 1 LIMIT " + count)) {
             while (rs.next()) {
                 if (rs.getString(1).matches("\\d{12}")) {

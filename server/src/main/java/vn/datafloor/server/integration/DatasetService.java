@@ -31,6 +31,7 @@ import vn.datafloor.integration.connect.SourceConnector;
 import vn.datafloor.integration.connect.SourceConnectors;
 import vn.datafloor.integration.connect.SourceException;
 import vn.datafloor.integration.connect.SourceLoader;
+import vn.datafloor.integration.lake.ClearVersion;
 import vn.datafloor.integration.lake.DatasetVersion;
 import vn.datafloor.integration.lake.DuckDbConnections;
 import vn.datafloor.integration.lake.Lake;
@@ -114,6 +115,19 @@ public class DatasetService {
 
     public Optional<vn.datafloor.integration.lake.DatasetVersion> latestVersion(String dataset) {
         return Lake.validName(dataset) ? paths.lake().latest(dataset) : Optional.empty();
+    }
+
+    /**
+     * A version's files in clear, for the trusted readers docs/encryption.md lists (held to that list by
+     * {@code LakeKeysRulesTest}): copies decrypted under {@code scratch}, deleted on close.
+     */
+    public ClearVersion clear(vn.datafloor.integration.lake.DatasetVersion version, Path scratch) {
+        return paths.lake().clear(version, scratch);
+    }
+
+    /** The same for the files an access view carries (a version's files). */
+    public ClearVersion clear(List<Path> files, Path scratch) {
+        return paths.lake().clear(files, scratch);
     }
 
     public Optional<vn.datafloor.integration.lake.DatasetVersion> version(String dataset, int version) {

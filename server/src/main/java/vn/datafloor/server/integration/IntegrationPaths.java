@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import org.springframework.stereotype.Component;
 import vn.datafloor.integration.connect.InputLimits;
 import vn.datafloor.integration.lake.Lake;
+import vn.datafloor.integration.lake.LakeKeys;
+import vn.datafloor.integration.lake.LocalMasterKey;
 import vn.datafloor.server.platform.DatafloorProperties;
 
 /**
@@ -14,13 +16,20 @@ import vn.datafloor.server.platform.DatafloorProperties;
 public class IntegrationPaths {
 
     private final Path dataDir;
+    private final LocalMasterKey lakeMasterKey;
     private final Lake lake;
     private final InputLimits inputLimits;
 
     IntegrationPaths(DatafloorProperties properties) {
         this.dataDir = properties.dataDir().toAbsolutePath().normalize();
-        this.lake = Lake.open(dataDir.resolve("lake"));
+        this.lakeMasterKey = LocalMasterKey.openOrCreate(properties.keysDir().resolve(LakeKeys.KEYSET_FILE));
+        this.lake = Lake.open(dataDir.resolve("lake"), new LakeKeys(lakeMasterKey));
         this.inputLimits = properties.inputLimits();
+    }
+
+    /** The lake's master key, as the file holds it now (a rotation shows at the next call). */
+    LocalMasterKey lakeMasterKey() {
+        return lakeMasterKey;
     }
 
     /** {@code datafloor.integration.limits.*}: every upload is checked against them, every run reads under them. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
+import vn.datafloor.integration.lake.ClearVersion;
 import vn.datafloor.integration.lake.DatasetVersion;
 import vn.datafloor.integration.lake.DuckDbConnections;
 import vn.datafloor.server.integration.IntegrationPaths;
@@ -58,8 +59,23 @@ class PersonRecords {
      * one). Returns the number of records.
      */
     long writeUnion(List<DatasetVersion> sources, Path union, Path scratch) throws SQLException {
+        // The register reads people's records in clear: each version decrypted into the run's private
+        // scratch, the copies deleted once the union is written (docs/encryption.md).
+        List<ClearVersion> copies = new ArrayList<>();
+        try {
+            for (DatasetVersion v : sources) {
+                copies.add(paths.lake().clear(v, scratch));
+            }
+            return unionOf(copies, union, scratch);
+        } finally {
+            copies.forEach(ClearVersion::close);
+        }
+    }
+
+    private long unionOf(List<ClearVersion> sources, Path union, Path scratch) throws SQLException {
         List<String> selects = new ArrayList<>();
-        for (DatasetVersion v : sources) {
+        for (ClearVersion copy : sources) {
+            DatasetVersion v = copy.version();
             Set<String> columns =
                     v.manifest().columns().stream().map(c -> c.name()).collect(Collectors.toSet());
             StringBuilder select = new StringBuilder("SELECT ")
@@ -79,7 +95,7 @@ class PersonRecords {
                         .append(" AS ")
                         .append(attribute);
             }
-            selects.add(select.append(" FROM ").append(v.readExpression()).toString());
+            selects.add(select.append(" FROM ").append(copy.readExpression()).toString());
         }
         try (Connection duck = DuckDbConnections.open(scratch.resolve("spill"), "1GB", 2);
                 Statement statement = duck.createStatement()) {
