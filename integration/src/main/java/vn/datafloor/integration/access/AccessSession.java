@@ -259,12 +259,15 @@ public final class AccessSession implements AutoCloseable {
     public ExportResult export(String table, Format format, Path target) throws IOException {
         PermittedViews.Permitted view = view(table);
         Path staged = exports.resolve(UUID.randomUUID() + (format == Format.CSV ? ".csv" : ".parquet"));
-        String columns = String.join(
-                ", ", view.columns().stream().map(c -> identifier(c)).toList());
         String options = format == Format.CSV ? "(FORMAT csv, HEADER true)" : "(FORMAT parquet, COMPRESSION zstd)";
         long rows;
         Lane lane = borrow();
         try {
+            String columns = format == Format.CSV
+                    ? String.join(", ", spreadsheetSafe(lane, view))
+                    : String.join(
+                            ", ",
+                            view.columns().stream().map(c -> identifier(c)).toList());
             lane.connection.execute("COPY (SELECT " + columns + " FROM " + view.table() + " ORDER BY rowid) TO "
                     + literal(staged.toString()) + " " + options);
             rows = lane.connection.query("SELECT count(*) FROM " + view.table(), rs -> {
@@ -294,6 +297,33 @@ public final class AccessSession implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         return new ExportResult(absolute, rows, Files.size(absolute), sha256, wholeView(List.of(view), false));
+    }
+
+    /**
+     * The view's columns for a CSV file, each text value that a spreadsheet would take for a formula
+     * (starting with =, +, -, @, a tab or a carriage return) led by an apostrophe, as OWASP advises
+     * against CSV injection: a buyer's analyst opening the export must not run what a data subject typed.
+     */
+    private static List<String> spreadsheetSafe(Lane lane, PermittedViews.Permitted view) throws SQLException {
+        Map<String, String> types = new LinkedHashMap<>();
+        lane.connection.query(
+                "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = " + literal(view.table()),
+                rs -> {
+                    while (rs.next()) {
+                        types.put(rs.getString(1), rs.getString(2));
+                    }
+                    return null;
+                });
+        List<String> columns = new ArrayList<>();
+        for (String column : view.columns()) {
+            String name = identifier(column);
+            columns.add(
+                    "VARCHAR".equals(types.get(column))
+                            ? "CASE WHEN left(" + name + ", 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN '''' || "
+                                    + name + " ELSE " + name + " END AS " + name
+                            : name);
+        }
+        return columns;
     }
 
     /**

@@ -184,6 +184,44 @@ class AccessChannelsTest {
     }
 
     @Test
+    void csvExportDefusesValuesASpreadsheetWouldRunAsFormulas() throws Exception {
+        Path file = dir.resolve("notes.parquet");
+        try (Connection c = DuckDbConnections.open(null, "128MB", 1);
+                Statement s = c.createStatement()) {
+            s.execute("COPY (SELECT * FROM (VALUES ('N1', '=HYPERLINK(\"http://x\")', -5),"
+                    + " ('N2', '+1+1', 7), ('N3', '@SUM(A1)', 8), ('N4', 'Nguyễn - An', 9))"
+                    + " t(id, note, amount)) TO '" + file + "' (FORMAT parquet)");
+        }
+        AccessView notes = new AccessView(
+                "notes",
+                List.of(file),
+                List.of("id", "note", "amount"),
+                Map.of(),
+                List.of(),
+                Optional.empty(),
+                "id",
+                People.key(3));
+        try (AccessSession own = AccessSession.open(List.of(notes), AccessLimits.defaults(), dir.resolve("work"))) {
+            Path target = dir.resolve("out/notes.csv");
+            own.export("notes", AccessSession.Format.CSV, target);
+            List<String> lines = Files.readAllLines(target, StandardCharsets.UTF_8);
+            assertThat(lines.subList(1, lines.size()))
+                    .extracting(l -> l.substring(l.indexOf(',') + 1))
+                    .allSatisfy(rest -> assertThat(rest)
+                            .doesNotStartWith("=")
+                            .doesNotStartWith("+")
+                            .doesNotStartWith("@"));
+            assertThat(String.join("\n", lines))
+                    .contains("'=HYPERLINK")
+                    .contains("'+1+1")
+                    .contains("'@SUM(A1)")
+                    // A number stays a number, and text that merely contains a dash is left alone.
+                    .contains(",-5")
+                    .contains("Nguyễn - An");
+        }
+    }
+
+    @Test
     void parquetExportHoldsThePermittedViewOnly() throws Exception {
         Path target = dir.resolve("persons-export.parquet");
         ExportResult export = session.export("persons", AccessSession.Format.PARQUET, target);

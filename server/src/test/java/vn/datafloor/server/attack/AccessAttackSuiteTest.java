@@ -93,6 +93,13 @@ class AccessAttackSuiteTest {
     @Autowired
     AuditLog auditLog;
 
+    /** Only to decrypt the registry's files (the lake is encrypted at rest), as the operator can. */
+    @Autowired
+    vn.datafloor.server.integration.DatasetService datasets;
+
+    /** The registry's files in clear, read by the checks below; deleted when the suite ends. */
+    vn.datafloor.integration.lake.ClearVersion clearLake;
+
     HttpAttacker http;
     String operatorKey;
 
@@ -192,6 +199,12 @@ class AccessAttackSuiteTest {
                     .toList();
         }
         assertThat(lakeFiles).as("the civil registry's files in the lake").isNotEmpty();
+        // The latest version, the one the agreements deliver.
+        String dataset = lakeFiles.get(0).getParent().getParent().getFileName().toString();
+        clearLake = datasets.clear(
+                datasets.latestVersion(dataset).orElseThrow(),
+                Files.createTempDirectory(dataDir.getParent(), "access-attack-clear-")
+                        .toAbsolutePath());
         try (Connection duck = DuckDbConnections.open(null, "256MB", 1);
                 Statement statement = duck.createStatement()) {
             // The subject: of the keyed-hash columns, the one holding 12-digit identity numbers (CCCD).
@@ -242,10 +255,17 @@ class AccessAttackSuiteTest {
 
     private String lake() {
         return "read_parquet(["
-                + lakeFiles.stream()
+                + clearLake.files().stream()
                         .map(p -> DuckDbConnections.literal(p.toString()))
                         .collect(Collectors.joining(", "))
                 + "])";
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    void deleteTheClearCopy() {
+        if (clearLake != null) {
+            clearLake.close();
+        }
     }
 
     // =================================================================================== 1
@@ -872,9 +892,9 @@ class AccessAttackSuiteTest {
         assertThat(seen.status())
                 .as("the citizen reads who saw them: %s", seen.body())
                 .isEqualTo(200);
-        // A delivery's accessId is its DATA_ACCESSED entry's ledger index.
+        // A delivery answers with the id of its access, the id the citizen's list shows.
         Set<Long> listed = new HashSet<>();
-        seen.json().get("accesses").forEach(a -> listed.add(a.get("ledgerIndex").asLong()));
+        seen.json().get("accesses").forEach(a -> listed.add(a.get("accessId").asLong()));
         assertThat(accessIds).as("the control query ran").containsKey("a plain filter (the control)");
         accessIds.forEach((label, accessId) -> {
             if (!listed.contains(accessId)) {
