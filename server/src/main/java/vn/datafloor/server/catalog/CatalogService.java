@@ -899,8 +899,45 @@ public class CatalogService {
         boolean clear = canSeeClear(actor, entry);
         Map<String, Boolean> maskedByName = new HashMap<>();
         entry.columns().forEach(c -> maskedByName.put(c.name(), !clear && c.masked()));
-        List<String> columns = new ArrayList<>();
+        PreviewRows first = firstRows(version);
+        List<String> columns = first.columns();
         List<Boolean> masked = new ArrayList<>();
+        // A column the catalog does not know yet is treated as personal: safe until described.
+        columns.forEach(name -> masked.add(!clear && maskedByName.getOrDefault(name, true)));
+        List<List<String>> rows = new ArrayList<>();
+        for (List<String> clearRow : first.rows()) {
+            List<String> row = new ArrayList<>(clearRow.size());
+            for (int i = 0; i < clearRow.size(); i++) {
+                row.add(masked.get(i) ? Masking.mask(clearRow.get(i)) : clearRow.get(i));
+            }
+            rows.add(row);
+        }
+        return new Preview(columns, masked, rows, version.version());
+    }
+
+    /** A version's first rows as stored, before masking. */
+    private record PreviewRows(List<String> columns, List<List<String>> rows) {}
+
+    /**
+     * The first rows of each recent version, read once: versions never change, and reading them means
+     * decrypting the version's files, which should not happen on every view of a dataset's page. The
+     * rows are kept clear and masked for each viewer.
+     */
+    private final Map<String, PreviewRows> previews =
+            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, PreviewRows> eldest) {
+                    return size() > 64;
+                }
+            });
+
+    private PreviewRows firstRows(DatasetVersion version) {
+        String key = version.dataset() + "/v" + version.version();
+        PreviewRows cached = previews.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        List<String> columns = new ArrayList<>();
         List<List<String>> rows = new ArrayList<>();
         try (ClearVersion copy = readable(version);
                 Connection duck = DuckDbConnections.open(null, "256MB", 1);
@@ -909,23 +946,21 @@ public class CatalogService {
                         statement.executeQuery("SELECT * FROM " + copy.readExpression() + " LIMIT " + PREVIEW_ROWS)) {
             int n = rs.getMetaData().getColumnCount();
             for (int i = 1; i <= n; i++) {
-                String name = rs.getMetaData().getColumnName(i);
-                columns.add(name);
-                // A column the catalog does not know yet is treated as personal: safe until described.
-                masked.add(!clear && maskedByName.getOrDefault(name, true));
+                columns.add(rs.getMetaData().getColumnName(i));
             }
             while (rs.next()) {
                 List<String> row = new ArrayList<>(n);
                 for (int i = 1; i <= n; i++) {
-                    String value = rs.getString(i);
-                    row.add(masked.get(i - 1) ? Masking.mask(value) : value);
+                    row.add(rs.getString(i));
                 }
-                rows.add(row);
+                rows.add(java.util.Collections.unmodifiableList(row));
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("Could not read " + entry.dataset() + " v" + version.version(), e);
+            throw new IllegalStateException("Could not read " + version.dataset() + " v" + version.version(), e);
         }
-        return new Preview(columns, masked, rows, version.version());
+        PreviewRows read = new PreviewRows(List.copyOf(columns), List.copyOf(rows));
+        previews.put(key, read);
+        return read;
     }
 
     /**

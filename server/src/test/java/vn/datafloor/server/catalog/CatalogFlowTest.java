@@ -277,6 +277,12 @@ class CatalogFlowTest extends PlatformTest {
         assertThat(rows.get(0).get(column)).isNotEqualTo(clearRows.get(0).get(column));
         assertThat(rows.stream().map(r -> r.get(column)).filter(v -> v != null && !v.isBlank()))
                 .allMatch(v -> v.contains("*"));
+        // The first rows are read once per version and kept clear: the owner's clear view must not reach
+        // the next anonymous viewer.
+        Map<String, Object> again = body(mvc.perform(get("/api/catalog/datasets/dkkd-doanh-nghiep/preview"))
+                .andReturn());
+        assertThat(again.get("rows")).isEqualTo(rows);
+        assertThat(again.get("masked")).isEqualTo(masked);
     }
 
     @Test
