@@ -52,16 +52,14 @@ class AccessPages {
             Model model,
             Locale locale) {
         delivery.grant(actor, agreementId, DeliveryService.Channel.REST);
-        try {
+        attempt(model, "error", locale, () -> {
             ApiKeyService.CreatedKey created = apiKeys.createForAgreement(
                     actor,
                     name.isBlank() ? "agreement " + agreementId : name,
                     AccessKeys.scope(agreementId),
                     Duration.ofDays(30));
             model.addAttribute("token", created.token());
-        } catch (ProblemException e) {
-            model.addAttribute("error", message(e, locale));
-        }
+        });
         return show(actor, agreementId, model);
     }
 
@@ -74,11 +72,9 @@ class AccessPages {
             Model model,
             Locale locale) {
         model.addAttribute("sql", sql);
-        try {
+        attempt(model, "error", locale, () -> {
             model.addAttribute("result", delivery.query(actor, agreementId, sql, 200));
-        } catch (ProblemException e) {
-            model.addAttribute("error", message(e, locale));
-        }
+        });
         return show(actor, agreementId, model);
     }
 
@@ -90,16 +86,14 @@ class AccessPages {
             @RequestParam(name = "format", defaultValue = "csv") String format,
             Model model,
             Locale locale) {
-        try {
+        attempt(model, "error", locale, () -> {
             model.addAttribute(
                     "export",
                     delivery.export(
                             actor,
                             agreementId,
                             "parquet".equals(format) ? AccessSession.Format.PARQUET : AccessSession.Format.CSV));
-        } catch (ProblemException e) {
-            model.addAttribute("error", message(e, locale));
-        }
+        });
         return show(actor, agreementId, model);
     }
 
@@ -112,12 +106,10 @@ class AccessPages {
             Model model,
             Locale locale) {
         model.addAttribute("sandboxSql", sql);
-        try {
+        attempt(model, "sandboxError", locale, () -> {
             SandboxResult result = delivery.sandbox(actor, agreementId, sql);
             model.addAttribute("sandboxResult", result);
-        } catch (ProblemException e) {
-            model.addAttribute("sandboxError", message(e, locale));
-        }
+        });
         return show(actor, agreementId, model);
     }
 
@@ -154,6 +146,15 @@ class AccessPages {
 
     /** A column and the name of its mask, or null when delivered as is. */
     record Column(String name, String mask) {}
+
+    /** Runs a page action; its refusal is shown on the page under {@code errorAttribute}, in the reader's language. */
+    private void attempt(Model model, String errorAttribute, Locale locale, Runnable action) {
+        try {
+            action.run();
+        } catch (ProblemException e) {
+            model.addAttribute(errorAttribute, message(e, locale));
+        }
+    }
 
     private String message(ProblemException e, Locale locale) {
         return problems.message(e.messageKey(), e.messageArgs(), locale);

@@ -101,19 +101,23 @@ public class AuditLog {
     /** What a sign-in attempt's name commitment opens to when the typed name matches no account. */
     public static final String NO_ACCOUNT = "(no such account)";
 
+    /** A fresh id for an entry to be prepared with {@link #recordInTransaction}. */
+    public static String newEntryId() {
+        return UUID.randomUUID().toString();
+    }
+
     /**
-     * Prepares {@code event} in the caller's transaction, to be appended once that commits (by the relay,
-     * in batches that share one fsync), and returns its entry id: {@link #ledgerIndexes} finds the
-     * entry's index by it once appended. For writes whose own rows must name their entry, such as an
-     * access and the subjects it touched: both commit together or not at all.
+     * Prepares {@code event} in the caller's transaction under {@code entryId} (from {@link #newEntryId}),
+     * to be appended once that commits (by the relay, in batches that share one fsync);
+     * {@link #ledgerIndexes} finds the entry's index by that id once appended. For writes whose own rows
+     * must name their entry, such as an access and the subjects it touched: both commit together or not
+     * at all, and the rows can carry the id from their first insert.
      */
-    public String recordInTransaction(AuditEvent event) {
+    public void recordInTransaction(String entryId, AuditEvent event) {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("recordInTransaction needs the caller's transaction");
         }
-        String id = UUID.randomUUID().toString();
-        record(id, event, event.actorName(), event.actorUserId());
-        return id;
+        record(entryId, event, event.actorName(), event.actorUserId());
     }
 
     /** The ledger indexes of the entries appended so far among {@code entryIds} (see {@link #recordInTransaction}). */

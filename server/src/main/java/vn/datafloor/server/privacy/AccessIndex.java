@@ -182,7 +182,8 @@ public class AccessIndex implements AffectedSubjects {
     public long recordAccess(AccessRecord record, SubjectCommitment.Prepared commitment) {
         Instant now = clock.instant();
         Long accessId = transactions.execute(status -> {
-            long id = insert(record, commitment, now);
+            String entry = AuditLog.newEntryId();
+            long id = insert(record, commitment, now, entry);
             Map<String, String> details = new LinkedHashMap<>();
             details.put("access", Long.toString(id));
             details.put("contract", Long.toString(record.contractId()));
@@ -198,20 +199,19 @@ public class AccessIndex implements AffectedSubjects {
             details.put("subjects", Integer.toString(commitment.size()));
             details.put("subjectsRoot", commitment.rootHex());
             Actor actor = record.actor();
-            String entry = audit.recordInTransaction(new AuditEvent(
-                    EventType.DATA_ACCESSED,
-                    actor.personId(),
-                    actor.personName(),
-                    record.consumerOrgId(),
-                    AuditEvent.Outcome.SUCCESS,
-                    ClientAddress.current(),
-                    "data accessed: " + record.dataset() + " v" + record.datasetVersion() + " via "
-                            + record.channel() + ", " + record.rowsReturned() + " row(s), "
-                            + commitment.size() + " subject(s)",
-                    details));
-            jdbc.sql("update access_event set audit_entry = ? where id = ?")
-                    .params(entry, id)
-                    .update();
+            audit.recordInTransaction(
+                    entry,
+                    new AuditEvent(
+                            EventType.DATA_ACCESSED,
+                            actor.personId(),
+                            actor.personName(),
+                            record.consumerOrgId(),
+                            AuditEvent.Outcome.SUCCESS,
+                            ClientAddress.current(),
+                            "data accessed: " + record.dataset() + " v" + record.datasetVersion() + " via "
+                                    + record.channel() + ", " + record.rowsReturned() + " row(s), "
+                                    + commitment.size() + " subject(s)",
+                            details));
             return id;
         });
         return accessId;
@@ -248,12 +248,12 @@ public class AccessIndex implements AffectedSubjects {
         return resolved;
     }
 
-    private long insert(AccessRecord record, SubjectCommitment.Prepared commitment, Instant now) {
+    private long insert(AccessRecord record, SubjectCommitment.Prepared commitment, Instant now, String entry) {
         KeyHolder keys = new GeneratedKeyHolder();
         jdbc.sql("""
                         insert into access_event(contract_id, consumer_org, provider_org, dataset, dataset_version, purpose,
                         channel, query_fingerprint, rows_returned, bytes_returned, accessed_at, actor_user_id, subject_count,
-                        subjects_root, recorded_at) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""")
+                        subjects_root, recorded_at, audit_entry) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""")
                 .params(
                         record.contractId(),
                         record.consumerOrgId(),
@@ -269,7 +269,8 @@ public class AccessIndex implements AffectedSubjects {
                         record.actor().personId(),
                         commitment.size(),
                         commitment.rootHex(),
-                        Timestamp.from(now))
+                        Timestamp.from(now),
+                        entry)
                 .update(keys, "id");
         long accessId = keys.getKeyAs(Number.class).longValue();
         HexFormat hex = HexFormat.of();
