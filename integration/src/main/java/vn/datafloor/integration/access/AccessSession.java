@@ -242,7 +242,10 @@ public final class AccessSession implements AutoCloseable {
             }
             parameters.addAll(filter.values());
         }
-        sql.append(" ORDER BY rowid LIMIT ").append(cap + 1).append(" OFFSET ").append(offset);
+        // Page size and position bound too, so one prepared statement serves every page.
+        sql.append(" ORDER BY rowid LIMIT ? OFFSET ?");
+        parameters.add((long) cap + 1);
+        parameters.add((long) offset);
         Page page = run(sql.toString(), parameters, cap, true, true);
         String fingerprint =
                 sha256Hex(("rows\n" + view.name() + "\n" + selected + "\n" + filters + "\n" + offset + "\n" + cap)

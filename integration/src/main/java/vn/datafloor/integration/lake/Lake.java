@@ -245,11 +245,7 @@ public final class Lake {
                 Matcher m = VERSION_DIR.matcher(child.getFileName().toString());
                 Path manifest = child.resolve(MANIFEST);
                 if (m.matches() && Files.isRegularFile(manifest)) {
-                    versions.add(new DatasetVersion(
-                            dataset,
-                            Integer.parseInt(m.group(1)),
-                            child,
-                            JSON.readValue(manifest.toFile(), LakeManifest.class)));
+                    versions.add(new DatasetVersion(dataset, Integer.parseInt(m.group(1)), child, manifest(manifest)));
                 }
             }
         } catch (IOException e) {
@@ -258,6 +254,34 @@ public final class Lake {
         versions.sort(Comparator.comparingInt(DatasetVersion::version));
         return versions;
     }
+
+    /**
+     * A published version's manifest, parsed once: a version is renamed into place complete and never
+     * rewritten, and reading every manifest again was most of the cost of asking for the latest version
+     * on each data delivery. Kept by path with its size and modification time, so a version deleted and
+     * published again under the same number is read afresh.
+     */
+    private LakeManifest manifest(Path file) throws IOException {
+        java.nio.file.attribute.BasicFileAttributes attributes =
+                Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+        ParsedManifest kept = manifests.get(file);
+        if (kept != null && kept.size() == attributes.size() && kept.modified().equals(attributes.lastModifiedTime())) {
+            return kept.manifest();
+        }
+        LakeManifest manifest = JSON.readValue(file.toFile(), LakeManifest.class);
+        if (manifests.size() >= KEPT_MANIFESTS) {
+            manifests.clear();
+        }
+        manifests.put(file, new ParsedManifest(attributes.size(), attributes.lastModifiedTime(), manifest));
+        return manifest;
+    }
+
+    private static final int KEPT_MANIFESTS = 4096;
+
+    private record ParsedManifest(long size, java.nio.file.attribute.FileTime modified, LakeManifest manifest) {}
+
+    private final java.util.concurrent.ConcurrentHashMap<Path, ParsedManifest> manifests =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public Optional<DatasetVersion> latest(String dataset) {
         List<DatasetVersion> versions = versions(dataset);

@@ -24,6 +24,15 @@ public record LakeManifest(
         Map<String, String> lineage,
         Diff diff) {
 
+    /** Immutable: the lake hands one parsed manifest to every reader of its version. */
+    public LakeManifest {
+        columns = columns == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(columns));
+        files = files == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(files));
+        // As read: in order, nulls kept, so the manifest is written back the same.
+        lineage =
+                lineage == null ? null : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(lineage));
+    }
+
     public record Column(String name, String type) {}
 
     /** Compared with the previous version by key: rows only here, only there, and changed. */

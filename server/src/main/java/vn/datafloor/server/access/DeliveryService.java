@@ -259,14 +259,24 @@ public class DeliveryService {
 
     /** The key of the agreement's keyed hashes: one per agreement, so two buyers' copies do not join. */
     private byte[] hashKey(long agreementId) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(hashSecret, "HmacSHA256"));
-            return mac.doFinal(("agreement:" + agreementId).getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+        if (hashKeys.size() >= 4096) {
+            hashKeys.clear(); // a bound, not a policy: the keys are derived again at will
         }
+        byte[] key = hashKeys.computeIfAbsent(agreementId, id -> {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(hashSecret, "HmacSHA256"));
+                return mac.doFinal(("agreement:" + id).getBytes(StandardCharsets.UTF_8));
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        return key.clone();
     }
+
+    /** Derived keys by agreement: deriving one (a MAC instance looked up and keyed) cost more than the rest of a view. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, byte[]> hashKeys =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     // ------------------------------------------------------------------ channels
 

@@ -21,6 +21,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import vn.datafloor.ledger.SignedCheckpoint;
@@ -282,8 +283,68 @@ public class AccessIndex implements AffectedSubjects {
             }
             template.batchUpdate(
                     "insert into access_subject(access_id, leaf_index, subject_id, salt) values (?,?,?,?)", rows);
+            List<Object[]> pending = new ArrayList<>(to - from);
+            for (int i = from; i < to; i++) {
+                pending.add(new Object[] {commitment.subject(i), accessId});
+            }
+            template.batchUpdate("insert into access_subject_pending(subject_id, access_id) values (?,?)", pending);
         }
         return accessId;
+    }
+
+    /** Pending rows moved into the index by subject in one step at most. */
+    private static final int INDEX_STEP = 50_000;
+
+    /**
+     * Moves the subjects of recent accesses into the index by subject (V19): the rows read, indexed and
+     * deleted in one transaction, each page of the index written once per step rather than once per
+     * access. Lookups read the pending rows too, so this changes how fast they are, never what they find.
+     *
+     * @return how many pending rows were moved
+     */
+    @Scheduled(fixedDelayString = "${datafloor.privacy.index-interval:PT1S}", initialDelayString = "PT5S")
+    public synchronized int indexPending() {
+        int moved = 0;
+        while (true) {
+            Integer step = transactions.execute(status -> {
+                List<Object[]> rows = new ArrayList<>();
+                jdbc.sql("select subject_id, access_id from access_subject_pending order by access_id, subject_id "
+                                + "limit ?")
+                        .param(INDEX_STEP)
+                        .query(rs -> {
+                            rows.add(new Object[] {rs.getString(1), rs.getLong(2)});
+                        });
+                if (rows.isEmpty()) {
+                    return 0;
+                }
+                template.batchUpdate("delete from access_subject_pending where subject_id = ? and access_id = ?", rows);
+                // By subject, so the index's pages are written in order, each once.
+                rows.sort(java.util.Comparator.<Object[], String>comparing(e -> (String) e[0])
+                        .thenComparing(e -> (Long) e[1]));
+                template.batchUpdate("insert into access_subject_index(subject_id, access_id) values (?,?)", rows);
+                return rows.size();
+            });
+            moved += step == null ? 0 : step;
+            if (step == null || step < INDEX_STEP) {
+                return moved;
+            }
+        }
+    }
+
+    /**
+     * The ids of the accesses that named any of {@code count} subjects (bound in that order, twice): those
+     * in the index by subject and those still pending.
+     */
+    private static String accessIdsOf(int count) {
+        String marks = placeholders(count);
+        return "select access_id from access_subject_index where subject_id in (" + marks + ") "
+                + "union all select access_id from access_subject_pending where subject_id in (" + marks + ")";
+    }
+
+    private static List<Object> twice(Collection<String> subjectIds) {
+        List<Object> params = new ArrayList<>(subjectIds);
+        params.addAll(subjectIds);
+        return params;
     }
 
     // ------------------------------------------------------------------ reading
@@ -298,12 +359,11 @@ public class AccessIndex implements AffectedSubjects {
         if (subjectIds.isEmpty()) {
             return List.of();
         }
-        List<Object> params = new ArrayList<>(subjectIds);
+        List<Object> params = twice(subjectIds);
         params.add(Math.max(1, Math.min(limit, 500)));
         params.add(Math.max(0, offset));
-        List<Row> rows = withLedgerIndexes(jdbc.sql("select " + COLUMNS
-                        + " from access_event where id in (select access_id from access_subject where subject_id in ("
-                        + placeholders(subjectIds.size()) + ")) order by accessed_at desc, id desc limit ? offset ?")
+        List<Row> rows = withLedgerIndexes(jdbc.sql("select " + COLUMNS + " from access_event where id in ("
+                        + accessIdsOf(subjectIds.size()) + ") order by accessed_at desc, id desc limit ? offset ?")
                 .params(params)
                 .query(AccessIndex::row)
                 .list());
@@ -335,9 +395,8 @@ public class AccessIndex implements AffectedSubjects {
         if (subjectIds.isEmpty()) {
             return 0;
         }
-        return jdbc.sql("select count(*) from access_event where id in (select access_id from access_subject where "
-                        + "subject_id in (" + placeholders(subjectIds.size()) + "))")
-                .params(new ArrayList<Object>(subjectIds))
+        return jdbc.sql("select count(*) from access_event where id in (" + accessIdsOf(subjectIds.size()) + ")")
+                .params(twice(subjectIds))
                 .query(Long.class)
                 .single();
     }

@@ -194,6 +194,44 @@ class CitizenAccessTest extends PlatformTest {
     }
 
     @Test
+    void anAccessIsFoundByItsSubjectsBeforeAndAfterTheirIndexStep() {
+        String a = newCitizenId();
+        String b = newCitizenId();
+        String untouched = newCitizenId();
+        long first = record("yte.nguoi", List.of(a, b));
+        // Still pending (the scheduled step has not run, or not since this commit): found all the same.
+        assertThat(index.accessesOf(a, 10, 0))
+                .extracting(AccessIndex.SubjectAccess::accessId)
+                .contains(first);
+
+        index.indexPending();
+        assertThat(jdbc.sql("select count(*) from access_subject_pending where access_id = ?")
+                        .param(first)
+                        .query(Long.class)
+                        .single())
+                .isZero();
+        assertThat(jdbc.sql("select subject_id from access_subject_index where access_id = ? order by subject_id")
+                        .param(first)
+                        .query(String.class)
+                        .list())
+                .containsExactlyElementsOf(
+                        java.util.stream.Stream.of(a, b).sorted().toList());
+
+        long second = record("yte.nguoi", List.of(b));
+        for (int step = 0; step < 2; step++) {
+            assertThat(index.accessesOf(a, 10, 0))
+                    .extracting(AccessIndex.SubjectAccess::accessId)
+                    .containsExactly(first);
+            assertThat(index.accessesOf(b, 10, 0))
+                    .extracting(AccessIndex.SubjectAccess::accessId)
+                    .containsExactlyInAnyOrder(first, second);
+            assertThat(index.countAccessesOf(List.of(a, b))).isEqualTo(2);
+            assertThat(index.countAccessesOf(List.of(untouched))).isZero();
+            index.indexPending(); // the same answers once the second access is indexed too
+        }
+    }
+
+    @Test
     void theLedgerEntryCommitsToTheSubjectsWithoutNamingThem() {
         String a = newCitizenId();
         String b = newCitizenId();

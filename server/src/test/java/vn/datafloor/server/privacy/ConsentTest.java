@@ -158,6 +158,57 @@ class ConsentTest extends PrivacyFixtures {
     }
 
     @Test
+    void theRecipientsSetKeptBetweenRequestsFollowsEveryWriteAndEveryValidityEnd() {
+        // The delivery pipeline asks for the whole set on every request; it is kept between calls.
+        Actor lasting = citizen("079190000666", "Đỗ Văn Hùng");
+        Actor shortLived = citizen("079190000777", "Ngô Thị Lan");
+        long health = orgOf("yte.admin");
+        long saoMai = orgOf("saomai.admin");
+        Instant start = clock.instant();
+        assertThat(consents.consentedSubjects(saoMai, "df:creditScoring", start))
+                .doesNotContain("079190000666", "079190000777");
+
+        Consent kept = consents.give(lasting, grant(health, saoMai, "df:creditScoring", true));
+        LocalDate lastDay = start.atZone(WorkingDays.VIETNAM).toLocalDate().plusDays(2);
+        Grant g = grant(health, saoMai, "df:creditScoring", true);
+        consents.give(
+                shortLived,
+                new Grant(
+                        health,
+                        saoMai,
+                        "df:creditScoring",
+                        NAME_AND_BIRTH,
+                        lastDay,
+                        g.noticeText(),
+                        "vi",
+                        Channel.API,
+                        true,
+                        Decision.GIVE));
+        // A write ends the set kept before it: both are in at once.
+        assertThat(consents.consentedSubjects(saoMai, "df:creditScoring", clock.instant()))
+                .contains("079190000666", "079190000777");
+        assertThat(consents.consentedSubjects(saoMai, "df:creditScoring", clock.instant()))
+                .contains("079190000666", "079190000777");
+        // Asked about an earlier instant, the set kept for now does not answer.
+        assertThat(consents.consentedSubjects(saoMai, "df:creditScoring", start.minusSeconds(1)))
+                .doesNotContain("079190000666", "079190000777");
+
+        // No write at all: the short-lived consent's validity ends, and so does the kept set.
+        Instant end = WorkingDays.endOf(lastDay);
+        assertThat(consents.consentedSubjects(saoMai, "df:creditScoring", end.minusSeconds(1)))
+                .contains("079190000666", "079190000777");
+        clock.advance(Duration.between(clock.instant(), end));
+        assertThat(consents.consentedSubjects(saoMai, "df:creditScoring", clock.instant()))
+                .contains("079190000666")
+                .doesNotContain("079190000777");
+
+        clock.advance(Duration.ofSeconds(1));
+        consents.withdraw(lasting, kept.id(), null);
+        assertThat(consents.consentedSubjects(saoMai, "df:creditScoring", clock.instant()))
+                .doesNotContain("079190000666", "079190000777");
+    }
+
+    @Test
     void theLedgerHoldsACommitmentNeverTheIdentityNumber() {
         Actor citizen = citizen("079190000555", "Vũ Thị Giang");
         long health = orgOf("yte.admin");
