@@ -451,6 +451,9 @@ class DeliveryTest extends PlatformTest {
         ApiKeyService.CreatedKey key =
                 apiKeys.createForAgreement(buyer, "dòng", AccessKeys.scope(agreement), Duration.ofDays(1));
 
+        mvc.perform(get("/api/access/" + agreement).header("Authorization", "Bearer " + key.token()))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.rowFilters[0]").value("category:in:Dược phẩm|Đồ uống"));
         // REST: every row delivered is of a category sold, and all of them are.
         String rest = mvc.perform(get("/api/access/" + agreement + "/rows")
                         .param("limit", "1000")
