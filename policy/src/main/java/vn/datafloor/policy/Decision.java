@@ -3,8 +3,13 @@ package vn.datafloor.policy;
 import java.util.List;
 import java.util.Objects;
 
-/** The outcome of an evaluation and why: each reason names its rule (uid, or kind and index) and what was found. */
-public record Decision(Outcome outcome, List<Reason> reasons) {
+/**
+ * The outcome of an evaluation and why: each reason names its rule (uid, or kind and index) and what was found.
+ * {@code rowScope}: when permitted, the conditions on the data's rows the permitting rule's target is refined by
+ * (atomic constraints on {@code df:column/...} left operands, all of which a delivered row must satisfy); empty when
+ * the permission covers the whole asset or the request is not permitted. The enforcer must apply it.
+ */
+public record Decision(Outcome outcome, List<Reason> reasons, List<Constraint.Atomic> rowScope) {
 
     /** NOT_APPLICABLE: no rule of the policy is about this assignee and target; callers treat it as a denial. */
     public enum Outcome {
@@ -75,6 +80,15 @@ public record Decision(Outcome outcome, List<Reason> reasons) {
     public Decision {
         Objects.requireNonNull(outcome, "outcome");
         reasons = List.copyOf(reasons);
+        rowScope = List.copyOf(rowScope);
+        if (outcome != Outcome.PERMIT && !rowScope.isEmpty()) {
+            throw new IllegalArgumentException("only a permit has a row scope");
+        }
+    }
+
+    /** A decision about whole assets. */
+    public Decision(Outcome outcome, List<Reason> reasons) {
+        this(outcome, reasons, List.of());
     }
 
     public boolean permitted() {

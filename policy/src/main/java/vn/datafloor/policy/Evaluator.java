@@ -33,6 +33,13 @@ import vn.datafloor.policy.Decision.Status;
  *   <li>no permission in effect: deny.
  * </ul>
  *
+ * A rule whose target is an AssetCollection refined by row conditions ({@link RowScope}) is about its source: a
+ * permission of it matches a request for the source and, when it permits, the decision carries the conditions as its
+ * {@link Decision#rowScope() row scope}, which the caller must enforce. A refinement that is not row conditions the
+ * enforcer can apply makes the permission undecidable (it never permits). A prohibition of a refined target is read
+ * as prohibiting the whole source: over-broad, but a prohibition narrowed to some rows would need the enforcer to
+ * exclude rows, which it does not do, and reading it narrowly could permit what it forbids.
+ *
  * Constraints are judged in three values. Anything the engine cannot decide (an unknown left operand or operator, a
  * fact the request does not supply) is UNKNOWN: it never satisfies a permission and never rules out a prohibition.
  */
@@ -56,6 +63,7 @@ public final class Evaluator {
         List<Reason> reasons = new ArrayList<>();
         boolean covered = false;
         String winner = null;
+        List<Constraint.Atomic> rowScope = List.of();
 
         for (int i = 0; i < policy.permissions().size(); i++) {
             Rule rule = policy.permissions().get(i);
@@ -64,7 +72,8 @@ public final class Evaluator {
             if (!appliesTo(policy, rule, request, false)) {
                 continue;
             }
-            Judgement judgement = judgeAll(rule, constraintsOf(rule), request, state);
+            List<Constraint> refinement = refinementOf(policy, rule, request);
+            Judgement judgement = both(judgeAll(rule, constraintsOf(rule), request, state), rowConditions(refinement));
             if (judgement.status != Status.SATISFIED) {
                 reasons.add(new Reason(
                         ReasonKind.CONSTRAINT_NOT_SATISFIED,
@@ -83,6 +92,9 @@ public final class Evaluator {
             }
             if (winner == null) {
                 winner = label;
+                // The first permission in effect decides what is delivered: any later one permits too, so its
+                // rows are permitted as well, and delivering only the first's never delivers more than allowed.
+                rowScope = RowScope.atoms(refinement);
                 reasons.add(new Reason(
                         ReasonKind.PERMITTED, label, "permits " + rule.action().name(), judgement.checks));
             }
@@ -173,7 +185,59 @@ public final class Evaluator {
                         List.of()));
             }
         }
-        return new Decision(outcome, reasons);
+        return new Decision(outcome, reasons, outcome == Outcome.PERMIT ? rowScope : List.of());
+    }
+
+    /** The refinement of the target the request is about, from the rule's own targets or else the policy's. */
+    private static List<Constraint> refinementOf(Policy policy, Rule rule, Request request) {
+        if (request.target() == null) {
+            return List.of();
+        }
+        var refinements = rule.targets().isEmpty() ? policy.targetRefinements() : rule.targetRefinements();
+        return refinements.getOrDefault(request.target(), List.of());
+    }
+
+    /**
+     * Row conditions are not facts of the request to test: they hold by construction for the rows delivered, once
+     * the enforcer applies them. So each is satisfied when the enforcer can apply it, and undecided otherwise.
+     */
+    private static Judgement rowConditions(List<Constraint> refinement) {
+        List<ConstraintCheck> checks = new ArrayList<>();
+        for (Constraint.Logical l : RowScope.otherLogicals(refinement)) {
+            // atoms() leaves such a combination out: it must make the permission undecided, not vanish.
+            checks.add(new ConstraintCheck(
+                    l.operator().term(),
+                    "",
+                    l.constraints().size() + " constraints",
+                    null,
+                    Status.UNKNOWN,
+                    "a target refinement combines row conditions with and only"));
+        }
+        for (Constraint.Atomic a : RowScope.atoms(refinement)) {
+            List<String> problems = RowScope.problems(a);
+            checks.add(
+                    problems.isEmpty()
+                            ? new ConstraintCheck(
+                                    a.leftOperand(),
+                                    a.operator(),
+                                    expected(a),
+                                    "only the rows delivered that satisfy it",
+                                    Status.SATISFIED,
+                                    null)
+                            : new ConstraintCheck(
+                                    a.leftOperand(),
+                                    a.operator(),
+                                    expected(a),
+                                    null,
+                                    Status.UNKNOWN,
+                                    "not a row condition: " + String.join("; ", problems)));
+        }
+        boolean unknown = checks.stream().anyMatch(c -> c.status() == Status.UNKNOWN);
+        return new Judgement(unknown ? Status.UNKNOWN : Status.SATISFIED, checks);
+    }
+
+    private static Judgement both(Judgement first, Judgement second) {
+        return new Judgement(and(List.of(first, second)), flatten(List.of(first, second)));
     }
 
     private static String label(Rule rule, String position) {

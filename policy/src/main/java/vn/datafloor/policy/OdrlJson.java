@@ -66,6 +66,9 @@ public final class OdrlJson {
             "duty",
             "remedy",
             "consequence");
+    /** An AssetCollection target with a refinement (ODRL 2.2 Information Model §2.2.3). */
+    private static final Set<String> ASSET_KEYS = Set.of("@type", "type", "uid", "@id", "source", "refinement");
+
     private static final Set<String> ACTION_KEYS = Set.of("rdf:value", "@id", "refinement");
     private static final Set<String> CONSTRAINT_KEYS = Set.of(
             "@type",
@@ -163,7 +166,7 @@ public final class OdrlJson {
         putIfPresent(root, "assigner", policy.assigner());
         putIfPresent(root, "assignee", policy.assignee());
         if (!policy.targets().isEmpty()) {
-            root.set("target", strings(policy.targets()));
+            root.set("target", targets(policy.targets(), policy.targetRefinements()));
         }
         if (policy.conflict() != null) {
             root.put("conflict", policy.conflict().term());
@@ -183,7 +186,7 @@ public final class OdrlJson {
             ObjectNode node = array.addObject();
             putIfPresent(node, "uid", rule.uid());
             if (!rule.targets().isEmpty()) {
-                node.set("target", strings(rule.targets()));
+                node.set("target", targets(rule.targets(), rule.targetRefinements()));
             }
             putIfPresent(node, "assigner", rule.assigner());
             putIfPresent(node, "assignee", rule.assignee());
@@ -240,6 +243,26 @@ public final class OdrlJson {
         };
     }
 
+    /** Plain targets as strings, refined ones as an AssetCollection naming its source. */
+    private static JsonNode targets(List<String> targets, Map<String, List<Constraint>> refinements) {
+        if (refinements.isEmpty()) {
+            return strings(targets);
+        }
+        ArrayNode array = JsonNodeFactory.instance.arrayNode();
+        for (String target : targets) {
+            List<Constraint> refinement = refinements.get(target);
+            if (refinement == null) {
+                array.add(target);
+            } else {
+                ObjectNode collection = array.addObject();
+                collection.put("@type", "AssetCollection");
+                collection.put("source", target);
+                collection.set("refinement", constraints(refinement));
+            }
+        }
+        return array.size() == 1 ? array.get(0) : array;
+    }
+
     private static JsonNode strings(List<String> values) {
         if (values.size() == 1) {
             return JsonNodeFactory.instance.stringNode(values.get(0));
@@ -276,7 +299,7 @@ public final class OdrlJson {
             List<String> profiles = iris(fields.get("profile"), "$.profile");
             String assigner = iri(fields.get("assigner"), "$.assigner");
             String assignee = iri(fields.get("assignee"), "$.assignee");
-            List<String> targets = iris(fields.get("target"), "$.target");
+            Targets targets = targets(fields.get("target"), "$.target");
             Policy.Conflict conflict = conflict(fields.get("conflict"));
             List<Rule> permissions = rules(fields.get("permission"), "$.permission", Rule.Kind.PERMISSION);
             List<Rule> prohibitions = rules(fields.get("prohibition"), "$.prohibition", Rule.Kind.PROHIBITION);
@@ -288,7 +311,17 @@ public final class OdrlJson {
                 return null;
             }
             return new Policy(
-                    type, uid, profiles, assigner, assignee, targets, conflict, permissions, prohibitions, obligations);
+                    type,
+                    uid,
+                    profiles,
+                    assigner,
+                    assignee,
+                    targets.sources(),
+                    conflict,
+                    permissions,
+                    prohibitions,
+                    obligations,
+                    targets.refinements());
         }
 
         private static JsonNode first(Map<String, JsonNode> fields, String a, String b) {
@@ -406,7 +439,7 @@ public final class OdrlJson {
             Map<String, JsonNode> fields = fields(node, path, RULE_KEYS);
             String uid = iri(first(fields, "uid", "@id"), path + ".uid");
             Action action = action(fields.get("action"), path + ".action");
-            List<String> targets = iris(fields.get("target"), path + ".target");
+            Targets targets = targets(fields.get("target"), path + ".target");
             String assigner = iri(fields.get("assigner"), path + ".assigner");
             String assignee = iri(fields.get("assignee"), path + ".assignee");
             List<Constraint> constraints = constraints(fields.get("constraint"), path + ".constraint");
@@ -438,7 +471,17 @@ public final class OdrlJson {
                 return null;
             }
             return new Rule(
-                    kind, uid, action, targets, assigner, assignee, constraints, duties, remedies, consequences);
+                    kind,
+                    uid,
+                    action,
+                    targets.sources(),
+                    assigner,
+                    assignee,
+                    constraints,
+                    duties,
+                    remedies,
+                    consequences,
+                    targets.refinements());
         }
 
         private Action action(JsonNode node, String path) {
@@ -631,6 +674,60 @@ public final class OdrlJson {
             }
             problems.add(path + ": expected an identifier (a string or {\"@id\": ...}), found " + node);
             return null;
+        }
+
+        /** Targets read: the assets' identifiers (a refined collection's source) and the refinements by source. */
+        private record Targets(List<String> sources, Map<String, List<Constraint>> refinements) {}
+
+        /**
+         * A target or a list of them: an identifier as for {@link #iri}, or an AssetCollection with a source and a
+         * refinement, which the rule is then about only the refined part of. A source named twice is refused: the
+         * rule would be about the whole asset and a part of it at once.
+         */
+        private Targets targets(JsonNode node, String path) {
+            List<String> sources = new ArrayList<>();
+            Map<String, List<Constraint>> refinements = new java.util.LinkedHashMap<>();
+            if (node == null) {
+                return new Targets(sources, refinements);
+            }
+            List<JsonNode> items = node.isArray() ? List.copyOf(node.values()) : List.of(node);
+            for (int i = 0; i < items.size(); i++) {
+                String itemPath = node.isArray() ? path + "[" + i + "]" : path;
+                JsonNode item = items.get(i);
+                String source;
+                List<Constraint> refinement = List.of();
+                if (item.isObject() && (item.has("refinement") || item.has("source"))) {
+                    Map<String, JsonNode> fields = fields(item, itemPath, ASSET_KEYS);
+                    JsonNode type = first(fields, "@type", "type");
+                    String typeName = type == null ? null : iri(type, itemPath + ".@type");
+                    if (typeName != null && !Terms.compact(typeName).equals("AssetCollection")) {
+                        problems.add(itemPath + ".@type: a refined target is an AssetCollection, found " + typeName);
+                    }
+                    source = iri(fields.get("source"), itemPath + ".source");
+                    if (source == null && !fields.containsKey("source")) {
+                        problems.add(itemPath + ".source: missing; a refined AssetCollection names the asset it"
+                                + " is drawn from");
+                    }
+                    refinement = constraints(fields.get("refinement"), itemPath + ".refinement");
+                    if (fields.containsKey("refinement") && refinement.isEmpty()) {
+                        problems.add(itemPath + ".refinement: empty");
+                    }
+                } else {
+                    source = iri(item, itemPath);
+                }
+                if (source == null) {
+                    continue;
+                }
+                if (sources.contains(source)) {
+                    problems.add(itemPath + ": target " + source + " is named twice");
+                    continue;
+                }
+                sources.add(source);
+                if (!refinement.isEmpty()) {
+                    refinements.put(source, refinement);
+                }
+            }
+            return new Targets(sources, refinements);
         }
 
         private List<String> iris(JsonNode node, String path) {

@@ -33,13 +33,13 @@ public final class PlainLanguage {
         List<String> lines = new ArrayList<>();
         lines.add(header(policy, en));
         for (Rule rule : policy.permissions()) {
-            lines.add(sentence(rule, en ? "May" : "Được phép", en));
+            lines.add(sentence(policy, rule, en ? "May" : "Được phép", en));
         }
         for (Rule rule : policy.prohibitions()) {
-            lines.add(sentence(rule, en ? "Must not" : "Không được", en));
+            lines.add(sentence(policy, rule, en ? "Must not" : "Không được", en));
         }
         for (Rule rule : policy.obligations()) {
-            lines.add(sentence(rule, en ? "Must" : "Phải", en));
+            lines.add(sentence(policy, rule, en ? "Must" : "Phải", en));
         }
         return String.join("\n", lines);
     }
@@ -60,7 +60,12 @@ public final class PlainLanguage {
             s.append(en ? "; to " : "; bên nhận: ").append(policy.assignee());
         }
         if (!policy.targets().isEmpty()) {
-            s.append(en ? "; data: " : "; dữ liệu: ").append(String.join(", ", policy.targets()));
+            s.append(en ? "; data: " : "; dữ liệu: ")
+                    .append(String.join(
+                            ", ",
+                            policy.targets().stream()
+                                    .map(t -> target(t, policy.targetRefinements(), en))
+                                    .toList()));
         }
         s.append(
                 switch (policy.conflictOrDefault()) {
@@ -80,16 +85,28 @@ public final class PlainLanguage {
         return s.append('.').toString();
     }
 
-    private static String sentence(Rule rule, String lead, boolean en) {
-        return lead + " " + clause(rule, en) + ".";
+    private static String sentence(Policy policy, Rule rule, String lead, boolean en) {
+        return lead + " " + clause(policy, rule, en) + ".";
     }
 
-    /** The action, its refinements and constraints, the rule's own parties and target, then its duties. */
-    private static String clause(Rule rule, boolean en) {
+    /**
+     * The action, its refinements and constraints, the rule's own parties and target, then its duties. A target that
+     * is the policy's own, refined to some rows, is shown by its rows alone ("only rows where ..."); a permission
+     * inheriting the policy's refined target says so too, since it is what the evaluator grants. A prohibition does
+     * not: the evaluator reads it as covering the whole asset.
+     */
+    private static String clause(Policy policy, Rule rule, boolean en) {
         StringBuilder s = new StringBuilder(action(rule.action(), en));
         List<String> parts = new ArrayList<>();
-        if (!rule.targets().isEmpty()) {
-            parts.add((en ? "data " : "dữ liệu ") + String.join(", ", rule.targets()));
+        for (String target : rule.targets()) {
+            List<Constraint> refinement = rule.targetRefinements().get(target);
+            parts.add(
+                    refinement != null && policy.targets().contains(target)
+                            ? rows(refinement, en)
+                            : (en ? "data " : "dữ liệu ") + target(target, rule.targetRefinements(), en));
+        }
+        if (rule.targets().isEmpty() && rule.kind() == Rule.Kind.PERMISSION) {
+            policy.targetRefinements().values().forEach(r -> parts.add(rows(r, en)));
         }
         if (rule.assignee() != null) {
             parts.add((en ? "by " : "bên nhận ") + rule.assignee());
@@ -103,16 +120,69 @@ public final class PlainLanguage {
             s.append(": ").append(String.join(", ", parts));
         }
         for (Rule duty : rule.duties()) {
-            s.append(en ? "; provided they " : "; với điều kiện phải ").append(clause(duty, en));
+            s.append(en ? "; provided they " : "; với điều kiện phải ").append(clause(policy, duty, en));
         }
         for (Rule remedy : rule.remedies()) {
-            s.append(en ? "; if breached, must " : "; nếu vi phạm thì phải ").append(clause(remedy, en));
+            s.append(en ? "; if breached, must " : "; nếu vi phạm thì phải ").append(clause(policy, remedy, en));
         }
         for (Rule consequence : rule.consequences()) {
             s.append(en ? "; if not done, must " : "; nếu không thực hiện thì phải ")
-                    .append(clause(consequence, en));
+                    .append(clause(policy, consequence, en));
         }
         return s.toString();
+    }
+
+    private static String target(String target, Map<String, List<Constraint>> refinements, boolean en) {
+        List<Constraint> refinement = refinements.get(target);
+        return refinement == null ? target : target + " (" + rows(refinement, en) + ")";
+    }
+
+    /** A target refinement of row conditions: "chỉ các dòng có province_code là 01 và ...". */
+    static String rows(List<Constraint> refinement, boolean en) {
+        return (en ? "only rows where " : "chỉ các dòng có ") + conditions(refinement, en);
+    }
+
+    private static String conditions(List<Constraint> refinement, boolean en) {
+        List<String> parts = new ArrayList<>();
+        for (Constraint c : refinement) {
+            if (c instanceof Constraint.Atomic a) {
+                parts.add(row(a, en));
+            } else {
+                Constraint.Logical l = (Constraint.Logical) c;
+                String inner = conditions(l.constraints(), en);
+                // Only and is a row scope; another combination is shown as written, marked as not understood.
+                parts.add(
+                        l.operator() == Constraint.LogicalOperator.AND
+                                ? inner
+                                : l.operator().term() + " " + UNKNOWN + " (" + inner + ")");
+            }
+        }
+        return String.join(en ? " and " : " và ", parts);
+    }
+
+    private static String row(Constraint.Atomic a, boolean en) {
+        String column = RowScope.column(a.leftOperand()).orElse(a.leftOperand() + " " + UNKNOWN);
+        String op = a.operator();
+        List<String> values = a.rightOperand().stream().map(Value::text).toList();
+        String opText;
+        String joined;
+        if (!RowScope.OPERATORS.contains(op)) {
+            opText = op + " " + UNKNOWN;
+            joined = String.join(", ", values);
+        } else if (op.equals("isAnyOf")) {
+            opText = en ? "is" : "là";
+            joined = String.join(en ? " or " : " hoặc ", values);
+        } else if (op.equals("isNoneOf") && values.size() == 1) {
+            opText = OPERATORS.get("neq")[en ? 1 : 0];
+            joined = values.get(0);
+        } else if (op.equals("isNoneOf")) {
+            opText = en ? "is neither" : "không là";
+            joined = String.join(en ? " nor " : " hay ", values);
+        } else {
+            opText = OPERATORS.get(op)[en ? 1 : 0];
+            joined = String.join(", ", values);
+        }
+        return column + " " + opText + " " + joined;
     }
 
     private static final Map<String, String[]> ACTIONS = Map.ofEntries(

@@ -1,12 +1,14 @@
 package vn.datafloor.policy;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
  * An ODRL 2.2 policy. {@code targets}, {@code assigner} and {@code assignee} at this level apply to every rule that
- * does not name its own (the ODRL "policy-level" shorthand).
+ * does not name its own (the ODRL "policy-level" shorthand). {@code targetRefinements}: as {@link Rule#targetRefinements}
+ * for the policy-level targets.
  */
 public record Policy(
         Type type,
@@ -18,7 +20,8 @@ public record Policy(
         Conflict conflict,
         List<Rule> permissions,
         List<Rule> prohibitions,
-        List<Rule> obligations) {
+        List<Rule> obligations,
+        Map<String, List<Constraint>> targetRefinements) {
 
     /** The policy subclasses ODRL defines; {@code Policy} itself is read as a Set, as the specification says. */
     public enum Type {
@@ -54,6 +57,33 @@ public record Policy(
         permissions = List.copyOf(permissions);
         prohibitions = List.copyOf(prohibitions);
         obligations = List.copyOf(obligations);
+        targetRefinements = Rule.refinements(targets, targetRefinements);
+    }
+
+    /** A policy whose policy-level targets are all plain assets. */
+    public Policy(
+            Type type,
+            String uid,
+            List<String> profiles,
+            String assigner,
+            String assignee,
+            List<String> targets,
+            Conflict conflict,
+            List<Rule> permissions,
+            List<Rule> prohibitions,
+            List<Rule> obligations) {
+        this(
+                type,
+                uid,
+                profiles,
+                assigner,
+                assignee,
+                targets,
+                conflict,
+                permissions,
+                prohibitions,
+                obligations,
+                Map.of());
     }
 
     /** The conflict strategy in force: the one stated, else ODRL's default. */

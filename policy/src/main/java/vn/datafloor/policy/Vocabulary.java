@@ -14,9 +14,14 @@ public final class Vocabulary {
 
     private Vocabulary() {}
 
-    /** Every unknown action, left operand and operator, in document order, each once ({@code "leftOperand x"}). */
+    /**
+     * Every unknown action, left operand and operator, in document order, each once ({@code "leftOperand x"}). A
+     * target refinement is known when it is row conditions ({@link RowScope}): column left operands with the
+     * operators and values a row filter applies; anything else in it is listed, with why.
+     */
     public static List<String> unknownTerms(Policy policy) {
         Set<String> unknown = new LinkedHashSet<>();
+        policy.targetRefinements().values().forEach(r -> unknown.addAll(RowScope.problems(r)));
         for (Rule rule : policy.rules()) {
             rule(rule, unknown);
         }
@@ -27,6 +32,7 @@ public final class Vocabulary {
         if (!rule.action().known()) {
             unknown.add("action " + rule.action().name());
         }
+        rule.targetRefinements().values().forEach(r -> unknown.addAll(RowScope.problems(r)));
         rule.action().refinements().forEach(c -> constraint(c, unknown));
         rule.constraints().forEach(c -> constraint(c, unknown));
         for (List<Rule> nested : List.of(rule.duties(), rule.remedies(), rule.consequences())) {

@@ -52,6 +52,14 @@ public record RowFilter(String column, Operator operator, List<Object> values) {
         }
     }
 
+    /**
+     * This filter as a SQL condition on {@code quotedColumn} (a quoted identifier the caller resolved), values as
+     * literals: for trusted code building a view outside {@link PermittedViews}, such as the sandbox's.
+     */
+    public String sql(String quotedColumn) {
+        return PermittedViews.condition(quotedColumn, this);
+    }
+
     public static RowFilter eq(String column, Object value) {
         return new RowFilter(column, Operator.EQ, List.of(value));
     }

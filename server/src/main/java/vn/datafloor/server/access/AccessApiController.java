@@ -54,11 +54,13 @@ class AccessApiController {
             List<String> columns,
             Map<String, String> masks,
             boolean consentFiltered,
-            String purpose) {}
+            String purpose,
+            /* The rows the terms sell, as the rows endpoint's filters read: column:op:value (in: values by |). */
+            List<String> rowFilters) {}
 
     @GetMapping("/api/access/{agreementId}")
     @Permit(Action.ACCESS_DATA)
-    @Operation(summary = "What the agreement delivers: its table, columns and how each is masked")
+    @Operation(summary = "What the agreement delivers: its table, columns, how each is masked, which rows")
     Described describe(Actor actor, @PathVariable("agreementId") long agreementId) {
         DeliveryService.Grant grant = delivery.grant(actor, agreementId, DeliveryService.Channel.REST);
         Map<String, String> masks = new java.util.LinkedHashMap<>();
@@ -69,7 +71,13 @@ class AccessApiController {
                 grant.columns(),
                 masks,
                 grant.consentFiltered(),
-                grant.entitlement().purpose());
+                grant.entitlement().purpose(),
+                grant.view().rowFilters().stream()
+                        .map(f -> f.column() + ":" + f.operator().name().toLowerCase(Locale.ROOT) + ":"
+                                + String.join(
+                                        "|",
+                                        f.values().stream().map(String::valueOf).toList()))
+                        .toList());
     }
 
     record KeyRequest(String name, Integer days) {}

@@ -194,10 +194,30 @@ public class DeliveryService {
             throw ProblemException.tooManyRequests(
                     "access.rateLimited", "Too many requests on this agreement; wait a second and retry", 1);
         }
-        return view(contract, entitlement);
+        try {
+            return view(contract, entitlement, decision.rowScope());
+        } catch (RowScopes.Unenforceable e) {
+            // The terms sold some rows only and the enforcer cannot tell which now: nothing is delivered.
+            throw refused(
+                    actor,
+                    agreementId,
+                    channel,
+                    HttpStatus.FORBIDDEN,
+                    "access.rowScope",
+                    "The agreement's terms keep only some rows and they cannot be kept on the dataset as it is now: "
+                            + e.getMessage());
+        }
     }
 
-    private Grant view(ContractService.Contract contract, ContractService.Entitlement entitlement) {
+    /**
+     * The permitted view: the dataset's columns with their masks, the rows the terms' row scope keeps (typed by the
+     * catalog's columns), the consent filter where consent is the basis.
+     */
+    private Grant view(
+            ContractService.Contract contract,
+            ContractService.Entitlement entitlement,
+            List<vn.datafloor.policy.Constraint.Atomic> rowScope)
+            throws RowScopes.Unenforceable {
         CatalogEntry entry = catalog.stored(entitlement.dataset())
                 .orElseThrow(() -> ProblemException.notFound("The agreement's dataset is no longer in the catalog"));
         DatasetVersion version = (entitlement.version() == null
@@ -228,13 +248,14 @@ public class DeliveryService {
                         subjectColumn,
                         consents.consentedSubjects(entitlement.buyerOrg(), entitlement.purpose(), clock.instant())))
                 : Optional.empty();
+        List<RowFilter> rowFilters = RowScopes.filters(rowScope, entry.columns());
         String table = tableName(entry.dataset());
         AccessView view = new AccessView(
                 table,
                 version.files(),
                 columns,
                 masks,
-                List.<RowFilter>of(),
+                rowFilters,
                 consent,
                 subjectColumn == null ? columns.get(0) : subjectColumn,
                 hashKey(entitlement.contractId()));

@@ -150,6 +150,15 @@ class SandboxChannel {
                         + DuckDbConnections.identifier(view.consent().get().subjectColumn())
                         + " AS VARCHAR) IN (SELECT id FROM consented))";
             }
+            if (!view.rowFilters().isEmpty()) {
+                // The terms' row scope, as every other channel applies it (PermittedViews): noise is no licence to
+                // answer over rows that were not sold.
+                source = "(SELECT * FROM " + source + " WHERE "
+                        + view.rowFilters().stream()
+                                .map(f -> f.sql(DuckDbConnections.identifier(f.column())))
+                                .collect(java.util.stream.Collectors.joining(" AND "))
+                        + ")";
+            }
             // Materialised before lockdown: the locked connection then reads no file at all.
             statement.execute("CREATE TEMP TABLE " + DuckDbConnections.identifier(view.name()) + " AS SELECT "
                     + String.join(

@@ -93,6 +93,45 @@ public record CatalogEntry(
             return personal() || unconfirmed();
         }
 
+        /**
+         * {@code text} as a value of this column's type, for a row filter: a String, a Long, a BigDecimal, a Boolean
+         * or a LocalDate. A column of another type (a timestamp, a list) or a text that is not a value of the type
+         * is refused: compared as text, it would keep other rows than the ones meant.
+         */
+        public Object filterValue(String text) {
+            String t = type == null ? "" : type.toUpperCase(java.util.Locale.ROOT);
+            try {
+                if (t.startsWith("VARCHAR") || t.equals("TEXT") || t.equals("STRING")) {
+                    return text;
+                }
+                if (t.equals("BOOLEAN") || t.equals("BOOL")) {
+                    if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
+                        throw new IllegalArgumentException(
+                                name + " is a boolean column; " + text + " is not true or false");
+                    }
+                    return Boolean.parseBoolean(text);
+                }
+                if (t.equals("DATE")) {
+                    return java.time.LocalDate.parse(text);
+                }
+                if (java.util.Set.of("BIGINT", "INTEGER", "INT", "SMALLINT", "TINYINT")
+                        .contains(t)) {
+                    return Long.parseLong(text);
+                }
+                if (t.startsWith("DECIMAL")
+                        || t.startsWith("NUMERIC")
+                        || t.equals("DOUBLE")
+                        || t.equals("FLOAT")
+                        || t.equals("REAL")) {
+                    return new java.math.BigDecimal(text);
+                }
+            } catch (NumberFormatException | java.time.DateTimeException e) {
+                throw new IllegalArgumentException(
+                        name + " is of type " + type + "; " + text + " is not a value of it");
+            }
+            throw new IllegalArgumentException("rows cannot be kept by " + name + ", a column of type " + type);
+        }
+
         /** The category in force: the steward's, else the proposal's. */
         public String effectiveCategory() {
             return personalCategory != null ? personalCategory : proposedCategory;

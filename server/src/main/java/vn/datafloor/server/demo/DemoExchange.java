@@ -178,7 +178,16 @@ class DemoExchange implements ApplicationRunner {
                 null,
                 null,
                 null,
-                new OfferService.Terms(List.of("df:research"), "VN", List.of("RESEARCH_INSTITUTE"), true, true),
+                // Only the consumer goods are given away (the institute studies them): a row condition of the
+                // terms, enforced on every channel. Not on the bank's civil registry agreement, whose exact rows
+                // the access attack suite checks person by person.
+                new OfferService.Terms(
+                        List.of("df:research"),
+                        "VN",
+                        List.of("RESEARCH_INSTITUTE"),
+                        true,
+                        true,
+                        List.of(new OfferService.RowCondition("category", "eq", List.of("Hàng tiêu dùng")))),
                 null);
         offer(
                 product,

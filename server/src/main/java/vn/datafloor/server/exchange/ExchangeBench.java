@@ -348,7 +348,8 @@ public final class ExchangeBench {
                 true,
                 365,
                 false,
-                "other"));
+                "other",
+                List.of()));
         jdbc.sql("""
                         insert into exchange_offer(product_id, title, price_model, price, vat_percent, quantity, sold,
                           duration_days, approval_required, policy, active, created_at)

@@ -91,6 +91,15 @@ class MarketPages {
             model.addAttribute("priceModels", OfferService.PriceModel.values());
             model.addAttribute("units", OfferService.UsageUnit.values());
             model.addAttribute("kinds", OrganisationKind.values());
+            // The columns an offer may keep rows by: the product's dataset's, as the offer is checked against.
+            model.addAttribute(
+                    "rowColumns",
+                    catalog.stored(product.catalogSlug())
+                            .map(e -> e.columns().stream()
+                                    .map(vn.datafloor.server.catalog.CatalogEntry.Column::name)
+                                    .toList())
+                            .orElse(List.of()));
+            model.addAttribute("rowOperators", ROW_OPERATORS);
         }
         return "exchange/product";
     }
@@ -137,6 +146,9 @@ class MarketPages {
             @RequestParam(defaultValue = "false") boolean deleteOnExpiry,
             @RequestParam(required = false) Long inputCost,
             @RequestParam(required = false) String privateBuyers,
+            @RequestParam(required = false) String rowColumn,
+            @RequestParam(required = false) String rowOperator,
+            @RequestParam(required = false) String rowValues,
             RedirectAttributes flash,
             Locale locale) {
         return problems.redirectAfter(
@@ -164,9 +176,31 @@ class MarketPages {
                                         territory,
                                         buyerKinds == null ? List.of() : buyerKinds,
                                         noResale,
-                                        deleteOnExpiry),
+                                        deleteOnExpiry,
+                                        rows(rowColumn, rowOperator, rowValues)),
                                 null,
                                 inputCost)));
+    }
+
+    /** The operators the form offers for "only these rows", in the order a provider reads them. */
+    static final List<String> ROW_OPERATORS = List.of("eq", "isAnyOf", "neq", "isNoneOf", "lt", "lteq", "gt", "gteq");
+
+    /**
+     * The form's one row condition: no column, every row; values separated by commas ("01, 79"), each
+     * trimmed. The offer checks the rest (the column, the operator, values of the column's type).
+     */
+    static List<OfferService.RowCondition> rows(String column, String operator, String values) {
+        if (column == null || column.isBlank()) {
+            return List.of();
+        }
+        List<String> parts = values == null
+                ? List.of()
+                : Arrays.stream(values.split(","))
+                        .map(String::strip)
+                        .filter(v -> !v.isEmpty())
+                        .toList();
+        return List.of(new OfferService.RowCondition(
+                column.strip(), operator == null || operator.isBlank() ? "eq" : operator.strip(), parts));
     }
 
     /** Organisation ids typed as "12, 15": anything else is refused as a bad id. */

@@ -126,14 +126,49 @@ public class OfferService {
 
     /**
      * The terms a provider fills in; the platform writes them as an ODRL Offer. {@code territory} is
-     * {@code VN} or a province code ({@code VN-HN}); {@code buyerKinds} names organisation kinds.
+     * {@code VN} or a province code ({@code VN-HN}); {@code buyerKinds} names organisation kinds;
+     * {@code rows}, when not empty, sells only the rows meeting every condition (the offer's target
+     * becomes the product refined by them, enforced on every delivery channel).
      */
     public record Terms(
             List<String> purposes,
             String territory,
             List<String> buyerKinds,
             boolean noResale,
-            boolean deleteOnExpiry) {}
+            boolean deleteOnExpiry,
+            List<RowCondition> rows) {
+
+        public Terms {
+            rows = rows == null ? List.of() : List.copyOf(rows);
+        }
+
+        /** Terms selling every row. */
+        public Terms(
+                List<String> purposes,
+                String territory,
+                List<String> buyerKinds,
+                boolean noResale,
+                boolean deleteOnExpiry) {
+            this(purposes, territory, buyerKinds, noResale, deleteOnExpiry, List.of());
+        }
+    }
+
+    /**
+     * "Only the rows whose {@code column} ..." : {@code operator} an ODRL operator a row condition
+     * allows ({@code eq}, {@code neq}, {@code lt}, {@code lteq}, {@code gt}, {@code gteq},
+     * {@code isAnyOf}, {@code isNoneOf}); {@code values} as text, typed by the column's type.
+     */
+    public record RowCondition(String column, String operator, List<String> values) {
+        public RowCondition {
+            values = values == null ? List.of() : List.copyOf(values);
+        }
+    }
+
+    /** Limits on an offer's row conditions: each becomes SQL on every delivery. */
+    static final int MAX_ROW_CONDITIONS = 10;
+
+    static final int MAX_ROW_VALUES = 100;
+    static final int MAX_ROW_VALUE_CHARS = 200;
 
     public record NewOffer(
             String title,
@@ -414,9 +449,29 @@ public class OfferService {
                         "The policy uses terms the platform cannot enforce: " + String.join(", ", unknown),
                         String.join(", ", unknown));
             }
-            return OfferTerms.asOffer(written, offerUri(offerId), orgUri(product.orgId()), productUri(product.id()));
+            Policy offer =
+                    OfferTerms.asOffer(written, offerUri(offerId), orgUri(product.orgId()), productUri(product.id()));
+            // The row conditions written by hand meet the same checks as the form's: a column the dataset has, a
+            // value of its type. Checked now, so the offer does not sell terms every delivery would refuse.
+            for (vn.datafloor.policy.Constraint.Atomic condition : OfferTerms.rowConditions(offer)) {
+                checkRowCondition(
+                        entry,
+                        vn.datafloor.policy.RowScope.column(condition.leftOperand())
+                                .orElseThrow(),
+                        condition.operator(),
+                        condition.rightOperand().stream()
+                                .map(vn.datafloor.policy.Value::text)
+                                .toList());
+            }
+            return offer;
         }
         Terms terms = request.terms() == null ? new Terms(List.of(), "VN", List.of(), true, true) : request.terms();
+        if (terms.rows().size() > MAX_ROW_CONDITIONS) {
+            throw ProblemException.badRequest(
+                    "offer.rows",
+                    "At most " + MAX_ROW_CONDITIONS + " row conditions",
+                    terms.rows().size());
+        }
         for (String purpose : terms.purposes() == null ? List.<String>of() : terms.purposes()) {
             if (!PURPOSES.contains(purpose)) {
                 throw ProblemException.badRequest(
@@ -435,6 +490,12 @@ public class OfferService {
             throw ProblemException.badRequest(
                     "offer.territory", "A territory is VN or a province code such as VN-HN", territory);
         }
+        for (RowCondition condition : terms.rows()) {
+            if (condition == null) {
+                throw ProblemException.badRequest("offer.rows", "A row condition is missing", "null");
+            }
+            checkRowCondition(entry, condition.column(), condition.operator(), condition.values());
+        }
         return OfferTerms.build(
                 offerUri(offerId),
                 orgUri(product.orgId()),
@@ -446,7 +507,48 @@ public class OfferService {
                 terms.deleteOnExpiry(),
                 days,
                 important,
-                entry.importance());
+                entry.importance(),
+                terms.rows());
+    }
+
+    /** A row condition the delivery can enforce on the product's dataset: else a 400 naming what is wrong. */
+    private static void checkRowCondition(CatalogEntry entry, String column, String operator, List<String> values) {
+        CatalogEntry.Column known = entry.columns().stream()
+                .filter(c -> c.name().equals(column))
+                .findFirst()
+                .orElseThrow(() -> ProblemException.badRequest(
+                        "offer.rowColumn",
+                        "The dataset has no column " + column + "; one of "
+                                + entry.columns().stream()
+                                        .map(CatalogEntry.Column::name)
+                                        .toList(),
+                        String.valueOf(column)));
+        if (operator == null || !vn.datafloor.policy.RowScope.OPERATORS.contains(operator)) {
+            throw ProblemException.badRequest(
+                    "offer.rowOperator",
+                    "A row condition's operator is one of "
+                            + new java.util.TreeSet<>(vn.datafloor.policy.RowScope.OPERATORS),
+                    String.valueOf(operator));
+        }
+        boolean several = operator.equals("isAnyOf") || operator.equals("isNoneOf");
+        if (values == null
+                || values.isEmpty()
+                || values.size() > MAX_ROW_VALUES
+                || (!several && values.size() != 1)
+                || values.stream().anyMatch(v -> v == null || v.isBlank() || v.length() > MAX_ROW_VALUE_CHARS)) {
+            throw ProblemException.badRequest(
+                    "offer.rowValues",
+                    "The condition on " + column + " needs " + (several ? "1 to " + MAX_ROW_VALUES : "exactly one")
+                            + " non-empty values of at most " + MAX_ROW_VALUE_CHARS + " characters",
+                    column);
+        }
+        for (String value : values) {
+            try {
+                known.filterValue(value);
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.badRequest("offer.rowValues", e.getMessage(), column);
+            }
+        }
     }
 
     String offerUri(long offerId) {

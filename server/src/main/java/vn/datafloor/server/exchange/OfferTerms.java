@@ -8,6 +8,7 @@ import vn.datafloor.policy.Decision;
 import vn.datafloor.policy.Evaluator;
 import vn.datafloor.policy.Policy;
 import vn.datafloor.policy.Request;
+import vn.datafloor.policy.RowScope;
 import vn.datafloor.policy.Rule;
 import vn.datafloor.policy.Value;
 import vn.datafloor.policy.Vocabulary;
@@ -35,7 +36,8 @@ final class OfferTerms {
             boolean deleteOnExpiry,
             int days,
             boolean important,
-            String importance) {
+            String importance,
+            List<OfferService.RowCondition> rows) {
         List<Constraint> use = new ArrayList<>();
         if (!purposes.isEmpty()) {
             use.add(Constraint.Atomic.of(
@@ -55,7 +57,14 @@ final class OfferTerms {
             // Important data never leaves the country (Data Law); a territory says the same for the rest.
             use.add(Constraint.Atomic.of("df:crossBorder", "eq", Value.bool(false)));
         }
-        List<Rule> permissions = List.of(rule(Rule.Kind.PERMISSION, uid + "#use", "use", use));
+        Rule permission = rule(Rule.Kind.PERMISSION, uid + "#use", "use", use);
+        if (!rows.isEmpty()) {
+            // The rows sold are the permission's target, an AssetCollection of the product refined by them (ODRL
+            // 2.2 §2.2.3); the prohibitions stay on the whole product: no row of it may be resold.
+            permission = permission.withTarget(
+                    target, rows.stream().map(OfferTerms::rowCondition).toList());
+        }
+        List<Rule> permissions = List.of(permission);
         List<Rule> prohibitions = noResale
                 ? List.of(
                         rule(Rule.Kind.PROHIBITION, uid + "#no-sale", "sell", List.of()),
@@ -82,6 +91,34 @@ final class OfferTerms {
                 obligations);
     }
 
+    /** A form's row condition as an ODRL constraint on the column's left operand; values stay text (typed later). */
+    static Constraint rowCondition(OfferService.RowCondition condition) {
+        return new Constraint.Atomic(
+                null,
+                RowScope.leftOperand(condition.column()),
+                condition.operator(),
+                condition.values().stream().map(Value::string).toList(),
+                null);
+    }
+
+    /** Every row condition of an offer's target refinements, policy-level and per rule, for checking. */
+    static List<Constraint.Atomic> rowConditions(Policy offer) {
+        List<Constraint.Atomic> found = new ArrayList<>();
+        offer.targetRefinements().values().forEach(r -> atoms(r, found));
+        offer.rules().forEach(rule -> rule.targetRefinements().values().forEach(r -> atoms(r, found)));
+        return found;
+    }
+
+    private static void atoms(List<Constraint> constraints, List<Constraint.Atomic> found) {
+        for (Constraint c : constraints) {
+            if (c instanceof Constraint.Atomic a) {
+                found.add(a);
+            } else if (c instanceof Constraint.Logical l) {
+                atoms(l.constraints(), found);
+            }
+        }
+    }
+
     private static Rule rule(Rule.Kind kind, String uid, String action, List<Constraint> constraints) {
         return new Rule(
                 kind,
@@ -96,8 +133,21 @@ final class OfferTerms {
                 List.of());
     }
 
-    /** A hand-written policy made this offer's: its uid, the provider as assigner, the product as target. */
+    /**
+     * A hand-written policy made this offer's: its uid, the provider as assigner, the product as target. A
+     * refinement of the written policy-level target becomes the target of each permission that inherited it
+     * (the product, refined): what the evaluator grants is then on the permission, where buyers read it,
+     * and the prohibitions and duties stay on the whole product, as the evaluator reads them anyway.
+     */
     static Policy asOffer(Policy written, String uid, String assigner, String target) {
+        List<Constraint> refinement = written.targetRefinements().values().stream()
+                .flatMap(List::stream)
+                .toList();
+        List<Rule> permissions = refinement.isEmpty()
+                ? written.permissions()
+                : written.permissions().stream()
+                        .map(p -> p.targets().isEmpty() ? p.withTarget(target, refinement) : p)
+                        .toList();
         List<String> profiles = written.profiles().contains(PROFILE)
                 ? written.profiles()
                 : java.util.stream.Stream.concat(written.profiles().stream(), java.util.stream.Stream.of(PROFILE))
@@ -110,7 +160,7 @@ final class OfferTerms {
                 null,
                 List.of(target),
                 written.conflict() == null ? Policy.Conflict.PROHIBIT : written.conflict(),
-                written.permissions(),
+                permissions,
                 written.prohibitions(),
                 written.obligations());
     }
@@ -127,7 +177,8 @@ final class OfferTerms {
                 offer.conflict(),
                 offer.permissions(),
                 offer.prohibitions(),
-                offer.obligations());
+                offer.obligations(),
+                offer.targetRefinements());
     }
 
     static List<String> unknownTerms(Policy policy) {

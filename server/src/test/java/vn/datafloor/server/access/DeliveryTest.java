@@ -326,4 +326,296 @@ class DeliveryTest extends PlatformTest {
         mvc.perform(get("/access/" + agreementId).session(login("vien.phantich")))
                 .andExpect(status().isNotFound());
     }
+
+    // ------------------------------------------------------------------ row conditions of the terms
+
+    /** What the products catalogue offer sells: only these categories (the rest of the catalogue is not sold). */
+    private static final List<String> SOLD = List.of("Dược phẩm", "Đồ uống");
+
+    private static Long rowsAgreementId;
+    private static Long rowsProductId;
+
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
+    /** An offer on the (non-personal) products catalogue selling only some categories, and Sao Mai's agreement. */
+    private long rowsAgreement() {
+        if (rowsAgreementId != null) {
+            return rowsAgreementId;
+        }
+        Actor provider = actor("qltt.dulieu");
+        ProductService.Product product = products.create(
+                provider,
+                new ProductService.NewProduct(
+                        "qltt-san-pham",
+                        "Sản phẩm dược và đồ uống đã công bố",
+                        "Chỉ các sản phẩm thuộc nhóm dược phẩm và đồ uống",
+                        ProductService.Delivery.LATEST,
+                        null));
+        OfferService.Offer offer = offers.create(provider, product.id(), offerWith(List.of(condition("category"))));
+        products.submit(provider, product.id());
+        products.inspect(actor("admin"), product.id(), true, "Điều kiện về dòng hợp lệ");
+        rowsProductId = product.id();
+        rowsAgreementId = order(offer, "saomai.admin", "row-filters-test");
+        return rowsAgreementId;
+    }
+
+    private static OfferService.RowCondition condition(String column) {
+        return new OfferService.RowCondition(column, "isAnyOf", SOLD);
+    }
+
+    private static OfferService.NewOffer offerWith(List<OfferService.RowCondition> rows) {
+        return new OfferService.NewOffer(
+                "Chỉ dược phẩm và đồ uống",
+                OfferService.PriceModel.FREE,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                false,
+                null,
+                new OfferService.Terms(List.of("df:statistics"), "VN", List.of(), true, true, rows),
+                null,
+                null);
+    }
+
+    private long order(OfferService.Offer offer, String buyer, String key) {
+        ContractService.Contract contract = contracts.order(
+                actor(buyer),
+                key,
+                new ContractService.Order(offer.id(), "df:statistics", "Thống kê sản phẩm theo nhóm hàng", "VN"));
+        if (contract.state() == ContractService.State.REQUESTED) {
+            contract = contracts.decide(actor("qltt.dulieu"), contract.id(), true, "Đồng ý");
+        }
+        assertThat(contract.state()).isEqualTo(ContractService.State.FINALIZED);
+        return contract.id();
+    }
+
+    /** Rows of the agreement's dataset in the lake (the provider's whole data), matching {@code where}. */
+    private long lakeCount(DeliveryService.Grant grant, String where) throws Exception {
+        try (var clear = datasets.clear(
+                        grant.view().files(), java.nio.file.Path.of(System.getProperty("java.io.tmpdir")));
+                Connection duck = DuckDbConnections.open(null, "256MB", 1);
+                Statement statement = duck.createStatement();
+                ResultSet rs =
+                        statement.executeQuery("SELECT count(*) FROM " + clear.readExpression() + " WHERE " + where)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static String soldList() {
+        return String.join(", ", SOLD.stream().map(DuckDbConnections::literal).toList());
+    }
+
+    @Test
+    void theOffersRowConditionIsTheAgreementsTargetRefinementAndItsPageSaysSo() throws Exception {
+        long agreement = rowsAgreement();
+        ContractService.Entitlement entitlement =
+                contracts.entitlement(agreement).orElseThrow();
+        assertThat(entitlement.policy())
+                .contains("AssetCollection")
+                .contains("df:column/category")
+                .contains("isAnyOf");
+        String page = mvc.perform(get("/exchange/products/" + rowsProductId))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
+        assertThat(page).contains("chỉ các dòng có category là Dược phẩm hoặc Đồ uống");
+        String provider = mvc.perform(get("/exchange/products/" + rowsProductId).session(login("qltt.dulieu")))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
+        assertThat(provider)
+                .contains("Chỉ bán các dòng")
+                .contains("name=\"rowColumn\"")
+                .contains(">category<");
+    }
+
+    @Test
+    void restSqlAndExportDeliverOnlyTheRowsSoldAndSqlReachesNoOther() throws Exception {
+        long agreement = rowsAgreement();
+        Actor buyer = actor("saomai.admin");
+        DeliveryService.Grant grant = delivery.grant(buyer, agreement, DeliveryService.Channel.REST);
+        assertThat(grant.view().rowFilters())
+                .containsExactly(vn.datafloor.integration.access.RowFilter.in("category", List.copyOf(SOLD)));
+        long sold = lakeCount(grant, "category IN (" + soldList() + ")");
+        long others = lakeCount(grant, "category NOT IN (" + soldList() + ") OR category IS NULL");
+        assertThat(sold).isPositive();
+        assertThat(others).as("the catalogue has rows that were not sold").isPositive();
+        ApiKeyService.CreatedKey key =
+                apiKeys.createForAgreement(buyer, "dòng", AccessKeys.scope(agreement), Duration.ofDays(1));
+
+        mvc.perform(get("/api/access/" + agreement).header("Authorization", "Bearer " + key.token()))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.rowFilters[0]").value("category:in:Dược phẩm|Đồ uống"));
+        // REST: every row delivered is of a category sold, and all of them are.
+        String rest = mvc.perform(get("/api/access/" + agreement + "/rows")
+                        .param("limit", "1000")
+                        .header("Authorization", "Bearer " + key.token()))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.rows.length()").value((int) sold))
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
+        var rows = new tools.jackson.databind.ObjectMapper().readTree(rest).get("rows");
+        rows.forEach(r -> assertThat(SOLD).contains(r.get("category").asString()));
+        // A buyer's own filter narrows further; it never widens.
+        mvc.perform(get("/api/access/" + agreement + "/rows")
+                        .param("filter", "category:eq:Hàng tiêu dùng")
+                        .header("Authorization", "Bearer " + key.token()))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.rows.length()").value(0));
+
+        // SQL: the table holds the rows sold only; asking for the others finds none.
+        mvc.perform(post("/api/access/" + agreement + "/query")
+                        .header("Authorization", "Bearer " + key.token())
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"sql\": \"SELECT count(*) AS n FROM " + grant.table() + "\"}"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.rows[0].n").value((int) sold));
+        mvc.perform(post("/api/access/" + agreement + "/query")
+                        .header("Authorization", "Bearer " + key.token())
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"sql\": \"SELECT * FROM " + grant.table()
+                                + " WHERE category NOT IN ('Dược phẩm', 'Đồ uống') OR category IS NULL\"}"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.rows.length()").value(0));
+
+        // Export: the file holds the rows sold, no other.
+        String link = mvc.perform(post("/api/access/" + agreement + "/exports")
+                        .header("Authorization", "Bearer " + key.token())
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"format\": \"csv\"}"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.rows").value((int) sold))
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
+        String url = new tools.jackson.databind.ObjectMapper()
+                .readTree(link)
+                .get("url")
+                .asString();
+        // The file is streamed: the body is written by the asynchronous dispatch.
+        var started = mvc.perform(get(url).header("Authorization", "Bearer " + key.token()))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.request()
+                        .asyncStarted())
+                .andReturn();
+        String csv = mvc.perform(
+                        org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch(started))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(csv.lines().skip(1)).hasSize((int) sold);
+        assertThat(csv).contains(SOLD.get(0)).doesNotContain("Hàng tiêu dùng");
+    }
+
+    @Test
+    void aRowConditionOnAColumnTheDatasetNoLongerHasIsRefusedOnTheLedger() throws Exception {
+        rowsAgreement();
+        OfferService.Offer offer = offers.ofProduct(
+                        actor("qltt.dulieu"), products.product(rowsProductId).orElseThrow())
+                .get(0);
+        long agreement = order(offer, "vien.phantich", "row-filters-gone");
+        // The agreement names a column the dataset does not have (dropped since the agreement was signed).
+        jdbc.sql("update exchange_contract set agreement = replace(agreement, 'df:column/category',"
+                        + " 'df:column/retired_category') where id = ?")
+                .param(agreement)
+                .update();
+        Actor buyer = actor("vien.phantich");
+        for (DeliveryService.Channel channel : DeliveryService.Channel.values()) {
+            assertThatThrownBy(() -> delivery.grant(buyer, agreement, channel))
+                    .isInstanceOf(ProblemException.class)
+                    .satisfies(e -> {
+                        ProblemException p = (ProblemException) e;
+                        assertThat(p.status().value()).isEqualTo(403);
+                        assertThat(p.messageKey()).isEqualTo("access.rowScope");
+                        assertThat(p.getMessage()).contains("retired_category");
+                    });
+        }
+        assertThatThrownBy(() -> delivery.rows(buyer, agreement, List.of(), List.of(), 0, 10))
+                .isInstanceOf(ProblemException.class);
+        assertThat(auditLog.awaitRelayed(Duration.ofSeconds(30))).isTrue();
+        assertThat(jdbc.sql("select count(*) from audit_event where event_type = 'ACCESS_REFUSED' and summary = ?")
+                        .param("access to agreement " + agreement + " via REST refused: access.rowScope")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void anOfferCannotSellRowsByAColumnTheDatasetLacksOrWithValuesNotOfItsType() {
+        Actor provider = actor("qltt.dulieu");
+        // A product of its own: adding an offer sends a product back to inspection.
+        long productId = products.create(
+                        provider,
+                        new ProductService.NewProduct(
+                                "qltt-san-pham",
+                                "Thử điều kiện về dòng",
+                                "Đề nghị thử các điều kiện về dòng",
+                                ProductService.Delivery.LATEST,
+                                null))
+                .id();
+        for (OfferService.RowCondition bad : List.of(
+                new OfferService.RowCondition("no_such_column", "eq", List.of("x")),
+                new OfferService.RowCondition("category", "isPartOf", List.of("x")),
+                new OfferService.RowCondition("category", "eq", List.of("a", "b")),
+                new OfferService.RowCondition("category", "isAnyOf", List.of()))) {
+            assertThatThrownBy(() -> offers.create(provider, productId, offerWith(List.of(bad))))
+                    .as(bad.toString())
+                    .isInstanceOf(ProblemException.class)
+                    .satisfies(e ->
+                            assertThat(((ProblemException) e).status().value()).isEqualTo(400));
+        }
+        // Written by hand: the same refinement is accepted, and a refinement on a missing column is not.
+        String written = """
+                {"@context": ["http://www.w3.org/ns/odrl.jsonld", {"df": "https://datafloor.vn/odrl/profile#"}],
+                 "@type": "Offer", "uid": "urn:x",
+                 "target": {"@type": "AssetCollection", "source": "urn:x:product",
+                   "refinement": [{"leftOperand": "df:column/%s", "operator": "eq", "rightOperand": "Đồ uống"}]},
+                 "permission": [{"action": "use"}]}""";
+        OfferService.NewOffer good = new OfferService.NewOffer(
+                "Viết tay",
+                OfferService.PriceModel.FREE,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                false,
+                null,
+                null,
+                written.formatted("category"),
+                null);
+        OfferService.Offer accepted = offers.create(provider, productId, good);
+        assertThat(offers.shown(provider, accepted.id()).termsVi()).contains("chỉ các dòng có category là Đồ uống");
+        assertThatThrownBy(() -> offers.create(
+                        provider,
+                        productId,
+                        new OfferService.NewOffer(
+                                "Viết tay",
+                                OfferService.PriceModel.FREE,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                false,
+                                null,
+                                null,
+                                written.formatted("no_such_column"),
+                                null)))
+                .isInstanceOf(ProblemException.class)
+                .satisfies(e -> assertThat(((ProblemException) e).messageKey()).isEqualTo("offer.rowColumn"));
+    }
 }
