@@ -1,9 +1,5 @@
 package vn.datafloor.server.access;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,20 +8,15 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntFunction;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -45,8 +36,8 @@ import vn.datafloor.server.privacy.ConsentService;
  * the REST delivery channel under load over real HTTP. The server starts with the demo (its civil
  * registry) in a fresh folder on a free port; an enterprise's agreement on the registry is ordered and
  * decided, a few hundred citizens consent, and an agreement API key is made. Then, after a warm-up,
- * {@code GET /api/access/{id}/rows?limit=20&offset=<random>} is sent by 64 concurrent connections (a
- * {@link HttpClient} in the same JVM): each request is authenticated by the key, authorized on the
+ * {@code GET /api/access/{id}/rows?limit=20&offset=<random>} is sent by 64 concurrent connections from
+ * a separate process ({@link LoadGenerator}, a JVM of its own): each request is authenticated by the key, authorized on the
  * agreement's terms, rate-limited, consent-filtered, masked, metered and indexed. The baseline, in the
  * same run with as many connections, is the same number of requests to the public, unauthenticated
  * {@code /actuator/health/liveness} of the same server. Ratio = access throughput over baseline
@@ -123,31 +114,17 @@ public final class AccessBench {
                     lastOffset);
 
             String base = "http://127.0.0.1:" + port;
-            URI bare = URI.create(base + "/actuator/health/liveness");
-            IntFunction<HttpRequest> access = offset -> HttpRequest.newBuilder(
-                            URI.create(base + "/api/access/" + agreementId + "/rows?limit=20&offset=" + offset))
-                    .header("Authorization", "Bearer " + token)
-                    .header("Accept", "application/json")
-                    .timeout(Duration.ofSeconds(30))
-                    .GET()
-                    .build();
-            IntFunction<HttpRequest> health = offset -> HttpRequest.newBuilder(bare)
-                    .header("Accept", "application/json")
-                    .timeout(Duration.ofSeconds(30))
-                    .GET()
-                    .build();
-            ExecutorService clientThreads = Executors.newFixedThreadPool(2);
-            HttpClient client = HttpClient.newBuilder()
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .executor(clientThreads)
-                    .connectTimeout(Duration.ofSeconds(10))
-                    .build();
-            try {
+            String bare = base + "/actuator/health/liveness";
+            String access = base + "/api/access/" + agreementId + "/rows?limit=20&offset={offset}";
+            String authorization = "Bearer " + token;
+            {
                 int warm = Math.max(connections, Math.min(2_000, requests / 10));
-                Load warmAccess = load(client, access, warm, connections, lastOffset);
-                Load warmBare = load(client, health, warm, connections, lastOffset);
-                Load project = load(client, access, requests, connections, lastOffset);
-                Load baseline = load(client, health, requests, connections, lastOffset);
+                LoadGenerator.Result warmAccess =
+                        LoadGenerator.load(access, authorization, warm, connections, lastOffset);
+                LoadGenerator.Result warmBare = LoadGenerator.load(bare, null, warm, connections, lastOffset);
+                LoadGenerator.Result project =
+                        LoadGenerator.load(access, authorization, requests, connections, lastOffset);
+                LoadGenerator.Result baseline = LoadGenerator.load(bare, null, requests, connections, lastOffset);
 
                 long anomalies = project.failures() + baseline.failures();
                 double ratio = project.throughput() / baseline.throughput();
@@ -165,8 +142,8 @@ public final class AccessBench {
                         requests,
                         connections,
                         project.throughput(),
-                        project.percentile(50),
-                        project.percentile(99),
+                        project.p50(),
+                        project.p99(),
                         project.statuses());
                 System.out.printf(
                         Locale.ROOT,
@@ -174,11 +151,11 @@ public final class AccessBench {
                                 + "p99 %.1f ms, non-200 %s%n",
                         requests,
                         baseline.throughput(),
-                        baseline.percentile(50),
-                        baseline.percentile(99),
+                        baseline.p50(),
+                        baseline.p99(),
                         baseline.statuses());
                 System.out.printf(Locale.ROOT, "anomalies (answers other than 200): %d%n", anomalies);
-                boolean pass = ratio >= 0.5 && project.percentile(99) <= 20;
+                boolean pass = ratio >= 0.5 && project.p99() <= 20;
                 System.out.printf(
                         Locale.ROOT,
                         "BENCH access project=%.0f/s baseline=%.0f/s ratio=%.2f target=ratio>=0.5,p99<=20ms "
@@ -186,11 +163,9 @@ public final class AccessBench {
                         project.throughput(),
                         baseline.throughput(),
                         ratio,
-                        project.percentile(99),
+                        project.p99(),
                         anomalies,
                         pass ? "PASS" : "FAIL");
-            } finally {
-                clientThreads.shutdownNow();
             }
         }
         QueryBench.deleteQuietly(data);
@@ -319,77 +294,5 @@ public final class AccessBench {
             pool.shutdown();
         }
         return given.get();
-    }
-
-    /** What one load measured: wall time, each request's latency, and the answers other than 200 by status. */
-    record Load(double seconds, double[] millis, Map<Integer, Long> failed) {
-
-        double throughput() {
-            return millis.length / seconds;
-        }
-
-        long failures() {
-            return failed.values().stream().mapToLong(Long::longValue).sum();
-        }
-
-        String statuses() {
-            return failed.isEmpty() ? "none" : failed.toString();
-        }
-
-        double percentile(int p) {
-            double[] sorted = millis.clone();
-            Arrays.sort(sorted);
-            if (sorted.length == 0) {
-                return 0;
-            }
-            int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-            return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-        }
-    }
-
-    /** {@code total} requests sent by {@code connections} threads at once, each waiting for its answer. */
-    static Load load(HttpClient client, IntFunction<HttpRequest> request, int total, int connections, int lastOffset)
-            throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(connections);
-        Map<Integer, AtomicLong> failed = new ConcurrentHashMap<>();
-        double[] millis = new double[total];
-        AtomicInteger next = new AtomicInteger();
-        try {
-            long start = System.nanoTime();
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < connections; t++) {
-                SplittableRandom random = new SplittableRandom(t);
-                done.add(pool.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
-                        HttpRequest r = request.apply(random.nextInt(lastOffset));
-                        long began = System.nanoTime();
-                        int status;
-                        try {
-                            status = client.send(r, HttpResponse.BodyHandlers.discarding())
-                                    .statusCode();
-                        } catch (java.io.IOException e) {
-                            status = -1;
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            return;
-                        }
-                        millis[i] = (System.nanoTime() - began) / 1e6;
-                        if (status != 200) {
-                            failed.computeIfAbsent(status, s -> new AtomicLong())
-                                    .incrementAndGet();
-                        }
-                    }
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get();
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            Map<Integer, Long> statuses = new java.util.TreeMap<>();
-            failed.forEach((s, n) -> statuses.put(s, n.get()));
-            return new Load(seconds, millis, statuses);
-        } finally {
-            pool.shutdown();
-        }
     }
 }
