@@ -580,7 +580,16 @@ class DeliveryTest extends PlatformTest {
                  "target": {"@type": "AssetCollection", "source": "urn:x:product",
                    "refinement": [{"leftOperand": "df:column/%s", "operator": "eq", "rightOperand": "Đồ uống"}]},
                  "permission": [{"action": "use"}]}""";
-        OfferService.NewOffer good = new OfferService.NewOffer(
+        OfferService.Offer accepted = offers.create(provider, productId, handWritten(written.formatted("category")));
+        assertThat(offers.shown(provider, accepted.id()).termsVi()).contains("chỉ các dòng có category là Đồ uống");
+        assertThatThrownBy(() -> offers.create(provider, productId, handWritten(written.formatted("no_such_column"))))
+                .isInstanceOf(ProblemException.class)
+                .satisfies(e -> assertThat(((ProblemException) e).messageKey()).isEqualTo("offer.rowColumn"));
+    }
+
+    /** A free offer whose terms are the given ODRL policy, written by hand. */
+    private static OfferService.NewOffer handWritten(String policy) {
+        return new OfferService.NewOffer(
                 "Viết tay",
                 OfferService.PriceModel.FREE,
                 null,
@@ -593,29 +602,7 @@ class DeliveryTest extends PlatformTest {
                 false,
                 null,
                 null,
-                written.formatted("category"),
+                policy,
                 null);
-        OfferService.Offer accepted = offers.create(provider, productId, good);
-        assertThat(offers.shown(provider, accepted.id()).termsVi()).contains("chỉ các dòng có category là Đồ uống");
-        assertThatThrownBy(() -> offers.create(
-                        provider,
-                        productId,
-                        new OfferService.NewOffer(
-                                "Viết tay",
-                                OfferService.PriceModel.FREE,
-                                null,
-                                null,
-                                null,
-                                null,
-                                null,
-                                null,
-                                null,
-                                false,
-                                null,
-                                null,
-                                written.formatted("no_such_column"),
-                                null)))
-                .isInstanceOf(ProblemException.class)
-                .satisfies(e -> assertThat(((ProblemException) e).messageKey()).isEqualTo("offer.rowColumn"));
     }
 }

@@ -43,6 +43,21 @@ class ConsentTest extends PrivacyFixtures {
                 Decision.GIVE);
     }
 
+    /** An affirmative grant valid to the end of {@code lastDay}. */
+    private Grant grantUntil(long controller, long recipient, String purpose, LocalDate lastDay) {
+        return new Grant(
+                controller,
+                recipient,
+                purpose,
+                NAME_AND_BIRTH,
+                lastDay,
+                grant(controller, recipient, purpose, true).noticeText(),
+                "vi",
+                Channel.API,
+                true,
+                Decision.GIVE);
+    }
+
     @Test
     void silenceAndAnUntickedBoxAreNotConsent() {
         Actor citizen = citizen("079190000111", "Trần Thị Bình");
@@ -128,20 +143,7 @@ class ConsentTest extends PrivacyFixtures {
         long health = orgOf("yte.admin");
         LocalDate lastDay =
                 clock.instant().atZone(WorkingDays.VIETNAM).toLocalDate().plusDays(3);
-        Grant g = grant(health, health, "df:research", true);
-        Consent given = consents.give(
-                citizen,
-                new Grant(
-                        health,
-                        health,
-                        "df:research",
-                        NAME_AND_BIRTH,
-                        lastDay,
-                        g.noticeText(),
-                        "vi",
-                        Channel.API,
-                        true,
-                        Decision.GIVE));
+        Consent given = consents.give(citizen, grantUntil(health, health, "df:research", lastDay));
         Instant end = WorkingDays.endOf(lastDay);
         assertThat(given.validUntil()).isEqualTo(end);
         assertThat(consents.hasValidConsent("079190000444", health, "df:research", end.minusSeconds(1)))
@@ -170,20 +172,7 @@ class ConsentTest extends PrivacyFixtures {
 
         Consent kept = consents.give(lasting, grant(health, saoMai, "df:creditScoring", true));
         LocalDate lastDay = start.atZone(WorkingDays.VIETNAM).toLocalDate().plusDays(2);
-        Grant g = grant(health, saoMai, "df:creditScoring", true);
-        consents.give(
-                shortLived,
-                new Grant(
-                        health,
-                        saoMai,
-                        "df:creditScoring",
-                        NAME_AND_BIRTH,
-                        lastDay,
-                        g.noticeText(),
-                        "vi",
-                        Channel.API,
-                        true,
-                        Decision.GIVE));
+        consents.give(shortLived, grantUntil(health, saoMai, "df:creditScoring", lastDay));
         // A write ends the set kept before it: both are in at once.
         assertThat(consents.consentedSubjects(saoMai, "df:creditScoring", clock.instant()))
                 .contains("079190000666", "079190000777");
