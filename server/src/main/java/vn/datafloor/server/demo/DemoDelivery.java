@@ -40,6 +40,11 @@ class DemoDelivery implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(DemoDelivery.class);
     private static final String SLUG = "ho-tich-cong-dan";
+
+    /** The registry's date of birth column: the offer sells adults' rows only (lending is for adults). */
+    private static final String BIRTH_DATE = "birth_date";
+
+    private final java.time.Clock clock;
     private static final String PASSWORD = DemoData.PASSWORD;
 
     private final UserService users;
@@ -59,8 +64,10 @@ class DemoDelivery implements ApplicationRunner {
             DeliveryService delivery,
             ConsentService consents,
             SubjectRequestService requests,
-            vn.datafloor.server.integration.DatasetService datasets) {
+            vn.datafloor.server.integration.DatasetService datasets,
+            java.time.Clock clock) {
         this.datasets = datasets;
+        this.clock = clock;
         this.users = users;
         this.products = products;
         this.offers = offers;
@@ -82,7 +89,8 @@ class DemoDelivery implements ApplicationRunner {
                         SLUG,
                         "Hộ tịch công dân Hà Nội — bản che dữ liệu cá nhân",
                         "Trích xuất hộ tịch đã che: số định danh thành mã băm riêng cho từng thỏa thuận, họ tên che giữ "
-                                + "hình dạng, ngày sinh chỉ còn năm; chỉ gồm người đã đồng ý cho bên mua và mục đích.",
+                                + "hình dạng, ngày sinh chỉ còn năm; chỉ gồm người đã đủ 18 tuổi và đã đồng ý cho bên "
+                                + "mua và mục đích.",
                         ProductService.Delivery.LATEST,
                         null));
         OfferService.Offer offer = offers.create(
@@ -100,7 +108,17 @@ class DemoDelivery implements ApplicationRunner {
                         365,
                         false,
                         null,
-                        new OfferService.Terms(List.of("df:creditScoring", "df:research"), "VN", List.of(), true, true),
+                        new OfferService.Terms(
+                                List.of("df:creditScoring", "df:research"),
+                                "VN",
+                                List.of(),
+                                true,
+                                true,
+                                // A row condition of the terms, enforced on every channel: adults only.
+                                List.of(new OfferService.RowCondition(
+                                        BIRTH_DATE,
+                                        "lteq",
+                                        List.of(adultsBornBy().toString())))),
                         null,
                         null));
         products.submit(provider, product.id());
@@ -162,7 +180,13 @@ class DemoDelivery implements ApplicationRunner {
         return contract;
     }
 
-    /** The first identity numbers of the registry, as the provider holds them. */
+    /** The last birth date of someone 18 years old today. */
+    private java.time.LocalDate adultsBornBy() {
+        return java.time.LocalDate.now(clock.withZone(java.time.ZoneId.of("Asia/Ho_Chi_Minh")))
+                .minusYears(18);
+    }
+
+    /** The first identity numbers of the registry the offer sells (adults), as the provider holds them. */
     private List<String> firstPeople(Actor buyer, long agreement, int count) throws Exception {
         DeliveryService.Grant grant = delivery.grant(buyer, agreement, DeliveryService.Channel.REST);
         List<String> found = new ArrayList<>();
@@ -176,7 +200,8 @@ class DemoDelivery implements ApplicationRunner {
                 Statement statement = duck.createStatement();
                 ResultSet rs = statement.executeQuery("SELECT DISTINCT CAST(" + column
                         + " AS VARCHAR) FROM " + clear.readExpression() + " WHERE " + column
-                        + " IS NOT NULL ORDER BY 1 LIMIT " + count)) {
+                        + " IS NOT NULL AND " + BIRTH_DATE + " <= DATE '" + adultsBornBy() + "' ORDER BY 1 LIMIT "
+                        + count)) {
             while (rs.next()) {
                 if (rs.getString(1).matches("\\d{12}")) {
                     found.add(rs.getString(1));

@@ -405,6 +405,7 @@ public class AccessIndex implements AffectedSubjects {
      * Every subject touched by an access to one of {@code datasets} at {@code from} or later and
      * before {@code to}: whom a breach of those datasets affects.
      */
+    @Override
     public Set<String> subjectsAccessed(Collection<String> datasets, Instant from, Instant to) {
         if (datasets.isEmpty()) {
             return Set.of();

@@ -119,6 +119,8 @@ class AccessAttackSuiteTest {
 
     List<String> columns = new ArrayList<>();
     Map<String, String> masks = new LinkedHashMap<>();
+    /** The rows the terms sell, {@code column:op:value} (the demo's offer: adults only). */
+    List<String> rowFilters = new ArrayList<>();
     /** The column holding the identity number, delivered as a keyed hash. */
     String subjectColumn;
 
@@ -158,6 +160,10 @@ class AccessAttackSuiteTest {
                 .get("masks")
                 .properties()
                 .forEach(m -> masks.put(m.getKey(), m.getValue().asString()));
+        description.get("rowFilters").forEach(f -> rowFilters.add(f.asString()));
+        assertThat(rowFilters)
+                .as("the demo's agreement sells some rows only (its terms' row condition)")
+                .isNotEmpty();
         readTheLake();
     }
 
@@ -983,6 +989,30 @@ class AccessAttackSuiteTest {
         return consenting;
     }
 
+    /**
+     * The terms' row conditions as SQL over the clear lake ({@code AND …}), the values cast by DuckDB
+     * to each column's type: the rows the buyer may receive at all.
+     */
+    private String soldRows() {
+        Map<String, String> operators = Map.of("eq", "=", "ne", "<>", "lt", "<", "le", "<=", "gt", ">", "ge", ">=");
+        StringBuilder sql = new StringBuilder();
+        for (String filter : rowFilters) {
+            String[] parts = filter.split(":", 3);
+            String column = DuckDbConnections.identifier(parts[0]);
+            sql.append(" AND ").append(column);
+            if (parts[1].equals("in")) {
+                sql.append(" IN (")
+                        .append(Stream.of(parts[2].split("\\|"))
+                                .map(DuckDbConnections::literal)
+                                .collect(Collectors.joining(", ")))
+                        .append(')');
+            } else {
+                sql.append(' ').append(operators.get(parts[1])).append(' ').append(DuckDbConnections.literal(parts[2]));
+            }
+        }
+        return sql.toString();
+    }
+
     private long rowsOfConsentingPersons() throws Exception {
         try (Connection duck = DuckDbConnections.open(null, "256MB", 1);
                 Statement statement = duck.createStatement();
@@ -991,7 +1021,7 @@ class AccessAttackSuiteTest {
                         + consentingPersons().stream()
                                 .map(DuckDbConnections::literal)
                                 .collect(Collectors.joining(", "))
-                        + ")")) {
+                        + ")" + soldRows())) {
             rs.next();
             return rs.getLong(1);
         }
