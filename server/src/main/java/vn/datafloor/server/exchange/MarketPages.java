@@ -91,6 +91,7 @@ class MarketPages {
             model.addAttribute("priceModels", OfferService.PriceModel.values());
             model.addAttribute("units", OfferService.UsageUnit.values());
             model.addAttribute("kinds", OrganisationKind.values());
+            model.addAttribute("rowConditions", FORM_ROW_CONDITIONS);
             // The columns an offer may keep rows by: the product's dataset's, as the offer is checked against.
             model.addAttribute(
                     "rowColumns",
@@ -146,9 +147,9 @@ class MarketPages {
             @RequestParam(defaultValue = "false") boolean deleteOnExpiry,
             @RequestParam(required = false) Long inputCost,
             @RequestParam(required = false) String privateBuyers,
-            @RequestParam(required = false) String rowColumn,
-            @RequestParam(required = false) String rowOperator,
-            @RequestParam(required = false) String rowValues,
+            @RequestParam(required = false) List<String> rowColumn,
+            @RequestParam(required = false) List<String> rowOperator,
+            @RequestParam(required = false) List<String> rowValues,
             RedirectAttributes flash,
             Locale locale) {
         return problems.redirectAfter(
@@ -185,22 +186,33 @@ class MarketPages {
     /** The operators the form offers for "only these rows", in the order a provider reads them. */
     static final List<String> ROW_OPERATORS = List.of("eq", "isAnyOf", "neq", "isNoneOf", "lt", "lteq", "gt", "gteq");
 
+    /** How many row conditions the form offers; all of them must hold (the API takes up to ten). */
+    static final int FORM_ROW_CONDITIONS = 3;
+
     /**
-     * The form's one row condition: no column, every row; values separated by commas ("01, 79"), each
-     * trimmed. The offer checks the rest (the column, the operator, values of the column's type).
+     * The form's row conditions, its n-th column, operator and values taken together: a line without a
+     * column is skipped (none at all: every row); values separated by commas ("01, 79"), each trimmed.
+     * The offer checks the rest (the column, the operator, values of the column's type).
      */
-    static List<OfferService.RowCondition> rows(String column, String operator, String values) {
-        if (column == null || column.isBlank()) {
-            return List.of();
+    static List<OfferService.RowCondition> rows(List<String> columns, List<String> operators, List<String> values) {
+        List<OfferService.RowCondition> conditions = new ArrayList<>();
+        for (int i = 0; columns != null && i < columns.size(); i++) {
+            String column = columns.get(i);
+            if (column == null || column.isBlank()) {
+                continue;
+            }
+            String operator = operators != null && i < operators.size() ? operators.get(i) : null;
+            String text = values != null && i < values.size() ? values.get(i) : null;
+            List<String> parts = text == null
+                    ? List.of()
+                    : Arrays.stream(text.split(","))
+                            .map(String::strip)
+                            .filter(v -> !v.isEmpty())
+                            .toList();
+            conditions.add(new OfferService.RowCondition(
+                    column.strip(), operator == null || operator.isBlank() ? "eq" : operator.strip(), parts));
         }
-        List<String> parts = values == null
-                ? List.of()
-                : Arrays.stream(values.split(","))
-                        .map(String::strip)
-                        .filter(v -> !v.isEmpty())
-                        .toList();
-        return List.of(new OfferService.RowCondition(
-                column.strip(), operator == null || operator.isBlank() ? "eq" : operator.strip(), parts));
+        return conditions;
     }
 
     /** Organisation ids typed as "12, 15": anything else is refused as a bad id. */

@@ -431,10 +431,9 @@ class DeliveryTest extends PlatformTest {
                 .andReturn()
                 .getResponse()
                 .getContentAsString();
-        assertThat(provider)
-                .contains("Chỉ bán các dòng")
-                .contains("name=\"rowColumn\"")
-                .contains(">category<");
+        assertThat(provider).contains("Chỉ bán các dòng").contains(">category<");
+        // Three lines of conditions, all of which must hold.
+        assertThat(provider.split("name=\"rowColumn\"", -1)).hasSize(3 + 1);
     }
 
     @Test

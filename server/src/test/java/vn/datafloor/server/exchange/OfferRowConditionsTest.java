@@ -34,12 +34,21 @@ class OfferRowConditionsTest {
     }
 
     @Test
-    void theFormsConditionIsParsedAndAnEmptyColumnSellsEveryRow() {
-        assertThat(MarketPages.rows(" province_code ", "isAnyOf", "01, 79 ,,"))
+    void theFormsConditionsAreParsedLineByLineAndEmptyColumnsAreSkipped() {
+        assertThat(MarketPages.rows(List.of(" province_code "), List.of("isAnyOf"), List.of("01, 79 ,,")))
                 .containsExactly(new OfferService.RowCondition("province_code", "isAnyOf", List.of("01", "79")));
-        assertThat(MarketPages.rows("province_code", null, "01"))
+        assertThat(MarketPages.rows(List.of("province_code"), null, List.of("01")))
                 .containsExactly(new OfferService.RowCondition("province_code", "eq", List.of("01")));
-        assertThat(MarketPages.rows("", "eq", "01")).isEmpty();
+        // Three lines, the middle one left empty: two conditions, each with its own operator and values.
+        assertThat(MarketPages.rows(
+                        List.of("province_code", "", "birth_date"),
+                        List.of("eq", "gt", "lteq"),
+                        List.of("01", "5", "2008-12-06")))
+                .containsExactly(
+                        new OfferService.RowCondition("province_code", "eq", List.of("01")),
+                        new OfferService.RowCondition("birth_date", "lteq", List.of("2008-12-06")));
+        assertThat(MarketPages.rows(List.of("", " "), List.of("eq", "eq"), List.of("01", "02")))
+                .isEmpty();
         assertThat(MarketPages.rows(null, null, null)).isEmpty();
     }
 
