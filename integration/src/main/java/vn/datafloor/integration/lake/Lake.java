@@ -10,11 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -47,8 +50,8 @@ public final class Lake {
     }
 
     /** Opens (creating) the lake and removes what crashed runs left in staging. */
-    private static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.locks.ReentrantLock>
-            PUBLISHING = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, java.util.concurrent.locks.ReentrantLock> PUBLISHING =
+            new ConcurrentHashMap<>();
 
     public static Lake open(Path root) {
         return open(root, null);
@@ -262,8 +265,7 @@ public final class Lake {
      * published again under the same number is read afresh.
      */
     private LakeManifest manifest(Path file) throws IOException {
-        java.nio.file.attribute.BasicFileAttributes attributes =
-                Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
         ParsedManifest kept = manifests.get(file);
         if (kept != null && kept.size() == attributes.size() && kept.modified().equals(attributes.lastModifiedTime())) {
             return kept.manifest();
@@ -278,10 +280,9 @@ public final class Lake {
 
     private static final int KEPT_MANIFESTS = 4096;
 
-    private record ParsedManifest(long size, java.nio.file.attribute.FileTime modified, LakeManifest manifest) {}
+    private record ParsedManifest(long size, FileTime modified, LakeManifest manifest) {}
 
-    private final java.util.concurrent.ConcurrentHashMap<Path, ParsedManifest> manifests =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Path, ParsedManifest> manifests = new ConcurrentHashMap<>();
 
     public Optional<DatasetVersion> latest(String dataset) {
         List<DatasetVersion> versions = versions(dataset);

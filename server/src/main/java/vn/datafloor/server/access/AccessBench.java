@@ -117,56 +117,52 @@ public final class AccessBench {
             String bare = base + "/actuator/health/liveness";
             String access = base + "/api/access/" + agreementId + "/rows?limit=20&offset={offset}";
             String authorization = "Bearer " + token;
-            {
-                int warm = Math.max(connections, Math.min(2_000, requests / 10));
-                LoadGenerator.Result warmAccess =
-                        LoadGenerator.load(access, authorization, warm, connections, lastOffset);
-                LoadGenerator.Result warmBare = LoadGenerator.load(bare, null, warm, connections, lastOffset);
-                LoadGenerator.Result project =
-                        LoadGenerator.load(access, authorization, requests, connections, lastOffset);
-                LoadGenerator.Result baseline = LoadGenerator.load(bare, null, requests, connections, lastOffset);
+            int warm = Math.max(connections, Math.min(2_000, requests / 10));
+            LoadGenerator.Result warmAccess = LoadGenerator.load(access, authorization, warm, connections, lastOffset);
+            LoadGenerator.Result warmBare = LoadGenerator.load(bare, null, warm, connections, lastOffset);
+            LoadGenerator.Result project = LoadGenerator.load(access, authorization, requests, connections, lastOffset);
+            LoadGenerator.Result baseline = LoadGenerator.load(bare, null, requests, connections, lastOffset);
 
-                long anomalies = project.failures() + baseline.failures();
-                double ratio = project.throughput() / baseline.throughput();
-                System.out.printf(
-                        Locale.ROOT,
-                        "warm-up: %d requests each, non-200 %s (access), %s (bare)%n",
-                        warm,
-                        warmAccess.statuses(),
-                        warmBare.statuses());
-                System.out.printf(
-                        Locale.ROOT,
-                        "access  GET /api/access/%d/rows?limit=20: %d requests, %d connections, %.0f/s, p50 %.1f ms, "
-                                + "p99 %.1f ms, non-200 %s%n",
-                        agreementId,
-                        requests,
-                        connections,
-                        project.throughput(),
-                        project.p50(),
-                        project.p99(),
-                        project.statuses());
-                System.out.printf(
-                        Locale.ROOT,
-                        "bare    GET /actuator/health/liveness (public, no auth): %d requests, %.0f/s, p50 %.1f ms, "
-                                + "p99 %.1f ms, non-200 %s%n",
-                        requests,
-                        baseline.throughput(),
-                        baseline.p50(),
-                        baseline.p99(),
-                        baseline.statuses());
-                System.out.printf(Locale.ROOT, "anomalies (answers other than 200): %d%n", anomalies);
-                boolean pass = ratio >= 0.5 && project.p99() <= 20;
-                System.out.printf(
-                        Locale.ROOT,
-                        "BENCH access project=%.0f/s baseline=%.0f/s ratio=%.2f target=ratio>=0.5,p99<=20ms "
-                                + "(p99=%.1fms,anomalies=%d) %s%n",
-                        project.throughput(),
-                        baseline.throughput(),
-                        ratio,
-                        project.p99(),
-                        anomalies,
-                        pass ? "PASS" : "FAIL");
-            }
+            long anomalies = project.failures() + baseline.failures();
+            double ratio = project.throughput() / baseline.throughput();
+            System.out.printf(
+                    Locale.ROOT,
+                    "warm-up: %d requests each, non-200 %s (access), %s (bare)%n",
+                    warm,
+                    warmAccess.statuses(),
+                    warmBare.statuses());
+            System.out.printf(
+                    Locale.ROOT,
+                    "access  GET /api/access/%d/rows?limit=20: %d requests, %d connections, %.0f/s, p50 %.1f ms, "
+                            + "p99 %.1f ms, non-200 %s%n",
+                    agreementId,
+                    requests,
+                    connections,
+                    project.throughput(),
+                    project.p50(),
+                    project.p99(),
+                    project.statuses());
+            System.out.printf(
+                    Locale.ROOT,
+                    "bare    GET /actuator/health/liveness (public, no auth): %d requests, %.0f/s, p50 %.1f ms, "
+                            + "p99 %.1f ms, non-200 %s%n",
+                    requests,
+                    baseline.throughput(),
+                    baseline.p50(),
+                    baseline.p99(),
+                    baseline.statuses());
+            System.out.printf(Locale.ROOT, "anomalies (answers other than 200): %d%n", anomalies);
+            boolean pass = ratio >= 0.5 && project.p99() <= 20;
+            System.out.printf(
+                    Locale.ROOT,
+                    "BENCH access project=%.0f/s baseline=%.0f/s ratio=%.2f target=ratio>=0.5,p99<=20ms "
+                            + "(p99=%.1fms,anomalies=%d) %s%n",
+                    project.throughput(),
+                    baseline.throughput(),
+                    ratio,
+                    project.p99(),
+                    anomalies,
+                    pass ? "PASS" : "FAIL");
         }
         QueryBench.deleteQuietly(data);
         return 0;

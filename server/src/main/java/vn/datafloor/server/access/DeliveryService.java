@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.springframework.beans.factory.annotation.Value;
@@ -296,8 +297,7 @@ public class DeliveryService {
     }
 
     /** Derived keys by agreement: deriving one (a MAC instance looked up and keyed) cost more than the rest of a view. */
-    private final java.util.concurrent.ConcurrentHashMap<Long, byte[]> hashKeys =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, byte[]> hashKeys = new ConcurrentHashMap<>();
 
     // ------------------------------------------------------------------ channels
 
