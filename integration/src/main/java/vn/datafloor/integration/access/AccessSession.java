@@ -29,6 +29,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -79,6 +80,8 @@ public final class AccessSession implements AutoCloseable {
     private final AccessLimits limits;
     private final Path scratch;
     private final Path exports;
+    /** Per hidden table, the view held in memory for unfiltered pages, or empty when it is too big. */
+    private final Map<String, Optional<ResidentView>> resident = new java.util.concurrent.ConcurrentHashMap<>();
 
     private AccessSession(
             List<LockedConnection> connections,
@@ -212,6 +215,21 @@ public final class AccessSession implements AutoCloseable {
      * passing every filter, in a stable order.
      */
     public QueryResult rows(String table, List<String> fields, List<RowFilter> filters, int offset, int limit) {
+        return rows(table, fields, filters, offset, limit, true);
+    }
+
+    /** For tests: a page as DuckDB answers it, never from the view held in memory. */
+    QueryResult queriedRows(String table, List<String> fields, int offset, int limit) {
+        return rows(table, fields, List.of(), offset, limit, false);
+    }
+
+    /** For tests: whether {@code table}'s view is held in memory (it is once a page was asked of it and it is small). */
+    boolean held(String table) {
+        return resident.getOrDefault(view(table).table(), Optional.empty()).isPresent();
+    }
+
+    private QueryResult rows(
+            String table, List<String> fields, List<RowFilter> filters, int offset, int limit, boolean mayHold) {
         PermittedViews.Permitted view = view(table);
         if (offset < 0 || limit < 1) {
             throw new AccessException(Code.INVALID_REQUEST, "offset must be 0 or more and limit 1 or more");
@@ -221,6 +239,44 @@ public final class AccessSession implements AutoCloseable {
         for (String field : fields.isEmpty() ? view.columns() : fields) {
             selected.add(visible(view, field));
         }
+        Optional<ResidentView> held = filters.isEmpty() && mayHold
+                ? resident.computeIfAbsent(view.table(), t -> hold(view))
+                : Optional.empty();
+        Page page;
+        if (held.isPresent()) {
+            page = new Page();
+            held.get().slice(selected, offset, cap, page);
+        } else {
+            page = queried(view, selected, filters, offset, cap);
+        }
+        String fingerprint =
+                sha256Hex(("rows\n" + view.name() + "\n" + selected + "\n" + filters + "\n" + offset + "\n" + cap)
+                        .getBytes(StandardCharsets.UTF_8));
+        return new QueryResult(
+                page.columns, page.rows, page.truncated, page.bytes, fingerprint, cappedSubjects(page.subjects, false));
+    }
+
+    /** The whole view in memory when it is small enough to hold ({@link ResidentView}), else empty. */
+    private Optional<ResidentView> hold(PermittedViews.Permitted view) {
+        StringBuilder sql = new StringBuilder("SELECT ");
+        for (String column : view.columns()) {
+            sql.append(identifier(column)).append(", ");
+        }
+        sql.append(PermittedViews.SUBJECT)
+                .append(" FROM ")
+                .append(view.table())
+                .append(" ORDER BY rowid LIMIT ")
+                .append(ResidentView.MAX_ROWS + 1);
+        Page page = run(sql.toString(), List.of(), ResidentView.MAX_ROWS, true, false);
+        if (page.truncated || page.bytes > ResidentView.MAX_BYTES) {
+            return Optional.empty();
+        }
+        return Optional.of(new ResidentView(view.columns(), page.rows, page.rowSubjects));
+    }
+
+    /** A page as DuckDB answers it: the filters bound, in the view's order. */
+    private Page queried(
+            PermittedViews.Permitted view, List<String> selected, List<RowFilter> filters, int offset, int cap) {
         StringBuilder sql = new StringBuilder("SELECT ");
         for (String column : selected) {
             sql.append(identifier(column)).append(", ");
@@ -246,12 +302,7 @@ public final class AccessSession implements AutoCloseable {
         sql.append(" ORDER BY rowid LIMIT ? OFFSET ?");
         parameters.add((long) cap + 1);
         parameters.add((long) offset);
-        Page page = run(sql.toString(), parameters, cap, true, true);
-        String fingerprint =
-                sha256Hex(("rows\n" + view.name() + "\n" + selected + "\n" + filters + "\n" + offset + "\n" + cap)
-                        .getBytes(StandardCharsets.UTF_8));
-        return new QueryResult(
-                page.columns, page.rows, page.truncated, page.bytes, fingerprint, cappedSubjects(page.subjects, false));
+        return run(sql.toString(), parameters, cap, true, true);
     }
 
     /**
@@ -518,10 +569,13 @@ public final class AccessSession implements AutoCloseable {
 
     // --- running -------------------------------------------------------------------------------
 
-    private static final class Page {
+    static final class Page {
         final List<String> columns = new ArrayList<>();
         final List<List<Object>> rows = new ArrayList<>();
         final Set<String> subjects = new LinkedHashSet<>();
+        /** Each row's subject (null when it has none), when the last column was the subject's. */
+        final List<String> rowSubjects = new ArrayList<>();
+
         boolean truncated;
         long bytes;
     }
@@ -657,12 +711,13 @@ public final class AccessSession implements AutoCloseable {
             List<Object> row = new ArrayList<>(shown);
             for (int i = 1; i <= shown; i++) {
                 Object value = value(rs.getObject(i));
-                page.bytes += value == null ? 4 : value.toString().getBytes(StandardCharsets.UTF_8).length;
+                page.bytes += ResidentView.byteCount(value);
                 row.add(value);
             }
             page.rows.add(java.util.Collections.unmodifiableList(row));
             if (lastIsSubject) {
                 String subject = rs.getString(count);
+                page.rowSubjects.add(subject);
                 if (subject != null) {
                     page.subjects.add(subject);
                 }

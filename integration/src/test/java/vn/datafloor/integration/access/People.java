@@ -24,6 +24,11 @@ final class People {
     private People() {}
 
     static Path write(Path directory) throws Exception {
+        return write(directory, COUNT);
+    }
+
+    /** {@code count} persons, numbered from 1 as above. */
+    static Path write(Path directory, int count) throws Exception {
         Path file = directory.resolve("persons.parquet");
         try (Connection c = DuckDbConnections.open(null, "256MB", 1);
                 Statement s = c.createStatement()) {
@@ -36,7 +41,7 @@ final class People {
                     + " CASE i % 3 WHEN 0 THEN '00004' WHEN 1 THEN '25747' ELSE '20194' END AS commune_code,"
                     + " CASE i % 3 WHEN 0 THEN '01' WHEN 1 THEN '79' ELSE '48' END AS province_code,"
                     + " (i * 1000000)::BIGINT AS income"
-                    + " FROM range(1, " + (COUNT + 1) + ") t(i)) TO '" + file + "' (FORMAT parquet)");
+                    + " FROM range(1, " + (count + 1) + ") t(i)) TO '" + file + "' (FORMAT parquet)");
         }
         return file;
     }

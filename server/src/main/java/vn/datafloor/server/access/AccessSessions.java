@@ -9,9 +9,11 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,8 +127,17 @@ final class AccessSessions {
         return a.substring(a.indexOf('#') + 1, a.indexOf('@')).equals(b.substring(b.indexOf('#') + 1, b.indexOf('@')));
     }
 
+    /**
+     * The digest of each consent set lately seen, by identity: the consent service hands out the same
+     * immutable set until a consent changes, and sorting and hashing a set of many thousand subjects on
+     * every request cost more than the request's page. At most {@link #CONSENT_DIGESTS} are kept.
+     */
+    private final Map<Set<String>, byte[]> consentDigests = new IdentityHashMap<>();
+
+    private static final int CONSENT_DIGESTS = 256;
+
     /** {@code table#agreementKeyDigest@viewDigest}. */
-    static String key(AccessView view) {
+    String key(AccessView view) {
         try {
             MessageDigest agreement = MessageDigest.getInstance("SHA-256");
             agreement.update(view.hashKey());
@@ -140,10 +151,38 @@ final class AccessSessions {
             update(all, view.subjectColumn());
             view.consent().ifPresent(c -> {
                 update(all, "consent:" + c.subjectColumn());
-                new TreeSet<>(c.consented()).forEach(id -> update(all, id));
+                all.update(consentDigest(c.consented()));
             });
             return view.name() + "#" + HexFormat.of().formatHex(agreement.digest(), 0, 8) + "@"
                     + HexFormat.of().formatHex(all.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private byte[] consentDigest(Set<String> consented) {
+        synchronized (consentDigests) {
+            byte[] kept = consentDigests.get(consented);
+            if (kept != null) {
+                return kept;
+            }
+        }
+        byte[] digest = digestOf(consented);
+        synchronized (consentDigests) {
+            if (consentDigests.size() >= CONSENT_DIGESTS) {
+                consentDigests.clear();
+            }
+            consentDigests.put(consented, digest);
+        }
+        return digest;
+    }
+
+    /** The subjects in order, so equal sets have equal digests whichever their iteration order. */
+    static byte[] digestOf(Set<String> consented) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            new TreeSet<>(consented).forEach(id -> update(digest, id));
+            return digest.digest();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
