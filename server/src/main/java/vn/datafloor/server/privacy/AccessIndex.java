@@ -283,49 +283,59 @@ public class AccessIndex implements AffectedSubjects {
             }
             template.batchUpdate(
                     "insert into access_subject(access_id, leaf_index, subject_id, salt) values (?,?,?,?)", rows);
-            List<Object[]> pending = new ArrayList<>(to - from);
-            for (int i = from; i < to; i++) {
-                pending.add(new Object[] {commitment.subject(i), accessId});
-            }
-            template.batchUpdate("insert into access_subject_pending(subject_id, access_id) values (?,?)", pending);
+        }
+        if (commitment.size() > 0) {
+            jdbc.sql("insert into access_index_pending(access_id) values (?)")
+                    .param(accessId)
+                    .update();
         }
         return accessId;
     }
 
-    /** Pending rows moved into the index by subject in one step at most. */
-    private static final int INDEX_STEP = 50_000;
+    /** Pending accesses whose subjects are moved into the index by subject in one step at most. */
+    private static final int INDEX_STEP = 2_000;
 
     /**
-     * Moves the subjects of recent accesses into the index by subject (V19): the rows read, indexed and
-     * deleted in one transaction, each page of the index written once per step rather than once per
-     * access. Lookups read the pending rows too, so this changes how fast they are, never what they find.
+     * Moves the subjects of recent accesses into the index by subject (V19, V20): each pending access's
+     * subjects read from {@code access_subject}, indexed, and the access no longer pending, in one
+     * transaction, each page of the index written once per step rather than once per access. Lookups
+     * read the pending accesses' subjects too, so this changes how fast they are, never what they find.
      *
-     * @return how many pending rows were moved
+     * @return how many subjects were indexed
      */
     @Scheduled(fixedDelayString = "${datafloor.privacy.index-interval:PT1S}", initialDelayString = "PT5S")
     public synchronized int indexPending() {
         int moved = 0;
         while (true) {
-            Integer step = transactions.execute(status -> {
-                List<Object[]> rows = new ArrayList<>();
-                jdbc.sql("select subject_id, access_id from access_subject_pending order by access_id, subject_id "
-                                + "limit ?")
+            int[] step = transactions.execute(status -> {
+                List<Long> accesses = jdbc.sql("select access_id from access_index_pending order by access_id limit ?")
                         .param(INDEX_STEP)
-                        .query(rs -> {
-                            rows.add(new Object[] {rs.getString(1), rs.getLong(2)});
-                        });
-                if (rows.isEmpty()) {
-                    return 0;
+                        .query(Long.class)
+                        .list();
+                if (accesses.isEmpty()) {
+                    return new int[] {0, 0};
                 }
-                template.batchUpdate("delete from access_subject_pending where subject_id = ? and access_id = ?", rows);
+                List<Object[]> rows = new ArrayList<>();
+                for (int from = 0; from < accesses.size(); from += 500) {
+                    List<Long> some = accesses.subList(from, Math.min(accesses.size(), from + 500));
+                    jdbc.sql("select subject_id, access_id from access_subject where access_id in ("
+                                    + placeholders(some.size()) + ")")
+                            .params(new ArrayList<Object>(some))
+                            .query(rs -> {
+                                rows.add(new Object[] {rs.getString(1), rs.getLong(2)});
+                            });
+                }
                 // By subject, so the index's pages are written in order, each once.
                 rows.sort(java.util.Comparator.<Object[], String>comparing(e -> (String) e[0])
                         .thenComparing(e -> (Long) e[1]));
                 template.batchUpdate("insert into access_subject_index(subject_id, access_id) values (?,?)", rows);
-                return rows.size();
+                template.batchUpdate(
+                        "delete from access_index_pending where access_id = ?",
+                        accesses.stream().map(id -> new Object[] {id}).toList());
+                return new int[] {accesses.size(), rows.size()};
             });
-            moved += step == null ? 0 : step;
-            if (step == null || step < INDEX_STEP) {
+            moved += step == null ? 0 : step[1];
+            if (step == null || step[0] < INDEX_STEP) {
                 return moved;
             }
         }
@@ -338,7 +348,8 @@ public class AccessIndex implements AffectedSubjects {
     private static String accessIdsOf(int count) {
         String marks = placeholders(count);
         return "select access_id from access_subject_index where subject_id in (" + marks + ") "
-                + "union all select access_id from access_subject_pending where subject_id in (" + marks + ")";
+                + "union all select s.access_id from access_index_pending p join access_subject s "
+                + "on s.access_id = p.access_id where s.subject_id in (" + marks + ")";
     }
 
     private static List<Object> twice(Collection<String> subjectIds) {

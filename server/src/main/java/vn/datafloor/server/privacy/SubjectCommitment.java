@@ -40,6 +40,9 @@ public final class SubjectCommitment {
 
     public static final int SALT_BYTES = 16;
 
+    /** Salts drawn at once. */
+    private static final int SALT_BLOCK = 1024;
+
     private SubjectCommitment() {}
 
     /** What proves that {@code subjectId} is a member of the committed set, and nothing about the others. */
@@ -124,13 +127,19 @@ public final class SubjectCommitment {
         String[] ids = new String[n];
         byte[][] salts = new byte[n][];
         byte[][] leaves = new byte[n][];
+        // Salts drawn a block at a time: the default generator reads the system's entropy device under a
+        // lock on each draw, and a page of twenty subjects made twenty reads on every delivery.
+        byte[] fresh = new byte[SALT_BYTES * Math.min(n, SALT_BLOCK)];
         int i = 0;
         for (String id : distinct) {
             if (id == null || id.isBlank()) {
                 throw new IllegalArgumentException("a subject id is empty");
             }
-            byte[] salt = new byte[SALT_BYTES];
-            random.nextBytes(salt);
+            int inBlock = i % SALT_BLOCK;
+            if (inBlock == 0) {
+                random.nextBytes(fresh);
+            }
+            byte[] salt = Arrays.copyOfRange(fresh, inBlock * SALT_BYTES, (inBlock + 1) * SALT_BYTES);
             ids[i] = id;
             salts[i] = salt;
             leaves[i] = leafHash(salt, id);

@@ -205,7 +205,7 @@ class CitizenAccessTest extends PlatformTest {
                 .contains(first);
 
         index.indexPending();
-        assertThat(jdbc.sql("select count(*) from access_subject_pending where access_id = ?")
+        assertThat(jdbc.sql("select count(*) from access_index_pending where access_id = ?")
                         .param(first)
                         .query(Long.class)
                         .single())
