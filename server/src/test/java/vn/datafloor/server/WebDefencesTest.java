@@ -20,6 +20,17 @@ class WebDefencesTest extends PlatformTest {
     @Autowired
     UserService users;
 
+    @Autowired
+    @org.springframework.beans.factory.annotation.Qualifier("requestMappingHandlerMapping")
+    org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping requestMappings;
+
+    @Test
+    void theApplicationsMappingsAreTheOnesWithTheLiteralStartTest() {
+        assertThat(requestMappings.getClass().getName())
+                .isEqualTo("vn.datafloor.server.platform.LiteralPrefixRequestMappings");
+        assertThat(requestMappings.getHandlerMethods()).hasSizeGreaterThan(100);
+    }
+
     @Test
     void pagesCarryTheSecurityHeaders() throws Exception {
         MvcResult result = mvc.perform(get("/login")).andReturn();

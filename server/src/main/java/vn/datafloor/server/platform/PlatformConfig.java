@@ -7,6 +7,7 @@ import java.util.EnumSet;
 import java.util.Locale;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.webmvc.autoconfigure.WebMvcRegistrations;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -15,12 +16,24 @@ import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.web.servlet.i18n.CookieLocaleResolver;
 import org.springframework.web.servlet.i18n.LocaleChangeInterceptor;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /** Time, randomness and language: the things every capability shares. */
 @Configuration(proxyBeanMethods = false)
 public class PlatformConfig implements WebMvcConfigurer {
 
     public static final Locale VIETNAMESE = Locale.forLanguageTag("vi");
+
+    /** Spring's request mappings, each first tested by the literal start of its paths (see the class). */
+    @Bean
+    WebMvcRegistrations literalPrefixRequestMappings() {
+        return new WebMvcRegistrations() {
+            @Override
+            public RequestMappingHandlerMapping getRequestMappingHandlerMapping() {
+                return new LiteralPrefixRequestMappings();
+            }
+        };
+    }
 
     @Bean
     @ConditionalOnMissingBean
