@@ -118,10 +118,20 @@ public final class AccessBench {
             String access = base + "/api/access/" + agreementId + "/rows?limit=20&offset={offset}";
             String authorization = "Bearer " + token;
             int warm = Math.max(connections, Math.min(2_000, requests / 10));
-            LoadGenerator.Result warmAccess = LoadGenerator.load(access, authorization, warm, connections, lastOffset);
-            LoadGenerator.Result warmBare = LoadGenerator.load(bare, null, warm, connections, lastOffset);
-            LoadGenerator.Result project = LoadGenerator.load(access, authorization, requests, connections, lastOffset);
-            LoadGenerator.Result baseline = LoadGenerator.load(bare, null, requests, connections, lastOffset);
+            // One load generator process for the warm-ups and the measured loads, so both are measured warm.
+            List<LoadGenerator.Result> loads = LoadGenerator.load(
+                    List.of(
+                            new LoadGenerator.Load(access, true, warm),
+                            new LoadGenerator.Load(bare, false, warm),
+                            new LoadGenerator.Load(access, true, requests),
+                            new LoadGenerator.Load(bare, false, requests)),
+                    authorization,
+                    connections,
+                    lastOffset);
+            LoadGenerator.Result warmAccess = loads.get(0);
+            LoadGenerator.Result warmBare = loads.get(1);
+            LoadGenerator.Result project = loads.get(2);
+            LoadGenerator.Result baseline = loads.get(3);
 
             long anomalies = project.failures() + baseline.failures();
             double ratio = project.throughput() / baseline.throughput();

@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the server's JVM would share its heap, its collector and its threads' scheduling with the server).
  * {@link #load} starts it and reads its one result line; {@link #main} is the child.
  *
- * <p>The child sends {@code total} GET requests from {@code connections} threads, each waiting for
+ * <p>For each load of its plan, the child sends {@code total} GET requests from {@code connections} threads, each waiting for
  * its answer before the next (a closed loop, as wrk does), to a URL whose {@code {offset}} is replaced
  * by a random whole number below {@code lastOffset}. The {@code Authorization} header, a secret, comes
  * on standard input, never on the command line, where any user of the machine could read it.
@@ -92,11 +92,16 @@ public final class LoadGenerator {
         }
     }
 
+    /** One load of a plan: {@code total} requests to {@code url}, with the plan's authorization when {@code authorized}. */
+    record Load(String url, boolean authorized, int total) {}
+
     /**
-     * Runs one load from a child JVM started with this JVM's own Java and class path (through Spring
-     * Boot's launcher when that is the packaged jar) and returns what it measured.
+     * Runs {@code loads} one after the other from one child JVM started with this JVM's own Java and
+     * class path (through Spring Boot's launcher when that is the packaged jar), and returns what each
+     * measured. One process for all of them: a fresh JVM per load compiled its own client code again
+     * under every measured load, and took a different share of the cores each time.
      */
-    static Result load(String urlTemplate, String authorization, int total, int connections, int lastOffset)
+    static List<Result> load(List<Load> loads, String authorization, int connections, int lastOffset)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -112,20 +117,22 @@ public final class LoadGenerator {
         } else {
             command.addAll(List.of("-cp", classPath, LoadGenerator.class.getName()));
         }
-        command.addAll(List.of(
-                urlTemplate, Integer.toString(total), Integer.toString(connections), Integer.toString(lastOffset)));
+        command.addAll(List.of(Integer.toString(connections), Integer.toString(lastOffset)));
+        for (Load load : loads) {
+            command.addAll(List.of(load.url(), load.authorized() ? "auth" : "public", Integer.toString(load.total())));
+        }
         Process child = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         child.getOutputStream()
                 .write(((authorization == null ? "" : authorization) + "\n").getBytes(StandardCharsets.UTF_8));
         child.getOutputStream().close();
-        String result = null;
+        List<Result> results = new ArrayList<>();
         try (BufferedReader out =
                 new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = out.readLine(); line != null; line = out.readLine()) {
                 if (line.startsWith("LOAD ")) {
-                    result = line;
+                    results.add(Result.parse(line));
                 }
             }
         }
@@ -133,10 +140,11 @@ public final class LoadGenerator {
             child.destroyForcibly();
             throw new IllegalStateException("The load generator did not finish in 10 minutes");
         }
-        if (child.exitValue() != 0 || result == null) {
-            throw new IllegalStateException("The load generator failed (exit " + child.exitValue() + ")");
+        if (child.exitValue() != 0 || results.size() != loads.size()) {
+            throw new IllegalStateException("The load generator failed (exit " + child.exitValue() + ", "
+                    + results.size() + " of " + loads.size() + " loads)");
         }
-        return Result.parse(result);
+        return results;
     }
 
     private static boolean bootJar(String path) {
@@ -147,20 +155,30 @@ public final class LoadGenerator {
         }
     }
 
-    /** {@code LoadGenerator <url with {offset}> <total> <connections> <lastOffset>}; the header on stdin. */
+    /**
+     * {@code LoadGenerator <connections> <lastOffset> (<url with {offset}> auth|public <total>)…}; the
+     * header on stdin. Prints a {@code LOAD} line per load, in order.
+     */
     public static void main(String[] args) throws Exception {
-        if (args.length != 4) {
-            System.err.println("usage: LoadGenerator <url with {offset}> <total> <connections> <lastOffset>");
+        if (args.length < 5 || (args.length - 2) % 3 != 0) {
+            System.err.println(
+                    "usage: LoadGenerator <connections> <lastOffset> (<url with {offset}> auth|public <total>)...");
             System.exit(2);
         }
         String authorization = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-        Result result = run(
-                args[0],
-                authorization == null ? "" : authorization.strip(),
-                Integer.parseInt(args[1]),
-                Integer.parseInt(args[2]),
-                Integer.parseInt(args[3]));
-        System.out.println(result.line());
+        int connections = Integer.parseInt(args[0]);
+        int lastOffset = Integer.parseInt(args[1]);
+        for (int i = 2; i < args.length; i += 3) {
+            boolean authorized = "auth".equals(args[i + 1]);
+            Result result = run(
+                    args[i],
+                    authorized && authorization != null ? authorization.strip() : "",
+                    Integer.parseInt(args[i + 2]),
+                    connections,
+                    lastOffset);
+            System.out.println(result.line());
+            System.out.flush();
+        }
     }
 
     private static Result run(String urlTemplate, String authorization, int total, int connections, int lastOffset)
