@@ -178,7 +178,7 @@ class BadInputTest {
         assertThatThrownBy(() ->
                         LinkageModel.parse(config("name", "l.dob = r.dob", "").replace("[exact]", "[exakt]"), dir))
                 .isInstanceOf(LinkageException.class)
-                .hasMessageContaining("Unknown level kind exakt");
+                .hasMessageContaining("Unknown level kind \"exakt\"");
         assertThatThrownBy(() ->
                         LinkageModel.parse(config("name", "l.dob = r.dob", "").replace("dedupe", "link"), dir))
                 .isInstanceOf(LinkageException.class)
@@ -189,7 +189,7 @@ class BadInputTest {
                 .hasMessageContaining("needs a number");
         assertThatThrownBy(() -> LinkageModel.parse(config("name", "l.dob = r.dob", "colour: red"), dir))
                 .isInstanceOf(LinkageException.class)
-                .hasMessageContaining("Unknown key colour");
+                .hasMessageContaining("Unknown key \"colour\"");
     }
 
     @Test
