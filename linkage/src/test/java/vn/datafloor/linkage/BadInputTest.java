@@ -166,10 +166,13 @@ class BadInputTest {
 
     @Test
     void invalidBlockingRule() throws Exception {
-        try (Linker linker = open(PEOPLE, config("name", "l.nam = r.name", ""))) {
-            assertThatThrownBy(() -> linker.estimatePairs("l.nam = r.name"))
+        assertThatThrownBy(() -> open(PEOPLE, config("name", "l.nam = r.name", "")))
+                .isInstanceOf(LinkageException.class)
+                .hasMessageContaining("blocking rule 1 (l.nam = r.name) names column \"nam\"");
+        try (Linker linker = open(PEOPLE, config("name", "l.name = r.name", ""))) {
+            assertThatThrownBy(() -> linker.estimatePairs("l.name = = r.name"))
                     .isInstanceOf(LinkageException.class)
-                    .hasMessageContaining("Blocking rule \"l.nam = r.name\" is not valid SQL");
+                    .hasMessageContaining("Blocking rule \"l.name = = r.name\" is not valid SQL");
         }
     }
 
