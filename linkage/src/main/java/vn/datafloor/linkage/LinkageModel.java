@@ -453,11 +453,11 @@ public record LinkageModel(
                 t.get("deterministic_rules") == null
                         ? List.of()
                         : strings(t.get("deterministic_rules"), "deterministic_rules"),
-                number(t, "deterministic_recall", defaults.deterministicRecall()),
+                number(t, "training.deterministic_recall", defaults.deterministicRecall()),
                 whole(t, "training.u_sample_pairs", defaults.uSamplePairs()),
                 whole(t, "training.seed", defaults.seed()),
                 (int) Math.min(Integer.MAX_VALUE, whole(t, "training.max_iterations", defaults.maxIterations())),
-                number(t, "tolerance", defaults.tolerance()),
+                number(t, "training.tolerance", defaults.tolerance()),
                 t.get("em_blocking_rules") == null
                         ? List.of()
                         : strings(t.get("em_blocking_rules"), "em_blocking_rules"),
@@ -467,7 +467,7 @@ public record LinkageModel(
         known(cl, "clustering", "threshold", "conflicting_id", "tolerate_id_typo");
         Object conflicting = cl.get("conflicting_id");
         Clustering clustering = new Clustering(
-                number(cl, "threshold", DEFAULT_THRESHOLD),
+                number(cl, "clustering.threshold", DEFAULT_THRESHOLD),
                 conflicting == null ? null : String.valueOf(conflicting),
                 flag(cl, "tolerate_id_typo", "clustering.tolerate_id_typo"));
 
@@ -667,17 +667,14 @@ public record LinkageModel(
         return v == null ? fallback : String.valueOf(v);
     }
 
-    private static double number(Map<String, Object> m, String key, double fallback) {
-        Object v = m.get(key);
+    private static double number(Map<String, Object> m, String setting, double fallback) {
+        Object v = m.get(setting.substring(setting.lastIndexOf('.') + 1));
         if (v == null) {
             return fallback;
         }
         if (v instanceof Number n) {
             return n.doubleValue();
         }
-        throw new LinkageException(key + " must be a number, not " + v
-                + (v instanceof String s && s.matches("[0-9.]+[eE][-+]?[0-9]+")
-                        ? " (YAML reads 1e-4 as text: write 1.0e-4)"
-                        : ""));
+        throw new LinkageException(setting + " must be a number, not " + v);
     }
 }

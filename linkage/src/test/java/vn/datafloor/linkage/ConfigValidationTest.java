@@ -123,6 +123,7 @@ class ConfigValidationTest {
                 "[exact] | clustering: {threshold: 0} | clustering.threshold is 0, outside its range: (0, 1]",
                 "[exact] | clustering: {tolerate_id_typo: 'true'} | clustering.tolerate_id_typo must be true or false",
                 "[exact] | limits: {max_pairs_per_rule: 0} | limits.max_pairs_per_rule is 0, outside its range",
+                "[exact] | clustering: {threshold: high} | clustering.threshold must be a number, not high",
             })
     void impossibleValuesAreRefusedWithSettingValueAndRange(String levels, String extra, String message) {
         assertThatThrownBy(() -> parse(config(levels, extra == null ? "" : extra)))
