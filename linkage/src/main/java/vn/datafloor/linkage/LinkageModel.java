@@ -258,6 +258,76 @@ public record LinkageModel(
         if (inputs.get(0).name().equals(inputs.get(inputs.size() - 1).name()) && inputs.size() == 2) {
             throw new LinkageException("The two inputs need different names");
         }
+        checkRanges(comparisons, training, clustering, maxPairsPerRule);
+    }
+
+    /**
+     * Every numeric setting against the range its use gives it meaning in; the message names the
+     * setting as the YAML spells it, the value and the range.
+     */
+    private static void checkRanges(
+            List<Comparison> comparisons, Training training, Clustering clustering, long maxPairsPerRule) {
+        for (int c = 0; c < comparisons.size(); c++) {
+            List<Level> levels = comparisons.get(c).levels();
+            for (int l = 0; l < levels.size(); l++) {
+                Level level = levels.get(l);
+                String setting = "comparisons[" + c + "].levels[" + l + "]."
+                        + level.kind().name().toLowerCase(Locale.ROOT);
+                double v = level.parameter();
+                switch (level.kind()) {
+                    case JARO_WINKLER ->
+                        range(setting, v, v >= 0 && v <= 1, "[0, 1] (a Jaro-Winkler similarity, 1 = identical)");
+                    case LEVENSHTEIN, DAMERAU_LEVENSHTEIN ->
+                        range(
+                                setting,
+                                v,
+                                v >= 1 && v <= 1000 && v == Math.rint(v),
+                                "a whole number of edits from 1 to 1000 (0 edits is the exact level)");
+                    case NUMBER_WITHIN ->
+                        range(setting, v, v >= 0 && Double.isFinite(v), "a finite number >= 0 (|l - r| <= x)");
+                    default -> {}
+                }
+            }
+        }
+        if (training != null) {
+            double recall = training.deterministicRecall();
+            range("training.deterministic_recall", recall, recall > 0 && recall <= 1, "(0, 1], a share of matches");
+            range(
+                    "training.u_sample_pairs",
+                    training.uSamplePairs(),
+                    training.uSamplePairs() >= 1,
+                    "a whole number >= 1 of random pairs");
+            range(
+                    "training.max_iterations",
+                    training.maxIterations(),
+                    training.maxIterations() >= 1,
+                    "a whole number >= 1 of EM iterations");
+            double tolerance = training.tolerance();
+            range(
+                    "training.tolerance",
+                    tolerance,
+                    tolerance > 0 && tolerance < 1,
+                    "(0, 1), the largest change of an m probability that counts as converged");
+        }
+        if (clustering != null) {
+            double threshold = clustering.threshold();
+            range("clustering.threshold", threshold, threshold > 0 && threshold <= 1, "(0, 1], a match probability");
+        }
+        range("limits.max_pairs_per_rule", maxPairsPerRule, maxPairsPerRule >= 1, "a whole number >= 1 of pairs");
+    }
+
+    private static void range(String setting, double value, boolean ok, String allowed) {
+        if (!ok || Double.isNaN(value)) {
+            throw new LinkageException(setting + " is " + plain(value) + ", outside its range: " + allowed);
+        }
+    }
+
+    /** 92 rather than 92.0, 0.925 as written. */
+    static String plain(double value) {
+        if (Double.isFinite(value) && value == Math.rint(value) && Math.abs(value) < 1e15) {
+            return Long.toString((long) value);
+        }
+        return Double.toString(value);
     }
 
     /** Longest config read, in characters. */
@@ -296,7 +366,7 @@ public record LinkageModel(
         Map<String, Object> top = map(root, "the config");
         known(
                 top,
-                "the config",
+                "the top level",
                 "name",
                 "mode",
                 "inputs",
@@ -306,17 +376,20 @@ public record LinkageModel(
                 "clustering",
                 "limits");
 
-        Mode mode = switch (text(top, "mode", "dedupe").toLowerCase(Locale.ROOT)) {
+        String modeName = text(top, "mode", "dedupe");
+        Mode mode = switch (modeName.toLowerCase(Locale.ROOT)) {
             case "dedupe" -> Mode.DEDUPE;
             case "link" -> Mode.LINK;
             case "link_and_dedupe" -> Mode.LINK_AND_DEDUPE;
-            default -> throw new LinkageException("mode must be dedupe, link or link_and_dedupe");
+            default ->
+                throw new LinkageException("mode must be dedupe, link or link_and_dedupe, not " + modeName
+                        + didYouMean(modeName, List.of("dedupe", "link", "link_and_dedupe")));
         };
 
         List<Input> inputs = new ArrayList<>();
         for (Object o : list(top.get("inputs"), "inputs")) {
             Map<String, Object> in = map(o, "an input");
-            known(in, "an input", "name", "path", "format", "id", "columns");
+            known(in, "inputs[" + inputs.size() + "]", "name", "path", "format", "id", "columns");
             String path = required(in, "path", "an input");
             Path resolved = baseDirectory == null ? Path.of(path) : baseDirectory.resolve(path);
             String format = text(in, "format", formatOf(path));
@@ -345,11 +418,12 @@ public record LinkageModel(
         List<Comparison> comparisons = new ArrayList<>();
         for (Object o : list(top.get("comparisons"), "comparisons")) {
             Map<String, Object> c = map(o, "a comparison");
-            known(c, "a comparison", "name", "column", "levels");
+            String where = "comparisons[" + comparisons.size() + "]";
+            known(c, where, "name", "column", "levels");
             String column = required(c, "column", "a comparison");
             List<Level> levels = new ArrayList<>();
             for (Object l : list(c.get("levels"), "levels")) {
-                levels.add(level(l));
+                levels.add(level(l, where + ".levels[" + levels.size() + "]"));
             }
             if (levels.isEmpty()) {
                 throw new LinkageException("Comparison " + column + " needs at least one level");
@@ -379,77 +453,98 @@ public record LinkageModel(
                 t.get("deterministic_rules") == null
                         ? List.of()
                         : strings(t.get("deterministic_rules"), "deterministic_rules"),
-                number(t, "deterministic_recall", defaults.deterministicRecall()),
-                (long) number(t, "u_sample_pairs", defaults.uSamplePairs()),
-                (long) number(t, "seed", defaults.seed()),
-                (int) number(t, "max_iterations", defaults.maxIterations()),
-                number(t, "tolerance", defaults.tolerance()),
+                number(t, "training.deterministic_recall", defaults.deterministicRecall()),
+                whole(t, "training.u_sample_pairs", defaults.uSamplePairs()),
+                whole(t, "training.seed", defaults.seed()),
+                (int) Math.min(Integer.MAX_VALUE, whole(t, "training.max_iterations", defaults.maxIterations())),
+                number(t, "training.tolerance", defaults.tolerance()),
                 t.get("em_blocking_rules") == null
                         ? List.of()
                         : strings(t.get("em_blocking_rules"), "em_blocking_rules"),
                 labelled);
-        if (training.deterministicRecall() <= 0 || training.deterministicRecall() > 1) {
-            throw new LinkageException("training.deterministic_recall must be in (0, 1]");
-        }
 
         Map<String, Object> cl = top.get("clustering") == null ? Map.of() : map(top.get("clustering"), "clustering");
         known(cl, "clustering", "threshold", "conflicting_id", "tolerate_id_typo");
         Object conflicting = cl.get("conflicting_id");
         Clustering clustering = new Clustering(
-                number(cl, "threshold", DEFAULT_THRESHOLD),
+                number(cl, "clustering.threshold", DEFAULT_THRESHOLD),
                 conflicting == null ? null : String.valueOf(conflicting),
-                Boolean.TRUE.equals(cl.get("tolerate_id_typo")));
+                flag(cl, "tolerate_id_typo", "clustering.tolerate_id_typo"));
 
         Map<String, Object> limits = top.get("limits") == null ? Map.of() : map(top.get("limits"), "limits");
         known(limits, "limits", "max_pairs_per_rule");
         return new LinkageModel(
-                text(top, "name", "linkage"), mode, inputs, blocking, comparisons, training, clustering, (long)
-                        number(limits, "max_pairs_per_rule", DEFAULT_MAX_PAIRS_PER_RULE));
+                text(top, "name", "linkage"),
+                mode,
+                inputs,
+                blocking,
+                comparisons,
+                training,
+                clustering,
+                whole(limits, "limits.max_pairs_per_rule", DEFAULT_MAX_PAIRS_PER_RULE));
     }
 
     /** A level is a bare kind ("exact") or a one-key mapping ("jaro_winkler: 0.9", "exact: {term_frequency: true}"). */
-    private static Level level(Object o) {
+    private static Level level(Object o, String where) {
         String kindName;
         Object argument = null;
+        boolean hasArgument = false;
         if (o instanceof String s) {
             kindName = s;
         } else if (o instanceof Map<?, ?> m && m.size() == 1) {
             Map.Entry<?, ?> e = m.entrySet().iterator().next();
             kindName = String.valueOf(e.getKey());
             argument = e.getValue();
+            hasArgument = true;
         } else {
-            throw new LinkageException(
-                    "A level is a kind such as exact, or a one-key mapping such as jaro_winkler: 0.9; got " + o);
+            throw new LinkageException(where + ": a level is a kind such as exact, or a one-key mapping such as"
+                    + " jaro_winkler: 0.9; got " + o);
         }
+        List<String> kinds = java.util.Arrays.stream(LevelKind.values())
+                .map(k -> k.name().toLowerCase(Locale.ROOT))
+                .toList();
         LevelKind kind;
         try {
             kind = LevelKind.valueOf(kindName.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new LinkageException("Unknown level kind " + kindName + "; known: "
-                    + java.util.Arrays.stream(LevelKind.values())
-                            .map(k -> k.name().toLowerCase(Locale.ROOT))
-                            .toList());
+            throw new LinkageException("Unknown level kind \"" + kindName + "\" at " + where
+                    + didYouMean(kindName, kinds) + "; known: " + kinds);
         }
+        String setting = where + "." + kind.name().toLowerCase(Locale.ROOT);
         return switch (kind) {
-            case EXACT ->
-                new Level(
-                        kind,
-                        0,
-                        argument instanceof Map<?, ?> opts && Boolean.TRUE.equals(opts.get("term_frequency")),
-                        null);
+            case EXACT -> {
+                boolean termFrequency = false;
+                if (hasArgument) {
+                    if (!(argument instanceof Map<?, ?>)) {
+                        throw new LinkageException(setting + " takes no value, or options such as"
+                                + " {term_frequency: true}; got " + argument);
+                    }
+                    Map<String, Object> options = map(argument, setting);
+                    known(options, setting, "term_frequency");
+                    termFrequency = flag(options, "term_frequency", setting + ".term_frequency");
+                }
+                yield new Level(kind, 0, termFrequency, null);
+            }
             case JARO_WINKLER, LEVENSHTEIN, DAMERAU_LEVENSHTEIN, NUMBER_WITHIN -> {
                 if (!(argument instanceof Number n)) {
-                    throw new LinkageException("Level " + kindName + " needs a number, e.g. " + kindName + ": 0.9");
+                    throw new LinkageException(setting + " needs a number, e.g. " + kindName
+                            + (kind == LevelKind.JARO_WINKLER ? ": 0.9" : ": 2") + "; got " + argument);
                 }
                 yield new Level(kind, n.doubleValue(), false, null);
             }
             case SQL -> {
                 if (!(argument instanceof String s) || s.isBlank()) {
-                    throw new LinkageException("Level sql needs a condition on l. and r. columns");
+                    throw new LinkageException(setting + " needs a condition on l. and r. columns");
                 }
                 yield new Level(kind, 0, false, s);
             }
-            default -> new Level(kind, 0, false, null);
+            default -> {
+                if (hasArgument) {
+                    throw new LinkageException(setting + " takes no value; write it as a bare kind (- "
+                            + kind.name().toLowerCase(Locale.ROOT) + "), got " + argument);
+                }
+                yield new Level(kind, 0, false, null);
+            }
         };
     }
 
@@ -485,12 +580,78 @@ public record LinkageModel(
         return list(o, what).stream().map(String::valueOf).toList();
     }
 
-    private static void known(Map<String, Object> m, String what, String... keys) {
+    /** Refuses a key the config reference does not list at {@code where}, suggesting the likely one. */
+    private static void known(Map<String, Object> m, String where, String... keys) {
         for (String k : m.keySet()) {
             if (!List.of(keys).contains(k)) {
-                throw new LinkageException("Unknown key " + k + " in " + what + "; known: " + String.join(", ", keys));
+                throw new LinkageException("Unknown key \"" + k + "\" at " + where + didYouMean(k, List.of(keys))
+                        + "; the keys there are " + String.join(", ", keys));
             }
         }
+    }
+
+    /** "; did you mean x?" when one candidate is a few edits from {@code given}, else empty. */
+    static String didYouMean(String given, List<String> candidates) {
+        String g = given.toLowerCase(Locale.ROOT);
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : candidates) {
+            int d = editDistance(g, candidate.toLowerCase(Locale.ROOT));
+            if (d < bestDistance) {
+                best = candidate;
+                bestDistance = d;
+            }
+        }
+        int allowed = Math.max(2, Math.min(g.length(), best == null ? 0 : best.length()) / 3);
+        return best != null && bestDistance > 0 && bestDistance <= allowed ? "; did you mean " + best + "?" : "";
+    }
+
+    /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
+    private static int editDistance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
+    }
+
+    private static boolean flag(Map<String, Object> m, String key, String setting) {
+        Object v = m.get(key);
+        if (v == null) {
+            return false;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        throw new LinkageException(setting + " must be true or false, not " + v);
+    }
+
+    /** A whole number setting; 1.0e6 is accepted, 2.5 and values beyond a long are not. */
+    private static long whole(Map<String, Object> m, String setting, long fallback) {
+        String key = setting.substring(setting.lastIndexOf('.') + 1);
+        Object v = m.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (v instanceof Integer || v instanceof Long) {
+            return ((Number) v).longValue();
+        }
+        if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 9.0e18) {
+            return d.longValue();
+        }
+        throw new LinkageException(setting + " is " + v + ", which is not a whole number");
     }
 
     private static String required(Map<String, Object> m, String key, String what) {
@@ -506,14 +667,14 @@ public record LinkageModel(
         return v == null ? fallback : String.valueOf(v);
     }
 
-    private static double number(Map<String, Object> m, String key, double fallback) {
-        Object v = m.get(key);
+    private static double number(Map<String, Object> m, String setting, double fallback) {
+        Object v = m.get(setting.substring(setting.lastIndexOf('.') + 1));
         if (v == null) {
             return fallback;
         }
         if (v instanceof Number n) {
             return n.doubleValue();
         }
-        throw new LinkageException(key + " must be a number");
+        throw new LinkageException(setting + " must be a number, not " + v);
     }
 }

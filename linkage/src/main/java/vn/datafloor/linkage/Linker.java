@@ -162,6 +162,7 @@ public final class Linker implements AutoCloseable {
         } catch (SQLException e) {
             throw readFailure("the inputs", e);
         }
+        RuleColumns.check(model, allColumns(), inputs.size());
         for (int i = 0; i < inputs.size(); i++) {
             Input input = inputs.get(i);
             long rows = scalar("SELECT count(*) FROM records WHERE _input = " + i);
@@ -956,30 +957,45 @@ public final class Linker implements AutoCloseable {
     // ---------------------------------------------------------------- evaluation
 
     /**
-     * Pairwise quality of the scored pairs at or above {@code threshold} against truth labels: a CSV
-     * with columns source (an input's name), record_id and entity_id, such as synth's
-     * truth/record_links.csv.
+     * Checks a truth file before any work (see {@link #evaluatePairs}): readable, a header of one of
+     * the two layouts, at least one row. The command line calls it before opening the linker.
+     */
+    public static void checkTruth(LinkageModel model, Path truthCsv) {
+        TruthFile.check(truthCsv, model);
+    }
+
+    /**
+     * Pairwise quality of the scored pairs at or above {@code threshold} against ground truth: a CSV of
+     * clusters (source (an input's name), record_id, entity_id, such as synth's truth/record_links.csv)
+     * or of true pairs (id_l, id_r, with source_l, source_r unless deduplicating); see docs/linkage.md.
      */
     public Evaluation evaluatePairs(Path truthCsv, double threshold) {
         requirePredicted();
-        loadTruth(truthCsv);
+        TruthFile.Layout layout = loadTruth(truthCsv);
         long predictedPairs = scalar("SELECT count(*) FROM predictions WHERE match_probability >= " + threshold);
-        long truePositives = scalar("SELECT count(*) FROM predictions p JOIN truth a ON a.rid = p.rid_l"
-                + " JOIN truth b ON b.rid = p.rid_r WHERE a.entity = b.entity AND p.match_probability >= " + threshold);
-        return evaluation(truePositives, predictedPairs, truePairs());
+        long truePositives = layout == TruthFile.Layout.PAIRS
+                ? scalar("SELECT count(*) FROM predictions p JOIN truth_pairs t ON t.rid_a = least(p.rid_l, p.rid_r)"
+                        + " AND t.rid_b = greatest(p.rid_l, p.rid_r) WHERE p.match_probability >= " + threshold)
+                : scalar("SELECT count(*) FROM predictions p JOIN truth a ON a.rid = p.rid_l"
+                        + " JOIN truth b ON b.rid = p.rid_r WHERE a.entity = b.entity AND p.match_probability >= "
+                        + threshold);
+        return evaluation(truePositives, predictedPairs, truePairs(layout));
     }
 
     /** Pairwise quality of the clusters: every pair inside a cluster counts as predicted. */
     public Evaluation evaluateClusters(Path truthCsv) {
         requireClustered();
-        loadTruth(truthCsv);
+        TruthFile.Layout layout = loadTruth(truthCsv);
         long predictedPairs = scalar("SELECT " + pairsIn() + " FROM (SELECT k.rep, "
                 + "count(*) AS n, count(*) FILTER (WHERE r._input = 0) AS nl, count(*) FILTER (WHERE r._input = 1) AS nr"
                 + " FROM clusters k JOIN records r ON r._rid = k.rid GROUP BY k.rep)");
-        long truePositives = scalar("SELECT " + pairsIn() + " FROM (SELECT k.rep, t.entity, count(*) AS n,"
-                + " count(*) FILTER (WHERE t._input = 0) AS nl, count(*) FILTER (WHERE t._input = 1) AS nr"
-                + " FROM clusters k JOIN truth t ON t.rid = k.rid GROUP BY k.rep, t.entity)");
-        return evaluation(truePositives, predictedPairs, truePairs());
+        long truePositives = layout == TruthFile.Layout.PAIRS
+                ? scalar("SELECT count(*) FROM truth_pairs t JOIN clusters a ON a.rid = t.rid_a"
+                        + " JOIN clusters b ON b.rid = t.rid_b WHERE a.rep = b.rep")
+                : scalar("SELECT " + pairsIn() + " FROM (SELECT k.rep, t.entity, count(*) AS n,"
+                        + " count(*) FILTER (WHERE t._input = 0) AS nl, count(*) FILTER (WHERE t._input = 1) AS nr"
+                        + " FROM clusters k JOIN truth t ON t.rid = k.rid GROUP BY k.rep, t.entity)");
+        return evaluation(truePositives, predictedPairs, truePairs(layout));
     }
 
     /** Pairs within groups of n records (dedupe, link_and_dedupe), or of nl left and nr right records (link), summed. */
@@ -989,7 +1005,10 @@ public final class Linker implements AutoCloseable {
                 : "coalesce(sum(n * (n - 1) / 2), 0)::BIGINT";
     }
 
-    private long truePairs() {
+    private long truePairs(TruthFile.Layout layout) {
+        if (layout == TruthFile.Layout.PAIRS) {
+            return scalar("SELECT count(*) FROM truth_pairs");
+        }
         return scalar("SELECT " + pairsIn() + " FROM (SELECT entity, count(*) AS n,"
                 + " count(*) FILTER (WHERE _input = 0) AS nl, count(*) FILTER (WHERE _input = 1) AS nr"
                 + " FROM truth GROUP BY entity)");
@@ -999,10 +1018,13 @@ public final class Linker implements AutoCloseable {
         return new Evaluation(truePositives, predictedPairs - truePositives, truePairs - truePositives);
     }
 
-    private void loadTruth(Path truthCsv) {
-        if (!Files.isRegularFile(truthCsv)) {
-            throw new LinkageException("No truth file at " + truthCsv);
-        }
+    /**
+     * Loads the truth: clusters into {@code truth} (rid, _input, entity); pairs into {@code truth_pairs}
+     * (rid_a < rid_b), undirected and deduplicated, keeping only the pairs the mode can produce
+     * (across the two inputs for link) and dropping a record paired with itself.
+     */
+    private TruthFile.Layout loadTruth(Path truthCsv) {
+        TruthFile.Layout layout = TruthFile.check(truthCsv, model);
         // The sealed connection reads only its scratch folder: the truth file is copied there first.
         Path copy = scratch.resolve("truth-" + java.util.UUID.randomUUID() + ".csv");
         try {
@@ -1010,20 +1032,48 @@ public final class Linker implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new LinkageException("Cannot read truth " + truthCsv + ": " + e.getMessage(), e);
         }
+        String read = "read_csv(" + literal(copy.toString()) + ", header = true, all_varchar = true)";
+        String table;
         try (Statement s = db.createStatement()) {
-            s.execute(
-                    "CREATE OR REPLACE TABLE truth AS SELECT r._rid AS rid, r._input, t.entity_id AS entity"
-                            + " FROM read_csv(" + literal(copy.toString()) + ", header = true, all_varchar = true) t"
-                            + " JOIN inputs i ON i.name = t.source JOIN records r ON r._input = i._input AND r._id = t.record_id");
+            if (layout == TruthFile.Layout.PAIRS) {
+                table = "truth_pairs";
+                boolean sources = scalarColumns(s, read).contains("source_l");
+                String left = sources
+                        ? " JOIN inputs il ON il.name = t.source_l JOIN records a ON a._input = il._input AND a._id = t.id_l"
+                        : " JOIN records a ON a._id = t.id_l";
+                String right = sources
+                        ? " JOIN inputs ir ON ir.name = t.source_r JOIN records b ON b._input = ir._input AND b._id = t.id_r"
+                        : " JOIN records b ON b._id = t.id_r";
+                s.execute("CREATE OR REPLACE TABLE truth_pairs AS SELECT DISTINCT least(a._rid, b._rid) AS rid_a,"
+                        + " greatest(a._rid, b._rid) AS rid_b FROM " + read + " t" + left + right
+                        + " WHERE a._rid <> b._rid" + (model.mode() == Mode.LINK ? " AND a._input <> b._input" : ""));
+            } else {
+                table = "truth";
+                s.execute(
+                        "CREATE OR REPLACE TABLE truth AS SELECT r._rid AS rid, r._input, t.entity_id AS entity"
+                                + " FROM " + read + " t"
+                                + " JOIN inputs i ON i.name = t.source JOIN records r ON r._input = i._input AND r._id = t.record_id");
+            }
         } catch (SQLException e) {
-            throw new LinkageException(
-                    "Cannot read truth " + truthCsv + " (columns source, record_id, entity_id): " + firstLine(e), e);
+            throw new LinkageException("Cannot read truth " + truthCsv + ": " + firstLine(e), e);
         }
-        if (scalar("SELECT count(*) FROM truth") == 0) {
-            throw new LinkageException(
-                    "No truth row names a record of the inputs: its source column must hold " + "the input names "
-                            + model.inputs().stream().map(Input::name).toList());
+        if (scalar("SELECT count(*) FROM " + table) == 0) {
+            throw new LinkageException("No truth row names a record of the inputs"
+                    + (layout == TruthFile.Layout.PAIRS ? " (or a pair the mode can produce)" : "")
+                    + ": its ids must be values of the inputs' id columns and its sources the input names "
+                    + model.inputs().stream().map(Input::name).toList());
         }
+        return layout;
+    }
+
+    private static List<String> scalarColumns(Statement s, String read) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM " + read)) {
+            while (rs.next()) {
+                columns.add(rs.getString(1));
+            }
+        }
+        return columns;
     }
 
     // ---------------------------------------------------------------- plumbing
@@ -1038,6 +1088,20 @@ public final class Linker implements AutoCloseable {
         if (!clustered) {
             throw new IllegalStateException("Call cluster first");
         }
+    }
+
+    /** Every column of the records table, the internal _rid, _input and _id included. */
+    private List<String> allColumns() {
+        List<String> names = new ArrayList<>();
+        try (Statement s = db.createStatement();
+                ResultSet rs = s.executeQuery("DESCRIBE records")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new LinkageException("Linkage step failed: " + firstLine(e), e);
+        }
+        return names;
     }
 
     private List<String> columnNames() {

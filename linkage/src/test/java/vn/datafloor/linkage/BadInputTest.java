@@ -166,10 +166,13 @@ class BadInputTest {
 
     @Test
     void invalidBlockingRule() throws Exception {
-        try (Linker linker = open(PEOPLE, config("name", "l.nam = r.name", ""))) {
-            assertThatThrownBy(() -> linker.estimatePairs("l.nam = r.name"))
+        assertThatThrownBy(() -> open(PEOPLE, config("name", "l.nam = r.name", "")))
+                .isInstanceOf(LinkageException.class)
+                .hasMessageContaining("blocking rule 1 (l.nam = r.name) names column \"nam\"");
+        try (Linker linker = open(PEOPLE, config("name", "l.name = r.name", ""))) {
+            assertThatThrownBy(() -> linker.estimatePairs("l.name = = r.name"))
                     .isInstanceOf(LinkageException.class)
-                    .hasMessageContaining("Blocking rule \"l.nam = r.name\" is not valid SQL");
+                    .hasMessageContaining("Blocking rule \"l.name = = r.name\" is not valid SQL");
         }
     }
 
@@ -178,7 +181,7 @@ class BadInputTest {
         assertThatThrownBy(() ->
                         LinkageModel.parse(config("name", "l.dob = r.dob", "").replace("[exact]", "[exakt]"), dir))
                 .isInstanceOf(LinkageException.class)
-                .hasMessageContaining("Unknown level kind exakt");
+                .hasMessageContaining("Unknown level kind \"exakt\"");
         assertThatThrownBy(() ->
                         LinkageModel.parse(config("name", "l.dob = r.dob", "").replace("dedupe", "link"), dir))
                 .isInstanceOf(LinkageException.class)
@@ -189,7 +192,7 @@ class BadInputTest {
                 .hasMessageContaining("needs a number");
         assertThatThrownBy(() -> LinkageModel.parse(config("name", "l.dob = r.dob", "colour: red"), dir))
                 .isInstanceOf(LinkageException.class)
-                .hasMessageContaining("Unknown key colour");
+                .hasMessageContaining("Unknown key \"colour\"");
     }
 
     @Test

@@ -1,10 +1,13 @@
 package vn.datafloor.server.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import vn.datafloor.linkage.Evaluation;
 import vn.datafloor.linkage.LinkageException;
 import vn.datafloor.linkage.LinkageModel;
@@ -21,9 +24,13 @@ import vn.datafloor.linkage.Linker;
         mixinStandardHelpOptions = true,
         description = {
             "Link or deduplicate files with a linkage model (YAML, see docs/linkage.md).",
+            "Writes pairs, clusters and parameters.json (the parameters used) under --out.",
             "Example: ./datafloor link --config link.yaml --out out/ --truth truth.csv"
         })
 class LinkCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--config", required = true, description = "The linkage model (YAML).")
     Path config;
@@ -34,10 +41,17 @@ class LinkCommand implements Callable<Integer> {
             description = "Where pairs, clusters and parameters go (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--truth", description = "Ground truth CSV (source, record_id, entity_id) to score against.")
+    @Option(
+            names = "--truth",
+            description = "Ground truth CSV to score against, checked before any work: clusters"
+                    + " (source,record_id,entity_id) or pairs (id_l,id_r, with source_l,source_r unless"
+                    + " the mode is dedupe).")
     Path truth;
 
-    @Option(names = "--parameters", description = "Reuse parameters saved by an earlier run instead of training.")
+    @Option(
+            names = "--parameters",
+            description = "Reuse parameters saved by an earlier run instead of training"
+                    + " (they are written to <out>/parameters.json as well).")
     Path parameters;
 
     @Option(names = "--format", defaultValue = "csv", description = "csv or parquet (default: ${DEFAULT-VALUE}).")
@@ -45,36 +59,43 @@ class LinkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
         if (!format.equals("csv") && !format.equals("parquet")) {
-            System.err.println("--format must be csv or parquet");
+            stderr.println("--format must be csv or parquet");
             return 2;
         }
         try {
             LinkageModel model = LinkageModel.parse(config);
+            if (truth != null) {
+                Linker.checkTruth(model, truth);
+            }
+            LinkageParameters reused = parameters == null ? null : LinkageParameters.read(parameters);
             Files.createDirectories(out);
             Path scratch = Files.createTempDirectory("datafloor-link");
             try (Linker linker = Linker.open(model, scratch)) {
                 long start = System.nanoTime();
                 LinkageParameters trained;
-                if (parameters != null) {
-                    trained = LinkageParameters.read(parameters);
-                    System.out.println("parameters: " + parameters);
+                if (reused != null) {
+                    trained = reused;
+                    trained.write(out.resolve("parameters.json"));
+                    stdout.printf("parameters: %s; written to %s%n", parameters, out.resolve("parameters.json"));
                 } else {
                     trained = linker.train();
                     trained.write(out.resolve("parameters.json"));
-                    System.out.printf(
+                    stdout.printf(
                             "trained: prior weight %.2f; parameters in %s%n",
                             trained.priorWeight(), out.resolve("parameters.json"));
                 }
                 long pairs = linker.predict(trained);
-                System.out.printf("scored %,d candidate pairs%n", pairs);
+                stdout.printf("scored %,d candidate pairs%n", pairs);
                 long clusters = linker.cluster(model.clustering().threshold());
-                System.out.printf(
+                stdout.printf(
                         "%,d clusters at probability >= %.2f%n",
                         clusters, model.clustering().threshold());
                 linker.writePredictions(out.resolve("pairs." + format));
                 linker.writeClusters(out.resolve("clusters." + format));
-                System.out.printf(
+                stdout.printf(
                         "written: %s, %s (%.1f s)%n",
                         out.resolve("pairs." + format),
                         out.resolve("clusters." + format),
@@ -83,10 +104,10 @@ class LinkCommand implements Callable<Integer> {
                     Evaluation byPairs =
                             linker.evaluatePairs(truth, model.clustering().threshold());
                     Evaluation byClusters = linker.evaluateClusters(truth);
-                    System.out.printf(
+                    stdout.printf(
                             "pairwise:  precision %.4f  recall %.4f  F1 %.4f%n",
                             byPairs.precision(), byPairs.recall(), byPairs.f1());
-                    System.out.printf(
+                    stdout.printf(
                             "clusters:  precision %.4f  recall %.4f  F1 %.4f%n",
                             byClusters.precision(), byClusters.recall(), byClusters.f1());
                 }
@@ -98,7 +119,7 @@ class LinkCommand implements Callable<Integer> {
             }
             return 0;
         } catch (LinkageException e) {
-            System.err.println("Failed: " + e.getMessage());
+            stderr.println("Failed: " + e.getMessage());
             return 1;
         }
     }
