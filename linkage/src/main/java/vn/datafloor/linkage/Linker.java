@@ -54,6 +54,9 @@ public final class Linker implements AutoCloseable {
     private final Path scratch;
     private List<UnreadableDates> unreadableDates = List.of();
 
+    /** Model column → the file columns ("input:column") it is computed from, over all inputs. */
+    private final java.util.Map<String, Set<String>> lineage = new java.util.HashMap<>();
+
     private static final System.Logger LOG = System.getLogger(Linker.class.getName());
 
     private Linker(LinkageModel model, Connection db, Path scratch) {
@@ -161,6 +164,7 @@ public final class Linker implements AutoCloseable {
                 }
             }
             selects.add(select.append(" FROM ").append(view).toString());
+            recordLineage(i, input, fileColumns);
         }
         try (Statement s = db.createStatement()) {
             s.execute("CREATE VIEW loaded AS " + String.join(" UNION ALL BY NAME ", selects));
@@ -233,6 +237,84 @@ public final class Linker implements AutoCloseable {
         rightCount = scalar("SELECT count(*) FROM records WHERE _input = " + right);
         execute("CREATE VIEW l_side AS SELECT * FROM records WHERE _input = 0");
         execute("CREATE VIEW r_side AS SELECT * FROM records WHERE _input = " + right);
+    }
+
+    /**
+     * Notes which of the file's columns each model column of input {@code i} is computed from: a
+     * column the file has as it is comes from itself; a {@code columns} expression from every file
+     * column it refers to, as DuckDB's parser reads it (so functions, struct fields and quoted text
+     * are not mistaken for columns). Training uses it to tell which comparisons a blocking rule decides.
+     */
+    private void recordLineage(int i, Input input, List<String> fileColumns) {
+        if (input.columns().isEmpty()) {
+            for (String column : fileColumns) {
+                lineage.computeIfAbsent(column, k -> new java.util.HashSet<>())
+                        .add(i + ":" + column.toLowerCase(Locale.ROOT));
+            }
+            return;
+        }
+        Set<String> known = new java.util.HashSet<>();
+        fileColumns.forEach(c -> known.add(c.toLowerCase(Locale.ROOT)));
+        for (var entry : input.columns().entrySet()) {
+            Set<String> sources = lineage.computeIfAbsent(entry.getKey(), k -> new java.util.HashSet<>());
+            for (String referenced : referencedNames(entry.getValue())) {
+                String name = referenced.toLowerCase(Locale.ROOT);
+                if (known.contains(name)) {
+                    sources.add(i + ":" + name);
+                }
+            }
+        }
+    }
+
+    private static final java.util.regex.Pattern COLUMN_NAMES =
+            java.util.regex.Pattern.compile("\"column_names\":\\[([^\\]]*)\\]");
+    private static final java.util.regex.Pattern JSON_STRING =
+            java.util.regex.Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final java.util.regex.Pattern WORD = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    /**
+     * The names an expression refers to as columns (every part of {@code t.c} or {@code s.field}), from
+     * DuckDB's parse tree; should the parser refuse it, every word outside quotes, which can only
+     * name more columns than the expression uses, never fewer.
+     */
+    private List<String> referencedNames(String expression) {
+        List<String> names = new ArrayList<>();
+        String tree = strings("SELECT json_serialize_sql(" + literal("SELECT " + expression) + ")")
+                .get(0);
+        if (tree != null && !tree.contains("\"error\":true")) {
+            java.util.regex.Matcher m = COLUMN_NAMES.matcher(tree);
+            while (m.find()) {
+                java.util.regex.Matcher n = JSON_STRING.matcher(m.group(1));
+                while (n.find()) {
+                    names.add(n.group(1));
+                }
+            }
+            return names;
+        }
+        java.util.regex.Matcher w = WORD.matcher(expression.replaceAll("'[^']*'", " "));
+        while (w.find()) {
+            names.add(w.group());
+        }
+        return names;
+    }
+
+    /**
+     * Whether a rule decides a comparison: the rule names the comparison's column, or a column
+     * computed from a file column the comparison's column is also computed from (blocking on
+     * {@code name_sorted} decides the comparison of {@code name} when both come from {@code ho_ten}).
+     */
+    boolean ruleDecides(String rule, Comparison comparison) {
+        if (BlockingRules.mentions(rule, comparison.column())) {
+            return true;
+        }
+        Set<String> sources = lineage.getOrDefault(comparison.column(), Set.of());
+        for (var entry : lineage.entrySet()) {
+            if (BlockingRules.mentions(rule, entry.getKey())
+                    && entry.getValue().stream().anyMatch(sources::contains)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Columns a comparison with a date level reads: they are read as dates when the records are loaded. */
@@ -478,8 +560,9 @@ public final class Linker implements AutoCloseable {
     /**
      * Estimates λ, u and m without labels (see docs/linkage.md, "Training"): λ from the deterministic
      * rules, u from seeded random pairs, m by EM over each EM rule's pairs with u held fixed. A
-     * comparison whose column a rule mentions is left out of that rule's EM run, since every pair of
-     * the rule agrees on it by construction and would teach m nothing. With
+     * comparison whose column a rule mentions, or shares a file column with a column the rule
+     * mentions, is left out of that rule's EM run: the rule's pairs agree on it by construction (or
+     * mostly, for a derived column), so it would teach m nothing or skew it. With
      * {@code training.labelled_pairs}, m comes from the labelled matches instead and no EM runs.
      */
     public LinkageParameters train() {
@@ -501,7 +584,7 @@ public final class Linker implements AutoCloseable {
         for (int i = 0; i < emRules.size(); i++) {
             List<Integer> used = new ArrayList<>();
             for (int c = 0; c < comparisons.size(); c++) {
-                if (!BlockingRules.mentions(emRules.get(i), comparisons.get(c).column())) {
+                if (!ruleDecides(emRules.get(i), comparisons.get(c))) {
                     used.add(c);
                 }
             }
