@@ -102,4 +102,29 @@ class DerivedColumnTrainingTest {
         assertThat(trained(parameters, "name")).isFalse();
         assertThat(trained(parameters, "province")).isTrue();
     }
+
+    @Test
+    void anExpressionReadingSeveralFileColumnsSharesEachOfThem() throws Exception {
+        Files.writeString(dir.resolve("people.csv"), PEOPLE);
+        String config = model("l.dob = r.dob")
+                .replace("cccd: cccd", "cccd: (std_cccd(cccd, dob := ngay_sinh)).value")
+                .replace(
+                        "  - {name: province,",
+                        "  - {name: cccd, column: cccd, levels: [exact]}\n  - {name: province,");
+        LinkageModel model = LinkageModel.parse(config, dir);
+        try (Linker linker = Linker.open(model, dir)) {
+            LinkageModel.Comparison name = model.comparisons().get(0);
+            LinkageModel.Comparison cccd = model.comparisons().get(2);
+            LinkageModel.Comparison province = model.comparisons().get(3);
+            assertThat(cccd.column()).isEqualTo("cccd");
+            // cccd reads ngay_sinh as dob does; the word "dob" of the parameter name is no column.
+            assertThat(linker.ruleDecides("l.dob = r.dob", cccd)).isTrue();
+            assertThat(linker.ruleDecides("l.dob = r.dob", name)).isFalse();
+            assertThat(linker.ruleDecides("l.province = r.province", name)).isFalse();
+            assertThat(linker.ruleDecides("l.name_sorted = r.name_sorted AND l.dob = r.dob", name))
+                    .isTrue();
+            // A rule naming the comparison's own column decides it, as before.
+            assertThat(linker.ruleDecides("l.province = r.province", province)).isTrue();
+        }
+    }
 }
