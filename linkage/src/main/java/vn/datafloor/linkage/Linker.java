@@ -279,8 +279,13 @@ public final class Linker implements AutoCloseable {
      */
     private List<String> referencedNames(String expression) {
         List<String> names = new ArrayList<>();
-        String tree = strings("SELECT json_serialize_sql(" + literal("SELECT " + expression) + ")")
-                .get(0);
+        String tree;
+        try {
+            tree = strings("SELECT json_serialize_sql(" + literal("SELECT " + expression) + ")")
+                    .get(0);
+        } catch (LinkageException e) {
+            tree = null; // no JSON extension: fall back to the words
+        }
         if (tree != null && !tree.contains("\"error\":true")) {
             java.util.regex.Matcher m = COLUMN_NAMES.matcher(tree);
             while (m.find()) {
