@@ -52,6 +52,12 @@ public final class Linker implements AutoCloseable {
     private boolean clustered;
 
     private final Path scratch;
+    private List<UnreadableDates> unreadableDates = List.of();
+
+    /** Model column → the file columns ("input:column") it is computed from, over all inputs. */
+    private final java.util.Map<String, Set<String>> lineage = new java.util.HashMap<>();
+
+    private static final System.Logger LOG = System.getLogger(Linker.class.getName());
 
     private Linker(LinkageModel model, Connection db, Path scratch) {
         this.model = model;
@@ -112,11 +118,14 @@ public final class Linker implements AutoCloseable {
             }
             String view = "src_" + i;
             try (Statement s = db.createStatement()) {
-                s.execute("CREATE VIEW " + view + " AS SELECT * FROM " + reader(input));
+                s.execute("CREATE VIEW raw_" + i + " AS SELECT * FROM " + reader(input));
             } catch (SQLException e) {
                 throw readFailure("input " + input.name() + " (" + input.path() + ")", e);
             }
-            List<String> fileColumns = describe(input, view);
+            List<String[]> typed = describe(input, "raw_" + i);
+            List<String> fileColumns = typed.stream().map(c -> c[0]).toList();
+            // Blank text is missing: the column expressions read null, as a comparison or a rule would.
+            execute("CREATE VIEW " + view + " AS SELECT * " + blankAsNull(typed) + " FROM raw_" + i);
             if (!fileColumns.contains(input.id())) {
                 throw new LinkageException("Input " + input.name() + ": id column " + input.id()
                         + " is not in the file; its columns are " + fileColumns);
@@ -155,13 +164,36 @@ public final class Linker implements AutoCloseable {
                 }
             }
             selects.add(select.append(" FROM ").append(view).toString());
+            recordLineage(i, input, fileColumns);
         }
         try (Statement s = db.createStatement()) {
-            s.execute("CREATE TABLE records AS SELECT row_number() OVER (ORDER BY _input, _id) AS _rid, * FROM ("
-                    + String.join(" UNION ALL BY NAME ", selects) + ")");
+            s.execute("CREATE VIEW loaded AS " + String.join(" UNION ALL BY NAME ", selects));
         } catch (SQLException e) {
             throw readFailure("the inputs", e);
         }
+        List<String[]> loaded = describe(inputs.get(0), "loaded");
+        Set<String> dateColumns = dateColumns();
+        List<String> replacements = new ArrayList<>();
+        for (String[] column : loaded) {
+            String name = column[0];
+            if (name.startsWith("_") && !name.equals("_id")) {
+                continue;
+            }
+            String quoted = identifier(name);
+            if (dateColumns.contains(name) && !column[1].equals("DATE")) {
+                replacements.add(asDate(quoted, column[1]) + " AS " + quoted);
+            } else if (column[1].equals("VARCHAR")) {
+                replacements.add(blankAsNull(quoted) + " AS " + quoted);
+            }
+        }
+        try (Statement s = db.createStatement()) {
+            s.execute("CREATE TABLE records AS SELECT row_number() OVER (ORDER BY _input, _id) AS _rid, * FROM ("
+                    + "SELECT *" + (replacements.isEmpty() ? "" : " REPLACE (" + String.join(", ", replacements) + ")")
+                    + " FROM loaded)");
+        } catch (SQLException e) {
+            throw readFailure("the inputs", e);
+        }
+        countUnreadableDates(loaded, dateColumns);
         RuleColumns.check(model, allColumns(), inputs.size());
         for (int i = 0; i < inputs.size(); i++) {
             Input input = inputs.get(i);
@@ -180,8 +212,15 @@ public final class Linker implements AutoCloseable {
             }
             for (Comparison c : model.comparisons()) {
                 if (scalar("SELECT count(" + identifier(c.column()) + ") FROM records WHERE _input = " + i) == 0) {
+                    String unreadable = unreadableDates.stream()
+                            .filter(u ->
+                                    u.input().equals(input.name()) && u.column().equals(c.column()))
+                            .map(u -> " (" + u.values() + " values are not dates in a shape read: yyyy-MM-dd, "
+                                    + "yyyyMMdd, dd/MM/yyyy; parse them in columns, e.g. (std_date(x)).value)")
+                            .findFirst()
+                            .orElse("");
                     throw new LinkageException("Input " + input.name() + ": column " + c.column()
-                            + " is empty in every row, so comparison " + c.name()
+                            + " is empty in every row" + unreadable + ", so comparison " + c.name()
                             + " has nothing to learn from; fix the column mapping or drop the comparison");
                 }
             }
@@ -199,6 +238,159 @@ public final class Linker implements AutoCloseable {
         rightCount = scalar("SELECT count(*) FROM records WHERE _input = " + right);
         execute("CREATE VIEW l_side AS SELECT * FROM records WHERE _input = 0");
         execute("CREATE VIEW r_side AS SELECT * FROM records WHERE _input = " + right);
+    }
+
+    /**
+     * Notes which of the file's columns each model column of input {@code i} is computed from: a
+     * column the file has as it is comes from itself; a {@code columns} expression from every file
+     * column it refers to, as DuckDB's parser reads it (so functions, struct fields and quoted text
+     * are not mistaken for columns). Training uses it to tell which comparisons a blocking rule decides.
+     */
+    private void recordLineage(int i, Input input, List<String> fileColumns) {
+        if (input.columns().isEmpty()) {
+            for (String column : fileColumns) {
+                lineage.computeIfAbsent(column, k -> new java.util.HashSet<>())
+                        .add(i + ":" + column.toLowerCase(Locale.ROOT));
+            }
+            return;
+        }
+        Set<String> known = new java.util.HashSet<>();
+        fileColumns.forEach(c -> known.add(c.toLowerCase(Locale.ROOT)));
+        for (var entry : input.columns().entrySet()) {
+            Set<String> sources = lineage.computeIfAbsent(entry.getKey(), k -> new java.util.HashSet<>());
+            for (String referenced : referencedNames(entry.getValue())) {
+                String name = referenced.toLowerCase(Locale.ROOT);
+                if (known.contains(name)) {
+                    sources.add(i + ":" + name);
+                }
+            }
+        }
+    }
+
+    private static final java.util.regex.Pattern COLUMN_NAMES =
+            java.util.regex.Pattern.compile("\"column_names\":\\[([^\\]]*)\\]");
+    private static final java.util.regex.Pattern JSON_STRING =
+            java.util.regex.Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final java.util.regex.Pattern WORD = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    /**
+     * The names an expression refers to as columns (every part of {@code t.c} or {@code s.field}), from
+     * DuckDB's parse tree; should the parser refuse it, every word outside quotes, which can only
+     * name more columns than the expression uses, never fewer.
+     */
+    private List<String> referencedNames(String expression) {
+        List<String> names = new ArrayList<>();
+        String tree;
+        try {
+            tree = strings("SELECT json_serialize_sql(" + literal("SELECT " + expression) + ")")
+                    .get(0);
+        } catch (LinkageException e) {
+            tree = null; // no JSON extension: fall back to the words
+        }
+        if (tree != null && !tree.contains("\"error\":true")) {
+            java.util.regex.Matcher m = COLUMN_NAMES.matcher(tree);
+            while (m.find()) {
+                java.util.regex.Matcher n = JSON_STRING.matcher(m.group(1));
+                while (n.find()) {
+                    names.add(n.group(1));
+                }
+            }
+            return names;
+        }
+        java.util.regex.Matcher w = WORD.matcher(expression.replaceAll("'[^']*'", " "));
+        while (w.find()) {
+            names.add(w.group());
+        }
+        return names;
+    }
+
+    /**
+     * Whether a rule decides a comparison: the rule names the comparison's column, or a column
+     * computed from a file column the comparison's column is also computed from (blocking on
+     * {@code name_sorted} decides the comparison of {@code name} when both come from {@code ho_ten}).
+     */
+    boolean ruleDecides(String rule, Comparison comparison) {
+        if (BlockingRules.mentions(rule, comparison.column())) {
+            return true;
+        }
+        Set<String> sources = lineage.getOrDefault(comparison.column(), Set.of());
+        for (var entry : lineage.entrySet()) {
+            if (BlockingRules.mentions(rule, entry.getKey())
+                    && entry.getValue().stream().anyMatch(sources::contains)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Columns a comparison with a date level reads: they are read as dates when the records are loaded. */
+    private Set<String> dateColumns() {
+        Set<String> columns = new java.util.LinkedHashSet<>();
+        for (Comparison c : model.comparisons()) {
+            if (c.levels().stream().anyMatch(l -> DATE_LEVELS.contains(l.kind()))) {
+                columns.add(c.column());
+            }
+        }
+        return columns;
+    }
+
+    private static final Set<LevelKind> DATE_LEVELS =
+            Set.of(LevelKind.DATE_ONE_COMPONENT, LevelKind.DATE_DAY_MONTH_SWAPPED, LevelKind.DATE_SAME_YEAR);
+
+    /**
+     * A column as a DATE: timestamps lose their time of day; anything else is read as text in one of
+     * three shapes (ISO yyyy-MM-dd, yyyyMMdd, dd/MM/yyyy), and is null when it is none of them or
+     * not a real date (31/02/1990).
+     */
+    static String asDate(String column, String type) {
+        if (type.startsWith("TIMESTAMP")) {
+            return "CAST(" + column + " AS DATE)";
+        }
+        String t = "trim(CAST(" + column + " AS VARCHAR))";
+        return "CASE WHEN regexp_full_match(" + t + ", '\\d{4}-\\d{1,2}-\\d{1,2}') THEN CAST(try_strptime(" + t
+                + ", '%Y-%m-%d') AS DATE)"
+                + " WHEN regexp_full_match(" + t + ", '\\d{8}') THEN CAST(try_strptime(" + t + ", '%Y%m%d') AS DATE)"
+                + " WHEN regexp_full_match(" + t + ", '\\d{1,2}/\\d{1,2}/\\d{4}') THEN CAST(try_strptime(" + t
+                + ", '%d/%m/%Y') AS DATE) END";
+    }
+
+    /** Counts, per input and date column, the non-blank values that could not be read as dates. */
+    private void countUnreadableDates(List<String[]> loaded, Set<String> dateColumns) {
+        unreadableDates = new ArrayList<>();
+        for (String[] column : loaded) {
+            if (!dateColumns.contains(column[0]) || column[1].equals("DATE") || column[1].startsWith("TIMESTAMP")) {
+                continue;
+            }
+            String quoted = identifier(column[0]);
+            String text = "CAST(" + quoted + " AS VARCHAR)";
+            try (Statement s = db.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT i.name, count(*) FROM loaded x JOIN inputs i USING (_input)"
+                            + " WHERE " + blankAsNull(text) + " IS NOT NULL AND " + asDate(quoted, column[1])
+                            + " IS NULL GROUP BY x._input, i.name ORDER BY x._input")) {
+                while (rs.next()) {
+                    unreadableDates.add(new UnreadableDates(rs.getString(1), column[0], rs.getLong(2)));
+                }
+            } catch (SQLException e) {
+                throw readFailure("the dates of column " + column[0], e);
+            }
+        }
+        for (UnreadableDates u : unreadableDates) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "Input {0}: {1} values of column {2} are not dates in a shape read "
+                            + "(yyyy-MM-dd, yyyyMMdd, dd/MM/yyyy) and count as missing",
+                    u.input(),
+                    u.values(),
+                    u.column());
+        }
+    }
+
+    /**
+     * Per input and column compared as dates, how many values were not blank but could not be read
+     * as dates (so they count as missing); empty when every date was read.
+     */
+    public List<UnreadableDates> unreadableDates() {
+        return List.copyOf(unreadableDates);
     }
 
     private Set<String> neededColumns() {
@@ -220,12 +412,30 @@ public final class Linker implements AutoCloseable {
         };
     }
 
-    private List<String> describe(Input input, String view) {
-        List<String> columns = new ArrayList<>();
+    /** Blank or whitespace-only text (spaces, tabs, line breaks, no-break spaces) reads as null. */
+    static String blankAsNull(String column) {
+        return "CASE WHEN regexp_full_match(" + column + ", '[\\s\\p{Z}]*') THEN NULL ELSE " + column + " END";
+    }
+
+    /** {@code REPLACE (...)} turning the blanks of every text column into nulls, or nothing. */
+    private static String blankAsNull(List<String[]> typed) {
+        List<String> replacements = new ArrayList<>();
+        for (String[] column : typed) {
+            if (column[1].equals("VARCHAR")) {
+                String quoted = identifier(column[0]);
+                replacements.add(blankAsNull(quoted) + " AS " + quoted);
+            }
+        }
+        return replacements.isEmpty() ? "" : "REPLACE (" + String.join(", ", replacements) + ")";
+    }
+
+    /** Name and type of each column of a table or view. */
+    private List<String[]> describe(Input input, String view) {
+        List<String[]> columns = new ArrayList<>();
         try (Statement s = db.createStatement();
                 ResultSet rs = s.executeQuery("DESCRIBE " + view)) {
             while (rs.next()) {
-                columns.add(rs.getString(1));
+                columns.add(new String[] {rs.getString(1), rs.getString(2)});
             }
         } catch (SQLException e) {
             throw readFailure("input " + input.name(), e);
@@ -356,8 +566,9 @@ public final class Linker implements AutoCloseable {
     /**
      * Estimates λ, u and m without labels (see docs/linkage.md, "Training"): λ from the deterministic
      * rules, u from seeded random pairs, m by EM over each EM rule's pairs with u held fixed. A
-     * comparison whose column a rule mentions is left out of that rule's EM run, since every pair of
-     * the rule agrees on it by construction and would teach m nothing. With
+     * comparison whose column a rule mentions, or shares a file column with a column the rule
+     * mentions, is left out of that rule's EM run: the rule's pairs agree on it by construction (or
+     * mostly, for a derived column), so it would teach m nothing or skew it. With
      * {@code training.labelled_pairs}, m comes from the labelled matches instead and no EM runs.
      */
     public LinkageParameters train() {
@@ -379,7 +590,7 @@ public final class Linker implements AutoCloseable {
         for (int i = 0; i < emRules.size(); i++) {
             List<Integer> used = new ArrayList<>();
             for (int c = 0; c < comparisons.size(); c++) {
-                if (!BlockingRules.mentions(emRules.get(i), comparisons.get(c).column())) {
+                if (!ruleDecides(emRules.get(i), comparisons.get(c))) {
                     used.add(c);
                 }
             }
