@@ -59,6 +59,36 @@ public record LinkageParameters(
         }
     }
 
+    /**
+     * Refuses parameters trained for another model: every comparison of {@code model} must be here
+     * with the same levels (by their labels, in order, then "else"), and no other. Checked before
+     * reused parameters score anything, so a parameters file from another model is never applied to
+     * comparisons it does not describe.
+     */
+    public void checkFits(LinkageModel model) {
+        java.util.Set<String> expected = new java.util.LinkedHashSet<>();
+        for (LinkageModel.Comparison c : model.comparisons()) {
+            expected.add(c.name());
+            ComparisonParameters p = comparison(c.name());
+            List<String> levels = new java.util.ArrayList<>();
+            c.levels().forEach(level -> levels.add(level.label()));
+            levels.add("else");
+            List<String> found = p.levels().stream().map(LevelParameters::label).toList();
+            if (!found.equals(levels)) {
+                throw new LinkageException("The parameters of comparison " + c.name() + " have the levels " + found
+                        + ", the model's are " + levels + "; they were trained for another model: train again");
+            }
+        }
+        List<String> extra = comparisons.stream()
+                .map(ComparisonParameters::name)
+                .filter(name -> !expected.contains(name))
+                .toList();
+        if (!extra.isEmpty()) {
+            throw new LinkageException("The parameters have comparisons the model does not: " + extra
+                    + "; they were trained for another model: train again");
+        }
+    }
+
     ComparisonParameters comparison(String name) {
         return comparisons.stream()
                 .filter(c -> c.name().equals(name))

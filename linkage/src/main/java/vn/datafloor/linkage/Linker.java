@@ -921,6 +921,7 @@ public final class Linker implements AutoCloseable {
         StringBuilder weights = new StringBuilder();
         StringBuilder joins = new StringBuilder();
         StringBuilder sum = new StringBuilder().append(ComparisonSql.dbl(parameters.priorWeight()));
+        parameters.checkFits(model);
         for (Comparison c : comparisons) {
             ComparisonParameters p = parameters.comparison(c.name());
             if (p.levels().size() != c.levels().size() + 1) {

@@ -1,6 +1,7 @@
 package vn.datafloor.linkage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
@@ -187,6 +188,42 @@ class LinkerTest {
                                         new LevelParameters("exact", 0.9, 0.001, true),
                                         new LevelParameters("else", 0.1, 0.999, true)))),
                 List.of());
+    }
+
+    @Test
+    void parametersTrainedForAnotherModelAreRefusedBeforeAnyScoring() throws Exception {
+        Files.writeString(dir.resolve("people.csv"), PEOPLE);
+        LinkageModel model = LinkageModel.parse(dedupe(""), dir);
+        handSet().checkFits(model);
+
+        LinkageModel fuzzier = LinkageModel.parse(
+                dedupe("")
+                        .replace(
+                                "{name: name, column: name, levels: [exact]}",
+                                "{name: name, column: name, levels: [exact, {jaro_winkler: 0.9}]}"),
+                dir);
+        assertThatThrownBy(() -> handSet().checkFits(fuzzier))
+                .isInstanceOf(LinkageException.class)
+                .hasMessageContaining("comparison name")
+                .hasMessageContaining("train again");
+
+        LinkageModel fewer =
+                LinkageModel.parse(dedupe("").replace("  - {name: cccd, column: cccd, levels: [exact]}\n", ""), dir);
+        assertThatThrownBy(() -> handSet().checkFits(fewer))
+                .isInstanceOf(LinkageException.class)
+                .hasMessageContaining("[cccd]");
+
+        LinkageModel other = LinkageModel.parse(
+                dedupe("")
+                        .replace(
+                                "{name: dob, column: dob, levels: [exact]}",
+                                "{name: birth, column: dob, levels: [exact]}"),
+                dir);
+        try (Linker linker = Linker.open(other, dir)) {
+            assertThatThrownBy(() -> linker.predict(handSet()))
+                    .isInstanceOf(LinkageException.class)
+                    .hasMessageContaining("no comparison birth");
+        }
     }
 
     Map<String, String> clustersOf(String clustering) throws Exception {

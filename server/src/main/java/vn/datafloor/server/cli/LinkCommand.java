@@ -13,6 +13,7 @@ import vn.datafloor.linkage.LinkageException;
 import vn.datafloor.linkage.LinkageModel;
 import vn.datafloor.linkage.LinkageParameters;
 import vn.datafloor.linkage.Linker;
+import vn.datafloor.linkage.UnreadableDates;
 
 /**
  * Links or deduplicates CSV/Parquet/JSONL files with a YAML model (docs/linkage.md): trains, scores
@@ -71,6 +72,9 @@ class LinkCommand implements Callable<Integer> {
                 Linker.checkTruth(model, truth);
             }
             LinkageParameters reused = parameters == null ? null : LinkageParameters.read(parameters);
+            if (reused != null) {
+                reused.checkFits(model);
+            }
             Files.createDirectories(out);
             Path scratch = Files.createTempDirectory("datafloor-link");
             try (Linker linker = Linker.open(model, scratch)) {
@@ -86,6 +90,12 @@ class LinkCommand implements Callable<Integer> {
                     stdout.printf(
                             "trained: prior weight %.2f; parameters in %s%n",
                             trained.priorWeight(), out.resolve("parameters.json"));
+                }
+                for (UnreadableDates unreadable : linker.unreadableDates()) {
+                    stdout.printf(
+                            "warning: %,d value(s) of %s in %s are not dates (yyyy-MM-dd, yyyyMMdd or dd/MM/yyyy)"
+                                    + " and count as missing%n",
+                            unreadable.values(), unreadable.column(), unreadable.input());
                 }
                 long pairs = linker.predict(trained);
                 stdout.printf("scored %,d candidate pairs%n", pairs);

@@ -81,6 +81,27 @@ class LinkCommandTest {
     }
 
     @Test
+    void parametersOfAnotherModelAreRefusedBeforeAnyWork() throws Exception {
+        Path first = dir.resolve("first");
+        assertThat(link("--config", config.toString(), "--out", first.toString()))
+                .isZero();
+        var json = new tools.jackson.databind.ObjectMapper();
+        var parameters = (tools.jackson.databind.node.ObjectNode)
+                json.readTree(first.resolve("parameters.json").toFile());
+        // The same parameters, one comparison renamed: trained for another model.
+        var comparison = (tools.jackson.databind.node.ObjectNode)
+                parameters.get("comparisons").get(0);
+        String name = comparison.get("name").asString();
+        comparison.put("name", "other");
+        Path foreign = Files.writeString(dir.resolve("foreign.json"), json.writeValueAsString(parameters));
+        Path output = dir.resolve("out");
+        assertThat(link("--config", config.toString(), "--out", output.toString(), "--parameters", foreign.toString()))
+                .isEqualTo(1);
+        assertThat(err.toString()).contains("no comparison " + name).contains("train again");
+        assertThat(output).doesNotExist();
+    }
+
+    @Test
     void aMalformedTruthFileIsRefusedBeforeAnyWork() throws Exception {
         Path truth = Files.writeString(dir.resolve("truth.csv"), "left,right\n1,2\n");
         Path output = dir.resolve("out");
