@@ -61,7 +61,8 @@ public record LinkageParameters(
 
     /**
      * Refuses parameters trained for another model: every comparison of {@code model} must be here
-     * with the same levels (by their labels, in order, then "else"), and no other. Checked before
+     * with the same levels (by their labels, in order, then "else"; a term-frequency mark aside), and no
+     * other. Checked before
      * reused parameters score anything, so a parameters file from another model is never applied to
      * comparisons it does not describe.
      */
@@ -71,9 +72,9 @@ public record LinkageParameters(
             expected.add(c.name());
             ComparisonParameters p = comparison(c.name());
             List<String> levels = new java.util.ArrayList<>();
-            c.levels().forEach(level -> levels.add(level.label()));
+            c.levels().forEach(level -> levels.add(kindOf(level.label())));
             levels.add("else");
-            List<String> found = p.levels().stream().map(LevelParameters::label).toList();
+            List<String> found = p.levels().stream().map(l -> kindOf(l.label())).toList();
             if (!found.equals(levels)) {
                 throw new LinkageException("The parameters of comparison " + c.name() + " have the levels " + found
                         + ", the model's are " + levels + "; they were trained for another model: train again");
@@ -87,6 +88,14 @@ public record LinkageParameters(
             throw new LinkageException("The parameters have comparisons the model does not: " + extra
                     + "; they were trained for another model: train again");
         }
+    }
+
+    /**
+     * A level's label without its term-frequency mark: the adjustment is computed from the records at
+     * scoring time, so parameters trained with it or without it fit the same level.
+     */
+    private static String kindOf(String label) {
+        return label == null ? "" : label.replace(" (term frequency)", "");
     }
 
     ComparisonParameters comparison(String name) {
