@@ -194,7 +194,10 @@ public final class Linker implements AutoCloseable {
             throw readFailure("the inputs", e);
         }
         countUnreadableDates(loaded, dateColumns);
-        RuleColumns.check(model, allColumns(), inputs.size());
+        RuleColumns.check(
+                model,
+                describe(inputs.get(0), "records").stream().map(c -> c[0]).toList(),
+                inputs.size());
         for (int i = 0; i < inputs.size(); i++) {
             Input input = inputs.get(i);
             long rows = scalar("SELECT count(*) FROM records WHERE _input = " + i);
@@ -1300,20 +1303,6 @@ public final class Linker implements AutoCloseable {
         if (!clustered) {
             throw new IllegalStateException("Call cluster first");
         }
-    }
-
-    /** Every column of the records table, the internal _rid, _input and _id included. */
-    private List<String> allColumns() {
-        List<String> names = new ArrayList<>();
-        try (Statement s = db.createStatement();
-                ResultSet rs = s.executeQuery("DESCRIBE records")) {
-            while (rs.next()) {
-                names.add(rs.getString(1));
-            }
-        } catch (SQLException e) {
-            throw new LinkageException("Linkage step failed: " + firstLine(e), e);
-        }
-        return names;
     }
 
     private List<String> columnNames() {
