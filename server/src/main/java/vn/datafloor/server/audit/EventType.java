@@ -64,6 +64,8 @@ public enum EventType {
     CONTRACT_CHANGED,
     /** An agreement was formed: its document's SHA-256 is in the entry, so both parties can check their copy. */
     CONTRACT_AGREED,
+    /** A Dataspace Protocol negotiation or transfer process with another connector changed state. */
+    DSP_PROCESS_CHANGED,
     /** A request to buy or use data was refused by the offer's terms (purpose, territory, kind of buyer). */
     EXCHANGE_REQUEST_DENIED,
     /** Usage of a pay-per-use contract was recorded (metering). */

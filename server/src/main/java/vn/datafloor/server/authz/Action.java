@@ -107,6 +107,11 @@ public enum Action {
     RECORD_USAGE(false, EnumSet.of(OPERATOR_ADMIN, SYSTEM), Set.of(), "usage:write"),
     /** Reading the data of one's organisation's agreements through the delivery channels. */
     ACCESS_DATA(false, EnumSet.of(ORG_ADMIN, ANALYST, SYSTEM), EnumSet.of(SYSTEM), "data:access"),
+    /**
+     * Taking part in the Dataspace Protocol as an organisation's connector: the catalog, negotiations and
+     * transfer processes, as consumer or as provider answering (docs/dsp.md). Machine clients: API keys.
+     */
+    DSP_PROTOCOL(false, EnumSet.of(ORG_ADMIN, DATA_STEWARD, ANALYST), Set.of(), "dsp:participate"),
     /** Opening auctions on an organisation's offers. */
     MANAGE_AUCTIONS(false, EnumSet.of(ORG_ADMIN, DATA_STEWARD, SYSTEM), EnumSet.of(SYSTEM), "auctions:write"),
     /** Opening a dispute on one's contract and answering one. */

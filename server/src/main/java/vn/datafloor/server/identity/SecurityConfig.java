@@ -87,6 +87,8 @@ class SecurityConfig {
         "/api/3",
         "/api/3/**",
         "/api/action/**",
+        // The Dataspace Protocol's version document is public by the protocol; its other endpoints are not.
+        "/.well-known/dspace-version",
         // The exchange's listing: each handler still asks the policy (building and submitting need a steward).
         "/exchange",
         "/exchange/products/**",

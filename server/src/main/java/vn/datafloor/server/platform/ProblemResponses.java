@@ -25,7 +25,10 @@ public class ProblemResponses {
 
     public static boolean wantsJson(HttpServletRequest request) {
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        if (path.startsWith("/api/") || path.startsWith("/ledger/") || path.startsWith("/actuator/")) {
+        if (path.startsWith("/api/")
+                || path.startsWith("/ledger/")
+                || path.startsWith("/actuator/")
+                || path.startsWith("/dsp/")) {
             return true;
         }
         String accept = request.getHeader("Accept");
