@@ -17,9 +17,8 @@ class CautiousConsumer implements ConsumerPlaybook {
     public List<Step> negotiation(DspStore.Negotiation negotiation, Event event, String offeredPolicy) {
         return switch (event) {
             case INITIATED -> List.of(Step.REQUEST);
-            case OFFERED -> sameRules(negotiation.policy(), offeredPolicy)
-                    ? List.of(Step.ACCEPT)
-                    : List.of(Step.TERMINATE);
+            case OFFERED ->
+                sameRules(negotiation.policy(), offeredPolicy) ? List.of(Step.ACCEPT) : List.of(Step.TERMINATE);
             case AGREED -> List.of(Step.VERIFY);
             default -> List.of();
         };

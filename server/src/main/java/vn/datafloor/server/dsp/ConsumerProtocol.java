@@ -74,15 +74,25 @@ class ConsumerProtocol {
      * shows it (its rules are what Datafloor requests and will accept).
      */
     Negotiation negotiate(
-            Actor actor, String connectorAddress, String providerId, String offerId, String datasetId,
-            JsonNode offerPolicy, String base) {
+            Actor actor,
+            String connectorAddress,
+            String providerId,
+            String offerId,
+            String datasetId,
+            JsonNode offerPolicy,
+            String base) {
         long orgId = buyer(actor);
         ProviderProtocol.checkAddress(connectorAddress);
-        if (offerId == null || offerId.isBlank() || offerId.length() > 500 || datasetId == null || datasetId.isBlank()
+        if (offerId == null
+                || offerId.isBlank()
+                || offerId.length() > 500
+                || datasetId == null
+                || datasetId.isBlank()
                 || datasetId.length() > 500) {
             throw DspException.badRequest("Name the offer and the dataset (at most 500 characters each)");
         }
-        if (offerPolicy == null || !offerPolicy.isObject()
+        if (offerPolicy == null
+                || !offerPolicy.isObject()
                 || !(offerPolicy.has("permission") || offerPolicy.has("prohibition"))) {
             throw DspException.badRequest("Give the offer's policy as the provider's catalog shows it");
         }
@@ -186,7 +196,8 @@ class ConsumerProtocol {
             move(negotiation, State.OFFERED, "ContractOfferMessage");
             after(store.negotiation(negotiation.id()).orElseThrow(), Event.OFFERED, offered, base);
         });
-        return ProviderProtocol.negotiationBody(store.negotiation(negotiation.id()).orElseThrow());
+        return ProviderProtocol.negotiationBody(
+                store.negotiation(negotiation.id()).orElseThrow());
     }
 
     void agreed(Actor actor, Negotiation negotiation, ObjectNode message) {
@@ -223,7 +234,11 @@ class ConsumerProtocol {
             }
             if (to == TransferState.STARTED) {
                 JsonNode address = message.get("dataAddress");
-                store.setDataAddress(transfer.id(), address == null ? null : secrets.seal(DspJson.string(address), "dsp-transfer:" + transfer.id()));
+                store.setDataAddress(
+                        transfer.id(),
+                        address == null
+                                ? null
+                                : secrets.seal(DspJson.string(address), "dsp-transfer:" + transfer.id()));
                 List<DspMessenger.Step> steps = new ArrayList<>();
                 for (Step step : playbook.transfer(transfer, Event.STARTED)) {
                     steps.add(() -> transferStep(transfer.id(), step, null));
@@ -312,8 +327,8 @@ class ConsumerProtocol {
             }
             case SUSPEND -> transferEnd(transfer, TransferState.SUSPENDED, "TransferSuspensionMessage", "suspension");
             case COMPLETE -> transferEnd(transfer, TransferState.COMPLETED, "TransferCompletionMessage", "completion");
-            case TRANSFER_TERMINATE -> transferEnd(
-                    transfer, TransferState.TERMINATED, "TransferTerminationMessage", "termination");
+            case TRANSFER_TERMINATE ->
+                transferEnd(transfer, TransferState.TERMINATED, "TransferTerminationMessage", "termination");
             default -> throw new IllegalArgumentException(step + " is not a transfer step");
         }
     }

@@ -10,13 +10,13 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import tools.jackson.databind.node.ObjectNode;
-import vn.datafloor.server.authz.NotPermittedException;
 import vn.datafloor.server.platform.ProblemException;
 
 /**
  * Failures on the protocol's endpoints answered as the protocol's error messages: {@code CatalogError},
  * {@code ContractNegotiationError} or {@code TransferError}, with the HTTP status, a code and the reason (the
  * protocol's connectors read these, not problem details). Reasons are English and carry no message content.
+ * Sign-in and authorization refusals stay the platform's problem details, from its one decision point.
  */
 @RestControllerAdvice(assignableTypes = DspProtocolController.class)
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -32,16 +32,6 @@ class DspErrors {
     @ExceptionHandler(ProblemException.class)
     ResponseEntity<byte[]> problem(ProblemException e, HttpServletRequest request) {
         return error(request, e.status(), e.getMessage(), null, null);
-    }
-
-    @ExceptionHandler(NotPermittedException.class)
-    ResponseEntity<byte[]> notPermitted(NotPermittedException e, HttpServletRequest request) {
-        HttpStatus status = switch (e.decision()) {
-            case UNAUTHENTICATED -> HttpStatus.UNAUTHORIZED;
-            case HIDDEN -> HttpStatus.NOT_FOUND;
-            default -> HttpStatus.FORBIDDEN;
-        };
-        return error(request, status, status.getReasonPhrase(), null, null);
     }
 
     private static ResponseEntity<byte[]> error(

@@ -84,6 +84,12 @@ final class DspPolicies {
             }
             return object;
         }
+        if (node.isBoolean() || node.isNumber()) {
+            // The protocol's schema takes a right operand as a string, an object or an array: a typed value.
+            ObjectNode value = JsonNodeFactory.instance.objectNode();
+            value.set("@value", node);
+            return value;
+        }
         return node;
     }
 
@@ -106,15 +112,19 @@ final class DspPolicies {
         if (permissions == null) {
             return null;
         }
-        for (JsonNode permission : permissions.isArray() ? permissions : DspJson.array().add(permissions)) {
+        for (JsonNode permission :
+                permissions.isArray() ? permissions : DspJson.array().add(permissions)) {
             JsonNode constraints = permission.get("constraint");
             if (constraints == null) {
                 continue;
             }
-            for (JsonNode constraint : constraints.isArray() ? constraints : DspJson.array().add(constraints)) {
+            for (JsonNode constraint :
+                    constraints.isArray() ? constraints : DspJson.array().add(constraints)) {
                 String left = DspJson.text(constraint, "leftOperand");
-                if (left != null && (left.equals("purpose") || left.equals(DspJson.ODRL_NS + "purpose")
-                        || left.equals("odrl:purpose"))) {
+                if (left != null
+                        && (left.equals("purpose")
+                                || left.equals(DspJson.ODRL_NS + "purpose")
+                                || left.equals("odrl:purpose"))) {
                     String right = DspJson.text(constraint, "rightOperand");
                     if (right != null && right.startsWith(DspJson.DF_NS)) {
                         return "df:" + right.substring(DspJson.DF_NS.length());

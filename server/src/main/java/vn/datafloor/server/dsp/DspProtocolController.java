@@ -86,7 +86,8 @@ class DspProtocolController {
 
     @PostMapping("/dsp/catalog/request")
     @Operation(summary = "The catalog: listed products with the offers the caller may order")
-    ResponseEntity<byte[]> catalog(Actor actor, @RequestBody(required = false) byte[] body, HttpServletRequest request) {
+    ResponseEntity<byte[]> catalog(
+            Actor actor, @RequestBody(required = false) byte[] body, HttpServletRequest request) {
         return ok(HttpStatus.OK, catalog.catalog(actor, body, base(request)));
     }
 
@@ -100,7 +101,8 @@ class DspProtocolController {
 
     @PostMapping("/dsp/negotiations/request")
     @Operation(summary = "A consumer's contract request for an offer (Datafloor provides)")
-    ResponseEntity<byte[]> request(Actor actor, @RequestBody(required = false) byte[] body, HttpServletRequest request) {
+    ResponseEntity<byte[]> request(
+            Actor actor, @RequestBody(required = false) byte[] body, HttpServletRequest request) {
         return ok(HttpStatus.CREATED, provider.request(actor, body, base(request)));
     }
 
@@ -113,16 +115,22 @@ class DspProtocolController {
     @PostMapping("/dsp/negotiations/{pid}/request")
     @Operation(summary = "A consumer's counter-request after Datafloor's offer")
     ResponseEntity<byte[]> counterRequest(
-            Actor actor, @PathVariable("pid") String pid, @RequestBody(required = false) byte[] body,
+            Actor actor,
+            @PathVariable("pid") String pid,
+            @RequestBody(required = false) byte[] body,
             HttpServletRequest request) {
         provider.counterRequest(actor, pid, body, base(request));
         return ok(HttpStatus.OK, null);
     }
 
     @PostMapping("/dsp/negotiations/{pid}/events")
-    @Operation(summary = "An event: the consumer accepted (Datafloor provides) or the provider finalized (Datafloor consumes)")
+    @Operation(
+            summary =
+                    "An event: the consumer accepted (Datafloor provides) or the provider finalized (Datafloor consumes)")
     ResponseEntity<byte[]> event(
-            Actor actor, @PathVariable("pid") String pid, @RequestBody(required = false) byte[] body,
+            Actor actor,
+            @PathVariable("pid") String pid,
+            @RequestBody(required = false) byte[] body,
             HttpServletRequest request) {
         ObjectNode message = DspJson.read(body, "ContractNegotiationEventMessage");
         Negotiation negotiation = own(actor, pid, message);
@@ -140,7 +148,9 @@ class DspProtocolController {
     @PostMapping("/dsp/negotiations/{pid}/agreement/verification")
     @Operation(summary = "The consumer verifies Datafloor's agreement")
     ResponseEntity<byte[]> verification(
-            Actor actor, @PathVariable("pid") String pid, @RequestBody(required = false) byte[] body,
+            Actor actor,
+            @PathVariable("pid") String pid,
+            @RequestBody(required = false) byte[] body,
             HttpServletRequest request) {
         provider.verify(actor, pid, body, base(request));
         return ok(HttpStatus.OK, null);
@@ -148,7 +158,8 @@ class DspProtocolController {
 
     @PostMapping("/dsp/negotiations/{pid}/termination")
     @Operation(summary = "The counterparty ends the negotiation")
-    ResponseEntity<byte[]> termination(Actor actor, @PathVariable("pid") String pid, @RequestBody(required = false) byte[] body) {
+    ResponseEntity<byte[]> termination(
+            Actor actor, @PathVariable("pid") String pid, @RequestBody(required = false) byte[] body) {
         ObjectNode message = DspJson.read(body, "ContractNegotiationTerminationMessage");
         Negotiation negotiation = own(actor, pid, message);
         if (!negotiation.state().next().contains(State.TERMINATED)) {
@@ -168,7 +179,9 @@ class DspProtocolController {
     @PostMapping("/dsp/negotiations/{pid}/offers")
     @Operation(summary = "A provider's offer in a negotiation Datafloor started as consumer")
     ResponseEntity<byte[]> offer(
-            Actor actor, @PathVariable("pid") String pid, @RequestBody(required = false) byte[] body,
+            Actor actor,
+            @PathVariable("pid") String pid,
+            @RequestBody(required = false) byte[] body,
             HttpServletRequest request) {
         ObjectNode message = DspJson.read(body, "ContractOfferMessage");
         Negotiation negotiation = consumerSide(actor, pid, message);
@@ -218,7 +231,9 @@ class DspProtocolController {
     @PostMapping("/dsp/transfers/{pid}/start")
     @Operation(summary = "The provider started the transfer (Datafloor consumes) or the consumer resumes it")
     ResponseEntity<byte[]> start(
-            Actor actor, @PathVariable("pid") String pid, @RequestBody(required = false) byte[] body,
+            Actor actor,
+            @PathVariable("pid") String pid,
+            @RequestBody(required = false) byte[] body,
             HttpServletRequest request) {
         return transferMessage(actor, pid, body, "TransferStartMessage", TransferState.STARTED, request);
     }
@@ -226,7 +241,9 @@ class DspProtocolController {
     @PostMapping("/dsp/transfers/{pid}/completion")
     @Operation(summary = "The counterparty completed the transfer")
     ResponseEntity<byte[]> completion(
-            Actor actor, @PathVariable("pid") String pid, @RequestBody(required = false) byte[] body,
+            Actor actor,
+            @PathVariable("pid") String pid,
+            @RequestBody(required = false) byte[] body,
             HttpServletRequest request) {
         return transferMessage(actor, pid, body, "TransferCompletionMessage", TransferState.COMPLETED, request);
     }
@@ -234,7 +251,9 @@ class DspProtocolController {
     @PostMapping("/dsp/transfers/{pid}/suspension")
     @Operation(summary = "The counterparty suspended the transfer")
     ResponseEntity<byte[]> suspension(
-            Actor actor, @PathVariable("pid") String pid, @RequestBody(required = false) byte[] body,
+            Actor actor,
+            @PathVariable("pid") String pid,
+            @RequestBody(required = false) byte[] body,
             HttpServletRequest request) {
         return transferMessage(actor, pid, body, "TransferSuspensionMessage", TransferState.SUSPENDED, request);
     }
@@ -242,7 +261,9 @@ class DspProtocolController {
     @PostMapping("/dsp/transfers/{pid}/termination")
     @Operation(summary = "The counterparty ended the transfer")
     ResponseEntity<byte[]> transferTermination(
-            Actor actor, @PathVariable("pid") String pid, @RequestBody(required = false) byte[] body,
+            Actor actor,
+            @PathVariable("pid") String pid,
+            @RequestBody(required = false) byte[] body,
             HttpServletRequest request) {
         return transferMessage(actor, pid, body, "TransferTerminationMessage", TransferState.TERMINATED, request);
     }

@@ -123,7 +123,16 @@ class DspStore {
                         now)
                 .update(keys, "id");
         long id = keys.getKeyAs(Number.class).longValue();
-        changed("negotiation", id, null, n.state().name(), message, n.orgId(), n.role(), n.providerPid(), n.consumerPid());
+        changed(
+                "negotiation",
+                id,
+                null,
+                n.state().name(),
+                message,
+                n.orgId(),
+                n.role(),
+                n.providerPid(),
+                n.consumerPid());
         return negotiation(id).orElseThrow();
     }
 
@@ -169,10 +178,22 @@ class DspStore {
             return false;
         }
         int moved = jdbc.sql("update dsp_negotiation set state = ?, updated_at = ? where id = ? and state = ?")
-                .params(to.name(), Timestamp.from(clock.instant()), n.id(), n.state().name())
+                .params(
+                        to.name(),
+                        Timestamp.from(clock.instant()),
+                        n.id(),
+                        n.state().name())
                 .update();
         if (moved == 1) {
-            changed("negotiation", n.id(), n.state().name(), to.name(), message, n.orgId(), n.role(), n.providerPid(),
+            changed(
+                    "negotiation",
+                    n.id(),
+                    n.state().name(),
+                    to.name(),
+                    message,
+                    n.orgId(),
+                    n.role(),
+                    n.providerPid(),
                     n.consumerPid());
         }
         return moved == 1;
@@ -185,11 +206,14 @@ class DspStore {
     }
 
     void setPolicy(long id, String policy) {
-        jdbc.sql("update dsp_negotiation set policy = ? where id = ?").params(policy, id).update();
+        jdbc.sql("update dsp_negotiation set policy = ? where id = ?")
+                .params(policy, id)
+                .update();
     }
 
     void setAgreement(long id, String agreementId, Long contractId, String policy) {
-        jdbc.sql("update dsp_negotiation set agreement_id = ?, contract_id = ?, policy = coalesce(?, policy) where id = ?")
+        jdbc.sql(
+                        "update dsp_negotiation set agreement_id = ?, contract_id = ?, policy = coalesce(?, policy) where id = ?")
                 .params(agreementId, contractId, policy, id)
                 .update();
     }
@@ -275,10 +299,22 @@ class DspStore {
             return false;
         }
         int moved = jdbc.sql("update dsp_transfer set state = ?, updated_at = ? where id = ? and state = ?")
-                .params(to.name(), Timestamp.from(clock.instant()), t.id(), t.state().name())
+                .params(
+                        to.name(),
+                        Timestamp.from(clock.instant()),
+                        t.id(),
+                        t.state().name())
                 .update();
         if (moved == 1) {
-            changed("transfer", t.id(), t.state().name(), to.name(), message, t.orgId(), t.role(), t.providerPid(),
+            changed(
+                    "transfer",
+                    t.id(),
+                    t.state().name(),
+                    to.name(),
+                    message,
+                    t.orgId(),
+                    t.role(),
+                    t.providerPid(),
                     t.consumerPid());
         }
         return moved == 1;
@@ -291,11 +327,15 @@ class DspStore {
     }
 
     void setAccessKey(long id, String keyId) {
-        jdbc.sql("update dsp_transfer set access_key_id = ? where id = ?").params(keyId, id).update();
+        jdbc.sql("update dsp_transfer set access_key_id = ? where id = ?")
+                .params(keyId, id)
+                .update();
     }
 
     void setDataAddress(long id, String sealed) {
-        jdbc.sql("update dsp_transfer set data_address = ? where id = ?").params(sealed, id).update();
+        jdbc.sql("update dsp_transfer set data_address = ? where id = ?")
+                .params(sealed, id)
+                .update();
     }
 
     private List<Transfer> transfers(String where, Object... params) {
@@ -331,7 +371,8 @@ class DspStore {
             Role role,
             String providerPid,
             String consumerPid) {
-        jdbc.sql("insert into dsp_process_event(kind, process_id, from_state, to_state, message, at) values (?,?,?,?,?,?)")
+        jdbc.sql(
+                        "insert into dsp_process_event(kind, process_id, from_state, to_state, message, at) values (?,?,?,?,?,?)")
                 .params(kind, id, from, to, message, Timestamp.from(clock.instant()))
                 .update();
         audit.record(new AuditEvent(
@@ -343,17 +384,21 @@ class DspStore {
                 null,
                 "DSP " + kind + " " + id + " (" + role.name().toLowerCase(java.util.Locale.ROOT) + ") "
                         + (from == null ? "" : from + " -> ") + to + " by " + message,
-                Map.of(
-                        "process",
-                        kind + ":" + id,
-                        "providerPid",
-                        providerPid,
-                        "consumerPid",
-                        consumerPid,
-                        "state",
-                        to,
-                        "message",
-                        message)));
+                details(kind + ":" + id, providerPid, consumerPid, to, message)));
+    }
+
+    private static Map<String, String> details(
+            String process, String providerPid, String consumerPid, String state, String message) {
+        Map<String, String> details = new java.util.LinkedHashMap<>();
+        details.put("process", process);
+        // The consumer side knows the provider's id only once the provider has answered.
+        if (providerPid != null) {
+            details.put("providerPid", providerPid);
+        }
+        details.put("consumerPid", consumerPid);
+        details.put("state", state);
+        details.put("message", message);
+        return details;
     }
 
     /** The states a process went through, oldest first. */

@@ -9,7 +9,8 @@ import vn.datafloor.server.authz.Actor;
 
 /**
  * The default identity scheme: a connector presents an organisation's API key ({@code Authorization: Bearer
- * dfk_…}, checked by the identity capability before any handler runs) and speaks for that organisation; its
+ * dfk_…} with the {@code dsp:participate} scope, checked by the identity capability and the decision point
+ * before any handler runs) and speaks for that organisation; its
  * participant id is {@code urn:datafloor:org:<id>}. Towards a remote connector, Datafloor presents the
  * credential its operator received from that dataspace ({@code datafloor.dsp.outbound-authorization}).
  */
@@ -26,8 +27,8 @@ class OrganisationKeyIdentity implements ParticipantIdentity {
 
     @Override
     public Optional<Participant> caller(Actor actor) {
-        // Machine clients only: a person's browser session is not a connector.
-        if (actor == null || !actor.viaApiKey() || actor.orgId() == null) {
+        // A connector presents its organisation's API key; a signed-in member of the organisation speaks for it too.
+        if (actor == null || actor.orgId() == null) {
             return Optional.empty();
         }
         return Optional.of(new Participant(actor.orgId(), participantId(actor.orgId()), actor));

@@ -72,10 +72,7 @@ class ProviderProtocol {
     static Participant participant(ParticipantIdentity identity, Actor actor) {
         return identity.caller(actor)
                 .orElseThrow(() -> new DspException(
-                        HttpStatus.FORBIDDEN,
-                        "Connectors take part with an organisation's API key (dsp:participate)",
-                        null,
-                        null));
+                        HttpStatus.FORBIDDEN, "Connectors take part for an organisation of the platform", null, null));
     }
 
     // ------------------------------------------------------------------ negotiations
@@ -165,15 +162,19 @@ class ProviderProtocol {
 
     /** The consumer ended the negotiation; an agreement already in force ends with it, as the buyer's cancellation. */
     void terminatedByConsumer(Actor actor, Negotiation negotiation, String code) {
-        move(negotiation, State.TERMINATED, "ContractNegotiationTerminationMessage");
-        if (negotiation.contractId() != null) {
-            contracts.contract(negotiation.contractId())
-                    .filter(c -> c.terminatedAt() == null && c.state() == State.FINALIZED)
-                    .ifPresent(c -> contracts.terminate(
-                            actor,
-                            c.id(),
-                            "terminated by the buyer's connector over the Dataspace Protocol" + codeText(code)));
-        }
+        // Both or neither: a contract the exchange refuses to end (the key lacks contracts:read) keeps the negotiation.
+        transactions.executeWithoutResult(status -> {
+            move(negotiation, State.TERMINATED, "ContractNegotiationTerminationMessage");
+            if (negotiation.contractId() != null) {
+                contracts
+                        .contract(negotiation.contractId())
+                        .filter(c -> c.terminatedAt() == null && c.state() == State.FINALIZED)
+                        .ifPresent(c -> contracts.terminate(
+                                actor,
+                                c.id(),
+                                "terminated by the buyer's connector over the Dataspace Protocol" + codeText(code)));
+            }
+        });
     }
 
     private static String codeText(String code) {
@@ -198,10 +199,11 @@ class ProviderProtocol {
             case OFFER -> {
                 ObjectNode message = DspJson.message("ContractOfferMessage");
                 ids(message, negotiation);
-                ObjectNode offer = DspPolicies.policy(exchangeOffer(negotiation).policy(), negotiation.offerId(), "Offer");
+                ObjectNode offer =
+                        DspPolicies.policy(exchangeOffer(negotiation).policy(), negotiation.offerId(), "Offer");
                 offer.put("target", negotiation.datasetId());
+                // The protocol's schema takes a consumerPid or a callbackAddress (a provider's first offer), not both.
                 message.set("offer", offer);
-                message.put("callbackAddress", base);
                 if (transactions.execute(s -> store.move(negotiation, State.OFFERED, "ContractOfferMessage"))) {
                     send(negotiation, "/negotiations/" + negotiation.consumerPid() + "/offers", message);
                 }
@@ -227,15 +229,14 @@ class ProviderProtocol {
      */
     private void agree(Negotiation negotiation, Participant caller, String base) {
         OfferService.Offer offer = exchangeOffer(negotiation);
-        String purpose = DspPolicies.statedPurpose(
-                negotiation.policy() == null ? null : DspJson.parse(negotiation.policy()));
+        String purpose =
+                DspPolicies.statedPurpose(negotiation.policy() == null ? null : DspJson.parse(negotiation.policy()));
         if (purpose == null) {
             List<String> allowed = offers.shown(caller.actor(), offer.id()).purposes();
             purpose = allowed.size() == 1 ? allowed.get(0) : null;
         }
         if (purpose == null) {
-            terminateAsProvider(
-                    negotiation, "state the purpose of use in the request's policy (a purpose constraint)");
+            terminateAsProvider(negotiation, "state the purpose of use in the request's policy (a purpose constraint)");
             return;
         }
         ContractService.Contract contract;
@@ -294,7 +295,8 @@ class ProviderProtocol {
             return;
         }
         if (negotiation.contractId() != null) {
-            contracts.contract(negotiation.contractId())
+            contracts
+                    .contract(negotiation.contractId())
                     .filter(c -> c.terminatedAt() == null && c.state() == State.FINALIZED)
                     .ifPresent(c -> contracts.terminate(
                             Actor.SYSTEM, c.id(), "terminated by the provider over the Dataspace Protocol"));
@@ -320,8 +322,7 @@ class ProviderProtocol {
     private OfferService.Offer orderable(Participant caller, String offerId) {
         Long number = DspPolicies.number(DspPolicies.OFFER, offerId);
         Optional<OfferService.Offer> offer = number == null ? Optional.empty() : offers.offer(number);
-        Optional<ProductService.Product> product =
-                offer.flatMap(o -> products.product(o.productId()));
+        Optional<ProductService.Product> product = offer.flatMap(o -> products.product(o.productId()));
         if (offer.isEmpty()
                 || product.isEmpty()
                 || product.get().status() != ProductService.Status.APPROVED
@@ -345,7 +346,8 @@ class ProviderProtocol {
         String format = DspJson.required(message, "format", 200);
         String callback = DspJson.required(message, "callbackAddress", 2000);
         Long contractId = DspPolicies.number(DspPolicies.AGREEMENT, agreementId);
-        ContractService.Contract contract = (contractId == null ? Optional.<ContractService.Contract>empty()
+        ContractService.Contract contract = (contractId == null
+                        ? Optional.<ContractService.Contract>empty()
                         : contracts.contract(contractId))
                 .filter(c -> c.buyerOrg() == caller.orgId())
                 .orElseThrow(() -> DspException.notFound("No agreement " + agreementId + " of yours"));
@@ -402,13 +404,16 @@ class ProviderProtocol {
                 ObjectNode address = message.putObject("dataAddress");
                 address.put("@type", "DataAddress");
                 address.put("endpointType", DspPolicies.HTTP_ENDPOINT_TYPE);
-                address.put("endpoint", base.replaceAll("/dsp$", "") + "/api/access/" + transfer.contractId() + "/rows");
+                address.put(
+                        "endpoint", base.replaceAll("/dsp$", "") + "/api/access/" + transfer.contractId() + "/rows");
                 var properties = address.putArray("endpointProperties");
-                properties.addObject()
+                properties
+                        .addObject()
                         .put("@type", "EndpointProperty")
                         .put("name", "authorization")
                         .put("value", "Bearer " + key.token());
-                properties.addObject()
+                properties
+                        .addObject()
                         .put("@type", "EndpointProperty")
                         .put("name", "authType")
                         .put("value", "bearer");
@@ -425,10 +430,12 @@ class ProviderProtocol {
                     apiKeys.revoke(person(caller.actor()), key.key().id());
                 }
             }
-            case SUSPEND -> endOrPause(transfer, caller, TransferState.SUSPENDED, "TransferSuspensionMessage", "suspension");
-            case COMPLETE -> endOrPause(transfer, caller, TransferState.COMPLETED, "TransferCompletionMessage", "completion");
-            case TERMINATE -> endOrPause(
-                    transfer, caller, TransferState.TERMINATED, "TransferTerminationMessage", "termination");
+            case SUSPEND ->
+                endOrPause(transfer, caller, TransferState.SUSPENDED, "TransferSuspensionMessage", "suspension");
+            case COMPLETE ->
+                endOrPause(transfer, caller, TransferState.COMPLETED, "TransferCompletionMessage", "completion");
+            case TERMINATE ->
+                endOrPause(transfer, caller, TransferState.TERMINATED, "TransferTerminationMessage", "termination");
             default -> throw new IllegalArgumentException(step + " is not a transfer step");
         }
     }
@@ -502,12 +509,15 @@ class ProviderProtocol {
     Negotiation ownNegotiation(Participant caller, String pid, Role role, JsonNode message) {
         Negotiation negotiation = store.negotiationByOwnPid(pid)
                 .filter(n -> n.role() == role)
-                .filter(n -> role == Role.CONSUMER || n.counterpartyOrg() != null && n.counterpartyOrg() == caller.orgId())
+                .filter(n ->
+                        role == Role.CONSUMER || n.counterpartyOrg() != null && n.counterpartyOrg() == caller.orgId())
                 .orElseThrow(() -> DspException.notFound("No contract negotiation " + pid));
         if (message != null) {
             String providerPid = DspJson.text(message, "providerPid");
             String consumerPid = DspJson.text(message, "consumerPid");
-            if ((providerPid != null && negotiation.providerPid() != null && !providerPid.equals(negotiation.providerPid()))
+            if ((providerPid != null
+                            && negotiation.providerPid() != null
+                            && !providerPid.equals(negotiation.providerPid()))
                     || (consumerPid != null && !consumerPid.equals(negotiation.consumerPid()))) {
                 throw DspException.badRequest("The message's providerPid and consumerPid are not this negotiation's");
             }

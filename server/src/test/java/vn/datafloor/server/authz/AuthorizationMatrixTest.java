@@ -417,6 +417,40 @@ class AuthorizationMatrixTest extends PlatformTest {
         EXPECTED.put("POST /privacy/breaches", roles(operator, "privacy:write"));
         EXPECTED.put("GET /privacy/breaches/{id}", roles(seesAll, "privacy:read"));
         EXPECTED.put("POST /privacy/breaches/{id}/notification", roles(operator, "privacy:write"));
+        // the Dataspace Protocol (docs/dsp.md): the version document is public; an organisation's connector (its API
+        // key with dsp:participate, or its members) takes part. Bodies the matrix sends are not messages, so an
+        // allowed POST stops at 400; a process is looked up among the caller's own (DspProtocolTest checks another
+        // organisation's is not found).
+        EXPECTED.put("GET /.well-known/dspace-version", anyone());
+        Set<Role> participants = EnumSet.of(ORG_ADMIN, DATA_STEWARD, ANALYST);
+        for (String endpoint : List.of(
+                "POST /dsp/catalog/request",
+                "GET /dsp/catalog/datasets/{id}",
+                "POST /dsp/negotiations/request",
+                "GET /dsp/negotiations/{pid}",
+                "POST /dsp/negotiations/{pid}/request",
+                "POST /dsp/negotiations/{pid}/events",
+                "POST /dsp/negotiations/{pid}/agreement/verification",
+                "POST /dsp/negotiations/{pid}/termination",
+                "POST /dsp/negotiations/{pid}/offers",
+                "POST /dsp/negotiations/{pid}/agreement",
+                "POST /dsp/transfers/request",
+                "GET /dsp/transfers/{pid}",
+                "POST /dsp/transfers/{pid}/start",
+                "POST /dsp/transfers/{pid}/completion",
+                "POST /dsp/transfers/{pid}/suspension",
+                "POST /dsp/transfers/{pid}/termination")) {
+            EXPECTED.put(endpoint, roles(participants, "dsp:participate"));
+        }
+        // an organisation as consumer in other dataspaces: its buyers
+        for (String endpoint : List.of(
+                "POST /api/dsp/catalog-requests",
+                "POST /api/dsp/negotiations",
+                "GET /api/dsp/negotiations",
+                "POST /api/dsp/transfers",
+                "GET /api/dsp/transfers")) {
+            EXPECTED.put(endpoint, roles(buyers, "exchange:buy"));
+        }
         // actuator
         EXPECTED.put("GET /actuator", roles(operator, "metrics:read"));
         EXPECTED.put("GET /actuator/health", anyone());
@@ -569,6 +603,7 @@ class AuthorizationMatrixTest extends PlatformTest {
         }
         disputeFixtures();
         privacyFixtures();
+        dspFixtures();
         // An open auction of that product's auction offer, closing long after the matrix has run.
         jdbc.sql("insert into exchange_offer(product_id, title, price_model, price, vat_percent, sold, duration_days, "
                         + "approval_required, policy, active, created_at) values (?, 'Đấu giá ma trận', 'AUCTION', "
@@ -594,6 +629,36 @@ class AuthorizationMatrixTest extends PlatformTest {
         integration.put(healthOrg, integrationObjects(healthOrg, "yte"));
         integration.put(operatorOrg, integrationObjects(operatorOrg, "vanhanh"));
         integration.put(saoMaiOrg, integrationObjects(saoMaiOrg, "saomai"));
+    }
+
+    /** A negotiation and a transfer in which each organisation's connector is the counterparty, as the protocol leaves them. */
+    private void dspFixtures() {
+        for (long org : List.of(healthOrg, operatorOrg, saoMaiOrg)) {
+            jdbc.sql("insert into dsp_negotiation(role, provider_pid, consumer_pid, state, org_id, counterparty_org, "
+                            + "counterparty_address, dataset_id, offer_id, exchange_offer_id, created_at, updated_at) "
+                            + "values ('PROVIDER', ?, ?, 'REQUESTED', ?, ?, 'https://connector.example', ?, ?, ?, "
+                            + "current_timestamp, current_timestamp)")
+                    .params(
+                            "urn:matrix:negotiation:" + org,
+                            "urn:matrix:consumer:" + org,
+                            healthOrg,
+                            org,
+                            "urn:datafloor:product:" + listedProductId,
+                            "urn:datafloor:offer:" + matrixOfferId,
+                            matrixOfferId)
+                    .update();
+            jdbc.sql("insert into dsp_transfer(role, provider_pid, consumer_pid, state, org_id, counterparty_org, "
+                            + "counterparty_address, agreement_id, format, created_at, updated_at) "
+                            + "values ('PROVIDER', ?, ?, 'REQUESTED', ?, ?, 'https://connector.example', ?, 'HttpData-PULL', "
+                            + "current_timestamp, current_timestamp)")
+                    .params(
+                            "urn:matrix:transfer:" + org,
+                            "urn:matrix:consumer:" + org,
+                            healthOrg,
+                            org,
+                            "urn:datafloor:agreement:0")
+                    .update();
+        }
     }
 
     private Actor actorOf(String username) {
@@ -719,7 +784,10 @@ class AuthorizationMatrixTest extends PlatformTest {
     }
 
     private static boolean api(String pattern) {
-        return pattern.startsWith("/api/") || pattern.startsWith("/ledger/") || pattern.startsWith("/actuator");
+        return pattern.startsWith("/api/")
+                || pattern.startsWith("/ledger/")
+                || pattern.startsWith("/actuator")
+                || pattern.startsWith("/dsp/");
     }
 
     private static List<Boolean> targetsFor(String pattern) {
@@ -736,7 +804,9 @@ class AuthorizationMatrixTest extends PlatformTest {
         IntegrationObjects objects = integration.get(own ? org : saoMaiOrg);
         String id;
         DisputeObjects dispute = own ? healthDispute : saoMaiDispute;
-        if (pattern.contains("/me/accesses/{id}")) {
+        if (pattern.startsWith("/dsp/catalog/datasets/")) {
+            id = "urn:datafloor:product:" + listedProductId;
+        } else if (pattern.contains("/me/accesses/{id}")) {
             id = Long.toString(own ? citizenAccess : otherCitizenAccess);
         } else if (pattern.contains("/privacy/consents/{id}")) {
             id = Long.toString(own ? privacyObjects[0] : privacyObjects[1]);
@@ -786,6 +856,10 @@ class AuthorizationMatrixTest extends PlatformTest {
                 .replace("{index}", "0")
                 .replace("{fileId}", Long.toString(dispute.fileId()))
                 .replace("{agreementId}", id)
+                .replace(
+                        "{pid}",
+                        (pattern.startsWith("/dsp/transfers/") ? "urn:matrix:transfer:" : "urn:matrix:negotiation:")
+                                + org)
                 .replace("{token}", "unknown-export-token")
                 .replace("{allowanceId}", "999999")
                 .replace("{orgId}", id)

@@ -71,6 +71,7 @@ import vn.datafloor.server.identity.UserService;
             "datafloor.dsp.message-pause=PT0.15S"
         })
 @Import({DspTckTest.Scripts.class, DspTckTest.TckInitiation.class})
+@org.junit.jupiter.api.Tag("dsp")
 class DspTckTest {
 
     private static final Path DATA_DIR = dataDir();
@@ -116,7 +117,11 @@ class DspTckTest {
         String token = apiKeys.create(
                         buyer,
                         "Dataspace TCK",
-                        Set.of(Action.DSP_PROTOCOL.scope(), Action.BUY_DATA.scope(), Action.ACCESS_DATA.scope()),
+                        Set.of(
+                                Action.DSP_PROTOCOL.scope(),
+                                Action.BUY_DATA.scope(),
+                                Action.VIEW_CONTRACTS.scope(),
+                                Action.ACCESS_DATA.scope()),
                         Duration.ofDays(1))
                 .token();
         Map<String, String> config = new LinkedHashMap<>();
@@ -172,8 +177,7 @@ class DspTckTest {
 
         Map<String, Map<ProviderPlaybook.Event, List<ProviderPlaybook.Step>>> negotiations = new LinkedHashMap<>();
         negotiations.put("CN_01_01", script(ProviderPlaybook.Step.OFFER, null, null, null));
-        negotiations.put(
-                "CN_01_02", script(ProviderPlaybook.Step.OFFER, ProviderPlaybook.Step.TERMINATE, null, null));
+        negotiations.put("CN_01_02", script(ProviderPlaybook.Step.OFFER, ProviderPlaybook.Step.TERMINATE, null, null));
         negotiations.put(
                 "CN_01_03",
                 script(ProviderPlaybook.Step.OFFER, null, ProviderPlaybook.Step.AGREE, ProviderPlaybook.Step.FINALIZE));
@@ -185,12 +189,11 @@ class DspTckTest {
         Map<ProviderPlaybook.Event, List<ProviderPlaybook.Step>> offerThenTerminate =
                 new EnumMap<>(ProviderPlaybook.Event.class);
         offerThenTerminate.put(
-                ProviderPlaybook.Event.REQUESTED, List.of(ProviderPlaybook.Step.OFFER, ProviderPlaybook.Step.TERMINATE));
+                ProviderPlaybook.Event.REQUESTED,
+                List.of(ProviderPlaybook.Step.OFFER, ProviderPlaybook.Step.TERMINATE));
         negotiations.put("CN_02_05", offerThenTerminate);
-        negotiations.put(
-                "CN_02_06", script(ProviderPlaybook.Step.OFFER, null, ProviderPlaybook.Step.TERMINATE, null));
-        negotiations.put(
-                "CN_02_07", script(ProviderPlaybook.Step.AGREE, null, null, ProviderPlaybook.Step.TERMINATE));
+        negotiations.put("CN_02_06", script(ProviderPlaybook.Step.OFFER, null, ProviderPlaybook.Step.TERMINATE, null));
+        negotiations.put("CN_02_07", script(ProviderPlaybook.Step.AGREE, null, null, ProviderPlaybook.Step.TERMINATE));
         negotiations.put("CN_03_01", script(ProviderPlaybook.Step.AGREE, null, null, ProviderPlaybook.Step.FINALIZE));
         negotiations.put("CN_03_02", script(ProviderPlaybook.Step.OFFER, null, null, null));
         negotiations.put("CN_03_03", script(ProviderPlaybook.Step.OFFER, null, null, null));
@@ -212,12 +215,10 @@ class DspTckTest {
         transfers.put("TP_01_01", List.of(start, ProviderPlaybook.Step.TERMINATE));
         transfers.put("TP_01_02", List.of(start, ProviderPlaybook.Step.COMPLETE));
         transfers.put("TP_01_03", List.of(start, ProviderPlaybook.Step.SUSPEND, ProviderPlaybook.Step.TERMINATE));
-        transfers.put(
-                "TP_01_04",
-                List.of(start, ProviderPlaybook.Step.SUSPEND, start, ProviderPlaybook.Step.COMPLETE));
+        transfers.put("TP_01_04", List.of(start, ProviderPlaybook.Step.SUSPEND, start, ProviderPlaybook.Step.COMPLETE));
         transfers.put("TP_01_05", List.of(ProviderPlaybook.Step.TERMINATE));
-        for (String test : List.of("TP_02_01", "TP_02_02", "TP_02_03", "TP_02_04", "TP_03_03", "TP_03_04",
-                "TP_03_05", "TP_03_06")) {
+        for (String test : List.of(
+                "TP_02_01", "TP_02_02", "TP_02_03", "TP_02_04", "TP_03_03", "TP_03_04", "TP_03_05", "TP_03_06")) {
             transfers.put(test, List.of(start));
         }
         for (String test : List.of("TP_02_05", "TP_03_01", "TP_03_02")) {
@@ -238,9 +239,23 @@ class DspTckTest {
 
         // Datafloor as consumer: the TCK's connector is the provider.
         consumerScripts(config);
-        for (String test : List.of("TP_C_01_01", "TP_C_01_02", "TP_C_01_03", "TP_C_01_04", "TP_C_01_05",
-                "TP_C_02_01", "TP_C_02_02", "TP_C_02_03", "TP_C_02_04", "TP_C_02_05", "TP_C_03_01", "TP_C_03_02",
-                "TP_C_03_03", "TP_C_03_04", "TP_C_03_05", "TP_C_03_06")) {
+        for (String test : List.of(
+                "TP_C_01_01",
+                "TP_C_01_02",
+                "TP_C_01_03",
+                "TP_C_01_04",
+                "TP_C_01_05",
+                "TP_C_02_01",
+                "TP_C_02_02",
+                "TP_C_02_03",
+                "TP_C_02_04",
+                "TP_C_02_05",
+                "TP_C_03_01",
+                "TP_C_03_02",
+                "TP_C_03_03",
+                "TP_C_03_04",
+                "TP_C_03_05",
+                "TP_C_03_06")) {
             String agreementId = "urn:tck:agreement:" + test;
             config.put(test + "_AGREEMENTID", agreementId);
             config.put(test + "_FORMAT", DspPolicies.HTTP_PULL);
@@ -303,8 +318,7 @@ class DspTckTest {
         Map<String, List<ConsumerPlaybook.Step>> started = new LinkedHashMap<>();
         started.put("TP_C_02_01", List.of(ConsumerPlaybook.Step.TRANSFER_TERMINATE));
         started.put("TP_C_02_02", List.of(ConsumerPlaybook.Step.COMPLETE));
-        started.put(
-                "TP_C_02_03", List.of(ConsumerPlaybook.Step.SUSPEND, ConsumerPlaybook.Step.TRANSFER_TERMINATE));
+        started.put("TP_C_02_03", List.of(ConsumerPlaybook.Step.SUSPEND, ConsumerPlaybook.Step.TRANSFER_TERMINATE));
         started.forEach((test, steps) -> scripts.consumerStarted.put("urn:tck:agreement:" + test, steps));
         scripts.consumerInitiated.put(
                 "urn:tck:agreement:TP_C_02_05",
@@ -424,7 +438,8 @@ class DspTckTest {
         }
 
         @PostMapping("/tck/negotiations/requests")
-        void negotiation(Actor actor, @RequestBody Map<String, String> request, jakarta.servlet.http.HttpServletRequest http) {
+        void negotiation(
+                Actor actor, @RequestBody Map<String, String> request, jakarta.servlet.http.HttpServletRequest http) {
             ObjectNode policy = JsonNodeFactory.instance.objectNode();
             policy.putArray("permission").addObject().put("action", "use");
             consumer.negotiate(
@@ -438,9 +453,14 @@ class DspTckTest {
         }
 
         @PostMapping("/tck/transfers/requests")
-        void transfer(Actor actor, @RequestBody Map<String, String> request, jakarta.servlet.http.HttpServletRequest http) {
+        void transfer(
+                Actor actor, @RequestBody Map<String, String> request, jakarta.servlet.http.HttpServletRequest http) {
             consumer.transfer(
-                    actor, request.get("connectorAddress"), request.get("agreementId"), request.get("format"), base(http));
+                    actor,
+                    request.get("connectorAddress"),
+                    request.get("agreementId"),
+                    request.get("format"),
+                    base(http));
         }
 
         private static String base(jakarta.servlet.http.HttpServletRequest http) {

@@ -1,0 +1,282 @@
+package vn.datafloor.server.dsp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import vn.datafloor.server.PlatformTest;
+import vn.datafloor.server.audit.AuditLog;
+import vn.datafloor.server.authz.Action;
+import vn.datafloor.server.authz.Actor;
+import vn.datafloor.server.exchange.BankStatements;
+import vn.datafloor.server.exchange.MoneyJournal;
+import vn.datafloor.server.exchange.OfferService;
+import vn.datafloor.server.exchange.ProductService;
+import vn.datafloor.server.identity.ApiKeyService;
+import vn.datafloor.server.identity.UserAccount;
+import vn.datafloor.server.identity.UserService;
+
+/**
+ * The provider side of the protocol on the exchange: a paid offer agreed over DSP is the exchange's purchase
+ * (contract, money through the journal, ledger entries), processes are the caller's organisation's only,
+ * messages are read with limits and only along the protocol's transitions. The counterparty's callback here
+ * is a loopback address the outbound guard refuses (no allowance in this application), so the state moves
+ * and nothing leaves.
+ */
+class DspProtocolTest extends PlatformTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Autowired
+    UserService users;
+
+    @Autowired
+    ApiKeyService apiKeys;
+
+    @Autowired
+    OfferService offers;
+
+    @Autowired
+    ProductService products;
+
+    @Autowired
+    MoneyJournal journal;
+
+    @Autowired
+    BankStatements statements;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    AuditLog audit;
+
+    @Test
+    void aPaidOfferAgreedOverTheProtocolIsTheExchangesPurchase() throws Exception {
+        Actor operator = actor("admin");
+        offers.setFee(
+                operator,
+                new OfferService.NewFee("other", OfferService.PriceModel.ONE_TIME, null, 300_000L, "Biểu phí thử DSP"));
+        long productId = listedProduct();
+        OfferService.Offer offer = offers.create(
+                actor("qltt.dulieu"),
+                productId,
+                new OfferService.NewOffer(
+                        "Bán qua giao thức Dataspace",
+                        OfferService.PriceModel.ONE_TIME,
+                        300_000L,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        false,
+                        null,
+                        new OfferService.Terms(List.of("df:research"), "VN", List.of(), true, false),
+                        null,
+                        null));
+        products.inspect(operator, productId, true, "Ưu đãi bán qua giao thức DSP đã được thẩm định");
+        Actor buyer = actor("saomai.admin");
+        String token = key(buyer);
+        statements.credit(journal.account(buyer.orgId(), MoneyJournal.AccountKind.CASH), 1_000_000, "T-DSP-1", null);
+        long cashBefore = cash(buyer.orgId());
+
+        // The catalog lists the offer with its ODRL rules, the Datafloor profile's terms as IRIs.
+        JsonNode catalog = json(call(token, post("/dsp/catalog/request"), message("CatalogRequestMessage", "")), 200);
+        String offerId = "urn:datafloor:offer:" + offer.id();
+        assertThat(catalog.toString())
+                .contains(offerId)
+                .contains("https://datafloor.vn/odrl/profile#research")
+                .contains("\"format\":\"HttpData-PULL\"");
+
+        String request = message(
+                "ContractRequestMessage",
+                "\"consumerPid\": \"urn:uuid:consumer-1\", \"callbackAddress\": \"http://127.0.0.1:9/callback\","
+                        + "\"offer\": {\"@id\": \"" + offerId + "\", \"@type\": \"Offer\", \"target\": "
+                        + "\"urn:datafloor:product:" + productId + "\", \"permission\": [{\"action\": \"use\"}]}");
+        JsonNode negotiation = json(call(token, post("/dsp/negotiations/request"), request), 201);
+        assertThat(negotiation.get("state").asString()).isEqualTo("REQUESTED");
+        String pid = negotiation.get("providerPid").asString();
+
+        // The exchange's rules agree at once: the contract is the web's purchase, paid through the journal.
+        await(() -> state(token, pid).equals("AGREED"));
+        long contractId = jdbc.sql("select id from exchange_contract where order_key = ?")
+                .param(buyer.orgId() + ":dsp:" + pid)
+                .query(Long.class)
+                .single();
+        assertThat(jdbc.sql("select state from exchange_contract where id = ?")
+                        .param(contractId)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("FINALIZED");
+        assertThat(cashBefore - cash(buyer.orgId())).isEqualTo(offer.total());
+        assertThat(journal.trialBalance().total()).isZero();
+        assertThat(audit.awaitRelayed(Duration.ofSeconds(30))).isTrue();
+        assertThat(jdbc.sql("select count(*) from audit_event where event_type = 'CONTRACT_AGREED' and summary like ?")
+                        .param("agreement " + contractId + " %")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
+        assertThat(jdbc.sql(
+                                "select count(*) from audit_event where event_type = 'DSP_PROCESS_CHANGED' and summary like ?")
+                        .param("%REQUESTED -> AGREED%")
+                        .query(Long.class)
+                        .single())
+                .isPositive();
+
+        // Another organisation's connector does not find the negotiation.
+        String other = key(actor("yte.admin"));
+        MvcResult hidden = call(other, get("/dsp/negotiations/" + pid), null);
+        assertThat(hidden.getResponse().getStatus()).isEqualTo(404);
+        assertThat(hidden.getResponse().getContentAsString()).contains("ContractNegotiationError");
+
+        // Only along the protocol's transitions: a second agreement-stage message is refused, verification moves it.
+        String verification = message(
+                "ContractAgreementVerificationMessage",
+                "\"providerPid\": \"" + pid + "\", \"consumerPid\": \"urn:uuid:consumer-1\"");
+        call(token, post("/dsp/negotiations/" + pid + "/agreement/verification"), verification);
+        await(() -> state(token, pid).equals("FINALIZED"));
+        MvcResult again = call(token, post("/dsp/negotiations/" + pid + "/agreement/verification"), verification);
+        assertThat(again.getResponse().getStatus()).isEqualTo(409);
+        MvcResult late = call(
+                token,
+                post("/dsp/negotiations/" + pid + "/termination"),
+                message(
+                        "ContractNegotiationTerminationMessage",
+                        "\"providerPid\": \"" + pid + "\", \"consumerPid\": \"urn:uuid:consumer-1\", \"code\": \"x\""));
+        assertThat(late.getResponse().getStatus()).isEqualTo(409);
+
+        // The same order key never charges twice: the money moved once.
+        assertThat(cashBefore - cash(buyer.orgId())).isEqualTo(offer.total());
+    }
+
+    @Test
+    void messagesAreReadWithLimitsAndTheirTypeChecked() throws Exception {
+        String token = key(actor("saomai.admin"));
+        MvcResult noContext = call(token, post("/dsp/negotiations/request"), "{\"@type\": \"ContractRequestMessage\"}");
+        assertThat(noContext.getResponse().getStatus()).isEqualTo(400);
+        assertThat(noContext.getResponse().getContentAsString())
+                .contains("ContractNegotiationError")
+                .contains("@context");
+        MvcResult wrongType = call(token, post("/dsp/negotiations/request"), message("CatalogRequestMessage", ""));
+        assertThat(wrongType.getResponse().getStatus()).isEqualTo(400);
+        String deep = "[".repeat(DspJson.MAX_DEPTH + 5) + "]".repeat(DspJson.MAX_DEPTH + 5);
+        MvcResult tooDeep = call(token, post("/dsp/catalog/request"), deep);
+        assertThat(tooDeep.getResponse().getStatus()).isEqualTo(400);
+        assertThat(tooDeep.getResponse().getContentAsString()).contains("CatalogError");
+        MvcResult unknown = call(token, get("/dsp/catalog/datasets/urn:datafloor:product:999999999"), null);
+        assertThat(unknown.getResponse().getStatus()).isEqualTo(404);
+        assertThat(unknown.getResponse().getContentAsString()).contains("CatalogError");
+        MvcResult anonymous = mvc.perform(post("/dsp/catalog/request")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(message("CatalogRequestMessage", "")))
+                .andReturn();
+        assertThat(anonymous.getResponse().getStatus()).isEqualTo(401);
+        // A callback address the guard will refuse is still taken (it is vetted when a message leaves); one that is
+        // no http(s) URL is refused at once.
+        MvcResult badCallback = call(
+                token,
+                post("/dsp/transfers/request"),
+                message(
+                        "TransferRequestMessage",
+                        "\"consumerPid\": \"urn:uuid:c\", \"agreementId\": \"urn:datafloor:agreement:1\", "
+                                + "\"format\": \"HttpData-PULL\", \"callbackAddress\": \"file:///etc/passwd\""));
+        assertThat(badCallback.getResponse().getStatus()).isIn(400, 404);
+        JsonNode version = JSON.readTree(mvc.perform(get("/.well-known/dspace-version"))
+                .andReturn()
+                .getResponse()
+                .getContentAsString());
+        assertThat(version.get("protocolVersions").get(0).get("version").asString())
+                .isEqualTo("2025-1");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private String state(String token, String pid) {
+        try {
+            return json(call(token, get("/dsp/negotiations/" + pid), null), 200)
+                    .get("state")
+                    .asString();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits for what the provider does after the answer (it runs once the request's transaction commits). */
+    private static void await(Supplier<Boolean> condition) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (!condition.get()) {
+            assertThat(Instant.now()).as("condition not met within 30 s").isBefore(deadline);
+            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+        }
+    }
+
+    private MvcResult call(String token, MockHttpServletRequestBuilder request, String body) throws Exception {
+        request.header("Authorization", "Bearer " + token).accept(MediaType.APPLICATION_JSON);
+        if (body != null) {
+            request.contentType(MediaType.APPLICATION_JSON).content(body.getBytes(StandardCharsets.UTF_8));
+        }
+        return mvc.perform(request).andReturn();
+    }
+
+    private static JsonNode json(MvcResult result, int status) throws Exception {
+        assertThat(result.getResponse().getStatus())
+                .as(result.getResponse().getContentAsString())
+                .isEqualTo(status);
+        return JSON.readTree(result.getResponse().getContentAsString(StandardCharsets.UTF_8));
+    }
+
+    private static String message(String type, String fields) {
+        return "{\"@context\": [\"https://w3id.org/dspace/2025/1/context.jsonld\"], \"@type\": \"" + type + "\""
+                + (fields.isEmpty() ? "" : ", " + fields) + "}";
+    }
+
+    private String key(Actor actor) {
+        return apiKeys.create(
+                        actor,
+                        "DSP connector",
+                        Set.of(Action.DSP_PROTOCOL.scope(), Action.BUY_DATA.scope(), Action.VIEW_CONTRACTS.scope()),
+                        Duration.ofDays(1))
+                .token();
+    }
+
+    private long cash(long orgId) {
+        return journal.balance(
+                journal.account(orgId, MoneyJournal.AccountKind.CASH).id());
+    }
+
+    private long listedProduct() {
+        long id = jdbc.sql("select min(id) from exchange_product where catalog_slug = 'qltt-san-pham'")
+                .query(Long.class)
+                .single();
+        ProductService.Product product = products.product(id).orElseThrow();
+        if (product.status() == ProductService.Status.DRAFT || product.status() == ProductService.Status.REJECTED) {
+            products.submit(Actor.SYSTEM, id);
+        }
+        if (products.product(id).orElseThrow().status() != ProductService.Status.APPROVED) {
+            products.inspect(Actor.SYSTEM, id, true, "Thẩm định lại cho phép thử");
+        }
+        return id;
+    }
+
+    private Actor actor(String username) {
+        UserAccount u = users.findByUsername(username).orElseThrow();
+        return new Actor(u.id(), u.username(), u.orgId(), u.roles(), null, Set.of());
+    }
+}
