@@ -281,6 +281,10 @@ class ProviderProtocol {
         }));
         if (moved) {
             send(negotiation, "/negotiations/" + negotiation.consumerPid() + "/agreement", message);
+        } else {
+            // The consumer ended the negotiation while the purchase was made: the agreement does not stand.
+            contracts.terminate(
+                    Actor.SYSTEM, contract.id(), "the Dataspace Protocol negotiation ended before its agreement");
         }
     }
 

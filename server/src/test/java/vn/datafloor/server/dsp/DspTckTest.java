@@ -158,6 +158,104 @@ class DspTckTest {
                 .isZero();
     }
 
+    /**
+     * The data address of an HTTP-pull transfer reaches the delivery pipeline: its token reads the agreement's
+     * rows through {@code /api/access/{id}/rows}, and is refused once the consumer completes the transfer.
+     */
+    @Test
+    void aTransfersTokenReadsTheAgreementThroughTheDeliveryApiUntilItEnds() throws Exception {
+        Actor buyer = actor("saomai.admin");
+        String token = apiKeys.create(
+                        buyer,
+                        "DSP consumer connector",
+                        Set.of(Action.DSP_PROTOCOL.scope(), Action.BUY_DATA.scope()),
+                        Duration.ofDays(1))
+                .token();
+        long productId = jdbc.sql("select min(id) from exchange_product where catalog_slug = 'qltt-san-pham'")
+                .query(Long.class)
+                .single();
+        OfferService.Offer offer = freeOffer(actor("qltt.dulieu"), productId, "Truyền dữ liệu qua DSP");
+        products.inspect(actor("admin"), productId, true, "Ưu đãi truyền dữ liệu qua DSP đã được thẩm định");
+        ContractService.Contract contract = contracts.order(
+                buyer,
+                "dsp-delivery",
+                new ContractService.Order(offer.id(), "df:research", "Kiểm thử truyền dữ liệu qua DSP", "VN"));
+        java.util.concurrent.BlockingQueue<String> received = new java.util.concurrent.LinkedBlockingQueue<>();
+        com.sun.net.httpserver.HttpServer callback =
+                com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("localhost", 0), 0);
+        callback.createContext("/", exchange -> {
+            received.add(exchange.getRequestURI().getPath() + " "
+                    + new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        callback.start();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        try {
+            String base = "http://localhost:" + port;
+            String request = "{\"@context\": [\"" + DspJson.CONTEXT + "\"], \"@type\": \"TransferRequestMessage\", "
+                    + "\"consumerPid\": \"urn:uuid:delivery-consumer\", \"agreementId\": \"" + DspPolicies.AGREEMENT
+                    + contract.id() + "\", \"format\": \"HttpData-PULL\", \"callbackAddress\": \"http://localhost:"
+                    + callback.getAddress().getPort() + "\"}";
+            var answer = http.send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/dsp/transfers/request"))
+                            .header("Authorization", "Bearer " + token)
+                            .header("Content-Type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(request))
+                            .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
+            String providerPid = tools.jackson.databind.json.JsonMapper.builder()
+                    .build()
+                    .readTree(answer.body())
+                    .get("providerPid")
+                    .asString();
+
+            String start = received.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(start).startsWith("/transfers/urn:uuid:delivery-consumer/start ");
+            var address = tools.jackson.databind.json.JsonMapper.builder()
+                    .build()
+                    .readTree(start.substring(start.indexOf(' ') + 1))
+                    .get("dataAddress");
+            String endpoint = address.get("endpoint").asString();
+            String authorization = null;
+            for (var property : address.get("endpointProperties")) {
+                if (property.get("name").asString().equals("authorization")) {
+                    authorization = property.get("value").asString();
+                }
+            }
+            assertThat(endpoint).isEqualTo(base + "/api/access/" + contract.id() + "/rows");
+            var rows = http.send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(endpoint + "?limit=5"))
+                            .header("Authorization", authorization)
+                            .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(rows.statusCode()).as(rows.body()).isEqualTo(200);
+            assertThat(rows.body()).contains("\"rows\"").contains("\"columns\"");
+
+            var completion = http.send(
+                    java.net.http.HttpRequest.newBuilder(
+                                    java.net.URI.create(base + "/dsp/transfers/" + providerPid + "/completion"))
+                            .header("Authorization", "Bearer " + token)
+                            .header("Content-Type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                    "{\"@context\": [\"" + DspJson.CONTEXT + "\"], \"@type\": "
+                                            + "\"TransferCompletionMessage\", \"providerPid\": \"" + providerPid
+                                            + "\", \"consumerPid\": \"urn:uuid:delivery-consumer\"}"))
+                            .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(completion.statusCode()).as(completion.body()).isEqualTo(200);
+            var after = http.send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(endpoint))
+                            .header("Authorization", authorization)
+                            .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(after.statusCode()).isEqualTo(401);
+        } finally {
+            callback.stop(0);
+        }
+    }
+
     // ------------------------------------------------------------------ seed data
 
     /**
@@ -384,16 +482,21 @@ class DspTckTest {
         @Primary
         ProviderPlaybook scriptedProvider() {
             return new ProviderPlaybook() {
+                // What the TCK does not script is the exchange's own rules.
+                private final ProviderPlaybook exchange = new ExchangePlaybook();
+
                 @Override
                 public List<Step> negotiation(Negotiation negotiation, Event event, boolean approvalRequired) {
-                    return negotiations
-                            .getOrDefault(negotiation.offerId(), Map.of())
-                            .getOrDefault(event, List.of());
+                    Map<Event, List<Step>> script = negotiations.get(negotiation.offerId());
+                    return script == null
+                            ? exchange.negotiation(negotiation, event, approvalRequired)
+                            : script.getOrDefault(event, List.of());
                 }
 
                 @Override
                 public List<Step> transfer(DspStore.Transfer transfer, Event event) {
-                    return transfers.getOrDefault(transfer.agreementId(), List.of());
+                    List<Step> script = transfers.get(transfer.agreementId());
+                    return script == null ? exchange.transfer(transfer, event) : script;
                 }
             };
         }
