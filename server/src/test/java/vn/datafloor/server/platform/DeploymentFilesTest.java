@@ -74,7 +74,9 @@ class DeploymentFilesTest {
             assertThat(name).as("a base image pinned to a version").matches("[\\w./-]+:[\\w.-]*\\d[\\w.-]*");
             assertThat(name).doesNotEndWith(":latest");
         }
-        assertThat(instructions("ADD")).as("ADD fetches and unpacks; COPY only copies").isEmpty();
+        assertThat(instructions("ADD"))
+                .as("ADD fetches and unpacks; COPY only copies")
+                .isEmpty();
         List<String> users = instructions("USER");
         assertThat(users).as("the final stage's account").isNotEmpty();
         String uid = users.get(users.size() - 1).split(":")[0];
@@ -96,7 +98,9 @@ class DeploymentFilesTest {
         List<Map<String, Object>> statefulSets = ofKind("StatefulSet");
         assertThat(statefulSets).hasSize(1);
         Map<String, Object> spec = map(statefulSets.get(0), "spec");
-        assertThat(spec.get("replicas")).as("one writer of the ledger and the lake").isEqualTo(1);
+        assertThat(spec.get("replicas"))
+                .as("one writer of the ledger and the lake")
+                .isEqualTo(1);
         assertThat(ofKind("Deployment"))
                 .as("no Deployment may run a second writer beside it")
                 .isEmpty();
@@ -147,16 +151,20 @@ class DeploymentFilesTest {
                 Map<String, Object> env = asMap(item);
                 String name = ((String) env.get("name")).toUpperCase(Locale.ROOT);
                 if (name.contains("PASSWORD") || name.contains("SECRET") || name.contains("KEY")) {
-                    assertThat(env).as(name + " is never written into a manifest").doesNotContainKey("value");
+                    assertThat(env)
+                            .as(name + " is never written into a manifest")
+                            .doesNotContainKey("value");
                     assertThat(map(map(env, "valueFrom"), "secretKeyRef")).isNotEmpty();
                 }
             }
         }
         String operations = Files.readString(ROOT.resolve("docs/operations.md"));
-        Matcher property = Pattern.compile("`((?:datafloor|spring)\\.[a-z0-9.-]+)`").matcher(operations);
+        Matcher property =
+                Pattern.compile("`((?:datafloor|spring)\\.[a-z0-9.-]+)`").matcher(operations);
         Set<String> documented = new LinkedHashSet<>();
         while (property.find()) {
-            documented.add(property.group(1).toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'));
+            documented.add(
+                    property.group(1).toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'));
         }
         documented.add("SPRING_PROFILES_ACTIVE");
         List<Map<String, Object>> configMaps = ofKind("ConfigMap");
