@@ -23,6 +23,7 @@ import vn.datafloor.server.demo.DemoData;
         subcommands = {
             DatafloorCli.Demo.class,
             DatafloorCli.Serve.class,
+            StatusCommand.class,
             IngestCommand.class,
             LinkCommand.class,
             LedgerCommands.class,
