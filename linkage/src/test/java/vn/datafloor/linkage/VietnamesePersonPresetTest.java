@@ -57,67 +57,21 @@ class VietnamesePersonPresetTest {
                 path: bank.csv
                 id: record_id
                 fields:
-                  name: full_name
-                  birth_date: birth
-                  cccd: id_number
-                  sex: sex
-                  province: province
+                  name: ho_ten
+                  birth_date: ngay_sinh
+                  cccd: so_cccd
+                  sex: gioi_tinh
+                  phone: so_dien_thoai
+                  province: tinh
             training:
               u_sample_pairs: 200000
               seed: 7
             """;
 
-    /** SynthLinkageTest's model, tuned for the tax extract, pointed at the same two files. */
-    static final String TUNED = """
-            name: registry-to-bank-tuned
-            mode: link
-            inputs:
-              - name: civil-registry/people
-                path: civil-registry/people.csv
-                id: record_id
-                columns:
-                  name: std_name_key(ho_ten)
-                  dob: (std_date(ngay_sinh)).value
-                  cccd: (std_cccd(so_cccd)).value
-                  sex: std_sex(gioi_tinh)
-              - name: bank
-                path: bank.csv
-                id: record_id
-                columns:
-                  name: std_name_key(full_name)
-                  dob: (std_date(birth)).value
-                  cccd: (std_cccd(id_number)).value
-                  sex: std_sex(sex)
-            blocking:
-              - l.dob = r.dob
-              - l.cccd = r.cccd
-              - l.name = r.name
-            comparisons:
-              - name: name
-                column: name
-                levels:
-                  - exact: {term_frequency: true}
-                  - jaro_winkler: 0.92
-                  - jaro_winkler: 0.8
-              - name: dob
-                column: dob
-                levels: [exact, date_day_month_swapped, date_one_component, date_same_year]
-              - name: cccd
-                column: cccd
-                levels: [exact, id_one_digit, id_transposition]
-              - name: sex
-                column: sex
-                levels: [exact]
-            training:
-              deterministic_rules: [l.cccd = r.cccd]
-              deterministic_recall: 0.95
-              u_sample_pairs: 200000
-              seed: 7
-            clustering:
-              threshold: 0.9
-              conflicting_id: cccd
-              tolerate_id_typo: true
-            """;
+    /** SynthLinkageTest's model, tuned for the tax extract, pointed at the bank's file (same column names). */
+    static final String TUNED = SynthLinkageTest.CONFIG
+            .replace("name: tax/taxpayers", "name: bank")
+            .replace("tax/taxpayers.csv", "bank.csv");
 
     @BeforeAll
     static void writeTheBankExtract() throws SQLException {
@@ -133,13 +87,14 @@ class VietnamesePersonPresetTest {
                     + " hash(record_id || 'order') % 3 AS name_order, hash(record_id || 'date') % 6 AS date_shape,"
                     + " hash(record_id || 'id') % 5 AS id_kept FROM read_csv(" + people + ", all_varchar = true)"
                     + " WHERE hash(record_id || 'bank') % 2 = 0");
+            // The tax extract's column names, so that the tax-tuned model reads it unchanged.
             s.execute("COPY (SELECT 'B' || record_id AS record_id,"
                     + " CASE WHEN name_order = 0 THEN concat_ws(' ', nullif(ten_dem, ''), ten, ho) ELSE ho_ten END"
-                    + "   AS full_name,"
+                    + "   AS ho_ten,"
                     + " CASE date_shape WHEN 0 THEN strftime(d, '%Y') WHEN 1 THEN strftime(d, '%m/%Y')"
-                    + "   WHEN 2 THEN '00/00/' || strftime(d, '%Y') ELSE strftime(d, '%d/%m/%Y') END AS birth,"
-                    + " CASE WHEN id_kept < 2 THEN NULL ELSE so_cccd END AS id_number,"
-                    + " gioi_tinh AS sex, ten_tinh_thuong_tru AS province FROM chosen)"
+                    + "   WHEN 2 THEN '00/00/' || strftime(d, '%Y') ELSE strftime(d, '%d/%m/%Y') END AS ngay_sinh,"
+                    + " CASE WHEN id_kept < 2 THEN NULL ELSE so_cccd END AS so_cccd,"
+                    + " gioi_tinh, so_dien_thoai, ten_tinh_thuong_tru AS tinh FROM chosen)"
                     + " TO " + DuckDbConnections.literal(dir.resolve("bank.csv").toString()) + " (HEADER)");
             s.execute("COPY (SELECT source, record_id, entity_id FROM read_csv(" + links + ", all_varchar = true)"
                     + " WHERE source = 'civil-registry/people'"
@@ -256,7 +211,7 @@ class VietnamesePersonPresetTest {
 
     @Test
     void withoutCccdEverywhereTheNameAndWholeBirthDateTrainInstead() {
-        String config = PRESET.replaceAll("(?m)^ *cccd: id_number\n", "");
+        String config = PRESET.replaceAll("(?m)^ *cccd: so_cccd\n", "");
         LinkageModel model = LinkageModel.parse(config, dir);
         assertThat(model.comparisons())
                 .extracting(LinkageModel.Comparison::name)
@@ -272,7 +227,8 @@ class VietnamesePersonPresetTest {
                 .isInstanceOf(LinkageException.class)
                 .hasMessageContaining("Unknown preset")
                 .hasMessageContaining("vietnamese_person");
-        assertThatThrownBy(() -> LinkageModel.parse(PRESET.replace("birth_date: birth", "birthdate: birth"), dir))
+        assertThatThrownBy(
+                        () -> LinkageModel.parse(PRESET.replace("birth_date: ngay_sinh", "birthdate: ngay_sinh"), dir))
                 .isInstanceOf(LinkageException.class)
                 .hasMessageContaining("birthdate")
                 .hasMessageContaining("birth_date");
