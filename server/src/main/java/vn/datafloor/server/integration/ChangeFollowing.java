@@ -129,8 +129,8 @@ public class ChangeFollowing {
         ChangeFollower follower = running.remove(sourceId);
         if (follower == null
                 && status(sourceId).map(s -> !"following".equals(s.state())).orElse(true)) {
-            return status(sourceId)
-                    .orElseThrow(() -> ProblemException.notFound("Source " + sourceId + " is not followed"));
+            // Not followed: stopping again changes nothing and records nothing, like the HTTP DELETE that calls it.
+            return status(actor, sourceId);
         }
         if (follower != null) {
             follower.close();
@@ -218,6 +218,19 @@ public class ChangeFollowing {
                     new Events(sourceId));
         } catch (SourceException e) {
             setState(sourceId, "failed", e.getMessage());
+            if (e instanceof SecurityRefusal) {
+                // A host the organisation may not reach is a security event, as at registration.
+                audit.record(new AuditEvent(
+                        EventType.SECURITY_REFUSED,
+                        null,
+                        null,
+                        orgId,
+                        AuditEvent.Outcome.FAILURE,
+                        ClientAddress.current(),
+                        "source " + sourceId + " refused: " + e.getMessage(),
+                        Map.of("source", Long.toString(sourceId), "why", e.getMessage())));
+                throw ProblemException.badRequest("source.jdbcNotAllowed", e.getMessage());
+            }
             throw ProblemException.badRequest("following.failed", e.getMessage());
         }
         running.put(sourceId, follower);
