@@ -27,6 +27,9 @@ public enum EventType {
     PLATFORM_STARTED,
     SOURCE_REGISTERED,
     SOURCE_FILE_UPLOADED,
+    /** Change data capture of a database source began or ended (docs/cdc.md). */
+    SOURCE_FOLLOWING_STARTED,
+    SOURCE_FOLLOWING_STOPPED,
     PIPELINE_SAVED,
     PIPELINE_RUN_STARTED,
     PIPELINE_RUN_FAILED,

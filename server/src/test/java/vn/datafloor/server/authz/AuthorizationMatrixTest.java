@@ -299,7 +299,8 @@ class AuthorizationMatrixTest extends PlatformTest {
                 "/api/datasets/{name}",
                 "/integration/pipelines/{id}",
                 "/integration/runs/{id}",
-                "/integration/runs/{id}/status")) {
+                "/integration/runs/{id}/status",
+                "/api/sources/{id}/following")) {
             EXPECTED.put("GET " + path, tenant(STAFF, seesAll, read));
         }
         for (String endpoint : List.of(
@@ -318,7 +319,11 @@ class AuthorizationMatrixTest extends PlatformTest {
                 "POST /api/pipelines/{id}/runs",
                 "POST /api/runs/{id}/cancellation",
                 "POST /integration/pipelines/{id}/runs",
-                "POST /integration/runs/{id}/cancellation")) {
+                "POST /integration/runs/{id}/cancellation",
+                "POST /api/sources/{id}/following",
+                "DELETE /api/sources/{id}/following",
+                "POST /integration/sources/{id}/following",
+                "POST /integration/sources/{id}/following/stop")) {
             EXPECTED.put(endpoint, tenant(managers, Set.of(), write));
         }
         EXPECTED.put("GET /api/runs/{id}/quarantine", tenant(managers, Set.of(), "quarantine:read"));
