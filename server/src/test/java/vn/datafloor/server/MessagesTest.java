@@ -35,7 +35,8 @@ class MessagesTest {
             "messages-supervision",
             "messages-privacy",
             "messages-citizen",
-            "messages-access");
+            "messages-access",
+            "messages-harvest");
 
     private static Properties load(String name) throws IOException {
         Properties properties = new Properties();
