@@ -139,22 +139,17 @@ class RemoteEntryStore {
                 .list();
     }
 
-    /** Entries of one kind (null: all), by title. */
+    /** Entries of one kind (null: all), by title. A list, not a stream: a stream holds its connection open. */
     List<CatalogEntry> ofKind(String kind, int limit) {
+        String order = " order by title, id limit " + Math.max(1, limit);
         return kind == null
-                ? jdbc
-                        .sql("select " + COLUMNS + " from catalog_remote_entry order by title, id")
+                ? jdbc.sql("select " + COLUMNS + " from catalog_remote_entry" + order)
                         .query((rs, n) -> entry(rs))
-                        .stream()
-                        .limit(limit)
-                        .toList()
-                : jdbc
-                        .sql("select " + COLUMNS + " from catalog_remote_entry where kind = ? order by title, id")
+                        .list()
+                : jdbc.sql("select " + COLUMNS + " from catalog_remote_entry where kind = ?" + order)
                         .param(kind)
                         .query((rs, n) -> entry(rs))
-                        .stream()
-                        .limit(limit)
-                        .toList();
+                        .list();
     }
 
     List<CatalogEntry> all() {

@@ -158,23 +158,17 @@ class HarvestStore {
                 .optional();
     }
 
+    // Lists, not streams: a stream from JdbcClient holds its connection until it is closed.
     Optional<HarvestRun> lastRun(long sourceId) {
-        return jdbc
-                .sql("select " + RUN_COLUMNS + " from harvest_run where source_id = ? order by id desc")
-                .param(sourceId)
-                .query((rs, n) -> run(rs))
-                .stream()
-                .findFirst();
+        return runs(sourceId, 1).stream().findFirst();
     }
 
     List<HarvestRun> runs(long sourceId, int limit) {
-        return jdbc
-                .sql("select " + RUN_COLUMNS + " from harvest_run where source_id = ? order by id desc")
+        return jdbc.sql("select " + RUN_COLUMNS + " from harvest_run where source_id = ? order by id desc limit "
+                        + Math.max(1, limit))
                 .param(sourceId)
                 .query((rs, n) -> run(rs))
-                .stream()
-                .limit(limit)
-                .toList();
+                .list();
     }
 
     private static HarvestSource source(ResultSet rs) throws SQLException {
