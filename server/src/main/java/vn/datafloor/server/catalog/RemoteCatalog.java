@@ -30,6 +30,9 @@ public class RemoteCatalog {
     /** Slugs of harvested entries: a '.' never occurs in the slugs of Datafloor's own entries. */
     static final String SLUG_PREFIX = "remote.";
 
+    private static final java.util.regex.Pattern WEB_ADDRESS =
+            java.util.regex.Pattern.compile("(?i)https?://[^\\s\"<>]+");
+
     private final RemoteEntryStore store;
     private final CatalogSearch search;
     private final Clock clock;
@@ -67,6 +70,13 @@ public class RemoteCatalog {
 
         public RemoteRecord {
             keywords = List.copyOf(keywords);
+            // The link back is rendered as a link: only http(s), never javascript: or data: from a harvested IRI.
+            landingUrl = webAddress(landingUrl);
+            dspEndpoint = webAddress(dspEndpoint);
+        }
+
+        private static String webAddress(String url) {
+            return url != null && WEB_ADDRESS.matcher(url).matches() ? url : null;
         }
 
         /** A hash of everything shown of the entry: a change of any of it is an update. */
