@@ -849,6 +849,12 @@ class AuthorizationMatrixTest extends PlatformTest {
     @Autowired
     vn.datafloor.server.privacy.AccessIndex accessIndex;
 
+    /** The harvest source and its entry leave the shared application as they found it. */
+    @org.junit.jupiter.api.AfterAll
+    void removeHarvestSource() {
+        harvests.remove(actorOf("admin"), harvestSourceId);
+    }
+
     @Autowired
     vn.datafloor.server.harvest.HarvestService harvests;
 
