@@ -80,7 +80,7 @@ final class DcatReader {
             }
         };
         org.apache.jena.riot.RDFParserBuilder parser = RDFParser.source(new ByteArrayInputStream(body))
-                .lang(jsonLd ? Lang.JSONLD : Lang.TURTLE)
+                .forceLang(jsonLd ? Lang.JSONLD : Lang.TURTLE)
                 .base(base);
         if (jsonLd) {
             Context context = new Context();
