@@ -36,7 +36,8 @@ class MessagesTest {
             "messages-privacy",
             "messages-citizen",
             "messages-access",
-            "messages-cdc");
+            "messages-cdc",
+            "messages-harvest");
 
     private static Properties load(String name) throws IOException {
         Properties properties = new Properties();

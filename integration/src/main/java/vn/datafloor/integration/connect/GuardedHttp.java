@@ -11,12 +11,16 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -73,21 +77,41 @@ public final class GuardedHttp implements AutoCloseable {
 
     /** GETs a URL; only http and https, no user info in the URL. */
     public Response get(URI uri, Map<String, String> headers) throws IOException {
+        requireFetchable(uri);
+        HttpGet get = new HttpGet(uri);
+        headers.forEach(get::setHeader);
+        return execute(get);
+    }
+
+    /**
+     * POSTs a body to a URL (a protocol request such as a dataspace catalog request), under the same
+     * guard, limits and rules as {@link #get}.
+     */
+    public Response post(URI uri, Map<String, String> headers, byte[] body, String contentType) throws IOException {
+        requireFetchable(uri);
+        HttpPost post = new HttpPost(uri);
+        headers.forEach(post::setHeader);
+        post.setEntity(new ByteArrayEntity(body, ContentType.parse(contentType)));
+        return execute(post);
+    }
+
+    private static void requireFetchable(URI uri) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!("http".equals(scheme) || "https".equals(scheme))
                 || uri.getHost() == null
                 || uri.getRawUserInfo() != null) {
             throw new SecurityRefusal("Only http(s) URLs with a host and without user or password may be fetched");
         }
-        HttpGet get = new HttpGet(uri);
-        headers.forEach(get::setHeader);
+    }
+
+    private Response execute(HttpUriRequestBase request) throws IOException {
         // The whole request, not only each read, ends when the time is up.
         var timer =
                 java.util.concurrent.CompletableFuture.delayedExecutor(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
         java.util.concurrent.CompletableFuture<Void> deadline =
-                java.util.concurrent.CompletableFuture.runAsync(get::cancel, timer);
+                java.util.concurrent.CompletableFuture.runAsync(request::cancel, timer);
         try {
-            return client.execute(get, response -> {
+            return client.execute(request, response -> {
                 int status = response.getCode();
                 if (status / 100 == 3) {
                     return new Response(status, new byte[0]);
@@ -100,7 +124,7 @@ public final class GuardedHttp implements AutoCloseable {
                 }
                 if (body.length > maxBytes) {
                     throw new SourceException(
-                            "The answer is larger than " + maxBytes / (1024 * 1024) + " MB; ask for smaller pages");
+                            "The answer is larger than " + sizeText(maxBytes) + "; ask for smaller pages");
                 }
                 return new Response(status, body);
             });
@@ -114,6 +138,14 @@ public final class GuardedHttp implements AutoCloseable {
         } finally {
             deadline.cancel(false);
         }
+    }
+
+    /** A size as people read it: whole MB when at least one, else KB or bytes. */
+    static String sizeText(long bytes) {
+        if (bytes >= 1024 * 1024) {
+            return bytes / (1024 * 1024) + " MB";
+        }
+        return bytes >= 1024 ? bytes / 1024 + " KB" : bytes + " bytes";
     }
 
     @Override
