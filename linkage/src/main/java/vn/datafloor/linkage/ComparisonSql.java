@@ -70,6 +70,19 @@ final class ComparisonSql {
                 "(year(" + da + ") = year(" + db + ") AND month(" + da + ") = day(" + db + ") AND day(" + da
                         + ") = month(" + db + "))";
             case DATE_SAME_YEAR -> "year(" + da + ") = year(" + db + ")";
+            // Values of std_partial_date ('yyyy', 'yyyy-MM', 'yyyy-MM-dd'): at least one side is known only
+            // to the year or month and the parts both sides know agree. Whole dates that agree are exact.
+            case DATE_PARTIAL ->
+                "((length(" + sa + ") < 10 OR length(" + sb + ") < 10) AND (starts_with(" + sa + ", " + sb
+                        + ") OR starts_with(" + sb + ", " + sa + ")))";
+            // The same words in another order: family name last, as bank and foreign systems write it.
+            case NAME_REORDERED ->
+                "list_sort(string_split(" + sa + ", ' ')) = list_sort(string_split(" + sb + ", ' '))";
+            // Every word of the shorter name is in the longer one: a middle name left out or added.
+            case NAME_WORDS_CONTAINED ->
+                "(CASE WHEN length(" + sa + ") <= length(" + sb + ") THEN list_has_all(string_split(" + sb
+                        + ", ' '), string_split(" + sa + ", ' ')) ELSE list_has_all(string_split(" + sa
+                        + ", ' '), string_split(" + sb + ", ' ')) END)";
             case NUMBER_WITHIN ->
                 "abs(TRY_CAST(" + a + " AS DOUBLE) - TRY_CAST(" + b + " AS DOUBLE)) <= " + level.parameter();
             case ID_ONE_DIGIT -> "(length(" + sa + ") = length(" + sb + ") AND hamming(" + sa + ", " + sb + ") = 1)";

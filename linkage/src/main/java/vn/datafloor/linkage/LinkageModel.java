@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -92,6 +93,9 @@ public record LinkageModel(
         DATE_ONE_COMPONENT,
         DATE_DAY_MONTH_SWAPPED,
         DATE_SAME_YEAR,
+        DATE_PARTIAL,
+        NAME_REORDERED,
+        NAME_WORDS_CONTAINED,
         NUMBER_WITHIN,
         ID_ONE_DIGIT,
         ID_TRANSPOSITION,
@@ -345,8 +349,23 @@ public record LinkageModel(
         }
     }
 
-    /** Reads a model from YAML text; relative input paths are resolved against {@code baseDirectory}. */
-    public static LinkageModel parse(String yaml, Path baseDirectory) {
+    /**
+     * The config as the model reads it: a {@code preset} written out into columns, blocking rules,
+     * comparisons, training and clustering (see {@code docs/linkage.md}); a config without a preset
+     * comes back as it is, re-printed.
+     */
+    public static String expandPreset(String yaml) {
+        Map<String, Object> top = load(yaml);
+        if (LinkagePreset.named(top)) {
+            top = LinkagePreset.expand(top);
+        }
+        DumperOptions options = new DumperOptions();
+        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        options.setWidth(120);
+        return new Yaml(options).dump(top);
+    }
+
+    private static Map<String, Object> load(String yaml) {
         if (yaml != null && yaml.length() > MAX_CONFIG_CHARS) {
             throw new LinkageException("The linkage config is larger than " + MAX_CONFIG_CHARS / 1024
                     + " K characters; a config is a page or two of YAML");
@@ -363,10 +382,19 @@ public record LinkageModel(
         } catch (RuntimeException e) {
             throw new LinkageException("Not valid YAML: " + e.getMessage(), e);
         }
-        Map<String, Object> top = map(root, "the config");
+        return map(root, "the config");
+    }
+
+    /** Reads a model from YAML text; relative input paths are resolved against {@code baseDirectory}. */
+    public static LinkageModel parse(String yaml, Path baseDirectory) {
+        Map<String, Object> top = load(yaml);
+        if (LinkagePreset.named(top)) {
+            top = LinkagePreset.expand(top);
+        }
         known(
                 top,
                 "the top level",
+                "preset",
                 "name",
                 "mode",
                 "inputs",

@@ -16,7 +16,7 @@ import java.util.Locale;
 import java.util.Set;
 import vn.datafloor.integration.lake.DuckDbConnections;
 import vn.datafloor.integration.lake.Lockdown;
-import vn.datafloor.integration.standardize.Standardizers;
+import vn.datafloor.integration.standardize.ReferenceTables;
 import vn.datafloor.linkage.LinkageModel.Comparison;
 import vn.datafloor.linkage.LinkageModel.Input;
 import vn.datafloor.linkage.LinkageModel.Level;
@@ -84,7 +84,9 @@ public final class Linker implements AutoCloseable {
         }
         Linker linker = new Linker(model, db, scratch);
         try {
-            Standardizers.install(db);
+            // The standardizers and the administrative units (provinces before and after the 2025
+            // merger), so that column expressions can fold names and read provinces either way.
+            ReferenceTables.install(db);
             // The model's SQL (column expressions, blocking rules, custom levels) runs on a sealed
             // connection: it reads the inputs and labels named here and writes only to the scratch folder.
             List<Path> readable = new ArrayList<>();
@@ -326,11 +328,16 @@ public final class Linker implements AutoCloseable {
         return false;
     }
 
-    /** Columns a comparison with a date level reads: they are read as dates when the records are loaded. */
+    /**
+     * Columns a comparison with a date level reads: they are read as dates when the records are loaded.
+     * A comparison with {@code date_partial} keeps its text ('yyyy', 'yyyy-MM', 'yyyy-MM-dd'), which a
+     * date would lose; its other date levels read the whole dates among them.
+     */
     private Set<String> dateColumns() {
         Set<String> columns = new java.util.LinkedHashSet<>();
         for (Comparison c : model.comparisons()) {
-            if (c.levels().stream().anyMatch(l -> DATE_LEVELS.contains(l.kind()))) {
+            if (c.levels().stream().anyMatch(l -> DATE_LEVELS.contains(l.kind()))
+                    && c.levels().stream().noneMatch(l -> l.kind() == LevelKind.DATE_PARTIAL)) {
                 columns.add(c.column());
             }
         }

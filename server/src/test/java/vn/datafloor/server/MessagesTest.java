@@ -35,7 +35,9 @@ class MessagesTest {
             "messages-supervision",
             "messages-privacy",
             "messages-citizen",
-            "messages-access");
+            "messages-access",
+            "messages-cdc",
+            "messages-harvest");
 
     private static Properties load(String name) throws IOException {
         Properties properties = new Properties();

@@ -77,25 +77,25 @@ public final class GuardedHttp implements AutoCloseable {
 
     /** GETs a URL; only http and https, no user info in the URL. */
     public Response get(URI uri, Map<String, String> headers) throws IOException {
-        checkUrl(uri);
+        requireFetchable(uri);
         HttpGet get = new HttpGet(uri);
         headers.forEach(get::setHeader);
         return execute(get);
     }
 
     /**
-     * POSTs a body to a URL (a protocol message to another connector), under the same guard and limits as
-     * {@link #get}; only http and https, no user info in the URL.
+     * POSTs a body to a URL (a protocol request such as a dataspace catalog request), under the same
+     * guard, limits and rules as {@link #get}.
      */
     public Response post(URI uri, Map<String, String> headers, byte[] body, String contentType) throws IOException {
-        checkUrl(uri);
+        requireFetchable(uri);
         HttpPost post = new HttpPost(uri);
         headers.forEach(post::setHeader);
         post.setEntity(new ByteArrayEntity(body, ContentType.parse(contentType)));
         return execute(post);
     }
 
-    private static void checkUrl(URI uri) {
+    private static void requireFetchable(URI uri) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!("http".equals(scheme) || "https".equals(scheme))
                 || uri.getHost() == null
@@ -124,7 +124,7 @@ public final class GuardedHttp implements AutoCloseable {
                 }
                 if (body.length > maxBytes) {
                     throw new SourceException(
-                            "The answer is larger than " + maxBytes / (1024 * 1024) + " MB; ask for smaller pages");
+                            "The answer is larger than " + sizeText(maxBytes) + "; ask for smaller pages");
                 }
                 return new Response(status, body);
             });
@@ -138,6 +138,14 @@ public final class GuardedHttp implements AutoCloseable {
         } finally {
             deadline.cancel(false);
         }
+    }
+
+    /** A size as people read it: whole MB when at least one, else KB or bytes. */
+    static String sizeText(long bytes) {
+        if (bytes >= 1024 * 1024) {
+            return bytes / (1024 * 1024) + " MB";
+        }
+        return bytes >= 1024 ? bytes / 1024 + " KB" : bytes + " bytes";
     }
 
     @Override

@@ -26,6 +26,7 @@ public final class SourceConnectors {
                 new FileConnectors.Parquet(),
                 new FileConnectors.Xlsx(),
                 new JdbcConnector(),
+                new ChangesConnector(),
                 new HttpConnector())) {
             if (kinds.put(connector.kind(), connector) != null) {
                 throw new IllegalStateException("Two connectors for " + connector.kind());

@@ -76,6 +76,12 @@ public final class Standardizers {
                     "STRUCT(value DATE, status VARCHAR)",
                     "Date from many formats; impossible dates invalid; day/month ambiguity flagged."),
             new StandardizerInfo(
+                    "std_partial_date",
+                    List.of("s", "ord := 'DMY'"),
+                    "STRUCT(value VARCHAR, precision VARCHAR, status VARCHAR)",
+                    "A date that may be known only to the year or the month (1985, 3/1985, 00/00/1985) as"
+                            + " 'yyyy-MM-dd', 'yyyy-MM' or 'yyyy'; status partial when not a whole date."),
+            new StandardizerInfo(
                     "std_phone",
                     List.of("s"),
                     "STRUCT(value VARCHAR, status VARCHAR, kind VARCHAR)",

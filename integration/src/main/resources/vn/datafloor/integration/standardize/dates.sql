@@ -70,3 +70,42 @@ CREATE OR REPLACE MACRO std_date(s, ord := 'DMY') AS
         std__date_parse(std__date_swapped(std__date_text(s), ord)),
         std__date_preferred(std__date_text(s), ord),
         s);
+
+-- Partial dates: registers and bank files often know only the year ("1985", "năm 1985") or the
+-- month ("3/1985", "tháng 3 năm 1985", "1985-03"), and some write the unknown parts as zeros
+-- ("00/00/1985", "00/03/1985", "19850000"). std__date_text has already folded the text and turned
+-- yyyyMMdd into yyyy-MM-dd. Each helper rewrites its shapes to ISO text, anything else to nothing.
+CREATE OR REPLACE MACRO std__partial_month(f) AS
+    regexp_replace(f,
+        '^(?:(?:thang\s*)?(\d{1,2})\s*(?:[-/.]|,?\s*nam)\s*(\d{4})|0{1,2}[-/.](\d{1,2})[-/.](\d{4})|(\d{4})[-/.](\d{1,2})(?:[-/.]0{1,2})?|.*)$',
+        '\2\4\5-\1\3\6-1');
+
+CREATE OR REPLACE MACRO std__partial_year(f) AS
+    regexp_replace(f,
+        '^(?:(?:nam\s*)?(\d{4})|0{1,2}[-/.]0{1,2}[-/.](\d{4})|(\d{4})[-/.]0{1,2}[-/.]0{1,2}|.*)$',
+        '\1\2\3');
+
+-- One text, ordered like ISO so that a prefix is a coarser date: 'yyyy-MM-dd', 'yyyy-MM' or 'yyyy'.
+CREATE OR REPLACE MACRO std__partial_value(full_date, f) AS
+    coalesce(strftime(full_date, '%Y-%m-%d'),
+             strftime(try_strptime(std__partial_month(f), '%Y-%m-%d'), '%Y-%m'),
+             nullif(std__partial_year(f), ''));
+
+CREATE OR REPLACE MACRO std__partial_result(v, full_status, s) AS {
+    'value': v,
+    'precision': ['day', 'month', 'year'][(10 - length(v)) // 3 + 1],
+    'status': CASE
+        WHEN length(v) = 10 THEN full_status
+        WHEN v IS NOT NULL THEN 'partial'
+        WHEN coalesce(trim(s), '') = '' THEN 'missing'
+        ELSE 'invalid' END};
+
+-- A date that may be known only to the year or the month. Returns {value VARCHAR, precision, status}:
+-- value 'yyyy-MM-dd' (precision day, status as std_date's), 'yyyy-MM' (month) or 'yyyy' (year), both
+-- with status partial; invalid and missing as std_date. Linkage compares such values with the level
+-- date_partial (the known parts agree).
+CREATE OR REPLACE MACRO std_partial_date(s, ord := 'DMY') AS
+    std__partial_result(
+        std__partial_value(std_date(s, ord).value, std__date_text(s)),
+        std_date(s, ord).status,
+        s);

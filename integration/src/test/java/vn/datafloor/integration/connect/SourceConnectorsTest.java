@@ -12,7 +12,8 @@ class SourceConnectorsTest {
 
     @Test
     void everyKindHasOneConnectorInAStableOrder() {
-        assertThat(SourceConnectors.kinds()).containsExactly("csv", "jsonl", "parquet", "xlsx", "jdbc", "http");
+        assertThat(SourceConnectors.kinds())
+                .containsExactly("csv", "jsonl", "parquet", "xlsx", "jdbc", "pg_changes", "http");
         for (String kind : SourceConnectors.kinds()) {
             SourceConnector<?> connector = SourceConnectors.get(kind);
             assertThat(connector.kind()).isEqualTo(kind);

@@ -215,6 +215,48 @@ class StandardizersTest {
         assertThat(eval("std_date(s, '" + ord + "').status", input)).isEqualTo(status);
     }
 
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            nullValues = "NULL",
+            value = {
+                // input                        | value      | precision | status
+                "05/03/1990                     | 1990-03-05 | day       | ambiguous",
+                "25/12/1990                     | 1990-12-25 | day       | valid",
+                "1990                           | 1990       | year      | partial",
+                "năm 1990                       | 1990       | year      | partial",
+                "00/00/1990                     | 1990       | year      | partial",
+                "0/0/1990                       | 1990       | year      | partial",
+                "19900000                       | 1990       | year      | partial",
+                "1990-00-00                     | 1990       | year      | partial",
+                "3/1990                         | 1990-03    | month     | partial",
+                "03-1990                        | 1990-03    | month     | partial",
+                "00/03/1990                     | 1990-03    | month     | partial",
+                "1990-3                         | 1990-03    | month     | partial",
+                "1990/03/00                     | 1990-03    | month     | partial",
+                "19900300                       | 1990-03    | month     | partial",
+                "tháng 3 năm 1990               | 1990-03    | month     | partial",
+                "Tháng 12/1990                  | 1990-12    | month     | partial",
+                "13/1990                        | NULL       | NULL      | invalid",
+                "00/13/1990                     | NULL       | NULL      | invalid",
+                "31/02/2020                     | NULL       | NULL      | invalid",
+                "199                            | NULL       | NULL      | invalid",
+                "abc                            | NULL       | NULL      | invalid",
+                "NULL                           | NULL       | NULL      | missing",
+                "' '                            | NULL       | NULL      | missing",
+            })
+    void partialDates(String input, String value, String precision, String status) throws SQLException {
+        assertThat(eval("std_partial_date(s).value", input)).isEqualTo(value);
+        assertThat(eval("std_partial_date(s).precision", input)).isEqualTo(precision);
+        assertThat(eval("std_partial_date(s).status", input)).isEqualTo(status);
+    }
+
+    @Test
+    void partialDatesFollowTheDeclaredOrderForWholeDates() throws SQLException {
+        assertThat(eval("std_partial_date(s, 'MDY').value", "05/03/1990")).isEqualTo("1990-05-03");
+        assertThat(eval("std_partial_date(s, 'DMY_ONLY').status", "05/03/1990")).isEqualTo("valid");
+    }
+
     @Test
     void twoDigitYearIsNeverInTheFuture() throws SQLException {
         String nextYear = String.format("%02d", (java.time.LocalDate.now().getYear() + 1) % 100);

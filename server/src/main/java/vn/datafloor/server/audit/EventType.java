@@ -27,6 +27,9 @@ public enum EventType {
     PLATFORM_STARTED,
     SOURCE_REGISTERED,
     SOURCE_FILE_UPLOADED,
+    /** Change data capture of a database source began or ended (docs/cdc.md). */
+    SOURCE_FOLLOWING_STARTED,
+    SOURCE_FOLLOWING_STOPPED,
     PIPELINE_SAVED,
     PIPELINE_RUN_STARTED,
     PIPELINE_RUN_FAILED,
@@ -105,5 +108,11 @@ public enum EventType {
      * The lake's master key has a new primary key ({@code ./datafloor lake rotate-key}); recorded by the
      * server when it sees the rotated keyset (docs/encryption.md).
      */
-    LAKE_KEY_ROTATED
+    LAKE_KEY_ROTATED,
+    /** The operator registered, changed or removed a catalog harvested from another portal or exchange. */
+    HARVEST_SOURCE_REGISTERED,
+    HARVEST_SOURCE_CHANGED,
+    HARVEST_SOURCE_REMOVED,
+    /** A harvest of a source ended: what it added, updated and removed, or why it failed. */
+    HARVEST_RUN_FINISHED
 }

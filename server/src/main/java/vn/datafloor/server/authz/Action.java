@@ -77,6 +77,11 @@ public enum Action {
             "catalog:read"),
     /** Describing, classifying, confirming personal data, uploading and publishing an organisation's datasets. */
     MANAGE_CATALOG(false, EnumSet.of(ORG_ADMIN, DATA_STEWARD, SYSTEM), EnumSet.of(SYSTEM), "catalog:write"),
+    /**
+     * Harvesting other portals' catalogs and other exchanges' DSP catalogs: registering sources, their
+     * schedule, running them (the platform: the schedule).
+     */
+    MANAGE_HARVEST(false, EnumSet.of(OPERATOR_ADMIN, SYSTEM), Set.of(), "harvest:write"),
     /** The steward's and operator's work queue. */
     VIEW_CATALOG_QUEUE(
             false, EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD), EnumSet.of(OPERATOR_ADMIN), "catalog:write"),

@@ -13,6 +13,7 @@ import java.util.List;
  * @param status DRAFT (only its organisation sees it) or PUBLISHED
  * @param reviewStatus NONE, PENDING (waits for the operator), APPROVED or OVERRIDDEN
  * @param latest the newest version, or null before the first one
+ * @param remote where a harvested entry comes from; null for Datafloor's own datasets
  */
 public record CatalogEntry(
         long id,
@@ -45,7 +46,8 @@ public record CatalogEntry(
         Instant createdAt,
         Instant updatedAt,
         List<Column> columns,
-        LatestVersion latest) {
+        LatestVersion latest,
+        Remote remote) {
 
     public CatalogEntry {
         themes = List.copyOf(themes);
@@ -138,6 +140,40 @@ public record CatalogEntry(
         }
     }
 
+    /**
+     * What a harvested entry is and where it comes from: it describes data held by another portal or
+     * exchange, links back to it, and is never downloaded from Datafloor.
+     *
+     * @param kind DATASET (another portal's dataset) or OFFER (a product another exchange offers over DSP)
+     * @param licence the licence as the source names it (a code, a title or a URL)
+     * @param dspEndpoint for an offer: the exchange's DSP endpoint to negotiate with
+     * @param offerId for an offer: the ODRL offer's identifier to name in the negotiation
+     * @param terms for an offer: a summary of its policy (permissions, prohibitions, constraints)
+     */
+    public record Remote(
+            long id,
+            long sourceId,
+            String sourceName,
+            String remoteId,
+            String kind,
+            String licence,
+            String landingUrl,
+            String dspEndpoint,
+            String offerId,
+            String terms,
+            Instant firstSeen,
+            Instant lastSeen) {
+
+        public boolean offer() {
+            return "OFFER".equals(kind);
+        }
+    }
+
+    /** Whether the entry was harvested from another portal or exchange. */
+    public boolean remoteEntry() {
+        return remote != null;
+    }
+
     /** The newest version in the lake. */
     public record LatestVersion(int version, Instant createdAt, long rows, Double quality) {}
 
@@ -174,7 +210,8 @@ public record CatalogEntry(
                 createdAt,
                 updatedAt,
                 columns,
-                latestVersion);
+                latestVersion,
+                remote);
     }
 
     public boolean published() {

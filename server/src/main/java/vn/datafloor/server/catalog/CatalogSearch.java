@@ -22,6 +22,12 @@ class CatalogSearch {
     /** Audience of core data: staff of state agencies and the operator (Data Law: it stays within the state). */
     static final String STATE = "state";
 
+    /**
+     * Audience of harvested entries: anyone on the portal, but not the public machine interfaces (the
+     * CKAN API and the DCAT-AP export describe Datafloor's own datasets only).
+     */
+    static final String REMOTE = "remote";
+
     private final CatalogIndex index = CatalogIndex.inMemory();
 
     private final org.springframework.beans.factory.ObjectProvider<ListingPrices> listings;
@@ -36,6 +42,10 @@ class CatalogSearch {
 
     void put(CatalogEntry entry) {
         index.put(document(entry));
+    }
+
+    void remove(String slug) {
+        index.remove(slug);
     }
 
     SearchResult search(CatalogQuery query) {
@@ -53,6 +63,9 @@ class CatalogSearch {
 
     /** Who may find an entry: anyone, state staff, and always its own organisation. */
     static Set<String> audiences(CatalogEntry e) {
+        if (e.remoteEntry()) {
+            return Set.of(REMOTE);
+        }
         Set<String> audiences = new HashSet<>();
         audiences.add("org:" + e.orgId());
         if (e.publicMetadata()) {
@@ -66,7 +79,7 @@ class CatalogSearch {
     /** The price facet's value: how the entry's listings sell it (no listing: no price value). */
     private String priceType(CatalogEntry e) {
         ListingPrices prices = listings.getIfAvailable();
-        if (prices == null || !e.published()) {
+        if (prices == null || !e.published() || e.remoteEntry()) {
             return null;
         }
         return prices.listings(e.slug()).stream()
@@ -88,7 +101,8 @@ class CatalogSearch {
             }
         }
         List<String> themes = e.themes();
-        List<String> formats = e.open() ? CatalogVocabulary.FORMATS : List.of("parquet");
+        // A harvested entry is downloaded from its own portal, never from Datafloor: no format here.
+        List<String> formats = e.remoteEntry() ? List.of() : e.open() ? CatalogVocabulary.FORMATS : List.of("parquet");
         double quality = e.latest() == null || e.latest().quality() == null
                 ? Double.NaN
                 : e.latest().quality();

@@ -68,6 +68,7 @@ public class CatalogService {
     static final int DETECTION_SAMPLE = 2000;
 
     private final CatalogStore store;
+    private final RemoteCatalog remote;
     private final CatalogSearch search;
     private final CatalogValidation validation;
     private final DatasetService datasets;
@@ -81,6 +82,7 @@ public class CatalogService {
 
     CatalogService(
             CatalogStore store,
+            RemoteCatalog remote,
             CatalogSearch search,
             DatasetService datasets,
             OrganisationService organisations,
@@ -91,6 +93,7 @@ public class CatalogService {
             org.springframework.context.ApplicationEventPublisher events) {
         this.events = events;
         this.store = store;
+        this.remote = remote;
         this.search = search;
         this.validation = new CatalogValidation(AdminUnits.builtIn());
         this.datasets = datasets;
@@ -190,6 +193,7 @@ public class CatalogService {
         }
         Set<String> audiences = new HashSet<>();
         audiences.add(CatalogQuery.PUBLIC);
+        audiences.add(CatalogSearch.REMOTE);
         if (actor != null && actor.orgId() != null) {
             audiences.add("org:" + actor.orgId());
             if (policy.readsStateSectorCatalog(actor)) {
@@ -240,6 +244,10 @@ public class CatalogService {
         List<CatalogEntry> entries = new ArrayList<>();
         for (SearchResult.Hit hit : result.hits()) {
             // The index and the database may disagree for a moment (another server's change): the database decides.
+            if (hit.id().startsWith(RemoteCatalog.SLUG_PREFIX)) {
+                remote.forSlug(hit.id()).ifPresent(entries::add);
+                continue;
+            }
             store.bySlug(hit.id())
                     .map(this::complete)
                     .filter(e -> canSee(actor, e))
@@ -428,7 +436,10 @@ public class CatalogService {
 
     void rebuildIndex() {
         Instant started = clock.instant();
-        search.replaceAll(store.all().stream().map(this::complete).toList());
+        List<CatalogEntry> entries =
+                new ArrayList<>(store.all().stream().map(this::complete).toList());
+        entries.addAll(remote.all());
+        search.replaceAll(entries);
         indexedUpTo = started;
     }
 
@@ -440,6 +451,7 @@ public class CatalogService {
         Instant since = indexedUpTo;
         Instant started = clock.instant();
         store.changedSince(since.minusSeconds(5)).forEach(e -> search.put(complete(e)));
+        remote.changedSince(since.minusSeconds(5)).forEach(search::put);
         indexedUpTo = started;
     }
 

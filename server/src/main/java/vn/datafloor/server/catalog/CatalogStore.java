@@ -139,6 +139,7 @@ class CatalogStore {
                 instant(rs.getTimestamp(26)),
                 instant(rs.getTimestamp(27)),
                 columns == null ? List.of() : columns,
+                null,
                 null);
     }
 

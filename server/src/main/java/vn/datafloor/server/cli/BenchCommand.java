@@ -25,6 +25,26 @@ import picocli.CommandLine.Parameters;
             "Example: ./datafloor bench exchange --orders 20000 --buyers 64",
             "Example: ./datafloor bench query --rows 10000000",
             "Example: ./datafloor bench access --requests 20000"
+        },
+        footerHeading = "%nBenchmarks and their options (docs/testing.md says what each measures):%n",
+        footer = {
+            "ledger             --threads 64  --seconds 5  --entry-bytes 200",
+            "                   --proof-leaves 10000000  --proofs 100000",
+            "pipeline           --people 5000000",
+            "linkage-accuracy   --people 50000  --seed 42",
+            "linkage-speed      --records 1000000  --duke-records 100000",
+            "                   --duke-auto-lookup (no value)",
+            "catalog-search     --datasets 100000  --queries 3000  --warmup 1500",
+            "                   --baseline-queries 200",
+            "audit-outbox       --entries 4000  --threads 4",
+            "exchange           --orders 20000  --buyers 64  --offers 16  --providers 1",
+            "                   --bids 1000",
+            "query              --rows 10000000  --threads 2",
+            "access             --requests 20000  --connections 64  --consents 300",
+            "                   --people 20000",
+            "The numbers are the defaults. audit-outbox, exchange and access start the",
+            "whole server; exchange and access pass on --spring.* and --datafloor.*",
+            "settings (access also --server.*), e.g. --spring.profiles.active=postgres."
         })
 class BenchCommand implements Callable<Integer> {
 

@@ -23,6 +23,7 @@ import vn.datafloor.server.demo.DemoData;
         subcommands = {
             DatafloorCli.Demo.class,
             DatafloorCli.Serve.class,
+            StatusCommand.class,
             IngestCommand.class,
             LinkCommand.class,
             LedgerCommands.class,
@@ -37,9 +38,22 @@ public class DatafloorCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    public static void main(String[] args) {
+    /**
+     * The command line with its help settings. At picocli's default 80 columns a description column is
+     * narrow enough that it broke paths at their dots and slashes ("." then "/link-output");
+     * BenchHelpTest checks that no path, file or option is split at this width.
+     */
+    public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new DatafloorCli());
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setUsageHelpWidth(HELP_WIDTH);
+        return commandLine;
+    }
+
+    static final int HELP_WIDTH = 110;
+
+    public static void main(String[] args) {
+        CommandLine commandLine = commandLine();
         int exit = commandLine.execute(args);
         if (exit != 0 || !ServerOptions.serverRunning) {
             System.exit(exit);

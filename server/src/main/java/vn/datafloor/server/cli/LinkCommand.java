@@ -58,6 +58,12 @@ class LinkCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "csv", description = "csv or parquet (default: ${DEFAULT-VALUE}).")
     String format;
 
+    @Option(
+            names = "--show-config",
+            description = "Print the model as it is read, a preset written out in full (columns, blocking,"
+                    + " comparisons, training, clustering), and stop; a start for a tuned model.")
+    boolean showConfig;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -67,6 +73,11 @@ class LinkCommand implements Callable<Integer> {
             return 2;
         }
         try {
+            if (showConfig) {
+                LinkageModel.parse(config);
+                stdout.print(LinkageModel.expandPreset(Files.readString(config)));
+                return 0;
+            }
             LinkageModel model = LinkageModel.parse(config);
             if (truth != null) {
                 Linker.checkTruth(model, truth);

@@ -51,7 +51,8 @@ public class DatasetPublishing {
         RUN,
         UPLOAD,
         REGISTER,
-        RECOVERED;
+        RECOVERED,
+        CHANGES;
 
         String code() {
             return name().toLowerCase(java.util.Locale.ROOT);

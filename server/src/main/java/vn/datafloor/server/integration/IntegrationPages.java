@@ -53,6 +53,7 @@ class IntegrationPages {
     private final DatasetService datasets;
     private final AccessPolicy policy;
     private final ProblemResponses problems;
+    private final ChangeFollowing following;
 
     IntegrationPages(
             SourceService sources,
@@ -60,7 +61,9 @@ class IntegrationPages {
             RunService runs,
             DatasetService datasets,
             AccessPolicy policy,
-            ProblemResponses problems) {
+            ProblemResponses problems,
+            ChangeFollowing following) {
+        this.following = following;
         this.sources = sources;
         this.pipelines = pipelines;
         this.runs = runs;
@@ -82,6 +85,7 @@ class IntegrationPages {
     @Permit(Action.VIEW_INTEGRATION)
     String sources(Actor actor, Model model) {
         model.addAttribute("sources", sources.visibleTo(actor));
+        model.addAttribute("following", following.statuses(actor));
         model.addAttribute("kinds", sources.kinds());
         model.addAttribute(
                 "takesFile",

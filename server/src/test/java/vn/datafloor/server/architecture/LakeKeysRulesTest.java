@@ -45,6 +45,9 @@ class LakeKeysRulesTest {
                 // a run diffs against its own dataset's previous version
                 .and()
                 .doNotHaveFullyQualifiedName("vn.datafloor.integration.pipeline.PipelineRunner")
+                // change capture applies a batch of changes to its own dataset's previous version
+                .and()
+                .doNotHaveFullyQualifiedName("vn.datafloor.integration.cdc.ChangeFollower")
                 // delivery (REST, SQL, export), after the policy decision
                 .and()
                 .doNotHaveFullyQualifiedName("vn.datafloor.server.access.AccessSessions")

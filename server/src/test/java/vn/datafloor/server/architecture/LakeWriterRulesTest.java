@@ -14,7 +14,8 @@ import vn.datafloor.integration.lake.LakeManifest;
 /**
  * The lake has one writer. In the server, only the publishing service stages, publishes or discards a
  * version: every version is then claimed, recorded on the ledger and announced. In the engines, only
- * the pipeline runner does, which in the server publishes through the service it is handed.
+ * the pipeline runner and the change follower (docs/cdc.md) do, which in the server publish through the
+ * service they are handed.
  */
 class LakeWriterRulesTest {
 
@@ -38,6 +39,8 @@ class LakeWriterRulesTest {
                 .doNotHaveFullyQualifiedName("vn.datafloor.server.integration.DatasetPublishing")
                 .and()
                 .doNotHaveFullyQualifiedName("vn.datafloor.integration.pipeline.PipelineRunner")
+                .and()
+                .doNotHaveFullyQualifiedName("vn.datafloor.integration.cdc.ChangeFollower")
                 .and()
                 .doNotHaveFullyQualifiedName("vn.datafloor.integration.lake.Lake")
                 .should()

@@ -116,6 +116,24 @@ class AuthorizationMatrixTest extends PlatformTest {
         EXPECTED.put(
                 "DELETE /api/organisations/{id}/network-allowances/{allowanceId}",
                 roles(operator, "organisations:write"));
+        // harvesting other portals' and exchanges' catalogs: the operator
+        for (String endpoint : List.of(
+                "GET /harvest",
+                "POST /harvest",
+                "GET /harvest/{id}",
+                "POST /harvest/{id}",
+                "POST /harvest/{id}/run",
+                "POST /harvest/{id}/delete",
+                "GET /api/harvest/sources",
+                "POST /api/harvest/sources",
+                "GET /api/harvest/sources/{id}",
+                "PUT /api/harvest/sources/{id}",
+                "DELETE /api/harvest/sources/{id}",
+                "GET /api/harvest/sources/{id}/runs",
+                "POST /api/harvest/sources/{id}/runs",
+                "GET /api/harvest/sources/{id}/entries")) {
+            EXPECTED.put(endpoint, roles(operator, "harvest:write"));
+        }
         // users
         EXPECTED.put("GET /users", roles(userReaders, "users:read"));
         EXPECTED.put("GET /api/users", roles(userReaders, "users:read"));
@@ -299,7 +317,8 @@ class AuthorizationMatrixTest extends PlatformTest {
                 "/api/datasets/{name}",
                 "/integration/pipelines/{id}",
                 "/integration/runs/{id}",
-                "/integration/runs/{id}/status")) {
+                "/integration/runs/{id}/status",
+                "/api/sources/{id}/following")) {
             EXPECTED.put("GET " + path, tenant(STAFF, seesAll, read));
         }
         for (String endpoint : List.of(
@@ -318,7 +337,11 @@ class AuthorizationMatrixTest extends PlatformTest {
                 "POST /api/pipelines/{id}/runs",
                 "POST /api/runs/{id}/cancellation",
                 "POST /integration/pipelines/{id}/runs",
-                "POST /integration/runs/{id}/cancellation")) {
+                "POST /integration/runs/{id}/cancellation",
+                "POST /api/sources/{id}/following",
+                "DELETE /api/sources/{id}/following",
+                "POST /integration/sources/{id}/following",
+                "POST /integration/sources/{id}/following/stop")) {
             EXPECTED.put(endpoint, tenant(managers, Set.of(), write));
         }
         EXPECTED.put("GET /api/runs/{id}/quarantine", tenant(managers, Set.of(), "quarantine:read"));
@@ -347,7 +370,9 @@ class AuthorizationMatrixTest extends PlatformTest {
                 "/api/catalog/datasets",
                 "/api/catalog/datasets/{slug}",
                 "/api/catalog/datasets/{slug}/versions",
-                "/api/catalog/datasets/{slug}/preview")) {
+                "/api/catalog/datasets/{slug}/preview",
+                "/catalog/remote",
+                "/catalog/remote/{id}")) {
             EXPECTED.put("GET " + path, anyone());
         }
         // the CKAN action API (ckanapi also calls the unversioned path)
@@ -534,6 +559,31 @@ class AuthorizationMatrixTest extends PlatformTest {
                 users.findByUsername("vanhanh.matrix").orElseThrow().id());
         otherOrgUser = users.findByUsername("saomai.phantich").orElseThrow().id();
 
+        // A harvest source at an address the operator has not allowed (loopback): running it fails at once,
+        // without any traffic; and one harvested entry for the public page of harvested entries.
+        harvestSourceId = harvests.register(
+                        actorOf("admin"),
+                        new vn.datafloor.server.harvest.HarvestService.SourceForm(
+                                "Cổng ma trận", "CKAN", "http://127.0.0.1:9", "Ma trận", 1440, false))
+                .id();
+        remoteCatalog.sync(
+                harvestSourceId,
+                "Cổng ma trận",
+                List.of(new vn.datafloor.server.catalog.RemoteCatalog.RemoteRecord(
+                        "matrix-1",
+                        "DATASET",
+                        "Mục ma trận",
+                        null,
+                        "Ma trận",
+                        "cc-by",
+                        null,
+                        List.of(),
+                        null,
+                        null,
+                        null,
+                        null)),
+                true);
+        remoteEntryId = remoteCatalog.ofSource(harvestSourceId).get(0).remote().id();
         personas.add(new Persona("anonymous", null, null, null, null, Set.of()));
         personas.add(new Persona("anonymous without CSRF token", null, null, null, null, Set.of(), false));
         addSessionPersona("admin", OPERATOR_ADMIN, operatorOrg, DemoPasswords.DEMO);
@@ -820,6 +870,13 @@ class AuthorizationMatrixTest extends PlatformTest {
             id = Long.toString(dispute.contractId());
         } else if (pattern.contains("/entities/{id}")) {
             id = entityId;
+        } else if ((method.equals("DELETE") && pattern.startsWith("/api/harvest/"))
+                || pattern.equals("/harvest/{id}/delete")) {
+            id = "999999"; // removing is idempotent: a source that is not there keeps the others' objects
+        } else if (pattern.startsWith("/harvest/{id}") || pattern.startsWith("/api/harvest/sources/{id}")) {
+            id = Long.toString(harvestSourceId);
+        } else if (pattern.startsWith("/catalog/remote/{id}")) {
+            id = Long.toString(remoteEntryId);
         } else if (pattern.contains("/sources/{id}")) {
             id = Long.toString(objects.sourceId());
         } else if (pattern.contains("/pipelines/{id}")) {
@@ -870,6 +927,21 @@ class AuthorizationMatrixTest extends PlatformTest {
 
     @Autowired
     vn.datafloor.server.privacy.AccessIndex accessIndex;
+
+    /** The harvest source and its entry leave the shared application as they found it. */
+    @org.junit.jupiter.api.AfterAll
+    void removeHarvestSource() {
+        harvests.remove(actorOf("admin"), harvestSourceId);
+    }
+
+    @Autowired
+    vn.datafloor.server.harvest.HarvestService harvests;
+
+    @Autowired
+    vn.datafloor.server.catalog.RemoteCatalog remoteCatalog;
+
+    private long harvestSourceId;
+    private long remoteEntryId;
 
     /** An access that touched the demo citizen, and one that touched only another citizen. */
     long citizenAccess;

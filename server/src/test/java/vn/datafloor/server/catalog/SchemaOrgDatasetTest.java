@@ -52,7 +52,8 @@ class SchemaOrgDatasetTest {
                 PUBLISHED.minusSeconds(3600),
                 PUBLISHED,
                 columns,
-                new CatalogEntry.LatestVersion(4, VERSION, 1200, 98.5));
+                new CatalogEntry.LatestVersion(4, VERSION, 1200, 98.5),
+                null);
     }
 
     @Test

@@ -40,6 +40,27 @@ class LinkCommandTest {
     }
 
     @Test
+    void showConfigWritesOutTheDocumentedPreset() throws Exception {
+        String doc = Files.readString(Path.of("../docs/linkage.md"));
+        String presets = doc.substring(doc.indexOf("## Presets"));
+        Path presetConfig = Files.writeString(dir.resolve("preset.yaml"), between(presets, "```yaml\n", "```"));
+        assertThat(link("--config", presetConfig.toString(), "--show-config"))
+                .as(err.toString())
+                .isZero();
+        assertThat(out.toString())
+                .doesNotContain("preset:")
+                .contains("std_partial_date((ngay_sinh))")
+                .contains("std_name_key((full_name))")
+                .contains("name_reordered")
+                .contains("date_partial")
+                .contains("conflicting_id: cccd");
+        assertThat(out.toString())
+                .as("nothing is linked")
+                .doesNotContain("trained:")
+                .doesNotContain("scored");
+    }
+
+    @Test
     void reusedParametersAreWrittenToTheOutputToo() throws Exception {
         Path first = dir.resolve("first");
         assertThat(link("--config", config.toString(), "--out", first.toString()))

@@ -61,8 +61,8 @@ class SourceKindsTest extends PlatformTest {
         assertThat(kinds.findValues("secret").stream()
                         .filter(JsonNode::asBoolean)
                         .count())
-                .as("jdbc's password, http's token")
-                .isEqualTo(2);
+                .as("jdbc's password, pg_changes' password, http's token")
+                .isEqualTo(3);
     }
 
     @Test
