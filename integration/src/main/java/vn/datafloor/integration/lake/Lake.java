@@ -109,6 +109,22 @@ public final class Lake {
         }
     }
 
+    /**
+     * A lake on object storage as a reader beside its writer sees it: no sweep, no recovery, no Iceberg
+     * commits; it only lists and reads (through {@code cache}).
+     */
+    static Lake reading(ObjectStore store, LakeKeys keys, Path cache) {
+        try {
+            Path absolute = PrivateFiles.createDirectory(cache.toAbsolutePath().normalize());
+            return new Lake(
+                    absolute.resolveSibling(absolute.getFileName() + "-root"),
+                    keys,
+                    new ObjectLake(store, absolute, 0, keys, null, java.time.Clock.systemUTC()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot open the lake's cache " + cache, e);
+        }
+    }
+
     /** Where the versions are, for messages: the local directory or the object store. Never a credential. */
     public String location() {
         return remote == null ? root.toString() : remote.store().describe();

@@ -103,11 +103,16 @@ final class ObjectLake {
         try {
             int next = highestNumber(dataset) + 1;
             String base = dataset + "/v" + next + "/";
-            byte[] claim = ("{\"writer\":\"" + writer + "\",\"at\":\"" + clock.instant() + "\"}")
+            byte[] claim = ("{\"writer\":\"" + writer + "\",\"claim\":\"" + UUID.randomUUID() + "\",\"at\":\""
+                            + clock.instant() + "\"}")
                     .getBytes(StandardCharsets.UTF_8);
-            if (!store.create(base + CLAIM, claim)) {
+            if (!createOwn(base + CLAIM, claim)) {
+                String holder = store.read(base + CLAIM, MAX_MANIFEST_BYTES)
+                        .map(b -> new String(b, StandardCharsets.UTF_8))
+                        .orElse("(gone)");
                 throw new ConcurrentPublishException("Version " + next + " of " + dataset
-                        + " is being published by another writer; the lake has one writer at a time");
+                        + " is being published by another writer (its claim: " + holder
+                        + "); the lake has one writer at a time");
             }
             boolean published = false;
             try {
@@ -128,7 +133,7 @@ final class ObjectLake {
                     }
                 }
                 StoredVersion version = new StoredVersion(FORMAT, false, writer, complete, objects);
-                if (!store.create(base + Lake.MANIFEST, Lake.JSON.writeValueAsBytes(version))) {
+                if (!createOwn(base + Lake.MANIFEST, Lake.JSON.writeValueAsBytes(version))) {
                     // Only recovery writes here besides the claimant: it aborted this version as a crashed one's.
                     throw new ConcurrentPublishException("Version " + next + " of " + dataset
                             + " was aborted by a recovery while it was being published; nothing of it is visible");
@@ -247,6 +252,20 @@ final class ObjectLake {
             }
         }
         return aborted;
+    }
+
+    /**
+     * A conditional PUT that recognises its own success: when the store reports the key taken, it may be this
+     * very write, applied by the server and then retried by the client after its answer was lost (the SDK
+     * retries failed requests), so the object is read back and compared.
+     */
+    private boolean createOwn(String key, byte[] content) {
+        if (store.create(key, content)) {
+            return true;
+        }
+        return store.read(key, MAX_MANIFEST_BYTES)
+                .map(existing -> java.util.Arrays.equals(existing, content))
+                .orElse(false);
     }
 
     /** Aborts a version this writer claimed and could not publish, so that nothing of it lingers. */
