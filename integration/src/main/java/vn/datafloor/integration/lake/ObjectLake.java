@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  * and is not an abort marker. Publishing:
  *
  * <ol>
- *   <li>claims the number: a conditional PUT of {@code vN/.claim}, so two writers never upload into the same
+ *   <li>claims the number: a conditional PUT of {@code vN/claim.json}, so two writers never upload into the same
  *       version (the second is refused with {@link ConcurrentPublishException});
  *   <li>uploads every staged file (encrypted first when the lake has keys);
  *   <li>writes the manifest last, in one conditional PUT, with each file's size and SHA-256: that PUT is the
@@ -55,7 +55,7 @@ import java.util.stream.Stream;
 final class ObjectLake {
 
     private static final System.Logger LOG = System.getLogger(ObjectLake.class.getName());
-    static final String CLAIM = ".claim";
+    static final String CLAIM = "claim.json";
     static final String FORMAT = "datafloor-lake-version/1";
     private static final Pattern VERSION_KEY = Pattern.compile("v(\\d+)/(.+)");
     private static final int MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
@@ -123,6 +123,9 @@ final class ObjectLake {
                 Map<String, StoredFile> objects = new TreeMap<>();
                 for (Path file : stagedFiles(staging)) {
                     String name = relativeName(staging, file);
+                    if (name.equals(CLAIM)) {
+                        throw new IllegalArgumentException("A staged file may not be named " + CLAIM);
+                    }
                     objects.put(name, new StoredFile(Files.size(file), sha256(file)));
                     store.put(base + name, file);
                 }

@@ -173,7 +173,7 @@ class S3LakeCrashTest {
             assertThat(folder.getValue())
                     .as(folder.getKey())
                     .contains("manifest.json")
-                    .doesNotContain(".claim");
+                    .doesNotContain("claim.json");
             String manifest = new String(
                     store.read(folder.getKey() + "manifest.json", 1 << 20).orElseThrow(), StandardCharsets.UTF_8);
             if (manifest.contains("\"aborted\" : true") || manifest.contains("\"aborted\":true")) {

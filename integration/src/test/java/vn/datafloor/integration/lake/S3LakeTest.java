@@ -150,7 +150,7 @@ class S3LakeTest {
         Lake lake = open("a");
         publish(lake, DATASET, 2);
         // What a writer killed before its manifest leaves: a claim and some of its files.
-        assertThat(store.create(DATASET + "/v2/.claim", "{}".getBytes(StandardCharsets.UTF_8)))
+        assertThat(store.create(DATASET + "/v2/claim.json", "{}".getBytes(StandardCharsets.UTF_8)))
                 .isTrue();
         Path part = Files.writeString(dir.resolve("part"), "half a file");
         store.put(DATASET + "/v2/part-0.parquet", part);
@@ -189,8 +189,8 @@ class S3LakeTest {
         publish(open("a"), DATASET, 1);
         // The other writer claims version 2 after this one has counted the versions, before it claims.
         ObjectStore racing = new ObservedStore(store, write -> {
-            if (write.equals("create " + DATASET + "/v2/.claim")) {
-                store.create(DATASET + "/v2/.claim", "{\"writer\":\"other\"}".getBytes(StandardCharsets.UTF_8));
+            if (write.equals("create " + DATASET + "/v2/claim.json")) {
+                store.create(DATASET + "/v2/claim.json", "{\"writer\":\"other\"}".getBytes(StandardCharsets.UTF_8));
             }
         });
         Lake lake = Lake.open(dir.resolve("b/root"), null, new ObjectStorage(racing, dir.resolve("b/cache"), 0, false));
@@ -201,7 +201,7 @@ class S3LakeTest {
                 .hasMessageContaining("another writer");
         assertThat(store.list(DATASET + "/v2/"))
                 .extracting(ObjectStore.StoredObject::key)
-                .containsExactly(DATASET + "/v2/.claim");
+                .containsExactly(DATASET + "/v2/claim.json");
         assertThat(lake.versions(DATASET)).extracting(DatasetVersion::version).containsExactly(1);
         lake.discard(staging);
     }
