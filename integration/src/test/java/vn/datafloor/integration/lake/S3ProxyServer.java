@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * fat jar is copied to {@code target/s3proxy} by the build (integration/pom.xml), so that none of its
  * libraries meets this test classpath's. Signature V4 is required, as AWS does.
  */
-final class S3ProxyServer implements AutoCloseable {
+public final class S3ProxyServer implements AutoCloseable {
 
     static final String IDENTITY = "datafloor-test";
     static final String CREDENTIAL = "datafloor-test-secret";
@@ -39,7 +39,7 @@ final class S3ProxyServer implements AutoCloseable {
         this.data = data;
     }
 
-    static S3ProxyServer start(Path directory) throws IOException {
+    public static S3ProxyServer start(Path directory) throws IOException {
         Path jar = Path.of("target", "s3proxy", "s3proxy.jar").toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(
@@ -109,7 +109,7 @@ final class S3ProxyServer implements AutoCloseable {
     }
 
     /** A store on a new bucket of this server. */
-    S3ObjectStore newStore(String prefix) {
+    public S3ObjectStore newStore(String prefix) {
         S3ObjectStore store = new S3ObjectStore(
                 settings("lake-" + UUID.randomUUID().toString().substring(0, 8), prefix));
         store.createBucketIfMissing();
