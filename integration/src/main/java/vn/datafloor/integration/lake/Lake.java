@@ -231,8 +231,15 @@ public final class Lake {
      */
     public ClearVersion clear(DatasetVersion version, Path scratch) {
         if (remote != null && version.directory().startsWith(remote.cache())) {
-            remote.fetch(version);
+            return remote.reading(version, () -> {
+                remote.fetch(version);
+                return clearLocal(version, scratch);
+            });
         }
+        return clearLocal(version, scratch);
+    }
+
+    private ClearVersion clearLocal(DatasetVersion version, Path scratch) {
         if (!version.encrypted()) {
             return new ClearVersion(version, version.files(), null);
         }

@@ -78,6 +78,9 @@ final class ObjectLake {
     private final ConcurrentHashMap<String, ReentrantLock> publishing = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, StoredVersion> stored = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Path, FileTime> verified = new ConcurrentHashMap<>();
+    /** Readers copying out of the cache hold it shared; trimming the cache waits for none of them, it skips. */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock reading =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
 
     ObjectLake(ObjectStore store, Path cache, long cacheLimitBytes, LakeKeys keys, IcebergTables iceberg, Clock clock) {
         this.store = store;
@@ -203,7 +206,28 @@ final class ObjectLake {
         for (String name : version.manifest().files()) {
             cached(version.dataset(), version.version(), name, meta.objects().get(name), true);
         }
-        evict(version.directory());
+    }
+
+    /**
+     * Runs {@code read} (fetching a version and copying its rows out of the cache) while no trim of the cache
+     * can delete the files it reads, then trims the cache to its limit if no other reader is busy.
+     */
+    <T> T reading(DatasetVersion version, java.util.function.Supplier<T> read) {
+        T result;
+        reading.readLock().lock();
+        try {
+            result = read.get();
+        } finally {
+            reading.readLock().unlock();
+        }
+        if (reading.writeLock().tryLock()) {
+            try {
+                evict(version.directory());
+            } finally {
+                reading.writeLock().unlock();
+            }
+        }
+        return result;
     }
 
     /**
@@ -445,7 +469,12 @@ final class ObjectLake {
         return sha256(file).equals(expected.sha256());
     }
 
-    /** Keeps the cache's Parquet files under the limit, least recently read first; never {@code keep}'s. */
+    /**
+     * Keeps the cache's Parquet files under the limit, least recently read first; never {@code keep}'s. Runs
+     * only while no reader holds the cache ({@link #reading}); a version in clear is read by DuckDB from the
+     * cache after {@link Lake#clear} returns, so under a tight limit it may lose a file mid-read and the read
+     * fails (run again, it is fetched again). The platform's versions are encrypted and copied out first.
+     */
     private void evict(Path keep) {
         if (cacheLimitBytes <= 0) {
             return;
