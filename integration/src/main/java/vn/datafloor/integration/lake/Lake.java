@@ -43,10 +43,17 @@ public final class Lake {
 
     private final Path root;
     private final LakeKeys keys;
+    /** The versions' object storage; null when they are in {@link #root} itself (the default). */
+    private final ObjectLake remote;
 
     private Lake(Path root, LakeKeys keys) {
+        this(root, keys, null);
+    }
+
+    private Lake(Path root, LakeKeys keys, ObjectLake remote) {
         this.root = root;
         this.keys = keys;
+        this.remote = remote;
     }
 
     /** Opens (creating) the lake and removes what crashed runs left in staging. */
@@ -71,6 +78,56 @@ public final class Lake {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot open the lake at " + root, e);
         }
+    }
+
+    /**
+     * Opens a lake whose versions are on object storage (docs/object-storage.md): {@code root} keeps only
+     * what a writer stages and quarantines, the versions' files are read through {@code storage}'s cache.
+     * Recovery runs here, as the sweep of staging does for a local lake: versions crashed writers left
+     * half-uploaded are aborted and removed, and published versions missing from their Iceberg table are
+     * committed to it. Like a local lake, it assumes it is the lake's one writer while it opens.
+     */
+    public static Lake open(Path root, LakeKeys keys, ObjectStorage storage) {
+        try {
+            Files.createDirectories(root);
+            Path absolute = root.toAbsolutePath().normalize();
+            Path cache = PrivateFiles.createDirectory(
+                    storage.cache().toAbsolutePath().normalize());
+            ObjectLake remote = new ObjectLake(
+                    storage.store(),
+                    cache,
+                    storage.cacheLimitBytes(),
+                    keys,
+                    storage.icebergTables() ? new IcebergTables(storage.store()) : null,
+                    java.time.Clock.systemUTC());
+            Lake lake = new Lake(absolute, keys, remote);
+            lake.sweepStaging();
+            remote.recover();
+            return lake;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot open the lake at " + root, e);
+        }
+    }
+
+    /**
+     * A lake on object storage as a reader beside its writer sees it: no sweep, no recovery, no Iceberg
+     * commits; it only lists and reads (through {@code cache}).
+     */
+    static Lake reading(ObjectStore store, LakeKeys keys, Path cache) {
+        try {
+            Path absolute = PrivateFiles.createDirectory(cache.toAbsolutePath().normalize());
+            return new Lake(
+                    absolute.resolveSibling(absolute.getFileName() + "-root"),
+                    keys,
+                    new ObjectLake(store, absolute, 0, keys, null, java.time.Clock.systemUTC()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot open the lake's cache " + cache, e);
+        }
+    }
+
+    /** Where the versions are, for messages: the local directory or the object store. Never a credential. */
+    public String location() {
+        return remote == null ? root.toString() : remote.store().describe();
     }
 
     /** The lake as it is, for a tool that runs beside a server: what looks like stale staging may be a run's. */
@@ -104,6 +161,11 @@ public final class Lake {
     public DatasetVersion publish(Path staging, LakeManifest manifest) {
         String dataset = manifest.dataset();
         requireName(dataset);
+        if (remote != null) {
+            DatasetVersion published = remote.publish(staging, manifest);
+            Lake.deleteRecursively(staging);
+            return published;
+        }
         Path datasetDir = root.resolve(dataset);
         // The file lock keeps other processes out; threads of this one queue here first, because a
         // JVM holds a file lock for all its threads and a second lock() would throw, not wait.
@@ -168,6 +230,16 @@ public final class Lake {
      * @throws LakeKeyException when the version is encrypted and this lake has no keys, or the keys fail
      */
     public ClearVersion clear(DatasetVersion version, Path scratch) {
+        if (remote != null && version.directory().startsWith(remote.cache())) {
+            return remote.reading(version, () -> {
+                remote.fetch(version);
+                return clearLocal(version, scratch);
+            });
+        }
+        return clearLocal(version, scratch);
+    }
+
+    private ClearVersion clearLocal(DatasetVersion version, Path scratch) {
         if (!version.encrypted()) {
             return new ClearVersion(version, version.files(), null);
         }
@@ -203,9 +275,10 @@ public final class Lake {
     public Optional<DatasetVersion> versionOf(Path file) {
         Path absolute = file.toAbsolutePath().normalize();
         Path versionDirectory = absolute.getParent();
+        Path versions = remote == null ? root : remote.cache();
         if (versionDirectory == null
                 || versionDirectory.getParent() == null
-                || !root.equals(versionDirectory.getParent().getParent())) {
+                || !versions.equals(versionDirectory.getParent().getParent())) {
             return Optional.empty();
         }
         String dataset = versionDirectory.getParent().getFileName().toString();
@@ -223,6 +296,9 @@ public final class Lake {
     }
 
     public List<String> datasets() {
+        if (remote != null) {
+            return remote.datasets();
+        }
         try (Stream<Path> children = Files.list(root)) {
             return children.filter(Files::isDirectory)
                     .map(p -> p.getFileName().toString())
@@ -238,6 +314,9 @@ public final class Lake {
     /** Published versions, oldest first. */
     public List<DatasetVersion> versions(String dataset) {
         requireName(dataset);
+        if (remote != null) {
+            return remote.versions(dataset);
+        }
         Path datasetDir = root.resolve(dataset);
         if (!Files.isDirectory(datasetDir)) {
             return List.of();
@@ -290,6 +369,10 @@ public final class Lake {
     }
 
     public Optional<DatasetVersion> version(String dataset, int version) {
+        if (remote != null) {
+            requireName(dataset);
+            return remote.version(dataset, version);
+        }
         return versions(dataset).stream().filter(v -> v.version() == version).findFirst();
     }
 

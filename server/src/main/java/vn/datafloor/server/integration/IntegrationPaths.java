@@ -1,11 +1,17 @@
 package vn.datafloor.server.integration;
 
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.Locale;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
+import org.springframework.util.unit.DataSize;
 import vn.datafloor.integration.connect.InputLimits;
 import vn.datafloor.integration.lake.Lake;
 import vn.datafloor.integration.lake.LakeKeys;
 import vn.datafloor.integration.lake.LocalMasterKey;
+import vn.datafloor.integration.lake.ObjectStorage;
+import vn.datafloor.integration.lake.S3ObjectStore;
 import vn.datafloor.server.platform.DatafloorProperties;
 
 /**
@@ -20,11 +26,52 @@ public class IntegrationPaths {
     private final Lake lake;
     private final InputLimits inputLimits;
 
-    IntegrationPaths(DatafloorProperties properties) {
+    IntegrationPaths(DatafloorProperties properties, Environment environment) {
         this.dataDir = properties.dataDir().toAbsolutePath().normalize();
         this.lakeMasterKey = LocalMasterKey.openOrCreate(properties.keysDir().resolve(LakeKeys.KEYSET_FILE));
-        this.lake = Lake.open(dataDir.resolve("lake"), new LakeKeys(lakeMasterKey));
+        this.lake = openLake(dataDir, new LakeKeys(lakeMasterKey), environment);
         this.inputLimits = properties.inputLimits();
+    }
+
+    /**
+     * {@code datafloor.lake.store}: {@code local} (the default, the versions under {@code data/lake}) or
+     * {@code s3} (docs/object-storage.md). The S3 credentials are read from the environment or the SDK's
+     * default chain and go nowhere else: not into logs, messages or the lake's description.
+     */
+    static Lake openLake(Path dataDir, LakeKeys keys, Environment environment) {
+        String store =
+                environment.getProperty("datafloor.lake.store", "local").trim().toLowerCase(Locale.ROOT);
+        Path root = dataDir.resolve("lake");
+        switch (store) {
+            case "local":
+                return Lake.open(root, keys);
+            case "s3":
+                String endpoint = environment.getProperty("datafloor.lake.s3.endpoint", "");
+                S3ObjectStore s3 = new S3ObjectStore(new S3ObjectStore.Settings(
+                        endpoint.isBlank() ? null : URI.create(endpoint),
+                        environment.getProperty("datafloor.lake.s3.bucket"),
+                        environment.getProperty("datafloor.lake.s3.region", "us-east-1"),
+                        environment.getProperty("datafloor.lake.s3.path-style", Boolean.class, false),
+                        environment.getProperty("datafloor.lake.s3.prefix", "lake/"),
+                        blankToNull(environment.getProperty("datafloor.lake.s3.access-key-id")),
+                        blankToNull(environment.getProperty("datafloor.lake.s3.secret-access-key"))));
+                String cache = environment.getProperty("datafloor.lake.cache.dir", "");
+                DataSize limit = DataSize.parse(environment.getProperty("datafloor.lake.cache.max-size", "10GB"));
+                return Lake.open(
+                        root,
+                        keys,
+                        new ObjectStorage(
+                                s3,
+                                cache.isBlank() ? dataDir.resolve("lake-cache") : Path.of(cache),
+                                limit.toBytes(),
+                                environment.getProperty("datafloor.lake.iceberg", Boolean.class, true)));
+            default:
+                throw new IllegalArgumentException("datafloor.lake.store is local or s3, not " + store);
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 
     /** The lake's master key, as the file holds it now (a rotation shows at the next call). */
