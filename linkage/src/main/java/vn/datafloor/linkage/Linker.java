@@ -17,6 +17,7 @@ import java.util.Set;
 import vn.datafloor.integration.lake.DuckDbConnections;
 import vn.datafloor.integration.lake.Lockdown;
 import vn.datafloor.integration.standardize.ReferenceTables;
+import vn.datafloor.integration.standardize.Standardizers;
 import vn.datafloor.linkage.LinkageModel.Comparison;
 import vn.datafloor.linkage.LinkageModel.Input;
 import vn.datafloor.linkage.LinkageModel.Level;
@@ -84,9 +85,14 @@ public final class Linker implements AutoCloseable {
         }
         Linker linker = new Linker(model, db, scratch);
         try {
-            // The standardizers and the administrative units (provinces before and after the 2025
-            // merger), so that column expressions can fold names and read provinces either way.
-            ReferenceTables.install(db);
+            // The standardizers, and the administrative units (provinces before and after the 2025
+            // merger) only when a column expression reads them, as a pipeline installs them only for an
+            // address column: loading them costs about 100 ms, on every incremental update of the register.
+            if (readsReferenceTables(model)) {
+                ReferenceTables.install(db);
+            } else {
+                Standardizers.install(db);
+            }
             // The model's SQL (column expressions, blocking rules, custom levels) runs on a sealed
             // connection: it reads the inputs and labels named here and writes only to the scratch folder.
             List<Path> readable = new ArrayList<>();
@@ -326,6 +332,16 @@ public final class Linker implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether a column expression names a reference table. Every one is called {@code ref_…}, so a
+     * miss is impossible; a column that merely starts so costs only the ~100 ms of loading them.
+     */
+    private static boolean readsReferenceTables(LinkageModel model) {
+        return model.inputs().stream()
+                .flatMap(input -> input.columns().values().stream())
+                .anyMatch(expression -> expression.toLowerCase(Locale.ROOT).contains("ref_"));
     }
 
     /**
