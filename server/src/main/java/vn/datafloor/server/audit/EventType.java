@@ -114,5 +114,43 @@ public enum EventType {
     HARVEST_SOURCE_CHANGED,
     HARVEST_SOURCE_REMOVED,
     /** A harvest of a source ended: what it added, updated and removed, or why it failed. */
-    HARVEST_RUN_FINISHED
+    HARVEST_RUN_FINISHED;
+
+    /** How much an event deserves a person's attention, for dashboards: most events are the platform working. */
+    public enum Severity {
+        /** The platform doing its work. */
+        ROUTINE,
+        /** Someone was refused something: normal one at a time (a typo, a link the viewer may not open). */
+        REFUSAL,
+        /** Repeated failures, a refusal by the security guards, or a breach: worth a look today. */
+        ALARM
+    }
+
+    public Severity severity() {
+        return switch (this) {
+            case ACCOUNT_LOCKED,
+                    LOGIN_BACKOFF,
+                    API_KEY_REJECTED,
+                    SECURITY_REFUSED,
+                    BREACH_DECLARED,
+                    SUBJECT_REQUEST_ESCALATED -> Severity.ALARM;
+            case LOGIN_FAILED, ACCESS_DENIED, EXCHANGE_REQUEST_DENIED, ACCESS_REFUSED, PIPELINE_RUN_FAILED ->
+                Severity.REFUSAL;
+            default -> Severity.ROUTINE;
+        };
+    }
+
+    public boolean alarming() {
+        return severity() == Severity.ALARM;
+    }
+
+    /** The severity of a type as stored; a name this version does not know is routine. */
+    public static Severity severityOf(String name) {
+        for (EventType type : values()) {
+            if (type.name().equals(name)) {
+                return type.severity();
+            }
+        }
+        return Severity.ROUTINE;
+    }
 }

@@ -32,6 +32,8 @@ class DashboardPage {
 
     private final vn.datafloor.server.exchange.ProductService products;
 
+    private final NextSteps nextSteps;
+
     DashboardPage(
             OrganisationService organisations,
             UserService users,
@@ -42,7 +44,9 @@ class DashboardPage {
             vn.datafloor.server.integration.RunService runs,
             vn.datafloor.server.integration.DatasetService datasets,
             vn.datafloor.server.catalog.CatalogService catalog,
-            vn.datafloor.server.exchange.ProductService products) {
+            vn.datafloor.server.exchange.ProductService products,
+            NextSteps nextSteps) {
+        this.nextSteps = nextSteps;
         this.catalog = catalog;
         this.products = products;
         this.runs = runs;
@@ -58,13 +62,20 @@ class DashboardPage {
     @GetMapping("/")
     @Permit(Action.VIEW_PUBLIC)
     String home() {
-        // Visitors land on the open data portal; staff on their dashboard.
-        return AccessPolicy.currentActor().isPresent() ? "redirect:/dashboard" : "redirect:/catalog";
+        // Visitors land on the open data portal, citizens on their own page, staff on their dashboard.
+        return AccessPolicy.currentActor()
+                .map(actor -> policy.decide(actor, Action.VIEW_DASHBOARD).allowed()
+                        ? "redirect:/dashboard"
+                        : policy.decide(actor, Action.VIEW_OWN_ACCESSES).allowed()
+                                ? "redirect:/me"
+                                : "redirect:/catalog")
+                .orElse("redirect:/catalog");
     }
 
     @GetMapping("/dashboard")
     @Permit(Action.VIEW_DASHBOARD)
     String dashboard(Actor actor, Model model) {
+        model.addAttribute("tasks", nextSteps.of(actor));
         model.addAttribute("organisationCount", organisations.visibleTo(actor).size());
         model.addAttribute("ledgerSize", ledger.size());
         model.addAttribute(
@@ -107,6 +118,15 @@ class DashboardPage {
                     .max()
                     .orElse(1);
             model.addAttribute("eventCounts", counts);
+            model.addAttribute(
+                    "eventSeverity",
+                    counts.stream()
+                            .collect(java.util.stream.Collectors.toMap(
+                                    AuditQueries.TypeCount::type,
+                                    c -> vn.datafloor.server.audit.EventType.severityOf(c.type())
+                                            .name()
+                                            .toLowerCase(java.util.Locale.ROOT),
+                                    (a, b) -> a)));
             model.addAttribute("eventMax", Math.max(1, max));
             model.addAttribute("recentEvents", audit.search(null, null, null, null, null, 8, 0));
         }
