@@ -61,7 +61,16 @@ class IdentityPages {
     @GetMapping("/organisations")
     @Permit(Action.LIST_ORGANISATIONS)
     String organisations(Actor actor, Model model) {
-        model.addAttribute("organisations", organisations.visibleTo(actor));
+        var visible = organisations.visibleTo(actor);
+        model.addAttribute("organisations", visible);
+        // A name links to its users only where the viewer may list them: no link that answers 403.
+        model.addAttribute(
+                "usersOpen",
+                visible.stream()
+                        .map(o -> o.id())
+                        .filter(id ->
+                                policy.decide(actor, Action.LIST_USERS, id).allowed())
+                        .collect(java.util.stream.Collectors.toSet()));
         model.addAttribute("kinds", OrganisationKind.values());
         model.addAttribute(
                 "canManage", policy.decide(actor, Action.MANAGE_ORGANISATIONS).allowed());

@@ -2,6 +2,7 @@ package vn.datafloor.server.ui;
 
 import java.util.EnumMap;
 import java.util.Map;
+import org.springframework.stereotype.Component;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ModelAttribute;
@@ -16,25 +17,47 @@ import vn.datafloor.server.authz.Actor;
 @ControllerAdvice(annotations = Controller.class)
 class LayoutAdvice {
 
-    private final AccessPolicy policy;
+    private final Layout layout;
 
-    LayoutAdvice(AccessPolicy policy) {
-        this.policy = policy;
+    LayoutAdvice(Layout layout) {
+        this.layout = layout;
     }
 
     @ModelAttribute("currentActor")
     Actor currentActor() {
-        return AccessPolicy.currentActor().orElse(null);
+        return layout.actor();
     }
 
     /** {@code can.LIST_USERS} etc. for navigation; hiding a link is convenience, the handler still decides. */
     @ModelAttribute("can")
     Map<Action, Boolean> can() {
-        Actor actor = AccessPolicy.currentActor().orElse(null);
-        Map<Action, Boolean> can = new EnumMap<>(Action.class);
-        for (Action action : Action.values()) {
-            can.put(action, policy.decide(actor, action).allowed());
+        return layout.can();
+    }
+
+    /**
+     * The same for the layout itself, as {@code @layout}: error pages are rendered by exception handlers,
+     * whose views get no model attributes, and a signed-in person's 403 or 404 must still show their menu.
+     */
+    @Component("layout")
+    static class Layout {
+
+        private final AccessPolicy policy;
+
+        Layout(AccessPolicy policy) {
+            this.policy = policy;
         }
-        return can;
+
+        public Actor actor() {
+            return AccessPolicy.currentActor().orElse(null);
+        }
+
+        public Map<Action, Boolean> can() {
+            Actor actor = actor();
+            Map<Action, Boolean> can = new EnumMap<>(Action.class);
+            for (Action action : Action.values()) {
+                can.put(action, policy.decide(actor, action).allowed());
+            }
+            return can;
+        }
     }
 }
