@@ -91,11 +91,63 @@ class RegisterController {
         return problems.redirectAfter(flash, locale, "register.updated", "/register", () -> register.update(actor));
     }
 
+    /**
+     * One comparison's evidence as a reviewer reads it: the field, what the model saw (a message key, with
+     * the similarity threshold as a percentage where there is one) and its weight in bits, with a bar.
+     */
+    record EvidenceLine(String field, String levelKey, Long percent, double weight, int bar) {
+
+        /** Bits at which a bar is full: beyond it the evidence is overwhelming either way. */
+        static final double FULL_BAR_BITS = 12;
+
+        static EvidenceLine of(vn.datafloor.linkage.ScoredPair.Contribution c) {
+            String label = c.level() == null ? "" : c.level().strip();
+            String key;
+            Long percent = null;
+            if (label.startsWith("exact")) {
+                key = "exact";
+            } else if (label.startsWith("jaro_winkler >= ")) {
+                key = "similar";
+                percent = Math.round(Double.parseDouble(label.substring("jaro_winkler >= ".length())) * 100);
+            } else {
+                key = switch (label) {
+                    case "null" -> "missing";
+                    case "else" -> "different";
+                    case "date_day_month_swapped" -> "dayMonthSwapped";
+                    case "date_one_component" -> "oneDatePart";
+                    case "date_same_year" -> "sameYear";
+                    case "id_one_digit" -> "oneDigit";
+                    case "id_transposition" -> "transposed";
+                    case "name_reordered" -> "nameReordered";
+                    case "name_words_contained" -> "nameWordsContained";
+                    default -> "other";
+                };
+            }
+            int bar = (int) Math.round(Math.min(1.0, Math.abs(c.weight()) / FULL_BAR_BITS) * 150);
+            return new EvidenceLine(c.comparison(), "register.level." + key, percent, c.weight(), Math.max(2, bar));
+        }
+    }
+
+    /** Pairs on one page of the review queue. */
+    static final int REVIEW_PAGE = 25;
+
     @GetMapping("/register/review")
     @Permit(Action.REVIEW_REGISTER)
-    String review(Actor actor, Model model) {
-        model.addAttribute("items", register.reviewQueue(actor, 50));
-        model.addAttribute("pending", register.pendingReviews());
+    String review(Actor actor, @RequestParam(defaultValue = "0") int page, Model model) {
+        long pending = register.pendingReviews();
+        int pages = (int) Math.max(1, (pending + REVIEW_PAGE - 1) / REVIEW_PAGE);
+        int shown = Math.max(0, Math.min(page, pages - 1));
+        List<RegisterService.ReviewItem> items = register.reviewQueue(actor, REVIEW_PAGE, shown * REVIEW_PAGE);
+        model.addAttribute("items", items);
+        model.addAttribute(
+                "evidence",
+                items.stream()
+                        .collect(java.util.stream.Collectors.toMap(
+                                RegisterService.ReviewItem::id,
+                                i -> i.evidence().stream().map(EvidenceLine::of).toList())));
+        model.addAttribute("pending", pending);
+        model.addAttribute("page", shown);
+        model.addAttribute("pages", pages);
         return "linkage/review";
     }
 

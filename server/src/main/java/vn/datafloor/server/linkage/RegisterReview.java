@@ -179,8 +179,8 @@ class RegisterReview {
 
     // --- the steward's side
 
-    List<ReviewItem> pending(int limit) {
-        return store.pendingPairs(Math.max(1, Math.min(limit, 200))).stream()
+    List<ReviewItem> pending(int limit, int offset) {
+        return store.pendingPairs(Math.max(1, Math.min(limit, 200)), Math.max(0, offset)).stream()
                 .map(p -> new ReviewItem(
                         p.id(),
                         member(p.leftKey()),
@@ -188,8 +188,21 @@ class RegisterReview {
                         p.probability(),
                         p.weight(),
                         p.contributions(),
-                        p.status()))
+                        p.status(),
+                        evidence(p.contributions())))
                 .toList();
+    }
+
+    /** The stored evidence read back; a text cut at its size limit is shown as far as it parses, i.e. not at all. */
+    private List<ScoredPair.Contribution> evidence(String contributions) {
+        if (contributions == null || contributions.isBlank()) {
+            return List.of();
+        }
+        try {
+            return List.of(json.readValue(contributions, ScoredPair.Contribution[].class));
+        } catch (tools.jackson.core.JacksonException unreadable) {
+            return List.of();
+        }
     }
 
     long pendingCount() {

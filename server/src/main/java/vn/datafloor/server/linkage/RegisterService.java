@@ -116,6 +116,10 @@ public class RegisterService {
             String parameters,
             String error) {}
 
+    /**
+     * A pair in the uncertain band. {@code contributions} is the model's evidence as stored (JSON);
+     * {@code evidence} the same, read: one line per comparison, its level and its weight in bits.
+     */
     public record ReviewItem(
             long id,
             Member left,
@@ -123,7 +127,8 @@ public class RegisterService {
             double probability,
             double weight,
             String contributions,
-            String status) {}
+            String status,
+            List<ScoredPair.Contribution> evidence) {}
 
     // --- building
 
@@ -290,8 +295,13 @@ public class RegisterService {
     // --- review
 
     public List<ReviewItem> reviewQueue(Actor actor, int limit) {
+        return reviewQueue(actor, limit, 0);
+    }
+
+    /** A page of the queue, most likely first: {@code offset} pairs skipped. */
+    public List<ReviewItem> reviewQueue(Actor actor, int limit, int offset) {
         policy.require(actor, Action.REVIEW_REGISTER);
-        return review.pending(limit);
+        return review.pending(limit, offset);
     }
 
     public long pendingReviews() {

@@ -404,11 +404,11 @@ class RegisterStore {
         });
     }
 
-    List<QueuedPair> pendingPairs(int limit) {
+    List<QueuedPair> pendingPairs(int limit, int offset) {
         return jdbc.sql(
                         "select id, left_key, right_key, probability, weight, contributions, status from register_review "
-                                + "where status = 'PENDING' order by probability desc limit ?")
-                .param(limit)
+                                + "where status = 'PENDING' order by probability desc, id limit ? offset ?")
+                .params(limit, offset)
                 .query((rs, n) -> new QueuedPair(
                         rs.getLong(1),
                         rs.getString(2),

@@ -162,6 +162,40 @@ class RegisterTest extends PlatformTest {
         assertThat(page).contains("Xem xét cặp chưa chắc chắn", "cặp đang chờ quyết định");
     }
 
+    @Test
+    void theReviewPageShowsTheEvidenceFieldByFieldInWordsPagesTheQueueAndMakesNeitherDecisionTheDefault()
+            throws Exception {
+        long pending = register.pendingReviews();
+        assertThat(pending).isPositive();
+        var session = login("admin");
+        String page = mvc.perform(get("/register/review").session(session))
+                .andReturn()
+                .getResponse()
+                .getContentAsString(StandardCharsets.UTF_8);
+        // The evidence is a table of fields in words with bars, never the stored JSON.
+        assertThat(page)
+                .contains("class=\"evidence\"", "Họ và tên", "Ngày sinh", "class=\"for\"")
+                .doesNotContain("\"comparison\"", "\"weight\"", "??");
+        assertThat(page).containsPattern("Trùng khớp hoàn toàn|Gần giống \\(độ giống từ \\d+%\\)");
+        // No 15-digit decimals: the probability is a whole percentage.
+        assertThat(page).containsPattern("class=\"probability\">\\d{1,3} %<").doesNotContainPattern("\\d\\.\\d{6,}");
+        // Both decisions bind every later rebuild: neither is the primary button.
+        assertThat(page).doesNotContain("class=\"small\" ");
+        assertThat(page.split("class=\"small secondary\"", -1).length - 1).isEqualTo(2 * Math.min(pending, 25));
+        if (pending > 25) {
+            assertThat(page).contains("id=\"review-next\"").doesNotContain("id=\"review-previous\"");
+            String second = mvc.perform(
+                            get("/register/review").param("page", "1").session(session))
+                    .andReturn()
+                    .getResponse()
+                    .getContentAsString(StandardCharsets.UTF_8);
+            assertThat(second).contains("id=\"review-previous\"");
+            long firstOnSecond = register.reviewQueue(operator, 1, 25).get(0).id();
+            assertThat(second).contains("id=\"review-" + firstOnSecond + "\"");
+            assertThat(page).doesNotContain("id=\"review-" + firstOnSecond + "\"");
+        }
+    }
+
     @Autowired
     vn.datafloor.server.integration.SourceService sources;
 
