@@ -15,9 +15,10 @@ import java.util.Arrays;
  * The stored perfect-subtree hashes, one file per level ({@code level-KK.hash}, 32 bytes per node,
  * node i of level k covering leaves [i·2^k, (i+1)·2^k)). Level 0 holds the RFC 9162 leaf hashes.
  *
- * <p>Only the writer thread calls the mutating methods. Readers call {@link #perfect} for nodes
- * below the ledger's published size; those bytes were written before the size was published
- * (volatile), and the writer only ever writes past them, so reads need no lock.
+ * <p>Only the committer holding the ledger's write lock calls the mutating methods (one at a time,
+ * in order). Readers call {@link #perfect} for nodes below the ledger's published size; those bytes
+ * were written before the size was published (volatile), and writes only ever go past them, so
+ * reads need no lock.
  *
  * <p>Levels from {@link #CACHE_LEVEL} up are also held in memory: they are 1/32 of the tree's nodes,
  * and keeping them means a proof touches the disk (page cache) at most ~2·CACHE_LEVEL times.
@@ -38,7 +39,7 @@ final class HashStore implements PerfectHashes, AutoCloseable {
     private volatile MappedByteBuffer[][] maps = new MappedByteBuffer[CACHE_LEVEL][0];
     private final ThreadLocal<ByteBuffer> readBuf = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(HASH));
 
-    // Writer-thread state.
+    // Writer state, used only under the ledger's write lock.
     private final MessageDigest md = MerkleProofs.newSha256();
     private final byte[][] frontier = new byte[64][];
     private final ByteArrayBuilder[] pending = new ByteArrayBuilder[64];

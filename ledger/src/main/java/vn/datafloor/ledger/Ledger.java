@@ -16,19 +16,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.zip.CRC32C;
 
 /**
  * Append-only, tamper-evident log whose entries are the leaves of an RFC 9162 Merkle tree.
  *
  * <p>Durability: {@link #append} returns only after the entry is in {@code entries.dat} and that
- * file has been forced to stable storage. Appends go through a three-stage pipeline: a writer thread
- * takes whatever is queued and writes it (records and derived hashes); sync threads force the file,
- * each force covering every group written before it started (group commit), with a few forces in
- * flight at once because the kernel merges concurrent fsyncs; an ack thread wakes the appenders.
+ * file has been forced to stable storage. Appenders hash their own entries and queue them; a few
+ * committer threads each take everything queued (group commit), write it (records and derived
+ * hashes, one committer at a time), force {@code entries.dat} and wake that group's appenders. While
+ * one committer forces, the next writes what arrived meanwhile and forces too: the disk merges
+ * concurrent fsyncs, and a force covers every group written before it started. An append is
+ * handed over twice (appender to committer, committer back to appender), never through a
+ * separate writer, syncer or ack thread.
  *
  * <p>Everything else on disk ({@code entries.idx}, {@code level-KK.hash}) is derived from
  * {@code entries.dat}; it is forced only before a checkpoint is published, and on open it is
@@ -47,10 +50,13 @@ public final class Ledger implements AutoCloseable {
     private static final int MAX_BATCH_ENTRIES = 1 << 16;
     private static final int DATA_BUFFER = 1 << 20;
     private static final int DERIVED_FLUSH_BYTES = 8 << 20;
-    private static final Request STOP = new Request(List.of(), null);
-    private static final List<Written> ACK_STOP = new ArrayList<>();
-    /** Forces in flight at once: the kernel merges concurrent fsyncs, so several overlap well. */
-    private static final int SYNCERS = 4;
+    /**
+     * Committers, i.e. forces that can be in flight at once. Measured on the project's virtual disk,
+     * four concurrent fdatasyncs each return in about 1 ms where a lone one takes 2.5-4 ms; beyond
+     * about four each force gets slower again, and with a fixed number of appenders a slower force
+     * means fewer appends per second.
+     */
+    private static final int COMMITTERS = 4;
 
     private final Path dir;
     private final FileChannel lockChannel;
@@ -61,34 +67,59 @@ public final class Ledger implements AutoCloseable {
     private final CheckpointLog checkpoints;
 
     private volatile long size;
-    private volatile long groupCommits;
     private volatile Throwable failure;
     private volatile boolean closed;
-    private boolean released;
-    private final Object enqueueLock = new Object();
+    private boolean released; // guarded by closeLock
+    private final Object closeLock = new Object();
     private final Object publishLock = new Object();
-    private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
-    private final Thread writer;
-    private final Object syncLock = new Object();
-    private final ArrayDeque<Written> unsynced = new ArrayDeque<>(); // guarded by syncLock
-    private long writtenEnd; // guarded by syncLock: end of the last group the writer finished
-    private long syncStarted; // guarded by syncLock: highest writtenEnd a force has been started for
-    private boolean writerDone; // guarded by syncLock
-    private final List<Thread> syncers = new ArrayList<>();
-    private final LinkedBlockingQueue<List<Written>> toAck = new LinkedBlockingQueue<>();
-    private final Thread acker;
+    /** Appends accepted and not yet completed; close waits for it to reach zero. */
+    private final AtomicLong inFlight = new AtomicLong();
 
-    // Writer-thread state.
+    private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
+    /** Committers parked for want of work; an appender wakes one. */
+    private final ConcurrentLinkedQueue<Thread> idle = new ConcurrentLinkedQueue<>();
+
+    private final List<Thread> committers = new ArrayList<>();
+    private final ArrayDeque<Written> unsynced = new ArrayDeque<>(); // guarded by publishLock
+    private long groupCommits; // guarded by publishLock
+
+    // Writer state, guarded by writeLock: one committer writes at a time, in order.
+    private final Object writeLock = new Object();
     private long dataEnd;
     private final ByteBuffer dataBuf = ByteBuffer.allocateDirect(DATA_BUFFER);
     private ByteBuffer idxBuf = ByteBuffer.allocateDirect(64 * 1024);
     private long idxFlushed;
-    private final MessageDigest md = MerkleProofs.newSha256();
+    private final CRC32C crc = new CRC32C();
+    private final ByteBuffer lenBuf = ByteBuffer.allocate(4);
 
-    private record Request(List<byte[]> entries, CompletableFuture<Long> done) {}
+    /**
+     * One call's entries, their leaf hashes (computed by the appending thread, so hashing runs in
+     * parallel and off the committers' path) and what the committer hands back.
+     */
+    private static final class Request {
+        final List<byte[]> entries;
+        final byte[][] leaves;
+        final Thread waiter;
+        long first; // written by the committer before done
+        Throwable error; // written by the committer before done
+        volatile boolean done;
 
-    /** A group written to the page cache, waiting for the force that makes it durable. */
-    private record Written(long endCount, List<Request> requests, long[] firsts) {}
+        Request(List<byte[]> entries, byte[][] leaves, Thread waiter) {
+            this.entries = entries;
+            this.leaves = leaves;
+            this.waiter = waiter;
+        }
+
+        void complete(long firstIndex, Throwable t) {
+            first = firstIndex;
+            error = t;
+            done = true;
+            LockSupport.unpark(waiter);
+        }
+    }
+
+    /** A group written to the page cache, waiting for a force that makes it durable. */
+    private record Written(long endCount, List<Request> requests) {}
 
     private Ledger(
             Path dir,
@@ -110,15 +141,11 @@ public final class Ledger implements AutoCloseable {
         this.size = size;
         this.dataEnd = dataEnd;
         this.idxFlushed = size;
-        this.writer = new Thread(this::writeLoop, "ledger-writer " + dir.getFileName());
-        this.writer.setDaemon(true);
-        for (int i = 0; i < SYNCERS; i++) {
-            Thread t = new Thread(this::syncLoop, "ledger-sync-" + i + " " + dir.getFileName());
+        for (int i = 0; i < COMMITTERS; i++) {
+            Thread t = new Thread(this::commitLoop, "ledger-commit-" + i + " " + dir.getFileName());
             t.setDaemon(true);
-            syncers.add(t);
+            committers.add(t);
         }
-        this.acker = new Thread(this::ackLoop, "ledger-ack " + dir.getFileName());
-        this.acker.setDaemon(true);
     }
 
     /**
@@ -182,9 +209,7 @@ public final class Ledger implements AutoCloseable {
                 throw new IOException("tree root at size " + published
                         + " does not match the latest published checkpoint; run LedgerVerifier");
             }
-            ledger.writer.start();
-            ledger.syncers.forEach(Thread::start);
-            ledger.acker.start();
+            ledger.committers.forEach(Thread::start);
             return ledger;
         } catch (IOException | RuntimeException e) {
             for (int i = opened.size() - 1; i >= 0; i--) {
@@ -202,9 +227,10 @@ public final class Ledger implements AutoCloseable {
     private long replay(long start) throws IOException {
         Records.Reader reader = new Records.Reader(entries, start);
         long n = size;
+        MessageDigest md = MerkleProofs.newSha256();
         try {
             for (byte[] payload; (payload = reader.next()) != null; ) {
-                addDerived(payload, reader.offset());
+                addDerived(MerkleProofs.leafHash(md, payload), reader.offset());
                 n++;
                 if (hashes.pendingBytes() >= DERIVED_FLUSH_BYTES) {
                     flushDerived();
@@ -223,8 +249,6 @@ public final class Ledger implements AutoCloseable {
         flushDerived();
         dataEnd = reader.offset();
         size = n;
-        writtenEnd = n;
-        syncStarted = n;
         return n;
     }
 
@@ -243,211 +267,185 @@ public final class Ledger implements AutoCloseable {
     }
 
     /**
-     * Appends entries as consecutive leaves and returns the index of the first, once all are
-     * durable. Thread-safe; the whole list shares one fsync.
+     * The batch append: appends entries as consecutive leaves and returns the index of the first
+     * (entry i of the list is leaf {@code first + i}), once all are durable. Thread-safe; the whole
+     * list is written with one write and made durable by one force, shared with whatever other
+     * appends arrived meanwhile. If the process dies before this returns, a prefix of the list may
+     * survive (each entry is either wholly there or not at all), as for separate appends.
      */
     public long appendAll(List<byte[]> batch) throws IOException {
         Objects.requireNonNull(batch, "batch");
+        if (batch.isEmpty()) {
+            throw new IllegalArgumentException("nothing to append");
+        }
+        byte[][] leaves = new byte[batch.size()][];
+        int i = 0;
         for (byte[] e : batch) {
             Objects.requireNonNull(e, "entry");
             if (e.length > Records.MAX_PAYLOAD) {
                 throw new IllegalArgumentException("entry of " + e.length + " bytes exceeds " + Records.MAX_PAYLOAD);
             }
+            leaves[i++] = MerkleProofs.leafHash(e);
         }
-        if (batch.isEmpty()) {
-            throw new IllegalArgumentException("nothing to append");
-        }
-        Request r = new Request(batch, new CompletableFuture<>());
-        synchronized (enqueueLock) {
+        Request r = new Request(batch, leaves, Thread.currentThread());
+        // Counted before the closed check, so close() waits for every append that got past it.
+        inFlight.incrementAndGet();
+        if (failure != null || closed) {
+            inFlight.decrementAndGet();
             if (failure != null) {
                 throw new IOException("ledger stopped after a write failure; reopen it", failure);
             }
             ensureOpen();
-            queue.add(r);
         }
-        try {
-            return r.done.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for the append to become durable; "
-                    + "it may or may not have been written");
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
+        queue.add(r);
+        Thread committer = idle.poll();
+        if (committer != null) {
+            LockSupport.unpark(committer);
+        }
+        while (!r.done) {
+            LockSupport.park(this);
+            if (Thread.interrupted() && !r.done) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for the append to become durable; "
+                        + "it may or may not have been written");
+            }
+        }
+        Throwable c = r.error;
+        if (c != null) {
             throw c instanceof IOException io
                     ? new IOException(io.getMessage(), io)
                     : new IOException("append failed", c);
         }
+        return r.first;
     }
 
-    private void writeLoop() {
-        boolean stop = false;
-        try {
-            while (!stop) {
-                List<Request> batch = new ArrayList<>();
-                try {
-                    Request first = queue.take();
-                    if (first == STOP) {
-                        break;
-                    }
-                    batch.add(first);
-                    int count = first.entries.size();
-                    for (Request r; count < MAX_BATCH_ENTRIES && (r = queue.poll()) != null; ) {
-                        if (r == STOP) {
-                            stop = true;
-                            break;
-                        }
-                        batch.add(r);
-                        count += r.entries.size();
-                    }
-                    if (failure != null) {
-                        throw failure;
-                    }
-                    Written w = writeBatch(batch);
-                    synchronized (syncLock) {
-                        unsynced.add(w);
-                        writtenEnd = w.endCount;
-                        syncLock.notify();
-                    }
-                } catch (InterruptedException e) {
-                    // Only close() stops the writer; an interrupt from elsewhere is not a reason to drop appends.
+    /**
+     * A committer: takes everything queued, writes it while holding the write lock (so groups are
+     * written in order and each sees the previous one's tree), then forces without the lock, so the
+     * next committer can write and force the next group meanwhile. A force makes durable everything
+     * written before it was called, so when one returns, every group up to its own is published and
+     * acknowledged, even groups another (slower) force was started for; the size only ever grows.
+     */
+    private void commitLoop() {
+        Thread self = Thread.currentThread();
+        while (true) {
+            if (queue.isEmpty()) {
+                if (closed && inFlight.get() == 0) {
+                    return;
+                }
+                idle.add(self);
+                if (queue.isEmpty()) {
+                    // Closing: appenders that got past the check may still be adding; look again soon.
+                    LockSupport.parkNanos(this, closed ? 1_000_000L : 1_000_000_000L);
+                }
+                idle.remove(self);
+                continue;
+            }
+            List<Request> group = new ArrayList<>();
+            long end;
+            synchronized (writeLock) {
+                int count = 0;
+                for (Request r; count < MAX_BATCH_ENTRIES && (r = queue.poll()) != null; ) {
+                    group.add(r);
+                    count += r.entries.size();
+                }
+                if (group.isEmpty()) {
                     continue;
+                }
+                if (failure != null) {
+                    completeAll(group, failure);
+                    continue;
+                }
+                try {
+                    end = writeGroup(group);
                 } catch (Throwable t) {
                     // After a failed write we cannot know what reached the disk, so stop accepting
                     // appends; reopening recovers from what is actually there.
-                    fail(t, batch);
-                    return;
+                    fail(t, group);
+                    continue;
                 }
-            }
-            failPending(new IOException("ledger closed"));
-        } finally {
-            synchronized (syncLock) {
-                writerDone = true;
-                syncLock.notifyAll();
-            }
-        }
-    }
-
-    /**
-     * Second pipeline stage. A force makes durable everything written before it was called, so a
-     * syncer snapshots how far the writer has got, forces, and then acknowledges every group up to
-     * that point, even groups another (slower) force was started for. Several syncers overlap their
-     * forces; the published size only ever grows.
-     */
-    private void syncLoop() {
-        while (true) {
-            long target;
-            synchronized (syncLock) {
-                while (writtenEnd == syncStarted && !writerDone) {
-                    try {
-                        syncLock.wait();
-                    } catch (InterruptedException e) {
-                        // Only close() stops the syncers.
-                    }
+                synchronized (publishLock) {
+                    unsynced.add(new Written(end, group));
                 }
-                if (writtenEnd == syncStarted) {
-                    return;
-                }
-                target = writtenEnd;
-                syncStarted = target;
             }
             try {
-                if (failure != null) {
-                    throw failure;
-                }
                 entries.force(false);
-                synchronized (syncLock) {
-                    groupCommits++;
-                    if (target > size) {
-                        size = target;
-                        List<Written> durable = new ArrayList<>();
-                        while (!unsynced.isEmpty() && unsynced.peek().endCount <= target) {
-                            durable.add(unsynced.poll());
-                        }
-                        // Waking dozens of appenders takes longer than it sounds; another thread does it.
-                        toAck.add(durable);
-                    }
-                }
             } catch (Throwable t) {
-                synchronized (syncLock) {
-                    List<Request> failed = new ArrayList<>();
-                    for (Written w; (w = unsynced.poll()) != null; ) {
-                        failed.addAll(w.requests);
-                    }
-                    fail(t, failed);
-                }
-            }
-        }
-    }
-
-    private void ackLoop() {
-        while (true) {
-            List<Written> group;
-            try {
-                group = toAck.take();
-            } catch (InterruptedException e) {
+                fail(t, List.of());
                 continue;
             }
-            if (group == ACK_STOP) {
+            publish(end);
+        }
+    }
+
+    private void publish(long durableEnd) {
+        List<Written> durable = new ArrayList<>();
+        synchronized (publishLock) {
+            groupCommits++;
+            // A failed force elsewhere may mean pages this one no longer sees were lost.
+            if (failure != null || durableEnd <= size) {
                 return;
             }
-            for (Written w : group) {
-                for (int i = 0; i < w.requests.size(); i++) {
-                    w.requests.get(i).done.complete(w.firsts[i]);
-                }
+            size = durableEnd;
+            while (!unsynced.isEmpty() && unsynced.peek().endCount <= durableEnd) {
+                durable.add(unsynced.poll());
             }
+        }
+        for (Written w : durable) {
+            completeAll(w.requests, null);
         }
     }
 
-    private void fail(Throwable t, List<Request> requests) {
-        if (failure == null) {
-            failure = t;
-        }
+    private void completeAll(List<Request> requests, Throwable t) {
         for (Request r : requests) {
-            r.done.completeExceptionally(t);
+            r.complete(r.first, t);
         }
-        failPending(t);
+        inFlight.addAndGet(-requests.size());
     }
 
-    private void failPending(Throwable t) {
-        synchronized (enqueueLock) {
-            closed = closed || failure != null;
-            for (Request r; (r = queue.poll()) != null; ) {
-                if (r != STOP) {
-                    r.done.completeExceptionally(t);
-                }
+    private void fail(Throwable t, List<Request> current) {
+        List<Request> failed = new ArrayList<>(current);
+        synchronized (publishLock) {
+            if (failure == null) {
+                failure = t;
+            }
+            for (Written w; (w = unsynced.poll()) != null; ) {
+                failed.addAll(w.requests);
             }
         }
+        for (Request r; (r = queue.poll()) != null; ) {
+            failed.add(r);
+        }
+        completeAll(failed, failure);
     }
 
     /**
-     * Writes one group's records and all its derived data (none of it visible until the syncer
-     * publishes the size after the force; derived data past the published size is rebuilt on
-     * recovery, so writing it before the force is harmless).
+     * Writes one group's records and all its derived data (none of it visible until a force
+     * publishes the size; derived data past the published size is rebuilt on recovery, so writing
+     * it before the force is harmless). Returns the tree size after the group.
      */
-    private Written writeBatch(List<Request> batch) throws IOException {
+    private long writeGroup(List<Request> group) throws IOException {
         long n = hashes.count();
-        long[] firsts = new long[batch.size()];
         long pos = dataEnd;
-        CRC32C crc = new CRC32C();
-        ByteBuffer len = ByteBuffer.allocate(4);
         dataBuf.clear();
-        for (int i = 0; i < batch.size(); i++) {
-            firsts[i] = n;
-            for (byte[] e : batch.get(i).entries) {
+        for (Request request : group) {
+            request.first = n;
+            List<byte[]> es = request.entries;
+            for (int i = 0; i < es.size(); i++) {
+                byte[] e = es.get(i);
                 int recordSize = e.length + Records.OVERHEAD;
                 if (dataBuf.remaining() < recordSize) {
                     pos += drain(dataBuf, pos);
                 }
                 ByteBuffer target = recordSize <= dataBuf.capacity() ? dataBuf : ByteBuffer.allocate(recordSize);
                 crc.reset();
-                len.clear();
-                crc.update(len.putInt(0, e.length));
+                crc.update(lenBuf.putInt(0, e.length).clear());
                 crc.update(e);
                 target.putInt(e.length).put(e).putInt((int) crc.getValue());
                 if (target != dataBuf) {
                     pos += drain(target, pos);
                 }
-                addDerived(e, pos + (target == dataBuf ? dataBuf.position() : 0));
+                addDerived(request.leaves[i], pos + (target == dataBuf ? dataBuf.position() : 0));
                 n++;
             }
             if (hashes.pendingBytes() >= DERIVED_FLUSH_BYTES) {
@@ -457,7 +455,7 @@ public final class Ledger implements AutoCloseable {
         pos += drain(dataBuf, pos);
         flushDerived();
         dataEnd = pos;
-        return new Written(n, batch, firsts);
+        return n;
     }
 
     private long drain(ByteBuffer buf, long pos) throws IOException {
@@ -468,12 +466,12 @@ public final class Ledger implements AutoCloseable {
         return written;
     }
 
-    private void addDerived(byte[] entry, long endOffset) throws IOException {
+    private void addDerived(byte[] leafHash, long endOffset) throws IOException {
         if (!idxBuf.hasRemaining()) {
             flushIndex();
         }
         idxBuf.putLong(endOffset);
-        hashes.appendLeaf(MerkleProofs.leafHash(md, entry));
+        hashes.appendLeaf(leafHash);
     }
 
     private void flushIndex() throws IOException {
@@ -615,11 +613,13 @@ public final class Ledger implements AutoCloseable {
     }
 
     /**
-     * Number of group commits (forces of {@code entries.dat} by the writer) since open: appends
+     * Number of group commits (forces of {@code entries.dat} by the committers) since open: appends
      * divided by this is the average group size. For monitoring and benchmarks.
      */
     public long groupCommits() {
-        return groupCommits;
+        synchronized (publishLock) {
+            return groupCommits;
+        }
     }
 
     /** For tests that need to plant a contradicting checkpoint. */
@@ -643,23 +643,16 @@ public final class Ledger implements AutoCloseable {
     /** Waits for queued appends, forces the derived files and releases the directory lock. */
     @Override
     public void close() throws IOException {
-        synchronized (enqueueLock) {
+        synchronized (closeLock) {
             if (released) {
                 return;
             }
             released = true;
             closed = true;
-            queue.add(STOP);
         }
+        committers.forEach(LockSupport::unpark);
         boolean interrupted = false;
-        List<Thread> threads = new ArrayList<>();
-        threads.add(writer);
-        threads.addAll(syncers);
-        threads.add(acker);
-        for (Thread t : threads) {
-            if (t == acker) {
-                toAck.add(ACK_STOP);
-            }
+        for (Thread t : committers) {
             while (t.isAlive()) {
                 try {
                     t.join();

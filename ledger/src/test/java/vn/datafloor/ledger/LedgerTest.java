@@ -184,6 +184,82 @@ class LedgerTest {
         Ledger.open(dir).close();
     }
 
+    /**
+     * close() while appenders run: every append either returns an index that holds its entry after
+     * reopening, or is refused because the ledger closed; none is left hanging.
+     */
+    @Test
+    void closeWaitsForAppendsInFlightAndRefusesLaterOnes() throws Exception {
+        int threads = 8;
+        Ledger l = Ledger.open(dir);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<List<long[]>>> results = new ArrayList<>();
+        CountDownLatch running = new CountDownLatch(threads);
+        for (int t = 0; t < threads; t++) {
+            int tt = t;
+            results.add(pool.submit(() -> {
+                List<long[]> mine = new ArrayList<>();
+                running.countDown();
+                try {
+                    for (int i = 0; ; i++) {
+                        mine.add(new long[] {tt, i, l.append(bytes(tt + ":" + i))});
+                    }
+                } catch (IllegalStateException closed) {
+                    assertThat(closed).hasMessageContaining("closed");
+                }
+                return mine;
+            }));
+        }
+        running.await();
+        while (l.size() < 100) {
+            Thread.onSpinWait();
+        }
+        l.close();
+        List<long[]> acknowledged = new ArrayList<>();
+        for (Future<List<long[]>> f : results) {
+            acknowledged.addAll(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        pool.shutdown();
+        assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(100);
+        try (Ledger reopened = Ledger.open(dir)) {
+            for (long[] a : acknowledged) {
+                assertThat(new String(reopened.entry(a[2]), StandardCharsets.UTF_8))
+                        .isEqualTo(a[0] + ":" + a[1]);
+            }
+        }
+    }
+
+    /**
+     * An interrupted appender stops waiting (its entry may still be written), but the interrupt
+     * never reaches the file channels: the ledger keeps working and the entry lands in order.
+     */
+    @Test
+    void anInterruptedAppenderLeavesTheLedgerWorking() throws Exception {
+        try (Ledger l = Ledger.open(dir)) {
+            AtomicReference<Throwable> outcome = new AtomicReference<>();
+            AtomicBoolean stillInterrupted = new AtomicBoolean();
+            Thread appender = new Thread(() -> {
+                Thread.currentThread().interrupt();
+                try {
+                    l.append(bytes("interrupted"));
+                } catch (Throwable t) {
+                    outcome.set(t);
+                }
+                stillInterrupted.set(Thread.currentThread().isInterrupted());
+            });
+            appender.start();
+            appender.join();
+            if (outcome.get() != null) {
+                assertThat(outcome.get()).isInstanceOf(java.io.InterruptedIOException.class);
+                assertThat(stillInterrupted).isTrue();
+            }
+            // Queued after the interrupted one, so durable only once that one is too.
+            assertThat(l.append(bytes("next"))).isEqualTo(1);
+            assertThat(l.entry(0)).isEqualTo(bytes("interrupted"));
+            assertThat(l.size()).isEqualTo(2);
+        }
+    }
+
     @Test
     void closedLedgerRefusesWork() throws IOException {
         Ledger l = Ledger.open(dir);

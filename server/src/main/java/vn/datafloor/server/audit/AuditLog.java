@@ -78,6 +78,35 @@ public class AuditLog {
     }
 
     /**
+     * Records several events, as {@link #record} would one by one, but sharing the work: outside a
+     * transaction their rows commit together and their entries go on the ledger through batch
+     * appends (consecutive leaves, one fsync per {@value AuditOutbox#BATCH} entries) before this
+     * returns. Inside the caller's transaction each is prepared with the caller's rows and appended
+     * after the commit, by the relay, in batches too.
+     */
+    public void recordAll(java.util.List<AuditEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            events.forEach(this::record);
+            return;
+        }
+        Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        transactions.executeWithoutResult(status -> {
+            for (AuditEvent event : events) {
+                String id = newEntryId();
+                prepare(id, at, event, event.actorName(), event.actorUserId());
+                ids.add(id);
+            }
+        });
+        for (int from = 0; from < ids.size(); from += AuditOutbox.BATCH) {
+            outbox.relayAll(ids.subList(from, Math.min(ids.size(), from + AuditOutbox.BATCH)));
+        }
+    }
+
+    /**
      * Records a sign-in attempt, failed or refused, so that its public entry looks the same whether or
      * not the typed name belongs to an account: no actor, no organisation, and a salted commitment
      * under {@code actorName} either way. For an account the commitment is to its login name, kept
@@ -192,13 +221,13 @@ public class AuditLog {
         }
     }
 
-    /** One relay at a time takes what is waiting, up to 256 entries, and appends them together. */
+    /** One relay at a time takes what is waiting, up to a batch of entries, and appends them together. */
     private void drain() {
         try {
             while (true) {
                 java.util.List<String> batch = new java.util.ArrayList<>();
                 String id;
-                while (batch.size() < 256 && (id = handedOver.poll()) != null) {
+                while (batch.size() < AuditOutbox.BATCH && (id = handedOver.poll()) != null) {
                     batch.add(id);
                 }
                 if (batch.isEmpty()) {

@@ -39,6 +39,8 @@ public class AuditOutbox {
     private static final Logger log = LoggerFactory.getLogger(AuditOutbox.class);
     /** A claim older than this is a relay that died with its process or failed: the row may be taken again. */
     static final Duration CLAIM_TIMEOUT = Duration.ofMinutes(2);
+    /** Most entries appended together: one batch append (one fsync) and one settling transaction. */
+    static final int BATCH = 256;
 
     private final LedgerService ledger;
     private final JdbcClient jdbc;
@@ -114,6 +116,11 @@ public class AuditOutbox {
         }
         List<Pending> rows = ownTransaction.execute(
                 status -> claimed.stream().map(id -> pending(id).orElseThrow()).toList());
+        appendAndSettle(rows);
+    }
+
+    /** One batch append for all the rows (consecutive leaves, one fsync), then one transaction settling them. */
+    private void appendAndSettle(List<Pending> rows) {
         long first = ledger.appendAll(rows.stream()
                 .map(r -> r.entry().getBytes(StandardCharsets.UTF_8))
                 .toList());
@@ -126,11 +133,13 @@ public class AuditOutbox {
 
     /**
      * At start, before anything else writes: every row a crash left is appended, or indexed when its
-     * entry had already become durable. Returns how many of each.
+     * entry had already become durable. Returns how many of each. Rows to append go in batches, in
+     * their commit order, each batch one append and one fsync.
      */
     Recovered recoverAll() {
         int appended = 0;
         int found = 0;
+        List<Pending> late = new java.util.ArrayList<>();
         for (String id : jdbc.sql("select id from audit_outbox order by occurred_at, id")
                 .query(String.class)
                 .list()) {
@@ -140,9 +149,17 @@ public class AuditOutbox {
                 settle(row, durable.get());
                 found++;
             } else {
-                settle(row, ledger.append(row.entry().getBytes(StandardCharsets.UTF_8)));
-                appended++;
+                late.add(row);
+                if (late.size() == BATCH) {
+                    appendAndSettle(late);
+                    appended += late.size();
+                    late = new java.util.ArrayList<>();
+                }
             }
+        }
+        if (!late.isEmpty()) {
+            appendAndSettle(late);
+            appended += late.size();
         }
         return new Recovered(appended, found);
     }
@@ -158,6 +175,7 @@ public class AuditOutbox {
                 .params(Timestamp.from(stale), Timestamp.from(stale))
                 .query(String.class)
                 .list();
+        List<String> toAppend = new java.util.ArrayList<>();
         for (String id : ids) {
             try {
                 Pending row = pending(id).orElse(null);
@@ -167,11 +185,20 @@ public class AuditOutbox {
                     if (durable.isPresent()) {
                         settle(row, durable.get());
                     } else {
-                        relay(id);
+                        toAppend.add(id);
                     }
                 }
             } catch (RuntimeException e) {
                 log.warn("Ledger entry {} is still waiting to be appended: {}", id, e.getMessage());
+            }
+        }
+        // After an outage many rows are stale at once: they share batch appends, not an fsync each.
+        for (int from = 0; from < toAppend.size(); from += BATCH) {
+            List<String> batch = toAppend.subList(from, Math.min(toAppend.size(), from + BATCH));
+            try {
+                relayAll(batch);
+            } catch (RuntimeException e) {
+                log.warn("{} ledger entries are still waiting to be appended: {}", batch.size(), e.getMessage());
             }
         }
     }

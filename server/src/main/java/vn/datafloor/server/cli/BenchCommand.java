@@ -30,6 +30,7 @@ import picocli.CommandLine.Parameters;
         footer = {
             "ledger             --threads 64  --seconds 5  --entry-bytes 200",
             "                   --proof-leaves 10000000  --proofs 100000",
+            "                   --batch-size 1000  --batch-threads 4",
             "pipeline           --people 5000000",
             "linkage-accuracy   --people 50000  --seed 42",
             "linkage-speed      --records 1000000  --duke-records 100000",

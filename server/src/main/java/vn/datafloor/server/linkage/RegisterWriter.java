@@ -117,12 +117,13 @@ class RegisterWriter {
                 store.retire(assignment.retirements(), now);
                 store.insertEvents(assignment.events(), runId, now);
             });
-            // Identifiers that changed are explained on the ledger, one entry each.
+            // Identifiers that changed are explained on the ledger, one entry each, appended in batches.
+            List<AuditEvent> changes = new ArrayList<>();
             for (EntityEvent event : assignment.events()) {
                 if (!event.kind().equals("CREATED")
                         && (event.detail().startsWith("merged into")
                                 || event.detail().startsWith("split from"))) {
-                    audit.record(new AuditEvent(
+                    changes.add(new AuditEvent(
                             event.kind().equals("MERGED") ? EventType.ENTITY_MERGED : EventType.ENTITY_SPLIT,
                             null,
                             null,
@@ -133,6 +134,7 @@ class RegisterWriter {
                             Map.of("entity", event.entityId(), "change", event.detail(), "run", runId)));
                 }
             }
+            audit.recordAll(changes);
             publish(statement, runId, entities);
             return new Outcome(entities, assignment.created(), assignment.merged(), assignment.split());
         }

@@ -181,6 +181,70 @@ class AuditOutboxTest extends PlatformTest {
         assertThat(entriesWith("claimed")).isEqualTo(1);
     }
 
+    @Test
+    void recordAllPutsSeveralEventsOnTheLedgerAsOneConsecutiveRun() {
+        audit.recordAll(java.util.List.of(event("all-1"), event("all-2"), event("all-3")));
+
+        java.util.List<Long> indexes = indexesOf("outbox all-1", "outbox all-2", "outbox all-3");
+        assertThat(indexes).hasSize(3);
+        assertThat(indexes.get(1)).isEqualTo(indexes.get(0) + 1);
+        assertThat(indexes.get(2)).isEqualTo(indexes.get(0) + 2);
+        assertThat(new String(ledger.entry(indexes.get(2)), StandardCharsets.UTF_8))
+                .contains("\"marker\":\"all-3\"");
+        assertThat(outbox.waiting()).isZero();
+    }
+
+    @Test
+    void recoveryAppendsTheRowsACrashLeftAsOneBatchInCommitOrder() {
+        String first = UUID.randomUUID().toString();
+        prepared(first, "late-a");
+        clock.advance(java.time.Duration.ofMillis(5));
+        String second = UUID.randomUUID().toString();
+        prepared(second, "late-b");
+
+        AuditOutbox.Recovered recovered = outbox.recoverAll();
+
+        assertThat(recovered).isEqualTo(new AuditOutbox.Recovered(2, 0));
+        java.util.List<Long> indexes = indexesOf("outbox late-a", "outbox late-b");
+        assertThat(indexes.get(1)).isEqualTo(indexes.get(0) + 1);
+        assertThat(new String(ledger.entry(indexes.get(0)), StandardCharsets.UTF_8))
+                .contains(first);
+        assertThat(outbox.waiting()).isZero();
+    }
+
+    @Test
+    void staleRowsAreRetriedTogetherAndAnAlreadyDurableOneIsOnlyIndexed() {
+        String a = UUID.randomUUID().toString();
+        prepared(a, "stale-a");
+        String b = UUID.randomUUID().toString();
+        prepared(b, "stale-b");
+        String c = UUID.randomUUID().toString();
+        long durableIndex = ledger.append(prepared(c, "stale-c").getBytes(StandardCharsets.UTF_8));
+        clock.advance(AuditOutbox.CLAIM_TIMEOUT.plus(1, ChronoUnit.SECONDS));
+
+        outbox.relayStale();
+
+        assertThat(outbox.waiting()).isZero();
+        assertThat(entriesWith("stale-a")).isEqualTo(1);
+        assertThat(entriesWith("stale-b")).isEqualTo(1);
+        assertThat(entriesWith("stale-c")).isEqualTo(1);
+        java.util.List<Long> indexes = indexesOf("outbox stale-a", "outbox stale-b", "outbox stale-c");
+        assertThat(Math.abs(indexes.get(1) - indexes.get(0))).isEqualTo(1);
+        assertThat(indexes.get(2)).isEqualTo(durableIndex);
+    }
+
+    /** The ledger index of each summary's audit row, in the order given. */
+    private java.util.List<Long> indexesOf(String... summaries) {
+        java.util.List<Long> out = new java.util.ArrayList<>();
+        for (String summary : summaries) {
+            out.add(jdbc.sql("select ledger_index from audit_event where summary = ?")
+                    .param(summary)
+                    .query(Long.class)
+                    .single());
+        }
+        return out;
+    }
+
     /** A committed outbox row as {@link AuditLog} writes it; returns its entry text. */
     private String prepared(String id, String marker) {
         String entry = "{\"details\":{\"marker\":\"" + marker + "\"},\"id\":\"" + id
