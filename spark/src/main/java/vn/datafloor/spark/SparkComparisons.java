@@ -74,12 +74,14 @@ final class SparkComparisons {
                 "abs(try_cast(" + a + " AS DOUBLE) - try_cast(" + b + " AS DOUBLE)) <= " + dbl(level.parameter());
             case ID_ONE_DIGIT -> "(length(" + sa + ") = length(" + sb + ") AND " + hamming(sa, sb) + " = 1)";
             // Two neighbouring characters swapped: exactly two positions differ, next to each other, crosswise equal.
-            case ID_TRANSPOSITION ->
-                "(length(" + sa + ") = length(" + sb + ") AND size(" + differing(sa, sb) + ") = 2 AND "
-                        + differing(sa, sb) + "[1] = " + differing(sa, sb) + "[0] + 1 AND substr(" + sa + ", "
-                        + differing(sa, sb) + "[0], 1) = substr(" + sb + ", " + differing(sa, sb) + "[1], 1) AND substr("
-                        + sa + ", " + differing(sa, sb) + "[1], 1) = substr(" + sb + ", " + differing(sa, sb)
-                        + "[0], 1))";
+            case ID_TRANSPOSITION -> {
+                // get() is null past the end (an index would throw under ANSI mode, which does not short-circuit AND)
+                String d = differing(sa, sb);
+                yield "(length(" + sa + ") = length(" + sb + ") AND size(" + d + ") = 2 AND get(" + d + ", 1) = get("
+                        + d + ", 0) + 1 AND substr(" + sa + ", get(" + d + ", 0), 1) = substr(" + sb + ", get(" + d
+                        + ", 1), 1) AND substr(" + sa + ", get(" + d + ", 1), 1) = substr(" + sb + ", get(" + d
+                        + ", 0), 1))";
+            }
             case SQL -> "(" + level.sql() + ")";
         };
     }

@@ -157,7 +157,7 @@ class SparkLinkerTest {
                         .flatMap(p -> p.contributions().stream())
                         .map(ScoredPair.Contribution::level)
                         .collect(Collectors.toSet()))
-                .contains("jaro_winkler >= 0.92", "id_one_digit", "date_day_month_swapped", "date_partial");
+                .contains("jaro_winkler >= 0.92", "id_one_digit", "date_day_month_swapped", "name_reordered");
     }
 
     @Test
