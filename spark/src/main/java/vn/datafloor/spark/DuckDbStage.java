@@ -70,7 +70,8 @@ final class DuckDbStage implements Serializable {
             ResultSetMetaData meta = rs.getMetaData();
             List<StructField> fields = new ArrayList<>();
             for (int c = 1; c <= meta.getColumnCount(); c++) {
-                fields.add(DataTypes.createStructField(meta.getColumnLabel(c), sparkType(meta.getColumnTypeName(c)), true));
+                fields.add(DataTypes.createStructField(
+                        meta.getColumnLabel(c), sparkType(meta.getColumnTypeName(c)), true));
             }
             return new DuckDbStage(inputColumns, query, referenceTables, DataTypes.createStructType(fields));
         }

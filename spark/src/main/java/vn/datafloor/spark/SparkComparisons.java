@@ -63,8 +63,7 @@ final class SparkComparisons {
             case DATE_PARTIAL ->
                 "((length(" + sa + ") < 10 OR length(" + sb + ") < 10) AND (startswith(" + sa + ", " + sb
                         + ") OR startswith(" + sb + ", " + sa + ")))";
-            case NAME_REORDERED ->
-                "array_sort(split(" + sa + ", ' ')) = array_sort(split(" + sb + ", ' '))";
+            case NAME_REORDERED -> "array_sort(split(" + sa + ", ' ')) = array_sort(split(" + sb + ", ' '))";
             // list_has_all(longer, shorter): every word of the shorter name is a word of the longer.
             case NAME_WORDS_CONTAINED ->
                 "(CASE WHEN length(" + sa + ") <= length(" + sb + ") THEN size(array_except(split(" + sa

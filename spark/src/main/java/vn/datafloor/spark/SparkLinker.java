@@ -159,23 +159,24 @@ public final class SparkLinker implements AutoCloseable {
 
     private Dataset<Row> read(Input input) {
         String path = input.path().toAbsolutePath().toString();
-        Dataset<Row> raw =
-                switch (input.format()) {
-                    case "parquet" -> spark.read().parquet(path);
-                    case "jsonl" -> spark.read().json(path);
-                    // Every column as text, as the DuckDB linker reads CSV (all_varchar): ids keep leading zeros.
-                    default ->
-                        spark.read()
-                                .option("header", "true")
-                                .option("inferSchema", "false")
-                                .option("multiLine", "true")
-                                .option("escape", "\"")
-                                .option("encoding", "UTF-8")
-                                .csv(path);
-                };
+        Dataset<Row> raw = switch (input.format()) {
+            case "parquet" -> spark.read().parquet(path);
+            case "jsonl" -> spark.read().json(path);
+            // Every column as text, as the DuckDB linker reads CSV (all_varchar): ids keep leading zeros.
+            default ->
+                spark.read()
+                        .option("header", "true")
+                        .option("inferSchema", "false")
+                        .option("multiLine", "true")
+                        .option("escape", "\"")
+                        .option("encoding", "UTF-8")
+                        .csv(path);
+        };
         List<org.apache.spark.sql.Column> asText = new ArrayList<>();
         for (String column : raw.columns()) {
-            asText.add(col(SparkComparisons.quote(column)).cast(DataTypes.StringType).as(column));
+            asText.add(col(SparkComparisons.quote(column))
+                    .cast(DataTypes.StringType)
+                    .as(column));
         }
         return raw.select(asText.toArray(new org.apache.spark.sql.Column[0]));
     }
@@ -378,8 +379,8 @@ public final class SparkLinker implements AutoCloseable {
     public List<ScoredPair> pairs(double minProbability, int limit) {
         requirePredicted();
         List<Comparison> comparisons = model.comparisons();
-        StringBuilder sql = new StringBuilder("SELECT l._input, l._id, r._input, r._id, p.match_weight,"
-                + " p.match_probability");
+        StringBuilder sql =
+                new StringBuilder("SELECT l._input, l._id, r._input, r._id, p.match_weight," + " p.match_probability");
         for (Comparison c : comparisons) {
             sql.append(", p.")
                     .append(SparkComparisons.gammaColumn(c))
@@ -399,7 +400,8 @@ public final class SparkLinker implements AutoCloseable {
                 int level = row.getInt(6 + 2 * c);
                 double weight = row.getDouble(7 + 2 * c);
                 contributed += weight;
-                contributions.add(new Contribution(comparisons.get(c).name(), label(comparisons.get(c), level), weight));
+                contributions.add(
+                        new Contribution(comparisons.get(c).name(), label(comparisons.get(c), level), weight));
             }
             double matchWeight = row.getDouble(4);
             pairs.add(new ScoredPair(
@@ -443,8 +445,8 @@ public final class SparkLinker implements AutoCloseable {
         String kept = "SELECT p.rid_l AS a, p.rid_r AS b, p.match_weight AS w FROM " + prefix + "predictions p JOIN "
                 + prefix + "records l ON l._rid = p.rid_l JOIN " + prefix + "records r ON r._rid = p.rid_r"
                 + " WHERE p.match_probability >= " + SparkComparisons.dbl(threshold) + " AND NOT " + conflict;
-        Dataset<Row> edges = keep(sql("SELECT a, b, w FROM (" + kept + ") UNION ALL SELECT b, a, w FROM (" + kept + ")",
-                "clustering"));
+        Dataset<Row> edges = keep(
+                sql("SELECT a, b, w FROM (" + kept + ") UNION ALL SELECT b, a, w FROM (" + kept + ")", "clustering"));
         edges.createOrReplaceTempView(prefix + "edges");
         Dataset<Row> labels = keep(spark.sql("SELECT DISTINCT a AS rid, a AS c FROM " + prefix + "edges"));
         long nodes = labels.count();
@@ -518,7 +520,8 @@ public final class SparkLinker implements AutoCloseable {
     public List<ClusterMember> clusters() {
         requireClustered();
         List<ClusterMember> members = new ArrayList<>();
-        for (Row row : clusterRows().orderBy("cluster_id", "source", "record_id").collectAsList()) {
+        for (Row row :
+                clusterRows().orderBy("cluster_id", "source", "record_id").collectAsList()) {
             members.add(new ClusterMember(row.getString(0), row.getString(1), row.getString(2)));
         }
         return members;
@@ -538,12 +541,10 @@ public final class SparkLinker implements AutoCloseable {
         for (int i = 0; i < model.inputs().size(); i++) {
             rows.add(RowFactory.create((long) i, model.inputs().get(i).name()));
         }
-        return spark.createDataFrame(
-                rows,
-                new StructType(new StructField[] {
-                    DataTypes.createStructField("_input", DataTypes.LongType, false),
-                    DataTypes.createStructField("name", DataTypes.StringType, false)
-                }));
+        return spark.createDataFrame(rows, new StructType(new StructField[] {
+            DataTypes.createStructField("_input", DataTypes.LongType, false),
+            DataTypes.createStructField("name", DataTypes.StringType, false)
+        }));
     }
 
     /** Writes the scored pairs as the DuckDB linker does (one file, CSV with a header or Parquet, by extension). */
@@ -646,7 +647,9 @@ public final class SparkLinker implements AutoCloseable {
     }
 
     private void loadTruth(Path truthCsv) {
-        Dataset<Row> truth = spark.read().option("header", "true").csv(truthCsv.toAbsolutePath().toString());
+        Dataset<Row> truth = spark.read()
+                .option("header", "true")
+                .csv(truthCsv.toAbsolutePath().toString());
         List<String> header = List.of(truth.columns());
         if (!header.containsAll(List.of("source", "record_id", "entity_id"))) {
             throw new LinkageException("On the Spark engine a truth file lists clusters (source,record_id,entity_id);"
@@ -709,7 +712,8 @@ public final class SparkLinker implements AutoCloseable {
 
     private static void deleteQuietly(Path directory) {
         try (var walk = Files.walk(directory)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            walk.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // a staging directory; nothing else is in it
         }
@@ -720,8 +724,20 @@ public final class SparkLinker implements AutoCloseable {
     public void close() {
         cached.forEach(Dataset::unpersist);
         for (String table : List.of(
-                "records", "l_side", "r_side", "candidates", "vectors", "predictions", "edges", "labels", "labels_next",
-                "edge_labels", "clusters", "inputs", "truth_raw", "truth")) {
+                "records",
+                "l_side",
+                "r_side",
+                "candidates",
+                "vectors",
+                "predictions",
+                "edges",
+                "labels",
+                "labels_next",
+                "edge_labels",
+                "clusters",
+                "inputs",
+                "truth_raw",
+                "truth")) {
             spark.catalog().dropTempView(prefix + table);
         }
     }

@@ -1,5 +1,10 @@
 package vn.datafloor.spark;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -9,27 +14,26 @@ import org.apache.spark.sql.SparkSession;
 public final class SparkSessions {
 
     /**
-     * The JVM options Spark 4 needs on Java 17 (its launcher adds them for spark-submit; a plain
-     * {@code java} command, a test JVM or the Datafloor CLI must pass them itself).
+     * The JVM options Spark 4 needs on Java 17 (spark-submit adds them itself; a plain {@code java}
+     * command must pass them). One list, in jvm-options.txt next to this class: the Datafloor CLI reads
+     * it from spark/target/classes when it starts the spark module's JVM; spark/pom.xml repeats it for tests.
      */
-    public static final java.util.List<String> JAVA_OPTIONS = java.util.List.of(
-            "-XX:+IgnoreUnrecognizedVMOptions",
-            "--add-opens=java.base/java.lang=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-            "--add-opens=java.base/java.io=ALL-UNNAMED",
-            "--add-opens=java.base/java.net=ALL-UNNAMED",
-            "--add-opens=java.base/java.nio=ALL-UNNAMED",
-            "--add-opens=java.base/java.util=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-            "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
-            "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
-            "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
-            "-Djdk.reflect.useDirectMethodHandle=false",
-            "-Dio.netty.tryReflectionSetAccessible=true");
+    public static final List<String> JAVA_OPTIONS = readJavaOptions();
+
+    private static List<String> readJavaOptions() {
+        try (InputStream in = SparkSessions.class.getResourceAsStream("jvm-options.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("jvm-options.txt is missing from the spark module");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .map(String::strip)
+                    .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     private SparkSessions() {}
 
@@ -50,8 +54,10 @@ public final class SparkSessions {
             if (master.startsWith("local")) {
                 builder.config("spark.driver.host", "127.0.0.1")
                         .config("spark.driver.bindAddress", "127.0.0.1")
-                        .config("spark.sql.shuffle.partitions", String.valueOf(Math.max(
-                                4, 2 * Runtime.getRuntime().availableProcessors())));
+                        .config(
+                                "spark.sql.shuffle.partitions",
+                                String.valueOf(
+                                        Math.max(4, 2 * Runtime.getRuntime().availableProcessors())));
             }
         }
         return builder.getOrCreate();

@@ -189,7 +189,8 @@ class SparkLinkerTest {
         assertThat(lines).hasSize(duck.clusters().size() + 1);
         assertThat(Files.size(out.resolve("pairs.parquet"))).isPositive();
         try (var files = Files.list(out)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("clusters.csv", "pairs.parquet");
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("clusters.csv", "pairs.parquet");
         }
     }
 
