@@ -117,9 +117,12 @@ public final class SparkLinker implements AutoCloseable {
             Dataset<Row> prepared = stage.apply(raw);
             union = union == null ? prepared : union.unionByName(prepared, true);
         }
+        // Kept: the sort samples its input and zipWithIndex counts partitions before numbering, and each
+        // pass would otherwise run the DuckDB stage (the standardizers) over every row again.
+        union = keep(union);
         // _rid as the DuckDB linker numbers records: by input, then id. Pair orientation (l._rid < r._rid)
         // and cluster ids (the smallest _rid of a cluster) follow from it.
-        Dataset<Row> sorted = union.orderBy(col("_input"), col("_id"));
+        Dataset<Row> sorted = keep(union.orderBy(col("_input"), col("_id")));
         StructType schema = sorted.schema().add("_rid", DataTypes.LongType, false);
         JavaRDD<Row> numbered = sorted.toJavaRDD().zipWithIndex().map(t -> {
             Object[] values = new Object[t._1().size() + 1];
