@@ -136,7 +136,13 @@ class LinkCommandTest {
 
     @Test
     void anUnknownEngineIsRefused() {
-        assertThat(link("--config", config.toString(), "--out", dir.resolve("out").toString(), "--engine", "flink"))
+        assertThat(link(
+                        "--config",
+                        config.toString(),
+                        "--out",
+                        dir.resolve("out").toString(),
+                        "--engine",
+                        "flink"))
                 .isEqualTo(2);
         assertThat(err.toString()).contains("--engine must be duckdb or spark");
     }
