@@ -98,7 +98,7 @@ public record LinkageParameters(
         return label == null ? "" : label.replace(" (term frequency)", "");
     }
 
-    ComparisonParameters comparison(String name) {
+    public ComparisonParameters comparison(String name) {
         return comparisons.stream()
                 .filter(c -> c.name().equals(name))
                 .findFirst()

@@ -19,12 +19,13 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {
             "Run a benchmark: ledger, pipeline, linkage-accuracy, linkage-speed, catalog-search, audit-outbox, exchange, "
-                    + "query, access.",
+                    + "query, access, spark.",
             "Example: ./datafloor bench pipeline --people 1000000",
             "Example: ./datafloor bench catalog-search --datasets 100000",
             "Example: ./datafloor bench exchange --orders 20000 --buyers 64",
             "Example: ./datafloor bench query --rows 10000000",
-            "Example: ./datafloor bench access --requests 20000"
+            "Example: ./datafloor bench access --requests 20000",
+            "Example: ./datafloor bench spark --records 5000000"
         },
         footerHeading = "%nBenchmarks and their options (docs/testing.md says what each measures):%n",
         footer = {
@@ -43,6 +44,7 @@ import picocli.CommandLine.Parameters;
             "query              --rows 10000000  --threads 2",
             "access             --requests 20000  --connections 64  --consents 300",
             "                   --people 20000",
+            "spark              --records 1000000  --spark-master local[*]",
             "The numbers are the defaults. audit-outbox, exchange and access start the",
             "whole server; exchange and access pass on --spring.* and --datafloor.*",
             "settings (access also --server.*), e.g. --spring.profiles.active=postgres."
@@ -53,7 +55,7 @@ class BenchCommand implements Callable<Integer> {
             index = "0",
             description =
                     "Benchmark name: ledger, pipeline, linkage-accuracy, linkage-speed, catalog-search, audit-outbox, "
-                            + "exchange, query, access.")
+                            + "exchange, query, access, spark.")
     String name;
 
     /** Everything after the name (e.g. --people 1000000) belongs to the benchmark, in order. */
@@ -77,6 +79,16 @@ class BenchCommand implements Callable<Integer> {
         if (name.equals("audit-outbox")) {
             // Needs the whole server (control database, ledger, outbox), so it runs here rather than in bench/.
             return vn.datafloor.server.audit.AuditOutboxBench.run(benchmarkOptions);
+        }
+        if (name.equals("spark")) {
+            // DuckDB against Spark on the same linkage, in the spark module's own JVM (docs/spark.md).
+            if (!SparkEngine.built()) {
+                System.err.println(String.format(SparkEngine.MISSING, SparkEngine.home()));
+                return 2;
+            }
+            List<String> arguments = new ArrayList<>(List.of("bench"));
+            arguments.addAll(benchmarkOptions);
+            return SparkEngine.run(arguments);
         }
         Path home = Path.of(System.getenv().getOrDefault("DATAFLOOR_HOME", "."))
                 .toAbsolutePath()

@@ -26,7 +26,8 @@ import vn.datafloor.linkage.UnreadableDates;
         description = {
             "Link or deduplicate files with a linkage model (YAML, see docs/linkage.md).",
             "Writes pairs, clusters and parameters.json (the parameters used) under --out.",
-            "Example: ./datafloor link --config link.yaml --out out/ --truth truth.csv"
+            "Example: ./datafloor link --config link.yaml --out out/ --truth truth.csv",
+            "Example: ./datafloor link --config link.yaml --engine spark --spark-master spark://host:7077"
         })
 class LinkCommand implements Callable<Integer> {
 
@@ -59,10 +60,60 @@ class LinkCommand implements Callable<Integer> {
     String format;
 
     @Option(
+            names = "--engine",
+            defaultValue = "duckdb",
+            description = "duckdb (in this process) or spark (the spark module in its own JVM, docs/spark.md)"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String engine;
+
+    @Option(
+            names = "--spark-master",
+            defaultValue = "local[*]",
+            description = "With --engine spark: local[*] (this machine's cores) or a cluster's master URL,"
+                    + " e.g. spark://host:7077 (default: ${DEFAULT-VALUE}).")
+    String sparkMaster;
+
+    @Option(
             names = "--show-config",
             description = "Print the model as it is read, a preset written out in full (columns, blocking,"
                     + " comparisons, training, clustering), and stop; a start for a tuned model.")
     boolean showConfig;
+
+    /** The same model on Spark: checked here first, so a mistake is reported before a JVM starts. */
+    private int onSpark(PrintWriter stderr) throws Exception {
+        try {
+            LinkageModel model = LinkageModel.parse(config);
+            if (truth != null) {
+                Linker.checkTruth(model, truth);
+            }
+        } catch (LinkageException e) {
+            stderr.println("Failed: " + e.getMessage());
+            return 1;
+        }
+        if (!SparkEngine.built()) {
+            stderr.println(String.format(SparkEngine.MISSING, SparkEngine.home()));
+            return 2;
+        }
+        java.util.List<String> arguments = new java.util.ArrayList<>(java.util.List.of(
+                "link",
+                "--config",
+                config.toAbsolutePath().toString(),
+                "--out",
+                out.toAbsolutePath().toString(),
+                "--format",
+                format,
+                "--spark-master",
+                sparkMaster));
+        if (truth != null) {
+            arguments.addAll(java.util.List.of("--truth", truth.toAbsolutePath().toString()));
+        }
+        if (parameters != null) {
+            arguments.addAll(java.util.List.of(
+                    "--parameters", parameters.toAbsolutePath().toString()));
+        }
+        spec.commandLine().getOut().flush();
+        return SparkEngine.run(arguments);
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -71,6 +122,13 @@ class LinkCommand implements Callable<Integer> {
         if (!format.equals("csv") && !format.equals("parquet")) {
             stderr.println("--format must be csv or parquet");
             return 2;
+        }
+        if (!engine.equals("duckdb") && !engine.equals("spark")) {
+            stderr.println("--engine must be duckdb or spark");
+            return 2;
+        }
+        if (engine.equals("spark") && !showConfig) {
+            return onSpark(stderr);
         }
         try {
             if (showConfig) {

@@ -35,6 +35,7 @@ class BenchHelpTest {
         SOURCES.put("exchange", server + "exchange/ExchangeBench.java");
         SOURCES.put("query", server + "access/QueryBench.java");
         SOURCES.put("access", server + "access/AccessBench.java");
+        SOURCES.put("spark", "../spark/src/main/java/vn/datafloor/spark/SparkBench.java");
     }
 
     private static final Pattern OPTION = Pattern.compile("--[a-z][a-z-]*");

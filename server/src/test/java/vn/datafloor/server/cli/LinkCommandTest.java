@@ -135,6 +135,37 @@ class LinkCommandTest {
     }
 
     @Test
+    void anUnknownEngineIsRefused() {
+        assertThat(link(
+                        "--config",
+                        config.toString(),
+                        "--out",
+                        dir.resolve("out").toString(),
+                        "--engine",
+                        "flink"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--engine must be duckdb or spark");
+    }
+
+    @Test
+    void onSparkAMalformedTruthFileIsRefusedBeforeAJvmStarts() throws Exception {
+        Path truth = Files.writeString(dir.resolve("truth.csv"), "left,right\n1,2\n");
+        Path output = dir.resolve("out");
+        assertThat(link(
+                        "--config",
+                        config.toString(),
+                        "--out",
+                        output.toString(),
+                        "--truth",
+                        truth.toString(),
+                        "--engine",
+                        "spark"))
+                .isEqualTo(1);
+        assertThat(err.toString()).contains("Failed: Truth file " + truth + " lacks the columns");
+        assertThat(output).doesNotExist();
+    }
+
+    @Test
     void theHelpSaysWhatIsWrittenAndWhichTruthLayoutsAreRead() {
         assertThat(link("--help")).isZero();
         assertThat(out.toString().replaceAll("\\s+", " "))
