@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vn.datafloor.linkage.ClusterMember;
@@ -30,6 +31,7 @@ import vn.datafloor.synth.SyntheticPopulation;
  * registry against the noisy tax extract): the same candidate pairs, the same levels and weights, the
  * same clusters with the same ids, and the F1 against synth's ground truth.
  */
+@Tag("spark")
 class SparkLinkerTest {
 
     /** Every level kind the Spark engine has, term frequency, a conflicting id with typo tolerance. */
