@@ -48,7 +48,16 @@ public record LinkageModel(
     public record Input(String name, Path path, String format, String id, Map<String, String> columns) {}
 
     /** One field compared with ordered levels; a null level comes first and an "else" level last, implicitly. */
-    public record Comparison(String name, String column, List<Level> levels) {}
+    public record Comparison(String name, String column, List<Level> levels) {
+
+        /** The level a pair is at, -1 for "null on either side", as every engine labels it in its output. */
+        public String levelLabel(int level) {
+            if (level < 0) {
+                return "null";
+            }
+            return level < levels.size() ? levels.get(level).label() : "else";
+        }
+    }
 
     /**
      * One comparison level. {@code parameter} is the threshold, distance or tolerance of the kinds

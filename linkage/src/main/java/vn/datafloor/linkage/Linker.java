@@ -1060,10 +1060,7 @@ public final class Linker implements AutoCloseable {
     }
 
     private static String levelLabel(Comparison c, int level) {
-        if (level == ComparisonSql.NULL_LEVEL) {
-            return "null";
-        }
-        return level < c.levels().size() ? c.levels().get(level).label() : "else";
+        return c.levelLabel(level);
     }
 
     /** Writes scored pairs (ids, each comparison's level and weight, total) as Parquet or, by extension, CSV. */

@@ -425,10 +425,7 @@ public final class SparkLinker implements AutoCloseable {
     }
 
     private static String label(Comparison c, int level) {
-        if (level == SparkComparisons.NULL_LEVEL) {
-            return "null";
-        }
-        return level < c.levels().size() ? c.levels().get(level).label() : "else";
+        return c.levelLabel(level);
     }
 
     // ---------------------------------------------------------------- clustering
