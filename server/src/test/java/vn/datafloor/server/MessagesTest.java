@@ -37,7 +37,8 @@ class MessagesTest {
             "messages-citizen",
             "messages-access",
             "messages-cdc",
-            "messages-harvest");
+            "messages-harvest",
+            "messages-portal");
 
     private static Properties load(String name) throws IOException {
         Properties properties = new Properties();

@@ -59,7 +59,7 @@ class DashboardPage {
     @Permit(Action.VIEW_PUBLIC)
     String home() {
         // Visitors land on the open data portal; staff on their dashboard.
-        return AccessPolicy.currentActor().isPresent() ? "redirect:/dashboard" : "redirect:/catalog";
+        return AccessPolicy.currentActor().isPresent() ? "redirect:/dashboard" : "redirect:/portal";
     }
 
     @GetMapping("/dashboard")

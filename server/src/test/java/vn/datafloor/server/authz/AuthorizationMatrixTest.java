@@ -409,6 +409,15 @@ class AuthorizationMatrixTest extends PlatformTest {
         EXPECTED.put("GET /catalog/queue", roles(EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD), catalogWrite));
         EXPECTED.put(
                 "GET /api/catalog/queue", roles(EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD), catalogWrite));
+        // the open data portal: its home, publishers' pages and the public dataset requests (anyone may ask;
+        // a publisher's stewards answer and describe their own organisation; the operator closes spam)
+        for (String path : List.of("/portal", "/catalog/publishers/{id}", "/catalog/requests")) {
+            EXPECTED.put("GET " + path, anyone());
+        }
+        EXPECTED.put("POST /catalog/requests", anyone());
+        EXPECTED.put("POST /catalog/publishers/{id}", tenant(managers, Set.of(), catalogWrite));
+        EXPECTED.put("POST /catalog/requests/{id}/answers", roles(managers, catalogWrite));
+        EXPECTED.put("POST /catalog/requests/{id}/closure", roles(operator, "catalog:review"));
         EXPECTED.put("POST /catalog/datasets/{slug}/review", roles(operator, "catalog:review"));
         EXPECTED.put("POST /api/catalog/datasets/{slug}/review", roles(operator, "catalog:review"));
         // privacy: citizens' consents and requests, organisations' inboxes, the operator's breaches

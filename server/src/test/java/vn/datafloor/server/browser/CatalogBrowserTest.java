@@ -79,7 +79,7 @@ class CatalogBrowserTest {
     @Test
     void aVisitorFindsReadsAndDownloadsOpenDataWithoutSigningIn() throws Exception {
         browser.get(url("/"));
-        wait.until(ExpectedConditions.urlContains("/catalog"));
+        wait.until(ExpectedConditions.urlContains("/portal"));
         WebElement search = browser.findElement(By.id("catalog-q"));
         search.sendKeys("san pham cong bo chat luong");
         search.submit();
