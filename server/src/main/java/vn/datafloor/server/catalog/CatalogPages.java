@@ -197,7 +197,8 @@ class CatalogPages {
     static List<CodeLine> codeSnippets(CatalogEntry entry, String publicUrl) {
         String base = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
         List<CodeLine> lines = new ArrayList<>();
-        lines.add(new CodeLine("ckan", "ckan", "curl '" + base + "/api/3/action/package_show?id=" + entry.slug() + "'"));
+        lines.add(
+                new CodeLine("ckan", "ckan", "curl '" + base + "/api/3/action/package_show?id=" + entry.slug() + "'"));
         lines.add(new CodeLine("dcat", "dcat", base + "/catalog.ttl"));
         lines.add(new CodeLine("page", "iri", base + "/catalog/datasets/" + entry.slug()));
         if (entry.open()) {

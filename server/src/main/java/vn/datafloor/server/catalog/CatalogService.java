@@ -201,13 +201,17 @@ public class CatalogService {
     public List<CatalogEntry> featured(int count) {
         Map<String, CatalogEntry> picked = new LinkedHashMap<>();
         for (long id : store.mostDownloaded(clock.instant().minus(java.time.Duration.ofDays(30)), count * 3)) {
-            store.byId(id).filter(CatalogEntry::open).map(this::complete).ifPresent(e -> picked.putIfAbsent(e.slug(), e));
+            store.byId(id)
+                    .filter(CatalogEntry::open)
+                    .map(this::complete)
+                    .ifPresent(e -> picked.putIfAbsent(e.slug(), e));
             if (picked.size() == count) {
                 break;
             }
         }
         if (picked.size() < count) {
-            for (CatalogEntry e : searchPublic(null, Map.of("sharing", List.of("open")), CatalogQuery.Sort.QUALITY, 0, count * 2)
+            for (CatalogEntry e : searchPublic(
+                            null, Map.of("sharing", List.of("open")), CatalogQuery.Sort.QUALITY, 0, count * 2)
                     .entries()) {
                 if (picked.size() < count && !e.remoteEntry()) {
                     picked.putIfAbsent(e.slug(), e);

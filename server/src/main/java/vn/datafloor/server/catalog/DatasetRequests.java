@@ -126,7 +126,8 @@ public class DatasetRequests {
                 store.requests(false, orgId, 0, 10).stream()
                         .map(r -> view(actor, r))
                         .toList(),
-                actor != null && policy.decide(actor, Action.MANAGE_CATALOG, orgId).allowed());
+                actor != null
+                        && policy.decide(actor, Action.MANAGE_CATALOG, orgId).allowed());
     }
 
     /** The publisher's own stewards write what the portal says about it. */
@@ -182,13 +183,11 @@ public class DatasetRequests {
             throw ProblemException.badRequest(
                     "portal.request.contactInvalid", "The contact is neither an e-mail address nor a telephone number");
         }
-        if (orgId != null
-                && publishers().stream().noneMatch(o -> o.id() == orgId)) {
+        if (orgId != null && publishers().stream().noneMatch(o -> o.id() == orgId)) {
             throw ProblemException.badRequest("portal.request.unknownPublisher", "No publisher " + orgId);
         }
-        String key = actor == null
-                ? "ip:" + ClientAddress.throttleKey(ClientAddress.current())
-                : "user:" + actor.userId();
+        String key =
+                actor == null ? "ip:" + ClientAddress.throttleKey(ClientAddress.current()) : "user:" + actor.userId();
         if (!throttle.tryAcquire(key)) {
             long retryAfter = throttle.retryAfterSeconds(key);
             throw ProblemException.tooManyRequests(
@@ -206,7 +205,8 @@ public class DatasetRequests {
         if (orgId != null) {
             details.put("publisher", Long.toString(orgId));
         }
-        long index = record(actor, EventType.DATASET_REQUESTED, orgId, "dataset request #" + id + ": " + cleanTitle, details);
+        long index = record(
+                actor, EventType.DATASET_REQUESTED, orgId, "dataset request #" + id + ": " + cleanTitle, details);
         store.setRequestLedgerIndex(id, index);
         return id;
     }
@@ -225,7 +225,8 @@ public class DatasetRequests {
             throw ProblemException.badRequest(
                     "portal.answer.unknownDataset", "No public dataset " + slug + " in the catalog");
         }
-        long answerId = store.insertAnswer(request.id(), actor.orgId(), actor.userId(), cleanBody, slug, clock.instant());
+        long answerId =
+                store.insertAnswer(request.id(), actor.orgId(), actor.userId(), cleanBody, slug, clock.instant());
         Map<String, String> details = new LinkedHashMap<>();
         details.put("request", Long.toString(request.id()));
         details.put("answer", Long.toString(answerId));
@@ -277,7 +278,9 @@ public class DatasetRequests {
                 r.title(),
                 r.description(),
                 r.orgId(),
-                r.orgId() == null ? null : organisations.find(r.orgId()).map(Organisation::name).orElse(null),
+                r.orgId() == null
+                        ? null
+                        : organisations.find(r.orgId()).map(Organisation::name).orElse(null),
                 r.status(),
                 r.requesterId() == null,
                 moderator || askedPublisher ? r.contact() : null,
@@ -287,7 +290,10 @@ public class DatasetRequests {
                 r.answers().stream()
                         .map(a -> new AnswerView(
                                 a.orgId(),
-                                organisations.find(a.orgId()).map(Organisation::name).orElse(""),
+                                organisations
+                                        .find(a.orgId())
+                                        .map(Organisation::name)
+                                        .orElse(""),
                                 a.body(),
                                 a.datasetSlug(),
                                 a.datasetSlug() == null
@@ -317,7 +323,8 @@ public class DatasetRequests {
     private static String required(String text, int min, int max, String field) {
         String clean = text == null ? "" : text.strip();
         if (clean.length() < min) {
-            throw ProblemException.badRequest("portal.field.required." + field, "The " + field + " is missing or too short");
+            throw ProblemException.badRequest(
+                    "portal.field.required." + field, "The " + field + " is missing or too short");
         }
         if (clean.length() > max) {
             throw ProblemException.badRequest(

@@ -72,7 +72,9 @@ class PortalPages {
             }
         }
         model.addAttribute("publishers", publishers);
-        model.addAttribute("latestRequests", requests.list(actor, 1).requests().stream().limit(3).toList());
+        model.addAttribute(
+                "latestRequests",
+                requests.list(actor, 1).requests().stream().limit(3).toList());
         return "catalog/portal";
     }
 

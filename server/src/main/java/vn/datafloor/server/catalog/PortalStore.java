@@ -153,7 +153,8 @@ class PortalStore {
             return List.of();
         }
         Map<Long, List<StoredAnswer>> answers = new LinkedHashMap<>();
-        String ids = String.join(",", rows.keySet().stream().map(String::valueOf).toList());
+        String ids =
+                String.join(",", rows.keySet().stream().map(String::valueOf).toList());
         jdbc.sql("select id, request_id, org_id, author_id, body, dataset_slug, created_at, ledger_index "
                         + "from catalog_request_answer where request_id in (" + ids + ") order by created_at, id")
                 .query(rs -> {

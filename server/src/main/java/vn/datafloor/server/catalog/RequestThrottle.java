@@ -47,7 +47,10 @@ class RequestThrottle {
         Window w = windows.get(key);
         return w == null
                 ? 0
-                : Math.max(1, Duration.between(clock.instant(), w.start().plus(WINDOW)).toSeconds());
+                : Math.max(
+                        1,
+                        Duration.between(clock.instant(), w.start().plus(WINDOW))
+                                .toSeconds());
     }
 
     int perHour() {

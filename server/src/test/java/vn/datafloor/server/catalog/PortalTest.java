@@ -71,8 +71,9 @@ class PortalTest extends PlatformTest {
         assertThat(home).contains("id=\"recent-qltt-san-pham\"");
         assertThat(home).contains("/catalog/publishers/" + orgOf("qltt-san-pham"));
         // Only what anyone may read: no draft, private or core dataset of the demo.
-        List<String> hidden = jdbc.sql("select slug from catalog_dataset where status <> 'PUBLISHED' or sharing = 'private' "
-                        + "or importance = 'core'")
+        List<String> hidden = jdbc.sql(
+                        "select slug from catalog_dataset where status <> 'PUBLISHED' or sharing = 'private' "
+                                + "or importance = 'core'")
                 .query(String.class)
                 .list();
         assertThat(hidden).isNotEmpty();
@@ -106,11 +107,14 @@ class PortalTest extends PlatformTest {
         mvc.perform(post("/catalog/publishers/" + org)
                         .session(steward)
                         .with(csrf())
-                        .param("descriptionVi", "Cơ quan quản lý thị trường, công bố danh mục sản phẩm đã công bố chất lượng.")
+                        .param(
+                                "descriptionVi",
+                                "Cơ quan quản lý thị trường, công bố danh mục sản phẩm đã công bố chất lượng.")
                         .param("descriptionEn", "The market surveillance agency."))
                 .andReturn();
         assertThat(page(get("/catalog/publishers/" + org))).contains("Cơ quan quản lý thị trường, công bố danh mục");
-        assertThat(page(get("/catalog/publishers/" + org).param("lang", "en"))).contains("The market surveillance agency.");
+        assertThat(page(get("/catalog/publishers/" + org).param("lang", "en")))
+                .contains("The market surveillance agency.");
         assertThat(mvc.perform(post("/catalog/publishers/" + org)
                                 .session(login("yte.dulieu"))
                                 .with(csrf())
@@ -120,8 +124,12 @@ class PortalTest extends PlatformTest {
                         .getStatus())
                 .isEqualTo(404);
         assertThat(page(get("/catalog/publishers/" + org))).doesNotContain("Không phải của tôi");
-        assertThat(audit.search("PUBLISHER_DESCRIBED", null, null, null, null, 20, 0)).isNotEmpty();
-        assertThat(mvc.perform(get("/catalog/publishers/999999")).andReturn().getResponse().getStatus())
+        assertThat(audit.search("PUBLISHER_DESCRIBED", null, null, null, null, 20, 0))
+                .isNotEmpty();
+        assertThat(mvc.perform(get("/catalog/publishers/999999"))
+                        .andReturn()
+                        .getResponse()
+                        .getStatus())
                 .isEqualTo(404);
     }
 
@@ -151,7 +159,9 @@ class PortalTest extends PlatformTest {
                 .query(Long.class)
                 .single();
         String list = page(get("/catalog/requests"));
-        assertThat(list).contains("id=\"request-" + id + "\"", "Giá lúa theo tỉnh").doesNotContain(contact);
+        assertThat(list)
+                .contains("id=\"request-" + id + "\"", "Giá lúa theo tỉnh")
+                .doesNotContain(contact);
         assertThat(page(get("/catalog/requests").session(login("yte.dulieu")))).doesNotContain(contact);
         assertThat(page(get("/catalog/requests").session(login("qltt.dulieu")))).contains(contact);
         assertThat(page(get("/catalog/requests").session(login("admin")))).contains(contact);
@@ -159,7 +169,8 @@ class PortalTest extends PlatformTest {
                 .filter(r -> r.summary().contains("#" + id + ":"))
                 .findFirst()
                 .orElseThrow();
-        assertThat(text(mvc.perform(get("/ledger/entries/" + requested.ledgerIndex())).andReturn()))
+        assertThat(text(mvc.perform(get("/ledger/entries/" + requested.ledgerIndex()))
+                        .andReturn()))
                 .doesNotContain(contact);
         assertThat(page(get("/catalog/publishers/" + qltt))).contains("Giá lúa theo tỉnh");
 
@@ -270,7 +281,8 @@ class PortalTest extends PlatformTest {
         assertThat(open).contains("id=\"use-from-code\"", "/api/3/action/package_show?id=qltt-san-pham");
         assertThat(open).contains("/catalog.ttl", "/catalog/datasets/qltt-san-pham/download?format=csv");
         // A published "other" dataset does not wait for the operator, and is not labelled so.
-        assertThat(jdbc.sql("select importance || '/' || review_status from catalog_dataset where slug = 'qltt-san-pham'")
+        assertThat(jdbc.sql(
+                                "select importance || '/' || review_status from catalog_dataset where slug = 'qltt-san-pham'")
                         .query(String.class)
                         .single())
                 .isEqualTo("other/PENDING");
@@ -280,6 +292,8 @@ class PortalTest extends PlatformTest {
         assertThat(columns).isPositive();
         assertThat(count(open, "class=\"column-description\"") + count(open, "no-description\""))
                 .isEqualTo(columns);
+        // The demo has one version with a quality report: its score is a number, not a one-dot chart.
+        assertThat(open).contains("id=\"quality-one\"").doesNotContain("<svg class=\"trend\"");
         // Tables scroll inside their box, not the page.
         assertThat(open).contains("<div class=\"scroll\"><table>");
     }
@@ -294,13 +308,16 @@ class PortalTest extends PlatformTest {
 
     @Test
     void theCatalogCountsInTheRightPluralAndSuggestsSearchesThatFindSomething() throws Exception {
-        assertThat(messages.getMessage("catalog.count", new Object[] {1L}, Locale.ENGLISH)).isEqualTo("1 dataset");
-        assertThat(messages.getMessage("catalog.count", new Object[] {0L}, Locale.ENGLISH)).isEqualTo("No datasets");
+        assertThat(messages.getMessage("catalog.count", new Object[] {1L}, Locale.ENGLISH))
+                .isEqualTo("1 dataset");
+        assertThat(messages.getMessage("catalog.count", new Object[] {0L}, Locale.ENGLISH))
+                .isEqualTo("No datasets");
         assertThat(messages.getMessage("catalog.count", new Object[] {16228L}, Locale.ENGLISH))
                 .isEqualTo("16,228 datasets");
         assertThat(messages.getMessage("catalog.count", new Object[] {16228L}, Locale.forLanguageTag("vi")))
                 .isEqualTo("16.228 tập dữ liệu");
-        String english = page(get("/catalog").param("q", "san pham cong bo chat luong").param("lang", "en"));
+        String english =
+                page(get("/catalog").param("q", "san pham cong bo chat luong").param("lang", "en"));
         assertThat(english).doesNotContainPattern(">1 datasets<").containsPattern("id=\"catalog-count\">[^<]*dataset");
         // The placeholder's examples each find a public dataset.
         String placeholder = messages.getMessage("catalog.placeholder", null, Locale.forLanguageTag("vi"));
