@@ -42,3 +42,39 @@ document.addEventListener('change', function (event) {
 document.addEventListener('DOMContentLoaded', function () {
   document.querySelectorAll('select[data-kind-picker]').forEach(showChosenKind);
 });
+
+// The catalog's filters apply as soon as one changes; the button stays for browsers without script.
+document.addEventListener('change', function (event) {
+  var form = event.target.form;
+  if (form && form.hasAttribute('data-autosubmit') && event.target.type === 'checkbox') {
+    if (form.requestSubmit) {
+      form.requestSubmit();
+    } else {
+      form.submit();
+    }
+  }
+});
+document.addEventListener('DOMContentLoaded', function () {
+  document.querySelectorAll('[data-nojs-only]').forEach(function (e) { e.hidden = true; });
+  // Filters are folded on a phone (results first) and open on a wide screen.
+  if (window.matchMedia && window.matchMedia('(min-width: 50rem)').matches) {
+    document.querySelectorAll('details[data-open-wide]').forEach(function (d) { d.open = true; });
+  }
+});
+
+// "Use it from code": copy a line to the clipboard and say so on the button.
+document.addEventListener('click', function (event) {
+  var button = event.target.closest ? event.target.closest('button[data-copy]') : null;
+  if (!button || !navigator.clipboard) {
+    return;
+  }
+  var source = document.getElementById(button.getAttribute('data-copy'));
+  if (!source) {
+    return;
+  }
+  navigator.clipboard.writeText(source.textContent).then(function () {
+    var label = button.textContent;
+    button.textContent = button.getAttribute('data-copied') || label;
+    setTimeout(function () { button.textContent = label; }, 2000);
+  });
+});

@@ -38,7 +38,8 @@ class MessagesTest {
             "messages-access",
             "messages-cdc",
             "messages-harvest",
-            "messages-home");
+            "messages-home",
+            "messages-portal");
 
     private static Properties load(String name) throws IOException {
         Properties properties = new Properties();

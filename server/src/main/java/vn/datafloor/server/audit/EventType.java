@@ -53,6 +53,14 @@ public enum EventType {
     DATASET_LISTED,
     DATASET_UNLISTED,
     DATASET_DOWNLOADED,
+    /** Someone asked for a dataset on the portal's public request list. */
+    DATASET_REQUESTED,
+    /** A publisher answered a dataset request. */
+    DATASET_REQUEST_ANSWERED,
+    /** The operator closed a dataset request (spam, off-topic), with a reason. */
+    DATASET_REQUEST_CLOSED,
+    /** A publisher changed the description on its portal page. */
+    PUBLISHER_DESCRIBED,
     /** Money moved in the exchange's journal (a top-up, a purchase, a refund …): a balanced transaction. */
     MONEY_POSTED,
     /** A provider submitted a data product for the operator's inspection. */

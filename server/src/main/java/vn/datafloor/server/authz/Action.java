@@ -82,6 +82,13 @@ public enum Action {
      * schedule, running them (the platform: the schedule).
      */
     MANAGE_HARVEST(false, EnumSet.of(OPERATOR_ADMIN, SYSTEM), Set.of(), "harvest:write"),
+    /**
+     * Asking for a dataset on the portal's public request list: anyone, signed in or not (rate-limited per
+     * client address; an anonymous contact is never shown publicly). Publishers answer with {@link #MANAGE_CATALOG}.
+     */
+    REQUEST_DATASET(true, Set.of(), Set.of(), "public"),
+    /** Closing a dataset request as spam or off-topic, with a reason on the ledger: the operator. */
+    MODERATE_DATASET_REQUESTS(false, EnumSet.of(OPERATOR_ADMIN), Set.of(), "catalog:review"),
     /** The steward's and operator's work queue. */
     VIEW_CATALOG_QUEUE(
             false, EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD), EnumSet.of(OPERATOR_ADMIN), "catalog:write"),

@@ -44,6 +44,11 @@ public final class CatalogCharts {
         public boolean empty() {
             return series.isEmpty();
         }
+
+        /** A line needs two versions at least: one score is shown as a number, never as a one-dot "chart". */
+        public boolean chartable() {
+            return ticks.size() >= 2;
+        }
     }
 
     /** Scores 0–100 per version that has a quality report; versions without one (uploads) are skipped. */

@@ -87,6 +87,8 @@ class CatalogPages {
         model.addAttribute("q", q == null ? "" : q);
         model.addAttribute("sort", order.name().toLowerCase(Locale.ROOT));
         model.addAttribute("filters", filters);
+        model.addAttribute(
+                "activeFilters", filters.values().stream().mapToInt(List::size).sum());
         model.addAttribute("results", results);
         model.addAttribute("page", current);
         model.addAttribute("pages", Math.max(1, (results.total() + PAGE_SIZE - 1) / PAGE_SIZE));
@@ -172,7 +174,46 @@ class CatalogPages {
         model.addAttribute("formats", CatalogVocabulary.FORMATS);
         model.addAttribute("preview", entry.latest() == null ? null : catalog.preview(actor, slug));
         model.addAttribute("jsonLd", entry.publicMetadata() ? SchemaOrgDataset.jsonLd(entry, publicUrl) : null);
+        model.addAttribute("reviewKey", reviewKey(entry));
+        model.addAttribute("code", entry.publicMetadata() ? codeSnippets(entry, publicUrl) : null);
         return "catalog/dataset";
+    }
+
+    /**
+     * The label of the classification's review. "Other" data is published without waiting for the operator,
+     * so its pending review says so instead of claiming the dataset waits (which it does not).
+     */
+    static String reviewKey(CatalogEntry entry) {
+        if ("PENDING".equals(entry.reviewStatus()) && "other".equals(entry.importance())) {
+            return "notRequired";
+        }
+        return entry.reviewStatus();
+    }
+
+    /** One line of the "use it from code" block: what it is (a message key suffix) and the text to copy. */
+    record CodeLine(String id, String kind, String text) {}
+
+    /** The real addresses of a public entry: its CKAN record, the DCAT-AP catalog, and its downloads when open. */
+    static List<CodeLine> codeSnippets(CatalogEntry entry, String publicUrl) {
+        String base = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+        List<CodeLine> lines = new ArrayList<>();
+        lines.add(
+                new CodeLine("ckan", "ckan", "curl '" + base + "/api/3/action/package_show?id=" + entry.slug() + "'"));
+        lines.add(new CodeLine("dcat", "dcat", base + "/catalog.ttl"));
+        lines.add(new CodeLine("page", "iri", base + "/catalog/datasets/" + entry.slug()));
+        if (entry.open()) {
+            for (String format : CatalogVocabulary.FORMATS) {
+                lines.add(new CodeLine(
+                        "download-" + format,
+                        "download." + format,
+                        base + "/catalog/datasets/" + entry.slug() + "/download?format=" + format));
+            }
+            lines.add(new CodeLine(
+                    "pandas",
+                    "pandas",
+                    "pandas.read_csv('" + base + "/catalog/datasets/" + entry.slug() + "/download?format=csv')"));
+        }
+        return lines;
     }
 
     @GetMapping("/catalog/datasets/{slug}/download")

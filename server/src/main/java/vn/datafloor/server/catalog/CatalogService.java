@@ -186,6 +186,41 @@ public class CatalogService {
                 .toList();
     }
 
+    /** A publisher's entries anyone may read (published, not private, not core), newest change first. */
+    public List<CatalogEntry> publicEntriesOf(long orgId) {
+        return store.publishedOf(orgId).stream()
+                .filter(CatalogEntry::publicMetadata)
+                .map(this::complete)
+                .toList();
+    }
+
+    /**
+     * The portal's featured datasets: the open datasets downloaded most in the last 30 days, filled up with the
+     * best-quality open ones, so the home page shows what people actually use.
+     */
+    public List<CatalogEntry> featured(int count) {
+        Map<String, CatalogEntry> picked = new LinkedHashMap<>();
+        for (long id : store.mostDownloaded(clock.instant().minus(java.time.Duration.ofDays(30)), count * 3)) {
+            store.byId(id)
+                    .filter(CatalogEntry::open)
+                    .map(this::complete)
+                    .ifPresent(e -> picked.putIfAbsent(e.slug(), e));
+            if (picked.size() == count) {
+                break;
+            }
+        }
+        if (picked.size() < count) {
+            for (CatalogEntry e : searchPublic(
+                            null, Map.of("sharing", List.of("open")), CatalogQuery.Sort.QUALITY, 0, count * 2)
+                    .entries()) {
+                if (picked.size() < count && !e.remoteEntry()) {
+                    picked.putIfAbsent(e.slug(), e);
+                }
+            }
+        }
+        return List.copyOf(picked.values());
+    }
+
     /** The audiences an actor belongs to for searching; null: no restriction. */
     Set<String> audiencesOf(Actor actor) {
         if (actor != null && policy.decide(actor, Action.VIEW_WHOLE_CATALOG).allowed()) {

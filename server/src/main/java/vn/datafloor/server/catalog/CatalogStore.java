@@ -312,6 +312,20 @@ class CatalogStore {
                 .update();
     }
 
+    /** An organisation's published entries, newest change first (the portal's publisher page). */
+    List<CatalogEntry> publishedOf(long orgId) {
+        return entries("org_id = ? and status = 'PUBLISHED' order by updated_at desc, id", orgId);
+    }
+
+    /** The ids of the entries downloaded most since {@code since}, most first. */
+    List<Long> mostDownloaded(Instant since, int limit) {
+        return jdbc.sql("select dataset_id from catalog_download where at >= ? group by dataset_id "
+                        + "order by count(*) desc, dataset_id limit ?")
+                .params(ts(since), limit)
+                .query(Long.class)
+                .list();
+    }
+
     long downloads(long datasetId) {
         return jdbc.sql("select count(*) from catalog_download where dataset_id = ?")
                 .param(datasetId)

@@ -79,6 +79,7 @@ class SecurityConfig {
         "/actuator/health",
         "/actuator/health/**",
         // The catalog and open data portal: each handler still asks the policy (editing needs a steward).
+        "/portal",
         "/catalog",
         "/catalog/**",
         "/catalog.jsonld",

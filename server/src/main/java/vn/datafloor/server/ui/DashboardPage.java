@@ -68,8 +68,8 @@ class DashboardPage {
                         ? "redirect:/dashboard"
                         : policy.decide(actor, Action.VIEW_OWN_ACCESSES).allowed()
                                 ? "redirect:/me"
-                                : "redirect:/catalog")
-                .orElse("redirect:/catalog");
+                                : "redirect:/portal")
+                .orElse("redirect:/portal");
     }
 
     @GetMapping("/dashboard")

@@ -409,6 +409,15 @@ class AuthorizationMatrixTest extends PlatformTest {
         EXPECTED.put("GET /catalog/queue", roles(EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD), catalogWrite));
         EXPECTED.put(
                 "GET /api/catalog/queue", roles(EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD), catalogWrite));
+        // the open data portal: its home, publishers' pages and the public dataset requests (anyone may ask;
+        // a publisher's stewards answer and describe their own organisation; the operator closes spam)
+        for (String path : List.of("/portal", "/catalog/publishers/{id}", "/catalog/requests")) {
+            EXPECTED.put("GET " + path, anyone());
+        }
+        EXPECTED.put("POST /catalog/requests", anyone());
+        EXPECTED.put("POST /catalog/publishers/{id}", tenant(managers, Set.of(), catalogWrite));
+        EXPECTED.put("POST /catalog/requests/{id}/answers", roles(managers, catalogWrite));
+        EXPECTED.put("POST /catalog/requests/{id}/closure", roles(operator, "catalog:review"));
         EXPECTED.put("POST /catalog/datasets/{slug}/review", roles(operator, "catalog:review"));
         EXPECTED.put("POST /api/catalog/datasets/{slug}/review", roles(operator, "catalog:review"));
         // privacy: citizens' consents and requests, organisations' inboxes, the operator's breaches
@@ -765,7 +774,7 @@ class AuthorizationMatrixTest extends PlatformTest {
             for (Persona persona : personas) {
                 for (boolean ownTarget : targetsFor(pattern)) {
                     String url = concrete(method, pattern, persona, ownTarget);
-                    Expectation expected = expect(rule, persona, ownTarget, pattern);
+                    Expectation expected = expect(rule, persona, ownTarget, method, pattern);
                     MvcResult result = mvc.perform(build(method, url, persona)).andReturn();
                     checked++;
                     String problem = expected.check(result, api(pattern));
@@ -813,7 +822,11 @@ class AuthorizationMatrixTest extends PlatformTest {
         }
     }
 
-    private Expectation expect(Rule rule, Persona persona, boolean ownTarget, String pattern) {
+    private Expectation expect(Rule rule, Persona persona, boolean ownTarget, String method, String pattern) {
+        if (rule.anyone() && !persona.csrf() && !method.equals("GET") && !api(pattern)) {
+            // A public page's form (a dataset request) still needs its CSRF token: without it, sent to sign in.
+            return Expectation.UNAUTHENTICATED;
+        }
         if (rule.anyone()) {
             return pattern.equals("/") ? Expectation.ALLOW : Expectation.ALLOW_NOT_REDIRECTED;
         }

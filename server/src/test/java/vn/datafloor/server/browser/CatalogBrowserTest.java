@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -79,7 +80,7 @@ class CatalogBrowserTest {
     @Test
     void aVisitorFindsReadsAndDownloadsOpenDataWithoutSigningIn() throws Exception {
         browser.get(url("/"));
-        wait.until(ExpectedConditions.urlContains("/catalog"));
+        wait.until(ExpectedConditions.urlContains("/portal"));
         WebElement search = browser.findElement(By.id("catalog-q"));
         search.sendKeys("san pham cong bo chat luong");
         search.submit();
@@ -92,8 +93,9 @@ class CatalogBrowserTest {
         assertThat(title.getText()).isEqualTo("Danh mục sản phẩm đã công bố chất lượng");
         assertThat(browser.findElement(By.id("sharing")).getText()).isEqualTo("Dữ liệu mở");
         assertThat(browser.findElement(By.id("classification")).getText()).contains("Ai cũng xem và tải về được");
-        assertThat(browser.findElements(By.cssSelector("#quality svg.trend polyline")))
-                .isNotEmpty();
+        // One version with a quality report: its scores as numbers, no one-dot chart.
+        assertThat(browser.findElements(By.cssSelector("#quality .legend li"))).isNotEmpty();
+        assertThat(browser.findElements(By.cssSelector("#quality svg.trend"))).isEmpty();
         assertThat(browser.findElements(By.cssSelector("#lineage svg.lineage .node-version")))
                 .isNotEmpty();
         assertThat(browser.findElements(By.cssSelector("#preview tbody tr"))).isNotEmpty();
@@ -117,6 +119,70 @@ class CatalogBrowserTest {
         assertThat(maskedHeaders).isNotEmpty();
         assertThat(browser.findElements(By.id("download-csv"))).isEmpty();
         screenshot("catalog-shared");
+    }
+
+    private static final int PHONE_WIDTH = 390;
+
+    /** Opens a page at phone width: it must not scroll sideways nor show an untranslated key. */
+    private void fitsAPhone(String path, String screenshot) throws IOException {
+        browser.get(url(path));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.tagName("h1")));
+        String text = browser.findElement(By.tagName("body")).getText();
+        assertThat(text).as(path).doesNotContain("??");
+        Number scrollWidth = (Number) browser.executeScript("return document.documentElement.scrollWidth");
+        Number clientWidth = (Number) browser.executeScript("return document.documentElement.clientWidth");
+        assertThat(clientWidth.intValue()).isLessThanOrEqualTo(PHONE_WIDTH);
+        assertThat(scrollWidth.intValue())
+                .as("%s scrolls sideways at %d px", path, clientWidth)
+                .isLessThanOrEqualTo(clientWidth.intValue());
+        screenshot(screenshot);
+    }
+
+    @Test
+    void thePortalItsDatasetAndPublisherPagesFitAPhoneAndFiltersApplyOnChange() throws Exception {
+        browser.manage().window().setSize(new Dimension(PHONE_WIDTH, 900));
+        fitsAPhone("/portal", "portal-home-390");
+        assertThat(browser.findElements(By.cssSelector("#themes a.chip"))).isNotEmpty();
+        assertThat(browser.findElements(By.cssSelector("#recent .dataset-hit"))).isNotEmpty();
+        String publisher = browser.findElement(By.cssSelector("#recent-qltt-san-pham a[href*='/catalog/publishers/']"))
+                .getAttribute("href");
+
+        fitsAPhone("/catalog/datasets/qltt-san-pham", "portal-dataset-390");
+        // The downloads and the code to use them come before the preview.
+        Number downloadsTop = (Number)
+                browser.executeScript("return document.getElementById('downloads').getBoundingClientRect().top");
+        Number previewTop =
+                (Number) browser.executeScript("return document.getElementById('preview').getBoundingClientRect().top");
+        assertThat(downloadsTop.doubleValue()).isLessThan(previewTop.doubleValue());
+        assertThat(browser.findElement(By.id("code-ckan")).getText()).contains("package_show?id=qltt-san-pham");
+
+        fitsAPhone("/catalog/datasets/dkkd-doanh-nghiep", "portal-shared-dataset-390");
+        assertThat(browser.findElement(By.id("next-sign-in")).isDisplayed()).isTrue();
+
+        fitsAPhone(publisher.substring(publisher.indexOf("/catalog/")), "portal-publisher-390");
+        assertThat(browser.findElements(By.id("publisher-qltt-san-pham"))).isNotEmpty();
+
+        fitsAPhone("/catalog/requests", "portal-requests-390");
+
+        // On a phone the filters are folded, so the first result comes before them.
+        fitsAPhone("/catalog", "portal-catalog-390");
+        assertThat(browser.findElement(By.id("facet-details")).getAttribute("open"))
+                .isNull();
+        assertThat(browser.findElements(By.cssSelector("[data-nojs-only]")))
+                .allSatisfy(b -> assertThat(b.isDisplayed()).isFalse());
+        Number firstHit = (Number) browser.executeScript(
+                "return document.querySelector('#catalog-results .dataset-hit').getBoundingClientRect().top");
+        assertThat(firstHit.doubleValue()).isLessThan(900);
+
+        // On a wide screen they are open, and ticking one applies it at once.
+        browser.manage().window().setSize(new Dimension(1280, 1000));
+        browser.get(url("/catalog"));
+        WebElement open = wait.until(
+                ExpectedConditions.elementToBeClickable(By.cssSelector("#facet-sharing input[value='open']")));
+        open.click();
+        wait.until(ExpectedConditions.urlContains("sharing=open"));
+        assertThat(browser.findElement(By.id("hit-qltt-san-pham")).isDisplayed())
+                .isTrue();
     }
 
     @Test

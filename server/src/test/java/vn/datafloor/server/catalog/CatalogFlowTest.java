@@ -148,7 +148,7 @@ class CatalogFlowTest extends PlatformTest {
                         "Ai cũng xem và tải về được",
                         "id=\"lineage\"",
                         "id=\"quality\"",
-                        "<polyline",
+                        "id=\"quality-one\"",
                         "id=\"preview\"",
                         "application/ld+json",
                         "\"@type\"")

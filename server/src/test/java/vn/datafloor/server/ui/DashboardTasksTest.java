@@ -133,7 +133,7 @@ class DashboardTasksTest extends PlatformTest {
                         .getRedirectedUrl())
                 .isEqualTo("/dashboard");
         assertThat(mvc.perform(get("/")).andReturn().getResponse().getRedirectedUrl())
-                .isEqualTo("/catalog");
+                .isEqualTo("/portal");
     }
 
     @Test
