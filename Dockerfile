@@ -14,6 +14,8 @@ COPY synth/ synth/
 COPY integration/ integration/
 COPY linkage/ linkage/
 COPY catalog/ catalog/
+# The Spark engine (docs/spark.md) is a module of the build; the image runs the server only.
+COPY spark/ spark/
 COPY server/ server/
 COPY bench/ bench/
 RUN ./mvnw -B -q -pl server -am package -DskipTests
