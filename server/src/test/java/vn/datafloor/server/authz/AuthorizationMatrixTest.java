@@ -473,9 +473,14 @@ class AuthorizationMatrixTest extends PlatformTest {
                 "POST /api/dsp/negotiations",
                 "GET /api/dsp/negotiations",
                 "POST /api/dsp/transfers",
-                "GET /api/dsp/transfers")) {
+                "GET /api/dsp/transfers",
+                "POST /api/dsp/transfers/{id}/completion",
+                "PUT /api/dsp/credentials",
+                "GET /api/dsp/credentials")) {
             EXPECTED.put(endpoint, roles(buyers, "exchange:buy"));
         }
+        // pulling a started transfer's rows from the provider is reading data, as on the delivery API
+        EXPECTED.put("GET /api/dsp/transfers/{id}/rows", roles(buyers, "data:access"));
         // actuator
         EXPECTED.put("GET /actuator", roles(operator, "metrics:read"));
         EXPECTED.put("GET /actuator/health", anyone());
