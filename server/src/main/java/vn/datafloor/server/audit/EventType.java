@@ -77,6 +77,8 @@ public enum EventType {
     CONTRACT_AGREED,
     /** A Dataspace Protocol negotiation or transfer process with another connector changed state. */
     DSP_PROCESS_CHANGED,
+    DSP_CREDENTIAL_SET,
+    DSP_DATA_PULLED,
     /** A request to buy or use data was refused by the offer's terms (purpose, territory, kind of buyer). */
     EXCHANGE_REQUEST_DENIED,
     /** Usage of a pay-per-use contract was recorded (metering). */

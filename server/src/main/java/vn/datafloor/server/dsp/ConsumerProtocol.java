@@ -244,6 +244,9 @@ class ConsumerProtocol {
                     steps.add(() -> transferStep(transfer.id(), step, null));
                 }
                 messenger.afterCommit(steps);
+            } else if (to == TransferState.COMPLETED || to == TransferState.TERMINATED) {
+                // Its token is over at the provider; the address is forgotten here.
+                store.setDataAddress(transfer.id(), null);
             }
         });
     }

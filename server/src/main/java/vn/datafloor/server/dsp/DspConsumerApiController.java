@@ -8,8 +8,11 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 import vn.datafloor.server.authz.Action;
@@ -43,16 +46,28 @@ class DspConsumerApiController {
             String consumerPid,
             String datasetId,
             String offerId,
-            String agreementId) {}
+            String agreementId,
+            boolean pullable) {}
+
+    record CredentialRequest(String connectorAddress, String authorization) {}
 
     private final ConsumerProtocol consumer;
+    private final ConsumerPull pull;
+    private final DspCredentials credentials;
     private final DspStore store;
     private final DspProtocolController protocol;
     private final ProblemResponses problems;
 
     DspConsumerApiController(
-            ConsumerProtocol consumer, DspStore store, DspProtocolController protocol, ProblemResponses problems) {
+            ConsumerProtocol consumer,
+            ConsumerPull pull,
+            DspCredentials credentials,
+            DspStore store,
+            DspProtocolController protocol,
+            ProblemResponses problems) {
         this.consumer = consumer;
+        this.pull = pull;
+        this.credentials = credentials;
         this.store = store;
         this.protocol = protocol;
         this.problems = problems;
@@ -102,6 +117,47 @@ class DspConsumerApiController {
                 .toList();
     }
 
+    @GetMapping("/api/dsp/transfers/{id}/rows")
+    @Permit(Action.ACCESS_DATA)
+    @Operation(
+            summary = "Pull a page of a started transfer's rows from the provider's data address",
+            description = "The address and its token stay on the server; the answer is the provider's rows as it"
+                    + " sent them (at most " + ConsumerPull.MAX_ROWS + " per call)")
+    ResponseEntity<JsonNode> rows(
+            Actor actor,
+            @PathVariable("id") long id,
+            @RequestParam(name = "offset", defaultValue = "0") int offset,
+            @RequestParam(name = "limit", defaultValue = "100") int limit) {
+        return ResponseEntity.ok()
+                .header("Cache-Control", "no-store")
+                .body(pull.rows(actor, organisation(actor), id, offset, limit).body());
+    }
+
+    @PostMapping("/api/dsp/transfers/{id}/completion")
+    @Operation(summary = "Complete a started transfer: the provider is told and its token ends")
+    Process complete(Actor actor, @PathVariable("id") long id) {
+        return process(pull.complete(organisation(actor), id));
+    }
+
+    @PutMapping("/api/dsp/credentials")
+    @Operation(
+            summary = "Set what the organisation presents to a remote connector (its Authorization value there)",
+            description = "Kept sealed; only the connector's origin is ever shown back")
+    DspCredentials.Listed setCredential(Actor actor, @RequestBody CredentialRequest request) {
+        long orgId = organisation(actor);
+        String origin = credentials.set(actor, orgId, request.connectorAddress(), request.authorization());
+        return credentials.of(orgId).stream()
+                .filter(c -> c.remoteOrigin().equals(origin))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    @GetMapping("/api/dsp/credentials")
+    @Operation(summary = "The remote connectors the organisation has a credential for (never the credentials)")
+    List<DspCredentials.Listed> credentials(Actor actor) {
+        return credentials.of(organisation(actor));
+    }
+
     /** Protocol refusals on this API are problem details, like the platform's other APIs. */
     @ExceptionHandler(DspException.class)
     ResponseEntity<org.springframework.http.ProblemDetail> refused(
@@ -128,7 +184,8 @@ class DspConsumerApiController {
                 n.consumerPid(),
                 n.datasetId(),
                 n.offerId(),
-                n.agreementId());
+                n.agreementId(),
+                false);
     }
 
     private static Process process(DspStore.Transfer t) {
@@ -140,6 +197,9 @@ class DspConsumerApiController {
                 t.consumerPid(),
                 null,
                 null,
-                t.agreementId());
+                t.agreementId(),
+                t.role() == DspStore.Role.CONSUMER
+                        && t.state() == DspStore.TransferState.STARTED
+                        && t.dataAddress() != null);
     }
 }

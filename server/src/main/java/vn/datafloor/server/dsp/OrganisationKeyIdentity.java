@@ -11,8 +11,9 @@ import vn.datafloor.server.authz.Actor;
  * The default identity scheme: a connector presents an organisation's API key ({@code Authorization: Bearer
  * dfk_…} with the {@code dsp:participate} scope, checked by the identity capability and the decision point
  * before any handler runs) and speaks for that organisation; its
- * participant id is {@code urn:datafloor:org:<id>}. Towards a remote connector, Datafloor presents the
- * credential its operator received from that dataspace ({@code datafloor.dsp.outbound-authorization}).
+ * participant id is {@code urn:datafloor:org:<id>}. Towards a remote connector, an organisation presents the
+ * credential that dataspace issued it for that connector's origin ({@link DspCredentials}, set by the
+ * organisation), or else the one its operator received ({@code datafloor.dsp.outbound-authorization}).
  */
 @Component
 class OrganisationKeyIdentity implements ParticipantIdentity {
@@ -20,9 +21,13 @@ class OrganisationKeyIdentity implements ParticipantIdentity {
     static final String PREFIX = "urn:datafloor:org:";
 
     private final String outboundAuthorization;
+    private final DspCredentials credentials;
 
-    OrganisationKeyIdentity(@Value("${datafloor.dsp.outbound-authorization:}") String outboundAuthorization) {
+    OrganisationKeyIdentity(
+            @Value("${datafloor.dsp.outbound-authorization:}") String outboundAuthorization,
+            DspCredentials credentials) {
         this.outboundAuthorization = outboundAuthorization;
+        this.credentials = credentials;
     }
 
     @Override
@@ -41,6 +46,10 @@ class OrganisationKeyIdentity implements ParticipantIdentity {
 
     @Override
     public Map<String, String> credentials(long orgId, URI remote) {
+        Optional<String> own = credentials.authorization(orgId, remote.toString());
+        if (own.isPresent()) {
+            return Map.of("Authorization", own.get());
+        }
         return outboundAuthorization.isBlank() ? Map.of() : Map.of("Authorization", outboundAuthorization);
     }
 }

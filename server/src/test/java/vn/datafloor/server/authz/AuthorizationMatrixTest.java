@@ -482,9 +482,14 @@ class AuthorizationMatrixTest extends PlatformTest {
                 "POST /api/dsp/negotiations",
                 "GET /api/dsp/negotiations",
                 "POST /api/dsp/transfers",
-                "GET /api/dsp/transfers")) {
+                "GET /api/dsp/transfers",
+                "PUT /api/dsp/credentials",
+                "GET /api/dsp/credentials")) {
             EXPECTED.put(endpoint, roles(buyers, "exchange:buy"));
         }
+        // a transfer is the organisation's own (another's is not found); pulling its rows is reading data
+        EXPECTED.put("POST /api/dsp/transfers/{id}/completion", tenant(buyers, Set.of(), "exchange:buy"));
+        EXPECTED.put("GET /api/dsp/transfers/{id}/rows", tenant(buyers, Set.of(), "data:access"));
         // actuator
         EXPECTED.put("GET /actuator", roles(operator, "metrics:read"));
         EXPECTED.put("GET /actuator/health", anyone());
@@ -717,6 +722,23 @@ class AuthorizationMatrixTest extends PlatformTest {
                             org,
                             "urn:datafloor:agreement:0")
                     .update();
+            // The organisation's own started transfer as consumer (no data address: a pull answers 409).
+            jdbc.sql("insert into dsp_transfer(role, provider_pid, consumer_pid, state, org_id, "
+                            + "counterparty_address, agreement_id, format, created_at, updated_at) "
+                            + "values ('CONSUMER', ?, ?, 'STARTED', ?, 'https://connector.example', ?, 'HttpData-PULL', "
+                            + "current_timestamp, current_timestamp)")
+                    .params(
+                            "urn:matrix:provider:" + org,
+                            "urn:matrix:consumer-transfer:" + org,
+                            org,
+                            "urn:matrix:agreement:" + org)
+                    .update();
+            consumerTransferOf.put(
+                    org,
+                    jdbc.sql("select id from dsp_transfer where consumer_pid = ?")
+                            .param("urn:matrix:consumer-transfer:" + org)
+                            .query(Long.class)
+                            .single());
         }
     }
 
@@ -900,6 +922,8 @@ class AuthorizationMatrixTest extends PlatformTest {
             id = own && ownKeyOf.containsKey(persona.name())
                     ? ownKeyOf.get(persona.name())
                     : own ? ownKeyOf.get("yte.admin") : otherOrgKey;
+        } else if (pattern.startsWith("/api/dsp/transfers/{id}")) {
+            id = Long.toString(consumerTransferOf.get(own ? org : saoMaiOrg));
         } else if (pattern.contains("/auctions/{id}")) {
             id = Long.toString(auctionId);
         } else if (pattern.contains("/products/{id}")) {
@@ -1114,6 +1138,9 @@ class AuthorizationMatrixTest extends PlatformTest {
 
     /** A contract per organisation, with it as buyer (Sao Mai's is between Sao Mai and itself). */
     final Map<Long, Long> contractOf = new LinkedHashMap<>();
+
+    /** Each organisation's consumer-side DSP transfer. */
+    final Map<Long, Long> consumerTransferOf = new LinkedHashMap<>();
 
     long auctionId;
 

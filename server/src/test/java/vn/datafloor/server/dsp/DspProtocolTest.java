@@ -206,6 +206,46 @@ class DspProtocolTest extends PlatformTest {
                 .isEqualTo("2025-1");
     }
 
+    @Test
+    void anOrganisationsConnectorCredentialIsKeptSealedAndOnlyItsOriginShown() throws Exception {
+        String buyer = apiKeys.create(
+                        actor("saomai.admin"),
+                        "DSP consumer",
+                        Set.of(Action.BUY_DATA.scope(), Action.ACCESS_DATA.scope()),
+                        Duration.ofDays(1))
+                .token();
+        String secret = "Bearer partner-issued-" + java.util.UUID.randomUUID();
+        MvcResult set = call(
+                buyer,
+                org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put("/api/dsp/credentials"),
+                "{\"connectorAddress\": \"https://Partner.example:8443/dsp\", \"authorization\": \"" + secret + "\"}");
+        assertThat(json(set, 200).get("remoteOrigin").asString()).isEqualTo("https://partner.example:8443");
+        MvcResult listed = call(buyer, get("/api/dsp/credentials"), null);
+        assertThat(listed.getResponse().getContentAsString())
+                .contains("https://partner.example:8443")
+                .doesNotContain(secret);
+        String stored = jdbc.sql("select authorization_sealed from dsp_credential where remote_origin = ?")
+                .param("https://partner.example:8443")
+                .query(String.class)
+                .single();
+        assertThat(stored).doesNotContain("partner-issued-");
+        // Another organisation has none there, and a value that is not one header line is refused.
+        assertThat(call(key(actor("yte.admin")), get("/api/dsp/credentials"), null)
+                        .getResponse()
+                        .getContentAsString())
+                .doesNotContain("partner.example");
+        MvcResult twoLines = call(
+                buyer,
+                org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put("/api/dsp/credentials"),
+                "{\"connectorAddress\": \"https://partner.example/dsp\", \"authorization\": \"a\\r\\nX-Evil: 1\"}");
+        assertThat(twoLines.getResponse().getStatus()).isEqualTo(400);
+        // No transfer of this organisation with that id: nothing to pull or complete.
+        assertThat(call(buyer, get("/api/dsp/transfers/999999/rows"), null)
+                        .getResponse()
+                        .getStatus())
+                .isEqualTo(404);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private String state(String token, String pid) {

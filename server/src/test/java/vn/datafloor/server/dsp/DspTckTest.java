@@ -2,12 +2,8 @@ package vn.datafloor.server.dsp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,20 +60,20 @@ import vn.datafloor.server.identity.UserService;
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-            "datafloor.demo=true",
-            "datafloor.demo.people=300",
-            "datafloor.ledger.checkpoint-interval=PT1H",
-            "datafloor.dsp.network-allowances=localhost",
-            "datafloor.dsp.message-pause=PT0.15S"
+            DspTestServers.DEMO,
+            DspTestServers.DEMO_PEOPLE,
+            DspTestServers.QUIET_LEDGER,
+            DspTestServers.LOOPBACK_ALLOWED,
+            DspTestServers.MESSAGE_PAUSE
         })
 @Import({DspTckTest.Scripts.class, DspTckTest.TckInitiation.class})
 @org.junit.jupiter.api.Tag("dsp")
 class DspTckTest {
 
-    private static final Path DATA_DIR = dataDir();
+    private static final Path DATA_DIR = DspTestServers.dataDir("datafloor-tck-");
 
     /** The TCK's own connector listens here (its callback address). */
-    private static final int CALLBACK_PORT = freePort();
+    private static final int CALLBACK_PORT = DspTestServers.freePort();
 
     @DynamicPropertySource
     static void dataDirectory(DynamicPropertyRegistry registry) {
@@ -608,22 +604,6 @@ class DspTckTest {
         @Override
         public Monitor debug(String message) {
             return this;
-        }
-    }
-
-    private static Path dataDir() {
-        try {
-            return Files.createTempDirectory("datafloor-tck-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
