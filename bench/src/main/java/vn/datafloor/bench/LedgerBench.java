@@ -170,39 +170,15 @@ final class LedgerBench {
 
     private static long runAppenders(Ledger ledger, int threads, int seconds, int entryBytes)
             throws InterruptedException {
-        LongAdder done = new LongAdder();
-        AtomicBoolean stop = new AtomicBoolean();
-        List<Thread> ts = new ArrayList<>();
-        List<Throwable> errors = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int id = t;
-            Thread th = new Thread(() -> {
-                byte[] entry = new byte[entryBytes];
-                new SplittableRandom(id).nextBytes(entry);
-                try {
-                    for (int i = 0; !stop.get(); i++) {
-                        entry[0] = (byte) i;
-                        ledger.append(entry.clone());
-                        done.increment();
-                    }
-                } catch (IOException | RuntimeException e) {
-                    synchronized (errors) {
-                        errors.add(e);
-                    }
-                }
-            });
-            th.start();
-            ts.add(th);
-        }
-        Thread.sleep(seconds * 1000L);
-        stop.set(true);
-        for (Thread th : ts) {
-            th.join();
-        }
-        if (!errors.isEmpty()) {
-            throw new IllegalStateException("appender failed", errors.get(0));
-        }
-        return done.sum();
+        return runFor(threads, seconds, "appender", (id, stop, done) -> {
+            byte[] entry = new byte[entryBytes];
+            new SplittableRandom(id).nextBytes(entry);
+            for (int i = 0; !stop.get(); i++) {
+                entry[0] = (byte) i;
+                ledger.append(entry.clone());
+                done.increment();
+            }
+        });
     }
 
     private static AppendResult batchAppends(Path dir, int threads, int seconds, int entryBytes, int batchSize)
@@ -219,6 +195,31 @@ final class LedgerBench {
 
     private static long runBatchAppenders(Ledger ledger, int threads, int seconds, int entryBytes, int batchSize)
             throws InterruptedException {
+        return runFor(threads, seconds, "batch appender", (id, stop, done) -> {
+            byte[] entry = new byte[entryBytes];
+            new SplittableRandom(1000 + id).nextBytes(entry);
+            for (long seq = 0; !stop.get(); ) {
+                // Distinct arrays with distinct content, as a caller collecting entries would pass.
+                List<byte[]> batch = new ArrayList<>(batchSize);
+                for (int i = 0; i < batchSize; i++, seq++) {
+                    byte[] e = entry.clone();
+                    ByteBuffer.wrap(e).putLong(0, seq);
+                    batch.add(e);
+                }
+                ledger.appendAll(batch);
+                done.add(batchSize);
+            }
+        });
+    }
+
+    /** One appender's loop: appends until {@code stop}, counting entries made durable in {@code done}. */
+    @FunctionalInterface
+    private interface Appending {
+        void run(int id, AtomicBoolean stop, LongAdder done) throws IOException;
+    }
+
+    /** Runs {@code threads} appenders for {@code seconds} (the measured interval) and returns the entries appended. */
+    private static long runFor(int threads, int seconds, String what, Appending appending) throws InterruptedException {
         LongAdder done = new LongAdder();
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> ts = new ArrayList<>();
@@ -226,20 +227,8 @@ final class LedgerBench {
         for (int t = 0; t < threads; t++) {
             int id = t;
             Thread th = new Thread(() -> {
-                byte[] entry = new byte[entryBytes];
-                new SplittableRandom(1000 + id).nextBytes(entry);
                 try {
-                    for (long seq = 0; !stop.get(); ) {
-                        // Distinct arrays with distinct content, as a caller collecting entries would pass.
-                        List<byte[]> batch = new ArrayList<>(batchSize);
-                        for (int i = 0; i < batchSize; i++, seq++) {
-                            byte[] e = entry.clone();
-                            ByteBuffer.wrap(e).putLong(0, seq);
-                            batch.add(e);
-                        }
-                        ledger.appendAll(batch);
-                        done.add(batchSize);
-                    }
+                    appending.run(id, stop, done);
                 } catch (IOException | RuntimeException e) {
                     synchronized (errors) {
                         errors.add(e);
@@ -255,7 +244,7 @@ final class LedgerBench {
             th.join();
         }
         if (!errors.isEmpty()) {
-            throw new IllegalStateException("batch appender failed", errors.get(0));
+            throw new IllegalStateException(what + " failed", errors.get(0));
         }
         return done.sum();
     }
