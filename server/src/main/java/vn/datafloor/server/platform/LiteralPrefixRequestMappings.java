@@ -1,8 +1,9 @@
 package vn.datafloor.server.platform;
 
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 import org.springframework.web.util.ServletRequestPathUtils;
@@ -23,16 +24,45 @@ import org.springframework.web.util.ServletRequestPathUtils;
  */
 final class LiteralPrefixRequestMappings extends RequestMappingHandlerMapping {
 
-    /** Per mapping, the literal start of each of its patterns; absent: no shortcut for it. */
-    private final Map<RequestMappingInfo, String[]> prefixes = new ConcurrentHashMap<>();
+    /**
+     * Per mapping (by identity), the literal start of each of its patterns; absent: not yet computed.
+     * Copied on write: a mapping is added once, on its first lookup, and every later lookup only reads.
+     * (A {@code ConcurrentHashMap} hashed and compared each {@code RequestMappingInfo} on every test.)
+     */
+    private volatile Map<RequestMappingInfo, String[]> prefixes = new IdentityHashMap<>();
+
+    /**
+     * The plain path of the lookup this thread is making, set for the length of {@link #lookupHandlerMethod}:
+     * Spring tests every mapping in turn for one request, and reading the parsed path through the
+     * request's wrappers for each of them cost more than the tests themselves.
+     */
+    private final ThreadLocal<String> lookingUp = new ThreadLocal<>();
 
     private static final String[] NO_SHORTCUT = new String[0];
 
     @Override
-    protected RequestMappingInfo getMatchingMapping(RequestMappingInfo info, HttpServletRequest request) {
+    protected HandlerMethod lookupHandlerMethod(String lookupPath, HttpServletRequest request) throws Exception {
         String path = plainPath(request);
+        if (path == null) {
+            return super.lookupHandlerMethod(lookupPath, request);
+        }
+        lookingUp.set(path);
+        try {
+            return super.lookupHandlerMethod(lookupPath, request);
+        } finally {
+            lookingUp.remove();
+        }
+    }
+
+    @Override
+    protected RequestMappingInfo getMatchingMapping(RequestMappingInfo info, HttpServletRequest request) {
+        return getMatchingMapping(info, request, lookingUp.get());
+    }
+
+    /** Spring's test of {@code info}, after the literal-start test when {@code path} is the request's plain path. */
+    RequestMappingInfo getMatchingMapping(RequestMappingInfo info, HttpServletRequest request, String path) {
         if (path != null) {
-            String[] starts = prefixes.computeIfAbsent(info, LiteralPrefixRequestMappings::literalStarts);
+            String[] starts = startsOf(info);
             if (starts != NO_SHORTCUT && !startsWithAny(path, starts)) {
                 return null;
             }
@@ -40,8 +70,21 @@ final class LiteralPrefixRequestMappings extends RequestMappingHandlerMapping {
         return super.getMatchingMapping(info, request);
     }
 
+    private String[] startsOf(RequestMappingInfo info) {
+        String[] starts = prefixes.get(info);
+        if (starts == null) {
+            starts = literalStarts(info);
+            synchronized (this) {
+                Map<RequestMappingInfo, String[]> more = new IdentityHashMap<>(prefixes);
+                more.put(info, starts);
+                prefixes = more;
+            }
+        }
+        return starts;
+    }
+
     /** The path within the application when it is plain text (no escapes, no matrix variables), else null. */
-    private static String plainPath(HttpServletRequest request) {
+    static String plainPath(HttpServletRequest request) {
         if (!ServletRequestPathUtils.hasParsedRequestPath(request)) {
             return null;
         }

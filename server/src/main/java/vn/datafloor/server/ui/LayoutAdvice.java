@@ -1,7 +1,10 @@
 package vn.datafloor.server.ui;
 
+import java.util.AbstractMap;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.stereotype.Component;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.ControllerAdvice;
@@ -51,13 +54,37 @@ class LayoutAdvice {
             return AccessPolicy.currentActor().orElse(null);
         }
 
+        /**
+         * Decided on first use, action by action: the advice runs for every handler, API calls included,
+         * and deciding every action up front for a request whose page shows none of them was a cost of
+         * every API call.
+         */
         public Map<Action, Boolean> can() {
             Actor actor = actor();
-            Map<Action, Boolean> can = new EnumMap<>(Action.class);
-            for (Action action : Action.values()) {
-                can.put(action, policy.decide(actor, action).allowed());
-            }
-            return can;
+            return new AbstractMap<>() {
+                private final Map<Action, Boolean> decided = new EnumMap<>(Action.class);
+
+                @Override
+                public Boolean get(Object key) {
+                    return key instanceof Action action
+                            ? decided.computeIfAbsent(
+                                    action, a -> policy.decide(actor, a).allowed())
+                            : null;
+                }
+
+                @Override
+                public boolean containsKey(Object key) {
+                    return key instanceof Action;
+                }
+
+                @Override
+                public Set<Entry<Action, Boolean>> entrySet() {
+                    for (Action action : Action.values()) {
+                        get(action);
+                    }
+                    return Collections.unmodifiableMap(decided).entrySet();
+                }
+            };
         }
     }
 }

@@ -77,7 +77,8 @@ class LiteralPrefixRequestMappingsTest {
                         MockHttpServletRequest request = new MockHttpServletRequest(method, path);
                         ServletRequestPathUtils.parseAndCache(request);
                         RequestMappingInfo expected = plain.match(info, request);
-                        RequestMappingInfo actual = fast.getMatchingMapping(info, request);
+                        RequestMappingInfo actual =
+                                fast.getMatchingMapping(info, request, LiteralPrefixRequestMappings.plainPath(request));
                         assertThat(actual)
                                 .as("%s %s against %s", method, path, info.getPatternValues())
                                 .isEqualTo(expected);
