@@ -1,15 +1,17 @@
 package vn.datafloor.server.access;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -183,12 +185,7 @@ public final class LoadGenerator {
 
     private static Result run(String urlTemplate, String authorization, int total, int connections, int lastOffset)
             throws Exception {
-        ExecutorService clientThreads = Executors.newFixedThreadPool(2);
-        HttpClient client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .executor(clientThreads)
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
+        Target target = Target.of(urlTemplate);
         ExecutorService pool = Executors.newFixedThreadPool(connections);
         Map<Integer, AtomicLong> failed = new ConcurrentHashMap<>();
         double[] millis = new double[total];
@@ -199,32 +196,25 @@ public final class LoadGenerator {
             for (int t = 0; t < connections; t++) {
                 SplittableRandom random = new SplittableRandom(t);
                 done.add(pool.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
-                        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(urlTemplate.replace(
-                                        "{offset}", Integer.toString(random.nextInt(Math.max(1, lastOffset))))))
-                                .header("Accept", "application/json")
-                                .timeout(Duration.ofSeconds(30))
-                                .GET();
-                        if (!authorization.isEmpty()) {
-                            request.header("Authorization", authorization);
-                        }
-                        long began = System.nanoTime();
-                        int status;
-                        try {
-                            status = client.send(request.build(), HttpResponse.BodyHandlers.discarding())
-                                    .statusCode();
-                        } catch (IOException e) {
-                            status = -1;
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            return;
-                        }
-                        millis[i] = (System.nanoTime() - began) / 1e6;
-                        if (status != 200) {
-                            failed.computeIfAbsent(status, s -> new AtomicLong())
-                                    .incrementAndGet();
+                    try (Connection connection = new Connection(target.host(), target.port())) {
+                        for (int i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
+                            byte[] request = target.request(
+                                    Integer.toString(random.nextInt(Math.max(1, lastOffset))), authorization);
+                            long began = System.nanoTime();
+                            int status;
+                            try {
+                                status = connection.exchange(request);
+                            } catch (IOException e) {
+                                status = -1;
+                            }
+                            millis[i] = (System.nanoTime() - began) / 1e6;
+                            if (status != 200) {
+                                failed.computeIfAbsent(status, s -> new AtomicLong())
+                                        .incrementAndGet();
+                            }
                         }
                     }
+                    return null;
                 }));
             }
             for (Future<?> f : done) {
@@ -238,7 +228,172 @@ public final class LoadGenerator {
             return new Result(seconds, total, percentile(sorted, 50), percentile(sorted, 99), statuses);
         } finally {
             pool.shutdownNow();
-            clientThreads.shutdownNow();
+        }
+    }
+
+    /** Where a load goes: host, port, and the path and query with {@code {offset}} in it. */
+    record Target(String host, int port, String pathTemplate) {
+
+        static Target of(String urlTemplate) {
+            URI uri = URI.create(urlTemplate.replace("{offset}", "0"));
+            if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalArgumentException("The load generator speaks plain HTTP only: " + urlTemplate);
+            }
+            int port = uri.getPort() < 0 ? 80 : uri.getPort();
+            int pathStart = urlTemplate.indexOf('/', "http://".length());
+            return new Target(uri.getHost(), port, pathStart < 0 ? "/" : urlTemplate.substring(pathStart));
+        }
+
+        byte[] request(String offset, String authorization) {
+            StringBuilder r = new StringBuilder(256)
+                    .append("GET ")
+                    .append(pathTemplate.replace("{offset}", offset))
+                    .append(" HTTP/1.1\r\nHost: ")
+                    .append(host)
+                    .append(':')
+                    .append(port)
+                    .append("\r\nAccept: application/json\r\n");
+            if (!authorization.isEmpty()) {
+                r.append("Authorization: ").append(authorization).append("\r\n");
+            }
+            return r.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /**
+     * One kept-alive HTTP/1.1 connection, as wrk keeps one per connection: a request written, its whole
+     * answer read (a length, chunks, or up to the end of the stream) and its status returned. Why not
+     * the JDK's {@code HttpClient}: measured beside wrk on the same server, it spent more of the two cores
+     * than the endpoint it measured, so the public endpoint's figure was the client's, not the server's.
+     */
+    static final class Connection implements AutoCloseable {
+
+        private final String host;
+        private final int port;
+        private Socket socket;
+        private InputStream in;
+        private OutputStream out;
+
+        Connection(String host, int port) {
+            this.host = host;
+            this.port = port;
+        }
+
+        int exchange(byte[] request) throws IOException {
+            boolean fresh = socket == null;
+            if (fresh) {
+                open();
+            }
+            try {
+                out.write(request);
+                out.flush();
+                return readAnswer();
+            } catch (java.io.EOFException | java.net.SocketException staleKeepAlive) {
+                close();
+                if (fresh) {
+                    throw staleKeepAlive;
+                }
+                // The server closed the kept-alive connection before reading: once more on a new one.
+                open();
+                out.write(request);
+                out.flush();
+                return readAnswer();
+            }
+        }
+
+        private void open() throws IOException {
+            socket = new Socket();
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(30_000);
+            socket.connect(new InetSocketAddress(host, port), 10_000);
+            in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
+            out = new BufferedOutputStream(socket.getOutputStream(), 4 * 1024);
+        }
+
+        private int readAnswer() throws IOException {
+            String statusLine = line();
+            String[] parts = statusLine.split(" ", 3);
+            if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
+                throw new IOException("not an HTTP/1.x answer: " + statusLine);
+            }
+            int status = Integer.parseInt(parts[1]);
+            long length = -1;
+            boolean chunked = false;
+            boolean closeAfter = parts[0].equals("HTTP/1.0");
+            for (String header = line(); !header.isEmpty(); header = line()) {
+                int colon = header.indexOf(':');
+                if (colon < 0) {
+                    continue;
+                }
+                String name = header.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+                String value = header.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
+                switch (name) {
+                    case "content-length" -> length = Long.parseLong(value);
+                    case "transfer-encoding" -> chunked = value.contains("chunked");
+                    case "connection" -> closeAfter = value.contains("close");
+                    default -> {}
+                }
+            }
+            boolean noBody = status / 100 == 1 || status == 204 || status == 304;
+            if (noBody) {
+                // nothing follows the headers
+            } else if (chunked) {
+                for (long size = chunkSize(line()); size > 0; size = chunkSize(line())) {
+                    in.skipNBytes(size);
+                    line();
+                }
+                for (String trailer = line(); !trailer.isEmpty(); trailer = line()) {
+                    // trailers are read and dropped
+                }
+            } else if (length >= 0) {
+                in.skipNBytes(length);
+            } else {
+                in.transferTo(OutputStream.nullOutputStream());
+                closeAfter = true;
+            }
+            if (closeAfter) {
+                close();
+            }
+            return status;
+        }
+
+        private static long chunkSize(String line) {
+            int end = line.indexOf(';');
+            return Long.parseLong((end < 0 ? line : line.substring(0, end)).trim(), 16);
+        }
+
+        /** One header line without its CR LF; the end of the stream in the middle of an answer is an error. */
+        private String line() throws IOException {
+            StringBuilder line = new StringBuilder(64);
+            while (true) {
+                int b = in.read();
+                if (b < 0) {
+                    throw new java.io.EOFException("the connection closed mid-answer");
+                }
+                if (b == '\n') {
+                    int last = line.length() - 1;
+                    if (last >= 0 && line.charAt(last) == '\r') {
+                        line.setLength(last);
+                    }
+                    return line.toString();
+                }
+                if (line.length() > 16 * 1024) {
+                    throw new IOException("a header line longer than 16 KiB");
+                }
+                line.append((char) b);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (socket != null) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // closing is all that is left to do
+                }
+                socket = null;
+            }
         }
     }
 
