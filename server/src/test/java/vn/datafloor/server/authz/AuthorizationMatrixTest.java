@@ -671,8 +671,12 @@ class AuthorizationMatrixTest extends PlatformTest {
         // An open auction of that product's auction offer, closing long after the matrix has run.
         jdbc.sql("insert into exchange_offer(product_id, title, price_model, price, vat_percent, sold, duration_days, "
                         + "approval_required, policy, active, created_at) values (?, 'Đấu giá ma trận', 'AUCTION', "
-                        + "1000000, 10, 0, 365, false, '{}', true, current_timestamp)")
-                .param(listedProductId)
+                        + "1000000, 10, 0, 365, false, ?, true, current_timestamp)")
+                // A valid policy, as the market stores only those: the product page renders every offer's terms.
+                .params(
+                        listedProductId,
+                        "{\"@context\": \"http://www.w3.org/ns/odrl.jsonld\", \"@type\": \"Offer\", "
+                                + "\"uid\": \"urn:matrix-auction\", \"permission\": [{\"action\": \"use\"}]}")
                 .update();
         long auctionOffer =
                 jdbc.sql("select max(id) from exchange_offer").query(Long.class).single();
@@ -1084,8 +1088,11 @@ class AuthorizationMatrixTest extends PlatformTest {
     private DisputeObjects disputeBetween(long productId, long provider, long buyer, String tag) throws Exception {
         jdbc.sql("insert into exchange_offer(product_id, title, price_model, price, vat_percent, sold, duration_days, "
                         + "approval_required, policy, active, created_at) values (?, 'Ma trận', 'ONE_TIME', 0, 10, 0, 30, "
-                        + "false, '{}', true, current_timestamp)")
-                .param(productId)
+                        + "false, ?, true, current_timestamp)")
+                .params(
+                        productId,
+                        "{\"@context\": \"http://www.w3.org/ns/odrl.jsonld\", \"@type\": \"Offer\", "
+                                + "\"uid\": \"urn:matrix-" + tag + "\", \"permission\": [{\"action\": \"use\"}]}")
                 .update();
         long offerId =
                 jdbc.sql("select max(id) from exchange_offer").query(Long.class).single();
