@@ -117,7 +117,9 @@ public final class AccessBench {
             String bare = base + "/actuator/health/liveness";
             String access = base + "/api/access/" + agreementId + "/rows?limit=20&offset={offset}";
             String authorization = "Bearer " + token;
-            int warm = Math.max(connections, Math.min(2_000, requests / 10));
+            // Long enough for the JIT to have compiled both paths: with 2,000 requests each, the compilers were
+            // still busy through the measured loads and took their share of the two cores.
+            int warm = Math.max(connections, Math.min(10_000, requests / 2));
             // One load generator process for the warm-ups and the measured loads, so both are measured warm.
             List<LoadGenerator.Result> loads = LoadGenerator.load(
                     List.of(
