@@ -129,6 +129,24 @@ class DashboardPage {
                                     (a, b) -> a)));
             model.addAttribute("eventMax", Math.max(1, max));
             model.addAttribute("recentEvents", audit.search(null, null, null, null, null, 8, 0));
+            // The auditor's first question: when was the whole ledger last checked, and was it sound?
+            model.addAttribute(
+                    "lastVerification",
+                    audit
+                            .search(
+                                    vn.datafloor.server.audit.EventType.LEDGER_VERIFIED.name(),
+                                    null,
+                                    null,
+                                    null,
+                                    null,
+                                    1,
+                                    0)
+                            .stream()
+                            .findFirst()
+                            .orElse(null));
+            model.addAttribute(
+                    "checkpointSize",
+                    ledger.latestCheckpoint().map(c -> c.checkpoint().size()).orElse(null));
         }
         return "dashboard";
     }

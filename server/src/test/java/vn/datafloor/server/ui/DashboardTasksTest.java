@@ -121,6 +121,23 @@ class DashboardTasksTest extends PlatformTest {
     }
 
     @Test
+    void theAuditorSeesWhenTheWholeLedgerWasLastVerifiedAndItsLatestCheckpoint() throws Exception {
+        MockHttpSession auditor = login("kiemtoan");
+        assertThat(mvc.perform(post("/api/ledger/verify").session(auditor).with(csrf()))
+                        .andReturn()
+                        .getResponse()
+                        .getStatus())
+                .isEqualTo(200);
+        String home = page("/dashboard", auditor);
+        assertThat(home)
+                .contains("id=\"ledger-integrity\"")
+                .contains("không phát hiện sai lệch")
+                .doesNotContain("chưa được kiểm tra toàn bộ");
+        // Only those who may read the audit trail get the card.
+        assertThat(page("/dashboard", login("yte.dulieu"))).doesNotContain("ledger-integrity");
+    }
+
+    @Test
     void theHomeLinkTakesACitizenToTheirOwnPageAndStaffToTheDashboard() throws Exception {
         assertThat(mvc.perform(get("/").session(login(DemoData.CITIZEN)))
                         .andReturn()
