@@ -12,6 +12,7 @@ import vn.datafloor.server.authz.AccessPolicy;
 import vn.datafloor.server.authz.Action;
 import vn.datafloor.server.authz.Actor;
 import vn.datafloor.server.authz.Permit;
+import vn.datafloor.server.exchange.ContractService;
 import vn.datafloor.server.identity.OrganisationService;
 import vn.datafloor.server.identity.UserService;
 
@@ -34,6 +35,11 @@ class DashboardPage {
 
     private final NextSteps nextSteps;
 
+    private final ContractService contracts;
+
+    /** An agreement in force on the buyer's home, with this month's metered use (null unless paid per use). */
+    record Held(ContractService.Entitlement entitlement, ContractService.UsageSoFar usage) {}
+
     DashboardPage(
             OrganisationService organisations,
             UserService users,
@@ -45,8 +51,10 @@ class DashboardPage {
             vn.datafloor.server.integration.DatasetService datasets,
             vn.datafloor.server.catalog.CatalogService catalog,
             vn.datafloor.server.exchange.ProductService products,
-            NextSteps nextSteps) {
+            NextSteps nextSteps,
+            ContractService contracts) {
         this.nextSteps = nextSteps;
+        this.contracts = contracts;
         this.catalog = catalog;
         this.products = products;
         this.runs = runs;
@@ -109,6 +117,19 @@ class DashboardPage {
                             .filter(p -> p.orgId() != actor.orgId())
                             .limit(3)
                             .toList());
+        }
+        if (actor.orgId() != null
+                && policy.decide(actor, Action.BUY_DATA, actor.orgId()).allowed()
+                && policy.decide(actor, Action.VIEW_CONTRACTS, actor.orgId()).allowed()) {
+            // What the buyer already has: agreements in force, how far they run, this month's metered use.
+            List<Held> held = contracts.entitlements(actor, actor.orgId()).stream()
+                    .sorted(java.util.Comparator.comparing(
+                            ContractService.Entitlement::until,
+                            java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder())))
+                    .limit(5)
+                    .map(e -> new Held(e, contracts.usageThisMonth(actor, e.contractId())))
+                    .toList();
+            model.addAttribute("held", held);
         }
         if (policy.decide(actor, Action.VIEW_AUDIT).allowed()) {
             List<AuditQueries.TypeCount> counts =

@@ -138,6 +138,30 @@ class DashboardTasksTest extends PlatformTest {
     }
 
     @Test
+    void theAnalystSeesTheirAgreementsInForceWithLinksToUseThem() throws Exception {
+        String home = page("/dashboard", login("saomai.phantich"));
+        assertThat(home).contains("id=\"held-agreements\"").contains("Hợp đồng số ");
+        // Each agreement shown opens for the analyst, and so does its data access page.
+        java.util.regex.Matcher links = java.util.regex.Pattern.compile(
+                        "href=\"(/(?:exchange/contracts|access)/\\d+)\"")
+                .matcher(home);
+        int opened = 0;
+        MockHttpSession session = login("saomai.phantich");
+        while (links.find()) {
+            assertThat(mvc.perform(get(links.group(1)).session(session))
+                            .andReturn()
+                            .getResponse()
+                            .getStatus())
+                    .as(links.group(1))
+                    .isEqualTo(200);
+            opened++;
+        }
+        assertThat(opened).isGreaterThanOrEqualTo(2);
+        // A steward who buys nothing gets no such card.
+        assertThat(page("/dashboard", login("yte.dulieu"))).doesNotContain("held-agreements");
+    }
+
+    @Test
     void theHomeLinkTakesACitizenToTheirOwnPageAndStaffToTheDashboard() throws Exception {
         assertThat(mvc.perform(get("/").session(login(DemoData.CITIZEN)))
                         .andReturn()
