@@ -37,6 +37,49 @@ class DashboardPage {
 
     private final ContractService contracts;
 
+    private final vn.datafloor.server.audit.AuditOutbox outbox;
+
+    private final vn.datafloor.server.platform.DatafloorProperties properties;
+
+    /**
+     * The operator's view of the platform's own state: entries committed but not yet on the ledger
+     * (they should drain within seconds), entries not yet sealed by a signed checkpoint, and the free
+     * space left where the data directory lives. Each with whether it needs attention.
+     */
+    record Health(long outboxWaiting, long unsealed, long freeBytes, long totalBytes) {
+
+        public boolean outboxOk() {
+            return outboxWaiting < 10_000;
+        }
+
+        public boolean diskOk() {
+            return totalBytes <= 0 || freeBytes >= totalBytes / 10;
+        }
+
+        public long freeGiB() {
+            return freeBytes >> 30;
+        }
+
+        public long freePercent() {
+            return totalBytes <= 0 ? 100 : freeBytes * 100 / totalBytes;
+        }
+    }
+
+    private Health health() {
+        long size = ledger.size();
+        long sealed = ledger.latestCheckpoint().map(c -> c.checkpoint().size()).orElse(0L);
+        long free = -1;
+        long total = -1;
+        try {
+            java.nio.file.FileStore store = java.nio.file.Files.getFileStore(properties.dataDir());
+            free = store.getUsableSpace();
+            total = store.getTotalSpace();
+        } catch (java.io.IOException e) {
+            // an unreadable file store shows as unknown
+        }
+        return new Health(outbox.waiting(), Math.max(0, size - sealed), free, total);
+    }
+
     /** An agreement in force on the buyer's home, with this month's metered use (null unless paid per use). */
     record Held(ContractService.Entitlement entitlement, ContractService.UsageSoFar usage) {}
 
@@ -52,7 +95,11 @@ class DashboardPage {
             vn.datafloor.server.catalog.CatalogService catalog,
             vn.datafloor.server.exchange.ProductService products,
             NextSteps nextSteps,
-            ContractService contracts) {
+            ContractService contracts,
+            vn.datafloor.server.audit.AuditOutbox outbox,
+            vn.datafloor.server.platform.DatafloorProperties properties) {
+        this.outbox = outbox;
+        this.properties = properties;
         this.nextSteps = nextSteps;
         this.contracts = contracts;
         this.catalog = catalog;
@@ -130,6 +177,9 @@ class DashboardPage {
                     .map(e -> new Held(e, contracts.usageThisMonth(actor, e.contractId())))
                     .toList();
             model.addAttribute("held", held);
+        }
+        if (policy.decide(actor, Action.VIEW_METRICS).allowed()) {
+            model.addAttribute("health", health());
         }
         if (policy.decide(actor, Action.VIEW_AUDIT).allowed()) {
             List<AuditQueries.TypeCount> counts =

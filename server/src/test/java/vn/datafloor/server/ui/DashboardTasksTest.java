@@ -162,6 +162,18 @@ class DashboardTasksTest extends PlatformTest {
     }
 
     @Test
+    void theOperatorSeesThePlatformsHealthAndOthersDoNot() throws Exception {
+        String home = page("/dashboard", login("admin"));
+        assertThat(home)
+                .contains("id=\"platform-health\"")
+                .contains("chưa vào sổ cái")
+                .contains("chưa được niêm phong")
+                .contains("trên ổ chứa thư mục dữ liệu");
+        assertThat(page("/dashboard", login("kiemtoan"))).doesNotContain("platform-health");
+        assertThat(page("/dashboard", login("saomai.phantich"))).doesNotContain("platform-health");
+    }
+
+    @Test
     void theHomeLinkTakesACitizenToTheirOwnPageAndStaffToTheDashboard() throws Exception {
         assertThat(mvc.perform(get("/").session(login(DemoData.CITIZEN)))
                         .andReturn()
