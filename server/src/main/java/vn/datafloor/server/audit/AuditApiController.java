@@ -28,11 +28,13 @@ class AuditApiController {
     private final AuditQueries queries;
     private final AuditLog audit;
     private final LedgerService ledger;
+    private final AuditExports exports;
 
-    AuditApiController(AuditQueries queries, AuditLog audit, LedgerService ledger) {
+    AuditApiController(AuditQueries queries, AuditLog audit, LedgerService ledger, AuditExports exports) {
         this.queries = queries;
         this.audit = audit;
         this.ledger = ledger;
+        this.exports = exports;
     }
 
     record EventView(
@@ -81,6 +83,39 @@ class AuditApiController {
         }
         return new EventDetail(
                 index, queries.entryText(index), queries.proofStatus(index), queries.openCommitments(index));
+    }
+
+    @Operation(
+            summary = "Export audit events with their inclusion proofs and the signed checkpoint they lead to "
+                    + "(JSON or CSV; check offline with ./datafloor audit verify-export)")
+    @GetMapping("/api/audit/export")
+    @Permit(Action.VIEW_AUDIT)
+    org.springframework.http.ResponseEntity<String> export(
+            Actor actor,
+            @RequestParam(defaultValue = "json") String format,
+            @RequestParam(required = false) String type,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to) {
+        boolean csv = switch (format) {
+            case "json" -> false;
+            case "csv" -> true;
+            default -> throw ProblemException.badRequest("audit.export.format.invalid", "Format: json or csv");
+        };
+        AuditExport export = exports.export(actor, from, to, type, format);
+        String name = "audit-export-" + export.exportedAt().toString().replace(":", "") + (csv ? ".csv" : ".json");
+        return org.springframework.http.ResponseEntity.ok()
+                .header(
+                        org.springframework.http.HttpHeaders.CONTENT_DISPOSITION,
+                        org.springframework.http.ContentDisposition.attachment()
+                                .filename(name)
+                                .build()
+                                .toString())
+                .contentType(
+                        csv
+                                ? new org.springframework.http.MediaType(
+                                        "text", "csv", java.nio.charset.StandardCharsets.UTF_8)
+                                : org.springframework.http.MediaType.APPLICATION_JSON)
+                .body(csv ? export.toCsv() : export.toJson());
     }
 
     record CheckpointView(String origin, long size, String rootHash, String note) {

@@ -75,6 +75,23 @@ class AuditPages {
         return "audit/event";
     }
 
+    /** The export form's download: whole days in Vietnam's time, like the filter above it. */
+    @GetMapping("/audit/export")
+    @Permit(Action.VIEW_AUDIT)
+    org.springframework.http.ResponseEntity<String> export(
+            Actor actor,
+            @RequestParam(defaultValue = "json") String format,
+            @RequestParam(required = false) String type,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to) {
+        return api.export(
+                actor,
+                format,
+                type,
+                from == null ? null : from.atStartOfDay(VIETNAM).toInstant(),
+                to == null ? null : to.plusDays(1).atStartOfDay(VIETNAM).toInstant());
+    }
+
     /** htmx: recompute the whole ledger and show the result in place. */
     @PostMapping("/audit/verify")
     @Permit(Action.VIEW_AUDIT)

@@ -124,7 +124,17 @@ public enum EventType {
     HARVEST_SOURCE_CHANGED,
     HARVEST_SOURCE_REMOVED,
     /** A harvest of a source ended: what it added, updated and removed, or why it failed. */
-    HARVEST_RUN_FINISHED;
+    HARVEST_RUN_FINISHED,
+    /** An administrator invited a person to a new account: a one-time link to set its password was issued. */
+    USER_INVITED,
+    /** An administrator started a password reset: a one-time link was issued (the older ones no longer work). */
+    PASSWORD_RESET_STARTED,
+    /** A person set their password through a one-time link (an invitation or a reset). */
+    ACCOUNT_LINK_USED,
+    /** A one-time link was presented but refused: unknown, expired, already used or replaced by a newer one. */
+    ACCOUNT_LINK_REFUSED,
+    /** Audit events were exported with their inclusion proofs (docs/audit-export.md). */
+    AUDIT_EXPORTED;
 
     /** How much an event deserves a person's attention, for dashboards: most events are the platform working. */
     public enum Severity {
@@ -144,8 +154,12 @@ public enum EventType {
                     SECURITY_REFUSED,
                     BREACH_DECLARED,
                     SUBJECT_REQUEST_ESCALATED -> Severity.ALARM;
-            case LOGIN_FAILED, ACCESS_DENIED, EXCHANGE_REQUEST_DENIED, ACCESS_REFUSED, PIPELINE_RUN_FAILED ->
-                Severity.REFUSAL;
+            case LOGIN_FAILED,
+                    ACCESS_DENIED,
+                    EXCHANGE_REQUEST_DENIED,
+                    ACCESS_REFUSED,
+                    PIPELINE_RUN_FAILED,
+                    ACCOUNT_LINK_REFUSED -> Severity.REFUSAL;
             default -> Severity.ROUTINE;
         };
     }

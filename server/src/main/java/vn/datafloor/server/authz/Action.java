@@ -41,6 +41,12 @@ public enum Action {
             EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD, ANALYST, AUDITOR),
             EnumSet.of(OPERATOR_ADMIN),
             "apikeys:write"),
+    /**
+     * Opening a one-time link (an invitation or a password reset) and setting one's password with it: anyone
+     * holding the link, since the person is not signed in; the link's token is the credential (docs/accounts.md).
+     * Issuing links is {@link #MANAGE_USERS}.
+     */
+    USE_ACCOUNT_LINK(true, Set.of(), Set.of(), null),
     VIEW_AUDIT(false, EnumSet.of(OPERATOR_ADMIN, AUDITOR), EnumSet.of(OPERATOR_ADMIN, AUDITOR), "audit:read"),
     PUBLISH_CHECKPOINT(false, EnumSet.of(OPERATOR_ADMIN), Set.of(), "ledger:write"),
     VIEW_METRICS(false, EnumSet.of(OPERATOR_ADMIN), Set.of(), "metrics:read"),

@@ -27,6 +27,7 @@ import vn.datafloor.server.demo.DemoData;
             IngestCommand.class,
             LinkCommand.class,
             LedgerCommands.class,
+            AuditCommands.class,
             LakeCommands.class,
             PolicyCommands.class,
             BenchCommand.class,

@@ -134,6 +134,10 @@ class IdentityPages {
                                 .allowed())
                         .toList());
         model.addAttribute("grantableRoles", grantableRoles(actor));
+        // Citizens' accounts belong to no organisation: only the operator may reset their passwords.
+        model.addAttribute(
+                "canResetCitizens",
+                policy.decide(actor, Action.MANAGE_USERS, -1L).allowed());
         model.addAttribute("me", actor.userId());
         return "identity/users";
     }

@@ -64,6 +64,8 @@ class SecurityConfig {
     static final String[] PUBLIC_PATHS = {
         "/",
         "/login",
+        // The one-time link page (invitations, password resets): its token is the credential.
+        "/account-link",
         "/error",
         "/ledger/**",
         "/css/**",

@@ -77,6 +77,10 @@ public class UserService {
 
     @Transactional
     public UserAccount create(Actor actor, long orgId, NewUser request) {
+        return insertStaff(actor, orgId, request, false);
+    }
+
+    private UserAccount insertStaff(Actor actor, long orgId, NewUser request, boolean invited) {
         policy.require(actor, Action.MANAGE_USERS, orgId);
         Organisation org =
                 store.organisation(orgId).orElseThrow(() -> ProblemException.notFound("No organisation " + orgId));
@@ -87,17 +91,15 @@ public class UserService {
         Set<Role> roles = grantable(actor, org, request.roles());
         String email = validEmail(request.email());
         String displayName = validDisplayName(request.displayName());
-        requireGoodPassword(username, request.password());
+        String hash = null;
+        if (!invited) {
+            requireGoodPassword(username, request.password());
+            hash = passwords.encode(request.password());
+        } else if (email == null) {
+            throw ProblemException.badRequest("user.emailMissing", "An invitation needs the person's e-mail address");
+        }
         long id = store.insertUser(
-                orgId,
-                username,
-                displayName,
-                email,
-                UserAccount.AccountKind.STAFF,
-                null,
-                passwords.encode(request.password()),
-                roles,
-                clock.instant());
+                orgId, username, displayName, email, UserAccount.AccountKind.STAFF, null, hash, roles, clock.instant());
         audit.record(new AuditEvent(
                 EventType.USER_CREATED,
                 actor.userId(),
@@ -105,9 +107,30 @@ public class UserService {
                 orgId,
                 AuditEvent.Outcome.SUCCESS,
                 ClientAddress.current(),
-                "user " + id + " created with roles " + roles,
+                "user " + id + " created with roles " + roles + (hash == null ? ", invited (no password yet)" : ""),
                 Map.of("user", Long.toString(id), "roles", names(roles))));
         return store.user(id).orElseThrow();
+    }
+
+    /**
+     * An account for an invited person: like {@link #create} but with no password, so nobody can sign in
+     * to it until the person sets one through the invitation's one-time link (see {@link AccountLinks}).
+     */
+    @Transactional
+    UserAccount createInvited(
+            Actor actor, long orgId, String username, String displayName, String email, Set<Role> roles) {
+        return insertStaff(actor, orgId, new NewUser(username, displayName, email, roles, null), true);
+    }
+
+    /** Sets a password chosen through a one-time link, under the same policy as every other password. */
+    void setPasswordFromLink(UserAccount user, String newPassword) {
+        requireGoodPassword(user.username(), newPassword);
+        store.setPasswordHash(user.id(), passwords.encode(newPassword));
+    }
+
+    /** The rules a new password breaks for this account (message keys); empty when it is acceptable. */
+    List<String> passwordViolations(String username, String password) {
+        return passwordPolicy.violations(username, password);
     }
 
     public record NewUser(String username, String displayName, String email, Set<Role> roles, String password) {}
@@ -239,7 +262,8 @@ public class UserService {
         return store.countUsers();
     }
 
-    private UserAccount forManagement(Actor actor, long userId) {
+    /** The account, if {@code actor} may manage it (citizens: the operator only); refused otherwise. */
+    UserAccount forManagement(Actor actor, long userId) {
         UserAccount user = store.user(userId).orElseThrow(() -> ProblemException.notFound("No user " + userId));
         if (user.kind() == UserAccount.AccountKind.CITIZEN) {
             policy.require(actor, Action.MANAGE_USERS, -1L); // citizens are managed by the operator only

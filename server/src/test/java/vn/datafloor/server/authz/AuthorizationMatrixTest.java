@@ -142,6 +142,12 @@ class AuthorizationMatrixTest extends PlatformTest {
         EXPECTED.put("POST /users", roles(userAdmins, "users:write"));
         EXPECTED.put("POST /users/{id}/roles", tenant(userAdmins, operator, "users:write"));
         EXPECTED.put("POST /users/{id}/status", roles(userAdmins, "users:write"));
+        // invitations and password resets through one-time links: those who manage the account issue them;
+        // anyone holding a link opens it and sets the password (the token is the credential)
+        EXPECTED.put("POST /users/invitations", roles(userAdmins, "users:write"));
+        EXPECTED.put("POST /users/{id}/password-reset", tenant(userAdmins, operator, "users:write"));
+        EXPECTED.put("GET /account-link", anyone());
+        EXPECTED.put("POST /account-link", anyone());
         EXPECTED.put("POST /api/organisations/{id}/users", roles(userAdmins, "users:write"));
         EXPECTED.put("PUT /api/users/{id}/roles", roles(userAdmins, "users:write"));
         EXPECTED.put("POST /api/users/{id}/status", roles(userAdmins, "users:write"));
@@ -292,6 +298,8 @@ class AuthorizationMatrixTest extends PlatformTest {
         EXPECTED.put("POST /audit/checkpoint", roles(operator, "ledger:write"));
         EXPECTED.put("GET /api/audit/events", roles(seesAll, "audit:read"));
         EXPECTED.put("GET /api/audit/events/{index}", roles(seesAll, "audit:read"));
+        EXPECTED.put("GET /audit/export", roles(seesAll, "audit:read"));
+        EXPECTED.put("GET /api/audit/export", roles(seesAll, "audit:read"));
         EXPECTED.put("POST /api/ledger/checkpoints", roles(operator, "ledger:write"));
         EXPECTED.put("POST /api/ledger/verify", roles(seesAll, "audit:read"));
         // integration: sources, pipelines, runs, datasets
