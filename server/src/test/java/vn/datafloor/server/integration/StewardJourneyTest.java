@@ -284,8 +284,9 @@ class StewardJourneyTest extends PlatformTest {
 
         String list = page(steward, "/integration/pipelines");
         assertThat(list).contains("Hằng ngày lúc 02:00");
-        String english = mvc.perform(
-                        get("/integration/pipelines").session(login("yte.dulieu")).param("lang", "en"))
+        String english = mvc.perform(get("/integration/pipelines")
+                        .session(login("yte.dulieu"))
+                        .param("lang", "en"))
                 .andReturn()
                 .getResponse()
                 .getContentAsString(StandardCharsets.UTF_8);
