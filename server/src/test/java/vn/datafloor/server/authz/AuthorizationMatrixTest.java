@@ -962,6 +962,8 @@ class AuthorizationMatrixTest extends PlatformTest {
                 .replace("{name}", objects.dataset())
                 .replace("{slug}", slug)
                 .replace("{index}", "0")
+                // The matrix pipeline's run quarantines its second record (no name).
+                .replace("{record}", "2")
                 .replace("{fileId}", Long.toString(dispute.fileId()))
                 .replace("{agreementId}", id)
                 .replace(
