@@ -40,7 +40,9 @@ class MessagesTest {
             "messages-harvest",
             "messages-home",
             "messages-portal",
-            "messages-accounts");
+            "messages-accounts",
+            "messages-steward",
+            "messages-explorer");
 
     private static Properties load(String name) throws IOException {
         Properties properties = new Properties();

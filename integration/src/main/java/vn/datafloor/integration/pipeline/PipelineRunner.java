@@ -60,6 +60,14 @@ public final class PipelineRunner {
 
     private static final ZoneId VIETNAM = ZoneId.of("Asia/Ho_Chi_Minh");
     private static final int EXAMPLES_PER_RULE = 5;
+    /** A standardization that keeps a date's value only: {@code std_date(…).value}. */
+    private static final java.util.regex.Pattern DATE_VALUE =
+            java.util.regex.Pattern.compile("(?s)\\s*(std_date\\s*\\(.*\\))\\s*\\.\\s*value\\s*");
+    /** A standardizer's status code, whose values are a fixed vocabulary: {@code std_…(…).status}. */
+    private static final java.util.regex.Pattern STATUS =
+            java.util.regex.Pattern.compile("(?s)\\s*std_[a-z_0-9]+\\s*\\(.*\\)\\s*\\.\\s*status\\s*");
+    /** Hidden columns (never published) marking values a standardizer guessed. */
+    private static final String GUESS_PREFIX = "_guess_";
 
     private final Lake lake;
     private final Path workRoot;
@@ -111,7 +119,39 @@ public final class PipelineRunner {
             Map<String, String> lineage,
             Instant now,
             NetworkPolicy network,
-            VersionPublisher publisher) {
+            VersionPublisher publisher,
+            Set<String> clearColumns,
+            List<Correction> corrections) {
+
+        public RunRequest {
+            clearColumns = clearColumns == null ? Set.of() : Set.copyOf(clearColumns);
+            corrections = corrections == null ? List.of() : List.copyOf(corrections);
+        }
+
+        /** A request without a steward's corrections, every failing example masked. */
+        public RunRequest(
+                String runId,
+                Path inputDirectory,
+                String lastWatermark,
+                SourceLoader.Credentials credentials,
+                SourceResolver sources,
+                Map<String, String> lineage,
+                Instant now,
+                NetworkPolicy network,
+                VersionPublisher publisher) {
+            this(
+                    runId,
+                    inputDirectory,
+                    lastWatermark,
+                    credentials,
+                    sources,
+                    lineage,
+                    now,
+                    network,
+                    publisher,
+                    Set.of(),
+                    List.of());
+        }
 
         /** A request whose version goes straight into the lake (the standalone CLI, benchmarks). */
         public RunRequest(
@@ -137,6 +177,38 @@ public final class PipelineRunner {
                 Instant now) {
             this(runId, inputDirectory, lastWatermark, credentials, sources, lineage, now, NetworkPolicy.PUBLIC_ONLY);
         }
+    }
+
+    /**
+     * A steward's decision on a quarantined row, applied by every later run of the pipeline until it is
+     * withdrawn: a fix replaces mapped values before standardization (so the standardizers and every rule
+     * see them again), a release publishes the row although it fails (its failures still count in the report).
+     *
+     * @param rowKey the row's key values joined by U+001F (see {@link #rowKey}), or its source record
+     *     number when the pipeline has no usable key
+     * @param values mapped column → corrected text, for a fix; empty for a release
+     */
+    public record Correction(String rowKey, boolean release, Map<String, String> values) {
+        public Correction {
+            values = values == null ? Map.of() : Map.copyOf(values);
+        }
+    }
+
+    /** What identifies a row across runs: its key values when the key is made of mapped columns left as mapped. */
+    public static boolean keyedByValues(PipelineSpec spec) {
+        return !spec.key().isEmpty()
+                && spec.mapping().keySet().containsAll(spec.key())
+                && spec.key().stream().noneMatch(spec.standardize()::containsKey);
+    }
+
+    /** The identifier a correction of this row carries: see {@link Correction#rowKey()}. */
+    public static String rowKey(PipelineSpec spec, Map<String, String> row, long sourceRecord) {
+        if (!keyedByValues(spec)) {
+            return Long.toString(sourceRecord);
+        }
+        return String.join(
+                "\u001f",
+                spec.key().stream().map(k -> String.valueOf(row.get(k))).toList());
     }
 
     /** Turns {@code source: {ref: name}} into the registered source's full description. */
@@ -203,7 +275,9 @@ public final class PipelineRunner {
                 source.warnings().forEach(w -> control.log("WARN", w));
                 control.checkCancelled();
 
-                String specFingerprint = sha256(canonical(spec));
+                // A steward's corrections change what is published as much as the spec does.
+                String specFingerprint = sha256(canonical(spec)
+                        + (request.corrections().isEmpty() ? "" : "|corrections:" + request.corrections()));
                 Optional<DatasetVersion> previous = lake.latest(spec.dataset());
                 if (previous.isPresent()
                         && source.fingerprint().equals(previous.get().manifest().inputFingerprint())
@@ -244,19 +318,24 @@ public final class PipelineRunner {
                 this.deadlines.set(locked);
                 control.progress("mapping", 20);
                 List<String> targetColumns = map(duck, spec, source.columns(), control);
+                applyFixes(duck, spec, request.corrections(), control);
                 control.checkCancelled();
                 control.progress("standardizing", 35);
-                targetColumns = standardize(duck, spec, targetColumns, control);
+                List<String> guessed = new ArrayList<>();
+                targetColumns = standardize(duck, spec, targetColumns, guessed, control);
                 if (spec.addressColumn() != null) {
                     targetColumns = matchAddresses(duck, spec, targetColumns, control);
                 }
                 control.checkCancelled();
                 control.progress("checking quality", 55);
-                check(duck, spec, control);
+                List<QualityRule> rules = rulesWithGuesses(spec, guessed);
+                check(duck, spec, rules, control);
+                applyReleases(duck, spec, request.corrections(), control);
                 control.checkCancelled();
 
                 control.progress("measuring", 70);
-                QualityReport report = report(duck, spec, targetColumns, source);
+                QualityReport report =
+                        report(duck, spec, rules, targetColumns, source, clearColumns(spec, request.clearColumns()));
                 if (report.rowsIn() != report.rowsPublished() + report.rowsQuarantined()) {
                     throw new PipelineException("Row accounting failed: " + report.rowsIn() + " in, "
                             + report.rowsPublished() + " published, " + report.rowsQuarantined()
@@ -358,7 +437,8 @@ public final class PipelineRunner {
      * Applies the standardizations in the order written; each may use the columns the ones before it
      * produced (a date standardized once feeds the identity-number check, instead of being parsed twice).
      */
-    private List<String> standardize(Connection duck, PipelineSpec spec, List<String> mapped, RunControl control)
+    private List<String> standardize(
+            Connection duck, PipelineSpec spec, List<String> mapped, List<String> guessed, RunControl control)
             throws SQLException {
         List<String> columns = new ArrayList<>(mapped);
         String relation = "SELECT * FROM mapped";
@@ -366,10 +446,22 @@ public final class PipelineRunner {
             String expression = checked(entry.getValue(), columns, "standardize." + entry.getKey());
             probe(duck, "(" + relation + ")", expression, "standardize." + entry.getKey(), columns);
             String clause = expression + " AS " + identifier(entry.getKey());
+            // A date kept only as its value still had a status: a guess it made is counted, not dropped.
+            java.util.regex.Matcher dateValue = DATE_VALUE.matcher(entry.getValue());
+            String guess = "";
+            if (dateValue.matches() && !guessed.contains(entry.getKey())) {
+                guess = ", "
+                        + checked(
+                                dateValue.group(1) + ".status IN ('ambiguous', 'reordered', 'century_guessed')",
+                                columns,
+                                "standardize." + entry.getKey())
+                        + " AS " + identifier(GUESS_PREFIX + entry.getKey());
+                guessed.add(entry.getKey());
+            }
             if (columns.contains(entry.getKey())) {
-                relation = "SELECT * REPLACE (" + clause + ") FROM (" + relation + ")";
+                relation = "SELECT * REPLACE (" + clause + ")" + guess + " FROM (" + relation + ")";
             } else {
-                relation = "SELECT *, " + clause + " FROM (" + relation + ")";
+                relation = "SELECT *, " + clause + guess + " FROM (" + relation + ")";
                 columns.add(entry.getKey());
             }
         }
@@ -394,6 +486,11 @@ public final class PipelineRunner {
         for (String column : kept) {
             keptColumns.append(", s.").append(identifier(column));
         }
+        for (String column : columnsOf(duck, "standardized")) {
+            if (column.startsWith(GUESS_PREFIX)) {
+                keptColumns.append(", s.").append(identifier(column));
+            }
+        }
         execute(
                 duck,
                 control,
@@ -410,14 +507,15 @@ public final class PipelineRunner {
         return result;
     }
 
-    private void check(Connection duck, PipelineSpec spec, RunControl control) throws SQLException {
+    private void check(Connection duck, PipelineSpec spec, List<QualityRule> rules, RunControl control)
+            throws SQLException {
         List<String> known = columnsOf(duck, "standardized");
         StringBuilder select = new StringBuilder("SELECT s.*");
         StringBuilder joins = new StringBuilder();
         List<String> rejecting = new ArrayList<>();
         LocalDate today = LocalDate.now(VIETNAM);
-        for (int i = 0; i < spec.quality().size(); i++) {
-            QualityRule rule = spec.quality().get(i);
+        for (int i = 0; i < rules.size(); i++) {
+            QualityRule rule = rules.get(i);
             for (String column : rule.columns()) {
                 if (!known.contains(column)) {
                     throw new PipelineException("quality[" + (i + 1) + "] names column " + column
@@ -488,15 +586,45 @@ public final class PipelineRunner {
         return "(" + alias + "._first IS NOT NULL AND s._row <> " + alias + "._first)";
     }
 
-    private QualityReport report(Connection duck, PipelineSpec spec, List<String> columns, LoadedSource source)
+    /**
+     * Counts per rule and per dimension, and the clean records. A dimension's score is the share of checked rows
+     * passing all its rules (not an average of rules, which let one rule failing a third of the rows hide behind
+     * the others); the overall score is the share of all records, unreadable ones included, that are clean.
+     */
+    private QualityReport report(
+            Connection duck,
+            PipelineSpec spec,
+            List<QualityRule> qualityRules,
+            List<String> columns,
+            LoadedSource source,
+            Set<String> clear)
             throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT count(*), count(*) FILTER (WHERE NOT _rejected)");
-        for (int i = 0; i < spec.quality().size(); i++) {
+        List<String> allFailures = new ArrayList<>();
+        for (int i = 0; i < qualityRules.size(); i++) {
             sql.append(", count(*) FILTER (WHERE _fail_").append(i).append(")");
+            allFailures.add("_fail_" + i);
         }
+        Map<Dimension, List<String>> failuresByDimension = new EnumMap<>(Dimension.class);
+        for (int i = 0; i < qualityRules.size(); i++) {
+            failuresByDimension
+                    .computeIfAbsent(qualityRules.get(i).dimension(), d -> new ArrayList<>())
+                    .add("_fail_" + i);
+        }
+        List<Dimension> dimensions = new ArrayList<>(failuresByDimension.keySet());
+        for (Dimension dimension : dimensions) {
+            sql.append(", count(*) FILTER (WHERE NOT (")
+                    .append(String.join(" OR ", failuresByDimension.get(dimension)))
+                    .append("))");
+        }
+        sql.append(", count(*) FILTER (WHERE NOT (")
+                .append(allFailures.isEmpty() ? "false" : String.join(" OR ", allFailures))
+                .append("))");
         long total;
         long published;
-        long[] failed = new long[spec.quality().size()];
+        long[] failed = new long[qualityRules.size()];
+        Map<Dimension, Long> passing = new EnumMap<>(Dimension.class);
+        long clean;
         try (Statement statement = duck.createStatement();
                 ResultSet rs = statement.executeQuery(sql + " FROM checked")) {
             rs.next();
@@ -505,13 +633,17 @@ public final class PipelineRunner {
             for (int i = 0; i < failed.length; i++) {
                 failed[i] = rs.getLong(3 + i);
             }
+            for (int d = 0; d < dimensions.size(); d++) {
+                passing.put(dimensions.get(d), rs.getLong(3 + failed.length + d));
+            }
+            clean = rs.getLong(3 + failed.length + dimensions.size());
         }
         List<QualityReport.RuleResult> rules = new ArrayList<>();
-        Map<Dimension, List<Double>> byDimension = new EnumMap<>(Dimension.class);
-        for (int i = 0; i < spec.quality().size(); i++) {
-            QualityRule rule = spec.quality().get(i);
+        for (int i = 0; i < qualityRules.size(); i++) {
+            QualityRule rule = qualityRules.get(i);
+            List<String> looked = rule.columns().isEmpty() ? referenced(rule.check(), columns) : rule.columns();
             List<String> shown = new ArrayList<>(List.of("_row"));
-            shown.addAll(rule.columns().isEmpty() ? referenced(rule.check(), columns) : rule.columns());
+            shown.addAll(looked);
             List<Map<String, String>> examples = new ArrayList<>();
             if (failed[i] > 0) {
                 try (Statement statement = duck.createStatement();
@@ -521,28 +653,253 @@ public final class PipelineRunner {
                         Map<String, String> example = new LinkedHashMap<>();
                         example.put("row", rs.getString(1));
                         for (int c = 1; c < shown.size(); c++) {
-                            example.put(shown.get(c), Masking.mask(rs.getString(c + 1)));
+                            String value = rs.getString(c + 1);
+                            // Only columns known not to hold personal data are shown as they are.
+                            example.put(shown.get(c), clear.contains(shown.get(c)) ? value : Masking.mask(value));
                         }
                         examples.add(example);
                     }
                 }
             }
+            boolean automatic = i >= spec.quality().size();
             rules.add(new QualityReport.RuleResult(
-                    rule.name(), rule.dimension(), rule.severity(), total, failed[i], examples));
-            byDimension
-                    .computeIfAbsent(rule.dimension(), d -> new ArrayList<>())
-                    .add(total == 0 ? 100.0 : 100.0 * (total - failed[i]) / total);
+                    rule.name(),
+                    rule.dimension(),
+                    rule.severity(),
+                    total,
+                    failed[i],
+                    examples,
+                    List.copyOf(looked),
+                    automatic ? null : rule.check(),
+                    automatic));
         }
         Map<Dimension, Double> scores = new EnumMap<>(Dimension.class);
-        byDimension.forEach((d, values) -> scores.put(
-                d,
-                round(values.stream().mapToDouble(Double::doubleValue).average().orElse(100))));
-        double overall = round(scores.values().stream()
-                .mapToDouble(Double::doubleValue)
-                .average()
-                .orElse(100));
+        passing.forEach((d, passed) -> scores.put(d, total == 0 ? 100.0 : round(100.0 * passed / total)));
         long rowsIn = total + source.rejected();
-        return new QualityReport(rowsIn, published, rowsIn - published, source.rejected(), scores, overall, rules);
+        double overall = rowsIn == 0 ? 100.0 : round(100.0 * clean / rowsIn);
+        return new QualityReport(
+                rowsIn, published, rowsIn - published, source.rejected(), scores, overall, rules, clean);
+    }
+
+    /**
+     * The spec's rules, then one warning per date the standardizer had to guess (day and month both possible,
+     * reordered, century guessed), unless the spec already checks that column's guesses itself.
+     */
+    static List<QualityRule> rulesWithGuesses(PipelineSpec spec, List<String> guessed) {
+        List<QualityRule> rules = new ArrayList<>(spec.quality());
+        for (String column : guessed) {
+            java.util.regex.Pattern mentions =
+                    java.util.regex.Pattern.compile("\\b" + java.util.regex.Pattern.quote(column) + "(_status)?\\b");
+            boolean checkedAlready = spec.quality().stream()
+                    .anyMatch(r -> r.check() != null
+                            && r.check().contains("ambiguous")
+                            && mentions.matcher(r.check()).find());
+            if (!checkedAlready) {
+                rules.add(new QualityRule(
+                        column + "_not_guessed",
+                        Dimension.VALIDITY,
+                        Severity.WARN,
+                        List.of(column),
+                        "NOT " + GUESS_PREFIX + column,
+                        null));
+            }
+        }
+        return rules;
+    }
+
+    /**
+     * Columns whose failing examples are shown as they are: those the platform knows hold no personal data
+     * (its catalog's tags), and the standardizers' status codes and the address matcher's method and confidence,
+     * whose values come from a fixed vocabulary.
+     */
+    static Set<String> clearColumns(PipelineSpec spec, Set<String> known) {
+        Set<String> clear = new LinkedHashSet<>(known);
+        spec.standardize().forEach((column, expression) -> {
+            if (STATUS.matcher(expression).matches()) {
+                clear.add(column);
+            }
+        });
+        if (spec.addressColumn() != null) {
+            clear.add("address_method");
+            clear.add("address_confidence");
+        }
+        return clear;
+    }
+
+    /** A mapped column replaced by a steward's fix, for the rows the fixes name; before standardization. */
+    private void applyFixes(Connection duck, PipelineSpec spec, List<Correction> corrections, RunControl control)
+            throws SQLException {
+        List<Correction> fixes = corrections.stream().filter(c -> !c.release()).toList();
+        if (fixes.isEmpty()) {
+            return;
+        }
+        execute(duck, control, "CREATE OR REPLACE TABLE fixes (row_key VARCHAR, col VARCHAR, val VARCHAR)");
+        Set<String> fixedColumns = new LinkedHashSet<>();
+        try (java.sql.PreparedStatement insert = duck.prepareStatement("INSERT INTO fixes VALUES (?, ?, ?)")) {
+            for (Correction fix : fixes) {
+                for (Map.Entry<String, String> value : fix.values().entrySet()) {
+                    if (!spec.mapping().containsKey(value.getKey())) {
+                        continue; // only what the mapping produces can be corrected
+                    }
+                    insert.setString(1, fix.rowKey());
+                    insert.setString(2, value.getKey());
+                    insert.setString(3, value.getValue());
+                    insert.addBatch();
+                    fixedColumns.add(value.getKey());
+                }
+            }
+            insert.executeBatch();
+        }
+        if (fixedColumns.isEmpty()) {
+            return;
+        }
+        Map<String, String> types = new LinkedHashMap<>();
+        try (Statement statement = duck.createStatement();
+                ResultSet rs = statement.executeQuery("DESCRIBE mapped")) {
+            while (rs.next()) {
+                types.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        execute(duck, control, "ALTER VIEW mapped RENAME TO mapped_as_read");
+        StringBuilder replace = new StringBuilder();
+        StringBuilder joins = new StringBuilder();
+        int f = 0;
+        for (String column : fixedColumns) {
+            String alias = "f" + f++;
+            replace.append(replace.length() == 0 ? "" : ", ")
+                    .append("CASE WHEN ")
+                    .append(alias)
+                    .append(".row_key IS NOT NULL THEN TRY_CAST(")
+                    .append(alias)
+                    .append(".val AS ")
+                    .append(types.getOrDefault(column, "VARCHAR"))
+                    .append(") ELSE m.")
+                    .append(identifier(column))
+                    .append(" END AS ")
+                    .append(identifier(column));
+            joins.append(" LEFT JOIN (SELECT row_key, val FROM fixes WHERE col = ")
+                    .append(literal(column))
+                    .append(") ")
+                    .append(alias)
+                    .append(" ON ")
+                    .append(alias)
+                    .append(".row_key = ")
+                    .append(rowKeyExpression(spec, "m."));
+        }
+        execute(
+                duck,
+                control,
+                "CREATE OR REPLACE VIEW mapped AS SELECT m.* REPLACE (" + replace + ") FROM mapped_as_read m" + joins);
+        control.log("INFO", "Applied the steward's fixes to " + fixes.size() + " quarantined row(s)");
+    }
+
+    /** Rows a steward released are published although they fail; their failures still count in the report. */
+    private void applyReleases(Connection duck, PipelineSpec spec, List<Correction> corrections, RunControl control)
+            throws SQLException {
+        List<Correction> releases =
+                corrections.stream().filter(Correction::release).toList();
+        if (releases.isEmpty()) {
+            return;
+        }
+        execute(duck, control, "CREATE OR REPLACE TABLE releases (row_key VARCHAR)");
+        try (java.sql.PreparedStatement insert = duck.prepareStatement("INSERT INTO releases VALUES (?)")) {
+            for (Correction release : releases) {
+                insert.setString(1, release.rowKey());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+        execute(
+                duck,
+                control,
+                "UPDATE checked SET _rejected = false WHERE _rejected AND " + rowKeyExpression(spec, "")
+                        + " IN (SELECT row_key FROM releases)");
+        control.log("INFO", "Released " + releases.size() + " quarantined row(s) by the steward's decision");
+    }
+
+    /** The SQL form of {@link #rowKey}. */
+    private static String rowKeyExpression(PipelineSpec spec, String prefix) {
+        if (!keyedByValues(spec)) {
+            return "CAST(" + prefix + "_row AS VARCHAR)";
+        }
+        return "concat_ws(chr(31), "
+                + String.join(
+                        ", ",
+                        spec.key().stream()
+                                .map(k -> "coalesce(CAST(" + prefix + identifier(k) + " AS VARCHAR), 'null')")
+                                .toList())
+                + ")";
+    }
+
+    /** The rules' verdict on one row: the names of the rules it still fails. */
+    public record Recheck(List<String> rejecting, List<String> warnings) {}
+
+    /**
+     * Checks one row again, as a steward corrected it: its mapped values go through the same standardizers and
+     * rules as in a run (uniqueness excepted, which needs the other rows; the next run checks it). Runs in a
+     * sealed in-memory connection, since the steward's expressions run here too.
+     *
+     * @param mapped every mapped column's text; {@code types} their DuckDB types (absent: VARCHAR)
+     */
+    public Recheck recheck(PipelineSpec spec, Map<String, String> mapped, Map<String, String> types) {
+        try (Connection duck = DuckDbConnections.open(null, "256MB", 1)) {
+            library.install(duck);
+            if (spec.addressColumn() != null) {
+                vn.datafloor.integration.standardize.ReferenceTables.install(duck);
+            }
+            StringBuilder select = new StringBuilder("SELECT CAST(1 AS BIGINT) AS _row");
+            List<String> columns = new ArrayList<>(spec.mapping().keySet());
+            for (int i = 0; i < columns.size(); i++) {
+                select.append(", TRY_CAST(CAST(? AS VARCHAR) AS ")
+                        .append(types.getOrDefault(columns.get(i), "VARCHAR"))
+                        .append(") AS ")
+                        .append(identifier(columns.get(i)));
+            }
+            try (java.sql.PreparedStatement create = duck.prepareStatement("CREATE TABLE mapped AS " + select)) {
+                for (int i = 0; i < columns.size(); i++) {
+                    create.setString(i + 1, mapped.get(columns.get(i)));
+                }
+                create.execute();
+            }
+            LockedConnection locked = DuckDbConnections.lock(duck, Lockdown.sealed(statementTimeout));
+            deadlines.set(locked);
+            RunControl control = RunControl.quiet();
+            List<String> guessed = new ArrayList<>();
+            List<String> target = standardize(duck, spec, columns, guessed, control);
+            if (spec.addressColumn() != null) {
+                matchAddresses(duck, spec, target, control);
+            }
+            List<QualityRule> rules = rulesWithGuesses(spec, guessed);
+            check(duck, spec, rules, control);
+            List<String> rejecting = new ArrayList<>();
+            List<String> warnings = new ArrayList<>();
+            StringBuilder sql = new StringBuilder("SELECT true");
+            for (int i = 0; i < rules.size(); i++) {
+                sql.append(", _fail_").append(i);
+            }
+            try (Statement statement = duck.createStatement();
+                    ResultSet rs = statement.executeQuery(sql + " FROM checked")) {
+                rs.next();
+                for (int i = 0; i < rules.size(); i++) {
+                    QualityRule rule = rules.get(i);
+                    if (rule.dimension() != Dimension.UNIQUENESS && rs.getBoolean(2 + i)) {
+                        (rule.severity() == Severity.REJECT ? rejecting : warnings).add(rule.name());
+                    }
+                }
+            }
+            return new Recheck(rejecting, warnings);
+        } catch (SQLException e) {
+            if (LockedConnection.refusedByLockdown(e)) {
+                throw new SecurityRefusal(
+                        "An expression tried to reach a file, the network or a setting, which pipeline"
+                                + " expressions may not do",
+                        e);
+            }
+            throw new PipelineException(
+                    "The row could not be checked: " + ErrorTexts.withoutValues(firstLine(e.getMessage())), e);
+        } finally {
+            deadlines.remove();
+        }
     }
 
     private Path writeQuarantine(

@@ -41,6 +41,10 @@ public enum EventType {
     PIPELINE_RUN_CANCELLED,
     DATASET_PUBLISHED,
     QUARANTINE_VIEWED,
+    /** A data steward fixed a quarantined row's values (which columns; never the values). */
+    QUARANTINE_ROW_FIXED,
+    /** A data steward released a quarantined row for publication, with the reason. */
+    QUARANTINE_ROW_RELEASED,
     REGISTER_BUILT,
     REGISTER_VIEWED,
     ENTITY_MERGED,

@@ -64,8 +64,14 @@ public enum Action {
             false, EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD, ANALYST, AUDITOR), Set.of(), "pipelines:read"),
     /** Registering sources and credentials, editing and running pipelines (the platform: schedules and the demo). */
     MANAGE_INTEGRATION(false, EnumSet.of(ORG_ADMIN, DATA_STEWARD, SYSTEM), EnumSet.of(SYSTEM), "pipelines:write"),
-    /** Quarantined rows hold personal data in clear: the organisation's stewards only. */
-    VIEW_QUARANTINE(false, EnumSet.of(ORG_ADMIN, DATA_STEWARD), Set.of(), "quarantine:read"),
+    /**
+     * Quarantined rows hold personal data in clear: the organisation's stewards, and the operator, who runs the
+     * platform's pipelines and answers for their quality (every read is on the ledger).
+     */
+    VIEW_QUARANTINE(
+            false, EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD), EnumSet.of(OPERATOR_ADMIN), "quarantine:read"),
+    /** Fixing or releasing a quarantined row: the data's own stewards only, who answer for what they publish. */
+    CORRECT_QUARANTINE(false, EnumSet.of(ORG_ADMIN, DATA_STEWARD), Set.of(), "quarantine:write"),
     /** The national register of people: personal data of everyone, for the operator and auditors. */
     VIEW_REGISTER(false, EnumSet.of(OPERATOR_ADMIN, AUDITOR), EnumSet.of(OPERATOR_ADMIN, AUDITOR), "register:read"),
     /** Building and updating the register (the platform too: after each person dataset, and the demo). */

@@ -30,9 +30,15 @@ class IntegrationApiController {
     private final PipelineService pipelines;
     private final RunService runs;
     private final DatasetService datasets;
+    private final QuarantineReview review;
 
     IntegrationApiController(
-            SourceService sources, PipelineService pipelines, RunService runs, DatasetService datasets) {
+            SourceService sources,
+            PipelineService pipelines,
+            RunService runs,
+            DatasetService datasets,
+            QuarantineReview review) {
+        this.review = review;
         this.sources = sources;
         this.pipelines = pipelines;
         this.runs = runs;
@@ -173,6 +179,30 @@ class IntegrationApiController {
     RunService.QuarantinePage quarantine(
             Actor actor, @PathVariable String id, @RequestParam(defaultValue = "0") int page) throws Exception {
         return runs.quarantine(actor, id, page);
+    }
+
+    record QuarantineFix(Map<String, String> values) {}
+
+    record QuarantineRelease(String reason) {}
+
+    @Operation(
+            summary = "Fix a quarantined row: {values: {mapped column: corrected text}}. Checked again with the"
+                    + " pipeline's rules (422 naming the rules it still fails); applied by every later run")
+    @PostMapping("/api/runs/{id}/quarantine/{record}/fix")
+    @Permit(Action.CORRECT_QUARANTINE)
+    QuarantineReview.QuarantinedRow fixQuarantined(
+            Actor actor, @PathVariable String id, @PathVariable long record, @RequestBody QuarantineFix body) {
+        return review.fix(actor, id, record, body.values() == null ? Map.of() : body.values());
+    }
+
+    @Operation(
+            summary = "Release a quarantined row with a reason (required, recorded on the ledger): the next run"
+                    + " publishes it although it fails")
+    @PostMapping("/api/runs/{id}/quarantine/{record}/release")
+    @Permit(Action.CORRECT_QUARANTINE)
+    QuarantineReview.QuarantinedRow releaseQuarantined(
+            Actor actor, @PathVariable String id, @PathVariable long record, @RequestBody QuarantineRelease body) {
+        return review.release(actor, id, record, body.reason());
     }
 
     @GetMapping("/api/datasets")

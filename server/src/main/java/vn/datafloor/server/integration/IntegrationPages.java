@@ -54,8 +54,12 @@ class IntegrationPages {
     private final AccessPolicy policy;
     private final ProblemResponses problems;
     private final ChangeFollowing following;
+    private final QuarantineReview review;
+    private final PipelineSchedules schedules;
 
     IntegrationPages(
+            QuarantineReview review,
+            PipelineSchedules schedules,
             SourceService sources,
             PipelineService pipelines,
             RunService runs,
@@ -64,6 +68,8 @@ class IntegrationPages {
             ProblemResponses problems,
             ChangeFollowing following) {
         this.following = following;
+        this.review = review;
+        this.schedules = schedules;
         this.sources = sources;
         this.pipelines = pipelines;
         this.runs = runs;
@@ -77,6 +83,8 @@ class IntegrationPages {
                 "canManage", policy.decide(actor, Action.MANAGE_INTEGRATION).allowed());
         model.addAttribute(
                 "canSeeQuarantine", policy.decide(actor, Action.VIEW_QUARANTINE).allowed());
+        model.addAttribute(
+                "canCorrect", policy.decide(actor, Action.CORRECT_QUARANTINE).allowed());
     }
 
     // --- sources
@@ -162,6 +170,7 @@ class IntegrationPages {
     @Permit(Action.MANAGE_INTEGRATION)
     String newPipeline(Actor actor, Model model) {
         model.addAttribute("spec", EXAMPLE_SPEC);
+        model.addAttribute("schedule", "");
         model.addAttribute("problems", List.of());
         canManage(actor, model);
         return "integration/pipeline-edit";
@@ -173,6 +182,7 @@ class IntegrationPages {
         PipelineService.Pipeline pipeline = pipelines.get(actor, id);
         model.addAttribute("pipeline", pipeline);
         model.addAttribute("spec", pipeline.spec());
+        model.addAttribute("schedule", pipeline.schedule() == null ? "" : pipeline.schedule());
         model.addAttribute("problems", List.of());
         model.addAttribute("runs", runs.visibleTo(actor, id, 20));
         canManage(actor, model);
@@ -181,9 +191,19 @@ class IntegrationPages {
 
     @PostMapping("/integration/pipelines")
     @Permit(Action.MANAGE_INTEGRATION)
-    String save(Actor actor, @RequestParam String spec, Model model, RedirectAttributes flash, Locale locale) {
+    String save(
+            Actor actor,
+            @RequestParam String spec,
+            @RequestParam(required = false) String schedule,
+            Model model,
+            RedirectAttributes flash,
+            Locale locale) {
+        model.addAttribute("schedule", schedule == null ? "" : schedule);
         try {
-            PipelineService.Pipeline saved = pipelines.save(actor, spec);
+            // The schedule field, when the form has it, sets the spec's schedule line.
+            String withSchedule =
+                    schedule == null ? spec : pipelines.withSchedule(spec, schedule, schedules::problemText);
+            PipelineService.Pipeline saved = pipelines.save(actor, withSchedule);
             flash.addFlashAttribute("success", problems.message("pipeline.saved", new Object[0], locale));
             return "redirect:/integration/pipelines/" + saved.id();
         } catch (PipelineService.InvalidSpecException e) {
@@ -199,8 +219,19 @@ class IntegrationPages {
     /** htmx: the spec's problems, shown beside the editor as the person works. */
     @PostMapping("/integration/pipelines/validation")
     @Permit(Action.MANAGE_INTEGRATION)
-    String validate(Actor actor, @RequestParam String spec, Model model) {
-        model.addAttribute("problems", pipelines.check(actor.orgId(), spec));
+    String validate(
+            Actor actor, @RequestParam String spec, @RequestParam(required = false) String schedule, Model model) {
+        List<SpecProblem> found = new java.util.ArrayList<>();
+        String checked = spec;
+        if (schedule != null) {
+            try {
+                checked = pipelines.withSchedule(spec, schedule, schedules::problemText);
+            } catch (PipelineService.InvalidSpecException e) {
+                found.addAll(e.problems());
+            }
+        }
+        found.addAll(pipelines.check(actor.orgId(), checked));
+        model.addAttribute("problems", found);
         model.addAttribute("checked", true);
         return "integration/pipeline-edit :: problems";
     }
@@ -255,9 +286,66 @@ class IntegrationPages {
     @Permit(Action.VIEW_QUARANTINE)
     String quarantine(Actor actor, @PathVariable String id, @RequestParam(defaultValue = "0") int page, Model model)
             throws Exception {
-        model.addAttribute("run", runs.get(actor, id));
-        model.addAttribute("quarantine", runs.quarantine(actor, id, page));
+        RunService.PipelineRun run = runs.get(actor, id);
+        RunService.QuarantinePage quarantine = runs.quarantine(actor, id, page);
+        model.addAttribute("run", run);
+        model.addAttribute("pipeline", pipelines.get(actor, run.pipelineId()));
+        model.addAttribute("quarantine", quarantine);
+        model.addAttribute("decisions", review.decisions(actor, id, quarantine));
+        canManage(actor, model);
         return "integration/quarantine";
+    }
+
+    /** One quarantined row: its values, the rules it failed, and the steward's fix or release. */
+    @GetMapping("/integration/runs/{id}/quarantine/{record}")
+    @Permit(Action.VIEW_QUARANTINE)
+    String quarantinedRow(Actor actor, @PathVariable String id, @PathVariable long record, Model model) {
+        RunService.PipelineRun run = runs.get(actor, id);
+        model.addAttribute("run", run);
+        model.addAttribute("row", review.row(actor, id, record));
+        canManage(actor, model);
+        return "integration/quarantine-row";
+    }
+
+    @PostMapping("/integration/runs/{id}/quarantine/{record}/fix")
+    @Permit(Action.CORRECT_QUARANTINE)
+    String fixRow(
+            Actor actor,
+            @PathVariable String id,
+            @PathVariable long record,
+            @RequestParam Map<String, String> form,
+            RedirectAttributes flash,
+            Locale locale) {
+        // The form's inputs are named "value.<column>": only those are read.
+        Map<String, String> values = new LinkedHashMap<>();
+        form.forEach((name, value) -> {
+            if (name.startsWith("value.")) {
+                values.put(name.substring("value.".length()), value);
+            }
+        });
+        return problems.redirectAfter(
+                flash,
+                locale,
+                "quarantine.fixed",
+                "/integration/runs/" + id + "/quarantine/" + record,
+                () -> review.fix(actor, id, record, values));
+    }
+
+    @PostMapping("/integration/runs/{id}/quarantine/{record}/release")
+    @Permit(Action.CORRECT_QUARANTINE)
+    String releaseRow(
+            Actor actor,
+            @PathVariable String id,
+            @PathVariable long record,
+            @RequestParam(defaultValue = "") String reason,
+            RedirectAttributes flash,
+            Locale locale) {
+        return problems.redirectAfter(
+                flash,
+                locale,
+                "quarantine.released",
+                "/integration/runs/" + id + "/quarantine/" + record,
+                () -> review.release(actor, id, record, reason));
     }
 
     // --- datasets

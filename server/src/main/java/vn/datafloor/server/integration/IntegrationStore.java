@@ -432,6 +432,73 @@ class IntegrationStore {
                 .list();
     }
 
+    // --- a steward's decisions on quarantined rows
+
+    record CorrectionRow(
+            long id,
+            long orgId,
+            long pipelineId,
+            String rowKey,
+            String runId,
+            long sourceRecord,
+            String action,
+            String valuesSealed,
+            String reason,
+            Long decidedBy,
+            Instant decidedAt) {}
+
+    /** Records the decision on a row, replacing an earlier one on the same row. */
+    void saveCorrection(
+            long orgId,
+            long pipelineId,
+            String rowKey,
+            String runId,
+            long sourceRecord,
+            String action,
+            String valuesSealed,
+            String reason,
+            Long decidedBy,
+            Instant now) {
+        jdbc.sql("delete from quarantine_correction where pipeline_id = ? and row_key = ?")
+                .params(pipelineId, rowKey)
+                .update();
+        jdbc.sql("""
+                        insert into quarantine_correction(org_id, pipeline_id, row_key, run_id, source_record, action,
+                        values_sealed, reason, decided_by, decided_at) values (?,?,?,?,?,?,?,?,?,?)""")
+                .params(
+                        orgId,
+                        pipelineId,
+                        rowKey,
+                        runId,
+                        sourceRecord,
+                        action,
+                        valuesSealed,
+                        reason,
+                        decidedBy,
+                        Timestamp.from(now))
+                .update();
+    }
+
+    List<CorrectionRow> corrections(long pipelineId) {
+        return jdbc.sql("""
+                        select id, org_id, pipeline_id, row_key, run_id, source_record, action, values_sealed, reason,
+                        decided_by, decided_at from quarantine_correction where pipeline_id = ? order by id""")
+                .param(pipelineId)
+                .query((rs, n) -> new CorrectionRow(
+                        rs.getLong(1),
+                        rs.getLong(2),
+                        rs.getLong(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getLong(6),
+                        rs.getString(7),
+                        rs.getString(8),
+                        rs.getString(9),
+                        (Long) rs.getObject(10, Long.class),
+                        instant(rs.getTimestamp(11))))
+                .list();
+    }
+
     private static Instant instant(Timestamp timestamp) {
         return timestamp == null ? null : timestamp.toInstant();
     }

@@ -54,7 +54,8 @@ public class PipelineService {
             String schedule,
             boolean enabled,
             String lastWatermark,
-            Instant updatedAt) {}
+            Instant updatedAt,
+            Instant nextRunAt) {}
 
     /** Thrown when a spec has problems; carries them all, with line numbers, for the editor. */
     public static final class InvalidSpecException extends ProblemException {
@@ -94,7 +95,7 @@ public class PipelineService {
     public List<Pipeline> visibleTo(Actor actor) {
         policy.require(actor, Action.VIEW_INTEGRATION);
         Long org = policy.seesAllTenants(actor, Action.VIEW_INTEGRATION) ? null : actor.orgId();
-        return store.pipelines(org).stream().map(PipelineService::view).toList();
+        return store.pipelines(org).stream().map(this::view).toList();
     }
 
     public Pipeline get(Actor actor, long id) {
@@ -126,6 +127,17 @@ public class PipelineService {
                                 0,
                                 "target.dataset",
                                 "Dataset " + spec.dataset() + " belongs to another organisation")));
+            }
+            if (spec.schedule() != null
+                    && spec.schedule().strip().split("\\s+").length == 6
+                    && PipelineSchedules.problem(spec.schedule().strip().replaceAll("\\s+", " "))
+                            .isPresent()) {
+                problems.add(new SpecProblem(
+                        0,
+                        "schedule",
+                        "The schedule is not a cron expression Spring can read: six fields, second minute hour day"
+                                + " month weekday, e.g. \"0 0 2 * * *\" for every day at 02:00 or \"0 30 6 * * MON\""
+                                + " for every Monday at 06:30"));
             }
             if (spec.source() != null
                     && spec.source().ref() == null
@@ -216,7 +228,33 @@ public class PipelineService {
         return view(store.pipeline(id).orElseThrow());
     }
 
-    private static Pipeline view(IntegrationStore.PipelineRow row) {
+    /**
+     * The spec with its top-level {@code schedule:} set from the editor's schedule field (blank: removed), so the
+     * spec stays the one description of the pipeline. A field that is not a valid schedule is refused, saying
+     * what to write.
+     */
+    public String withSchedule(String yaml, String typed, java.util.function.Function<String, String> text) {
+        String cron = PipelineSchedules.normalise(typed);
+        java.util.Optional<String> problem = PipelineSchedules.problem(cron);
+        if (problem.isPresent()) {
+            throw new InvalidSpecException(List.of(new SpecProblem(0, "schedule", text.apply(problem.get()))));
+        }
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile("(?m)^schedule:.*(\\R|\\z)");
+        java.util.regex.Matcher existing = line.matcher(yaml);
+        String replacement = cron == null ? "" : "schedule: \"" + cron + "\"\n";
+        if (existing.find()) {
+            return existing.replaceFirst(java.util.regex.Matcher.quoteReplacement(replacement));
+        }
+        return cron == null ? yaml : (yaml.endsWith("\n") ? yaml : yaml + "\n") + replacement;
+    }
+
+    private Pipeline view(IntegrationStore.PipelineRow row) {
+        Instant since = row.lastScheduledAt() != null ? row.lastScheduledAt() : row.updatedAt();
+        Instant next = row.enabled() && row.schedule() != null
+                ? PipelineSchedules.next(row.schedule(), since)
+                        .map(at -> at.isBefore(clock.instant()) ? clock.instant() : at)
+                        .orElse(null)
+                : null;
         return new Pipeline(
                 row.id(),
                 row.orgId(),
@@ -226,6 +264,7 @@ public class PipelineService {
                 row.schedule(),
                 row.enabled(),
                 row.lastWatermark(),
-                row.updatedAt());
+                row.updatedAt(),
+                next);
     }
 }

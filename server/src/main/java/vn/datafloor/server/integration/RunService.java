@@ -65,6 +65,8 @@ public class RunService {
     private final PipelineRunner runner;
     private final DatasetPublishing publishing;
     private final org.springframework.transaction.support.TransactionTemplate transactions;
+    private final org.springframework.beans.factory.ObjectProvider<DatasetColumnTags> columnTags;
+    private final vn.datafloor.server.platform.SecretBox secrets;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "pipeline-runs");
         thread.setDaemon(true);
@@ -82,6 +84,8 @@ public class RunService {
             vn.datafloor.integration.pipeline.SqlLibrary library,
             DatasetPublishing publishing,
             org.springframework.transaction.support.TransactionTemplate transactions,
+            org.springframework.beans.factory.ObjectProvider<DatasetColumnTags> columnTags,
+            vn.datafloor.server.platform.SecretBox secrets,
             @org.springframework.beans.factory.annotation.Value("${datafloor.integration.memory-limit:1GB}")
                     String memory) {
         this.store = store;
@@ -92,6 +96,8 @@ public class RunService {
         this.clock = clock;
         this.publishing = publishing;
         this.transactions = transactions;
+        this.columnTags = columnTags;
+        this.secrets = secrets;
         this.runner = new PipelineRunner(
                 paths.lake(),
                 paths.work(),
@@ -214,9 +220,28 @@ public class RunService {
                     (staging, manifest) -> publishing.publish(
                             staging,
                             manifest,
-                            runPublication(runId, orgId, manifest.rowCount(), quarantinedIn(staging))));
+                            runPublication(runId, orgId, manifest.rowCount(), quarantinedIn(staging))),
+                    notPersonal(spec.dataset()),
+                    corrections(pipelineId));
             RunResult result = runner.run(spec, request, control);
             DatasetVersion version = result.version();
+            String qualityJson = result.report() == null ? null : QualityReports.toJson(result.report());
+            String quarantinePath =
+                    result.quarantine() == null ? null : result.quarantine().toString();
+            if (result.reused()) {
+                // The kept version's report and quarantine are still what this input gives: shown again, not lost.
+                Optional<IntegrationStore.RunRow> kept = store.runs(null, pipelineId, 50).stream()
+                        .filter(r -> "SUCCEEDED".equals(r.status())
+                                && !r.id().equals(runId)
+                                && spec.dataset().equals(r.dataset())
+                                && Integer.valueOf(version.version()).equals(r.datasetVersion())
+                                && r.qualityJson() != null)
+                        .findFirst();
+                if (kept.isPresent()) {
+                    qualityJson = kept.get().qualityJson();
+                    quarantinePath = kept.get().quarantinePath();
+                }
+            }
             store.runSucceeded(
                     runId,
                     clock.instant(),
@@ -228,8 +253,8 @@ public class RunService {
                     version.version(),
                     result.reused(),
                     result.encoding(),
-                    result.report() == null ? null : QualityReports.toJson(result.report()),
-                    result.quarantine() == null ? null : result.quarantine().toString());
+                    qualityJson,
+                    quarantinePath);
             if (result.watermark() != null) {
                 store.setWatermark(pipelineId, result.watermark());
             }
@@ -276,6 +301,30 @@ public class RunService {
             active.remove(runId);
             futures.remove(runId);
         }
+    }
+
+    /** Columns the catalog's tags say hold no personal data; a platform without a catalog masks them all. */
+    private java.util.Set<String> notPersonal(String dataset) {
+        DatasetColumnTags tags = columnTags.getIfAvailable();
+        return tags == null ? java.util.Set.of() : tags.notPersonal(dataset);
+    }
+
+    /** The pipeline's standing decisions on quarantined rows, as every run applies them. */
+    List<PipelineRunner.Correction> corrections(long pipelineId) {
+        return store.corrections(pipelineId).stream()
+                .map(c -> new PipelineRunner.Correction(
+                        c.rowKey(),
+                        "RELEASE".equals(c.action()),
+                        c.valuesSealed() == null
+                                ? Map.of()
+                                : QuarantineReview.values(
+                                        secrets.open(c.valuesSealed(), QuarantineReview.sealContext(c)))))
+                .toList();
+    }
+
+    /** The runner, for checking a corrected row with the same standardizers and rules. */
+    PipelineRunner runner() {
+        return runner;
     }
 
     private void failed(IntegrationStore.PipelineRow pipeline, String runId, String message) {

@@ -352,8 +352,22 @@ class AuthorizationMatrixTest extends PlatformTest {
                 "POST /integration/sources/{id}/following/stop")) {
             EXPECTED.put(endpoint, tenant(managers, Set.of(), write));
         }
-        EXPECTED.put("GET /api/runs/{id}/quarantine", tenant(managers, Set.of(), "quarantine:read"));
-        EXPECTED.put("GET /integration/runs/{id}/quarantine", tenant(managers, Set.of(), "quarantine:read"));
+        // The quarantine: the data's stewards and the operator read it (every read on the ledger); only the
+        // data's own stewards fix or release its rows.
+        Set<Role> quarantineReaders = EnumSet.of(OPERATOR_ADMIN, ORG_ADMIN, DATA_STEWARD);
+        for (String path : List.of(
+                "/api/runs/{id}/quarantine",
+                "/integration/runs/{id}/quarantine",
+                "/integration/runs/{id}/quarantine/{record}")) {
+            EXPECTED.put("GET " + path, tenant(quarantineReaders, EnumSet.of(OPERATOR_ADMIN), "quarantine:read"));
+        }
+        for (String endpoint : List.of(
+                "POST /api/runs/{id}/quarantine/{record}/fix",
+                "POST /api/runs/{id}/quarantine/{record}/release",
+                "POST /integration/runs/{id}/quarantine/{record}/fix",
+                "POST /integration/runs/{id}/quarantine/{record}/release")) {
+            EXPECTED.put(endpoint, tenant(managers, Set.of(), "quarantine:write"));
+        }
         // the register of people
         EXPECTED.put("GET /register", roles(seesAll, "register:read"));
         EXPECTED.put("GET /register/entities/{id}", roles(seesAll, "register:read"));
@@ -960,6 +974,8 @@ class AuthorizationMatrixTest extends PlatformTest {
                 .replace("{name}", objects.dataset())
                 .replace("{slug}", slug)
                 .replace("{index}", "0")
+                // The matrix pipeline's run quarantines its second record (no name).
+                .replace("{record}", "2")
                 .replace("{fileId}", Long.toString(dispute.fileId()))
                 .replace("{agreementId}", id)
                 .replace(
