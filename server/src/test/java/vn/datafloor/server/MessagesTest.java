@@ -39,7 +39,8 @@ class MessagesTest {
             "messages-cdc",
             "messages-harvest",
             "messages-home",
-            "messages-portal");
+            "messages-portal",
+            "messages-explorer");
 
     private static Properties load(String name) throws IOException {
         Properties properties = new Properties();
