@@ -227,7 +227,7 @@ public class DatasetExplorer {
             sql.append("count(*) AS total_rows, 1 AS group_count");
         } else {
             // Before the LIMIT: how many rows and groups there were in all.
-            sql.append("sum(count(*)) OVER () AS total_rows, count(*) OVER () AS group_count");
+            sql.append("CAST(sum(count(*)) OVER () AS BIGINT) AS total_rows, count(*) OVER () AS group_count");
         }
         // Only the columns used are read; the first rows up to the scan limit, as a bound parameter.
         String columns = needed.isEmpty()

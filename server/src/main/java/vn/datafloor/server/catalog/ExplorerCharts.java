@@ -11,7 +11,7 @@ import java.util.Map;
  * group, longest first), a line over the groups in their natural order, and the tile map of the 34
  * provinces coloured in five classes. Numbers are formatted by the template, in the reader's language.
  */
-final class ExplorerCharts {
+public final class ExplorerCharts {
 
     private ExplorerCharts() {}
 
@@ -23,9 +23,18 @@ final class ExplorerCharts {
     static final int BAR_ROW = 24;
 
     /** One bar: the group's label (shortened to fit; {@code full} in its tooltip) and its length. */
-    record Bar(String label, String full, Double value, double y, double length) {}
+    public record Bar(String label, String full, Double value, double y, double length) {}
 
-    record Bars(List<Bar> bars, int width, int height, boolean cut) {}
+    public record Bars(List<Bar> bars, int width, int height, boolean cut) {
+        /** Where the bars start, right of the labels. */
+        public int barX() {
+            return BAR_LABEL;
+        }
+
+        public int shown() {
+            return MAX_BARS;
+        }
+    }
 
     static Bars bars(List<DatasetExplorer.Group> groups, String emptyLabel) {
         List<DatasetExplorer.Group> shown = groups.subList(0, Math.min(groups.size(), MAX_BARS));
@@ -53,12 +62,12 @@ final class ExplorerCharts {
     private static final int TOP = 12;
     private static final int BOTTOM = 28;
 
-    record Tick(double x, String label) {}
+    public record Tick(double x, String label) {}
 
-    record Dot(double x, double y, String label, Double value) {}
+    public record Dot(double x, double y, String label, Double value) {}
 
     /** The line: its points, a dot per group (with a tooltip), the first, middle and last labels, min and max. */
-    record Line(String points, List<Dot> dots, List<Tick> ticks, Double min, Double max, int width, int height) {}
+    public record Line(String points, List<Dot> dots, List<Tick> ticks, Double min, Double max, int width, int height) {}
 
     static Line line(List<DatasetExplorer.Group> groups, String emptyLabel) {
         List<DatasetExplorer.Group> valued =
@@ -103,13 +112,13 @@ final class ExplorerCharts {
     static final int CLASSES = 5;
 
     /** A province's square, with its class (0–4, or -1 without a value) and its value. */
-    record MapTile(String code, String name, String label, double x, double y, int shade, Double value, Long rows) {}
+    public record MapTile(String code, String name, String label, double x, double y, int shade, Double value, Long rows) {}
 
     /** A legend entry: values from {@code low} to {@code high} have this shade. */
-    record Legend(int shade, double low, double high) {}
+    public record Legend(int shade, double low, double high) {}
 
     /** The tile map, its legend, and the group values that name no province (listed under the map). */
-    record TileMap(List<MapTile> tiles, List<Legend> legend, List<String> unplaced, int width, int height) {}
+    public record TileMap(List<MapTile> tiles, List<Legend> legend, List<String> unplaced, int width, int height) {}
 
     static TileMap provinceMap(List<DatasetExplorer.Group> groups, String emptyLabel) {
         Map<String, Double> values = new HashMap<>();
