@@ -141,7 +141,8 @@ public record ExploreQuery(List<Filter> filters, String group, Aggregate aggrega
     }
 
     private static String param(String name, String value) {
-        return name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8);
+        // Spaces as %20, not "+": every reader of a URL decodes %20, not all of them decode "+" in a query.
+        return name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static String first(Map<String, List<String>> params, String name) {
