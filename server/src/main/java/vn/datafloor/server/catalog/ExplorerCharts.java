@@ -67,7 +67,8 @@ public final class ExplorerCharts {
     public record Dot(double x, double y, String label, Double value) {}
 
     /** The line: its points, a dot per group (with a tooltip), the first, middle and last labels, min and max. */
-    public record Line(String points, List<Dot> dots, List<Tick> ticks, Double min, Double max, int width, int height) {}
+    public record Line(
+            String points, List<Dot> dots, List<Tick> ticks, Double min, Double max, int width, int height) {}
 
     static Line line(List<DatasetExplorer.Group> groups, String emptyLabel) {
         List<DatasetExplorer.Group> valued =
@@ -112,7 +113,8 @@ public final class ExplorerCharts {
     static final int CLASSES = 5;
 
     /** A province's square, with its class (0–4, or -1 without a value) and its value. */
-    public record MapTile(String code, String name, String label, double x, double y, int shade, Double value, Long rows) {}
+    public record MapTile(
+            String code, String name, String label, double x, double y, int shade, Double value, Long rows) {}
 
     /** A legend entry: values from {@code low} to {@code high} have this shade. */
     public record Legend(int shade, double low, double high) {}

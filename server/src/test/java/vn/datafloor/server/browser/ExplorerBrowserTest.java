@@ -82,7 +82,8 @@ class ExplorerBrowserTest {
     void aVisitorOnAPhoneGroupsChartsAndSharesOpenData() throws Exception {
         browser.manage().window().setSize(new Dimension(PHONE_WIDTH, 900));
         browser.get(url("/catalog/datasets/qltt-san-pham"));
-        wait.until(ExpectedConditions.elementToBeClickable(By.id("open-explorer"))).click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("open-explorer")))
+                .click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("explore-form")));
         assertThat(browser.findElement(By.id("explore-summary")).getText()).contains("dòng");
         fitsAPhone("explorer-start-390");
@@ -92,7 +93,8 @@ class ExplorerBrowserTest {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("chart-bars")));
         assertThat(browser.getCurrentUrl()).contains("group=category");
         assertThat(browser.findElements(By.cssSelector("#chart-bars rect.bar"))).isNotEmpty();
-        assertThat(browser.findElements(By.cssSelector("#explore-table tbody tr"))).isNotEmpty();
+        assertThat(browser.findElements(By.cssSelector("#explore-table tbody tr")))
+                .isNotEmpty();
         fitsAPhone("explorer-bars-390");
 
         browser.findElement(By.id("chart-line")).click();
@@ -105,7 +107,9 @@ class ExplorerBrowserTest {
         browser.manage().deleteAllCookies();
         browser.get(link.replaceFirst("^https?://[^/]+", url("")));
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("svg#chart-line")));
-        assertThat(new Select(browser.findElement(By.id("group"))).getFirstSelectedOption().getAttribute("value"))
+        assertThat(new Select(browser.findElement(By.id("group")))
+                        .getFirstSelectedOption()
+                        .getAttribute("value"))
                 .isEqualTo("category");
     }
 }
