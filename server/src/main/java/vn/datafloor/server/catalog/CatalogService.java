@@ -1022,6 +1022,27 @@ public class CatalogService {
         }
     }
 
+    /** Reads one version's files in clear; see {@link #readOpenVersion}. */
+    interface OpenVersionReader<T> {
+        T read(DatasetVersion version, ClearVersion clear) throws SQLException;
+    }
+
+    /**
+     * The latest version of an open dataset in clear, for the explorer: open data carries no personal data
+     * (classification refuses it), and the explorer still reads only the columns not tagged personal. The
+     * clear copies, if the version is encrypted, are deleted when {@code reader} returns.
+     */
+    <T> T readOpenVersion(CatalogEntry entry, OpenVersionReader<T> reader) throws SQLException {
+        if (!entry.open()) {
+            throw new IllegalArgumentException("Only open data is read for the explorer");
+        }
+        DatasetVersion version = datasets.latestVersion(entry.dataset())
+                .orElseThrow(() -> ProblemException.notFound("The dataset has no version yet"));
+        try (ClearVersion copy = readable(version)) {
+            return reader.read(version, copy);
+        }
+    }
+
     /** A download ready to stream: a temporary file the caller deletes after sending. */
     public record Download(Path file, String fileName, String contentType, int version) {}
 

@@ -389,6 +389,8 @@ class AuthorizationMatrixTest extends PlatformTest {
                 "/catalog.ttl",
                 "/catalog/datasets/{slug}",
                 "/catalog/datasets/{slug}/download",
+                "/catalog/datasets/{slug}/explore",
+                "/api/catalog/datasets/{slug}/explore",
                 "/api/catalog/datasets",
                 "/api/catalog/datasets/{slug}",
                 "/api/catalog/datasets/{slug}/versions",
