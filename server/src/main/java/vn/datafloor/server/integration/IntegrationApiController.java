@@ -181,18 +181,27 @@ class IntegrationApiController {
         return runs.quarantine(actor, id, page);
     }
 
-    record QuarantineFix(Map<String, String> values) {}
-
-    record QuarantineRelease(String reason) {}
-
     @Operation(
             summary = "Fix a quarantined row: {values: {mapped column: corrected text}}. Checked again with the"
                     + " pipeline's rules (422 naming the rules it still fails); applied by every later run")
     @PostMapping("/api/runs/{id}/quarantine/{record}/fix")
     @Permit(Action.CORRECT_QUARANTINE)
     QuarantineReview.QuarantinedRow fixQuarantined(
-            Actor actor, @PathVariable String id, @PathVariable long record, @RequestBody QuarantineFix body) {
-        return review.fix(actor, id, record, body.values() == null ? Map.of() : body.values());
+            Actor actor,
+            @PathVariable String id,
+            @PathVariable long record,
+            @RequestBody(required = false) tools.jackson.databind.JsonNode body) {
+        // Taken as a tree and read leniently, so the run's organisation is checked before the body is judged:
+        // another organisation's request gets the same 404 whatever it sends.
+        Map<String, String> values = new java.util.LinkedHashMap<>();
+        tools.jackson.databind.JsonNode given = body == null ? null : body.get("values");
+        if (given != null && given.isObject()) {
+            given.properties()
+                    .forEach(e -> values.put(
+                            e.getKey(),
+                            e.getValue().isNull() ? null : e.getValue().asString()));
+        }
+        return review.fix(actor, id, record, values);
     }
 
     @Operation(
@@ -201,8 +210,12 @@ class IntegrationApiController {
     @PostMapping("/api/runs/{id}/quarantine/{record}/release")
     @Permit(Action.CORRECT_QUARANTINE)
     QuarantineReview.QuarantinedRow releaseQuarantined(
-            Actor actor, @PathVariable String id, @PathVariable long record, @RequestBody QuarantineRelease body) {
-        return review.release(actor, id, record, body.reason());
+            Actor actor,
+            @PathVariable String id,
+            @PathVariable long record,
+            @RequestBody(required = false) tools.jackson.databind.JsonNode body) {
+        tools.jackson.databind.JsonNode reason = body == null ? null : body.get("reason");
+        return review.release(actor, id, record, reason == null || !reason.isString() ? null : reason.asString());
     }
 
     @GetMapping("/api/datasets")
