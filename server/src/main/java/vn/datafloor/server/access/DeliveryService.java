@@ -82,6 +82,7 @@ public class DeliveryService {
     private final SandboxChannel sandbox;
     private final ExportLinks exports;
     private final GroupCommit recorder;
+    private final vn.datafloor.server.identity.OrganisationService organisations;
 
     DeliveryService(
             ContractService contracts,
@@ -96,7 +97,9 @@ public class DeliveryService {
             SandboxChannel sandbox,
             ExportLinks exports,
             org.springframework.transaction.support.TransactionTemplate transactions,
+            vn.datafloor.server.identity.OrganisationService organisations,
             @Value("${datafloor.access.requests-per-second:200}") int requestsPerSecond) {
+        this.organisations = organisations;
         this.recorder = new GroupCommit(transactions, "datafloor-access-records");
         this.contracts = contracts;
         this.catalog = catalog;
@@ -164,6 +167,14 @@ public class DeliveryService {
                         "Agreement " + agreementId + " is not in force (ended, terminated or not yet paid)"));
         Instant now = clock.instant();
         Policy terms = contracts.terms(entitlement.policy());
+        CatalogEntry entry = catalog.stored(entitlement.dataset())
+                .orElseThrow(() -> ProblemException.notFound("The agreement's dataset is no longer in the catalog"));
+        // The same facts the order was checked on: terms that name the buyer's kind of organisation or the
+        // data's classification were refused at every delivery when these were missing from the request.
+        String buyerKind = organisations
+                .find(entitlement.buyerOrg())
+                .map(o -> o.kind().name())
+                .orElse("UNKNOWN");
         Decision decision = Evaluator.evaluate(
                 terms,
                 Request.of(
@@ -176,7 +187,11 @@ public class DeliveryService {
                         .with("spatial", "VN")
                         .with("df:crossBorder", "false")
                         .with("df:legalBasis", "df:contract")
-                        .with("df:deliveryChannel", "df:" + channel.name().toLowerCase(java.util.Locale.ROOT)),
+                        .with("df:deliveryChannel", "df:" + channel.name().toLowerCase(java.util.Locale.ROOT))
+                        .with("df:organisationKind", "df:" + buyerKind)
+                        .with(
+                                "df:dataClassification",
+                                "df:" + (entry.importance() == null ? "other" : entry.importance())),
                 WorldState.at(now).startedAt(entitlement.from()));
         if (!decision.permitted()) {
             List<String> reasons = decision.reasons().stream()
@@ -196,7 +211,7 @@ public class DeliveryService {
                     "access.rateLimited", "Too many requests on this agreement; wait a second and retry", 1);
         }
         try {
-            return view(contract, entitlement, decision.rowScope());
+            return view(contract, entitlement, entry, decision.rowScope());
         } catch (RowScopes.Unenforceable e) {
             // The terms sold some rows only and the enforcer cannot tell which now: nothing is delivered.
             throw refused(
@@ -217,10 +232,9 @@ public class DeliveryService {
     private Grant view(
             ContractService.Contract contract,
             ContractService.Entitlement entitlement,
+            CatalogEntry entry,
             List<vn.datafloor.policy.Constraint.Atomic> rowScope)
             throws RowScopes.Unenforceable {
-        CatalogEntry entry = catalog.stored(entitlement.dataset())
-                .orElseThrow(() -> ProblemException.notFound("The agreement's dataset is no longer in the catalog"));
         DatasetVersion version = (entitlement.version() == null
                         ? datasets.latestVersion(entry.dataset())
                         : datasets.version(entry.dataset(), entitlement.version()))

@@ -32,17 +32,17 @@ class LedgerController {
     }
 
     @Operation(summary = "Latest signed checkpoint (C2SP tlog-checkpoint signed note)")
-    @GetMapping(value = "/ledger/checkpoint", produces = MediaType.TEXT_PLAIN_VALUE)
+    @GetMapping(value = "/ledger/checkpoint", produces = "text/plain;charset=UTF-8")
     ResponseEntity<String> checkpoint() {
         SignedCheckpoint checkpoint = ledger.latestCheckpoint().orElseGet(ledger::publishCheckpoint);
         return ResponseEntity.ok()
                 .cacheControl(CacheControl.noCache())
-                .contentType(MediaType.TEXT_PLAIN)
+                .contentType(new MediaType(MediaType.TEXT_PLAIN, java.nio.charset.StandardCharsets.UTF_8))
                 .body(checkpoint.note());
     }
 
     @Operation(summary = "Verifier key in signed-note vkey form: name+keyID+base64(alg‖key)")
-    @GetMapping(value = "/ledger/public-key", produces = MediaType.TEXT_PLAIN_VALUE)
+    @GetMapping(value = "/ledger/public-key", produces = "text/plain;charset=UTF-8")
     String publicKey() {
         return ledger.verifierKey() + "\n";
     }

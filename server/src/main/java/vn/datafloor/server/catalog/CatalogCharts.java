@@ -162,8 +162,9 @@ public final class CatalogCharts {
             String pipeline = v.lineage() == null ? null : v.lineage().get("pipeline");
             Node run = null;
             if (v.runId() != null && !"upload".equals(v.runId())) {
-                String label = (pipeline != null ? pipeline : "run") + " · "
-                        + v.runId().substring(0, Math.min(8, v.runId().length()));
+                // The run's short id, after its pipeline's name where known: no word to translate.
+                String shortId = v.runId().substring(0, Math.min(8, v.runId().length()));
+                String label = pipeline != null ? pipeline + " · " + shortId : "#" + shortId;
                 run = add(
                         columns,
                         1,
