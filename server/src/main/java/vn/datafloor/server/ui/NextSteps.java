@@ -180,7 +180,7 @@ class NextSteps {
             } else if ("SUCCEEDED".equals(run.status())
                     && run.rowsQuarantined() != null
                     && run.rowsQuarantined() > 0
-                    && allowed(actor, Action.VIEW_QUARANTINE, run.orgId())) {
+                    && allowed(actor, Action.CORRECT_QUARANTINE, run.orgId())) {
                 quarantined += run.rowsQuarantined();
                 if (quarantineRun == null) {
                     quarantineRun = run.id();
