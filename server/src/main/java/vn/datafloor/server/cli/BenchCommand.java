@@ -40,7 +40,7 @@ import picocli.CommandLine.Parameters;
             "                   --baseline-queries 200",
             "audit-outbox       --entries 4000  --threads 4",
             "exchange           --orders 20000  --buyers 64  --offers 16  --providers 1",
-            "                   --bids 1000",
+            "                   --bids 1000  --warmup 10000",
             "query              --rows 10000000  --threads 2",
             "access             --requests 20000  --connections 64  --consents 300",
             "                   --people 20000",

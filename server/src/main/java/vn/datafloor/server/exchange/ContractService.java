@@ -24,7 +24,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 import vn.datafloor.policy.Decision;
@@ -275,8 +274,24 @@ public class ContractService {
             throw soldOut();
         }
         prepareAccounts(actor.orgId(), product.orgId());
+        // The agreement's document is made here, on the buyer's own thread, not in the single writer that
+        // every purchase queues on: only the contract's number is left for the writer to fill in.
+        Instant now = now();
+        Agreement agreement = offer.approvalRequired()
+                ? null
+                : agreement(
+                        product.orgId(),
+                        actor.orgId(),
+                        offer,
+                        product,
+                        net(offer),
+                        OfferService.vatOn(net(offer), offer.vatPercent()),
+                        purpose,
+                        scenario,
+                        now,
+                        now);
         try {
-            long id = purchases.run(() -> place(actor, orderKey, offer, product, purpose, scenario));
+            long id = purchases.run(() -> place(actor, orderKey, offer, product, purpose, scenario, now, agreement));
             return contract(id).orElseThrow();
         } catch (DuplicateKeyException doubleSubmit) {
             // The same order sent twice at once: the first one made the contract.
@@ -331,9 +346,10 @@ public class ContractService {
             Offer offer,
             ProductService.Product product,
             String purpose,
-            String scenario) {
-        Instant now = now();
-        long net = offer.priceModel() == PriceModel.PAY_PER_USE ? 0 : offer.price();
+            String scenario,
+            Instant now,
+            Agreement agreement) {
+        long net = net(offer);
         long vat = OfferService.vatOn(net, offer.vatPercent());
         long fee = platformFee(net);
         org.springframework.jdbc.support.KeyHolder keys = new org.springframework.jdbc.support.GeneratedKeyHolder();
@@ -387,7 +403,8 @@ public class ContractService {
                     actor.personId(),
                     "the offer needs no approval",
                     cash(actor.orgId()),
-                    offer);
+                    offer,
+                    agreement);
             return id;
         }
         // On the ledger now, since it waits for the provider.
@@ -431,7 +448,27 @@ public class ContractService {
         Contract contract = contract(contractId).orElseThrow();
         Offer offer = offers.offer(contract.offerId()).orElseThrow();
         ProductService.Product product = products.product(contract.productId()).orElseThrow();
-        conclude(contract, offer, product, null, decidedBy, why, payFrom, unitOf);
+        Instant now = now();
+        conclude(
+                contract,
+                offer,
+                product,
+                null,
+                decidedBy,
+                why,
+                payFrom,
+                unitOf,
+                agreement(
+                        contract.providerOrg(),
+                        contract.buyerOrg(),
+                        offer,
+                        product,
+                        contract.price(),
+                        contract.vat(),
+                        contract.purpose(),
+                        contract.scenario(),
+                        contract.requestedAt(),
+                        now));
     }
 
     /**
@@ -447,7 +484,8 @@ public class ContractService {
             Long decidedBy,
             String why,
             long payFrom,
-            Offer unitOf) {
+            Offer unitOf,
+            Agreement agreement) {
         long contractId = contract.id();
         if (!contract.state().next().contains(State.AGREED)) {
             throw ProblemException.conflict(
@@ -456,9 +494,9 @@ public class ContractService {
                     contract.state().name(),
                     State.AGREED.name());
         }
-        Instant now = now();
-        Instant ends = end(offer, now);
-        String document = agreementDocument(contract, offer, product, now, ends);
+        Instant now = agreement.from();
+        Instant ends = agreement.until();
+        String document = agreementDocument(agreement, contractId);
         String hash = sha256(document);
         // Agreed, verified, paid and finalized in one transaction: the contract's row takes its final state
         // at once (a concurrent change of its state makes this fail), its history keeps every step.
@@ -1074,25 +1112,41 @@ public class ContractService {
     // ------------------------------------------------------------------ reading
 
     /** The agreement as a document: exactly what was agreed, in the words and numbers both parties see. */
-    private String agreementDocument(
-            Contract contract, Offer offer, ProductService.Product product, Instant from, Instant until) {
+    /**
+     * An agreement's document ready but for its contract's number, and the time it runs from and until.
+     * A purchase makes it before it queues for the single writer, which only fills in the number.
+     */
+    private record Agreement(String draft, Instant from, Instant until) {}
+
+    /** What a purchase of the offer costs before VAT: pay-per-use offers charge for use, not at purchase. */
+    private static long net(Offer offer) {
+        return offer.priceModel() == PriceModel.PAY_PER_USE ? 0 : offer.price();
+    }
+
+    private Agreement agreement(
+            long providerOrg,
+            long buyerOrg,
+            Offer offer,
+            ProductService.Product product,
+            long net,
+            long vat,
+            String purpose,
+            String scenario,
+            Instant requestedAt,
+            Instant from) {
+        Instant until = end(offer, from);
         Integer version = product.fixedVersion();
         ObjectNode doc = json.createObjectNode();
-        doc.put("agreement", contract.id());
-        doc.put("uid", "urn:datafloor:agreement:" + contract.id());
+        // Placeholders keep the fields' places: the writer sets them once the contract has its number.
+        doc.put("agreement", 0L);
+        doc.put("uid", PENDING_AGREEMENT);
         ObjectNode provider = doc.putObject("provider");
-        provider.put("id", contract.providerOrg());
+        provider.put("id", providerOrg);
         provider.put(
-                "name",
-                organisations
-                        .find(contract.providerOrg())
-                        .map(Organisation::name)
-                        .orElse(""));
+                "name", organisations.find(providerOrg).map(Organisation::name).orElse(""));
         ObjectNode buyer = doc.putObject("buyer");
-        buyer.put("id", contract.buyerOrg());
-        buyer.put(
-                "name",
-                organisations.find(contract.buyerOrg()).map(Organisation::name).orElse(""));
+        buyer.put("id", buyerOrg);
+        buyer.put("name", organisations.find(buyerOrg).map(Organisation::name).orElse(""));
         ObjectNode productNode = doc.putObject("product");
         productNode.put("id", product.id());
         productNode.put("title", product.title());
@@ -1109,10 +1163,10 @@ public class ContractService {
         offerNode.put("priceModel", offer.priceModel().name());
         ObjectNode price = doc.putObject("price");
         price.put("currency", "VND");
-        price.put("net", contract.price());
+        price.put("net", net);
         price.put("vatPercent", offer.vatPercent());
-        price.put("vat", contract.vat());
-        price.put("total", contract.price() + contract.vat());
+        price.put("vat", vat);
+        price.put("total", net + vat);
         if (offer.period() != null) {
             price.put("period", offer.period().name());
         }
@@ -1124,19 +1178,51 @@ public class ContractService {
             }
         }
         price.put("platformFeePercent", platformFeePercent);
-        doc.put("purpose", contract.purpose());
-        doc.put("scenario", contract.scenario());
-        doc.put("requestedAt", contract.requestedAt().toString());
+        doc.put("purpose", purpose);
+        doc.put("scenario", scenario);
+        doc.put("requestedAt", requestedAt.toString());
         doc.put("agreedAt", from.toString());
         doc.put("startsAt", from.toString());
         doc.put("endsAt", until.toString());
-        Policy agreement = OfferTerms.asAgreement(
-                terms(offer.policy()),
-                "urn:datafloor:agreement:" + contract.id(),
-                OfferService.orgUri(contract.buyerOrg()));
-        JsonNode policyNode = json.readTree(OdrlJson.write(agreement));
-        doc.set("policy", policyNode);
-        return json.writerWithDefaultPrettyPrinter().writeValueAsString(doc);
+        Policy agreement =
+                OfferTerms.asAgreement(terms(offer.policy()), PENDING_AGREEMENT, OfferService.orgUri(buyerOrg));
+        doc.set("policy", json.readTree(OdrlJson.write(agreement)));
+        String draft = json.writerWithDefaultPrettyPrinter().writeValueAsString(doc);
+        if (occurrences(draft, PENDING_NUMBER) != 1 || occurrences(draft, PENDING_UID) != 2) {
+            throw new IllegalStateException("the agreement's draft does not have its placeholders in their places");
+        }
+        return new Agreement(draft, from, until);
+    }
+
+    /**
+     * The placeholder of the agreement's identifier, unknown outside this process: no offer's terms can
+     * carry it, so only the places this class puts it in are replaced.
+     */
+    private static final String PENDING_AGREEMENT = "urn:datafloor:agreement:pending-" + java.util.UUID.randomUUID();
+
+    /**
+     * The placeholders as the pretty printer writes them. Only the document's own structure can contain
+     * them: in every text a user wrote (titles, the scenario) a quotation mark is escaped as {@code \"}.
+     */
+    private static final String PENDING_NUMBER = "\"agreement\" : 0,";
+
+    private static final String PENDING_UID = "\"uid\" : \"" + PENDING_AGREEMENT + "\"";
+
+    private static int occurrences(String text, String part) {
+        int count = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length())) {
+            count++;
+        }
+        return count;
+    }
+
+    /** The agreement's document as signed: its draft with the contract's number in its three places. */
+    private static String agreementDocument(Agreement agreement, long contractId) {
+        String uid = "urn:datafloor:agreement:" + contractId;
+        return agreement
+                .draft()
+                .replace(PENDING_NUMBER, "\"agreement\" : " + contractId + ",")
+                .replace(PENDING_UID, "\"uid\" : \"" + uid + "\"");
     }
 
     /**

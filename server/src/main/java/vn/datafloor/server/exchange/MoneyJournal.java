@@ -27,7 +27,9 @@ import vn.datafloor.server.platform.ProblemException;
 
 /**
  * The exchange's money as a double-entry journal. A transaction is a set of postings that sums to
- * zero; balances are sums of postings. Organisations' accounts may not go below zero; the platform's
+ * zero; balances are sums of postings. An organisation's account also keeps its balance on its row,
+ * moved in the same database transaction as its postings, so a debit is checked without summing the
+ * account's history; the trial balance names any account where the two differ. Organisations' accounts may not go below zero; the platform's
  * bank account is where money enters and leaves, so its balance is the negative of what the
  * platform holds for others.
  *
@@ -93,8 +95,12 @@ public class MoneyJournal {
 
     public record Balance(Account account, String organisation, long balance) {}
 
-    /** Every account's balance and their sum, which a balanced journal keeps at zero. */
-    public record TrialBalance(List<Balance> balances, long total, long transactions) {}
+    /**
+     * Every account's balance and their sum, which a balanced journal keeps at zero, and the organisations'
+     * accounts whose kept balance differs from the sum of their postings (none, unless something wrote to
+     * the tables behind the journal's back).
+     */
+    public record TrialBalance(List<Balance> balances, long total, long transactions, List<Long> drifted) {}
 
     /** Refused because an organisation's account would go below zero. */
     public static final class InsufficientFundsException extends ProblemException {
@@ -172,6 +178,35 @@ public class MoneyJournal {
                 .optional();
     }
 
+    /** The balance an organisation's account keeps on its row (the platform's accounts keep none). */
+    long keptBalance(long accountId) {
+        return jdbc.sql("select balance from money_account where id = ?")
+                .param(accountId)
+                .query(Long.class)
+                .optional()
+                .orElse(0L);
+    }
+
+    /** An account's kind never changes, and ids are never reused: each is read once. */
+    private final java.util.concurrent.ConcurrentMap<Long, AccountKind> kinds =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private AccountKind kindOf(long accountId) {
+        AccountKind known = kinds.get(accountId);
+        if (known != null) {
+            return known;
+        }
+        AccountKind kind = jdbc.sql("select kind from money_account where id = ?")
+                .param(accountId)
+                .query(String.class)
+                .optional()
+                .map(AccountKind::valueOf)
+                .orElseThrow(() -> ProblemException.badRequest("money.noAccount", "No account " + accountId));
+        kinds.put(accountId, kind);
+        return kind;
+    }
+
+    /** The sum of the account's postings: the truth its kept balance must agree with. */
     public long balance(long accountId) {
         return jdbc.sql("select coalesce(sum(amount), 0) from money_posting where account_id = ?")
                 .param(accountId)
@@ -273,28 +308,6 @@ public class MoneyJournal {
             Long orgId) {
         Map<Long, Long> change = new TreeMap<>();
         postings.forEach(p -> change.merge(p.accountId(), p.amount(), Long::sum));
-        // Only an organisation's account that loses money is locked: its balance must be checked and must
-        // not move before the posting lands. Credits and the platform's accounts need no lock (postings are
-        // inserted, never updated), so the platform's fee and VAT accounts, touched by every purchase, do
-        // not serialise the market. Locks are taken in id order: no two transactions wait in a cycle.
-        for (Map.Entry<Long, Long> entry : change.entrySet()) {
-            long accountId = entry.getKey();
-            long delta = entry.getValue();
-            if (delta >= 0) {
-                continue; // a credit: the posting's foreign key is the check that the account exists
-            }
-            Account account = jdbc.sql("select id, org_id, kind, reference from money_account where id = ? for update")
-                    .param(accountId)
-                    .query(MoneyJournal::account)
-                    .optional()
-                    .orElseThrow(() -> ProblemException.badRequest("money.noAccount", "No account " + accountId));
-            if (account.kind().ofOrganisation()) {
-                long balance = balance(accountId);
-                if (balance + delta < 0) {
-                    throw new InsufficientFundsException(accountId, balance, delta);
-                }
-            }
-        }
         // To the millisecond, as the database keeps it: the transaction returned is the one read back later.
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         org.springframework.jdbc.support.KeyHolder keys = new org.springframework.jdbc.support.GeneratedKeyHolder();
@@ -321,6 +334,23 @@ public class MoneyJournal {
                     "money.noAccount",
                     "No account " + change.keySet(),
                     change.keySet().toString());
+        }
+        // The organisations' kept balances move with their postings, in account id order (no two transactions
+        // wait for each other in a cycle). A debit moves only if it leaves the balance at zero or above: the
+        // update is the check and the lock at once, so the account cannot be spent twice before this commits.
+        // The platform's accounts keep no balance (see V30): every purchase touches them, and none waits on them.
+        for (Map.Entry<Long, Long> entry : change.entrySet()) {
+            long accountId = entry.getKey();
+            long delta = entry.getValue();
+            if (delta == 0 || !kindOf(accountId).ofOrganisation()) {
+                continue;
+            }
+            int moved = jdbc.sql("update money_account set balance = balance + ? where id = ? and balance + ? >= 0")
+                    .params(delta, accountId, delta)
+                    .update();
+            if (moved != 1) {
+                throw new InsufficientFundsException(accountId, keptBalance(accountId), delta);
+            }
         }
         long moved = postings.stream()
                 .filter(p -> p.amount() > 0)
@@ -454,7 +484,12 @@ public class MoneyJournal {
         long count = jdbc.sql("select count(*) from money_transaction")
                 .query(Long.class)
                 .single();
-        return new TrialBalance(balances, total, count);
+        List<Long> drifted = jdbc.sql("""
+                        select a.id from money_account a left join money_posting p on p.account_id = a.id
+                        where a.org_id is not null
+                        group by a.id, a.balance having a.balance <> coalesce(sum(p.amount), 0)
+                        order by a.id""").query(Long.class).list();
+        return new TrialBalance(balances, total, count, drifted);
     }
 
     private static Account account(java.sql.ResultSet rs, int n) throws java.sql.SQLException {

@@ -62,6 +62,22 @@ class MarketTest extends ExchangeTest {
                 operator, new OfferService.NewFee("other", PriceModel.PAY_PER_USE, "QUERY", 1_000L, "Biểu phí thử"));
     }
 
+    /**
+     * The signed document names its contract in its three places (its number, its uid and its policy's
+     * uid), with no placeholder left, and its hash is the one kept with the contract.
+     */
+    private void assertAgreementNames(Actor reader, ContractService.Contract contract) {
+        ContractService.AgreementDocument agreement = contracts.agreement(reader, contract.id());
+        assertThat(agreement.intact()).isTrue();
+        tools.jackson.databind.JsonNode doc = new tools.jackson.databind.ObjectMapper().readTree(agreement.document());
+        String uid = "urn:datafloor:agreement:" + contract.id();
+        assertThat(doc.get("agreement").asLong()).isEqualTo(contract.id());
+        assertThat(doc.get("uid").asString()).isEqualTo(uid);
+        assertThat(doc.get("policy").get("uid").asString()).isEqualTo(uid);
+        assertThat(doc.get("price").get("net").asLong()).isEqualTo(contract.price());
+        assertThat(agreement.document()).doesNotContain("pending");
+    }
+
     @Test
     void stateDataIsSoldAtTheScheduledFeeForADeclaredPurposeThroughABalancedJournal() throws Exception {
         fees();
@@ -126,6 +142,7 @@ class MarketTest extends ExchangeTest {
         ContractService.Contract contract = contracts.order(buyer, "k-research-1", order);
         assertThat(contract.state()).isEqualTo(State.FINALIZED);
         assertThat(contract.activeAt(clock.instant())).isTrue();
+        assertAgreementNames(buyer, contract);
         assertThat(cash(buyerOrg)).isEqualTo(buyerBefore - 2_200_000);
         assertThat(cash(providerOrg)).isEqualTo(providerBefore + 2_000_000 - contracts.platformFee(2_000_000));
         assertThat(trialTotal()).isZero();
@@ -278,6 +295,7 @@ class MarketTest extends ExchangeTest {
         ContractService.Contract approved = contracts.order(buyer, "approval-2", order);
         contracts.decide(provider, approved.id(), true, "Đồng ý");
         assertThat(contracts.contract(approved.id()).orElseThrow().state()).isEqualTo(State.FINALIZED);
+        assertAgreementNames(buyer, contracts.contract(approved.id()).orElseThrow());
         assertThat(cash(buyerOrg)).isEqualTo(before - 2_200_000);
         assertThat(held(buyerOrg)).isEqualTo(heldBefore);
         assertThat(trialTotal()).isZero();

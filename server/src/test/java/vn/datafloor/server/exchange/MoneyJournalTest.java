@@ -43,6 +43,9 @@ class MoneyJournalTest extends PlatformTest {
     UserService users;
 
     @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
+    @Autowired
     vn.datafloor.server.identity.OrganisationService organisations;
 
     private long org(String username) {
@@ -107,6 +110,43 @@ class MoneyJournalTest extends PlatformTest {
                         null))
                 .hasMessageContaining("non-zero");
         assertThat(journal.trialBalance().total()).isZero();
+    }
+
+    @Test
+    void keptBalancesFollowThePostingsAndADriftIsNamed() {
+        MoneyJournal.Account buyer = topUp(org("saomai.admin"), 700_000, "T-KEPT-1");
+        MoneyJournal.Account seller = journal.account(org("yte.admin"), MoneyJournal.AccountKind.CASH);
+        spend(buyer, seller, 300_000, "kept-1");
+        assertThatThrownBy(() -> spend(buyer, seller, journal.balance(buyer.id()) + 1, "kept-2"))
+                .isInstanceOf(MoneyJournal.InsufficientFundsException.class);
+        // The refusal moved nothing: neither the postings nor the kept balance.
+        assertThat(journal.keptBalance(buyer.id())).isEqualTo(journal.balance(buyer.id()));
+        assertThat(journal.keptBalance(seller.id())).isEqualTo(journal.balance(seller.id()));
+        assertThat(journal.trialBalance().drifted()).isEmpty();
+
+        // Money spent behind the journal's back: balanced postings, but no kept balance moved.
+        long platform =
+                journal.platformAccount(MoneyJournal.AccountKind.PLATFORM_FEES).id();
+        jdbc.sql("insert into money_transaction(kind, idempotency_key, fingerprint, description, created_at) "
+                        + "values ('PURCHASE', 'behind-the-back', 'x', 'x', current_timestamp)")
+                .update();
+        long tx = jdbc.sql("select id from money_transaction where idempotency_key = 'behind-the-back'")
+                .query(Long.class)
+                .single();
+        jdbc.sql("insert into money_posting(transaction_id, account_id, amount) values (?,?,?), (?,?,?)")
+                .params(tx, buyer.id(), -1_000, tx, platform, 1_000)
+                .update();
+        try {
+            assertThat(journal.trialBalance().total()).isZero();
+            assertThat(journal.trialBalance().drifted()).containsExactly(buyer.id());
+        } finally {
+            // The other tests share this database.
+            jdbc.sql("delete from money_posting where transaction_id = ?")
+                    .param(tx)
+                    .update();
+            jdbc.sql("delete from money_transaction where id = ?").param(tx).update();
+        }
+        assertThat(journal.trialBalance().drifted()).isEmpty();
     }
 
     @Test
