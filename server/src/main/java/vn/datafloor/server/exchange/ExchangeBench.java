@@ -48,8 +48,9 @@ public final class ExchangeBench {
         int buyers = option(options, "--buyers", 64);
         int offersCount = option(options, "--offers", 16);
         int providersCount = Math.max(1, Math.min(offersCount, option(options, "--providers", 1)));
-        // The JIT still compiles a cold server's paths for tens of seconds: measured cold, the figure is the
-        // compiler's. A server that sells all day runs warm, so both paths are warmed first, as in bench access.
+        // The JIT compiles a cold server's paths for a minute and more, on the same two cores: measured cold,
+        // the figure is the compiler's. A server that sells all day runs warm, so both paths are warmed first
+        // in rounds until the compiler is nearly done (see warm), at least --warmup orders and inserts each.
         int warmup = option(options, "--warmup", 10_000);
         Path data = Files.createTempDirectory("datafloor-bench-exchange-");
         List<String> args = new ArrayList<>(List.of(
@@ -146,7 +147,7 @@ public final class ExchangeBench {
             // Warm-up of both paths on a separate offer, not counted.
             long warmOffer = insertOffer(jdbc, product, provider, 1_000_000, run + "-warm");
             AtomicLong warm = new AtomicLong();
-            timed(
+            long warmOrders = warm(
                     thread -> {
                         try {
                             contracts.order(
@@ -159,7 +160,13 @@ public final class ExchangeBench {
                     },
                     warmup,
                     buyers);
-            timed(insert, warmup, buyers);
+            long warmInserts = warm(insert, warmup, buyers);
+            System.out.printf(
+                    Locale.ROOT,
+                    "warm-up: %d orders and %d inserts, until the JIT compiled in less than %d%% of a round%n",
+                    warmOrders,
+                    warmInserts,
+                    WARM_COMPILING_PERCENT);
 
             Timing project = timed(order, orders, buyers);
             Timing baseline = timed(insert, orders, buyers);
@@ -374,6 +381,30 @@ public final class ExchangeBench {
                 .param(product)
                 .query(Long.class)
                 .single();
+    }
+
+    /** The compiler's share of a warm-up round below which the server counts as warm. */
+    static final int WARM_COMPILING_PERCENT = 15;
+
+    /**
+     * Runs {@code call} in rounds of {@code round} calls until a round in which the JIT compiled for less
+     * than {@link #WARM_COMPILING_PERCENT} of its time, at most 8 rounds; returns the calls made. Where
+     * the JVM does not report compile time, one round is the warm-up.
+     */
+    static long warm(IntConsumer call, int round, int threads) throws Exception {
+        java.lang.management.CompilationMXBean compiler = java.lang.management.ManagementFactory.getCompilationMXBean();
+        boolean measurable = compiler != null && compiler.isCompilationTimeMonitoringSupported();
+        long calls = 0;
+        for (int rounds = 1; rounds <= 8; rounds++) {
+            long compiledBefore = measurable ? compiler.getTotalCompilationTime() : 0;
+            Timing timing = timed(call, round, threads);
+            calls += round;
+            long compiledMillis = measurable ? compiler.getTotalCompilationTime() - compiledBefore : 0;
+            if (!measurable || compiledMillis * 100 < timing.seconds() * 1000 * WARM_COMPILING_PERCENT) {
+                break;
+            }
+        }
+        return calls;
     }
 
     /** How long {@code total} calls took on {@code threads} threads, and each call's latency. */
