@@ -171,10 +171,8 @@ public class DeliveryService {
                 .orElseThrow(() -> ProblemException.notFound("The agreement's dataset is no longer in the catalog"));
         // The same facts the order was checked on: terms that name the buyer's kind of organisation or the
         // data's classification were refused at every delivery when these were missing from the request.
-        String buyerKind = organisations
-                .find(entitlement.buyerOrg())
-                .map(o -> o.kind().name())
-                .orElse("UNKNOWN");
+        String buyerKind =
+                organisations.kind(entitlement.buyerOrg()).map(Enum::name).orElse("UNKNOWN");
         Decision decision = Evaluator.evaluate(
                 terms,
                 Request.of(

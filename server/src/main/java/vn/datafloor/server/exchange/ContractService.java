@@ -301,13 +301,13 @@ public class ContractService {
 
     private void checkTerms(
             Actor actor, Offer offer, ProductService.Product product, String purpose, String territory) {
-        Organisation buyer = organisations.find(actor.orgId()).orElseThrow();
+        String buyerKind = organisations.kind(actor.orgId()).orElseThrow().name();
         String importance = catalog.find(Actor.SYSTEM, product.catalogSlug())
                 .map(CatalogEntry::importance)
                 .orElse("other");
         Policy terms = terms(offer.policy());
         Decision decision = OfferTerms.check(
-                terms, OfferService.orgUri(actor.orgId()), purpose, buyer.kind().name(), territory, importance, now());
+                terms, OfferService.orgUri(actor.orgId()), purpose, buyerKind, territory, importance, now());
         if (!decision.permitted()) {
             List<String> reasons = decision.reasons().stream()
                     .filter(r -> r.kind() != Decision.ReasonKind.PERMITTED)

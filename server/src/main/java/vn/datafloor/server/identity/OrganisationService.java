@@ -26,9 +26,27 @@ public class OrganisationService implements vn.datafloor.server.authz.Organisati
     /** State agencies and the operator. */
     @Override
     public boolean inStateSector(long orgId) {
-        return find(orgId)
-                .map(o -> o.kind() == OrganisationKind.STATE_AGENCY || o.kind() == OrganisationKind.OPERATOR)
+        return kind(orgId)
+                .map(k -> k == OrganisationKind.STATE_AGENCY || k == OrganisationKind.OPERATOR)
                 .orElse(false);
+    }
+
+    /**
+     * An organisation's kind is set when it is made and never changes, and ids are never reused, so each
+     * is read once: authorization and every data delivery ask for it.
+     */
+    private final java.util.concurrent.ConcurrentMap<Long, OrganisationKind> kinds =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The organisation's kind, if it exists. */
+    public java.util.Optional<OrganisationKind> kind(long id) {
+        OrganisationKind known = kinds.get(id);
+        if (known != null) {
+            return java.util.Optional.of(known);
+        }
+        java.util.Optional<OrganisationKind> kind = store.organisation(id).map(Organisation::kind);
+        kind.ifPresent(k -> kinds.put(id, k));
+        return kind;
     }
 
     OrganisationService(IdentityStore store, AccessPolicy policy, AuditLog audit, Clock clock) {
