@@ -38,12 +38,14 @@ public final class GroupCommit implements AutoCloseable {
     private record Unit<T>(Supplier<T> work, CompletableFuture<T> done) {}
 
     private final TransactionTemplate transactions;
+    private final String name;
     private final BlockingQueue<Unit<?>> waiting = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean closed;
 
     public GroupCommit(TransactionTemplate transactions, String name) {
         this.transactions = transactions;
+        this.name = name;
         this.writer = new Thread(this::write, name);
         this.writer.setDaemon(true);
         this.writer.start();
@@ -88,7 +90,7 @@ public final class GroupCommit implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException | Error unexpected) {
-                LOG.error("the purchase writer failed a batch", unexpected);
+                LOG.error("the writer {} failed a batch", name, unexpected);
                 batch.forEach(u -> u.done().completeExceptionally(unexpected));
             } finally {
                 batch.clear();
@@ -106,7 +108,7 @@ public final class GroupCommit implements AutoCloseable {
                 }
             });
         } catch (RuntimeException batchFailed) {
-            LOG.warn("a batch of {} purchases could not commit together; each runs alone", batch.size());
+            LOG.warn("{}: a batch of {} units could not commit together; each runs alone", name, batch.size());
             // All of them: a unit refused inside the batch may have been refused for what another unit did.
             for (int i = 0; i < batch.size(); i++) {
                 Unit<?> unit = batch.get(i);
