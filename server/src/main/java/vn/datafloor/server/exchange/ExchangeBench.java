@@ -25,6 +25,7 @@ import vn.datafloor.server.authz.Actor;
 import vn.datafloor.server.authz.Role;
 import vn.datafloor.server.identity.OrganisationKind;
 import vn.datafloor.server.identity.OrganisationService;
+import vn.datafloor.server.platform.CompilerActivity;
 import vn.datafloor.server.platform.ProblemException;
 
 /**
@@ -166,7 +167,7 @@ public final class ExchangeBench {
                     "warm-up: %d orders and %d inserts, until the JIT compiled in less than %d%% of a round%n",
                     warmOrders,
                     warmInserts,
-                    WARM_COMPILING_PERCENT);
+                    CompilerActivity.WARM_PERCENT);
 
             Timing project = timed(order, orders, buyers);
             Timing baseline = timed(insert, orders, buyers);
@@ -383,24 +384,17 @@ public final class ExchangeBench {
                 .single();
     }
 
-    /** The compiler's share of a warm-up round below which the server counts as warm. */
-    static final int WARM_COMPILING_PERCENT = 15;
-
     /**
-     * Runs {@code call} in rounds of {@code round} calls until a round in which the JIT compiled for less
-     * than {@link #WARM_COMPILING_PERCENT} of its time, at most 8 rounds; returns the calls made. Where
-     * the JVM does not report compile time, one round is the warm-up.
+     * Runs {@code call} in rounds of {@code round} calls until a round in which the JIT was nearly idle
+     * ({@link CompilerActivity}), at most 8 rounds; returns the calls made.
      */
     static long warm(IntConsumer call, int round, int threads) throws Exception {
-        java.lang.management.CompilationMXBean compiler = java.lang.management.ManagementFactory.getCompilationMXBean();
-        boolean measurable = compiler != null && compiler.isCompilationTimeMonitoringSupported();
         long calls = 0;
         for (int rounds = 1; rounds <= 8; rounds++) {
-            long compiledBefore = measurable ? compiler.getTotalCompilationTime() : 0;
-            Timing timing = timed(call, round, threads);
+            CompilerActivity activity = CompilerActivity.watch();
+            timed(call, round, threads);
             calls += round;
-            long compiledMillis = measurable ? compiler.getTotalCompilationTime() - compiledBefore : 0;
-            if (!measurable || compiledMillis * 100 < timing.seconds() * 1000 * WARM_COMPILING_PERCENT) {
+            if (activity.quiet()) {
                 break;
             }
         }
