@@ -121,10 +121,11 @@ public final class AccessBench {
             // Long enough for the JIT to have compiled both paths: with 2,000 requests each, the compilers were
             // still busy through the measured loads and took their share of the two cores, and with 10,000 they
             // still took a quarter of a core. So rounds of both loads run until one in which the compiler was
-            // nearly idle (at most 6), and then the last warm-up and the measured loads in one generator process.
+            // nearly idle (at most 6), and then a last warm-up and the measured loads in one generator process.
             int warm = Math.max(connections, Math.min(10_000, requests / 2));
-            int warmRounds = 1;
-            for (; warmRounds < 6; warmRounds++) {
+            int warmRounds = 0;
+            while (warmRounds < 6) {
+                warmRounds++;
                 CompilerActivity activity = CompilerActivity.watch();
                 LoadGenerator.load(
                         List.of(new LoadGenerator.Load(access, true, warm), new LoadGenerator.Load(bare, false, warm)),
