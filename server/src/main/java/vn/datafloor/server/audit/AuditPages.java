@@ -27,11 +27,36 @@ class AuditPages {
     private final AuditQueries queries;
     private final LedgerService ledger;
     private final AuditApiController api;
+    private final PartyNames names;
 
-    AuditPages(AuditQueries queries, LedgerService ledger, AuditApiController api) {
+    AuditPages(AuditQueries queries, LedgerService ledger, AuditApiController api, PartyNames names) {
         this.queries = queries;
         this.ledger = ledger;
         this.api = api;
+        this.names = names;
+    }
+
+    /**
+     * The names behind the user and organisation numbers of these events: the ledger keeps numbers,
+     * people read names. A number whose account or organisation is gone stays a number.
+     */
+    private void addNames(List<AuditRecord> records, Model model) {
+        Map<Long, String> people = new LinkedHashMap<>();
+        Map<Long, String> organisations = new LinkedHashMap<>();
+        for (AuditRecord r : records) {
+            if (r.actorUserId() != null) {
+                people.computeIfAbsent(r.actorUserId(), id -> orNumber(names.person(id), id));
+            }
+            if (r.orgId() != null) {
+                organisations.computeIfAbsent(r.orgId(), id -> orNumber(names.organisation(id), id));
+            }
+        }
+        model.addAttribute("people", people);
+        model.addAttribute("organisations", organisations);
+    }
+
+    private static String orNumber(String name, long id) {
+        return name != null ? name : "#" + id;
     }
 
     @GetMapping("/audit")
@@ -53,6 +78,7 @@ class AuditPages {
         Map<Long, ProofStatus> proofs = new LinkedHashMap<>();
         records.forEach(r -> proofs.put(r.ledgerIndex(), queries.proofStatus(r.ledgerIndex())));
         model.addAttribute("records", records);
+        addNames(records, model);
         model.addAttribute("proofs", proofs);
         model.addAttribute("types", EventType.values());
         model.addAttribute("type", type);
@@ -69,6 +95,9 @@ class AuditPages {
     @Permit(Action.VIEW_AUDIT)
     String event(@PathVariable long index, Model model) {
         model.addAttribute("event", api.event(index));
+        AuditRecord facts = queries.record(index).orElse(null);
+        model.addAttribute("facts", facts);
+        addNames(facts == null ? List.of() : List.of(facts), model);
         model.addAttribute(
                 "proof",
                 ledger.inclusionProof(index, Math.max(index + 1, ledger.size())).size());

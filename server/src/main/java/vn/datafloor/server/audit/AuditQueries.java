@@ -67,6 +67,22 @@ public class AuditQueries {
                 .list();
     }
 
+    /** The indexed facts of one ledger entry (type, time, actor, organisation, outcome, summary), if indexed. */
+    public java.util.Optional<AuditRecord> record(long index) {
+        return jdbc.sql(
+                        "select ledger_index, event_type, occurred_at, actor_user_id, org_id, outcome, summary from audit_event where ledger_index = ?")
+                .param(index)
+                .query((rs, n) -> new AuditRecord(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        rs.getTimestamp(3).toInstant(),
+                        (Long) rs.getObject(4, Long.class),
+                        (Long) rs.getObject(5, Long.class),
+                        rs.getString(6),
+                        rs.getString(7)))
+                .optional();
+    }
+
     /** Counts of events per type, for the dashboard chart. */
     public List<TypeCount> countsByType(Instant since) {
         return jdbc.sql(

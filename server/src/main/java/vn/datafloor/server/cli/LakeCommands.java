@@ -28,8 +28,8 @@ class LakeCommands implements Runnable {
             name = "rotate-key",
             mixinStandardHelpOptions = true,
             description = {
-                "Add a new primary key to the lake's master keyset (DATA/keys/lake.keyset.json), keep the old ones,",
-                "and re-wrap every encrypted version's data key with the new key. A running server picks up the",
+                "Rotate the lake's master key: a new primary key in DATA/keys/lake.keyset.json, the old ones kept.",
+                "Every encrypted version's data key is re-wrapped with the new key. A running server picks up the",
                 "new keyset at its next read and records the rotation on the ledger (docs/encryption.md)."
             })
     static class RotateKey implements Callable<Integer> {

@@ -45,9 +45,9 @@ class LinkCommand implements Callable<Integer> {
 
     @Option(
             names = "--truth",
-            description = "Ground truth CSV to score against, checked before any work: clusters"
-                    + " (source,record_id,entity_id) or pairs (id_l,id_r, with source_l,source_r unless"
-                    + " the mode is dedupe).")
+            description = "Ground truth CSV to score against, checked before any work: clusters (columns source,"
+                    + " record_id, entity_id) or pairs (columns id_l, id_r, and source_l, source_r unless the"
+                    + " mode is dedupe).")
     Path truth;
 
     @Option(
@@ -69,8 +69,8 @@ class LinkCommand implements Callable<Integer> {
     @Option(
             names = "--spark-master",
             defaultValue = "local[*]",
-            description = "With --engine spark: local[*] (this machine's cores) or a cluster's master URL,"
-                    + " e.g. spark://host:7077 (default: ${DEFAULT-VALUE}).")
+            description = "With --engine spark: local[*] (this machine's cores) or a cluster's master URL"
+                    + " such as spark://host:7077 (default: ${DEFAULT-VALUE}).")
     String sparkMaster;
 
     @Option(

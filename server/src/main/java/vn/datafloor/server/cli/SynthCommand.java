@@ -16,8 +16,9 @@ import vn.datafloor.synth.SyntheticPopulation;
         name = "synth",
         mixinStandardHelpOptions = true,
         description = {
-            "Generate a synthetic Vietnamese population, the extracts several agencies hold about it",
-            "(civil registry, tax, social insurance, health, business registry, market) and the ground truth.",
+            "Generate a synthetic Vietnamese population, its agencies' extracts and the ground truth.",
+            "The extracts are those the civil registry, tax, social insurance, health, business registry and",
+            "market agencies hold about the population; the ground truth says which records are one person.",
             "Same seed and options give the same files. Example: ./datafloor synth --people 50000 --seed 42"
         })
 class SynthCommand implements Callable<Integer> {

@@ -24,6 +24,16 @@ public class NumberFormat {
         return format(value, Math.max(0, Math.min(digits, 6)));
     }
 
+    /** A count that may not be known yet (a run still going): empty when null. */
+    public String count(Long value) {
+        return value == null ? "" : integer(value);
+    }
+
+    /** A score or share that may not be known yet: empty when null, else with {@code digits} decimals. */
+    public String score(Double value, int digits) {
+        return value == null ? "" : decimal(value, digits);
+    }
+
     private static String format(Number value, int digits) {
         DecimalFormat format = new DecimalFormat(
                 digits == 0 ? "#,##0" : "#,##0." + "0".repeat(digits), DecimalFormatSymbols.getInstance(locale()));

@@ -92,7 +92,9 @@ class BenchHelpTest {
         for (int i = 0; i < commands.size(); i++) {
             commands.addAll(commands.get(i).getSubcommands().values());
         }
-        Pattern unbreakable = Pattern.compile("\\S*(?:/|\\.md|\\.yaml|^--)\\S*");
+        // Paths, files, options, URLs, and references joined by a dot or comma ("e.g.", "source,record_id",
+        // "0.01"), which picocli would otherwise break after the dot or comma.
+        Pattern unbreakable = Pattern.compile("\\S*(?:/|\\.md|\\.yaml|^--|\\w[.,]\\w)\\S*");
         int checked = 0;
         for (CommandLine command : commands) {
             String help = command.getUsageMessage(CommandLine.Help.Ansi.OFF);
@@ -113,5 +115,31 @@ class BenchHelpTest {
             }
         }
         assertThat(checked).as("paths and options looked at").isGreaterThan(20);
+    }
+
+    /**
+     * {@code ./datafloor --help} lists each command with the first line of its description: that line is a
+     * whole sentence, not the start of one cut where the description wraps.
+     */
+    @Test
+    void theCommandListSummarisesEachCommandInAWholeSentence() {
+        CommandLine root = DatafloorCli.commandLine();
+        java.util.List<CommandLine> parents = new java.util.ArrayList<>(java.util.List.of(root));
+        for (int i = 0; i < parents.size(); i++) {
+            CommandLine parent = parents.get(i);
+            String help = parent.getUsageMessage(CommandLine.Help.Ansi.OFF);
+            for (java.util.Map.Entry<String, CommandLine> command :
+                    parent.getSubcommands().entrySet()) {
+                String[] description =
+                        command.getValue().getCommandSpec().usageMessage().description();
+                assertThat(description).as(command.getKey()).isNotEmpty();
+                assertThat(description[0].strip())
+                        .as(command.getKey() + "'s summary line")
+                        .endsWith(".");
+                assertThat(help).contains("  " + command.getKey() + " ");
+                parents.add(command.getValue());
+            }
+        }
+        assertThat(root.getSubcommands()).containsKey("status");
     }
 }

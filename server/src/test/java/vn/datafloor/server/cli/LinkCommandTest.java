@@ -170,7 +170,7 @@ class LinkCommandTest {
         assertThat(link("--help")).isZero();
         assertThat(out.toString().replaceAll("\\s+", " "))
                 .contains("parameters.json")
-                .contains("(source,record_id,entity_id) or pairs (id_l,id_r");
+                .contains("clusters (columns source, record_id, entity_id) or pairs (columns id_l, id_r,");
     }
 
     private static String between(String text, String start, String end) {

@@ -307,6 +307,72 @@ class StewardJourneyTest extends PlatformTest {
         assertThat(scheduledRuns(pipeline.id())).hasSize(1);
     }
 
+    /** The task a home page shows under {@code key}, if any: its whole list item. */
+    private static String task(String home, String key) {
+        java.util.regex.Matcher item = java.util.regex.Pattern.compile(
+                        "<li[^>]*data-task=\"" + key + "\"[^>]*>.*?</li>", java.util.regex.Pattern.DOTALL)
+                .matcher(home);
+        return item.find() ? item.group() : null;
+    }
+
+    @Test
+    void aFailedRunIsAnUrgentAlertOnItsStewardsAndTheOperatorsHomeUntilARunSucceeds() throws Exception {
+        MockHttpSession steward = login("yte.dulieu");
+        registerSource(steward);
+        String failing = """
+                pipeline: steward-hong
+                source: {ref: steward.nguoi}
+                target: {dataset: steward.hong}
+                mapping:
+                  record_id: record_id
+                  full_name: ho_ten
+                  birth_date: CAST(trang_thai AS DATE)
+                key: [record_id]
+                """;
+        MvcResult saved = postJson(steward, "/api/pipelines", Map.of("spec", failing));
+        assertThat(saved.getResponse().getStatus()).isEqualTo(200);
+        long pipelineId = ((Number) body(saved).get("id")).longValue();
+        MvcResult started = mvc.perform(post("/api/pipelines/" + pipelineId + "/runs")
+                        .session(steward)
+                        .with(csrf()))
+                .andReturn();
+        assertThat(started.getResponse().getStatus()).isEqualTo(202);
+        String runId = (String) body(started).get("id");
+        assertThat(waitForEnd(steward, runId).get("status")).isEqualTo("FAILED");
+
+        for (String who : List.of("yte.dulieu", "admin")) {
+            MockHttpSession session = login(who);
+            String home = page(session, "/dashboard");
+            String alert = task(home, "failedRuns");
+            assertThat(alert).as(who + ": a failed-run alert").isNotNull();
+            assertThat(alert).as(who).contains("class=\"urgent\"");
+            String href = alert.replaceAll("(?s).*href=\"([^\"]+)\".*", "$1");
+            String target = page(session, href);
+            assertThat(target).as(who + " → " + href).containsAnyOf(runId.substring(0, 8), "steward-hong");
+        }
+
+        // The pipeline fixed (saved again under its name) and run again a little later: it no longer counts as
+        // failed. (The test clock stands still unless moved; runs are ordered by when they were queued.)
+        long failedBefore = failedCount(page(steward, "/dashboard"));
+        clock.advance(Duration.ofMinutes(10));
+        MvcResult fixed = postJson(steward, "/api/pipelines", Map.of("spec", spec("steward-hong", "steward.hong")));
+        assertThat(fixed.getResponse().getStatus()).isEqualTo(200);
+        assertThat(((Number) body(fixed).get("id")).longValue()).isEqualTo(pipelineId);
+        runNow(steward, pipelineId);
+        assertThat(failedCount(page(steward, "/dashboard"))).isEqualTo(failedBefore - 1);
+    }
+
+    private static long failedCount(String home) {
+        String alert = task(home, "failedRuns");
+        if (alert == null) {
+            return 0;
+        }
+        java.util.regex.Matcher count =
+                java.util.regex.Pattern.compile("class=\"count\">([\\d.]+)<").matcher(alert);
+        assertThat(count.find()).isTrue();
+        return Long.parseLong(count.group(1).replace(".", ""));
+    }
+
     private List<IntegrationStore.RunRow> scheduledRuns(long pipelineId) {
         return store.runs(null, pipelineId, 50).stream()
                 .filter(r -> "SCHEDULE".equals(r.trigger()))
