@@ -19,14 +19,14 @@ import vn.datafloor.integration.lake.ClearVersion;
 import vn.datafloor.integration.lake.DatasetVersion;
 import vn.datafloor.integration.lake.DuckDbConnections;
 import vn.datafloor.integration.lake.LakeManifest;
+import vn.datafloor.integration.profile.ColumnNames.Hint;
+import vn.datafloor.integration.profile.ColumnNames.Kind;
 import vn.datafloor.integration.profile.EvidencePart.Code;
 import vn.datafloor.integration.profile.EvidencePart.Column;
 import vn.datafloor.integration.profile.EvidencePart.Columns;
 import vn.datafloor.integration.profile.EvidencePart.Count;
 import vn.datafloor.integration.profile.EvidencePart.Phrase;
 import vn.datafloor.integration.profile.EvidencePart.Share;
-import vn.datafloor.integration.profile.ColumnNames.Hint;
-import vn.datafloor.integration.profile.ColumnNames.Kind;
 import vn.datafloor.integration.profile.SampleProfile.Consistency;
 import vn.datafloor.integration.profile.SampleProfile.Counts;
 import vn.datafloor.integration.standardize.Standardizers;
@@ -432,9 +432,7 @@ public final class PersonalDataDetector {
         return switch (c) {
             case NAME ->
                 EvidencePart.of(
-                        k.namePart() > k.personName() ? Code.SHARE_NAME_PARTS : Code.SHARE_PERSON_NAMES,
-                        share,
-                        values);
+                        k.namePart() > k.personName() ? Code.SHARE_NAME_PARTS : Code.SHARE_PERSON_NAMES, share, values);
             case IDENTITY_NUMBER ->
                 EvidencePart.of(
                         Code.SHARE_IDENTITY_NUMBERS,
