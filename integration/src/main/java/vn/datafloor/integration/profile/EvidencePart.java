@@ -124,7 +124,7 @@ public record EvidencePart(Code code, List<Argument> args) {
             return value < 1 && p == 100 ? 99 : value > 0 && p == 0 ? 1 : p;
         }
 
-        static Share of(long part, long whole) {
+        public static Share of(long part, long whole) {
             return new Share(whole == 0 ? 0 : (double) part / whole);
         }
     }
