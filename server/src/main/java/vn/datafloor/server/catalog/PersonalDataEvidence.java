@@ -30,8 +30,11 @@ public class PersonalDataEvidence {
     /** Longest stored JSON (the column's size): a longer one is not stored, and the page shows the text. */
     static final int MAX_STORED = 4000;
 
-    /** Evidence is a handful of parts of a few arguments: anything deeper or longer is not ours. */
-    private static final int MAX_DEPTH = 4;
+    /**
+     * Evidence is a handful of parts of a few arguments, five levels deep at most (parts, part, arguments, argument,
+     * column names): anything much deeper or longer is not ours.
+     */
+    private static final int MAX_DEPTH = 8;
 
     private static final int MAX_PARTS = 20;
 
