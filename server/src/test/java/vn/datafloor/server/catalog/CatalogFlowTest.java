@@ -670,7 +670,7 @@ class CatalogFlowTest extends PlatformTest {
         List<String> columns = List.of("ho_ten", "ngay_sinh", "so_cccd", "so_dien_thoai", "ma");
 
         String vietnamese = text(
-                mvc.perform(get("/catalog/datasets/" + slug).session(steward)).andReturn());
+                mvc.perform(get("/catalog/datasets/" + slug + "/edit").session(steward)).andReturn());
         for (String column : columns) {
             String said = evidence(vietnamese, column);
             assertThat(words(said)).as(said).doesNotContainAnyElementsOf(ENGLISH);
@@ -681,7 +681,7 @@ class CatalogFlowTest extends PlatformTest {
         assertThat(evidence(vietnamese, "so_cccd")).contains("năm sinh khớp với cột ngay_sinh: 100% trong 5 dòng");
 
         String english =
-                text(mvc.perform(get("/catalog/datasets/" + slug + "?lang=en").session(steward))
+                text(mvc.perform(get("/catalog/datasets/" + slug + "/edit?lang=en").session(steward))
                         .andReturn());
         for (String column : columns) {
             // The page words the parts through the English bundle; the API's text is the detector's: the same.
@@ -697,7 +697,7 @@ class CatalogFlowTest extends PlatformTest {
                 .params("column name ('sdt') suggests phone number", "so_dien_thoai", slug)
                 .update();
         String older =
-                text(mvc.perform(get("/catalog/datasets/" + slug + "?lang=vi").session(steward))
+                text(mvc.perform(get("/catalog/datasets/" + slug + "/edit?lang=vi").session(steward))
                         .andReturn());
         assertThat(evidence(older, "so_dien_thoai")).endsWith(": column name ('sdt') suggests phone number");
         assertThat(words(evidence(older, "ho_ten"))).doesNotContainAnyElementsOf(ENGLISH);
