@@ -669,8 +669,9 @@ class CatalogFlowTest extends PlatformTest {
         }
         List<String> columns = List.of("ho_ten", "ngay_sinh", "so_cccd", "so_dien_thoai", "ma");
 
-        String vietnamese = text(
-                mvc.perform(get("/catalog/datasets/" + slug + "/edit").session(steward)).andReturn());
+        String vietnamese =
+                text(mvc.perform(get("/catalog/datasets/" + slug + "/edit").session(steward))
+                        .andReturn());
         for (String column : columns) {
             String said = evidence(vietnamese, column);
             assertThat(words(said)).as(said).doesNotContainAnyElementsOf(ENGLISH);
@@ -680,8 +681,8 @@ class CatalogFlowTest extends PlatformTest {
                 .contains("100% trong 5 giá trị là số điện thoại Việt Nam (100% là số di động)");
         assertThat(evidence(vietnamese, "so_cccd")).contains("năm sinh khớp với cột ngay_sinh: 100% trong 5 dòng");
 
-        String english =
-                text(mvc.perform(get("/catalog/datasets/" + slug + "/edit?lang=en").session(steward))
+        String english = text(
+                mvc.perform(get("/catalog/datasets/" + slug + "/edit?lang=en").session(steward))
                         .andReturn());
         for (String column : columns) {
             // The page words the parts through the English bundle; the API's text is the detector's: the same.
@@ -696,8 +697,8 @@ class CatalogFlowTest extends PlatformTest {
                         + " and dataset_id = (select id from catalog_dataset where slug = ?)")
                 .params("column name ('sdt') suggests phone number", "so_dien_thoai", slug)
                 .update();
-        String older =
-                text(mvc.perform(get("/catalog/datasets/" + slug + "/edit?lang=vi").session(steward))
+        String older = text(
+                mvc.perform(get("/catalog/datasets/" + slug + "/edit?lang=vi").session(steward))
                         .andReturn());
         assertThat(evidence(older, "so_dien_thoai")).endsWith(": column name ('sdt') suggests phone number");
         assertThat(words(evidence(older, "ho_ten"))).doesNotContainAnyElementsOf(ENGLISH);
