@@ -29,6 +29,16 @@ public class NumberFormat {
         return format(value, Math.max(0, Math.min(digits, 6)), LocaleContextHolder.getLocale());
     }
 
+    /** A count that may not be known yet (a run still going): empty when null. */
+    public String count(Long value) {
+        return value == null ? "" : integer(value);
+    }
+
+    /** A score or share that may not be known yet: empty when null, else with {@code digits} decimals. */
+    public String score(Double value, int digits) {
+        return value == null ? "" : decimal(value, digits);
+    }
+
     /** A whole percentage, as both languages write it: "87%" (a larger one grouped as its language does). */
     public String percent(long wholePercent, Locale locale) {
         return integer(wholePercent, locale) + "%";
