@@ -125,6 +125,29 @@ class MessagesTest {
         for (OrganisationKind kind : OrganisationKind.values()) {
             assertThat(keys).contains("org.kind." + kind);
         }
+        for (vn.datafloor.integration.profile.EvidencePart.Code code :
+                vn.datafloor.integration.profile.EvidencePart.Code.values()) {
+            assertThat(keys).contains("catalog.evidence." + code.name());
+        }
+    }
+
+    /** A pipeline spec's problem is worded by its code (SpecProblemText): every code written in the code has words. */
+    @Test
+    void everyPipelineProblemCodeHasWords() throws IOException {
+        Set<String> keys = all("").stringPropertyNames();
+        Pattern code = Pattern.compile("\"((?:pipeline|schedule)\\.problem\\.[a-zA-Z]+)\"");
+        Set<String> used = new TreeSet<>();
+        for (Path file : java.util.List.of(
+                Path.of("../integration/src/main/java/vn/datafloor/integration/pipeline/PipelineSpecs.java"),
+                Path.of("src/main/java/vn/datafloor/server/integration/PipelineService.java"),
+                Path.of("src/main/java/vn/datafloor/server/integration/PipelineSchedules.java"))) {
+            Matcher m = code.matcher(Files.readString(file));
+            while (m.find()) {
+                used.add(m.group(1));
+            }
+        }
+        assertThat(used).contains("pipeline.problem.syntax", "pipeline.problem.unknownKey", "schedule.problem.values");
+        assertThat(keys).containsAll(used);
     }
 
     @Test

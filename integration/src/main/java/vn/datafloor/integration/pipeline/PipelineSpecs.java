@@ -74,7 +74,7 @@ public final class PipelineSpecs {
     public static Parsed parse(String yamlText) {
         List<SpecProblem> problems = new ArrayList<>();
         if (yamlText == null || yamlText.isBlank()) {
-            problems.add(new SpecProblem(0, null, "The spec is empty"));
+            problems.add(new SpecProblem(0, null, "The spec is empty", "pipeline.problem.empty", List.of()));
             return new Parsed(null, problems);
         }
         if (yamlText.length() > MAX_SPEC_BYTES || utf8Length(yamlText) > MAX_SPEC_BYTES) {
@@ -82,7 +82,9 @@ public final class PipelineSpecs {
                     0,
                     null,
                     "The spec is larger than " + MAX_SPEC_BYTES / 1024 + " KB; "
-                            + "a pipeline spec is a page or two of YAML"));
+                            + "a pipeline spec is a page or two of YAML",
+                    "pipeline.problem.tooLarge",
+                    List.of(Integer.toString(MAX_SPEC_BYTES / 1024))));
             return new Parsed(null, problems);
         }
         LoaderOptions options = new LoaderOptions();
@@ -95,15 +97,33 @@ public final class PipelineSpecs {
             root = new Yaml(new SafeConstructor(options)).compose(new StringReader(yamlText));
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-            problems.add(new SpecProblem(line, null, "Not valid YAML: " + e.getProblem()));
+            int column = e.getProblemMark() == null ? 0 : e.getProblemMark().getColumn() + 1;
+            problems.add(new SpecProblem(
+                    line,
+                    null,
+                    "Not valid YAML: " + e.getProblem(),
+                    line > 0 ? "pipeline.problem.syntax" : "pipeline.problem.unreadable",
+                    line > 0
+                            ? List.of(Integer.toString(line), Integer.toString(column), String.valueOf(e.getProblem()))
+                            : List.of(String.valueOf(e.getProblem()))));
             return new Parsed(null, problems);
         } catch (RuntimeException e) {
-            problems.add(new SpecProblem(0, null, "Not valid YAML: " + e.getMessage()));
+            // a limit (size, depth, aliases) or a reader error without a position
+            problems.add(new SpecProblem(
+                    0,
+                    null,
+                    "Not valid YAML: " + e.getMessage(),
+                    "pipeline.problem.unreadable",
+                    List.of(String.valueOf(e.getMessage()))));
             return new Parsed(null, problems);
         }
         if (!(root instanceof MappingNode top)) {
-            problems.add(
-                    new SpecProblem(1, null, "The spec must be a mapping of keys such as pipeline, source, target"));
+            problems.add(new SpecProblem(
+                    1,
+                    null,
+                    "The spec must be a mapping of keys such as pipeline, source, target",
+                    "pipeline.problem.notMapping",
+                    null));
             return new Parsed(null, problems);
         }
         Reader reader = new Reader(problems);
@@ -123,7 +143,11 @@ public final class PipelineSpecs {
         NodeTuple target = fields.get("target");
         if (target == null) {
             problems.add(new SpecProblem(
-                    line(top), "target", "Missing: say which dataset receives the rows (target: {dataset: …})"));
+                    line(top),
+                    "target",
+                    "Missing: say which dataset receives the rows (target: {dataset: …})",
+                    "pipeline.problem.missingTarget",
+                    null));
         } else if (target.getValueNode() instanceof MappingNode targetNode) {
             Map<String, NodeTuple> targetFields = reader.fields(targetNode, "target.", Set.of("dataset", "schema"));
             dataset = reader.requiredText(targetFields, "target.dataset", targetNode, "dataset");
@@ -162,10 +186,12 @@ public final class PipelineSpecs {
             }
         }
         if (schedule != null && schedule.trim().split("\\s+").length != 6) {
-            problems.add(reader.at(
-                    fields.get("schedule").getValueNode(),
+            problems.add(new SpecProblem(
+                    line(fields.get("schedule").getValueNode()),
                     "schedule",
-                    "A cron expression has six fields: second minute hour day month weekday (e.g. \"0 0 2 * * *\")"));
+                    "A cron expression has six fields: second minute hour day month weekday (e.g. \"0 0 2 * * *\")",
+                    "schedule.problem.fields",
+                    null));
         }
         for (String column : key) {
             if (!mapping.containsKey(column) && !standardize.containsKey(column)) {
@@ -239,14 +265,22 @@ public final class PipelineSpecs {
             Map<String, NodeTuple> fields = new LinkedHashMap<>();
             for (NodeTuple tuple : node.getValue()) {
                 if (!(tuple.getKeyNode() instanceof ScalarNode key)) {
-                    problems.add(at(tuple.getKeyNode(), prefix, "Keys must be plain words"));
+                    problems.add(new SpecProblem(
+                            line(tuple.getKeyNode()),
+                            prefix,
+                            "Keys must be plain words",
+                            "pipeline.problem.keyNotWord",
+                            null));
                     continue;
                 }
                 if (!allowed.contains(key.getValue())) {
-                    problems.add(at(
-                            key,
+                    java.util.SortedSet<String> expected = new java.util.TreeSet<>(allowed);
+                    problems.add(new SpecProblem(
+                            line(key),
                             prefix + key.getValue(),
-                            "Unknown key; expected one of " + new java.util.TreeSet<>(allowed)));
+                            "Unknown key; expected one of " + expected,
+                            "pipeline.problem.unknownKey",
+                            List.of(String.join(", ", expected))));
                     continue;
                 }
                 fields.put(key.getValue(), tuple);
@@ -261,7 +295,7 @@ public final class PipelineSpecs {
         String requiredText(Map<String, NodeTuple> fields, String field, Node parent, String key) {
             NodeTuple tuple = fields.get(key);
             if (tuple == null) {
-                problems.add(new SpecProblem(line(parent), field, "Missing"));
+                problems.add(new SpecProblem(line(parent), field, "Missing", "pipeline.problem.missing", null));
                 return null;
             }
             return text(tuple.getValueNode(), field);
@@ -276,7 +310,7 @@ public final class PipelineSpecs {
             if (node instanceof ScalarNode scalar && !scalar.getValue().isBlank()) {
                 return scalar.getValue().strip();
             }
-            problems.add(at(node, field, "Expected a text value"));
+            problems.add(new SpecProblem(line(node), field, "Expected a text value", "pipeline.problem.notText", null));
             return null;
         }
 
@@ -304,7 +338,11 @@ public final class PipelineSpecs {
         SourceSpec source(NodeTuple tuple, Node top) {
             if (tuple == null) {
                 problems.add(new SpecProblem(
-                        line(top), "source", "Missing: say where the rows come from (source: {type: csv, path: …})"));
+                        line(top),
+                        "source",
+                        "Missing: say where the rows come from (source: {type: csv, path: …})",
+                        "pipeline.problem.missingSource",
+                        null));
                 return null;
             }
             if (!(tuple.getValueNode() instanceof MappingNode node)) {
@@ -372,8 +410,12 @@ public final class PipelineSpecs {
             Map<String, String> expressions = new LinkedHashMap<>();
             if (tuple == null) {
                 if (required) {
-                    problems.add(
-                            new SpecProblem(0, field, "Missing: map at least one target column to a source column"));
+                    problems.add(new SpecProblem(
+                            0,
+                            field,
+                            "Missing: map at least one target column to a source column",
+                            "pipeline.problem.missingMapping",
+                            null));
                 }
                 return expressions;
             }

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,6 +21,12 @@ import vn.datafloor.integration.lake.DuckDbConnections;
 import vn.datafloor.integration.lake.LakeManifest;
 import vn.datafloor.integration.profile.ColumnNames.Hint;
 import vn.datafloor.integration.profile.ColumnNames.Kind;
+import vn.datafloor.integration.profile.EvidencePart.Code;
+import vn.datafloor.integration.profile.EvidencePart.Column;
+import vn.datafloor.integration.profile.EvidencePart.Columns;
+import vn.datafloor.integration.profile.EvidencePart.Count;
+import vn.datafloor.integration.profile.EvidencePart.Phrase;
+import vn.datafloor.integration.profile.EvidencePart.Share;
 import vn.datafloor.integration.profile.SampleProfile.Consistency;
 import vn.datafloor.integration.profile.SampleProfile.Counts;
 import vn.datafloor.integration.standardize.Standardizers;
@@ -76,7 +81,7 @@ public final class PersonalDataDetector {
         requirePositive(sampleRows);
         if (version.files().isEmpty()) {
             return version.manifest().columns().stream()
-                    .map(c -> new ColumnFinding(c.name(), null, 0, "no rows", 0, 0))
+                    .map(c -> new ColumnFinding(c.name(), null, 0, List.of(EvidencePart.of(Code.NO_ROWS)), 0, 0))
                     .toList();
         }
         try (Connection duck = DuckDbConnections.open(null, "512MB", 2)) {
@@ -123,7 +128,7 @@ public final class PersonalDataDetector {
         List<Hint> hints = columns.stream().map(ColumnNames::hint).toList();
         if (sample.rows() == 0) {
             return columns.stream()
-                    .map(c -> new ColumnFinding(c, null, 0, "no rows", 0, 0))
+                    .map(c -> new ColumnFinding(c, null, 0, List.of(EvidencePart.of(Code.NO_ROWS)), 0, 0))
                     .toList();
         }
         List<Integer> profiled = new ArrayList<>();
@@ -150,71 +155,66 @@ public final class PersonalDataDetector {
     /** What name and content say about one column on their own. */
     private static Draft firstOpinion(String column, Hint hint, String type, boolean profiled, Counts k, long rows) {
         Draft d = new Draft(column, k.values());
+        Phrase phrase = new Phrase(hint.phrase());
         if (hint.kind() == Kind.STATUS) {
-            return d.none("status column of a standardizer ('" + hint.phrase() + "')");
+            return d.none(EvidencePart.of(Code.STATUS_COLUMN, phrase));
         }
         if (!profiled && hint.kind() == Kind.BUSINESS) {
-            return d.none(
-                    hint.category() == PERSONAL_TAX_CODE
-                            ? "business tax code ('" + hint.phrase() + "')"
-                            : "business or product column ('" + hint.phrase() + "')");
+            return d.none(EvidencePart.of(
+                    hint.category() == PERSONAL_TAX_CODE ? Code.BUSINESS_TAX_CODE : Code.BUSINESS_COLUMN, phrase));
         }
         if (!profiled && !hint.personal()) {
-            return d.none(
-                    SampleProfile.opaque(type)
-                            ? "binary, boolean or nested values, no personal column name"
-                            : "numeric measure, no personal column name");
+            return d.none(EvidencePart.of(SampleProfile.opaque(type) ? Code.OPAQUE_VALUES : Code.NUMERIC_MEASURE));
         }
         if (hint.personal() && hint.category() == PERSONAL_TAX_CODE) {
             return d; // decided once the other columns are known
         }
         if (k.values() == 0) {
+            EvidencePart empty = EvidencePart.of(Code.ALL_EMPTY, new Count(rows));
             return hint.personal()
-                    ? d.propose(
-                            hint.category(), NAME_ONLY, nameSays(hint) + "; all " + rows + " sampled values empty", 0)
-                    : d.none("all " + rows + " sampled values empty");
+                    ? d.propose(hint.category(), NAME_ONLY, List.of(nameSays(hint), empty), 0)
+                    : d.none(empty);
         }
         PersonalCategory best = bestContent(k, hint);
         long bestMatched = best == null ? 0 : matched(best, k, false);
         if (hint.kind() == Kind.BUSINESS) {
             if (hint.category() == PERSONAL_TAX_CODE) {
-                return d.none("business tax code ('" + hint.phrase() + "')");
+                return d.none(EvidencePart.of(Code.BUSINESS_TAX_CODE, phrase));
             }
             if (best == null) {
-                return d.none("business or product column ('" + hint.phrase() + "')");
+                return d.none(EvidencePart.of(Code.BUSINESS_COLUMN, phrase));
             }
             return d.propose(
                     best,
                     BUSINESS_CONTEXT,
-                    share(bestMatched, k) + " " + describe(best, k) + "; but the column name ('" + hint.phrase()
-                            + "') points to a business or product",
+                    List.of(content(best, bestMatched, k), EvidencePart.of(Code.BUT_BUSINESS_NAME, phrase)),
                     bestMatched);
         }
         if (!hint.personal()) {
             if (best == null) {
                 if (hint.kind() == Kind.OTHER_DATE && k.birthDate() >= MATCH * k.values()) {
-                    return d.none(
-                            "dates, but the column name ('" + hint.phrase() + "') points to another event than birth");
+                    return d.none(EvidencePart.of(Code.OTHER_EVENT_DATES, phrase));
                 }
-                return d.none("no personal pattern in " + k.values() + " sampled values");
+                return d.none(EvidencePart.of(Code.NO_PATTERN, new Count(k.values())));
             }
             double confidence = contentConfidence(bestMatched, k);
-            String evidence = share(bestMatched, k) + " " + describe(best, k);
+            List<EvidencePart> evidence = new ArrayList<>(List.of(content(best, bestMatched, k)));
             if (best == DATE_OF_BIRTH) {
                 confidence = Math.min(confidence, DATE_CONTENT_ONLY);
             } else if (best == IDENTITY_NUMBER && k.cccd() < MATCH * k.values()) {
                 confidence = Math.min(confidence, NAME_ONLY);
-                evidence += "; mostly 9-digit numbers, which any 9-digit code also is";
+                evidence.add(EvidencePart.of(Code.MOSTLY_NINE_DIGITS));
             }
             return d.propose(best, confidence, evidence, bestMatched);
         }
         PersonalCategory hinted = hint.category();
+        EvidencePart.Category hintedCategory = new EvidencePart.Category(hinted);
         long agree = matched(hinted, k, true);
         if (agree >= 0 && agree >= MATCH * k.values()) {
             return d.propose(
                     hinted,
                     Math.min(0.99, contentConfidence(agree, k) + 0.09),
-                    "name ('" + hint.phrase() + "') and content agree: " + share(agree, k) + " " + describe(hinted, k),
+                    List.of(EvidencePart.of(Code.NAME_AND_CONTENT_AGREE, phrase), content(hinted, agree, k)),
                     agree);
         }
         boolean contradicted =
@@ -223,22 +223,30 @@ public final class PersonalDataDetector {
             return d.propose(
                     best,
                     contentConfidence(bestMatched, k),
-                    share(bestMatched, k) + " " + describe(best, k) + "; the name ('" + hint.phrase() + "') suggested "
-                            + hinted.labelEn().toLowerCase(Locale.ROOT),
+                    List.of(
+                            content(best, bestMatched, k),
+                            EvidencePart.of(Code.NAME_SUGGESTED, phrase, hintedCategory)),
                     bestMatched);
         }
         if (agree < 0) {
-            String content = best == null ? "" : "; " + share(bestMatched, k) + " " + describe(best, k);
-            return d.propose(hinted, NAME_ONLY, nameSays(hint) + "; no content check for this category" + content, 0);
+            List<EvidencePart> evidence =
+                    new ArrayList<>(List.of(nameSays(hint), EvidencePart.of(Code.NO_CONTENT_CHECK)));
+            if (best != null) {
+                evidence.add(content(best, bestMatched, k));
+            }
+            return d.propose(hinted, NAME_ONLY, evidence, 0);
         }
         if (contradicted) {
             return d.propose(
                     hinted,
                     NAME_CONTRADICTED,
-                    nameSays(hint) + ", but only " + share(agree, k) + " " + describe(hinted, k) + "; name hint only",
+                    List.of(
+                            EvidencePart.of(Code.NAME_SUGGESTS_BUT_ONLY, phrase, hintedCategory),
+                            content(hinted, agree, k),
+                            EvidencePart.of(Code.NAME_HINT_ONLY)),
                     agree);
         }
-        return d.propose(hinted, NAME_ONLY, nameSays(hint) + "; " + share(agree, k) + " " + describe(hinted, k), agree);
+        return d.propose(hinted, NAME_ONLY, List.of(nameSays(hint), content(hinted, agree, k)), agree);
     }
 
     /**
@@ -270,8 +278,7 @@ public final class PersonalDataDetector {
         for (int id : identity) {
             best(all, c -> c.identityColumn() == id).ifPresent(c -> {
                 Draft idDraft = drafts.get(id);
-                idDraft.evidence +=
-                        "; birth year consistent with " + drafts.get(c.dateColumn()).column + " in " + agreement(c);
+                idDraft.evidence.add(agreement(Code.BIRTH_YEAR_CONSISTENT, drafts.get(c.dateColumn()).column, c));
                 if (c.share() >= 0.9) {
                     idDraft.confidence = Math.min(0.99, idDraft.confidence + 0.05);
                 }
@@ -288,15 +295,15 @@ public final class PersonalDataDetector {
             String idColumn = drafts.get(c.identityColumn()).column;
             if (c.share() >= MATCH) {
                 double confirmed = Math.min(0.99, contentConfidence(k.birthDate(), k) + 0.09);
-                String birthYear = "birth year agrees with identity numbers in " + idColumn + " in " + agreement(c);
+                EvidencePart birthYear = agreement(Code.BIRTH_YEAR_AGREES, idColumn, c);
                 if (dateDraft.category == DATE_OF_BIRTH) {
                     dateDraft.confidence = Math.max(dateDraft.confidence, confirmed);
-                    dateDraft.evidence += "; " + birthYear;
+                    dateDraft.evidence.add(birthYear);
                 } else {
                     dateDraft.propose(
                             DATE_OF_BIRTH,
                             confirmed,
-                            share(k.birthDate(), k) + " " + describe(DATE_OF_BIRTH, k) + "; " + birthYear,
+                            List.of(content(DATE_OF_BIRTH, k.birthDate(), k), birthYear),
                             k.birthDate());
                 }
             } else if (dateDraft.category == DATE_OF_BIRTH
@@ -304,8 +311,7 @@ public final class PersonalDataDetector {
                     && c.compared() >= MIN_VALUES
                     && c.share() < CONTRADICTION) {
                 // a date of some other event: the people's identity numbers say when they were born
-                dateDraft.none("dates, but their years agree with the birth years of identity numbers in " + idColumn
-                        + " in only " + agreement(c));
+                dateDraft.none(agreement(Code.BIRTH_YEARS_DISAGREE, idColumn, c));
             }
         }
     }
@@ -317,8 +323,9 @@ public final class PersonalDataDetector {
                 .max(Comparator.comparingDouble(Consistency::share));
     }
 
-    private static String agreement(Consistency c) {
-        return percent(c.share()) + " of " + c.compared() + " rows";
+    /** "… in {column} in N% of M rows". */
+    private static EvidencePart agreement(Code code, String column, Consistency c) {
+        return EvidencePart.of(code, new Column(column), new Share(c.share()), new Count(c.compared()));
     }
 
     /**
@@ -344,31 +351,36 @@ public final class PersonalDataDetector {
             }
             Draft d = drafts.get(i);
             Counts k = counts.getOrDefault(i, Counts.EMPTY);
-            String name = "name ('" + hint.phrase() + "')";
+            Phrase phrase = new Phrase(hint.phrase());
             if (k.values() > 0 && k.taxPersonal() >= MATCH * k.values()) {
                 d.propose(
                         PERSONAL_TAX_CODE,
                         Math.min(0.99, contentConfidence(k.taxPersonal(), k) + 0.09),
-                        name + " and " + share(k.taxPersonal(), k)
-                                + " 12-digit personal identification numbers, individuals' tax codes",
+                        List.of(EvidencePart.of(
+                                Code.PERSONAL_TAX_NUMBERS,
+                                phrase,
+                                Share.of(k.taxPersonal(), k.values()),
+                                new Count(k.values()))),
                         k.taxPersonal());
             } else if (!people.isEmpty() && !hint.roleQualified()) {
                 long tax = k.taxValid() + k.taxPersonal();
-                String shown =
-                        people.size() > 3 ? String.join(", ", people.subList(0, 3)) + "…" : String.join(", ", people);
+                List<EvidencePart> evidence = new ArrayList<>();
+                evidence.add(EvidencePart.of(
+                        Code.TAX_CODE_ABOUT_PEOPLE,
+                        phrase,
+                        new Columns(people.subList(0, Math.min(3, people.size())), people.size() > 3)));
+                if (k.values() > 0) {
+                    evidence.add(EvidencePart.of(
+                            Code.TAX_CODE_CHECK_DIGITS, Share.of(tax, k.values()), new Count(k.values())));
+                }
                 d.propose(
                         PERSONAL_TAX_CODE,
                         k.values() > 0 && tax >= MATCH * k.values() ? 0.75 : NAME_ONLY,
-                        name + ": tax code in a dataset about people (" + shown + ")"
-                                + (k.values() > 0
-                                        ? "; " + share(tax, k) + " tax codes with a correct check digit"
-                                        : ""),
+                        evidence,
                         tax);
             } else {
-                d.none("business tax code: "
-                        + (hint.roleQualified()
-                                ? "of a person in a business role"
-                                : "no person columns in the dataset"));
+                d.none(EvidencePart.of(
+                        hint.roleQualified() ? Code.BUSINESS_TAX_CODE_ROLE : Code.BUSINESS_TAX_CODE_NO_PEOPLE));
             }
         }
     }
@@ -413,53 +425,44 @@ public final class PersonalDataDetector {
         };
     }
 
-    /** What matching values are, after "N% of M values". Never quotes a value. */
-    private static String describe(PersonalCategory c, Counts k) {
+    /** "N% of M values" and what the matching values are. Never quotes a value. */
+    private static EvidencePart content(PersonalCategory c, long matched, Counts k) {
+        Share share = Share.of(matched, k.values());
+        Count values = new Count(k.values());
         return switch (c) {
             case NAME ->
-                k.namePart() > k.personName()
-                        ? "are Vietnamese surnames, middle or given names"
-                        : "look like Vietnamese person names (2-5 capitalised words, common surname first)";
+                EvidencePart.of(
+                        k.namePart() > k.personName() ? Code.SHARE_NAME_PARTS : Code.SHARE_PERSON_NAMES, share, values);
             case IDENTITY_NUMBER ->
-                "are identity numbers (12-digit with a known province code and century/sex digit: "
-                        + percent(k.cccd(), k.values()) + ", 9-digit CMND: " + percent(k.cmnd(), k.values()) + ")";
-            case PHONE -> "are Vietnamese phone numbers (" + percent(k.mobile(), k.values()) + " mobile)";
-            case EMAIL -> "are e-mail addresses";
-            case DATE_OF_BIRTH -> "are dates plausible as birth dates (1900 to today)";
-            case SEX -> "are sex words (Vietnamese or English)";
-            case ADDRESS -> "are addresses naming a province or commune";
-            case PLACE_OF_BIRTH -> "name a province or commune";
-            case HEALTH_INSURANCE_NUMBER -> "are health insurance card numbers";
-            case SOCIAL_INSURANCE_NUMBER -> "are 10-digit numbers";
-            case BANK_ACCOUNT -> "are 8-19 digit account numbers";
-            case LOCATION -> "are coordinates in Vietnam's range";
-            case PERSONAL_TAX_CODE -> "are tax codes";
-            default -> "match";
+                EvidencePart.of(
+                        Code.SHARE_IDENTITY_NUMBERS,
+                        share,
+                        values,
+                        Share.of(k.cccd(), k.values()),
+                        Share.of(k.cmnd(), k.values()));
+            case PHONE -> EvidencePart.of(Code.SHARE_PHONES, share, values, Share.of(k.mobile(), k.values()));
+            case EMAIL -> EvidencePart.of(Code.SHARE_EMAILS, share, values);
+            case DATE_OF_BIRTH -> EvidencePart.of(Code.SHARE_BIRTH_DATES, share, values);
+            case SEX -> EvidencePart.of(Code.SHARE_SEX_WORDS, share, values);
+            case ADDRESS -> EvidencePart.of(Code.SHARE_ADDRESSES, share, values);
+            case PLACE_OF_BIRTH -> EvidencePart.of(Code.SHARE_PLACES, share, values);
+            case HEALTH_INSURANCE_NUMBER -> EvidencePart.of(Code.SHARE_HEALTH_INSURANCE, share, values);
+            case SOCIAL_INSURANCE_NUMBER -> EvidencePart.of(Code.SHARE_TEN_DIGITS, share, values);
+            case BANK_ACCOUNT -> EvidencePart.of(Code.SHARE_BANK_ACCOUNTS, share, values);
+            case LOCATION -> EvidencePart.of(Code.SHARE_COORDINATES, share, values);
+            case PERSONAL_TAX_CODE -> EvidencePart.of(Code.SHARE_TAX_CODES, share, values);
+            default -> EvidencePart.of(Code.SHARE_MATCHING, share, values);
         };
     }
 
-    private static String nameSays(Hint hint) {
-        return "column name ('" + hint.phrase() + "') suggests "
-                + hint.category().labelEn().toLowerCase(Locale.ROOT);
+    private static EvidencePart nameSays(Hint hint) {
+        return EvidencePart.of(
+                Code.NAME_SUGGESTS, new Phrase(hint.phrase()), new EvidencePart.Category(hint.category()));
     }
 
     /** 0.74 at the 0.6 threshold, 0.9 when every value matches. */
     private static double contentConfidence(long matched, Counts k) {
         return 0.5 + 0.4 * matched / k.values();
-    }
-
-    private static String share(long matched, Counts k) {
-        return percent(matched, k.values()) + " of " + k.values() + " values";
-    }
-
-    private static String percent(long part, long whole) {
-        return percent(whole == 0 ? 0 : (double) part / whole);
-    }
-
-    private static String percent(double share) {
-        long p = Math.round(100 * share);
-        // 99.6% is not "100%": only a share of exactly 1 is
-        return (share < 1 && p == 100 ? 99 : share > 0 && p == 0 ? 1 : p) + "%";
     }
 
     private static void installMacrosIfMissing(Connection duckdb) throws SQLException {
@@ -491,7 +494,7 @@ public final class PersonalDataDetector {
         final long sampled;
         PersonalCategory category;
         double confidence;
-        String evidence;
+        List<EvidencePart> evidence = new ArrayList<>();
         long matched;
 
         Draft(String column, long sampled) {
@@ -499,16 +502,16 @@ public final class PersonalDataDetector {
             this.sampled = sampled;
         }
 
-        Draft propose(PersonalCategory category, double confidence, String evidence, long matched) {
+        Draft propose(PersonalCategory category, double confidence, List<EvidencePart> evidence, long matched) {
             this.category = category;
             this.confidence = confidence;
-            this.evidence = evidence;
+            this.evidence = new ArrayList<>(evidence);
             this.matched = Math.max(0, matched);
             return this;
         }
 
-        Draft none(String evidence) {
-            return propose(null, 0, evidence, 0);
+        Draft none(EvidencePart evidence) {
+            return propose(null, 0, List.of(evidence), 0);
         }
 
         ColumnFinding finding() {

@@ -61,6 +61,9 @@ public record CatalogEntry(
      *
      * @param proposedCategory what detection proposed (a {@code PersonalCategory} code), null: nothing found
      * @param personalCategory the steward's decision: a category code, "none", or null while unconfirmed
+     * @param proposedEvidence why detection proposed what it did, in English (the API's text)
+     * @param proposedEvidenceParts the same as coded parts (JSON, read by {@link PersonalDataEvidence}) for pages in
+     *     the reader's language; null for proposals made before parts were stored
      */
     public record Column(
             int position,
@@ -74,10 +77,41 @@ public record CatalogEntry(
             String proposedCategory,
             Double proposedConfidence,
             String proposedEvidence,
-            String personalCategory) {
+            String personalCategory,
+            @com.fasterxml.jackson.annotation.JsonIgnore String proposedEvidenceParts) {
 
         public Column {
             tags = List.copyOf(tags);
+        }
+
+        /** A column with no evidence parts (described by hand, or from before parts were stored). */
+        public Column(
+                int position,
+                String name,
+                String type,
+                String descriptionVi,
+                String descriptionEn,
+                String unit,
+                String example,
+                List<String> tags,
+                String proposedCategory,
+                Double proposedConfidence,
+                String proposedEvidence,
+                String personalCategory) {
+            this(
+                    position,
+                    name,
+                    type,
+                    descriptionVi,
+                    descriptionEn,
+                    unit,
+                    example,
+                    tags,
+                    proposedCategory,
+                    proposedConfidence,
+                    proposedEvidence,
+                    personalCategory,
+                    null);
         }
 
         /** Confirmed as personal data. */

@@ -452,7 +452,8 @@ public class CatalogService {
                     finding.column(),
                     finding.category() == null ? null : finding.category().code(),
                     finding.category() == null ? null : finding.confidence(),
-                    finding.evidence());
+                    finding.evidence(),
+                    PersonalDataEvidence.json(finding.evidenceParts()));
         }
         store.touch(id, now);
         reindex(id);

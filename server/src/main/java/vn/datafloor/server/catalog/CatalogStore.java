@@ -145,7 +145,8 @@ class CatalogStore {
 
     private static final String COLUMN_COLUMNS =
             "position, name, type, description_vi, description_en, unit, example, tags, "
-                    + "proposed_category, proposed_confidence, proposed_evidence, personal_category";
+                    + "proposed_category, proposed_confidence, proposed_evidence, personal_category, "
+                    + "proposed_evidence_parts";
 
     private static CatalogEntry.Column column(ResultSet rs, int offset) throws SQLException {
         int i = offset;
@@ -163,7 +164,8 @@ class CatalogStore {
                 rs.getString(i + 9),
                 proposedConfidence,
                 rs.getString(i + 11),
-                rs.getString(i + 12));
+                rs.getString(i + 12),
+                rs.getString(i + 13));
     }
 
     /** Stores a checked description; lists are joined here so the service deals in lists only. */
@@ -246,10 +248,12 @@ class CatalogStore {
         }
     }
 
-    void propose(long datasetId, String column, String category, Double confidence, String evidence) {
-        jdbc.sql("update catalog_column set proposed_category = ?, proposed_confidence = ?, proposed_evidence = ? "
-                        + "where dataset_id = ? and name = ?")
-                .params(category, confidence, truncate(evidence, 500), datasetId, column)
+    /** {@code evidenceParts}: JSON of at most {@link PersonalDataEvidence#MAX_STORED} characters, or null. */
+    void propose(
+            long datasetId, String column, String category, Double confidence, String evidence, String evidenceParts) {
+        jdbc.sql("update catalog_column set proposed_category = ?, proposed_confidence = ?, proposed_evidence = ?, "
+                        + "proposed_evidence_parts = ? where dataset_id = ? and name = ?")
+                .params(category, confidence, truncate(evidence, 500), evidenceParts, datasetId, column)
                 .update();
     }
 

@@ -201,8 +201,9 @@ class IntegrationPages {
         model.addAttribute("schedule", schedule == null ? "" : schedule);
         try {
             // The schedule field, when the form has it, sets the spec's schedule line.
-            String withSchedule =
-                    schedule == null ? spec : pipelines.withSchedule(spec, schedule, schedules::problemText);
+            String withSchedule = schedule == null
+                    ? spec
+                    : pipelines.withSchedule(spec, schedule, key -> schedules.problemText(key, Locale.ENGLISH));
             PipelineService.Pipeline saved = pipelines.save(actor, withSchedule);
             flash.addFlashAttribute("success", problems.message("pipeline.saved", new Object[0], locale));
             return "redirect:/integration/pipelines/" + saved.id();
@@ -225,7 +226,7 @@ class IntegrationPages {
         String checked = spec;
         if (schedule != null) {
             try {
-                checked = pipelines.withSchedule(spec, schedule, schedules::problemText);
+                checked = pipelines.withSchedule(spec, schedule, key -> schedules.problemText(key, Locale.ENGLISH));
             } catch (PipelineService.InvalidSpecException e) {
                 found.addAll(e.problems());
             }

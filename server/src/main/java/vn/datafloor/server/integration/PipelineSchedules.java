@@ -74,7 +74,12 @@ public class PipelineSchedules {
 
     /** The problem's text in the request's language. */
     public String problemText(String key) {
-        return messages.getMessage(key, null, key, LocaleContextHolder.getLocale());
+        return problemText(key, LocaleContextHolder.getLocale());
+    }
+
+    /** The problem's text in a given language ({@link Locale#ENGLISH} for the API's problem details). */
+    public String problemText(String key, Locale locale) {
+        return messages.getMessage(key, null, key, locale);
     }
 
     /** When the scheduler will start the pipeline next: the first time after the last start (or the last save). */

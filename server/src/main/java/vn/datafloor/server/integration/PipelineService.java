@@ -118,7 +118,9 @@ public class PipelineService {
                         0,
                         "source.ref",
                         "Your organisation has no source named " + spec.source().ref()
-                                + ": register it on the Sources page"));
+                                + ": register it on the Sources page",
+                        "pipeline.problem.unknownSource",
+                        List.of(spec.source().ref())));
             }
             if (spec.dataset() != null) {
                 store.datasetOwner(spec.dataset())
@@ -126,27 +128,34 @@ public class PipelineService {
                         .ifPresent(owner -> problems.add(new SpecProblem(
                                 0,
                                 "target.dataset",
-                                "Dataset " + spec.dataset() + " belongs to another organisation")));
+                                "Dataset " + spec.dataset() + " belongs to another organisation",
+                                "pipeline.problem.otherOrganisationsDataset",
+                                List.of(spec.dataset()))));
             }
-            if (spec.schedule() != null
-                    && spec.schedule().strip().split("\\s+").length == 6
-                    && PipelineSchedules.problem(spec.schedule().strip().replaceAll("\\s+", " "))
-                            .isPresent()) {
+            java.util.Optional<String> scheduleProblem =
+                    spec.schedule() != null && spec.schedule().strip().split("\\s+").length == 6
+                            ? PipelineSchedules.problem(spec.schedule().strip().replaceAll("\\s+", " "))
+                            : java.util.Optional.empty();
+            if (scheduleProblem.isPresent()) {
+                // Worded on pages as the schedule field's own problem (characters or values), which says what to write.
                 problems.add(new SpecProblem(
                         0,
                         "schedule",
                         "The schedule is not a cron expression Spring can read: six fields, second minute hour day"
                                 + " month weekday, e.g. \"0 0 2 * * *\" for every day at 02:00 or \"0 30 6 * * MON\""
-                                + " for every Monday at 06:30"));
+                                + " for every Monday at 06:30",
+                        scheduleProblem.get(),
+                        List.of()));
             }
             if (spec.source() != null
                     && spec.source().ref() == null
                     && spec.source().credential() != null) {
-                problems.add(
-                        new SpecProblem(
-                                0,
-                                "source.credential",
-                                "Secrets come from registered sources: register the source with its secret and use source: {ref: …}"));
+                problems.add(new SpecProblem(
+                        0,
+                        "source.credential",
+                        "Secrets come from registered sources: register the source with its secret and use source: {ref: …}",
+                        "pipeline.problem.credentialInSpec",
+                        List.of()));
             }
         }
         return problems;
@@ -231,13 +240,14 @@ public class PipelineService {
     /**
      * The spec with its top-level {@code schedule:} set from the editor's schedule field (blank: removed), so the
      * spec stays the one description of the pipeline. A field that is not a valid schedule is refused, saying
-     * what to write.
+     * what to write: {@code englishText} gives the problem's English (the API's text), its key the page's words.
      */
-    public String withSchedule(String yaml, String typed, java.util.function.Function<String, String> text) {
+    public String withSchedule(String yaml, String typed, java.util.function.Function<String, String> englishText) {
         String cron = PipelineSchedules.normalise(typed);
         java.util.Optional<String> problem = PipelineSchedules.problem(cron);
         if (problem.isPresent()) {
-            throw new InvalidSpecException(List.of(new SpecProblem(0, "schedule", text.apply(problem.get()))));
+            throw new InvalidSpecException(List.of(
+                    new SpecProblem(0, "schedule", englishText.apply(problem.get()), problem.get(), List.of())));
         }
         java.util.regex.Pattern line = java.util.regex.Pattern.compile("(?m)^schedule:.*(\\R|\\z)");
         java.util.regex.Matcher existing = line.matcher(yaml);

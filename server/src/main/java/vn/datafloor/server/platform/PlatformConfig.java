@@ -60,6 +60,17 @@ public class PlatformConfig implements WebMvcConfigurer {
         return registration;
     }
 
+    /** The error page requested directly (only REQUEST dispatches: a real error comes as an ERROR one) is a 404. */
+    @Bean
+    FilterRegistrationBean<DirectErrorPageFilter> directErrorPageFilter(
+            @org.springframework.beans.factory.annotation.Value("${server.error.path:/error}") String errorPath) {
+        FilterRegistrationBean<DirectErrorPageFilter> registration =
+                new FilterRegistrationBean<>(new DirectErrorPageFilter());
+        registration.addUrlPatterns(errorPath);
+        registration.setDispatcherTypes(DispatcherType.REQUEST);
+        return registration;
+    }
+
     /**
      * Vietnamese unless the person chose English with ?lang=en (remembered in a cookie). API clients,
      * which keep no cookies, may ask for English with Accept-Language.

@@ -598,4 +598,109 @@ class CatalogFlowTest extends PlatformTest {
                         .andReturn()))
                 .contains("id=\"tile-catalog\"");
     }
+
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
+    /** Words the Vietnamese evidence must not hold: it is worded in Vietnamese, not the detector's English. */
+    private static final java.util.Set<String> ENGLISH = java.util.Set.of(
+            "of",
+            "values",
+            "are",
+            "is",
+            "the",
+            "and",
+            "in",
+            "column",
+            "name",
+            "suggests",
+            "suggested",
+            "agree",
+            "content",
+            "phone",
+            "numbers",
+            "mobile",
+            "rows",
+            "birth",
+            "year",
+            "consistent",
+            "with",
+            "identity",
+            "dates",
+            "plausible",
+            "look",
+            "like",
+            "person",
+            "names",
+            "proposed",
+            "only",
+            "hint",
+            "but");
+
+    /** The evidence under a column's personal-data choice on the steward's page, as the reader sees it. */
+    private static String evidence(String page, String column) {
+        java.util.regex.Matcher row = java.util.regex.Pattern.compile(
+                        "id=\"edit-column-" + column + "\"(.*?)</tr>", java.util.regex.Pattern.DOTALL)
+                .matcher(page);
+        assertThat(row.find()).as(column).isTrue();
+        java.util.regex.Matcher small = java.util.regex.Pattern.compile(
+                        "<small class=\"muted evidence\">(.*?)</small>", java.util.regex.Pattern.DOTALL)
+                .matcher(row.group(1));
+        assertThat(small.find()).as(column + " evidence").isTrue();
+        return org.springframework.web.util.HtmlUtils.htmlUnescape(small.group(1));
+    }
+
+    private static List<String> words(String text) {
+        return List.of(text.toLowerCase(java.util.Locale.ROOT).split("[^\\p{L}]+"));
+    }
+
+    @Test
+    void personalDataEvidenceIsInTheReadersLanguageAndOlderProposalsShowTheirStoredText() throws Exception {
+        MockHttpSession steward = login("yte.dulieu");
+        MvcResult uploaded = upload(steward, "yte.khach-hang-ngon-ngu", "khach-hang.csv", PEOPLE_CSV);
+        assertThat(uploaded.getResponse().getStatus()).as(text(uploaded)).isEqualTo(201);
+        Map<String, Object> entry = body(uploaded);
+        String slug = (String) entry.get("slug");
+        Map<String, String> apiEvidence = new LinkedHashMap<>();
+        for (Object c : (List<?>) entry.get("columns")) {
+            Map<?, ?> column = (Map<?, ?>) c;
+            apiEvidence.put((String) column.get("name"), (String) column.get("proposedEvidence"));
+            assertThat(column.containsKey("proposedEvidenceParts")).isFalse();
+        }
+        List<String> columns = List.of("ho_ten", "ngay_sinh", "so_cccd", "so_dien_thoai", "ma");
+
+        String vietnamese =
+                text(mvc.perform(get("/catalog/datasets/" + slug + "/edit").session(steward))
+                        .andReturn());
+        for (String column : columns) {
+            String said = evidence(vietnamese, column);
+            assertThat(words(said)).as(said).doesNotContainAnyElementsOf(ENGLISH);
+        }
+        assertThat(evidence(vietnamese, "so_dien_thoai"))
+                .startsWith("Đề xuất Số điện thoại (")
+                .contains("100% trong 5 giá trị là số điện thoại Việt Nam (100% là số di động)");
+        assertThat(evidence(vietnamese, "so_cccd")).contains("năm sinh khớp với cột ngay_sinh: 100% trong 5 dòng");
+
+        String english = text(
+                mvc.perform(get("/catalog/datasets/" + slug + "/edit?lang=en").session(steward))
+                        .andReturn());
+        for (String column : columns) {
+            // The page words the parts through the English bundle; the API's text is the detector's: the same.
+            assertThat(evidence(english, column)).endsWith(apiEvidence.get(column));
+        }
+        assertThat(evidence(english, "so_dien_thoai"))
+                .startsWith("Proposed Phone number (")
+                .contains("100% of 5 values are Vietnamese phone numbers (100% mobile)");
+
+        // A proposal stored before evidence had parts keeps its English text, shown as it was.
+        jdbc.sql("update catalog_column set proposed_evidence_parts = null, proposed_evidence = ? where name = ?"
+                        + " and dataset_id = (select id from catalog_dataset where slug = ?)")
+                .params("column name ('sdt') suggests phone number", "so_dien_thoai", slug)
+                .update();
+        String older = text(
+                mvc.perform(get("/catalog/datasets/" + slug + "/edit?lang=vi").session(steward))
+                        .andReturn());
+        assertThat(evidence(older, "so_dien_thoai")).endsWith(": column name ('sdt') suggests phone number");
+        assertThat(words(evidence(older, "ho_ten"))).doesNotContainAnyElementsOf(ENGLISH);
+    }
 }

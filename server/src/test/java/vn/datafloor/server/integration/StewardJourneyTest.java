@@ -378,4 +378,65 @@ class StewardJourneyTest extends PlatformTest {
                 .filter(r -> "SCHEDULE".equals(r.trigger()))
                 .toList();
     }
+
+    /** The editor's problem list for a spec, as the page shows it while the person types. */
+    private String problems(MockHttpSession session, String spec, String lang) throws Exception {
+        MvcResult result = mvc.perform(post("/integration/pipelines/validation")
+                        .session(session)
+                        .with(csrf())
+                        .param("spec", spec)
+                        .param("lang", lang))
+                .andReturn();
+        assertThat(result.getResponse().getStatus()).isEqualTo(200);
+        return org.springframework.web.util.HtmlUtils.htmlUnescape(
+                result.getResponse().getContentAsString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theEditorSaysASpecsProblemsInTheReadersLanguageWhileTheApiKeepsEnglish() throws Exception {
+        MockHttpSession steward = login("yte.dulieu");
+        // A source no test registers: its problem is there whatever ran before.
+        String spec = spec("steward-loi", "steward.loi").replace("steward.nguoi", "steward.chua-co")
+                + "schedule: \"0 0 25 * * *\"\nowner: x\n";
+
+        String vietnamese = problems(steward, spec, "vi");
+        assertThat(vietnamese)
+                .contains("giờ 0–23") // the schedule line: the schedule field's own words
+                .contains("Không có khóa này ở đây; các khóa dùng được: ")
+                .contains("Đơn vị của bạn chưa có nguồn tên steward.chua-co")
+                .doesNotContain("Unknown key", "Spring can read", "Your organisation");
+        String english = problems(steward, spec, "en");
+        assertThat(english)
+                .contains("hours 0–23", "Unknown key here; the keys allowed: ", "no source named steward.chua-co")
+                .doesNotContain("Không có khóa", "giờ 0–23");
+
+        String broken = "pipeline: steward-loi\nsource: {ref: a\ntarget: x\n";
+        assertThat(problems(steward, broken, "vi"))
+                .containsPattern("YAML không đọc được ở dòng \\d+, cột \\d+: kiểm tra");
+        assertThat(problems(steward, broken, "en")).containsPattern("Not valid YAML at line \\d+, column \\d+: ");
+        String noName = "source: {ref: a}\ntarget: {dataset: b.c}\nmapping: {x: y}\n";
+        assertThat(problems(steward, noName, "vi")).contains("<code>pipeline</code> <span>Thiếu trường bắt buộc này.");
+        assertThat(problems(steward, noName, "en")).contains("<code>pipeline</code> <span>Missing: this field is");
+
+        // The schedule field refused on saving, in the page's language.
+        String refused = mvc.perform(post("/integration/pipelines")
+                        .session(steward)
+                        .with(csrf())
+                        .param("lang", "en")
+                        .param("spec", spec("steward-loi", "steward.loi"))
+                        .param("schedule", "0 0 25 * * *"))
+                .andReturn()
+                .getResponse()
+                .getContentAsString(StandardCharsets.UTF_8);
+        assertThat(refused).contains("hours 0–23").doesNotContain("giờ 0–23");
+
+        // The API says the same problems in English, each with its code and arguments for a client to word.
+        MvcResult api = postJson(steward, "/api/pipelines/validation", Map.of("spec", spec));
+        assertThat(api.getResponse().getStatus()).isEqualTo(200);
+        String answer = api.getResponse().getContentAsString(StandardCharsets.UTF_8);
+        assertThat(answer)
+                .contains("The schedule is not a cron expression Spring can read", "Unknown key; expected one of")
+                .contains("\"code\":\"pipeline.problem.unknownKey\"", "\"code\":\"schedule.problem.values\"")
+                .doesNotContain("giờ 0–23");
+    }
 }

@@ -23,6 +23,7 @@ import vn.datafloor.server.demo.DemoData;
 import vn.datafloor.server.identity.UserAccount;
 import vn.datafloor.server.identity.UserService;
 import vn.datafloor.server.linkage.RegisterService;
+import vn.datafloor.server.platform.NumberFormat;
 
 /** Each role's dashboard says what waits for it, with links only to what it may open. */
 class DashboardTasksTest extends PlatformTest {
