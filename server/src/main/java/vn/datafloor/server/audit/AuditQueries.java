@@ -56,14 +56,7 @@ public class AuditQueries {
         params.add(Math.max(0, offset));
         return jdbc.sql(sql.toString())
                 .params(params)
-                .query((rs, n) -> new AuditRecord(
-                        rs.getLong(1),
-                        rs.getString(2),
-                        rs.getTimestamp(3).toInstant(),
-                        (Long) rs.getObject(4, Long.class),
-                        (Long) rs.getObject(5, Long.class),
-                        rs.getString(6),
-                        rs.getString(7)))
+                .query(AuditQueries::auditRecord)
                 .list();
     }
 
@@ -72,15 +65,20 @@ public class AuditQueries {
         return jdbc.sql(
                         "select ledger_index, event_type, occurred_at, actor_user_id, org_id, outcome, summary from audit_event where ledger_index = ?")
                 .param(index)
-                .query((rs, n) -> new AuditRecord(
-                        rs.getLong(1),
-                        rs.getString(2),
-                        rs.getTimestamp(3).toInstant(),
-                        (Long) rs.getObject(4, Long.class),
-                        (Long) rs.getObject(5, Long.class),
-                        rs.getString(6),
-                        rs.getString(7)))
+                .query(AuditQueries::auditRecord)
                 .optional();
+    }
+
+    /** A row of {@code ledger_index, event_type, occurred_at, actor_user_id, org_id, outcome, summary}. */
+    private static AuditRecord auditRecord(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        return new AuditRecord(
+                rs.getLong(1),
+                rs.getString(2),
+                rs.getTimestamp(3).toInstant(),
+                rs.getObject(4, Long.class),
+                rs.getObject(5, Long.class),
+                rs.getString(6),
+                rs.getString(7));
     }
 
     /** Counts of events per type, for the dashboard chart. */
