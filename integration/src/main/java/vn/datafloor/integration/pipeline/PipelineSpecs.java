@@ -134,7 +134,8 @@ public final class PipelineSpecs {
             problems.add(reader.at(
                     fields.get("pipeline").getValueNode(),
                     "pipeline",
-                    "Use 1-100 of a-z, 0-9, '.', '_', '-' (e.g. health-patients)"));
+                    "Use 1-100 of a-z, 0-9, '.', '_', '-' (e.g. health-patients)",
+                    "pipeline.problem.pipelineName"));
         }
         String description = reader.optionalText(fields, "description");
         SourceSpec source = reader.source(fields.get("source"), top);
@@ -155,11 +156,16 @@ public final class PipelineSpecs {
                 problems.add(reader.at(
                         targetFields.get("dataset").getValueNode(),
                         "target.dataset",
-                        "Use 1-100 of a-z, 0-9, '.', '_', '-' (e.g. health.people)"));
+                        "Use 1-100 of a-z, 0-9, '.', '_', '-' (e.g. health.people)",
+                        "pipeline.problem.datasetName"));
             }
             schema = reader.optionalText(targetFields, "schema");
         } else {
-            problems.add(reader.at(target.getValueNode(), "target", "Expected a mapping with dataset and schema"));
+            problems.add(reader.at(
+                    target.getValueNode(),
+                    "target",
+                    "Expected a mapping with dataset and schema",
+                    "pipeline.problem.targetNotMapping"));
         }
         Map<String, String> mapping = reader.expressions(fields.get("mapping"), "mapping", true);
         Map<String, String> standardize = reader.expressions(fields.get("standardize"), "standardize", false);
@@ -178,11 +184,16 @@ public final class PipelineSpecs {
                     problems.add(reader.at(
                             addressNode,
                             "address.column",
-                            "Unknown column " + addressColumn + ": the address column must be mapped"));
+                            "Unknown column " + addressColumn + ": the address column must be mapped",
+                            "pipeline.problem.addressUnmapped",
+                            addressColumn));
                 }
             } else {
-                problems.add(
-                        reader.at(address.getValueNode(), "address", "Expected {column: <mapped address column>}"));
+                problems.add(reader.at(
+                        address.getValueNode(),
+                        "address",
+                        "Expected {column: <mapped address column>}",
+                        "pipeline.problem.addressNotMapping"));
             }
         }
         if (schedule != null && schedule.trim().split("\\s+").length != 6) {
@@ -198,20 +209,23 @@ public final class PipelineSpecs {
                 problems.add(reader.at(
                         fields.get("key").getValueNode(),
                         "key",
-                        "Unknown column " + column + ": key columns must be mapped"));
+                        "Unknown column " + column + ": key columns must be mapped",
+                        "pipeline.problem.keyUnmapped",
+                        column));
             }
         }
         if (schema != null) {
             var canonical = vn.datafloor.integration.schema.CanonicalSchema.named(schema);
             if (canonical.isEmpty()) {
+                String known = java.util.Arrays.stream(vn.datafloor.integration.schema.CanonicalSchema.values())
+                        .map(vn.datafloor.integration.schema.CanonicalSchema::schemaName)
+                        .collect(java.util.stream.Collectors.joining(", "));
                 problems.add(new SpecProblem(
                         line(top),
                         "target.schema",
-                        "Unknown schema " + schema + "; use one of "
-                                + java.util.Arrays.stream(vn.datafloor.integration.schema.CanonicalSchema.values())
-                                        .map(vn.datafloor.integration.schema.CanonicalSchema::schemaName)
-                                        .toList()
-                                + " (docs/schemas.md)"));
+                        "Unknown schema " + schema + "; use one of [" + known + "] (docs/schemas.md)",
+                        "pipeline.problem.unknownSchema",
+                        List.of(schema, known)));
             } else {
                 for (var column : canonical.get().columns()) {
                     boolean fromAddress = addressColumn != null
@@ -225,7 +239,9 @@ public final class PipelineSpecs {
                                 line(top),
                                 "mapping",
                                 "Schema " + schema + " requires column " + column.name() + " (" + column.description()
-                                        + ")"));
+                                        + ")",
+                                "pipeline.problem.schemaColumn",
+                                List.of(schema, column.name())));
                     }
                 }
             }
@@ -259,6 +275,11 @@ public final class PipelineSpecs {
 
         SpecProblem at(Node node, String field, String message) {
             return new SpecProblem(line(node), field, message);
+        }
+
+        /** A problem with its message key and the arguments its wording needs, for the editor's language. */
+        SpecProblem at(Node node, String field, String message, String code, String... args) {
+            return new SpecProblem(line(node), field, message, code, List.of(args));
         }
 
         Map<String, NodeTuple> fields(MappingNode node, String prefix, Set<String> allowed) {
@@ -346,7 +367,11 @@ public final class PipelineSpecs {
                 return null;
             }
             if (!(tuple.getValueNode() instanceof MappingNode node)) {
-                problems.add(at(tuple.getValueNode(), "source", "Expected a mapping with type and path, url or table"));
+                problems.add(at(
+                        tuple.getValueNode(),
+                        "source",
+                        "Expected a mapping with type and path, url or table",
+                        "pipeline.problem.sourceNotMapping"));
                 return null;
             }
             Set<String> keys = new java.util.HashSet<>(SourceConnectors.settingNames());
@@ -356,8 +381,11 @@ public final class PipelineSpecs {
             String ref = optionalText(f, "ref");
             if (ref != null) {
                 if (f.size() > 1) {
-                    problems.add(new SpecProblem(
-                            line(node), "source", "With ref, the registered source supplies everything else"));
+                    problems.add(at(
+                            node,
+                            "source",
+                            "With ref, the registered source supplies everything else",
+                            "pipeline.problem.refAlone"));
                 }
                 return SourceSpec.ref(ref);
             }
@@ -371,7 +399,9 @@ public final class PipelineSpecs {
                 problems.add(at(
                         f.get("type").getValueNode(),
                         "source.type",
-                        "Unknown source type; use one of " + SourceConnectors.kinds()));
+                        "Unknown source type; use one of " + SourceConnectors.kinds(),
+                        "pipeline.problem.unknownSourceType",
+                        String.join(", ", SourceConnectors.kinds())));
                 return null;
             }
             List<String> takes = SourceConnectors.settingNames(connector);
@@ -384,7 +414,11 @@ public final class PipelineSpecs {
                     problems.add(at(
                             field.getValue().getKeyNode(),
                             "source." + field.getKey(),
-                            "A " + type + " source does not take " + field.getKey() + "; it takes " + takes));
+                            "A " + type + " source does not take " + field.getKey() + "; it takes " + takes,
+                            "pipeline.problem.sourceSettingUnknown",
+                            type,
+                            field.getKey(),
+                            String.join(", ", takes)));
                     continue;
                 }
                 String value = text(field.getValue().getValueNode(), "source." + field.getKey());
@@ -397,10 +431,13 @@ public final class PipelineSpecs {
             } catch (SettingsException e) {
                 for (SettingsException.Problem problem : e.problems()) {
                     NodeTuple at = f.get(problem.field());
+                    // The connector's own words about its setting stay as it wrote them, inside a worded sentence.
                     problems.add(new SpecProblem(
                             at == null ? line(node) : line(at.getValueNode()),
                             "source." + problem.field(),
-                            problem.message()));
+                            problem.message(),
+                            "pipeline.problem.sourceSetting",
+                            List.of(problem.field(), problem.message())));
                 }
                 return new SourceSpec(null, connector.kind(), null);
             }
@@ -420,14 +457,22 @@ public final class PipelineSpecs {
                 return expressions;
             }
             if (!(tuple.getValueNode() instanceof MappingNode node)) {
-                problems.add(at(tuple.getValueNode(), field, "Expected target_column: expression pairs"));
+                problems.add(at(
+                        tuple.getValueNode(),
+                        field,
+                        "Expected target_column: expression pairs",
+                        "pipeline.problem.expressionsNotMapping"));
                 return expressions;
             }
             for (NodeTuple entry : node.getValue()) {
                 String column = entry.getKeyNode() instanceof ScalarNode k ? k.getValue() : null;
                 if (column == null || !COLUMN.matcher(column).matches()) {
                     problems.add(at(
-                            entry.getKeyNode(), field, "Column names are lower-case letters, digits and _: " + column));
+                            entry.getKeyNode(),
+                            field,
+                            "Column names are lower-case letters, digits and _: " + column,
+                            "pipeline.problem.columnName",
+                            String.valueOf(column)));
                     continue;
                 }
                 String expression = text(entry.getValueNode(), field + "." + column);
@@ -439,7 +484,13 @@ public final class PipelineSpecs {
                             ? List.of()
                             : SqlExpressions.problems(expression);
                     for (String problem : unsafe) {
-                        problems.add(at(entry.getValueNode(), field + "." + column, problem));
+                        problems.add(at(
+                                entry.getValueNode(),
+                                field + "." + column,
+                                problem,
+                                "pipeline.problem.expression",
+                                column,
+                                problem));
                     }
                     expressions.put(column, expression);
                 }
@@ -453,7 +504,8 @@ public final class PipelineSpecs {
                 return rules;
             }
             if (!(tuple.getValueNode() instanceof SequenceNode sequence)) {
-                problems.add(at(tuple.getValueNode(), "quality", "Expected a list of rules"));
+                problems.add(at(
+                        tuple.getValueNode(), "quality", "Expected a list of rules", "pipeline.problem.rulesNotList"));
                 return rules;
             }
             int n = 0;
@@ -461,8 +513,11 @@ public final class PipelineSpecs {
                 n++;
                 String field = "quality[" + n + "]";
                 if (!(item instanceof MappingNode node)) {
-                    problems.add(
-                            at(item, field, "Expected a rule: {rule: completeness, columns: [...], severity: reject}"));
+                    problems.add(at(
+                            item,
+                            field,
+                            "Expected a rule: {rule: completeness, columns: [...], severity: reject}",
+                            "pipeline.problem.ruleNotMapping"));
                     continue;
                 }
                 Map<String, NodeTuple> f = fields(
@@ -476,7 +531,8 @@ public final class PipelineSpecs {
                         problems.add(at(
                                 f.get("rule").getValueNode(),
                                 field + ".rule",
-                                "Unknown rule; use completeness, validity, uniqueness, consistency or timeliness"));
+                                "Unknown rule; use completeness, validity, uniqueness, consistency or timeliness",
+                                "pipeline.problem.unknownRule"));
                     }
                 }
                 Severity severity = Severity.WARN;
@@ -485,7 +541,11 @@ public final class PipelineSpecs {
                     try {
                         severity = Severity.valueOf(severityText.toUpperCase(Locale.ROOT));
                     } catch (IllegalArgumentException e) {
-                        problems.add(at(f.get("severity").getValueNode(), field + ".severity", "Use reject or warn"));
+                        problems.add(at(
+                                f.get("severity").getValueNode(),
+                                field + ".severity",
+                                "Use reject or warn",
+                                "pipeline.problem.severity"));
                     }
                 }
                 List<String> columns = new ArrayList<>(texts(f.get("columns"), field + ".columns"));
@@ -493,7 +553,12 @@ public final class PipelineSpecs {
                 String check = optionalText(f, "check");
                 if (check != null) {
                     for (String problem : SqlExpressions.problems(check)) {
-                        problems.add(at(f.get("check").getValueNode(), field + ".check", problem));
+                        problems.add(at(
+                                f.get("check").getValueNode(),
+                                field + ".check",
+                                problem,
+                                "pipeline.problem.check",
+                                problem));
                     }
                 }
                 String maxAge = optionalText(f, "max_age");
@@ -501,19 +566,29 @@ public final class PipelineSpecs {
                     switch (dimension) {
                         case COMPLETENESS, UNIQUENESS -> {
                             if (columns.isEmpty()) {
-                                problems.add(new SpecProblem(line(node), field, "Name the columns this rule checks"));
+                                problems.add(at(
+                                        node,
+                                        field,
+                                        "Name the columns this rule checks",
+                                        "pipeline.problem.ruleColumns"));
                             }
                         }
                         case VALIDITY, CONSISTENCY -> {
                             if (check == null) {
-                                problems.add(new SpecProblem(
-                                        line(node), field, "Give the condition rows must meet (check: …)"));
+                                problems.add(at(
+                                        node,
+                                        field,
+                                        "Give the condition rows must meet (check: …)",
+                                        "pipeline.problem.ruleCheck"));
                             }
                         }
                         case TIMELINESS -> {
                             if (columns.size() != 1 || maxAge == null) {
-                                problems.add(new SpecProblem(
-                                        line(node), field, "Give one date column and max_age (e.g. P365D)"));
+                                problems.add(at(
+                                        node,
+                                        field,
+                                        "Give one date column and max_age (e.g. P365D)",
+                                        "pipeline.problem.ruleTimeliness"));
                             } else {
                                 try {
                                     java.time.Period.parse(maxAge);
@@ -521,7 +596,8 @@ public final class PipelineSpecs {
                                     problems.add(at(
                                             f.get("max_age").getValueNode(),
                                             field + ".max_age",
-                                            "Use an ISO period such as P30D or P1Y"));
+                                            "Use an ISO period such as P30D or P1Y",
+                                            "pipeline.problem.maxAge"));
                                 }
                             }
                         }

@@ -72,6 +72,38 @@ class SpecProblemTextTest {
     }
 
     @Test
+    void everyProblemOfAWrongSpecHasItsWordsInVietnamese() {
+        String yaml = """
+                pipeline: Bad Name
+                source: {type: csv, path: a.csv, sheet: 1}
+                target: {dataset: a.b, schema: nobody}
+                mapping: {x: "upper(y)", Bad: y, z: "(select 1)"}
+                key: [missing_column]
+                quality:
+                  - {rule: completeness}
+                  - {rule: validity}
+                  - {rule: timeliness, columns: [x], max_age: soon}
+                  - {rule: loudness, columns: [x]}
+                  - {rule: completeness, columns: [x], severity: maybe}
+                  - just text
+                """;
+        List<SpecProblem> problems = PipelineSpecs.parse(yaml).problems();
+        assertThat(problems).hasSizeGreaterThanOrEqualTo(9);
+        for (SpecProblem problem : problems) {
+            assertThat(problem.code()).as("code of %s", problem).isNotNull();
+            String vietnamese = text.text(problem, VI);
+            assertThat(vietnamese).as("words of %s", problem).isNotEqualTo(problem.message());
+            assertThat(text.text(problem, Locale.ENGLISH)).isNotBlank();
+        }
+        // The expression checker's own detail is quoted inside a Vietnamese sentence.
+        SpecProblem subquery = only(yaml, "mapping.z");
+        assertThat(text.text(subquery, VI)).startsWith("Biểu thức của cột z không dùng được.");
+        // The API keeps the English text.
+        assertThat(subquery.message()).isEqualTo("Subqueries are not allowed");
+        assertThat(text.text(only(yaml, "quality[4].rule"), VI)).startsWith("Không có quy tắc này");
+    }
+
+    @Test
     void aProblemWithoutACodeOrWithAnUnknownOneIsShownInItsEnglish() {
         assertThat(text.text(new SpecProblem(3, "mapping", "Schema x requires column y"), VI))
                 .isEqualTo("Schema x requires column y");
