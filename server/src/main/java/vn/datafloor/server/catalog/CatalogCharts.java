@@ -162,9 +162,9 @@ public final class CatalogCharts {
             String pipeline = v.lineage() == null ? null : v.lineage().get("pipeline");
             Node run = null;
             if (v.runId() != null && !"upload".equals(v.runId())) {
-                // The run's short id, after its pipeline's name where known: no word to translate.
+                // The run's short id, marked as an id ("#34740015" is not a count), after its pipeline's name if known.
                 String shortId = v.runId().substring(0, Math.min(8, v.runId().length()));
-                String label = pipeline != null ? pipeline + " · " + shortId : "#" + shortId;
+                String label = pipeline != null ? pipeline + " · #" + shortId : "#" + shortId;
                 run = add(
                         columns,
                         1,
