@@ -29,7 +29,8 @@ import vn.datafloor.server.platform.ProblemException;
  * The exchange's money as a double-entry journal. A transaction is a set of postings that sums to
  * zero; balances are sums of postings. An organisation's account also keeps its balance on its row,
  * moved in the same database transaction as its postings, so a debit is checked without summing the
- * account's history; the trial balance names any account where the two differ. Organisations' accounts may not go below zero; the platform's
+ * account's history; the trial balance names any account where the two differ. Organisations' accounts
+ * may not go below zero; the platform's
  * bank account is where money enters and leaves, so its balance is the negative of what the
  * platform holds for others.
  *
