@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,44 +80,62 @@ public class AuditOutbox {
      * {@link AuditLog#NOT_YET_APPENDED} when another relay holds it.
      */
     long relay(String id) {
-        if (!claim(id)) {
+        List<Pending> rows = claim(List.of(id));
+        if (rows.isEmpty()) {
             return AuditLog.NOT_YET_APPENDED;
         }
-        Pending row = ownTransaction.execute(status -> pending(id).orElseThrow());
-        long index = ledger.append(row.entry().getBytes(StandardCharsets.UTF_8));
-        settle(row, index);
+        long index = ledger.append(rows.get(0).entry().getBytes(StandardCharsets.UTF_8));
+        settle(rows.get(0), index);
         return index;
     }
 
     /**
      * Appends several committed rows at once: one claim, one fsync, one settling transaction for all
-     * of them, where {@link #relay} pays each per entry. Rows another relay holds are left to it.
+     * of them, each a few statements whatever the number of rows. Rows another relay holds are left to it.
      */
     void relayAll(List<String> ids) {
         if (ids.size() == 1) {
             relay(ids.get(0));
             return;
         }
-        Instant now = clock.instant();
-        List<String> claimed = ownTransaction.execute(status -> {
-            List<String> mine = new java.util.ArrayList<>();
-            for (String id : ids) {
-                int updated = jdbc.sql("update audit_outbox set claimed_at = ? where id = ? "
-                                + "and (claimed_at is null or claimed_at < ?)")
-                        .params(Timestamp.from(now), id, Timestamp.from(now.minus(CLAIM_TIMEOUT)))
-                        .update();
-                if (updated == 1) {
-                    mine.add(id);
-                }
-            }
-            return mine;
-        });
-        if (claimed == null || claimed.isEmpty()) {
-            return;
+        List<Pending> rows = claim(ids);
+        if (!rows.isEmpty()) {
+            appendAndSettle(rows);
         }
-        List<Pending> rows = ownTransaction.execute(
-                status -> claimed.stream().map(id -> pending(id).orElseThrow()).toList());
-        appendAndSettle(rows);
+    }
+
+    /**
+     * Claims those of {@code ids} no live relay holds and reads them, in one transaction of two
+     * statements: the update marks them with a token of this claim, the select reads back exactly those.
+     * Returned in the order of {@code ids}, which is their commit order.
+     */
+    private List<Pending> claim(List<String> ids) {
+        Instant now = clock.instant();
+        String token = java.util.UUID.randomUUID().toString();
+        String in = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
+        List<Object> params = new java.util.ArrayList<>(ids.size() + 3);
+        params.add(Timestamp.from(now));
+        params.add(token);
+        params.addAll(ids);
+        params.add(Timestamp.from(now.minus(CLAIM_TIMEOUT)));
+        List<Pending> claimed = ownTransaction.execute(status -> {
+            int updated = jdbc.sql("update audit_outbox set claimed_at = ?, claimed_by = ? where id in (" + in
+                            + ") and (claimed_at is null or claimed_at < ?)")
+                    .params(params)
+                    .update();
+            if (updated == 0) {
+                return List.<Pending>of();
+            }
+            List<Object> mine = new java.util.ArrayList<Object>(ids);
+            mine.add(token);
+            return pendingWhere("id in (" + in + ") and claimed_by = ?", mine);
+        });
+        if (claimed == null || claimed.size() < 2) {
+            return claimed == null ? List.of() : claimed;
+        }
+        Map<String, Pending> byId = new java.util.HashMap<>();
+        claimed.forEach(row -> byId.put(row.id(), row));
+        return ids.stream().map(byId::get).filter(java.util.Objects::nonNull).toList();
     }
 
     /** One batch append for all the rows (consecutive leaves, one fsync), then one transaction settling them. */
@@ -124,11 +143,7 @@ public class AuditOutbox {
         long first = ledger.appendAll(rows.stream()
                 .map(r -> r.entry().getBytes(StandardCharsets.UTF_8))
                 .toList());
-        ownTransaction.executeWithoutResult(status -> {
-            for (int i = 0; i < rows.size(); i++) {
-                settleIn(rows.get(i), first + i);
-            }
-        });
+        ownTransaction.executeWithoutResult(status -> settleAllIn(rows, first));
     }
 
     /**
@@ -208,20 +223,15 @@ public class AuditOutbox {
         return jdbc.sql("select count(*) from audit_outbox").query(Long.class).single();
     }
 
-    private boolean claim(String id) {
-        Instant now = clock.instant();
-        Integer claimed = ownTransaction.execute(status -> jdbc.sql(
-                        "update audit_outbox set claimed_at = ? where id = ? and (claimed_at is null or claimed_at < ?)")
-                .params(Timestamp.from(now), id, Timestamp.from(now.minus(CLAIM_TIMEOUT)))
-                .update());
-        return claimed != null && claimed == 1;
+    private Optional<Pending> pending(String id) {
+        return pendingWhere("id = ?", List.of(id)).stream().findFirst();
     }
 
-    private Optional<Pending> pending(String id) {
+    private List<Pending> pendingWhere(String condition, List<Object> values) {
         return jdbc.sql("""
                 select id, entry, event_type, occurred_at, actor_user_id, org_id, outcome, summary, ledger_size_before
-                from audit_outbox where id = ?""")
-                .param(id)
+                from audit_outbox where """ + " " + condition)
+                .params(values)
                 .query((rs, n) -> new Pending(
                         rs.getString(1),
                         rs.getString(2),
@@ -232,7 +242,7 @@ public class AuditOutbox {
                         rs.getString(7),
                         rs.getString(8),
                         rs.getLong(9)))
-                .optional();
+                .list();
     }
 
     /** The entry carrying this row's id, among those appended since the row was written. */
@@ -280,6 +290,52 @@ public class AuditOutbox {
             }
             jdbc.sql("delete from audit_outbox where id = ?").param(row.id()).update();
         }
+    }
+
+    /**
+     * Settles rows appended as consecutive leaves from {@code first}: their index rows written in one
+     * statement and their outbox rows deleted in another. A leaf the start-up index recovery already
+     * indexed (found by one range query) gets the outbox's better summary instead.
+     */
+    private void settleAllIn(List<Pending> rows, long first) {
+        long last = first + rows.size() - 1;
+        java.util.Set<Long> indexed = new java.util.HashSet<>(
+                jdbc.sql("select ledger_index from audit_event where ledger_index between ? and ?")
+                        .params(first, last)
+                        .query(Long.class)
+                        .list());
+        List<Object> values = new java.util.ArrayList<>(rows.size() * 8);
+        int inserts = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            Pending row = rows.get(i);
+            long index = first + i;
+            if (indexed.contains(index)) {
+                settleIn(row, index);
+                continue;
+            }
+            values.addAll(java.util.Arrays.asList(
+                    index,
+                    row.id(),
+                    row.eventType(),
+                    row.occurredAt(),
+                    row.actorUserId(),
+                    row.orgId(),
+                    row.outcome(),
+                    row.summary()));
+            inserts++;
+        }
+        if (inserts > 0) {
+            jdbc.sql("insert into audit_event(ledger_index, entry_id, event_type, occurred_at, actor_user_id, org_id, "
+                            + "outcome, summary) values "
+                            + String.join(",", java.util.Collections.nCopies(inserts, "(?,?,?,?,?,?,?,?)")))
+                    .params(values)
+                    .update();
+        }
+        jdbc.sql("delete from audit_outbox where id in ("
+                        + String.join(",", java.util.Collections.nCopies(rows.size(), "?")) + ")")
+                .params(new java.util.ArrayList<Object>(
+                        rows.stream().map(Pending::id).toList()))
+                .update();
     }
 
     private record Pending(

@@ -182,6 +182,73 @@ class AuditOutboxTest extends PlatformTest {
     }
 
     @Test
+    void aBatchTakesOnlyTheRowsNoOtherRelayHoldsAndAppendsThemInTheOrderGiven() {
+        String a = UUID.randomUUID().toString();
+        prepared(a, "batch-a");
+        String held = UUID.randomUUID().toString();
+        prepared(held, "batch-held");
+        String c = UUID.randomUUID().toString();
+        prepared(c, "batch-c");
+        jdbc.sql("update audit_outbox set claimed_at = ?, claimed_by = 'another relay' where id = ?")
+                .params(java.sql.Timestamp.from(clock.instant()), held)
+                .update();
+
+        outbox.relayAll(java.util.List.of(c, held, a));
+
+        assertThat(entriesWith("batch-a")).isEqualTo(1);
+        assertThat(entriesWith("batch-c")).isEqualTo(1);
+        assertThat(entriesWith("batch-held")).isZero();
+        java.util.List<Long> indexes = indexesOf("outbox batch-c", "outbox batch-a");
+        assertThat(indexes.get(1)).isEqualTo(indexes.get(0) + 1);
+        assertThat(outbox.waiting()).isEqualTo(1);
+        // The other relay's claim is left as it was, for it (or the retry, once stale) to finish.
+        assertThat(jdbc.sql("select claimed_by from audit_outbox where id = ?")
+                        .param(held)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("another relay");
+        clock.advance(AuditOutbox.CLAIM_TIMEOUT.plus(1, ChronoUnit.SECONDS));
+        outbox.relayStale();
+        assertThat(entriesWith("batch-held")).isEqualTo(1);
+        assertThat(outbox.waiting()).isZero();
+    }
+
+    @Test
+    void aLeafTheIndexRecoveryAlreadyIndexedGetsTheOutboxSummaryNotASecondRow() {
+        String a = UUID.randomUUID().toString();
+        prepared(a, "indexed-a");
+        String b = UUID.randomUUID().toString();
+        prepared(b, "indexed-b");
+        long next = ledger.size();
+        // What the start-up index recovery writes for a leaf it read from the ledger: a shorter summary.
+        jdbc.sql("insert into audit_event(ledger_index, entry_id, event_type, occurred_at, outcome, summary) "
+                        + "values (?,?,?,?,?,?)")
+                .params(
+                        next,
+                        null,
+                        "SOURCE_REGISTERED",
+                        java.sql.Timestamp.from(clock.instant()),
+                        "SUCCESS",
+                        "recovered")
+                .update();
+
+        outbox.relayAll(java.util.List.of(a, b));
+
+        assertThat(jdbc.sql("select count(*) from audit_event where ledger_index = ?")
+                        .param(next)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
+        assertThat(indexesOf("outbox indexed-a", "outbox indexed-b")).containsExactly(next, next + 1);
+        assertThat(jdbc.sql("select entry_id from audit_event where ledger_index = ?")
+                        .param(next)
+                        .query(String.class)
+                        .single())
+                .isEqualTo(a);
+        assertThat(outbox.waiting()).isZero();
+    }
+
+    @Test
     void recordAllPutsSeveralEventsOnTheLedgerAsOneConsecutiveRun() {
         audit.recordAll(java.util.List.of(event("all-1"), event("all-2"), event("all-3")));
 
