@@ -89,7 +89,26 @@ public class AuditLog {
             return;
         }
         if (TransactionSynchronizationManager.isActualTransactionActive()) {
-            events.forEach(this::record);
+            // Their outbox rows in one statement, handed to the relay together once the caller commits.
+            Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            java.util.List<AuditOutbox.Row> rows = new java.util.ArrayList<>(events.size());
+            for (AuditEvent event : events) {
+                String id = newEntryId();
+                rows.add(new AuditOutbox.Row(
+                        id,
+                        entry(id, at, event, event.actorName(), event.actorUserId()),
+                        event,
+                        at,
+                        truncate(event.summary())));
+            }
+            outbox.prepareAll(rows);
+            java.util.List<String> ids = rows.stream().map(AuditOutbox.Row::id).toList();
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    ids.forEach(AuditLog.this::handOver);
+                }
+            });
             return;
         }
         Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
@@ -284,6 +303,11 @@ public class AuditLog {
     }
 
     private void prepare(String id, Instant at, AuditEvent event, String committedName, Long nameSubject) {
+        outbox.prepare(id, entry(id, at, event, committedName, nameSubject), event, at, truncate(event.summary()));
+    }
+
+    /** The entry's text, its commitments' salts written in the caller's transaction. */
+    private String entry(String id, Instant at, AuditEvent event, String committedName, Long nameSubject) {
         Map<String, Object> entry = new TreeMap<>();
         entry.put("v", 1);
         // Lets recovery recognise an entry that became durable just before a crash, so it is never appended twice.
@@ -306,7 +330,7 @@ public class AuditLog {
         if (!event.details().isEmpty()) {
             entry.put("details", new TreeMap<>(event.details()));
         }
-        outbox.prepare(id, json.writeValueAsString(entry), event, at, truncate(event.summary()));
+        return json.writeValueAsString(entry);
     }
 
     /**

@@ -75,6 +75,33 @@ public class AuditOutbox {
                 .update();
     }
 
+    /** An entry's outbox row, for {@link #prepareAll}. */
+    record Row(String id, String entry, AuditEvent event, Instant at, String summary) {}
+
+    /** Writes several entries' rows in one statement, in the caller's transaction. */
+    void prepareAll(List<Row> rows) {
+        long sizeBefore = ledger.size();
+        List<Object> values = new java.util.ArrayList<>(rows.size() * 9);
+        for (Row row : rows) {
+            values.addAll(java.util.Arrays.asList(
+                    row.id(),
+                    row.entry(),
+                    row.event().type().name(),
+                    Timestamp.from(row.at()),
+                    row.event().actorUserId(),
+                    row.event().orgId(),
+                    row.event().outcome().name(),
+                    row.summary(),
+                    sizeBefore));
+        }
+        jdbc.sql(
+                        "insert into audit_outbox(id, entry, event_type, occurred_at, actor_user_id, org_id, outcome, summary, "
+                                + "ledger_size_before) values "
+                                + String.join(",", java.util.Collections.nCopies(rows.size(), "(?,?,?,?,?,?,?,?,?)")))
+                .params(values)
+                .update();
+    }
+
     /**
      * Appends the committed row {@code id} to the ledger and indexes it; returns its ledger index, or
      * {@link AuditLog#NOT_YET_APPENDED} when another relay holds it.

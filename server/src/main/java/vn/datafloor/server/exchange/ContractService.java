@@ -44,6 +44,8 @@ import vn.datafloor.server.exchange.OfferService.Offer;
 import vn.datafloor.server.exchange.OfferService.PriceModel;
 import vn.datafloor.server.identity.Organisation;
 import vn.datafloor.server.identity.OrganisationService;
+import vn.datafloor.server.platform.BatchCommit;
+import vn.datafloor.server.platform.BatchCommit.Outcome;
 import vn.datafloor.server.platform.ClientAddress;
 import vn.datafloor.server.platform.GroupCommit;
 import vn.datafloor.server.platform.ProblemException;
@@ -157,9 +159,14 @@ public class ContractService {
     private final Clock clock;
     private final int platformFeePercent;
     private final GroupCommit purchases;
+    /** Orders that need no approval: the market's hot path, written a batch at a time (see placeAll). */
+    private final BatchCommit<Purchase, Long> instantPurchases;
+    /** For statements run as one JDBC batch, whose counts say which of them changed a row. */
+    private final org.springframework.jdbc.core.JdbcTemplate batch;
 
     ContractService(
             JdbcClient jdbc,
+            org.springframework.jdbc.core.JdbcTemplate batch,
             TransactionTemplate transactions,
             OfferService offers,
             ProductService products,
@@ -189,11 +196,26 @@ public class ContractService {
         this.clock = clock;
         this.platformFeePercent = platformFeePercent;
         this.purchases = new GroupCommit(transactions, "datafloor-purchases");
+        this.batch = batch;
+        this.instantPurchases = new BatchCommit<>(
+                transactions,
+                "datafloor-instant-purchases",
+                this::placeAll,
+                p -> place(
+                        p.actor(),
+                        p.orderKey(),
+                        p.offer(),
+                        p.product(),
+                        p.purpose(),
+                        p.scenario(),
+                        p.now(),
+                        p.agreement()));
     }
 
     /** Purchases still waiting are committed before the database goes away. */
     @jakarta.annotation.PreDestroy
     void close() {
+        instantPurchases.close();
         purchases.close();
     }
 
@@ -291,12 +313,53 @@ public class ContractService {
                         now,
                         now);
         try {
-            long id = purchases.run(() -> place(actor, orderKey, offer, product, purpose, scenario, now, agreement));
+            long id = agreement == null
+                    ? purchases.run(() -> place(actor, orderKey, offer, product, purpose, scenario, now, null))
+                    : instantPurchases.run(
+                            new Purchase(actor, orderKey, offer, product, purpose, scenario, now, agreement));
             return contract(id).orElseThrow();
         } catch (DuplicateKeyException doubleSubmit) {
             // The same order sent twice at once: the first one made the contract.
             return same(byOrderKey(orderKey).orElseThrow(), order);
         }
+    }
+
+    /**
+     * Places orders that need no approval in one batch of the writer, as if they had arrived together:
+     * for tests of what the batch decides between orders (the writer's batches otherwise depend on timing).
+     * Each entry is an actor, its idempotency key and its order; returns per order the contract's id or
+     * the refusal.
+     */
+    List<Outcome<Long>> placeTogether(List<Map.Entry<Actor, Map.Entry<String, Order>>> orders) {
+        List<Purchase> items = new ArrayList<>();
+        for (Map.Entry<Actor, Map.Entry<String, Order>> o : orders) {
+            Actor actor = o.getKey();
+            Order order = o.getValue().getValue();
+            Offer offer = offers.offer(order.offerId()).orElseThrow();
+            ProductService.Product product = products.product(offer.productId()).orElseThrow();
+            prepareAccounts(actor.orgId(), product.orgId());
+            Instant now = now();
+            items.add(new Purchase(
+                    actor,
+                    actor.orgId() + ":" + o.getValue().getKey(),
+                    offer,
+                    product,
+                    order.purpose(),
+                    order.scenario(),
+                    now,
+                    agreement(
+                            product.orgId(),
+                            actor.orgId(),
+                            offer,
+                            product,
+                            net(offer),
+                            OfferService.vatOn(net(offer), offer.vatPercent()),
+                            order.purpose(),
+                            order.scenario(),
+                            now,
+                            now)));
+        }
+        return transactions.execute(status -> placeAll(items));
     }
 
     private void checkTerms(
@@ -425,6 +488,279 @@ public class ContractService {
         return id;
     }
 
+    /** An order that needs no approval, checked and with its agreement drafted, waiting for the writer. */
+    private record Purchase(
+            Actor actor,
+            String orderKey,
+            Offer offer,
+            ProductService.Product product,
+            String purpose,
+            String scenario,
+            Instant now,
+            Agreement agreement) {}
+
+    /**
+     * A batch of orders that need no approval, in the writer's transaction, each step one statement (or one
+     * JDBC batch) for all of them: what {@link #place} does for one, with the same rows, history, money,
+     * invoices and ledger entries. First everything that can refuse an order is decided (an order already
+     * made, a sold-out offer, too little money); only the orders that passed are then written, so a refused
+     * one leaves nothing behind.
+     */
+    private List<Outcome<Long>> placeAll(List<Purchase> items) {
+        int n = items.size();
+        RuntimeException[] refused = new RuntimeException[n];
+        int[] sameAs = new int[n];
+        java.util.Arrays.fill(sameAs, -1);
+        Map<String, Integer> firstOf = new java.util.HashMap<>();
+        for (int i = 0; i < n; i++) {
+            Integer first = firstOf.putIfAbsent(items.get(i).orderKey(), i);
+            if (first != null) {
+                sameAs[i] = first;
+            }
+        }
+        Set<String> placed = new java.util.HashSet<>(
+                jdbc.sql("select order_key from exchange_contract where order_key in (" + marks(firstOf.size()) + ")")
+                        .params(new ArrayList<Object>(firstOf.keySet()))
+                        .query(String.class)
+                        .list());
+        List<Integer> live = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (sameAs[i] >= 0) {
+                continue;
+            }
+            if (placed.contains(items.get(i).orderKey())) {
+                refused[i] = new DuplicateKeyException("this order was placed before");
+            } else {
+                live.add(i);
+            }
+        }
+        // The rows are locked in the order a purchase alone takes them: the accounts, then the offers' units.
+        List<Long> accounts = new ArrayList<>();
+        Set<Long> limited = new java.util.TreeSet<>();
+        for (int i : live) {
+            Purchase p = items.get(i);
+            if (total(p.offer()) > 0) {
+                accounts.add(cash(p.actor().orgId()));
+                accounts.add(cash(p.product().orgId()));
+            }
+            if (p.offer().quantity() != null) {
+                limited.add(p.offer().id());
+            }
+        }
+        journal.lockAccounts(accounts);
+        if (!limited.isEmpty()) {
+            jdbc.sql("select id from exchange_offer where id in (" + marks(limited.size()) + ") order by id for update")
+                    .params(new ArrayList<Object>(limited))
+                    .query(Long.class)
+                    .list();
+        }
+        // Units first, then money. An order refused for money gives its unit back, and orders refused as sold
+        // out in this batch then try again for it: no order is told "sold out" while a unit is left.
+        List<Integer> pending = live;
+        while (!pending.isEmpty()) {
+            List<Integer> takingUnits = pending.stream()
+                    .filter(i -> items.get(i).offer().quantity() != null)
+                    .toList();
+            if (!takingUnits.isEmpty()) {
+                int[] taken = batch.batchUpdate(
+                        "update exchange_offer set sold = sold + 1 where id = ? and sold < quantity",
+                        takingUnits.stream()
+                                .map(i -> new Object[] {items.get(i).offer().id()})
+                                .toList());
+                for (int k = 0; k < taken.length; k++) {
+                    refused[takingUnits.get(k)] = taken[k] == 1 ? null : soldOut();
+                }
+            }
+            List<Integer> paying = pending.stream()
+                    .filter(i -> refused[i] == null && total(items.get(i).offer()) > 0)
+                    .toList();
+            Set<Long> unitsFreed = new java.util.HashSet<>();
+            if (!paying.isEmpty()) {
+                List<Posting> debits = paying.stream()
+                        .map(i -> new Posting(
+                                cash(items.get(i).actor().orgId()),
+                                -total(items.get(i).offer())))
+                        .toList();
+                boolean[] paid = journal.debitAll(debits);
+                List<Object[]> unitsBack = new ArrayList<>();
+                for (int k = 0; k < paid.length; k++) {
+                    if (!paid[k]) {
+                        int i = paying.get(k);
+                        refused[i] = journal.insufficient(debits.get(k));
+                        if (items.get(i).offer().quantity() != null) {
+                            unitsBack.add(new Object[] {items.get(i).offer().id()});
+                            unitsFreed.add(items.get(i).offer().id());
+                        }
+                    }
+                }
+                if (!unitsBack.isEmpty()) {
+                    batch.batchUpdate("update exchange_offer set sold = sold - 1 where id = ?", unitsBack);
+                }
+            }
+            pending = live.stream()
+                    .filter(i -> refused[i] instanceof ProblemException refusal
+                            && "contract.soldOut".equals(refusal.messageKey())
+                            && unitsFreed.contains(items.get(i).offer().id()))
+                    .toList();
+        }
+        List<Integer> made = live.stream().filter(i -> refused[i] == null).toList();
+        Map<String, Long> ids = made.isEmpty()
+                ? Map.of()
+                : insertRequested(made.stream().map(items::get).toList());
+        long[] contractIds = new long[n];
+        List<Object[]> finals = new ArrayList<>(made.size());
+        List<Object> history = new ArrayList<>(made.size() * 24);
+        List<AuditEvent> agreed = new ArrayList<>(made.size());
+        List<MoneyJournal.NewTransaction> payments = new ArrayList<>();
+        List<Purchase> paid = new ArrayList<>();
+        for (int i : made) {
+            Purchase p = items.get(i);
+            long id = ids.get(p.orderKey());
+            contractIds[i] = id;
+            String document = agreementDocument(p.agreement(), id);
+            String hash = sha256(document);
+            Instant at = p.agreement().from();
+            finals.add(new Object[] {
+                State.FINALIZED.name(),
+                document,
+                hash,
+                Timestamp.from(at),
+                Timestamp.from(at),
+                Timestamp.from(p.agreement().until()),
+                id,
+                State.REQUESTED.name()
+            });
+            Long buyer = p.actor().personId();
+            for (StateChange step : List.of(
+                    new StateChange(null, State.REQUESTED, buyer, "purpose " + p.purpose(), p.now()),
+                    new StateChange(State.REQUESTED, State.AGREED, buyer, "the offer needs no approval", at),
+                    new StateChange(
+                            State.AGREED, State.VERIFIED, null, "the buyer's order commits it to the terms", at),
+                    new StateChange(State.VERIFIED, State.FINALIZED, null, "paid; the entitlement starts", at))) {
+                history.addAll(historyRow(id, step));
+            }
+            agreed.add(agreedEvent(id, buyer, p.product().orgId(), p.actor().orgId(), hash));
+            if (total(p.offer()) > 0) {
+                paid.add(p);
+                payments.add(new MoneyJournal.NewTransaction(
+                        TransactionKind.PURCHASE,
+                        "contract:" + id + ":purchase",
+                        salePostings(
+                                p.offer(), cash(p.actor().orgId()), p.product().orgId()),
+                        "Contract " + id + ": " + p.offer().title(),
+                        null,
+                        p.actor().orgId()));
+            }
+        }
+        if (!made.isEmpty()) {
+            int[] moved = batch.batchUpdate(
+                    "update exchange_contract set state = ?, agreement = ?, agreement_hash = ?, agreed_at = ?, "
+                            + "starts_at = ?, ends_at = ?, periods_charged = 1 where id = ? and state = ?",
+                    finals);
+            for (int count : moved) {
+                if (count != 1) {
+                    throw new IllegalStateException("a contract just made changed in the writer's own transaction");
+                }
+            }
+            jdbc.sql("insert into exchange_contract_event(contract_id, from_state, to_state, actor, reason, at) values "
+                            + String.join(",", java.util.Collections.nCopies(history.size() / 6, "(?,?,?,?,?,?)")))
+                    .params(history)
+                    .update();
+            audit.recordAll(agreed);
+            List<MoneyJournal.Transaction> transactions = journal.recordAllNew(payments);
+            List<InvoiceBook.NewInvoice> bills = new ArrayList<>(paid.size());
+            for (int k = 0; k < paid.size(); k++) {
+                Purchase p = paid.get(k);
+                MoneyJournal.Transaction t = transactions.get(k);
+                long net = net(p.offer());
+                bills.add(new InvoiceBook.NewInvoice(
+                        p.product().orgId(),
+                        p.actor().orgId(),
+                        ids.get(p.orderKey()),
+                        t.id(),
+                        invoiceKind(p.offer()),
+                        t.description(),
+                        net,
+                        p.offer().vatPercent(),
+                        OfferService.vatOn(net, p.offer().vatPercent())));
+            }
+            invoices.issueAll(bills);
+        }
+        List<Outcome<Long>> outcomes = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int first = sameAs[i] >= 0 ? sameAs[i] : i;
+            if (refused[first] != null) {
+                outcomes.add(Outcome.refused(refused[first]));
+            } else if (first != i) {
+                // The same order twice in one batch: the second is answered as a double submit is.
+                outcomes.add(Outcome.refused(new DuplicateKeyException("this order was placed twice at once")));
+            } else {
+                outcomes.add(Outcome.of(contractIds[i]));
+            }
+        }
+        return outcomes;
+    }
+
+    /** The contracts' rows as {@link #place} inserts one; their ids by order key. */
+    private Map<String, Long> insertRequested(List<Purchase> purchases) {
+        List<Object> values = new ArrayList<>(purchases.size() * 13);
+        for (Purchase p : purchases) {
+            long net = net(p.offer());
+            values.addAll(java.util.Arrays.asList(
+                    p.offer().id(),
+                    p.product().id(),
+                    p.product().orgId(),
+                    p.actor().orgId(),
+                    State.REQUESTED.name(),
+                    p.purpose(),
+                    p.scenario(),
+                    p.orderKey(),
+                    net,
+                    OfferService.vatOn(net, p.offer().vatPercent()),
+                    platformFee(net),
+                    p.actor().personId(),
+                    Timestamp.from(p.now())));
+        }
+        org.springframework.jdbc.support.KeyHolder keys = new org.springframework.jdbc.support.GeneratedKeyHolder();
+        jdbc.sql(
+                        "insert into exchange_contract(offer_id, product_id, provider_org, buyer_org, state, purpose, scenario, "
+                                + "order_key, price, vat, platform_fee, requested_by, requested_at, periods_charged) values "
+                                + String.join(
+                                        ",",
+                                        java.util.Collections.nCopies(
+                                                purchases.size(), "(?,?,?,?,?,?,?,?,?,?,?,?,?,0)")))
+                .params(values)
+                .update(keys, "id", "order_key");
+        Map<String, Long> ids = new java.util.HashMap<>();
+        for (Map<String, Object> key : keys.getKeyList()) {
+            Object id = null;
+            Object orderKey = null;
+            for (Map.Entry<String, Object> column : key.entrySet()) {
+                if (column.getKey().equalsIgnoreCase("id")) {
+                    id = column.getValue();
+                } else if (column.getKey().equalsIgnoreCase("order_key")) {
+                    orderKey = column.getValue();
+                }
+            }
+            ids.put(String.valueOf(orderKey), ((Number) id).longValue());
+        }
+        if (ids.size() != purchases.size()) {
+            throw new IllegalStateException(
+                    "the database returned " + ids.size() + " keys for " + purchases.size() + " contracts");
+        }
+        return ids;
+    }
+
+    /** What a purchase of the offer costs the buyer: net and VAT. */
+    private static long total(Offer offer) {
+        long net = net(offer);
+        return net + OfferService.vatOn(net, offer.vatPercent());
+    }
+
+    private static String marks(int count) {
+        return String.join(",", java.util.Collections.nCopies(count, "?"));
+    }
+
     /**
      * Takes a unit of a limited offer by a conditional update: two buyers of the last unit cannot both
      * succeed. Its row stays locked until the purchase commits, so it is taken as late as possible.
@@ -525,31 +861,10 @@ public class ContractService {
                 new StateChange(State.AGREED, State.VERIFIED, null, "the buyer's order commits it to the terms", now));
         steps.add(new StateChange(State.VERIFIED, State.FINALIZED, null, "paid; the entitlement starts", now));
         history(contractId, steps);
-        audit.record(new AuditEvent(
-                EventType.CONTRACT_AGREED,
-                decidedBy,
-                null,
-                contract.buyerOrg(),
-                AuditEvent.Outcome.SUCCESS,
-                null,
-                "agreement " + contractId + " between organisations " + contract.providerOrg() + " and "
-                        + contract.buyerOrg() + " (agreed, verified, finalized), document SHA-256 " + hash,
-                Map.of(
-                        "contract",
-                        Long.toString(contractId),
-                        "hash",
-                        hash,
-                        "provider",
-                        Long.toString(contract.providerOrg()),
-                        "buyer",
-                        Long.toString(contract.buyerOrg()))));
+        audit.record(agreedEvent(contractId, decidedBy, contract.providerOrg(), contract.buyerOrg(), hash));
         long total = contract.price() + contract.vat();
         if (total > 0) {
-            InvoiceBook.Kind kind = switch (offer.priceModel()) {
-                case SUBSCRIPTION -> InvoiceBook.Kind.SUBSCRIPTION;
-                case AUCTION -> InvoiceBook.Kind.AUCTION;
-                default -> InvoiceBook.Kind.PURCHASE;
-            };
+            InvoiceBook.Kind kind = invoiceKind(offer);
             MoneyJournal.Transaction paid = post(
                     contract,
                     "contract:" + contractId + ":purchase",
@@ -581,17 +896,55 @@ public class ContractService {
     private void history(long contractId, List<StateChange> steps) {
         List<Object> values = new ArrayList<>(steps.size() * 6);
         for (StateChange step : steps) {
-            values.add(contractId);
-            values.add(step.from() == null ? null : step.from().name());
-            values.add(step.to().name());
-            values.add(step.actor());
-            values.add(truncate(step.reason(), 2000));
-            values.add(Timestamp.from(step.at()));
+            values.addAll(historyRow(contractId, step));
         }
         jdbc.sql("insert into exchange_contract_event(contract_id, from_state, to_state, actor, reason, at) values "
                         + String.join(",", java.util.Collections.nCopies(steps.size(), "(?,?,?,?,?,?)")))
                 .params(values)
                 .update();
+    }
+
+    /** The values of a history row, in the columns' order. */
+    private static List<Object> historyRow(long contractId, StateChange step) {
+        return java.util.Arrays.asList(
+                contractId,
+                step.from() == null ? null : step.from().name(),
+                step.to().name(),
+                step.actor(),
+                truncate(step.reason(), 2000),
+                Timestamp.from(step.at()));
+    }
+
+    /** The ledger entry of an agreement concluded. */
+    private static AuditEvent agreedEvent(
+            long contractId, Long decidedBy, long providerOrg, long buyerOrg, String hash) {
+        return new AuditEvent(
+                EventType.CONTRACT_AGREED,
+                decidedBy,
+                null,
+                buyerOrg,
+                AuditEvent.Outcome.SUCCESS,
+                null,
+                "agreement " + contractId + " between organisations " + providerOrg + " and " + buyerOrg
+                        + " (agreed, verified, finalized), document SHA-256 " + hash,
+                Map.of(
+                        "contract",
+                        Long.toString(contractId),
+                        "hash",
+                        hash,
+                        "provider",
+                        Long.toString(providerOrg),
+                        "buyer",
+                        Long.toString(buyerOrg)));
+    }
+
+    /** The kind of invoice a sale under this offer gets. */
+    private static InvoiceBook.Kind invoiceKind(Offer offer) {
+        return switch (offer.priceModel()) {
+            case SUBSCRIPTION -> InvoiceBook.Kind.SUBSCRIPTION;
+            case AUCTION -> InvoiceBook.Kind.AUCTION;
+            default -> InvoiceBook.Kind.PURCHASE;
+        };
     }
 
     /** A sale's postings and its invoice. */
@@ -627,11 +980,29 @@ public class ContractService {
             long vat,
             InvoiceBook.Kind kind,
             String description) {
+        List<Posting> postings = salePostings(payFrom, contract.providerOrg(), net, vat);
+        TransactionKind transactionKind =
+                kind == InvoiceBook.Kind.USAGE ? TransactionKind.USAGE_CHARGE : TransactionKind.PURCHASE;
+        if (key.endsWith(":purchase")) {
+            // Posted only by conclude, once per contract, in the transaction that moves it out of REQUESTED.
+            return journal.postNew(transactionKind, key, postings, description, null, contract.buyerOrg());
+        }
+        return journal.post(transactionKind, key, postings, description, null, contract.buyerOrg());
+    }
+
+    /** A purchase's postings under the offer: what {@link #post} posts for it. */
+    private List<Posting> salePostings(Offer offer, long payFrom, long providerOrg) {
+        long net = net(offer);
+        return salePostings(payFrom, providerOrg, net, OfferService.vatOn(net, offer.vatPercent()));
+    }
+
+    /** The buyer pays net + VAT; the provider gets net less the platform's fee; the fee and the VAT go to the platform. */
+    private List<Posting> salePostings(long payFrom, long providerOrg, long net, long vat) {
         long fee = platformFee(net);
         List<Posting> postings = new ArrayList<>();
         postings.add(new Posting(payFrom, -(net + vat)));
         if (net - fee != 0) {
-            postings.add(new Posting(cash(contract.providerOrg()), net - fee));
+            postings.add(new Posting(cash(providerOrg), net - fee));
         }
         if (fee != 0) {
             postings.add(new Posting(
@@ -641,13 +1012,7 @@ public class ContractService {
             postings.add(
                     new Posting(journal.platformAccount(AccountKind.VAT_PAYABLE).id(), vat));
         }
-        TransactionKind transactionKind =
-                kind == InvoiceBook.Kind.USAGE ? TransactionKind.USAGE_CHARGE : TransactionKind.PURCHASE;
-        if (key.endsWith(":purchase")) {
-            // Posted only by conclude, once per contract, in the transaction that moves it out of REQUESTED.
-            return journal.postNew(transactionKind, key, postings, description, null, contract.buyerOrg());
-        }
-        return journal.post(transactionKind, key, postings, description, null, contract.buyerOrg());
+        return postings;
     }
 
     long platformFee(long net) {

@@ -6,6 +6,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -48,11 +49,15 @@ public class InvoiceBook {
             Instant issuedAt) {}
 
     private final JdbcClient jdbc;
+    /** For statements run as one JDBC batch. */
+    private final org.springframework.jdbc.core.JdbcTemplate batch;
+
     private final AccessPolicy policy;
     private final Clock clock;
 
-    InvoiceBook(JdbcClient jdbc, AccessPolicy policy, Clock clock) {
+    InvoiceBook(JdbcClient jdbc, org.springframework.jdbc.core.JdbcTemplate batch, AccessPolicy policy, Clock clock) {
         this.jdbc = jdbc;
+        this.batch = batch;
         this.policy = policy;
         this.clock = clock;
     }
@@ -86,6 +91,73 @@ public class InvoiceBook {
         if (exists) {
             prepared.add(sellerOrg);
         }
+    }
+
+    /** An invoice for {@link #issueAll}: what {@link #issue} takes. */
+    record NewInvoice(
+            long sellerOrg,
+            long buyerOrg,
+            long contractId,
+            long transactionId,
+            Kind kind,
+            String description,
+            long net,
+            int vatPercent,
+            long vat) {}
+
+    /**
+     * Issues several invoices in the caller's transaction, numbered per seller in the order given without
+     * gaps, as {@link #issue} would one by one: one counter update per seller, one read of the counters and
+     * one insert for all the invoices.
+     */
+    void issueAll(List<NewInvoice> news) {
+        if (news.isEmpty()) {
+            return;
+        }
+        Map<Long, Integer> perSeller = new java.util.TreeMap<>();
+        news.forEach(n -> perSeller.merge(n.sellerOrg(), 1, Integer::sum));
+        int[] updated = batch.batchUpdate(
+                "update exchange_invoice_counter set last_number = last_number + ? where seller_org = ?",
+                perSeller.entrySet().stream()
+                        .map(e -> new Object[] {e.getValue(), e.getKey()})
+                        .toList());
+        for (int count : updated) {
+            if (count != 1) {
+                throw new IllegalStateException(
+                        "No invoice counter for a seller of " + perSeller.keySet() + ": call prepare first");
+            }
+        }
+        Map<Long, Long> next = new java.util.HashMap<>();
+        jdbc.sql("select seller_org, last_number from exchange_invoice_counter where seller_org in ("
+                        + String.join(",", java.util.Collections.nCopies(perSeller.size(), "?")) + ")")
+                .params(new java.util.ArrayList<Object>(perSeller.keySet()))
+                .query((rs, n) -> Map.entry(rs.getLong(1), rs.getLong(2)))
+                .list()
+                .forEach(e -> next.put(e.getKey(), e.getValue() - perSeller.get(e.getKey()) + 1));
+        Timestamp issuedAt = Timestamp.from(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        List<Object> values = new java.util.ArrayList<>(news.size() * 12);
+        for (NewInvoice n : news) {
+            long number = next.merge(n.sellerOrg(), 1L, Long::sum) - 1;
+            String text = n.description().length() > 500 ? n.description().substring(0, 500) : n.description();
+            values.addAll(java.util.Arrays.asList(
+                    n.sellerOrg(),
+                    number,
+                    n.buyerOrg(),
+                    n.contractId(),
+                    n.transactionId(),
+                    n.kind().name(),
+                    text,
+                    n.net(),
+                    n.vatPercent(),
+                    n.vat(),
+                    n.net() + n.vat(),
+                    issuedAt));
+        }
+        jdbc.sql("insert into exchange_invoice(seller_org, number, buyer_org, contract_id, transaction_id, kind, "
+                        + "description, net, vat_percent, vat, total, issued_at) values "
+                        + String.join(",", java.util.Collections.nCopies(news.size(), "(?,?,?,?,?,?,?,?,?,?,?,?)")))
+                .params(values)
+                .update();
     }
 
     /** Issues the next invoice of the seller, in the caller's transaction (after {@link #prepare}). */

@@ -120,13 +120,23 @@ public class MoneyJournal {
     private static final String REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
     private final JdbcClient jdbc;
+    /** For statements run as one JDBC batch, whose counts say which of them changed a row. */
+    private final org.springframework.jdbc.core.JdbcTemplate batch;
+
     private final TransactionTemplate transactions;
     private final AuditLog audit;
     private final Clock clock;
     private final SecureRandom random;
 
-    MoneyJournal(JdbcClient jdbc, TransactionTemplate transactions, AuditLog audit, Clock clock, SecureRandom random) {
+    MoneyJournal(
+            JdbcClient jdbc,
+            org.springframework.jdbc.core.JdbcTemplate batch,
+            TransactionTemplate transactions,
+            AuditLog audit,
+            Clock clock,
+            SecureRandom random) {
         this.jdbc = jdbc;
+        this.batch = batch;
         this.transactions = transactions;
         this.audit = audit;
         this.clock = clock;
@@ -353,6 +363,164 @@ public class MoneyJournal {
                 throw new InsufficientFundsException(accountId, keptBalance(accountId), delta);
             }
         }
+        audit.record(postedEvent(id, kind, postings, fingerprint, createdBy, orgId));
+        return new Transaction(id, kind, idempotencyKey, description, createdBy, now, List.copyOf(postings));
+    }
+
+    // ------------------------------------------------------------------ posting many at once
+
+    /** A transaction for {@link #recordAllNew}: as {@link #postNew} takes it. */
+    record NewTransaction(
+            TransactionKind kind,
+            String idempotencyKey,
+            List<Posting> postings,
+            String description,
+            Long createdBy,
+            Long orgId) {}
+
+    /**
+     * Locks the organisations' accounts among these in id order, the order every posting takes them in, so
+     * that a batch moving them afterwards in any order waits in no cycle with another transaction.
+     */
+    void lockAccounts(java.util.Collection<Long> accountIds) {
+        List<Object> ids = accountIds.stream()
+                .distinct()
+                .filter(id -> kindOf(id).ofOrganisation())
+                .sorted()
+                .map(id -> (Object) id)
+                .toList();
+        if (ids.isEmpty()) {
+            return;
+        }
+        jdbc.sql("select id from money_account where id in ("
+                        + String.join(",", java.util.Collections.nCopies(ids.size(), "?")) + ") order by id for update")
+                .params(ids)
+                .query(Long.class)
+                .list();
+    }
+
+    /**
+     * Takes each amount from its organisation's account where that leaves the account at zero or above,
+     * in the order given, with the conditional update a single posting uses, all in one batch of statements;
+     * true where it was taken. Each debit taken must then be recorded, in the same database transaction, by a
+     * transaction of {@link #recordAllNew}; one not taken must not be.
+     *
+     * @param debits an organisation's account and a negative amount
+     */
+    boolean[] debitAll(List<Posting> debits) {
+        List<Object[]> rows = new ArrayList<>(debits.size());
+        for (Posting debit : debits) {
+            if (debit.amount() >= 0 || !kindOf(debit.accountId()).ofOrganisation()) {
+                throw new IllegalArgumentException("a debit takes a negative amount from an organisation's account");
+            }
+            rows.add(new Object[] {debit.amount(), debit.accountId(), debit.amount()});
+        }
+        int[] moved = batch.batchUpdate(
+                "update money_account set balance = balance + ? where id = ? and balance + ? >= 0", rows);
+        boolean[] taken = new boolean[debits.size()];
+        for (int i = 0; i < taken.length; i++) {
+            taken[i] = moved[i] == 1;
+        }
+        return taken;
+    }
+
+    /** The refusal of a debit {@link #debitAll} could not take. */
+    InsufficientFundsException insufficient(Posting debit) {
+        return new InsufficientFundsException(debit.accountId(), keptBalance(debit.accountId()), debit.amount());
+    }
+
+    /**
+     * Records, inside the caller's transaction, transactions whose keys that transaction makes new (as
+     * {@link #postNew} does one), with one statement for all their rows, one for all their postings, one
+     * for the credits to the organisations' kept balances and one for their ledger entries. Every amount
+     * they take from an organisation's account must already have been taken by {@link #debitAll}.
+     */
+    List<Transaction> recordAllNew(List<NewTransaction> news) {
+        if (!org.springframework.transaction.support.TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("recordAllNew runs inside the transaction that makes its keys new");
+        }
+        if (news.isEmpty()) {
+            return List.of();
+        }
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        List<Object> rows = new ArrayList<>(news.size() * 6);
+        List<String> fingerprints = new ArrayList<>(news.size());
+        for (NewTransaction t : news) {
+            check(t.idempotencyKey(), t.postings(), t.description());
+            String fingerprint = fingerprint(t.kind(), t.postings());
+            fingerprints.add(fingerprint);
+            rows.addAll(java.util.Arrays.asList(
+                    t.kind().name(),
+                    t.idempotencyKey(),
+                    fingerprint,
+                    t.description(),
+                    t.createdBy(),
+                    Timestamp.from(now)));
+        }
+        org.springframework.jdbc.support.KeyHolder keys = new org.springframework.jdbc.support.GeneratedKeyHolder();
+        jdbc.sql(
+                        "insert into money_transaction(kind, idempotency_key, fingerprint, description, created_by, created_at) "
+                                + "values "
+                                + String.join(",", java.util.Collections.nCopies(news.size(), "(?,?,?,?,?,?)")))
+                .params(rows)
+                .update(keys, "id", "idempotency_key");
+        Map<String, Long> idByKey = new java.util.HashMap<>();
+        for (Map<String, Object> key : keys.getKeyList()) {
+            idByKey.put(String.valueOf(column(key, "idempotency_key")), ((Number) column(key, "id")).longValue());
+        }
+        List<Object> postingRows = new ArrayList<>();
+        int postingCount = 0;
+        Map<Long, Long> credits = new TreeMap<>();
+        List<Transaction> made = new ArrayList<>(news.size());
+        List<AuditEvent> entries = new ArrayList<>(news.size());
+        for (int i = 0; i < news.size(); i++) {
+            NewTransaction t = news.get(i);
+            long id = idByKey.get(t.idempotencyKey());
+            Map<Long, Long> change = new TreeMap<>();
+            for (Posting posting : t.postings()) {
+                postingRows.add(id);
+                postingRows.add(posting.accountId());
+                postingRows.add(posting.amount());
+                postingCount++;
+                change.merge(posting.accountId(), posting.amount(), Long::sum);
+            }
+            change.forEach((account, delta) -> {
+                if (delta > 0 && kindOf(account).ofOrganisation()) {
+                    credits.merge(account, delta, Long::sum);
+                }
+            });
+            made.add(new Transaction(
+                    id, t.kind(), t.idempotencyKey(), t.description(), t.createdBy(), now, List.copyOf(t.postings())));
+            entries.add(postedEvent(id, t.kind(), t.postings(), fingerprints.get(i), t.createdBy(), t.orgId()));
+        }
+        jdbc.sql("insert into money_posting(transaction_id, account_id, amount) values "
+                        + String.join(",", java.util.Collections.nCopies(postingCount, "(?,?,?)")))
+                .params(postingRows)
+                .update();
+        if (!credits.isEmpty()) {
+            batch.batchUpdate(
+                    "update money_account set balance = balance + ? where id = ?",
+                    credits.entrySet().stream()
+                            .map(e -> new Object[] {e.getValue(), e.getKey()})
+                            .toList());
+        }
+        audit.recordAll(entries);
+        return made;
+    }
+
+    /** A generated key's column, whatever case the database names it in. */
+    private static Object column(Map<String, Object> key, String name) {
+        for (Map.Entry<String, Object> entry : key.entrySet()) {
+            if (entry.getKey().equalsIgnoreCase(name)) {
+                return entry.getValue();
+            }
+        }
+        throw new IllegalStateException("the database returned no " + name + " among " + key.keySet());
+    }
+
+    /** The ledger entry of a transaction posted. */
+    private static AuditEvent postedEvent(
+            long id, TransactionKind kind, List<Posting> postings, String fingerprint, Long createdBy, Long orgId) {
         long moved = postings.stream()
                 .filter(p -> p.amount() > 0)
                 .mapToLong(Posting::amount)
@@ -362,7 +530,7 @@ public class MoneyJournal {
         details.put("kind", kind.name());
         details.put("amount", Long.toString(moved));
         details.put("postings", fingerprint);
-        audit.record(new AuditEvent(
+        return new AuditEvent(
                 EventType.MONEY_POSTED,
                 createdBy,
                 null,
@@ -370,8 +538,7 @@ public class MoneyJournal {
                 AuditEvent.Outcome.SUCCESS,
                 null,
                 kind + " " + id + ": " + moved + " đồng",
-                details));
-        return new Transaction(id, kind, idempotencyKey, description, createdBy, now, List.copyOf(postings));
+                details);
     }
 
     private static void check(String idempotencyKey, List<Posting> postings, String description) {

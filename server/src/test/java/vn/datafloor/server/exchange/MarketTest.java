@@ -266,6 +266,123 @@ class MarketTest extends ExchangeTest {
         }
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    vn.datafloor.server.identity.OrganisationService organisations;
+
+    /** A buyer organisation of its own with this much money, so no other test's orders mix into its figures. */
+    private Actor newBuyer(String name, String username, long money) {
+        long org = organisations
+                .bootstrap(name, vn.datafloor.server.identity.OrganisationKind.ENTERPRISE)
+                .id();
+        users.bootstrapStaff(org, username, name, null, java.util.EnumSet.of(Role.ANALYST), "Mua-theo-lo-2026");
+        topUp(org, money, "T-" + username);
+        return actor(username);
+    }
+
+    private static java.util.Map.Entry<Actor, java.util.Map.Entry<String, ContractService.Order>> order(
+            Actor buyer, String key, OfferService.Offer offer) {
+        return java.util.Map.entry(
+                buyer,
+                java.util.Map.entry(
+                        key,
+                        new ContractService.Order(offer.id(), "df:statistics", "Thống kê giá cả thị trường", "VN")));
+    }
+
+    /**
+     * The writer places the orders that arrive together in one batch, deciding first which may proceed. Each
+     * must come out as it would alone: the unit of an order refused for money goes to the next buyer, not to
+     * "sold out"; an order sent twice, or sent again later, makes one contract; and what was made has its
+     * history, its document, its money, a gapless invoice and its ledger entries.
+     */
+    @Test
+    void ordersPlacedInOneBatchComeOutAsIfEachCameAlone() {
+        fees();
+        OfferService.Offer offer = offer("Ba bản bán theo lô", PriceModel.ONE_TIME, 3, false);
+        Actor rich = newBuyer("Công ty Mua Theo Lô Giàu", "lo.giau", 50_000_000);
+        Actor poor = newBuyer("Công ty Mua Theo Lô Nghèo", "lo.ngheo", 1_000_000);
+        long earlier = contracts
+                .order(
+                        rich,
+                        "lo-truoc",
+                        new ContractService.Order(offer.id(), "df:statistics", "Thống kê giá cả thị trường", "VN"))
+                .id();
+        long richBefore = cash(rich.orgId());
+
+        List<vn.datafloor.server.platform.BatchCommit.Outcome<Long>> outcomes = contracts.placeTogether(List.of(
+                order(poor, "p1", offer),
+                order(rich, "r1", offer),
+                order(rich, "r1", offer),
+                order(rich, "r2", offer),
+                order(rich, "lo-truoc", offer),
+                order(rich, "r3", offer)));
+
+        assertThat(outcomes.get(0).failure()).isInstanceOf(MoneyJournal.InsufficientFundsException.class);
+        assertThat(outcomes.get(1).result()).isNotNull();
+        assertThat(outcomes.get(2).failure()).isInstanceOf(org.springframework.dao.DuplicateKeyException.class);
+        assertThat(outcomes.get(3).result()).isNotNull();
+        assertThat(outcomes.get(4).failure()).isInstanceOf(org.springframework.dao.DuplicateKeyException.class);
+        assertThat(outcomes.get(5).failure())
+                .isInstanceOfSatisfying(
+                        ProblemException.class, e -> assertThat(e.messageKey()).isEqualTo("contract.soldOut"));
+        assertThat(offers.offer(offer.id()).orElseThrow().sold()).isEqualTo(3);
+        assertThat(jdbc.sql("select id from exchange_contract where offer_id = ? order by id")
+                        .param(offer.id())
+                        .query(Long.class)
+                        .list())
+                .containsExactly(
+                        earlier, outcomes.get(1).result(), outcomes.get(3).result());
+        assertThat(cash(rich.orgId())).isEqualTo(richBefore - 2 * 2_200_000L);
+        assertThat(cash(poor.orgId())).isEqualTo(1_000_000L);
+        assertThat(trialTotal()).isZero();
+        assertThat(journal.trialBalance().drifted()).isEmpty();
+        for (int made : List.of(1, 3)) {
+            ContractService.Contract contract =
+                    contracts.contract(outcomes.get(made).result()).orElseThrow();
+            assertThat(contract.state()).isEqualTo(State.FINALIZED);
+            assertAgreementNames(rich, contract);
+            assertThat(jdbc.sql("select to_state from exchange_contract_event where contract_id = ? order by id")
+                            .param(contract.id())
+                            .query(String.class)
+                            .list())
+                    .containsExactly("REQUESTED", "AGREED", "VERIFIED", "FINALIZED");
+            assertThat(jdbc.sql("select count(*) from exchange_invoice where contract_id = ? and total = 2200000")
+                            .param(contract.id())
+                            .query(Long.class)
+                            .single())
+                    .isEqualTo(1);
+        }
+        List<Long> numbers = jdbc.sql("select number from exchange_invoice where seller_org = ? order by number")
+                .param(listedProduct().orgId())
+                .query(Long.class)
+                .list();
+        for (int i = 0; i < numbers.size(); i++) {
+            assertThat(numbers.get(i)).isEqualTo(i + 1L);
+        }
+        awaitLedger();
+        for (int made : List.of(1, 3)) {
+            long id = outcomes.get(made).result();
+            assertThat(jdbc.sql(
+                                    "select count(*) from audit_event where event_type = 'CONTRACT_AGREED' and summary like ?")
+                            .param("agreement " + id + " %")
+                            .query(Long.class)
+                            .single())
+                    .isEqualTo(1);
+        }
+        // The earlier order's and the batch's two: the refused ones moved no money.
+        assertThat(jdbc.sql("select count(*) from audit_event where event_type = 'MONEY_POSTED' and org_id = ? "
+                                + "and summary like ?")
+                        .params(rich.orgId(), "PURCHASE %: 2200000 đồng")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(3);
+        assertThat(jdbc.sql("select count(*) from audit_event where event_type = 'MONEY_POSTED' and org_id = ? "
+                                + "and summary like 'PURCHASE %'")
+                        .param(poor.orgId())
+                        .query(Long.class)
+                        .single())
+                .isZero();
+    }
+
     @Test
     void theProviderApprovesOrRefusesWhileTheBuyersMoneyIsHeld() {
         fees();

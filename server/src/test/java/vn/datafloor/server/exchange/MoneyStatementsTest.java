@@ -64,6 +64,9 @@ class MoneyStatementsTest extends PlatformTest {
     JdbcClient jdbc;
 
     @Autowired
+    javax.sql.DataSource dataSource;
+
+    @Autowired
     TransactionTemplate transactions;
 
     @Autowired
@@ -184,7 +187,13 @@ class MoneyStatementsTest extends PlatformTest {
             MoneyJournal.Account to,
             long amount) {
         // A journal whose clock stands at the transaction's time: the only way to write history.
-        MoneyJournal then = new MoneyJournal(jdbc, transactions, audit, Clock.fixed(at, ZoneOffset.UTC), random);
+        MoneyJournal then = new MoneyJournal(
+                jdbc,
+                new org.springframework.jdbc.core.JdbcTemplate(dataSource),
+                transactions,
+                audit,
+                Clock.fixed(at, ZoneOffset.UTC),
+                random);
         return then.post(
                         kind,
                         "statement-test:" + description + ":" + at,
