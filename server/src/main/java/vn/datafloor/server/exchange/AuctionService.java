@@ -494,7 +494,7 @@ public class AuctionService {
     private void checkTerms(
             Actor actor, Offer offer, ProductService.Product product, String purpose, String territory) {
         Organisation bidder = organisations.find(actor.orgId()).orElseThrow();
-        String importance = catalog.find(Actor.SYSTEM, product.catalogSlug())
+        String importance = catalog.stored(product.catalogSlug())
                 .map(CatalogEntry::importance)
                 .orElse("other");
         Decision decision = OfferTerms.check(

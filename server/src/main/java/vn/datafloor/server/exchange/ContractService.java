@@ -365,7 +365,8 @@ public class ContractService {
     private void checkTerms(
             Actor actor, Offer offer, ProductService.Product product, String purpose, String territory) {
         String buyerKind = organisations.kind(actor.orgId()).orElseThrow().name();
-        String importance = catalog.find(Actor.SYSTEM, product.catalogSlug())
+        // The entry as stored: its importance is all this needs, not its publisher's name or latest version.
+        String importance = catalog.stored(product.catalogSlug())
                 .map(CatalogEntry::importance)
                 .orElse("other");
         Policy terms = terms(offer.policy());

@@ -735,7 +735,7 @@ public class OfferService {
         ProductService.Product product =
                 products.product(productId).orElseThrow(() -> ProblemException.notFound("No product " + productId));
         policy.require(actor, Action.MANAGE_PRODUCTS, product.orgId());
-        String importance = catalog.find(Actor.SYSTEM, product.catalogSlug())
+        String importance = catalog.stored(product.catalogSlug())
                 .map(CatalogEntry::importance)
                 .orElse(null);
         List<Comparable> found = new ArrayList<>();
@@ -743,7 +743,7 @@ public class OfferService {
             if (other.id() == productId) {
                 continue;
             }
-            Optional<CatalogEntry> entry = catalog.find(Actor.SYSTEM, other.catalogSlug());
+            Optional<CatalogEntry> entry = catalog.stored(other.catalogSlug());
             boolean sameClass = entry.map(e -> java.util.Objects.equals(e.importance(), importance))
                     .orElse(false);
             for (Offer offer :
