@@ -1508,11 +1508,10 @@ public class ContractService {
         doc.put("uid", PENDING_AGREEMENT);
         ObjectNode provider = doc.putObject("provider");
         provider.put("id", providerOrg);
-        provider.put(
-                "name", organisations.find(providerOrg).map(Organisation::name).orElse(""));
+        provider.put("name", organisations.name(providerOrg).orElse(""));
         ObjectNode buyer = doc.putObject("buyer");
         buyer.put("id", buyerOrg);
-        buyer.put("name", organisations.find(buyerOrg).map(Organisation::name).orElse(""));
+        buyer.put("name", organisations.name(buyerOrg).orElse(""));
         ObjectNode productNode = doc.putObject("product");
         productNode.put("id", product.id());
         productNode.put("title", product.title());

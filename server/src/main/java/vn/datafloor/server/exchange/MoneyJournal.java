@@ -370,7 +370,7 @@ public class MoneyJournal {
     // ------------------------------------------------------------------ posting many at once
 
     /** A transaction for {@link #recordAllNew}: as {@link #postNew} takes it. */
-    record NewTransaction(
+    public record NewTransaction(
             TransactionKind kind,
             String idempotencyKey,
             List<Posting> postings,
@@ -382,7 +382,7 @@ public class MoneyJournal {
      * Locks the organisations' accounts among these in id order, the order every posting takes them in, so
      * that a batch moving them afterwards in any order waits in no cycle with another transaction.
      */
-    void lockAccounts(java.util.Collection<Long> accountIds) {
+    public void lockAccounts(java.util.Collection<Long> accountIds) {
         List<Object> ids = accountIds.stream()
                 .distinct()
                 .filter(id -> kindOf(id).ofOrganisation())
@@ -407,7 +407,7 @@ public class MoneyJournal {
      *
      * @param debits an organisation's account and a negative amount
      */
-    boolean[] debitAll(List<Posting> debits) {
+    public boolean[] debitAll(List<Posting> debits) {
         List<Object[]> rows = new ArrayList<>(debits.size());
         for (Posting debit : debits) {
             if (debit.amount() >= 0 || !kindOf(debit.accountId()).ofOrganisation()) {
@@ -425,7 +425,7 @@ public class MoneyJournal {
     }
 
     /** The refusal of a debit {@link #debitAll} could not take. */
-    InsufficientFundsException insufficient(Posting debit) {
+    public InsufficientFundsException insufficient(Posting debit) {
         return new InsufficientFundsException(debit.accountId(), keptBalance(debit.accountId()), debit.amount());
     }
 
@@ -435,7 +435,7 @@ public class MoneyJournal {
      * for the credits to the organisations' kept balances and one for their ledger entries. Every amount
      * they take from an organisation's account must already have been taken by {@link #debitAll}.
      */
-    List<Transaction> recordAllNew(List<NewTransaction> news) {
+    public List<Transaction> recordAllNew(List<NewTransaction> news) {
         if (!org.springframework.transaction.support.TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("recordAllNew runs inside the transaction that makes its keys new");
         }

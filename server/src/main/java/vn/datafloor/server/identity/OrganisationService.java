@@ -49,6 +49,21 @@ public class OrganisationService implements vn.datafloor.server.authz.Organisati
         return kind;
     }
 
+    /** An organisation's name never changes either (there is no renaming): every agreement names both parties. */
+    private final java.util.concurrent.ConcurrentMap<Long, String> names =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The organisation's name, if it exists. */
+    public java.util.Optional<String> name(long id) {
+        String known = names.get(id);
+        if (known != null) {
+            return java.util.Optional.of(known);
+        }
+        java.util.Optional<String> name = store.organisation(id).map(Organisation::name);
+        name.ifPresent(n -> names.put(id, n));
+        return name;
+    }
+
     OrganisationService(IdentityStore store, AccessPolicy policy, AuditLog audit, Clock clock) {
         this.store = store;
         this.policy = policy;

@@ -472,6 +472,68 @@ public abstract class StorageContract {
         assertThat(journal.trialBalance().total()).isZero();
     }
 
+    /**
+     * The statements a batch of purchases relies on, on this database: a JDBC batch of conditional debits
+     * says which took, and one insert of several transactions returns each one's id with its key.
+     */
+    @Test
+    void aBatchOfDebitsTakesWhatIsThereAndEachTransactionIsRecordedOnce() {
+        Organisation buyerOrg = organisations.bootstrap("Bên mua theo lô " + suffix(), OrganisationKind.ENTERPRISE);
+        Organisation sellerOrg = organisations.bootstrap("Bên bán theo lô " + suffix(), OrganisationKind.STATE_AGENCY);
+        var bank = journal.platformAccount(vn.datafloor.server.exchange.MoneyJournal.AccountKind.PLATFORM_BANK);
+        var buyer = journal.account(buyerOrg.id(), vn.datafloor.server.exchange.MoneyJournal.AccountKind.CASH);
+        var seller = journal.account(sellerOrg.id(), vn.datafloor.server.exchange.MoneyJournal.AccountKind.CASH);
+        String run = suffix();
+        journal.post(
+                vn.datafloor.server.exchange.MoneyJournal.TransactionKind.TOP_UP,
+                "lot-topup-" + run,
+                List.of(
+                        new vn.datafloor.server.exchange.MoneyJournal.Posting(bank.id(), -10_000),
+                        new vn.datafloor.server.exchange.MoneyJournal.Posting(buyer.id(), 10_000)),
+                "top-up",
+                null,
+                buyerOrg.id());
+        var debit = new vn.datafloor.server.exchange.MoneyJournal.Posting(buyer.id(), -4_000);
+
+        List<vn.datafloor.server.exchange.MoneyJournal.Transaction> made = transactions.execute(status -> {
+            journal.lockAccounts(List.of(seller.id(), buyer.id()));
+            boolean[] taken = journal.debitAll(List.of(debit, debit, debit));
+            assertThat(taken).containsExactly(true, true, false);
+            List<vn.datafloor.server.exchange.MoneyJournal.NewTransaction> news = new java.util.ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                news.add(new vn.datafloor.server.exchange.MoneyJournal.NewTransaction(
+                        vn.datafloor.server.exchange.MoneyJournal.TransactionKind.PURCHASE,
+                        "lot-" + run + "-" + i,
+                        List.of(debit, new vn.datafloor.server.exchange.MoneyJournal.Posting(seller.id(), 4_000)),
+                        "purchase " + i,
+                        null,
+                        buyerOrg.id()));
+            }
+            return journal.recordAllNew(news);
+        });
+
+        assertThat(made)
+                .extracting(vn.datafloor.server.exchange.MoneyJournal.Transaction::idempotencyKey)
+                .containsExactly("lot-" + run + "-0", "lot-" + run + "-1");
+        for (var transaction : made) {
+            assertThat(jdbc.sql("select idempotency_key from money_transaction where id = ?")
+                            .param(transaction.id())
+                            .query(String.class)
+                            .single())
+                    .isEqualTo(transaction.idempotencyKey());
+            assertThat(jdbc.sql("select sum(amount) from money_posting where transaction_id = ? and account_id = ?")
+                            .params(transaction.id(), seller.id())
+                            .query(Long.class)
+                            .single())
+                    .isEqualTo(4_000);
+        }
+        assertThat(journal.balance(buyer.id())).isEqualTo(2_000);
+        assertThat(journal.balance(seller.id())).isEqualTo(8_000);
+        var trial = journal.trialBalance();
+        assertThat(trial.total()).isZero();
+        assertThat(trial.drifted()).isEmpty();
+    }
+
     /** An entry recorded in a transaction that rolls back never reaches the ledger; a committed one does. */
     @Test
     void ledgerEntriesFollowTheirTransaction() {
