@@ -50,6 +50,7 @@ import vn.datafloor.integration.connect.ErrorTexts;
 import vn.datafloor.integration.connect.FileInputs;
 import vn.datafloor.integration.connect.InputLimitException;
 import vn.datafloor.integration.connect.InputLimits;
+import vn.datafloor.integration.connect.JsonLinesSettings;
 import vn.datafloor.integration.connect.ParquetSettings;
 import vn.datafloor.integration.connect.SourceException;
 import vn.datafloor.integration.lake.ClearVersion;
@@ -87,12 +88,13 @@ import vn.datafloor.integration.standardize.ReferenceTables;
  * of a key passes), the counts, the examples, the diff — is Spark's. The driver then moves Spark's Parquet parts
  * into the lake's staging folder and publishes them with {@link Lake#publish}, the one publishing path.
  *
- * <p>File sources only: csv and parquet. The others are refused before anything is read (see {@link #SUPPORTED}).
+ * <p>File sources only: csv, jsonl and parquet. The others are refused before anything is read (see
+ * {@link #SUPPORTED}).
  */
 public final class SparkPipelineRunner {
 
     /** Source kinds this runner reads; the reason each other kind is refused is in {@link #refusal}. */
-    public static final Set<String> SUPPORTED = Set.of("csv", "parquet");
+    public static final Set<String> SUPPORTED = Set.of("csv", "jsonl", "parquet");
 
     private static final ZoneId VIETNAM = ZoneId.of("Asia/Ho_Chi_Minh");
     private static final int EXAMPLES_PER_RULE = 5;
@@ -156,8 +158,8 @@ public final class SparkPipelineRunner {
                 "databases and HTTP APIs are reached through the platform's network guard and stored"
                         + " credentials, which Spark's executors do not have";
         };
-        return "The Spark engine runs csv and parquet file sources only, not a " + source.kind() + " source (" + why
-                + "); run this pipeline with --engine duckdb";
+        return "The Spark engine runs csv, jsonl and parquet file sources only, not a " + source.kind() + " source ("
+                + why + "); run this pipeline with --engine duckdb";
     }
 
     /**
@@ -412,6 +414,9 @@ public final class SparkPipelineRunner {
             return new Source(
                     rows, rejects, csv.columns(), count, rejected, csv.fingerprint(), csv.encoding(), csv.warnings());
         }
+        if (spec.settings() instanceof JsonLinesSettings settings) {
+            return jsonLines(FileInputs.jsonLines(inputDirectory, settings, work, limits), cached);
+        }
         ParquetSettings settings = (ParquetSettings) spec.settings();
         FileInputs.Parquet parquet = FileInputs.parquet(inputDirectory, settings, limits);
         Dataset<Row> raw = spark.read().parquet(parquet.file().toUri().toString());
@@ -438,6 +443,113 @@ public final class SparkPipelineRunner {
         Dataset<Row> rows = keep(spark.createDataFrame(numbered, textSchema(columns)), cached);
         Dataset<Row> rejects = spark.createDataFrame(List.<Row>of(), rejectSchema());
         return new Source(rows, rejects, columns, rows.count(), 0, parquet.fingerprint(), "parquet", List.of());
+    }
+
+    /**
+     * JSON Lines as the DuckDB loader reads them: each line on its own (a line that is not a JSON object is
+     * unreadable, a blank one skipped), the columns the keys of the first 50,000 objects, every value
+     * {@code json_extract_string}'s text. The JSON functions are DuckDB's, run in each task ({@link DuckDbStage}).
+     */
+    private Source jsonLines(FileInputs.JsonLines file, List<Dataset<Row>> cached) {
+        StructType lineSchema =
+                new StructType().add("line", DataTypes.StringType, false).add("text", DataTypes.StringType, true);
+        JavaRDD<Row> lines = spark.read()
+                .text(file.file().toUri().toString())
+                .toJavaRDD()
+                .zipWithIndex()
+                .map(t -> RowFactory.create(Long.toString(t._2() + 1), t._1().getString(0)));
+        Dataset<Row> classified;
+        DuckDbStage classify;
+        try {
+            classify = DuckDbStage.prepare(
+                    List.of("line", "text"),
+                    "SELECT CAST(line AS BIGINT) AS line, text, CASE WHEN text IS NULL OR trim(text) = '' THEN 0"
+                            + " WHEN CASE WHEN json_valid(text) THEN json_type(text) = 'OBJECT' ELSE false END THEN 1"
+                            + " ELSE 2 END AS kind FROM input",
+                    false);
+        } catch (SQLException e) {
+            throw new SourceException("The source could not be read: " + firstLine(e.getMessage()), e);
+        }
+        classified = keep(classify.apply(spark.createDataFrame(lines, lineSchema)), cached);
+        String shownName = file.file().getFileName().toString();
+        long total = classified.count();
+        if (total > limits.maxRows()) {
+            throw new InputLimitException(
+                    "maxRows",
+                    "The file " + shownName + " has more than " + limits.maxRows()
+                            + " lines (limit maxRows); split it into smaller files");
+        }
+        Dataset<Row> rejects = keep(
+                classified
+                        .filter("kind = 2")
+                        .select(
+                                col("line"),
+                                lit("not a JSON object").as("reason"),
+                                col("text").as("raw")),
+                cached);
+        JavaRDD<Row> valid = classified
+                .filter("kind = 1")
+                .select(col("line").cast(DataTypes.StringType), col("text"))
+                .toJavaRDD();
+        List<String> keys = new ArrayList<>();
+        try (Connection duck = DuckDbConnections.open(null, "512MB", 1)) {
+            execute(duck, "CREATE TABLE sample (text VARCHAR)");
+            try (java.sql.PreparedStatement insert = duck.prepareStatement("INSERT INTO sample VALUES (?)")) {
+                for (Row row : valid.take(50_000)) {
+                    insert.setString(1, row.getString(1));
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            try (Statement statement = duck.createStatement();
+                    ResultSet rs = statement.executeQuery("SELECT DISTINCT unnest(json_keys(text::JSON)) FROM sample"
+                            + " LIMIT " + (limits.maxColumns() + 1))) {
+                while (rs.next()) {
+                    keys.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new SourceException("The source could not be read: " + firstLine(e.getMessage()), e);
+        }
+        if (keys.size() > limits.maxColumns()) {
+            throw FileInputs.tooManyColumns(shownName, limits);
+        }
+        keys.forEach(FileInputs::requireSafeColumn);
+        long rejected = rejects.count();
+        if (keys.isEmpty()) {
+            // As DuckDB's loader: no keys, no columns to read; the source has one empty column and no rows.
+            List<String> none = List.of("empty");
+            Dataset<Row> empty = spark.createDataFrame(List.<Row>of(), textSchema(none));
+            return new Source(empty, rejects, none, 0, rejected, file.fingerprint(), "utf-8", file.warnings());
+        }
+        StringBuilder extract = new StringBuilder("SELECT line");
+        for (String key : keys) {
+            extract.append(", json_extract_string(text, ")
+                    .append(literal("$.\"" + key.replace("\"", "") + "\""))
+                    .append(") AS ")
+                    .append(identifier(key));
+        }
+        DuckDbStage values;
+        try {
+            values = DuckDbStage.prepare(List.of("line", "text"), extract + " FROM input", false);
+        } catch (SQLException e) {
+            throw new SourceException("The source could not be read: " + firstLine(e.getMessage()), e);
+        }
+        int width = keys.size();
+        // Numbered 1, 2, … in line order among the objects, as the DuckDB run numbers its rows.
+        JavaRDD<Row> numbered = values.apply(spark.createDataFrame(valid, lineSchema))
+                .toJavaRDD()
+                .zipWithIndex()
+                .map(t -> {
+                    Object[] row = new Object[width + 1];
+                    row[0] = Long.toString(t._2() + 1);
+                    for (int c = 0; c < width; c++) {
+                        row[c + 1] = t._1().get(c + 1);
+                    }
+                    return RowFactory.create(row);
+                });
+        Dataset<Row> rows = keep(spark.createDataFrame(numbered, textSchema(keys)), cached);
+        return new Source(rows, rejects, keys, rows.count(), rejected, file.fingerprint(), "utf-8", file.warnings());
     }
 
     private static StructType textSchema(List<String> columns) {

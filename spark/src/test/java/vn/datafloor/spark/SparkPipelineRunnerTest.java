@@ -231,6 +231,90 @@ class SparkPipelineRunnerTest {
     }
 
     @Test
+    void aParquetSourceWithTypedColumnsGivesTheSameResults() throws Exception {
+        Path directory = Files.createDirectories(root.resolve("parquet/tax"));
+        Path file = directory.resolve("taxpayers.parquet");
+        try (Connection duck = DuckDbConnections.open(null, "256MB", 1);
+                Statement statement = duck.createStatement()) {
+            // Typed as an agency's export would be: dates, integers and decimals, read back as text by both engines.
+            statement.execute("COPY (SELECT record_id, ho_ten, ngay_sinh, gioi_tinh, so_cccd, dia_chi, so_dien_thoai,"
+                    + " TRY_CAST(strptime(ngay_dang_ky_thue, '%d/%m/%Y') AS DATE) AS ngay_dang_ky_thue,"
+                    + " CAST(length(ho_ten) AS BIGINT) AS do_dai, CAST(length(dia_chi) / 4.0 AS DOUBLE) AS ti_le"
+                    + " FROM read_csv("
+                    + DuckDbConnections.literal(
+                            input.resolve("tax/taxpayers.csv").toString())
+                    + ", header = true, all_varchar = true, ignore_errors = true)) TO "
+                    + DuckDbConnections.literal(file.toString()) + " (FORMAT parquet)");
+        }
+        PipelineSpec spec = spec(SPEC.replace(
+                        "source: {type: csv, path: tax/taxpayers.csv, encoding: auto}",
+                        "source: {type: parquet, path: tax/taxpayers.parquet}")
+                .replace("name_length: length(ho_ten)", "name_length: do_dai\n  ratio: ti_le")
+                .replace("dataset: tax.people", "dataset: tax.people_parquet"));
+        Path parquetInput = root.resolve("parquet");
+        RunResult duck = new PipelineRunner(duckLake, root.resolve("duck/work"), "512MB", 2, SqlLibraries.standard())
+                .run(spec, request("duck-pq", parquetInput), RunControl.quiet());
+        RunResult onSparkToo = runner(sparkLake).run(spec, sparkRequest("spark-pq", parquetInput), RunControl.quiet());
+        assertThat(onSparkToo.version().manifest().columns())
+                .isEqualTo(duck.version().manifest().columns());
+        assertThat(rows(sparkLake, onSparkToo.version())).isEqualTo(rows(duckLake, duck.version()));
+        assertThat(onSparkToo.report()).isEqualTo(duck.report());
+        assertThat(quarantine(onSparkToo.quarantine())).isEqualTo(quarantine(duck.quarantine()));
+        assertThat(onSparkToo.version().manifest().inputFingerprint())
+                .isEqualTo(duck.version().manifest().inputFingerprint());
+    }
+
+    @Test
+    void aJsonLinesSourceGivesTheSameResultsAndUnreadableLines() throws Exception {
+        Path jsonl = input.resolve("social-insurance/insured.jsonl");
+        List<String> lines = Files.readAllLines(jsonl, StandardCharsets.UTF_8);
+        Files.writeString(
+                jsonl,
+                String.join(
+                                "\n",
+                                lines.get(0), // the same record again
+                                "not JSON at all",
+                                "[1, 2, 3]",
+                                "{\"record_id\": null, \"ho_ten\": \"Võ Văn Em\", \"ngay_sinh\": \"1990-01-02\"}")
+                        + "\n",
+                StandardCharsets.UTF_8,
+                StandardOpenOption.APPEND);
+        PipelineSpec spec = spec("""
+                pipeline: insured-people
+                source: {type: jsonl, path: social-insurance/insured.jsonl}
+                target: {dataset: insurance.people, schema: person}
+                mapping:
+                  person_id: record_id
+                  full_name: ho_ten
+                  birth_date_raw: ngay_sinh
+                  sex_raw: gioi_tinh
+                  personal_id_raw: so_cccd
+                  province: ma_tinh
+                standardize:
+                  full_name: std_person_name(full_name)
+                  birth_date: std_date(birth_date_raw).value
+                  sex: std_sex(sex_raw)
+                quality:
+                  - {rule: completeness, columns: [person_id, full_name], severity: reject}
+                  - {rule: uniqueness, columns: [person_id], severity: reject}
+                key: [person_id]
+                """);
+        RunResult duck = new PipelineRunner(duckLake, root.resolve("duck/work"), "512MB", 2, SqlLibraries.standard())
+                .run(spec, request("duck-jsonl", input), RunControl.quiet());
+        RunResult onSparkToo = runner(sparkLake).run(spec, sparkRequest("spark-jsonl", input), RunControl.quiet());
+        assertThat(onSparkToo.rowsPublished()).isEqualTo(duck.rowsPublished()).isGreaterThan(100);
+        assertThat(onSparkToo.version().manifest().columns())
+                .isEqualTo(duck.version().manifest().columns());
+        assertThat(rows(sparkLake, onSparkToo.version())).isEqualTo(rows(duckLake, duck.version()));
+        assertThat(onSparkToo.report()).isEqualTo(duck.report());
+        assertThat(onSparkToo.report().malformed()).isEqualTo(2);
+        List<List<String>> quarantined = quarantine(onSparkToo.quarantine());
+        assertThat(quarantined).isEqualTo(quarantine(duck.quarantine()));
+        assertThat(quarantined.stream().map(r -> r.get(1)))
+                .contains("reason=unreadable: not a JSON object", "reason=completeness_1", "reason=uniqueness_2");
+    }
+
+    @Test
     void aSourceSparkCannotReadIsRefusedAndNothingIsPublished() throws Exception {
         Lake lake = Lake.open(root.resolve("refused/lake"), LakeKeys.local(root.resolve("refused/keys")));
         PipelineSpec xlsx = spec(SPEC.replace(
@@ -238,7 +322,7 @@ class SparkPipelineRunnerTest {
                 "source: {type: xlsx, path: tax/book.xlsx}"));
         assertThatThrownBy(() -> runner(lake).run(xlsx, sparkRequest("refused-1", input), RunControl.quiet()))
                 .isInstanceOf(PipelineException.class)
-                .hasMessageContaining("csv and parquet file sources only, not a xlsx source")
+                .hasMessageContaining("csv, jsonl and parquet file sources only, not a xlsx source")
                 .hasMessageContaining("--engine duckdb");
         PipelineSpec database = spec(
                 SPEC.replace(
@@ -329,7 +413,8 @@ class SparkPipelineRunnerTest {
         assertThat(file).isNotNull().exists();
         List<List<String>> rows =
                 query("SELECT * FROM read_parquet(" + DuckDbConnections.literal(file.toString()) + ")", null);
-        rows.sort((a, b) -> Long.compare(number(a.get(0)), number(b.get(0))));
+        rows.sort(java.util.Comparator.<List<String>>comparingLong(r -> number(r.get(0)))
+                .thenComparing(r -> String.join("|", r)));
         return rows;
     }
 

@@ -44,6 +44,9 @@ public final class FileInputs {
     /** A Parquet file within the limits, with its fingerprint. */
     public record Parquet(Path file, String fingerprint) {}
 
+    /** A JSON Lines file as plain text (gzip unpacked), with the fingerprint of the file as given. */
+    public record JsonLines(Path file, List<String> warnings, String fingerprint) {}
+
     /** A file inside the input directory; paths that climb out of it are refused. */
     public static Path file(Path inputDirectory, String relative) {
         Path root = inputDirectory.toAbsolutePath().normalize();
@@ -96,16 +99,42 @@ public final class FileInputs {
             }
             List<String> header = CsvHeader.read(readable, settings.delimiterChar(), limits.maxColumns());
             if (header.size() > limits.maxColumns()) {
-                throw new InputLimitException(
-                        "maxColumns",
-                        "The file " + shownName + " has more than " + limits.maxColumns()
-                                + " columns (limit maxColumns); remove the unused columns or split the table");
+                throw tooManyColumns(shownName, limits);
             }
             header.forEach(SourceLoader::requireSafeColumn);
             return new Csv(readable, List.copyOf(header), settings.delimiterChar(), used, warnings, fingerprint);
         } catch (IOException e) {
             throw new SourceException("The source could not be read: " + e.getMessage(), e);
         }
+    }
+
+    /** Prepares a jsonl source: gzip unpacked under its limit, as the DuckDB loader does. */
+    public static JsonLines jsonLines(
+            Path inputDirectory, JsonLinesSettings settings, Path workDirectory, InputLimits limits) {
+        try {
+            Path original = file(inputDirectory, settings.path());
+            String fingerprint = fingerprint(original);
+            Path plain = GzipGuard.plain(
+                    original,
+                    workDirectory.resolve("source.gunzip.jsonl"),
+                    original.getFileName().toString(),
+                    limits);
+            List<String> warnings = new ArrayList<>();
+            if (plain != original) {
+                warnings.add("The file was gzip-compressed; it was unpacked");
+            }
+            return new JsonLines(plain, warnings, fingerprint);
+        } catch (IOException e) {
+            throw new SourceException("The source could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** The columns DuckDB's loader gives a JSON Lines file: over at most {@code maxColumns + 1}, refused. */
+    public static InputLimitException tooManyColumns(String shownName, InputLimits limits) {
+        return new InputLimitException(
+                "maxColumns",
+                "The file " + shownName + " has more than " + limits.maxColumns()
+                        + " columns (limit maxColumns); remove the unused columns or split the table");
     }
 
     /** Prepares a parquet source: its footer against the limits, read by DuckDB's metadata functions. */

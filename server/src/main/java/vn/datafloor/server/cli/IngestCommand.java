@@ -57,8 +57,9 @@ class IngestCommand implements Callable<Integer> {
     @Option(
             names = "--engine",
             defaultValue = "duckdb",
-            description = "duckdb (in this process) or spark (csv and parquet sources; the spark module in its own"
-                    + " JVM, docs/spark.md) (default: ${DEFAULT-VALUE}).")
+            description =
+                    "duckdb (in this process) or spark (csv, jsonl and parquet sources; the spark module in its own"
+                            + " JVM, docs/spark.md) (default: ${DEFAULT-VALUE}).")
     String engine;
 
     @Option(
