@@ -52,12 +52,14 @@ import vn.datafloor.integration.connect.InputLimitException;
 import vn.datafloor.integration.connect.InputLimits;
 import vn.datafloor.integration.connect.JsonLinesSettings;
 import vn.datafloor.integration.connect.ParquetSettings;
+import vn.datafloor.integration.connect.SecurityRefusal;
 import vn.datafloor.integration.connect.SourceException;
 import vn.datafloor.integration.lake.ClearVersion;
 import vn.datafloor.integration.lake.DatasetVersion;
 import vn.datafloor.integration.lake.DuckDbConnections;
 import vn.datafloor.integration.lake.Lake;
 import vn.datafloor.integration.lake.LakeManifest;
+import vn.datafloor.integration.lake.LockedConnection;
 import vn.datafloor.integration.lake.PrivateFiles;
 import vn.datafloor.integration.pipeline.Masking;
 import vn.datafloor.integration.pipeline.PipelineException;
@@ -337,6 +339,17 @@ public final class SparkPipelineRunner {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof SQLException sql && LockedConnection.refusedByLockdown(sql)) {
+                    throw new SecurityRefusal(
+                            "An expression tried to reach a file, the network or a setting, which pipeline"
+                                    + " expressions may not do",
+                            sql);
+                }
+                if (cause.getCause() == cause) {
+                    break;
+                }
+            }
             // A task's failure (DuckDB's "could not convert string '0012…'") may quote a value: never shown.
             throw new PipelineException(
                     "The pipeline failed on Spark: " + ErrorTexts.withoutValues(firstLine(rootMessage(e))), e);
