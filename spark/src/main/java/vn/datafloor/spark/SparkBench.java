@@ -23,7 +23,8 @@ import vn.datafloor.synth.SyntheticPopulation;
  * task and shuffle overhead is expected to lose to DuckDB, and its point is the cluster.
  *
  * <p>Options: {@code --records N} (people, default 1,000,000), {@code --spark-master URL} (default
- * local[*]).
+ * local[*]), {@code --pipeline-rows N}: instead of the linkage, the pipeline over N people on both engines
+ * ({@link SparkPipelineBench}).
  */
 final class SparkBench {
 
@@ -100,6 +101,11 @@ final class SparkBench {
         Path home = Path.of(System.getenv().getOrDefault("DATAFLOOR_HOME", "."))
                 .toAbsolutePath()
                 .normalize();
+        String pipelineRows = value(options, "--pipeline-rows", null);
+        if (pipelineRows != null) {
+            return SparkPipelineBench.run(
+                    Long.parseLong(pipelineRows.replace("_", "").replace(",", "")), SEED, master, home);
+        }
         // The same directory the linkage benchmarks use, so a population is generated once for all of them.
         Path synth = home.resolve("bench/target/synth-" + people + "-s" + SEED);
         if (!Files.exists(synth.resolve("manifest.json"))) {

@@ -17,7 +17,8 @@ import vn.datafloor.linkage.Linker;
 
 /**
  * Entry point of the spark module's JVM: {@code link} (what {@code ./datafloor link --engine spark}
- * runs, or spark-submit on a cluster) and {@code bench} ({@code ./datafloor bench spark}). The Datafloor
+ * runs, or spark-submit on a cluster), {@code ingest} ({@code ./datafloor ingest --engine spark}) and
+ * {@code bench} ({@code ./datafloor bench spark}). The Datafloor
  * CLI parses and checks its options, then starts this with the spark module's class path.
  */
 public final class SparkMain {
@@ -26,15 +27,16 @@ public final class SparkMain {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: SparkMain link|bench [options]");
+            System.err.println("usage: SparkMain link|ingest|bench [options]");
             System.exit(2);
         }
         String[] options = Arrays.copyOfRange(args, 1, args.length);
         int status = switch (args[0]) {
             case "link" -> link(options(options));
+            case "ingest" -> SparkIngest.run(options(options));
             case "bench" -> SparkBench.run(options);
             default -> {
-                System.err.println("unknown command '" + args[0] + "': link or bench");
+                System.err.println("unknown command '" + args[0] + "': link, ingest or bench");
                 yield 2;
             }
         };

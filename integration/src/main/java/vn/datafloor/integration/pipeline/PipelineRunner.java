@@ -276,8 +276,7 @@ public final class PipelineRunner {
                 control.checkCancelled();
 
                 // A steward's corrections change what is published as much as the spec does.
-                String specFingerprint = sha256(canonical(spec)
-                        + (request.corrections().isEmpty() ? "" : "|corrections:" + request.corrections()));
+                String specFingerprint = specFingerprint(spec, request.corrections());
                 Optional<DatasetVersion> previous = lake.latest(spec.dataset());
                 if (previous.isPresent()
                         && source.fingerprint().equals(previous.get().manifest().inputFingerprint())
@@ -685,7 +684,7 @@ public final class PipelineRunner {
      * The spec's rules, then one warning per date the standardizer had to guess (day and month both possible,
      * reordered, century guessed), unless the spec already checks that column's guesses itself.
      */
-    static List<QualityRule> rulesWithGuesses(PipelineSpec spec, List<String> guessed) {
+    public static List<QualityRule> rulesWithGuesses(PipelineSpec spec, List<String> guessed) {
         List<QualityRule> rules = new ArrayList<>(spec.quality());
         for (String column : guessed) {
             java.util.regex.Pattern mentions =
@@ -712,7 +711,7 @@ public final class PipelineRunner {
      * (its catalog's tags), and the standardizers' status codes and the address matcher's method and confidence,
      * whose values come from a fixed vocabulary.
      */
-    static Set<String> clearColumns(PipelineSpec spec, Set<String> known) {
+    public static Set<String> clearColumns(PipelineSpec spec, Set<String> known) {
         Set<String> clear = new LinkedHashSet<>(known);
         spec.standardize().forEach((column, expression) -> {
             if (STATUS.matcher(expression).matches()) {
@@ -1070,6 +1069,14 @@ public final class PipelineRunner {
 
     private static String describe(PipelineSpec.SourceSpec source) {
         return source.describe();
+    }
+
+    /**
+     * What a version records of the spec (and a steward's corrections) that made it: a run whose input and spec
+     * fingerprints equal the latest version's publishes nothing new, whichever engine made that version.
+     */
+    public static String specFingerprint(PipelineSpec spec, List<Correction> corrections) {
+        return sha256(canonical(spec) + (corrections.isEmpty() ? "" : "|corrections:" + corrections));
     }
 
     /** The spec's meaning, independent of YAML layout, for recognising an unchanged pipeline. */

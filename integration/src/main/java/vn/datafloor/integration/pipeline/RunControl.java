@@ -51,7 +51,8 @@ public final class RunControl {
         return cancelled;
     }
 
-    void progress(String stage, int percent) {
+    /** Reports a stage and how far the run is (0-100); runners on other engines report through it too. */
+    public void progress(String stage, int percent) {
         listener.progress(stage, percent);
     }
 

@@ -25,7 +25,8 @@ import picocli.CommandLine.Parameters;
             "Example: ./datafloor bench exchange --orders 20000 --buyers 64",
             "Example: ./datafloor bench query --rows 10000000",
             "Example: ./datafloor bench access --requests 20000",
-            "Example: ./datafloor bench spark --records 5000000"
+            "Example: ./datafloor bench spark --records 5000000",
+            "Example: ./datafloor bench spark --pipeline-rows 1000000"
         },
         footerHeading = "%nBenchmarks and their options (docs/testing.md says what each measures):%n",
         footer = {
@@ -45,6 +46,7 @@ import picocli.CommandLine.Parameters;
             "access             --requests 20000  --connections 64  --consents 300",
             "                   --people 20000",
             "spark              --records 1000000  --spark-master local[*]",
+            "                   --pipeline-rows N (instead: the pipeline over N people)",
             "The numbers are the defaults. audit-outbox, exchange and access start the",
             "whole server; exchange and access pass on --spring.* and --datafloor.*",
             "settings (access also --server.*), e.g. --spring.profiles.active=postgres."

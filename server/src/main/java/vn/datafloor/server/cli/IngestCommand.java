@@ -21,14 +21,16 @@ import vn.datafloor.integration.pipeline.RunResult;
 /**
  * Runs one pipeline from a YAML file straight into the lake, without the server: the same engine
  * the platform uses, with a progress bar. Sources must be described inline (no registered sources
- * or stored secrets here).
+ * or stored secrets here). {@code --engine spark} runs the same spec on Spark, in the spark module's
+ * own JVM (docs/spark.md), into the same lake with the same keys.
  */
 @Command(
         name = "ingest",
         mixinStandardHelpOptions = true,
         description = {
             "Run a pipeline spec (YAML) into the lake under --data.",
-            "Example: ./datafloor ingest --pipeline pipelines/health.yaml --input data/synth"
+            "Example: ./datafloor ingest --pipeline pipelines/health.yaml --input data/synth",
+            "Example: ./datafloor ingest --pipeline pipelines/tax.yaml --engine spark --spark-master spark://host:7077"
         })
 class IngestCommand implements Callable<Integer> {
 
@@ -52,12 +54,54 @@ class IngestCommand implements Callable<Integer> {
             description = "DuckDB memory limit before spilling to disk (default: ${DEFAULT-VALUE}).")
     String memory;
 
+    @Option(
+            names = "--engine",
+            defaultValue = "duckdb",
+            description =
+                    "duckdb (in this process) or spark (csv, jsonl and parquet sources; the spark module in its own"
+                            + " JVM, docs/spark.md) (default: ${DEFAULT-VALUE}).")
+    String engine;
+
+    @Option(
+            names = "--spark-master",
+            defaultValue = "local[*]",
+            description = "With --engine spark: local[*] (this machine's cores) or a cluster's master URL"
+                    + " such as spark://host:7077 (default: ${DEFAULT-VALUE}).")
+    String sparkMaster;
+
+    /** The same spec on Spark: checked here first, so a mistake in it is reported before a JVM starts. */
+    private int onSpark(Path inputDir) throws Exception {
+        if (!SparkEngine.built()) {
+            System.err.println(String.format(SparkEngine.MISSING, SparkEngine.home()));
+            return 2;
+        }
+        System.out.flush();
+        return SparkEngine.run(java.util.List.of(
+                "ingest",
+                "--pipeline",
+                pipeline.toAbsolutePath().toString(),
+                "--input",
+                inputDir.toAbsolutePath().toString(),
+                "--data",
+                data.toAbsolutePath().toString(),
+                "--spark-master",
+                sparkMaster));
+    }
+
     @Override
     public Integer call() throws Exception {
+        if (!engine.equals("duckdb") && !engine.equals("spark")) {
+            System.err.println("--engine must be duckdb or spark");
+            return 2;
+        }
         if (!Files.isRegularFile(pipeline)) {
             System.err.println("No pipeline spec at " + pipeline);
             return 2;
         }
+        // The standardizers are functions a spec may call: allowed before the spec is checked, not only once a
+        // runner exists (the server's runner allows them at start; here the spec is read first).
+        vn.datafloor.integration.pipeline.SqlExpressions.allowFunctions(
+                vn.datafloor.integration.pipeline.SqlLibraries.standard().functions());
         PipelineSpecs.Parsed parsed = PipelineSpecs.parse(Files.readString(pipeline));
         if (!parsed.ok()) {
             System.err.println("The spec " + pipeline + " has problems:");
@@ -65,6 +109,9 @@ class IngestCommand implements Callable<Integer> {
             return 2;
         }
         Path inputDir = input != null ? input : pipeline.toAbsolutePath().getParent();
+        if (engine.equals("spark")) {
+            return onSpark(inputDir);
+        }
         // Encrypted like the server's versions, under the same master keyset (created here on first use).
         Lake lake = Lake.open(data.resolve("lake"), LakeKeys.local(data.resolve("keys")));
         ProgressBar bar = new ProgressBar();
