@@ -72,130 +72,137 @@ public final class AccessBench {
         List<String> args = new ArrayList<>();
         settings.forEach((k, v) -> args.add("--" + k + "=" + v));
         long started = System.nanoTime();
-        try (ConfigurableApplicationContext context =
-                new SpringApplicationBuilder(DatafloorApplication.class).run(args.toArray(String[]::new))) {
-            int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-            System.out.printf(
-                    Locale.ROOT,
-                    "server with the demo (%d people) up on port %d in %.1f s%n",
-                    people,
-                    port,
-                    (System.nanoTime() - started) / 1e9);
-            UserService users = context.getBean(UserService.class);
-            DeliveryService delivery = context.getBean(DeliveryService.class);
-            long agreementId = agreement(context, users);
-            Actor buyer = actor(users, "saomai.admin");
-            DeliveryService.Grant grant = delivery.grant(buyer, agreementId, DeliveryService.Channel.REST);
+        try {
+            try (ConfigurableApplicationContext context =
+                    new SpringApplicationBuilder(DatafloorApplication.class).run(args.toArray(String[]::new))) {
+                int port =
+                        ((WebServerApplicationContext) context).getWebServer().getPort();
+                System.out.printf(
+                        Locale.ROOT,
+                        "server with the demo (%d people) up on port %d in %.1f s%n",
+                        people,
+                        port,
+                        (System.nanoTime() - started) / 1e9);
+                UserService users = context.getBean(UserService.class);
+                DeliveryService delivery = context.getBean(DeliveryService.class);
+                long agreementId = agreement(context, users);
+                Actor buyer = actor(users, "saomai.admin");
+                DeliveryService.Grant grant = delivery.grant(buyer, agreementId, DeliveryService.Channel.REST);
 
-            long began = System.nanoTime();
-            List<String> persons = identityNumbers(context, grant, consentCount);
-            int given = consent(context, users, persons);
-            System.out.printf(
-                    Locale.ROOT,
-                    "agreement %d on %s; %d of %d persons consented in %.1f s%n",
-                    agreementId,
-                    grant.table(),
-                    given,
-                    persons.size(),
-                    (System.nanoTime() - began) / 1e9);
-            long permitted = ((Number)
-                            delivery.query(buyer, agreementId, "SELECT count(*) AS n FROM " + grant.table(), 10)
-                                    .rows()
-                                    .get(0)
-                                    .get("n"))
-                    .longValue();
-            String token = context.getBean(ApiKeyService.class)
-                    .createForAgreement(buyer, "thử tải", AccessKeys.scope(agreementId), Duration.ofDays(1))
-                    .token();
-            int lastOffset = (int) Math.max(1, permitted - 20);
-            System.out.printf(
-                    Locale.ROOT,
-                    "%d permitted rows; pages of 20 at random offsets in [0, %d)%n",
-                    permitted,
-                    lastOffset);
+                long began = System.nanoTime();
+                List<String> persons = identityNumbers(context, grant, consentCount);
+                int given = consent(context, users, persons);
+                System.out.printf(
+                        Locale.ROOT,
+                        "agreement %d on %s; %d of %d persons consented in %.1f s%n",
+                        agreementId,
+                        grant.table(),
+                        given,
+                        persons.size(),
+                        (System.nanoTime() - began) / 1e9);
+                long permitted = ((Number)
+                                delivery.query(buyer, agreementId, "SELECT count(*) AS n FROM " + grant.table(), 10)
+                                        .rows()
+                                        .get(0)
+                                        .get("n"))
+                        .longValue();
+                String token = context.getBean(ApiKeyService.class)
+                        .createForAgreement(buyer, "thử tải", AccessKeys.scope(agreementId), Duration.ofDays(1))
+                        .token();
+                int lastOffset = (int) Math.max(1, permitted - 20);
+                System.out.printf(
+                        Locale.ROOT,
+                        "%d permitted rows; pages of 20 at random offsets in [0, %d)%n",
+                        permitted,
+                        lastOffset);
 
-            String base = "http://127.0.0.1:" + port;
-            String bare = base + "/actuator/health/liveness";
-            String access = base + "/api/access/" + agreementId + "/rows?limit=20&offset={offset}";
-            String authorization = "Bearer " + token;
-            // Long enough for the JIT to have compiled both paths: with 2,000 requests each, the compilers were
-            // still busy through the measured loads and took their share of the two cores, and with 10,000 they
-            // still took a quarter of a core. So rounds of both loads run until one in which the compiler was
-            // nearly idle (at most 6), and then a last warm-up and the measured loads in one generator process.
-            int warm = Math.max(connections, Math.min(10_000, requests / 2));
-            int warmRounds = 0;
-            while (warmRounds < 6) {
-                warmRounds++;
-                CompilerActivity activity = CompilerActivity.watch();
-                LoadGenerator.load(
-                        List.of(new LoadGenerator.Load(access, true, warm), new LoadGenerator.Load(bare, false, warm)),
+                String base = "http://127.0.0.1:" + port;
+                String bare = base + "/actuator/health/liveness";
+                String access = base + "/api/access/" + agreementId + "/rows?limit=20&offset={offset}";
+                String authorization = "Bearer " + token;
+                // Long enough for the JIT to have compiled both paths: with 2,000 requests each, the compilers were
+                // still busy through the measured loads and took their share of the two cores, and with 10,000 they
+                // still took a quarter of a core. So rounds of both loads run until one in which the compiler was
+                // nearly idle (at most 6), and then a last warm-up and the measured loads in one generator process.
+                int warm = Math.max(connections, Math.min(10_000, requests / 2));
+                int warmRounds = 0;
+                while (warmRounds < 6) {
+                    warmRounds++;
+                    CompilerActivity activity = CompilerActivity.watch();
+                    LoadGenerator.load(
+                            List.of(
+                                    new LoadGenerator.Load(access, true, warm),
+                                    new LoadGenerator.Load(bare, false, warm)),
+                            authorization,
+                            connections,
+                            lastOffset);
+                    if (activity.quiet()) {
+                        break;
+                    }
+                }
+                // One load generator process for the warm-ups and the measured loads, so both are measured warm.
+                List<LoadGenerator.Result> loads = LoadGenerator.load(
+                        List.of(
+                                new LoadGenerator.Load(access, true, warm),
+                                new LoadGenerator.Load(bare, false, warm),
+                                new LoadGenerator.Load(access, true, requests),
+                                new LoadGenerator.Load(bare, false, requests)),
                         authorization,
                         connections,
                         lastOffset);
-                if (activity.quiet()) {
-                    break;
-                }
-            }
-            // One load generator process for the warm-ups and the measured loads, so both are measured warm.
-            List<LoadGenerator.Result> loads = LoadGenerator.load(
-                    List.of(
-                            new LoadGenerator.Load(access, true, warm),
-                            new LoadGenerator.Load(bare, false, warm),
-                            new LoadGenerator.Load(access, true, requests),
-                            new LoadGenerator.Load(bare, false, requests)),
-                    authorization,
-                    connections,
-                    lastOffset);
-            LoadGenerator.Result warmAccess = loads.get(0);
-            LoadGenerator.Result warmBare = loads.get(1);
-            LoadGenerator.Result project = loads.get(2);
-            LoadGenerator.Result baseline = loads.get(3);
+                LoadGenerator.Result warmAccess = loads.get(0);
+                LoadGenerator.Result warmBare = loads.get(1);
+                LoadGenerator.Result project = loads.get(2);
+                LoadGenerator.Result baseline = loads.get(3);
 
-            long anomalies = project.failures() + baseline.failures();
-            double ratio = project.throughput() / baseline.throughput();
-            System.out.printf(
-                    Locale.ROOT,
-                    "warm-up: %d rounds of %d requests each until the JIT compiled in less than %d%% of a round, "
-                            + "non-200 in the last %s (access), %s (bare)%n",
-                    warmRounds + 1,
-                    warm,
-                    CompilerActivity.WARM_PERCENT,
-                    warmAccess.statuses(),
-                    warmBare.statuses());
-            System.out.printf(
-                    Locale.ROOT,
-                    "access  GET /api/access/%d/rows?limit=20: %d requests, %d connections, %.0f/s, p50 %.1f ms, "
-                            + "p99 %.1f ms, non-200 %s%n",
-                    agreementId,
-                    requests,
-                    connections,
-                    project.throughput(),
-                    project.p50(),
-                    project.p99(),
-                    project.statuses());
-            System.out.printf(
-                    Locale.ROOT,
-                    "bare    GET /actuator/health/liveness (public, no auth): %d requests, %.0f/s, p50 %.1f ms, "
-                            + "p99 %.1f ms, non-200 %s%n",
-                    requests,
-                    baseline.throughput(),
-                    baseline.p50(),
-                    baseline.p99(),
-                    baseline.statuses());
-            System.out.printf(Locale.ROOT, "anomalies (answers other than 200): %d%n", anomalies);
-            boolean pass = ratio >= 0.5 && project.p99() <= 20;
-            System.out.printf(
-                    Locale.ROOT,
-                    "BENCH access project=%.0f/s baseline=%.0f/s ratio=%.2f target=ratio>=0.5,p99<=20ms "
-                            + "(p99=%.1fms,anomalies=%d) %s%n",
-                    project.throughput(),
-                    baseline.throughput(),
-                    ratio,
-                    project.p99(),
-                    anomalies,
-                    pass ? "PASS" : "FAIL");
+                long anomalies = project.failures() + baseline.failures();
+                double ratio = project.throughput() / baseline.throughput();
+                System.out.printf(
+                        Locale.ROOT,
+                        "warm-up: %d rounds of %d requests each until the JIT compiled in less than %d%% of a round, "
+                                + "non-200 in the last %s (access), %s (bare)%n",
+                        warmRounds + 1,
+                        warm,
+                        CompilerActivity.WARM_PERCENT,
+                        warmAccess.statuses(),
+                        warmBare.statuses());
+                System.out.printf(
+                        Locale.ROOT,
+                        "access  GET /api/access/%d/rows?limit=20: %d requests, %d connections, %.0f/s, p50 %.1f ms, "
+                                + "p99 %.1f ms, non-200 %s%n",
+                        agreementId,
+                        requests,
+                        connections,
+                        project.throughput(),
+                        project.p50(),
+                        project.p99(),
+                        project.statuses());
+                System.out.printf(
+                        Locale.ROOT,
+                        "bare    GET /actuator/health/liveness (public, no auth): %d requests, %.0f/s, p50 %.1f ms, "
+                                + "p99 %.1f ms, non-200 %s%n",
+                        requests,
+                        baseline.throughput(),
+                        baseline.p50(),
+                        baseline.p99(),
+                        baseline.statuses());
+                System.out.printf(Locale.ROOT, "anomalies (answers other than 200): %d%n", anomalies);
+                boolean pass = ratio >= 0.5 && project.p99() <= 20;
+                System.out.printf(
+                        Locale.ROOT,
+                        "BENCH access project=%.0f/s baseline=%.0f/s ratio=%.2f target=ratio>=0.5,p99<=20ms "
+                                + "(p99=%.1fms,anomalies=%d) %s%n",
+                        project.throughput(),
+                        baseline.throughput(),
+                        ratio,
+                        project.p99(),
+                        anomalies,
+                        pass ? "PASS" : "FAIL");
+            }
+        } finally {
+            // Its database, lake and ledger: gigabytes a run.
+            vn.datafloor.server.platform.ScratchDirectories.delete(data);
         }
-        QueryBench.deleteQuietly(data);
         return 0;
     }
 

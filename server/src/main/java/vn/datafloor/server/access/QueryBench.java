@@ -47,7 +47,7 @@ public final class QueryBench {
                 baseline,
                 ratio,
                 ratio <= TARGET_RATIO ? "PASS" : "FAIL");
-        deleteQuietly(directory);
+        vn.datafloor.server.platform.ScratchDirectories.delete(directory);
         return 0;
     }
 
@@ -56,14 +56,5 @@ public final class QueryBench {
         return at >= 0 && at + 1 < options.size()
                 ? Integer.parseInt(options.get(at + 1).replace("_", ""))
                 : fallback;
-    }
-
-    static void deleteQuietly(Path directory) {
-        try (var walk = Files.walk(directory)) {
-            walk.sorted(java.util.Comparator.reverseOrder())
-                    .forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException | RuntimeException e) {
-            System.err.println("could not delete " + directory + ": " + e.getMessage());
-        }
     }
 }

@@ -35,70 +35,75 @@ public final class AuditOutboxBench {
         int entries = option(options, "--entries", 4000);
         int threads = option(options, "--threads", 4);
         Path data = Files.createTempDirectory("datafloor-bench-audit-");
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(DatafloorApplication.class)
-                .run(
-                        "--datafloor.data-dir=" + data,
-                        "--server.port=0",
-                        "--datafloor.demo=false",
-                        "--datafloor.ledger.checkpoint-interval=PT1H",
-                        "--logging.level.root=WARN")) {
-            JdbcClient jdbc = context.getBean(JdbcClient.class);
-            jdbc.sql("create table bench_row(id varchar(36) primary key)").update();
-            AuditLog audit = context.getBean(AuditLog.class);
-            LedgerService ledger = context.getBean(LedgerService.class);
-            TransactionTemplate transactions = context.getBean(TransactionTemplate.class);
-            AtomicLong baselineIndexes = new AtomicLong();
+        try {
+            try (ConfigurableApplicationContext context = new SpringApplicationBuilder(DatafloorApplication.class)
+                    .run(
+                            "--datafloor.data-dir=" + data,
+                            "--server.port=0",
+                            "--datafloor.demo=false",
+                            "--datafloor.ledger.checkpoint-interval=PT1H",
+                            "--logging.level.root=WARN")) {
+                JdbcClient jdbc = context.getBean(JdbcClient.class);
+                jdbc.sql("create table bench_row(id varchar(36) primary key)").update();
+                AuditLog audit = context.getBean(AuditLog.class);
+                LedgerService ledger = context.getBean(LedgerService.class);
+                TransactionTemplate transactions = context.getBean(TransactionTemplate.class);
+                AtomicLong baselineIndexes = new AtomicLong();
 
-            Runnable outbox = () -> transactions.executeWithoutResult(status -> {
-                String id = UUID.randomUUID().toString();
-                jdbc.sql("insert into bench_row(id) values (?)").param(id).update();
-                audit.record(event(id));
-            });
-            Runnable before = () -> {
-                String id = UUID.randomUUID().toString();
-                Instant at = Instant.now();
-                jdbc.sql("insert into bench_row(id) values (?)").param(id).update();
-                jdbc.sql(
-                                "insert into ledger_commitment(commitment, salt, clear_value, subject_user_id, created_at) values (?,?,?,?,?)")
-                        .params(
-                                id.replace("-", "") + "00000000000000000000000000000000",
-                                "00",
-                                "bench",
-                                null,
-                                Timestamp.from(at))
-                        .update();
-                long index = ledger.append(("{\"bench\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8));
-                jdbc.sql(
-                                "insert into audit_event(ledger_index, event_type, occurred_at, actor_user_id, org_id, outcome, summary) "
-                                        + "values (?,?,?,?,?,?,?)")
-                        .params(index, "SOURCE_REGISTERED", Timestamp.from(at), null, null, "SUCCESS", "bench")
-                        .update();
-                baselineIndexes.incrementAndGet();
-            };
-            time(outbox, entries / 10, threads); // warm-up of both paths
-            time(before, entries / 10, threads);
-            double project = entries / time(outbox, entries, threads);
-            double baseline = entries / time(before, entries, threads);
-            double ratio = baseline / project;
-            System.out.printf(
-                    Locale.ROOT,
-                    "outbox (row + entry in one transaction, appended after commit): %.0f entries/s%n",
-                    project);
-            System.out.printf(
-                    Locale.ROOT,
-                    "before the outbox (salt, append, index; separate commits): %.0f entries/s%n",
-                    baseline);
-            System.out.printf(
-                    Locale.ROOT,
-                    "entries still waiting in the outbox: %d%n",
-                    context.getBean(AuditOutbox.class).waiting());
-            System.out.printf(
-                    Locale.ROOT,
-                    "BENCH audit-outbox project=%.0f/s baseline=%.0f/s ratio=%.2f target=<=3.0 %s%n",
-                    project,
-                    baseline,
-                    ratio,
-                    ratio <= 3.0 ? "PASS" : "FAIL");
+                Runnable outbox = () -> transactions.executeWithoutResult(status -> {
+                    String id = UUID.randomUUID().toString();
+                    jdbc.sql("insert into bench_row(id) values (?)").param(id).update();
+                    audit.record(event(id));
+                });
+                Runnable before = () -> {
+                    String id = UUID.randomUUID().toString();
+                    Instant at = Instant.now();
+                    jdbc.sql("insert into bench_row(id) values (?)").param(id).update();
+                    jdbc.sql(
+                                    "insert into ledger_commitment(commitment, salt, clear_value, subject_user_id, created_at) values (?,?,?,?,?)")
+                            .params(
+                                    id.replace("-", "") + "00000000000000000000000000000000",
+                                    "00",
+                                    "bench",
+                                    null,
+                                    Timestamp.from(at))
+                            .update();
+                    long index = ledger.append(("{\"bench\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8));
+                    jdbc.sql(
+                                    "insert into audit_event(ledger_index, event_type, occurred_at, actor_user_id, org_id, outcome, summary) "
+                                            + "values (?,?,?,?,?,?,?)")
+                            .params(index, "SOURCE_REGISTERED", Timestamp.from(at), null, null, "SUCCESS", "bench")
+                            .update();
+                    baselineIndexes.incrementAndGet();
+                };
+                time(outbox, entries / 10, threads); // warm-up of both paths
+                time(before, entries / 10, threads);
+                double project = entries / time(outbox, entries, threads);
+                double baseline = entries / time(before, entries, threads);
+                double ratio = baseline / project;
+                System.out.printf(
+                        Locale.ROOT,
+                        "outbox (row + entry in one transaction, appended after commit): %.0f entries/s%n",
+                        project);
+                System.out.printf(
+                        Locale.ROOT,
+                        "before the outbox (salt, append, index; separate commits): %.0f entries/s%n",
+                        baseline);
+                System.out.printf(
+                        Locale.ROOT,
+                        "entries still waiting in the outbox: %d%n",
+                        context.getBean(AuditOutbox.class).waiting());
+                System.out.printf(
+                        Locale.ROOT,
+                        "BENCH audit-outbox project=%.0f/s baseline=%.0f/s ratio=%.2f target=<=3.0 %s%n",
+                        project,
+                        baseline,
+                        ratio,
+                        ratio <= 3.0 ? "PASS" : "FAIL");
+            }
+        } finally {
+            // Its database, lake and ledger: gigabytes a run.
+            vn.datafloor.server.platform.ScratchDirectories.delete(data);
         }
         return 0;
     }

@@ -64,194 +64,206 @@ public final class ExchangeBench {
         options.stream()
                 .filter(o -> o.startsWith("--spring.") || o.startsWith("--datafloor."))
                 .forEach(args::add);
-        try (ConfigurableApplicationContext context =
-                new SpringApplicationBuilder(DatafloorApplication.class).run(args.toArray(String[]::new))) {
-            JdbcClient jdbc = context.getBean(JdbcClient.class);
-            OrganisationService organisations = context.getBean(OrganisationService.class);
-            ContractService contracts = context.getBean(ContractService.class);
-            MoneyJournal journal = context.getBean(MoneyJournal.class);
-            BankStatements statements = context.getBean(BankStatements.class);
-            String run = Long.toString(System.currentTimeMillis(), 36);
+        try {
+            try (ConfigurableApplicationContext context =
+                    new SpringApplicationBuilder(DatafloorApplication.class).run(args.toArray(String[]::new))) {
+                JdbcClient jdbc = context.getBean(JdbcClient.class);
+                OrganisationService organisations = context.getBean(OrganisationService.class);
+                ContractService contracts = context.getBean(ContractService.class);
+                MoneyJournal journal = context.getBean(MoneyJournal.class);
+                BankStatements statements = context.getBean(BankStatements.class);
+                String run = Long.toString(System.currentTimeMillis(), 36);
 
-            // Each provider has its own invoice counter, which its sales queue on: one provider is the hard case.
-            long[] providers = new long[providersCount];
-            for (int p = 0; p < providersCount; p++) {
-                providers[p] = organisations
-                        .bootstrap("Nhà cung cấp thử tải " + run + "-" + p, OrganisationKind.ENTERPRISE)
-                        .id();
-            }
-            long provider = providers[0];
-            List<Actor> actors = new ArrayList<>();
-            for (int b = 0; b < buyers; b++) {
-                long org = organisations
-                        .bootstrap("Bên mua thử tải " + run + "-" + b, OrganisationKind.ENTERPRISE)
-                        .id();
-                statements.credit(
-                        journal.account(org, MoneyJournal.AccountKind.CASH),
-                        1_000_000_000L,
-                        "BENCH-" + run + "-" + b,
-                        null);
-                for (long p : providers) {
-                    contracts.prepareAccounts(org, p);
+                // Each provider has its own invoice counter, which its sales queue on: one provider is the hard case.
+                long[] providers = new long[providersCount];
+                for (int p = 0; p < providersCount; p++) {
+                    providers[p] = organisations
+                            .bootstrap("Nhà cung cấp thử tải " + run + "-" + p, OrganisationKind.ENTERPRISE)
+                            .id();
                 }
-                actors.add(new Actor(1_000_000 + b, "bench" + b, org, Set.of(Role.ORG_ADMIN), null, Set.of()));
-            }
-            long[] productOf = new long[providersCount];
-            for (int p = 0; p < providersCount; p++) {
-                productOf[p] = insertProduct(jdbc, providers[p], run + "-" + p);
-            }
-            long product = productOf[0];
-            // Fewer units than orders: the last buyers of each offer must be refused, never oversold.
-            int quantity = (int) (orders * 0.9 / offersCount);
-            long[] offerIds = new long[offersCount];
-            for (int i = 0; i < offersCount; i++) {
-                int p = i % providersCount;
-                offerIds[i] = insertOffer(jdbc, productOf[p], providers[p], quantity, run + "-" + i);
-            }
-            jdbc.sql("create table bench_insert(id varchar(36) primary key, payload varchar(200))")
-                    .update();
+                long provider = providers[0];
+                List<Actor> actors = new ArrayList<>();
+                for (int b = 0; b < buyers; b++) {
+                    long org = organisations
+                            .bootstrap("Bên mua thử tải " + run + "-" + b, OrganisationKind.ENTERPRISE)
+                            .id();
+                    statements.credit(
+                            journal.account(org, MoneyJournal.AccountKind.CASH),
+                            1_000_000_000L,
+                            "BENCH-" + run + "-" + b,
+                            null);
+                    for (long p : providers) {
+                        contracts.prepareAccounts(org, p);
+                    }
+                    actors.add(new Actor(1_000_000 + b, "bench" + b, org, Set.of(Role.ORG_ADMIN), null, Set.of()));
+                }
+                long[] productOf = new long[providersCount];
+                for (int p = 0; p < providersCount; p++) {
+                    productOf[p] = insertProduct(jdbc, providers[p], run + "-" + p);
+                }
+                long product = productOf[0];
+                // Fewer units than orders: the last buyers of each offer must be refused, never oversold.
+                int quantity = (int) (orders * 0.9 / offersCount);
+                long[] offerIds = new long[offersCount];
+                for (int i = 0; i < offersCount; i++) {
+                    int p = i % providersCount;
+                    offerIds[i] = insertOffer(jdbc, productOf[p], providers[p], quantity, run + "-" + i);
+                }
+                jdbc.sql("create table bench_insert(id varchar(36) primary key, payload varchar(200))")
+                        .update();
 
-            AtomicLong sequence = new AtomicLong();
-            AtomicLong soldOut = new AtomicLong();
-            AtomicLong doubled = new AtomicLong();
-            AtomicLong doubleMismatch = new AtomicLong();
-            AtomicLong failures = new AtomicLong();
-            IntConsumer order = thread -> {
-                long n = sequence.getAndIncrement();
-                Actor buyer = actors.get(thread % actors.size());
-                long offer = offerIds[(int) (n % offersCount)];
-                String key = "bench-" + run + "-" + n;
-                ContractService.Order request =
-                        new ContractService.Order(offer, "df:statistics", "Thống kê thử tải sàn dữ liệu", "VN");
-                try {
-                    ContractService.Contract made = contracts.order(buyer, key, request);
-                    if (n % 20 == 0) {
-                        // A doubled click: the same key again must answer the same contract, charging nothing.
-                        doubled.incrementAndGet();
-                        if (contracts.order(buyer, key, request).id() != made.id()) {
-                            doubleMismatch.incrementAndGet();
+                AtomicLong sequence = new AtomicLong();
+                AtomicLong soldOut = new AtomicLong();
+                AtomicLong doubled = new AtomicLong();
+                AtomicLong doubleMismatch = new AtomicLong();
+                AtomicLong failures = new AtomicLong();
+                IntConsumer order = thread -> {
+                    long n = sequence.getAndIncrement();
+                    Actor buyer = actors.get(thread % actors.size());
+                    long offer = offerIds[(int) (n % offersCount)];
+                    String key = "bench-" + run + "-" + n;
+                    ContractService.Order request =
+                            new ContractService.Order(offer, "df:statistics", "Thống kê thử tải sàn dữ liệu", "VN");
+                    try {
+                        ContractService.Contract made = contracts.order(buyer, key, request);
+                        if (n % 20 == 0) {
+                            // A doubled click: the same key again must answer the same contract, charging nothing.
+                            doubled.incrementAndGet();
+                            if (contracts.order(buyer, key, request).id() != made.id()) {
+                                doubleMismatch.incrementAndGet();
+                            }
                         }
-                    }
-                } catch (ProblemException e) {
-                    if ("contract.soldOut".equals(e.messageKey())) {
-                        soldOut.incrementAndGet();
-                    } else {
-                        failures.incrementAndGet();
-                        System.err.println("order refused: " + e.getMessage());
-                    }
-                }
-            };
-            IntConsumer insert = thread -> jdbc.sql("insert into bench_insert(id, payload) values (?, ?)")
-                    .params(UUID.randomUUID().toString(), "a single row, committed on its own")
-                    .update();
-
-            // Warm-up of both paths on a separate offer, not counted.
-            long warmOffer = insertOffer(jdbc, product, provider, 1_000_000, run + "-warm");
-            AtomicLong warm = new AtomicLong();
-            long warmOrders = warm(
-                    thread -> {
-                        try {
-                            contracts.order(
-                                    actors.get(thread % actors.size()),
-                                    "warm-" + run + "-" + warm.getAndIncrement(),
-                                    new ContractService.Order(warmOffer, "df:statistics", "Khởi động thử tải", "VN"));
-                        } catch (ProblemException e) {
+                    } catch (ProblemException e) {
+                        if ("contract.soldOut".equals(e.messageKey())) {
+                            soldOut.incrementAndGet();
+                        } else {
                             failures.incrementAndGet();
+                            System.err.println("order refused: " + e.getMessage());
                         }
-                    },
-                    warmup,
-                    buyers);
-            long warmInserts = warm(insert, warmup, buyers);
-            System.out.printf(
-                    Locale.ROOT,
-                    "warm-up: %d orders and %d inserts, until the JIT compiled in less than %d%% of a round%n",
-                    warmOrders,
-                    warmInserts,
-                    CompilerActivity.WARM_PERCENT);
+                    }
+                };
+                IntConsumer insert = thread -> jdbc.sql("insert into bench_insert(id, payload) values (?, ?)")
+                        .params(UUID.randomUUID().toString(), "a single row, committed on its own")
+                        .update();
 
-            Timing project = timed(order, orders, buyers);
-            Timing baseline = timed(insert, orders, buyers);
+                // Warm-up of both paths on a separate offer, not counted.
+                long warmOffer = insertOffer(jdbc, product, provider, 1_000_000, run + "-warm");
+                AtomicLong warm = new AtomicLong();
+                long warmOrders = warm(
+                        thread -> {
+                            try {
+                                contracts.order(
+                                        actors.get(thread % actors.size()),
+                                        "warm-" + run + "-" + warm.getAndIncrement(),
+                                        new ContractService.Order(
+                                                warmOffer, "df:statistics", "Khởi động thử tải", "VN"));
+                            } catch (ProblemException e) {
+                                failures.incrementAndGet();
+                            }
+                        },
+                        warmup,
+                        buyers);
+                long warmInserts = warm(insert, warmup, buyers);
+                System.out.printf(
+                        Locale.ROOT,
+                        "warm-up: %d orders and %d inserts, until the JIT compiled in less than %d%% of a round%n",
+                        warmOrders,
+                        warmInserts,
+                        CompilerActivity.WARM_PERCENT);
 
-            MoneyJournal.TrialBalance trial = journal.trialBalance();
-            long total = trial.total();
-            long drifted = trial.drifted().size();
-            long oversold = 0;
-            for (long offer : offerIds) {
-                long made = jdbc.sql(
-                                "select count(*) from exchange_contract where offer_id = ? and state = 'FINALIZED'")
-                        .param(offer)
-                        .query(Long.class)
-                        .single();
-                long sold = jdbc.sql("select sold from exchange_offer where id = ?")
-                        .param(offer)
-                        .query(Long.class)
-                        .single();
-                oversold += Math.max(0, made - quantity) + Math.abs(made - sold);
+                Timing project = timed(order, orders, buyers);
+                Timing baseline = timed(insert, orders, buyers);
+
+                MoneyJournal.TrialBalance trial = journal.trialBalance();
+                long total = trial.total();
+                long drifted = trial.drifted().size();
+                long oversold = 0;
+                for (long offer : offerIds) {
+                    long made = jdbc.sql(
+                                    "select count(*) from exchange_contract where offer_id = ? and state = 'FINALIZED'")
+                            .param(offer)
+                            .query(Long.class)
+                            .single();
+                    long sold = jdbc.sql("select sold from exchange_offer where id = ?")
+                            .param(offer)
+                            .query(Long.class)
+                            .single();
+                    oversold += Math.max(0, made - quantity) + Math.abs(made - sold);
+                }
+                long doubleCharges = jdbc.sql("""
+                                select count(*) from (select contract_id from exchange_invoice group by contract_id
+                                having count(*) > 1) twice""").query(Long.class).single();
+                long gaps = 0;
+                for (long p : providers) {
+                    long numbers = jdbc.sql("select count(*) from exchange_invoice where seller_org = ?")
+                            .param(p)
+                            .query(Long.class)
+                            .single();
+                    long highest = jdbc.sql(
+                                    "select coalesce(max(number), 0) from exchange_invoice where seller_org = ?")
+                            .param(p)
+                            .query(Long.class)
+                            .single();
+                    gaps += highest - numbers;
+                }
+                long anomalies = Math.abs(total)
+                        + drifted
+                        + oversold
+                        + doubleCharges
+                        + gaps
+                        + doubleMismatch.get()
+                        + failures.get();
+
+                double ordersPerSecond = orders / project.seconds();
+                double insertsPerSecond = orders / baseline.seconds();
+                double ratio = ordersPerSecond / insertsPerSecond;
+                System.out.printf(
+                        Locale.ROOT,
+                        "database: %s; %d buyers, %d orders on %d offers of %d units from %d provider(s); %d sold out, %d "
+                                + "doubled clicks%n",
+                        databaseName(context),
+                        buyers,
+                        orders,
+                        offersCount,
+                        quantity,
+                        providersCount,
+                        soldOut.get(),
+                        doubled.get());
+                System.out.printf(
+                        Locale.ROOT,
+                        "orders: %.0f/s, p50 %.1f ms, p99 %.1f ms; single-row inserts: %.0f/s, p99 %.1f ms%n",
+                        ordersPerSecond,
+                        project.percentile(50),
+                        project.percentile(99),
+                        insertsPerSecond,
+                        baseline.percentile(99));
+                System.out.printf(
+                        Locale.ROOT,
+                        "anomalies: journal total %d đồng, kept balances unlike their postings %d, oversold units %d, double "
+                                + "charges %d, invoice gaps %d, doubled orders answered differently %d, unexpected refusals %d%n",
+                        total,
+                        drifted,
+                        oversold,
+                        doubleCharges,
+                        gaps,
+                        doubleMismatch.get(),
+                        failures.get());
+                anomalies += bids(context, option(options, "--bids", 1_000), actors, product);
+                boolean pass = project.percentile(99) <= 50 && anomalies == 0 && ratio >= 0.25;
+                System.out.printf(
+                        Locale.ROOT,
+                        "BENCH exchange project=%.0f/s baseline=%.0f/s ratio=%.2f target=p99<=50ms,anomalies=0,ratio>=0.25 "
+                                + "(p99=%.1fms,anomalies=%d) %s%n",
+                        ordersPerSecond,
+                        insertsPerSecond,
+                        ratio,
+                        project.percentile(99),
+                        anomalies,
+                        pass ? "PASS" : "FAIL");
             }
-            long doubleCharges = jdbc.sql("""
-                            select count(*) from (select contract_id from exchange_invoice group by contract_id
-                            having count(*) > 1) twice""").query(Long.class).single();
-            long gaps = 0;
-            for (long p : providers) {
-                long numbers = jdbc.sql("select count(*) from exchange_invoice where seller_org = ?")
-                        .param(p)
-                        .query(Long.class)
-                        .single();
-                long highest = jdbc.sql("select coalesce(max(number), 0) from exchange_invoice where seller_org = ?")
-                        .param(p)
-                        .query(Long.class)
-                        .single();
-                gaps += highest - numbers;
-            }
-            long anomalies =
-                    Math.abs(total) + drifted + oversold + doubleCharges + gaps + doubleMismatch.get() + failures.get();
-
-            double ordersPerSecond = orders / project.seconds();
-            double insertsPerSecond = orders / baseline.seconds();
-            double ratio = ordersPerSecond / insertsPerSecond;
-            System.out.printf(
-                    Locale.ROOT,
-                    "database: %s; %d buyers, %d orders on %d offers of %d units from %d provider(s); %d sold out, %d "
-                            + "doubled clicks%n",
-                    databaseName(context),
-                    buyers,
-                    orders,
-                    offersCount,
-                    quantity,
-                    providersCount,
-                    soldOut.get(),
-                    doubled.get());
-            System.out.printf(
-                    Locale.ROOT,
-                    "orders: %.0f/s, p50 %.1f ms, p99 %.1f ms; single-row inserts: %.0f/s, p99 %.1f ms%n",
-                    ordersPerSecond,
-                    project.percentile(50),
-                    project.percentile(99),
-                    insertsPerSecond,
-                    baseline.percentile(99));
-            System.out.printf(
-                    Locale.ROOT,
-                    "anomalies: journal total %d đồng, kept balances unlike their postings %d, oversold units %d, double "
-                            + "charges %d, invoice gaps %d, doubled orders answered differently %d, unexpected refusals %d%n",
-                    total,
-                    drifted,
-                    oversold,
-                    doubleCharges,
-                    gaps,
-                    doubleMismatch.get(),
-                    failures.get());
-            anomalies += bids(context, option(options, "--bids", 1_000), actors, product);
-            boolean pass = project.percentile(99) <= 50 && anomalies == 0 && ratio >= 0.25;
-            System.out.printf(
-                    Locale.ROOT,
-                    "BENCH exchange project=%.0f/s baseline=%.0f/s ratio=%.2f target=p99<=50ms,anomalies=0,ratio>=0.25 "
-                            + "(p99=%.1fms,anomalies=%d) %s%n",
-                    ordersPerSecond,
-                    insertsPerSecond,
-                    ratio,
-                    project.percentile(99),
-                    anomalies,
-                    pass ? "PASS" : "FAIL");
+        } finally {
+            // Its database, lake and ledger: gigabytes a run.
+            vn.datafloor.server.platform.ScratchDirectories.delete(data);
         }
         return 0;
     }
