@@ -240,6 +240,34 @@ public final class CatalogIndex implements AutoCloseable {
         }
     }
 
+    /** The ids of every document the audiences may see (null: no restriction), sorted. */
+    public List<String> ids(Set<String> audiences) {
+        Query visible = schema.toLucene(new CatalogQuery(null, Map.of(), null, 0, 0, audiences), analyzer);
+        IndexSearcher searcher = acquire();
+        try {
+            FacetsCollector matches = searcher.search(visible, new FacetsCollectorManager());
+            List<String> ids = new ArrayList<>();
+            for (FacetsCollector.MatchingDocs m : matches.getMatchingDocs()) {
+                org.apache.lucene.index.SortedDocValues values =
+                        org.apache.lucene.index.DocValues.getSorted(m.context.reader(), CatalogSchema.ID);
+                org.apache.lucene.search.DocIdSetIterator docs = m.bits.iterator();
+                for (int doc = docs.nextDoc();
+                        doc != org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS;
+                        doc = docs.nextDoc()) {
+                    if (values.advanceExact(doc)) {
+                        ids.add(values.lookupOrd(values.ordValue()).utf8ToString());
+                    }
+                }
+            }
+            ids.sort(Comparator.naturalOrder());
+            return ids;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            release(searcher);
+        }
+    }
+
     /**
      * Bytes the index holds in memory: its files (postings, doc values, stored ids) and the facet
      * ordinal map of the current snapshot. The Java heap also holds Lucene's per-segment readers,

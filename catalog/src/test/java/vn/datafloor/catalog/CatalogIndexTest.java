@@ -805,6 +805,8 @@ class CatalogIndexTest {
         assertThat(index.facetValues(CatalogQuery.PUBLISHER_ID, Set.of(CatalogQuery.PUBLIC)))
                 .containsExactly(new SearchResult.FacetCount("7", 1), new SearchResult.FacetCount("9", 1));
         assertThat(index.memoryBytes()).isPositive();
+        assertThat(index.ids(Set.of("org:11"))).containsExactly("d");
+        assertThat(index.ids(Set.of(CatalogQuery.PUBLIC))).hasSize(122).startsWith("b", "c", "k0", "k1", "k10");
         assertThatThrownBy(() -> index.facetValues("colour", null)).isInstanceOf(IllegalArgumentException.class);
     }
 

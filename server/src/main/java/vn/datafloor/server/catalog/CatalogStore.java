@@ -53,6 +53,19 @@ class CatalogStore {
         return one("slug = ?", slug);
     }
 
+    /** The entries with these slugs (those that exist), by slug, in two queries. */
+    Map<String, CatalogEntry> bySlugs(List<String> slugs) {
+        Map<String, CatalogEntry> found = new LinkedHashMap<>();
+        if (slugs.isEmpty()) {
+            return found;
+        }
+        String marks = String.join(",", java.util.Collections.nCopies(slugs.size(), "?"));
+        for (CatalogEntry e : entries("slug in (" + marks + ")", slugs.toArray())) {
+            found.put(e.slug(), e);
+        }
+        return found;
+    }
+
     Optional<CatalogEntry> byDataset(String dataset) {
         return one("dataset = ?", dataset);
     }

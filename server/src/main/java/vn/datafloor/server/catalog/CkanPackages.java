@@ -14,7 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -103,19 +102,9 @@ final class CkanPackages {
     static final class Organizations {
         private final List<Organization> all;
 
-        private Organizations(List<Organization> all) {
+        /** @param all oldest first (by organisation id) */
+        Organizations(List<Organization> all) {
             this.all = all;
-        }
-
-        static Organizations of(List<CatalogEntry> publicEntries) {
-            Map<Long, List<CatalogEntry>> byOrg = publicEntries.stream()
-                    .collect(Collectors.groupingBy(CatalogEntry::orgId, TreeMap::new, Collectors.toList()));
-            List<Organization> all = new ArrayList<>();
-            byOrg.forEach((orgId, entries) -> {
-                String title = entries.get(0).publisher();
-                all.add(new Organization(orgId, organizationId(orgId), organizationName(title), title, entries.size()));
-            });
-            return new Organizations(List.copyOf(all));
         }
 
         List<Organization> all() {
