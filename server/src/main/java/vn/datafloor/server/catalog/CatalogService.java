@@ -534,8 +534,11 @@ public class CatalogService {
 
     void rebuildIndex() {
         Instant started = clock.instant();
-        List<CatalogEntry> entries =
-                new ArrayList<>(store.all().stream().map(this::complete).toList());
+        // One lookup per publisher, not one per entry: a national catalog has a few hundred publishers.
+        Map<Long, Optional<Organisation>> publishers = new HashMap<>();
+        List<CatalogEntry> entries = new ArrayList<>(store.all().stream()
+                .map(e -> complete(e, publishers.computeIfAbsent(e.orgId(), organisations::find)))
+                .toList());
         entries.addAll(remote.all());
         search.replaceAll(entries);
         indexedUpTo = started;
