@@ -138,9 +138,23 @@ public final class CatalogIndex implements AutoCloseable {
 
         FacetSearcher searcher = (FacetSearcher) acquire();
         try {
-            FacetsCollector matches;
+            FacetsCollector matches = null;
             ScoreDoc[] top;
-            if (pageEnd == 0 || searcher.getIndexReader().numDocs() == 0) {
+            long total = 0;
+            boolean empty = searcher.getIndexReader().numDocs() == 0;
+            if (!query.countFacets()) {
+                // No facets: Lucene counts the total itself, without keeping a bit set of every match.
+                if (pageEnd == 0 || empty) {
+                    total = searcher.count(lucene);
+                    top = new ScoreDoc[0];
+                } else {
+                    TopFieldDocs docs = searcher.search(
+                            lucene,
+                            new TopFieldCollectorManager(CatalogSchema.sort(query), pageEnd, null, Integer.MAX_VALUE));
+                    total = docs.totalHits.value;
+                    top = docs.scoreDocs;
+                }
+            } else if (pageEnd == 0 || empty) {
                 matches = searcher.search(lucene, new FacetsCollectorManager());
                 top = new ScoreDoc[0];
             } else {
@@ -153,12 +167,13 @@ public final class CatalogIndex implements AutoCloseable {
                 matches = (FacetsCollector) results[0];
                 top = ((TopFieldDocs) results[1]).scoreDocs;
             }
-            long total = 0;
-            for (FacetsCollector.MatchingDocs m : matches.getMatchingDocs()) {
-                total += m.totalHits;
+            if (matches != null) {
+                for (FacetsCollector.MatchingDocs m : matches.getMatchingDocs()) {
+                    total += m.totalHits;
+                }
             }
             List<SearchResult.Hit> hits = hits(searcher, lucene, top, offset);
-            return new SearchResult(total, hits, facets(searcher.facetState, matches));
+            return new SearchResult(total, hits, facets(matches == null ? null : searcher.facetState, matches));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

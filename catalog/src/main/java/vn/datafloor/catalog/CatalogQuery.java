@@ -18,6 +18,8 @@ import java.util.Set;
  * @param ranges time ranges that must all hold; a document without that time never matches one
  * @param order the order of the results when not empty (it then replaces {@code sort}); the id always
  *     breaks the last tie
+ * @param countFacets whether to count the facets; false leaves every facet's list empty and saves the
+ *     counting over all matches (the total stays exact)
  */
 public record CatalogQuery(
         String text,
@@ -28,7 +30,8 @@ public record CatalogQuery(
         Set<String> audiences,
         List<Condition> conditions,
         List<Range> ranges,
-        List<Order> order) {
+        List<Order> order,
+        boolean countFacets) {
 
     /** Anyone, signed in or not. */
     public static final String PUBLIC = "public";
@@ -119,6 +122,6 @@ public record CatalogQuery(
     /** Text, facet filters, one of the usual orders and a page. */
     public CatalogQuery(
             String text, Map<String, List<String>> filters, Sort sort, int offset, int limit, Set<String> audiences) {
-        this(text, filters, sort, offset, limit, audiences, List.of(), List.of(), List.of());
+        this(text, filters, sort, offset, limit, audiences, List.of(), List.of(), List.of(), true);
     }
 }

@@ -644,7 +644,7 @@ class CatalogIndexTest {
 
     private static CatalogQuery where(
             List<CatalogQuery.Condition> conditions, List<CatalogQuery.Range> ranges, List<CatalogQuery.Order> order) {
-        return new CatalogQuery(null, null, Sort.RELEVANCE, 0, 100, null, conditions, ranges, order);
+        return new CatalogQuery(null, null, Sort.RELEVANCE, 0, 100, null, conditions, ranges, order, true);
     }
 
     private static CatalogQuery.Condition cond(String field, String... values) {
@@ -769,7 +769,8 @@ class CatalogIndexTest {
                 null,
                 List.of(),
                 List.of(),
-                List.of(desc(CatalogQuery.OrderField.SCORE), asc(CatalogQuery.OrderField.ID)));
+                List.of(desc(CatalogQuery.OrderField.SCORE), asc(CatalogQuery.OrderField.ID)),
+                true);
         SearchResult r = index.search(scored);
         // a has "giá" in its title, c only as a keyword: a scores higher.
         assertThat(r.hits()).extracting(SearchResult.Hit::id).containsExactly("a", "c");
@@ -808,6 +809,24 @@ class CatalogIndexTest {
         assertThat(index.ids(Set.of("org:11"))).containsExactly("d");
         assertThat(index.ids(Set.of(CatalogQuery.PUBLIC))).hasSize(122).startsWith("b", "c", "k0", "k1", "k10");
         assertThatThrownBy(() -> index.facetValues("colour", null)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void withoutFacetCountingTheTotalAndPageAreTheSame() {
+        threeDatasets();
+        for (int limit : new int[] {0, 2}) {
+            CatalogQuery counted =
+                    new CatalogQuery("gia", null, Sort.RECENT, 0, limit, null, List.of(), List.of(), List.of(), true);
+            CatalogQuery uncounted =
+                    new CatalogQuery("gia", null, Sort.RECENT, 0, limit, null, List.of(), List.of(), List.of(), false);
+            SearchResult with = index.search(counted);
+            SearchResult without = index.search(uncounted);
+            assertThat(without.total()).isEqualTo(with.total()).isEqualTo(2);
+            assertThat(without.hits()).isEqualTo(with.hits());
+            assertThat(with.facets().get("keyword")).isNotEmpty();
+            assertThat(without.facets()).containsOnlyKeys(CatalogQuery.FACETS);
+            assertThat(without.facets().values()).allMatch(List::isEmpty);
+        }
     }
 
     @Test

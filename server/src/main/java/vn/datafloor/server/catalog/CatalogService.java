@@ -261,7 +261,8 @@ public class CatalogService {
 
     /**
      * A public search (what an anonymous visitor may find) with conditions, time ranges and an order
-     * of several keys, all answered by the index (the CKAN API's package_search).
+     * of several keys, all answered by the index (the CKAN API's package_search); facets are counted
+     * only when asked.
      */
     public Results searchPublic(
             String text,
@@ -269,7 +270,8 @@ public class CatalogService {
             List<CatalogQuery.Range> ranges,
             List<CatalogQuery.Order> order,
             int offset,
-            int limit) {
+            int limit,
+            boolean countFacets) {
         requireShortText(text);
         return search(
                 new CatalogQuery(
@@ -281,7 +283,8 @@ public class CatalogService {
                         Set.of(CatalogQuery.PUBLIC),
                         conditions,
                         ranges,
-                        order),
+                        order,
+                        countFacets),
                 null);
     }
 
@@ -306,7 +309,8 @@ public class CatalogService {
                         List.of(),
                         List.of(),
                         0,
-                        1)
+                        1,
+                        false)
                 .entries()
                 .stream()
                 .findFirst();

@@ -310,7 +310,13 @@ class CkanApiController {
             CatalogService.Results results;
             try {
                 results = catalog.searchPublic(
-                        criteria.text(), query.conditions(), query.ranges(), order.indexOrder(), start, rows);
+                        criteria.text(),
+                        query.conditions(),
+                        query.ranges(),
+                        order.indexOrder(),
+                        start,
+                        rows,
+                        !facetFields.isEmpty());
             } catch (ProblemException e) {
                 throw CkanError.searchError(e.getMessage());
             }
@@ -417,7 +423,8 @@ class CkanApiController {
                         List.of(),
                         List.of(new CatalogQuery.Order(CatalogQuery.OrderField.ID, false)),
                         0,
-                        limit)
+                        limit,
+                        false)
                 .entries();
     }
 
