@@ -61,6 +61,9 @@ public final class CatalogIndex implements AutoCloseable {
     /** Deeper pages are refused (empty, with the right total): they cost a sort of the whole result. */
     static final int MAX_OFFSET = 100_000;
 
+    /** Batches at least this large are written from several threads. */
+    private static final int PARALLEL_BATCH = 2_000;
+
     private final Directory directory;
     private final CatalogAnalyzer analyzer = new CatalogAnalyzer();
     private final CatalogSchema schema = new CatalogSchema();
@@ -135,13 +138,27 @@ public final class CatalogIndex implements AutoCloseable {
 
         FacetSearcher searcher = (FacetSearcher) acquire();
         try {
-            FacetsCollector matches;
+            FacetsCollector matches = null;
             ScoreDoc[] top;
-            if (pageEnd == 0 || searcher.getIndexReader().numDocs() == 0) {
+            long total = 0;
+            boolean empty = searcher.getIndexReader().numDocs() == 0;
+            if (!query.countFacets()) {
+                // No facets: Lucene counts the total itself, without keeping a bit set of every match.
+                if (pageEnd == 0 || empty) {
+                    total = searcher.count(lucene);
+                    top = new ScoreDoc[0];
+                } else {
+                    TopFieldDocs docs = searcher.search(
+                            lucene,
+                            new TopFieldCollectorManager(CatalogSchema.sort(query), pageEnd, null, Integer.MAX_VALUE));
+                    total = docs.totalHits.value;
+                    top = docs.scoreDocs;
+                }
+            } else if (pageEnd == 0 || empty) {
                 matches = searcher.search(lucene, new FacetsCollectorManager());
                 top = new ScoreDoc[0];
             } else {
-                Sort sort = CatalogSchema.sort(query.sort());
+                Sort sort = CatalogSchema.sort(query);
                 // No early termination: the facet collector must see every match anyway (it also gives the total).
                 var both = new MultiCollectorManager(
                         new FacetsCollectorManager(),
@@ -150,12 +167,13 @@ public final class CatalogIndex implements AutoCloseable {
                 matches = (FacetsCollector) results[0];
                 top = ((TopFieldDocs) results[1]).scoreDocs;
             }
-            long total = 0;
-            for (FacetsCollector.MatchingDocs m : matches.getMatchingDocs()) {
-                total += m.totalHits;
+            if (matches != null) {
+                for (FacetsCollector.MatchingDocs m : matches.getMatchingDocs()) {
+                    total += m.totalHits;
+                }
             }
-            List<SearchResult.Hit> hits = hits(searcher, lucene, top, offset, query.sort());
-            return new SearchResult(total, hits, facets(searcher.facetState, matches));
+            List<SearchResult.Hit> hits = hits(searcher, lucene, top, offset);
+            return new SearchResult(total, hits, facets(matches == null ? null : searcher.facetState, matches));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -163,15 +181,15 @@ public final class CatalogIndex implements AutoCloseable {
         }
     }
 
-    private static List<SearchResult.Hit> hits(
-            IndexSearcher searcher, Query query, ScoreDoc[] top, int offset, CatalogQuery.Sort sort)
+    private static List<SearchResult.Hit> hits(IndexSearcher searcher, Query query, ScoreDoc[] top, int offset)
             throws IOException {
         if (offset >= top.length) {
             return List.of();
         }
         ScoreDoc[] page = Arrays.copyOfRange(top, offset, top.length);
-        if (sort == CatalogQuery.Sort.RELEVANCE) {
-            // Sorting by score keeps the score as the first sort value, not in ScoreDoc.score.
+        if (((FieldDoc) page[0]).fields[0] instanceof Float) {
+            // Sorting by score first keeps the score as the first sort value, not in ScoreDoc.score (the
+            // other sort keys are a long, a double or bytes, never a float).
             for (ScoreDoc sd : page) {
                 sd.score = (Float) ((FieldDoc) sd).fields[0];
             }
@@ -186,6 +204,107 @@ public final class CatalogIndex implements AutoCloseable {
             hits.add(new SearchResult.Hit(stored.document(sd.doc, idOnly).get(CatalogSchema.ID), sd.score));
         }
         return List.copyOf(hits);
+    }
+
+    /**
+     * Every value of a facet with the number of documents the audiences may see that have it (null: no
+     * restriction), most frequent first, then by value; no cap on the number of values. Computed once
+     * per index snapshot and audience set, so lists of organisations or tags cost nothing between writes.
+     *
+     * @param facet one of {@link CatalogQuery#FACETS} or {@link CatalogQuery#PUBLISHER_ID}
+     * @throws IllegalArgumentException for another facet name
+     */
+    public List<SearchResult.FacetCount> facetValues(String facet, Set<String> audiences) {
+        if (!CatalogSchema.FACET_DIMS.contains(facet)) {
+            throw new IllegalArgumentException(
+                    "unknown facet '" + facet + "'; facets are: " + String.join(", ", CatalogSchema.FACET_DIMS));
+        }
+        Set<String> who = audiences == null ? null : Set.copyOf(audiences);
+        FacetSearcher searcher = (FacetSearcher) acquire();
+        try {
+            return searcher.allValues.computeIfAbsent(
+                    Arrays.asList(facet, who), key -> allValues(searcher, facet, who));
+        } finally {
+            release(searcher);
+        }
+    }
+
+    private List<SearchResult.FacetCount> allValues(FacetSearcher searcher, String facet, Set<String> audiences) {
+        SortedSetDocValuesReaderState state = searcher.facetState;
+        if (state == null || state.getOrdRange(facet) == null) {
+            return List.of();
+        }
+        try {
+            Query visible = schema.toLucene(new CatalogQuery(null, Map.of(), null, 0, 0, audiences), analyzer);
+            FacetsCollector matches = searcher.search(visible, new FacetsCollectorManager());
+            FacetResult r = new SortedSetDocValuesFacetCounts(state, matches).getAllChildren(facet);
+            List<SearchResult.FacetCount> values = new ArrayList<>();
+            if (r != null) {
+                for (LabelAndValue lv : r.labelValues) {
+                    if (lv.value.longValue() > 0) {
+                        values.add(new SearchResult.FacetCount(lv.label, lv.value.longValue()));
+                    }
+                }
+            }
+            values.sort(Comparator.comparingLong(SearchResult.FacetCount::count)
+                    .reversed()
+                    .thenComparing(SearchResult.FacetCount::value));
+            return List.copyOf(values);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The ids of every document the audiences may see (null: no restriction), sorted. */
+    public List<String> ids(Set<String> audiences) {
+        Query visible = schema.toLucene(new CatalogQuery(null, Map.of(), null, 0, 0, audiences), analyzer);
+        IndexSearcher searcher = acquire();
+        try {
+            FacetsCollector matches = searcher.search(visible, new FacetsCollectorManager());
+            List<String> ids = new ArrayList<>();
+            for (FacetsCollector.MatchingDocs m : matches.getMatchingDocs()) {
+                org.apache.lucene.index.SortedDocValues values =
+                        org.apache.lucene.index.DocValues.getSorted(m.context.reader(), CatalogSchema.ID);
+                org.apache.lucene.search.DocIdSetIterator docs = m.bits.iterator();
+                for (int doc = docs.nextDoc();
+                        doc != org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS;
+                        doc = docs.nextDoc()) {
+                    if (values.advanceExact(doc)) {
+                        ids.add(values.lookupOrd(values.ordValue()).utf8ToString());
+                    }
+                }
+            }
+            ids.sort(Comparator.naturalOrder());
+            return ids;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            release(searcher);
+        }
+    }
+
+    /**
+     * Bytes the index holds in memory: its files (postings, doc values, stored ids) and the facet
+     * ordinal map of the current snapshot. The Java heap also holds Lucene's per-segment readers,
+     * which are small beside these.
+     */
+    public long memoryBytes() {
+        FacetSearcher searcher = (FacetSearcher) acquire();
+        try {
+            long bytes = searcher.facetState == null ? 0 : searcher.facetState.ramBytesUsed();
+            for (String file : directory.listAll()) {
+                try {
+                    bytes += directory.fileLength(file);
+                } catch (java.nio.file.NoSuchFileException mergedAway) {
+                    // a merge removed it between listing and asking: it no longer takes memory
+                }
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            release(searcher);
+        }
     }
 
     private static Map<String, List<SearchResult.FacetCount>> facets(
@@ -240,13 +359,24 @@ public final class CatalogIndex implements AutoCloseable {
             for (String id : removals) {
                 writer.deleteDocuments(new Term(CatalogSchema.ID, id));
             }
-            for (int i = 0; i < docs.size(); i++) {
-                if (!replace) {
-                    writer.updateDocument(ids.get(i), docs.get(i));
-                } else if (lastWithId.get(ids.get(i).text()) == i) {
-                    writer.addDocument(docs.get(i)); // the index is empty: nothing to replace
-                }
+            // Only the last document given with an id is written, so the order of the writes does not matter
+            // and a large batch is analysed on every core (IndexWriter takes concurrent writes).
+            java.util.stream.IntStream positions = java.util.stream.IntStream.range(0, docs.size())
+                    .filter(i -> lastWithId.get(ids.get(i).text()) == i);
+            if (docs.size() >= PARALLEL_BATCH) {
+                positions = positions.parallel();
             }
+            positions.forEach(i -> {
+                try {
+                    if (replace) {
+                        writer.addDocument(docs.get(i)); // the index is empty: nothing to replace
+                    } else {
+                        writer.updateDocument(ids.get(i), docs.get(i));
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
             // Under the write lock, so no other writer can publish a half-done replaceAll.
             searchers.maybeRefreshBlocking();
         } catch (IOException e) {
@@ -301,6 +431,9 @@ public final class CatalogIndex implements AutoCloseable {
     /** A searcher with the facet ordinals of its reader, built once per refresh rather than per search. */
     private static final class FacetSearcher extends IndexSearcher {
         final SortedSetDocValuesReaderState facetState;
+        /** {@link #facetValues} of this snapshot, by facet and audiences. */
+        final Map<List<Object>, List<SearchResult.FacetCount>> allValues =
+                new java.util.concurrent.ConcurrentHashMap<>();
 
         FacetSearcher(IndexReader reader, CatalogSchema schema) throws IOException {
             super(reader);

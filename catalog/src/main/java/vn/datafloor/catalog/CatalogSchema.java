@@ -2,6 +2,7 @@ package vn.datafloor.catalog;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,6 +14,7 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.DoubleDocValuesField;
 import org.apache.lucene.document.Field;
+import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StringField;
@@ -49,6 +51,10 @@ final class CatalogSchema {
     static final String MODIFIED = "modified";
     static final String QUALITY = "quality";
     static final String TITLE_SORT = "title_sort";
+    /** Creation time: points for ranges, doc values for sorting, in microseconds like {@link #MODIFIED}. */
+    static final String CREATED = "created";
+
+    static final String ALTERNATE_ID = "alternate_id";
 
     /** A title word outweighs the same word in a description, even a long one. */
     static final float TITLE_BOOST = 4f;
@@ -62,10 +68,15 @@ final class CatalogSchema {
 
     private static final Set<String> MULTI_VALUED = Set.of("theme", "format", "keyword");
 
+    /** Every facet dimension indexed: the counted ones and the hidden publisher id. */
+    static final List<String> FACET_DIMS = java.util.stream.Stream.concat(
+                    CatalogQuery.FACETS.stream(), java.util.stream.Stream.of(CatalogQuery.PUBLISHER_ID))
+            .toList();
+
     final FacetsConfig facetsConfig = new FacetsConfig();
 
     CatalogSchema() {
-        for (String dim : CatalogQuery.FACETS) {
+        for (String dim : FACET_DIMS) {
             facetsConfig.setMultiValued(dim, MULTI_VALUED.contains(dim));
             // Filters look up dim+value only; the bare-dimension term would be dead weight.
             facetsConfig.setDrillDownTermsIndexing(dim, FacetsConfig.DrillDownTermsIndexing.FULL_PATH_ONLY);
@@ -90,7 +101,18 @@ final class CatalogSchema {
             doc.add(new StringField(AUDIENCE, a, Field.Store.NO));
         }
         if (d.modified() != null) {
-            doc.add(new NumericDocValuesField(MODIFIED, d.modified().toEpochMilli()));
+            long micros = floorMicros(d.modified());
+            doc.add(new NumericDocValuesField(MODIFIED, micros));
+            doc.add(new LongPoint(MODIFIED, micros));
+        }
+        if (d.created() != null) {
+            long micros = floorMicros(d.created());
+            doc.add(new NumericDocValuesField(CREATED, micros));
+            doc.add(new LongPoint(CREATED, micros));
+        }
+        if (d.alternateId() != null && !d.alternateId().isBlank()) {
+            doc.add(new StringField(ALTERNATE_ID, d.alternateId(), Field.Store.NO));
+            doc.add(new SortedDocValuesField(ALTERNATE_ID, new BytesRef(d.alternateId())));
         }
         if (!Double.isNaN(d.quality())) {
             doc.add(new DoubleDocValuesField(QUALITY, d.quality()));
@@ -109,6 +131,7 @@ final class CatalogSchema {
         addFacet(doc, "licence", d.licence());
         addFacet(doc, "price", d.priceType()); // no price type: no price value at all
         d.keywords().forEach(k -> addFacet(doc, "keyword", k));
+        addFacet(doc, CatalogQuery.PUBLISHER_ID, d.publisherId());
         try {
             return facetsConfig.build(doc);
         } catch (IOException e) {
@@ -152,20 +175,86 @@ final class CatalogSchema {
                 throw new IllegalArgumentException("unknown facet '" + dim + "' in filters; facets are: "
                         + String.join(", ", CatalogQuery.FACETS));
             }
-            List<BytesRef> terms = new ArrayList<>();
-            String field = facetsConfig.getDimConfig(dim).indexFieldName;
             List<String> values = q.filters().get(dim);
-            for (String value : values == null ? List.<String>of() : values) {
-                String v = Text.facetValue(value);
-                if (!v.isEmpty()) {
-                    terms.add(DrillDownQuery.term(field, dim, v).bytes());
-                }
-            }
-            if (!terms.isEmpty()) { // a facet given no usable value does not restrict
-                b.add(new TermInSetQuery(field, terms), Occur.FILTER);
+            Query filter = facetFilter(dim, values == null ? List.of() : values);
+            if (filter != null) { // a facet given no usable value does not restrict
+                b.add(filter, Occur.FILTER);
             }
         }
+        for (CatalogQuery.Condition c : q.conditions()) {
+            Query filter = condition(c);
+            b.add(filter == null ? new MatchNoDocsQuery("no value for " + c.field()) : filter, Occur.FILTER);
+        }
+        for (CatalogQuery.Range r : q.ranges()) {
+            b.add(range(r), Occur.FILTER);
+        }
         return b.build();
+    }
+
+    /** Documents with any of the values in the facet; null when no value is usable. */
+    private Query facetFilter(String dim, List<String> values) {
+        List<BytesRef> terms = new ArrayList<>();
+        String field = facetsConfig.getDimConfig(dim).indexFieldName;
+        for (String value : values) {
+            String v = Text.facetValue(value);
+            if (!v.isEmpty()) {
+                terms.add(DrillDownQuery.term(field, dim, v).bytes());
+            }
+        }
+        return terms.isEmpty() ? null : new TermInSetQuery(field, terms);
+    }
+
+    /** @return null when the condition has no usable value */
+    private Query condition(CatalogQuery.Condition c) {
+        String field = c.field();
+        if (FACET_DIMS.contains(field)) {
+            return facetFilter(field, c.anyOf());
+        }
+        String indexField = switch (field) {
+            case CatalogQuery.ID -> ID;
+            case CatalogQuery.ALTERNATE_ID -> ALTERNATE_ID;
+            default ->
+                throw new IllegalArgumentException("unknown field '" + field + "' in a condition; fields are: "
+                        + String.join(", ", FACET_DIMS) + ", " + CatalogQuery.ID + ", " + CatalogQuery.ALTERNATE_ID);
+        };
+        List<BytesRef> terms = new ArrayList<>();
+        for (String value : c.anyOf()) {
+            String v = value == null ? "" : value.strip();
+            if (!v.isEmpty()) {
+                terms.add(new BytesRef(v));
+            }
+        }
+        return terms.isEmpty() ? null : new TermInSetQuery(indexField, terms);
+    }
+
+    private static Query range(CatalogQuery.Range r) {
+        String field = r.field() == CatalogQuery.TimeField.CREATED ? CREATED : MODIFIED;
+        // Indexed times are whole microseconds, so bounds round inwards to the nearest whole one.
+        long lo = r.from() == null
+                ? Long.MIN_VALUE
+                : r.fromInclusive() ? ceilMicros(r.from()) : saturatedAdd(floorMicros(r.from()), 1);
+        long hi = r.to() == null
+                ? Long.MAX_VALUE
+                : r.toInclusive() ? floorMicros(r.to()) : saturatedAdd(ceilMicros(r.to()), -1);
+        return LongPoint.newRangeQuery(field, lo, hi);
+    }
+
+    /** Microseconds since the epoch, rounded down; times beyond ±292,000 years saturate. */
+    static long floorMicros(Instant t) {
+        try {
+            return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000);
+        } catch (ArithmeticException e) {
+            return t.getEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
+
+    static long ceilMicros(Instant t) {
+        return saturatedAdd(floorMicros(t), t.getNano() % 1000 == 0 ? 0 : 1);
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
     }
 
     /**
@@ -212,6 +301,50 @@ final class CatalogSchema {
             throw new UncheckedIOException(e);
         }
         return List.copyOf(words);
+    }
+
+    /** The query's order: its {@link CatalogQuery#order()} when given, else its {@link CatalogQuery#sort()}. */
+    static Sort sort(CatalogQuery q) {
+        if (q.order().isEmpty()) {
+            return sort(q.sort());
+        }
+        List<SortField> fields = new ArrayList<>();
+        for (CatalogQuery.Order o : q.order()) {
+            boolean desc = o.descending();
+            SortField f = switch (o.field()) {
+                case SCORE -> new SortField(null, SortField.Type.SCORE, !desc); // SCORE's natural order is best first
+                case MODIFIED -> timeField(MODIFIED, desc);
+                case CREATED -> timeField(CREATED, desc);
+                case QUALITY -> {
+                    SortField quality = new SortField(QUALITY, SortField.Type.DOUBLE, desc);
+                    quality.setMissingValue(Double.NEGATIVE_INFINITY);
+                    yield quality;
+                }
+                case TITLE -> {
+                    SortField title = new SortField(TITLE_SORT, SortField.Type.STRING, desc);
+                    // No title sorts last either way, as with Sort.TITLE.
+                    title.setMissingValue(desc ? SortField.STRING_FIRST : SortField.STRING_LAST);
+                    yield title;
+                }
+                case ID -> new SortField(ID, SortField.Type.STRING, desc);
+                case ALTERNATE_ID -> {
+                    SortField alternate = new SortField(ALTERNATE_ID, SortField.Type.STRING, desc);
+                    alternate.setMissingValue(desc ? SortField.STRING_FIRST : SortField.STRING_LAST);
+                    yield alternate;
+                }
+            };
+            fields.add(f);
+        }
+        if (q.order().get(q.order().size() - 1).field() != CatalogQuery.OrderField.ID) {
+            fields.add(new SortField(ID, SortField.Type.STRING));
+        }
+        return new Sort(fields.toArray(SortField[]::new));
+    }
+
+    private static SortField timeField(String field, boolean descending) {
+        SortField f = new SortField(field, SortField.Type.LONG, descending);
+        f.setMissingValue(Long.MIN_VALUE); // unknown: the earliest, so last when newest come first
+        return f;
     }
 
     /** Every order ends with the id, so pages never overlap or skip between equal keys. */

@@ -51,6 +51,9 @@ class CatalogIndexTest {
         Instant modified = Instant.parse("2024-01-01T00:00:00Z");
         double quality = 50;
         Set<String> audiences = Set.of(CatalogQuery.PUBLIC);
+        Instant created = null;
+        String alternateId = null;
+        String publisherId = null;
 
         Doc(String id) {
             this.id = id;
@@ -75,7 +78,10 @@ class CatalogIndexTest {
                     priceType,
                     modified,
                     quality,
-                    audiences);
+                    audiences,
+                    created,
+                    alternateId,
+                    publisherId);
         }
     }
 
@@ -632,5 +638,210 @@ class CatalogIndexTest {
         other.close(); // idempotent
         assertThatThrownBy(() -> other.search(text("a"))).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> other.put(doc("b", "B").build())).isInstanceOf(IllegalStateException.class);
+    }
+
+    // ---- conditions, time ranges, orders of several keys, whole facet lists ----------------------
+
+    private static CatalogQuery where(
+            List<CatalogQuery.Condition> conditions, List<CatalogQuery.Range> ranges, List<CatalogQuery.Order> order) {
+        return new CatalogQuery(null, null, Sort.RELEVANCE, 0, 100, null, conditions, ranges, order, true);
+    }
+
+    private static CatalogQuery.Condition cond(String field, String... values) {
+        return new CatalogQuery.Condition(field, List.of(values));
+    }
+
+    private static CatalogQuery.Order asc(CatalogQuery.OrderField f) {
+        return new CatalogQuery.Order(f, false);
+    }
+
+    private static CatalogQuery.Order desc(CatalogQuery.OrderField f) {
+        return new CatalogQuery.Order(f, true);
+    }
+
+    private void threeDatasets() {
+        Doc a = doc("a", "Giá đất");
+        a.keywords = List.of("đất", "giá");
+        a.created = Instant.parse("2024-01-01T00:00:00.000001Z");
+        a.modified = Instant.parse("2024-06-01T00:00:00Z");
+        a.alternateId = "uuid-3";
+        a.publisherId = "7";
+        Doc b = doc("b", "Dân cư");
+        b.keywords = List.of("đất");
+        b.created = Instant.parse("2024-02-01T00:00:00Z");
+        b.modified = Instant.parse("2024-05-01T00:00:00Z");
+        b.alternateId = "uuid-1";
+        b.publisherId = "7";
+        Doc c = doc("c", "Bệnh viện");
+        c.keywords = List.of("giá");
+        c.publisher = "Bộ Y tế";
+        c.alternateId = "uuid-2";
+        c.publisherId = "9";
+        index.putAll(List.of(a.build(), b.build(), c.build()));
+    }
+
+    @Test
+    void conditionsOnOneFieldAreAndedAndIdsFilter() {
+        threeDatasets();
+        assertThat(ids(where(List.of(cond("keyword", "đất"), cond("keyword", "giá")), List.of(), List.of())))
+                .containsExactly("a");
+        assertThat(ids(where(List.of(cond("keyword", "đất", "giá")), List.of(), List.of())))
+                .containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(ids(where(List.of(cond(CatalogQuery.ID, " b ", "c")), List.of(), List.of())))
+                .containsExactlyInAnyOrder("b", "c");
+        assertThat(ids(where(List.of(cond(CatalogQuery.ALTERNATE_ID, "uuid-2")), List.of(), List.of())))
+                .containsExactly("c");
+        assertThat(ids(where(List.of(cond(CatalogQuery.PUBLISHER_ID, "7")), List.of(), List.of())))
+                .containsExactlyInAnyOrder("a", "b");
+        // A condition with no usable value keeps nothing (a facet filter with none keeps everything).
+        assertThat(index.search(where(List.of(cond("keyword", " ")), List.of(), List.of()))
+                        .total())
+                .isZero();
+        assertThatThrownBy(() -> index.search(where(List.of(cond("colour", "red")), List.of(), List.of())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("colour");
+    }
+
+    @Test
+    void timeRangesHoldToTheMicrosecondAndMissingTimesNeverMatch() {
+        threeDatasets();
+        Instant aCreated = Instant.parse("2024-01-01T00:00:00.000001Z");
+        var created = CatalogQuery.TimeField.CREATED;
+        assertThat(ids(where(
+                        List.of(), List.of(new CatalogQuery.Range(created, aCreated, true, null, true)), List.of())))
+                .containsExactlyInAnyOrder("a", "b");
+        assertThat(ids(where(
+                        List.of(), List.of(new CatalogQuery.Range(created, aCreated, false, null, true)), List.of())))
+                .containsExactly("b");
+        // A bound between two microseconds: a's time is above 00:00:00.0000005 and below .0000015.
+        assertThat(ids(where(
+                        List.of(),
+                        List.of(new CatalogQuery.Range(
+                                created,
+                                Instant.parse("2024-01-01T00:00:00.0000005Z"),
+                                true,
+                                Instant.parse("2024-01-01T00:00:00.0000015Z"),
+                                false)),
+                        List.of())))
+                .containsExactly("a");
+        assertThat(ids(where(List.of(), List.of(new CatalogQuery.Range(created, null, true, null, true)), List.of())))
+                .containsExactlyInAnyOrder("a", "b");
+        assertThat(ids(where(
+                        List.of(),
+                        List.of(new CatalogQuery.Range(
+                                CatalogQuery.TimeField.MODIFIED,
+                                null,
+                                true,
+                                Instant.parse("2024-05-01T00:00:00Z"),
+                                true)),
+                        List.of())))
+                .containsExactlyInAnyOrder("b", "c");
+    }
+
+    @Test
+    void ordersOfAnyKeysEndWithTheId() {
+        threeDatasets();
+        assertThat(ids(where(List.of(), List.of(), List.of(asc(CatalogQuery.OrderField.ALTERNATE_ID)))))
+                .containsExactly("b", "c", "a");
+        assertThat(ids(where(List.of(), List.of(), List.of(desc(CatalogQuery.OrderField.ID)))))
+                .containsExactly("c", "b", "a");
+        // Unknown creation time is the earliest: first ascending, last descending.
+        assertThat(ids(where(List.of(), List.of(), List.of(asc(CatalogQuery.OrderField.CREATED)))))
+                .containsExactly("c", "a", "b");
+        assertThat(ids(where(List.of(), List.of(), List.of(desc(CatalogQuery.OrderField.CREATED)))))
+                .containsExactly("b", "a", "c");
+        assertThat(ids(where(List.of(), List.of(), List.of(desc(CatalogQuery.OrderField.TITLE)))))
+                .containsExactly("a", "b", "c");
+        assertThat(ids(where(List.of(), List.of(), List.of(asc(CatalogQuery.OrderField.MODIFIED)))))
+                .containsExactly("c", "b", "a");
+        // Equal first keys (every quality is 50) fall back to the next key.
+        assertThat(ids(where(
+                        List.of(),
+                        List.of(),
+                        List.of(desc(CatalogQuery.OrderField.QUALITY), asc(CatalogQuery.OrderField.TITLE)))))
+                .containsExactly("c", "b", "a");
+        CatalogQuery scored = new CatalogQuery(
+                "gia",
+                null,
+                Sort.RELEVANCE,
+                0,
+                10,
+                null,
+                List.of(),
+                List.of(),
+                List.of(desc(CatalogQuery.OrderField.SCORE), asc(CatalogQuery.OrderField.ID)),
+                true);
+        SearchResult r = index.search(scored);
+        // a has "giá" in its title, c only as a keyword: a scores higher.
+        assertThat(r.hits()).extracting(SearchResult.Hit::id).containsExactly("a", "c");
+        assertThat(r.hits().get(0).score()).isGreaterThan(r.hits().get(1).score());
+    }
+
+    @Test
+    void facetValuesListEveryValueForTheAudiencesAndFollowWrites() {
+        threeDatasets();
+        Doc hidden = doc("d", "Nội bộ");
+        hidden.publisherId = "11";
+        hidden.keywords = List.of("nội bộ");
+        hidden.audiences = Set.of("org:11");
+        index.put(hidden.build());
+
+        assertThat(index.facetValues(CatalogQuery.PUBLISHER_ID, Set.of(CatalogQuery.PUBLIC)))
+                .containsExactly(new SearchResult.FacetCount("7", 2), new SearchResult.FacetCount("9", 1));
+        assertThat(index.facetValues("keyword", null))
+                .containsExactly(
+                        new SearchResult.FacetCount("giá", 2),
+                        new SearchResult.FacetCount("đất", 2),
+                        new SearchResult.FacetCount("nội bộ", 1));
+        // No cap at 50 values, unlike the counts of a search.
+        List<CatalogDocument> many = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            Doc d = doc("k" + i, "t");
+            d.keywords = List.of("từ khóa " + i);
+            many.add(d.build());
+        }
+        index.putAll(many);
+        assertThat(index.facetValues("keyword", Set.of(CatalogQuery.PUBLIC))).hasSize(122);
+        index.remove("a");
+        assertThat(index.facetValues(CatalogQuery.PUBLISHER_ID, Set.of(CatalogQuery.PUBLIC)))
+                .containsExactly(new SearchResult.FacetCount("7", 1), new SearchResult.FacetCount("9", 1));
+        assertThat(index.memoryBytes()).isPositive();
+        assertThat(index.ids(Set.of("org:11"))).containsExactly("d");
+        assertThat(index.ids(Set.of(CatalogQuery.PUBLIC))).hasSize(122).startsWith("b", "c", "k0", "k1", "k10");
+        assertThatThrownBy(() -> index.facetValues("colour", null)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void withoutFacetCountingTheTotalAndPageAreTheSame() {
+        threeDatasets();
+        for (int limit : new int[] {0, 2}) {
+            CatalogQuery counted =
+                    new CatalogQuery("gia", null, Sort.RECENT, 0, limit, null, List.of(), List.of(), List.of(), true);
+            CatalogQuery uncounted =
+                    new CatalogQuery("gia", null, Sort.RECENT, 0, limit, null, List.of(), List.of(), List.of(), false);
+            SearchResult with = index.search(counted);
+            SearchResult without = index.search(uncounted);
+            assertThat(without.total()).isEqualTo(with.total()).isEqualTo(2);
+            assertThat(without.hits()).isEqualTo(with.hits());
+            assertThat(with.facets().get("keyword")).isNotEmpty();
+            assertThat(without.facets()).containsOnlyKeys(CatalogQuery.FACETS);
+            assertThat(without.facets().values()).allMatch(List::isEmpty);
+        }
+    }
+
+    @Test
+    void aLargeBatchWithRepeatedIdsKeepsTheLastOfEach() {
+        List<CatalogDocument> batch = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            batch.add(
+                    doc("d" + (i % 2_500), "lần " + (i < 2_500 ? "một" : "hai")).build());
+        }
+        index.putAll(batch);
+        assertThat(index.size()).isEqualTo(2_500);
+        assertThat(index.search(text("mot")).total()).isZero();
+        assertThat(index.search(text("hai")).total()).isEqualTo(2_500);
+        index.replaceAll(batch);
+        assertThat(index.size()).isEqualTo(2_500);
+        assertThat(index.search(text("hai")).total()).isEqualTo(2_500);
     }
 }

@@ -248,6 +248,43 @@ public record CatalogEntry(
                 remote);
     }
 
+    /** The same entry with these columns. */
+    CatalogEntry withColumns(List<Column> columns) {
+        return new CatalogEntry(
+                id,
+                slug,
+                dataset,
+                orgId,
+                publisher,
+                publisherKind,
+                titleVi,
+                titleEn,
+                descriptionVi,
+                descriptionEn,
+                contactName,
+                contactEmail,
+                themes,
+                keywords,
+                spatial,
+                temporalStart,
+                temporalEnd,
+                frequency,
+                licence,
+                documentationUrl,
+                importance,
+                sharing,
+                classificationReason,
+                reviewStatus,
+                reviewNote,
+                status,
+                publishedAt,
+                createdAt,
+                updatedAt,
+                columns,
+                latest,
+                remote);
+    }
+
     public boolean published() {
         return "PUBLISHED".equals(status);
     }

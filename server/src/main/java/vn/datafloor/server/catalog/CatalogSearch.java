@@ -52,6 +52,21 @@ class CatalogSearch {
         return index.search(query);
     }
 
+    /** Every value of a facet over what the audiences may see, with its count (cached until the next write). */
+    List<SearchResult.FacetCount> facetValues(String facet, Set<String> audiences) {
+        return index.facetValues(facet, audiences);
+    }
+
+    /** Ids (slugs) of every entry the audiences may find, sorted. */
+    List<String> ids(Set<String> audiences) {
+        return index.ids(audiences);
+    }
+
+    /** Bytes the index holds in memory (its files and facet ordinals). */
+    long memoryBytes() {
+        return index.memoryBytes();
+    }
+
     int size() {
         return index.size();
     }
@@ -124,6 +139,10 @@ class CatalogSearch {
                 priceType(e),
                 e.updatedAt(),
                 quality,
-                audiences(e));
+                audiences(e),
+                e.createdAt(),
+                // The CKAN API filters and sorts by its package id, and finds entries by it.
+                e.remoteEntry() ? null : CkanPackages.packageId(e),
+                e.remoteEntry() ? null : Long.toString(e.orgId()));
     }
 }

@@ -259,6 +259,63 @@ public class CatalogService {
         return search(new CatalogQuery(text, filters, sort, offset, limit, Set.of(CatalogQuery.PUBLIC)), null);
     }
 
+    /**
+     * A public search (what an anonymous visitor may find) with conditions, time ranges and an order
+     * of several keys, all answered by the index (the CKAN API's package_search); facets are counted
+     * only when asked.
+     */
+    public Results searchPublic(
+            String text,
+            List<CatalogQuery.Condition> conditions,
+            List<CatalogQuery.Range> ranges,
+            List<CatalogQuery.Order> order,
+            int offset,
+            int limit,
+            boolean countFacets) {
+        requireShortText(text);
+        return search(
+                new CatalogQuery(
+                        text,
+                        Map.of(),
+                        CatalogQuery.Sort.RELEVANCE,
+                        offset,
+                        limit,
+                        Set.of(CatalogQuery.PUBLIC),
+                        conditions,
+                        ranges,
+                        order,
+                        countFacets),
+                null);
+    }
+
+    /**
+     * Every value of an index facet over the public entries, most frequent first (publishers, publisher
+     * ids, themes, keywords): computed by the index once per change, not by reading every entry.
+     */
+    public List<SearchResult.FacetCount> publicFacetValues(String facet) {
+        return search.facetValues(facet, Set.of(CatalogQuery.PUBLIC));
+    }
+
+    /** The slugs of every public entry, sorted, from the index (the CKAN API's package_list). */
+    public List<String> publicSlugs() {
+        return search.ids(Set.of(CatalogQuery.PUBLIC));
+    }
+
+    /** The public entry with this CKAN package id, found by the index. */
+    public Optional<CatalogEntry> publicByPackageId(String packageId) {
+        return searchPublic(
+                        null,
+                        List.of(new CatalogQuery.Condition(CatalogQuery.ALTERNATE_ID, List.of(packageId))),
+                        List.of(),
+                        List.of(),
+                        0,
+                        1,
+                        false)
+                .entries()
+                .stream()
+                .findFirst();
+    }
+
     private static void requireShortText(String text) {
         if (text != null && text.length() > CatalogQuery.MAX_TEXT_CHARS) {
             throw ProblemException.badRequest(
@@ -277,14 +334,20 @@ public class CatalogService {
             throw ProblemException.badRequest("catalog.badQuery", e.getMessage());
         }
         List<CatalogEntry> entries = new ArrayList<>();
+        // One read for the page's entries and one lookup per publisher, not a few queries per hit.
+        Map<String, CatalogEntry> stored = store.bySlugs(result.hits().stream()
+                .map(SearchResult.Hit::id)
+                .filter(id -> !id.startsWith(RemoteCatalog.SLUG_PREFIX))
+                .toList());
+        Map<Long, Optional<Organisation>> publishers = new HashMap<>();
         for (SearchResult.Hit hit : result.hits()) {
             // The index and the database may disagree for a moment (another server's change): the database decides.
             if (hit.id().startsWith(RemoteCatalog.SLUG_PREFIX)) {
                 remote.forSlug(hit.id()).ifPresent(entries::add);
                 continue;
             }
-            store.bySlug(hit.id())
-                    .map(this::complete)
+            Optional.ofNullable(stored.get(hit.id()))
+                    .map(e -> complete(e, publishers.computeIfAbsent(e.orgId(), organisations::find)))
                     .filter(e -> canSee(actor, e))
                     .ifPresent(entries::add);
         }
@@ -387,7 +450,10 @@ public class CatalogService {
     }
 
     private CatalogEntry complete(CatalogEntry e) {
-        Optional<Organisation> org = organisations.find(e.orgId());
+        return complete(e, organisations.find(e.orgId()));
+    }
+
+    private CatalogEntry complete(CatalogEntry e, Optional<Organisation> org) {
         CatalogEntry.LatestVersion latest = datasets.latestVersion(e.dataset())
                 .map(v -> {
                     Double quality =
@@ -472,8 +538,11 @@ public class CatalogService {
 
     void rebuildIndex() {
         Instant started = clock.instant();
-        List<CatalogEntry> entries =
-                new ArrayList<>(store.all().stream().map(this::complete).toList());
+        // One lookup per publisher, not one per entry: a national catalog has a few hundred publishers.
+        Map<Long, Optional<Organisation>> publishers = new HashMap<>();
+        List<CatalogEntry> entries = new ArrayList<>(store.all().stream()
+                .map(e -> complete(e, publishers.computeIfAbsent(e.orgId(), organisations::find)))
+                .toList());
         entries.addAll(remote.all());
         search.replaceAll(entries);
         indexedUpTo = started;

@@ -53,6 +53,43 @@ class CatalogStore {
         return one("slug = ?", slug);
     }
 
+    /**
+     * The entries with these slugs (those that exist), by slug, in two queries that both look up by key
+     * (slugs, then the ids found): a page of search results, not a scan of the catalog.
+     */
+    Map<String, CatalogEntry> bySlugs(List<String> slugs) {
+        Map<String, CatalogEntry> found = new LinkedHashMap<>();
+        if (slugs.isEmpty()) {
+            return found;
+        }
+        List<ResultRow> rows = jdbc.sql("select " + DATASET_COLUMNS + " from catalog_dataset where slug in ("
+                        + marks(slugs.size()) + ")")
+                .params(slugs.toArray())
+                .query((rs, n) -> new ResultRow(rs.getLong(1), dataset(rs, null)))
+                .list();
+        if (rows.isEmpty()) {
+            return found;
+        }
+        Map<Long, List<CatalogEntry.Column>> columns = new LinkedHashMap<>();
+        jdbc.sql("select dataset_id, " + COLUMN_COLUMNS + " from catalog_column where dataset_id in ("
+                        + marks(rows.size()) + ") order by dataset_id, position")
+                .params(rows.stream().map(ResultRow::id).toArray())
+                .query(rs -> {
+                    columns.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
+                            .add(column(rs, 1));
+                });
+        for (ResultRow row : rows) {
+            found.put(row.entry().slug(), row.entry().withColumns(columns.getOrDefault(row.id(), List.of())));
+        }
+        return found;
+    }
+
+    private record ResultRow(long id, CatalogEntry entry) {}
+
+    private static String marks(int count) {
+        return String.join(",", java.util.Collections.nCopies(count, "?"));
+    }
+
     Optional<CatalogEntry> byDataset(String dataset) {
         return one("dataset = ?", dataset);
     }

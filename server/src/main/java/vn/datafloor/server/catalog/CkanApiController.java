@@ -20,7 +20,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.CacheControl;
@@ -79,11 +78,6 @@ class CkanApiController {
 
     static final int MAX_LIST_ALL_FIELDS = 25;
     static final int MAX_BODY_BYTES = 1 << 20;
-    /** Page size when an answer is assembled here from every match (see {@link #collect}). */
-    private static final int COLLECT_PAGE = 1000;
-    /** The index answers no page beyond this offset. */
-    private static final int COLLECT_MAX = 100_000;
-
     private static final MediaType JSON_UTF8 = MediaType.parseMediaType("application/json;charset=utf-8");
     /** Deepest JSON body read: CKAN's parameters are at most a list in an object. */
     static final int MAX_BODY_DEPTH = 64;
@@ -251,12 +245,7 @@ class CkanApiController {
     private Object packageList(Params p) {
         int limit = p.natural("limit", Integer.MAX_VALUE);
         int offset = p.natural("offset", 0);
-        return catalog.publicEntries().stream()
-                .map(CatalogEntry::slug)
-                .sorted()
-                .skip(offset)
-                .limit(limit)
-                .toList();
+        return catalog.publicSlugs().stream().skip(offset).limit(limit).toList();
     }
 
     private Object packageShow(Params p) {
@@ -269,7 +258,7 @@ class CkanApiController {
             }
         }
         CatalogEntry entry = findPublic(id.strip()).orElseThrow(() -> CkanError.notFound(null));
-        return packages.packageDict(entry, new OrganisationDates().created(entry.orgId()));
+        return packages.packageDict(entry, new OrganisationDirectory().created(entry.orgId()));
     }
 
     /** By name, else by CKAN id; only what an anonymous visitor may see, whoever asks. */
@@ -278,9 +267,7 @@ class CkanApiController {
         if (byName.isPresent()) {
             return byName;
         }
-        return catalog.publicEntries().stream()
-                .filter(e -> CkanPackages.packageId(e).equals(nameOrId))
-                .findFirst();
+        return catalog.publicByPackageId(nameOrId);
     }
 
     private Object packageSearch(Params p) {
@@ -310,19 +297,29 @@ class CkanApiController {
             throw CkanError.searchQueryError(e.getMessage());
         }
 
-        Lazy<CkanPackages.Organizations> publishers =
-                new Lazy<>(() -> CkanPackages.Organizations.of(catalog.publicEntries()));
-        CkanQuery.Plan plan = CkanQuery.plan(criteria, value -> publishers.get().publishersOf(value));
+        // Everything is answered by the index: conditions, date ranges, the order, the page, the total and the facets.
+        CkanQuery.IndexQuery query = CkanQuery.toIndex(criteria, this::publishersNamed, this::publisherIdsOf);
         Map<String, String> organizationTitles = new HashMap<>();
         Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
         long count;
         List<CatalogEntry> page;
-        if (plan.matchesNothing()) {
+        if (query.matchesNothing()) {
             count = 0;
             page = List.of();
-        } else if (plan.residual().isEmpty() && criteria.ranges().isEmpty() && order.indexSort() != null) {
-            // The common case: the index answers the page, the total and the facets.
-            CatalogService.Results results = search(criteria.text(), plan.filters(), order.indexSort(), start, rows);
+        } else {
+            CatalogService.Results results;
+            try {
+                results = catalog.searchPublic(
+                        criteria.text(),
+                        query.conditions(),
+                        query.ranges(),
+                        order.indexOrder(),
+                        start,
+                        rows,
+                        !facetFields.isEmpty());
+            } catch (ProblemException e) {
+                throw CkanError.searchError(e.getMessage());
+            }
             count = results.total();
             page = results.entries();
             for (String field : facetFields) {
@@ -335,40 +332,6 @@ class CkanApiController {
                     values.merge(value, fc.count(), Long::sum);
                     if (field.equals("organization")) {
                         organizationTitles.putIfAbsent(value, fc.value());
-                    }
-                }
-            }
-        } else {
-            // What the index cannot do alone (two values of one field AND-ed, name or id, dates, other orders): every
-            // match is
-            // fetched in the index's order and the rest is done here.
-            CatalogQuery.Sort fetchOrder = order.indexSort() == null ? CatalogQuery.Sort.RECENT : order.indexSort();
-            List<CatalogEntry> matches = new ArrayList<>();
-            for (CatalogEntry e : collect(criteria.text(), plan.filters(), fetchOrder)) {
-                if (plan.residual().stream().allMatch(c -> CkanQuery.matches(c, CkanPackages.values(c.field(), e)))
-                        && criteria.ranges().stream()
-                                .allMatch(r -> r.contains(
-                                        r.field().equals("metadata_created") ? e.createdAt() : e.updatedAt()))) {
-                    matches.add(e);
-                }
-            }
-            if (order.indexSort() == null) {
-                matches.sort(order.comparator(CkanPackages::packageId));
-            }
-            count = matches.size();
-            page = matches.subList(
-                    Math.min(start, matches.size()), (int) Math.min((long) start + rows, matches.size()));
-            for (String field : facetFields) {
-                Map<String, Long> values = counts.computeIfAbsent(field, f -> new LinkedHashMap<>());
-                if (!CkanPackages.FACETS.containsKey(field)) {
-                    continue;
-                }
-                for (CatalogEntry e : matches) {
-                    for (String value : CkanPackages.values(field, e)) {
-                        values.merge(value, 1L, Long::sum);
-                    }
-                    if (field.equals("organization")) {
-                        organizationTitles.putIfAbsent(CkanPackages.organizationName(e.publisher()), e.publisher());
                     }
                 }
             }
@@ -401,7 +364,7 @@ class CkanApiController {
             searchFacets.put(field, searchFacet);
         }
 
-        OrganisationDates dates = new OrganisationDates();
+        OrganisationDirectory dates = new OrganisationDirectory();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("count", count);
         result.put("facets", facets);
@@ -415,34 +378,62 @@ class CkanApiController {
         return result;
     }
 
-    private CatalogService.Results search(
-            String text, Map<String, List<String>> filters, CatalogQuery.Sort sort, int offset, int limit) {
-        try {
-            return catalog.searchPublic(text, filters, sort, offset, limit);
-        } catch (ProblemException e) {
-            throw CkanError.searchError(e.getMessage());
-        }
+    /** The publisher names (index facet values) whose CKAN organisation name is this one. */
+    private List<String> publishersNamed(String name) {
+        String key = name == null ? "" : name.strip();
+        return catalog.publicFacetValues("publisher").stream()
+                .map(SearchResult.FacetCount::value)
+                .filter(publisher -> CkanPackages.organizationName(publisher).equals(key))
+                .toList();
     }
 
-    /** Every public match in the index's order; the index answers pages of at most a thousand, up to its deepest offset. */
-    private List<CatalogEntry> collect(String text, Map<String, List<String>> filters, CatalogQuery.Sort sort) {
-        List<CatalogEntry> all = new ArrayList<>();
-        for (int offset = 0; offset < COLLECT_MAX; offset += COLLECT_PAGE) {
-            CatalogService.Results results = search(text, filters, sort, offset, COLLECT_PAGE);
-            all.addAll(results.entries());
-            if (offset + COLLECT_PAGE >= results.total()) {
-                break;
-            }
+    /** The publisher id (index facet value) whose CKAN organisation id is this one. */
+    private List<String> publisherIdsOf(String id) {
+        String key = id == null ? "" : id.strip();
+        return catalog.publicFacetValues(CatalogQuery.PUBLISHER_ID).stream()
+                .map(SearchResult.FacetCount::value)
+                .filter(orgId ->
+                        CkanPackages.organizationId(Long.parseLong(orgId)).equals(key))
+                .toList();
+    }
+
+    /**
+     * The organisations publishing public datasets, oldest first, with their counts: from the index's
+     * publisher-id facet (kept per index change), and each organisation's name from the directory.
+     */
+    private CkanPackages.Organizations organizations(OrganisationDirectory directory) {
+        List<CkanPackages.Organization> all = new ArrayList<>();
+        List<SearchResult.FacetCount> ids = new ArrayList<>(catalog.publicFacetValues(CatalogQuery.PUBLISHER_ID));
+        ids.sort(Comparator.comparingLong(fc -> Long.parseLong(fc.value())));
+        for (SearchResult.FacetCount fc : ids) {
+            long orgId = Long.parseLong(fc.value());
+            String title = directory.find(orgId).map(Organisation::name).orElse("?");
+            all.add(new CkanPackages.Organization(
+                    orgId, CkanPackages.organizationId(orgId), CkanPackages.organizationName(title), title, (int)
+                            fc.count()));
         }
-        return all;
+        return new CkanPackages.Organizations(List.copyOf(all));
+    }
+
+    /** A page of public datasets matching the conditions, by name: what organization_show and group_show list. */
+    private List<CatalogEntry> publicByName(CatalogQuery.Condition condition, int limit) {
+        return catalog.searchPublic(
+                        null,
+                        List.of(condition),
+                        List.of(),
+                        List.of(new CatalogQuery.Order(CatalogQuery.OrderField.ID, false)),
+                        0,
+                        limit,
+                        false)
+                .entries();
     }
 
     // ------------------------------------------------------------------ organisations, groups, tags
 
     private Object organizationList(Params p) {
-        List<CatalogEntry> entries = catalog.publicEntries();
+        OrganisationDirectory directory = new OrganisationDirectory();
         List<CkanPackages.Organization> all =
-                new ArrayList<>(CkanPackages.Organizations.of(entries).all());
+                new ArrayList<>(organizations(directory).all());
         boolean allFields = p.bool("all_fields", false);
         List<String> only = p.jsonStringList("organizations");
         String query = p.string("q");
@@ -459,33 +450,30 @@ class CkanApiController {
         if (!allFields) {
             return page.stream().map(CkanPackages.Organization::name).toList();
         }
-        OrganisationDates dates = new OrganisationDates();
         return page.stream()
-                .map(o -> packages.organizationDict(o, dates.created(o.orgId()), null))
+                .map(o -> packages.organizationDict(o, directory.created(o.orgId()), null))
                 .toList();
     }
 
     private Object organizationShow(Params p) {
         String id = p.required("id");
         boolean withDatasets = p.bool("include_datasets", false);
-        List<CatalogEntry> entries = catalog.publicEntries();
-        CkanPackages.Organization org =
-                CkanPackages.Organizations.of(entries).find(id).orElseThrow(() -> CkanError.notFound(null));
-        OrganisationDates dates = new OrganisationDates();
+        OrganisationDirectory dates = new OrganisationDirectory();
+        CkanPackages.Organization org = organizations(dates).find(id).orElseThrow(() -> CkanError.notFound(null));
         List<Map<String, Object>> datasets = !withDatasets
                 ? null
-                : entries.stream()
-                        .filter(e -> e.orgId() == org.orgId())
-                        .sorted(Comparator.comparing(CatalogEntry::slug))
-                        .limit(MAX_ROWS)
+                : publicByName(
+                                new CatalogQuery.Condition(
+                                        CatalogQuery.PUBLISHER_ID, List.of(Long.toString(org.orgId()))),
+                                MAX_ROWS)
+                        .stream()
                         .map(e -> packages.packageDict(e, dates.created(e.orgId())))
                         .toList();
         return packages.organizationDict(org, dates.created(org.orgId()), datasets);
     }
 
     private Object groupList(Params p) {
-        List<CatalogEntry> entries = catalog.publicEntries();
-        Map<String, Integer> counts = themeCounts(entries);
+        Map<String, Integer> counts = themeCounts();
         boolean allFields = p.bool("all_fields", false);
         List<String> only = p.jsonStringList("groups");
         String query = p.string("q");
@@ -517,22 +505,19 @@ class CkanApiController {
                         .filter(t -> CkanPackages.groupId(t).equals(id.strip()))
                         .findFirst())
                 .orElseThrow(() -> CkanError.notFound(null));
-        List<CatalogEntry> entries = catalog.publicEntries();
-        OrganisationDates dates = new OrganisationDates();
+        OrganisationDirectory dates = new OrganisationDirectory();
         List<Map<String, Object>> datasets = !withDatasets
                 ? null
-                : entries.stream()
-                        .filter(e -> e.themes().contains(theme.code()))
-                        .sorted(Comparator.comparing(CatalogEntry::slug))
-                        .limit(MAX_ROWS)
+                : publicByName(new CatalogQuery.Condition("theme", List.of(theme.code())), MAX_ROWS).stream()
                         .map(e -> packages.packageDict(e, dates.created(e.orgId())))
                         .toList();
-        return packages.groupDict(theme, themeCounts(entries).getOrDefault(theme.code(), 0), datasets);
+        return packages.groupDict(theme, themeCounts().getOrDefault(theme.code(), 0), datasets);
     }
 
-    private static Map<String, Integer> themeCounts(List<CatalogEntry> entries) {
+    /** Public datasets per theme code, from the index's theme facet. */
+    private Map<String, Integer> themeCounts() {
         Map<String, Integer> counts = new HashMap<>();
-        entries.forEach(e -> e.themes().forEach(t -> counts.merge(t, 1, Integer::sum)));
+        catalog.publicFacetValues("theme").forEach(fc -> counts.put(fc.value(), (int) fc.count()));
         return counts;
     }
 
@@ -542,9 +527,10 @@ class CkanApiController {
         if (p.string("vocabulary_id") != null) {
             return List.of(); // keywords are free tags: no vocabulary has any
         }
+        // The index's keyword facet: every keyword of the public datasets, kept per index change.
         TreeSet<String> tags =
                 new TreeSet<>(Comparator.comparing(CkanQuery::fold).thenComparing(Comparator.naturalOrder()));
-        catalog.publicEntries().forEach(e -> tags.addAll(e.keywords()));
+        catalog.publicFacetValues("keyword").forEach(fc -> tags.add(fc.value()));
         List<String> matching = tags.stream()
                 .filter(t ->
                         query == null || query.isBlank() || CkanQuery.fold(t).contains(CkanQuery.fold(query)))
@@ -592,30 +578,16 @@ class CkanApiController {
         return all.stream().skip(offset).limit(limit).toList();
     }
 
-    /** Creation dates of organisations, each looked up once per answer. */
-    private final class OrganisationDates {
-        private final Map<Long, Optional<Instant>> cache = new HashMap<>();
+    /** Organisations (names, creation dates), each looked up once per answer. */
+    private final class OrganisationDirectory {
+        private final Map<Long, Optional<Organisation>> cache = new HashMap<>();
+
+        Optional<Organisation> find(long orgId) {
+            return cache.computeIfAbsent(orgId, organisations::find);
+        }
 
         Instant created(long orgId) {
-            return cache.computeIfAbsent(orgId, id -> organisations.find(id).map(Organisation::createdAt))
-                    .orElse(null);
-        }
-    }
-
-    private static final class Lazy<T> implements Supplier<T> {
-        private final Supplier<T> supplier;
-        private T value;
-
-        Lazy(Supplier<T> supplier) {
-            this.supplier = supplier;
-        }
-
-        @Override
-        public T get() {
-            if (value == null) {
-                value = supplier.get();
-            }
-            return value;
+            return find(orgId).map(Organisation::createdAt).orElse(null);
         }
     }
 

@@ -8,16 +8,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Catalog entries as CKAN 2.10 dictionaries: package, resource, organization, group and tag.
@@ -103,19 +99,9 @@ final class CkanPackages {
     static final class Organizations {
         private final List<Organization> all;
 
-        private Organizations(List<Organization> all) {
+        /** @param all oldest first (by organisation id) */
+        Organizations(List<Organization> all) {
             this.all = all;
-        }
-
-        static Organizations of(List<CatalogEntry> publicEntries) {
-            Map<Long, List<CatalogEntry>> byOrg = publicEntries.stream()
-                    .collect(Collectors.groupingBy(CatalogEntry::orgId, TreeMap::new, Collectors.toList()));
-            List<Organization> all = new ArrayList<>();
-            byOrg.forEach((orgId, entries) -> {
-                String title = entries.get(0).publisher();
-                all.add(new Organization(orgId, organizationId(orgId), organizationName(title), title, entries.size()));
-            });
-            return new Organizations(List.copyOf(all));
         }
 
         List<Organization> all() {
@@ -387,26 +373,6 @@ final class CkanPackages {
     }
 
     // ------------------------------------------------------------------ values for filters and facets
-
-    /** The values of a CKAN search field on an entry, as filters compare them and facets count them. */
-    static Set<String> values(String field, CatalogEntry e) {
-        return switch (field) {
-            case "organization" -> Set.of(organizationName(e.publisher()));
-            case "owner_org" -> Set.of(organizationId(e.orgId()));
-            case "tags" -> new LinkedHashSet<>(e.keywords());
-            case "groups" -> new LinkedHashSet<>(e.themes());
-            case "res_format" ->
-                formats(e).stream()
-                        .map(f -> f.toUpperCase(Locale.ROOT))
-                        .collect(Collectors.toCollection(LinkedHashSet::new));
-            case "license_id" -> e.licence() == null ? Set.of() : Set.of(e.licence());
-            case "importance" -> e.importance() == null ? Set.of() : Set.of(e.importance());
-            case "sharing" -> e.sharing() == null ? Set.of() : Set.of(e.sharing());
-            case "name" -> Set.of(e.slug());
-            case "id" -> Set.of(packageId(e));
-            default -> Set.of();
-        };
-    }
 
     /** CKAN facet field → the index facet it is counted from. */
     static final Map<String, String> FACETS = Map.of(

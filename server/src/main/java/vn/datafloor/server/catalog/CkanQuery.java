@@ -1,6 +1,5 @@
 package vn.datafloor.server.catalog;
 
-import java.text.Normalizer;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -8,8 +7,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -58,25 +55,6 @@ final class CkanQuery {
     /** Fields that have the same value on every package this API shows: a clause on them keeps all or nothing. */
     static final Map<String, String> CONSTANT_FIELDS =
             Map.of("state", "active", "dataset_type", "dataset", "capacity", "public", "entity_type", "package");
-
-    /** CKAN field → the catalog index's facet ({@link CatalogQuery#FACETS}); the others are checked entry by entry. */
-    static final Map<String, String> FACET_OF = Map.of(
-            "organization",
-            "publisher",
-            "owner_org",
-            "publisher",
-            "tags",
-            "keyword",
-            "groups",
-            "theme",
-            "res_format",
-            "format",
-            "license_id",
-            "licence",
-            "importance",
-            "importance",
-            "sharing",
-            "sharing");
 
     static final String DEFAULT_SORT = "score desc, metadata_modified desc";
 
@@ -712,110 +690,91 @@ final class CkanQuery {
     // ------------------------------------------------------------------ what the index answers
 
     /**
-     * The criteria split between the index and a check entry by entry: the index takes at most one
-     * clause per facet (its values OR-ed); a second clause on the same facet (tags:a AND tags:b), and
-     * clauses on name or id, are left to {@link #matches}.
+     * The criteria as the catalog index takes them: each clause a condition (clauses on one field AND-ed,
+     * as CKAN's Solr does), each date range a time range.
      *
-     * @param matchesNothing an organisation named in a clause does not publish anything public
+     * @param matchesNothing a clause on a constant field excludes everything, or an organisation named
+     *     publishes nothing public
      */
-    record Plan(Map<String, List<String>> filters, List<Clause> residual, boolean matchesNothing) {}
+    record IndexQuery(
+            List<CatalogQuery.Condition> conditions, List<CatalogQuery.Range> ranges, boolean matchesNothing) {}
 
     /**
-     * @param publishersOf the publisher names (the index's facet values) of an organisation given by
-     *     CKAN name or id; empty when there is no such public organisation
+     * @param publishersOf the publisher names (the index's publisher facet values) an organisation's CKAN
+     *     name stands for; empty when no public organisation has it
+     * @param publisherIdsOf the publisher ids (the index's publisher-id facet values) of an organisation's
+     *     CKAN id; empty when no public organisation has it
      */
-    static Plan plan(Criteria criteria, Function<String, List<String>> publishersOf) {
-        Map<String, List<String>> filters = new LinkedHashMap<>();
-        List<Clause> residual = new ArrayList<>();
+    static IndexQuery toIndex(
+            Criteria criteria,
+            Function<String, List<String>> publishersOf,
+            Function<String, List<String>> publisherIdsOf) {
+        List<CatalogQuery.Condition> conditions = new ArrayList<>();
         boolean nothing = criteria.matchesNothing();
         for (Clause clause : criteria.clauses()) {
-            String facet = FACET_OF.get(clause.field());
-            if (facet == null || filters.containsKey(facet)) {
-                residual.add(clause);
-                continue;
-            }
+            String field = CONDITION_OF.get(clause.field());
             List<String> values = new ArrayList<>();
             for (String value : clause.anyOf()) {
                 switch (clause.field()) {
-                    case "organization", "owner_org" -> values.addAll(publishersOf.apply(value));
-                    case "res_format" -> values.add(value.toLowerCase(Locale.ROOT));
+                    case "organization" -> values.addAll(publishersOf.apply(value));
+                    case "owner_org" -> values.addAll(publisherIdsOf.apply(value));
+                    case "res_format" ->
+                        values.add(value.toLowerCase(Locale.ROOT)); // the index keeps formats lower-case
                     default -> values.add(value);
                 }
             }
             if (values.isEmpty()) {
                 nothing = true;
             }
-            filters.put(facet, values.stream().distinct().toList());
+            conditions.add(
+                    new CatalogQuery.Condition(field, values.stream().distinct().toList()));
         }
-        return new Plan(filters, residual, nothing);
+        List<CatalogQuery.Range> ranges = new ArrayList<>();
+        for (Range r : criteria.ranges()) {
+            CatalogQuery.TimeField field = r.field().equals("metadata_created")
+                    ? CatalogQuery.TimeField.CREATED
+                    : CatalogQuery.TimeField.MODIFIED;
+            ranges.add(new CatalogQuery.Range(field, r.from(), r.fromInclusive(), r.to(), r.toInclusive()));
+        }
+        return new IndexQuery(conditions, ranges, nothing);
     }
 
-    /** Whether a package whose field has these values satisfies the clause (values compared as the index does). */
-    static boolean matches(Clause clause, Set<String> values) {
-        boolean anyCase = "res_format".equals(clause.field());
-        for (String wanted : clause.anyOf()) {
-            String w = comparable(wanted, anyCase);
-            for (String value : values) {
-                if (w.equals(comparable(value, anyCase))) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private static String comparable(String value, boolean anyCase) {
-        String s = Normalizer.normalize(value == null ? "" : value, Normalizer.Form.NFC)
-                .strip();
-        return anyCase ? s.toLowerCase(Locale.ROOT) : s;
-    }
+    /** CKAN field → the catalog index field a condition on it filters ({@link CatalogQuery.Condition}). */
+    static final Map<String, String> CONDITION_OF = Map.ofEntries(
+            Map.entry("organization", "publisher"),
+            Map.entry("owner_org", CatalogQuery.PUBLISHER_ID),
+            Map.entry("tags", "keyword"),
+            Map.entry("groups", "theme"),
+            Map.entry("res_format", "format"),
+            Map.entry("license_id", "licence"),
+            Map.entry("importance", "importance"),
+            Map.entry("sharing", "sharing"),
+            Map.entry("name", CatalogQuery.ID),
+            Map.entry("id", CatalogQuery.ALTERNATE_ID));
 
     // ------------------------------------------------------------------ sort
 
     record SortKey(String field, boolean descending) {}
 
-    /** A parsed sort: the index's own order when it has one, else a comparison done here. */
+    /** A parsed sort, every key of which the index orders by. */
     record Order(String text, List<SortKey> keys) {
 
-        /** The index order that is exactly this sort, or null when the keys must be compared here. */
-        CatalogQuery.Sort indexSort() {
-            SortKey first = keys.get(0);
-            if (first.field().equals("score") && first.descending()) {
-                return CatalogQuery.Sort.RELEVANCE; // score, then most recently modified, then name: CKAN's default
-            }
-            if (first.field().equals("metadata_modified") && first.descending()) {
-                return CatalogQuery.Sort.RECENT;
-            }
-            if (first.field().equals("title_string") && !first.descending()) {
-                return CatalogQuery.Sort.TITLE;
-            }
-            return null;
-        }
-
-        /** The order compared here; relevance is not known here and is skipped; the name breaks ties. */
-        Comparator<CatalogEntry> comparator(Function<CatalogEntry, String> idOf) {
-            Comparator<CatalogEntry> order = null;
+        /** The index's order: score, modification and creation times, title, name (the index id), package id. */
+        List<CatalogQuery.Order> indexOrder() {
+            List<CatalogQuery.Order> order = new ArrayList<>();
             for (SortKey key : keys) {
-                Comparator<CatalogEntry> c = switch (key.field()) {
-                    case "metadata_modified" ->
-                        Comparator.comparing(CatalogEntry::updatedAt, Comparator.nullsFirst(Comparator.naturalOrder()));
-                    case "metadata_created" ->
-                        Comparator.comparing(CatalogEntry::createdAt, Comparator.nullsFirst(Comparator.naturalOrder()));
-                    case "title_string" -> Comparator.comparing(e -> titleKey(e.titleVi()));
-                    case "name" -> Comparator.comparing(CatalogEntry::slug);
-                    case "id" -> Comparator.comparing(idOf);
-                    default -> null;
+                CatalogQuery.OrderField field = switch (key.field()) {
+                    case "score" -> CatalogQuery.OrderField.SCORE;
+                    case "metadata_modified" -> CatalogQuery.OrderField.MODIFIED;
+                    case "metadata_created" -> CatalogQuery.OrderField.CREATED;
+                    case "title_string" -> CatalogQuery.OrderField.TITLE;
+                    case "name" -> CatalogQuery.OrderField.ID;
+                    case "id" -> CatalogQuery.OrderField.ALTERNATE_ID;
+                    default -> throw new IllegalStateException("sort field " + key.field() + " passed order()");
                 };
-                if (c == null) {
-                    continue;
-                }
-                if (key.descending()) {
-                    c = c.reversed();
-                }
-                order = order == null ? c : order.thenComparing(c);
+                order.add(new CatalogQuery.Order(field, key.descending()));
             }
-            Comparator<CatalogEntry> byName = Comparator.comparing(CatalogEntry::slug);
-            return order == null ? byName : order.thenComparing(byName);
+            return order;
         }
     }
 

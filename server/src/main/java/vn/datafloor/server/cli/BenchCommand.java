@@ -18,10 +18,11 @@ import picocli.CommandLine.Parameters;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = {
-            "Run a benchmark: ledger, pipeline, linkage-accuracy, linkage-speed, catalog-search, audit-outbox, exchange, "
-                    + "query, access, spark.",
+            "Run a benchmark: ledger, pipeline, linkage-accuracy, linkage-speed, catalog-search, ckan-search, "
+                    + "audit-outbox, exchange, query, access, spark.",
             "Example: ./datafloor bench pipeline --people 1000000",
-            "Example: ./datafloor bench catalog-search --datasets 100000",
+            "Example: ./datafloor bench catalog-search --datasets 1000000",
+            "Example: ./datafloor bench ckan-search --datasets 100000",
             "Example: ./datafloor bench exchange --orders 20000 --buyers 64",
             "Example: ./datafloor bench query --rows 10000000",
             "Example: ./datafloor bench access --requests 20000",
@@ -39,6 +40,8 @@ import picocli.CommandLine.Parameters;
             "                   --duke-auto-lookup (no value)",
             "catalog-search     --datasets 100000  --queries 3000  --warmup 1500",
             "                   --baseline-queries 200",
+            "ckan-search        --datasets 100000  --requests 4000  --clients 4",
+            "                   --warmup 2000",
             "audit-outbox       --entries 4000  --threads 4",
             "exchange           --orders 20000  --buyers 64  --offers 16  --providers 1",
             "                   --bids 1000  --warmup 10000",
@@ -47,17 +50,18 @@ import picocli.CommandLine.Parameters;
             "                   --people 20000",
             "spark              --records 1000000  --spark-master local[*]",
             "                   --pipeline-rows N (instead: the pipeline over N people)",
-            "The numbers are the defaults. audit-outbox, exchange and access start the",
-            "whole server; exchange and access pass on --spring.* and --datafloor.*",
-            "settings (access also --server.*), e.g. --spring.profiles.active=postgres."
+            "The numbers are the defaults. audit-outbox, ckan-search, exchange and access",
+            "start the whole server; ckan-search, exchange and access pass on --spring.*",
+            "and --datafloor.* settings (access and ckan-search also --server.*), e.g.",
+            "--spring.profiles.active=postgres."
         })
 class BenchCommand implements Callable<Integer> {
 
     @Parameters(
             index = "0",
             description =
-                    "Benchmark name: ledger, pipeline, linkage-accuracy, linkage-speed, catalog-search, audit-outbox, "
-                            + "exchange, query, access, spark.")
+                    "Benchmark name: ledger, pipeline, linkage-accuracy, linkage-speed, catalog-search, ckan-search, "
+                            + "audit-outbox, exchange, query, access, spark.")
     String name;
 
     /** Everything after the name (e.g. --people 1000000) belongs to the benchmark, in order. */
@@ -73,6 +77,10 @@ class BenchCommand implements Callable<Integer> {
         if (name.equals("access")) {
             // The whole server with the demo: the REST delivery channel over HTTP against a bare endpoint.
             return vn.datafloor.server.access.AccessBench.run(benchmarkOptions);
+        }
+        if (name.equals("ckan-search")) {
+            // The whole server: package_search over HTTP against a catalog of --datasets entries.
+            return vn.datafloor.server.catalog.CkanSearchBench.run(benchmarkOptions);
         }
         if (name.equals("exchange")) {
             // The whole server too: contracts, journal, invoices and ledger on the configured database.

@@ -849,4 +849,137 @@ class CkanApiTest extends PlatformTest {
                         .containsKey("id"));
         assertThat(okList(action("tag_list").param("vocabulary_id", "genre"))).isEmpty();
     }
+
+    // ------------------------------------------------------------------ everything answered by the index
+
+    private List<String> expectedOrder(Comparator<CatalogEntry> order) {
+        return catalog.publicEntries().stream()
+                .sorted(order.thenComparing(CatalogEntry::slug))
+                .map(CatalogEntry::slug)
+                .toList();
+    }
+
+    @Test
+    void everySortIsTheIndexOrderWithTheNameBreakingTies() throws Exception {
+        Comparator<CatalogEntry> created = Comparator.comparing(CatalogEntry::createdAt);
+        assertThat(names(search("sort", "metadata_created asc", "rows", "1000")))
+                .isEqualTo(expectedOrder(created));
+        assertThat(names(search("sort", "metadata_created desc", "rows", "1000")))
+                .isEqualTo(expectedOrder(created.reversed()));
+        Comparator<CatalogEntry> title = Comparator.comparing((CatalogEntry e) -> CkanQuery.titleKey(e.titleVi()));
+        assertThat(names(search("sort", "title_string desc", "rows", "1000")))
+                .isEqualTo(expectedOrder(title.reversed()));
+        assertThat(names(search("sort", "id desc", "rows", "1000")))
+                .isEqualTo(expectedOrder(
+                        Comparator.comparing(CkanPackages::packageId).reversed()));
+        // Several keys: each breaks the ties of the one before.
+        Comparator<CatalogEntry> modifiedThenTitle =
+                Comparator.comparing(CatalogEntry::updatedAt).thenComparing(title.reversed());
+        assertThat(names(search("sort", "metadata_modified asc, title_string desc", "rows", "1000")))
+                .isEqualTo(expectedOrder(modifiedThenTitle));
+        // Pages of an index order neither repeat nor skip.
+        List<String> paged = new ArrayList<>();
+        for (int start = 0; start < publicNames().size(); start += 2) {
+            paged.addAll(names(search("sort", "metadata_created desc", "rows", "2", "start", Integer.toString(start))));
+        }
+        assertThat(paged).isEqualTo(expectedOrder(created.reversed()));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void dateRangesOnCreationAndFacetsOfEveryFilterComeFromTheIndex() throws Exception {
+        Instant openCreated = open.createdAt();
+        List<String> createdFrom = catalog.publicEntries().stream()
+                .filter(e -> !e.createdAt().isBefore(openCreated))
+                .map(CatalogEntry::slug)
+                .sorted()
+                .toList();
+        assertThat(names(
+                        search("fq", "metadata_created:[" + openCreated + " TO *]", "sort", "name asc", "rows", "100")))
+                .isEqualTo(createdFrom);
+        List<String> createdAfter = catalog.publicEntries().stream()
+                .filter(e -> e.createdAt().isAfter(openCreated))
+                .map(CatalogEntry::slug)
+                .sorted()
+                .toList();
+        assertThat(names(
+                        search("fq", "metadata_created:{" + openCreated + " TO *]", "sort", "name asc", "rows", "100")))
+                .isEqualTo(createdAfter)
+                .doesNotContain(open.slug());
+        // A bare date is that instant.
+        assertThat(names(search("fq", "tags:" + KEYWORD + " metadata_modified:\"" + open.updatedAt() + "\"")))
+                .containsExactly(open.slug());
+        assertThat(count(search("fq", "metadata_created:[* TO 2000-01-01]"))).isZero();
+
+        // Two tags both required, with facets: the counts are over the matches only.
+        Map<String, Object> both = search(
+                "fq", "tags:" + KEYWORD + " tags:GTIN", "facet.field", "[\"tags\",\"res_format\",\"organization\"]");
+        assertThat(names(both)).containsExactly(open.slug());
+        Map<String, Map<String, Object>> facets = (Map<String, Map<String, Object>>) both.get("facets");
+        assertThat(facets.get("tags"))
+                .containsEntry(KEYWORD, 1)
+                .containsEntry("GTIN", 1)
+                .doesNotContainKey("doanh nghiệp");
+        assertThat(facets.get("res_format")).containsOnlyKeys("CSV", "PARQUET", "JSON");
+        assertThat(facets.get("organization")).containsExactly(Map.entry("cuc-quan-ly-thi-truong", 1));
+        Map<String, Object> searchFacets = (Map<String, Object>) both.get("search_facets");
+        assertThat((List<Map<String, Object>>) ((Map<String, Object>) searchFacets.get("organization")).get("items"))
+                .singleElement()
+                .satisfies(item -> assertThat(item).containsEntry("display_name", "Cục Quản lý thị trường"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void organisationGroupTagAndPackageListsMatchThePublicEntriesExactly() throws Exception {
+        List<CatalogEntry> entries = catalog.publicEntries();
+        Map<String, Object> org = okMap(action("organization_show")
+                .param("id", "cuc-quan-ly-thi-truong")
+                .param("include_datasets", "true"));
+        assertThat((List<Map<String, Object>>) org.get("packages"))
+                .extracting(p -> (String) p.get("name"))
+                .isEqualTo(entries.stream()
+                        .filter(e -> e.orgId() == open.orgId())
+                        .map(CatalogEntry::slug)
+                        .sorted()
+                        .toList());
+        Map<String, Object> trade =
+                okMap(action("group_show").param("id", "trade").param("include_datasets", "true"));
+        assertThat((List<Map<String, Object>>) trade.get("packages"))
+                .extracting(p -> (String) p.get("name"))
+                .isEqualTo(entries.stream()
+                        .filter(e -> e.themes().contains("trade"))
+                        .map(CatalogEntry::slug)
+                        .sorted()
+                        .toList());
+        assertThat(((Number) trade.get("package_count")).longValue())
+                .isEqualTo(entries.stream()
+                        .filter(e -> e.themes().contains("trade"))
+                        .count());
+        List<String> keywords = entries.stream()
+                .flatMap(e -> e.keywords().stream())
+                .distinct()
+                .sorted(Comparator.comparing(CkanQuery::fold).thenComparing(Comparator.naturalOrder()))
+                .toList();
+        assertThat(okList(action("tag_list"))).isEqualTo(List.copyOf(keywords));
+        List<Object> orgsByCount = okList(action("organization_list").param("sort", "package_count desc"));
+        Map<String, Long> counts = entries.stream()
+                .collect(Collectors.groupingBy(
+                        e -> CkanPackages.organizationName(e.publisher()), Collectors.counting()));
+        assertThat(orgsByCount)
+                .isEqualTo(counts.entrySet().stream()
+                        .sorted(Map.Entry.<String, Long>comparingByValue()
+                                .reversed()
+                                .thenComparing(Map.Entry.comparingByKey()))
+                        .map(Map.Entry::getKey)
+                        .toList());
+        assertThat(okList(action("package_list").param("offset", "1").param("limit", "2")))
+                .isEqualTo(publicNames().subList(1, Math.min(3, publicNames().size())));
+        // By package id, found by the index.
+        assertThat(okMap(action("package_show").param("id", CkanPackages.packageId(shared)))
+                        .get("name"))
+                .isEqualTo(shared.slug());
+        assertThat(error(action("package_show").param("id", CkanPackages.packageId(privateEntry)), 404)
+                        .get("__type"))
+                .isEqualTo("Not Found Error");
+    }
 }

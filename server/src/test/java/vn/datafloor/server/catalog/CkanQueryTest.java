@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import vn.datafloor.catalog.CatalogQuery;
 
@@ -248,64 +247,79 @@ class CkanQueryTest {
         assertThat(c.clauses()).containsExactly(clause("tags", "a"), clause("groups", "trade"));
     }
 
-    // ------------------------------------------------------------------ plan
+    // ------------------------------------------------------------------ what the index is asked
+
+    private static CatalogQuery.Condition condition(String field, String... values) {
+        return new CatalogQuery.Condition(field, List.of(values));
+    }
 
     @Test
-    void theIndexTakesOneClausePerFacetAndTheRestIsCheckedEntryByEntry() {
+    void everyClauseBecomesAnIndexConditionAndClausesOnOneFieldAreAnded() {
         CkanQuery.Criteria c = parse(
-                null, "organization:cuc-thue res_format:CSV tags:a tags:b license_id:cc-by-4.0 name:x groups:trade");
-        CkanQuery.Plan plan = CkanQuery.plan(c, org -> org.equals("cuc-thue") ? List.of("Cục Thuế") : List.of());
-        assertThat(plan.filters())
-                .containsExactlyInAnyOrderEntriesOf(Map.of(
-                        "publisher",
-                        List.of("Cục Thuế"),
-                        "format",
-                        List.of("csv"),
-                        "keyword",
-                        List.of("a"),
-                        "licence",
-                        List.of("cc-by-4.0"),
-                        "theme",
-                        List.of("trade")));
-        assertThat(plan.residual()).containsExactly(clause("tags", "b"), clause("name", "x"));
-        assertThat(plan.matchesNothing()).isFalse();
-        assertThat(plan.filters().keySet()).allMatch(CatalogQuery.FACETS::contains);
+                null,
+                "organization:cuc-thue res_format:CSV tags:a tags:b license_id:cc-by-4.0 name:x groups:trade "
+                        + "id:uuid-1 owner_org:org-uuid");
+        CkanQuery.IndexQuery query = CkanQuery.toIndex(
+                c,
+                org -> org.equals("cuc-thue") ? List.of("Cục Thuế") : List.of(),
+                id -> id.equals("org-uuid") ? List.of("42") : List.of());
+        assertThat(query.conditions())
+                .containsExactly(
+                        condition("publisher", "Cục Thuế"),
+                        condition("format", "csv"),
+                        condition("keyword", "a"),
+                        condition("keyword", "b"),
+                        condition("licence", "cc-by-4.0"),
+                        condition(CatalogQuery.ID, "x"),
+                        condition("theme", "trade"),
+                        condition(CatalogQuery.ALTERNATE_ID, "uuid-1"),
+                        condition(CatalogQuery.PUBLISHER_ID, "42"));
+        assertThat(query.matchesNothing()).isFalse();
+    }
+
+    @Test
+    void datesBecomeTimeRangesOnTheirField() {
+        CkanQuery.IndexQuery query = CkanQuery.toIndex(
+                parse(null, "metadata_modified:[2024-05-01T00:00:00Z TO *]", "metadata_created:{* TO NOW}"),
+                org -> List.of(),
+                id -> List.of());
+        assertThat(query.ranges())
+                .containsExactly(
+                        new CatalogQuery.Range(
+                                CatalogQuery.TimeField.MODIFIED,
+                                Instant.parse("2024-05-01T00:00:00Z"),
+                                true,
+                                null,
+                                true),
+                        new CatalogQuery.Range(CatalogQuery.TimeField.CREATED, null, false, NOW, false));
     }
 
     @Test
     void anOrganisationThatPublishesNothingMatchesNothing() {
-        CkanQuery.Plan plan = CkanQuery.plan(parse(null, "organization:nobody"), org -> List.of());
-        assertThat(plan.matchesNothing()).isTrue();
-    }
-
-    @Test
-    void residualClausesCompareLikeTheIndex() {
-        assertThat(CkanQuery.matches(clause("res_format", "csv"), Set.of("CSV", "JSON")))
+        assertThat(CkanQuery.toIndex(parse(null, "organization:nobody"), org -> List.of(), id -> List.of())
+                        .matchesNothing())
                 .isTrue();
-        assertThat(CkanQuery.matches(clause("tags", "Thuế"), Set.of("thuế")))
-                .as("tags are exact")
-                .isFalse();
-        // NFD input (macOS, old converters) matches the NFC stored keyword.
-        assertThat(CkanQuery.matches(clause("tags", "thue\u0302\u0301"), Set.of("thuế")))
+        assertThat(CkanQuery.toIndex(parse(null, "owner_org:nobody"), org -> List.of(), id -> List.of())
+                        .matchesNothing())
                 .isTrue();
-        assertThat(CkanQuery.matches(clause("name", "a", "b"), Set.of("b"))).isTrue();
     }
 
     // ------------------------------------------------------------------ sort
 
+    private static CatalogQuery.Order by(CatalogQuery.OrderField field, boolean descending) {
+        return new CatalogQuery.Order(field, descending);
+    }
+
     @Test
-    void ckanSortsMapToTheIndexWhereItHasTheOrder() {
-        assertThat(CkanQuery.order(null).indexSort()).isEqualTo(CatalogQuery.Sort.RELEVANCE);
+    void everyCkanSortIsAnIndexOrder() {
         assertThat(CkanQuery.order(null).text()).isEqualTo("score desc, metadata_modified desc");
-        assertThat(CkanQuery.order("score desc, metadata_modified desc").indexSort())
-                .isEqualTo(CatalogQuery.Sort.RELEVANCE);
-        assertThat(CkanQuery.order("metadata_modified desc").indexSort()).isEqualTo(CatalogQuery.Sort.RECENT);
-        assertThat(CkanQuery.order("title_string asc").indexSort()).isEqualTo(CatalogQuery.Sort.TITLE);
-        assertThat(CkanQuery.order("name asc").indexSort()).isNull();
-        assertThat(CkanQuery.order("id asc").indexSort()).isNull();
-        assertThat(CkanQuery.order("metadata_created desc").indexSort()).isNull();
-        assertThat(CkanQuery.order("TITLE_STRING ASC".toLowerCase()).indexSort())
-                .isEqualTo(CatalogQuery.Sort.TITLE);
+        assertThat(CkanQuery.order(null).indexOrder())
+                .containsExactly(by(CatalogQuery.OrderField.SCORE, true), by(CatalogQuery.OrderField.MODIFIED, true));
+        assertThat(CkanQuery.order("name asc").indexOrder()).containsExactly(by(CatalogQuery.OrderField.ID, false));
+        assertThat(CkanQuery.order("id desc").indexOrder())
+                .containsExactly(by(CatalogQuery.OrderField.ALTERNATE_ID, true));
+        assertThat(CkanQuery.order("metadata_created asc, title_string desc").indexOrder())
+                .containsExactly(by(CatalogQuery.OrderField.CREATED, false), by(CatalogQuery.OrderField.TITLE, true));
         assertThat(CkanQuery.order("name DESC").keys()).containsExactly(new CkanQuery.SortKey("name", true));
     }
 
