@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -50,7 +51,7 @@ public final class BatchCommit<I, O> implements AutoCloseable {
 
     private final TransactionTemplate transactions;
     private final String name;
-    private final Function<List<I>, List<Outcome<O>>> batch;
+    private final java.util.function.BiFunction<TransactionStatus, List<I>, List<Outcome<O>>> batch;
     private final Function<I, O> alone;
     private final BlockingQueue<Item<I, O>> waiting = new LinkedBlockingQueue<>();
     private final Thread writer;
@@ -64,6 +65,15 @@ public final class BatchCommit<I, O> implements AutoCloseable {
             TransactionTemplate transactions,
             String name,
             Function<List<I>, List<Outcome<O>>> batch,
+            Function<I, O> alone) {
+        this(transactions, name, (status, items) -> batch.apply(items), alone);
+    }
+
+    /** The same, with a batch function that is given its transaction (for savepoints: see {@link GroupCommit}). */
+    BatchCommit(
+            TransactionTemplate transactions,
+            String name,
+            java.util.function.BiFunction<TransactionStatus, List<I>, List<Outcome<O>>> batch,
             Function<I, O> alone) {
         this.transactions = transactions;
         this.name = name;
@@ -125,7 +135,7 @@ public final class BatchCommit<I, O> implements AutoCloseable {
         List<Outcome<O>> outcomes;
         try {
             outcomes = transactions.execute(status -> {
-                List<Outcome<O>> decided = batch.apply(work);
+                List<Outcome<O>> decided = batch.apply(status, work);
                 if (decided.size() != work.size()) {
                     throw new IllegalStateException(
                             name + ": " + decided.size() + " outcomes for " + work.size() + " items");
