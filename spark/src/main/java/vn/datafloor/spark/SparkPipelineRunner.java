@@ -230,7 +230,7 @@ public final class SparkPipelineRunner {
             } catch (SQLException e) {
                 throw new PipelineException(
                         "The pipeline's expressions do not run together: "
-                                + ErrorTexts.withoutValues(firstLine(e.getMessage())),
+                                + ErrorTexts.withoutValues(PipelineRunner.firstLine(e.getMessage())),
                         e);
             }
             control.progress("standardizing", 35);
@@ -352,7 +352,9 @@ public final class SparkPipelineRunner {
             }
             // A task's failure (DuckDB's "could not convert string '0012…'") may quote a value: never shown.
             throw new PipelineException(
-                    "The pipeline failed on Spark: " + ErrorTexts.withoutValues(firstLine(rootMessage(e))), e);
+                    "The pipeline failed on Spark: "
+                            + ErrorTexts.withoutValues(PipelineRunner.firstLine(rootMessage(e))),
+                    e);
         } finally {
             cached.forEach(Dataset::unpersist);
             for (String view : spark.catalog().listTables().collectAsList().stream()
@@ -481,7 +483,7 @@ public final class SparkPipelineRunner {
                             + " ELSE 2 END AS kind FROM input",
                     false);
         } catch (SQLException e) {
-            throw new SourceException("The source could not be read: " + firstLine(e.getMessage()), e);
+            throw new SourceException("The source could not be read: " + PipelineRunner.firstLine(e.getMessage()), e);
         }
         classified = keep(classify.apply(spark.createDataFrame(lines, lineSchema)), cached);
         String shownName = file.file().getFileName().toString();
@@ -522,7 +524,7 @@ public final class SparkPipelineRunner {
                 }
             }
         } catch (SQLException e) {
-            throw new SourceException("The source could not be read: " + firstLine(e.getMessage()), e);
+            throw new SourceException("The source could not be read: " + PipelineRunner.firstLine(e.getMessage()), e);
         }
         if (keys.size() > limits.maxColumns()) {
             throw FileInputs.tooManyColumns(shownName, limits);
@@ -546,7 +548,7 @@ public final class SparkPipelineRunner {
         try {
             values = DuckDbStage.prepare(List.of("line", "text"), extract + " FROM input", false);
         } catch (SQLException e) {
-            throw new SourceException("The source could not be read: " + firstLine(e.getMessage()), e);
+            throw new SourceException("The source could not be read: " + PipelineRunner.firstLine(e.getMessage()), e);
         }
         int width = keys.size();
         // Numbered 1, 2, … in line order among the objects, as the DuckDB run numbers its rows.
@@ -614,8 +616,8 @@ public final class SparkPipelineRunner {
                 String field = "mapping." + mapping.getKey();
                 String expression = sourceColumns.contains(mapping.getValue())
                         ? identifier(mapping.getValue())
-                        : checked(mapping.getValue(), sourceColumns, field);
-                probe(duck, "source_rows", expression, field, sourceColumns);
+                        : PipelineRunner.checked(mapping.getValue(), sourceColumns, field);
+                PipelineRunner.probe(duck, "source_rows", expression, field, sourceColumns);
                 mapped.append(", ").append(expression).append(" AS ").append(identifier(mapping.getKey()));
             }
             mapped.append(" FROM input");
@@ -626,14 +628,14 @@ public final class SparkPipelineRunner {
             String relation = "SELECT * FROM (" + mapped + ")";
             for (Map.Entry<String, String> entry : spec.standardize().entrySet()) {
                 String field = "standardize." + entry.getKey();
-                String expression = checked(entry.getValue(), columns, field);
-                probe(duck, "(" + relation + ")", expression, field, columns);
+                String expression = PipelineRunner.checked(entry.getValue(), columns, field);
+                PipelineRunner.probe(duck, "(" + relation + ")", expression, field, columns);
                 String clause = expression + " AS " + identifier(entry.getKey());
                 Matcher dateValue = DATE_VALUE.matcher(entry.getValue());
                 String guess = "";
                 if (dateValue.matches() && !guessed.contains(entry.getKey())) {
                     guess = ", "
-                            + checked(
+                            + PipelineRunner.checked(
                                     dateValue.group(1) + ".status IN ('ambiguous', 'reordered', 'century_guessed')",
                                     columns,
                                     field)
@@ -673,7 +675,7 @@ public final class SparkPipelineRunner {
 
             // the rules that look at one row; uniqueness is Spark's (it needs every row)
             List<QualityRule> rules = PipelineRunner.rulesWithGuesses(spec, guessed);
-            List<String> known = columnsOf(duck, "standardized");
+            List<String> known = PipelineRunner.columnsOf(duck, "standardized");
             StringBuilder select = new StringBuilder("SELECT s.*");
             LocalDate today = LocalDate.now(VIETNAM);
             for (int i = 0; i < rules.size(); i++) {
@@ -685,9 +687,9 @@ public final class SparkPipelineRunner {
                     }
                 }
                 String field = "quality[" + (i + 1) + "].check";
-                String check = rule.check() == null ? null : checked(rule.check(), known, field);
+                String check = rule.check() == null ? null : PipelineRunner.checked(rule.check(), known, field);
                 if (check != null) {
-                    probe(duck, "standardized", check, field, known);
+                    PipelineRunner.probe(duck, "standardized", check, field, known);
                 }
                 String failure = switch (rule.dimension()) {
                     case COMPLETENESS ->
@@ -711,7 +713,7 @@ public final class SparkPipelineRunner {
             return new Plan(select + " FROM (" + relation + ") s", columns, rules);
         } catch (SQLException e) {
             throw new PipelineException(
-                    "The pipeline failed: " + ErrorTexts.withoutValues(firstLine(e.getMessage())), e);
+                    "The pipeline failed: " + ErrorTexts.withoutValues(PipelineRunner.firstLine(e.getMessage())), e);
         }
     }
 
@@ -784,7 +786,8 @@ public final class SparkPipelineRunner {
         List<QualityReport.RuleResult> rules = new ArrayList<>();
         for (int i = 0; i < qualityRules.size(); i++) {
             QualityRule rule = qualityRules.get(i);
-            List<String> looked = rule.columns().isEmpty() ? referenced(rule.check(), columns) : rule.columns();
+            List<String> looked =
+                    rule.columns().isEmpty() ? PipelineRunner.referenced(rule.check(), columns) : rule.columns();
             List<String> shown = new ArrayList<>(List.of("_row"));
             shown.addAll(looked);
             List<Map<String, String>> examples = new ArrayList<>();
@@ -1006,55 +1009,6 @@ public final class SparkPipelineRunner {
         }
     }
 
-    /** DuckDB's rendering of an expression checked on its parse tree against the columns it may use. */
-    private static String checked(String text, List<String> columns, String field) {
-        SqlExpressions.Checked checked = SqlExpressions.check(text, columns);
-        if (!checked.ok()) {
-            throw new PipelineException(field + ": " + String.join("; ", checked.problems()));
-        }
-        return checked.sql();
-    }
-
-    /** Binds the expression without reading anything, to report a mistake by its spec key (as PipelineRunner). */
-    private static void probe(Connection duck, String relation, String expression, String field, List<String> known) {
-        try (Statement statement = duck.createStatement()) {
-            statement
-                    .executeQuery("SELECT " + expression + " FROM " + relation + " LIMIT 0")
-                    .close();
-        } catch (SQLException e) {
-            String message = firstLine(e.getMessage());
-            if (message.contains("not found") || message.contains("does not have a column")) {
-                throw new PipelineException(field + " refers to a column that does not exist ("
-                        + message.replaceAll("^[A-Za-z ]+Error: ", "") + "); available columns: " + known);
-            }
-            throw new PipelineException(
-                    field + " is not a valid expression: " + message.replaceAll("^[A-Za-z ]+Error: ", ""));
-        }
-    }
-
-    private static List<String> referenced(String check, List<String> columns) {
-        List<String> found = new ArrayList<>();
-        if (check != null) {
-            for (String column : columns) {
-                if (check.matches("(?s).*\\b" + Pattern.quote(column) + "\\b.*")) {
-                    found.add(column);
-                }
-            }
-        }
-        return found;
-    }
-
-    private static List<String> columnsOf(Connection duck, String relation) throws SQLException {
-        List<String> columns = new ArrayList<>();
-        try (Statement statement = duck.createStatement();
-                ResultSet rs = statement.executeQuery("DESCRIBE " + relation)) {
-            while (rs.next()) {
-                columns.add(rs.getString(1));
-            }
-        }
-        return columns;
-    }
-
     private static void execute(Connection duck, String sql) throws SQLException {
         try (Statement statement = duck.createStatement()) {
             statement.execute(sql);
@@ -1071,13 +1025,5 @@ public final class SparkPipelineRunner {
             cause = cause.getCause();
         }
         return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-    }
-
-    static String firstLine(String message) {
-        if (message == null) {
-            return "unknown error";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }

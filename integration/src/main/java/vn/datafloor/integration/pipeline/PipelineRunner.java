@@ -976,7 +976,8 @@ public final class PipelineRunner {
     }
 
     /** DuckDB's rendering of an expression checked on its parse tree against the columns it may use. */
-    private static String checked(String text, List<String> columns, String field) {
+    /** Shared with the Spark engine, so both check and report a spec the same way. */
+    public static String checked(String text, List<String> columns, String field) {
         SqlExpressions.Checked checked = SqlExpressions.check(text, columns);
         if (!checked.ok()) {
             throw new PipelineException(field + ": " + String.join("; ", checked.problems()));
@@ -985,7 +986,7 @@ public final class PipelineRunner {
     }
 
     /** Binds the expression against the relation without reading it, to report mistakes by spec key. */
-    private static void probe(Connection duck, String relation, String expression, String field, List<String> known) {
+    public static void probe(Connection duck, String relation, String expression, String field, List<String> known) {
         try (Statement statement = duck.createStatement()) {
             statement
                     .executeQuery("SELECT " + expression + " FROM " + relation + " LIMIT 0")
@@ -1001,7 +1002,8 @@ public final class PipelineRunner {
         }
     }
 
-    private static List<String> referenced(String check, List<String> columns) {
+    /** The columns a rule's check names (shared with the Spark engine). */
+    public static List<String> referenced(String check, List<String> columns) {
         List<String> found = new ArrayList<>();
         if (check != null) {
             for (String column : columns) {
@@ -1013,7 +1015,8 @@ public final class PipelineRunner {
         return found;
     }
 
-    private static List<String> columnsOf(Connection duck, String relation) throws SQLException {
+    /** The columns of a relation, in order (shared with the Spark engine). */
+    public static List<String> columnsOf(Connection duck, String relation) throws SQLException {
         List<String> columns = new ArrayList<>();
         try (Statement statement = duck.createStatement();
                 ResultSet rs = statement.executeQuery("DESCRIBE " + relation)) {
@@ -1107,7 +1110,7 @@ public final class PipelineRunner {
         return Math.round(value * 10) / 10.0;
     }
 
-    static String firstLine(String message) {
+    public static String firstLine(String message) {
         if (message == null) {
             return "unknown error";
         }
