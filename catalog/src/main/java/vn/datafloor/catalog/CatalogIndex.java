@@ -150,7 +150,11 @@ public final class CatalogIndex implements AutoCloseable {
                 } else {
                     TopFieldDocs docs = searcher.search(
                             lucene,
-                            new TopFieldCollectorManager(CatalogSchema.sort(query), pageEnd, null, Integer.MAX_VALUE));
+                            new TopFieldCollectorManager(
+                                    searcher.ordinals.rewrite(CatalogSchema.sort(query)),
+                                    pageEnd,
+                                    null,
+                                    Integer.MAX_VALUE));
                     total = docs.totalHits.value;
                     top = docs.scoreDocs;
                 }
@@ -158,7 +162,7 @@ public final class CatalogIndex implements AutoCloseable {
                 matches = searcher.search(lucene, new FacetsCollectorManager());
                 top = new ScoreDoc[0];
             } else {
-                Sort sort = CatalogSchema.sort(query);
+                Sort sort = searcher.ordinals.rewrite(CatalogSchema.sort(query));
                 // No early termination: the facet collector must see every match anyway (it also gives the total).
                 var both = new MultiCollectorManager(
                         new FacetsCollectorManager(),
@@ -428,15 +432,28 @@ public final class CatalogIndex implements AutoCloseable {
         }
     }
 
+    /** How many segments the current snapshot has (tests: the sorts across segments need more than one). */
+    int segmentCount() {
+        IndexSearcher searcher = acquire();
+        try {
+            return searcher.getIndexReader().leaves().size();
+        } finally {
+            release(searcher);
+        }
+    }
+
     /** A searcher with the facet ordinals of its reader, built once per refresh rather than per search. */
     private static final class FacetSearcher extends IndexSearcher {
         final SortedSetDocValuesReaderState facetState;
+        /** The ranks of this snapshot's text sort keys, built on their first use. */
+        final GlobalOrdinals ordinals;
         /** {@link #facetValues} of this snapshot, by facet and audiences. */
         final Map<List<Object>, List<SearchResult.FacetCount>> allValues =
                 new java.util.concurrent.ConcurrentHashMap<>();
 
         FacetSearcher(IndexReader reader, CatalogSchema schema) throws IOException {
             super(reader);
+            this.ordinals = new GlobalOrdinals(reader);
             String field = schema.facetsConfig.getDimConfig(CatalogQuery.FACETS.get(0)).indexFieldName;
             // An empty index has no facet field, and the state cannot be built without one.
             boolean hasFacets = FieldInfos.getMergedFieldInfos(reader).fieldInfo(field) != null;

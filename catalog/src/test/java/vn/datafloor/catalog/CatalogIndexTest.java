@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.text.Normalizer;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -775,6 +776,66 @@ class CatalogIndexTest {
         // a has "giá" in its title, c only as a keyword: a scores higher.
         assertThat(r.hits()).extracting(SearchResult.Hit::id).containsExactly("a", "c");
         assertThat(r.hits().get(0).score()).isGreaterThan(r.hits().get(1).score());
+    }
+
+    @Test
+    void textKeysSortAcrossSegmentsExactlyAsTheirTextsDoDeepPagesIncluded() {
+        // Several batches, each its own segment, with ids, CKAN ids and titles in no order and some CKAN ids
+        // missing: ids, CKAN ids and titles are sorted by their rank among all values of the snapshot.
+        java.util.Random random = new java.util.Random(7);
+        List<Doc> all = new java.util.ArrayList<>();
+        for (int batch = 0; batch < 4; batch++) {
+            List<CatalogDocument> docs = new java.util.ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                Doc d = doc(
+                        Long.toString(random.nextLong() & Long.MAX_VALUE, 36),
+                        "t" + Integer.toString(random.nextInt(1_000_000), 36));
+                d.alternateId = random.nextInt(5) == 0
+                        ? null
+                        : java.util.UUID.randomUUID().toString();
+                all.add(d);
+                docs.add(d.build());
+            }
+            index.putAll(docs);
+        }
+        assertThat(index.segmentCount()).isGreaterThan(1);
+        Comparator<Doc> byId = Comparator.comparing(d -> d.id);
+        Comparator<Doc> byAlternate =
+                Comparator.comparing(d -> d.alternateId, Comparator.nullsLast(Comparator.naturalOrder()));
+        Comparator<Doc> byTitle = Comparator.comparing(d -> d.title);
+        Map<List<CatalogQuery.Order>, Comparator<Doc>> orders = Map.of(
+                List.of(asc(CatalogQuery.OrderField.ID)), byId,
+                List.of(desc(CatalogQuery.OrderField.ID)), byId.reversed(),
+                List.of(asc(CatalogQuery.OrderField.ALTERNATE_ID)), byAlternate.thenComparing(byId),
+                // Descending, a missing CKAN id still comes last.
+                List.of(desc(CatalogQuery.OrderField.ALTERNATE_ID)),
+                        Comparator.comparing(
+                                        (Doc d) -> d.alternateId,
+                                        Comparator.nullsLast(Comparator.<String>reverseOrder()))
+                                .thenComparing(byId),
+                List.of(asc(CatalogQuery.OrderField.TITLE)), byTitle.thenComparing(byId),
+                List.of(desc(CatalogQuery.OrderField.TITLE)), byTitle.reversed().thenComparing(byId));
+        orders.forEach((order, comparator) -> {
+            List<String> expected =
+                    all.stream().sorted(comparator).map(d -> d.id).toList();
+            for (int offset : new int[] {0, 37, 150}) {
+                CatalogQuery q = new CatalogQuery(
+                        null, null, Sort.RELEVANCE, offset, 50, null, List.of(), List.of(), order, false);
+                assertThat(ids(q))
+                        .as(order + " from " + offset)
+                        .containsExactlyElementsOf(expected.subList(offset, Math.min(expected.size(), offset + 50)));
+            }
+        });
+        // With facets counted the page goes through the other collector; the order is the same.
+        List<CatalogQuery.Order> byCkanId = List.of(asc(CatalogQuery.OrderField.ALTERNATE_ID));
+        CatalogQuery faceted =
+                new CatalogQuery(null, null, Sort.RELEVANCE, 10, 20, null, List.of(), List.of(), byCkanId, true);
+        assertThat(ids(faceted))
+                .containsExactlyElementsOf(all.stream()
+                        .sorted(byAlternate.thenComparing(byId))
+                        .map(d -> d.id)
+                        .toList()
+                        .subList(10, 30));
     }
 
     @Test
