@@ -61,6 +61,9 @@ public final class CatalogIndex implements AutoCloseable {
     /** Deeper pages are refused (empty, with the right total): they cost a sort of the whole result. */
     static final int MAX_OFFSET = 100_000;
 
+    /** Queries whose facet counts a snapshot keeps: a few hundred small maps. */
+    static final int FACET_COUNTS_KEPT = 512;
+
     /** Batches at least this large are written from several threads. */
     private static final int PARALLEL_BATCH = 2_000;
 
@@ -138,12 +141,15 @@ public final class CatalogIndex implements AutoCloseable {
 
         FacetSearcher searcher = (FacetSearcher) acquire();
         try {
-            FacetsCollector matches = null;
             ScoreDoc[] top;
             long total = 0;
             boolean empty = searcher.getIndexReader().numDocs() == 0;
-            if (!query.countFacets()) {
-                // No facets: Lucene counts the total itself, without keeping a bit set of every match.
+            // A snapshot's facet counts for a query never change: the same query (a portal's landing page,
+            // a harvester's filter) counts them once per index change, then only its page is collected.
+            Map<String, List<SearchResult.FacetCount>> facets =
+                    query.countFacets() ? searcher.facetCounts.get(lucene) : null;
+            if (!query.countFacets() || facets != null) {
+                // No facets to count: Lucene counts the total itself, without keeping a bit set of every match.
                 if (pageEnd == 0 || empty) {
                     total = searcher.count(lucene);
                     top = new ScoreDoc[0];
@@ -158,26 +164,29 @@ public final class CatalogIndex implements AutoCloseable {
                     total = docs.totalHits.value;
                     top = docs.scoreDocs;
                 }
-            } else if (pageEnd == 0 || empty) {
-                matches = searcher.search(lucene, new FacetsCollectorManager());
-                top = new ScoreDoc[0];
             } else {
-                Sort sort = searcher.ordinals.rewrite(CatalogSchema.sort(query));
-                // No early termination: the facet collector must see every match anyway (it also gives the total).
-                var both = new MultiCollectorManager(
-                        new FacetsCollectorManager(),
-                        new TopFieldCollectorManager(sort, pageEnd, null, Integer.MAX_VALUE));
-                Object[] results = searcher.search(lucene, both);
-                matches = (FacetsCollector) results[0];
-                top = ((TopFieldDocs) results[1]).scoreDocs;
-            }
-            if (matches != null) {
+                FacetsCollector matches;
+                if (pageEnd == 0 || empty) {
+                    matches = searcher.search(lucene, new FacetsCollectorManager());
+                    top = new ScoreDoc[0];
+                } else {
+                    Sort sort = searcher.ordinals.rewrite(CatalogSchema.sort(query));
+                    // No early termination: the facet collector must see every match anyway (it also gives the total).
+                    var both = new MultiCollectorManager(
+                            new FacetsCollectorManager(),
+                            new TopFieldCollectorManager(sort, pageEnd, null, Integer.MAX_VALUE));
+                    Object[] results = searcher.search(lucene, both);
+                    matches = (FacetsCollector) results[0];
+                    top = ((TopFieldDocs) results[1]).scoreDocs;
+                }
                 for (FacetsCollector.MatchingDocs m : matches.getMatchingDocs()) {
                     total += m.totalHits;
                 }
+                facets = facets(searcher.facetState, matches);
+                searcher.remember(lucene, facets);
             }
             List<SearchResult.Hit> hits = hits(searcher, lucene, top, offset);
-            return new SearchResult(total, hits, facets(matches == null ? null : searcher.facetState, matches));
+            return new SearchResult(total, hits, facets == null ? facets(null, null) : facets);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -333,7 +342,7 @@ public final class CatalogIndex implements AutoCloseable {
                     .thenComparing(SearchResult.FacetCount::value));
             out.put(dim, List.copyOf(values));
         }
-        return out;
+        return java.util.Collections.unmodifiableMap(out); // kept and shared by the snapshot
     }
 
     private void write(boolean replace, Collection<CatalogDocument> documents, Collection<String> removals) {
@@ -445,6 +454,20 @@ public final class CatalogIndex implements AutoCloseable {
     /** A searcher with the facet ordinals of its reader, built once per refresh rather than per search. */
     private static final class FacetSearcher extends IndexSearcher {
         final SortedSetDocValuesReaderState facetState;
+        /** Facet counts of this snapshot by query, the most recently used kept (see {@link #search}). */
+        private final Map<Query, Map<String, List<SearchResult.FacetCount>>> facetCounts =
+                java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(
+                            Map.Entry<Query, Map<String, List<SearchResult.FacetCount>>> eldest) {
+                        return size() > FACET_COUNTS_KEPT;
+                    }
+                });
+
+        void remember(Query query, Map<String, List<SearchResult.FacetCount>> counts) {
+            facetCounts.put(query, counts);
+        }
+
         /** The ranks of this snapshot's text sort keys, built on their first use. */
         final GlobalOrdinals ordinals;
         /** {@link #facetValues} of this snapshot, by facet and audiences. */

@@ -779,6 +779,29 @@ class CatalogIndexTest {
     }
 
     @Test
+    void facetCountsOfARepeatedQueryStayRightForEveryPageAndFollowWrites() {
+        threeDatasets();
+        CatalogQuery first =
+                new CatalogQuery(null, null, Sort.RELEVANCE, 0, 1, null, List.of(), List.of(), List.of(), true);
+        CatalogQuery second =
+                new CatalogQuery(null, null, Sort.RELEVANCE, 1, 2, null, List.of(), List.of(), List.of(), true);
+        SearchResult one = index.search(first);
+        SearchResult again = index.search(second); // the same query's counts, kept; its own page and total
+        assertThat(counts(one, "publisher")).containsEntry("Cục Thống kê", 2L).containsEntry("Bộ Y tế", 1L);
+        assertThat(again.facets()).isEqualTo(one.facets());
+        assertThat(again.total()).isEqualTo(3);
+        assertThat(again.hits()).hasSize(2);
+        assertThatThrownBy(() -> again.facets().clear()).isInstanceOf(UnsupportedOperationException.class);
+
+        Doc d = doc("d", "Trường học");
+        d.publisher = "Bộ Y tế";
+        index.put(d.build());
+        SearchResult after = index.search(first);
+        assertThat(after.total()).isEqualTo(4);
+        assertThat(counts(after, "publisher")).containsEntry("Cục Thống kê", 2L).containsEntry("Bộ Y tế", 2L);
+    }
+
+    @Test
     void textKeysSortAcrossSegmentsExactlyAsTheirTextsDoDeepPagesIncluded() {
         // Several batches, each its own segment, with ids, CKAN ids and titles in no order and some CKAN ids
         // missing: ids, CKAN ids and titles are sorted by their rank among all values of the snapshot.
