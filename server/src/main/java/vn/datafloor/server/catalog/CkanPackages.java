@@ -69,6 +69,18 @@ final class CkanPackages {
 
     /** An organisation's CKAN name: lower-case ASCII letters, digits and '-', from its name. */
     static String organizationName(String publisher) {
+        String key = publisher == null ? "" : publisher;
+        if (ORGANIZATION_NAMES.size() > 10_000) {
+            ORGANIZATION_NAMES.clear(); // a bound, not a policy: names are derived again at will
+        }
+        return ORGANIZATION_NAMES.computeIfAbsent(key, CkanPackages::deriveOrganizationName);
+    }
+
+    /** Names by publisher: every package of a page derives its publisher's name, by folding and two regexes. */
+    private static final java.util.concurrent.ConcurrentMap<String, String> ORGANIZATION_NAMES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String deriveOrganizationName(String publisher) {
         String slug = CkanQuery.fold(publisher == null ? "" : publisher)
                 .replaceAll("[^a-z0-9]+", "-")
                 .replaceAll("^-+|-+$", "");
