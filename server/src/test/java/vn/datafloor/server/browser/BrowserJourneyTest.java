@@ -117,7 +117,7 @@ class BrowserJourneyTest {
 
         // Switch to English; the choice sticks for the following pages.
         browser.findElement(By.id("lang-en")).click();
-        wait.until(ExpectedConditions.stalenessOf(dashboardLink));
+        wait.until(Chromium.goneFromPage(dashboardLink));
         wait.until(d -> navLink("/dashboard").getText().equals(text("nav.dashboard", Locale.ENGLISH)));
         assertThat(navLink("/dashboard").getText()).isEqualTo("Dashboard");
         assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("en");
@@ -133,7 +133,7 @@ class BrowserJourneyTest {
         assertThat(auditScope.isSelected()).isTrue();
         WebElement create = browser.findElement(By.id("key-create"));
         create.click();
-        wait.until(ExpectedConditions.stalenessOf(create));
+        wait.until(Chromium.goneFromPage(create));
         String token = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-token")))
                 .getText()
                 .strip();
@@ -191,7 +191,7 @@ class BrowserJourneyTest {
                 browser.findElement(By.cssSelector("form[action$='/audit/checkpoint'] button[type=submit]"));
         assertThat(publish.getText()).isEqualTo(text("audit.publish", Locale.ENGLISH));
         publish.click();
-        wait.until(ExpectedConditions.stalenessOf(publish));
+        wait.until(Chromium.goneFromPage(publish));
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("checkpoint")));
         row = eventRow(keyId);
         assertThat(proofBadge(row).getAttribute("class")).contains("proof-VERIFIED");
@@ -264,7 +264,7 @@ class BrowserJourneyTest {
         secret.sendKeys(password);
         WebElement submit = browser.findElement(By.id("login-submit"));
         submit.click();
-        wait.until(ExpectedConditions.stalenessOf(submit));
+        wait.until(Chromium.goneFromPage(submit));
         wait.until(d -> "complete".equals(browser.executeScript("return document.readyState")));
     }
 

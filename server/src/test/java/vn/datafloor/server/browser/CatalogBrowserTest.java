@@ -192,7 +192,7 @@ class CatalogBrowserTest {
         browser.findElement(By.id("password")).sendKeys("Datafloor-demo-2026");
         WebElement submit = browser.findElement(By.id("login-submit"));
         submit.click();
-        wait.until(ExpectedConditions.stalenessOf(submit));
+        wait.until(Chromium.goneFromPage(submit));
         Path csv = Files.createTempFile(Files.createDirectories(Path.of("target", "test-data")), "khach-hang-", ".csv");
         Files.writeString(csv, """
                 ma,ho_ten,ngay_sinh,so_cccd,so_dien_thoai

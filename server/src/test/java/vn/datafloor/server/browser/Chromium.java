@@ -12,11 +12,15 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriverException;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedCondition;
 
 /**
  * A local headless Chromium for the browser suite, started from explicit paths so that Selenium
@@ -67,6 +71,29 @@ final class Chromium implements ExecutionCondition {
 
     /** A new headless browser with a profile of its own; the caller quits it. */
     /** A fresh directory under target/test-data for one test class's data or one browser profile. */
+    /**
+     * The element has left the page: the click on it navigated or the page replaced it. Like Selenium's
+     * {@code stalenessOf}, and also when Chromium answers a question about the element while the old
+     * document is being torn down: it then reports "Node with given id does not belong to the document" as
+     * an unknown error instead of a stale element, which {@code stalenessOf} lets through as a failure.
+     */
+    static ExpectedCondition<Boolean> goneFromPage(WebElement element) {
+        return driver -> {
+            try {
+                element.isEnabled();
+                return false;
+            } catch (StaleElementReferenceException gone) {
+                return true;
+            } catch (WebDriverException maybeGone) {
+                String message = String.valueOf(maybeGone.getMessage());
+                if (message.contains("does not belong to the document")) {
+                    return true;
+                }
+                throw maybeGone;
+            }
+        };
+    }
+
     static Path scratch(String prefix) {
         try {
             return java.nio.file.Files.createTempDirectory(

@@ -124,7 +124,7 @@ class CitizenJourneyBrowserTest {
         browser.findElement(By.id("password")).sendKeys(DemoData.PASSWORD);
         WebElement submit = browser.findElement(By.id("login-submit"));
         submit.click();
-        wait.until(ExpectedConditions.stalenessOf(submit));
+        wait.until(Chromium.goneFromPage(submit));
         wait.until(ExpectedConditions.urlMatches("/me$"));
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo(text("citizen.home.title"));
 
@@ -218,7 +218,7 @@ class CitizenJourneyBrowserTest {
         String consentId = consent.getAttribute("id");
         WebElement withdraw = consent.findElement(By.cssSelector("button[id^=withdraw-]"));
         withdraw.click();
-        wait.until(ExpectedConditions.stalenessOf(withdraw));
+        wait.until(Chromium.goneFromPage(withdraw));
         assertThat(browser.findElement(By.cssSelector(".alert.success")).getText())
                 .isEqualTo(text("consent.withdrawnNow"));
         WebElement withdrawn = browser.findElement(By.id(consentId));
@@ -323,7 +323,7 @@ class CitizenJourneyBrowserTest {
         WebElement link = browser.findElement(By.id(linkId));
         String target = link.getAttribute("href");
         link.click();
-        wait.until(ExpectedConditions.stalenessOf(link));
+        wait.until(Chromium.goneFromPage(link));
         wait.until(d -> "complete".equals(browser.executeScript("return document.readyState")));
         assertThat(browser.getCurrentUrl()).isEqualTo(target);
     }

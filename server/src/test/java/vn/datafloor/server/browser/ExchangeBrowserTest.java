@@ -75,7 +75,7 @@ class ExchangeBrowserTest {
         browser.findElement(By.id("password")).sendKeys(DemoData.PASSWORD);
         WebElement submit = browser.findElement(By.id("login-submit"));
         submit.click();
-        wait.until(ExpectedConditions.stalenessOf(submit));
+        wait.until(Chromium.goneFromPage(submit));
     }
 
     private void screenshot(String name) throws IOException {
@@ -105,7 +105,7 @@ class ExchangeBrowserTest {
         card.findElement(By.name("reason")).sendKeys("Còn tên người đại diện chưa khử định danh.");
         WebElement refuse = card.findElement(By.cssSelector("button[value=false]"));
         refuse.click();
-        wait.until(ExpectedConditions.stalenessOf(refuse));
+        wait.until(Chromium.goneFromPage(refuse));
         assertThat(browser.findElement(By.cssSelector(".alert.success")).getText())
                 .contains("sổ cái");
         assertThat(browser.findElements(By.cssSelector("[id^=inspect-]"))).isEmpty();

@@ -56,7 +56,7 @@ class PipelineBrowserTest {
         browser.findElement(By.id("password")).sendKeys("Datafloor-demo-2026");
         WebElement submit = browser.findElement(By.id("login-submit"));
         submit.click();
-        wait.until(ExpectedConditions.stalenessOf(submit));
+        wait.until(Chromium.goneFromPage(submit));
     }
 
     @AfterEach

@@ -38,7 +38,6 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -286,7 +285,7 @@ class RoleCrawlBrowserTest {
         browser.findElement(By.id("password")).sendKeys(DemoData.PASSWORD);
         WebElement submit = browser.findElement(By.id("login-submit"));
         submit.click();
-        wait.until(ExpectedConditions.stalenessOf(submit));
+        wait.until(Chromium.goneFromPage(submit));
         waitForPage(wait);
         assertThat(browser.getCurrentUrl()).as("where %s lands", role.name()).doesNotContain("/login");
         return browser.getCurrentUrl();
