@@ -140,6 +140,11 @@ class DspMessenger {
         }
     }
 
+    /** Runs the steps in order now, outside any transaction (a listener of a commit that has happened). */
+    void soon(List<Step> steps) {
+        schedule(new ArrayDeque<>(steps));
+    }
+
     private void schedule(Deque<Step> queue) {
         Step step = queue.poll();
         if (step == null) {

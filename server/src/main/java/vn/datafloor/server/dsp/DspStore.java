@@ -218,6 +218,45 @@ class DspStore {
                 .update();
     }
 
+    /**
+     * The negotiation waits for the provider's decision on the exchange's contract request it made, to be
+     * answered from the protocol base {@code base}; the wait is in the process's history and on the ledger.
+     */
+    void awaitDecision(Negotiation n, long contractId, String base) {
+        jdbc.sql("update dsp_negotiation set contract_id = ?, own_base = ?, updated_at = ? where id = ?")
+                .params(contractId, base, Timestamp.from(clock.instant()), n.id())
+                .update();
+        changed(
+                "negotiation",
+                n.id(),
+                n.state().name(),
+                n.state().name(),
+                "held for the provider's approval on the exchange (contract " + contractId + ")",
+                n.orgId(),
+                n.role(),
+                n.providerPid(),
+                n.consumerPid());
+    }
+
+    /** The protocol base a waiting negotiation is answered from. */
+    Optional<String> ownBase(long id) {
+        return jdbc.sql("select own_base from dsp_negotiation where id = ?")
+                .param(id)
+                .query(String.class)
+                .optional();
+    }
+
+    /**
+     * The contract requests provider negotiations are waiting on, oldest first: the sweep asks the exchange which
+     * of them it settled meanwhile (a crash between the decision and its message left that answer unsent).
+     */
+    List<Long> waitingContracts(long afterContract, int limit) {
+        return jdbc.sql("""
+                        select contract_id from dsp_negotiation
+                        where role = 'PROVIDER' and state in ('REQUESTED', 'ACCEPTED') and contract_id > ?
+                        order by contract_id limit ?""").params(afterContract, limit).query(Long.class).list();
+    }
+
     private List<Negotiation> negotiations(String where, Object... params) {
         return jdbc.sql("select * from dsp_negotiation " + where)
                 .params(List.of(params))

@@ -6,8 +6,8 @@ import org.springframework.stereotype.Component;
 /**
  * The exchange's rules for a request over the protocol: an offer that needs no approval is agreed at once
  * (the same purchase as on the web, with its terms checked and its money moved); an offer whose provider
- * approves each buyer is declined over the protocol (its buyers order it on the exchange, where the provider
- * decides); Datafloor sells its offers as listed, so counter-offers are declined; a verified agreement is
+ * approves each buyer is ordered the same way and the negotiation waits for the provider's decision on the
+ * exchange, which then agrees or ends it; Datafloor sells its offers as listed, so counter-offers are declined; a verified agreement is
  * finalized; an HTTP-pull transfer under an agreement in force starts at once.
  */
 @Component
@@ -16,7 +16,8 @@ class ExchangePlaybook implements ProviderPlaybook {
     @Override
     public List<Step> negotiation(DspStore.Negotiation negotiation, Event event, boolean approvalRequired) {
         return switch (event) {
-            case REQUESTED, ACCEPTED -> List.of(approvalRequired ? Step.TERMINATE : Step.AGREE);
+            // An offer needing approval is ordered too: the order waits for the provider, and so does the negotiation.
+            case REQUESTED, ACCEPTED -> List.of(Step.AGREE);
             case COUNTER_REQUESTED -> List.of(Step.TERMINATE);
             case VERIFIED -> List.of(Step.FINALIZE);
             case TRANSFER_REQUESTED -> List.of();

@@ -166,13 +166,15 @@ class ProviderProtocol {
         transactions.executeWithoutResult(status -> {
             move(negotiation, State.TERMINATED, "ContractNegotiationTerminationMessage");
             if (negotiation.contractId() != null) {
-                contracts
-                        .contract(negotiation.contractId())
-                        .filter(c -> c.terminatedAt() == null && c.state() == State.FINALIZED)
-                        .ifPresent(c -> contracts.terminate(
-                                actor,
-                                c.id(),
-                                "terminated by the buyer's connector over the Dataspace Protocol" + codeText(code)));
+                ContractService.Contract contract =
+                        contracts.contract(negotiation.contractId()).orElse(null);
+                String why = "terminated by the buyer's connector over the Dataspace Protocol" + codeText(code);
+                if (contract != null && contract.state() == State.REQUESTED) {
+                    // Still waiting for the provider: the request is withdrawn and its held money comes back.
+                    contracts.withdraw(actor, contract.id(), why);
+                } else if (contract != null && contract.terminatedAt() == null && contract.state() == State.FINALIZED) {
+                    contracts.terminate(actor, contract.id(), why);
+                }
             }
         });
     }
@@ -254,11 +256,92 @@ class ProviderProtocol {
             terminateAsProvider(negotiation, refused.getMessage());
             return;
         }
-        if (contract.state() != State.FINALIZED) {
-            // Held for the provider's approval on the exchange: not an agreement yet.
-            terminateAsProvider(negotiation, "this offer needs the provider's approval on the exchange");
+        if (contract.state() == State.REQUESTED) {
+            // Held for the provider's approval on the exchange: the negotiation waits, and the provider's decision
+            // there (or the buyer's withdrawal) answers the consumer, from whichever server it is made on.
+            transactions.executeWithoutResult(s -> store.awaitDecision(negotiation, contract.id(), base));
+            // Decided before the wait was recorded: the decision's own answer found no negotiation to answer.
+            contracts
+                    .contract(contract.id())
+                    .filter(c -> c.state() != State.REQUESTED)
+                    .ifPresent(c -> settled(c.id(), null));
             return;
         }
+        if (contract.state() != State.FINALIZED) {
+            terminateAsProvider(negotiation, "the exchange did not conclude the order (" + contract.state() + ")");
+            return;
+        }
+        sendAgreement(negotiation, contract, offer, base);
+    }
+
+    /**
+     * A contract request a negotiation waited on is settled: approved, the agreement is sent as if agreed at once;
+     * refused by the provider or withdrawn by the buyer, the negotiation ends with that reason. Once only: the
+     * negotiation's state moves by compare-and-set, so the decision's own answer and the sweep cannot both send.
+     */
+    void settled(long contractId, String reason) {
+        Negotiation negotiation = store.negotiationOfContract(contractId)
+                .filter(n -> n.state() == State.REQUESTED || n.state() == State.ACCEPTED)
+                .orElse(null);
+        if (negotiation == null) {
+            return;
+        }
+        ContractService.Contract contract = contracts.contract(contractId).orElseThrow();
+        switch (contract.state()) {
+            case FINALIZED ->
+                sendAgreement(
+                        negotiation,
+                        contract,
+                        exchangeOffer(negotiation),
+                        store.ownBase(negotiation.id()).orElseThrow());
+            case TERMINATED ->
+                terminateAsProvider(
+                        negotiation,
+                        reason == null ? "the provider did not approve the request on the exchange" : reason);
+            default -> {
+                // Still requested: nothing to answer yet.
+            }
+        }
+    }
+
+    /** Answers the settlement of a waiting request once the decision has committed. */
+    @org.springframework.transaction.event.TransactionalEventListener
+    void onRequestSettled(ContractService.RequestSettled settled) {
+        messenger.soon(List.of(() -> settled(settled.contractId(), settled.reason())));
+    }
+
+    /**
+     * Answers what a crash kept from being answered: waiting negotiations whose contract request the exchange has
+     * settled. Each is answered once (see {@link #settled}); one still requested is left waiting.
+     */
+    @org.springframework.scheduling.annotation.Scheduled(
+            fixedDelayString = "${datafloor.dsp.decision-sweep:PT1M}",
+            initialDelayString = "${datafloor.dsp.decision-sweep:PT1M}")
+    void answerSettledRequests() {
+        long after = 0;
+        List<Long> waiting;
+        do {
+            waiting = store.waitingContracts(after, 200);
+            for (long contractId : waiting) {
+                after = contractId;
+                if (contracts
+                        .contract(contractId)
+                        .map(c -> c.state() != State.REQUESTED)
+                        .orElse(false)) {
+                    try {
+                        settled(contractId, null);
+                    } catch (RuntimeException e) {
+                        // The reason only (the counterparty unreachable, say): the next sweep tries again.
+                        org.slf4j.LoggerFactory.getLogger(ProviderProtocol.class)
+                                .warn("Answering a settled Dataspace Protocol request failed: {}", e.getMessage());
+                    }
+                }
+            }
+        } while (waiting.size() == 200);
+    }
+
+    private void sendAgreement(
+            Negotiation negotiation, ContractService.Contract contract, OfferService.Offer offer, String base) {
         String agreementId = DspPolicies.AGREEMENT + contract.id();
         ObjectNode agreement = DspPolicies.policy(offer.policy(), agreementId, "Agreement");
         agreement.put("target", negotiation.datasetId());

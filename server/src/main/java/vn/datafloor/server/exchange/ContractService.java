@@ -164,6 +164,16 @@ public class ContractService {
     /** For statements run as one JDBC batch, whose counts say which of them changed a row. */
     private final org.springframework.jdbc.core.JdbcTemplate batch;
 
+    private final org.springframework.context.ApplicationEventPublisher events;
+
+    /**
+     * A request that waited for the provider is settled: approved (the contract is now {@code FINALIZED}),
+     * refused by the provider or withdrawn by the buyer ({@code TERMINATED}, the held money back). Published
+     * inside the deciding transaction, so listeners of its commit (the Dataspace Protocol's provider side,
+     * which answers a connector waiting for this decision) see only decisions that stand.
+     */
+    public record RequestSettled(long contractId, State state, String reason) {}
+
     ContractService(
             JdbcClient jdbc,
             org.springframework.jdbc.core.JdbcTemplate batch,
@@ -178,6 +188,7 @@ public class ContractService {
             AuditLog audit,
             JsonMapper json,
             Clock clock,
+            org.springframework.context.ApplicationEventPublisher events,
             @Value("${datafloor.exchange.platform-fee-percent:5}") int platformFeePercent) {
         if (platformFeePercent < 0 || platformFeePercent > 50) {
             throw new IllegalArgumentException("datafloor.exchange.platform-fee-percent must be 0-50");
@@ -194,6 +205,7 @@ public class ContractService {
         this.audit = audit;
         this.json = json;
         this.clock = clock;
+        this.events = events;
         this.platformFeePercent = platformFeePercent;
         this.purchases = new GroupCommit(transactions, "datafloor-purchases");
         this.batch = batch;
@@ -1063,6 +1075,10 @@ public class ContractService {
                 release(locked, "refused by the provider: " + why);
                 transition(locked, State.TERMINATED, actor.personId(), why);
             }
+            events.publishEvent(new RequestSettled(
+                    contractId,
+                    approve ? State.FINALIZED : State.TERMINATED,
+                    approve ? null : "refused by the provider: " + why));
         });
         return contract(contractId).orElseThrow();
     }
@@ -1080,6 +1096,7 @@ public class ContractService {
             }
             release(locked, "withdrawn by the buyer: " + why);
             transition(locked, State.TERMINATED, actor.personId(), why);
+            events.publishEvent(new RequestSettled(contractId, State.TERMINATED, "withdrawn by the buyer: " + why));
         });
         return contract(contractId).orElseThrow();
     }

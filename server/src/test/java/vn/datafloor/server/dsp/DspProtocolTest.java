@@ -66,6 +66,12 @@ class DspProtocolTest extends PlatformTest {
     @Autowired
     AuditLog audit;
 
+    @Autowired
+    vn.datafloor.server.exchange.ContractService contracts;
+
+    @Autowired
+    ProviderProtocol provider;
+
     @Test
     void aPaidOfferAgreedOverTheProtocolIsTheExchangesPurchase() throws Exception {
         Actor operator = actor("admin");
@@ -164,6 +170,125 @@ class DspProtocolTest extends PlatformTest {
 
         // The same order key never charges twice: the money moved once.
         assertThat(cashBefore - cash(buyer.orgId())).isEqualTo(offer.total());
+    }
+
+    @Test
+    void anOfferNeedingApprovalWaitsForTheProvidersDecisionOnTheExchange() throws Exception {
+        Actor operator = actor("admin");
+        offers.setFee(
+                operator,
+                new OfferService.NewFee("other", OfferService.PriceModel.ONE_TIME, null, 300_000L, "Biểu phí thử DSP"));
+        long productId = listedProduct();
+        Actor seller = actor("qltt.dulieu");
+        OfferService.Offer offer = offers.create(
+                seller,
+                productId,
+                new OfferService.NewOffer(
+                        "Bán qua DSP, người bán duyệt từng người mua",
+                        OfferService.PriceModel.ONE_TIME,
+                        300_000L,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        true,
+                        null,
+                        new OfferService.Terms(List.of("df:research"), "VN", List.of(), true, false),
+                        null,
+                        null));
+        products.inspect(operator, productId, true, "Ưu đãi cần duyệt qua giao thức DSP đã được thẩm định");
+        Actor buyer = actor("saomai.admin");
+        String token = key(buyer);
+        statements.credit(journal.account(buyer.orgId(), MoneyJournal.AccountKind.CASH), 3_000_000, "T-DSP-2", null);
+        long cashBefore = cash(buyer.orgId());
+
+        // Approved: the negotiation waits with the order held, and the provider's approval on the exchange agrees it.
+        String approvedPid = requestOffer(token, offer.id(), productId, "urn:uuid:consumer-approve");
+        long approved = awaitWaitingContract(approvedPid);
+        assertThat(contractState(approved)).isEqualTo("REQUESTED");
+        assertThat(state(token, approvedPid)).isEqualTo("REQUESTED");
+        assertThat(cashBefore - cash(buyer.orgId())).as("held while waiting").isEqualTo(offer.total());
+        contracts.decide(seller, approved, true, "Đồng ý bán cho ngân hàng");
+        await(() -> state(token, approvedPid).equals("AGREED"));
+        assertThat(contractState(approved)).isEqualTo("FINALIZED");
+        assertThat(jdbc.sql("select agreement_id from dsp_negotiation where provider_pid = ?")
+                        .param(approvedPid)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("urn:datafloor:agreement:" + approved);
+        assertThat(cashBefore - cash(buyer.orgId())).isEqualTo(offer.total());
+
+        // Refused: the negotiation ends and the held money comes back.
+        long beforeRefusal = cash(buyer.orgId());
+        String refusedPid = requestOffer(token, offer.id(), productId, "urn:uuid:consumer-refuse");
+        long refused = awaitWaitingContract(refusedPid);
+        assertThat(beforeRefusal - cash(buyer.orgId())).isEqualTo(offer.total());
+        contracts.decide(seller, refused, false, "Mục đích nghiên cứu chưa rõ");
+        await(() -> state(token, refusedPid).equals("TERMINATED"));
+        assertThat(cash(buyer.orgId())).isEqualTo(beforeRefusal);
+
+        // The consumer ends the negotiation while it waits: the request is withdrawn, its money back.
+        String withdrawnPid = requestOffer(token, offer.id(), productId, "urn:uuid:consumer-withdraw");
+        long withdrawn = awaitWaitingContract(withdrawnPid);
+        MvcResult ended = call(
+                token,
+                post("/dsp/negotiations/" + withdrawnPid + "/termination"),
+                message(
+                        "ContractNegotiationTerminationMessage",
+                        "\"providerPid\": \"" + withdrawnPid + "\", \"consumerPid\": \"urn:uuid:consumer-withdraw\", "
+                                + "\"code\": \"no-longer-needed\""));
+        assertThat(ended.getResponse().getStatus()).isEqualTo(200);
+        assertThat(contractState(withdrawn)).isEqualTo("TERMINATED");
+        assertThat(cash(buyer.orgId())).isEqualTo(beforeRefusal);
+
+        // A decision whose answer was never sent (as after a crash between the two) is answered by the sweep.
+        String lostPid = requestOffer(token, offer.id(), productId, "urn:uuid:consumer-lost");
+        long lost = awaitWaitingContract(lostPid);
+        jdbc.sql("update dsp_negotiation set contract_id = null where provider_pid = ?")
+                .param(lostPid)
+                .update();
+        contracts.decide(seller, lost, true, "Đồng ý, câu trả lời bị mất");
+        assertThat(contractState(lost)).isEqualTo("FINALIZED");
+        jdbc.sql("update dsp_negotiation set contract_id = ? where provider_pid = ?")
+                .params(lost, lostPid)
+                .update();
+        assertThat(state(token, lostPid)).isEqualTo("REQUESTED");
+        provider.answerSettledRequests();
+        assertThat(state(token, lostPid)).isEqualTo("AGREED");
+        assertThat(journal.trialBalance().total()).isZero();
+    }
+
+    private String requestOffer(String token, long offerId, long productId, String consumerPid) throws Exception {
+        String request = message(
+                "ContractRequestMessage",
+                "\"consumerPid\": \"" + consumerPid + "\", \"callbackAddress\": \"http://127.0.0.1:9/callback\","
+                        + "\"offer\": {\"@id\": \"urn:datafloor:offer:" + offerId + "\", \"@type\": \"Offer\", "
+                        + "\"target\": \"urn:datafloor:product:" + productId + "\", \"permission\": [{\"action\": "
+                        + "\"use\"}]}");
+        JsonNode negotiation = json(call(token, post("/dsp/negotiations/request"), request), 201);
+        return negotiation.get("providerPid").asString();
+    }
+
+    /** The contract request a negotiation waits on, once the provider side has ordered it. */
+    private long awaitWaitingContract(String providerPid) {
+        await(() -> jdbc.sql("select contract_id from dsp_negotiation where provider_pid = ?")
+                .param(providerPid)
+                .query(Long.class)
+                .optional()
+                .isPresent());
+        return jdbc.sql("select contract_id from dsp_negotiation where provider_pid = ?")
+                .param(providerPid)
+                .query(Long.class)
+                .single();
+    }
+
+    private String contractState(long contractId) {
+        return jdbc.sql("select state from exchange_contract where id = ?")
+                .param(contractId)
+                .query(String.class)
+                .single();
     }
 
     @Test

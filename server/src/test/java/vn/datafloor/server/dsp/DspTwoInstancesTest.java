@@ -35,11 +35,12 @@ import vn.datafloor.server.platform.SecretBox;
 /**
  * Two Datafloor instances trade both ways over the Dataspace Protocol, each a whole server with its own database,
  * lake and ledger on its own port, talking over HTTP through the outbound guard. A's bank reads B's catalog,
- * negotiates B's civil-registry offer to FINALIZED (B's contract for the bank's organisation, on B's ledger),
- * starts an HTTP-pull transfer and pulls the rows through the data address B handed out, so B's enforcement
- * pipeline applies (identity numbers masked, only consenting persons, metering); completing the transfer ends
- * B's token. Then B's bank buys a paid offer of A's market-management agency the same way (the money moves
- * through A's journal with its invoice).
+ * negotiates an offer of B's market-management agency to FINALIZED (B's contract for the bank's organisation,
+ * on B's ledger), starts an HTTP-pull transfer and pulls the rows through the data address B handed out, so B's
+ * enforcement pipeline applies (masks, metering); completing the transfer ends B's token. B's bank buys a paid
+ * offer of A's market-management agency the same way (the money moves through A's journal with its invoice).
+ * A's bank buys B's civil registry, which waits for the registry steward's approval on B and then arrives masked
+ * and consent-filtered.
  *
  * <p>Each organisation presents to the other instance the API key that instance's operator gave it (here: a key
  * of the same demo organisation there), set through {@code PUT /api/dsp/credentials}.
@@ -128,6 +129,109 @@ class DspTwoInstancesTest {
     }
 
     @Test
+    void personalDataIsSoldOverTheProtocolOnceItsProviderApprovesAndArrivesMasked() throws Exception {
+        String buyerApi = key(a, "saomai.admin", Action.BUY_DATA, Action.ACCESS_DATA);
+        credential(a, buyerApi, b, key(b, "saomai.admin", Action.DSP_PROTOCOL, Action.BUY_DATA, Action.VIEW_CONTRACTS));
+        providerCredential(b, "hotich.dulieu", a, key(a, "hotich.dulieu", Action.DSP_PROTOCOL));
+
+        // B's civil registry (personal data, classified important): every offer of it needs the provider's approval.
+        // One purpose, the one the demo's consenting persons gave the bank.
+        long productId = b.bean(JdbcClient.class)
+                .sql("select min(id) from exchange_product where catalog_slug = 'ho-tich-cong-dan'")
+                .query(Long.class)
+                .single();
+        OfferService.Offer offer = b.bean(OfferService.class)
+                .create(
+                        actor(b, "hotich.dulieu"),
+                        productId,
+                        new OfferService.NewOffer(
+                                "Hộ tịch đã che, bán qua DSP sau khi duyệt",
+                                OfferService.PriceModel.FREE,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                true,
+                                null,
+                                new OfferService.Terms(List.of("df:creditScoring"), "VN", List.of(), true, true),
+                                null,
+                                null));
+        ProductService products = b.bean(ProductService.class);
+        ProductService.Status status = products.product(productId).orElseThrow().status();
+        if (status == ProductService.Status.DRAFT || status == ProductService.Status.REJECTED) {
+            products.submit(Actor.SYSTEM, productId);
+        }
+        if (products.product(productId).orElseThrow().status() != ProductService.Status.APPROVED) {
+            products.inspect(Actor.SYSTEM, productId, true, "Ưu đãi hộ tịch qua DSP đã được thẩm định");
+        }
+
+        long negotiation = startNegotiation(a, buyerApi, b, productId, DspPolicies.OFFER + offer.id());
+        // On B the order waits for the registry's steward like any buyer's request; A's negotiation waits with it.
+        JdbcClient bDb = b.bean(JdbcClient.class);
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        Long contractId = null;
+        while (contractId == null) {
+            assertThat(Instant.now())
+                    .as("B's order held for approval within 30 s")
+                    .isBefore(deadline);
+            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+            contractId = bDb.sql("select max(contract_id) from dsp_negotiation where role = 'PROVIDER' and "
+                            + "exchange_offer_id = ? and state = 'REQUESTED'")
+                    .param(offer.id())
+                    .query(Long.class)
+                    .optional()
+                    .orElse(null);
+        }
+        assertThat(bDb.sql("select state from exchange_contract where id = ?")
+                        .param(contractId)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("REQUESTED");
+        assertThat(process(a, buyerApi, "/api/dsp/negotiations", negotiation)
+                        .get("state")
+                        .asString())
+                .isEqualTo("REQUESTED");
+        b.bean(vn.datafloor.server.exchange.ContractService.class)
+                .decide(actor(b, "hotich.dulieu"), contractId, true, "Đồng ý cho chấm điểm tín dụng qua DSP");
+        JsonNode finalized = await(() -> process(a, buyerApi, "/api/dsp/negotiations", negotiation), "FINALIZED");
+        assertThat(finalized.get("agreementId").asString()).isEqualTo(DspPolicies.AGREEMENT + contractId);
+
+        long transferId =
+                startTransfer(a, buyerApi, b, finalized.get("agreementId").asString());
+        HttpResponse<String> pulled =
+                call(a, buyerApi, "GET", "/api/dsp/transfers/" + transferId + "/rows?limit=50", null);
+        assertThat(pulled.statusCode()).as(pulled.body()).isEqualTo(200);
+        JsonNode page = JSON.readTree(pulled.body());
+
+        // What arrived is B's pipeline's view for the bank: only consenting persons, identity numbers masked.
+        DeliveryService delivery = b.bean(DeliveryService.class);
+        Actor bBuyer = actor(b, "saomai.admin");
+        DeliveryService.Grant grant = delivery.grant(bBuyer, contractId, DeliveryService.Channel.REST);
+        assertThat(grant.consentFiltered()).isTrue();
+        assertThat(grant.masks()).containsKey(grant.subjectColumn());
+        DeliveryService.Delivered expected = delivery.rows(bBuyer, contractId, List.of(), List.of(), 0, 50);
+        assertThat(expected.rows()).isNotEmpty();
+        assertThat(page.get("rows").size()).isEqualTo(expected.rows().size());
+        long consenting = bDb.sql("select count(distinct subject_id) from privacy_consent where status = 'GIVEN' "
+                        + "and recipient_org = ? and purpose = 'df:creditScoring'")
+                .param(orgOf(b, "saomai.admin"))
+                .query(Long.class)
+                .single();
+        assertThat((long) page.get("rows").size()).isBetween(1L, consenting);
+        for (int i = 0; i < expected.rows().size(); i++) {
+            String shown = page.get("rows").get(i).get(grant.subjectColumn()).asString();
+            assertThat(shown).isEqualTo(String.valueOf(expected.rows().get(i).get(grant.subjectColumn())));
+            assertThat(shown)
+                    .as("an identity number never leaves B in the clear")
+                    .doesNotMatch("\\d{12}");
+        }
+        finishAndCheckTheTokenEnds(a, buyerApi, b, transferId, contractId);
+    }
+
+    @Test
     void bBuysAPaidOfferOfAAndPaysThroughAsJournal() throws Exception {
         String buyerApi = key(b, "saomai.admin", Action.BUY_DATA, Action.ACCESS_DATA);
         credential(b, buyerApi, a, key(a, "saomai.admin", Action.DSP_PROTOCOL, Action.BUY_DATA, Action.VIEW_CONTRACTS));
@@ -195,6 +299,19 @@ class DspTwoInstancesTest {
             long productId,
             String offerId)
             throws Exception {
+        long id = startNegotiation(consumer, buyerApi, provider, productId, offerId);
+        JsonNode finalized = await(() -> process(consumer, buyerApi, "/api/dsp/negotiations", id), "FINALIZED");
+        return new Trade(id, finalized.get("agreementId").asString());
+    }
+
+    /** The consumer's negotiation for an offer as the provider's catalog shows it; returns its id. */
+    private long startNegotiation(
+            DspTestServers.Running consumer,
+            String buyerApi,
+            DspTestServers.Running provider,
+            long productId,
+            String offerId)
+            throws Exception {
         HttpResponse<String> catalogAnswer = call(
                 consumer,
                 buyerApi,
@@ -229,9 +346,7 @@ class DspTwoInstancesTest {
         HttpResponse<String> started =
                 call(consumer, buyerApi, "POST", "/api/dsp/negotiations", JSON.writeValueAsString(request));
         assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
-        long id = JSON.readTree(started.body()).get("id").asLong();
-        JsonNode finalized = await(() -> process(consumer, buyerApi, "/api/dsp/negotiations", id), "FINALIZED");
-        return new Trade(id, finalized.get("agreementId").asString());
+        return JSON.readTree(started.body()).get("id").asLong();
     }
 
     private long startTransfer(
