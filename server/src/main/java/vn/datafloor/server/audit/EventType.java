@@ -83,6 +83,8 @@ public enum EventType {
     DSP_PROCESS_CHANGED,
     DSP_CREDENTIAL_SET,
     DSP_DATA_PULLED,
+    /** An organisation imported the rows of a Dataspace Protocol transfer into a dataset of its own. */
+    DSP_DATA_IMPORTED,
     /** A request to buy or use data was refused by the offer's terms (purpose, territory, kind of buyer). */
     EXCHANGE_REQUEST_DENIED,
     /** Usage of a pay-per-use contract was recorded (metering). */

@@ -920,13 +920,19 @@ public class CatalogService {
 
     /** Registers a dataset directly from a file: a new lake version and a draft entry to describe. */
     public CatalogEntry upload(Actor actor, String dataset, String filename, java.io.InputStream content) {
+        return upload(actor, dataset, filename, content, Map.of());
+    }
+
+    /** {@link #upload(Actor, String, String, java.io.InputStream)} with the file's provenance in the version's lineage. */
+    public CatalogEntry upload(
+            Actor actor, String dataset, String filename, java.io.InputStream content, Map<String, String> provenance) {
         policy.require(actor, Action.MANAGE_CATALOG);
         if (actor.orgId() == null) {
             throw ProblemException.badRequest(
                     "upload.noOrganisation", "Only an organisation's staff may publish datasets");
         }
         store.byDataset(dataset).ifPresent(existing -> policy.require(actor, Action.MANAGE_CATALOG, existing.orgId()));
-        var version = datasets.publishUpload(actor, actor.orgId(), dataset, filename, content);
+        var version = datasets.publishUpload(actor, actor.orgId(), dataset, filename, content, provenance);
         // The DatasetPublished event has created or refreshed the entry; if that failed, it is retried from the
         // registry, and this caller still gets its entry now.
         if (store.byDataset(dataset).isEmpty()) {

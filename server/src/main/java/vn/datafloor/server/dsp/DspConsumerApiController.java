@@ -53,6 +53,7 @@ class DspConsumerApiController {
 
     private final ConsumerProtocol consumer;
     private final ConsumerPull pull;
+    private final ConsumerImport imports;
     private final DspCredentials credentials;
     private final DspStore store;
     private final DspProtocolController protocol;
@@ -61,12 +62,14 @@ class DspConsumerApiController {
     DspConsumerApiController(
             ConsumerProtocol consumer,
             ConsumerPull pull,
+            ConsumerImport imports,
             DspCredentials credentials,
             DspStore store,
             DspProtocolController protocol,
             ProblemResponses problems) {
         this.consumer = consumer;
         this.pull = pull;
+        this.imports = imports;
         this.credentials = credentials;
         this.store = store;
         this.protocol = protocol;
@@ -131,6 +134,20 @@ class DspConsumerApiController {
         return ResponseEntity.ok()
                 .header("Cache-Control", "no-store")
                 .body(pull.rows(actor, organisation(actor), id, offset, limit).body());
+    }
+
+    record ImportRequest(String dataset) {}
+
+    @PostMapping("/api/dsp/transfers/{id}/import")
+    @Permit(Action.ACCESS_DATA)
+    @Operation(
+            summary = "Import every row of a started transfer into a dataset of the organisation",
+            description = "Pulls all pages from the provider's data address and publishes them as the dataset's next"
+                    + " version (a new dataset gets a draft catalog entry); needs the catalog's management too")
+    ResponseEntity<ConsumerImport.Imported> importRows(
+            Actor actor, @PathVariable("id") long id, @RequestBody ImportRequest request) {
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .body(imports.importRows(actor, organisation(actor), id, request == null ? null : request.dataset()));
     }
 
     @PostMapping("/api/dsp/transfers/{id}/completion")

@@ -196,6 +196,20 @@ public class DatasetService {
      */
     public vn.datafloor.integration.lake.DatasetVersion publishUpload(
             Actor actor, long orgId, String dataset, String filename, InputStream content) {
+        return publishUpload(actor, orgId, dataset, filename, content, Map.of());
+    }
+
+    /**
+     * {@link #publishUpload(Actor, long, String, String, InputStream)} with where the file came from, added to the
+     * version's lineage (for rows pulled from another dataspace: the transfer, the agreement, the provider).
+     */
+    public vn.datafloor.integration.lake.DatasetVersion publishUpload(
+            Actor actor,
+            long orgId,
+            String dataset,
+            String filename,
+            InputStream content,
+            Map<String, String> provenance) {
         if (!Lake.validName(dataset)) {
             throw ProblemException.badRequest(
                     "upload.badName", "Dataset names are 1-100 lower-case letters, digits, '.', '-' or '_'");
@@ -268,6 +282,7 @@ public class DatasetService {
                 Map<String, String> lineage = new LinkedHashMap<>();
                 lineage.put("source", "upload:" + safeFileName(filename));
                 lineage.put("uploaded_by", Long.toString(actor.userId()));
+                lineage.putAll(provenance);
                 vn.datafloor.integration.lake.DatasetVersion version = publishing.publish(
                         staging,
                         new LakeManifest(

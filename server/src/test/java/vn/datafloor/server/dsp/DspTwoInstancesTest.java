@@ -73,7 +73,7 @@ class DspTwoInstancesTest {
     @Test
     void aBuysFromBAndPullsThroughBsDeliveryPipeline() throws Exception {
         // Who speaks for whom: A's bank at B, B's market-management agency at A (its callbacks to A's consumer side).
-        String buyerApi = key(a, "saomai.admin", Action.BUY_DATA, Action.ACCESS_DATA);
+        String buyerApi = key(a, "saomai.admin", Action.BUY_DATA, Action.ACCESS_DATA, Action.MANAGE_CATALOG);
         credential(a, buyerApi, b, key(b, "saomai.admin", Action.DSP_PROTOCOL, Action.BUY_DATA, Action.VIEW_CONTRACTS));
         providerCredential(b, "qltt.dulieu", a, key(a, "qltt.dulieu", Action.DSP_PROTOCOL));
 
@@ -123,6 +123,37 @@ class DspTwoInstancesTest {
                         .isEqualTo(String.valueOf(expected.rows().get(i).get(masked)));
             }
         }
+
+        // The bank keeps what it bought: every row, pulled page by page, becomes a dataset version of its own on A.
+        long permitted = ((Number) delivery.query(bBuyer, contractId, "SELECT count(*) AS n FROM " + grant.table(), 10)
+                        .rows()
+                        .get(0)
+                        .get("n"))
+                .longValue();
+        String analystApi = key(a, "saomai.phantich", Action.ACCESS_DATA);
+        HttpResponse<String> notAsteward = call(
+                a, analystApi, "POST", "/api/dsp/transfers/" + transferId + "/import", "{\"dataset\": \"qltt-tu-b\"}");
+        assertThat(notAsteward.statusCode())
+                .as("publishing a dataset is a steward's act")
+                .isEqualTo(403);
+        HttpResponse<String> imported = call(
+                a, buyerApi, "POST", "/api/dsp/transfers/" + transferId + "/import", "{\"dataset\": \"qltt-tu-b\"}");
+        assertThat(imported.statusCode()).as(imported.body()).isEqualTo(201);
+        JsonNode result = JSON.readTree(imported.body());
+        assertThat(result.get("rows").asLong()).isEqualTo(permitted);
+        var version = a.bean(vn.datafloor.server.integration.DatasetService.class)
+                .latestVersion("qltt-tu-b")
+                .orElseThrow();
+        assertThat(version.manifest().rowCount()).isEqualTo(permitted);
+        assertThat(version.manifest().lineage())
+                .containsEntry("source", "dsp:transfer:" + transferId)
+                .containsEntry("dsp_agreement", trade.agreementId());
+        assertThat(a.bean(JdbcClient.class)
+                        .sql("select count(*) from catalog_dataset where dataset = ? and org_id = ?")
+                        .params("qltt-tu-b", orgOf(a, "saomai.admin"))
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
 
         finishAndCheckTheTokenEnds(a, buyerApi, b, transferId, contractId);
         ledgerHasTheProcesses(a, b, contractId);
