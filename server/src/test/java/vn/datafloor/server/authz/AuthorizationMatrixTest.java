@@ -514,6 +514,19 @@ class AuthorizationMatrixTest extends PlatformTest {
         // a transfer is the organisation's own (another's is not found); pulling its rows is reading data
         EXPECTED.put("POST /api/dsp/transfers/{id}/completion", tenant(buyers, Set.of(), "exchange:buy"));
         EXPECTED.put("GET /api/dsp/transfers/{id}/rows", tenant(buyers, Set.of(), "data:access"));
+        // importing reads the data and publishes a dataset (the service also asks for catalog:write); the matrix's
+        // body is not JSON, so it stops at 400 for any transfer
+        EXPECTED.put("POST /api/dsp/transfers/{id}/import", roles(buyers, "data:access"));
+        // the same as a page (docs/dsp.md): refusals after the transfer is found are the page's flash messages
+        for (String endpoint : List.of(
+                "GET /dataspace",
+                "POST /dataspace/credentials",
+                "POST /dataspace/negotiations",
+                "POST /dataspace/transfers")) {
+            EXPECTED.put(endpoint, roles(buyers, null));
+        }
+        EXPECTED.put("POST /dataspace/transfers/{id}/import", tenant(buyers, Set.of(), null));
+        EXPECTED.put("POST /dataspace/transfers/{id}/completion", tenant(buyers, Set.of(), null));
         // actuator
         EXPECTED.put("GET /actuator", roles(operator, "metrics:read"));
         EXPECTED.put("GET /actuator/health", anyone());
@@ -962,7 +975,7 @@ class AuthorizationMatrixTest extends PlatformTest {
             id = own && ownKeyOf.containsKey(persona.name())
                     ? ownKeyOf.get(persona.name())
                     : own ? ownKeyOf.get("yte.admin") : otherOrgKey;
-        } else if (pattern.startsWith("/api/dsp/transfers/{id}")) {
+        } else if (pattern.startsWith("/api/dsp/transfers/{id}") || pattern.startsWith("/dataspace/transfers/{id}")) {
             id = Long.toString(consumerTransferOf.get(own ? org : saoMaiOrg));
         } else if (pattern.contains("/auctions/{id}")) {
             id = Long.toString(auctionId);

@@ -292,6 +292,86 @@ class DspProtocolTest extends PlatformTest {
     }
 
     @Test
+    void theDataspacePageListsAnOrganisationsProcessesAndSaysWhyARemoteCatalogCannotBeRead() throws Exception {
+        var bank = login("saomai.admin");
+        MvcResult page = mvc.perform(get("/dataspace").session(bank)).andReturn();
+        assertThat(page.getResponse().getStatus()).isEqualTo(200);
+        assertThat(page.getResponse().getContentAsString(StandardCharsets.UTF_8))
+                .contains("Không gian dữ liệu khác")
+                .contains("id=\"dsp-negotiations\"")
+                .contains("id=\"dsp-transfers\"");
+
+        // A credential is kept sealed: the page shows its origin only.
+        MvcResult saved = mvc.perform(
+                        post("/dataspace/credentials")
+                                .session(bank)
+                                .with(org.springframework.security.test.web.servlet.request
+                                        .SecurityMockMvcRequestPostProcessors.csrf())
+                                .param("connectorAddress", "https://doitac.example.vn/dsp")
+                                .param("authorization", "Bearer bi-mat-cua-doi-tac"))
+                .andReturn();
+        assertThat(saved.getResponse().getStatus()).isEqualTo(302);
+        String shown = mvc.perform(get("/dataspace").session(bank))
+                .andReturn()
+                .getResponse()
+                .getContentAsString(StandardCharsets.UTF_8);
+        assertThat(shown).contains("https://doitac.example.vn").doesNotContain("bi-mat-cua-doi-tac");
+
+        // A connector the outbound guard refuses: the page says why instead of failing.
+        String refused = mvc.perform(get("/dataspace").session(bank).param("connector", "http://127.0.0.1:9/dsp"))
+                .andReturn()
+                .getResponse()
+                .getContentAsString(StandardCharsets.UTF_8);
+        assertThat(refused).contains("class=\"alert error\"").contains("Dataspace");
+
+        // Buying is for administrators and analysts: a data steward is refused.
+        assertThat(mvc.perform(get("/dataspace").session(login("hotich.dulieu")))
+                        .andReturn()
+                        .getResponse()
+                        .getStatus())
+                .isEqualTo(403);
+    }
+
+    @Test
+    void aRemoteCatalogsOffersAreListedWithTheirDatasetForThePage() throws Exception {
+        long productId = listedProduct();
+        Actor operator = actor("admin");
+        OfferService.Offer offer = offers.create(
+                actor("qltt.dulieu"),
+                productId,
+                new OfferService.NewOffer(
+                        "Ưu đãi miễn phí cho trang không gian dữ liệu",
+                        OfferService.PriceModel.FREE,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        false,
+                        null,
+                        new OfferService.Terms(List.of("df:research"), "VN", List.of(), true, false),
+                        null,
+                        null));
+        products.inspect(operator, productId, true, "Ưu đãi cho trang đã được thẩm định");
+        JsonNode catalog = json(
+                call(key(actor("saomai.admin")), post("/dsp/catalog/request"), message("CatalogRequestMessage", "")),
+                200);
+        List<DspPages.RemoteOffer> listed = DspPages.offers(catalog);
+        DspPages.RemoteOffer mine = listed.stream()
+                .filter(o -> o.offerId().equals("urn:datafloor:offer:" + offer.id()))
+                .findFirst()
+                .orElseThrow();
+        assertThat(mine.datasetId()).isEqualTo("urn:datafloor:product:" + productId);
+        assertThat(mine.title())
+                .isEqualTo(products.product(productId).orElseThrow().title());
+        assertThat(mine.providerId()).startsWith("urn:datafloor:org:");
+        // What the page sends back to negotiate is the offer as the catalog showed it.
+        assertThat(JSON.readTree(mine.offer()).get("@id").asString()).isEqualTo(mine.offerId());
+    }
+
+    @Test
     void messagesAreReadWithLimitsAndTheirTypeChecked() throws Exception {
         String token = key(actor("saomai.admin"));
         MvcResult noContext = call(token, post("/dsp/negotiations/request"), "{\"@type\": \"ContractRequestMessage\"}");
