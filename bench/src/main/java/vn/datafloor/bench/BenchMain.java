@@ -8,7 +8,8 @@ import java.util.Arrays;
  */
 public final class BenchMain {
 
-    private static final String NAMES = "ledger, pipeline, linkage-accuracy, linkage-speed, catalog-search";
+    private static final String NAMES =
+            "ledger, pipeline, linkage-accuracy, linkage-speed, linkage-scale, catalog-search";
 
     private BenchMain() {}
 
@@ -23,6 +24,7 @@ public final class BenchMain {
             case "pipeline" -> PipelineBench.run(options);
             case "linkage-accuracy" -> LinkageAccuracyBench.run(options);
             case "linkage-speed" -> LinkageSpeedBench.run(options);
+            case "linkage-scale" -> LinkageScaleBench.run(options);
             case "catalog-search" -> CatalogSearchBench.run(options);
             default -> {
                 System.err.println("unknown benchmark '" + args[0] + "'; benchmarks: " + NAMES);

@@ -18,9 +18,11 @@ import picocli.CommandLine.Parameters;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = {
-            "Run a benchmark: ledger, pipeline, linkage-accuracy, linkage-speed, catalog-search, ckan-search, "
+            "Run a benchmark: ledger, pipeline, linkage-accuracy, linkage-speed, linkage-scale, catalog-search, "
+                    + "ckan-search, "
                     + "audit-outbox, exchange, query, access, spark.",
             "Example: ./datafloor bench pipeline --people 1000000",
+            "Example: ./datafloor bench linkage-scale --records 10000000",
             "Example: ./datafloor bench catalog-search --datasets 1000000",
             "Example: ./datafloor bench ckan-search --datasets 100000",
             "Example: ./datafloor bench exchange --orders 20000 --buyers 64",
@@ -38,6 +40,7 @@ import picocli.CommandLine.Parameters;
             "linkage-accuracy   --people 50000  --seed 42",
             "linkage-speed      --records 1000000  --duke-records 100000",
             "                   --duke-auto-lookup (no value)",
+            "linkage-scale      --records 10000000",
             "catalog-search     --datasets 100000  --queries 3000  --warmup 1500",
             "                   --baseline-queries 200",
             "ckan-search        --datasets 100000  --requests 4000  --clients 4",
@@ -60,7 +63,8 @@ class BenchCommand implements Callable<Integer> {
     @Parameters(
             index = "0",
             description =
-                    "Benchmark name: ledger, pipeline, linkage-accuracy, linkage-speed, catalog-search, ckan-search, "
+                    "Benchmark name: ledger, pipeline, linkage-accuracy, linkage-speed, linkage-scale, catalog-search, "
+                            + "ckan-search, "
                             + "audit-outbox, exchange, query, access, spark.")
     String name;
 
