@@ -126,34 +126,16 @@ final class LinkageScaleBench {
         long t0 = System.nanoTime();
         String registry = DuckDbConnections.literal(
                 synth.resolve("civil-registry/people.csv").toString());
-        String u = "(hash(record_id, %d) %% 1000000) / 1000000.0";
         try (Connection db = DuckDbConnections.open(
                         scratch, "1GB", Runtime.getRuntime().availableProcessors());
                 Statement s = db.createStatement()) {
             s.execute("CREATE TEMP TABLE base AS SELECT record_id, ho_ten, ngay_sinh, gioi_tinh, so_cccd, "
                     + "so_dien_thoai FROM read_csv(" + registry + ", header = true, all_varchar = true)");
-            s.execute("CREATE TEMP TABLE picked AS SELECT *, CAST(ngay_sinh AS DATE) AS d, "
-                    + String.format(Locale.ROOT, u, 1) + " AS u_name, "
-                    + String.format(Locale.ROOT, u, 2) + " AS u_dob, "
-                    + String.format(Locale.ROOT, u, 3) + " AS u_id, "
-                    + String.format(Locale.ROOT, u, 4) + " AS u_phone, "
-                    + "1 + CAST(hash(record_id, 5) % greatest(length(ho_ten), 1) AS BIGINT) AS p "
-                    + "FROM base ORDER BY hash(record_id, 9) LIMIT " + copies);
+            s.execute("CREATE TEMP TABLE picked AS SELECT *, " + LinkageBenchSupport.noiseDraws()
+                    + " FROM base ORDER BY hash(record_id, 9) LIMIT " + copies);
             s.execute("COPY (SELECT record_id, ho_ten, ngay_sinh, gioi_tinh, so_cccd, so_dien_thoai FROM base "
-                    + "UNION ALL SELECT 'c' || record_id, "
-                    + "CASE WHEN u_name < 0.01 THEN substr(ho_ten, 1, p - 1) || substr(ho_ten, p + 1) "
-                    + "WHEN u_name < 0.02 THEN substr(ho_ten, 1, p - 1) || 'y' || substr(ho_ten, p + 1) "
-                    + "WHEN u_name < 0.12 THEN upper(strip_accents(ho_ten)) ELSE ho_ten END, "
-                    + "CASE WHEN u_dob < 0.01 AND day(d) <= 12 THEN strftime(make_date(year(d), day(d), month(d)), "
-                    + "'%d/%m/%Y') ELSE strftime(d, '%d/%m/%Y') END, "
-                    + "gioi_tinh, "
-                    + "CASE WHEN u_id < 0.03 THEN NULL WHEN u_id < 0.04 AND length(so_cccd) = 12 THEN "
-                    + "substr(so_cccd, 1, 11) || CAST((CAST(substr(so_cccd, 12, 1) AS INTEGER) + 1) % 10 AS VARCHAR) "
-                    + "ELSE so_cccd END, "
-                    + "CASE WHEN u_phone < 0.05 THEN NULL ELSE so_dien_thoai END "
-                    + "FROM picked) TO "
-                    + DuckDbConnections.literal(dir.resolve("records.csv").toString())
-                    + " (HEADER)");
+                    + "UNION ALL SELECT 'c' || record_id, " + LinkageBenchSupport.NOISY_COLUMNS + " FROM picked) TO "
+                    + DuckDbConnections.literal(dir.resolve("records.csv").toString()) + " (HEADER)");
             s.execute("COPY (SELECT 'people' AS source, record_id, record_id AS entity_id FROM base "
                     + "UNION ALL SELECT 'people', 'c' || record_id, record_id FROM picked) TO "
                     + DuckDbConnections.literal(dir.resolve("truth.csv").toString()) + " (HEADER)");

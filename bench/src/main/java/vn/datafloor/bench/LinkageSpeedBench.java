@@ -199,28 +199,13 @@ final class LinkageSpeedBench {
         long t0 = System.nanoTime();
         String people = DuckDbConnections.literal(
                 synth.resolve("civil-registry/people.csv").toString());
-        String u = "(hash(record_id, %d) %% 1000000) / 1000000.0";
         try (Connection db = DuckDbConnections.open(
                         scratch, "1GB", Runtime.getRuntime().availableProcessors());
                 Statement s = db.createStatement()) {
-            s.execute("CREATE TEMP TABLE base AS SELECT *, CAST(ngay_sinh AS DATE) AS d, "
-                    + String.format(Locale.ROOT, u, 1) + " AS u_name, "
-                    + String.format(Locale.ROOT, u, 2) + " AS u_dob, "
-                    + String.format(Locale.ROOT, u, 3) + " AS u_id, "
-                    + String.format(Locale.ROOT, u, 4) + " AS u_phone, "
-                    + "1 + CAST(hash(record_id, 5) % greatest(length(ho_ten), 1) AS BIGINT) AS p "
-                    + "FROM read_csv(" + people + ", header = true, all_varchar = true)");
-            s.execute("COPY (SELECT 'c' || record_id AS record_id, "
-                    + "CASE WHEN u_name < 0.01 THEN substr(ho_ten, 1, p - 1) || substr(ho_ten, p + 1) "
-                    + "WHEN u_name < 0.02 THEN substr(ho_ten, 1, p - 1) || 'y' || substr(ho_ten, p + 1) "
-                    + "WHEN u_name < 0.12 THEN upper(strip_accents(ho_ten)) ELSE ho_ten END AS ho_ten, "
-                    + "CASE WHEN u_dob < 0.01 AND day(d) <= 12 THEN strftime(make_date(year(d), day(d), month(d)), '%d/%m/%Y') "
-                    + "ELSE strftime(d, '%d/%m/%Y') END AS ngay_sinh, "
-                    + "gioi_tinh, "
-                    + "CASE WHEN u_id < 0.03 THEN NULL WHEN u_id < 0.04 AND length(so_cccd) = 12 THEN substr(so_cccd, 1, 11) "
-                    + "|| CAST((CAST(substr(so_cccd, 12, 1) AS INTEGER) + 1) % 10 AS VARCHAR) ELSE so_cccd END AS so_cccd, "
-                    + "CASE WHEN u_phone < 0.05 THEN NULL ELSE so_dien_thoai END AS so_dien_thoai "
-                    + "FROM base) TO "
+            s.execute("CREATE TEMP TABLE base AS SELECT *, " + LinkageBenchSupport.noiseDraws() + " FROM read_csv("
+                    + people + ", header = true, all_varchar = true)");
+            s.execute("COPY (SELECT 'c' || record_id AS record_id, " + LinkageBenchSupport.NOISY_COLUMNS
+                    + " FROM base) TO "
                     + DuckDbConnections.literal(dir.resolve("copy.csv").toString()) + " (HEADER)");
             s.execute("COPY (SELECT 'civil-registry/people' AS source, record_id, record_id AS entity_id FROM base "
                     + "UNION ALL SELECT 'copy', 'c' || record_id, record_id FROM base) TO "

@@ -184,7 +184,8 @@ class DspConsumerApiController {
                 .body(problems.problem(e.status(), "dsp.refused", new Object[] {e.getMessage()}, locale, request));
     }
 
-    private static long organisation(Actor actor) {
+    /** The caller's organisation: only organisations take part in dataspaces. */
+    static long organisation(Actor actor) {
         if (actor.orgId() == null) {
             throw ProblemException.badRequest(
                     "dsp.noOrganisation", "Organisations take part in dataspaces; you belong to none");

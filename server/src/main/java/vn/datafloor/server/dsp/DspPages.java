@@ -249,11 +249,7 @@ class DspPages {
     }
 
     private static long organisation(Actor actor) {
-        if (actor.orgId() == null) {
-            throw ProblemException.badRequest(
-                    "dsp.noOrganisation", "Organisations take part in dataspaces; you belong to none");
-        }
-        return actor.orgId();
+        return DspConsumerApiController.organisation(actor);
     }
 
     /** Runs an action for the page: a refusal (the platform's or the protocol's) becomes the page's error. */
