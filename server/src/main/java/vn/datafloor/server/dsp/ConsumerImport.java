@@ -4,6 +4,7 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,41 +94,19 @@ class ConsumerImport {
         }
         try {
             Path file = dir.resolve("transfer-" + transferId + ".jsonl");
-            long rows = 0;
-            int pages = 0;
+            Copied copied;
             try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
                 PrivateFiles.restrictFile(file);
-                int offset = 0;
-                while (true) {
-                    JsonNode page = rowsOf(pull.rows(actor, orgId, transferId, offset, ConsumerPull.MAX_ROWS)
-                            .body());
-                    pages++;
-                    for (JsonNode row : page) {
-                        if (!row.isObject()) {
-                            throw new DspException(
-                                    HttpStatus.BAD_GATEWAY,
-                                    "The provider's rows are not JSON objects (row " + (rows + 1) + "); nothing was "
-                                            + "imported",
-                                    null,
-                                    null);
-                        }
-                        if (++rows > maxRows) {
-                            throw new DspException(
-                                    HttpStatus.PAYLOAD_TOO_LARGE,
-                                    "The transfer holds more than " + maxRows + " rows, the most an import takes "
-                                            + "(datafloor.dsp.import-max-rows); nothing was imported",
-                                    null,
-                                    null);
-                        }
-                        out.write(json.writeValueAsString(row));
-                        out.write('\n');
-                    }
-                    if (page.size() < ConsumerPull.MAX_ROWS) {
-                        break;
-                    }
-                    offset += page.size();
-                }
+                copied = copyPages(
+                        offset -> rowsOf(pull.rows(actor, orgId, transferId, offset, ConsumerPull.MAX_ROWS)
+                                .body()),
+                        ConsumerPull.MAX_ROWS,
+                        maxRows,
+                        json,
+                        out);
             }
+            long rows = copied.rows();
+            int pages = copied.pages();
             if (rows == 0) {
                 throw DspException.conflict(
                         "The provider sent no rows for this transfer; nothing was imported",
@@ -163,6 +142,56 @@ class ConsumerImport {
         } finally {
             vn.datafloor.server.platform.ScratchDirectories.delete(dir);
         }
+    }
+
+    /** What {@link #copyPages} wrote: rows, and the pages they came in. */
+    record Copied(long rows, int pages) {}
+
+    /**
+     * Writes every row the provider's pages hold as JSON Lines: pages of {@code pageSize} from offset 0 until a page
+     * holds fewer (the last) or more (a provider that sent every row at once), or repeats the page before it (a
+     * provider that ignores offset and limit: it has sent them all). Refuses rows that are not objects and more than
+     * {@code maxRows} rows; the caller then publishes nothing.
+     */
+    static Copied copyPages(
+            java.util.function.IntFunction<JsonNode> pageAt, int pageSize, long maxRows, JsonMapper json, Writer out)
+            throws IOException {
+        long rows = 0;
+        int pages = 0;
+        int offset = 0;
+        JsonNode previous = null;
+        while (true) {
+            JsonNode page = pageAt.apply(offset);
+            if (page.size() > 0 && page.equals(previous)) {
+                break;
+            }
+            previous = page;
+            pages++;
+            for (JsonNode row : page) {
+                if (!row.isObject()) {
+                    throw new DspException(
+                            HttpStatus.BAD_GATEWAY,
+                            "The provider's rows are not JSON objects (row " + (rows + 1) + "); nothing was imported",
+                            null,
+                            null);
+                }
+                if (++rows > maxRows) {
+                    throw new DspException(
+                            HttpStatus.PAYLOAD_TOO_LARGE,
+                            "The transfer holds more than " + maxRows + " rows, the most an import takes "
+                                    + "(datafloor.dsp.import-max-rows); nothing was imported",
+                            null,
+                            null);
+                }
+                out.write(json.writeValueAsString(row));
+                out.write('\n');
+            }
+            if (page.size() != pageSize) {
+                return new Copied(rows, pages);
+            }
+            offset += page.size();
+        }
+        return new Copied(rows, pages);
     }
 
     /** The rows of a provider's answer: Datafloor's {@code {"rows": [...]}}, or a bare array of objects. */

@@ -331,7 +331,8 @@ class ProviderProtocol {
                     try {
                         settled(contractId, null);
                     } catch (RuntimeException e) {
-                        // The reason only (the counterparty unreachable, say): the next sweep tries again.
+                        // The reason only (the counterparty unreachable, say). The negotiation has moved, so it is
+                        // not sent again; the consumer reads where it stands with GET /dsp/negotiations/{pid}.
                         org.slf4j.LoggerFactory.getLogger(ProviderProtocol.class)
                                 .warn("Answering a settled Dataspace Protocol request failed: {}", e.getMessage());
                     }

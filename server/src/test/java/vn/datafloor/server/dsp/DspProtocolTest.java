@@ -72,6 +72,9 @@ class DspProtocolTest extends PlatformTest {
     @Autowired
     ProviderProtocol provider;
 
+    @Autowired
+    DspMessenger messenger;
+
     @Test
     void aPaidOfferAgreedOverTheProtocolIsTheExchangesPurchase() throws Exception {
         Actor operator = actor("admin");
@@ -251,6 +254,11 @@ class DspProtocolTest extends PlatformTest {
                 .update();
         contracts.decide(seller, lost, true, "Đồng ý, câu trả lời bị mất");
         assertThat(contractState(lost)).isEqualTo("FINALIZED");
+        // The decision's own answer runs on the messenger's one thread, queued before this step: once this step has
+        // run, that answer has looked for the negotiation and not found it.
+        java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch(1);
+        messenger.soon(List.of(answered::countDown));
+        assertThat(answered.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         jdbc.sql("update dsp_negotiation set contract_id = ? where provider_pid = ?")
                 .params(lost, lostPid)
                 .update();
