@@ -4,7 +4,7 @@
  */
 @ApplicationModule(
         displayName = "Dataspace Protocol",
-        allowedDependencies = {"authz", "audit", "exchange", "identity", "platform"})
+        allowedDependencies = {"authz", "audit", "catalog", "exchange", "identity", "platform"})
 package vn.datafloor.server.dsp;
 
 import org.springframework.modulith.ApplicationModule;
