@@ -70,6 +70,15 @@ class ConsumerImport {
         this.audit = audit;
         this.work = properties.dataDir().resolve("dsp").resolve("imports");
         this.maxRows = maxRows;
+        clearLeftovers(work);
+    }
+
+    /**
+     * An import's file lives as long as the request that pulls it: what a crash left behind (rows pulled in the
+     * clear, never published) is removed when the server starts, before any import can run.
+     */
+    static void clearLeftovers(Path work) {
+        vn.datafloor.server.platform.ScratchDirectories.delete(work);
     }
 
     /**

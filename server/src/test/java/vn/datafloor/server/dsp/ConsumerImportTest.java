@@ -61,6 +61,18 @@ class ConsumerImportTest {
     }
 
     @Test
+    void whatACrashLeftInTheImportsFolderIsGoneAtStart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path data)
+            throws Exception {
+        java.nio.file.Path imports = data.resolve("dsp").resolve("imports");
+        java.nio.file.Path left = imports.resolve("crashed").resolve("transfer-7.jsonl");
+        java.nio.file.Files.createDirectories(left.getParent());
+        java.nio.file.Files.writeString(left, "{\"so_cccd\": \"001085000123\"}\n");
+        ConsumerImport.clearLeftovers(imports);
+        assertThat(imports).doesNotExist();
+        assertThat(data.resolve("dsp")).exists();
+    }
+
+    @Test
     void rowsThatAreNotObjectsAndTooManyRowsAreRefused() {
         JsonNode scalars = JSON.createArrayNode().add(1).add(2);
         assertThatThrownBy(() -> ConsumerImport.copyPages(offset -> scalars, 100, 1_000, JSON, new StringWriter()))
