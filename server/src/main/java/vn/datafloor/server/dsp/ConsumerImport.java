@@ -25,7 +25,6 @@ import vn.datafloor.server.authz.Action;
 import vn.datafloor.server.authz.Actor;
 import vn.datafloor.server.catalog.CatalogEntry;
 import vn.datafloor.server.catalog.CatalogService;
-import vn.datafloor.server.dsp.DspStore.Role;
 import vn.datafloor.server.dsp.DspStore.Transfer;
 import vn.datafloor.server.platform.DatafloorProperties;
 
@@ -44,7 +43,6 @@ class ConsumerImport {
     record Imported(long transferId, String dataset, int version, long rows, int pages) {}
 
     private final ConsumerPull pull;
-    private final DspStore store;
     private final CatalogService catalog;
     private final AccessPolicy policy;
     private final AuditLog audit;
@@ -54,7 +52,6 @@ class ConsumerImport {
 
     ConsumerImport(
             ConsumerPull pull,
-            DspStore store,
             CatalogService catalog,
             AccessPolicy policy,
             AuditLog audit,
@@ -64,7 +61,6 @@ class ConsumerImport {
             throw new IllegalArgumentException("datafloor.dsp.import-max-rows must be at least 1");
         }
         this.pull = pull;
-        this.store = store;
         this.catalog = catalog;
         this.policy = policy;
         this.audit = audit;
@@ -92,9 +88,7 @@ class ConsumerImport {
             throw DspException.badRequest(
                     "Name the dataset to import into (lower-case letters, digits, '.', '-', '_')");
         }
-        Transfer transfer = store.transfer(transferId)
-                .filter(t -> t.role() == Role.CONSUMER && t.orgId() == orgId)
-                .orElseThrow(() -> DspException.notFound("Your organisation has no transfer " + transferId));
+        Transfer transfer = pull.own(orgId, transferId);
         Path dir;
         try {
             dir = PrivateFiles.createDirectory(work.resolve(UUID.randomUUID().toString()));

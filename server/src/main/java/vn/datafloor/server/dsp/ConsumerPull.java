@@ -191,7 +191,8 @@ class ConsumerPull {
         return store.transfer(transfer.id()).orElseThrow();
     }
 
-    private Transfer own(long orgId, long transferId) {
+    /** The organisation's own transfer as consumer; another's is not found. */
+    Transfer own(long orgId, long transferId) {
         return store.transfer(transferId)
                 .filter(t -> t.role() == Role.CONSUMER && t.orgId() == orgId)
                 .orElseThrow(() -> DspException.notFound("Your organisation has no transfer " + transferId));

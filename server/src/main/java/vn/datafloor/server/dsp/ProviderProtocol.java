@@ -324,18 +324,14 @@ class ProviderProtocol {
             waiting = store.waitingContracts(after, 200);
             for (long contractId : waiting) {
                 after = contractId;
-                if (contracts
-                        .contract(contractId)
-                        .map(c -> c.state() != State.REQUESTED)
-                        .orElse(false)) {
-                    try {
-                        settled(contractId, null);
-                    } catch (RuntimeException e) {
-                        // The reason only (the counterparty unreachable, say). The negotiation has moved, so it is
-                        // not sent again; the consumer reads where it stands with GET /dsp/negotiations/{pid}.
-                        org.slf4j.LoggerFactory.getLogger(ProviderProtocol.class)
-                                .warn("Answering a settled Dataspace Protocol request failed: {}", e.getMessage());
-                    }
+                try {
+                    // One still requested: settled() leaves it waiting.
+                    settled(contractId, null);
+                } catch (RuntimeException e) {
+                    // The reason only (the counterparty unreachable, say). The negotiation has moved, so it is
+                    // not sent again; the consumer reads where it stands with GET /dsp/negotiations/{pid}.
+                    org.slf4j.LoggerFactory.getLogger(ProviderProtocol.class)
+                            .warn("Answering a settled Dataspace Protocol request failed: {}", e.getMessage());
                 }
             }
         } while (waiting.size() == 200);
