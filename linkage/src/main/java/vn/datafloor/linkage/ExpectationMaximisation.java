@@ -1,17 +1,14 @@
 package vn.datafloor.linkage;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import vn.datafloor.linkage.LinkageModel.Comparison;
 
 /**
  * EM for the m probabilities of Fellegi–Sunter over one blocking rule's pairs, with u held at the
- * values measured on random pairs. Pairs are first collapsed to distinct comparison vectors with a
- * count (a few hundred rows however many pairs), so each iteration is one small SQL aggregate: the
- * E step computes each vector's match probability, the M step sums it per level.
+ * values measured on random pairs. The engine has collapsed the pairs to distinct comparison vectors
+ * with a count ({@link Training.Pattern}: a few hundred however many pairs, on any engine), so each
+ * iteration is a pass over them here: the E step computes each vector's match probability, the M step
+ * sums it per level.
  */
 final class ExpectationMaximisation {
 
@@ -19,26 +16,23 @@ final class ExpectationMaximisation {
 
     private static final double FLOOR = 1e-6;
 
-    private final Connection db;
     private final List<Comparison> comparisons;
     private final List<Integer> used;
-    private final String ruleColumn;
+    private final List<Training.Pattern> patterns;
     private final double[][] u;
     private final int maxIterations;
     private final double tolerance;
 
     ExpectationMaximisation(
-            Connection db,
             List<Comparison> comparisons,
             List<Integer> used,
-            String ruleColumn,
+            List<Training.Pattern> patterns,
             double[][] u,
             int maxIterations,
             double tolerance) {
-        this.db = db;
         this.comparisons = comparisons;
         this.used = used;
-        this.ruleColumn = ruleColumn;
+        this.patterns = patterns;
         this.u = u;
         this.maxIterations = maxIterations;
         this.tolerance = tolerance;
@@ -68,12 +62,6 @@ final class ExpectationMaximisation {
             m[c] = initialM(comparisons.get(c).levels().size() + 1);
         }
         double lambda = startLambda;
-        StringBuilder columns = new StringBuilder();
-        for (int c : used) {
-            columns.append(columns.length() == 0 ? "" : ", ").append(ComparisonSql.gammaColumn(comparisons.get(c)));
-        }
-        execute("CREATE OR REPLACE TEMP TABLE em_patterns AS SELECT " + columns + ", count(*)::DOUBLE AS n"
-                + " FROM vectors WHERE " + ruleColumn + " GROUP BY ALL");
         int iteration = 0;
         boolean converged = false;
         while (iteration < maxIterations && !converged) {
@@ -82,20 +70,7 @@ final class ExpectationMaximisation {
             for (int c : used) {
                 sums[c] = new double[m[c].length];
             }
-            double newLambda = lambda;
-            try (Statement s = db.createStatement();
-                    ResultSet rs = s.executeQuery(iterationSql(m, lambda))) {
-                while (rs.next()) {
-                    int c = rs.getInt(1);
-                    if (c < 0) {
-                        newLambda = rs.getDouble(3);
-                    } else {
-                        sums[c][rs.getInt(2)] = rs.getDouble(3);
-                    }
-                }
-            } catch (SQLException e) {
-                throw new LinkageException("EM iteration failed: " + e.getMessage(), e);
-            }
+            double newLambda = step(m, lambda, sums);
             double change = Math.abs(newLambda - lambda);
             for (int c : used) {
                 double total = 0;
@@ -120,51 +95,48 @@ final class ExpectationMaximisation {
             lambda = Math.min(Math.max(newLambda, FLOOR), 1 - FLOOR);
             converged = change < tolerance;
         }
-        execute("DROP TABLE em_patterns");
         return new Result(m, lambda, iteration, converged);
     }
 
     /**
-     * One E+M step: p = 1 / (1 + 2^−(log2 λ/(1−λ) + Σ log2 m/u)) per vector, then Σ n·p per
-     * comparison level (rows c, level, mass) and Σ n·p / Σ n as the new λ (row −1).
+     * One E+M step: p = 1 / (1 + 2^−(log2 λ/(1−λ) + Σ log2 m/u)) per vector (a null level adds
+     * nothing), then Σ n·p per comparison level into {@code sums}; returns Σ n·p / Σ n, the new λ.
      */
-    private String iterationSql(double[][] m, double lambda) {
-        // Literals as DOUBLE: DuckDB would type "0.1234…" as a narrow DECIMAL and overflow on a larger branch.
-        StringBuilder weight =
-                new StringBuilder().append(ComparisonSql.dbl(Math.log(lambda / (1 - lambda)) / Math.log(2)));
+    private double step(double[][] m, double lambda, double[][] sums) {
+        double[][] weights = new double[comparisons.size()][];
         for (int c : used) {
-            weight.append(" + CASE ").append(ComparisonSql.gammaColumn(comparisons.get(c)));
+            weights[c] = new double[m[c].length];
             for (int k = 0; k < m[c].length; k++) {
-                weight.append(" WHEN ")
-                        .append(k)
-                        .append(" THEN ")
-                        .append(ComparisonSql.dbl(Math.log(m[c][k] / u[c][k]) / Math.log(2)));
+                weights[c][k] = log2(m[c][k] / u[c][k]);
             }
-            weight.append(" ELSE 0.0 END");
         }
-        StringBuilder sql = new StringBuilder("WITH p AS (SELECT *, n / (1.0 + pow(2.0, -(")
-                .append(weight)
-                .append("))) AS np FROM em_patterns) ");
-        for (int c : used) {
-            String g = ComparisonSql.gammaColumn(comparisons.get(c));
-            sql.append("SELECT ")
-                    .append(c)
-                    .append(" AS c, ")
-                    .append(g)
-                    .append(" AS level, sum(np) AS mass FROM p WHERE ")
-                    .append(g)
-                    .append(" >= 0 GROUP BY ")
-                    .append(g)
-                    .append(" UNION ALL ");
+        double prior = log2(lambda / (1 - lambda));
+        double expected = 0;
+        double pairs = 0;
+        for (Training.Pattern pattern : patterns) {
+            int[] levels = pattern.levels();
+            double weight = prior;
+            for (int j = 0; j < used.size(); j++) {
+                int level = levels[j];
+                if (level >= 0 && level < weights[used.get(j)].length) {
+                    weight += weights[used.get(j)][level];
+                }
+            }
+            double n = pattern.count();
+            double np = n / (1.0 + Math.pow(2.0, -weight));
+            for (int j = 0; j < used.size(); j++) {
+                int level = levels[j];
+                if (level >= 0 && level < sums[used.get(j)].length) {
+                    sums[used.get(j)][level] += np;
+                }
+            }
+            expected += np;
+            pairs += n;
         }
-        return sql.append("SELECT -1, -1, sum(np) / sum(n) FROM p").toString();
+        return pairs == 0 ? lambda : expected / pairs;
     }
 
-    private void execute(String sql) {
-        try (Statement s = db.createStatement()) {
-            s.execute(sql);
-        } catch (SQLException e) {
-            throw new LinkageException("EM failed: " + e.getMessage(), e);
-        }
+    private static double log2(double x) {
+        return Math.log(x) / Math.log(2);
     }
 }

@@ -56,7 +56,7 @@ public final class Linker implements AutoCloseable {
     private List<UnreadableDates> unreadableDates = List.of();
 
     /** Model column → the file columns ("input:column") it is computed from, over all inputs. */
-    private final java.util.Map<String, Set<String>> lineage = new java.util.HashMap<>();
+    private final ColumnLineage lineage = new ColumnLineage();
 
     private static final System.Logger LOG = System.getLogger(Linker.class.getName());
 
@@ -172,7 +172,7 @@ public final class Linker implements AutoCloseable {
                 }
             }
             selects.add(select.append(" FROM ").append(view).toString());
-            recordLineage(i, input, fileColumns);
+            lineage.record(i, input, fileColumns, db);
         }
         try (Statement s = db.createStatement()) {
             s.execute("CREATE VIEW loaded AS " + String.join(" UNION ALL BY NAME ", selects));
@@ -251,87 +251,9 @@ public final class Linker implements AutoCloseable {
         execute("CREATE VIEW r_side AS SELECT * FROM records WHERE _input = " + right);
     }
 
-    /**
-     * Notes which of the file's columns each model column of input {@code i} is computed from: a
-     * column the file has as it is comes from itself; a {@code columns} expression from every file
-     * column it refers to, as DuckDB's parser reads it (so functions, struct fields and quoted text
-     * are not mistaken for columns). Training uses it to tell which comparisons a blocking rule decides.
-     */
-    private void recordLineage(int i, Input input, List<String> fileColumns) {
-        if (input.columns().isEmpty()) {
-            for (String column : fileColumns) {
-                lineage.computeIfAbsent(column, k -> new java.util.HashSet<>())
-                        .add(i + ":" + column.toLowerCase(Locale.ROOT));
-            }
-            return;
-        }
-        Set<String> known = new java.util.HashSet<>();
-        fileColumns.forEach(c -> known.add(c.toLowerCase(Locale.ROOT)));
-        for (var entry : input.columns().entrySet()) {
-            Set<String> sources = lineage.computeIfAbsent(entry.getKey(), k -> new java.util.HashSet<>());
-            for (String referenced : referencedNames(entry.getValue())) {
-                String name = referenced.toLowerCase(Locale.ROOT);
-                if (known.contains(name)) {
-                    sources.add(i + ":" + name);
-                }
-            }
-        }
-    }
-
-    private static final java.util.regex.Pattern COLUMN_NAMES =
-            java.util.regex.Pattern.compile("\"column_names\":\\[([^\\]]*)\\]");
-    private static final java.util.regex.Pattern JSON_STRING =
-            java.util.regex.Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
-    private static final java.util.regex.Pattern WORD = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-
-    /**
-     * The names an expression refers to as columns (every part of {@code t.c} or {@code s.field}), from
-     * DuckDB's parse tree; should the parser refuse it, every word outside quotes, which can only
-     * name more columns than the expression uses, never fewer.
-     */
-    private List<String> referencedNames(String expression) {
-        List<String> names = new ArrayList<>();
-        String tree;
-        try {
-            tree = strings("SELECT json_serialize_sql(" + literal("SELECT " + expression) + ")")
-                    .get(0);
-        } catch (LinkageException e) {
-            tree = null; // no JSON extension: fall back to the words
-        }
-        if (tree != null && !tree.contains("\"error\":true")) {
-            java.util.regex.Matcher m = COLUMN_NAMES.matcher(tree);
-            while (m.find()) {
-                java.util.regex.Matcher n = JSON_STRING.matcher(m.group(1));
-                while (n.find()) {
-                    names.add(n.group(1));
-                }
-            }
-            return names;
-        }
-        java.util.regex.Matcher w = WORD.matcher(expression.replaceAll("'[^']*'", " "));
-        while (w.find()) {
-            names.add(w.group());
-        }
-        return names;
-    }
-
-    /**
-     * Whether a rule decides a comparison: the rule names the comparison's column, or a column
-     * computed from a file column the comparison's column is also computed from (blocking on
-     * {@code name_sorted} decides the comparison of {@code name} when both come from {@code ho_ten}).
-     */
+    /** Whether a rule decides a comparison ({@link ColumnLineage#decides}): training leaves it out of that rule's EM run. */
     boolean ruleDecides(String rule, Comparison comparison) {
-        if (BlockingRules.mentions(rule, comparison.column())) {
-            return true;
-        }
-        Set<String> sources = lineage.getOrDefault(comparison.column(), Set.of());
-        for (var entry : lineage.entrySet()) {
-            if (BlockingRules.mentions(rule, entry.getKey())
-                    && entry.getValue().stream().anyMatch(sources::contains)) {
-                return true;
-            }
-        }
-        return false;
+        return lineage.decides(rule, comparison);
     }
 
     /**
@@ -582,9 +504,7 @@ public final class Linker implements AutoCloseable {
     }
 
     private List<String> emRules() {
-        return model.training().emBlockingRules().isEmpty()
-                ? model.blockingRules()
-                : model.training().emBlockingRules();
+        return Training.emRules(model);
     }
 
     // ---------------------------------------------------------------- training
@@ -602,66 +522,7 @@ public final class Linker implements AutoCloseable {
         if (model.training().labelledPairs() != null) {
             return trainFromLabels(model.training().labelledPairs());
         }
-        List<Comparison> comparisons = model.comparisons();
-        double lambda = estimateLambda();
-        double[][] u = estimateU();
-
-        double[][] mSum = new double[comparisons.size()][];
-        int[] runsPerComparison = new int[comparisons.size()];
-        for (int c = 0; c < comparisons.size(); c++) {
-            mSum[c] = new double[comparisons.get(c).levels().size() + 1];
-        }
-        List<EmRun> runs = new ArrayList<>();
-        List<String> emRules = emRules();
-        for (int i = 0; i < emRules.size(); i++) {
-            List<Integer> used = new ArrayList<>();
-            for (int c = 0; c < comparisons.size(); c++) {
-                if (!ruleDecides(emRules.get(i), comparisons.get(c))) {
-                    used.add(c);
-                }
-            }
-            long pairs = scalar("SELECT count(*) FROM vectors WHERE _em" + i);
-            if (used.isEmpty() || pairs == 0) {
-                runs.add(new EmRun(emRules.get(i), pairs, 0, false, 0));
-                continue;
-            }
-            double expectedMatches = lambda * totalPairs();
-            double start = Math.min(0.9, Math.max(1e-4, expectedMatches / pairs));
-            ExpectationMaximisation.Result result = new ExpectationMaximisation(
-                            db,
-                            comparisons,
-                            used,
-                            "_em" + i,
-                            u,
-                            model.training().maxIterations(),
-                            model.training().tolerance())
-                    .run(start);
-            runs.add(new EmRun(emRules.get(i), pairs, result.iterations(), result.converged(), result.lambda()));
-            for (int c : used) {
-                runsPerComparison[c]++;
-                for (int k = 0; k < mSum[c].length; k++) {
-                    mSum[c][k] += result.m()[c][k];
-                }
-            }
-        }
-        List<ComparisonParameters> parameters = new ArrayList<>();
-        for (int c = 0; c < comparisons.size(); c++) {
-            Comparison comparison = comparisons.get(c);
-            boolean trained = runsPerComparison[c] > 0;
-            double[] m = trained
-                    ? mSum[c]
-                    : ExpectationMaximisation.initialM(comparison.levels().size() + 1);
-            List<LevelParameters> levels = new ArrayList<>();
-            for (int k = 0; k < m.length; k++) {
-                String label = k < comparison.levels().size()
-                        ? comparison.levels().get(k).label()
-                        : "else";
-                double mk = trained ? m[k] / runsPerComparison[c] : m[k];
-                levels.add(new LevelParameters(label, Math.max(mk, MIN_PROBABILITY), u[c][k], trained));
-            }
-            parameters.add(new ComparisonParameters(comparison.name(), levels));
-        }
-        return new LinkageParameters(model.name(), lambda, parameters, runs);
+        return Training.unsupervised(model, this::ruleDecides, measurements);
     }
 
     /**
@@ -678,8 +539,10 @@ public final class Linker implements AutoCloseable {
             throw new LinkageException("Labelled pairs " + file + ": no pair has is_match true, so m cannot be "
                     + "estimated; label some pairs of records that are the same entity");
         }
-        double lambda = model.training().deterministicRules().isEmpty() ? lambdaFromLabels(file) : estimateLambda();
-        double[][] u = estimateU();
+        double lambda = model.training().deterministicRules().isEmpty()
+                ? lambdaFromLabels(file)
+                : Training.lambda(model, measurements, totalPairs());
+        double[][] u = Training.u(model, measurements);
         List<Comparison> comparisons = model.comparisons();
         StringBuilder sql = new StringBuilder("CREATE OR REPLACE TEMP TABLE labelled_vectors AS SELECT ");
         for (int c = 0; c < comparisons.size(); c++) {
@@ -854,83 +717,104 @@ public final class Linker implements AutoCloseable {
     }
 
     private double totalPairs() {
-        return model.mode() == Mode.LINK ? leftCount * (double) rightCount : leftCount * (leftCount - 1) / 2.0;
+        return Training.totalPairs(model, leftCount, rightCount);
     }
 
-    /** λ = pairs found by the deterministic rules ÷ their assumed recall ÷ all possible pairs. */
-    private double estimateLambda() {
-        List<String> rules = model.training().deterministicRules();
-        if (rules.isEmpty()) {
-            throw new LinkageException(
-                    "training.deterministic_rules is needed to estimate the proportion of "
-                            + "matches, e.g. [\"l.cccd = r.cccd\"], unless training.labelled_pairs names a file of labelled pairs");
-        }
-        List<String> unions = new ArrayList<>();
-        for (String rule : rules) {
-            checkSize(rule, "Deterministic rule");
-            unions.add("SELECT l._rid, r._rid FROM l_side l JOIN r_side r ON (" + rule + ") AND " + pairCondition());
-        }
-        long found = scalarRule("SELECT count(*) FROM (" + String.join(" UNION ", unions) + ")", rules);
-        if (found == 0) {
-            throw new LinkageException("The deterministic rules " + rules + " match no pair, so the proportion of "
-                    + "matches cannot be estimated; use a rule that some true matches satisfy");
-        }
-        double lambda = found / model.training().deterministicRecall() / totalPairs();
-        return Math.min(0.5, lambda);
-    }
+    /** Training's aggregates, measured in DuckDB over the records here. */
+    private final Training.Measurements measurements = new Training.Measurements() {
 
-    /**
-     * u = P(level | non-match), measured on random pairs: almost all random pairs are non-matches.
-     * Rows are chosen by a hash of their id and the seed (reproducible on any engine, unlike
-     * engine-specific sampling), and crossed: √N rows a side give N pairs.
-     */
-    private double[][] estimateU() {
-        long target = Math.max(1, model.training().uSamplePairs());
-        long leftRows = Math.min(leftCount, (long) Math.ceil(Math.sqrt(target)));
-        long rightRows = Math.min(rightCount, (long) Math.ceil(target / (double) leftRows));
-        long seed = model.training().seed();
-        StringBuilder sql = new StringBuilder("CREATE OR REPLACE TEMP TABLE u_sample AS SELECT ");
-        List<Comparison> comparisons = model.comparisons();
-        for (int c = 0; c < comparisons.size(); c++) {
-            sql.append(c == 0 ? "" : ", ")
-                    .append(ComparisonSql.gamma(comparisons.get(c)))
-                    .append(" AS ")
-                    .append(ComparisonSql.gammaColumn(comparisons.get(c)));
+        @Override
+        public long leftCount() {
+            return leftCount;
         }
-        sql.append(" FROM (SELECT * FROM l_side ORDER BY hash(_rid, ")
-                .append(seed)
-                .append("), _rid LIMIT ")
-                .append(leftRows)
-                .append(") l CROSS JOIN (SELECT * FROM r_side ORDER BY hash(_rid, ")
-                .append(seed + 1)
-                .append("), _rid LIMIT ")
-                .append(rightRows)
-                .append(") r WHERE l._rid <> r._rid");
-        execute(sql.toString());
-        double[][] u = new double[comparisons.size()][];
-        for (int c = 0; c < comparisons.size(); c++) {
-            int levels = comparisons.get(c).levels().size() + 1;
-            long[] counts = new long[levels];
-            long total = 0;
-            String g = ComparisonSql.gammaColumn(comparisons.get(c));
+
+        @Override
+        public long rightCount() {
+            return rightCount;
+        }
+
+        @Override
+        public long deterministicPairs(List<String> rules) {
+            List<String> unions = new ArrayList<>();
+            for (String rule : rules) {
+                checkSize(rule, "Deterministic rule");
+                unions.add(
+                        "SELECT l._rid, r._rid FROM l_side l JOIN r_side r ON (" + rule + ") AND " + pairCondition());
+            }
+            return scalarRule("SELECT count(*) FROM (" + String.join(" UNION ", unions) + ")", rules);
+        }
+
+        @Override
+        public long[][] randomPairLevels(long leftRows, long rightRows, long seed) {
+            StringBuilder sql = new StringBuilder("CREATE OR REPLACE TEMP TABLE u_sample AS SELECT ");
+            List<Comparison> comparisons = model.comparisons();
+            for (int c = 0; c < comparisons.size(); c++) {
+                sql.append(c == 0 ? "" : ", ")
+                        .append(ComparisonSql.gamma(comparisons.get(c)))
+                        .append(" AS ")
+                        .append(ComparisonSql.gammaColumn(comparisons.get(c)));
+            }
+            sql.append(" FROM (SELECT * FROM l_side ORDER BY ")
+                    .append(sampleOrder(seed))
+                    .append(" LIMIT ")
+                    .append(leftRows)
+                    .append(") l CROSS JOIN (SELECT * FROM r_side ORDER BY ")
+                    .append(sampleOrder(seed + 1))
+                    .append(" LIMIT ")
+                    .append(rightRows)
+                    .append(") r WHERE l._rid <> r._rid");
+            execute(sql.toString());
+            long[][] counts = new long[comparisons.size()][];
+            for (int c = 0; c < comparisons.size(); c++) {
+                counts[c] = new long[comparisons.get(c).levels().size() + 1];
+                String g = ComparisonSql.gammaColumn(comparisons.get(c));
+                try (Statement s = db.createStatement();
+                        ResultSet rs = s.executeQuery(
+                                "SELECT " + g + ", count(*) FROM u_sample WHERE " + g + " >= 0 GROUP BY " + g)) {
+                    while (rs.next()) {
+                        counts[c][rs.getInt(1)] = rs.getLong(2);
+                    }
+                } catch (SQLException e) {
+                    throw new LinkageException("Cannot measure u: " + firstLine(e), e);
+                }
+            }
+            execute("DROP TABLE u_sample");
+            return counts;
+        }
+
+        @Override
+        public long emPairs(int rule) {
+            return scalar("SELECT count(*) FROM vectors WHERE _em" + rule);
+        }
+
+        @Override
+        public List<Training.Pattern> emPatterns(int rule, List<Integer> used) {
+            StringBuilder columns = new StringBuilder();
+            for (int c : used) {
+                columns.append(columns.length() == 0 ? "" : ", ")
+                        .append(ComparisonSql.gammaColumn(model.comparisons().get(c)));
+            }
+            List<Training.Pattern> patterns = new ArrayList<>();
             try (Statement s = db.createStatement();
                     ResultSet rs = s.executeQuery(
-                            "SELECT " + g + ", count(*) FROM u_sample WHERE " + g + " >= 0 GROUP BY " + g)) {
+                            "SELECT " + columns + ", count(*) FROM vectors WHERE _em" + rule + " GROUP BY ALL")) {
                 while (rs.next()) {
-                    counts[rs.getInt(1)] = rs.getLong(2);
-                    total += rs.getLong(2);
+                    int[] levels = new int[used.size()];
+                    for (int j = 0; j < levels.length; j++) {
+                        levels[j] = rs.getInt(j + 1);
+                    }
+                    patterns.add(new Training.Pattern(levels, rs.getLong(used.size() + 1)));
                 }
             } catch (SQLException e) {
-                throw new LinkageException("Cannot measure u: " + firstLine(e), e);
+                throw new LinkageException("Cannot collect the comparison patterns for EM: " + firstLine(e), e);
             }
-            u[c] = new double[levels];
-            for (int k = 0; k < levels; k++) {
-                // A level never seen among random pairs gets the weight of one observation, not infinity.
-                u[c][k] = Math.max(counts[k], 1) / (double) Math.max(total, 1);
-            }
+            return patterns;
         }
-        execute("DROP TABLE u_sample");
-        return u;
+    };
+
+    /** {@link Training#SAMPLE_ORDER} in DuckDB's SQL. */
+    private static String sampleOrder(long seed) {
+        return "md5(CAST(_rid AS VARCHAR) || ':" + seed + "'), _rid";
     }
 
     // ---------------------------------------------------------------- prediction

@@ -25,6 +25,7 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import vn.datafloor.integration.lake.DuckDbConnections;
 import vn.datafloor.linkage.ClusterMember;
+import vn.datafloor.linkage.ColumnLineage;
 import vn.datafloor.linkage.Evaluation;
 import vn.datafloor.linkage.LinkageException;
 import vn.datafloor.linkage.LinkageModel;
@@ -37,6 +38,7 @@ import vn.datafloor.linkage.LinkageParameters.ComparisonParameters;
 import vn.datafloor.linkage.LinkageParameters.LevelParameters;
 import vn.datafloor.linkage.ScoredPair;
 import vn.datafloor.linkage.ScoredPair.Contribution;
+import vn.datafloor.linkage.Training;
 
 /**
  * The DuckDB linker's plan ({@link vn.datafloor.linkage.Linker}) on Spark: the same records, candidate
@@ -58,6 +60,7 @@ public final class SparkLinker implements AutoCloseable {
     private long leftCount;
     private long rightCount;
     private final List<Dataset<Row>> cached = new ArrayList<>();
+    private final ColumnLineage lineage = new ColumnLineage();
 
     private SparkLinker(SparkSession spark, LinkageModel model) {
         this.spark = spark;
@@ -101,6 +104,7 @@ public final class SparkLinker implements AutoCloseable {
             }
             Dataset<Row> raw = read(input);
             List<String> fileColumns = List.of(raw.columns());
+            recordLineage(i, input, fileColumns);
             if (!fileColumns.contains(input.id())) {
                 throw new LinkageException("Input " + input.name() + ": id column " + input.id()
                         + " is not in the file; its columns are " + fileColumns);
@@ -310,6 +314,139 @@ public final class SparkLinker implements AutoCloseable {
         vectors.append(" FROM " + prefix + "candidates c JOIN " + prefix + "records l ON l._rid = c.rid_l JOIN "
                 + prefix + "records r ON r._rid = c.rid_r");
         keep(sql(vectors.toString(), "the comparisons")).createOrReplaceTempView(prefix + "vectors");
+    }
+
+    // ---------------------------------------------------------------- training
+
+    /** As the DuckDB linker notes it, with an in-memory DuckDB for its parser only. */
+    private void recordLineage(int i, Input input, List<String> fileColumns) {
+        try (java.sql.Connection parser = DuckDbConnections.open(null, "64MB", 1)) {
+            lineage.record(i, input, fileColumns, parser);
+        } catch (SQLException e) {
+            throw new LinkageException(
+                    "Cannot open DuckDB to read the column expressions: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * Trains λ, u and m on Spark without labels, as the DuckDB linker does ({@link Training}): the
+     * deterministic rules' pairs, the seeded random pairs' levels and each EM rule's comparison
+     * patterns are counted here, over all the records; EM then runs on the few hundred patterns.
+     * Labelled pairs are the DuckDB linker's (they are few, see docs/spark.md).
+     */
+    public LinkageParameters train() {
+        if (model.training().labelledPairs() != null) {
+            throw new LinkageException("Training from labelled pairs runs on DuckDB: run it there (./datafloor link) "
+                    + "and pass its parameters.json with --parameters");
+        }
+        ensureVectors();
+        return Training.unsupervised(model, lineage::decides, new Training.Measurements() {
+
+            @Override
+            public long leftCount() {
+                return leftCount;
+            }
+
+            @Override
+            public long rightCount() {
+                return rightCount;
+            }
+
+            @Override
+            public long deterministicPairs(List<String> rules) {
+                List<String> unions = new ArrayList<>();
+                for (String rule : rules) {
+                    unions.add("SELECT l._rid AS a, r._rid AS b FROM " + prefix + "l_side l JOIN " + prefix
+                            + "r_side r ON (" + rule + ") AND " + pairCondition());
+                }
+                return sql(
+                                "SELECT count(*) FROM (" + String.join(" UNION ", unions) + ")",
+                                "the deterministic rules " + rules)
+                        .first()
+                        .getLong(0);
+            }
+
+            @Override
+            public long[][] randomPairLevels(long leftRows, long rightRows, long seed) {
+                List<Comparison> comparisons = model.comparisons();
+                StringBuilder select = new StringBuilder("SELECT ");
+                for (int c = 0; c < comparisons.size(); c++) {
+                    select.append(c == 0 ? "" : ", ")
+                            .append(SparkComparisons.gamma(comparisons.get(c)))
+                            .append(" AS ")
+                            .append(SparkComparisons.gammaColumn(comparisons.get(c)));
+                }
+                select.append(" FROM (SELECT * FROM " + prefix + "l_side ORDER BY ")
+                        .append(sampleOrder(seed))
+                        .append(" LIMIT ")
+                        .append(leftRows)
+                        .append(") l CROSS JOIN (SELECT * FROM " + prefix + "r_side ORDER BY ")
+                        .append(sampleOrder(seed + 1))
+                        .append(" LIMIT ")
+                        .append(rightRows)
+                        .append(") r WHERE l._rid <> r._rid");
+                Dataset<Row> sample = sql(select.toString(), "the comparisons on random pairs")
+                        .persist(StorageLevel.MEMORY_AND_DISK());
+                try {
+                    long[][] counts = new long[comparisons.size()][];
+                    for (int c = 0; c < comparisons.size(); c++) {
+                        counts[c] = new long[comparisons.get(c).levels().size() + 1];
+                        String g = SparkComparisons.gammaColumn(comparisons.get(c));
+                        for (Row row : sample.groupBy(col(g)).count().collectAsList()) {
+                            if (!row.isNullAt(0) && row.getInt(0) >= 0) {
+                                counts[c][row.getInt(0)] = row.getLong(1);
+                            }
+                        }
+                    }
+                    return counts;
+                } finally {
+                    sample.unpersist();
+                }
+            }
+
+            @Override
+            public long emPairs(int rule) {
+                return sql(
+                                "SELECT count(*) " + emPairsOf(rule),
+                                "EM rule " + Training.emRules(model).get(rule))
+                        .first()
+                        .getLong(0);
+            }
+
+            @Override
+            public List<Training.Pattern> emPatterns(int rule, List<Integer> used) {
+                List<String> columns = new ArrayList<>();
+                for (int c : used) {
+                    columns.add("v."
+                            + SparkComparisons.gammaColumn(model.comparisons().get(c)));
+                }
+                String list = String.join(", ", columns);
+                List<Training.Pattern> patterns = new ArrayList<>();
+                for (Row row : sql(
+                                "SELECT " + list + ", count(*) " + emPairsOf(rule) + " GROUP BY " + list,
+                                "EM rule " + Training.emRules(model).get(rule))
+                        .collectAsList()) {
+                    int[] levels = new int[used.size()];
+                    for (int j = 0; j < levels.length; j++) {
+                        levels[j] = row.getInt(j);
+                    }
+                    patterns.add(new Training.Pattern(levels, row.getLong(used.size())));
+                }
+                return patterns;
+            }
+        });
+    }
+
+    /** {@code FROM … WHERE …}: the candidate pairs (with their vectors, as v) that EM rule {@code rule} holds for. */
+    private String emPairsOf(int rule) {
+        return "FROM " + prefix + "vectors v JOIN " + prefix + "records l ON l._rid = v.rid_l JOIN " + prefix
+                + "records r ON r._rid = v.rid_r WHERE coalesce(("
+                + Training.emRules(model).get(rule) + "), false)";
+    }
+
+    /** {@link Training#SAMPLE_ORDER} in Spark's SQL. */
+    private static String sampleOrder(long seed) {
+        return "md5(concat(CAST(_rid AS STRING), ':" + seed + "')), _rid";
     }
 
     /**

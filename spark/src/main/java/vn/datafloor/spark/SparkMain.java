@@ -64,10 +64,11 @@ public final class SparkMain {
     }
 
     /**
-     * Links with the model on Spark. Without {@code --parameters} the parameters are trained first by
-     * the DuckDB linker on the driver (docs/spark.md): training needs only the deterministic rules' pairs,
-     * a random sample and the EM rules' comparison patterns, and scoring the same parameters gives the
-     * same weights on both engines.
+     * Links with the model on Spark. Without {@code --parameters} the parameters are trained first, on
+     * Spark (docs/spark.md): the deterministic rules' pairs, a seeded random sample and the EM rules'
+     * comparison patterns are counted there, and EM runs on the patterns as the DuckDB linker's does, so
+     * both engines train to the same parameters. Labelled pairs are trained on by the DuckDB linker on
+     * the driver.
      */
     static int link(Map<String, String> options) throws Exception {
         Path config = Path.of(required(options, "config"));
@@ -82,24 +83,37 @@ public final class SparkMain {
             }
             Files.createDirectories(out);
             long start = System.nanoTime();
-            LinkageParameters parameters;
+            LinkageParameters given = null;
             if (options.containsKey("parameters")) {
-                parameters = LinkageParameters.read(Path.of(options.get("parameters")));
-                parameters.checkFits(model);
+                given = LinkageParameters.read(Path.of(options.get("parameters")));
+                given.checkFits(model);
                 System.out.printf("parameters: %s%n", options.get("parameters"));
-            } else {
+            } else if (model.training().labelledPairs() != null) {
+                // Labelled pairs are few: trained on the driver by the DuckDB linker, which reads them.
                 Path scratch = Files.createTempDirectory("datafloor-link");
                 try (Linker trainer = Linker.open(model, scratch)) {
-                    parameters = trainer.train();
+                    given = trainer.train();
                 } finally {
                     deleteTree(scratch);
                 }
                 System.out.printf(
-                        Locale.ROOT, "trained (DuckDB, on the driver): prior weight %.2f%n", parameters.priorWeight());
+                        Locale.ROOT,
+                        "trained from labelled pairs (DuckDB, on the driver): prior weight %.2f%n",
+                        given.priorWeight());
             }
-            parameters.write(out.resolve("parameters.json"));
             SparkSession spark = SparkSessions.open(master, "datafloor-link " + model.name());
             try (SparkLinker linker = SparkLinker.open(spark, model)) {
+                LinkageParameters parameters = given;
+                if (parameters == null) {
+                    long trainingStarted = System.nanoTime();
+                    parameters = linker.train();
+                    System.out.printf(
+                            Locale.ROOT,
+                            "trained on Spark in %.1f s: prior weight %.2f%n",
+                            (System.nanoTime() - trainingStarted) / 1e9,
+                            parameters.priorWeight());
+                }
+                parameters.write(out.resolve("parameters.json"));
                 long pairs = linker.predict(parameters);
                 System.out.printf(
                         "scored %,d candidate pairs on Spark (%s)%n",

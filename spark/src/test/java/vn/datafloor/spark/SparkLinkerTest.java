@@ -27,9 +27,10 @@ import vn.datafloor.synth.SynthOptions;
 import vn.datafloor.synth.SyntheticPopulation;
 
 /**
- * The same model and parameters on both engines, on a seeded synthetic population (the clean civil
- * registry against the noisy tax extract): the same candidate pairs, the same levels and weights, the
- * same clusters with the same ids, and the F1 against synth's ground truth.
+ * The same model on both engines, each training its own parameters, on a seeded synthetic population
+ * (the clean civil registry against the noisy tax extract): the same trained parameters, the same
+ * candidate pairs, the same levels and weights, the same clusters with the same ids, and the F1 against
+ * synth's ground truth.
  */
 @Tag("spark")
 class SparkLinkerTest {
@@ -106,6 +107,7 @@ class SparkLinkerTest {
     static Linker duck;
     static SparkLinker onSpark;
     static LinkageParameters parameters;
+    static LinkageParameters sparkParameters;
     static long duckPairs;
     static long sparkPairs;
 
@@ -119,7 +121,8 @@ class SparkLinkerTest {
         duck.cluster(model.clustering().threshold());
         spark = SparkSessions.open("local[2]", "spark-linker-test");
         onSpark = SparkLinker.open(spark, model);
-        sparkPairs = onSpark.predict(parameters);
+        sparkParameters = onSpark.train();
+        sparkPairs = onSpark.predict(sparkParameters);
         onSpark.cluster(model.clustering().threshold());
     }
 
@@ -134,6 +137,37 @@ class SparkLinkerTest {
         if (spark != null) {
             spark.stop();
         }
+    }
+
+    @Test
+    void trainsToTheSameParametersAsDuckDb() {
+        assertThat(sparkParameters.lambda()).isCloseTo(parameters.lambda(), within(1e-12));
+        assertThat(parameters.lambda()).isBetween(1e-6, 0.5);
+        assertThat(sparkParameters.comparisons()).hasSameSizeAs(parameters.comparisons());
+        for (int c = 0; c < parameters.comparisons().size(); c++) {
+            var expected = parameters.comparisons().get(c);
+            var actual = sparkParameters.comparisons().get(c);
+            assertThat(actual.name()).isEqualTo(expected.name());
+            for (int k = 0; k < expected.levels().size(); k++) {
+                var e = expected.levels().get(k);
+                var a = actual.levels().get(k);
+                assertThat(a.u()).as(expected.name() + " u " + e.label()).isCloseTo(e.u(), within(1e-12));
+                assertThat(a.m()).as(expected.name() + " m " + e.label()).isCloseTo(e.m(), within(1e-9));
+                assertThat(a.trained()).isEqualTo(e.trained());
+            }
+        }
+        // Each EM run saw the same pairs and took as many iterations.
+        assertThat(sparkParameters.training()).hasSameSizeAs(parameters.training());
+        for (int i = 0; i < parameters.training().size(); i++) {
+            assertThat(sparkParameters.training().get(i).pairs())
+                    .isEqualTo(parameters.training().get(i).pairs());
+            assertThat(sparkParameters.training().get(i).iterations())
+                    .isEqualTo(parameters.training().get(i).iterations());
+        }
+        // Trained, not the starting values: an exact CCCD is far likelier among matches than among random pairs.
+        var cccd = sparkParameters.comparison("cccd").levels().get(0);
+        assertThat(cccd.trained()).isTrue();
+        assertThat(cccd.m() / cccd.u()).isGreaterThan(1000);
     }
 
     @Test
