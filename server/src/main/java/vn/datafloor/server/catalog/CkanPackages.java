@@ -63,6 +63,20 @@ final class CkanPackages {
     }
 
     private static String uuid(String identity) {
+        if (UUIDS.size() > 200_000) {
+            UUIDS.clear(); // a bound, not a policy: ids are derived again at will
+        }
+        return UUIDS.computeIfAbsent(identity, CkanPackages::deriveUuid);
+    }
+
+    /**
+     * Name-based ids by identity: a package of a page derived eight or so (itself, its resources, tags,
+     * groups, organisation), each an MD5 with a digest looked up anew.
+     */
+    private static final java.util.concurrent.ConcurrentMap<String, String> UUIDS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String deriveUuid(String identity) {
         return UUID.nameUUIDFromBytes(("datafloor:" + identity).getBytes(StandardCharsets.UTF_8))
                 .toString();
     }
@@ -91,7 +105,30 @@ final class CkanPackages {
     }
 
     static String time(Instant instant) {
-        return instant == null ? null : CKAN_TIME.format(instant);
+        if (instant == null) {
+            return null;
+        }
+        // yyyy-MM-ddTHH:mm:ss.SSSSSS in UTC, as CKAN_TIME formats it, without the formatter's generic
+        // field walk (a package writes nine of these).
+        java.time.LocalDateTime t =
+                java.time.LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
+        int year = t.getYear();
+        if (year < 1000 || year > 9999) {
+            return CKAN_TIME.format(instant);
+        }
+        StringBuilder b = new StringBuilder(26).append(year).append('-');
+        two(b, t.getMonthValue()).append('-');
+        two(b, t.getDayOfMonth()).append('T');
+        two(b, t.getHour()).append(':');
+        two(b, t.getMinute()).append(':');
+        two(b, t.getSecond()).append('.');
+        String micros = Integer.toString(t.getNano() / 1000);
+        b.append("000000", 0, 6 - micros.length()).append(micros);
+        return b.toString();
+    }
+
+    private static StringBuilder two(StringBuilder b, int value) {
+        return b.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
     }
 
     String datasetPage(CatalogEntry e) {
