@@ -522,7 +522,7 @@ public final class Linker implements AutoCloseable {
         if (model.training().labelledPairs() != null) {
             return trainFromLabels(model.training().labelledPairs());
         }
-        return Training.unsupervised(model, this::ruleDecides, measurements);
+        return Training.unsupervised(model, this::ruleDecides, leftCount, rightCount, measurements);
     }
 
     /**
@@ -542,7 +542,7 @@ public final class Linker implements AutoCloseable {
         double lambda = model.training().deterministicRules().isEmpty()
                 ? lambdaFromLabels(file)
                 : Training.lambda(model, measurements, totalPairs());
-        double[][] u = Training.u(model, measurements);
+        double[][] u = Training.u(model, measurements, leftCount, rightCount);
         List<Comparison> comparisons = model.comparisons();
         StringBuilder sql = new StringBuilder("CREATE OR REPLACE TEMP TABLE labelled_vectors AS SELECT ");
         for (int c = 0; c < comparisons.size(); c++) {
@@ -722,16 +722,6 @@ public final class Linker implements AutoCloseable {
 
     /** Training's aggregates, measured in DuckDB over the records here. */
     private final Training.Measurements measurements = new Training.Measurements() {
-
-        @Override
-        public long leftCount() {
-            return leftCount;
-        }
-
-        @Override
-        public long rightCount() {
-            return rightCount;
-        }
 
         @Override
         public long deterministicPairs(List<String> rules) {

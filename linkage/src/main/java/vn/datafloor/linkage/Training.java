@@ -24,11 +24,6 @@ public final class Training {
     /** The aggregates an engine measures over its records for training. */
     public interface Measurements {
 
-        /** Records on the left and right side (the same records twice when deduplicating). */
-        long leftCount();
-
-        long rightCount();
-
         /** Distinct pairs found by the union of {@code training.deterministic_rules}. */
         long deterministicPairs(List<String> rules);
 
@@ -71,16 +66,21 @@ public final class Training {
     }
 
     /**
-     * Trains λ, u and m without labels. {@code decides} tells whether a rule decides a comparison (names
+     * Trains λ, u and m without labels, over {@code leftCount} and {@code rightCount} records on each side
+     * (the same records twice when deduplicating). {@code decides} tells whether a rule decides a comparison (names
      * its column or one computed from the same file column): such a comparison is left out of that
      * rule's EM run, because the rule's pairs agree on it by construction.
      */
     public static LinkageParameters unsupervised(
-            LinkageModel model, BiPredicate<String, Comparison> decides, Measurements data) {
+            LinkageModel model,
+            BiPredicate<String, Comparison> decides,
+            long leftCount,
+            long rightCount,
+            Measurements data) {
         List<Comparison> comparisons = model.comparisons();
-        double total = totalPairs(model, data.leftCount(), data.rightCount());
+        double total = totalPairs(model, leftCount, rightCount);
         double lambda = lambda(model, data, total);
-        double[][] u = u(model, data);
+        double[][] u = u(model, data, leftCount, rightCount);
         double[][] mSum = new double[comparisons.size()][];
         int[] runsPerComparison = new int[comparisons.size()];
         for (int c = 0; c < comparisons.size(); c++) {
@@ -157,10 +157,10 @@ public final class Training {
      * u = P(level | non-match), measured on random pairs (almost all random pairs are non-matches):
      * √N records a side crossed give the N pairs of {@code training.u_sample_pairs}.
      */
-    static double[][] u(LinkageModel model, Measurements data) {
+    static double[][] u(LinkageModel model, Measurements data, long leftCount, long rightCount) {
         long target = Math.max(1, model.training().uSamplePairs());
-        long leftRows = Math.min(data.leftCount(), (long) Math.ceil(Math.sqrt(target)));
-        long rightRows = Math.min(data.rightCount(), (long) Math.ceil(target / (double) leftRows));
+        long leftRows = Math.min(leftCount, (long) Math.ceil(Math.sqrt(target)));
+        long rightRows = Math.min(rightCount, (long) Math.ceil(target / (double) leftRows));
         long[][] counts =
                 data.randomPairLevels(leftRows, rightRows, model.training().seed());
         List<Comparison> comparisons = model.comparisons();

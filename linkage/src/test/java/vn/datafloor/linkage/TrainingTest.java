@@ -41,16 +41,6 @@ class TrainingTest {
         final List<List<Integer>> usedSeen = new ArrayList<>();
 
         @Override
-        public long leftCount() {
-            return RECORDS;
-        }
-
-        @Override
-        public long rightCount() {
-            return RECORDS;
-        }
-
-        @Override
         public long deterministicPairs(List<String> rules) {
             return 10_001; // λ = 10,001 ÷ 0.5 ÷ 50,005,000 = 0.0004
         }
@@ -95,8 +85,8 @@ class TrainingTest {
     @Test
     void emOnTheCountedPatternsGivesBackTheMixturesMAndShare() {
         Mixture mixture = new Mixture();
-        LinkageParameters trained =
-                Training.unsupervised(MODEL, (rule, comparison) -> rule.contains(comparison.column()), mixture);
+        LinkageParameters trained = Training.unsupervised(
+                MODEL, (rule, comparison) -> rule.contains(comparison.column()), RECORDS, RECORDS, mixture);
 
         assertThat(trained.lambda()).isCloseTo(0.0004, within(1e-9));
         // The blocking rule decides the district comparison, so EM saw the other three only.
@@ -127,7 +117,7 @@ class TrainingTest {
                 comparisons:
                   - {name: name, column: name, levels: [exact]}
                 """, Path.of("."));
-        assertThatThrownBy(() -> Training.unsupervised(noRules, (r, c) -> false, new Mixture()))
+        assertThatThrownBy(() -> Training.unsupervised(noRules, (r, c) -> false, RECORDS, RECORDS, new Mixture()))
                 .isInstanceOf(LinkageException.class)
                 .hasMessageContaining("training.deterministic_rules is needed");
     }

@@ -340,17 +340,7 @@ public final class SparkLinker implements AutoCloseable {
                     + "and pass its parameters.json with --parameters");
         }
         ensureVectors();
-        return Training.unsupervised(model, lineage::decides, new Training.Measurements() {
-
-            @Override
-            public long leftCount() {
-                return leftCount;
-            }
-
-            @Override
-            public long rightCount() {
-                return rightCount;
-            }
+        return Training.unsupervised(model, lineage::decides, leftCount, rightCount, new Training.Measurements() {
 
             @Override
             public long deterministicPairs(List<String> rules) {

@@ -63,10 +63,7 @@ final class CkanPackages {
     }
 
     private static String uuid(String identity) {
-        if (UUIDS.size() > 200_000) {
-            UUIDS.clear(); // a bound, not a policy: ids are derived again at will
-        }
-        return UUIDS.computeIfAbsent(identity, CkanPackages::deriveUuid);
+        return derivedOnce(UUIDS, 200_000, identity, CkanPackages::deriveUuid);
     }
 
     /**
@@ -83,11 +80,20 @@ final class CkanPackages {
 
     /** An organisation's CKAN name: lower-case ASCII letters, digits and '-', from its name. */
     static String organizationName(String publisher) {
-        String key = publisher == null ? "" : publisher;
-        if (ORGANIZATION_NAMES.size() > 10_000) {
-            ORGANIZATION_NAMES.clear(); // a bound, not a policy: names are derived again at will
+        return derivedOnce(
+                ORGANIZATION_NAMES, 10_000, publisher == null ? "" : publisher, CkanPackages::deriveOrganizationName);
+    }
+
+    /** A value derived from {@code key} and kept; past {@code bound} keys, all are forgotten and derived again at will. */
+    private static String derivedOnce(
+            java.util.concurrent.ConcurrentMap<String, String> kept,
+            int bound,
+            String key,
+            Function<String, String> derive) {
+        if (kept.size() > bound) {
+            kept.clear(); // a bound, not a policy
         }
-        return ORGANIZATION_NAMES.computeIfAbsent(key, CkanPackages::deriveOrganizationName);
+        return kept.computeIfAbsent(key, derive);
     }
 
     /** Names by publisher: every package of a page derives its publisher's name, by folding and two regexes. */
