@@ -24,7 +24,6 @@ import vn.datafloor.linkage.LinkageModel.Level;
 import vn.datafloor.linkage.LinkageModel.LevelKind;
 import vn.datafloor.linkage.LinkageModel.Mode;
 import vn.datafloor.linkage.LinkageParameters.ComparisonParameters;
-import vn.datafloor.linkage.LinkageParameters.EmRun;
 import vn.datafloor.linkage.LinkageParameters.LevelParameters;
 import vn.datafloor.linkage.ScoredPair.Contribution;
 
@@ -42,9 +41,8 @@ public final class Linker implements AutoCloseable {
     private static final double MIN_PROBABILITY = 1e-6;
 
     /** Pseudo-count per level when m is counted from labelled matches. */
-    private static final double LABEL_SMOOTHING = 0.5;
-
     private final LinkageModel model;
+
     private final Connection db;
     private long leftCount;
     private long rightCount;
@@ -391,7 +389,7 @@ public final class Linker implements AutoCloseable {
         return columns;
     }
 
-    private static LinkageException readFailure(String what, SQLException e) {
+    static LinkageException readFailure(String what, SQLException e) {
         String message = e.getMessage() == null ? "" : e.getMessage();
         if (message.toLowerCase(Locale.ROOT).contains("unicode")
                 || message.toLowerCase(Locale.ROOT).contains("utf-8")) {
@@ -527,7 +525,7 @@ public final class Linker implements AutoCloseable {
 
     /**
      * Estimates m from the comparison vectors of labelled matches: per level (count + α) ÷ (matches
-     * with a non-null value + α·levels), α = {@value #LABEL_SMOOTHING}, so a level no labelled match
+     * with a non-null value + α·levels), α = {@value Training#LABEL_SMOOTHING}, so a level no labelled match
      * falls in keeps a small m instead of 0. λ comes from the deterministic rules when there are any,
      * else from the share of matches among the labelled pairs that blocking made candidates, times
      * the candidate count. u is measured on random pairs, as without labels.
@@ -535,12 +533,17 @@ public final class Linker implements AutoCloseable {
     private LinkageParameters trainFromLabels(Path file) {
         long labelled = loadLabels(file);
         long matches = scalar("SELECT count(*) FROM labelled WHERE is_match");
-        if (matches == 0) {
-            throw new LinkageException("Labelled pairs " + file + ": no pair has is_match true, so m cannot be "
-                    + "estimated; label some pairs of records that are the same entity");
-        }
+        Training.requireMatches(file, matches);
         double lambda = model.training().deterministicRules().isEmpty()
-                ? lambdaFromLabels(file)
+                ? Training.lambdaFromLabels(
+                        file,
+                        scalar(
+                                "SELECT count(*) FROM labelled x JOIN candidates c ON c.rid_l = x.rid_l AND c.rid_r = x.rid_r"),
+                        scalar(
+                                "SELECT count(*) FROM labelled x JOIN candidates c ON c.rid_l = x.rid_l AND c.rid_r = x.rid_r"
+                                        + " WHERE x.is_match"),
+                        scalar("SELECT count(*) FROM candidates"),
+                        totalPairs())
                 : Training.lambda(model, measurements, totalPairs());
         double[][] u = Training.u(model, measurements, leftCount, rightCount);
         List<Comparison> comparisons = model.comparisons();
@@ -554,166 +557,33 @@ public final class Linker implements AutoCloseable {
         sql.append(
                 " FROM labelled x JOIN records l ON l._rid = x.rid_l JOIN records r ON r._rid = x.rid_r WHERE x.is_match");
         execute(sql.toString());
-        List<ComparisonParameters> parameters = new ArrayList<>();
+        long[][] counts = new long[comparisons.size()][];
         for (int c = 0; c < comparisons.size(); c++) {
-            Comparison comparison = comparisons.get(c);
-            int levels = comparison.levels().size() + 1;
-            long[] counts = new long[levels];
-            long total = 0;
-            String g = ComparisonSql.gammaColumn(comparison);
+            counts[c] = new long[comparisons.get(c).levels().size() + 1];
+            String g = ComparisonSql.gammaColumn(comparisons.get(c));
             try (Statement s = db.createStatement();
                     ResultSet rs = s.executeQuery(
                             "SELECT " + g + ", count(*) FROM labelled_vectors WHERE " + g + " >= 0 GROUP BY " + g)) {
                 while (rs.next()) {
-                    counts[rs.getInt(1)] = rs.getLong(2);
-                    total += rs.getLong(2);
+                    counts[c][rs.getInt(1)] = rs.getLong(2);
                 }
             } catch (SQLException e) {
                 throw new LinkageException("Cannot count labelled matches: " + firstLine(e), e);
             }
-            boolean trained = total > 0;
-            double[] initial = ExpectationMaximisation.initialM(levels);
-            List<LevelParameters> levelParameters = new ArrayList<>();
-            for (int k = 0; k < levels; k++) {
-                String label = k < comparison.levels().size()
-                        ? comparison.levels().get(k).label()
-                        : "else";
-                double m = trained ? (counts[k] + LABEL_SMOOTHING) / (total + LABEL_SMOOTHING * levels) : initial[k];
-                levelParameters.add(new LevelParameters(label, Math.max(m, MIN_PROBABILITY), u[c][k], trained));
-            }
-            parameters.add(new ComparisonParameters(comparison.name(), levelParameters));
         }
         execute("DROP TABLE labelled_vectors");
-        EmRun run = new EmRun("labelled pairs " + file.getFileName(), labelled, 0, true, matches / (double) labelled);
-        return new LinkageParameters(model.name(), lambda, parameters, List.of(run));
+        return Training.fromLabels(model, file, labelled, matches, lambda, u, counts);
     }
 
-    /** λ = (matches ÷ labelled pairs, among labelled candidate pairs) × candidate pairs ÷ all possible pairs. */
-    private double lambdaFromLabels(Path file) {
-        long labelledCandidates = scalar(
-                "SELECT count(*) FROM labelled x JOIN candidates c" + " ON c.rid_l = x.rid_l AND c.rid_r = x.rid_r");
-        long matchingCandidates = scalar("SELECT count(*) FROM labelled x JOIN candidates c"
-                + " ON c.rid_l = x.rid_l AND c.rid_r = x.rid_r WHERE x.is_match");
-        if (matchingCandidates == 0) {
-            throw new LinkageException("Labelled pairs " + file + ": "
-                    + (labelledCandidates == 0
-                            ? "none of the labelled pairs is a candidate pair of the blocking rules"
-                            : "no labelled candidate pair is a match")
-                    + ", so the share of matches among candidates cannot be estimated; label a sample of the "
-                    + "candidate pairs, or give training.deterministic_rules");
-        }
-        long candidates = scalar("SELECT count(*) FROM candidates");
-        double lambda = matchingCandidates / (double) labelledCandidates * candidates / totalPairs();
-        return Math.min(0.5, Math.max(MIN_PROBABILITY, lambda));
-    }
-
-    /**
-     * Reads the labelled pairs into table labelled (rid_l, rid_r, is_match), each pair in the order
-     * blocking makes it (left input first when linking, smaller record first otherwise). Returns the
-     * number of distinct labelled pairs.
-     */
+    /** Reads the labelled pairs into table labelled ({@link LabelledPairs}); returns how many distinct pairs. */
     private long loadLabels(Path file) {
-        String usage = " (a CSV with columns left_source, left_id, right_source, right_id, is_match; "
-                + "for dedupe the source columns may be left out)";
-        if (!Files.isRegularFile(file)) {
-            throw new LinkageException("Labelled pairs: no file at " + file + usage);
-        }
-        try (Statement s = db.createStatement()) {
-            s.execute(
-                    "CREATE OR REPLACE TEMP TABLE labelled_raw AS SELECT row_number() OVER () + 1 AS _line, * FROM read_csv("
-                            + literal(file.toAbsolutePath().toString()) + ", header = true, all_varchar = true)");
-        } catch (SQLException e) {
-            throw readFailure("labelled pairs " + file, e);
-        }
-        List<String> columns = new ArrayList<>();
-        try (Statement s = db.createStatement();
-                ResultSet rs = s.executeQuery("DESCRIBE labelled_raw")) {
-            while (rs.next()) {
-                columns.add(rs.getString(1));
-            }
-        } catch (SQLException e) {
-            throw readFailure("labelled pairs " + file, e);
-        }
-        boolean sources =
-                columns.contains("left_source") || columns.contains("right_source") || model.mode() != Mode.DEDUPE;
-        List<String> required = sources
-                ? List.of("left_source", "left_id", "right_source", "right_id", "is_match")
-                : List.of("left_id", "right_id", "is_match");
-        List<String> missing =
-                required.stream().filter(c -> !columns.contains(c)).toList();
-        if (!missing.isEmpty()) {
-            throw new LinkageException("Labelled pairs " + file + ": missing column(s) " + missing
-                    + "; its columns are " + columns.subList(1, columns.size()) + usage);
-        }
-        if (scalar("SELECT count(*) FROM labelled_raw") == 0) {
-            throw new LinkageException("Labelled pairs " + file + " has no rows");
-        }
-        String truthy = "lower(trim(is_match)) IN ('1', 'true', 't', 'yes', 'y')";
-        String falsy = "lower(trim(is_match)) IN ('0', 'false', 'f', 'no', 'n')";
-        List<String> bad = strings("SELECT 'line ' || _line || ': ' || coalesce(is_match, '(empty)') FROM labelled_raw"
-                + " WHERE NOT coalesce(" + truthy + " OR " + falsy + ", false) ORDER BY _line LIMIT 5");
-        if (!bad.isEmpty()) {
-            throw new LinkageException(
-                    "Labelled pairs " + file + ": is_match must be 1/0, true/false or yes/no; got " + bad);
-        }
-        String leftSource =
-                sources ? "x.left_source" : literal(model.inputs().get(0).name());
-        String rightSource =
-                sources ? "x.right_source" : literal(model.inputs().get(0).name());
-        execute("CREATE OR REPLACE TEMP TABLE labelled_ids AS SELECT x._line, " + leftSource
-                + " AS ls, x.left_id AS li, "
-                + rightSource + " AS rs, x.right_id AS ri, a._rid AS a, a._input AS ia, b._rid AS b, b._input AS ib, "
-                + truthy + " AS is_match FROM labelled_raw x"
-                + " LEFT JOIN (SELECT r._rid, r._input, r._id, i.name FROM records r JOIN inputs i USING (_input)) a"
-                + " ON a.name = " + leftSource + " AND a._id = x.left_id"
-                + " LEFT JOIN (SELECT r._rid, r._input, r._id, i.name FROM records r JOIN inputs i USING (_input)) b"
-                + " ON b.name = " + rightSource + " AND b._id = x.right_id");
-        List<String> unknown = strings("SELECT 'line ' || _line || ': ' || CASE WHEN a IS NULL THEN"
-                + " coalesce(ls, '') || ':' || coalesce(li, '') ELSE coalesce(rs, '') || ':' || coalesce(ri, '') END"
-                + " FROM labelled_ids WHERE a IS NULL OR b IS NULL ORDER BY _line LIMIT 5");
-        if (!unknown.isEmpty()) {
-            long count = scalar("SELECT count(*) FROM labelled_ids WHERE a IS NULL OR b IS NULL");
-            throw new LinkageException(
-                    "Labelled pairs " + file + ": " + count + " rows name a record that is in no input, "
-                            + "e.g. " + unknown + " (source:id; sources are the input names "
-                            + model.inputs().stream().map(Input::name).toList() + ")");
-        }
-        String invalid = model.mode() == Mode.LINK ? "ia = ib" : "a = b";
-        List<String> wrong =
-                strings("SELECT 'line ' || _line FROM labelled_ids WHERE " + invalid + " ORDER BY _line LIMIT 5");
-        if (!wrong.isEmpty()) {
-            throw new LinkageException("Labelled pairs " + file + ": "
-                    + (model.mode() == Mode.LINK
-                            ? "in link mode a pair joins a record of one input to one of the other; "
-                            : "a record paired with itself; ")
-                    + wrong);
-        }
-        String order = model.mode() == Mode.LINK ? "ia = 0" : "a < b";
-        execute("CREATE OR REPLACE TEMP TABLE labelled AS SELECT rid_l, rid_r, bool_or(is_match) AS is_match,"
-                + " count(DISTINCT is_match) AS verdicts FROM (SELECT CASE WHEN " + order
-                + " THEN a ELSE b END AS rid_l,"
-                + " CASE WHEN " + order + " THEN b ELSE a END AS rid_r, is_match FROM labelled_ids) GROUP BY ALL");
-        long contradictory = scalar("SELECT count(*) FROM labelled WHERE verdicts > 1");
-        if (contradictory > 0) {
-            throw new LinkageException("Labelled pairs " + file + ": " + contradictory
-                    + " pairs are labelled both a match and a non-match; keep one verdict per pair");
-        }
-        execute("DROP TABLE labelled_ids");
-        execute("DROP TABLE labelled_raw");
-        return scalar("SELECT count(*) FROM labelled");
+        LabelledPairs labels = new LabelledPairs(db, model, file);
+        labels.read();
+        return labels.resolve();
     }
 
     private List<String> strings(String sql) {
-        List<String> values = new ArrayList<>();
-        try (Statement s = db.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                values.add(rs.getString(1));
-            }
-        } catch (SQLException e) {
-            throw new LinkageException("Linkage step failed: " + firstLine(e), e);
-        }
-        return values;
+        return LabelledPairs.strings(db, sql);
     }
 
     private double totalPairs() {
@@ -1271,7 +1141,7 @@ public final class Linker implements AutoCloseable {
         }
     }
 
-    private static String firstLine(SQLException e) {
+    static String firstLine(SQLException e) {
         String m = e.getMessage() == null ? e.toString() : e.getMessage();
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);

@@ -19,6 +19,9 @@ public final class Training {
 
     private static final double MIN_PROBABILITY = 1e-6;
 
+    /** The smoothing of m from labelled matches: a level no labelled match falls in keeps a small m. */
+    static final double LABEL_SMOOTHING = 0.5;
+
     private Training() {}
 
     /** The aggregates an engine measures over its records for training. */
@@ -138,7 +141,7 @@ public final class Training {
     }
 
     /** λ = pairs found by the deterministic rules ÷ their assumed recall ÷ all possible pairs, at most ½. */
-    static double lambda(LinkageModel model, Measurements data, double totalPairs) {
+    public static double lambda(LinkageModel model, Measurements data, double totalPairs) {
         List<String> rules = model.training().deterministicRules();
         if (rules.isEmpty()) {
             throw new LinkageException(
@@ -157,7 +160,7 @@ public final class Training {
      * u = P(level | non-match), measured on random pairs (almost all random pairs are non-matches):
      * √N records a side crossed give the N pairs of {@code training.u_sample_pairs}.
      */
-    static double[][] u(LinkageModel model, Measurements data, long leftCount, long rightCount) {
+    public static double[][] u(LinkageModel model, Measurements data, long leftCount, long rightCount) {
         long target = Math.max(1, model.training().uSamplePairs());
         long leftRows = Math.min(leftCount, (long) Math.ceil(Math.sqrt(target)));
         long rightRows = Math.min(rightCount, (long) Math.ceil(target / (double) leftRows));
@@ -178,5 +181,73 @@ public final class Training {
             }
         }
         return u;
+    }
+
+    /** Refuses labelled pairs without a match: m cannot be estimated from them. */
+    public static void requireMatches(java.nio.file.Path file, long matches) {
+        if (matches == 0) {
+            throw new LinkageException("Labelled pairs " + file + ": no pair has is_match true, so m cannot be "
+                    + "estimated; label some pairs of records that are the same entity");
+        }
+    }
+
+    /** λ = (matches ÷ labelled pairs, among labelled candidate pairs) × candidate pairs ÷ all possible pairs. */
+    public static double lambdaFromLabels(
+            java.nio.file.Path file,
+            long labelledCandidates,
+            long matchingCandidates,
+            long candidates,
+            double totalPairs) {
+        if (matchingCandidates == 0) {
+            throw new LinkageException("Labelled pairs " + file + ": "
+                    + (labelledCandidates == 0
+                            ? "none of the labelled pairs is a candidate pair of the blocking rules"
+                            : "no labelled candidate pair is a match")
+                    + ", so the share of matches among candidates cannot be estimated; label a sample of the "
+                    + "candidate pairs, or give training.deterministic_rules");
+        }
+        double lambda = matchingCandidates / (double) labelledCandidates * candidates / totalPairs;
+        return Math.min(0.5, Math.max(MIN_PROBABILITY, lambda));
+    }
+
+    /**
+     * The parameters from labelled pairs: m per level = (labelled matches at that level + α) ÷ (labelled
+     * matches with both values + α·levels), from {@code matchLevels} (per comparison, the labelled matches
+     * at each level, nulls not counted); a comparison no labelled match has both values of keeps its
+     * starting m.
+     */
+    public static LinkageParameters fromLabels(
+            LinkageModel model,
+            java.nio.file.Path file,
+            long labelled,
+            long matches,
+            double lambda,
+            double[][] u,
+            long[][] matchLevels) {
+        List<ComparisonParameters> parameters = new ArrayList<>();
+        List<Comparison> comparisons = model.comparisons();
+        for (int c = 0; c < comparisons.size(); c++) {
+            Comparison comparison = comparisons.get(c);
+            int levels = comparison.levels().size() + 1;
+            long total = 0;
+            for (long n : matchLevels[c]) {
+                total += n;
+            }
+            boolean trained = total > 0;
+            double[] initial = ExpectationMaximisation.initialM(levels);
+            List<LevelParameters> levelParameters = new ArrayList<>();
+            for (int k = 0; k < levels; k++) {
+                String label = k < comparison.levels().size()
+                        ? comparison.levels().get(k).label()
+                        : "else";
+                double m = trained
+                        ? (matchLevels[c][k] + LABEL_SMOOTHING) / (total + LABEL_SMOOTHING * levels)
+                        : initial[k];
+                levelParameters.add(new LevelParameters(label, Math.max(m, MIN_PROBABILITY), u[c][k], trained));
+            }
+            parameters.add(new ComparisonParameters(comparison.name(), levelParameters));
+        }
+        EmRun run = new EmRun("labelled pairs " + file.getFileName(), labelled, 0, true, matches / (double) labelled);
+        return new LinkageParameters(model.name(), lambda, parameters, List.of(run));
     }
 }

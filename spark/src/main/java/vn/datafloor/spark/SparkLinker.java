@@ -27,6 +27,7 @@ import vn.datafloor.integration.lake.DuckDbConnections;
 import vn.datafloor.linkage.ClusterMember;
 import vn.datafloor.linkage.ColumnLineage;
 import vn.datafloor.linkage.Evaluation;
+import vn.datafloor.linkage.LabelledPairs;
 import vn.datafloor.linkage.LinkageException;
 import vn.datafloor.linkage.LinkageModel;
 import vn.datafloor.linkage.LinkageModel.Comparison;
@@ -332,99 +333,206 @@ public final class SparkLinker implements AutoCloseable {
      * Trains λ, u and m on Spark without labels, as the DuckDB linker does ({@link Training}): the
      * deterministic rules' pairs, the seeded random pairs' levels and each EM rule's comparison
      * patterns are counted here, over all the records; EM then runs on the few hundred patterns.
-     * Labelled pairs are the DuckDB linker's (they are few, see docs/spark.md).
+     * With {@code training.labelled_pairs}, m comes from the labelled matches instead (see below).
      */
     public LinkageParameters train() {
-        if (model.training().labelledPairs() != null) {
-            throw new LinkageException("Training from labelled pairs runs on DuckDB: run it there (./datafloor link) "
-                    + "and pass its parameters.json with --parameters");
-        }
         ensureVectors();
-        return Training.unsupervised(model, lineage::decides, leftCount, rightCount, new Training.Measurements() {
+        if (model.training().labelledPairs() != null) {
+            return trainFromLabels(model.training().labelledPairs());
+        }
+        return Training.unsupervised(model, lineage::decides, leftCount, rightCount, measurements);
+    }
 
-            @Override
-            public long deterministicPairs(List<String> rules) {
-                List<String> unions = new ArrayList<>();
-                for (String rule : rules) {
-                    unions.add("SELECT l._rid AS a, r._rid AS b FROM " + prefix + "l_side l JOIN " + prefix
-                            + "r_side r ON (" + rule + ") AND " + pairCondition());
-                }
-                return sql(
-                                "SELECT count(*) FROM (" + String.join(" UNION ", unions) + ")",
-                                "the deterministic rules " + rules)
-                        .first()
-                        .getLong(0);
-            }
+    /** Training's aggregates, counted by Spark over all the records. */
+    private final Training.Measurements measurements = new Training.Measurements() {
 
-            @Override
-            public long[][] randomPairLevels(long leftRows, long rightRows, long seed) {
-                List<Comparison> comparisons = model.comparisons();
-                StringBuilder select = new StringBuilder("SELECT ");
-                for (int c = 0; c < comparisons.size(); c++) {
-                    select.append(c == 0 ? "" : ", ")
-                            .append(SparkComparisons.gamma(comparisons.get(c)))
-                            .append(" AS ")
-                            .append(SparkComparisons.gammaColumn(comparisons.get(c)));
-                }
-                select.append(" FROM (SELECT * FROM " + prefix + "l_side ORDER BY ")
-                        .append(sampleOrder(seed))
-                        .append(" LIMIT ")
-                        .append(leftRows)
-                        .append(") l CROSS JOIN (SELECT * FROM " + prefix + "r_side ORDER BY ")
-                        .append(sampleOrder(seed + 1))
-                        .append(" LIMIT ")
-                        .append(rightRows)
-                        .append(") r WHERE l._rid <> r._rid");
-                Dataset<Row> sample = sql(select.toString(), "the comparisons on random pairs")
-                        .persist(StorageLevel.MEMORY_AND_DISK());
-                try {
-                    long[][] counts = new long[comparisons.size()][];
-                    for (int c = 0; c < comparisons.size(); c++) {
-                        counts[c] = new long[comparisons.get(c).levels().size() + 1];
-                        String g = SparkComparisons.gammaColumn(comparisons.get(c));
-                        for (Row row : sample.groupBy(col(g)).count().collectAsList()) {
-                            if (!row.isNullAt(0) && row.getInt(0) >= 0) {
-                                counts[c][row.getInt(0)] = row.getLong(1);
-                            }
-                        }
-                    }
-                    return counts;
-                } finally {
-                    sample.unpersist();
-                }
+        @Override
+        public long deterministicPairs(List<String> rules) {
+            List<String> unions = new ArrayList<>();
+            for (String rule : rules) {
+                unions.add("SELECT l._rid AS a, r._rid AS b FROM " + prefix + "l_side l JOIN " + prefix
+                        + "r_side r ON (" + rule + ") AND " + pairCondition());
             }
+            return sql(
+                            "SELECT count(*) FROM (" + String.join(" UNION ", unions) + ")",
+                            "the deterministic rules " + rules)
+                    .first()
+                    .getLong(0);
+        }
 
-            @Override
-            public long emPairs(int rule) {
-                return sql(
-                                "SELECT count(*) " + emPairsOf(rule),
-                                "EM rule " + Training.emRules(model).get(rule))
-                        .first()
-                        .getLong(0);
+        @Override
+        public long[][] randomPairLevels(long leftRows, long rightRows, long seed) {
+            StringBuilder select = new StringBuilder(levelsSelect());
+            select.append(" FROM (SELECT * FROM " + prefix + "l_side ORDER BY ")
+                    .append(sampleOrder(seed))
+                    .append(" LIMIT ")
+                    .append(leftRows)
+                    .append(") l CROSS JOIN (SELECT * FROM " + prefix + "r_side ORDER BY ")
+                    .append(sampleOrder(seed + 1))
+                    .append(" LIMIT ")
+                    .append(rightRows)
+                    .append(") r WHERE l._rid <> r._rid");
+            Dataset<Row> sample =
+                    sql(select.toString(), "the comparisons on random pairs").persist(StorageLevel.MEMORY_AND_DISK());
+            try {
+                return levelCounts(sample);
+            } finally {
+                sample.unpersist();
             }
+        }
 
-            @Override
-            public List<Training.Pattern> emPatterns(int rule, List<Integer> used) {
-                List<String> columns = new ArrayList<>();
-                for (int c : used) {
-                    columns.add("v."
-                            + SparkComparisons.gammaColumn(model.comparisons().get(c)));
-                }
-                String list = String.join(", ", columns);
-                List<Training.Pattern> patterns = new ArrayList<>();
-                for (Row row : sql(
-                                "SELECT " + list + ", count(*) " + emPairsOf(rule) + " GROUP BY " + list,
-                                "EM rule " + Training.emRules(model).get(rule))
-                        .collectAsList()) {
-                    int[] levels = new int[used.size()];
-                    for (int j = 0; j < levels.length; j++) {
-                        levels[j] = row.getInt(j);
-                    }
-                    patterns.add(new Training.Pattern(levels, row.getLong(used.size())));
-                }
-                return patterns;
+        @Override
+        public long emPairs(int rule) {
+            return sql(
+                            "SELECT count(*) " + emPairsOf(rule),
+                            "EM rule " + Training.emRules(model).get(rule))
+                    .first()
+                    .getLong(0);
+        }
+
+        @Override
+        public List<Training.Pattern> emPatterns(int rule, List<Integer> used) {
+            List<String> columns = new ArrayList<>();
+            for (int c : used) {
+                columns.add(
+                        "v." + SparkComparisons.gammaColumn(model.comparisons().get(c)));
             }
-        });
+            String list = String.join(", ", columns);
+            List<Training.Pattern> patterns = new ArrayList<>();
+            for (Row row : sql(
+                            "SELECT " + list + ", count(*) " + emPairsOf(rule) + " GROUP BY " + list,
+                            "EM rule " + Training.emRules(model).get(rule))
+                    .collectAsList()) {
+                int[] levels = new int[used.size()];
+                for (int j = 0; j < levels.length; j++) {
+                    levels[j] = row.getInt(j);
+                }
+                patterns.add(new Training.Pattern(levels, row.getLong(used.size())));
+            }
+            return patterns;
+        }
+    };
+
+    /**
+     * Trains from labelled pairs as the DuckDB linker does: the file is read, checked and oriented by
+     * {@link LabelledPairs} in a DuckDB on the driver that holds only the records the labels name (fetched
+     * from Spark); the labelled matches' levels, λ (from the deterministic rules, or from the labelled
+     * candidates) and u are counted on Spark.
+     */
+    private LinkageParameters trainFromLabels(Path file) {
+        List<Row> pairs = new ArrayList<>();
+        long labelled;
+        try (java.sql.Connection duck = DuckDbConnections.open(null, "512MB", 1)) {
+            LabelledPairs labels = new LabelledPairs(duck, model, file);
+            List<String[]> named = labels.read();
+            Map<String, Integer> inputs = new LinkedHashMap<>();
+            for (int i = 0; i < model.inputs().size(); i++) {
+                inputs.putIfAbsent(model.inputs().get(i).name(), i);
+            }
+            List<Row> wanted = new ArrayList<>();
+            for (String[] key : named) {
+                Integer input = inputs.get(key[0]);
+                if (input != null) {
+                    wanted.add(RowFactory.create((long) input, key[1]));
+                }
+            }
+            StructType keys =
+                    new StructType().add("_input", DataTypes.LongType, false).add("_id", DataTypes.StringType, false);
+            List<Row> found = records.join(
+                            spark.createDataFrame(wanted, keys),
+                            scala.jdk.javaapi.CollectionConverters.asScala(List.of("_input", "_id"))
+                                    .toSeq())
+                    .select(col("_rid"), col("_input"), col("_id"))
+                    .collectAsList();
+            try (java.sql.Statement s = duck.createStatement()) {
+                s.execute("CREATE TABLE inputs (_input BIGINT, name VARCHAR)");
+                s.execute("CREATE TABLE records (_rid BIGINT, _input BIGINT, _id VARCHAR)");
+            }
+            try (java.sql.PreparedStatement insert = duck.prepareStatement("INSERT INTO inputs VALUES (?, ?)")) {
+                for (var entry : inputs.entrySet()) {
+                    insert.setLong(1, entry.getValue());
+                    insert.setString(2, entry.getKey());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            try (java.sql.PreparedStatement insert = duck.prepareStatement("INSERT INTO records VALUES (?, ?, ?)")) {
+                for (Row row : found) {
+                    insert.setLong(1, row.getLong(0));
+                    insert.setLong(2, row.getLong(1));
+                    insert.setString(3, row.getString(2));
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            labelled = labels.resolve();
+            try (java.sql.Statement s = duck.createStatement();
+                    java.sql.ResultSet rs = s.executeQuery("SELECT rid_l, rid_r, is_match FROM labelled")) {
+                while (rs.next()) {
+                    pairs.add(RowFactory.create(rs.getLong(1), rs.getLong(2), rs.getBoolean(3)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new LinkageException("Cannot read the labelled pairs " + file + ": " + firstLine(e.getMessage()), e);
+        }
+        StructType schema = new StructType()
+                .add("rid_l", DataTypes.LongType, false)
+                .add("rid_r", DataTypes.LongType, false)
+                .add("is_match", DataTypes.BooleanType, false);
+        keep(spark.createDataFrame(pairs, schema)).createOrReplaceTempView(prefix + "labelled");
+        long matches = pairs.stream().filter(r -> r.getBoolean(2)).count();
+        Training.requireMatches(file, matches);
+        double total = Training.totalPairs(model, leftCount, rightCount);
+        String candidateLabels = "SELECT count(*) FROM " + prefix + "labelled x JOIN " + prefix
+                + "candidates c ON c.rid_l = x.rid_l AND c.rid_r = x.rid_r";
+        double lambda = model.training().deterministicRules().isEmpty()
+                ? Training.lambdaFromLabels(
+                        file,
+                        sql(candidateLabels, "the labelled candidates").first().getLong(0),
+                        sql(candidateLabels + " WHERE x.is_match", "the labelled candidates")
+                                .first()
+                                .getLong(0),
+                        sql("SELECT count(*) FROM " + prefix + "candidates", "the candidates")
+                                .first()
+                                .getLong(0),
+                        total)
+                : Training.lambda(model, measurements, total);
+        double[][] u = Training.u(model, measurements, leftCount, rightCount);
+        Dataset<Row> vectors = sql(
+                levelsSelect() + " FROM " + prefix + "labelled x JOIN " + prefix + "records l ON l._rid = x.rid_l JOIN "
+                        + prefix + "records r ON r._rid = x.rid_r WHERE x.is_match",
+                "the comparisons of the labelled matches");
+        long[][] counts = levelCounts(vectors);
+        return Training.fromLabels(model, file, labelled, matches, lambda, u, counts);
+    }
+
+    /** {@code SELECT} of every comparison's level of a pair of records l and r, named as in the vectors. */
+    private String levelsSelect() {
+        StringBuilder select = new StringBuilder("SELECT ");
+        List<Comparison> comparisons = model.comparisons();
+        for (int c = 0; c < comparisons.size(); c++) {
+            select.append(c == 0 ? "" : ", ")
+                    .append(SparkComparisons.gamma(comparisons.get(c)))
+                    .append(" AS ")
+                    .append(SparkComparisons.gammaColumn(comparisons.get(c)));
+        }
+        return select.toString();
+    }
+
+    /** Per comparison, how many of {@code pairs} are at each level (a null level not counted). */
+    private long[][] levelCounts(Dataset<Row> pairs) {
+        List<Comparison> comparisons = model.comparisons();
+        long[][] counts = new long[comparisons.size()][];
+        for (int c = 0; c < comparisons.size(); c++) {
+            counts[c] = new long[comparisons.get(c).levels().size() + 1];
+            String g = SparkComparisons.gammaColumn(comparisons.get(c));
+            for (Row row : pairs.groupBy(col(g)).count().collectAsList()) {
+                if (!row.isNullAt(0) && row.getInt(0) >= 0) {
+                    counts[c][row.getInt(0)] = row.getLong(1);
+                }
+            }
+        }
+        return counts;
     }
 
     /** {@code FROM … WHERE …}: the candidate pairs (with their vectors, as v) that EM rule {@code rule} holds for. */

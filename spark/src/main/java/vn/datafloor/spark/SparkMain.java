@@ -67,8 +67,8 @@ public final class SparkMain {
      * Links with the model on Spark. Without {@code --parameters} the parameters are trained first, on
      * Spark (docs/spark.md): the deterministic rules' pairs, a seeded random sample and the EM rules'
      * comparison patterns are counted there, and EM runs on the patterns as the DuckDB linker's does, so
-     * both engines train to the same parameters. Labelled pairs are trained on by the DuckDB linker on
-     * the driver.
+     * both engines train to the same parameters; so do labelled pairs (their file is checked on the
+     * driver, their records' levels counted on Spark).
      */
     static int link(Map<String, String> options) throws Exception {
         Path config = Path.of(required(options, "config"));
@@ -88,18 +88,6 @@ public final class SparkMain {
                 given = LinkageParameters.read(Path.of(options.get("parameters")));
                 given.checkFits(model);
                 System.out.printf("parameters: %s%n", options.get("parameters"));
-            } else if (model.training().labelledPairs() != null) {
-                // Labelled pairs are few: trained on the driver by the DuckDB linker, which reads them.
-                Path scratch = Files.createTempDirectory("datafloor-link");
-                try (Linker trainer = Linker.open(model, scratch)) {
-                    given = trainer.train();
-                } finally {
-                    deleteTree(scratch);
-                }
-                System.out.printf(
-                        Locale.ROOT,
-                        "trained from labelled pairs (DuckDB, on the driver): prior weight %.2f%n",
-                        given.priorWeight());
             }
             SparkSession spark = SparkSessions.open(master, "datafloor-link " + model.name());
             try (SparkLinker linker = SparkLinker.open(spark, model)) {

@@ -171,6 +171,67 @@ class SparkLinkerTest {
     }
 
     @Test
+    void labelledPairsTrainToTheSameParametersAsDuckDb() throws Exception {
+        // 300 labelled matches (a taxpayer and the same person's registry record, from synth's truth)
+        // and 300 non-matches (a taxpayer and another person's record); λ from the labelled candidates.
+        Map<String, List<String>> byPerson = new java.util.TreeMap<>();
+        for (String line : Files.readAllLines(synth.resolve("truth/record_links.csv")).stream()
+                .skip(1)
+                .toList()) {
+            String[] f = line.split(",");
+            if (f[0].equals("civil-registry/people") || f[0].equals("tax/taxpayers")) {
+                byPerson.computeIfAbsent(f[3], k -> new java.util.ArrayList<>()).add(f[0] + "," + f[1]);
+            }
+        }
+        List<String[]> linked = byPerson.values().stream()
+                .map(records -> new String[] {
+                    records.stream()
+                            .filter(r -> r.startsWith("civil"))
+                            .findFirst()
+                            .orElse(null),
+                    records.stream()
+                            .filter(r -> r.startsWith("tax"))
+                            .findFirst()
+                            .orElse(null)
+                })
+                .filter(p -> p[0] != null && p[1] != null)
+                .limit(301)
+                .toList();
+        StringBuilder labels = new StringBuilder("left_source,left_id,right_source,right_id,is_match\n");
+        for (int i = 0; i < 300; i++) {
+            labels.append(linked.get(i)[0]).append(',').append(linked.get(i)[1]).append(",1\n");
+            labels.append(linked.get(i)[0])
+                    .append(',')
+                    .append(linked.get(i + 1)[1])
+                    .append(",0\n");
+        }
+        Files.writeString(synth.resolve("labels.csv"), labels);
+        LinkageModel model = LinkageModel.parse(
+                CONFIG.replace("  deterministic_rules: [l.cccd = r.cccd]\n", "  labelled_pairs: labels.csv\n"), synth);
+        LinkageParameters fromDuck;
+        try (Linker onDuck = Linker.open(model, synth.resolve("duck-labelled"))) {
+            fromDuck = onDuck.train();
+        }
+        LinkageParameters fromSpark;
+        try (SparkLinker labelledOnSpark = SparkLinker.open(spark, model)) {
+            fromSpark = labelledOnSpark.train();
+        }
+        assertThat(fromDuck.training().get(0).pairs()).isEqualTo(600);
+        assertThat(fromSpark.training()).isEqualTo(fromDuck.training());
+        assertThat(fromSpark.lambda()).isCloseTo(fromDuck.lambda(), within(1e-12));
+        for (int c = 0; c < fromDuck.comparisons().size(); c++) {
+            var expected = fromDuck.comparisons().get(c).levels();
+            var actual = fromSpark.comparisons().get(c).levels();
+            for (int k = 0; k < expected.size(); k++) {
+                assertThat(actual.get(k).m()).isCloseTo(expected.get(k).m(), within(1e-12));
+                assertThat(actual.get(k).u()).isCloseTo(expected.get(k).u(), within(1e-12));
+            }
+        }
+        // From the labels: nearly every labelled match has the same CCCD where both have one.
+        assertThat(fromSpark.comparison("cccd").levels().get(0).m()).isGreaterThan(0.8);
+    }
+
+    @Test
     void theSamePairsWithTheSameLevelsAndWeights() {
         assertThat(sparkPairs).isEqualTo(duckPairs).isGreaterThan(1_000);
         Map<String, ScoredPair> expected = byIds(duck.pairs(0.0, Integer.MAX_VALUE));
