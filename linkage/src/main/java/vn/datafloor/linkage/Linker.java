@@ -557,22 +557,29 @@ public final class Linker implements AutoCloseable {
         sql.append(
                 " FROM labelled x JOIN records l ON l._rid = x.rid_l JOIN records r ON r._rid = x.rid_r WHERE x.is_match");
         execute(sql.toString());
+        long[][] counts = levelCounts("labelled_vectors", "Cannot count labelled matches");
+        execute("DROP TABLE labelled_vectors");
+        return Training.fromLabels(model, file, labelled, matches, lambda, u, counts);
+    }
+
+    /** Per comparison, how many rows of {@code table} (its gamma columns) are at each level, nulls not counted. */
+    private long[][] levelCounts(String table, String failure) {
+        List<Comparison> comparisons = model.comparisons();
         long[][] counts = new long[comparisons.size()][];
         for (int c = 0; c < comparisons.size(); c++) {
             counts[c] = new long[comparisons.get(c).levels().size() + 1];
             String g = ComparisonSql.gammaColumn(comparisons.get(c));
             try (Statement s = db.createStatement();
                     ResultSet rs = s.executeQuery(
-                            "SELECT " + g + ", count(*) FROM labelled_vectors WHERE " + g + " >= 0 GROUP BY " + g)) {
+                            "SELECT " + g + ", count(*) FROM " + table + " WHERE " + g + " >= 0 GROUP BY " + g)) {
                 while (rs.next()) {
                     counts[c][rs.getInt(1)] = rs.getLong(2);
                 }
             } catch (SQLException e) {
-                throw new LinkageException("Cannot count labelled matches: " + firstLine(e), e);
+                throw new LinkageException(failure + ": " + firstLine(e), e);
             }
         }
-        execute("DROP TABLE labelled_vectors");
-        return Training.fromLabels(model, file, labelled, matches, lambda, u, counts);
+        return counts;
     }
 
     /** Reads the labelled pairs into table labelled ({@link LabelledPairs}); returns how many distinct pairs. */
@@ -624,20 +631,7 @@ public final class Linker implements AutoCloseable {
                     .append(rightRows)
                     .append(") r WHERE l._rid <> r._rid");
             execute(sql.toString());
-            long[][] counts = new long[comparisons.size()][];
-            for (int c = 0; c < comparisons.size(); c++) {
-                counts[c] = new long[comparisons.get(c).levels().size() + 1];
-                String g = ComparisonSql.gammaColumn(comparisons.get(c));
-                try (Statement s = db.createStatement();
-                        ResultSet rs = s.executeQuery(
-                                "SELECT " + g + ", count(*) FROM u_sample WHERE " + g + " >= 0 GROUP BY " + g)) {
-                    while (rs.next()) {
-                        counts[c][rs.getInt(1)] = rs.getLong(2);
-                    }
-                } catch (SQLException e) {
-                    throw new LinkageException("Cannot measure u: " + firstLine(e), e);
-                }
-            }
+            long[][] counts = levelCounts("u_sample", "Cannot measure u");
             execute("DROP TABLE u_sample");
             return counts;
         }
