@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class TrainingTest {
 
-    private static final LinkageModel MODEL = LinkageModel.parse("""
+    private static final String YAML = """
             mode: dedupe
             inputs:
               - {name: people, path: people.csv, id: id}
@@ -26,7 +26,9 @@ class TrainingTest {
               - {name: phone, column: phone, levels: [exact]}
               - {name: district, column: district, levels: [exact]}
             training: {deterministic_rules: [l.cccd = r.cccd], deterministic_recall: 0.5}
-            """, Path.of("."));
+            """;
+
+    private static final LinkageModel MODEL = LinkageModel.parse(YAML, Path.of("."));
 
     // Per comparison: P(agree | match), P(agree | non-match); the blocking rule's pairs are 20 % matches.
     private static final double[] M = {0.9, 0.8, 0.6};
@@ -109,14 +111,9 @@ class TrainingTest {
 
     @Test
     void withoutDeterministicRulesTheErrorSaysWhatToAdd() {
-        LinkageModel noRules = LinkageModel.parse("""
-                mode: dedupe
-                inputs:
-                  - {name: people, path: people.csv, id: id}
-                blocking: [l.district = r.district]
-                comparisons:
-                  - {name: name, column: name, levels: [exact]}
-                """, Path.of("."));
+        LinkageModel noRules = LinkageModel.parse(
+                YAML.replace("training: {deterministic_rules: [l.cccd = r.cccd], deterministic_recall: 0.5}\n", ""),
+                Path.of("."));
         assertThatThrownBy(() -> Training.unsupervised(noRules, (r, c) -> false, RECORDS, RECORDS, new Mixture()))
                 .isInstanceOf(LinkageException.class)
                 .hasMessageContaining("training.deterministic_rules is needed");
