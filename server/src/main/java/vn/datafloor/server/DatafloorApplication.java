@@ -3,12 +3,10 @@ package vn.datafloor.server;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
-import org.springframework.scheduling.annotation.EnableScheduling;
 
 /** The Datafloor platform: one Spring Boot application, one package per capability. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
-@EnableScheduling
 public class DatafloorApplication {
 
     public static void main(String[] args) {

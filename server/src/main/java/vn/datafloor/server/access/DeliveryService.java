@@ -98,6 +98,7 @@ public class DeliveryService {
             ExportLinks exports,
             org.springframework.transaction.support.TransactionTemplate transactions,
             vn.datafloor.server.identity.OrganisationService organisations,
+            vn.datafloor.server.platform.ClusterNode node,
             @Value("${datafloor.access.requests-per-second:200}") int requestsPerSecond) {
         this.organisations = organisations;
         this.recorder = new GroupCommit(transactions, "datafloor-access-records");
@@ -114,7 +115,8 @@ public class DeliveryService {
                 new AccessSessions(properties.dataDir().resolve("access").resolve("sessions"), 16, datasets);
         this.sandbox = sandbox;
         this.exports = exports;
-        this.hashSecret = AccessKeys.secret(properties.keysDir().resolve("access-hash.key"));
+        // The same on every process: two replicas must hash a masked value alike for one agreement.
+        this.hashSecret = AccessKeys.secret(node.sharedKey(properties.keysDir().resolve("access-hash.key")));
     }
 
     /** What an agreement lets its consumer see: the table, its visible columns and how each is shown. */

@@ -54,6 +54,9 @@ class AuditIndexRecovery implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) {
+        if (!ledger.local()) {
+            return; // an API replica: the writer recovers the outbox and the index at its own start
+        }
         // Entries committed but not appended first: they are what a crash most likely interrupted.
         AuditOutbox.Recovered outboxed = outbox.recoverAll();
         if (outboxed.appended() + outboxed.alreadyDurable() > 0) {

@@ -71,7 +71,7 @@ public class AuditOutbox {
                         event.orgId(),
                         event.outcome().name(),
                         summary,
-                        ledger.size())
+                        ledger.sizeLowerBound())
                 .update();
     }
 
@@ -80,7 +80,7 @@ public class AuditOutbox {
 
     /** Writes several entries' rows in one statement, in the caller's transaction. */
     void prepareAll(List<Row> rows) {
-        long sizeBefore = ledger.size();
+        long sizeBefore = ledger.sizeLowerBound();
         List<Object> values = new java.util.ArrayList<>(rows.size() * 9);
         for (Row row : rows) {
             values.addAll(java.util.Arrays.asList(
@@ -107,6 +107,9 @@ public class AuditOutbox {
      * {@link AuditLog#NOT_YET_APPENDED} when another relay holds it.
      */
     long relay(String id) {
+        if (!ledger.local()) {
+            return ledger.relayOnWriter(List.of(id)).getOrDefault(id, AuditLog.NOT_YET_APPENDED);
+        }
         List<Pending> rows = claim(List.of(id));
         if (rows.isEmpty()) {
             return AuditLog.NOT_YET_APPENDED;
@@ -121,6 +124,10 @@ public class AuditOutbox {
      * of them, each a few statements whatever the number of rows. Rows another relay holds are left to it.
      */
     void relayAll(List<String> ids) {
+        if (!ledger.local()) {
+            ledger.relayOnWriter(ids);
+            return;
+        }
         if (ids.size() == 1) {
             relay(ids.get(0));
             return;
@@ -129,6 +136,24 @@ public class AuditOutbox {
         if (!rows.isEmpty()) {
             appendAndSettle(rows);
         }
+    }
+
+    /**
+     * On the writer, for an API replica: appends the replica's committed rows as {@link #relayAll} does
+     * and returns the index of each one appended now. A row another relay holds, or one already settled,
+     * is absent from the answer; the replica's caller then has no index, as with a row held here.
+     */
+    Map<String, Long> relayForReplica(List<String> ids) {
+        List<Pending> rows = claim(ids);
+        Map<String, Long> indexes = new java.util.LinkedHashMap<>();
+        if (rows.isEmpty()) {
+            return indexes;
+        }
+        long first = appendAndSettle(rows);
+        for (int i = 0; i < rows.size(); i++) {
+            indexes.put(rows.get(i).id(), first + i);
+        }
+        return indexes;
     }
 
     /**
@@ -166,11 +191,12 @@ public class AuditOutbox {
     }
 
     /** One batch append for all the rows (consecutive leaves, one fsync), then one transaction settling them. */
-    private void appendAndSettle(List<Pending> rows) {
+    private long appendAndSettle(List<Pending> rows) {
         long first = ledger.appendAll(rows.stream()
                 .map(r -> r.entry().getBytes(StandardCharsets.UTF_8))
                 .toList());
         ownTransaction.executeWithoutResult(status -> settleAllIn(rows, first));
+        return first;
     }
 
     /**

@@ -80,6 +80,20 @@ class LedgerController {
                 .body(ledger.entry(index));
     }
 
+    @Operation(
+            summary = "The tree's size now, and its root hash at `size` (the current size if absent), RFC 9162 §2.1.1")
+    @GetMapping("/ledger/tree")
+    TreeHead tree(@RequestParam(required = false) Long size) {
+        long current = ledger.size();
+        long at = size == null ? current : size;
+        if (at < 0 || at > current) {
+            throw ProblemException.badRequest("ledger.proof.range", "Need 0 <= size <= " + current, current);
+        }
+        return new TreeHead(at, Base64.getEncoder().encodeToString(ledger.rootHash(at)));
+    }
+
+    record TreeHead(long size, String rootHash) {}
+
     record InclusionProof(long index, long size, List<String> hashes) {}
 
     record ConsistencyProof(long from, long to, List<String> hashes) {}

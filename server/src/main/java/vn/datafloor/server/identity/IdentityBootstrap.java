@@ -38,6 +38,7 @@ class IdentityBootstrap {
     private final AuditLog audit;
     private final DatafloorProperties properties;
     private final SecureRandom random;
+    private final vn.datafloor.server.platform.ClusterNode node;
 
     IdentityBootstrap(
             IdentityStore store,
@@ -45,7 +46,9 @@ class IdentityBootstrap {
             UserService users,
             AuditLog audit,
             DatafloorProperties properties,
-            SecureRandom random) {
+            SecureRandom random,
+            vn.datafloor.server.platform.ClusterNode node) {
+        this.node = node;
         this.store = store;
         this.organisations = organisations;
         this.users = users;
@@ -66,8 +69,8 @@ class IdentityBootstrap {
                 null,
                 "platform started",
                 Map.of()));
-        if (store.countUsers() > 0) {
-            return;
+        if (!node.writes() || store.countUsers() > 0) {
+            return; // the first administrator is made once, by the writer, whose keys folder keeps its password
         }
         Organisation operator = organisations.bootstrap(OPERATOR_NAME, OrganisationKind.OPERATOR);
         byte[] secret = new byte[18];

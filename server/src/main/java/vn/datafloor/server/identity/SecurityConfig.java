@@ -68,6 +68,8 @@ class SecurityConfig {
         "/account-link",
         "/error",
         "/ledger/**",
+        // A replica's call to the writer: its node token is the credential, checked by the handler.
+        "/internal/ledger/relay",
         "/css/**",
         "/js/**",
         "/img/**",
@@ -198,6 +200,7 @@ class SecurityConfig {
         http.csrf(csrf -> csrf.csrfTokenRequestHandler(new HeaderOrFormCsrfTokenHandler())
                 .ignoringRequestMatchers(
                         bearer,
+                        PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/internal/ledger/relay"),
                         PathPatternRequestMatcher.withDefaults().matcher("/api/3/**"),
                         PathPatternRequestMatcher.withDefaults().matcher("/api/action/**")));
 

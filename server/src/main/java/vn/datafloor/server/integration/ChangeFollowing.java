@@ -341,14 +341,17 @@ public class ChangeFollowing {
     static class Resume implements ApplicationRunner {
 
         private final ChangeFollowing following;
+        private final vn.datafloor.server.platform.ClusterNode node;
 
-        Resume(ChangeFollowing following) {
+        Resume(ChangeFollowing following, vn.datafloor.server.platform.ClusterNode node) {
             this.following = following;
+            this.node = node;
         }
 
         @Override
         public void run(ApplicationArguments args) {
-            if (!following.enabledHere) {
+            // A change follower writes dataset versions: on the writer only, never on an API replica.
+            if (!following.enabledHere || !node.writes()) {
                 return;
             }
             List<Long> followed = following

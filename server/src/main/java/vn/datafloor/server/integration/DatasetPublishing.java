@@ -267,13 +267,19 @@ public class DatasetPublishing {
     static class Recovery implements ApplicationRunner {
 
         private final DatasetPublishing publishing;
+        private final vn.datafloor.server.platform.ClusterNode node;
 
-        Recovery(DatasetPublishing publishing) {
+        Recovery(DatasetPublishing publishing, vn.datafloor.server.platform.ClusterNode node) {
             this.publishing = publishing;
+            this.node = node;
         }
 
         @Override
         public void run(ApplicationArguments args) {
+            if (!node.writes()) {
+                return; // an API replica: the writer does this at its own start
+            }
+
             List<DatasetVersion> recovered = publishing.recordMissing();
             if (!recovered.isEmpty()) {
                 log.warn(

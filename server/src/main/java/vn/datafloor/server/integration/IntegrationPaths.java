@@ -26,9 +26,11 @@ public class IntegrationPaths {
     private final Lake lake;
     private final InputLimits inputLimits;
 
-    IntegrationPaths(DatafloorProperties properties, Environment environment) {
+    IntegrationPaths(
+            DatafloorProperties properties, Environment environment, vn.datafloor.server.platform.ClusterNode node) {
         this.dataDir = properties.dataDir().toAbsolutePath().normalize();
-        this.lakeMasterKey = LocalMasterKey.openOrCreate(properties.keysDir().resolve(LakeKeys.KEYSET_FILE));
+        this.lakeMasterKey =
+                LocalMasterKey.openOrCreate(node.sharedKey(properties.keysDir().resolve(LakeKeys.KEYSET_FILE)));
         this.lake = openLake(dataDir, new LakeKeys(lakeMasterKey), environment);
         this.inputLimits = properties.inputLimits();
     }

@@ -27,7 +27,14 @@ class LakeKeyLedger implements ApplicationRunner {
     private final AuditLog audit;
     private final AuditQueries ledger;
 
-    LakeKeyLedger(IntegrationPaths paths, AuditLog audit, AuditQueries ledger) {
+    private final vn.datafloor.server.platform.ClusterNode node;
+
+    LakeKeyLedger(
+            IntegrationPaths paths,
+            AuditLog audit,
+            AuditQueries ledger,
+            vn.datafloor.server.platform.ClusterNode node) {
+        this.node = node;
         this.paths = paths;
         this.audit = audit;
         this.ledger = ledger;
@@ -35,6 +42,9 @@ class LakeKeyLedger implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) {
+        if (!node.writes()) {
+            return; // an API replica: the writer does this at its own start
+        }
         recordRotation();
     }
 

@@ -44,6 +44,7 @@ class RunRecovery implements ApplicationRunner {
     private final AuditQueries ledger;
     private final DatasetPublishing publishing;
     private final Clock clock;
+    private final vn.datafloor.server.platform.ClusterNode node;
 
     RunRecovery(
             IntegrationStore store,
@@ -52,7 +53,9 @@ class RunRecovery implements ApplicationRunner {
             AuditLog audit,
             AuditQueries ledger,
             DatasetPublishing publishing,
-            Clock clock) {
+            Clock clock,
+            vn.datafloor.server.platform.ClusterNode node) {
+        this.node = node;
         this.store = store;
         this.paths = paths;
         this.runs = runs;
@@ -64,6 +67,9 @@ class RunRecovery implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) {
+        if (!node.writes()) {
+            return; // an API replica runs no pipeline: the writer settles interrupted runs at its own start
+        }
         recover();
     }
 

@@ -17,8 +17,9 @@ public class LocalKeysetSecretBox implements SecretBox {
 
     private final LocalMasterKey master;
 
-    public LocalKeysetSecretBox(DatafloorProperties properties) {
-        this.master = LocalMasterKey.openOrCreate(properties.keysDir().resolve("secrets.keyset.json"));
+    public LocalKeysetSecretBox(DatafloorProperties properties, ClusterNode node) {
+        this.master =
+                LocalMasterKey.openOrCreate(node.sharedKey(properties.keysDir().resolve("secrets.keyset.json")));
     }
 
     @Override

@@ -60,6 +60,15 @@ public class PlatformConfig implements WebMvcConfigurer {
         return registration;
     }
 
+    /** On an API replica, the writer's paths are refused with 421 before anything else runs (see {@link WriterPaths}). */
+    @Bean
+    FilterRegistrationBean<WriterPaths> writerPaths(ClusterNode node) {
+        FilterRegistrationBean<WriterPaths> registration = new FilterRegistrationBean<>(new WriterPaths(node));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        registration.setDispatcherTypes(DispatcherType.REQUEST);
+        return registration;
+    }
+
     /** The error page requested directly (only REQUEST dispatches: a real error comes as an ERROR one) is a 404. */
     @Bean
     FilterRegistrationBean<DirectErrorPageFilter> directErrorPageFilter(

@@ -23,11 +23,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import vn.datafloor.integration.profile.PersonalCategory;
 import vn.datafloor.server.audit.AuditEvent;
@@ -39,6 +36,7 @@ import vn.datafloor.server.authz.Actor;
 import vn.datafloor.server.exchange.OfferService;
 import vn.datafloor.server.identity.Organisation;
 import vn.datafloor.server.identity.OrganisationService;
+import vn.datafloor.server.platform.ChangeCounters;
 import vn.datafloor.server.platform.ClientAddress;
 import vn.datafloor.server.platform.ProblemException;
 
@@ -155,7 +153,9 @@ public class ConsentService {
             DataSubjects subjects,
             AccessPolicy policy,
             AuditLog audit,
-            Clock clock) {
+            Clock clock,
+            ChangeCounters counters) {
+        this.counters = counters;
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.organisations = organisations;
@@ -222,16 +222,17 @@ public class ConsentService {
      * <p>Kept between requests, because reading the set again on each one was a quarter of a delivery's
      * cost. It is as fresh as a read: every consent written here ends the kept sets once its transaction
      * ends ({@link #consentsChanged}), and a kept set also ends at the next instant one of its rows starts
-     * or stops counting (a validity starting or ending, a withdrawal dated later). This process is the
-     * only writer of consents (it owns the control database, as it owns the ledger), so a withdrawal
-     * answered to the citizen is out of the set before their next request or anyone else's.
+     * or stops counting (a validity starting or ending, a withdrawal dated later). Where API replicas
+     * share the database, each read first asks its change counter ({@link ChangeCounters}), so a
+     * withdrawal answered to the citizen by any process is out of the set before their next request
+     * or anyone else's, whichever process answers it.
      */
     public Set<String> consentedSubjects(long recipientOrg, String purpose, Instant at) {
         if (purpose == null || at == null) {
             return Set.of();
         }
         String key = recipientOrg + " " + purpose;
-        long generation = consentWrites.get();
+        ChangeCounters.Generation generation = counters.current(CONSENTS);
         ConsentSet kept = consentSets.get(key);
         if (kept != null && kept.holdsAt(generation, at)) {
             return kept.subjects();
@@ -273,15 +274,17 @@ public class ConsentService {
     /** At most this many recipient and purpose pairs' sets are kept; past it, all are dropped and read again. */
     private static final int KEPT_SETS = 1024;
 
-    /** Counts the consent writes: a kept set read before the latest one is not used. */
-    private final AtomicLong consentWrites = new AtomicLong();
+    /** The change counter of consents: a kept set read before the latest write is not used. */
+    private static final String CONSENTS = "consent";
+
+    private final ChangeCounters counters;
 
     private final ConcurrentHashMap<String, ConsentSet> consentSets = new ConcurrentHashMap<>();
 
     /** A set read at {@code from}, unchanged until {@code until} (null: no row changes later) unless written. */
-    private record ConsentSet(long generation, Instant from, Instant until, Set<String> subjects) {
-        boolean holdsAt(long currentGeneration, Instant at) {
-            return generation == currentGeneration && !at.isBefore(from) && (until == null || at.isBefore(until));
+    private record ConsentSet(ChangeCounters.Generation generation, Instant from, Instant until, Set<String> subjects) {
+        boolean holdsAt(ChangeCounters.Generation currentGeneration, Instant at) {
+            return generation.equals(currentGeneration) && !at.isBefore(from) && (until == null || at.isBefore(until));
         }
     }
 
@@ -290,15 +293,7 @@ public class ConsentService {
      * again when the transaction ends, so no set read before the commit outlives it.
      */
     private void consentsChanged() {
-        consentWrites.incrementAndGet();
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCompletion(int status) {
-                    consentWrites.incrementAndGet();
-                }
-            });
-        }
+        counters.changed(CONSENTS);
     }
 
     /** Given (never refused) by then, in its validity, not withdrawn by then. */

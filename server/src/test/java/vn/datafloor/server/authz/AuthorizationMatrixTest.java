@@ -84,6 +84,7 @@ class AuthorizationMatrixTest extends PlatformTest {
                 "/ledger/proof/inclusion",
                 "/ledger/proof/consistency",
                 "/ledger/entries/{index}",
+                "/ledger/tree",
                 "/v3/api-docs",
                 "/v3/api-docs.yaml",
                 "/v3/api-docs/swagger-config",
@@ -475,6 +476,9 @@ class AuthorizationMatrixTest extends PlatformTest {
         EXPECTED.put("POST /privacy/breaches", roles(operator, "privacy:write"));
         EXPECTED.put("GET /privacy/breaches/{id}", roles(seesAll, "privacy:read"));
         EXPECTED.put("POST /privacy/breaches/{id}/notification", roles(operator, "privacy:write"));
+        // Another process's call (an API replica's appends, docs/deployment.md): its node token is its credential,
+        // which no person holds, and on a single process nobody is the writer's replica: not there, for anyone.
+        EXPECTED.put("POST /internal/ledger/relay", roles(Set.of(), null));
         // the Dataspace Protocol (docs/dsp.md): the version document is public; an organisation's connector (its API
         // key with dsp:participate, or its members) takes part. Bodies the matrix sends are not messages, so an
         // allowed POST stops at 400; a process is looked up among the caller's own (DspProtocolTest checks another
@@ -898,8 +902,9 @@ class AuthorizationMatrixTest extends PlatformTest {
             // A public page's form (a dataset request) still needs its CSRF token: without it, sent to sign in.
             return Expectation.UNAUTHENTICATED;
         }
-        if (pattern.equals("/error")) {
-            // The error page asked for by its address has no error to show: not there, for anyone.
+        if (pattern.equals("/error") || pattern.startsWith("/internal/")) {
+            // The error page asked for by its address has no error to show: not there, for anyone. Nor is the
+            // writer's internal endpoint, to anyone without the node token.
             return Expectation.HIDDEN;
         }
         if (rule.anyone()) {
@@ -924,6 +929,7 @@ class AuthorizationMatrixTest extends PlatformTest {
     private static boolean api(String pattern) {
         return pattern.startsWith("/api/")
                 || pattern.startsWith("/ledger/")
+                || pattern.startsWith("/internal/")
                 || pattern.startsWith("/actuator")
                 || pattern.startsWith("/dsp/");
     }

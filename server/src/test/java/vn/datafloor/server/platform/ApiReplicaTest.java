@@ -1,0 +1,281 @@
+package vn.datafloor.server.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+import vn.datafloor.ledger.MerkleProofs;
+import vn.datafloor.ledger.NoteVerifier;
+import vn.datafloor.ledger.SignedCheckpoint;
+import vn.datafloor.server.DatafloorApplication;
+import vn.datafloor.server.audit.AuditEvent;
+import vn.datafloor.server.audit.AuditLog;
+import vn.datafloor.server.audit.EventType;
+import vn.datafloor.server.audit.LedgerService;
+import vn.datafloor.server.identity.OrganisationKind;
+import vn.datafloor.server.identity.OrganisationService;
+import vn.datafloor.server.privacy.ConsentService;
+
+/**
+ * A writer and an API replica in one JVM, over one database (H2 shares a file database between the
+ * connections of one process, as PostgreSQL does between processes): the replica's ledger entries are
+ * appended by the writer, its ledger reads are the writer's and checked, it refuses the writer's paths,
+ * the internal relay answers only the writer's token, and a consent written on one process reaches the
+ * other's next read.
+ */
+class ApiReplicaTest {
+
+    private static final String TOKEN = "replica-test-node-token-" + UUID.randomUUID();
+
+    private static ConfigurableApplicationContext writer;
+    private static ConfigurableApplicationContext replica;
+    private static int writerPort;
+    private static int replicaPort;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path writerDir = Files.createTempDirectory("datafloor-writer-");
+        writer = run(List.of(
+                "--datafloor.data-dir=" + writerDir,
+                "--datafloor.node.role=writer",
+                "--datafloor.node.token=" + TOKEN));
+        writerPort = port(writer);
+        Path replicaDir = Files.createTempDirectory("datafloor-replica-");
+        // The keys every process shares, as the deployment mounts them; never the ledger's signing key.
+        Files.createDirectories(replicaDir.resolve("keys"));
+        for (String key : List.of("secrets.keyset.json", "lake.keyset.json", "access-hash.key")) {
+            Files.copy(
+                    writerDir.resolve("keys").resolve(key),
+                    replicaDir.resolve("keys").resolve(key));
+        }
+        replica = run(replicaArguments(writerDir, replicaDir));
+        replicaPort = port(replica);
+    }
+
+    private static List<String> replicaArguments(Path writerDir, Path replicaDir) {
+        return List.of(
+                "--datafloor.data-dir=" + replicaDir,
+                "--spring.datasource.url=" + EmbeddedDatabase.url(writerDir),
+                "--datafloor.node.role=api",
+                "--datafloor.node.writer-url=http://127.0.0.1:" + writerPort,
+                "--datafloor.node.token=" + TOKEN);
+    }
+
+    private static ConfigurableApplicationContext run(List<String> settings) {
+        List<String> arguments = new ArrayList<>(settings);
+        arguments.add("--server.port=0");
+        arguments.add("--datafloor.demo=false");
+        arguments.add("--datafloor.ledger.checkpoint-interval=PT1H");
+        return new SpringApplicationBuilder(DatafloorApplication.class).run(arguments.toArray(String[]::new));
+    }
+
+    private static int port(ConfigurableApplicationContext context) {
+        return Integer.parseInt(context.getEnvironment().getRequiredProperty("local.server.port"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (replica != null) {
+            replica.close();
+        }
+        if (writer != null) {
+            writer.close();
+        }
+    }
+
+    @Test
+    void aReplicasEntryIsAppendedByTheWriterAndProvedThroughTheReplica() {
+        LedgerService onReplica = replica.getBean(LedgerService.class);
+        LedgerService onWriter = writer.getBean(LedgerService.class);
+        assertThat(onReplica.local()).isFalse();
+        assertThat(onWriter.local()).isTrue();
+        String marker = "replica-entry-" + UUID.randomUUID();
+
+        long index = replica.getBean(AuditLog.class).record(event(marker));
+
+        assertThat(index).isGreaterThanOrEqualTo(0);
+        byte[] entry = onWriter.entry(index);
+        assertThat(new String(entry, StandardCharsets.UTF_8)).contains(marker);
+        assertThat(onReplica.entry(index)).isEqualTo(entry);
+        assertThat(onReplica.verifierKey()).isEqualTo(onWriter.verifierKey());
+        // Inside a transaction, as most entries are written: appended after the commit, by the writer.
+        String inTransaction = "replica-batch-" + UUID.randomUUID();
+        replica.getBean(TransactionTemplate.class)
+                .executeWithoutResult(status -> replica.getBean(AuditLog.class)
+                        .recordAll(List.of(event(inTransaction + "-1"), event(inTransaction + "-2"))));
+        assertThat(awaitRelayed(replica)).isTrue();
+        long size = onReplica.size();
+        assertThat(size).isEqualTo(onWriter.size()).isGreaterThan(index + 2);
+        assertThat(new String(onWriter.entry(size - 1), StandardCharsets.UTF_8)).contains(inTransaction);
+
+        SignedCheckpoint checkpoint = onReplica.latestCheckpoint().orElseThrow();
+        assertThat(NoteVerifier.fromVerifierKey(onWriter.verifierKey()).verify(checkpoint.note()))
+                .isTrue();
+        long covered = checkpoint.checkpoint().size();
+        if (index < covered) {
+            assertThat(MerkleProofs.verifyInclusion(
+                            index,
+                            covered,
+                            MerkleProofs.leafHash(entry),
+                            onReplica.inclusionProof(index, covered),
+                            checkpoint.checkpoint().rootHash()))
+                    .isTrue();
+        }
+        assertThat(MerkleProofs.verifyInclusion(
+                        index,
+                        size,
+                        MerkleProofs.leafHash(entry),
+                        onReplica.inclusionProof(index, size),
+                        onReplica.rootHash(size)))
+                .isTrue();
+        assertThat(replica.getBean(JdbcClient.class)
+                        .sql("select count(*) from audit_outbox")
+                        .query(Long.class)
+                        .single())
+                .isZero();
+    }
+
+    private static boolean awaitRelayed(ConfigurableApplicationContext context) {
+        try {
+            return context.getBean(AuditLog.class).awaitRelayed(Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** An event whose entry carries {@code marker} (in its details: the summary stays in the index). */
+    private static AuditEvent event(String marker) {
+        return new AuditEvent(
+                EventType.PLATFORM_STARTED,
+                null,
+                null,
+                null,
+                AuditEvent.Outcome.SUCCESS,
+                null,
+                "replica test",
+                Map.of("marker", marker));
+    }
+
+    @Test
+    void theReplicaRefusesTheWritersPathsAndServesTheRest() throws Exception {
+        HttpResponse<String> runs = get(replicaPort, "/api/runs");
+        assertThat(runs.statusCode()).isEqualTo(421);
+        assertThat(runs.body()).contains("writer");
+        assertThat(get(replicaPort, "/integration/pipelines").statusCode()).isEqualTo(421);
+        assertThat(get(replicaPort, "/api/access/7/exports").statusCode()).isEqualTo(421);
+        // The same paths on the writer go on to its usual checks (here: nobody signed in).
+        assertThat(get(writerPort, "/api/runs").statusCode()).isEqualTo(401);
+        assertThat(get(replicaPort, "/api/catalog/datasets").statusCode()).isEqualTo(200);
+        assertThat(get(replicaPort, "/ledger/tree").body()).contains("\"size\"");
+    }
+
+    @Test
+    void onlyTheWriterAnswersTheRelayAndOnlyToTheNodeToken() throws Exception {
+        String body = "{\"ids\":[\"" + UUID.randomUUID() + "\"]}";
+        assertThat(relay(writerPort, null, body).statusCode()).isEqualTo(404);
+        assertThat(relay(writerPort, TOKEN + "x", body).statusCode()).isEqualTo(404);
+        assertThat(relay(replicaPort, TOKEN, body).statusCode()).isEqualTo(404);
+        HttpResponse<String> answered = relay(writerPort, TOKEN, body);
+        assertThat(answered.statusCode()).isEqualTo(200);
+        // No such committed row: nothing is appended, whatever the caller sends.
+        assertThat(answered.body()).contains("\"indexes\":{}");
+        assertThat(relay(writerPort, TOKEN, "{\"ids\":[]}").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void aConsentGivenOnTheWriterReachesTheReplicasNextRead() {
+        OrganisationService organisations = writer.getBean(OrganisationService.class);
+        long controller = organisations
+                .bootstrap("Cơ quan kiểm soát " + UUID.randomUUID(), OrganisationKind.STATE_AGENCY)
+                .id();
+        long recipient = organisations
+                .bootstrap("Bên nhận " + UUID.randomUUID(), OrganisationKind.ENTERPRISE)
+                .id();
+        ConsentService onReplica = replica.getBean(ConsentService.class);
+        Instant now = Instant.now();
+        assertThat(onReplica.consentedSubjects(recipient, "df:research", now)).isEmpty();
+
+        // As ConsentService writes one: the row and its change counter in one transaction.
+        writer.getBean(TransactionTemplate.class).executeWithoutResult(status -> {
+            writer.getBean(JdbcClient.class)
+                    .sql("""
+                            insert into privacy_consent(record_uuid, subject_id, subject_salt, controller_org,
+                              recipient_org, purpose, legal_basis, data_categories, valid_from, given_at, channel,
+                              notice_text, notice_sha256, notice_language, affirmative_act, status, status_at)
+                            values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,true,'GIVEN',?)""")
+                    .params(
+                            UUID.randomUUID().toString(),
+                            "VN1234567890",
+                            "00",
+                            controller,
+                            recipient,
+                            "df:research",
+                            "consent",
+                            "identity",
+                            Timestamp.from(now.minusSeconds(60)),
+                            Timestamp.from(now.minusSeconds(60)),
+                            "API",
+                            "Tôi đồng ý cho bên nhận dùng dữ liệu để nghiên cứu.",
+                            "0".repeat(64),
+                            "vi",
+                            Timestamp.from(now.minusSeconds(60)))
+                    .update();
+            writer.getBean(ChangeCounters.class).changed("consent");
+        });
+
+        assertThat(onReplica.consentedSubjects(recipient, "df:research", Instant.now()))
+                .containsExactly("VN1234567890");
+    }
+
+    @Test
+    void aReplicaWithoutTheWritersKeysRefusesToStart() throws Exception {
+        Path bare = Files.createTempDirectory("datafloor-replica-bare-");
+        Path writerDir = writer.getBean(DatafloorProperties.class).dataDir();
+        assertThatThrownBy(() -> run(replicaArguments(writerDir, bare)))
+                .hasStackTraceContaining("needs the writer's key file");
+        assertThat(bare.resolve("keys").resolve("secrets.keyset.json")).doesNotExist();
+    }
+
+    private static HttpResponse<String> get(int port, String path) throws Exception {
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .header("Accept", "application/json")
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> relay(int port, String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/internal/ledger/relay"))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header(ClusterNode.TOKEN_HEADER, token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
