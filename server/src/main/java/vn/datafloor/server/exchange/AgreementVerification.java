@@ -90,7 +90,8 @@ public class AgreementVerification {
             Long firstDifference,
             Integer firstDifferenceLine,
             List<String> changedFields,
-            String explanation) {}
+            String explanation)
+            implements java.io.Serializable {}
 
     /** The contract's CONTRACT_AGREED entry as the public ledger holds it. */
     public record LedgerEntry(long index, String hash, ProofStatus proof, Long checkpointSize) {}

@@ -54,9 +54,12 @@ public class BankStatements {
         NOT_A_CREDIT
     }
 
-    public record LineResult(int line, String bankRef, long amount, String reference, LineOutcome outcome) {}
+    public record LineResult(int line, String bankRef, long amount, String reference, LineOutcome outcome)
+            implements java.io.Serializable {}
 
-    public record Reconciliation(List<LineResult> lines, long credited, int creditedLines) {}
+    /** Serializable: shown once after a redirect, it rides in the session (in the database with API replicas). */
+    public record Reconciliation(List<LineResult> lines, long credited, int creditedLines)
+            implements java.io.Serializable {}
 
     private final MoneyJournal journal;
     private final AccessPolicy policy;

@@ -250,6 +250,63 @@ class ApiReplicaTest {
     }
 
     @Test
+    void aPersonSignedInThroughAReplicaIsSignedInOnTheWritersPages() throws Exception {
+        String username = "replica-admin-" + UUID.randomUUID().toString().substring(0, 8);
+        String password = "Mật-khẩu-thử-" + UUID.randomUUID();
+        long operator = writer.getBean(OrganisationService.class).operatorId().orElseThrow();
+        writer.getBean(vn.datafloor.server.identity.UserService.class)
+                .bootstrapStaff(
+                        operator,
+                        username,
+                        "Quản trị thử",
+                        null,
+                        java.util.EnumSet.of(vn.datafloor.server.authz.Role.OPERATOR_ADMIN),
+                        password);
+        URI pipelines = URI.create("http://127.0.0.1:" + writerPort + "/integration/pipelines");
+        assertThat(HTTP.send(HttpRequest.newBuilder(pipelines).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode())
+                .as("the writer's page, before signing in")
+                .isEqualTo(302);
+        // One browser: its cookies go with it to whichever process the load balancer picks (same host).
+        HttpClient browser = HttpClient.newBuilder()
+                .cookieHandler(new java.net.CookieManager(null, java.net.CookiePolicy.ACCEPT_ALL))
+                .build();
+        String loginPage = browser.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replicaPort + "/login"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"")
+                .matcher(loginPage);
+        assertThat(csrf.find()).as("the sign-in form's CSRF token").isTrue();
+        String form =
+                "username=" + encode(username) + "&password=" + encode(password) + "&_csrf=" + encode(csrf.group(1));
+        HttpResponse<String> signedIn = browser.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replicaPort + "/login"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(signedIn.statusCode()).isEqualTo(302);
+        assertThat(signedIn.headers().firstValue("Location").orElse("")).doesNotContain("error");
+
+        HttpResponse<String> onWriter =
+                browser.send(HttpRequest.newBuilder(pipelines).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(onWriter.statusCode()).isEqualTo(200);
+        assertThat(onWriter.body()).doesNotContain("current-password");
+        assertThat(writer.getBean(JdbcClient.class)
+                        .sql("select count(*) from spring_session where principal_name = ?")
+                        .param(username)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
+    }
+
+    private static String encode(String value) {
+        return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    @Test
     void aReplicaWithoutTheWritersKeysRefusesToStart() throws Exception {
         Path bare = Files.createTempDirectory("datafloor-replica-bare-");
         Path writerDir = writer.getBean(DatafloorProperties.class).dataDir();
