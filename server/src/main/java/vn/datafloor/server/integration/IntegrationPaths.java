@@ -31,6 +31,15 @@ public class IntegrationPaths {
         this.dataDir = properties.dataDir().toAbsolutePath().normalize();
         this.lakeMasterKey =
                 LocalMasterKey.openOrCreate(node.sharedKey(properties.keysDir().resolve(LakeKeys.KEYSET_FILE)));
+        String store = environment.getProperty("datafloor.lake.store", "local").trim();
+        if (!node.writes()
+                && "local".equalsIgnoreCase(store)
+                && !environment.getProperty("datafloor.lake.shared-volume", Boolean.class, false)) {
+            // Its own empty data/lake would show an empty catalog and fail every delivery, quietly.
+            throw new IllegalStateException("An API replica reads the lake the writer writes: set "
+                    + "datafloor.lake.store=s3 (docs/object-storage.md), or datafloor.lake.shared-volume=true when "
+                    + "data/lake is a volume every process mounts (docs/deployment.md)");
+        }
         this.lake = openLake(dataDir, new LakeKeys(lakeMasterKey), environment);
         this.inputLimits = properties.inputLimits();
     }

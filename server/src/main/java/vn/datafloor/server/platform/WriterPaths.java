@@ -14,9 +14,9 @@ import org.springframework.web.util.pattern.PathPatternParser;
 
 /**
  * The paths only the writer serves, where several processes run (docs/deployment.md): those that write
- * the lake or the writer's own files (uploads into the inboxes, pipeline and register runs, harvests,
- * export files, a pulled transfer's import) and the ledger's operator actions (verification, a
- * checkpoint on demand). The load balancer sends them to the writer; an API replica answers them with
+ * the lake or the writer's own files (uploads into the inboxes or straight into the catalog, pipeline
+ * and register runs, harvests, export files, a pulled transfer's import) and the ledger's operator
+ * actions (verification, a checkpoint on demand). The load balancer sends them to the writer; an API replica answers them with
  * 421 Misdirected Request, so that a wrong route is seen at once rather than writing where no other
  * process reads. The Kubernetes ingress is checked against this list (DeploymentFilesTest).
  */
@@ -47,7 +47,9 @@ public final class WriterPaths extends HttpFilter {
             "/dataspace/transfers/*/import",
             "/api/dsp/transfers/*/import",
             "/api/ledger/verify",
-            "/api/ledger/checkpoints");
+            "/api/ledger/checkpoints",
+            "/catalog/upload",
+            "/api/catalog/uploads");
 
     private static final List<PathPattern> PARSED =
             PATTERNS.stream().map(PathPatternParser.defaultInstance::parse).toList();

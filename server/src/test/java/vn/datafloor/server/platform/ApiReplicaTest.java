@@ -69,6 +69,8 @@ class ApiReplicaTest {
                     writerDir.resolve("keys").resolve(key),
                     replicaDir.resolve("keys").resolve(key));
         }
+        // The lake on a volume both mount (in production usually object storage, docs/object-storage.md).
+        Files.createSymbolicLink(replicaDir.resolve("lake"), writerDir.resolve("lake"));
         replica = run(replicaArguments(writerDir, replicaDir));
         replicaPort = port(replica);
     }
@@ -79,7 +81,8 @@ class ApiReplicaTest {
                 "--spring.datasource.url=" + EmbeddedDatabase.url(writerDir),
                 "--datafloor.node.role=api",
                 "--datafloor.node.writer-url=http://127.0.0.1:" + writerPort,
-                "--datafloor.node.token=" + TOKEN);
+                "--datafloor.node.token=" + TOKEN,
+                "--datafloor.lake.shared-volume=true");
     }
 
     private static ConfigurableApplicationContext run(List<String> settings) {
@@ -313,6 +316,20 @@ class ApiReplicaTest {
         assertThatThrownBy(() -> run(replicaArguments(writerDir, bare)))
                 .hasStackTraceContaining("needs the writer's key file");
         assertThat(bare.resolve("keys").resolve("secrets.keyset.json")).doesNotExist();
+    }
+
+    @Test
+    void aReplicaRefusesALakeOnlyItsOwnDiskHolds() throws Exception {
+        Path own = Files.createTempDirectory("datafloor-replica-own-lake-");
+        Path writerDir = writer.getBean(DatafloorProperties.class).dataDir();
+        Files.createDirectories(own.resolve("keys"));
+        for (String key : List.of("secrets.keyset.json", "lake.keyset.json", "access-hash.key")) {
+            Files.copy(
+                    writerDir.resolve("keys").resolve(key), own.resolve("keys").resolve(key));
+        }
+        List<String> arguments = new ArrayList<>(replicaArguments(writerDir, own));
+        arguments.remove("--datafloor.lake.shared-volume=true");
+        assertThatThrownBy(() -> run(arguments)).hasStackTraceContaining("reads the lake the writer writes");
     }
 
     private static HttpResponse<String> get(int port, String path) throws Exception {
