@@ -108,7 +108,17 @@ public class AuditOutbox {
      */
     long relay(String id) {
         if (!ledger.local()) {
-            return ledger.relayOnWriter(List.of(id)).getOrDefault(id, AuditLog.NOT_YET_APPENDED);
+            try {
+                return ledger.relayOnWriter(List.of(id)).getOrDefault(id, AuditLog.NOT_YET_APPENDED);
+            } catch (RuntimeException writerAway) {
+                // An API replica serves on while the writer is away: the row is committed and the writer
+                // appends it at its start, or by its retry (relayStale) once the claim-less row is stale.
+                log.warn(
+                        "The ledger's writer did not take entry {}; it stays in the outbox: {}",
+                        id,
+                        writerAway.getMessage());
+                return AuditLog.NOT_YET_APPENDED;
+            }
         }
         List<Pending> rows = claim(List.of(id));
         if (rows.isEmpty()) {

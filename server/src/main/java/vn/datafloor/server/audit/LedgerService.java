@@ -78,7 +78,12 @@ public class LedgerService {
         }
         long now = System.nanoTime();
         if (knownSize < 0 || now - knownAt > 1_000_000_000L) {
-            knownSize = writer.size();
+            try {
+                knownSize = writer.size();
+            } catch (RuntimeException writerAway) {
+                // The writer is away; the replica serves on. Any size it had is still a lower bound.
+                knownSize = Math.max(knownSize, 0);
+            }
             knownAt = now;
         }
         return knownSize;

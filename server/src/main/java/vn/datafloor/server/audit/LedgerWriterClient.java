@@ -42,7 +42,7 @@ final class LedgerWriterClient implements AutoCloseable {
         this.node = node;
         this.json = json;
         this.http = new GuardedHttp(
-                new NetworkPolicy(List.of(node.writerUrl().getHost())), Duration.ofSeconds(30), MAX_ANSWER);
+                new NetworkPolicy(List.of(node.writerUrl().getHost())), Duration.ofSeconds(10), MAX_ANSWER);
     }
 
     /** Asks the writer to append these committed outbox rows; their ledger indexes, for those it appended. */

@@ -50,6 +50,7 @@ public abstract class ApiReplicaContract {
     private static final String TOKEN = "replica-test-node-token-" + UUID.randomUUID();
 
     private ConfigurableApplicationContext writer;
+    private List<String> writerSettings;
     private ConfigurableApplicationContext replica;
     private int writerPort;
     private int replicaPort;
@@ -61,13 +62,17 @@ public abstract class ApiReplicaContract {
     @BeforeAll
     void start() throws Exception {
         Path writerDir = Files.createTempDirectory("datafloor-writer-");
-        List<String> writerSettings = new ArrayList<>(database(writerDir));
+        // A fixed port, so that a restarted writer is where the replica looks for it.
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            writerPort = socket.getLocalPort();
+        }
+        writerSettings = new ArrayList<>(database(writerDir));
         writerSettings.addAll(List.of(
                 "--datafloor.data-dir=" + writerDir,
                 "--datafloor.node.role=writer",
-                "--datafloor.node.token=" + TOKEN));
+                "--datafloor.node.token=" + TOKEN,
+                "--server.port=" + writerPort));
         writer = run(writerSettings);
-        writerPort = port(writer);
         Path replicaDir = Files.createTempDirectory("datafloor-replica-");
         // The keys every process shares, as the deployment mounts them; never the ledger's signing key.
         Files.createDirectories(replicaDir.resolve("keys"));
@@ -95,7 +100,9 @@ public abstract class ApiReplicaContract {
 
     private static ConfigurableApplicationContext run(List<String> settings) {
         List<String> arguments = new ArrayList<>(settings);
-        arguments.add("--server.port=0");
+        if (arguments.stream().noneMatch(a -> a.startsWith("--server.port="))) {
+            arguments.add("--server.port=0");
+        }
         arguments.add("--datafloor.demo=false");
         arguments.add("--datafloor.ledger.checkpoint-interval=PT1H");
         return new SpringApplicationBuilder(DatafloorApplication.class).run(arguments.toArray(String[]::new));
@@ -190,6 +197,41 @@ public abstract class ApiReplicaContract {
                 null,
                 "replica test",
                 Map.of("marker", marker));
+    }
+
+    @Test
+    void whileTheWriterIsAwayTheReplicaServesAndItsEntriesWaitForTheWritersReturn() {
+        writer.close();
+        writer = null;
+        String marker = "while-away-" + UUID.randomUUID();
+        long index;
+        JdbcClient database = replica.getBean(JdbcClient.class);
+        long waiting;
+        try {
+            index = replica.getBean(AuditLog.class).record(event(marker));
+            waiting = database.sql("select count(*) from audit_outbox")
+                    .query(Long.class)
+                    .single();
+        } finally {
+            // Back: at its start the writer appends what the outbox holds, the replica's entry with the rest.
+            writer = run(writerSettings);
+        }
+
+        assertThat(index).isEqualTo(AuditLog.NOT_YET_APPENDED);
+        assertThat(waiting).isGreaterThanOrEqualTo(1);
+        assertThat(database.sql("select count(*) from audit_outbox")
+                        .query(Long.class)
+                        .single())
+                .isZero();
+        LedgerService onReplica = replica.getBean(LedgerService.class);
+        long size = onReplica.size();
+        boolean found = false;
+        for (long i = size - 1; i >= Math.max(0, size - 20) && !found; i--) {
+            found = new String(onReplica.entry(i), StandardCharsets.UTF_8).contains(marker);
+        }
+        assertThat(found)
+                .as("the replica's entry on the ledger after the writer's return")
+                .isTrue();
     }
 
     @Test
