@@ -109,7 +109,10 @@ class AuditCrashTest {
         // Database first, ledger second: a committed row always gets its entry, an entry never lacks its row.
         for (String row : rows) {
             assertThat(onLedger)
-                    .as("kill %d: row %s committed but its entry never appended", kill, row)
+                    .as(
+                            "kill %d: row %s committed but its entry never appended (outbox rows left %s, unindexed "
+                                    + "entries %s)",
+                            kill, row, state.get("outbox"), state.get("unindexed"))
                     .containsKey(row);
         }
         for (String id : onLedger.keySet()) {
