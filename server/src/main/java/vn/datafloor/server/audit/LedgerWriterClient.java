@@ -50,11 +50,11 @@ final class LedgerWriterClient implements AutoCloseable {
         byte[] body = json.writeValueAsBytes(Map.of("ids", ids));
         GuardedHttp.Response response;
         try {
-            response = http.post(uri("/internal/ledger/relay"), node.writerHeaders(), body, "application/json");
+            response = http.post(uri("/internal/ledger/relay"), node.writerHeaders(JSON), body, JSON);
         } catch (IOException e) {
             throw new UncheckedIOException("The ledger's writer could not be reached to append entries", e);
         }
-        JsonNode answer = ok(response, "append entries");
+        JsonNode answer = json.readTree(body(response, "append entries"));
         Map<String, Long> indexes = new HashMap<>();
         answer.path("indexes")
                 .properties()
@@ -112,27 +112,21 @@ final class LedgerWriterClient implements AutoCloseable {
     private static final String TEXT = "text/plain";
 
     private byte[] getBytes(String pathAndQuery, String what, String accept) {
-        Map<String, String> headers = new HashMap<>(node.writerHeaders());
-        headers.put("Accept", accept);
         GuardedHttp.Response response;
         try {
-            response = http.get(uri(pathAndQuery), headers);
+            response = http.get(uri(pathAndQuery), node.writerHeaders(accept));
         } catch (IOException e) {
             throw new UncheckedIOException("The ledger's writer could not be reached to " + what, e);
         }
+        return body(response, what);
+    }
+
+    private static byte[] body(GuardedHttp.Response response, String what) {
         if (response.status() / 100 != 2) {
             throw new IllegalStateException(
                     "The ledger's writer answered " + response.status() + " when asked to " + what);
         }
         return response.body();
-    }
-
-    private JsonNode ok(GuardedHttp.Response response, String what) {
-        if (response.status() / 100 != 2) {
-            throw new IllegalStateException(
-                    "The ledger's writer answered " + response.status() + " when asked to " + what);
-        }
-        return json.readTree(response.body());
     }
 
     private static List<byte[]> hashes(JsonNode proof) {

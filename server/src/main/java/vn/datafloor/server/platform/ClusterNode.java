@@ -144,16 +144,12 @@ public class ClusterNode {
     /** The header a replica sends the node token in. */
     public static final String TOKEN_HEADER = "X-Datafloor-Node-Token";
 
-    /** The headers of a call from this replica to the writer. */
-    public java.util.Map<String, String> writerHeaders() {
-        return java.util.Map.of(TOKEN_HEADER, writerToken(), "Accept", "application/json");
-    }
-
-    private String writerToken() {
+    /** The headers of a call from this replica to the writer, asking for {@code accept}. */
+    public java.util.Map<String, String> writerHeaders(String accept) {
         if (role != Role.API) {
             throw new IllegalStateException("only an API replica calls the writer");
         }
-        return token;
+        return java.util.Map.of(TOKEN_HEADER, token, "Accept", accept);
     }
 
     private static byte[] sha256(String text) {
