@@ -749,6 +749,15 @@ public final class Linker implements AutoCloseable {
 
     /** Scored pairs at or above a probability, strongest first, each explained field by field. */
     public List<ScoredPair> pairs(double minProbability, int limit) {
+        return pairs(minProbability, Double.POSITIVE_INFINITY, limit);
+    }
+
+    /**
+     * Scored pairs with a probability from {@code minProbability} up to but not including
+     * {@code belowProbability}, strongest first, each explained field by field: e.g. the uncertain band a
+     * clerical review asks about, which at national scale lies far below the first million certain pairs.
+     */
+    public List<ScoredPair> pairs(double minProbability, double belowProbability, int limit) {
         requirePredicted();
         List<Comparison> comparisons = model.comparisons();
         StringBuilder sql =
@@ -763,6 +772,7 @@ public final class Linker implements AutoCloseable {
                 .append(" JOIN inputs il ON il._input = l._input JOIN inputs ir ON ir._input = r._input")
                 .append(" WHERE p.match_probability >= ")
                 .append(minProbability)
+                .append(Double.isInfinite(belowProbability) ? "" : " AND p.match_probability < " + belowProbability)
                 .append(" ORDER BY p.match_weight DESC, l._id, r._id LIMIT ")
                 .append(Math.max(0, limit));
         double prior = Double.NaN;
@@ -795,6 +805,29 @@ public final class Linker implements AutoCloseable {
             throw new LinkageException("Cannot read predictions: " + firstLine(e), e);
         }
         return pairs;
+    }
+
+    /**
+     * How many scored pairs fall in each bin of match weight, over all of them (counted in the database,
+     * never read out): bin {@code b} holds weights in {@code [b, b + width)}, clamped to {@code ±limit}.
+     */
+    public java.util.SortedMap<Integer, Long> weightHistogram(int width, int limit) {
+        requirePredicted();
+        if (width <= 0 || limit <= 0) {
+            throw new IllegalArgumentException("width and limit must be positive");
+        }
+        java.util.SortedMap<Integer, Long> bins = new java.util.TreeMap<>();
+        try (Statement s = db.createStatement();
+                ResultSet rs = s.executeQuery("SELECT greatest(-" + limit + ", least(" + limit
+                        + ", CAST(floor(match_weight / " + width + ") AS INTEGER) * " + width
+                        + ")) AS bin, count(*) FROM predictions GROUP BY bin ORDER BY bin")) {
+            while (rs.next()) {
+                bins.put(rs.getInt(1), rs.getLong(2));
+            }
+        } catch (SQLException e) {
+            throw new LinkageException("Cannot count predictions: " + firstLine(e), e);
+        }
+        return bins;
     }
 
     private static String levelLabel(Comparison c, int level) {

@@ -18,11 +18,11 @@ import picocli.CommandLine.Parameters;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = {
-            "Run a benchmark: ledger, pipeline, linkage-accuracy, linkage-speed, linkage-scale, catalog-search, "
-                    + "ckan-search, "
-                    + "audit-outbox, exchange, query, access, spark.",
+            "Run a benchmark: ledger, pipeline, linkage-accuracy, linkage-speed, linkage-scale, register, "
+                    + "catalog-search, ckan-search, audit-outbox, exchange, query, access, spark.",
             "Example: ./datafloor bench pipeline --people 1000000",
             "Example: ./datafloor bench linkage-scale --records 10000000",
+            "Example: ./datafloor bench register --records 10000000 --update 100000",
             "Example: ./datafloor bench catalog-search --datasets 1000000",
             "Example: ./datafloor bench ckan-search --datasets 100000",
             "Example: ./datafloor bench exchange --orders 20000 --buyers 64",
@@ -41,6 +41,7 @@ import picocli.CommandLine.Parameters;
             "linkage-speed      --records 1000000  --duke-records 100000",
             "                   --duke-auto-lookup (no value)",
             "linkage-scale      --records 10000000",
+            "register           --records 10000000  --update 100000",
             "catalog-search     --datasets 100000  --queries 3000  --warmup 1500",
             "                   --baseline-queries 200",
             "ckan-search        --datasets 100000  --requests 4000  --clients 4",
@@ -53,8 +54,8 @@ import picocli.CommandLine.Parameters;
             "                   --people 20000",
             "spark              --records 1000000  --spark-master local[*]",
             "                   --pipeline-rows N (instead: the pipeline over N people)",
-            "The numbers are the defaults. audit-outbox, ckan-search, exchange and access",
-            "start the whole server; ckan-search, exchange and access pass on --spring.*",
+            "The numbers are the defaults. register, audit-outbox, ckan-search, exchange",
+            "and access start the whole server; all but audit-outbox pass on --spring.*",
             "and --datafloor.* settings (access and ckan-search also --server.*), e.g.",
             "--spring.profiles.active=postgres."
         })
@@ -62,10 +63,8 @@ class BenchCommand implements Callable<Integer> {
 
     @Parameters(
             index = "0",
-            description =
-                    "Benchmark name: ledger, pipeline, linkage-accuracy, linkage-speed, linkage-scale, catalog-search, "
-                            + "ckan-search, "
-                            + "audit-outbox, exchange, query, access, spark.")
+            description = "Benchmark name: ledger, pipeline, linkage-accuracy, linkage-speed, linkage-scale, register, "
+                    + "catalog-search, ckan-search, audit-outbox, exchange, query, access, spark.")
     String name;
 
     /** Everything after the name (e.g. --people 1000000) belongs to the benchmark, in order. */
@@ -81,6 +80,10 @@ class BenchCommand implements Callable<Integer> {
         if (name.equals("access")) {
             // The whole server with the demo: the REST delivery channel over HTTP against a bare endpoint.
             return vn.datafloor.server.access.AccessBench.run(benchmarkOptions);
+        }
+        if (name.equals("register")) {
+            // The whole server: three agencies' pipelines into the lake, then the register built and updated.
+            return vn.datafloor.server.linkage.RegisterBench.run(benchmarkOptions);
         }
         if (name.equals("ckan-search")) {
             // The whole server: package_search over HTTP against a catalog of --datasets entries.

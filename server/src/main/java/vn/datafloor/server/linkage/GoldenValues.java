@@ -26,35 +26,65 @@ final class GoldenValues {
     private GoldenValues() {}
 
     static void compute(Connection duck, List<String> trust) throws SQLException {
+        compute(duck, trust, "member");
+    }
+
+    /** The same over the members in {@code members} (a table or view shaped as {@code member}), e.g. some clusters'. */
+    static void compute(Connection duck, List<String> trust, String members) throws SQLException {
         StringBuilder rank = new StringBuilder("CASE dataset");
         for (int i = 0; i < trust.size(); i++) {
             rank.append(" WHEN ").append(literal(trust.get(i))).append(" THEN ").append(i);
         }
         rank.append(" ELSE ").append(UNTRUSTED).append(" END");
-        String survivorFirst = " ORDER BY trust, version DESC, rid";
-        StringBuilder sql =
-                new StringBuilder("CREATE OR REPLACE TABLE golden AS SELECT cluster_id, count(*) AS members");
+        // Each entity's members ranked once, survivor first (trust, newest version, record key); an attribute takes
+        // the value of its best-ranked member that has one, by arg_min over that rank, and its provenance is then
+        // looked up by (entity, rank). Ordered aggregates (first(… ORDER BY …)) gave the same answer but held
+        // every entity's rows in memory, once per attribute, and ran out of DuckDB's 1 GB below a million records;
+        // the rank is a sort and these aggregates keep a number and a value per entity, and both spill.
+        List<String> sql = new ArrayList<>();
+        sql.add("CREATE OR REPLACE TEMP TABLE golden_ranked AS SELECT *, row_number() OVER (PARTITION BY cluster_id"
+                + " ORDER BY trust, version DESC, rid) AS pick, dataset || ' v' || version || ' #' || record_id AS source"
+                + " FROM (SELECT *, " + rank + " AS trust FROM " + members + ")");
+        StringBuilder chosen = new StringBuilder(
+                "CREATE OR REPLACE TEMP TABLE golden_chosen AS SELECT cluster_id, count(*) AS members");
+        StringBuilder golden = new StringBuilder("CREATE OR REPLACE TABLE golden AS SELECT c.cluster_id, c.members");
+        StringBuilder joins = new StringBuilder();
         List<String> provenance = new ArrayList<>();
+        int n = 0;
         for (String a : PersonRecords.ATTRIBUTES) {
-            sql.append(", first(")
+            String filter = " FILTER (WHERE " + a + " IS NOT NULL)";
+            chosen.append(", arg_min(")
                     .append(a)
-                    .append(survivorFirst)
-                    .append(") FILTER (WHERE ")
-                    .append(a)
-                    .append(" IS NOT NULL) AS ")
+                    .append(", pick)")
+                    .append(filter)
+                    .append(" AS ")
                     .append(a);
+            chosen.append(", min(pick)").append(filter).append(" AS pick_").append(n);
+            golden.append(", c.").append(a);
+            joins.append(" LEFT JOIN golden_ranked s")
+                    .append(n)
+                    .append(" ON s")
+                    .append(n)
+                    .append(".cluster_id = c.cluster_id AND s")
+                    .append(n)
+                    .append(".pick = c.pick_")
+                    .append(n);
             // '"attribute":' || NULL is NULL, so an attribute without a value drops out of the object.
-            provenance.add("'\"" + a + "\":' || CAST(to_json(first(dataset || ' v' || version || ' #' || record_id"
-                    + survivorFirst + ") FILTER (WHERE " + a + " IS NOT NULL)) AS VARCHAR)");
+            provenance.add("'\"" + a + "\":' || CAST(to_json(s" + n + ".source) AS VARCHAR)");
+            n++;
         }
-        sql.append(", '{' || array_to_string(list_filter([")
+        sql.add(chosen.append(" FROM golden_ranked GROUP BY cluster_id").toString());
+        sql.add(golden.append(", '{' || array_to_string(list_filter([")
                 .append(String.join(", ", provenance))
-                .append("], p -> p IS NOT NULL), ',') || '}' AS provenance")
-                .append(" FROM (SELECT *, ")
-                .append(rank)
-                .append(" AS trust FROM member) GROUP BY cluster_id");
+                .append("], p -> p IS NOT NULL), ',') || '}' AS provenance FROM golden_chosen c")
+                .append(joins)
+                .toString());
+        sql.add("DROP TABLE golden_ranked");
+        sql.add("DROP TABLE golden_chosen");
         try (Statement statement = duck.createStatement()) {
-            statement.execute(sql.toString());
+            for (String step : sql) {
+                statement.execute(step);
+            }
         }
     }
 }

@@ -37,7 +37,8 @@ final class IncrementalLinkage {
         Path existing = scratch.resolve("existing.parquet");
         Path links = scratch.resolve("links.parquet");
         Path freshClusters = scratch.resolve("new-clusters.parquet");
-        try (Connection duck = DuckDbConnections.open(scratch.resolve("spill"), "1GB", 2);
+        try (Connection duck = DuckDbConnections.openFile(
+                        scratch.resolve("update.duckdb"), scratch.resolve("spill"), "1GB", 2);
                 Statement statement = duck.createStatement()) {
             statement.execute(
                     "CREATE TABLE previous AS SELECT * FROM " + RegisterWriter.assignmentRelation(previousAssignment));

@@ -42,6 +42,9 @@ class RegisterReview {
 
     static final double REVIEW_TO = 0.9;
 
+    /** The most pairs a run puts in the queue, most likely first: a queue longer than this is never worked through. */
+    static final int QUEUE_LIMIT = 100_000;
+
     private final RegisterStore store;
     private final AuditLog audit;
     private final Clock clock;
@@ -54,7 +57,7 @@ class RegisterReview {
         this.json = json;
     }
 
-    /** Queues the scored pairs in the uncertain band that were never queued before. */
+    /** Queues the scored pairs in the uncertain band that were never queued before (others given are skipped). */
     void queue(String runId, List<ScoredPair> pairs) {
         List<UncertainPair> uncertain = new ArrayList<>();
         for (ScoredPair pair : pairs) {

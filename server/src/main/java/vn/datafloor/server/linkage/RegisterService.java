@@ -138,7 +138,7 @@ public class RegisterService {
     }
 
     private synchronized RegisterRun rebuild(Long userId, String username) {
-        return recorded("built", "register-", (runId, scratch) -> {
+        return recorded("built", "register-", (runId, scratch, progress) -> {
             List<DatasetVersion> sources = people.datasets();
             if (sources.isEmpty()) {
                 throw ProblemException.conflict(
@@ -147,6 +147,7 @@ public class RegisterService {
             }
             Path union = scratch.resolve("people.parquet");
             long records = people.writeUnion(sources, union, scratch);
+            progress.phase("read " + records + " records of " + sources.size() + " datasets");
             var model = NationalPeopleModel.dedupe(union);
             LinkageParameters parameters;
             long pairs;
@@ -154,17 +155,25 @@ public class RegisterService {
             Path linkerClusters = scratch.resolve("linker-clusters.parquet");
             try (Linker linker = Linker.open(model, scratch.resolve("linker"))) {
                 parameters = linker.train();
+                progress.phase("blocked and trained");
                 pairs = linker.predict(parameters);
-                List<ScoredPair> scored = linker.pairs(0.0, 500_000);
-                histogram = histogram(scored);
-                review.queue(runId, scored);
+                progress.phase("scored " + pairs + " candidate pairs");
+                histogram = labelled(linker.weightHistogram(5, 30));
+                // The uncertain band, asked for by its probabilities: at national scale it lies below millions of
+                // certain pairs, so the strongest pairs overall would never reach it.
+                review.queue(
+                        runId,
+                        linker.pairs(RegisterReview.REVIEW_FROM, RegisterReview.REVIEW_TO, RegisterReview.QUEUE_LIMIT));
+                progress.phase("histogram and review queue");
                 linker.cluster(model.clustering().threshold());
                 linker.writeClusters(linkerClusters);
             }
+            progress.phase("clustered");
             Path clustersFile = scratch.resolve("clusters.parquet");
             review.applyDecisions(linkerClusters, clustersFile, scratch);
-            RegisterWriter.Outcome outcome =
-                    writer.write(runId, union, clustersFile, writer.writeAssignment(scratch), scratch);
+            Path previous = writer.writeAssignment(scratch);
+            progress.phase("stewards' decisions applied, previous assignment read");
+            RegisterWriter.Outcome outcome = writer.write(runId, union, clustersFile, previous, scratch, progress);
             store.runSucceeded(
                     runId,
                     clock.instant(),
@@ -217,17 +226,20 @@ public class RegisterService {
         if (lastParameters.isEmpty() || store.entityCount() == 0) {
             return rebuild(userId, username);
         }
-        return recorded("updated", "register-update-", (runId, scratch) -> {
+        return recorded("updated", "register-update-", (runId, scratch, progress) -> {
             Path union = scratch.resolve("people.parquet");
-            people.writeUnion(people.datasets(), union, scratch);
+            long records = people.writeUnion(people.datasets(), union, scratch);
+            progress.phase("read " + records + " records");
             Path previous = writer.writeAssignment(scratch);
+            progress.phase("previous assignment read");
             Path clustersFile = scratch.resolve("clusters.parquet");
             LinkageParameters parameters = parameters(lastParameters.get());
             IncrementalLinkage.Result linked =
                     IncrementalLinkage.link(union, previous, parameters, clustersFile, scratch);
             long newRecords = linked.newRecords();
             long attached = linked.attached();
-            RegisterWriter.Outcome outcome = writer.write(runId, union, clustersFile, previous, scratch);
+            progress.phase("linked " + newRecords + " new records, " + attached + " to existing entities");
+            RegisterWriter.Outcome outcome = writer.write(runId, union, clustersFile, previous, scratch, progress);
             store.runSucceeded(
                     runId,
                     clock.instant(),
@@ -263,7 +275,30 @@ public class RegisterService {
 
     /** The work of one register run, given its id and a scratch directory that is removed afterwards. */
     private interface RunWork {
-        void run(String runId, Path scratch) throws Exception;
+        void run(String runId, Path scratch, Progress progress) throws Exception;
+    }
+
+    /** A long run's phases in the log as they end, each with its time and the time since the start. */
+    static final class Progress {
+
+        private final String runId;
+        private final long started = System.nanoTime();
+        private long last = started;
+
+        Progress(String runId) {
+            this.runId = runId;
+        }
+
+        void phase(String done) {
+            long now = System.nanoTime();
+            log.info(
+                    "Register run {}: {} in {} s ({} s since the start)",
+                    runId,
+                    done,
+                    String.format(java.util.Locale.ROOT, "%.1f", (now - last) / 1e9),
+                    String.format(java.util.Locale.ROOT, "%.1f", (now - started) / 1e9));
+            last = now;
+        }
     }
 
     /** Records a run from start to end: RUNNING, then SUCCEEDED (set by the work) or FAILED with the reason. */
@@ -273,7 +308,7 @@ public class RegisterService {
         Path scratch = null;
         try {
             scratch = Files.createTempDirectory(paths.lake().root().getParent(), scratchPrefix);
-            work.run(runId, scratch);
+            work.run(runId, scratch, new Progress(runId));
         } catch (ProblemException e) {
             store.runFailed(runId, clock.instant(), e.getMessage());
             throw e;
@@ -406,12 +441,8 @@ public class RegisterService {
 
     // ---
 
-    private static Map<String, Long> histogram(List<ScoredPair> pairs) {
-        Map<Integer, Long> bins = new java.util.TreeMap<>();
-        for (ScoredPair pair : pairs) {
-            int bin = (int) Math.max(-30, Math.min(30, Math.floor(pair.matchWeight() / 5) * 5));
-            bins.merge(bin, 1L, Long::sum);
-        }
+    /** The match weights' histogram as the run report stores it: bin's lower bound → pairs. */
+    private static Map<String, Long> labelled(Map<Integer, Long> bins) {
         Map<String, Long> labelled = new LinkedHashMap<>();
         bins.forEach((bin, count) -> labelled.put(Integer.toString(bin), count));
         return labelled;

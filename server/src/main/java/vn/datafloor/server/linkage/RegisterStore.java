@@ -213,8 +213,8 @@ class RegisterStore {
                 rs.getTimestamp(12).toInstant());
     }
 
-    /** Updates the entities that exist (bringing a retired one back) and inserts the others. */
-    void saveEntities(List<GoldenEntity> entities, Instant at) {
+    /** Rewrites entities that exist (bringing a retired one back) with their new golden values. */
+    void updateEntities(List<GoldenEntity> entities, Instant at) {
         Timestamp now = Timestamp.from(at);
         int[][] updated = template.batchUpdate("""
                 update register_entity set full_name = ?, name_key = ?, birth_date = ?, sex = ?, personal_id = ?, phone = ?,
@@ -223,19 +223,21 @@ class RegisterStore {
             ps.setTimestamp(11, now);
             ps.setString(12, e.entityId());
         });
-        List<GoldenEntity> missing = new ArrayList<>();
-        int i = 0;
         for (int[] batch : updated) {
             for (int count : batch) {
-                if (count == 0) {
-                    missing.add(entities.get(i));
+                if (count != 1) {
+                    throw new IllegalStateException("An entity the last run kept is missing from the register");
                 }
-                i++;
             }
         }
+    }
+
+    /** Adds entities given a new identifier by this run. */
+    void insertEntities(List<GoldenEntity> entities, Instant at) {
+        Timestamp now = Timestamp.from(at);
         template.batchUpdate("""
                 insert into register_entity(full_name, name_key, birth_date, sex, personal_id, phone, commune_code, province_code,
-                provenance, members, updated_at, id, created_at) values (?,?,?,?,?,?,?,?,?,?,?,?,?)""", missing, BATCH, (ps, e) -> {
+                provenance, members, updated_at, id, created_at) values (?,?,?,?,?,?,?,?,?,?,?,?,?)""", entities, BATCH, (ps, e) -> {
             bindGolden(ps, e);
             ps.setTimestamp(11, now);
             ps.setString(12, e.entityId());
@@ -273,7 +275,10 @@ class RegisterStore {
 
     // --- members
 
-    /** One source record in the register: {@code recordKey} is "dataset|record_id". */
+    /**
+     * One source record in the register: {@code recordKey} is "dataset|record_id"; {@code fingerprint} a digest
+     * of its linking attributes, by which the next run sees whether it changed.
+     */
     record MemberRow(
             String recordKey,
             String entityId,
@@ -282,33 +287,58 @@ class RegisterStore {
             String recordId,
             String fullName,
             LocalDate birthDate,
-            String personalId) {}
+            String personalId,
+            String fingerprint) {}
+
+    /** What the last run wrote of a member: its entity and fingerprint (null if written before fingerprints). */
+    interface AssignmentSink {
+        void accept(String recordKey, String entityId, String fingerprint);
+    }
 
     /** Passes every record → entity assignment to {@code sink}, a row at a time. */
-    void forEachAssignment(java.util.function.BiConsumer<String, String> sink) {
-        template.query("select record_key, entity_id from register_member", rs -> {
-            sink.accept(rs.getString(1), rs.getString(2));
+    void forEachAssignment(AssignmentSink sink) {
+        template.query("select record_key, entity_id, fingerprint from register_member", rs -> {
+            sink.accept(rs.getString(1), rs.getString(2), rs.getString(3));
         });
     }
 
-    void deleteMembers() {
-        template.update("delete from register_member");
+    /** Removes the members whose records are no longer in any source. */
+    void deleteMembers(List<String> recordKeys) {
+        template.batchUpdate(
+                "delete from register_member where record_key = ?",
+                recordKeys,
+                BATCH,
+                (ps, key) -> ps.setString(1, key));
     }
 
     void insertMembers(List<MemberRow> members, String runId) {
         template.batchUpdate("""
-                insert into register_member(record_key, entity_id, dataset, version, record_id, full_name, birth_date, personal_id, run_id)
-                values (?,?,?,?,?,?,?,?,?)""", members, BATCH, (ps, m) -> {
-            ps.setString(1, m.recordKey());
-            ps.setString(2, m.entityId());
-            ps.setString(3, m.dataset());
-            ps.setInt(4, m.version());
-            ps.setString(5, m.recordId());
-            ps.setString(6, m.fullName());
-            ps.setDate(7, m.birthDate() == null ? null : Date.valueOf(m.birthDate()));
-            ps.setString(8, m.personalId());
-            ps.setString(9, runId);
+                insert into register_member(entity_id, dataset, version, record_id, full_name, birth_date, personal_id,
+                fingerprint, run_id, record_key) values (?,?,?,?,?,?,?,?,?,?)""", members, BATCH, (ps, m) -> {
+            bindMember(ps, m, runId);
         });
+    }
+
+    /** Rewrites members that moved to another entity or whose values changed. */
+    void updateMembers(List<MemberRow> members, String runId) {
+        template.batchUpdate("""
+                update register_member set entity_id = ?, dataset = ?, version = ?, record_id = ?, full_name = ?,
+                birth_date = ?, personal_id = ?, fingerprint = ?, run_id = ? where record_key = ?""", members, BATCH, (ps, m) -> {
+            bindMember(ps, m, runId);
+        });
+    }
+
+    private static void bindMember(java.sql.PreparedStatement ps, MemberRow m, String runId) throws SQLException {
+        ps.setString(1, m.entityId());
+        ps.setString(2, m.dataset());
+        ps.setInt(3, m.version());
+        ps.setString(4, m.recordId());
+        ps.setString(5, m.fullName());
+        ps.setDate(6, m.birthDate() == null ? null : Date.valueOf(m.birthDate()));
+        ps.setString(7, m.personalId());
+        ps.setString(8, m.fingerprint());
+        ps.setString(9, runId);
+        ps.setString(10, m.recordKey());
     }
 
     List<Member> members(String entityId) {

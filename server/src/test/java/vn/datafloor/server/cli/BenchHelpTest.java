@@ -31,6 +31,7 @@ class BenchHelpTest {
         SOURCES.put("linkage-accuracy", bench + "LinkageAccuracyBench.java");
         SOURCES.put("linkage-speed", bench + "LinkageSpeedBench.java");
         SOURCES.put("linkage-scale", bench + "LinkageScaleBench.java");
+        SOURCES.put("register", server + "linkage/RegisterBench.java");
         SOURCES.put("catalog-search", bench + "CatalogSearchBench.java");
         SOURCES.put("ckan-search", server + "catalog/CkanSearchBench.java");
         SOURCES.put("audit-outbox", server + "audit/AuditOutboxBench.java");
