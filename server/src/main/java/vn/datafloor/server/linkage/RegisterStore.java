@@ -483,6 +483,25 @@ class RegisterStore {
     // ---
 
     /** Runs {@code work} in one transaction: a run's members, entities and events are replaced together or not at all. */
+    /** Records, in the transaction that saves a run's changes, that the register's tables are that run's. */
+    void savedBy(String runId) {
+        if (jdbc.sql("update register_state set run_id = ? where id = 1")
+                        .param(runId)
+                        .update()
+                == 0) {
+            jdbc.sql("insert into register_state(id, run_id) values (1, ?)")
+                    .param(runId)
+                    .update();
+        }
+    }
+
+    /** The run whose changes the register's tables hold, if any run saved since fingerprints came. */
+    Optional<String> savedBy() {
+        return jdbc.sql("select run_id from register_state where id = 1")
+                .query(String.class)
+                .optional();
+    }
+
     void inTransaction(Runnable work) {
         transactions.executeWithoutResult(status -> work.run());
     }

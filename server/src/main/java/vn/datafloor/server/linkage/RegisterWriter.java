@@ -167,6 +167,7 @@ class RegisterWriter {
                 }
                 store.retire(assignment.retirements(), now);
                 store.insertEvents(assignment.events(), runId, now);
+                store.savedBy(runId);
             });
             progress.phase("changes saved");
             // Identifiers that changed are explained on the ledger, one entry each, appended in batches.
@@ -194,18 +195,14 @@ class RegisterWriter {
     }
 
     /**
-     * The register in the lake, if the run before this one published it and ended well: only then are its
-     * entities the ones the control database holds (a run that failed after saving may have left them behind).
+     * The register in the lake, if it is the one the register's tables hold: published by the run that last saved
+     * them (a run that saved and then failed before publishing leaves the lake behind the tables).
      */
     private Optional<DatasetVersion> publishedByLastRun() {
-        List<RegisterService.RegisterRun> runs = store.recentRuns(2);
-        if (runs.size() < 2 || !"SUCCEEDED".equals(runs.get(1).status())) {
-            return Optional.empty();
-        }
-        String lastRun = runs.get(1).id();
-        return paths.lake()
-                .latest(RegisterService.DATASET)
-                .filter(v -> lastRun.equals(v.manifest().runId()));
+        return store.savedBy()
+                .flatMap(run -> paths.lake()
+                        .latest(RegisterService.DATASET)
+                        .filter(v -> run.equals(v.manifest().runId())));
     }
 
     /**

@@ -288,6 +288,91 @@ class RegisterTest extends PlatformTest {
                 .isEqualTo(403);
     }
 
+    @Test
+    void aRunWritesOnlyTheMembersAndEntitiesThatChangedAndPublishesEveryEntity() throws Exception {
+        // Whatever the other tests left, one rebuild settles it.
+        assertThat(register.rebuild(operator).status()).isEqualTo("SUCCEEDED");
+
+        // Stored times may be truncated to microseconds: "after" is later than the clock before it moved on.
+        java.time.Instant settled = clock.instant();
+        clock.advance(java.time.Duration.ofMinutes(1));
+        var unchanged = register.rebuild(operator);
+        assertThat(unchanged.status()).isEqualTo("SUCCEEDED");
+        assertThat(writtenBy(unchanged.id()))
+                .as("members written by a run that changed nothing")
+                .isZero();
+        assertThat(entitiesUpdatedAfter(settled))
+                .as("entities rewritten by a run that changed nothing")
+                .isZero();
+        assertThat(publishedEntities()).isEqualTo(liveEntities());
+
+        // Members written before fingerprints (or whose values changed) are written again, with their entity.
+        String entity = jdbc.sql("select min(entity_id) from register_member")
+                .query(String.class)
+                .single();
+        long itsMembers = jdbc.sql("update register_member set fingerprint = null where entity_id = ?")
+                .param(entity)
+                .update();
+        assertThat(itsMembers).isPositive();
+        java.time.Instant beforeTouched = clock.instant();
+        clock.advance(java.time.Duration.ofMinutes(1));
+        var touched = register.rebuild(operator);
+        assertThat(writtenBy(touched.id())).isEqualTo(itsMembers);
+        assertThat(jdbc.sql("select count(*) from register_member where fingerprint is null")
+                        .query(Long.class)
+                        .single())
+                .isZero();
+        assertThat(jdbc.sql("select id from register_entity where updated_at > ?")
+                        .param(java.sql.Timestamp.from(beforeTouched))
+                        .query(String.class)
+                        .list())
+                .as("entities rewritten: the one whose members changed")
+                .containsExactly(entity);
+        assertThat(publishedEntities()).isEqualTo(liveEntities());
+    }
+
+    private long writtenBy(String runId) {
+        return jdbc.sql("select count(*) from register_member where run_id = ?")
+                .param(runId)
+                .query(Long.class)
+                .single();
+    }
+
+    private long entitiesUpdatedAfter(java.time.Instant at) {
+        return jdbc.sql("select count(*) from register_entity where updated_at > ?")
+                .param(java.sql.Timestamp.from(at))
+                .query(Long.class)
+                .single();
+    }
+
+    private Set<String> liveEntities() {
+        return Set.copyOf(jdbc.sql("select id from register_entity where retired_into is null")
+                .query(String.class)
+                .list());
+    }
+
+    /** The entities of the register's latest version in the lake, read from its files: each once. */
+    private Set<String> publishedEntities() throws Exception {
+        var lake = integrationPaths.lake();
+        java.nio.file.Path scratch = Files.createTempDirectory("register-read-");
+        try (var clear = lake.clear(lake.latest(RegisterService.DATASET).orElseThrow(), scratch);
+                var duck = vn.datafloor.integration.lake.DuckDbConnections.open(null, "256MB", 1);
+                var statement = duck.createStatement();
+                var rs = statement.executeQuery("SELECT entity_id FROM " + clear.readExpression())) {
+            java.util.List<String> ids = new java.util.ArrayList<>();
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+            assertThat(ids).doesNotHaveDuplicates();
+            return Set.copyOf(ids);
+        } finally {
+            org.springframework.util.FileSystemUtils.deleteRecursively(scratch);
+        }
+    }
+
+    @Autowired
+    vn.datafloor.server.integration.IntegrationPaths integrationPaths;
+
     private long registerPublications() {
         return jdbc.sql(
                         "select count(*) from audit_event where event_type = 'DATASET_PUBLISHED' and summary like 'register.nguoi v%'")
