@@ -28,6 +28,7 @@ import org.duckdb.DuckDBConnection;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import vn.datafloor.integration.lake.DuckDbConnections;
+import vn.datafloor.linkage.Evaluation;
 import vn.datafloor.server.DatafloorApplication;
 import vn.datafloor.server.authz.Actor;
 import vn.datafloor.server.identity.OrganisationKind;
@@ -144,7 +145,7 @@ public final class RegisterBench {
             RegisterService.RegisterRun built = register.rebuild(Actor.SYSTEM);
             double rebuild = seconds(t0);
             long rebuildHeap = heapPeakMb();
-            Accuracy rebuilt = accuracy(context, synth, data);
+            Evaluation rebuilt = accuracy(context, synth, data);
             System.out.printf(
                     Locale.ROOT,
                     "rebuild: %,d records → %,d entities in %.1f s (%,d candidate pairs); peak heap %,d MB; %s%n",
@@ -173,7 +174,7 @@ public final class RegisterBench {
             double living = java.time.Duration.between(updated.startedAt(), updated.finishedAt())
                             .toMillis()
                     / 1e3;
-            Accuracy after = accuracy(context, synth, data);
+            Evaluation after = accuracy(context, synth, data);
             System.out.printf(
                     Locale.ROOT,
                     "update: %,d new records (%,d held back) linked, %,d joined existing entities, %,d entities now,"
@@ -204,41 +205,11 @@ public final class RegisterBench {
         return 0;
     }
 
-    /** Pairwise accuracy of the register's entities against the generator's people. */
-    record Accuracy(long truePositives, long predicted, long actual) {
-        double precision() {
-            return predicted == 0 ? 1 : truePositives / (double) predicted;
-        }
-
-        double recall() {
-            return actual == 0 ? 1 : truePositives / (double) actual;
-        }
-
-        double f1() {
-            double p = precision();
-            double r = recall();
-            return p + r == 0 ? 0 : 2 * p * r / (p + r);
-        }
-
-        @Override
-        public String toString() {
-            return String.format(
-                    Locale.ROOT,
-                    "precision %.4f recall %.4f F1 %.4f (pairs: %,d right, %,d made, %,d true)",
-                    precision(),
-                    recall(),
-                    f1(),
-                    truePositives,
-                    predicted,
-                    actual);
-        }
-    }
-
     /**
      * The register's members (record → entity) from the control database beside the truth (record → person),
      * counted as pairs in DuckDB: a pair is made when two records share an entity, true when they share a person.
      */
-    private static Accuracy accuracy(ConfigurableApplicationContext context, Path synth, Path data) throws Exception {
+    private static Evaluation accuracy(ConfigurableApplicationContext context, Path synth, Path data) throws Exception {
         Path spill = Files.createTempDirectory(data, "accuracy-");
         try (Connection duck = DuckDbConnections.open(spill, "1GB", 2);
                 Statement s = duck.createStatement()) {
@@ -266,7 +237,7 @@ public final class RegisterBench {
             long tp = pairs(s, "SELECT count(*) AS n FROM joined GROUP BY entity_id, person");
             long predicted = pairs(s, "SELECT count(*) AS n FROM joined GROUP BY entity_id");
             long actual = pairs(s, "SELECT count(*) AS n FROM joined GROUP BY person");
-            return new Accuracy(tp, predicted, actual);
+            return new Evaluation(tp, predicted - tp, actual - tp);
         } finally {
             deleteTree(spill);
         }
