@@ -83,4 +83,48 @@ class GoldenValuesTest {
             statement.execute(sql);
         }
     }
+
+    @Test
+    void entitiesTakenInSlicesGetTheSameValuesAsAllAtOnce() throws SQLException {
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < 60; i++) {
+            String cluster = "'k" + (i % 17) + "'";
+            rows.append(i == 0 ? "" : ",")
+                    .append("('src")
+                    .append(i % 3)
+                    .append("|")
+                    .append(i)
+                    .append("', 'src")
+                    .append(i % 3)
+                    .append("', ")
+                    .append(1 + i % 4)
+                    .append(", '")
+                    .append(i)
+                    .append("', ")
+                    .append(i % 5 == 0 ? "NULL" : "'Tên " + i + "'")
+                    .append(", NULL, DATE '1990-01-01' + ")
+                    .append(i)
+                    .append(", NULL, ")
+                    .append(i % 2 == 0 ? "NULL" : "'0010900000" + (10 + i) + "'")
+                    .append(", NULL, NULL, NULL, ")
+                    .append(cluster)
+                    .append(")");
+        }
+        execute("INSERT INTO member VALUES " + rows);
+        List<String> trust = List.of("src2", "src0");
+
+        GoldenValues.compute(duck, trust, "member", Long.MAX_VALUE);
+        execute("CREATE TABLE whole AS SELECT * FROM golden");
+        GoldenValues.compute(duck, trust, "member", 7);
+
+        try (Statement statement = duck.createStatement();
+                ResultSet rs = statement.executeQuery("""
+                SELECT (SELECT count(*) FROM whole), (SELECT count(*) FROM golden),
+                (SELECT count(*) FROM (SELECT * FROM whole EXCEPT SELECT * FROM golden))""")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getLong(1)).isEqualTo(17);
+            assertThat(rs.getLong(2)).isEqualTo(17);
+            assertThat(rs.getLong(3)).as("rows that differ").isZero();
+        }
+    }
 }
