@@ -293,7 +293,8 @@ class RegisterTest extends PlatformTest {
         // Whatever the other tests left, one rebuild settles it.
         assertThat(register.rebuild(operator).status()).isEqualTo("SUCCEEDED");
 
-        // Stored times may be truncated to microseconds: "after" is later than the clock before it moved on.
+        // Stored times are rounded to microseconds (up, too): "after" is a millisecond after the clock before it
+        // moved on by a minute.
         java.time.Instant settled = clock.instant();
         clock.advance(java.time.Duration.ofMinutes(1));
         var unchanged = register.rebuild(operator);
@@ -323,7 +324,7 @@ class RegisterTest extends PlatformTest {
                         .single())
                 .isZero();
         assertThat(jdbc.sql("select id from register_entity where updated_at > ?")
-                        .param(java.sql.Timestamp.from(beforeTouched))
+                        .param(java.sql.Timestamp.from(beforeTouched.plusMillis(1)))
                         .query(String.class)
                         .list())
                 .as("entities rewritten: the one whose members changed")
@@ -340,7 +341,7 @@ class RegisterTest extends PlatformTest {
 
     private long entitiesUpdatedAfter(java.time.Instant at) {
         return jdbc.sql("select count(*) from register_entity where updated_at > ?")
-                .param(java.sql.Timestamp.from(at))
+                .param(java.sql.Timestamp.from(at.plusMillis(1)))
                 .query(Long.class)
                 .single();
     }
