@@ -119,6 +119,35 @@ class LinkerTest {
     }
 
     @Test
+    void pairsOfAProbabilityBandAndTheHistogramOfEveryPair() throws Exception {
+        try (Linker linker = linkTiny(LINK)) {
+            long scored = linker.predict(linker.train());
+            List<ScoredPair> all = linker.pairs(0, 1000);
+            assertThat(all).hasSize((int) scored);
+            List<ScoredPair> band = linker.pairs(0.2, 0.9, 1000);
+            assertThat(band)
+                    .isNotEmpty()
+                    .allSatisfy(p -> assertThat(p.matchProbability())
+                            .isGreaterThanOrEqualTo(0.2)
+                            .isLessThan(0.9));
+            assertThat(band)
+                    .containsExactlyElementsOf(all.stream()
+                            .filter(p -> p.matchProbability() >= 0.2 && p.matchProbability() < 0.9)
+                            .toList());
+            assertThat(linker.pairs(0.2, 0.9, 1)).containsExactly(band.get(0));
+
+            java.util.SortedMap<Integer, Long> histogram = linker.weightHistogram(5, 30);
+            assertThat(histogram.values().stream().mapToLong(Long::longValue).sum())
+                    .isEqualTo(scored);
+            for (ScoredPair p : all) {
+                int bin = (int) Math.max(-30, Math.min(30, Math.floor(p.matchWeight() / 5) * 5));
+                assertThat(histogram).containsKey(bin);
+            }
+            assertThat(histogram.keySet()).allSatisfy(bin -> assertThat(bin % 5).isZero());
+        }
+    }
+
+    @Test
     void clustersWithTruthGiveFullScores() throws Exception {
         Path truth = dir.resolve("truth.csv");
         Files.writeString(
