@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * kill -9 a JVM committing to the control database at random points, repeatedly on the same
  * database, and check after each kill that every row whose commit had returned is still there.
- * The child opens the database with the server's own URL ({@link EmbeddedDatabase}).
+ * The child opens the database with the server's own URL ({@link EmbeddedDatabase}), and both it and
+ * the check first run the recovery the server runs at start ({@link EmbeddedDatabase#recoverAfterCrash}).
  */
 class H2CrashTest {
 
@@ -94,6 +95,7 @@ class H2CrashTest {
     /** Reopens the database as the server would and reads every row; closing it lets the next child open it. */
     private static Map<Long, String> readAll(Path dataDir) throws Exception {
         Map<Long, String> rows = new HashMap<>();
+        EmbeddedDatabase.recoverAfterCrash(EmbeddedDatabase.url(dataDir));
         try (Connection c = DriverManager.getConnection(EmbeddedDatabase.url(dataDir), "datafloor", "");
                 Statement s = c.createStatement()) {
             // A database that lost even the table's creation holds no rows (and the assertion says which were lost).
