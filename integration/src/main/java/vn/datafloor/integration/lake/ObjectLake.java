@@ -35,7 +35,8 @@ import java.util.stream.Stream;
  *
  * <ol>
  *   <li>claims the number: a conditional PUT of {@code vN/claim.json}, so two writers never upload into the same
- *       version (the second is refused with {@link ConcurrentPublishException});
+ *       version (the second is refused with {@link ConcurrentPublishException}), then checks that the number
+ *       has no manifest yet (a writer that published it has removed its claim);
  *   <li>uploads every staged file (encrypted first when the lake has keys);
  *   <li>writes the manifest last, in one conditional PUT, with each file's size and SHA-256: that PUT is the
  *       publication;
@@ -116,6 +117,15 @@ final class ObjectLake {
                 throw new ConcurrentPublishException("Version " + next + " of " + dataset
                         + " is being published by another writer (its claim: " + holder
                         + "); the lake has one writer at a time");
+            }
+            // A writer that published this number removed its claim afterwards, so the claim alone does not
+            // prove the number free: one that counted the versions before that publication would otherwise
+            // upload over the published version's objects. Its manifest was written before its claim was
+            // removed, so it is seen here.
+            if (store.read(base + Lake.MANIFEST, MAX_MANIFEST_BYTES).isPresent()) {
+                store.delete(base + CLAIM);
+                throw new ConcurrentPublishException("Version " + next + " of " + dataset
+                        + " was published by another writer while this one was preparing; publish again");
             }
             boolean published = false;
             try {

@@ -207,6 +207,42 @@ class S3LakeTest {
     }
 
     @Test
+    void aWriterThatCountedBeforeAnotherPublishedCannotClaimThePublishedVersion() throws Exception {
+        Lake first = open("a");
+        // This writer counts no versions; before it claims version 1, the other writer publishes version 1
+        // whole (claim, files, manifest, claim removed). Its claim then finds no claim object to collide with.
+        ObjectStore late = new ObservedStore(store, write -> {
+            if (write.equals("create " + DATASET + "/v1/claim.json")) {
+                try {
+                    publish(first, DATASET, 7);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        Lake lake = Lake.open(dir.resolve("b/root"), null, new ObjectStorage(late, dir.resolve("b/cache"), 0, false));
+        Path staging = lake.stage(DATASET);
+        try (Connection c = DuckDbConnections.open(staging, "256MB", 1);
+                Statement s = c.createStatement()) {
+            s.execute("COPY (SELECT i::BIGINT AS id, 'late ' || i AS full_name FROM range(3) t(i)) TO "
+                    + DuckDbConnections.literal(
+                            staging.resolve("part-0.parquet").toString())
+                    + " (FORMAT parquet)");
+        }
+        Files.writeString(staging.resolve("quality.json"), "{\"rows\":3}");
+        assertThatThrownBy(() -> lake.publish(staging, manifest(DATASET, 3)))
+                .isInstanceOf(ConcurrentPublishException.class)
+                .hasMessageContaining("another writer");
+        lake.discard(staging);
+
+        // Version 1 is the first writer's, whole: nothing of the late writer's run replaced any of its objects.
+        Lake reader = open("reader");
+        List<DatasetVersion> versions = reader.versions(DATASET);
+        assertThat(versions).extracting(DatasetVersion::version).containsExactly(1);
+        assertThat(read(reader, versions.get(0), dir.resolve("scratch"))).containsExactly(7, sumOfIds(7));
+    }
+
+    @Test
     void twoWritersRacingNeverShareAVersion() throws Exception {
         Lake a = open("a");
         Lake b = open("b");

@@ -28,11 +28,7 @@ final class GoldenValues {
 
     private GoldenValues() {}
 
-    static void compute(Connection duck, List<String> trust) throws SQLException {
-        compute(duck, trust, "member");
-    }
-
-    /** The same over the members in {@code members} (a table or view shaped as {@code member}), e.g. some clusters'. */
+    /** Golden values of the members in {@code members} (a table or view shaped as {@code member}), e.g. some clusters'. */
     static void compute(Connection duck, List<String> trust, String members) throws SQLException {
         compute(duck, trust, members, CHUNK);
     }

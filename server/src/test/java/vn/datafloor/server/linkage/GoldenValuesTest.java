@@ -41,7 +41,7 @@ class GoldenValuesTest {
                 ('clinic|4', 'clinic', 9, '4', 'Nguyen An', NULL, NULL, 'F', NULL, '0999', '00001', '01', 'k'),
                 ('civil|9', 'civil', 1, '9', 'Trần Thị Bình', 'tran thi binh', NULL, NULL, NULL, NULL, NULL, NULL, 'other')""");
 
-        GoldenValues.compute(duck, List.of("civil", "tax"));
+        GoldenValues.compute(duck, List.of("civil", "tax"), "member");
 
         try (Statement statement = duck.createStatement();
                 ResultSet rs = statement.executeQuery("""
