@@ -39,9 +39,7 @@ class EmbeddedCommitGate implements BeanPostProcessor {
 
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
-        if (bean instanceof HikariDataSource hikari
-                && hikari.getJdbcUrl() != null
-                && hikari.getJdbcUrl().startsWith("jdbc:h2:file:")) {
+        if (bean instanceof HikariDataSource hikari && EmbeddedDatabase.isFile(hikari.getJdbcUrl())) {
             return new Gated(hikari);
         }
         return bean;

@@ -61,7 +61,7 @@ public final class EmbeddedDatabase {
      * reads the file once (about 0.4 s for 30 MB), and only after a crash.
      */
     public static Optional<Recovery> recoverAfterCrash(String jdbcUrl) {
-        if (jdbcUrl == null || !jdbcUrl.startsWith(FILE_URL_PREFIX)) {
+        if (!isFile(jdbcUrl)) {
             return Optional.empty();
         }
         String path = jdbcUrl.substring(FILE_URL_PREFIX.length());
@@ -85,6 +85,11 @@ public final class EmbeddedDatabase {
         long version = store.getCurrentVersion();
         store.close(0);
         return Optional.of(new Recovery(version, (System.nanoTime() - start) / 1_000_000));
+    }
+
+    /** Whether {@code jdbcUrl} names an H2 database in a file (the embedded default's kind). */
+    static boolean isFile(String jdbcUrl) {
+        return jdbcUrl != null && jdbcUrl.startsWith(FILE_URL_PREFIX);
     }
 
     /** Whether both copies of the store header carry H2's clean-shutdown mark ({@code clean:1}). */

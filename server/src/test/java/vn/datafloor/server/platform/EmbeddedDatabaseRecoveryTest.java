@@ -21,9 +21,8 @@ class EmbeddedDatabaseRecoveryTest {
     @Test
     void aDatabaseClosedCleanlyIsLeftAlone() throws Exception {
         String url = EmbeddedDatabase.url(dataDir);
-        try (Connection c = DriverManager.getConnection(url, "datafloor", "");
+        try (Connection c = withProbeTable(url);
                 Statement s = c.createStatement()) {
-            s.execute("create table probe(id bigint primary key)");
             s.execute("insert into probe values (1)");
         }
         assertThat(EmbeddedDatabase.recoverAfterCrash(url)).isEmpty();
@@ -32,9 +31,8 @@ class EmbeddedDatabaseRecoveryTest {
     @Test
     void aDatabaseStillOpenIsLeftToH2() throws Exception {
         String url = EmbeddedDatabase.url(dataDir);
-        try (Connection c = DriverManager.getConnection(url, "datafloor", "");
+        try (Connection c = withProbeTable(url);
                 Statement s = c.createStatement()) {
-            s.execute("create table probe(id bigint primary key)");
             s.execute("insert into probe values (1)");
             // Open and written: the header carries no clean mark, but H2 holds the file's lock.
             assertThat(EmbeddedDatabase.recoverAfterCrash(url)).isEmpty();
@@ -46,9 +44,8 @@ class EmbeddedDatabaseRecoveryTest {
     void aFileLeftByAProcessThatDidNotCloseItIsScannedAndOpensWithEveryCommit() throws Exception {
         String url = EmbeddedDatabase.url(dataDir);
         Path copy = dataDir.resolve("copy");
-        try (Connection c = DriverManager.getConnection(url, "datafloor", "");
+        try (Connection c = withProbeTable(url);
                 Statement s = c.createStatement()) {
-            s.execute("create table probe(id bigint primary key)");
             for (int i = 0; i < 50; i++) {
                 s.execute("insert into probe values (" + i + ")");
             }
@@ -77,5 +74,14 @@ class EmbeddedDatabaseRecoveryTest {
         assertThat(EmbeddedDatabase.recoverAfterCrash("jdbc:postgresql://127.0.0.1:5432/datafloor"))
                 .isEmpty();
         assertThat(EmbeddedDatabase.recoverAfterCrash(null)).isEmpty();
+    }
+
+    /** A new connection to {@code url}, whose database now has the empty table {@code probe}. */
+    private static Connection withProbeTable(String url) throws Exception {
+        Connection c = DriverManager.getConnection(url, "datafloor", "");
+        try (Statement s = c.createStatement()) {
+            s.execute("create table probe(id bigint primary key)");
+        }
+        return c;
     }
 }
